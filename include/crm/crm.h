@@ -1,0 +1,425 @@
+/*
+ * libcrm: an embeddable CRM engine.
+ *
+ * This header is the whole public contract of libcrm. It is C99; every symbol
+ * starts with crm_ or CRM_. Evolution is additive: a released function never
+ * changes its signature (a successor gets a _v2 name), option structs only
+ * grow at the end and carry their own size.
+ *
+ * Conventions that hold for every function below unless its comment says
+ * otherwise:
+ *
+ *  - Return value: an int status, CRM_OK (0) on success or one of the CRM_E_*
+ *    codes. On failure, crm_last_error_*() on the same thread describe what
+ *    went wrong (message, and where it applies the field and the rule), and
+ *    nothing stored in the workspace has changed.
+ *  - Out-parameters come first. Whatever a caller receives through a `**out`
+ *    it owns and releases with the matching crm_*_free(), which accepts NULL.
+ *    On failure *out is set to NULL (or 0).
+ *  - Strings are NUL-terminated UTF-8. Invalid UTF-8 is rejected with
+ *    CRM_E_INVALID_ARGUMENT, never stored. Strings returned as `const char*`
+ *    are borrowed: they stay valid until the event documented with the
+ *    function (typically the next change to, or the free of, the object they
+ *    were read from).
+ *  - Times are UTC microseconds since 1970-01-01T00:00:00Z (int64_t). Dates
+ *    are ISO-8601 text "YYYY-MM-DD". Decimals (money) are exact decimal text
+ *    such as "-1234.50", never binary floating point.
+ *
+ * Thread-safety: one crm_db may be used from several threads at once; calls
+ * are serialized on the handle. A transaction opened with crm_begin() belongs
+ * to the thread that opened it: calls from other threads on the same handle
+ * wait until it is committed or rolled back. All other objects (crm_record,
+ * crm_batch_report) are not thread-safe: use one from one thread at a time.
+ * Several processes may open the same workspace file; writers wait up to the
+ * busy timeout for each other and then fail with CRM_E_BUSY.
+ */
+#ifndef CRM_CRM_H_
+#define CRM_CRM_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(CRM_BUILDING_LIBRARY) && defined(__GNUC__)
+#define CRM_API __attribute__((visibility("default")))
+#else
+#define CRM_API
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Version                                                                  */
+/* ------------------------------------------------------------------------ */
+
+#define CRM_VERSION_MAJOR 0
+#define CRM_VERSION_MINOR 1
+#define CRM_VERSION_PATCH 0
+#define CRM_VERSION_STRING "0.1.0"
+/* One integer that grows with every release: major*10000 + minor*100 + patch. */
+#define CRM_VERSION_NUMBER                                    \
+  (CRM_VERSION_MAJOR * 10000 + CRM_VERSION_MINOR * 100 +      \
+   CRM_VERSION_PATCH)
+
+/* The version of the library actually loaded, e.g. "0.1.0". Static storage. */
+CRM_API const char* crm_version(void);
+/* CRM_VERSION_NUMBER of the library actually loaded. */
+CRM_API int crm_version_number(void);
+
+/* ------------------------------------------------------------------------ */
+/* Status codes and errors                                                  */
+/* ------------------------------------------------------------------------ */
+
+enum {
+  CRM_OK = 0,
+  CRM_E_NOT_FOUND = 1,        /* no record, field or item with that key */
+  CRM_E_INVALID_ARGUMENT = 2, /* NULL pointer, bad UTF-8, malformed input */
+  CRM_E_VALIDATION = 3,       /* a value breaks a field's type or rule */
+  CRM_E_CONSTRAINT = 4,       /* unique value taken, record still referenced */
+  CRM_E_CONFLICT = 5,         /* expected version is not the current one */
+  CRM_E_BUSY = 6,             /* another process held the file too long */
+  CRM_E_IO = 7,               /* the file could not be read or written */
+  CRM_E_NOMEM = 8,            /* out of memory */
+  CRM_E_MISUSE = 9,           /* call out of order (e.g. commit, no begin) */
+  CRM_E_NOT_WORKSPACE = 10,   /* the file is not a libcrm workspace */
+  CRM_E_VERSION = 11,         /* written by a newer libcrm; left untouched */
+  CRM_E_READ_ONLY = 12,       /* write on a workspace opened read-only */
+  CRM_E_INTERNAL = 13         /* a libcrm bug: please report it */
+};
+
+/* Name of a status code, e.g. "CRM_E_VALIDATION". Static storage. */
+CRM_API const char* crm_status_name(int status);
+
+/*
+ * The last error on the calling thread. Each failing call replaces it; a
+ * successful call leaves it as it was. Strings are owned by libcrm and valid
+ * until the next failing call on the same thread.
+ */
+CRM_API int crm_last_error_code(void);
+/* Human-readable message; "" when there was no error. */
+CRM_API const char* crm_last_error_message(void);
+/* The field the error is about (e.g. "email"), or "" when none applies. */
+CRM_API const char* crm_last_error_field(void);
+/* The rule that was broken: "type", "required", "unique", "max_length",
+ * "min", "max", "pattern", "options", "scale", "format", "read_only",
+ * "archived", "unknown_field", "reference", ... or "" when none applies. */
+CRM_API const char* crm_last_error_rule(void);
+
+/* Frees a string libcrm returned through a char** out-parameter. */
+CRM_API void crm_string_free(char* s);
+
+/* ------------------------------------------------------------------------ */
+/* Workspace                                                                */
+/* ------------------------------------------------------------------------ */
+
+/* A workspace: one SQLite file (or memory). Thread-safe, see above. */
+typedef struct crm_db crm_db;
+
+enum {
+  CRM_OPEN_CREATE = 1,   /* create the file if it does not exist */
+  CRM_OPEN_READ_ONLY = 2 /* never write; writes fail with CRM_E_READ_ONLY */
+};
+
+enum {
+  /* Default. A commit survives a crash of the process; after a power loss
+   * the last commits before it may be lost, never half-applied. */
+  CRM_SYNC_NORMAL = 1,
+  /* Every commit is on disk when it returns, at some cost in write speed. */
+  CRM_SYNC_FULL = 2
+};
+
+typedef struct crm_open_options {
+  uint32_t struct_size;     /* sizeof(crm_open_options); set by _INIT */
+  int flags;                /* CRM_OPEN_* bits */
+  int32_t busy_timeout_ms;  /* wait for other writers up to this long */
+  int sync;                 /* CRM_SYNC_* */
+} crm_open_options;
+
+#define CRM_OPEN_OPTIONS_INIT \
+  { sizeof(crm_open_options), CRM_OPEN_CREATE, 5000, CRM_SYNC_NORMAL }
+
+/*
+ * Opens (and with CRM_OPEN_CREATE creates) the workspace at `path`, or an
+ * in-memory workspace that lives until crm_close() when path is ":memory:".
+ * A file written by an older libcrm is migrated forward in one transaction;
+ * one written by a newer libcrm fails with CRM_E_VERSION and is not modified;
+ * a file that is not a workspace fails with CRM_E_NOT_WORKSPACE.
+ * `options` may be NULL for the defaults (CRM_OPEN_OPTIONS_INIT).
+ */
+CRM_API int crm_open(crm_db** out, const char* path,
+                     const crm_open_options* options);
+
+/* Closes the workspace; an open transaction is rolled back. Accepts NULL.
+ * No other thread may be using `db` during or after the call. */
+CRM_API void crm_close(crm_db* db);
+
+/* The schema version this library writes, and the one of an open workspace. */
+CRM_API int crm_schema_version(void);
+CRM_API int crm_db_schema_version(int* out, crm_db* db);
+
+/*
+ * Transactions the host groups calls in. Between crm_begin() and
+ * crm_commit() every call's changes become durable together; crm_rollback()
+ * discards them all. A call that fails inside a transaction undoes its own
+ * changes and leaves the transaction open with the earlier calls' changes.
+ * Transactions do not nest: crm_begin() inside one is CRM_E_MISUSE.
+ */
+CRM_API int crm_begin(crm_db* db);
+CRM_API int crm_commit(crm_db* db);
+CRM_API int crm_rollback(crm_db* db);
+
+/* ------------------------------------------------------------------------ */
+/* Fields: the standard ones and those users define at run time             */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Field types, by the name used in definitions:
+ *   "text"         single-line text, at most 65,535 bytes
+ *   "long_text"    text, at most 16 MiB
+ *   "integer"      64-bit signed integer
+ *   "decimal"      exact decimal with "scale" digits after the point (0..9);
+ *                  money is a decimal with scale 2
+ *   "boolean"
+ *   "date"         "YYYY-MM-DD"
+ *   "datetime"     UTC microseconds
+ *   "choice"       one of "options"
+ *   "multi_choice" a list of distinct values from "options"
+ *   "tags"         a list of distinct free-text values
+ *   "email", "phone", "url"   text checked for the form
+ *   "reference"    the id (integer) of another customer record
+ *
+ * A definition is a JSON object, e.g.
+ *   {"name": "plan", "label": "Plan", "group": "finance", "type": "choice",
+ *    "options": ["basic", "premium"], "required": true,
+ *    "default_value": {"text": "basic"}, "indexed": true}
+ * Keys: name (lowercase letters, digits and '_', starting with a letter, at
+ * most 48 bytes), label, description, group, type, required, unique, indexed,
+ * scale, min, max (text in the field's form: "10", "9.99", "2024-01-31",
+ * "2024-01-31T08:00:00Z"), max_length (bytes), pattern (RE2 regular
+ * expression that a text value must match in full), options, and
+ * default_value (a value object: {"text": ..}, {"integer": ..},
+ * {"decimal": ".."}, {"boolean": ..}, {"date": ".."}, {"datetime_us": ..},
+ * {"list": {"items": [..]}}). Unknown keys are an error.
+ *
+ * Standard fields exist in every workspace and are described by the same
+ * calls: kind ("person" or "company"), name, email (unique), phone, company,
+ * street, city, region, postal_code, country, owner, stage (lead, prospect,
+ * customer, former), tags, external_id (unique, owned by the host), and the
+ * read-only created_at and updated_at.
+ */
+
+/* Defines a new user-defined field. *out_field_id receives its id. */
+CRM_API int crm_field_define(int64_t* out_field_id, crm_db* db,
+                             const char* definition_json);
+
+/*
+ * Changes a field with a JSON patch holding only what changes: name
+ * (rename; stored values and history keep following the field), label,
+ * description, group, required, unique, indexed, min, max, max_length,
+ * pattern, default_value, add_options (options to append), and type with
+ * scale, which is allowed only where every stored value converts without
+ * loss (else CRM_E_VALIDATION naming the first value that does not).
+ * Standard fields accept label, description, group, indexed and add_options.
+ */
+CRM_API int crm_field_update(crm_db* db, const char* name,
+                             const char* patch_json);
+
+/* Archives a field: hidden from reads and refused in writes; data kept. */
+CRM_API int crm_field_archive(crm_db* db, const char* name);
+/* Restores an archived field with its data. */
+CRM_API int crm_field_restore(crm_db* db, const char* name);
+/* Deletes a user-defined field and its values. Cannot be undone. */
+CRM_API int crm_field_delete(crm_db* db, const char* name);
+
+/* The definition of one field (archived ones too) as a JSON object, with
+ * the read-only keys id, builtin, read_only and status. */
+CRM_API int crm_field_describe(char** out_json, crm_db* db, const char* name);
+
+enum { CRM_LIST_INCLUDE_ARCHIVED = 1 };
+/* All fields, standard first then user-defined by id, as a JSON array. */
+CRM_API int crm_field_list(char** out_json, crm_db* db, int flags);
+
+/* ------------------------------------------------------------------------ */
+/* Records: a bag of typed field values                                     */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * A crm_record carries field values into and out of the workspace. Values
+ * are checked against the workspace's fields when the record is written,
+ * not when set. Setting a field twice keeps the last value. Not thread-safe.
+ */
+typedef struct crm_record crm_record;
+
+/* The kind of value a record holds for a field. */
+typedef enum crm_value_kind {
+  CRM_VALUE_NULL = 0, /* absent from the record, or explicitly cleared */
+  CRM_VALUE_TEXT = 1,
+  CRM_VALUE_INTEGER = 2,
+  CRM_VALUE_DECIMAL = 3,
+  CRM_VALUE_BOOLEAN = 4,
+  CRM_VALUE_DATE = 5,
+  CRM_VALUE_DATETIME = 6,
+  CRM_VALUE_LIST = 7
+} crm_value_kind;
+
+CRM_API int crm_record_new(crm_record** out);
+CRM_API void crm_record_free(crm_record* record);
+
+/* Setters. `field` is a field name. Text-like fields (text, long_text, email,
+ * phone, url, choice) take text; integer and reference take an integer;
+ * multi_choice and tags take a list. */
+CRM_API int crm_record_set_text(crm_record* record, const char* field,
+                                const char* value);
+CRM_API int crm_record_set_integer(crm_record* record, const char* field,
+                                   int64_t value);
+CRM_API int crm_record_set_decimal(crm_record* record, const char* field,
+                                   const char* value);
+CRM_API int crm_record_set_boolean(crm_record* record, const char* field,
+                                   int value);
+CRM_API int crm_record_set_date(crm_record* record, const char* field,
+                                const char* value);
+CRM_API int crm_record_set_datetime(crm_record* record, const char* field,
+                                    int64_t value);
+CRM_API int crm_record_set_list(crm_record* record, const char* field,
+                                const char* const* items, size_t count);
+/* Marks the field as cleared: an update stores no value for it. */
+CRM_API int crm_record_set_null(crm_record* record, const char* field);
+
+/* Metadata of a record read from the workspace; 0 on a new record. */
+CRM_API int64_t crm_record_id(const crm_record* record);
+/* Starts at 1 and grows by one with every update of the record. */
+CRM_API int64_t crm_record_version(const crm_record* record);
+
+/* Fields present in the record, in a stable order (standard fields first).
+ * Names are borrowed until the record changes or is freed. */
+CRM_API size_t crm_record_field_count(const crm_record* record);
+CRM_API const char* crm_record_field_name(const crm_record* record,
+                                          size_t index);
+/* CRM_VALUE_NULL for a field the record does not hold. */
+CRM_API crm_value_kind crm_record_kind(const crm_record* record,
+                                       const char* field);
+
+/* Getters: CRM_E_NOT_FOUND when the record holds no value for the field,
+ * CRM_E_VALIDATION (rule "type") when the value is of another kind. Text
+ * is borrowed until the record changes or is freed. */
+CRM_API int crm_record_get_text(const char** out, const crm_record* record,
+                                const char* field);
+CRM_API int crm_record_get_integer(int64_t* out, const crm_record* record,
+                                   const char* field);
+CRM_API int crm_record_get_decimal(const char** out, const crm_record* record,
+                                   const char* field);
+CRM_API int crm_record_get_boolean(int* out, const crm_record* record,
+                                   const char* field);
+CRM_API int crm_record_get_date(const char** out, const crm_record* record,
+                                const char* field);
+CRM_API int crm_record_get_datetime(int64_t* out, const crm_record* record,
+                                    const char* field);
+CRM_API int crm_record_get_list_size(size_t* out, const crm_record* record,
+                                     const char* field);
+CRM_API int crm_record_get_list_item(const char** out,
+                                     const crm_record* record,
+                                     const char* field, size_t index);
+
+/* ------------------------------------------------------------------------ */
+/* Customers                                                                */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * `actor` names the user or system making a change (e.g. "alice",
+ * "erp-sync"); it is kept with the record's history. NULL means "api".
+ */
+
+/* Creates a customer from the fields in `record`. Missing fields take their
+ * default; required fields without one must be present. */
+CRM_API int crm_customer_create(int64_t* out_id, crm_db* db,
+                                const crm_record* record, const char* actor);
+
+/* Reads a customer with all its active fields that hold a value. The caller
+ * frees *out with crm_record_free(). */
+CRM_API int crm_customer_get(crm_record** out, crm_db* db, int64_t id);
+CRM_API int crm_customer_get_by_external_id(crm_record** out, crm_db* db,
+                                            const char* external_id);
+/* Email comparison ignores ASCII case. */
+CRM_API int crm_customer_get_by_email(crm_record** out, crm_db* db,
+                                      const char* email);
+
+/*
+ * Changes only the fields present in `changes` (crm_record_set_null clears
+ * one). With expected_version > 0 the update is applied only if the record's
+ * version is still that one, else CRM_E_CONFLICT and nothing changes; 0
+ * skips the check. *out_version (may be NULL) receives the new version.
+ */
+CRM_API int crm_customer_update(int64_t* out_version, crm_db* db, int64_t id,
+                                int64_t expected_version,
+                                const crm_record* changes, const char* actor);
+
+/* Deletes a customer. expected_version as for update. A customer that a
+ * reference field of another customer points to is not deleted
+ * (CRM_E_CONSTRAINT naming that field). */
+CRM_API int crm_customer_delete(crm_db* db, int64_t id,
+                                int64_t expected_version, const char* actor);
+
+/* Creates or updates the customer whose external_id is the one in `record`
+ * (which must hold one). *out_created (may be NULL) is 1 if it was created. */
+CRM_API int crm_customer_upsert(int64_t* out_id, int* out_created, crm_db* db,
+                                const crm_record* record, const char* actor);
+
+/* Number of customers in the workspace. */
+CRM_API int crm_customer_count(int64_t* out, crm_db* db);
+
+/* ------------------------------------------------------------------------ */
+/* Bulk writes: one ABI crossing per batch                                  */
+/* ------------------------------------------------------------------------ */
+
+/* The outcome of a batch, row by row. Not thread-safe. */
+typedef struct crm_batch_report crm_batch_report;
+
+enum {
+  CRM_BATCH_CREATE = 1, /* every row creates a customer */
+  CRM_BATCH_UPSERT = 2  /* every row must carry external_id; creates or
+                           updates the customer with that external id */
+};
+
+/*
+ * Writes a batch of customers encoded as a crm.wire.CustomerBatch Protocol
+ * Buffers message (see crm/crm.proto, installed beside this header): column
+ * names once, then rows of values aligned with them. All or nothing: if any
+ * row is rejected, no row is stored, the call returns CRM_E_VALIDATION (or
+ * the first rejected row's status) and the report says which rows failed
+ * and why. On success the report holds every row's id. *out_report may be
+ * NULL when the caller does not want it; otherwise it is set even on
+ * failure when the batch could be decoded, and freed with
+ * crm_batch_report_free().
+ */
+CRM_API int crm_customer_write_batch(crm_batch_report** out_report,
+                                     crm_db* db, const void* batch,
+                                     size_t batch_size, int mode);
+
+CRM_API void crm_batch_report_free(crm_batch_report* report);
+/* Rows in the batch. */
+CRM_API size_t crm_batch_report_size(const crm_batch_report* report);
+/* Rows rejected (0 when the batch was stored). */
+CRM_API size_t crm_batch_report_rejected(const crm_batch_report* report);
+/* Per row (0-based); out-of-range rows read as CRM_E_NOT_FOUND / 0 / "". */
+CRM_API int crm_batch_report_status(const crm_batch_report* report,
+                                    size_t row);
+/* The customer id (0 when rejected or when the batch was not stored). */
+CRM_API int64_t crm_batch_report_id(const crm_batch_report* report,
+                                    size_t row);
+/* 1 if the row created the customer, 0 if it updated one (upsert). */
+CRM_API int crm_batch_report_created(const crm_batch_report* report,
+                                     size_t row);
+/* Borrowed until the report is freed. */
+CRM_API const char* crm_batch_report_message(const crm_batch_report* report,
+                                             size_t row);
+CRM_API const char* crm_batch_report_field(const crm_batch_report* report,
+                                           size_t row);
+CRM_API const char* crm_batch_report_rule(const crm_batch_report* report,
+                                          size_t row);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* CRM_CRM_H_ */

@@ -1,0 +1,86 @@
+#include "base/error.h"
+
+#include <optional>
+
+#include "absl/strings/cord.h"
+
+namespace crm {
+namespace {
+
+constexpr char kCodeUrl[] = "crm/code";
+constexpr char kFieldUrl[] = "crm/field";
+constexpr char kRuleUrl[] = "crm/rule";
+
+absl::StatusCode AbslCodeFor(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kOk:
+      return absl::StatusCode::kOk;
+    case ErrorCode::kNotFound:
+      return absl::StatusCode::kNotFound;
+    case ErrorCode::kInvalidArgument:
+    case ErrorCode::kValidation:
+    case ErrorCode::kNotWorkspace:
+      return absl::StatusCode::kInvalidArgument;
+    case ErrorCode::kConstraint:
+      return absl::StatusCode::kAlreadyExists;
+    case ErrorCode::kConflict:
+      return absl::StatusCode::kAborted;
+    case ErrorCode::kBusy:
+      return absl::StatusCode::kUnavailable;
+    case ErrorCode::kIo:
+      return absl::StatusCode::kDataLoss;
+    case ErrorCode::kNoMemory:
+      return absl::StatusCode::kResourceExhausted;
+    case ErrorCode::kMisuse:
+    case ErrorCode::kVersion:
+      return absl::StatusCode::kFailedPrecondition;
+    case ErrorCode::kReadOnly:
+      return absl::StatusCode::kPermissionDenied;
+    case ErrorCode::kInternal:
+      return absl::StatusCode::kInternal;
+  }
+  return absl::StatusCode::kInternal;
+}
+
+std::string PayloadOf(const absl::Status& status, const char* url) {
+  absl::optional<absl::Cord> payload = status.GetPayload(url);
+  return payload ? std::string(*payload) : std::string();
+}
+
+}  // namespace
+
+absl::Status MakeError(ErrorCode code, absl::string_view message,
+                       absl::string_view field, absl::string_view rule) {
+  absl::Status status(AbslCodeFor(code), message);
+  status.SetPayload(kCodeUrl,
+                    absl::Cord(std::to_string(static_cast<int>(code))));
+  if (!field.empty()) status.SetPayload(kFieldUrl, absl::Cord(field));
+  if (!rule.empty()) status.SetPayload(kRuleUrl, absl::Cord(rule));
+  return status;
+}
+
+ErrorCode CodeOf(const absl::Status& status) {
+  if (status.ok()) return ErrorCode::kOk;
+  std::string code = PayloadOf(status, kCodeUrl);
+  if (code.empty()) {
+    return status.code() == absl::StatusCode::kResourceExhausted
+               ? ErrorCode::kNoMemory
+               : ErrorCode::kInternal;
+  }
+  return static_cast<ErrorCode>(std::stoi(code));
+}
+
+std::string FieldOf(const absl::Status& status) {
+  return PayloadOf(status, kFieldUrl);
+}
+
+std::string RuleOf(const absl::Status& status) {
+  return PayloadOf(status, kRuleUrl);
+}
+
+absl::Status WithField(absl::Status status, absl::string_view field) {
+  if (!status.ok()) status.SetPayload(kFieldUrl, absl::Cord(field));
+  return status;
+}
+
+}  // namespace crm

@@ -1,0 +1,63 @@
+// Errors shared by every layer: an absl::Status that carries a libcrm error
+// code, and optionally the field and the rule an error is about.
+#ifndef CRM_BASE_ERROR_H_
+#define CRM_BASE_ERROR_H_
+
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/status.h"
+
+namespace crm {
+
+// Same numbers as the CRM_* status codes of crm.h.
+enum class ErrorCode {
+  kOk = 0,
+  kNotFound = 1,
+  kInvalidArgument = 2,
+  kValidation = 3,
+  kConstraint = 4,
+  kConflict = 5,
+  kBusy = 6,
+  kIo = 7,
+  kNoMemory = 8,
+  kMisuse = 9,
+  kNotWorkspace = 10,
+  kVersion = 11,
+  kReadOnly = 12,
+  kInternal = 13,
+};
+
+// Builds an error. `field` and `rule` may be empty.
+absl::Status MakeError(ErrorCode code, absl::string_view message,
+                       absl::string_view field = {}, absl::string_view rule = {});
+
+// The libcrm code of a status (kOk for an OK status).
+ErrorCode CodeOf(const absl::Status& status);
+// The field / rule attached to a status, or "".
+std::string FieldOf(const absl::Status& status);
+std::string RuleOf(const absl::Status& status);
+
+// A copy of `status` whose field is `field` (replacing any field it had).
+absl::Status WithField(absl::Status status, absl::string_view field);
+
+}  // namespace crm
+
+// Evaluates `expr` (an absl::Status) and returns it from the caller if it is
+// not OK.
+#define CRM_RETURN_IF_ERROR(expr)                    \
+  do {                                               \
+    ::absl::Status crm_status_ = (expr);             \
+    if (!crm_status_.ok()) return crm_status_;       \
+  } while (false)
+
+#define CRM_CONCAT_INNER_(a, b) a##b
+#define CRM_CONCAT_(a, b) CRM_CONCAT_INNER_(a, b)
+// Declares `lhs` from an absl::StatusOr expression, returning its error.
+#define CRM_ASSIGN_OR_RETURN(lhs, expr)                                \
+  auto CRM_CONCAT_(crm_statusor_, __LINE__) = (expr);                  \
+  if (!CRM_CONCAT_(crm_statusor_, __LINE__).ok())                      \
+    return CRM_CONCAT_(crm_statusor_, __LINE__).status();              \
+  lhs = std::move(*CRM_CONCAT_(crm_statusor_, __LINE__))
+
+#endif  // CRM_BASE_ERROR_H_

@@ -1,0 +1,98 @@
+// crm.h: opening and closing workspaces, and host transactions.
+#include <algorithm>
+#include <cstring>
+
+#include "capi/capi_support.h"
+#include "store/migrations.h"
+
+using crm::ErrorCode;
+using crm::capi::CheckDb;
+using crm::capi::Fail;
+using crm::capi::Guard;
+using crm::capi::Report;
+
+namespace {
+// sizeof(crm_open_options) in libcrm 0.1, the first release.
+constexpr uint32_t kFirstOptionsSize = 16;
+static_assert(sizeof(crm_open_options) >= kFirstOptionsSize);
+}  // namespace
+
+extern "C" {
+
+int crm_open(crm_db** out, const char* path, const crm_open_options* options) {
+  return Guard([&] {
+    if (out == nullptr) return Fail(ErrorCode::kInvalidArgument,
+                                    "out must not be NULL", "", "out");
+    *out = nullptr;
+    absl::Status status = crm::capi::CheckText(path, "path");
+    if (!status.ok()) return Fail(status);
+    crm_open_options chosen = CRM_OPEN_OPTIONS_INIT;
+    if (options != nullptr) {
+      // Every size from the first released one up is accepted: members a
+      // newer header added and an older caller lacks keep their defaults.
+      if (options->struct_size < kFirstOptionsSize) {
+        return Fail(ErrorCode::kInvalidArgument,
+                    "options->struct_size is too small; initialise options "
+                    "with CRM_OPEN_OPTIONS_INIT",
+                    "", "struct_size");
+      }
+      std::memcpy(&chosen, options,
+                  std::min<size_t>(options->struct_size, sizeof chosen));
+      chosen.struct_size = sizeof chosen;
+    }
+    if ((chosen.flags & ~(CRM_OPEN_CREATE | CRM_OPEN_READ_ONLY)) != 0 ||
+        chosen.busy_timeout_ms < 0 ||
+        (chosen.sync != CRM_SYNC_NORMAL && chosen.sync != CRM_SYNC_FULL)) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "options hold an unknown flag, a negative busy timeout or "
+                  "an unknown sync mode",
+                  "", "options");
+    }
+    crm::store::ConnectionOptions connection_options;
+    connection_options.create = (chosen.flags & CRM_OPEN_CREATE) != 0;
+    connection_options.read_only = (chosen.flags & CRM_OPEN_READ_ONLY) != 0;
+    connection_options.busy_timeout_ms = chosen.busy_timeout_ms;
+    connection_options.sync_full = chosen.sync == CRM_SYNC_FULL;
+    auto workspace = crm::core::Workspace::Open(path, connection_options);
+    if (!workspace.ok()) return Fail(workspace.status());
+    *out = new crm_db{*std::move(workspace)};
+    return static_cast<int>(CRM_OK);
+  });
+}
+
+void crm_close(crm_db* db) { delete db; }
+
+int crm_db_schema_version(int* out, crm_db* db) {
+  return Guard([&] {
+    absl::Status status = crm::capi::CheckNotNull(out, "out");
+    if (status.ok()) status = CheckDb(db);
+    if (!status.ok()) return Fail(status);
+    absl::StatusOr<int> version = db->workspace->SchemaVersion();
+    if (!version.ok()) return Fail(version.status());
+    *out = *version;
+    return static_cast<int>(CRM_OK);
+  });
+}
+
+int crm_begin(crm_db* db) {
+  return Guard([&] {
+    absl::Status status = CheckDb(db);
+    return Report(status.ok() ? db->workspace->Begin() : status);
+  });
+}
+
+int crm_commit(crm_db* db) {
+  return Guard([&] {
+    absl::Status status = CheckDb(db);
+    return Report(status.ok() ? db->workspace->Commit() : status);
+  });
+}
+
+int crm_rollback(crm_db* db) {
+  return Guard([&] {
+    absl::Status status = CheckDb(db);
+    return Report(status.ok() ? db->workspace->Rollback() : status);
+  });
+}
+
+}  // extern "C"

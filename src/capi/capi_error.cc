@@ -1,0 +1,79 @@
+// Version, status names, the last error, and strings handed to callers.
+#include <cstdlib>
+#include <string>
+
+#include "capi/capi_error.h"
+#include "crm/crm.h"
+#include "store/migrations.h"
+
+namespace crm::capi {
+namespace {
+
+struct LastError {
+  int code = CRM_OK;
+  std::string message, field, rule;
+};
+
+LastError& ThreadLastError() {
+  thread_local LastError last_error;
+  return last_error;
+}
+
+}  // namespace
+
+void SetLastError(int code, std::string message, std::string field,
+                  std::string rule) {
+  LastError& last = ThreadLastError();
+  last.code = code;
+  last.message = std::move(message);
+  last.field = std::move(field);
+  last.rule = std::move(rule);
+}
+
+}  // namespace crm::capi
+
+extern "C" {
+
+const char* crm_version(void) { return CRM_VERSION_STRING; }
+
+int crm_version_number(void) { return CRM_VERSION_NUMBER; }
+
+int crm_schema_version(void) { return crm::store::LatestSchemaVersion(); }
+
+const char* crm_status_name(int status) {
+  switch (status) {
+    case CRM_OK: return "CRM_OK";
+    case CRM_E_NOT_FOUND: return "CRM_E_NOT_FOUND";
+    case CRM_E_INVALID_ARGUMENT: return "CRM_E_INVALID_ARGUMENT";
+    case CRM_E_VALIDATION: return "CRM_E_VALIDATION";
+    case CRM_E_CONSTRAINT: return "CRM_E_CONSTRAINT";
+    case CRM_E_CONFLICT: return "CRM_E_CONFLICT";
+    case CRM_E_BUSY: return "CRM_E_BUSY";
+    case CRM_E_IO: return "CRM_E_IO";
+    case CRM_E_NOMEM: return "CRM_E_NOMEM";
+    case CRM_E_MISUSE: return "CRM_E_MISUSE";
+    case CRM_E_NOT_WORKSPACE: return "CRM_E_NOT_WORKSPACE";
+    case CRM_E_VERSION: return "CRM_E_VERSION";
+    case CRM_E_READ_ONLY: return "CRM_E_READ_ONLY";
+    case CRM_E_INTERNAL: return "CRM_E_INTERNAL";
+    default: return "CRM_E_UNKNOWN";
+  }
+}
+
+int crm_last_error_code(void) { return crm::capi::ThreadLastError().code; }
+
+const char* crm_last_error_message(void) {
+  return crm::capi::ThreadLastError().message.c_str();
+}
+
+const char* crm_last_error_field(void) {
+  return crm::capi::ThreadLastError().field.c_str();
+}
+
+const char* crm_last_error_rule(void) {
+  return crm::capi::ThreadLastError().rule.c_str();
+}
+
+void crm_string_free(char* s) { std::free(s); }
+
+}  // extern "C"

@@ -1,0 +1,247 @@
+// crm.h: records, the bags of typed values that carry customers across.
+#include <string>
+
+#include "capi/capi_support.h"
+#include "core/utf8.h"
+
+using crm::ErrorCode;
+using crm::capi::CheckText;
+using crm::capi::Fail;
+using crm::capi::Guard;
+using crm::core::Value;
+using crm::core::ValueKind;
+
+namespace {
+
+// Sets `field` to the value `make()` builds, after checking the arguments.
+template <typename Make>
+int SetValue(crm_record* record, const char* field, Make make) {
+  return Guard([&] {
+    absl::Status status = crm::capi::CheckNotNull(record, "record");
+    if (status.ok()) status = CheckText(field, "field");
+    if (!status.ok()) return Fail(status);
+    absl::StatusOr<Value> value = make();
+    if (!value.ok()) return Fail(crm::WithField(value.status(), field));
+    record->record.Set(field, *std::move(value));
+    return static_cast<int>(CRM_OK);
+  });
+}
+
+absl::StatusOr<Value> TextValue(const char* text, ValueKind kind) {
+  CRM_RETURN_IF_ERROR(CheckText(text, "value"));
+  Value value;
+  value.kind = kind;
+  value.text = text;
+  return value;
+}
+
+// Finds the value of `field`, checking it is of `kind`.
+absl::StatusOr<const Value*> Lookup(const crm_record* record,
+                                    const char* field, ValueKind kind) {
+  CRM_RETURN_IF_ERROR(crm::capi::CheckNotNull(record, "record"));
+  CRM_RETURN_IF_ERROR(CheckText(field, "field"));
+  const Value* value = record->record.Get(field);
+  if (value == nullptr || value->kind == ValueKind::kNull) {
+    return crm::MakeError(ErrorCode::kNotFound,
+                          std::string("the record holds no value for '") +
+                              field + "'",
+                          field);
+  }
+  if (value->kind != kind) {
+    return crm::MakeError(
+        ErrorCode::kValidation,
+        std::string("field '") + field + "' holds a " +
+            crm::core::ValueKindName(value->kind) + " value, not a " +
+            crm::core::ValueKindName(kind) + " value",
+        field, "type");
+  }
+  return value;
+}
+
+// Reads one member of the value of `field` into *out.
+template <typename Out, typename Read>
+int GetValue(Out* out, const crm_record* record, const char* field,
+             ValueKind kind, Read read) {
+  return Guard([&] {
+    absl::Status status = crm::capi::CheckNotNull(out, "out");
+    if (!status.ok()) return Fail(status);
+    absl::StatusOr<const Value*> value = Lookup(record, field, kind);
+    if (!value.ok()) return Fail(value.status());
+    return read(**value, out);
+  });
+}
+
+}  // namespace
+
+extern "C" {
+
+int crm_record_new(crm_record** out) {
+  return Guard([&] {
+    if (out == nullptr) {
+      return Fail(ErrorCode::kInvalidArgument, "out must not be NULL", "",
+                  "out");
+    }
+    *out = new crm_record();
+    return static_cast<int>(CRM_OK);
+  });
+}
+
+void crm_record_free(crm_record* record) { delete record; }
+
+int crm_record_set_text(crm_record* record, const char* field,
+                        const char* value) {
+  return SetValue(record, field,
+                  [&] { return TextValue(value, ValueKind::kText); });
+}
+
+int crm_record_set_integer(crm_record* record, const char* field,
+                           int64_t value) {
+  return SetValue(record, field, [&]() -> absl::StatusOr<Value> {
+    return Value::Integer(value);
+  });
+}
+
+int crm_record_set_decimal(crm_record* record, const char* field,
+                           const char* value) {
+  return SetValue(record, field,
+                  [&] { return TextValue(value, ValueKind::kDecimal); });
+}
+
+int crm_record_set_boolean(crm_record* record, const char* field, int value) {
+  return SetValue(record, field, [&]() -> absl::StatusOr<Value> {
+    return Value::Boolean(value != 0);
+  });
+}
+
+int crm_record_set_date(crm_record* record, const char* field,
+                        const char* value) {
+  return SetValue(record, field,
+                  [&] { return TextValue(value, ValueKind::kDate); });
+}
+
+int crm_record_set_datetime(crm_record* record, const char* field,
+                            int64_t value) {
+  return SetValue(record, field, [&]() -> absl::StatusOr<Value> {
+    return Value::DateTime(value);
+  });
+}
+
+int crm_record_set_list(crm_record* record, const char* field,
+                        const char* const* items, size_t count) {
+  return SetValue(record, field, [&]() -> absl::StatusOr<Value> {
+    if (count > 0) CRM_RETURN_IF_ERROR(crm::capi::CheckNotNull(items, "items"));
+    std::vector<std::string> list;
+    list.reserve(count);
+    for (size_t i = 0; i < count; ++i) {
+      CRM_RETURN_IF_ERROR(CheckText(items[i], "items[" + std::to_string(i) + "]"));
+      list.emplace_back(items[i]);
+    }
+    return Value::List(std::move(list));
+  });
+}
+
+int crm_record_set_null(crm_record* record, const char* field) {
+  return SetValue(record, field,
+                  []() -> absl::StatusOr<Value> { return Value::Null(); });
+}
+
+int64_t crm_record_id(const crm_record* record) {
+  return record ? record->record.id : 0;
+}
+
+int64_t crm_record_version(const crm_record* record) {
+  return record ? record->record.version : 0;
+}
+
+size_t crm_record_field_count(const crm_record* record) {
+  return record ? record->record.values.size() : 0;
+}
+
+const char* crm_record_field_name(const crm_record* record, size_t index) {
+  if (record == nullptr || index >= record->record.values.size()) return "";
+  return record->record.values[index].field.c_str();
+}
+
+crm_value_kind crm_record_kind(const crm_record* record, const char* field) {
+  if (record == nullptr || field == nullptr) return CRM_VALUE_NULL;
+  const Value* value = record->record.Get(field);
+  return value ? static_cast<crm_value_kind>(value->kind) : CRM_VALUE_NULL;
+}
+
+int crm_record_get_text(const char** out, const crm_record* record,
+                        const char* field) {
+  return GetValue(out, record, field, ValueKind::kText,
+                  [](const Value& v, const char** o) {
+                    *o = v.text.c_str();
+                    return static_cast<int>(CRM_OK);
+                  });
+}
+
+int crm_record_get_integer(int64_t* out, const crm_record* record,
+                           const char* field) {
+  return GetValue(out, record, field, ValueKind::kInteger,
+                  [](const Value& v, int64_t* o) {
+                    *o = v.integer;
+                    return static_cast<int>(CRM_OK);
+                  });
+}
+
+int crm_record_get_decimal(const char** out, const crm_record* record,
+                           const char* field) {
+  return GetValue(out, record, field, ValueKind::kDecimal,
+                  [](const Value& v, const char** o) {
+                    *o = v.text.c_str();
+                    return static_cast<int>(CRM_OK);
+                  });
+}
+
+int crm_record_get_boolean(int* out, const crm_record* record,
+                           const char* field) {
+  return GetValue(out, record, field, ValueKind::kBoolean,
+                  [](const Value& v, int* o) {
+                    *o = v.integer != 0;
+                    return static_cast<int>(CRM_OK);
+                  });
+}
+
+int crm_record_get_date(const char** out, const crm_record* record,
+                        const char* field) {
+  return GetValue(out, record, field, ValueKind::kDate,
+                  [](const Value& v, const char** o) {
+                    *o = v.text.c_str();
+                    return static_cast<int>(CRM_OK);
+                  });
+}
+
+int crm_record_get_datetime(int64_t* out, const crm_record* record,
+                            const char* field) {
+  return GetValue(out, record, field, ValueKind::kDateTime,
+                  [](const Value& v, int64_t* o) {
+                    *o = v.integer;
+                    return static_cast<int>(CRM_OK);
+                  });
+}
+
+int crm_record_get_list_size(size_t* out, const crm_record* record,
+                             const char* field) {
+  return GetValue(out, record, field, ValueKind::kList,
+                  [](const Value& v, size_t* o) {
+                    *o = v.list.size();
+                    return static_cast<int>(CRM_OK);
+                  });
+}
+
+int crm_record_get_list_item(const char** out, const crm_record* record,
+                             const char* field, size_t index) {
+  return GetValue(out, record, field, ValueKind::kList,
+                  [&](const Value& v, const char** o) {
+                    if (index >= v.list.size()) {
+                      return Fail(ErrorCode::kNotFound,
+                                  "list index out of range", field, "index");
+                    }
+                    *o = v.list[index].c_str();
+                    return static_cast<int>(CRM_OK);
+                  });
+}
+
+}  // extern "C"

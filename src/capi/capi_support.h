@@ -1,0 +1,69 @@
+// What every C entry point shares: the handle structs, the thread-local last
+// error, and the guard that keeps C++ exceptions from crossing the ABI.
+#ifndef CRM_CAPI_CAPI_SUPPORT_H_
+#define CRM_CAPI_CAPI_SUPPORT_H_
+
+#include <memory>
+#include <new>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/status.h"
+#include "base/error.h"
+#include "core/customer_batch.h"
+#include "core/customer_record.h"
+#include "core/workspace.h"
+#include "crm/crm.h"
+
+struct crm_db {
+  std::unique_ptr<crm::core::Workspace> workspace;
+};
+
+struct crm_record {
+  crm::core::CustomerRecord record;
+};
+
+struct crm_batch_report {
+  crm::core::BatchOutcome outcome;
+};
+
+namespace crm::capi {
+
+// Records `status` as the calling thread's last error and returns its code.
+int Fail(const absl::Status& status);
+// Fail() with a fresh error.
+int Fail(ErrorCode code, absl::string_view message, absl::string_view field = {},
+         absl::string_view rule = {});
+// CRM_OK for an OK status, else Fail(status).
+int Report(const absl::Status& status);
+
+// Runs `body` (returning an int status) and turns any escaping exception
+// into CRM_E_NOMEM or CRM_E_INTERNAL.
+template <typename Body>
+int Guard(Body&& body) noexcept {
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+    return Fail(ErrorCode::kNoMemory, "out of memory");
+  } catch (const std::exception& e) {
+    return Fail(ErrorCode::kInternal, e.what());
+  } catch (...) {
+    return Fail(ErrorCode::kInternal, "unknown internal error");
+  }
+}
+
+// Argument checks: OK, or an invalid-argument error naming the parameter.
+absl::Status CheckNotNull(const void* pointer, absl::string_view parameter);
+// Not NULL and valid UTF-8.
+absl::Status CheckText(const char* text, absl::string_view parameter);
+absl::Status CheckDb(const crm_db* db);
+
+// Runs `body` on `db`'s workspace in a scope of `kind`, reporting errors.
+int RunOn(crm_db* db, store::ScopeKind kind,
+          absl::FunctionRef<absl::Status(core::Session&)> body);
+
+// A copy of `text` the caller frees with crm_string_free().
+char* CopyString(absl::string_view text);
+
+}  // namespace crm::capi
+
+#endif  // CRM_CAPI_CAPI_SUPPORT_H_

@@ -1,0 +1,40 @@
+// Bulk writes of customers: one decoded crm.wire.CustomerBatch per call.
+#ifndef CRM_CORE_CUSTOMER_BATCH_H_
+#define CRM_CORE_CUSTOMER_BATCH_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "base/error.h"
+#include "core/workspace.h"
+#include "crm/crm.pb.h"
+
+namespace crm::core {
+
+enum class BatchMode { kCreate, kUpsert };
+
+struct RowOutcome {
+  ErrorCode code = ErrorCode::kOk;
+  int64_t id = 0;
+  bool created = false;
+  std::string message, field, rule;
+};
+
+struct BatchOutcome {
+  std::vector<RowOutcome> rows;
+  size_t rejected = 0;
+};
+
+// Writes every row of `batch` or none. Each rejected row is reported in
+// `outcome` (all rows are tried, so that one call reports every problem);
+// the returned status is then the first rejected row's. On success every
+// row's id is in `outcome`.
+absl::Status WriteCustomerBatch(Session& session,
+                                const wire::CustomerBatch& batch,
+                                BatchMode mode, BatchOutcome* outcome);
+
+}  // namespace crm::core
+
+#endif  // CRM_CORE_CUSTOMER_BATCH_H_

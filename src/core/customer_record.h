@@ -1,0 +1,35 @@
+// A customer's field values as the core reads and writes them.
+#ifndef CRM_CORE_CUSTOMER_RECORD_H_
+#define CRM_CORE_CUSTOMER_RECORD_H_
+
+#include <cstdint>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "core/value.h"
+
+namespace crm::core {
+
+struct FieldValue {
+  std::string field;
+  Value value;
+};
+
+// Field values in the order they were first set (for records read from a
+// workspace: standard fields first, then user-defined by id).
+struct CustomerRecord {
+  int64_t id = 0;       // 0 until stored
+  int64_t version = 0;  // 0 until stored
+
+  std::vector<FieldValue> values;
+
+  // Sets `field`, replacing an earlier value of the same field.
+  void Set(absl::string_view field, Value value);
+  // The value of `field`, or null when the record does not hold it.
+  const Value* Get(absl::string_view field) const;
+};
+
+}  // namespace crm::core
+
+#endif  // CRM_CORE_CUSTOMER_RECORD_H_

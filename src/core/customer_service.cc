@@ -1,0 +1,330 @@
+#include "core/customer_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "base/error.h"
+#include "core/time_text.h"
+#include "core/utf8.h"
+#include "store/customer_table.h"
+
+namespace crm::core {
+namespace {
+
+constexpr size_t kMaxActorBytes = 255;
+
+absl::Status NotFound(int64_t id) {
+  return MakeError(ErrorCode::kNotFound,
+                   absl::StrCat("no customer with id ", id));
+}
+
+// Turns a store constraint error on a column into one naming the field.
+absl::Status NameConstraint(const Schema& schema, absl::Status status) {
+  if (CodeOf(status) != ErrorCode::kConstraint) return status;
+  const Field* field = schema.FindByColumn(FieldOf(status));
+  if (field == nullptr) return status;
+  if (RuleOf(status) == "unique") {
+    return MakeError(ErrorCode::kConstraint,
+                     absl::StrCat("field '", field->name(),
+                                  "': the value is already used by another "
+                                  "customer"),
+                     field->name(), "unique");
+  }
+  return WithField(status, field->name());
+}
+
+absl::StatusOr<std::optional<store::CustomerRow>> SelectById(
+    Session& session, int64_t id, bool with_values) {
+  static const std::vector<std::string> kNoColumns;
+  return store::SelectCustomer(
+      session.connection(),
+      with_values ? session.schema().stored_columns() : kNoColumns, "id",
+      store::SqlValue(id), false);
+}
+
+// Checks a reference value names an existing customer other than `self`.
+absl::Status CheckReference(Session& session, const Field& field,
+                            const store::SqlValue& stored, int64_t self) {
+  int64_t target = std::get<int64_t>(stored);
+  if (target == self) {
+    return MakeError(ErrorCode::kValidation,
+                     absl::StrCat("field '", field.name(),
+                                  "': a customer cannot refer to itself"),
+                     field.name(), "reference");
+  }
+  CRM_ASSIGN_OR_RETURN(auto row, SelectById(session, target, false));
+  if (!row) {
+    return MakeError(ErrorCode::kValidation,
+                     absl::StrCat("field '", field.name(),
+                                  "': no customer with id ", target),
+                     field.name(), "reference");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status MissingRequired(const Field& field) {
+  return MakeError(ErrorCode::kValidation,
+                   absl::StrCat("field '", field.name(), "' is required"),
+                   field.name(), "required");
+}
+
+// Validates `input` and converts it to stored columns. When creating,
+// fields not given take their default and required ones must be present.
+absl::StatusOr<store::ColumnValues> PrepareColumns(Session& session,
+                                                   const ResolvedValues& input,
+                                                   bool creating,
+                                                   int64_t self) {
+  store::ColumnValues columns;
+  columns.columns.reserve(input.fields.size());
+  columns.values.reserve(input.fields.size());
+  for (size_t i = 0; i < input.fields.size(); ++i) {
+    const Field& field = *input.fields[i];
+    CRM_ASSIGN_OR_RETURN(store::SqlValue stored,
+                         field.ToStored(input.values[i]));
+    if (store::IsNull(stored)) {
+      if (field.required()) return MissingRequired(field);
+    } else if (field.type() == FieldType::kReference) {
+      CRM_RETURN_IF_ERROR(CheckReference(session, field, stored, self));
+    }
+    columns.columns.push_back(field.column());
+    columns.values.push_back(std::move(stored));
+  }
+  if (!creating) return columns;
+  for (const Field* field : session.schema().stored_fields()) {
+    bool given = false;
+    for (const Field* input_field : input.fields) given |= input_field == field;
+    if (given) continue;
+    if (field->has_default()) {
+      CRM_ASSIGN_OR_RETURN(
+          store::SqlValue stored,
+          field->ToStored(ValueFromWire(field->definition().default_value())));
+      columns.columns.push_back(field->column());
+      columns.values.push_back(std::move(stored));
+    } else if (field->required()) {
+      return MissingRequired(*field);
+    }
+  }
+  return columns;
+}
+
+absl::StatusOr<ResolvedValues> Resolve(const Schema& schema,
+                                       const CustomerRecord& record) {
+  std::vector<std::string> names;
+  ResolvedValues resolved;
+  names.reserve(record.values.size());
+  for (const FieldValue& value : record.values) {
+    names.push_back(value.field);
+    resolved.values.push_back(value.value);
+  }
+  CRM_ASSIGN_OR_RETURN(resolved.fields, ResolveWritableFields(schema, names));
+  return resolved;
+}
+
+CustomerRecord RecordFromRow(const Schema& schema, store::CustomerRow row,
+                             absl::Status* error) {
+  CustomerRecord record;
+  record.id = row.id;
+  record.version = row.version;
+  const auto& fields = schema.stored_fields();
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (store::IsNull(row.values[i])) continue;
+    absl::StatusOr<Value> value = fields[i]->FromStored(row.values[i]);
+    if (!value.ok()) {
+      *error = value.status();
+      return record;
+    }
+    record.values.push_back({fields[i]->name(), *std::move(value)});
+  }
+  record.values.push_back({"created_at", Value::DateTime(row.created_at_us)});
+  record.values.push_back({"updated_at", Value::DateTime(row.updated_at_us)});
+  return record;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> CheckActor(absl::string_view actor) {
+  if (actor.empty()) return std::string("api");
+  if (actor.size() > kMaxActorBytes || !IsValidUtf8(actor)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "actor must be UTF-8 of at most 255 bytes", "", "actor");
+  }
+  return std::string(actor);
+}
+
+absl::StatusOr<std::vector<const Field*>> ResolveWritableFields(
+    const Schema& schema, const std::vector<std::string>& names) {
+  std::vector<const Field*> fields;
+  fields.reserve(names.size());
+  for (const std::string& name : names) {
+    const Field* field = schema.Find(name);
+    std::string shown =
+        IsValidUtf8(name) ? name.substr(0, 64) : "(invalid UTF-8)";
+    if (field == nullptr) {
+      return MakeError(ErrorCode::kValidation,
+                       absl::StrCat("no field named '", shown, "'"), shown,
+                       "unknown_field");
+    }
+    if (field->archived()) {
+      return MakeError(ErrorCode::kValidation,
+                       absl::StrCat("field '", name,
+                                    "' is archived; restore it to write it"),
+                       name, "archived");
+    }
+    if (field->read_only()) {
+      return MakeError(ErrorCode::kValidation,
+                       absl::StrCat("field '", name, "' is read-only"), name,
+                       "read_only");
+    }
+    for (const Field* earlier : fields) {
+      if (earlier == field) {
+        return MakeError(ErrorCode::kValidation,
+                         absl::StrCat("field '", name, "' is given twice"),
+                         name, "distinct");
+      }
+    }
+    fields.push_back(field);
+  }
+  return fields;
+}
+
+absl::StatusOr<int64_t> CreateResolved(Session& session,
+                                       const ResolvedValues& input) {
+  CRM_ASSIGN_OR_RETURN(store::ColumnValues columns,
+                       PrepareColumns(session, input, true, 0));
+  absl::StatusOr<int64_t> id =
+      store::InsertCustomer(session.connection(), NowMicros(), columns);
+  if (!id.ok()) return NameConstraint(session.schema(), id.status());
+  return *id;
+}
+
+absl::StatusOr<int64_t> UpdateResolved(Session& session, int64_t id,
+                                       int64_t expected_version,
+                                       const ResolvedValues& changes) {
+  CRM_ASSIGN_OR_RETURN(auto current, SelectById(session, id, false));
+  if (!current) return NotFound(id);
+  if (expected_version > 0 && current->version != expected_version) {
+    return MakeError(ErrorCode::kConflict,
+                     absl::StrCat("customer ", id, " is at version ",
+                                  current->version, ", not the expected ",
+                                  expected_version,
+                                  "; read it again and retry"));
+  }
+  CRM_ASSIGN_OR_RETURN(store::ColumnValues columns,
+                       PrepareColumns(session, changes, false, id));
+  int64_t new_version = current->version + 1;
+  absl::Status status = store::UpdateCustomer(
+      session.connection(), id, new_version, NowMicros(), columns);
+  if (!status.ok()) return NameConstraint(session.schema(), status);
+  return new_version;
+}
+
+absl::StatusOr<UpsertResult> UpsertResolved(Session& session,
+                                            const ResolvedValues& input) {
+  const Value* external_id = nullptr;
+  for (size_t i = 0; i < input.fields.size(); ++i) {
+    if (input.fields[i]->name() == "external_id") {
+      external_id = &input.values[i];
+    }
+  }
+  if (external_id == nullptr || external_id->kind != ValueKind::kText ||
+      external_id->text.empty()) {
+    return MakeError(ErrorCode::kValidation,
+                     "an upsert needs a non-empty text external_id",
+                     "external_id", "required");
+  }
+  CRM_ASSIGN_OR_RETURN(
+      auto existing,
+      store::SelectCustomer(session.connection(), {}, "external_id",
+                            store::SqlValue(external_id->text), false));
+  if (!existing) {
+    CRM_ASSIGN_OR_RETURN(int64_t id, CreateResolved(session, input));
+    return UpsertResult{id, true};
+  }
+  CRM_RETURN_IF_ERROR(UpdateResolved(session, existing->id, 0, input).status());
+  return UpsertResult{existing->id, false};
+}
+
+absl::StatusOr<int64_t> CreateCustomer(Session& session,
+                                       const CustomerRecord& record,
+                                       absl::string_view actor) {
+  CRM_RETURN_IF_ERROR(CheckActor(actor).status());
+  CRM_ASSIGN_OR_RETURN(ResolvedValues input, Resolve(session.schema(), record));
+  return CreateResolved(session, input);
+}
+
+absl::StatusOr<CustomerRecord> GetCustomer(Session& session, CustomerKey key,
+                                           const Value& value) {
+  const char* column = key == CustomerKey::kId           ? "id"
+                       : key == CustomerKey::kExternalId ? "external_id"
+                                                         : "email";
+  store::SqlValue stored = value.kind == ValueKind::kInteger
+                               ? store::SqlValue(value.integer)
+                               : store::SqlValue(value.text);
+  CRM_ASSIGN_OR_RETURN(
+      auto row, store::SelectCustomer(session.connection(),
+                                      session.schema().stored_columns(), column,
+                                      stored, key == CustomerKey::kEmail));
+  if (!row) {
+    return MakeError(ErrorCode::kNotFound,
+                     key == CustomerKey::kId
+                         ? absl::StrCat("no customer with id ", value.integer)
+                         : absl::StrCat("no customer with ", column, " '",
+                                        value.text.substr(0, 64), "'"));
+  }
+  absl::Status error;
+  CustomerRecord record =
+      RecordFromRow(session.schema(), *std::move(row), &error);
+  if (!error.ok()) return error;
+  return record;
+}
+
+absl::StatusOr<int64_t> UpdateCustomer(Session& session, int64_t id,
+                                       int64_t expected_version,
+                                       const CustomerRecord& changes,
+                                       absl::string_view actor) {
+  CRM_RETURN_IF_ERROR(CheckActor(actor).status());
+  CRM_ASSIGN_OR_RETURN(ResolvedValues input,
+                       Resolve(session.schema(), changes));
+  return UpdateResolved(session, id, expected_version, input);
+}
+
+absl::Status DeleteCustomer(Session& session, int64_t id,
+                            int64_t expected_version, absl::string_view actor) {
+  CRM_RETURN_IF_ERROR(CheckActor(actor).status());
+  CRM_ASSIGN_OR_RETURN(auto current, SelectById(session, id, false));
+  if (!current) return NotFound(id);
+  if (expected_version > 0 && current->version != expected_version) {
+    return MakeError(ErrorCode::kConflict,
+                     absl::StrCat("customer ", id, " is at version ",
+                                  current->version, ", not the expected ",
+                                  expected_version));
+  }
+  for (const auto& field : session.schema().fields()) {
+    if (field->type() != FieldType::kReference) continue;
+    CRM_ASSIGN_OR_RETURN(bool referenced,
+                         store::IsReferenced(session.connection(),
+                                             field->column(), id));
+    if (referenced) {
+      return MakeError(ErrorCode::kConstraint,
+                       absl::StrCat("customer ", id,
+                                    " is still referenced by field '",
+                                    field->name(),
+                                    "' of another customer; clear those "
+                                    "references first"),
+                       field->name(), "reference");
+    }
+  }
+  return store::DeleteCustomer(session.connection(), id);
+}
+
+absl::StatusOr<UpsertResult> UpsertCustomer(Session& session,
+                                            const CustomerRecord& record,
+                                            absl::string_view actor) {
+  CRM_RETURN_IF_ERROR(CheckActor(actor).status());
+  CRM_ASSIGN_OR_RETURN(ResolvedValues input, Resolve(session.schema(), record));
+  return UpsertResolved(session, input);
+}
+
+absl::StatusOr<int64_t> CountCustomers(Session& session) {
+  return store::CountCustomers(session.connection());
+}
+
+}  // namespace crm::core

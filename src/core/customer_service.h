@@ -1,0 +1,75 @@
+// Customer records: create, read, update, delete, upsert, count. Each
+// function runs inside a Session's scope; a failure leaves nothing written.
+#ifndef CRM_CORE_CUSTOMER_SERVICE_H_
+#define CRM_CORE_CUSTOMER_SERVICE_H_
+
+#include <cstdint>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/statusor.h"
+#include "core/customer_record.h"
+#include "core/workspace.h"
+
+namespace crm::core {
+
+// Checks an actor name (UTF-8, at most 255 bytes); empty becomes "api".
+absl::StatusOr<std::string> CheckActor(absl::string_view actor);
+
+absl::StatusOr<int64_t> CreateCustomer(Session& session,
+                                       const CustomerRecord& record,
+                                       absl::string_view actor);
+
+enum class CustomerKey { kId, kExternalId, kEmail };
+
+// The customer with that key; kNotFound when there is none.
+absl::StatusOr<CustomerRecord> GetCustomer(Session& session, CustomerKey key,
+                                           const Value& value);
+
+// Applies `changes`; returns the new version. expected_version 0 skips the
+// optimistic check.
+absl::StatusOr<int64_t> UpdateCustomer(Session& session, int64_t id,
+                                       int64_t expected_version,
+                                       const CustomerRecord& changes,
+                                       absl::string_view actor);
+
+absl::Status DeleteCustomer(Session& session, int64_t id,
+                            int64_t expected_version, absl::string_view actor);
+
+struct UpsertResult {
+  int64_t id = 0;
+  bool created = false;
+};
+absl::StatusOr<UpsertResult> UpsertCustomer(Session& session,
+                                            const CustomerRecord& record,
+                                            absl::string_view actor);
+
+absl::StatusOr<int64_t> CountCustomers(Session& session);
+
+}  // namespace crm::core
+
+
+namespace crm::core {
+
+// Field values already resolved against the schema: fields[i] gets
+// values[i]. The batch path resolves column names once per batch.
+struct ResolvedValues {
+  std::vector<const Field*> fields;
+  std::vector<Value> values;
+};
+
+// The writable fields called `names`, each at most once; unknown, archived
+// and read-only names are validation errors naming the field.
+absl::StatusOr<std::vector<const Field*>> ResolveWritableFields(
+    const Schema& schema, const std::vector<std::string>& names);
+
+absl::StatusOr<int64_t> CreateResolved(Session& session,
+                                       const ResolvedValues& input);
+absl::StatusOr<int64_t> UpdateResolved(Session& session, int64_t id,
+                                       int64_t expected_version,
+                                       const ResolvedValues& changes);
+absl::StatusOr<UpsertResult> UpsertResolved(Session& session,
+                                            const ResolvedValues& input);
+
+}  // namespace crm::core
+
+#endif  // CRM_CORE_CUSTOMER_SERVICE_H_

@@ -1,0 +1,99 @@
+#include "core/decimal.h"
+
+#include <cstdlib>
+
+#include "absl/strings/str_cat.h"
+#include "base/error.h"
+
+namespace crm::core {
+namespace {
+
+absl::Status FormatError(absl::string_view text) {
+  return MakeError(ErrorCode::kValidation,
+                   absl::StrCat("'", text.substr(0, 64),
+                                "' is not a decimal number"),
+                   "", "format");
+}
+
+absl::Status RangeError(absl::string_view text) {
+  return MakeError(ErrorCode::kValidation,
+                   absl::StrCat("'", text.substr(0, 64),
+                                "' is out of range for a decimal"),
+                   "", "max");
+}
+
+}  // namespace
+
+absl::StatusOr<int64_t> ScaleUp(int64_t value, int digits) {
+  for (int i = 0; i < digits; ++i) {
+    if (__builtin_mul_overflow(value, 10, &value)) {
+      return RangeError(std::to_string(value));
+    }
+  }
+  return value;
+}
+
+absl::StatusOr<int64_t> ParseDecimal(absl::string_view text, int scale) {
+  size_t i = 0;
+  bool negative = false;
+  if (i < text.size() && (text[i] == '-' || text[i] == '+')) {
+    negative = text[i] == '-';
+    ++i;
+  }
+  // Accumulate as a negative number so that INT64_MIN parses.
+  int64_t value = 0;
+  int digits = 0, fraction_digits = 0;
+  bool in_fraction = false;
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '.' && !in_fraction) {
+      in_fraction = true;
+      continue;
+    }
+    if (c < '0' || c > '9') return FormatError(text);
+    ++digits;
+    if (in_fraction) {
+      if (fraction_digits == scale) {
+        if (c != '0') {
+          return MakeError(
+              ErrorCode::kValidation,
+              absl::StrCat("'", text.substr(0, 64), "' has more than ", scale,
+                           " digits after the decimal point"),
+              "", "scale");
+        }
+        continue;
+      }
+      ++fraction_digits;
+    }
+    if (__builtin_mul_overflow(value, 10, &value) ||
+        __builtin_sub_overflow(value, c - '0', &value)) {
+      return RangeError(text);
+    }
+  }
+  if (digits == 0) return FormatError(text);
+  for (; fraction_digits < scale; ++fraction_digits) {
+    if (__builtin_mul_overflow(value, 10, &value)) return RangeError(text);
+  }
+  if (!negative) {
+    if (value == INT64_MIN) return RangeError(text);
+    value = -value;
+  }
+  return value;
+}
+
+std::string FormatDecimal(int64_t scaled, int scale) {
+  bool negative = scaled < 0;
+  // Work on the unsigned magnitude so that INT64_MIN formats.
+  uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(scaled)
+                                : static_cast<uint64_t>(scaled);
+  std::string digits = std::to_string(magnitude);
+  if (scale > 0) {
+    if (digits.size() <= static_cast<size_t>(scale)) {
+      digits.insert(0, scale + 1 - digits.size(), '0');
+    }
+    digits.insert(digits.size() - scale, ".");
+  }
+  return negative ? "-" + digits : digits;
+}
+
+}  // namespace crm::core

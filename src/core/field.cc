@@ -1,0 +1,493 @@
+#include "core/field.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "base/error.h"
+#include "core/decimal.h"
+#include "core/string_list.h"
+#include "core/time_text.h"
+#include "core/utf8.h"
+#include "re2/re2.h"
+
+namespace crm::core {
+namespace {
+
+constexpr size_t kMaxNameBytes = 48;
+constexpr size_t kMaxLabelBytes = 255;
+constexpr size_t kMaxDescriptionBytes = 4096;
+constexpr size_t kMaxGroupBytes = 64;
+constexpr size_t kMaxOptions = 1000;
+constexpr size_t kMaxListItems = 1000;
+constexpr size_t kMaxPatternBytes = 1024;
+
+absl::Status DefinitionError(absl::string_view field, absl::string_view rule,
+                             absl::string_view message) {
+  return MakeError(ErrorCode::kValidation,
+                   absl::StrCat("field '", field, "': ", message), field, rule);
+}
+
+std::string Shown(absl::string_view text) {
+  return text.size() <= 64 ? std::string(text)
+                           : absl::StrCat(text.substr(0, 61), "...");
+}
+
+bool IsEmail(absl::string_view text) {
+  size_t at = text.find('@');
+  if (at == absl::string_view::npos || at == 0 || at > 64 ||
+      text.find('@', at + 1) != absl::string_view::npos) {
+    return false;
+  }
+  absl::string_view domain = text.substr(at + 1);
+  size_t dot = domain.rfind('.');
+  if (domain.empty() || dot == absl::string_view::npos || dot == 0 ||
+      dot + 1 == domain.size() || absl::StrContains(domain, "..")) {
+    return false;
+  }
+  return std::none_of(text.begin(), text.end(), [](char c) {
+    return static_cast<unsigned char>(c) <= ' ' || c == ',' || c == ';' ||
+           c == '<' || c == '>' || c == '(' || c == ')' || c == '"';
+  });
+}
+
+bool IsPhone(absl::string_view text) {
+  int digits = 0;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') {
+      ++digits;
+    } else if (!absl::StrContains(" +-()./x", c)) {
+      return false;
+    }
+  }
+  return digits >= 3;
+}
+
+bool IsUrl(absl::string_view text) {
+  std::string lower = absl::AsciiStrToLower(text.substr(0, 8));
+  size_t host_start = absl::StartsWith(lower, "https://")  ? 8
+                      : absl::StartsWith(lower, "http://") ? 7
+                                                           : 0;
+  if (host_start == 0 || text.size() == host_start) return false;
+  if (text[host_start] == '/' || text[host_start] == ':') return false;
+  return std::none_of(text.begin(), text.end(), [](char c) {
+    return static_cast<unsigned char>(c) <= ' ';
+  });
+}
+
+// A comparable number for a bound of a numeric field, parsed from its text.
+absl::StatusOr<int64_t> ParseBound(FieldType type, int scale,
+                                   const std::string& text) {
+  switch (type) {
+    case FieldType::kInteger:
+      return ParseDecimal(text, 0);
+    case FieldType::kDecimal:
+      return ParseDecimal(text, scale);
+    case FieldType::kDateTime:
+      return ParseDateTime(text);
+    default:
+      return MakeError(ErrorCode::kValidation, "no bounds for this type");
+  }
+}
+
+absl::Status CheckOptions(const wire::FieldDefinition& definition,
+                          FieldType type) {
+  const std::string& name = definition.name();
+  bool takes_options =
+      type == FieldType::kChoice || type == FieldType::kMultiChoice;
+  if (!takes_options) {
+    if (definition.options_size() > 0) {
+      return DefinitionError(name, "options",
+                             absl::StrCat("a ", FieldTypeName(type),
+                                          " field takes no options"));
+    }
+    return absl::OkStatus();
+  }
+  if (definition.options_size() == 0) {
+    return DefinitionError(name, "options",
+                           "a choice field needs at least one option");
+  }
+  if (static_cast<size_t>(definition.options_size()) > kMaxOptions) {
+    return DefinitionError(name, "options",
+                           absl::StrCat("at most ", kMaxOptions, " options"));
+  }
+  std::set<absl::string_view> seen;
+  for (const std::string& option : definition.options()) {
+    if (option.empty() || option.size() > MaxValueBytes(type) ||
+        !IsValidUtf8(option)) {
+      return DefinitionError(name, "options",
+                             absl::StrCat("option '", Shown(option),
+                                          "' must be 1 to 255 bytes of UTF-8"));
+    }
+    if (!seen.insert(option).second) {
+      return DefinitionError(
+          name, "options", absl::StrCat("option '", option, "' is repeated"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status CheckFieldName(absl::string_view name) {
+  bool ok = !name.empty() && name.size() <= kMaxNameBytes && name[0] >= 'a' &&
+            name[0] <= 'z';
+  for (char c : name) {
+    ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+  }
+  if (!ok) {
+    std::string shown = IsValidUtf8(name) ? Shown(name) : "(invalid UTF-8)";
+    return MakeError(ErrorCode::kValidation,
+                     absl::StrCat("'", shown,
+                                  "' is not a valid field name: use 1 to 48 "
+                                  "lowercase letters, digits and '_', "
+                                  "starting with a letter"),
+                     "", "name");
+  }
+  if (name == "id" || name == "version") {
+    return MakeError(ErrorCode::kValidation,
+                     absl::StrCat("'", name, "' is reserved"), name, "name");
+  }
+  return absl::OkStatus();
+}
+
+Field::~Field() = default;
+
+absl::StatusOr<std::shared_ptr<const Field>> Field::Compile(
+    wire::FieldDefinition definition, std::string column) {
+  CRM_RETURN_IF_ERROR(CheckFieldName(definition.name()));
+  const std::string name = definition.name();
+  std::optional<FieldType> type = ParseFieldType(definition.type());
+  if (!type) {
+    return DefinitionError(
+        name, "type",
+        absl::StrCat("unknown type '", Shown(definition.type()),
+                     "'; use text, long_text, integer, decimal, boolean, "
+                     "date, datetime, choice, multi_choice, tags, email, "
+                     "phone, url or reference"));
+  }
+  if (definition.label().empty()) definition.set_label(name);
+  struct Limit {
+    const std::string* text;
+    size_t max;
+    const char* key;
+  };
+  for (const Limit& limit :
+       {Limit{&definition.label(), kMaxLabelBytes, "label"},
+        Limit{&definition.description(), kMaxDescriptionBytes, "description"},
+        Limit{&definition.group(), kMaxGroupBytes, "group"}}) {
+    if (limit.text->size() > limit.max || !IsValidUtf8(*limit.text)) {
+      return DefinitionError(name, limit.key,
+                             absl::StrCat(limit.key, " must be UTF-8 of at "
+                                                     "most ",
+                                          limit.max, " bytes"));
+    }
+  }
+  if (definition.scale() != 0 &&
+      (*type != FieldType::kDecimal || definition.scale() < 0 ||
+       definition.scale() > kMaxDecimalScale)) {
+    return DefinitionError(name, "scale",
+                           "scale is 0 to 9, and only for decimal fields");
+  }
+  CRM_RETURN_IF_ERROR(CheckOptions(definition, *type));
+  bool list = IsList(*type);
+  bool indexable = !list && *type != FieldType::kLongText;
+  if ((definition.unique() || definition.indexed()) && !indexable) {
+    return DefinitionError(name, definition.unique() ? "unique" : "indexed",
+                           absl::StrCat("a ", FieldTypeName(*type),
+                                        " field cannot be indexed or unique"));
+  }
+  if (definition.unique() && *type == FieldType::kBoolean) {
+    return DefinitionError(name, "unique", "a boolean field cannot be unique");
+  }
+  if (definition.max_length() != 0 &&
+      (!(IsTextual(*type) || list) || definition.max_length() < 0 ||
+       static_cast<size_t>(definition.max_length()) > MaxValueBytes(*type))) {
+    return DefinitionError(
+        name, "max_length",
+        absl::StrCat("max_length is for text fields, 1 to ",
+                     MaxValueBytes(*type), " bytes"));
+  }
+  std::shared_ptr<Field> field(
+      new Field(std::move(definition), std::move(column), *type));
+  const wire::FieldDefinition& def = field->definition_;
+  if (!def.pattern().empty()) {
+    if (!IsTextual(*type) || def.pattern().size() > kMaxPatternBytes) {
+      return DefinitionError(name, "pattern",
+                             "pattern is for text fields, at most 1024 bytes");
+    }
+    RE2::Options options;
+    options.set_log_errors(false);
+    field->pattern_ = std::make_unique<RE2>(def.pattern(), options);
+    if (!field->pattern_->ok()) {
+      return DefinitionError(name, "pattern",
+                             absl::StrCat("pattern does not compile: ",
+                                          field->pattern_->error()));
+    }
+  }
+  for (bool is_min : {true, false}) {
+    bool present = is_min ? def.has_min() : def.has_max();
+    if (!present) continue;
+    const std::string& text = is_min ? def.min() : def.max();
+    const char* key = is_min ? "min" : "max";
+    if (*type == FieldType::kDate) {
+      absl::Status status = CheckDate(text);
+      if (!status.ok()) return DefinitionError(name, key, status.message());
+      continue;
+    }
+    absl::StatusOr<int64_t> bound = ParseBound(*type, def.scale(), text);
+    if (!bound.ok()) {
+      return DefinitionError(
+          name, key,
+          absl::StrCat(key, " applies to integer, decimal, date and datetime "
+                            "fields, written in the field's form: ",
+                       bound.status().message()));
+    }
+    (is_min ? field->min_number_ : field->max_number_) = *bound;
+  }
+  if (def.has_min() && def.has_max() &&
+      (*type == FieldType::kDate ? def.min() > def.max()
+                                 : *field->min_number_ > *field->max_number_)) {
+    return DefinitionError(name, "min", "min is greater than max");
+  }
+  if (field->has_default()) {
+    if (*type == FieldType::kReference) {
+      return DefinitionError(name, "default_value",
+                             "a reference field has no default");
+    }
+    absl::StatusOr<store::SqlValue> stored =
+        field->ToStored(ValueFromWire(def.default_value()));
+    if (!stored.ok()) {
+      return DefinitionError(name, "default_value",
+                             absl::StrCat("the default is not a valid value: ",
+                                          stored.status().message()));
+    }
+  }
+  return std::shared_ptr<const Field>(std::move(field));
+}
+
+absl::Status Field::Invalid(absl::string_view rule,
+                            absl::string_view message) const {
+  return MakeError(ErrorCode::kValidation,
+                   absl::StrCat("field '", name(), "': ", message), name(),
+                   rule);
+}
+
+absl::Status Field::CheckText(const std::string& text) const {
+  size_t bad = 0;
+  if (!IsValidUtf8(text, &bad)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     absl::StrCat("field '", name(),
+                                  "': value is not valid UTF-8 (byte ", bad,
+                                  ")"),
+                     name(), "utf8");
+  }
+  size_t max = definition_.max_length() > 0
+                   ? static_cast<size_t>(definition_.max_length())
+                   : MaxValueBytes(type_);
+  if (text.size() > max) {
+    return Invalid("max_length", absl::StrCat("value has ", text.size(),
+                                              " bytes; at most ", max,
+                                              " are allowed"));
+  }
+  bool form_ok = true;
+  const char* form = "";
+  switch (type_) {
+    case FieldType::kEmail:
+      form_ok = IsEmail(text);
+      form = "an email address";
+      break;
+    case FieldType::kPhone:
+      form_ok = IsPhone(text);
+      form = "a phone number";
+      break;
+    case FieldType::kUrl:
+      form_ok = IsUrl(text);
+      form = "an http or https URL";
+      break;
+    case FieldType::kChoice:
+      if (std::find(definition_.options().begin(), definition_.options().end(),
+                    text) == definition_.options().end()) {
+        return Invalid("options",
+                       absl::StrCat("'", Shown(text),
+                                    "' is not one of the options (",
+                                    absl::StrJoin(definition_.options(), ", "),
+                                    ")"));
+      }
+      break;
+    default:
+      break;
+  }
+  if (!form_ok) {
+    return Invalid("format",
+                   absl::StrCat("'", Shown(text), "' is not ", form));
+  }
+  if (pattern_ && !RE2::FullMatch(text, *pattern_)) {
+    return Invalid("pattern", absl::StrCat("'", Shown(text),
+                                           "' does not match the pattern ",
+                                           definition_.pattern()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Field::CheckList(const std::vector<std::string>& items) const {
+  if (items.size() > kMaxListItems) {
+    return Invalid("max_items",
+                   absl::StrCat("at most ", kMaxListItems, " items"));
+  }
+  std::set<absl::string_view> seen;
+  for (const std::string& item : items) {
+    size_t bad = 0;
+    if (!IsValidUtf8(item, &bad)) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       absl::StrCat("field '", name(),
+                                    "': an item is not valid UTF-8"),
+                       name(), "utf8");
+    }
+    size_t max = definition_.max_length() > 0
+                     ? static_cast<size_t>(definition_.max_length())
+                     : MaxValueBytes(type_);
+    if (item.empty() || item.size() > max) {
+      return Invalid("max_length",
+                     absl::StrCat("items must be 1 to ", max, " bytes"));
+    }
+    if (type_ == FieldType::kMultiChoice &&
+        std::find(definition_.options().begin(), definition_.options().end(),
+                  item) == definition_.options().end()) {
+      return Invalid("options",
+                     absl::StrCat("'", Shown(item),
+                                  "' is not one of the options (",
+                                  absl::StrJoin(definition_.options(), ", "),
+                                  ")"));
+    }
+    if (!seen.insert(item).second) {
+      return Invalid("distinct",
+                     absl::StrCat("'", Shown(item), "' is listed twice"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Field::CheckBounds(int64_t comparable,
+                                const std::string& shown) const {
+  if (min_number_ && comparable < *min_number_) {
+    return Invalid("min", absl::StrCat(shown, " is less than the minimum ",
+                                       definition_.min()));
+  }
+  if (max_number_ && comparable > *max_number_) {
+    return Invalid("max", absl::StrCat(shown, " is greater than the maximum ",
+                                       definition_.max()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Field::CheckDateBounds(const std::string& date) const {
+  if (definition_.has_min() && date < definition_.min()) {
+    return Invalid("min", absl::StrCat(date, " is before the minimum ",
+                                       definition_.min()));
+  }
+  if (definition_.has_max() && date > definition_.max()) {
+    return Invalid("max", absl::StrCat(date, " is after the maximum ",
+                                       definition_.max()));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<store::SqlValue> Field::ToStored(const Value& value) const {
+  if (value.kind == ValueKind::kNull) return store::SqlValue();
+  ValueKind expected = ValueKindOf(type_);
+  if (value.kind != expected) {
+    return Invalid("type",
+                   absl::StrCat("a ", FieldTypeName(type_), " field takes a ",
+                                ValueKindName(expected), " value, not a ",
+                                ValueKindName(value.kind), " value"));
+  }
+  switch (expected) {
+    case ValueKind::kText:
+      CRM_RETURN_IF_ERROR(CheckText(value.text));
+      return store::SqlValue(value.text);
+    case ValueKind::kInteger:
+      if (type_ == FieldType::kReference && value.integer <= 0) {
+        return Invalid("reference", "a reference is a customer id (> 0)");
+      }
+      CRM_RETURN_IF_ERROR(
+          CheckBounds(value.integer, std::to_string(value.integer)));
+      return store::SqlValue(value.integer);
+    case ValueKind::kDecimal: {
+      absl::StatusOr<int64_t> scaled =
+          ParseDecimal(value.text, definition_.scale());
+      if (!scaled.ok()) {
+        return Invalid(RuleOf(scaled.status()), scaled.status().message());
+      }
+      CRM_RETURN_IF_ERROR(CheckBounds(*scaled, Shown(value.text)));
+      return store::SqlValue(*scaled);
+    }
+    case ValueKind::kBoolean:
+      return store::SqlValue(int64_t{value.integer != 0 ? 1 : 0});
+    case ValueKind::kDate: {
+      absl::Status status = CheckDate(value.text);
+      if (!status.ok()) return Invalid("format", status.message());
+      CRM_RETURN_IF_ERROR(CheckDateBounds(value.text));
+      return store::SqlValue(value.text);
+    }
+    case ValueKind::kDateTime: {
+      absl::Status status = CheckDateTime(value.integer);
+      if (!status.ok()) return Invalid("range", status.message());
+      CRM_RETURN_IF_ERROR(
+          CheckBounds(value.integer, FormatDateTime(value.integer)));
+      return store::SqlValue(value.integer);
+    }
+    case ValueKind::kList:
+      CRM_RETURN_IF_ERROR(CheckList(value.list));
+      return store::SqlValue(EncodeStringList(value.list));
+    case ValueKind::kNull:
+      break;
+  }
+  return store::SqlValue();
+}
+
+absl::StatusOr<Value> Field::FromStored(const store::SqlValue& stored) const {
+  if (store::IsNull(stored)) return Value::Null();
+  const int64_t* number = std::get_if<int64_t>(&stored);
+  const std::string* text = std::get_if<std::string>(&stored);
+  switch (ValueKindOf(type_)) {
+    case ValueKind::kText:
+      if (text) return Value::Text(*text);
+      break;
+    case ValueKind::kInteger:
+      if (number) return Value::Integer(*number);
+      break;
+    case ValueKind::kDecimal:
+      if (number) {
+        return Value::Decimal(FormatDecimal(*number, definition_.scale()));
+      }
+      break;
+    case ValueKind::kBoolean:
+      if (number) return Value::Boolean(*number != 0);
+      break;
+    case ValueKind::kDate:
+      if (text) return Value::Date(*text);
+      break;
+    case ValueKind::kDateTime:
+      if (number) return Value::DateTime(*number);
+      break;
+    case ValueKind::kList:
+      if (text) {
+        CRM_ASSIGN_OR_RETURN(std::vector<std::string> items,
+                             DecodeStringList(*text));
+        return Value::List(std::move(items));
+      }
+      break;
+    case ValueKind::kNull:
+      break;
+  }
+  return MakeError(ErrorCode::kInternal,
+                   absl::StrCat("field '", name(),
+                                "': stored value has an unexpected type"),
+                   name());
+}
+
+}  // namespace crm::core

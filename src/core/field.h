@@ -1,0 +1,75 @@
+// A field definition, checked and compiled: what a value of the field must
+// be, and how it is stored.
+#ifndef CRM_CORE_FIELD_H_
+#define CRM_CORE_FIELD_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "core/field_type.h"
+#include "core/value.h"
+#include "crm/crm.pb.h"
+#include "re2/re2.h"
+#include "store/sql_value.h"
+
+namespace crm::core {
+
+// Immutable once compiled; shared between threads through the schema.
+class Field {
+ public:
+  // Checks `definition` (name, type, rules, default) and compiles it. Errors
+  // are validation errors naming the definition's key as the rule.
+  static absl::StatusOr<std::shared_ptr<const Field>> Compile(
+      wire::FieldDefinition definition, std::string column);
+  ~Field();
+
+  const wire::FieldDefinition& definition() const { return definition_; }
+  int64_t id() const { return definition_.id(); }
+  const std::string& name() const { return definition_.name(); }
+  const std::string& column() const { return column_; }
+  FieldType type() const { return type_; }
+  bool builtin() const { return definition_.builtin(); }
+  bool read_only() const { return definition_.read_only(); }
+  bool archived() const { return definition_.status() == "archived"; }
+  bool required() const { return definition_.required(); }
+  bool has_default() const {
+    return definition_.default_value().kind_case() !=
+           wire::Value::KIND_NOT_SET;
+  }
+
+  // Checks a value against the field's type and rules and returns its stored
+  // form. A null value stores as NULL (required is the caller's concern).
+  // Errors name this field and the broken rule.
+  absl::StatusOr<store::SqlValue> ToStored(const Value& value) const;
+  // The value of a stored form written by ToStored().
+  absl::StatusOr<Value> FromStored(const store::SqlValue& stored) const;
+
+ private:
+  Field(wire::FieldDefinition definition, std::string column, FieldType type)
+      : definition_(std::move(definition)),
+        column_(std::move(column)),
+        type_(type) {}
+
+  absl::Status CheckText(const std::string& text) const;
+  absl::Status CheckList(const std::vector<std::string>& items) const;
+  absl::Status CheckBounds(int64_t comparable, const std::string& shown) const;
+  absl::Status CheckDateBounds(const std::string& date) const;
+  absl::Status Invalid(absl::string_view rule, absl::string_view message) const;
+
+  wire::FieldDefinition definition_;
+  std::string column_;
+  FieldType type_;
+  std::unique_ptr<re2::RE2> pattern_;
+  // Bounds as comparable numbers (integer, scaled decimal, datetime us).
+  std::optional<int64_t> min_number_, max_number_;
+};
+
+// Names a field may have: [a-z][a-z0-9_]*, at most 48 bytes.
+absl::Status CheckFieldName(absl::string_view name);
+
+}  // namespace crm::core
+
+#endif  // CRM_CORE_FIELD_H_

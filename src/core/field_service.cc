@@ -1,0 +1,329 @@
+#include "core/field_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "base/error.h"
+#include "core/decimal.h"
+#include "core/time_text.h"
+#include "core/utf8.h"
+#include "google/protobuf/util/json_util.h"
+#include "store/field_table.h"
+
+namespace crm::core {
+namespace {
+
+namespace pbutil = google::protobuf::util;
+
+template <typename Message>
+absl::StatusOr<Message> ParseJson(absl::string_view json, const char* what) {
+  if (!IsValidUtf8(json)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     absl::StrCat(what, " is not valid UTF-8"));
+  }
+  Message message;
+  pbutil::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  auto status = pbutil::JsonStringToMessage(
+      google::protobuf::StringPiece(json.data(), json.size()), &message,
+      options);
+  if (!status.ok()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     absl::StrCat(what, " is not valid: ",
+                                  status.message().as_string()));
+  }
+  return message;
+}
+
+std::string ToJson(const google::protobuf::Message& message) {
+  std::string json;
+  pbutil::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  options.always_print_primitive_fields = true;
+  (void)pbutil::MessageToJsonString(message, &json, options);
+  return json;
+}
+
+absl::StatusOr<const Field*> FindField(Session& session,
+                                       absl::string_view name) {
+  const Field* field = session.schema().Find(name);
+  if (field == nullptr) {
+    std::string shown = IsValidUtf8(name) ? std::string(name.substr(0, 64))
+                                          : "(invalid UTF-8)";
+    return MakeError(ErrorCode::kNotFound,
+                     absl::StrCat("no field named '", shown, "'"), shown,
+                     "unknown_field");
+  }
+  return field;
+}
+
+absl::Status RefuseBuiltin(const Field& field, absl::string_view what) {
+  return MakeError(ErrorCode::kValidation,
+                   absl::StrCat("field '", field.name(),
+                                "' is a standard field and cannot ", what),
+                   field.name(), "builtin");
+}
+
+store::ColumnIndex IndexFor(const Field& field) {
+  if (field.definition().unique()) {
+    return field.type() == FieldType::kEmail ? store::ColumnIndex::kUniqueNoCase
+                                             : store::ColumnIndex::kUnique;
+  }
+  if (field.definition().indexed() || field.type() == FieldType::kReference) {
+    return store::ColumnIndex::kPlain;
+  }
+  return store::ColumnIndex::kNone;
+}
+
+// Sets the column's index; a unique index over duplicate values is a
+// constraint error naming the field.
+absl::Status ApplyIndex(Session& session, const Field& field) {
+  absl::Status status = store::SetColumnIndex(session.connection(),
+                                              field.column(), IndexFor(field));
+  if (CodeOf(status) == ErrorCode::kConstraint) {
+    return MakeError(ErrorCode::kConstraint,
+                     absl::StrCat("field '", field.name(),
+                                  "': stored values are not unique"),
+                     field.name(), "unique");
+  }
+  return status;
+}
+
+store::FieldRow RowOf(const Field& field) {
+  wire::FieldDefinition stored = field.definition();
+  stored.clear_id();
+  return {field.id(), field.name(), field.column(),
+          field.archived() ? "archived" : "active", DefinitionToJson(stored)};
+}
+
+// The value `value` of a field of type `from` as a value for type `to`, if
+// that conversion never loses information; the new field's rules are
+// checked afterwards by the caller.
+absl::StatusOr<Value> ConvertValue(const Value& value, FieldType from,
+                                   FieldType to) {
+  ValueKind from_kind = ValueKindOf(from), to_kind = ValueKindOf(to);
+  bool reference = from == FieldType::kReference || to == FieldType::kReference;
+  if (from_kind == to_kind && !reference) return value;
+  if (from_kind == ValueKind::kInteger && !reference) {
+    if (to_kind == ValueKind::kDecimal) {
+      return Value::Decimal(std::to_string(value.integer));
+    }
+    if (to == FieldType::kText || to == FieldType::kLongText) {
+      return Value::Text(std::to_string(value.integer));
+    }
+  }
+  if (from_kind == ValueKind::kDecimal && to_kind == ValueKind::kInteger &&
+      !reference) {
+    CRM_ASSIGN_OR_RETURN(int64_t integer, ParseDecimal(value.text, 0));
+    return Value::Integer(integer);
+  }
+  if (from_kind == ValueKind::kBoolean && to == FieldType::kInteger) {
+    return Value::Integer(value.integer);
+  }
+  if (from_kind == ValueKind::kDate && to_kind == ValueKind::kDateTime) {
+    CRM_ASSIGN_OR_RETURN(int64_t us, DateToDateTime(value.text));
+    return Value::DateTime(us);
+  }
+  if (from == FieldType::kChoice && to_kind == ValueKind::kList) {
+    return Value::List({value.text});
+  }
+  return MakeError(ErrorCode::kValidation,
+                   absl::StrCat("cannot change type from ", FieldTypeName(from),
+                                " to ", FieldTypeName(to),
+                                " without losing data"),
+                   "", "type");
+}
+
+// Rewrites every stored value of `old_field` for `new_field`, or fails
+// naming the first customer whose value does not convert.
+absl::Status ConvertStoredValues(Session& session, const Field& old_field,
+                                 const Field& new_field) {
+  CRM_ASSIGN_OR_RETURN(auto stored, store::ReadColumn(session.connection(),
+                                                      old_field.column()));
+  for (const auto& [customer_id, stored_value] : stored) {
+    absl::StatusOr<store::SqlValue> converted = [&]() -> absl::StatusOr<store::SqlValue> {
+      CRM_ASSIGN_OR_RETURN(Value value, old_field.FromStored(stored_value));
+      CRM_ASSIGN_OR_RETURN(Value new_value,
+                           ConvertValue(value, old_field.type(),
+                                        new_field.type()));
+      return new_field.ToStored(new_value);
+    }();
+    if (!converted.ok()) {
+      return MakeError(
+          ErrorCode::kValidation,
+          absl::StrCat("field '", old_field.name(), "': cannot change type to ",
+                       FieldTypeName(new_field.type()), ": the value of "
+                       "customer ", customer_id, " does not convert (",
+                       converted.status().message(), ")"),
+          old_field.name(), "type");
+    }
+    if (*converted != stored_value) {
+      CRM_RETURN_IF_ERROR(store::WriteColumnValue(
+          session.connection(), old_field.column(), customer_id, *converted));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckNameFree(Session& session, absl::string_view name) {
+  if (session.schema().Find(name) != nullptr) {
+    return MakeError(ErrorCode::kConstraint,
+                     absl::StrCat("a field named '", name, "' already exists"),
+                     name, "unique");
+  }
+  return absl::OkStatus();
+}
+
+// Builds the definition a patch leads to, refusing what a field may not
+// change.
+absl::StatusOr<wire::FieldDefinition> Patched(const Field& field,
+                                              const wire::FieldPatch& patch) {
+  if (field.builtin()) {
+    bool only_allowed = !patch.has_name() && !patch.has_type() &&
+                        !patch.has_scale() && !patch.has_required() &&
+                        !patch.has_unique() && !patch.has_min() &&
+                        !patch.has_max() && !patch.has_max_length() &&
+                        !patch.has_pattern() && !patch.has_default_value();
+    if (!only_allowed) {
+      return RefuseBuiltin(field,
+                           "change more than its label, description, "
+                           "group, index and options");
+    }
+    if (patch.has_indexed() && field.definition().unique()) {
+      return RefuseBuiltin(field, "change its index (it is unique)");
+    }
+  }
+  wire::FieldDefinition next = field.definition();
+  if (patch.has_name()) next.set_name(patch.name());
+  if (patch.has_label()) next.set_label(patch.label());
+  if (patch.has_description()) next.set_description(patch.description());
+  if (patch.has_group()) next.set_group(patch.group());
+  if (patch.has_type()) next.set_type(patch.type());
+  if (patch.has_scale()) next.set_scale(patch.scale());
+  if (patch.has_required()) next.set_required(patch.required());
+  if (patch.has_unique()) next.set_unique(patch.unique());
+  if (patch.has_indexed()) next.set_indexed(patch.indexed());
+  if (patch.has_min()) {
+    patch.min().empty() ? next.clear_min() : next.set_min(patch.min());
+  }
+  if (patch.has_max()) {
+    patch.max().empty() ? next.clear_max() : next.set_max(patch.max());
+  }
+  if (patch.has_max_length()) next.set_max_length(patch.max_length());
+  if (patch.has_pattern()) next.set_pattern(patch.pattern());
+  for (const std::string& option : patch.add_options()) {
+    next.add_options(option);
+  }
+  if (patch.has_default_value()) {
+    *next.mutable_default_value() = patch.default_value();
+  }
+  return next;
+}
+
+}  // namespace
+
+absl::StatusOr<int64_t> DefineField(Session& session,
+                                    absl::string_view definition_json) {
+  CRM_ASSIGN_OR_RETURN(
+      wire::FieldDefinition definition,
+      ParseJson<wire::FieldDefinition>(definition_json, "field definition"));
+  if (definition.id() != 0 || definition.builtin() || definition.read_only() ||
+      !definition.status().empty()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "id, builtin, read_only and status are set by libcrm, "
+                     "not in a definition");
+  }
+  CRM_RETURN_IF_ERROR(CheckFieldName(definition.name()));
+  CRM_RETURN_IF_ERROR(CheckNameFree(session, definition.name()));
+  if (session.schema().user_field_count() >= kMaxUserFields) {
+    return MakeError(ErrorCode::kConstraint,
+                     absl::StrCat("the workspace already has ", kMaxUserFields,
+                                  " user-defined fields"),
+                     definition.name(), "max_fields");
+  }
+  definition.set_status("active");
+  // Compiled once to check it before anything is written.
+  CRM_ASSIGN_OR_RETURN(std::shared_ptr<const Field> checked,
+                       Field::Compile(definition, "pending"));
+  CRM_ASSIGN_OR_RETURN(
+      store::FieldRow row,
+      store::InsertUserField(session.connection(),
+                             {0, definition.name(), "", "active",
+                              DefinitionToJson(checked->definition())}));
+  CRM_RETURN_IF_ERROR(session.SchemaChanged());
+  CRM_RETURN_IF_ERROR(ApplyIndex(session, *session.schema().Find(row.name)));
+  return row.id;
+}
+
+absl::Status UpdateField(Session& session, absl::string_view name,
+                         absl::string_view patch_json) {
+  CRM_ASSIGN_OR_RETURN(const Field* field, FindField(session, name));
+  CRM_ASSIGN_OR_RETURN(wire::FieldPatch patch,
+                       ParseJson<wire::FieldPatch>(patch_json, "field patch"));
+  CRM_ASSIGN_OR_RETURN(wire::FieldDefinition next, Patched(*field, patch));
+  if (next.name() != field->name()) {
+    CRM_RETURN_IF_ERROR(CheckFieldName(next.name()));
+    CRM_RETURN_IF_ERROR(CheckNameFree(session, next.name()));
+  }
+  CRM_ASSIGN_OR_RETURN(std::shared_ptr<const Field> updated,
+                       Field::Compile(next, field->column()));
+  if (updated->type() != field->type() ||
+      updated->definition().scale() != field->definition().scale()) {
+    CRM_RETURN_IF_ERROR(ConvertStoredValues(session, *field, *updated));
+  }
+  bool index_changed = IndexFor(*updated) != IndexFor(*field);
+  CRM_RETURN_IF_ERROR(store::UpdateField(session.connection(), RowOf(*updated)));
+  CRM_RETURN_IF_ERROR(session.SchemaChanged());
+  if (index_changed && !updated->builtin()) {
+    CRM_RETURN_IF_ERROR(ApplyIndex(session, *updated));
+  } else if (index_changed) {
+    CRM_RETURN_IF_ERROR(store::SetColumnIndex(
+        session.connection(), updated->column(),
+        updated->definition().indexed() ? store::ColumnIndex::kPlain
+                                        : store::ColumnIndex::kNone));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SetFieldArchived(Session& session, absl::string_view name,
+                              bool archived) {
+  CRM_ASSIGN_OR_RETURN(const Field* field, FindField(session, name));
+  if (field->builtin()) {
+    return RefuseBuiltin(*field, archived ? "be archived" : "be restored");
+  }
+  if (field->archived() == archived) return absl::OkStatus();
+  store::FieldRow row = RowOf(*field);
+  row.status = archived ? "archived" : "active";
+  CRM_RETURN_IF_ERROR(store::UpdateField(session.connection(), row));
+  return session.SchemaChanged();
+}
+
+absl::Status DeleteField(Session& session, absl::string_view name) {
+  CRM_ASSIGN_OR_RETURN(const Field* field, FindField(session, name));
+  if (field->builtin()) return RefuseBuiltin(*field, "be deleted");
+  // Nothing stored in a workspace refers to a field by name or id yet (saved
+  // segments will, and must be checked here when they arrive).
+  CRM_RETURN_IF_ERROR(store::DeleteUserField(session.connection(),
+                                             RowOf(*field)));
+  return session.SchemaChanged();
+}
+
+absl::StatusOr<std::string> DescribeField(Session& session,
+                                          absl::string_view name) {
+  CRM_ASSIGN_OR_RETURN(const Field* field, FindField(session, name));
+  return ToJson(field->definition());
+}
+
+absl::StatusOr<std::string> ListFields(Session& session,
+                                       bool include_archived) {
+  std::string json = "[";
+  bool first = true;
+  for (const auto& field : session.schema().fields()) {
+    if (field->archived() && !include_archived) continue;
+    if (!first) json += ",";
+    first = false;
+    json += ToJson(field->definition());
+  }
+  json += "]";
+  return json;
+}
+
+}  // namespace crm::core

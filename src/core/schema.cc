@@ -1,0 +1,125 @@
+#include "core/schema.h"
+
+#include "absl/strings/str_cat.h"
+#include "base/error.h"
+#include "google/protobuf/util/json_util.h"
+
+namespace crm::core {
+namespace {
+
+wire::FieldDefinition Standard(const char* name, const char* label,
+                               const char* type) {
+  wire::FieldDefinition definition;
+  definition.set_name(name);
+  definition.set_label(label);
+  definition.set_type(type);
+  definition.set_group("standard");
+  definition.set_builtin(true);
+  definition.set_status("active");
+  return definition;
+}
+
+}  // namespace
+
+std::vector<wire::FieldDefinition> StandardFieldDefinitions() {
+  std::vector<wire::FieldDefinition> fields;
+  wire::FieldDefinition kind = Standard("kind", "Kind", "choice");
+  kind.add_options("person");
+  kind.add_options("company");
+  kind.set_required(true);
+  kind.mutable_default_value()->set_text("person");
+  fields.push_back(kind);
+  fields.push_back(Standard("name", "Name", "text"));
+  wire::FieldDefinition email = Standard("email", "Email", "email");
+  email.set_unique(true);
+  fields.push_back(email);
+  fields.push_back(Standard("phone", "Phone", "phone"));
+  fields.push_back(Standard("company", "Company", "text"));
+  fields.push_back(Standard("street", "Street", "text"));
+  fields.push_back(Standard("city", "City", "text"));
+  fields.push_back(Standard("region", "Region", "text"));
+  fields.push_back(Standard("postal_code", "Postal code", "text"));
+  fields.push_back(Standard("country", "Country", "text"));
+  fields.push_back(Standard("owner", "Owner", "text"));
+  wire::FieldDefinition stage = Standard("stage", "Lifecycle stage", "choice");
+  for (const char* option : {"lead", "prospect", "customer", "former"}) {
+    stage.add_options(option);
+  }
+  fields.push_back(stage);
+  fields.push_back(Standard("tags", "Tags", "tags"));
+  wire::FieldDefinition external_id =
+      Standard("external_id", "External id", "text");
+  external_id.set_unique(true);
+  external_id.set_max_length(255);
+  fields.push_back(external_id);
+  for (const char* name : {"created_at", "updated_at"}) {
+    wire::FieldDefinition time = Standard(
+        name, name[0] == 'c' ? "Created at" : "Updated at", "datetime");
+    time.set_read_only(true);
+    fields.push_back(time);
+  }
+  return fields;
+}
+
+std::string DefinitionToJson(const wire::FieldDefinition& definition) {
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(definition, &json,
+                                                    options);
+  return json;
+}
+
+absl::StatusOr<wire::FieldDefinition> DefinitionFromJson(
+    absl::string_view json) {
+  wire::FieldDefinition definition;
+  auto status = google::protobuf::util::JsonStringToMessage(
+      google::protobuf::StringPiece(json.data(), json.size()), &definition);
+  if (!status.ok()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     absl::StrCat("stored field definition is unreadable: ",
+                                  status.message().as_string()));
+  }
+  return definition;
+}
+
+absl::StatusOr<std::shared_ptr<const Schema>> Schema::FromRows(
+    const std::vector<store::FieldRow>& rows, int64_t generation) {
+  auto schema = std::make_shared<Schema>();
+  schema->generation_ = generation;
+  for (const store::FieldRow& row : rows) {
+    CRM_ASSIGN_OR_RETURN(wire::FieldDefinition definition,
+                         DefinitionFromJson(row.definition));
+    definition.set_id(row.id);
+    definition.set_name(row.name);
+    definition.set_status(row.status);
+    CRM_ASSIGN_OR_RETURN(std::shared_ptr<const Field> field,
+                         Field::Compile(std::move(definition), row.column));
+    schema->fields_.push_back(std::move(field));
+  }
+  // Standard fields first (they have the lowest ids anyway), then by id.
+  std::stable_partition(schema->fields_.begin(), schema->fields_.end(),
+                        [](const auto& field) { return field->builtin(); });
+  for (const auto& field : schema->fields_) {
+    schema->by_name_[field->name()] = field.get();
+    schema->by_column_[field->column()] = field.get();
+    if (!field->builtin()) ++schema->user_field_count_;
+    if (!field->archived() && !field->read_only()) {
+      schema->stored_fields_.push_back(field.get());
+      schema->stored_columns_.push_back(field->column());
+    }
+  }
+  return std::shared_ptr<const Schema>(std::move(schema));
+}
+
+const Field* Schema::Find(absl::string_view name) const {
+  auto it = by_name_.find(name);
+  return it == by_name_.end() ? nullptr : it->second;
+}
+
+const Field* Schema::FindByColumn(absl::string_view column) const {
+  auto it = by_column_.find(column);
+  return it == by_column_.end() ? nullptr : it->second;
+}
+
+}  // namespace crm::core

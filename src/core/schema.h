@@ -1,0 +1,64 @@
+// The fields of a workspace at one moment: standard and user-defined.
+#ifndef CRM_CORE_SCHEMA_H_
+#define CRM_CORE_SCHEMA_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "core/field.h"
+#include "store/field_table.h"
+
+namespace crm::core {
+
+// Immutable snapshot; a workspace swaps in a new one when fields change.
+class Schema {
+ public:
+  // Compiles the stored definitions. `generation` is the stored counter the
+  // snapshot was read at.
+  static absl::StatusOr<std::shared_ptr<const Schema>> FromRows(
+      const std::vector<store::FieldRow>& rows, int64_t generation);
+
+  // The field called `name` (active or archived), or null.
+  const Field* Find(absl::string_view name) const;
+  // The field owning `column`, or null.
+  const Field* FindByColumn(absl::string_view column) const;
+  // All fields, standard first, then user-defined by id.
+  const std::vector<std::shared_ptr<const Field>>& fields() const {
+    return fields_;
+  }
+  // Active fields whose values live in a customer column (not the read-only
+  // bookkeeping ones), in field order; and their columns, aligned.
+  const std::vector<const Field*>& stored_fields() const {
+    return stored_fields_;
+  }
+  const std::vector<std::string>& stored_columns() const {
+    return stored_columns_;
+  }
+  int64_t generation() const { return generation_; }
+  size_t user_field_count() const { return user_field_count_; }
+
+ private:
+  std::vector<std::shared_ptr<const Field>> fields_;
+  absl::flat_hash_map<std::string, const Field*> by_name_;
+  absl::flat_hash_map<std::string, const Field*> by_column_;
+  std::vector<const Field*> stored_fields_;
+  std::vector<std::string> stored_columns_;
+  int64_t generation_ = 0;
+  size_t user_field_count_ = 0;
+};
+
+// The standard fields every workspace has; their column is their name.
+std::vector<wire::FieldDefinition> StandardFieldDefinitions();
+
+// Encoding of a definition as stored in crm_fields.
+std::string DefinitionToJson(const wire::FieldDefinition& definition);
+absl::StatusOr<wire::FieldDefinition> DefinitionFromJson(absl::string_view json);
+
+}  // namespace crm::core
+
+#endif  // CRM_CORE_SCHEMA_H_

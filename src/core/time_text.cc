@@ -1,0 +1,70 @@
+#include "core/time_text.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "base/error.h"
+
+namespace crm::core {
+namespace {
+
+absl::Status FormatError(absl::string_view text, absl::string_view expected) {
+  return MakeError(ErrorCode::kValidation,
+                   absl::StrCat("'", text.substr(0, 64), "' is not ", expected),
+                   "", "format");
+}
+
+}  // namespace
+
+absl::Status CheckDate(absl::string_view text) {
+  bool shaped = text.size() == 10 && text[4] == '-' && text[7] == '-';
+  for (size_t i = 0; shaped && i < text.size(); ++i) {
+    shaped = (i == 4 || i == 7) || (text[i] >= '0' && text[i] <= '9');
+  }
+  absl::CivilDay day;
+  if (!shaped || !absl::ParseCivilTime(text, &day) ||
+      absl::FormatCivilTime(day) != text || day.year() < 1) {
+    return FormatError(text, "a date of the form YYYY-MM-DD");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckDateTime(int64_t us) {
+  if (us < kMinDateTimeUs || us > kMaxDateTimeUs) {
+    return MakeError(ErrorCode::kValidation,
+                     absl::StrCat("datetime ", us,
+                                  " us is outside the years 0001 to 9999"),
+                     "", "range");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> ParseDateTime(absl::string_view text) {
+  absl::Time time;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, text, &time, &error)) {
+    return FormatError(text, "an RFC 3339 datetime such as "
+                             "2024-03-01T09:30:00Z");
+  }
+  int64_t us = absl::ToUnixMicros(time);
+  CRM_RETURN_IF_ERROR(CheckDateTime(us));
+  return us;
+}
+
+std::string FormatDateTime(int64_t us) {
+  const char* format = us % 1000000 == 0 ? "%Y-%m-%d%ET%H:%M:%SZ"
+                                         : "%Y-%m-%d%ET%H:%M:%E6SZ";
+  return absl::FormatTime(format, absl::FromUnixMicros(us), absl::UTCTimeZone());
+}
+
+absl::StatusOr<int64_t> DateToDateTime(absl::string_view date) {
+  CRM_RETURN_IF_ERROR(CheckDate(date));
+  absl::CivilDay day;
+  absl::ParseCivilTime(date, &day);
+  return absl::ToUnixMicros(absl::FromCivil(day, absl::UTCTimeZone()));
+}
+
+int64_t NowMicros() { return absl::ToUnixMicros(absl::Now()); }
+
+}  // namespace crm::core

@@ -1,0 +1,41 @@
+#include "core/utf8.h"
+
+namespace crm::core {
+
+bool IsValidUtf8(absl::string_view text, size_t* bad_offset) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  size_t size = text.size();
+  size_t i = 0;
+  while (i < size) {
+    unsigned char lead = bytes[i];
+    size_t length = 0;
+    unsigned char min_second = 0x80, max_second = 0xBF;
+    if (lead < 0x80) {
+      length = 1;
+    } else if (lead >= 0xC2 && lead <= 0xDF) {
+      length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      length = 3;
+      if (lead == 0xE0) min_second = 0xA0;  // overlong
+      if (lead == 0xED) max_second = 0x9F;  // surrogates
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      length = 4;
+      if (lead == 0xF0) min_second = 0x90;  // overlong
+      if (lead == 0xF4) max_second = 0x8F;  // above U+10FFFF
+    }
+    bool ok = length > 0 && i + length <= size;
+    for (size_t k = 1; ok && k < length; ++k) {
+      unsigned char b = bytes[i + k];
+      ok = k == 1 ? (b >= min_second && b <= max_second)
+                  : (b >= 0x80 && b <= 0xBF);
+    }
+    if (!ok) {
+      if (bad_offset != nullptr) *bad_offset = i;
+      return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
+}  // namespace crm::core

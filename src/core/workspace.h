@@ -1,0 +1,79 @@
+// A workspace: one store connection, the current field schema, and the
+// rules for using them from several threads.
+#ifndef CRM_CORE_WORKSPACE_H_
+#define CRM_CORE_WORKSPACE_H_
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "core/schema.h"
+#include "store/connection.h"
+#include "store/transaction.h"
+
+namespace crm::core {
+
+// What one call sees while it runs: the connection inside its scope, and
+// the schema current in that scope.
+class Session {
+ public:
+  store::Connection& connection() { return *connection_; }
+  const Schema& schema() const { return **schema_; }
+  // Call after changing field definitions in this scope: bumps the stored
+  // generation and reloads the schema, so that the rest of the call and
+  // other handles see the change.
+  absl::Status SchemaChanged();
+
+ private:
+  friend class Workspace;
+  Session(store::Connection* connection,
+          std::shared_ptr<const Schema>* schema)
+      : connection_(connection), schema_(schema) {}
+
+  store::Connection* connection_;
+  std::shared_ptr<const Schema>* schema_;
+};
+
+// Thread-safe. Every call runs under the workspace's lock; a host
+// transaction belongs to the thread that began it, and other threads wait
+// until it ends.
+class Workspace {
+ public:
+  static absl::StatusOr<std::unique_ptr<Workspace>> Open(
+      const std::string& path, const store::ConnectionOptions& options);
+  ~Workspace();
+
+  // Runs `body` in a scope of `kind` and commits it when `body` succeeds;
+  // on failure nothing `body` wrote remains.
+  absl::Status Run(store::ScopeKind kind,
+                   absl::FunctionRef<absl::Status(Session&)> body);
+
+  absl::Status Begin();
+  absl::Status Commit();
+  absl::Status Rollback();
+
+  absl::StatusOr<int> SchemaVersion();
+
+ private:
+  class Hold;
+  explicit Workspace(std::unique_ptr<store::Connection> connection)
+      : connection_(std::move(connection)) {}
+  // Reloads the schema if the stored generation moved.
+  absl::Status RefreshSchema();
+  absl::Status SeedStandardFields();
+
+  std::mutex mutex_;
+  std::condition_variable released_;
+  std::optional<std::thread::id> transaction_owner_;  // guarded by mutex_
+  std::unique_ptr<store::Connection> connection_;     // guarded by mutex_
+  std::shared_ptr<const Schema> schema_;              // guarded by mutex_
+};
+
+}  // namespace crm::core
+
+#endif  // CRM_CORE_WORKSPACE_H_

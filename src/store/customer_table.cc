@@ -1,0 +1,117 @@
+#include "store/customer_table.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "base/error.h"
+
+namespace crm::store {
+namespace {
+
+std::string QuotedList(const std::vector<std::string>& columns,
+                       absl::string_view suffix) {
+  return absl::StrJoin(columns, ", ",
+                       [suffix](std::string* out, const std::string& column) {
+                         absl::StrAppend(out, QuoteIdentifier(column), suffix);
+                       });
+}
+
+}  // namespace
+
+absl::StatusOr<int64_t> InsertCustomer(Connection& connection, int64_t now_us,
+                                       const ColumnValues& values) {
+  std::string sql = "INSERT INTO crm_customers(version, created_at, updated_at";
+  std::string params = "1, ?1, ?1";
+  for (size_t i = 0; i < values.columns.size(); ++i) {
+    absl::StrAppend(&sql, ", ", QuoteIdentifier(values.columns[i]));
+    absl::StrAppend(&params, ", ?", i + 2);
+  }
+  absl::StrAppend(&sql, ") VALUES (", params, ")");
+  CRM_ASSIGN_OR_RETURN(Statement * statement, connection.Prepare(sql));
+  CRM_RETURN_IF_ERROR(statement->Bind(1, now_us));
+  for (size_t i = 0; i < values.values.size(); ++i) {
+    CRM_RETURN_IF_ERROR(statement->Bind(static_cast<int>(i + 2),
+                                        values.values[i]));
+  }
+  CRM_RETURN_IF_ERROR(statement->Run());
+  return connection.LastInsertId();
+}
+
+absl::Status UpdateCustomer(Connection& connection, int64_t id,
+                            int64_t new_version, int64_t now_us,
+                            const ColumnValues& values) {
+  std::string sql = "UPDATE crm_customers SET version = ?1, updated_at = ?2";
+  for (size_t i = 0; i < values.columns.size(); ++i) {
+    absl::StrAppend(&sql, ", ", QuoteIdentifier(values.columns[i]), " = ?",
+                    i + 4);
+  }
+  absl::StrAppend(&sql, " WHERE id = ?3");
+  CRM_ASSIGN_OR_RETURN(Statement * statement, connection.Prepare(sql));
+  CRM_RETURN_IF_ERROR(statement->Bind(1, new_version));
+  CRM_RETURN_IF_ERROR(statement->Bind(2, now_us));
+  CRM_RETURN_IF_ERROR(statement->Bind(3, id));
+  for (size_t i = 0; i < values.values.size(); ++i) {
+    CRM_RETURN_IF_ERROR(statement->Bind(static_cast<int>(i + 4),
+                                        values.values[i]));
+  }
+  return statement->Run();
+}
+
+absl::StatusOr<std::optional<CustomerRow>> SelectCustomer(
+    Connection& connection, const std::vector<std::string>& columns,
+    const std::string& key_column, const SqlValue& key, bool nocase) {
+  std::string sql = "SELECT id, version, created_at, updated_at";
+  if (!columns.empty()) absl::StrAppend(&sql, ", ", QuotedList(columns, ""));
+  absl::StrAppend(&sql, " FROM crm_customers WHERE ",
+                  QuoteIdentifier(key_column), nocase ? " = ? COLLATE NOCASE"
+                                                      : " = ?");
+  CRM_ASSIGN_OR_RETURN(Statement * statement, connection.Prepare(sql));
+  CRM_RETURN_IF_ERROR(statement->Bind(1, key));
+  CRM_ASSIGN_OR_RETURN(bool found, statement->Step());
+  if (!found) {
+    statement->Reset();
+    return std::optional<CustomerRow>();
+  }
+  CustomerRow row;
+  row.id = statement->ColumnInt(0);
+  row.version = statement->ColumnInt(1);
+  row.created_at_us = statement->ColumnInt(2);
+  row.updated_at_us = statement->ColumnInt(3);
+  row.values.reserve(columns.size());
+  for (size_t i = 0; i < columns.size(); ++i) {
+    row.values.push_back(statement->Column(static_cast<int>(i + 4)));
+  }
+  statement->Reset();
+  return std::optional<CustomerRow>(std::move(row));
+}
+
+absl::Status DeleteCustomer(Connection& connection, int64_t id) {
+  CRM_ASSIGN_OR_RETURN(
+      Statement * statement,
+      connection.Prepare("DELETE FROM crm_customers WHERE id = ?"));
+  CRM_RETURN_IF_ERROR(statement->Bind(1, id));
+  return statement->Run();
+}
+
+absl::StatusOr<bool> IsReferenced(Connection& connection,
+                                  const std::string& column, int64_t id) {
+  std::string quoted = QuoteIdentifier(column);
+  CRM_ASSIGN_OR_RETURN(
+      Statement * statement,
+      connection.Prepare(absl::StrCat("SELECT 1 FROM crm_customers WHERE ",
+                                      quoted, " = ?1 AND id != ?1 LIMIT 1")));
+  CRM_RETURN_IF_ERROR(statement->Bind(1, id));
+  CRM_ASSIGN_OR_RETURN(bool found, statement->Step());
+  statement->Reset();
+  return found;
+}
+
+absl::StatusOr<int64_t> CountCustomers(Connection& connection) {
+  CRM_ASSIGN_OR_RETURN(Statement * statement,
+                       connection.Prepare("SELECT count(*) FROM crm_customers"));
+  CRM_ASSIGN_OR_RETURN(bool row, statement->Step());
+  int64_t count = row ? statement->ColumnInt(0) : 0;
+  statement->Reset();
+  return count;
+}
+
+}  // namespace crm::store

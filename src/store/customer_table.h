@@ -1,0 +1,59 @@
+// Storage of customer rows.
+#ifndef CRM_STORE_CUSTOMER_TABLE_H_
+#define CRM_STORE_CUSTOMER_TABLE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "store/connection.h"
+#include "store/sql_value.h"
+
+namespace crm::store {
+
+// Values for some columns of one row. Column names come from field
+// definitions ("email", "f_12"), never from user text.
+struct ColumnValues {
+  std::vector<std::string> columns;
+  std::vector<SqlValue> values;
+};
+
+// A customer row: bookkeeping plus the values of the requested columns.
+struct CustomerRow {
+  int64_t id = 0;
+  int64_t version = 0;
+  int64_t created_at_us = 0;
+  int64_t updated_at_us = 0;
+  std::vector<SqlValue> values;  // aligned with the requested columns
+};
+
+// Inserts a customer at version 1; returns its id.
+absl::StatusOr<int64_t> InsertCustomer(Connection& connection,
+                                       int64_t now_us,
+                                       const ColumnValues& values);
+
+// Writes `values` into customer `id` and sets its version and update time.
+absl::Status UpdateCustomer(Connection& connection, int64_t id,
+                            int64_t new_version, int64_t now_us,
+                            const ColumnValues& values);
+
+// The customer whose `key_column` equals `key` (ignoring ASCII case when
+// `nocase`), with the values of `columns`; nullopt when there is none.
+absl::StatusOr<std::optional<CustomerRow>> SelectCustomer(
+    Connection& connection, const std::vector<std::string>& columns,
+    const std::string& key_column, const SqlValue& key, bool nocase);
+
+absl::Status DeleteCustomer(Connection& connection, int64_t id);
+
+// Whether any customer other than `id` holds `id` in `column`.
+absl::StatusOr<bool> IsReferenced(Connection& connection,
+                                  const std::string& column, int64_t id);
+
+absl::StatusOr<int64_t> CountCustomers(Connection& connection);
+
+}  // namespace crm::store
+
+#endif  // CRM_STORE_CUSTOMER_TABLE_H_

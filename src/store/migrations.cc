@@ -1,0 +1,145 @@
+#include "store/migrations.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "base/error.h"
+
+namespace crm::store {
+namespace {
+
+// "CRM1" in PRAGMA application_id marks a libcrm workspace.
+constexpr int64_t kApplicationId = 0x43524D31;
+
+// Migration N turns a version N-1 file into a version N file. Append only:
+// a released migration never changes.
+const std::vector<const char*>& Migrations() {
+  static const std::vector<const char*> migrations = {
+      // 1: field definitions, customers, metadata.
+      R"sql(
+      CREATE TABLE crm_meta(
+        key TEXT PRIMARY KEY,
+        value INTEGER NOT NULL) WITHOUT ROWID;
+      INSERT INTO crm_meta(key, value) VALUES ('schema_generation', 1);
+      CREATE TABLE crm_fields(
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        column_name TEXT NOT NULL UNIQUE,
+        status TEXT NOT NULL,
+        definition TEXT NOT NULL);
+      CREATE UNIQUE INDEX crm_fields_live_name ON crm_fields(name)
+        WHERE status != 'deleted';
+      CREATE TABLE crm_customers(
+        id INTEGER PRIMARY KEY,
+        version INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        kind, name, email, phone, company, street, city, region,
+        postal_code, country, owner, stage, tags, external_id);
+      CREATE UNIQUE INDEX crm_customers_email
+        ON crm_customers(email COLLATE NOCASE);
+      CREATE UNIQUE INDEX crm_customers_external_id
+        ON crm_customers(external_id);
+      )sql",
+  };
+  return migrations;
+}
+
+absl::StatusOr<int64_t> PragmaInt(Connection& connection,
+                                  const std::string& pragma) {
+  CRM_ASSIGN_OR_RETURN(Statement * statement,
+                       connection.Prepare(absl::StrCat("PRAGMA ", pragma)));
+  CRM_ASSIGN_OR_RETURN(bool row, statement->Step());
+  int64_t value = row ? statement->ColumnInt(0) : 0;
+  statement->Reset();
+  return value;
+}
+
+absl::Status ApplyMigrations(Connection& connection, int from, int to) {
+  CRM_RETURN_IF_ERROR(connection.Execute("BEGIN IMMEDIATE"));
+  for (int version = from + 1; version <= to; ++version) {
+    absl::Status status = connection.Execute(Migrations()[version - 1]);
+    if (status.ok()) {
+      status = connection.Execute(absl::StrCat(
+          "PRAGMA application_id = ", kApplicationId,
+          "; PRAGMA user_version = ", version));
+    }
+    if (!status.ok()) {
+      (void)connection.Execute("ROLLBACK");
+      return status;
+    }
+  }
+  absl::Status status = connection.Execute("COMMIT");
+  if (!status.ok()) (void)connection.Execute("ROLLBACK");
+  connection.ClearStatementCache();
+  return status;
+}
+
+// The current layout version, after checking the file is a workspace (or an
+// empty database, version 0).
+absl::StatusOr<int> IdentifiedVersion(Connection& connection) {
+  CRM_ASSIGN_OR_RETURN(int64_t application_id,
+                       PragmaInt(connection, "application_id"));
+  CRM_ASSIGN_OR_RETURN(int64_t version, PragmaInt(connection, "user_version"));
+  if (application_id == kApplicationId) return static_cast<int>(version);
+  CRM_ASSIGN_OR_RETURN(Statement * tables,
+                       connection.Prepare("SELECT count(*) FROM sqlite_schema"));
+  CRM_ASSIGN_OR_RETURN(bool row, tables->Step());
+  int64_t table_count = row ? tables->ColumnInt(0) : 0;
+  tables->Reset();
+  if (application_id == 0 && version == 0 && table_count == 0) return 0;
+  return MakeError(ErrorCode::kNotWorkspace,
+                   "the file is an SQLite database but not a libcrm "
+                   "workspace");
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(Migrations().size()); }
+
+absl::StatusOr<int> SchemaVersion(Connection& connection) {
+  CRM_ASSIGN_OR_RETURN(int64_t version, PragmaInt(connection, "user_version"));
+  return static_cast<int>(version);
+}
+
+absl::Status MigrateTo(Connection& connection, int version) {
+  CRM_ASSIGN_OR_RETURN(int current, IdentifiedVersion(connection));
+  if (version < current || version > LatestSchemaVersion()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     absl::StrCat("cannot migrate from version ", current,
+                                  " to ", version));
+  }
+  if (version == current) return absl::OkStatus();
+  return ApplyMigrations(connection, current, version);
+}
+
+absl::Status OpenWorkspace(Connection& connection) {
+  CRM_ASSIGN_OR_RETURN(int version, IdentifiedVersion(connection));
+  if (version > LatestSchemaVersion()) {
+    return MakeError(
+        ErrorCode::kVersion,
+        absl::StrCat("the workspace has layout version ", version,
+                     ", written by a newer libcrm; this libcrm reads up to "
+                     "version ",
+                     LatestSchemaVersion(), ". The file was not modified."));
+  }
+  if (connection.read_only()) {
+    if (version < LatestSchemaVersion()) {
+      return MakeError(ErrorCode::kReadOnly,
+                       absl::StrCat("the workspace has layout version ",
+                                    version,
+                                    " and must be migrated, which a "
+                                    "read-only open cannot do"));
+    }
+    return connection.Execute("PRAGMA foreign_keys = ON");
+  }
+  CRM_RETURN_IF_ERROR(connection.Execute(absl::StrCat(
+      "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "
+      "PRAGMA synchronous = ",
+      connection.options().sync_full ? "FULL" : "NORMAL")));
+  if (version == LatestSchemaVersion()) return absl::OkStatus();
+  return ApplyMigrations(connection, version, LatestSchemaVersion());
+}
+
+}  // namespace crm::store

@@ -1,0 +1,30 @@
+// The workspace file layout and its forward-only migrations.
+#ifndef CRM_STORE_MIGRATIONS_H_
+#define CRM_STORE_MIGRATIONS_H_
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "store/connection.h"
+
+namespace crm::store {
+
+// The layout version this build writes (PRAGMA user_version).
+int LatestSchemaVersion();
+
+// Makes `connection` a workspace of the latest layout: identifies the file
+// (libcrm's application id, or an empty database when creating), migrates an
+// older layout forward in one transaction, and turns on WAL and foreign
+// keys. A file of a newer layout fails with kVersion and a foreign file with
+// kNotWorkspace; neither is written to.
+absl::Status OpenWorkspace(Connection& connection);
+
+// Migrates to exactly `version` (<= latest). For tests that need a file as
+// an older libcrm left it.
+absl::Status MigrateTo(Connection& connection, int version);
+
+// The layout version of the open file.
+absl::StatusOr<int> SchemaVersion(Connection& connection);
+
+}  // namespace crm::store
+
+#endif  // CRM_STORE_MIGRATIONS_H_

@@ -1,0 +1,75 @@
+#include "store/transaction.h"
+
+#include "base/error.h"
+
+namespace crm::store {
+namespace {
+constexpr char kSavepoint[] = "SAVEPOINT crm_call";
+constexpr char kRelease[] = "RELEASE crm_call";
+constexpr char kRollbackSavepoint[] =
+    "ROLLBACK TO crm_call; RELEASE crm_call";
+}  // namespace
+
+absl::StatusOr<Scope> Scope::Begin(Connection& connection, ScopeKind kind) {
+  if (kind == ScopeKind::kWrite && connection.read_only()) {
+    return MakeError(ErrorCode::kReadOnly,
+                     "the workspace was opened read-only");
+  }
+  bool nested = connection.InTransaction();
+  if (nested) {
+    CRM_RETURN_IF_ERROR(connection.Execute(kSavepoint));
+  } else {
+    CRM_RETURN_IF_ERROR(connection.Execute(
+        kind == ScopeKind::kWrite ? "BEGIN IMMEDIATE" : "BEGIN"));
+  }
+  return Scope(&connection, nested);
+}
+
+Scope::Scope(Scope&& other) noexcept
+    : connection_(other.connection_), nested_(other.nested_) {
+  other.connection_ = nullptr;
+}
+
+Scope::~Scope() {
+  if (connection_ == nullptr) return;
+  // A failed rollback leaves SQLite to roll back on close; nothing to report.
+  (void)connection_->Execute(nested_ ? kRollbackSavepoint : "ROLLBACK");
+}
+
+absl::Status Scope::Commit() {
+  if (connection_ == nullptr) {
+    return MakeError(ErrorCode::kInternal, "scope committed twice");
+  }
+  absl::Status status = connection_->Execute(nested_ ? kRelease : "COMMIT");
+  if (status.ok()) connection_ = nullptr;
+  return status;
+}
+
+absl::Status BeginHostTransaction(Connection& connection) {
+  if (connection.InTransaction()) {
+    return MakeError(ErrorCode::kMisuse,
+                     "a transaction is already open on this workspace");
+  }
+  if (connection.read_only()) {
+    return MakeError(ErrorCode::kReadOnly,
+                     "the workspace was opened read-only");
+  }
+  return connection.Execute("BEGIN IMMEDIATE");
+}
+
+absl::Status CommitHostTransaction(Connection& connection) {
+  if (!connection.InTransaction()) {
+    return MakeError(ErrorCode::kMisuse, "no transaction is open to commit");
+  }
+  return connection.Execute("COMMIT");
+}
+
+absl::Status RollbackHostTransaction(Connection& connection) {
+  if (!connection.InTransaction()) {
+    return MakeError(ErrorCode::kMisuse,
+                     "no transaction is open to roll back");
+  }
+  return connection.Execute("ROLLBACK");
+}
+
+}  // namespace crm::store

@@ -9,7 +9,7 @@
 #include "absl/status/status.h"
 #include "base/error.h"
 #include "core/workspace.h"
-#include "crm/crm.pb.h"
+#include "core/wire.h"
 
 namespace crm::core {
 

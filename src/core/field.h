@@ -11,7 +11,7 @@
 #include "absl/status/statusor.h"
 #include "core/field_type.h"
 #include "core/value.h"
-#include "crm/crm.pb.h"
+#include "core/wire.h"
 #include "re2/re2.h"
 #include "store/sql_value.h"
 

@@ -1,6 +1,6 @@
 #include "core/value.h"
 
-#include "crm/crm.pb.h"
+#include "core/wire.h"
 
 namespace crm::core {
 

@@ -6,9 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace crm::wire {
-class Value;
-}
+#include "core/wire.h"
 
 namespace crm::core {
 

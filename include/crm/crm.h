@@ -57,10 +57,10 @@ extern "C" {
 #define CRM_VERSION_MINOR 1
 #define CRM_VERSION_PATCH 0
 #define CRM_VERSION_STRING "0.1.0"
-/* One integer that grows with every release: major*10000 + minor*100 + patch. */
-#define CRM_VERSION_NUMBER                                    \
-  (CRM_VERSION_MAJOR * 10000 + CRM_VERSION_MINOR * 100 +      \
-   CRM_VERSION_PATCH)
+/* One integer that grows with every release: major*10000 + minor*100 + patch.
+ */
+#define CRM_VERSION_NUMBER \
+  (CRM_VERSION_MAJOR * 10000 + CRM_VERSION_MINOR * 100 + CRM_VERSION_PATCH)
 
 /* The version of the library actually loaded, e.g. "0.1.0". Static storage. */
 CRM_API const char* crm_version(void);
@@ -130,10 +130,10 @@ enum {
 };
 
 typedef struct crm_open_options {
-  uint32_t struct_size;     /* sizeof(crm_open_options); set by _INIT */
-  int flags;                /* CRM_OPEN_* bits */
-  int32_t busy_timeout_ms;  /* wait for other writers up to this long */
-  int sync;                 /* CRM_SYNC_* */
+  uint32_t struct_size;    /* sizeof(crm_open_options); set by _INIT */
+  int flags;               /* CRM_OPEN_* bits */
+  int32_t busy_timeout_ms; /* wait for other writers up to this long */
+  int sync;                /* CRM_SYNC_* */
 } crm_open_options;
 
 #define CRM_OPEN_OPTIONS_INIT \
@@ -317,8 +317,7 @@ CRM_API int crm_record_get_datetime(int64_t* out, const crm_record* record,
                                     const char* field);
 CRM_API int crm_record_get_list_size(size_t* out, const crm_record* record,
                                      const char* field);
-CRM_API int crm_record_get_list_item(const char** out,
-                                     const crm_record* record,
+CRM_API int crm_record_get_list_item(const char** out, const crm_record* record,
                                      const char* field, size_t index);
 
 /* ------------------------------------------------------------------------ */
@@ -392,9 +391,9 @@ enum {
  * failure when the batch could be decoded, and freed with
  * crm_batch_report_free().
  */
-CRM_API int crm_customer_write_batch(crm_batch_report** out_report,
-                                     crm_db* db, const void* batch,
-                                     size_t batch_size, int mode);
+CRM_API int crm_customer_write_batch(crm_batch_report** out_report, crm_db* db,
+                                     const void* batch, size_t batch_size,
+                                     int mode);
 
 CRM_API void crm_batch_report_free(crm_batch_report* report);
 /* Rows in the batch. */
@@ -402,11 +401,9 @@ CRM_API size_t crm_batch_report_size(const crm_batch_report* report);
 /* Rows rejected (0 when the batch was stored). */
 CRM_API size_t crm_batch_report_rejected(const crm_batch_report* report);
 /* Per row (0-based); out-of-range rows read as CRM_E_NOT_FOUND / 0 / "". */
-CRM_API int crm_batch_report_status(const crm_batch_report* report,
-                                    size_t row);
+CRM_API int crm_batch_report_status(const crm_batch_report* report, size_t row);
 /* The customer id (0 when rejected or when the batch was not stored). */
-CRM_API int64_t crm_batch_report_id(const crm_batch_report* report,
-                                    size_t row);
+CRM_API int64_t crm_batch_report_id(const crm_batch_report* report, size_t row);
 /* 1 if the row created the customer, 0 if it updated one (upsert). */
 CRM_API int crm_batch_report_created(const crm_batch_report* report,
                                      size_t row);

@@ -4,9 +4,9 @@
 #define CRM_BASE_ERROR_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace crm {
 
@@ -30,7 +30,8 @@ enum class ErrorCode {
 
 // Builds an error. `field` and `rule` may be empty.
 absl::Status MakeError(ErrorCode code, absl::string_view message,
-                       absl::string_view field = {}, absl::string_view rule = {});
+                       absl::string_view field = {},
+                       absl::string_view rule = {});
 
 // The libcrm code of a status (kOk for an OK status).
 ErrorCode CodeOf(const absl::Status& status);
@@ -45,19 +46,19 @@ absl::Status WithField(absl::Status status, absl::string_view field);
 
 // Evaluates `expr` (an absl::Status) and returns it from the caller if it is
 // not OK.
-#define CRM_RETURN_IF_ERROR(expr)                    \
-  do {                                               \
-    ::absl::Status crm_status_ = (expr);             \
-    if (!crm_status_.ok()) return crm_status_;       \
+#define CRM_RETURN_IF_ERROR(expr)              \
+  do {                                         \
+    ::absl::Status crm_status_ = (expr);       \
+    if (!crm_status_.ok()) return crm_status_; \
   } while (false)
 
 #define CRM_CONCAT_INNER_(a, b) a##b
 #define CRM_CONCAT_(a, b) CRM_CONCAT_INNER_(a, b)
 // Declares `lhs` from an absl::StatusOr expression, returning its error.
-#define CRM_ASSIGN_OR_RETURN(lhs, expr)                                \
-  auto CRM_CONCAT_(crm_statusor_, __LINE__) = (expr);                  \
-  if (!CRM_CONCAT_(crm_statusor_, __LINE__).ok())                      \
-    return CRM_CONCAT_(crm_statusor_, __LINE__).status();              \
+#define CRM_ASSIGN_OR_RETURN(lhs, expr)                   \
+  auto CRM_CONCAT_(crm_statusor_, __LINE__) = (expr);     \
+  if (!CRM_CONCAT_(crm_statusor_, __LINE__).ok())         \
+    return CRM_CONCAT_(crm_statusor_, __LINE__).status(); \
   lhs = std::move(*CRM_CONCAT_(crm_statusor_, __LINE__))
 
 #endif  // CRM_BASE_ERROR_H_

@@ -36,8 +36,8 @@ int crm_customer_write_batch(crm_batch_report** out_report, crm_db* db,
                   "mode");
     }
     if (batch_size > static_cast<size_t>(std::numeric_limits<int>::max())) {
-      return Fail(ErrorCode::kInvalidArgument, "batch is larger than 2 GiB",
-                  "", "batch_size");
+      return Fail(ErrorCode::kInvalidArgument, "batch is larger than 2 GiB", "",
+                  "batch_size");
     }
     crm::wire::CustomerBatch decoded;
     if (!decoded.ParseFromArray(batch, static_cast<int>(batch_size))) {
@@ -47,15 +47,14 @@ int crm_customer_write_batch(crm_batch_report** out_report, crm_db* db,
                   "", "batch");
     }
     auto report = std::make_unique<crm_batch_report>();
-    int rc = RunOn(db, crm::store::ScopeKind::kWrite,
-                   [&](crm::core::Session& session) {
-                     return crm::core::WriteCustomerBatch(
-                         session, decoded,
-                         mode == CRM_BATCH_CREATE
-                             ? crm::core::BatchMode::kCreate
-                             : crm::core::BatchMode::kUpsert,
-                         &report->outcome);
-                   });
+    int rc = RunOn(
+        db, crm::store::ScopeKind::kWrite, [&](crm::core::Session& session) {
+          return crm::core::WriteCustomerBatch(
+              session, decoded,
+              mode == CRM_BATCH_CREATE ? crm::core::BatchMode::kCreate
+                                       : crm::core::BatchMode::kUpsert,
+              &report->outcome);
+        });
     if (out_report != nullptr) *out_report = report.release();
     return rc;
   });
@@ -92,8 +91,7 @@ const char* crm_batch_report_message(const crm_batch_report* report,
   return outcome ? outcome->message.c_str() : "";
 }
 
-const char* crm_batch_report_field(const crm_batch_report* report,
-                                   size_t row) {
+const char* crm_batch_report_field(const crm_batch_report* report, size_t row) {
   const RowOutcome* outcome = RowAt(report, row);
   return outcome ? outcome->field.c_str() : "";
 }

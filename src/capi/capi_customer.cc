@@ -73,9 +73,9 @@ int crm_customer_create(int64_t* out_id, crm_db* db, const crm_record* record,
     *out_id = 0;
     int64_t id = 0;
     int rc = RunOn(db, ScopeKind::kWrite, [&](Session& session) {
-      CRM_ASSIGN_OR_RETURN(id, crm::core::CreateCustomer(
-                                   session, record->record,
-                                   ActorOrDefault(actor)));
+      CRM_ASSIGN_OR_RETURN(id,
+                           crm::core::CreateCustomer(session, record->record,
+                                                     ActorOrDefault(actor)));
       return absl::OkStatus();
     });
     if (rc == CRM_OK) *out_id = id;
@@ -100,8 +100,7 @@ int crm_customer_get_by_external_id(crm_record** out, crm_db* db,
                    "external_id");
 }
 
-int crm_customer_get_by_email(crm_record** out, crm_db* db,
-                              const char* email) {
+int crm_customer_get_by_email(crm_record** out, crm_db* db, const char* email) {
   return GetByText(out, db, CustomerKey::kEmail, email, "email");
 }
 
@@ -121,9 +120,9 @@ int crm_customer_update(int64_t* out_version, crm_db* db, int64_t id,
     int64_t version = 0;
     int rc = RunOn(db, ScopeKind::kWrite, [&](Session& session) {
       CRM_ASSIGN_OR_RETURN(
-          version, crm::core::UpdateCustomer(session, id, expected_version,
-                                             changes->record,
-                                             ActorOrDefault(actor)));
+          version,
+          crm::core::UpdateCustomer(session, id, expected_version,
+                                    changes->record, ActorOrDefault(actor)));
       return absl::OkStatus();
     });
     if (out_version != nullptr) *out_version = rc == CRM_OK ? version : 0;
@@ -160,9 +159,9 @@ int crm_customer_upsert(int64_t* out_id, int* out_created, crm_db* db,
     if (out_created != nullptr) *out_created = 0;
     crm::core::UpsertResult result;
     int rc = RunOn(db, ScopeKind::kWrite, [&](Session& session) {
-      CRM_ASSIGN_OR_RETURN(result, crm::core::UpsertCustomer(
-                                       session, record->record,
-                                       ActorOrDefault(actor)));
+      CRM_ASSIGN_OR_RETURN(result,
+                           crm::core::UpsertCustomer(session, record->record,
+                                                     ActorOrDefault(actor)));
       return absl::OkStatus();
     });
     if (rc == CRM_OK) {

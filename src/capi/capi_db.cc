@@ -21,8 +21,9 @@ extern "C" {
 
 int crm_open(crm_db** out, const char* path, const crm_open_options* options) {
   return Guard([&] {
-    if (out == nullptr) return Fail(ErrorCode::kInvalidArgument,
-                                    "out must not be NULL", "", "out");
+    if (out == nullptr)
+      return Fail(ErrorCode::kInvalidArgument, "out must not be NULL", "",
+                  "out");
     *out = nullptr;
     absl::Status status = crm::capi::CheckText(path, "path");
     if (!status.ok()) return Fail(status);

@@ -1,8 +1,9 @@
 // Version, status names, the last error, and strings handed to callers.
+#include "capi/capi_error.h"
+
 #include <cstdlib>
 #include <string>
 
-#include "capi/capi_error.h"
 #include "crm/crm.h"
 #include "store/migrations.h"
 
@@ -42,21 +43,36 @@ int crm_schema_version(void) { return crm::store::LatestSchemaVersion(); }
 
 const char* crm_status_name(int status) {
   switch (status) {
-    case CRM_OK: return "CRM_OK";
-    case CRM_E_NOT_FOUND: return "CRM_E_NOT_FOUND";
-    case CRM_E_INVALID_ARGUMENT: return "CRM_E_INVALID_ARGUMENT";
-    case CRM_E_VALIDATION: return "CRM_E_VALIDATION";
-    case CRM_E_CONSTRAINT: return "CRM_E_CONSTRAINT";
-    case CRM_E_CONFLICT: return "CRM_E_CONFLICT";
-    case CRM_E_BUSY: return "CRM_E_BUSY";
-    case CRM_E_IO: return "CRM_E_IO";
-    case CRM_E_NOMEM: return "CRM_E_NOMEM";
-    case CRM_E_MISUSE: return "CRM_E_MISUSE";
-    case CRM_E_NOT_WORKSPACE: return "CRM_E_NOT_WORKSPACE";
-    case CRM_E_VERSION: return "CRM_E_VERSION";
-    case CRM_E_READ_ONLY: return "CRM_E_READ_ONLY";
-    case CRM_E_INTERNAL: return "CRM_E_INTERNAL";
-    default: return "CRM_E_UNKNOWN";
+    case CRM_OK:
+      return "CRM_OK";
+    case CRM_E_NOT_FOUND:
+      return "CRM_E_NOT_FOUND";
+    case CRM_E_INVALID_ARGUMENT:
+      return "CRM_E_INVALID_ARGUMENT";
+    case CRM_E_VALIDATION:
+      return "CRM_E_VALIDATION";
+    case CRM_E_CONSTRAINT:
+      return "CRM_E_CONSTRAINT";
+    case CRM_E_CONFLICT:
+      return "CRM_E_CONFLICT";
+    case CRM_E_BUSY:
+      return "CRM_E_BUSY";
+    case CRM_E_IO:
+      return "CRM_E_IO";
+    case CRM_E_NOMEM:
+      return "CRM_E_NOMEM";
+    case CRM_E_MISUSE:
+      return "CRM_E_MISUSE";
+    case CRM_E_NOT_WORKSPACE:
+      return "CRM_E_NOT_WORKSPACE";
+    case CRM_E_VERSION:
+      return "CRM_E_VERSION";
+    case CRM_E_READ_ONLY:
+      return "CRM_E_READ_ONLY";
+    case CRM_E_INTERNAL:
+      return "CRM_E_INTERNAL";
+    default:
+      return "CRM_E_UNKNOWN";
   }
 }
 

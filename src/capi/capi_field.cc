@@ -52,7 +52,8 @@ int crm_field_define(int64_t* out_field_id, crm_db* db,
     *out_field_id = 0;
     int64_t id = 0;
     int rc = RunOn(db, ScopeKind::kWrite, [&](Session& session) {
-      CRM_ASSIGN_OR_RETURN(id, crm::core::DefineField(session, definition_json));
+      CRM_ASSIGN_OR_RETURN(id,
+                           crm::core::DefineField(session, definition_json));
       return absl::OkStatus();
     });
     if (rc == CRM_OK) *out_field_id = id;

@@ -36,24 +36,23 @@ absl::StatusOr<Value> TextValue(const char* text, ValueKind kind) {
 }
 
 // Finds the value of `field`, checking it is of `kind`.
-absl::StatusOr<const Value*> Lookup(const crm_record* record,
-                                    const char* field, ValueKind kind) {
+absl::StatusOr<const Value*> Lookup(const crm_record* record, const char* field,
+                                    ValueKind kind) {
   CRM_RETURN_IF_ERROR(crm::capi::CheckNotNull(record, "record"));
   CRM_RETURN_IF_ERROR(CheckText(field, "field"));
   const Value* value = record->record.Get(field);
   if (value == nullptr || value->kind == ValueKind::kNull) {
-    return crm::MakeError(ErrorCode::kNotFound,
-                          std::string("the record holds no value for '") +
-                              field + "'",
-                          field);
+    return crm::MakeError(
+        ErrorCode::kNotFound,
+        std::string("the record holds no value for '") + field + "'", field);
   }
   if (value->kind != kind) {
-    return crm::MakeError(
-        ErrorCode::kValidation,
-        std::string("field '") + field + "' holds a " +
-            crm::core::ValueKindName(value->kind) + " value, not a " +
-            crm::core::ValueKindName(kind) + " value",
-        field, "type");
+    return crm::MakeError(ErrorCode::kValidation,
+                          std::string("field '") + field + "' holds a " +
+                              crm::core::ValueKindName(value->kind) +
+                              " value, not a " +
+                              crm::core::ValueKindName(kind) + " value",
+                          field, "type");
   }
   return value;
 }
@@ -133,7 +132,8 @@ int crm_record_set_list(crm_record* record, const char* field,
     std::vector<std::string> list;
     list.reserve(count);
     for (size_t i = 0; i < count; ++i) {
-      CRM_RETURN_IF_ERROR(CheckText(items[i], "items[" + std::to_string(i) + "]"));
+      CRM_RETURN_IF_ERROR(
+          CheckText(items[i], "items[" + std::to_string(i) + "]"));
       list.emplace_back(items[i]);
     }
     return Value::List(std::move(list));

@@ -37,10 +37,10 @@ absl::Status CheckText(const char* text, absl::string_view parameter) {
   CRM_RETURN_IF_ERROR(CheckNotNull(text, parameter));
   size_t bad = 0;
   if (!core::IsValidUtf8(text, &bad)) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     absl::StrCat(parameter, " is not valid UTF-8 (byte ", bad,
-                                  ")"),
-                     "", "utf8");
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        absl::StrCat(parameter, " is not valid UTF-8 (byte ", bad, ")"), "",
+        "utf8");
   }
   return absl::OkStatus();
 }

@@ -5,9 +5,9 @@
 
 #include <memory>
 #include <new>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "base/error.h"
 #include "core/customer_batch.h"
 #include "core/customer_record.h"
@@ -31,8 +31,8 @@ namespace crm::capi {
 // Records `status` as the calling thread's last error and returns its code.
 int Fail(const absl::Status& status);
 // Fail() with a fresh error.
-int Fail(ErrorCode code, absl::string_view message, absl::string_view field = {},
-         absl::string_view rule = {});
+int Fail(ErrorCode code, absl::string_view message,
+         absl::string_view field = {}, absl::string_view rule = {});
 // CRM_OK for an OK status, else Fail(status).
 int Report(const absl::Status& status);
 

@@ -24,11 +24,11 @@ absl::Status WriteCustomerBatch(Session& session,
     RowOutcome& result = outcome->rows[r];
     absl::Status status;
     if (row.values_size() != static_cast<int>(fields.size())) {
-      status = MakeError(
-          ErrorCode::kInvalidArgument,
-          absl::StrCat("row ", r, " has ", row.values_size(),
-                       " values for ", fields.size(), " columns"),
-          "", "columns");
+      status =
+          MakeError(ErrorCode::kInvalidArgument,
+                    absl::StrCat("row ", r, " has ", row.values_size(),
+                                 " values for ", fields.size(), " columns"),
+                    "", "columns");
     } else {
       input.values.clear();
       for (const wire::Value& value : row.values()) {
@@ -66,11 +66,11 @@ absl::Status WriteCustomerBatch(Session& session,
     row.id = 0;
     row.created = false;
   }
-  return MakeError(CodeOf(first_error),
-                   absl::StrCat(outcome->rejected, " of ", batch.rows_size(),
-                                " rows rejected, nothing stored; first: ",
-                                first_message),
-                   FieldOf(first_error), RuleOf(first_error));
+  return MakeError(
+      CodeOf(first_error),
+      absl::StrCat(outcome->rejected, " of ", batch.rows_size(),
+                   " rows rejected, nothing stored; first: ", first_message),
+      FieldOf(first_error), RuleOf(first_error));
 }
 
 }  // namespace crm::core

@@ -8,8 +8,8 @@
 
 #include "absl/status/status.h"
 #include "base/error.h"
-#include "core/workspace.h"
 #include "core/wire.h"
+#include "core/workspace.h"
 
 namespace crm::core {
 

@@ -31,8 +31,9 @@ absl::Status NameConstraint(const Schema& schema, absl::Status status) {
   return WithField(status, field->name());
 }
 
-absl::StatusOr<std::optional<store::CustomerRow>> SelectById(
-    Session& session, int64_t id, bool with_values) {
+absl::StatusOr<std::optional<store::CustomerRow>> SelectById(Session& session,
+                                                             int64_t id,
+                                                             bool with_values) {
   static const std::vector<std::string> kNoColumns;
   return store::SelectCustomer(
       session.connection(),
@@ -201,11 +202,11 @@ absl::StatusOr<int64_t> UpdateResolved(Session& session, int64_t id,
   CRM_ASSIGN_OR_RETURN(auto current, SelectById(session, id, false));
   if (!current) return NotFound(id);
   if (expected_version > 0 && current->version != expected_version) {
-    return MakeError(ErrorCode::kConflict,
-                     absl::StrCat("customer ", id, " is at version ",
-                                  current->version, ", not the expected ",
-                                  expected_version,
-                                  "; read it again and retry"));
+    return MakeError(
+        ErrorCode::kConflict,
+        absl::StrCat("customer ", id, " is at version ", current->version,
+                     ", not the expected ", expected_version,
+                     "; read it again and retry"));
   }
   CRM_ASSIGN_OR_RETURN(store::ColumnValues columns,
                        PrepareColumns(session, changes, false, id));
@@ -292,24 +293,24 @@ absl::Status DeleteCustomer(Session& session, int64_t id,
   CRM_ASSIGN_OR_RETURN(auto current, SelectById(session, id, false));
   if (!current) return NotFound(id);
   if (expected_version > 0 && current->version != expected_version) {
-    return MakeError(ErrorCode::kConflict,
-                     absl::StrCat("customer ", id, " is at version ",
-                                  current->version, ", not the expected ",
-                                  expected_version));
+    return MakeError(
+        ErrorCode::kConflict,
+        absl::StrCat("customer ", id, " is at version ", current->version,
+                     ", not the expected ", expected_version));
   }
   for (const auto& field : session.schema().fields()) {
     if (field->type() != FieldType::kReference) continue;
-    CRM_ASSIGN_OR_RETURN(bool referenced,
-                         store::IsReferenced(session.connection(),
-                                             field->column(), id));
+    CRM_ASSIGN_OR_RETURN(
+        bool referenced,
+        store::IsReferenced(session.connection(), field->column(), id));
     if (referenced) {
-      return MakeError(ErrorCode::kConstraint,
-                       absl::StrCat("customer ", id,
-                                    " is still referenced by field '",
-                                    field->name(),
-                                    "' of another customer; clear those "
-                                    "references first"),
-                       field->name(), "reference");
+      return MakeError(
+          ErrorCode::kConstraint,
+          absl::StrCat("customer ", id, " is still referenced by field '",
+                       field->name(),
+                       "' of another customer; clear those "
+                       "references first"),
+          field->name(), "reference");
     }
   }
   return store::DeleteCustomer(session.connection(), id);

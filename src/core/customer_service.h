@@ -4,9 +4,9 @@
 #define CRM_CORE_CUSTOMER_SERVICE_H_
 
 #include <cstdint>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "core/customer_record.h"
 #include "core/workspace.h"
 
@@ -46,7 +46,6 @@ absl::StatusOr<UpsertResult> UpsertCustomer(Session& session,
 absl::StatusOr<int64_t> CountCustomers(Session& session);
 
 }  // namespace crm::core
-
 
 namespace crm::core {
 

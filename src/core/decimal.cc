@@ -9,17 +9,17 @@ namespace crm::core {
 namespace {
 
 absl::Status FormatError(absl::string_view text) {
-  return MakeError(ErrorCode::kValidation,
-                   absl::StrCat("'", text.substr(0, 64),
-                                "' is not a decimal number"),
-                   "", "format");
+  return MakeError(
+      ErrorCode::kValidation,
+      absl::StrCat("'", text.substr(0, 64), "' is not a decimal number"), "",
+      "format");
 }
 
 absl::Status RangeError(absl::string_view text) {
-  return MakeError(ErrorCode::kValidation,
-                   absl::StrCat("'", text.substr(0, 64),
-                                "' is out of range for a decimal"),
-                   "", "max");
+  return MakeError(
+      ErrorCode::kValidation,
+      absl::StrCat("'", text.substr(0, 64), "' is out of range for a decimal"),
+      "", "max");
 }
 
 }  // namespace

@@ -100,9 +100,9 @@ absl::Status CheckOptions(const wire::FieldDefinition& definition,
       type == FieldType::kChoice || type == FieldType::kMultiChoice;
   if (!takes_options) {
     if (definition.options_size() > 0) {
-      return DefinitionError(name, "options",
-                             absl::StrCat("a ", FieldTypeName(type),
-                                          " field takes no options"));
+      return DefinitionError(
+          name, "options",
+          absl::StrCat("a ", FieldTypeName(type), " field takes no options"));
     }
     return absl::OkStatus();
   }
@@ -123,8 +123,8 @@ absl::Status CheckOptions(const wire::FieldDefinition& definition,
                                           "' must be 1 to 255 bytes of UTF-8"));
     }
     if (!seen.insert(option).second) {
-      return DefinitionError(
-          name, "options", absl::StrCat("option '", option, "' is repeated"));
+      return DefinitionError(name, "options",
+                             absl::StrCat("option '", option, "' is repeated"));
     }
   }
   return absl::OkStatus();
@@ -181,8 +181,9 @@ absl::StatusOr<std::shared_ptr<const Field>> Field::Compile(
         Limit{&definition.group(), kMaxGroupBytes, "group"}}) {
     if (limit.text->size() > limit.max || !IsValidUtf8(*limit.text)) {
       return DefinitionError(name, limit.key,
-                             absl::StrCat(limit.key, " must be UTF-8 of at "
-                                                     "most ",
+                             absl::StrCat(limit.key,
+                                          " must be UTF-8 of at "
+                                          "most ",
                                           limit.max, " bytes"));
     }
   }
@@ -206,10 +207,9 @@ absl::StatusOr<std::shared_ptr<const Field>> Field::Compile(
   if (definition.max_length() != 0 &&
       (!(IsTextual(*type) || list) || definition.max_length() < 0 ||
        static_cast<size_t>(definition.max_length()) > MaxValueBytes(*type))) {
-    return DefinitionError(
-        name, "max_length",
-        absl::StrCat("max_length is for text fields, 1 to ",
-                     MaxValueBytes(*type), " bytes"));
+    return DefinitionError(name, "max_length",
+                           absl::StrCat("max_length is for text fields, 1 to ",
+                                        MaxValueBytes(*type), " bytes"));
   }
   std::shared_ptr<Field> field(
       new Field(std::move(definition), std::move(column), *type));
@@ -223,9 +223,9 @@ absl::StatusOr<std::shared_ptr<const Field>> Field::Compile(
     options.set_log_errors(false);
     field->pattern_ = std::make_unique<RE2>(def.pattern(), options);
     if (!field->pattern_->ok()) {
-      return DefinitionError(name, "pattern",
-                             absl::StrCat("pattern does not compile: ",
-                                          field->pattern_->error()));
+      return DefinitionError(
+          name, "pattern",
+          absl::StrCat("pattern does not compile: ", field->pattern_->error()));
     }
   }
   for (bool is_min : {true, false}) {
@@ -242,8 +242,9 @@ absl::StatusOr<std::shared_ptr<const Field>> Field::Compile(
     if (!bound.ok()) {
       return DefinitionError(
           name, key,
-          absl::StrCat(key, " applies to integer, decimal, date and datetime "
-                            "fields, written in the field's form: ",
+          absl::StrCat(key,
+                       " applies to integer, decimal, date and datetime "
+                       "fields, written in the field's form: ",
                        bound.status().message()));
     }
     (is_min ? field->min_number_ : field->max_number_) = *bound;
@@ -279,19 +280,19 @@ absl::Status Field::Invalid(absl::string_view rule,
 absl::Status Field::CheckText(const std::string& text) const {
   size_t bad = 0;
   if (!IsValidUtf8(text, &bad)) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     absl::StrCat("field '", name(),
-                                  "': value is not valid UTF-8 (byte ", bad,
-                                  ")"),
-                     name(), "utf8");
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        absl::StrCat("field '", name(), "': value is not valid UTF-8 (byte ",
+                     bad, ")"),
+        name(), "utf8");
   }
   size_t max = definition_.max_length() > 0
                    ? static_cast<size_t>(definition_.max_length())
                    : MaxValueBytes(type_);
   if (text.size() > max) {
-    return Invalid("max_length", absl::StrCat("value has ", text.size(),
-                                              " bytes; at most ", max,
-                                              " are allowed"));
+    return Invalid("max_length",
+                   absl::StrCat("value has ", text.size(), " bytes; at most ",
+                                max, " are allowed"));
   }
   bool form_ok = true;
   const char* form = "";
@@ -311,19 +312,17 @@ absl::Status Field::CheckText(const std::string& text) const {
     case FieldType::kChoice:
       if (std::find(definition_.options().begin(), definition_.options().end(),
                     text) == definition_.options().end()) {
-        return Invalid("options",
-                       absl::StrCat("'", Shown(text),
-                                    "' is not one of the options (",
-                                    absl::StrJoin(definition_.options(), ", "),
-                                    ")"));
+        return Invalid(
+            "options",
+            absl::StrCat("'", Shown(text), "' is not one of the options (",
+                         absl::StrJoin(definition_.options(), ", "), ")"));
       }
       break;
     default:
       break;
   }
   if (!form_ok) {
-    return Invalid("format",
-                   absl::StrCat("'", Shown(text), "' is not ", form));
+    return Invalid("format", absl::StrCat("'", Shown(text), "' is not ", form));
   }
   if (pattern_ && !RE2::FullMatch(text, *pattern_)) {
     return Invalid("pattern", absl::StrCat("'", Shown(text),
@@ -342,10 +341,10 @@ absl::Status Field::CheckList(const std::vector<std::string>& items) const {
   for (const std::string& item : items) {
     size_t bad = 0;
     if (!IsValidUtf8(item, &bad)) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       absl::StrCat("field '", name(),
-                                    "': an item is not valid UTF-8"),
-                       name(), "utf8");
+      return MakeError(
+          ErrorCode::kInvalidArgument,
+          absl::StrCat("field '", name(), "': an item is not valid UTF-8"),
+          name(), "utf8");
     }
     size_t max = definition_.max_length() > 0
                      ? static_cast<size_t>(definition_.max_length())
@@ -357,11 +356,10 @@ absl::Status Field::CheckList(const std::vector<std::string>& items) const {
     if (type_ == FieldType::kMultiChoice &&
         std::find(definition_.options().begin(), definition_.options().end(),
                   item) == definition_.options().end()) {
-      return Invalid("options",
-                     absl::StrCat("'", Shown(item),
-                                  "' is not one of the options (",
-                                  absl::StrJoin(definition_.options(), ", "),
-                                  ")"));
+      return Invalid(
+          "options",
+          absl::StrCat("'", Shown(item), "' is not one of the options (",
+                       absl::StrJoin(definition_.options(), ", "), ")"));
     }
     if (!seen.insert(item).second) {
       return Invalid("distinct",
@@ -390,8 +388,8 @@ absl::Status Field::CheckDateBounds(const std::string& date) const {
                                        definition_.min()));
   }
   if (definition_.has_max() && date > definition_.max()) {
-    return Invalid("max", absl::StrCat(date, " is after the maximum ",
-                                       definition_.max()));
+    return Invalid(
+        "max", absl::StrCat(date, " is after the maximum ", definition_.max()));
   }
   return absl::OkStatus();
 }
@@ -484,10 +482,10 @@ absl::StatusOr<Value> Field::FromStored(const store::SqlValue& stored) const {
     case ValueKind::kNull:
       break;
   }
-  return MakeError(ErrorCode::kInternal,
-                   absl::StrCat("field '", name(),
-                                "': stored value has an unexpected type"),
-                   name());
+  return MakeError(
+      ErrorCode::kInternal,
+      absl::StrCat("field '", name(), "': stored value has an unexpected type"),
+      name());
 }
 
 }  // namespace crm::core

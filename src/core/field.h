@@ -36,8 +36,7 @@ class Field {
   bool archived() const { return definition_.status() == "archived"; }
   bool required() const { return definition_.required(); }
   bool has_default() const {
-    return definition_.default_value().kind_case() !=
-           wire::Value::KIND_NOT_SET;
+    return definition_.default_value().kind_case() != wire::Value::KIND_NOT_SET;
   }
 
   // Checks a value against the field's type and rules and returns its stored

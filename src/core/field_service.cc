@@ -26,9 +26,9 @@ absl::StatusOr<Message> ParseJson(absl::string_view json, const char* what) {
       google::protobuf::StringPiece(json.data(), json.size()), &message,
       options);
   if (!status.ok()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     absl::StrCat(what, " is not valid: ",
-                                  status.message().as_string()));
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        absl::StrCat(what, " is not valid: ", status.message().as_string()));
   }
   return message;
 }
@@ -46,8 +46,8 @@ absl::StatusOr<const Field*> FindField(Session& session,
                                        absl::string_view name) {
   const Field* field = session.schema().Find(name);
   if (field == nullptr) {
-    std::string shown = IsValidUtf8(name) ? std::string(name.substr(0, 64))
-                                          : "(invalid UTF-8)";
+    std::string shown =
+        IsValidUtf8(name) ? std::string(name.substr(0, 64)) : "(invalid UTF-8)";
     return MakeError(ErrorCode::kNotFound,
                      absl::StrCat("no field named '", shown, "'"), shown,
                      "unknown_field");
@@ -125,33 +125,36 @@ absl::StatusOr<Value> ConvertValue(const Value& value, FieldType from,
   if (from == FieldType::kChoice && to_kind == ValueKind::kList) {
     return Value::List({value.text});
   }
-  return MakeError(ErrorCode::kValidation,
-                   absl::StrCat("cannot change type from ", FieldTypeName(from),
-                                " to ", FieldTypeName(to),
-                                " without losing data"),
-                   "", "type");
+  return MakeError(
+      ErrorCode::kValidation,
+      absl::StrCat("cannot change type from ", FieldTypeName(from), " to ",
+                   FieldTypeName(to), " without losing data"),
+      "", "type");
 }
 
 // Rewrites every stored value of `old_field` for `new_field`, or fails
 // naming the first customer whose value does not convert.
 absl::Status ConvertStoredValues(Session& session, const Field& old_field,
                                  const Field& new_field) {
-  CRM_ASSIGN_OR_RETURN(auto stored, store::ReadColumn(session.connection(),
-                                                      old_field.column()));
+  CRM_ASSIGN_OR_RETURN(
+      auto stored, store::ReadColumn(session.connection(), old_field.column()));
   for (const auto& [customer_id, stored_value] : stored) {
-    absl::StatusOr<store::SqlValue> converted = [&]() -> absl::StatusOr<store::SqlValue> {
+    absl::StatusOr<store::SqlValue> converted =
+        [&]() -> absl::StatusOr<store::SqlValue> {
       CRM_ASSIGN_OR_RETURN(Value value, old_field.FromStored(stored_value));
-      CRM_ASSIGN_OR_RETURN(Value new_value,
-                           ConvertValue(value, old_field.type(),
-                                        new_field.type()));
+      CRM_ASSIGN_OR_RETURN(
+          Value new_value,
+          ConvertValue(value, old_field.type(), new_field.type()));
       return new_field.ToStored(new_value);
     }();
     if (!converted.ok()) {
       return MakeError(
           ErrorCode::kValidation,
           absl::StrCat("field '", old_field.name(), "': cannot change type to ",
-                       FieldTypeName(new_field.type()), ": the value of "
-                       "customer ", customer_id, " does not convert (",
+                       FieldTypeName(new_field.type()),
+                       ": the value of "
+                       "customer ",
+                       customer_id, " does not convert (",
                        converted.status().message(), ")"),
           old_field.name(), "type");
     }
@@ -196,7 +199,11 @@ absl::StatusOr<wire::FieldDefinition> Patched(const Field& field,
   if (patch.has_label()) next.set_label(patch.label());
   if (patch.has_description()) next.set_description(patch.description());
   if (patch.has_group()) next.set_group(patch.group());
-  if (patch.has_type()) next.set_type(patch.type());
+  if (patch.has_type()) {
+    next.set_type(patch.type());
+    // A scale belongs to decimals; leaving them drops it unless given.
+    if (patch.type() != "decimal" && !patch.has_scale()) next.set_scale(0);
+  }
   if (patch.has_scale()) next.set_scale(patch.scale());
   if (patch.has_required()) next.set_required(patch.required());
   if (patch.has_unique()) next.set_unique(patch.unique());
@@ -270,7 +277,8 @@ absl::Status UpdateField(Session& session, absl::string_view name,
     CRM_RETURN_IF_ERROR(ConvertStoredValues(session, *field, *updated));
   }
   bool index_changed = IndexFor(*updated) != IndexFor(*field);
-  CRM_RETURN_IF_ERROR(store::UpdateField(session.connection(), RowOf(*updated)));
+  CRM_RETURN_IF_ERROR(
+      store::UpdateField(session.connection(), RowOf(*updated)));
   CRM_RETURN_IF_ERROR(session.SchemaChanged());
   if (index_changed && !updated->builtin()) {
     CRM_RETURN_IF_ERROR(ApplyIndex(session, *updated));
@@ -301,8 +309,8 @@ absl::Status DeleteField(Session& session, absl::string_view name) {
   if (field->builtin()) return RefuseBuiltin(*field, "be deleted");
   // Nothing stored in a workspace refers to a field by name or id yet (saved
   // segments will, and must be checked here when they arrive).
-  CRM_RETURN_IF_ERROR(store::DeleteUserField(session.connection(),
-                                             RowOf(*field)));
+  CRM_RETURN_IF_ERROR(
+      store::DeleteUserField(session.connection(), RowOf(*field)));
   return session.SchemaChanged();
 }
 

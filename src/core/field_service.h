@@ -5,9 +5,9 @@
 
 #include <cstdint>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "core/workspace.h"
 
 namespace crm::core {
@@ -35,8 +35,7 @@ absl::Status DeleteField(Session& session, absl::string_view name);
 absl::StatusOr<std::string> DescribeField(Session& session,
                                           absl::string_view name);
 // All fields as a JSON array, archived ones only when asked for.
-absl::StatusOr<std::string> ListFields(Session& session,
-                                       bool include_archived);
+absl::StatusOr<std::string> ListFields(Session& session, bool include_archived);
 
 }  // namespace crm::core
 

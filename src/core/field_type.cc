@@ -60,9 +60,7 @@ ValueKind ValueKindOf(FieldType type) {
   }
 }
 
-bool IsTextual(FieldType type) {
-  return ValueKindOf(type) == ValueKind::kText;
-}
+bool IsTextual(FieldType type) { return ValueKindOf(type) == ValueKind::kText; }
 
 bool IsList(FieldType type) { return ValueKindOf(type) == ValueKind::kList; }
 

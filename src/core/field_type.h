@@ -4,8 +4,8 @@
 
 #include <cstddef>
 #include <optional>
-#include "absl/strings/string_view.h"
 
+#include "absl/strings/string_view.h"
 #include "core/value.h"
 
 namespace crm::core {

@@ -65,8 +65,7 @@ std::string DefinitionToJson(const wire::FieldDefinition& definition) {
   std::string json;
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(definition, &json,
-                                                    options);
+  (void)google::protobuf::util::MessageToJsonString(definition, &json, options);
   return json;
 }
 

@@ -5,11 +5,11 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "core/field.h"
 #include "store/field_table.h"
 
@@ -57,7 +57,8 @@ std::vector<wire::FieldDefinition> StandardFieldDefinitions();
 
 // Encoding of a definition as stored in crm_fields.
 std::string DefinitionToJson(const wire::FieldDefinition& definition);
-absl::StatusOr<wire::FieldDefinition> DefinitionFromJson(absl::string_view json);
+absl::StatusOr<wire::FieldDefinition> DefinitionFromJson(
+    absl::string_view json);
 
 }  // namespace crm::core
 

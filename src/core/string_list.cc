@@ -100,12 +100,26 @@ absl::StatusOr<std::vector<std::string>> DecodeStringList(
       if (i >= json.size()) return Malformed();
       char e = json[i++];
       switch (e) {
-        case '"': case '\\': case '/': item.push_back(e); break;
-        case 'b': item.push_back('\b'); break;
-        case 'f': item.push_back('\f'); break;
-        case 'n': item.push_back('\n'); break;
-        case 'r': item.push_back('\r'); break;
-        case 't': item.push_back('\t'); break;
+        case '"':
+        case '\\':
+        case '/':
+          item.push_back(e);
+          break;
+        case 'b':
+          item.push_back('\b');
+          break;
+        case 'f':
+          item.push_back('\f');
+          break;
+        case 'n':
+          item.push_back('\n');
+          break;
+        case 'r':
+          item.push_back('\r');
+          break;
+        case 't':
+          item.push_back('\t');
+          break;
         case 'u': {
           uint32_t code = 0;
           if (!hex4(i, &code)) return Malformed();

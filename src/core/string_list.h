@@ -4,10 +4,10 @@
 #define CRM_CORE_STRING_LIST_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace crm::core {
 

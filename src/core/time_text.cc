@@ -19,12 +19,17 @@ absl::Status FormatError(absl::string_view text, absl::string_view expected) {
 
 absl::Status CheckDate(absl::string_view text) {
   bool shaped = text.size() == 10 && text[4] == '-' && text[7] == '-';
+  int parts[3] = {0, 0, 0};
   for (size_t i = 0; shaped && i < text.size(); ++i) {
-    shaped = (i == 4 || i == 7) || (text[i] >= '0' && text[i] <= '9');
+    if (i == 4 || i == 7) continue;
+    shaped = text[i] >= '0' && text[i] <= '9';
+    int part = i < 4 ? 0 : i < 7 ? 1 : 2;
+    parts[part] = parts[part] * 10 + (text[i] - '0');
   }
-  absl::CivilDay day;
-  if (!shaped || !absl::ParseCivilTime(text, &day) ||
-      absl::FormatCivilTime(day) != text || day.year() < 1) {
+  // CivilDay normalises out-of-range months and days; a real date survives.
+  absl::CivilDay day(parts[0], parts[1], parts[2]);
+  if (!shaped || parts[0] < 1 || day.year() != parts[0] ||
+      day.month() != parts[1] || day.day() != parts[2]) {
     return FormatError(text, "a date of the form YYYY-MM-DD");
   }
   return absl::OkStatus();
@@ -32,10 +37,10 @@ absl::Status CheckDate(absl::string_view text) {
 
 absl::Status CheckDateTime(int64_t us) {
   if (us < kMinDateTimeUs || us > kMaxDateTimeUs) {
-    return MakeError(ErrorCode::kValidation,
-                     absl::StrCat("datetime ", us,
-                                  " us is outside the years 0001 to 9999"),
-                     "", "range");
+    return MakeError(
+        ErrorCode::kValidation,
+        absl::StrCat("datetime ", us, " us is outside the years 0001 to 9999"),
+        "", "range");
   }
   return absl::OkStatus();
 }
@@ -44,8 +49,9 @@ absl::StatusOr<int64_t> ParseDateTime(absl::string_view text) {
   absl::Time time;
   std::string error;
   if (!absl::ParseTime(absl::RFC3339_full, text, &time, &error)) {
-    return FormatError(text, "an RFC 3339 datetime such as "
-                             "2024-03-01T09:30:00Z");
+    return FormatError(text,
+                       "an RFC 3339 datetime such as "
+                       "2024-03-01T09:30:00Z");
   }
   int64_t us = absl::ToUnixMicros(time);
   CRM_RETURN_IF_ERROR(CheckDateTime(us));
@@ -53,15 +59,16 @@ absl::StatusOr<int64_t> ParseDateTime(absl::string_view text) {
 }
 
 std::string FormatDateTime(int64_t us) {
-  const char* format = us % 1000000 == 0 ? "%Y-%m-%d%ET%H:%M:%SZ"
-                                         : "%Y-%m-%d%ET%H:%M:%E6SZ";
-  return absl::FormatTime(format, absl::FromUnixMicros(us), absl::UTCTimeZone());
+  const char* format =
+      us % 1000000 == 0 ? "%Y-%m-%d%ET%H:%M:%SZ" : "%Y-%m-%d%ET%H:%M:%E6SZ";
+  return absl::FormatTime(format, absl::FromUnixMicros(us),
+                          absl::UTCTimeZone());
 }
 
 absl::StatusOr<int64_t> DateToDateTime(absl::string_view date) {
   CRM_RETURN_IF_ERROR(CheckDate(date));
   absl::CivilDay day;
-  absl::ParseCivilTime(date, &day);
+  absl::ParseCivilTime(date, &day);  // cannot fail after CheckDate
   return absl::ToUnixMicros(absl::FromCivil(day, absl::UTCTimeZone()));
 }
 

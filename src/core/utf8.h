@@ -3,6 +3,7 @@
 #define CRM_CORE_UTF8_H_
 
 #include <cstddef>
+
 #include "absl/strings/string_view.h"
 
 namespace crm::core {

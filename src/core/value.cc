@@ -6,14 +6,22 @@ namespace crm::core {
 
 const char* ValueKindName(ValueKind kind) {
   switch (kind) {
-    case ValueKind::kNull: return "null";
-    case ValueKind::kText: return "text";
-    case ValueKind::kInteger: return "integer";
-    case ValueKind::kDecimal: return "decimal";
-    case ValueKind::kBoolean: return "boolean";
-    case ValueKind::kDate: return "date";
-    case ValueKind::kDateTime: return "datetime";
-    case ValueKind::kList: return "list";
+    case ValueKind::kNull:
+      return "null";
+    case ValueKind::kText:
+      return "text";
+    case ValueKind::kInteger:
+      return "integer";
+    case ValueKind::kDecimal:
+      return "decimal";
+    case ValueKind::kBoolean:
+      return "boolean";
+    case ValueKind::kDate:
+      return "date";
+    case ValueKind::kDateTime:
+      return "datetime";
+    case ValueKind::kList:
+      return "list";
   }
   return "unknown";
 }
@@ -69,16 +77,23 @@ Value Value::List(std::vector<std::string> items) {
 
 Value ValueFromWire(const wire::Value& wire) {
   switch (wire.kind_case()) {
-    case wire::Value::kText: return Value::Text(wire.text());
-    case wire::Value::kInteger: return Value::Integer(wire.integer());
-    case wire::Value::kDecimal: return Value::Decimal(wire.decimal());
-    case wire::Value::kBoolean: return Value::Boolean(wire.boolean());
-    case wire::Value::kDate: return Value::Date(wire.date());
-    case wire::Value::kDatetimeUs: return Value::DateTime(wire.datetime_us());
+    case wire::Value::kText:
+      return Value::Text(wire.text());
+    case wire::Value::kInteger:
+      return Value::Integer(wire.integer());
+    case wire::Value::kDecimal:
+      return Value::Decimal(wire.decimal());
+    case wire::Value::kBoolean:
+      return Value::Boolean(wire.boolean());
+    case wire::Value::kDate:
+      return Value::Date(wire.date());
+    case wire::Value::kDatetimeUs:
+      return Value::DateTime(wire.datetime_us());
     case wire::Value::kList:
-      return Value::List({wire.list().items().begin(),
-                          wire.list().items().end()});
-    case wire::Value::KIND_NOT_SET: break;
+      return Value::List(
+          {wire.list().items().begin(), wire.list().items().end()});
+    case wire::Value::KIND_NOT_SET:
+      break;
   }
   return Value::Null();
 }
@@ -86,13 +101,26 @@ Value ValueFromWire(const wire::Value& wire) {
 void ValueToWire(const Value& value, wire::Value* wire) {
   wire->Clear();
   switch (value.kind) {
-    case ValueKind::kNull: break;
-    case ValueKind::kText: wire->set_text(value.text); break;
-    case ValueKind::kInteger: wire->set_integer(value.integer); break;
-    case ValueKind::kDecimal: wire->set_decimal(value.text); break;
-    case ValueKind::kBoolean: wire->set_boolean(value.integer != 0); break;
-    case ValueKind::kDate: wire->set_date(value.text); break;
-    case ValueKind::kDateTime: wire->set_datetime_us(value.integer); break;
+    case ValueKind::kNull:
+      break;
+    case ValueKind::kText:
+      wire->set_text(value.text);
+      break;
+    case ValueKind::kInteger:
+      wire->set_integer(value.integer);
+      break;
+    case ValueKind::kDecimal:
+      wire->set_decimal(value.text);
+      break;
+    case ValueKind::kBoolean:
+      wire->set_boolean(value.integer != 0);
+      break;
+    case ValueKind::kDate:
+      wire->set_date(value.text);
+      break;
+    case ValueKind::kDateTime:
+      wire->set_datetime_us(value.integer);
+      break;
     case ValueKind::kList:
       for (const std::string& item : value.list) {
         wire->mutable_list()->add_items(item);

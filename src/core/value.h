@@ -26,8 +26,8 @@ const char* ValueKindName(ValueKind kind);
 
 struct Value {
   ValueKind kind = ValueKind::kNull;
-  std::string text;        // kText, kDecimal ("12.50"), kDate ("2024-03-01")
-  int64_t integer = 0;     // kInteger, kBoolean (0/1), kDateTime (UTC us)
+  std::string text;     // kText, kDecimal ("12.50"), kDate ("2024-03-01")
+  int64_t integer = 0;  // kInteger, kBoolean (0/1), kDateTime (UTC us)
   std::vector<std::string> list;  // kList
 
   static Value Null() { return Value(); }

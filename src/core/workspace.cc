@@ -39,9 +39,8 @@ absl::StatusOr<std::unique_ptr<Workspace>> Workspace::Open(
   CRM_RETURN_IF_ERROR(store::OpenWorkspace(*connection));
   std::unique_ptr<Workspace> workspace(new Workspace(std::move(connection)));
   if (!options.read_only) CRM_RETURN_IF_ERROR(workspace->SeedStandardFields());
-  CRM_RETURN_IF_ERROR(
-      workspace->Run(store::ScopeKind::kRead,
-                     [](Session&) { return absl::OkStatus(); }));
+  CRM_RETURN_IF_ERROR(workspace->Run(
+      store::ScopeKind::kRead, [](Session&) { return absl::OkStatus(); }));
   return workspace;
 }
 
@@ -54,15 +53,16 @@ Workspace::~Workspace() {
 
 absl::Status Workspace::SeedStandardFields() {
   Hold hold(*this);
-  CRM_ASSIGN_OR_RETURN(store::Scope scope,
-                       store::Scope::Begin(*connection_,
-                                           store::ScopeKind::kWrite));
+  CRM_ASSIGN_OR_RETURN(
+      store::Scope scope,
+      store::Scope::Begin(*connection_, store::ScopeKind::kWrite));
   CRM_ASSIGN_OR_RETURN(std::vector<store::FieldRow> rows,
                        store::LoadFields(*connection_));
   bool added = false;
   for (const wire::FieldDefinition& definition : StandardFieldDefinitions()) {
     bool present = false;
-    for (const store::FieldRow& row : rows) present |= row.name == definition.name();
+    for (const store::FieldRow& row : rows)
+      present |= row.name == definition.name();
     if (present) continue;
     store::FieldRow row{0, definition.name(), definition.name(), "active",
                         DefinitionToJson(definition)};

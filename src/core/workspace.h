@@ -31,8 +31,7 @@ class Session {
 
  private:
   friend class Workspace;
-  Session(store::Connection* connection,
-          std::shared_ptr<const Schema>* schema)
+  Session(store::Connection* connection, std::shared_ptr<const Schema>* schema)
       : connection_(connection), schema_(schema) {}
 
   store::Connection* connection_;

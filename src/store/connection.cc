@@ -70,8 +70,8 @@ absl::Status StatusFromSqlite(sqlite3* db, int rc, absl::string_view context) {
 std::string QuoteIdentifier(absl::string_view name) {
   bool plain = !name.empty() && !(name[0] >= '0' && name[0] <= '9');
   for (char c : name) {
-    plain = plain && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                      c == '_');
+    plain =
+        plain && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
   }
   if (!plain) std::abort();  // A libcrm bug, never user input.
   return absl::StrCat("\"", name, "\"");
@@ -91,9 +91,8 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
   if (rc != SQLITE_OK) {
     std::string detail = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close(db);
-    return MakeError(ErrorCode::kIo,
-                     absl::StrCat("cannot open workspace '", path, "': ",
-                                  detail));
+    return MakeError(ErrorCode::kIo, absl::StrCat("cannot open workspace '",
+                                                  path, "': ", detail));
   }
   std::unique_ptr<Connection> connection(new Connection(db, options));
   sqlite3_busy_timeout(db, options.busy_timeout_ms);

@@ -29,8 +29,8 @@ absl::StatusOr<int64_t> InsertCustomer(Connection& connection, int64_t now_us,
   CRM_ASSIGN_OR_RETURN(Statement * statement, connection.Prepare(sql));
   CRM_RETURN_IF_ERROR(statement->Bind(1, now_us));
   for (size_t i = 0; i < values.values.size(); ++i) {
-    CRM_RETURN_IF_ERROR(statement->Bind(static_cast<int>(i + 2),
-                                        values.values[i]));
+    CRM_RETURN_IF_ERROR(
+        statement->Bind(static_cast<int>(i + 2), values.values[i]));
   }
   CRM_RETURN_IF_ERROR(statement->Run());
   return connection.LastInsertId();
@@ -50,8 +50,8 @@ absl::Status UpdateCustomer(Connection& connection, int64_t id,
   CRM_RETURN_IF_ERROR(statement->Bind(2, now_us));
   CRM_RETURN_IF_ERROR(statement->Bind(3, id));
   for (size_t i = 0; i < values.values.size(); ++i) {
-    CRM_RETURN_IF_ERROR(statement->Bind(static_cast<int>(i + 4),
-                                        values.values[i]));
+    CRM_RETURN_IF_ERROR(
+        statement->Bind(static_cast<int>(i + 4), values.values[i]));
   }
   return statement->Run();
 }
@@ -62,8 +62,8 @@ absl::StatusOr<std::optional<CustomerRow>> SelectCustomer(
   std::string sql = "SELECT id, version, created_at, updated_at";
   if (!columns.empty()) absl::StrAppend(&sql, ", ", QuotedList(columns, ""));
   absl::StrAppend(&sql, " FROM crm_customers WHERE ",
-                  QuoteIdentifier(key_column), nocase ? " = ? COLLATE NOCASE"
-                                                      : " = ?");
+                  QuoteIdentifier(key_column),
+                  nocase ? " = ? COLLATE NOCASE" : " = ?");
   CRM_ASSIGN_OR_RETURN(Statement * statement, connection.Prepare(sql));
   CRM_RETURN_IF_ERROR(statement->Bind(1, key));
   CRM_ASSIGN_OR_RETURN(bool found, statement->Step());
@@ -106,8 +106,9 @@ absl::StatusOr<bool> IsReferenced(Connection& connection,
 }
 
 absl::StatusOr<int64_t> CountCustomers(Connection& connection) {
-  CRM_ASSIGN_OR_RETURN(Statement * statement,
-                       connection.Prepare("SELECT count(*) FROM crm_customers"));
+  CRM_ASSIGN_OR_RETURN(
+      Statement * statement,
+      connection.Prepare("SELECT count(*) FROM crm_customers"));
   CRM_ASSIGN_OR_RETURN(bool row, statement->Step());
   int64_t count = row ? statement->ColumnInt(0) : 0;
   statement->Reset();

@@ -31,8 +31,7 @@ struct CustomerRow {
 };
 
 // Inserts a customer at version 1; returns its id.
-absl::StatusOr<int64_t> InsertCustomer(Connection& connection,
-                                       int64_t now_us,
+absl::StatusOr<int64_t> InsertCustomer(Connection& connection, int64_t now_us,
                                        const ColumnValues& values);
 
 // Writes `values` into customer `id` and sets its version and update time.

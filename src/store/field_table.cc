@@ -35,13 +35,12 @@ absl::Status InsertStandardField(Connection& connection, const FieldRow& row) {
       Statement * statement,
       connection.Prepare("INSERT INTO crm_fields(name, column_name, status, "
                          "definition) VALUES (?, ?, ?, ?)"));
-  CRM_RETURN_IF_ERROR(statement->BindAll(
-      {row.name, row.column, row.status, row.definition}));
+  CRM_RETURN_IF_ERROR(
+      statement->BindAll({row.name, row.column, row.status, row.definition}));
   return statement->Run();
 }
 
-absl::StatusOr<FieldRow> InsertUserField(Connection& connection,
-                                         FieldRow row) {
+absl::StatusOr<FieldRow> InsertUserField(Connection& connection, FieldRow row) {
   CRM_ASSIGN_OR_RETURN(
       Statement * insert,
       connection.Prepare(
@@ -75,10 +74,10 @@ absl::Status UpdateField(Connection& connection, const FieldRow& row) {
 }
 
 absl::Status DeleteUserField(Connection& connection, const FieldRow& row) {
-  CRM_RETURN_IF_ERROR(SetColumnIndex(connection, row.column, ColumnIndex::kNone));
-  CRM_RETURN_IF_ERROR(connection.Execute(
-      absl::StrCat("ALTER TABLE crm_customers DROP COLUMN ",
-                   QuoteIdentifier(row.column))));
+  CRM_RETURN_IF_ERROR(
+      SetColumnIndex(connection, row.column, ColumnIndex::kNone));
+  CRM_RETURN_IF_ERROR(connection.Execute(absl::StrCat(
+      "ALTER TABLE crm_customers DROP COLUMN ", QuoteIdentifier(row.column))));
   connection.ClearStatementCache();
   FieldRow deleted = row;
   deleted.status = "deleted";
@@ -94,10 +93,9 @@ absl::Status SetColumnIndex(Connection& connection, const std::string& column,
       index == ColumnIndex::kPlain ? "INDEX " : "UNIQUE INDEX ";
   const char* collate =
       index == ColumnIndex::kUniqueNoCase ? " COLLATE NOCASE" : "";
-  return connection.Execute(absl::StrCat("CREATE ", unique, IndexName(column),
-                                         " ON crm_customers(",
-                                         QuoteIdentifier(column), collate,
-                                         ")"));
+  return connection.Execute(
+      absl::StrCat("CREATE ", unique, IndexName(column), " ON crm_customers(",
+                   QuoteIdentifier(column), collate, ")"));
 }
 
 absl::StatusOr<int64_t> SchemaGeneration(Connection& connection) {
@@ -122,11 +120,10 @@ absl::Status BumpSchemaGeneration(Connection& connection) {
 absl::StatusOr<std::vector<std::pair<int64_t, SqlValue>>> ReadColumn(
     Connection& connection, const std::string& column) {
   std::string quoted = QuoteIdentifier(column);
-  CRM_ASSIGN_OR_RETURN(
-      Statement * statement,
-      connection.Prepare(absl::StrCat("SELECT id, ", quoted,
-                                      " FROM crm_customers WHERE ", quoted,
-                                      " IS NOT NULL ORDER BY id")));
+  CRM_ASSIGN_OR_RETURN(Statement * statement,
+                       connection.Prepare(absl::StrCat(
+                           "SELECT id, ", quoted, " FROM crm_customers WHERE ",
+                           quoted, " IS NOT NULL ORDER BY id")));
   std::vector<std::pair<int64_t, SqlValue>> values;
   while (true) {
     CRM_ASSIGN_OR_RETURN(bool more, statement->Step());
@@ -139,11 +136,10 @@ absl::StatusOr<std::vector<std::pair<int64_t, SqlValue>>> ReadColumn(
 
 absl::Status WriteColumnValue(Connection& connection, const std::string& column,
                               int64_t customer_id, const SqlValue& value) {
-  CRM_ASSIGN_OR_RETURN(
-      Statement * statement,
-      connection.Prepare(absl::StrCat("UPDATE crm_customers SET ",
-                                      QuoteIdentifier(column),
-                                      " = ? WHERE id = ?")));
+  CRM_ASSIGN_OR_RETURN(Statement * statement,
+                       connection.Prepare(absl::StrCat(
+                           "UPDATE crm_customers SET ", QuoteIdentifier(column),
+                           " = ? WHERE id = ?")));
   CRM_RETURN_IF_ERROR(statement->BindAll({value, customer_id}));
   return statement->Run();
 }

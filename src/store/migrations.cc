@@ -61,9 +61,9 @@ absl::Status ApplyMigrations(Connection& connection, int from, int to) {
   for (int version = from + 1; version <= to; ++version) {
     absl::Status status = connection.Execute(Migrations()[version - 1]);
     if (status.ok()) {
-      status = connection.Execute(absl::StrCat(
-          "PRAGMA application_id = ", kApplicationId,
-          "; PRAGMA user_version = ", version));
+      status = connection.Execute(
+          absl::StrCat("PRAGMA application_id = ", kApplicationId,
+                       "; PRAGMA user_version = ", version));
     }
     if (!status.ok()) {
       (void)connection.Execute("ROLLBACK");
@@ -83,8 +83,9 @@ absl::StatusOr<int> IdentifiedVersion(Connection& connection) {
                        PragmaInt(connection, "application_id"));
   CRM_ASSIGN_OR_RETURN(int64_t version, PragmaInt(connection, "user_version"));
   if (application_id == kApplicationId) return static_cast<int>(version);
-  CRM_ASSIGN_OR_RETURN(Statement * tables,
-                       connection.Prepare("SELECT count(*) FROM sqlite_schema"));
+  CRM_ASSIGN_OR_RETURN(
+      Statement * tables,
+      connection.Prepare("SELECT count(*) FROM sqlite_schema"));
   CRM_ASSIGN_OR_RETURN(bool row, tables->Step());
   int64_t table_count = row ? tables->ColumnInt(0) : 0;
   tables->Reset();
@@ -106,9 +107,9 @@ absl::StatusOr<int> SchemaVersion(Connection& connection) {
 absl::Status MigrateTo(Connection& connection, int version) {
   CRM_ASSIGN_OR_RETURN(int current, IdentifiedVersion(connection));
   if (version < current || version > LatestSchemaVersion()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     absl::StrCat("cannot migrate from version ", current,
-                                  " to ", version));
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        absl::StrCat("cannot migrate from version ", current, " to ", version));
   }
   if (version == current) return absl::OkStatus();
   return ApplyMigrations(connection, current, version);
@@ -126,18 +127,18 @@ absl::Status OpenWorkspace(Connection& connection) {
   }
   if (connection.read_only()) {
     if (version < LatestSchemaVersion()) {
-      return MakeError(ErrorCode::kReadOnly,
-                       absl::StrCat("the workspace has layout version ",
-                                    version,
-                                    " and must be migrated, which a "
-                                    "read-only open cannot do"));
+      return MakeError(
+          ErrorCode::kReadOnly,
+          absl::StrCat("the workspace has layout version ", version,
+                       " and must be migrated, which a "
+                       "read-only open cannot do"));
     }
     return connection.Execute("PRAGMA foreign_keys = ON");
   }
-  CRM_RETURN_IF_ERROR(connection.Execute(absl::StrCat(
-      "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "
-      "PRAGMA synchronous = ",
-      connection.options().sync_full ? "FULL" : "NORMAL")));
+  CRM_RETURN_IF_ERROR(connection.Execute(
+      absl::StrCat("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "
+                   "PRAGMA synchronous = ",
+                   connection.options().sync_full ? "FULL" : "NORMAL")));
   if (version == LatestSchemaVersion()) return absl::OkStatus();
   return ApplyMigrations(connection, version, LatestSchemaVersion());
 }

@@ -6,8 +6,7 @@ namespace crm::store {
 namespace {
 constexpr char kSavepoint[] = "SAVEPOINT crm_call";
 constexpr char kRelease[] = "RELEASE crm_call";
-constexpr char kRollbackSavepoint[] =
-    "ROLLBACK TO crm_call; RELEASE crm_call";
+constexpr char kRollbackSavepoint[] = "ROLLBACK TO crm_call; RELEASE crm_call";
 }  // namespace
 
 absl::StatusOr<Scope> Scope::Begin(Connection& connection, ScopeKind kind) {
@@ -66,8 +65,7 @@ absl::Status CommitHostTransaction(Connection& connection) {
 
 absl::Status RollbackHostTransaction(Connection& connection) {
   if (!connection.InTransaction()) {
-    return MakeError(ErrorCode::kMisuse,
-                     "no transaction is open to roll back");
+    return MakeError(ErrorCode::kMisuse, "no transaction is open to roll back");
   }
   return connection.Execute("ROLLBACK");
 }

@@ -1,0 +1,130 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace Crm;
+
+/// <summary>
+/// A .NET value converted to one of libcrm's value kinds. The one place that
+/// decides which .NET types the binding accepts and how they cross the ABI:
+/// string (text), long/int and the other integral types (integer), decimal
+/// (exact decimal text), bool (boolean), DateOnly ("yyyy-MM-dd"),
+/// DateTimeOffset or a UTC/local DateTime (UTC microseconds), a sequence of
+/// strings (list), and null.
+/// </summary>
+internal readonly struct CrmValue
+{
+    private static readonly long UnixEpochTicks = DateTimeOffset.UnixEpoch.UtcTicks;
+
+    private CrmValue(ValueKind kind, string? text = null, long integer = 0, string[]? items = null)
+    {
+        Kind = kind;
+        Text = text;
+        Integer = integer;
+        Items = items;
+    }
+
+    public ValueKind Kind { get; }
+
+    /// <summary>Text, decimal text or date text.</summary>
+    public string? Text { get; }
+
+    /// <summary>Integer, boolean (0 or 1) or datetime microseconds.</summary>
+    public long Integer { get; }
+
+    /// <summary>List items.</summary>
+    public string[]? Items { get; }
+
+    /// <summary>Converts <paramref name="value"/>, the value given for <paramref name="field"/>.</summary>
+    /// <exception cref="ArgumentException">The value's type is not supported.</exception>
+    public static CrmValue From(object? value, string field) => value switch
+    {
+        null => new CrmValue(ValueKind.Null),
+        string s => new CrmValue(ValueKind.Text, CheckText(s, field)),
+        long l => new CrmValue(ValueKind.Integer, integer: l),
+        int i => new CrmValue(ValueKind.Integer, integer: i),
+        short s => new CrmValue(ValueKind.Integer, integer: s),
+        sbyte b => new CrmValue(ValueKind.Integer, integer: b),
+        byte b => new CrmValue(ValueKind.Integer, integer: b),
+        ushort s => new CrmValue(ValueKind.Integer, integer: s),
+        uint u => new CrmValue(ValueKind.Integer, integer: u),
+        ulong u => u <= long.MaxValue
+            ? new CrmValue(ValueKind.Integer, integer: (long)u)
+            : throw new ArgumentOutOfRangeException(field, $"Field '{field}': {u} does not fit in a 64-bit signed integer."),
+        decimal d => new CrmValue(ValueKind.Decimal, d.ToString(CultureInfo.InvariantCulture)),
+        bool b => new CrmValue(ValueKind.Boolean, integer: b ? 1 : 0),
+        DateOnly d => new CrmValue(ValueKind.Date, FormatDate(d)),
+        DateTimeOffset t => new CrmValue(ValueKind.DateTime, integer: ToMicros(t)),
+        DateTime t => new CrmValue(ValueKind.DateTime, integer: ToMicros(FromDateTime(t, field))),
+        IEnumerable<string?> items => new CrmValue(ValueKind.List, items: CheckItems(items, field)),
+        _ => throw Unsupported(value, field),
+    };
+
+    /// <summary>"yyyy-MM-dd", the form libcrm takes dates in.</summary>
+    public static string FormatDate(DateOnly date) =>
+        date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>Parses libcrm's date text.</summary>
+    public static DateOnly ParseDate(string text) =>
+        DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>Parses libcrm's exact decimal text.</summary>
+    public static decimal ParseDecimal(string text) =>
+        decimal.Parse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+
+    /// <summary>UTC microseconds since 1970-01-01; a sub-microsecond rest is dropped (rounded down).</summary>
+    public static long ToMicros(DateTimeOffset time)
+    {
+        long ticks = time.UtcTicks - UnixEpochTicks;
+        long micros = ticks / TimeSpan.TicksPerMicrosecond;
+        return ticks % TimeSpan.TicksPerMicrosecond < 0 ? micros - 1 : micros;
+    }
+
+    /// <summary>A UTC DateTimeOffset from libcrm's microseconds.</summary>
+    public static DateTimeOffset FromMicros(long micros) =>
+        new DateTimeOffset(checked(UnixEpochTicks + micros * TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
+
+    /// <summary>Refuses names and text that C would cut short at a NUL character.</summary>
+    public static string CheckText(string text, string field)
+    {
+        if (text.Contains('\0'))
+            throw new ArgumentException($"Field '{field}': text must not contain a NUL character.", field);
+        return text;
+    }
+
+    /// <summary>Checks a field name given by the caller.</summary>
+    public static string CheckName(string? name, string parameter)
+    {
+        ArgumentNullException.ThrowIfNull(name, parameter);
+        if (name.Contains('\0'))
+            throw new ArgumentException("A field name must not contain a NUL character.", parameter);
+        return name;
+    }
+
+    private static DateTimeOffset FromDateTime(DateTime time, string field) => time.Kind switch
+    {
+        DateTimeKind.Utc => new DateTimeOffset(time),
+        DateTimeKind.Local => new DateTimeOffset(time).ToUniversalTime(),
+        _ => throw new ArgumentException(
+            $"Field '{field}': a DateTime of unspecified kind is ambiguous; use a DateTimeOffset or a DateTime with Kind Utc.",
+            field),
+    };
+
+    private static string[] CheckItems(IEnumerable<string?> items, string field)
+    {
+        var list = new List<string>();
+        foreach (string? item in items)
+        {
+            if (item is null)
+                throw new ArgumentException($"Field '{field}': a list must not contain null.", field);
+            list.Add(CheckText(item, field));
+        }
+        return list.ToArray();
+    }
+
+    private static ArgumentException Unsupported(object value, string field) => new(
+        $"Field '{field}': values of type {value.GetType()} are not supported. Use string, long or int, " +
+        "decimal (exact; libcrm never stores binary floating point), bool, DateOnly, DateTimeOffset, " +
+        "a sequence of strings, or null.",
+        field);
+}

@@ -1,0 +1,145 @@
+namespace Crm;
+
+/// <summary>No record, field or item with that key (CRM_E_NOT_FOUND).</summary>
+public class NotFoundException : CrmException
+{
+    /// <summary>Creates the exception from libcrm's last error.</summary>
+    /// <param name="statusName">The status code's name.</param>
+    /// <param name="message">libcrm's message.</param>
+    /// <param name="field">The field the error is about, or "".</param>
+    /// <param name="rule">The rule that was broken, or "".</param>
+    public NotFoundException(string statusName, string message, string field, string rule)
+        : base(StatusCode.NotFound, statusName, message, field, rule) { }
+}
+
+/// <summary>Malformed input, such as an invalid definition or name (CRM_E_INVALID_ARGUMENT).</summary>
+public class InvalidArgumentException : CrmException
+{
+    /// <summary>Creates the exception from libcrm's last error.</summary>
+    /// <param name="statusName">The status code's name.</param>
+    /// <param name="message">libcrm's message.</param>
+    /// <param name="field">The field the error is about, or "".</param>
+    /// <param name="rule">The rule that was broken, or "".</param>
+    public InvalidArgumentException(string statusName, string message, string field, string rule)
+        : base(StatusCode.InvalidArgument, statusName, message, field, rule) { }
+}
+
+/// <summary>A value breaks a field's type or rule; see Field and Rule (CRM_E_VALIDATION).</summary>
+public class ValidationException : CrmException
+{
+    /// <summary>Creates the exception from libcrm's last error.</summary>
+    /// <param name="statusName">The status code's name.</param>
+    /// <param name="message">libcrm's message.</param>
+    /// <param name="field">The field the error is about, or "".</param>
+    /// <param name="rule">The rule that was broken, or "".</param>
+    public ValidationException(string statusName, string message, string field, string rule)
+        : base(StatusCode.Validation, statusName, message, field, rule) { }
+}
+
+/// <summary>A unique value is taken or a record is still referenced (CRM_E_CONSTRAINT).</summary>
+public class ConstraintException : CrmException
+{
+    /// <summary>Creates the exception from libcrm's last error.</summary>
+    /// <param name="statusName">The status code's name.</param>
+    /// <param name="message">libcrm's message.</param>
+    /// <param name="field">The field the error is about, or "".</param>
+    /// <param name="rule">The rule that was broken, or "".</param>
+    public ConstraintException(string statusName, string message, string field, string rule)
+        : base(StatusCode.Constraint, statusName, message, field, rule) { }
+}
+
+/// <summary>The expected version is not the record's current one (CRM_E_CONFLICT).</summary>
+public class ConflictException : CrmException
+{
+    /// <summary>Creates the exception from libcrm's last error.</summary>
+    /// <param name="statusName">The status code's name.</param>
+    /// <param name="message">libcrm's message.</param>
+    /// <param name="field">The field the error is about, or "".</param>
+    /// <param name="rule">The rule that was broken, or "".</param>
+    public ConflictException(string statusName, string message, string field, string rule)
+        : base(StatusCode.Conflict, statusName, message, field, rule) { }
+}
+
+/// <summary>Another process held the workspace longer than the busy timeout (CRM_E_BUSY).</summary>
+public class BusyException : CrmException
+{
+    /// <summary>Creates the exception from libcrm's last error.</summary>
+    /// <param name="statusName">The status code's name.</param>
+    /// <param name="message">libcrm's message.</param>
+    /// <param name="field">The field the error is about, or "".</param>
+    /// <param name="rule">The rule that was broken, or "".</param>
+    public BusyException(string statusName, string message, string field, string rule)
+        : base(StatusCode.Busy, statusName, message, field, rule) { }
+}
+
+/// <summary>The workspace file could not be read or written (CRM_E_IO).</summary>
+public class CrmIOException : CrmException
+{
+    /// <summary>Creates the exception from libcrm's last error.</summary>
+    /// <param name="statusName">The status code's name.</param>
+    /// <param name="message">libcrm's message.</param>
+    /// <param name="field">The field the error is about, or "".</param>
+    /// <param name="rule">The rule that was broken, or "".</param>
+    public CrmIOException(string statusName, string message, string field, string rule)
+        : base(StatusCode.IO, statusName, message, field, rule) { }
+}
+
+/// <summary>A call out of order, such as a nested transaction (CRM_E_MISUSE).</summary>
+public class MisuseException : CrmException
+{
+    /// <summary>Creates the exception from libcrm's last error.</summary>
+    /// <param name="statusName">The status code's name.</param>
+    /// <param name="message">libcrm's message.</param>
+    /// <param name="field">The field the error is about, or "".</param>
+    /// <param name="rule">The rule that was broken, or "".</param>
+    public MisuseException(string statusName, string message, string field, string rule)
+        : base(StatusCode.Misuse, statusName, message, field, rule) { }
+}
+
+/// <summary>The file is not a libcrm workspace (CRM_E_NOT_WORKSPACE).</summary>
+public class NotWorkspaceException : CrmException
+{
+    /// <summary>Creates the exception from libcrm's last error.</summary>
+    /// <param name="statusName">The status code's name.</param>
+    /// <param name="message">libcrm's message.</param>
+    /// <param name="field">The field the error is about, or "".</param>
+    /// <param name="rule">The rule that was broken, or "".</param>
+    public NotWorkspaceException(string statusName, string message, string field, string rule)
+        : base(StatusCode.NotWorkspace, statusName, message, field, rule) { }
+}
+
+/// <summary>The workspace was written by a newer libcrm and was left untouched (CRM_E_VERSION).</summary>
+public class VersionException : CrmException
+{
+    /// <summary>Creates the exception from libcrm's last error.</summary>
+    /// <param name="statusName">The status code's name.</param>
+    /// <param name="message">libcrm's message.</param>
+    /// <param name="field">The field the error is about, or "".</param>
+    /// <param name="rule">The rule that was broken, or "".</param>
+    public VersionException(string statusName, string message, string field, string rule)
+        : base(StatusCode.Version, statusName, message, field, rule) { }
+}
+
+/// <summary>A write on a workspace opened read-only (CRM_E_READ_ONLY).</summary>
+public class ReadOnlyException : CrmException
+{
+    /// <summary>Creates the exception from libcrm's last error.</summary>
+    /// <param name="statusName">The status code's name.</param>
+    /// <param name="message">libcrm's message.</param>
+    /// <param name="field">The field the error is about, or "".</param>
+    /// <param name="rule">The rule that was broken, or "".</param>
+    public ReadOnlyException(string statusName, string message, string field, string rule)
+        : base(StatusCode.ReadOnly, statusName, message, field, rule) { }
+}
+
+/// <summary>A libcrm bug; please report it (CRM_E_INTERNAL).</summary>
+public class InternalException : CrmException
+{
+    /// <summary>Creates the exception from libcrm's last error.</summary>
+    /// <param name="statusName">The status code's name.</param>
+    /// <param name="message">libcrm's message.</param>
+    /// <param name="field">The field the error is about, or "".</param>
+    /// <param name="rule">The rule that was broken, or "".</param>
+    public InternalException(string statusName, string message, string field, string rule)
+        : base(StatusCode.Internal, statusName, message, field, rule) { }
+}

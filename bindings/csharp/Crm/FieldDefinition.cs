@@ -1,0 +1,55 @@
+using System.Collections.Generic;
+
+namespace Crm;
+
+/// <summary>
+/// A new user-defined field, for <see cref="CrmDatabase.DefineField"/>.
+/// Properties left null are not sent and take libcrm's defaults.
+/// </summary>
+public sealed record FieldDefinition
+{
+    /// <summary>Lowercase letters, digits and '_', starting with a letter, at most 48 bytes.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The field's type.</summary>
+    public required FieldType Type { get; init; }
+
+    /// <summary>The label shown to users (defaults to the name).</summary>
+    public string? Label { get; init; }
+
+    /// <summary>A longer description.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>The group the field belongs to, e.g. "sales".</summary>
+    public string? Group { get; init; }
+
+    /// <summary>Whether every customer must hold a value.</summary>
+    public bool? Required { get; init; }
+
+    /// <summary>Whether no two customers may hold the same value.</summary>
+    public bool? Unique { get; init; }
+
+    /// <summary>Whether lookups by this field are indexed.</summary>
+    public bool? Indexed { get; init; }
+
+    /// <summary>Digits after the decimal point of a decimal field (0..9).</summary>
+    public int? Scale { get; init; }
+
+    /// <summary>The smallest value, as text in the field's form ("10", "9.99", "2024-01-31", "2024-01-31T08:00:00Z").</summary>
+    public string? Min { get; init; }
+
+    /// <summary>The largest value, as text in the field's form.</summary>
+    public string? Max { get; init; }
+
+    /// <summary>The longest text, in UTF-8 bytes.</summary>
+    public long? MaxLength { get; init; }
+
+    /// <summary>An RE2 regular expression that a text value must match in full.</summary>
+    public string? Pattern { get; init; }
+
+    /// <summary>The allowed values of a choice or multi_choice field.</summary>
+    public IReadOnlyList<string>? Options { get; init; }
+
+    /// <summary>The value a new customer gets when none is given, as a .NET value (string, long, decimal, ...).</summary>
+    public object? DefaultValue { get; init; }
+}

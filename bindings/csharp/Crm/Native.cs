@@ -1,0 +1,145 @@
+using System.Runtime.InteropServices;
+
+namespace Crm;
+
+/// <summary>
+/// The declaration table: every libcrm C function the binding calls, as
+/// declared in crm/crm.h. Strings are passed as UTF-8; strings libcrm returns
+/// are declared as <see cref="nint"/> because they are borrowed (or freed with
+/// crm_string_free) and must not be freed by the marshaller.
+/// </summary>
+internal static partial class Native
+{
+    private const string Library = "crm";
+
+    /// <summary>Registers the resolver before the first call into libcrm.</summary>
+    static Native() => NativeLibraryResolver.Register(typeof(Native).Assembly);
+
+    internal const int CRM_OPEN_CREATE = 1;
+    internal const int CRM_OPEN_READ_ONLY = 2;
+    internal const int CRM_LIST_INCLUDE_ARCHIVED = 1;
+    internal const int CRM_BATCH_CREATE = 1;
+    internal const int CRM_BATCH_UPSERT = 2;
+
+    /// <summary>crm_open_options (libcrm 0.1 layout).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct OpenOptions
+    {
+        public uint StructSize;
+        public int Flags;
+        public int BusyTimeoutMs;
+        public int Sync;
+    }
+
+    // Version and errors
+    [LibraryImport(Library)] internal static partial nint crm_version();
+    [LibraryImport(Library)] internal static partial int crm_version_number();
+    [LibraryImport(Library)] internal static partial int crm_schema_version();
+    [LibraryImport(Library)] internal static partial nint crm_status_name(int status);
+    [LibraryImport(Library)] internal static partial int crm_last_error_code();
+    [LibraryImport(Library)] internal static partial nint crm_last_error_message();
+    [LibraryImport(Library)] internal static partial nint crm_last_error_field();
+    [LibraryImport(Library)] internal static partial nint crm_last_error_rule();
+    [LibraryImport(Library)] internal static partial void crm_string_free(nint s);
+
+    // Workspace and transactions
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_open(out DbHandle db, string path, in OpenOptions options);
+    [LibraryImport(Library)] internal static partial void crm_close(nint db);
+    [LibraryImport(Library)] internal static partial int crm_db_schema_version(out int version, DbHandle db);
+    [LibraryImport(Library)] internal static partial int crm_begin(DbHandle db);
+    // Commit and rollback take the raw handle: a Transaction holds its own
+    // reference on the DbHandle, so it can end even after the database was disposed.
+    [LibraryImport(Library)] internal static partial int crm_commit(nint db);
+    [LibraryImport(Library)] internal static partial int crm_rollback(nint db);
+
+    // Fields
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_field_define(out long fieldId, DbHandle db, string definitionJson);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_field_update(DbHandle db, string name, string patchJson);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_field_archive(DbHandle db, string name);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_field_restore(DbHandle db, string name);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_field_delete(DbHandle db, string name);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_field_describe(out nint json, DbHandle db, string name);
+    [LibraryImport(Library)] internal static partial int crm_field_list(out nint json, DbHandle db, int flags);
+
+    // Records
+    [LibraryImport(Library)] internal static partial int crm_record_new(out RecordHandle record);
+    [LibraryImport(Library)] internal static partial void crm_record_free(nint record);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_record_set_text(RecordHandle record, string field, string value);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_record_set_integer(RecordHandle record, string field, long value);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_record_set_decimal(RecordHandle record, string field, string value);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_record_set_boolean(RecordHandle record, string field, int value);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_record_set_date(RecordHandle record, string field, string value);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_record_set_datetime(RecordHandle record, string field, long value);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_record_set_list(RecordHandle record, string field, string[] items, nuint count);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_record_set_null(RecordHandle record, string field);
+    [LibraryImport(Library)] internal static partial long crm_record_id(RecordHandle record);
+    [LibraryImport(Library)] internal static partial long crm_record_version(RecordHandle record);
+    [LibraryImport(Library)] internal static partial nuint crm_record_field_count(RecordHandle record);
+    [LibraryImport(Library)] internal static partial nint crm_record_field_name(RecordHandle record, nuint index);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_record_kind(RecordHandle record, string field);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_record_get_text(out nint value, RecordHandle record, string field);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_record_get_integer(out long value, RecordHandle record, string field);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_record_get_decimal(out nint value, RecordHandle record, string field);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_record_get_boolean(out int value, RecordHandle record, string field);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_record_get_date(out nint value, RecordHandle record, string field);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_record_get_datetime(out long value, RecordHandle record, string field);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_record_get_list_size(out nuint size, RecordHandle record, string field);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_record_get_list_item(out nint value, RecordHandle record, string field, nuint index);
+
+    // Customers
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_customer_create(out long id, DbHandle db, RecordHandle record, string? actor);
+    [LibraryImport(Library)]
+    internal static partial int crm_customer_get(out RecordHandle record, DbHandle db, long id);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_customer_get_by_external_id(out RecordHandle record, DbHandle db, string externalId);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_customer_get_by_email(out RecordHandle record, DbHandle db, string email);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_customer_update(out long version, DbHandle db, long id, long expectedVersion, RecordHandle changes, string? actor);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_customer_delete(DbHandle db, long id, long expectedVersion, string? actor);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_customer_upsert(out long id, out int created, DbHandle db, RecordHandle record, string? actor);
+    [LibraryImport(Library)] internal static partial int crm_customer_count(out long count, DbHandle db);
+
+    // Bulk writes
+    [LibraryImport(Library)]
+    internal static unsafe partial int crm_customer_write_batch(out BatchReportHandle report, DbHandle db, byte* batch, nuint batchSize, int mode);
+    [LibraryImport(Library)] internal static partial void crm_batch_report_free(nint report);
+    [LibraryImport(Library)] internal static partial nuint crm_batch_report_size(BatchReportHandle report);
+    [LibraryImport(Library)] internal static partial nuint crm_batch_report_rejected(BatchReportHandle report);
+    [LibraryImport(Library)] internal static partial int crm_batch_report_status(BatchReportHandle report, nuint row);
+    [LibraryImport(Library)] internal static partial long crm_batch_report_id(BatchReportHandle report, nuint row);
+    [LibraryImport(Library)] internal static partial int crm_batch_report_created(BatchReportHandle report, nuint row);
+    [LibraryImport(Library)] internal static partial nint crm_batch_report_message(BatchReportHandle report, nuint row);
+    [LibraryImport(Library)] internal static partial nint crm_batch_report_field(BatchReportHandle report, nuint row);
+    [LibraryImport(Library)] internal static partial nint crm_batch_report_rule(BatchReportHandle report, nuint row);
+
+    /// <summary>Copies a borrowed UTF-8 string; NULL reads as "".</summary>
+    internal static string Text(nint utf8) => Marshal.PtrToStringUTF8(utf8) ?? string.Empty;
+}

@@ -1,0 +1,64 @@
+using System;
+using System.Collections.Generic;
+
+namespace Crm;
+
+/// <summary>Copies the values of a crm_record into .NET objects.</summary>
+internal static class RecordReader
+{
+    /// <summary>Reads every field the record holds, in libcrm's order, into a <see cref="Customer"/>.</summary>
+    public static Customer ReadCustomer(RecordHandle record)
+    {
+        long id = Native.crm_record_id(record);
+        long version = Native.crm_record_version(record);
+        nuint count = Native.crm_record_field_count(record);
+        var names = new List<string>((int)count);
+        var values = new Dictionary<string, object?>((int)count, StringComparer.Ordinal);
+        for (nuint i = 0; i < count; i++)
+        {
+            string name = Native.Text(Native.crm_record_field_name(record, i));
+            names.Add(name);
+            values[name] = ReadValue(record, name);
+        }
+        return new Customer(id, version, names, values);
+    }
+
+    private static object? ReadValue(RecordHandle record, string field)
+    {
+        switch ((ValueKind)Native.crm_record_kind(record, field))
+        {
+            case ValueKind.Null:
+                return null;
+            case ValueKind.Text:
+                Errors.Check(Native.crm_record_get_text(out nint text, record, field));
+                return Native.Text(text);
+            case ValueKind.Integer:
+                Errors.Check(Native.crm_record_get_integer(out long integer, record, field));
+                return integer;
+            case ValueKind.Decimal:
+                Errors.Check(Native.crm_record_get_decimal(out nint dec, record, field));
+                return CrmValue.ParseDecimal(Native.Text(dec));
+            case ValueKind.Boolean:
+                Errors.Check(Native.crm_record_get_boolean(out int flag, record, field));
+                return flag != 0;
+            case ValueKind.Date:
+                Errors.Check(Native.crm_record_get_date(out nint date, record, field));
+                return CrmValue.ParseDate(Native.Text(date));
+            case ValueKind.DateTime:
+                Errors.Check(Native.crm_record_get_datetime(out long micros, record, field));
+                return CrmValue.FromMicros(micros);
+            case ValueKind.List:
+                Errors.Check(Native.crm_record_get_list_size(out nuint size, record, field));
+                var items = new string[(int)size];
+                for (nuint k = 0; k < size; k++)
+                {
+                    Errors.Check(Native.crm_record_get_list_item(out nint item, record, field, k));
+                    items[k] = Native.Text(item);
+                }
+                return Array.AsReadOnly(items);
+            default:
+                throw new NotSupportedException(
+                    $"Field '{field}' holds a kind of value this binding does not know; a newer binding is needed.");
+        }
+    }
+}

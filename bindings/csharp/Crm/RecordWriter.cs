@@ -1,0 +1,53 @@
+using System;
+using System.Collections.Generic;
+
+namespace Crm;
+
+/// <summary>Builds a crm_record from field values given as .NET objects.</summary>
+internal static class RecordWriter
+{
+    /// <summary>
+    /// A new record holding <paramref name="values"/>. Every value is converted
+    /// before the record is allocated, so an unsupported type throws
+    /// <see cref="ArgumentException"/> without touching libcrm.
+    /// </summary>
+    public static RecordHandle Build(IReadOnlyDictionary<string, object?> values, string parameter)
+    {
+        ArgumentNullException.ThrowIfNull(values, parameter);
+        var converted = new List<KeyValuePair<string, CrmValue>>(values.Count);
+        foreach (var (field, value) in values)
+        {
+            CrmValue.CheckName(field, parameter);
+            converted.Add(new(field, CrmValue.From(value, field)));
+        }
+
+        Errors.Check(Native.crm_record_new(out RecordHandle record));
+        try
+        {
+            foreach (var (field, value) in converted) Set(record, field, value);
+            return record;
+        }
+        catch
+        {
+            record.Dispose();
+            throw;
+        }
+    }
+
+    private static void Set(RecordHandle record, string field, CrmValue value)
+    {
+        int status = value.Kind switch
+        {
+            ValueKind.Null => Native.crm_record_set_null(record, field),
+            ValueKind.Text => Native.crm_record_set_text(record, field, value.Text!),
+            ValueKind.Integer => Native.crm_record_set_integer(record, field, value.Integer),
+            ValueKind.Decimal => Native.crm_record_set_decimal(record, field, value.Text!),
+            ValueKind.Boolean => Native.crm_record_set_boolean(record, field, (int)value.Integer),
+            ValueKind.Date => Native.crm_record_set_date(record, field, value.Text!),
+            ValueKind.DateTime => Native.crm_record_set_datetime(record, field, value.Integer),
+            ValueKind.List => Native.crm_record_set_list(record, field, value.Items!, (nuint)value.Items!.Length),
+            _ => throw new InvalidOperationException($"unexpected value kind {value.Kind}"),
+        };
+        Errors.Check(status);
+    }
+}

@@ -1,0 +1,86 @@
+"""libcrm for Python: an embeddable CRM engine, through its C ABI.
+
+    import crm
+
+    with crm.open("customers.crm") as db:
+        db.define_field("plan", "choice", options=["basic", "premium"])
+        jane = db.create_customer(name="Jane Doe", email="jane@example.com", plan="premium")
+        print(db.get_customer(jane).plan)
+
+The native library is found through the environment variable CRM_LIBRARY,
+then a copy shipped as ``crm/_lib/libcrm.so``, then the system library path.
+"""
+
+from __future__ import annotations
+
+from . import _native
+from ._native import LibraryLoadError
+from .db import Database, open
+from .errors import (
+    BatchError,
+    BatchRowError,
+    BusyError,
+    ConflictError,
+    ConstraintError,
+    CrmError,
+    CrmIOError,
+    InternalError,
+    InvalidArgumentError,
+    MisuseError,
+    NotFoundError,
+    NotWorkspaceError,
+    OutOfMemoryError,
+    ReadOnlyError,
+    ValidationError,
+    VersionError,
+)
+from .records import Customer
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "open",
+    "Database",
+    "Customer",
+    "version",
+    "version_number",
+    "schema_version",
+    "library_path",
+    "LibraryLoadError",
+    "CrmError",
+    "NotFoundError",
+    "InvalidArgumentError",
+    "ValidationError",
+    "ConstraintError",
+    "ConflictError",
+    "BusyError",
+    "CrmIOError",
+    "OutOfMemoryError",
+    "MisuseError",
+    "NotWorkspaceError",
+    "VersionError",
+    "ReadOnlyError",
+    "InternalError",
+    "BatchError",
+    "BatchRowError",
+]
+
+
+def version() -> str:
+    """The version of the libcrm library loaded, e.g. "0.1.0"."""
+    return _native.text_or_empty(_native.lib().crm_version())
+
+
+def version_number() -> int:
+    """CRM_VERSION_NUMBER of the libcrm library loaded."""
+    return int(_native.lib().crm_version_number())
+
+
+def schema_version() -> int:
+    """The workspace schema version the loaded libcrm writes."""
+    return int(_native.lib().crm_schema_version())
+
+
+def library_path() -> str:
+    """Where libcrm was loaded from."""
+    return _native.library_path()

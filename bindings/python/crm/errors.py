@@ -1,0 +1,284 @@
+"""Exceptions raised by the libcrm binding, mapped from libcrm status codes.
+
+Every failing libcrm call raises a subclass of :class:`CrmError` carrying the
+status code and name and what ``crm_last_error_*()`` said about the failure
+(message, field and rule), read right after the call on the same thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Type
+
+__all__ = [
+    "CrmError",
+    "NotFoundError",
+    "InvalidArgumentError",
+    "ValidationError",
+    "ConstraintError",
+    "ConflictError",
+    "BusyError",
+    "CrmIOError",
+    "OutOfMemoryError",
+    "MisuseError",
+    "NotWorkspaceError",
+    "VersionError",
+    "ReadOnlyError",
+    "InternalError",
+    "BatchError",
+    "BatchRowError",
+    "error_class",
+    "batch_error_class",
+]
+
+# Status codes of crm.h.
+CRM_OK = 0
+CRM_E_NOT_FOUND = 1
+CRM_E_INVALID_ARGUMENT = 2
+CRM_E_VALIDATION = 3
+CRM_E_CONSTRAINT = 4
+CRM_E_CONFLICT = 5
+CRM_E_BUSY = 6
+CRM_E_IO = 7
+CRM_E_NOMEM = 8
+CRM_E_MISUSE = 9
+CRM_E_NOT_WORKSPACE = 10
+CRM_E_VERSION = 11
+CRM_E_READ_ONLY = 12
+CRM_E_INTERNAL = 13
+
+
+class CrmError(Exception):
+    """A libcrm call failed.
+
+    Attributes:
+        code: the libcrm status code (e.g. 3 for CRM_E_VALIDATION).
+        status_name: its name, e.g. ``"CRM_E_VALIDATION"``.
+        message: libcrm's human-readable message.
+        field: the field the error is about, or ``""``.
+        rule: the rule that was broken (``"options"``, ``"unique"``, ...),
+            or ``""``.
+    """
+
+    #: Status code of this class; the base class stands for unknown codes.
+    default_code: int = -1
+    default_status_name: str = "CRM_E_UNKNOWN"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: Optional[int] = None,
+        status_name: Optional[str] = None,
+        field: str = "",
+        rule: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.code: int = self.default_code if code is None else code
+        self.status_name: str = status_name or self.default_status_name
+        self.message: str = message
+        self.field: str = field
+        self.rule: str = rule
+
+    def __str__(self) -> str:
+        details = []
+        if self.field:
+            details.append(f"field '{self.field}'")
+        if self.rule:
+            details.append(f"rule '{self.rule}'")
+        suffix = f" ({', '.join(details)})" if details else ""
+        return f"{self.status_name}: {self.message}{suffix}"
+
+
+class NotFoundError(CrmError, LookupError):
+    """No record, field or item with that key (CRM_E_NOT_FOUND)."""
+
+    default_code, default_status_name = CRM_E_NOT_FOUND, "CRM_E_NOT_FOUND"
+
+
+class InvalidArgumentError(CrmError, ValueError):
+    """Malformed input rejected by libcrm (CRM_E_INVALID_ARGUMENT)."""
+
+    default_code, default_status_name = CRM_E_INVALID_ARGUMENT, "CRM_E_INVALID_ARGUMENT"
+
+
+class ValidationError(CrmError, ValueError):
+    """A value breaks a field's type or rule (CRM_E_VALIDATION)."""
+
+    default_code, default_status_name = CRM_E_VALIDATION, "CRM_E_VALIDATION"
+
+
+class ConstraintError(CrmError):
+    """A unique value is taken or a record is still referenced (CRM_E_CONSTRAINT)."""
+
+    default_code, default_status_name = CRM_E_CONSTRAINT, "CRM_E_CONSTRAINT"
+
+
+class ConflictError(CrmError):
+    """The expected version is not the current one (CRM_E_CONFLICT)."""
+
+    default_code, default_status_name = CRM_E_CONFLICT, "CRM_E_CONFLICT"
+
+
+class BusyError(CrmError):
+    """Another process held the workspace file too long (CRM_E_BUSY)."""
+
+    default_code, default_status_name = CRM_E_BUSY, "CRM_E_BUSY"
+
+
+class CrmIOError(CrmError):
+    """The workspace file could not be read or written (CRM_E_IO)."""
+
+    default_code, default_status_name = CRM_E_IO, "CRM_E_IO"
+
+
+class OutOfMemoryError(CrmError, MemoryError):
+    """libcrm ran out of memory (CRM_E_NOMEM)."""
+
+    default_code, default_status_name = CRM_E_NOMEM, "CRM_E_NOMEM"
+
+
+class MisuseError(CrmError):
+    """A call out of order, e.g. on a closed workspace (CRM_E_MISUSE)."""
+
+    default_code, default_status_name = CRM_E_MISUSE, "CRM_E_MISUSE"
+
+
+class NotWorkspaceError(CrmError):
+    """The file is not a libcrm workspace (CRM_E_NOT_WORKSPACE)."""
+
+    default_code, default_status_name = CRM_E_NOT_WORKSPACE, "CRM_E_NOT_WORKSPACE"
+
+
+class VersionError(CrmError):
+    """The workspace was written by a newer libcrm (CRM_E_VERSION)."""
+
+    default_code, default_status_name = CRM_E_VERSION, "CRM_E_VERSION"
+
+
+class ReadOnlyError(CrmError):
+    """A write on a workspace opened read-only (CRM_E_READ_ONLY)."""
+
+    default_code, default_status_name = CRM_E_READ_ONLY, "CRM_E_READ_ONLY"
+
+
+class InternalError(CrmError):
+    """A libcrm bug (CRM_E_INTERNAL); please report it."""
+
+    default_code, default_status_name = CRM_E_INTERNAL, "CRM_E_INTERNAL"
+
+
+_BY_CODE: Dict[int, Type[CrmError]] = {
+    cls.default_code: cls
+    for cls in (
+        NotFoundError,
+        InvalidArgumentError,
+        ValidationError,
+        ConstraintError,
+        ConflictError,
+        BusyError,
+        CrmIOError,
+        OutOfMemoryError,
+        MisuseError,
+        NotWorkspaceError,
+        VersionError,
+        ReadOnlyError,
+        InternalError,
+    )
+}
+
+
+def error_class(code: int) -> Type[CrmError]:
+    """The exception class for a libcrm status code (CrmError if unknown)."""
+    return _BY_CODE.get(code, CrmError)
+
+
+@dataclass(frozen=True)
+class BatchRowError:
+    """Why one row of a batch was rejected."""
+
+    index: int  #: 0-based position of the row in the batch
+    code: int
+    status_name: str
+    message: str
+    field: str
+    rule: str
+
+
+class BatchError(CrmError):
+    """A batch write failed; nothing of it was stored.
+
+    Raised as a class that derives from both BatchError and the class of the
+    batch's status (e.g. ValidationError), so either can be caught.
+
+    Attributes:
+        rejected: the rows libcrm rejected, in row order.
+        size: the number of rows in the batch.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        rejected: Sequence[BatchRowError] = (),
+        size: int = 0,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.rejected: List[BatchRowError] = list(rejected)
+        self.size: int = size
+
+
+def _make_batch_classes() -> Dict[int, Type[BatchError]]:
+    classes: Dict[int, Type[BatchError]] = {}
+    for code, base in _BY_CODE.items():
+        name = "Batch" + base.__name__
+        cls = type(
+            name,
+            (BatchError, base),
+            {
+                "__doc__": f"A batch failed with {base.default_status_name}.",
+                "__module__": __name__,
+                "default_code": base.default_code,
+                "default_status_name": base.default_status_name,
+            },
+        )
+        classes[code] = cls
+        globals()[name] = cls
+    return classes
+
+
+_BATCH_BY_CODE = _make_batch_classes()
+
+
+def batch_error_class(code: int) -> Type[BatchError]:
+    """The BatchError subclass for a status code (BatchError if unknown)."""
+    return _BATCH_BY_CODE.get(code, BatchError)
+
+
+def last_error(status: int) -> CrmError:
+    """The exception for a failed libcrm call that returned ``status``.
+
+    Must be called right after that call, on the same thread, before any
+    other libcrm call: it reads ``crm_last_error_*()``.
+    """
+    from . import _native
+
+    cdll = _native.lib()
+    message = _native.text_or_empty(cdll.crm_last_error_message())
+    field = _native.text_or_empty(cdll.crm_last_error_field())
+    rule = _native.text_or_empty(cdll.crm_last_error_rule())
+    status_name = _native.text_or_empty(cdll.crm_status_name(status))
+    return error_class(status)(
+        message or status_name,
+        code=status,
+        status_name=status_name,
+        field=field,
+        rule=rule,
+    )
+
+
+def check(status: int) -> None:
+    """Raises the mapped exception unless ``status`` is CRM_OK."""
+    if status != CRM_OK:
+        raise last_error(status)

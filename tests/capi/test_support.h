@@ -1,0 +1,115 @@
+// Helpers for tests that use libcrm through its C ABI.
+#ifndef CRM_TESTS_CAPI_TEST_SUPPORT_H_
+#define CRM_TESTS_CAPI_TEST_SUPPORT_H_
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "crm/crm.h"
+
+namespace crm_test {
+
+struct DbCloser {
+  void operator()(crm_db* db) const { crm_close(db); }
+};
+struct RecordFreer {
+  void operator()(crm_record* record) const { crm_record_free(record); }
+};
+struct ReportFreer {
+  void operator()(crm_batch_report* report) const {
+    crm_batch_report_free(report);
+  }
+};
+struct StringFreer {
+  void operator()(char* s) const { crm_string_free(s); }
+};
+using Db = std::unique_ptr<crm_db, DbCloser>;
+using Record = std::unique_ptr<crm_record, RecordFreer>;
+using Report = std::unique_ptr<crm_batch_report, ReportFreer>;
+using String = std::unique_ptr<char, StringFreer>;
+
+// A directory removed with everything in it when the test ends.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "crm-test-XXXXXX").string();
+    path_ = mkdtemp(pattern.data());
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  std::string File(const std::string& name) const {
+    return (std::filesystem::path(path_) / name).string();
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// Opens a workspace, failing the test on error.
+inline Db OpenDb(const std::string& path) {
+  crm_db* db = nullptr;
+  int rc = crm_open(&db, path.c_str(), nullptr);
+  EXPECT_EQ(rc, CRM_OK) << crm_last_error_message();
+  return Db(db);
+}
+
+inline Record NewRecord() {
+  crm_record* record = nullptr;
+  EXPECT_EQ(crm_record_new(&record), CRM_OK);
+  return Record(record);
+}
+
+// Defines a field from JSON, failing the test on error.
+inline int64_t Define(crm_db* db, const std::string& json) {
+  int64_t id = 0;
+  EXPECT_EQ(crm_field_define(&id, db, json.c_str()), CRM_OK)
+      << crm_last_error_message();
+  return id;
+}
+
+inline int64_t Create(crm_db* db, const crm_record* record) {
+  int64_t id = 0;
+  EXPECT_EQ(crm_customer_create(&id, db, record, "test"), CRM_OK)
+      << crm_last_error_message();
+  return id;
+}
+
+inline Record Get(crm_db* db, int64_t id) {
+  crm_record* record = nullptr;
+  EXPECT_EQ(crm_customer_get(&record, db, id), CRM_OK)
+      << crm_last_error_message();
+  return Record(record);
+}
+
+// The text value of a field, or "<none>" when the record holds none.
+inline std::string Text(const crm_record* record, const char* field) {
+  const char* text = nullptr;
+  if (crm_record_get_text(&text, record, field) != CRM_OK) return "<none>";
+  return text;
+}
+
+inline int64_t Count(crm_db* db) {
+  int64_t count = -1;
+  EXPECT_EQ(crm_customer_count(&count, db), CRM_OK);
+  return count;
+}
+
+// Expects the last call to have failed with `status`, naming `field` and
+// `rule` (when given).
+#define EXPECT_CRM_ERROR(call, status, field, rule)                            \
+  do {                                                                         \
+    int crm_rc_ = (call);                                                      \
+    EXPECT_EQ(crm_rc_, (status))                                               \
+        << crm_status_name(crm_rc_) << ": " << crm_last_error_message();       \
+    EXPECT_STREQ(crm_last_error_field(), (field)) << crm_last_error_message(); \
+    EXPECT_STREQ(crm_last_error_rule(), (rule)) << crm_last_error_message();   \
+  } while (false)
+
+}  // namespace crm_test
+
+#endif  // CRM_TESTS_CAPI_TEST_SUPPORT_H_

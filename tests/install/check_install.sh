@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# An integrator's view of libcrm: install it to a prefix, then build and run
+# the examples against that prefix, once with find_package(crm) and once with
+# pkg-config. Usage: check_install.sh BUILD_DIR SOURCE_DIR
+set -euo pipefail
+build="$1"
+source="$2"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+prefix="$work/prefix"
+
+cmake --install "$build" --prefix "$prefix" > "$work/install.log"
+test -f "$prefix/include/crm/crm.h"
+test -f "$prefix/include/crm/crm.proto"
+test -f "$prefix/lib/cmake/crm/crmConfig.cmake"
+test -f "$prefix/lib/pkgconfig/crm.pc"
+
+# CMake package.
+cmake -S "$source/examples" -B "$work/cmake-build" \
+  -DCMAKE_PREFIX_PATH="$prefix" > "$work/configure.log"
+cmake --build "$work/cmake-build" > "$work/build.log"
+LD_LIBRARY_PATH="$prefix/lib" "$work/cmake-build/quickstart" \
+  "$work/cmake.crm" | grep -q "Acme Corporation"
+
+# pkg-config.
+export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+cc -std=c99 -Wall -Wextra -Werror -pedantic \
+  "$source/examples/c/quickstart.c" $(pkg-config --cflags --libs crm) \
+  -o "$work/quickstart-pc"
+LD_LIBRARY_PATH="$prefix/lib" "$work/quickstart-pc" "$work/pc.crm" |
+  grep -q "Jane Doe"
+echo "installed libcrm builds and runs the examples (CMake and pkg-config)"

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.IO;
 using System.Reflection;
 using System.Runtime.InteropServices;
@@ -63,6 +64,8 @@ internal static class NativeLibraryResolver
         return handle;
     }
 
+    [UnconditionalSuppressMessage("SingleFile", "IL3000",
+        Justification = "An empty Location (single-file apps) is skipped; AppContext.BaseDirectory is tried as well.")]
     private static IEnumerable<string> PackagedCandidates(Assembly assembly)
     {
         string fileName = PlatformFileName();

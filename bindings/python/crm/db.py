@@ -235,7 +235,7 @@ class Database:
 
     # -- fields -------------------------------------------------------------
 
-    def define_field(self, name: str, type: str, **options: Any) -> int:
+    def define_field(self, name: str, type: str, /, **options: Any) -> int:
         """Defines a user field and returns its id.
 
         ``options`` are the keys of a libcrm field definition: label,
@@ -253,7 +253,7 @@ class Database:
             check(_native.lib().crm_field_define(ctypes.byref(out), handle, definition))
         return out.value
 
-    def update_field(self, name: str, **patch: Any) -> None:
+    def update_field(self, name: str, /, **patch: Any) -> None:
         """Changes a field: only the keys given change (label, description,
         group, required, unique, indexed, min, max, max_length, pattern,
         add_options, type with scale, and ``name`` to rename it).

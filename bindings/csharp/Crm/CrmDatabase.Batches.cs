@@ -1,0 +1,85 @@
+using System.Collections.Generic;
+
+namespace Crm;
+
+public sealed partial class CrmDatabase
+{
+    /// <summary>
+    /// Creates one customer per row, all or nothing, crossing into libcrm once.
+    /// Every row must name the same fields (give null where a row has no value;
+    /// note that a given null, unlike a missing field, does not take the default).
+    /// </summary>
+    /// <param name="rows">Field values by field name, one dictionary per customer.</param>
+    /// <param name="actor">Who makes the change; null means "api".</param>
+    /// <returns>The new customers' ids, in row order.</returns>
+    /// <exception cref="BatchException">A row was rejected; nothing was stored. Carries every row's outcome.</exception>
+    /// <exception cref="System.ArgumentException">Rows name different fields, or a value's .NET type is not supported.</exception>
+    public IReadOnlyList<long> InsertMany(IEnumerable<IReadOnlyDictionary<string, object?>> rows, string? actor = null)
+    {
+        BatchRowResult[] results = WriteBatch(rows, actor, Native.CRM_BATCH_CREATE);
+        var ids = new long[results.Length];
+        for (int i = 0; i < results.Length; i++) ids[i] = results[i].Id;
+        return ids;
+    }
+
+    /// <summary>
+    /// Creates or updates one customer per row by its "external_id", all or
+    /// nothing, crossing into libcrm once. Every row must name the same fields;
+    /// a null value clears the field of a customer that is updated.
+    /// </summary>
+    /// <param name="rows">Field values by field name, each with a non-empty "external_id".</param>
+    /// <param name="actor">Who makes the change; null means "api".</param>
+    /// <returns>Each row's customer id and whether it was created, in row order.</returns>
+    /// <exception cref="BatchException">A row was rejected; nothing was stored. Carries every row's outcome.</exception>
+    /// <exception cref="System.ArgumentException">Rows name different fields, or a value's .NET type is not supported.</exception>
+    public IReadOnlyList<(long Id, bool Created)> UpsertMany(IEnumerable<IReadOnlyDictionary<string, object?>> rows, string? actor = null)
+    {
+        BatchRowResult[] results = WriteBatch(rows, actor, Native.CRM_BATCH_UPSERT);
+        var outcome = new (long, bool)[results.Length];
+        for (int i = 0; i < results.Length; i++) outcome[i] = (results[i].Id, results[i].Created);
+        return outcome;
+    }
+
+    private unsafe BatchRowResult[] WriteBatch(IEnumerable<IReadOnlyDictionary<string, object?>> rows, string? actor, int mode)
+    {
+        DbHandle handle = Handle;
+        (byte[] batch, int count) = BatchEncoder.Encode(rows, Actor(actor));
+        if (count == 0) return [];
+
+        int status;
+        BatchReportHandle report;
+        fixed (byte* bytes = batch)
+        {
+            status = Native.crm_customer_write_batch(out report, handle, bytes, (nuint)batch.Length, mode);
+        }
+        using (report)
+        {
+            if (status == 0) return ReadReport(report);
+            CrmException error = Errors.FromLastError(status);
+            if (!report.IsInvalid && Native.crm_batch_report_rejected(report) > 0)
+                throw new BatchException(error, ReadReport(report));
+            throw error;
+        }
+    }
+
+    private static BatchRowResult[] ReadReport(BatchReportHandle report)
+    {
+        int size = (int)Native.crm_batch_report_size(report);
+        var rows = new BatchRowResult[size];
+        for (int i = 0; i < size; i++)
+        {
+            nuint row = (nuint)i;
+            int status = Native.crm_batch_report_status(report, row);
+            rows[i] = new BatchRowResult(
+                i,
+                (StatusCode)status,
+                Errors.StatusName(status),
+                Native.crm_batch_report_id(report, row),
+                Native.crm_batch_report_created(report, row) != 0,
+                Native.Text(Native.crm_batch_report_message(report, row)),
+                Native.Text(Native.crm_batch_report_field(report, row)),
+                Native.Text(Native.crm_batch_report_rule(report, row)));
+        }
+        return rows;
+    }
+}

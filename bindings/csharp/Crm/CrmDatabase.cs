@@ -1,0 +1,125 @@
+using System;
+using System.Threading;
+
+namespace Crm;
+
+/// <summary>
+/// An open libcrm workspace: one SQLite file, or memory with ":memory:".
+/// One instance may be used from several threads at once; libcrm serializes
+/// the calls. Dispose it to close the workspace (an open transaction is
+/// rolled back); calls after that throw <see cref="ObjectDisposedException"/>.
+/// </summary>
+public sealed partial class CrmDatabase : IDisposable
+{
+    private readonly DbHandle _handle;
+    private Transaction? _transaction;
+
+    private CrmDatabase(DbHandle handle, string path)
+    {
+        _handle = handle;
+        Path = path;
+    }
+
+    /// <summary>The path the workspace was opened with.</summary>
+    public string Path { get; }
+
+    /// <summary>Whether <see cref="Dispose"/> has been called.</summary>
+    public bool IsDisposed => _handle.IsClosed;
+
+    /// <summary>
+    /// Opens (and by default creates) the workspace at <paramref name="path"/>,
+    /// or an in-memory workspace that lives until disposed when the path is
+    /// ":memory:". A workspace written by an older libcrm is migrated forward.
+    /// </summary>
+    /// <param name="path">The workspace file, or ":memory:".</param>
+    /// <param name="options">Open options; null for libcrm's defaults.</param>
+    /// <exception cref="NotWorkspaceException">The file is not a libcrm workspace.</exception>
+    /// <exception cref="VersionException">The workspace was written by a newer libcrm.</exception>
+    /// <exception cref="CrmIOException">The file could not be opened.</exception>
+    /// <exception cref="DllNotFoundException">libcrm could not be found.</exception>
+    /// <exception cref="NotSupportedException">The loaded libcrm has an incompatible version.</exception>
+    public static CrmDatabase Open(string path, OpenOptions? options = null)
+    {
+        CrmValue.CheckText(path ?? throw new ArgumentNullException(nameof(path)), nameof(path));
+        Native.OpenOptions native = (options ?? new OpenOptions()).ToNative();
+        CrmLibrary.EnsureCompatible();
+        int status = Native.crm_open(out DbHandle handle, path, in native);
+        if (status != 0)
+        {
+            CrmException error = Errors.FromLastError(status);
+            handle.Dispose();
+            throw error;
+        }
+        return new CrmDatabase(handle, path);
+    }
+
+    /// <summary>The schema version of this workspace's file.</summary>
+    public int SchemaVersion
+    {
+        get
+        {
+            Errors.Check(Native.crm_db_schema_version(out int version, Handle));
+            return version;
+        }
+    }
+
+    /// <summary>
+    /// Begins a transaction: the changes of the calls made until
+    /// <see cref="Transaction.Commit"/> become durable together; disposing the
+    /// transaction without committing discards them. The transaction belongs
+    /// to the calling thread; calls from other threads wait until it ends.
+    /// Transactions do not nest.
+    /// </summary>
+    /// <exception cref="MisuseException">This thread already has a transaction open.</exception>
+    public Transaction BeginTransaction()
+    {
+        DbHandle handle = Handle;
+        bool added = false;
+        handle.DangerousAddRef(ref added);
+        try
+        {
+            Errors.Check(Native.crm_begin(handle));
+        }
+        catch
+        {
+            handle.DangerousRelease();
+            throw;
+        }
+        var transaction = new Transaction(this, handle);
+        Volatile.Write(ref _transaction, transaction);
+        return transaction;
+    }
+
+    /// <summary>Forgets <paramref name="transaction"/> once it has ended.</summary>
+    internal void Ended(Transaction transaction) =>
+        Interlocked.CompareExchange(ref _transaction, null, transaction);
+
+    /// <summary>
+    /// Closes the workspace. A transaction this thread has open is rolled back
+    /// first. Calls that are running on other threads finish before libcrm
+    /// closes the handle.
+    /// </summary>
+    public void Dispose()
+    {
+        Transaction? open = Volatile.Read(ref _transaction);
+        if (open is not null && open.IsOwnedByCurrentThread) open.Dispose();
+        _handle.Dispose();
+    }
+
+    /// <summary>The native handle, or <see cref="ObjectDisposedException"/> after Dispose.</summary>
+    internal DbHandle Handle
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            return _handle;
+        }
+    }
+
+    /// <summary>Checks a string argument that crosses the ABI.</summary>
+    private static string Arg(string? value, string parameter) =>
+        CrmValue.CheckText(value ?? throw new ArgumentNullException(parameter), parameter);
+
+    /// <summary>Checks an optional actor name.</summary>
+    private static string? Actor(string? actor) => actor is null ? null : CrmValue.CheckText(actor, nameof(actor));
+}

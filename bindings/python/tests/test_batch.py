@@ -1,0 +1,160 @@
+"""Bulk writes: one protobuf CustomerBatch per call, all or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unittest
+from decimal import Decimal
+
+import crm
+from crm.wire import encode_customer_batch, varint, zigzag64
+
+from .support import WorkspaceTestCase
+
+
+class EncoderTest(unittest.TestCase):
+    """Bytes checked by hand against crm.proto's field numbers."""
+
+    def test_varint_and_zigzag(self) -> None:
+        self.assertEqual(varint(0), b"\x00")
+        self.assertEqual(varint(300), b"\xac\x02")
+        self.assertEqual(zigzag64(0), 0)
+        self.assertEqual(zigzag64(-1), 1)
+        self.assertEqual(zigzag64(1), 2)
+        self.assertEqual(zigzag64(-(2**63)), 2**64 - 1)
+        self.assertEqual(varint(zigzag64(-(2**63))), b"\xff" * 9 + b"\x01")
+
+    def test_batch_layout(self) -> None:
+        payload, count = encode_customer_batch(
+            [{"name": "A", "n": -1}, {"n": 0, "ok": False}], actor="etl"
+        )
+        self.assertEqual(count, 2)
+        expected = (
+            b"\x0a\x04name" b"\x0a\x01n" b"\x0a\x02ok"  # columns = 1
+            # row 0: text "A" (1), sint64 -1 (2), null
+            b"\x12\x0b" b"\x0a\x03\x0a\x01A" b"\x0a\x02\x10\x01" b"\x0a\x00"
+            # row 1: null, integer 0 written (oneof presence), boolean false
+            b"\x12\x0a" b"\x0a\x00" b"\x0a\x02\x10\x00" b"\x0a\x02\x20\x00"
+            b"\x1a\x03etl"  # actor = 3
+        )
+        self.assertEqual(payload, expected)
+
+    def test_every_kind(self) -> None:
+        moment = dt.datetime(1970, 1, 1, 0, 0, 0, 1, tzinfo=dt.timezone.utc)
+        payload, _ = encode_customer_batch(
+            [{"d": Decimal("1.50"), "day": dt.date(2024, 1, 2), "t": moment, "l": ["x", ""]}]
+        )
+        row = (
+            b"\x0a\x06\x1a\x041.50"
+            b"\x0a\x0c\x2a\x0a2024-01-02"
+            b"\x0a\x02\x30\x02"
+            b"\x0a\x07\x3a\x05\x0a\x01x\x0a\x00"
+        )
+        columns = b"\x0a\x01d\x0a\x03day\x0a\x01t\x0a\x01l"
+        self.assertEqual(payload, columns + b"\x12" + bytes([len(row)]) + row)
+
+    def test_rows_must_be_mappings(self) -> None:
+        with self.assertRaises(TypeError):
+            encode_customer_batch([["name", "A"]])  # type: ignore[list-item]
+
+
+class BatchTest(WorkspaceTestCase):
+    def test_thousand_rows_in_one_batch(self) -> None:
+        self.db.define_field("score", "integer")
+        rows = ({"name": f"Customer {i}", "score": i} for i in range(1000))
+        ids = self.db.insert_many(rows, actor="import")
+        self.assertEqual(len(ids), 1000)
+        self.assertEqual(len(set(ids)), 1000)
+        self.assertTrue(all(isinstance(i, int) and i > 0 for i in ids))
+        self.assertEqual(self.db.count_customers(), 1000)
+        last = self.db.get_customer(ids[999])
+        self.assertEqual((last.name, last.score), ("Customer 999", 999))
+
+    def test_values_of_every_type_and_missing_keys(self) -> None:
+        self.define_sample_fields()
+        seen = dt.datetime(2024, 5, 6, 7, 8, 9, 654321, tzinfo=dt.timezone.utc)
+        rows = [
+            {"name": "A", "contract_value": Decimal("10.25"), "active": True, "last_seen": seen},
+            {"support_tier": 2, "renewal": dt.date(2026, 12, 31), "tags": ["x", "y"], "name": "B"},
+            {"name": "C", "active": False, "plan": None},
+        ]
+        a, b, c = self.db.insert_many(rows)
+        first, second, third = (self.db.get_customer(i) for i in (a, b, c))
+        self.assertEqual(first.contract_value, Decimal("10.25"))
+        self.assertIs(first.active, True)
+        self.assertEqual(first.last_seen, seen)
+        self.assertNotIn("support_tier", first)
+        self.assertEqual(second.support_tier, 2)
+        self.assertEqual(second.renewal, dt.date(2026, 12, 31))
+        self.assertEqual(second.tags, ["x", "y"])
+        self.assertIs(third.active, False)
+        # A key missing from a row is sent as a null (the wire format has no
+        # "absent"), so no default applies; a column no row has is absent.
+        self.assertNotIn("plan", first)
+        self.assertNotIn("plan", third)
+        (only,) = self.db.insert_many([{"name": "D"}])
+        self.assertEqual(self.db.get_customer(only).plan, "basic")
+
+    def test_one_bad_row_stores_nothing_and_names_the_row(self) -> None:
+        self.db.define_field("plan", "choice", options=["basic", "premium"])
+        self.db.create_customer(name="Existing")
+        rows = [{"name": f"R{i}", "plan": "basic"} for i in range(10)]
+        rows[7] = {"name": "R7", "plan": "gold"}
+        with self.assertRaises(crm.BatchError) as caught:
+            self.db.insert_many(rows)
+        error = caught.exception
+        self.assertIsInstance(error, crm.ValidationError)
+        self.assertEqual(error.size, 10)
+        self.assertEqual([row.index for row in error.rejected], [7])
+        row = error.rejected[0]
+        self.assertEqual((row.field, row.rule, row.status_name), ("plan", "options", "CRM_E_VALIDATION"))
+        self.assertIn("gold", row.message)
+        self.assertEqual(self.db.count_customers(), 1)
+
+    def test_several_bad_rows_and_unique_inside_the_batch(self) -> None:
+        rows = [
+            {"name": "A", "email": "same@example.com"},
+            {"name": "B", "email": "not an email"},
+            {"name": "C", "email": "same@example.com"},
+        ]
+        with self.assertRaises(crm.BatchError) as caught:
+            self.db.insert_many(rows)
+        indexes = [row.index for row in caught.exception.rejected]
+        self.assertIn(1, indexes)
+        self.assertNotIn(0, indexes)
+        self.assertEqual(self.db.count_customers(), 0)
+
+    def test_upsert_many(self) -> None:
+        first = self.db.upsert_many(
+            [{"external_id": "E1", "name": "One"}, {"external_id": "E2", "name": "Two"}]
+        )
+        self.assertEqual([created for _, created in first], [True, True])
+        second = self.db.upsert_many(
+            [{"external_id": "E2", "name": "Two v2"}, {"external_id": "E3", "name": "Three"}]
+        )
+        self.assertEqual(second[0], (first[1][0], False))
+        self.assertTrue(second[1][1])
+        self.assertEqual(self.db.get_customer_by_external_id("E2").name, "Two v2")
+        self.assertEqual(self.db.count_customers(), 3)
+        with self.assertRaises(crm.BatchError) as caught:
+            self.db.upsert_many([{"name": "no key"}])
+        self.assertEqual(caught.exception.rejected[0].field, "external_id")
+
+    def test_single_upsert(self) -> None:
+        cid, created = self.db.upsert_customer({"external_id": "ERP-1", "name": "A"})
+        self.assertTrue(created)
+        again, created = self.db.upsert_customer({"external_id": "ERP-1", "name": "B"}, actor="erp")
+        self.assertEqual((again, created), (cid, False))
+        self.assertEqual(self.db.get_customer(cid).name, "B")
+
+    def test_empty_batch_and_bad_input(self) -> None:
+        self.assertEqual(self.db.insert_many([]), [])
+        with self.assertRaises(TypeError):
+            self.db.insert_many([{"name": 1.0}])
+        with self.assertRaises(TypeError):
+            self.db.insert_many([{"name": "A"}], actor=5)  # type: ignore[arg-type]
+        self.assertEqual(self.db.count_customers(), 0)
+
+
+if __name__ == "__main__":
+    unittest.main()

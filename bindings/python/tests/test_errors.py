@@ -1,0 +1,203 @@
+"""Failures raise the exception of their status, with libcrm's field and rule."""
+
+from __future__ import annotations
+
+import os
+import unittest
+
+import crm
+
+from .support import WorkspaceTestCase
+
+
+class ErrorMappingTest(WorkspaceTestCase):
+    def test_choice_outside_options_is_a_validation_error_naming_field_and_rule(self) -> None:
+        self.db.define_field("plan", "choice", options=["basic", "premium"])
+        with self.assertRaises(crm.ValidationError) as caught:
+            self.db.create_customer(name="A", plan="gold")
+        error = caught.exception
+        self.assertEqual(error.field, "plan")
+        self.assertEqual(error.rule, "options")
+        self.assertEqual(error.code, 3)
+        self.assertEqual(error.status_name, "CRM_E_VALIDATION")
+        self.assertIn("gold", error.message)
+        self.assertIsInstance(error, crm.CrmError)
+        self.assertIsInstance(error, ValueError)
+        self.assertEqual(self.db.count_customers(), 0)
+
+    def test_range_rule(self) -> None:
+        self.db.define_field("support_tier", "integer", min=1, max=3)
+        cid = self.db.create_customer(name="A", support_tier=1)
+        with self.assertRaises(crm.ValidationError) as caught:
+            self.db.update_customer(cid, {"support_tier": 7})
+        self.assertEqual((caught.exception.field, caught.exception.rule), ("support_tier", "max"))
+        self.assertEqual(self.db.get_customer(cid).support_tier, 1)
+
+    def test_unknown_field(self) -> None:
+        with self.assertRaises(crm.ValidationError) as caught:
+            self.db.create_customer(name="A", no_such_field="x")
+        self.assertEqual(caught.exception.field, "no_such_field")
+        self.assertEqual(caught.exception.rule, "unknown_field")
+
+    def test_unique_email_is_a_constraint_error(self) -> None:
+        self.db.create_customer(name="A", email="a@example.com")
+        with self.assertRaises(crm.ConstraintError) as caught:
+            self.db.create_customer(name="B", email="a@example.com")
+        self.assertEqual(caught.exception.field, "email")
+        self.assertEqual(caught.exception.rule, "unique")
+        self.assertEqual(self.db.count_customers(), 1)
+
+    def test_not_found(self) -> None:
+        with self.assertRaises(crm.NotFoundError) as caught:
+            self.db.get_customer(12345)
+        self.assertEqual(caught.exception.status_name, "CRM_E_NOT_FOUND")
+        self.assertIsInstance(caught.exception, LookupError)
+        with self.assertRaises(crm.NotFoundError):
+            self.db.get_customer_by_email("nobody@example.com")
+        with self.assertRaises(crm.NotFoundError):
+            self.db.describe_field("no_such_field")
+
+    def test_invalid_argument_from_the_library(self) -> None:
+        with self.assertRaises(crm.InvalidArgumentError):
+            self.db.get_customer(0)
+        with self.assertRaises(crm.InvalidArgumentError):
+            self.db.get_customer(-5)
+
+    def test_optimistic_conflict(self) -> None:
+        cid = self.db.create_customer(name="A")
+        self.assertEqual(self.db.update_customer(cid, {"name": "B"}, expected_version=1), 2)
+        with self.assertRaises(crm.ConflictError) as caught:
+            self.db.update_customer(cid, {"name": "C"}, expected_version=1)
+        self.assertEqual(caught.exception.code, 5)
+        with self.assertRaises(crm.ConflictError):
+            self.db.delete_customer(cid, expected_version=1)
+        customer = self.db.get_customer(cid)
+        self.assertEqual((customer.name, customer.version), ("B", 2))
+        self.db.delete_customer(cid, expected_version=2)
+        with self.assertRaises(crm.NotFoundError):
+            self.db.get_customer(cid)
+
+    def test_referenced_customer_is_not_deleted(self) -> None:
+        self.db.define_field("employer", "reference")
+        acme = self.db.create_customer(name="Acme", kind="company")
+        self.db.create_customer(name="Jane", employer=acme)
+        with self.assertRaises(crm.ConstraintError) as caught:
+            self.db.delete_customer(acme)
+        self.assertEqual(caught.exception.field, "employer")
+
+    def test_misuse_commit_without_begin(self) -> None:
+        with self.assertRaises(crm.MisuseError):
+            self.db.commit()
+
+    def test_error_read_on_the_failing_thread_is_not_stale(self) -> None:
+        self.db.define_field("plan", "choice", options=["basic"])
+        with self.assertRaises(crm.ValidationError) as first:
+            self.db.create_customer(name="A", plan="x")
+        with self.assertRaises(crm.NotFoundError) as second:
+            self.db.get_customer(99)
+        self.assertEqual(first.exception.field, "plan")
+        self.assertEqual(second.exception.field, "")
+        self.assertNotEqual(first.exception.message, second.exception.message)
+
+
+class ClosedAndOpenModesTest(WorkspaceTestCase):
+    def test_closed_workspace_raises_misuse_not_a_crash(self) -> None:
+        cid = self.db.create_customer(name="A")
+        self.db.close()
+        self.assertTrue(self.db.closed)
+        for call in (
+            lambda: self.db.get_customer(cid),
+            lambda: self.db.create_customer(name="B"),
+            lambda: self.db.count_customers(),
+            lambda: self.db.insert_many([{"name": "C"}]),
+            lambda: self.db.fields(),
+            lambda: self.db.begin(),
+            lambda: self.db.rollback(),
+        ):
+            with self.assertRaises(crm.MisuseError) as caught:
+                call()
+            self.assertEqual(caught.exception.status_name, "CRM_E_MISUSE")
+        self.db.close()  # twice is fine
+        with crm.open(self.path) as again:
+            self.assertEqual(again.count_customers(), 1)
+
+    def test_read_only(self) -> None:
+        self.db.create_customer(name="A")
+        self.db.close()
+        with crm.open(self.path, read_only=True) as reader:
+            self.assertEqual(reader.count_customers(), 1)
+            with self.assertRaises(crm.ReadOnlyError):
+                reader.create_customer(name="B")
+            with self.assertRaises(crm.ReadOnlyError):
+                reader.define_field("x", "text")
+
+    def test_missing_file_without_create(self) -> None:
+        missing = os.path.join(os.path.dirname(self.path), "missing.crm")
+        with self.assertRaises(crm.CrmError) as caught:
+            crm.open(missing, create=False)
+        self.assertNotEqual(caught.exception.code, 0)
+        self.assertFalse(os.path.exists(missing))
+
+    def test_not_a_workspace(self) -> None:
+        other = os.path.join(os.path.dirname(self.path), "notes.txt")
+        with open(other, "wb") as handle:
+            handle.write(b"this is not a libcrm workspace, just text\n" * 200)
+        with self.assertRaises(crm.NotWorkspaceError):
+            crm.open(other)
+
+    def test_open_options_are_checked(self) -> None:
+        with self.assertRaises(ValueError):
+            crm.open(":memory:", sync="sometimes")
+        with self.assertRaises(ValueError):
+            crm.open(":memory:", busy_timeout_ms=-1)
+        with crm.open(":memory:", sync="full", busy_timeout_ms=0) as memory:
+            memory.create_customer(name="A")
+            self.assertEqual(memory.count_customers(), 1)
+
+
+class LoadingTest(unittest.TestCase):
+    def test_loaded_library_and_versions(self) -> None:
+        expected = os.environ.get("CRM_LIBRARY")
+        if expected:
+            self.assertEqual(crm.library_path(), expected)
+        self.assertEqual(crm.version_number() // 10000, 0)
+        self.assertRegex(crm.version(), r"^\d+\.\d+\.\d+$")
+        self.assertGreaterEqual(crm.schema_version(), 1)
+
+    def test_version_mismatch_is_a_clear_error(self) -> None:
+        from crm import _native
+
+        class FakeFunction:
+            def __init__(self, number: int) -> None:
+                self.number = number
+
+            def __call__(self) -> int:
+                return self.number
+
+        class FakeLibrary:
+            def __init__(self, number: int) -> None:
+                self.crm_version_number = FakeFunction(number)
+
+        with self.assertRaisesRegex(crm.LibraryLoadError, r"libcrm 1\.0\.0.*needs libcrm 0\.x"):
+            _native._check_version(FakeLibrary(10000), "libcrm-next.so")  # type: ignore[arg-type]
+        _native._check_version(FakeLibrary(_native.EXPECTED_VERSION_NUMBER), "ok.so")  # type: ignore[arg-type]
+
+    def test_bad_crm_library_path_is_a_clear_error(self) -> None:
+        import subprocess
+        import sys
+
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        env = dict(os.environ, CRM_LIBRARY="/nonexistent/libcrm.so", PYTHONPATH=root)
+        result = subprocess.run(
+            [sys.executable, "-c", "import crm; crm.open(':memory:')"],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("LibraryLoadError", result.stderr)
+        self.assertIn("CRM_LIBRARY", result.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -12,7 +12,8 @@
  *  - Return value: an int status, CRM_OK (0) on success or one of the CRM_E_*
  *    codes. On failure, crm_last_error_*() on the same thread describe what
  *    went wrong (message, and where it applies the field and the rule), and
- *    nothing stored in the workspace has changed.
+ *    nothing stored in the workspace has changed. For a bad argument
+ *    (CRM_E_INVALID_ARGUMENT) the rule names the parameter, e.g. "id".
  *  - Out-parameters come first. Whatever a caller receives through a `**out`
  *    it owns and releases with the matching crm_*_free(), which accepts NULL.
  *    On failure *out is set to NULL (or 0).
@@ -28,8 +29,10 @@
  * Thread-safety: one crm_db may be used from several threads at once; calls
  * are serialized on the handle. A transaction opened with crm_begin() belongs
  * to the thread that opened it: calls from other threads on the same handle
- * wait until it is committed or rolled back. All other objects (crm_record,
- * crm_batch_report) are not thread-safe: use one from one thread at a time.
+ * wait until it is committed or rolled back, and only that thread may
+ * commit or roll it back (others get CRM_E_MISUSE). All other objects
+ * (crm_record, crm_event, pages, reports) are not thread-safe: use one from
+ * one thread at a time.
  * Several processes may open the same workspace file; writers wait up to the
  * busy timeout for each other and then fail with CRM_E_BUSY.
  */
@@ -200,7 +203,9 @@ CRM_API int crm_rollback(crm_db* db);
  * expression that a text value must match in full), options, and
  * default_value (a value object: {"text": ..}, {"integer": ..},
  * {"decimal": ".."}, {"boolean": ..}, {"date": ".."}, {"datetime_us": ..},
- * {"list": {"items": [..]}}). Unknown keys are an error.
+ * {"list": {"items": [..]}}). Unknown keys are an error. As in Protocol
+ * Buffers' JSON mapping, 64-bit integers (id, max_length, integer and
+ * datetime_us values) are written as JSON strings; input takes either form.
  *
  * Standard fields exist in every workspace and are described by the same
  * calls: kind ("person" or "company"), name, email (unique), phone, company,
@@ -220,6 +225,8 @@ CRM_API int crm_field_define(int64_t* out_field_id, crm_db* db,
  * pattern, default_value, add_options (options to append), and type with
  * scale, which is allowed only where every stored value converts without
  * loss (else CRM_E_VALIDATION naming the first value that does not).
+ * "min": "" or "max": "" removes that bound; "default_value": {} removes
+ * the default.
  * Standard fields accept label, description, group, indexed and add_options.
  */
 CRM_API int crm_field_update(crm_db* db, const char* name,
@@ -383,13 +390,17 @@ enum {
 /*
  * Writes a batch of customers encoded as a crm.wire.CustomerBatch Protocol
  * Buffers message (see crm/crm.proto, installed beside this header): column
- * names once, then rows of values aligned with them. All or nothing: if any
+ * names once, then rows of values aligned with them. With CRM_BATCH_CREATE a
+ * null value takes the field's default, as an absent field would; in an
+ * upsert that updates, a null clears the field. All or nothing: if any
  * row is rejected, no row is stored, the call returns CRM_E_VALIDATION (or
  * the first rejected row's status) and the report says which rows failed
  * and why. On success the report holds every row's id. *out_report may be
  * NULL when the caller does not want it; otherwise it is set even on
  * failure when the batch could be decoded, and freed with
- * crm_batch_report_free().
+ * crm_batch_report_free(). When the batch fails as a whole before its rows
+ * are looked at (an unknown column, a read-only workspace), the report
+ * holds no rows.
  */
 CRM_API int crm_customer_write_batch(crm_batch_report** out_report, crm_db* db,
                                      const void* batch, size_t batch_size,
@@ -414,6 +425,174 @@ CRM_API const char* crm_batch_report_field(const crm_batch_report* report,
                                            size_t row);
 CRM_API const char* crm_batch_report_rule(const crm_batch_report* report,
                                           size_t row);
+
+/* ------------------------------------------------------------------------ */
+/* Events: the append-only log of every interaction                         */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * An event belongs to one customer and records something that happened:
+ * when (occurred_at, UTC microseconds, given by the host; recorded_at is set
+ * by libcrm), what (type, e.g. "call", "email.sent", "order.placed"),
+ * through which channel ("phone", "email", "web", ...), who acted (actor),
+ * where it came from (source), and typed properties. Events are immutable.
+ *
+ * Type and channel names are 1 to 64 letters, digits and . _ - : /. Types
+ * starting with "crm." are libcrm's own: every create, update and delete of
+ * a customer appends a "crm.record.created", "crm.record.updated" or
+ * "crm.record.deleted" event (channel "crm", actor as given to the call)
+ * holding each changed field's value before and after. Hosts cannot append
+ * those, and cannot skip them.
+ *
+ * A crm_event is built by the host for crm_event_append(), or read from the
+ * log. Not thread-safe.
+ */
+typedef struct crm_event crm_event;
+
+CRM_API int crm_event_new(crm_event** out);
+CRM_API void crm_event_free(crm_event* event);
+
+/* Setters: the customer is required; text arguments are copied. Checks on
+ * content happen at append time. NULL clears an optional text. */
+CRM_API int crm_event_set_customer(crm_event* event, int64_t customer_id);
+CRM_API int crm_event_set_type(crm_event* event, const char* type);
+CRM_API int crm_event_set_channel(crm_event* event, const char* channel);
+CRM_API int crm_event_set_actor(crm_event* event, const char* actor);
+CRM_API int crm_event_set_source(crm_event* event, const char* source);
+/* When it happened; unset means the time of the append. Events may be
+ * appended in any time order. */
+CRM_API int crm_event_set_occurred_at(crm_event* event, int64_t occurred_us);
+/* An optional key (at most 255 bytes): appending a second event with a key
+ * already in the log stores nothing and reports the first event's seq. */
+CRM_API int crm_event_set_idempotency_key(crm_event* event, const char* key);
+
+/* The event's properties, set and read with the crm_record_* calls (names
+ * follow the field name rule). Borrowed: valid until the event is freed. */
+CRM_API crm_record* crm_event_properties(crm_event* event);
+
+/* Getters of an event read from the log. Strings are borrowed until the
+ * event is freed; "" when absent. */
+CRM_API int64_t crm_event_seq(const crm_event* event);
+CRM_API int64_t crm_event_customer(const crm_event* event);
+CRM_API int64_t crm_event_occurred_at(const crm_event* event);
+CRM_API int64_t crm_event_recorded_at(const crm_event* event);
+CRM_API const char* crm_event_type(const crm_event* event);
+CRM_API const char* crm_event_channel(const crm_event* event);
+CRM_API const char* crm_event_actor(const crm_event* event);
+CRM_API const char* crm_event_source(const crm_event* event);
+CRM_API const char* crm_event_idempotency_key(const crm_event* event);
+/* For "crm.record.*" events: the changed fields' values before and after
+ * the change (a field absent from `after` was cleared). Empty records for
+ * other events. Borrowed until the event is freed. */
+CRM_API crm_record* crm_event_before(crm_event* event);
+CRM_API crm_record* crm_event_after(crm_event* event);
+
+/* Appends an event after checking it (customer exists, names, property
+ * types and, for a registered type, its property schema). *out_seq gets
+ * the event's sequence number, which grows with every append.
+ * *out_duplicate (may be NULL) is 1 when the idempotency key was already
+ * used and nothing was stored. */
+CRM_API int crm_event_append(int64_t* out_seq, int* out_duplicate, crm_db* db,
+                             const crm_event* event);
+
+/* Appends a crm.wire.EventBatch (see crm.proto) in one crossing, all or
+ * nothing. The report's id is each event's seq and "created" is 0 for a
+ * duplicate idempotency key. Ownership and failure as for
+ * crm_customer_write_batch(). */
+CRM_API int crm_event_append_batch(crm_batch_report** out_report, crm_db* db,
+                                   const void* batch, size_t batch_size);
+
+/* One event by its sequence number. */
+CRM_API int crm_event_get(crm_event** out, crm_db* db, int64_t seq);
+
+/*
+ * Registers (or replaces) an event type with a property schema, as JSON:
+ *   {"name": "order.placed", "description": "...",
+ *    "properties": [{"name": "amount", "type": "decimal", "scale": 2,
+ *                    "required": true, "min": "0"}, ...]}
+ * Each property is defined like a field (types and rules as above).
+ * Events of a registered type are then validated like record fields.
+ */
+CRM_API int crm_event_type_define(crm_db* db, const char* definition_json);
+
+/* A page of events. Not thread-safe. */
+typedef struct crm_event_page crm_event_page;
+
+CRM_API void crm_event_page_free(crm_event_page* page);
+CRM_API size_t crm_event_page_size(const crm_event_page* page);
+/* Borrowed until the page is freed; NULL when out of range. */
+CRM_API crm_event* crm_event_page_at(crm_event_page* page, size_t index);
+/* Where the next page starts ("" when this was the last). Borrowed until
+ * the page is freed; copy it to keep it. */
+CRM_API const char* crm_event_page_next_cursor(const crm_event_page* page);
+
+/* Bounds meaning "no bound" for crm_timeline_options. */
+#define CRM_TIME_MIN INT64_MIN
+#define CRM_TIME_MAX INT64_MAX
+
+typedef struct crm_timeline_options {
+  uint32_t struct_size;       /* sizeof(crm_timeline_options); set by _INIT */
+  int64_t from_us;            /* events with occurred_at >= from_us */
+  int64_t to_us;              /* ... and < to_us */
+  const char* const* types;   /* only these types (NULL: all) */
+  size_t type_count;
+  const char* const* channels; /* only these channels (NULL: all) */
+  size_t channel_count;
+  int oldest_first;           /* 0: newest first (default) */
+  uint32_t page_size;         /* 1 to 1000 */
+  const char* cursor;         /* next_cursor of the previous page, or NULL */
+} crm_timeline_options;
+
+#define CRM_TIMELINE_OPTIONS_INIT                                          \
+  {                                                                       \
+    sizeof(crm_timeline_options), CRM_TIME_MIN, CRM_TIME_MAX, NULL, 0,    \
+        NULL, 0, 0, 50, NULL                                              \
+  }
+
+/*
+ * One page of a customer's timeline, ordered by occurred_at (then seq).
+ * Paging is by position, not offset: events appended while a host pages
+ * never shift or repeat what it sees, and it can page back without limit.
+ * `options` may be NULL for the defaults.
+ */
+CRM_API int crm_event_timeline(crm_event_page** out, crm_db* db,
+                               int64_t customer_id,
+                               const crm_timeline_options* options);
+
+/* Up to `limit` (1 to 10,000) events of all customers with seq greater than
+ * `after_seq`, in seq order: for integrators that mirror the log. */
+CRM_API int crm_event_follow(crm_event_page** out, crm_db* db,
+                             int64_t after_seq, uint32_t limit);
+
+/* ------------------------------------------------------------------------ */
+/* History of records                                                       */
+/* ------------------------------------------------------------------------ */
+
+/* The customer as it was at `at_us`, with the fields it held then (under
+ * their current names; archived and deleted fields left out), its version
+ * then, and created_at/updated_at. CRM_E_NOT_FOUND when it did not exist at
+ * that instant. */
+CRM_API int crm_customer_get_at(crm_record** out, crm_db* db, int64_t id,
+                                int64_t at_us);
+
+/* The intervals during which one field of a customer held each value, oldest
+ * first; stretches when it was empty are left out. Not thread-safe. */
+typedef struct crm_field_timeline crm_field_timeline;
+
+CRM_API int crm_field_timeline_get(crm_field_timeline** out, crm_db* db,
+                                   int64_t customer_id, const char* field);
+CRM_API void crm_field_timeline_free(crm_field_timeline* timeline);
+CRM_API size_t crm_field_timeline_size(const crm_field_timeline* timeline);
+/* Start of interval `index` (UTC microseconds). */
+CRM_API int64_t crm_field_timeline_from(const crm_field_timeline* timeline,
+                                        size_t index);
+/* End of interval `index`; CRM_TIME_MAX while the value is still current. */
+CRM_API int64_t crm_field_timeline_to(const crm_field_timeline* timeline,
+                                      size_t index);
+/* The value during interval `index`, as a record holding only that field.
+ * Borrowed until the timeline is freed; NULL when out of range. */
+CRM_API crm_record* crm_field_timeline_value(crm_field_timeline* timeline,
+                                             size_t index);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -64,6 +64,7 @@ int GetValue(Out* out, const crm_record* record, const char* field,
   return Guard([&] {
     absl::Status status = crm::capi::CheckNotNull(out, "out");
     if (!status.ok()) return Fail(status);
+    *out = Out{};
     absl::StatusOr<const Value*> value = Lookup(record, field, kind);
     if (!value.ok()) return Fail(value.status());
     return read(**value, out);

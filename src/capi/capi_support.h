@@ -5,12 +5,16 @@
 
 #include <memory>
 #include <new>
+#include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "base/error.h"
 #include "core/customer_batch.h"
 #include "core/customer_record.h"
+#include "core/event.h"
+#include "core/history.h"
 #include "core/workspace.h"
 #include "crm/crm.h"
 
@@ -24,6 +28,25 @@ struct crm_record {
 
 struct crm_batch_report {
   crm::core::BatchOutcome outcome;
+};
+
+// The event's own properties/before/after live in the crm_record members so
+// that hosts can use the record calls on them; `event` holds the rest.
+struct crm_event {
+  crm::core::Event event;
+  crm_record properties;
+  crm_record before;
+  crm_record after;
+};
+
+struct crm_event_page {
+  std::vector<crm_event> events;
+  std::string next_cursor;
+};
+
+struct crm_field_timeline {
+  std::vector<crm::core::FieldInterval> intervals;
+  std::vector<crm_record> values;  // aligned with intervals
 };
 
 namespace crm::capi {

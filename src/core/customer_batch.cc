@@ -8,13 +8,14 @@ namespace crm::core {
 absl::Status WriteCustomerBatch(Session& session,
                                 const wire::CustomerBatch& batch,
                                 BatchMode mode, BatchOutcome* outcome) {
-  outcome->rows.assign(batch.rows_size(), RowOutcome());
+  outcome->rows.clear();
   outcome->rejected = 0;
-  CRM_RETURN_IF_ERROR(CheckActor(batch.actor()).status());
+  CRM_ASSIGN_OR_RETURN(std::string actor, CheckActor(batch.actor()));
   std::vector<std::string> names(batch.columns().begin(),
                                  batch.columns().end());
   CRM_ASSIGN_OR_RETURN(std::vector<const Field*> fields,
                        ResolveWritableFields(session.schema(), names));
+  outcome->rows.assign(batch.rows_size(), RowOutcome());
   absl::Status first_error;
   std::string first_message;
   ResolvedValues input;
@@ -35,14 +36,15 @@ absl::Status WriteCustomerBatch(Session& session,
         input.values.push_back(ValueFromWire(value));
       }
       if (mode == BatchMode::kCreate) {
-        absl::StatusOr<int64_t> id = CreateResolved(session, input);
+        absl::StatusOr<int64_t> id = CreateResolved(session, input, actor);
         status = id.status();
         if (id.ok()) {
           result.id = *id;
           result.created = true;
         }
       } else {
-        absl::StatusOr<UpsertResult> upserted = UpsertResolved(session, input);
+        absl::StatusOr<UpsertResult> upserted =
+            UpsertResolved(session, input, actor);
         status = upserted.status();
         if (upserted.ok()) {
           result.id = upserted->id;

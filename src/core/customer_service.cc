@@ -1,7 +1,10 @@
 #include "core/customer_service.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
+#include "core/history.h"
 #include "core/time_text.h"
 #include "core/utf8.h"
 #include "store/customer_table.h"
@@ -67,43 +70,57 @@ absl::Status MissingRequired(const Field& field) {
                    field.name(), "required");
 }
 
-// Validates `input` and converts it to stored columns. When creating,
-// fields not given take their default and required ones must be present.
-absl::StatusOr<store::ColumnValues> PrepareColumns(Session& session,
-                                                   const ResolvedValues& input,
-                                                   bool creating,
-                                                   int64_t self) {
+// A write checked against the schema: the fields written and their stored
+// values, aligned.
+struct PreparedWrite {
+  std::vector<const Field*> fields;
   store::ColumnValues columns;
-  columns.columns.reserve(input.fields.size());
-  columns.values.reserve(input.fields.size());
+
+  void Add(const Field* field, store::SqlValue stored) {
+    fields.push_back(field);
+    columns.columns.push_back(field->column());
+    columns.values.push_back(std::move(stored));
+  }
+};
+
+absl::StatusOr<store::SqlValue> StoredDefault(const Field& field) {
+  return field.ToStored(ValueFromWire(field.definition().default_value()));
+}
+
+// Validates `input` and converts it to stored columns. When creating, a
+// field not given (or given as null) takes its default, and required ones
+// must end up with a value.
+absl::StatusOr<PreparedWrite> Prepare(Session& session,
+                                      const ResolvedValues& input,
+                                      bool creating, int64_t self) {
+  PreparedWrite write;
   for (size_t i = 0; i < input.fields.size(); ++i) {
     const Field& field = *input.fields[i];
     CRM_ASSIGN_OR_RETURN(store::SqlValue stored,
                          field.ToStored(input.values[i]));
+    if (store::IsNull(stored) && creating && field.has_default()) {
+      CRM_ASSIGN_OR_RETURN(stored, StoredDefault(field));
+    }
     if (store::IsNull(stored)) {
       if (field.required()) return MissingRequired(field);
     } else if (field.type() == FieldType::kReference) {
       CRM_RETURN_IF_ERROR(CheckReference(session, field, stored, self));
     }
-    columns.columns.push_back(field.column());
-    columns.values.push_back(std::move(stored));
+    write.Add(&field, std::move(stored));
   }
-  if (!creating) return columns;
+  if (!creating) return write;
   for (const Field* field : session.schema().stored_fields()) {
     bool given = false;
     for (const Field* input_field : input.fields) given |= input_field == field;
     if (given) continue;
     if (field->has_default()) {
-      CRM_ASSIGN_OR_RETURN(
-          store::SqlValue stored,
-          field->ToStored(ValueFromWire(field->definition().default_value())));
-      columns.columns.push_back(field->column());
-      columns.values.push_back(std::move(stored));
+      CRM_ASSIGN_OR_RETURN(store::SqlValue stored, StoredDefault(*field));
+      write.Add(field, std::move(stored));
     } else if (field->required()) {
       return MissingRequired(*field);
     }
   }
-  return columns;
+  return write;
 }
 
 absl::StatusOr<ResolvedValues> Resolve(const Schema& schema,
@@ -187,19 +204,30 @@ absl::StatusOr<std::vector<const Field*>> ResolveWritableFields(
 }
 
 absl::StatusOr<int64_t> CreateResolved(Session& session,
-                                       const ResolvedValues& input) {
-  CRM_ASSIGN_OR_RETURN(store::ColumnValues columns,
-                       PrepareColumns(session, input, true, 0));
+                                       const ResolvedValues& input,
+                                       const std::string& actor) {
+  CRM_ASSIGN_OR_RETURN(PreparedWrite write, Prepare(session, input, true, 0));
+  int64_t now = NowMicros();
   absl::StatusOr<int64_t> id =
-      store::InsertCustomer(session.connection(), NowMicros(), columns);
+      store::InsertCustomer(session.connection(), now, write.columns);
   if (!id.ok()) return NameConstraint(session.schema(), id.status());
+  std::vector<FieldChangeValue> changes;
+  for (size_t i = 0; i < write.fields.size(); ++i) {
+    if (store::IsNull(write.columns.values[i])) continue;
+    CRM_ASSIGN_OR_RETURN(Value value,
+                         write.fields[i]->FromStored(write.columns.values[i]));
+    changes.push_back({write.fields[i], Value::Null(), std::move(value)});
+  }
+  CRM_RETURN_IF_ERROR(
+      RecordHistory(session, *id, HistoryKind::kCreated, changes, actor, now));
   return *id;
 }
 
 absl::StatusOr<int64_t> UpdateResolved(Session& session, int64_t id,
                                        int64_t expected_version,
-                                       const ResolvedValues& changes) {
-  CRM_ASSIGN_OR_RETURN(auto current, SelectById(session, id, false));
+                                       const ResolvedValues& changes,
+                                       const std::string& actor) {
+  CRM_ASSIGN_OR_RETURN(auto current, SelectById(session, id, true));
   if (!current) return NotFound(id);
   if (expected_version > 0 && current->version != expected_version) {
     return MakeError(
@@ -208,17 +236,40 @@ absl::StatusOr<int64_t> UpdateResolved(Session& session, int64_t id,
                      ", not the expected ", expected_version,
                      "; read it again and retry"));
   }
-  CRM_ASSIGN_OR_RETURN(store::ColumnValues columns,
-                       PrepareColumns(session, changes, false, id));
+  CRM_ASSIGN_OR_RETURN(PreparedWrite write,
+                       Prepare(session, changes, false, id));
+  // Only the fields whose stored value really changes are written.
+  const std::vector<const Field*>& stored_fields =
+      session.schema().stored_fields();
+  PreparedWrite changed;
+  std::vector<FieldChangeValue> history;
+  for (size_t i = 0; i < write.fields.size(); ++i) {
+    const Field* field = write.fields[i];
+    size_t index =
+        std::find(stored_fields.begin(), stored_fields.end(), field) -
+        stored_fields.begin();
+    const store::SqlValue& old_stored = current->values[index];
+    const store::SqlValue& new_stored = write.columns.values[i];
+    if (old_stored == new_stored) continue;
+    CRM_ASSIGN_OR_RETURN(Value old_value, field->FromStored(old_stored));
+    CRM_ASSIGN_OR_RETURN(Value new_value, field->FromStored(new_stored));
+    history.push_back({field, std::move(old_value), std::move(new_value)});
+    changed.Add(field, new_stored);
+  }
+  if (history.empty()) return current->version;
   int64_t new_version = current->version + 1;
+  int64_t now = NowMicros();
   absl::Status status = store::UpdateCustomer(
-      session.connection(), id, new_version, NowMicros(), columns);
+      session.connection(), id, new_version, now, changed.columns);
   if (!status.ok()) return NameConstraint(session.schema(), status);
+  CRM_RETURN_IF_ERROR(
+      RecordHistory(session, id, HistoryKind::kUpdated, history, actor, now));
   return new_version;
 }
 
 absl::StatusOr<UpsertResult> UpsertResolved(Session& session,
-                                            const ResolvedValues& input) {
+                                            const ResolvedValues& input,
+                                            const std::string& actor) {
   const Value* external_id = nullptr;
   for (size_t i = 0; i < input.fields.size(); ++i) {
     if (input.fields[i]->name() == "external_id") {
@@ -236,19 +287,20 @@ absl::StatusOr<UpsertResult> UpsertResolved(Session& session,
       store::SelectCustomer(session.connection(), {}, "external_id",
                             store::SqlValue(external_id->text), false));
   if (!existing) {
-    CRM_ASSIGN_OR_RETURN(int64_t id, CreateResolved(session, input));
+    CRM_ASSIGN_OR_RETURN(int64_t id, CreateResolved(session, input, actor));
     return UpsertResult{id, true};
   }
-  CRM_RETURN_IF_ERROR(UpdateResolved(session, existing->id, 0, input).status());
+  CRM_RETURN_IF_ERROR(
+      UpdateResolved(session, existing->id, 0, input, actor).status());
   return UpsertResult{existing->id, false};
 }
 
 absl::StatusOr<int64_t> CreateCustomer(Session& session,
                                        const CustomerRecord& record,
                                        absl::string_view actor) {
-  CRM_RETURN_IF_ERROR(CheckActor(actor).status());
+  CRM_ASSIGN_OR_RETURN(std::string checked_actor, CheckActor(actor));
   CRM_ASSIGN_OR_RETURN(ResolvedValues input, Resolve(session.schema(), record));
-  return CreateResolved(session, input);
+  return CreateResolved(session, input, checked_actor);
 }
 
 absl::StatusOr<CustomerRecord> GetCustomer(Session& session, CustomerKey key,
@@ -281,16 +333,16 @@ absl::StatusOr<int64_t> UpdateCustomer(Session& session, int64_t id,
                                        int64_t expected_version,
                                        const CustomerRecord& changes,
                                        absl::string_view actor) {
-  CRM_RETURN_IF_ERROR(CheckActor(actor).status());
+  CRM_ASSIGN_OR_RETURN(std::string checked_actor, CheckActor(actor));
   CRM_ASSIGN_OR_RETURN(ResolvedValues input,
                        Resolve(session.schema(), changes));
-  return UpdateResolved(session, id, expected_version, input);
+  return UpdateResolved(session, id, expected_version, input, checked_actor);
 }
 
 absl::Status DeleteCustomer(Session& session, int64_t id,
                             int64_t expected_version, absl::string_view actor) {
-  CRM_RETURN_IF_ERROR(CheckActor(actor).status());
-  CRM_ASSIGN_OR_RETURN(auto current, SelectById(session, id, false));
+  CRM_ASSIGN_OR_RETURN(std::string checked_actor, CheckActor(actor));
+  CRM_ASSIGN_OR_RETURN(auto current, SelectById(session, id, true));
   if (!current) return NotFound(id);
   if (expected_version > 0 && current->version != expected_version) {
     return MakeError(
@@ -313,15 +365,25 @@ absl::Status DeleteCustomer(Session& session, int64_t id,
           field->name(), "reference");
     }
   }
-  return store::DeleteCustomer(session.connection(), id);
+  std::vector<FieldChangeValue> history;
+  const std::vector<const Field*>& fields = session.schema().stored_fields();
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (store::IsNull(current->values[i])) continue;
+    CRM_ASSIGN_OR_RETURN(Value old_value,
+                         fields[i]->FromStored(current->values[i]));
+    history.push_back({fields[i], std::move(old_value), Value::Null()});
+  }
+  CRM_RETURN_IF_ERROR(store::DeleteCustomer(session.connection(), id));
+  return RecordHistory(session, id, HistoryKind::kDeleted, history,
+                       checked_actor, NowMicros());
 }
 
 absl::StatusOr<UpsertResult> UpsertCustomer(Session& session,
                                             const CustomerRecord& record,
                                             absl::string_view actor) {
-  CRM_RETURN_IF_ERROR(CheckActor(actor).status());
+  CRM_ASSIGN_OR_RETURN(std::string checked_actor, CheckActor(actor));
   CRM_ASSIGN_OR_RETURN(ResolvedValues input, Resolve(session.schema(), record));
-  return UpsertResolved(session, input);
+  return UpsertResolved(session, input, checked_actor);
 }
 
 absl::StatusOr<int64_t> CountCustomers(Session& session) {

@@ -61,13 +61,19 @@ struct ResolvedValues {
 absl::StatusOr<std::vector<const Field*>> ResolveWritableFields(
     const Schema& schema, const std::vector<std::string>& names);
 
+// The *Resolved functions take an actor already checked by CheckActor().
 absl::StatusOr<int64_t> CreateResolved(Session& session,
-                                       const ResolvedValues& input);
+                                       const ResolvedValues& input,
+                                       const std::string& actor);
+// An update that changes no stored value writes nothing and returns the
+// current version.
 absl::StatusOr<int64_t> UpdateResolved(Session& session, int64_t id,
                                        int64_t expected_version,
-                                       const ResolvedValues& changes);
+                                       const ResolvedValues& changes,
+                                       const std::string& actor);
 absl::StatusOr<UpsertResult> UpsertResolved(Session& session,
-                                            const ResolvedValues& input);
+                                            const ResolvedValues& input,
+                                            const std::string& actor);
 
 }  // namespace crm::core
 

@@ -31,6 +31,12 @@ absl::Status DefinitionError(absl::string_view field, absl::string_view rule,
                    absl::StrCat("field '", field, "': ", message), field, rule);
 }
 
+// "an integer", "a text".
+std::string Article(absl::string_view noun) {
+  bool vowel = !noun.empty() && absl::StrContains("aeiou", noun[0]);
+  return absl::StrCat(vowel ? "an " : "a ", noun);
+}
+
 std::string Shown(absl::string_view text) {
   return text.size() <= 64 ? std::string(text)
                            : absl::StrCat(text.substr(0, 61), "...");
@@ -100,9 +106,9 @@ absl::Status CheckOptions(const wire::FieldDefinition& definition,
       type == FieldType::kChoice || type == FieldType::kMultiChoice;
   if (!takes_options) {
     if (definition.options_size() > 0) {
-      return DefinitionError(
-          name, "options",
-          absl::StrCat("a ", FieldTypeName(type), " field takes no options"));
+      return DefinitionError(name, "options",
+                             absl::StrCat(Article(FieldTypeName(type)),
+                                          " field takes no options"));
     }
     return absl::OkStatus();
   }
@@ -198,7 +204,7 @@ absl::StatusOr<std::shared_ptr<const Field>> Field::Compile(
   bool indexable = !list && *type != FieldType::kLongText;
   if ((definition.unique() || definition.indexed()) && !indexable) {
     return DefinitionError(name, definition.unique() ? "unique" : "indexed",
-                           absl::StrCat("a ", FieldTypeName(*type),
+                           absl::StrCat(Article(FieldTypeName(*type)),
                                         " field cannot be indexed or unique"));
   }
   if (definition.unique() && *type == FieldType::kBoolean) {
@@ -398,10 +404,10 @@ absl::StatusOr<store::SqlValue> Field::ToStored(const Value& value) const {
   if (value.kind == ValueKind::kNull) return store::SqlValue();
   ValueKind expected = ValueKindOf(type_);
   if (value.kind != expected) {
-    return Invalid("type",
-                   absl::StrCat("a ", FieldTypeName(type_), " field takes a ",
-                                ValueKindName(expected), " value, not a ",
-                                ValueKindName(value.kind), " value"));
+    return Invalid(
+        "type", absl::StrCat(Article(FieldTypeName(type_)), " field takes ",
+                             Article(ValueKindName(expected)), " value, not ",
+                             Article(ValueKindName(value.kind)), " value"));
   }
   switch (expected) {
     case ValueKind::kText:

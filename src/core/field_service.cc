@@ -3,43 +3,19 @@
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
 #include "core/decimal.h"
+#include "core/json.h"
 #include "core/time_text.h"
 #include "core/utf8.h"
-#include "google/protobuf/util/json_util.h"
 #include "store/field_table.h"
 
 namespace crm::core {
 namespace {
 
-namespace pbutil = google::protobuf::util;
-
 template <typename Message>
 absl::StatusOr<Message> ParseJson(absl::string_view json, const char* what) {
-  if (!IsValidUtf8(json)) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     absl::StrCat(what, " is not valid UTF-8"));
-  }
   Message message;
-  pbutil::JsonParseOptions options;
-  options.ignore_unknown_fields = false;
-  auto status = pbutil::JsonStringToMessage(
-      google::protobuf::StringPiece(json.data(), json.size()), &message,
-      options);
-  if (!status.ok()) {
-    return MakeError(
-        ErrorCode::kInvalidArgument,
-        absl::StrCat(what, " is not valid: ", status.message().as_string()));
-  }
+  CRM_RETURN_IF_ERROR(MessageFromJson(json, what, &message));
   return message;
-}
-
-std::string ToJson(const google::protobuf::Message& message) {
-  std::string json;
-  pbutil::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  options.always_print_primitive_fields = true;
-  (void)pbutil::MessageToJsonString(message, &json, options);
-  return json;
 }
 
 absl::StatusOr<const Field*> FindField(Session& session,
@@ -91,7 +67,7 @@ store::FieldRow RowOf(const Field& field) {
   wire::FieldDefinition stored = field.definition();
   stored.clear_id();
   return {field.id(), field.name(), field.column(),
-          field.archived() ? "archived" : "active", DefinitionToJson(stored)};
+          field.archived() ? "archived" : "active", MessageToJson(stored)};
 }
 
 // The value `value` of a field of type `from` as a value for type `to`, if
@@ -220,7 +196,11 @@ absl::StatusOr<wire::FieldDefinition> Patched(const Field& field,
     next.add_options(option);
   }
   if (patch.has_default_value()) {
-    *next.mutable_default_value() = patch.default_value();
+    if (patch.default_value().kind_case() == wire::Value::KIND_NOT_SET) {
+      next.clear_default_value();
+    } else {
+      *next.mutable_default_value() = patch.default_value();
+    }
   }
   return next;
 }
@@ -254,7 +234,7 @@ absl::StatusOr<int64_t> DefineField(Session& session,
       store::FieldRow row,
       store::InsertUserField(session.connection(),
                              {0, definition.name(), "", "active",
-                              DefinitionToJson(checked->definition())}));
+                              MessageToJson(checked->definition())}));
   CRM_RETURN_IF_ERROR(session.SchemaChanged());
   CRM_RETURN_IF_ERROR(ApplyIndex(session, *session.schema().Find(row.name)));
   return row.id;
@@ -317,7 +297,7 @@ absl::Status DeleteField(Session& session, absl::string_view name) {
 absl::StatusOr<std::string> DescribeField(Session& session,
                                           absl::string_view name) {
   CRM_ASSIGN_OR_RETURN(const Field* field, FindField(session, name));
-  return ToJson(field->definition());
+  return MessageToJson(field->definition(), true);
 }
 
 absl::StatusOr<std::string> ListFields(Session& session,
@@ -328,7 +308,7 @@ absl::StatusOr<std::string> ListFields(Session& session,
     if (field->archived() && !include_archived) continue;
     if (!first) json += ",";
     first = false;
-    json += ToJson(field->definition());
+    json += MessageToJson(field->definition(), true);
   }
   json += "]";
   return json;

@@ -2,7 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
-#include "google/protobuf/util/json_util.h"
+#include "core/json.h"
+#include "store/event_table.h"
 
 namespace crm::core {
 namespace {
@@ -61,34 +62,54 @@ std::vector<wire::FieldDefinition> StandardFieldDefinitions() {
   return fields;
 }
 
-std::string DefinitionToJson(const wire::FieldDefinition& definition) {
-  std::string json;
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(definition, &json, options);
-  return json;
+absl::StatusOr<EventType> CompileEventType(
+    wire::EventTypeDefinition definition) {
+  EventType type;
+  for (wire::FieldDefinition& property : *definition.mutable_properties()) {
+    property.set_status("active");
+    CRM_ASSIGN_OR_RETURN(std::shared_ptr<const Field> field,
+                         Field::Compile(property, property.name()));
+    for (const auto& earlier : type.properties) {
+      if (earlier->name() == field->name()) {
+        return MakeError(
+            ErrorCode::kValidation,
+            absl::StrCat("property '", field->name(), "' is defined twice"),
+            field->name(), "distinct");
+      }
+    }
+    type.properties.push_back(std::move(field));
+  }
+  type.definition = std::move(definition);
+  return type;
 }
 
-absl::StatusOr<wire::FieldDefinition> DefinitionFromJson(
-    absl::string_view json) {
-  wire::FieldDefinition definition;
-  auto status = google::protobuf::util::JsonStringToMessage(
-      google::protobuf::StringPiece(json.data(), json.size()), &definition);
-  if (!status.ok()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     absl::StrCat("stored field definition is unreadable: ",
-                                  status.message().as_string()));
-  }
-  return definition;
+absl::StatusOr<std::shared_ptr<const Schema>> LoadSchema(
+    store::Connection& connection) {
+  CRM_ASSIGN_OR_RETURN(int64_t generation, store::SchemaGeneration(connection));
+  CRM_ASSIGN_OR_RETURN(std::vector<store::FieldRow> rows,
+                       store::LoadFields(connection));
+  CRM_ASSIGN_OR_RETURN(auto event_types, store::LoadEventTypes(connection));
+  return Schema::FromRows(rows, event_types, generation);
 }
 
 absl::StatusOr<std::shared_ptr<const Schema>> Schema::FromRows(
-    const std::vector<store::FieldRow>& rows, int64_t generation) {
+    const std::vector<store::FieldRow>& rows,
+    const std::vector<std::pair<std::string, std::string>>& event_types,
+    int64_t generation) {
   auto schema = std::make_shared<Schema>();
   schema->generation_ = generation;
+  for (const auto& [name, json] : event_types) {
+    wire::EventTypeDefinition definition;
+    CRM_RETURN_IF_ERROR(
+        MessageFromJson(json, "stored event type", &definition));
+    CRM_ASSIGN_OR_RETURN(EventType type,
+                         CompileEventType(std::move(definition)));
+    schema->event_types_.emplace(name, std::move(type));
+  }
   for (const store::FieldRow& row : rows) {
-    CRM_ASSIGN_OR_RETURN(wire::FieldDefinition definition,
-                         DefinitionFromJson(row.definition));
+    wire::FieldDefinition definition;
+    CRM_RETURN_IF_ERROR(MessageFromJson(
+        row.definition, "stored field definition", &definition));
     definition.set_id(row.id);
     definition.set_name(row.name);
     definition.set_status(row.status);
@@ -102,6 +123,7 @@ absl::StatusOr<std::shared_ptr<const Schema>> Schema::FromRows(
   for (const auto& field : schema->fields_) {
     schema->by_name_[field->name()] = field.get();
     schema->by_column_[field->column()] = field.get();
+    schema->by_id_[field->id()] = field.get();
     if (!field->builtin()) ++schema->user_field_count_;
     if (!field->archived() && !field->read_only()) {
       schema->stored_fields_.push_back(field.get());
@@ -114,6 +136,16 @@ absl::StatusOr<std::shared_ptr<const Schema>> Schema::FromRows(
 const Field* Schema::Find(absl::string_view name) const {
   auto it = by_name_.find(name);
   return it == by_name_.end() ? nullptr : it->second;
+}
+
+const Field* Schema::FindById(int64_t id) const {
+  auto it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : it->second;
+}
+
+const EventType* Schema::FindEventType(absl::string_view name) const {
+  auto it = event_types_.find(name);
+  return it == event_types_.end() ? nullptr : &it->second;
 }
 
 const Field* Schema::FindByColumn(absl::string_view column) const {

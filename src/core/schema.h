@@ -15,16 +15,29 @@
 
 namespace crm::core {
 
-// Immutable snapshot; a workspace swaps in a new one when fields change.
+// A registered event type: the properties its events must carry.
+struct EventType {
+  wire::EventTypeDefinition definition;
+  std::vector<std::shared_ptr<const Field>> properties;
+};
+
+// Immutable snapshot; a workspace swaps in a new one when fields or event
+// types change.
 class Schema {
  public:
   // Compiles the stored definitions. `generation` is the stored counter the
   // snapshot was read at.
   static absl::StatusOr<std::shared_ptr<const Schema>> FromRows(
-      const std::vector<store::FieldRow>& rows, int64_t generation);
+      const std::vector<store::FieldRow>& rows,
+      const std::vector<std::pair<std::string, std::string>>& event_types,
+      int64_t generation);
 
   // The field called `name` (active or archived), or null.
   const Field* Find(absl::string_view name) const;
+  // The field with id `id` (not deleted), or null.
+  const Field* FindById(int64_t id) const;
+  // The registered event type called `name`, or null.
+  const EventType* FindEventType(absl::string_view name) const;
   // The field owning `column`, or null.
   const Field* FindByColumn(absl::string_view column) const;
   // All fields, standard first, then user-defined by id.
@@ -46,11 +59,21 @@ class Schema {
   std::vector<std::shared_ptr<const Field>> fields_;
   absl::flat_hash_map<std::string, const Field*> by_name_;
   absl::flat_hash_map<std::string, const Field*> by_column_;
+  absl::flat_hash_map<int64_t, const Field*> by_id_;
+  absl::flat_hash_map<std::string, EventType> event_types_;
   std::vector<const Field*> stored_fields_;
   std::vector<std::string> stored_columns_;
   int64_t generation_ = 0;
   size_t user_field_count_ = 0;
 };
+
+// Reads the current schema from the store.
+absl::StatusOr<std::shared_ptr<const Schema>> LoadSchema(
+    store::Connection& connection);
+
+// Checks and compiles an event type definition.
+absl::StatusOr<EventType> CompileEventType(
+    wire::EventTypeDefinition definition);
 
 // The standard fields every workspace has; their column is their name.
 std::vector<wire::FieldDefinition> StandardFieldDefinitions();

@@ -1,6 +1,9 @@
 #include "core/workspace.h"
 
 #include "base/error.h"
+#include "core/history.h"
+#include "core/json.h"
+#include "store/event_table.h"
 #include "store/field_table.h"
 #include "store/migrations.h"
 
@@ -10,6 +13,11 @@ namespace crm::core {
 // thread owns an open host transaction.
 class Workspace::Hold {
  public:
+  // Takes the lock without waiting for a transaction: for ending one, which
+  // only its owner may do.
+  struct NoWait {};
+  Hold(Workspace& workspace, NoWait) : lock_(workspace.mutex_) {}
+
   explicit Hold(Workspace& workspace) : lock_(workspace.mutex_) {
     std::thread::id me = std::this_thread::get_id();
     workspace.released_.wait(lock_, [&] {
@@ -24,12 +32,16 @@ class Workspace::Hold {
 
 absl::Status Session::SchemaChanged() {
   CRM_RETURN_IF_ERROR(store::BumpSchemaGeneration(*connection_));
-  CRM_ASSIGN_OR_RETURN(int64_t generation,
-                       store::SchemaGeneration(*connection_));
-  CRM_ASSIGN_OR_RETURN(std::vector<store::FieldRow> rows,
-                       store::LoadFields(*connection_));
-  CRM_ASSIGN_OR_RETURN(*schema_, Schema::FromRows(rows, generation));
+  CRM_ASSIGN_OR_RETURN(*schema_, LoadSchema(*connection_));
   return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> Session::Intern(const std::string& text) {
+  auto it = strings_->find(text);
+  if (it != strings_->end()) return it->second;
+  CRM_ASSIGN_OR_RETURN(int64_t id, store::InternString(*connection_, text));
+  strings_->emplace(text, id);
+  return id;
 }
 
 absl::StatusOr<std::unique_ptr<Workspace>> Workspace::Open(
@@ -38,7 +50,18 @@ absl::StatusOr<std::unique_ptr<Workspace>> Workspace::Open(
                        store::Connection::Open(path, options));
   CRM_RETURN_IF_ERROR(store::OpenWorkspace(*connection));
   std::unique_ptr<Workspace> workspace(new Workspace(std::move(connection)));
-  if (!options.read_only) CRM_RETURN_IF_ERROR(workspace->SeedStandardFields());
+  if (!options.read_only) {
+    CRM_RETURN_IF_ERROR(workspace->SeedStandardFields());
+    // A file from before the event log gets its customers' current values
+    // as their first history event, once.
+    CRM_RETURN_IF_ERROR(workspace->Run(
+        store::ScopeKind::kWrite, [](Session& session) -> absl::Status {
+          CRM_ASSIGN_OR_RETURN(bool pending,
+                               store::TakeMetaFlag(session.connection(),
+                                                   "history_baseline_pending"));
+          return pending ? WriteHistoryBaseline(session) : absl::OkStatus();
+        }));
+  }
   CRM_RETURN_IF_ERROR(workspace->Run(
       store::ScopeKind::kRead, [](Session&) { return absl::OkStatus(); }));
   return workspace;
@@ -65,7 +88,7 @@ absl::Status Workspace::SeedStandardFields() {
       present |= row.name == definition.name();
     if (present) continue;
     store::FieldRow row{0, definition.name(), definition.name(), "active",
-                        DefinitionToJson(definition)};
+                        MessageToJson(definition)};
     CRM_RETURN_IF_ERROR(store::InsertStandardField(*connection_, row));
     added = true;
   }
@@ -78,9 +101,7 @@ absl::Status Workspace::RefreshSchema() {
   CRM_ASSIGN_OR_RETURN(int64_t generation,
                        store::SchemaGeneration(*connection_));
   if (schema_ && schema_->generation() == generation) return absl::OkStatus();
-  CRM_ASSIGN_OR_RETURN(std::vector<store::FieldRow> rows,
-                       store::LoadFields(*connection_));
-  CRM_ASSIGN_OR_RETURN(schema_, Schema::FromRows(rows, generation));
+  CRM_ASSIGN_OR_RETURN(schema_, LoadSchema(*connection_));
   connection_->ClearStatementCache();
   return absl::OkStatus();
 }
@@ -91,11 +112,12 @@ absl::Status Workspace::Run(store::ScopeKind kind,
   CRM_ASSIGN_OR_RETURN(store::Scope scope,
                        store::Scope::Begin(*connection_, kind));
   CRM_RETURN_IF_ERROR(RefreshSchema());
-  Session session(connection_.get(), &schema_);
+  Session session(connection_.get(), &schema_, &strings_);
   absl::Status status = body(session);
   if (status.ok()) status = scope.Commit();
-  // A failed call may have reloaded a schema that its rollback undid.
-  if (!status.ok()) schema_.reset();
+  // A failed call may have loaded a schema or interned strings that its
+  // rollback undid.
+  if (!status.ok()) ForgetUncommitted();
   return status;
 }
 
@@ -107,7 +129,8 @@ absl::Status Workspace::Begin() {
 }
 
 absl::Status Workspace::Commit() {
-  Hold hold(*this);
+  Hold hold(*this, Hold::NoWait());
+  CRM_RETURN_IF_ERROR(CheckTransactionOwner());
   absl::Status status = store::CommitHostTransaction(*connection_);
   if (!connection_->InTransaction()) {
     transaction_owner_.reset();
@@ -117,14 +140,29 @@ absl::Status Workspace::Commit() {
 }
 
 absl::Status Workspace::Rollback() {
-  Hold hold(*this);
+  Hold hold(*this, Hold::NoWait());
+  CRM_RETURN_IF_ERROR(CheckTransactionOwner());
   absl::Status status = store::RollbackHostTransaction(*connection_);
-  schema_.reset();
+  ForgetUncommitted();
   if (!connection_->InTransaction()) {
     transaction_owner_.reset();
     released_.notify_all();
   }
   return status;
+}
+
+absl::Status Workspace::CheckTransactionOwner() const {
+  if (transaction_owner_ && *transaction_owner_ != std::this_thread::get_id()) {
+    return MakeError(ErrorCode::kMisuse,
+                     "the transaction belongs to another thread; only the "
+                     "thread that began it can commit or roll it back");
+  }
+  return absl::OkStatus();
+}
+
+void Workspace::ForgetUncommitted() {
+  schema_.reset();
+  strings_.clear();
 }
 
 absl::StatusOr<int> Workspace::SchemaVersion() {

@@ -28,14 +28,18 @@ class Session {
   // generation and reloads the schema, so that the rest of the call and
   // other handles see the change.
   absl::Status SchemaChanged();
+  // The interned id of an event string (type, channel, actor, source).
+  absl::StatusOr<int64_t> Intern(const std::string& text);
 
  private:
   friend class Workspace;
-  Session(store::Connection* connection, std::shared_ptr<const Schema>* schema)
-      : connection_(connection), schema_(schema) {}
+  Session(store::Connection* connection, std::shared_ptr<const Schema>* schema,
+          absl::flat_hash_map<std::string, int64_t>* strings)
+      : connection_(connection), schema_(schema), strings_(strings) {}
 
   store::Connection* connection_;
   std::shared_ptr<const Schema>* schema_;
+  absl::flat_hash_map<std::string, int64_t>* strings_;
 };
 
 // Thread-safe. Every call runs under the workspace's lock; a host
@@ -65,12 +69,18 @@ class Workspace {
   // Reloads the schema if the stored generation moved.
   absl::Status RefreshSchema();
   absl::Status SeedStandardFields();
+  // kMisuse when another thread owns the open transaction.
+  absl::Status CheckTransactionOwner() const;
+  // Drops caches that may hold what a rollback undid.
+  void ForgetUncommitted();
 
   std::mutex mutex_;
   std::condition_variable released_;
   std::optional<std::thread::id> transaction_owner_;  // guarded by mutex_
   std::unique_ptr<store::Connection> connection_;     // guarded by mutex_
   std::shared_ptr<const Schema> schema_;              // guarded by mutex_
+  // Interned event strings; only ever holds committed ids between calls.
+  absl::flat_hash_map<std::string, int64_t> strings_;  // guarded by mutex_
 };
 
 }  // namespace crm::core

@@ -42,6 +42,36 @@ const std::vector<const char*>& Migrations() {
       CREATE UNIQUE INDEX crm_customers_external_id
         ON crm_customers(external_id);
       )sql",
+      // 2: the event log, with the record history in it.
+      R"sql(
+      CREATE TABLE crm_strings(
+        id INTEGER PRIMARY KEY,
+        text TEXT NOT NULL UNIQUE);
+      INSERT INTO crm_strings(id, text) VALUES
+        (1, 'crm.record.created'), (2, 'crm.record.updated'),
+        (3, 'crm.record.deleted'), (4, 'crm');
+      CREATE TABLE crm_events(
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        customer_id INTEGER NOT NULL,
+        occurred_at INTEGER NOT NULL,
+        recorded_at INTEGER NOT NULL,
+        type_id INTEGER NOT NULL,
+        channel_id INTEGER,
+        actor_id INTEGER,
+        source_id INTEGER,
+        idempotency_key TEXT UNIQUE,
+        body BLOB NOT NULL);
+      CREATE INDEX crm_events_timeline
+        ON crm_events(customer_id, occurred_at, seq);
+      CREATE INDEX crm_events_history ON crm_events(customer_id, seq)
+        WHERE type_id IN (1, 2, 3);
+      CREATE TABLE crm_event_types(
+        name TEXT PRIMARY KEY,
+        definition TEXT NOT NULL) WITHOUT ROWID;
+      INSERT INTO crm_meta(key, value)
+        SELECT 'history_baseline_pending', 1
+        WHERE EXISTS (SELECT 1 FROM crm_customers);
+      )sql",
   };
   return migrations;
 }

@@ -8,8 +8,15 @@
 
 namespace crm::store {
 
-// NULL, INTEGER, REAL or TEXT. libcrm stores no BLOBs in customer columns.
-using SqlValue = std::variant<std::monostate, int64_t, double, std::string>;
+// Bytes stored as a BLOB (encoded messages), as opposed to TEXT.
+struct Blob {
+  std::string bytes;
+  bool operator==(const Blob& other) const = default;
+};
+
+// NULL, INTEGER, REAL, TEXT or BLOB. Customer columns hold no BLOBs.
+using SqlValue =
+    std::variant<std::monostate, int64_t, double, std::string, Blob>;
 
 inline bool IsNull(const SqlValue& value) {
   return std::holds_alternative<std::monostate>(value);

@@ -16,6 +16,9 @@ absl::Status Statement::Bind(int index, const SqlValue& value) {
     rc = sqlite3_bind_int64(stmt_, index, *i);
   } else if (const double* d = std::get_if<double>(&value)) {
     rc = sqlite3_bind_double(stmt_, index, *d);
+  } else if (const Blob* blob = std::get_if<Blob>(&value)) {
+    rc = sqlite3_bind_blob64(stmt_, index, blob->bytes.data(),
+                             blob->bytes.size(), SQLITE_TRANSIENT);
   } else {
     const std::string& text = std::get<std::string>(value);
     rc = sqlite3_bind_text64(stmt_, index, text.data(), text.size(),
@@ -57,6 +60,12 @@ SqlValue Statement::Column(int index) const {
       return sqlite3_column_double(stmt_, index);
     case SQLITE_NULL:
       return std::monostate();
+    case SQLITE_BLOB: {
+      const void* data = sqlite3_column_blob(stmt_, index);
+      int size = sqlite3_column_bytes(stmt_, index);
+      return Blob{data ? std::string(static_cast<const char*>(data), size)
+                       : std::string()};
+    }
     default:
       return ColumnText(index);
   }

@@ -1,0 +1,407 @@
+#include "core/event_service.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "base/error.h"
+#include "core/decimal.h"
+#include "core/history.h"
+#include "core/json.h"
+#include "core/time_text.h"
+#include "core/utf8.h"
+#include "store/customer_table.h"
+#include "store/event_table.h"
+
+namespace crm::core {
+namespace {
+
+constexpr size_t kMaxNameBytes = 64;
+constexpr size_t kMaxTextBytes = 255;
+constexpr size_t kMaxProperties = 256;
+constexpr size_t kMaxBodyBytes = 1024 * 1024;
+constexpr int64_t kMaxPageSize = 1000;
+constexpr int64_t kMaxFollowLimit = 10000;
+constexpr char kCursorPrefix[] = "e1.";
+
+absl::Status Invalid(absl::string_view what, absl::string_view rule,
+                     absl::string_view message) {
+  return MakeError(ErrorCode::kValidation, absl::StrCat(what, ": ", message),
+                   what, rule);
+}
+
+// Type and channel names: 1 to 64 bytes of letters, digits and . _ - : /
+absl::Status CheckEventName(const std::string& name, absl::string_view what,
+                            bool required) {
+  if (name.empty()) {
+    return required ? Invalid(what, "required", "must be given")
+                    : absl::OkStatus();
+  }
+  bool ok = name.size() <= kMaxNameBytes;
+  for (char c : name) {
+    ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' ||
+                c == ':' || c == '/');
+  }
+  if (!ok) {
+    return Invalid(what, "format", "use 1 to 64 letters, digits and . _ - : /");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckFreeText(const std::string& text, absl::string_view what) {
+  if (text.size() > kMaxTextBytes || !IsValidUtf8(text)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     absl::StrCat(what, " must be UTF-8 of at most 255 bytes"),
+                     what, "utf8");
+  }
+  return absl::OkStatus();
+}
+
+// Checks a property of an event whose type is not registered: the value
+// must be well-formed for its own kind.
+absl::StatusOr<Value> CheckFreeProperty(const std::string& name,
+                                        const Value& value) {
+  std::string where = absl::StrCat("property '", name, "'");
+  auto invalid = [&](absl::string_view rule, absl::string_view message) {
+    return MakeError(ErrorCode::kValidation, absl::StrCat(where, ": ", message),
+                     name, rule);
+  };
+  switch (value.kind) {
+    case ValueKind::kText:
+      if (!IsValidUtf8(value.text)) {
+        return MakeError(ErrorCode::kInvalidArgument,
+                         absl::StrCat(where, ": not valid UTF-8"), name,
+                         "utf8");
+      }
+      break;
+    case ValueKind::kDecimal: {
+      size_t point = value.text.find('.');
+      int scale = point == std::string::npos
+                      ? 0
+                      : static_cast<int>(value.text.size() - point - 1);
+      if (scale > kMaxDecimalScale || !ParseDecimal(value.text, scale).ok()) {
+        return invalid("format", "not a decimal with at most 9 places");
+      }
+      break;
+    }
+    case ValueKind::kDate:
+      if (!CheckDate(value.text).ok()) {
+        return invalid("format", "not a date of the form YYYY-MM-DD");
+      }
+      break;
+    case ValueKind::kDateTime:
+      if (!CheckDateTime(value.integer).ok()) {
+        return invalid("range", "datetime outside the years 0001 to 9999");
+      }
+      break;
+    case ValueKind::kList:
+      for (const std::string& item : value.list) {
+        if (!IsValidUtf8(item)) {
+          return MakeError(ErrorCode::kInvalidArgument,
+                           absl::StrCat(where, ": an item is not valid UTF-8"),
+                           name, "utf8");
+        }
+      }
+      break;
+    case ValueKind::kNull:
+      return invalid("required", "has no value");
+    default:
+      break;
+  }
+  return value;
+}
+
+// The properties to store, checked against the registered type if any.
+absl::StatusOr<wire::EventBody> CheckedBody(const Schema& schema,
+                                            const Event& event) {
+  if (event.properties.values.size() > kMaxProperties) {
+    return Invalid("properties", "max_items", "at most 256 properties");
+  }
+  const EventType* type = schema.FindEventType(event.type);
+  wire::EventBody body;
+  for (const FieldValue& property : event.properties.values) {
+    CRM_RETURN_IF_ERROR(CheckFieldName(property.field));
+    Value checked;
+    if (type == nullptr) {
+      CRM_ASSIGN_OR_RETURN(checked,
+                           CheckFreeProperty(property.field, property.value));
+    } else {
+      const Field* definition = nullptr;
+      for (const auto& candidate : type->properties) {
+        if (candidate->name() == property.field) definition = candidate.get();
+      }
+      if (definition == nullptr) {
+        return MakeError(
+            ErrorCode::kValidation,
+            absl::StrCat("event type '", event.type, "' has no property '",
+                         property.field, "'"),
+            property.field, "unknown_field");
+      }
+      CRM_ASSIGN_OR_RETURN(store::SqlValue stored,
+                           definition->ToStored(property.value));
+      CRM_ASSIGN_OR_RETURN(checked, definition->FromStored(stored));
+    }
+    wire::Property* stored = body.add_properties();
+    stored->set_name(property.field);
+    ValueToWire(checked, stored->mutable_value());
+  }
+  if (type != nullptr) {
+    for (const auto& definition : type->properties) {
+      if (definition->required() && !event.properties.Get(definition->name())) {
+        return MakeError(
+            ErrorCode::kValidation,
+            absl::StrCat("event type '", event.type, "' requires property '",
+                         definition->name(), "'"),
+            definition->name(), "required");
+      }
+    }
+  }
+  if (body.ByteSizeLong() > kMaxBodyBytes) {
+    return Invalid("properties", "max_length",
+                   "the properties take more than 1 MiB");
+  }
+  return body;
+}
+
+Event EventFromRow(const Schema& schema, const store::EventRow& row) {
+  Event event;
+  event.seq = row.seq;
+  event.customer_id = row.customer_id;
+  event.occurred_at_us = row.occurred_at_us;
+  event.recorded_at_us = row.recorded_at_us;
+  event.type = row.type;
+  event.channel = row.channel;
+  event.actor = row.actor;
+  event.source = row.source;
+  event.idempotency_key = row.idempotency_key;
+  wire::EventBody body;
+  body.ParseFromString(row.body);
+  for (const wire::Property& property : body.properties()) {
+    event.properties.Set(property.name(), ValueFromWire(property.value()));
+  }
+  DecodeHistoryBody(schema, body, &event.before, &event.after);
+  return event;
+}
+
+EventPage PageOf(const Schema& schema, std::vector<store::EventRow> rows,
+                 size_t page_size) {
+  EventPage page;
+  bool more = rows.size() > page_size;
+  if (more) rows.resize(page_size);
+  for (const store::EventRow& row : rows) {
+    page.events.push_back(EventFromRow(schema, row));
+  }
+  if (more) {
+    page.next_cursor = absl::StrCat(kCursorPrefix, rows.back().occurred_at_us,
+                                    ".", rows.back().seq);
+  }
+  return page;
+}
+
+absl::Status ParseCursor(const std::string& cursor, int64_t* occurred_us,
+                         int64_t* seq) {
+  std::vector<std::string> parts = absl::StrSplit(cursor, '.');
+  if (parts.size() != 3 || parts[0] + "." != kCursorPrefix ||
+      !absl::SimpleAtoi(parts[1], occurred_us) ||
+      !absl::SimpleAtoi(parts[2], seq) || *seq <= 0) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "the cursor was not returned by libcrm", "", "cursor");
+  }
+  return absl::OkStatus();
+}
+
+// Interned ids of `names`; names never interned match nothing (id -1).
+absl::StatusOr<std::vector<int64_t>> IdsOf(
+    Session& session, const std::vector<std::string>& names) {
+  std::vector<int64_t> ids;
+  for (const std::string& name : names) {
+    CRM_ASSIGN_OR_RETURN(std::optional<int64_t> id,
+                         store::FindString(session.connection(), name));
+    ids.push_back(id.value_or(-1));
+  }
+  return ids;
+}
+
+}  // namespace
+
+absl::StatusOr<AppendResult> AppendEvent(Session& session, const Event& event) {
+  if (!event.idempotency_key.empty()) {
+    if (event.idempotency_key.size() > kMaxTextBytes ||
+        !IsValidUtf8(event.idempotency_key)) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "idempotency_key must be UTF-8 of at most 255 bytes",
+                       "idempotency_key", "utf8");
+    }
+    CRM_ASSIGN_OR_RETURN(
+        std::optional<int64_t> first,
+        store::FindEventByKey(session.connection(), event.idempotency_key));
+    if (first) return AppendResult{*first, true};
+  }
+  if (event.customer_id <= 0) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "an event needs the id of its customer (> 0)",
+                     "customer_id", "required");
+  }
+  CRM_RETURN_IF_ERROR(CheckEventName(event.type, "type", true));
+  if (event.type.rfind("crm.", 0) == 0) {
+    return Invalid("type", "reserved",
+                   "types starting with 'crm.' are written by libcrm only");
+  }
+  CRM_RETURN_IF_ERROR(CheckEventName(event.channel, "channel", false));
+  CRM_RETURN_IF_ERROR(CheckFreeText(event.actor, "actor"));
+  CRM_RETURN_IF_ERROR(CheckFreeText(event.source, "source"));
+  int64_t now = NowMicros();
+  int64_t occurred = event.occurred_at_us.value_or(now);
+  if (!CheckDateTime(occurred).ok()) {
+    return Invalid("occurred_at", "range", "outside the years 0001 to 9999");
+  }
+  CRM_ASSIGN_OR_RETURN(
+      auto customer,
+      store::SelectCustomer(session.connection(), {}, "id",
+                            store::SqlValue(event.customer_id), false));
+  if (!customer) {
+    return MakeError(ErrorCode::kNotFound,
+                     absl::StrCat("no customer with id ", event.customer_id),
+                     "customer_id");
+  }
+  CRM_ASSIGN_OR_RETURN(wire::EventBody body,
+                       CheckedBody(session.schema(), event));
+  store::EventRow row;
+  row.customer_id = event.customer_id;
+  row.occurred_at_us = occurred;
+  row.recorded_at_us = now;
+  row.idempotency_key = event.idempotency_key;
+  row.body = body.SerializeAsString();
+  store::EventIds ids;
+  CRM_ASSIGN_OR_RETURN(ids.type, session.Intern(event.type));
+  if (!event.channel.empty()) {
+    CRM_ASSIGN_OR_RETURN(ids.channel, session.Intern(event.channel));
+  }
+  if (!event.actor.empty()) {
+    CRM_ASSIGN_OR_RETURN(ids.actor, session.Intern(event.actor));
+  }
+  if (!event.source.empty()) {
+    CRM_ASSIGN_OR_RETURN(ids.source, session.Intern(event.source));
+  }
+  CRM_ASSIGN_OR_RETURN(int64_t seq,
+                       store::InsertEvent(session.connection(), row, ids));
+  return AppendResult{seq, false};
+}
+
+absl::Status AppendEventBatch(Session& session, const wire::EventBatch& batch,
+                              BatchOutcome* outcome) {
+  outcome->rows.assign(batch.events_size(), RowOutcome());
+  outcome->rejected = 0;
+  absl::Status first_error;
+  for (int r = 0; r < batch.events_size(); ++r) {
+    const wire::EventInput& input = batch.events(r);
+    Event event;
+    event.customer_id = input.customer_id();
+    event.type = input.type();
+    event.channel = input.channel();
+    event.actor = input.actor();
+    event.source = input.source();
+    if (input.has_occurred_at_us())
+      event.occurred_at_us = input.occurred_at_us();
+    event.idempotency_key = input.idempotency_key();
+    for (const wire::Property& property : input.properties()) {
+      event.properties.Set(property.name(), ValueFromWire(property.value()));
+    }
+    absl::StatusOr<AppendResult> appended = AppendEvent(session, event);
+    RowOutcome& result = outcome->rows[r];
+    if (appended.ok()) {
+      result.id = appended->seq;
+      result.created = !appended->duplicate;
+      continue;
+    }
+    result.code = CodeOf(appended.status());
+    result.message = absl::StrCat("row ", r, ": ", appended.status().message());
+    result.field = FieldOf(appended.status());
+    result.rule = RuleOf(appended.status());
+    if (outcome->rejected++ == 0) {
+      first_error =
+          MakeError(result.code, result.message, result.field, result.rule);
+    }
+  }
+  if (outcome->rejected == 0) return absl::OkStatus();
+  for (RowOutcome& row : outcome->rows) {
+    row.id = 0;
+    row.created = false;
+  }
+  return first_error;
+}
+
+absl::StatusOr<Event> GetEvent(Session& session, int64_t seq) {
+  CRM_ASSIGN_OR_RETURN(auto row, store::SelectEvent(session.connection(), seq));
+  if (!row) {
+    return MakeError(ErrorCode::kNotFound,
+                     absl::StrCat("no event with seq ", seq));
+  }
+  return EventFromRow(session.schema(), *row);
+}
+
+absl::StatusOr<EventPage> Timeline(Session& session,
+                                   const TimelineRequest& request) {
+  if (request.customer_id <= 0) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "a timeline needs a customer id (> 0)", "", "customer_id");
+  }
+  if (request.page_size < 1 || request.page_size > kMaxPageSize) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "page_size must be 1 to 1,000", "", "page_size");
+  }
+  store::TimelineQuery query;
+  query.customer_id = request.customer_id;
+  query.from_us = request.from_us;
+  query.to_us = request.to_us;
+  query.newest_first = request.newest_first;
+  query.limit = request.page_size + 1;  // one more tells whether a next exists
+  if (!request.cursor.empty()) {
+    CRM_RETURN_IF_ERROR(ParseCursor(request.cursor, &query.after_occurred_us,
+                                    &query.after_seq));
+  }
+  CRM_ASSIGN_OR_RETURN(query.type_ids, IdsOf(session, request.types));
+  CRM_ASSIGN_OR_RETURN(query.channel_ids, IdsOf(session, request.channels));
+  CRM_ASSIGN_OR_RETURN(std::vector<store::EventRow> rows,
+                       store::SelectTimeline(session.connection(), query));
+  return PageOf(session.schema(), std::move(rows), request.page_size);
+}
+
+absl::StatusOr<EventPage> EventsAfter(Session& session, int64_t after_seq,
+                                      int64_t limit) {
+  if (limit < 1 || limit > kMaxFollowLimit || after_seq < 0) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "limit must be 1 to 10,000 and after_seq 0 or more", "",
+                     "limit");
+  }
+  CRM_ASSIGN_OR_RETURN(
+      std::vector<store::EventRow> rows,
+      store::SelectEventsAfter(session.connection(), after_seq, limit));
+  EventPage page = PageOf(session.schema(), std::move(rows), limit);
+  return page;
+}
+
+absl::Status DefineEventType(Session& session, absl::string_view json) {
+  wire::EventTypeDefinition definition;
+  CRM_RETURN_IF_ERROR(
+      MessageFromJson(json, "event type definition", &definition));
+  CRM_RETURN_IF_ERROR(CheckEventName(definition.name(), "name", true));
+  if (definition.name().rfind("crm.", 0) == 0) {
+    return Invalid("name", "reserved",
+                   "types starting with 'crm.' are written by libcrm only");
+  }
+  for (const wire::FieldDefinition& property : definition.properties()) {
+    if (property.id() != 0 || property.builtin() || property.read_only() ||
+        !property.status().empty()) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "id, builtin, read_only and status are not part of a "
+                       "property definition");
+    }
+  }
+  CRM_ASSIGN_OR_RETURN(EventType compiled, CompileEventType(definition));
+  CRM_RETURN_IF_ERROR(store::UpsertEventType(
+      session.connection(), definition.name(), MessageToJson(definition)));
+  return session.SchemaChanged();
+}
+
+}  // namespace crm::core

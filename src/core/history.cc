@@ -1,0 +1,176 @@
+#include "core/history.h"
+
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "base/error.h"
+#include "core/time_text.h"
+#include "store/customer_table.h"
+
+namespace crm::core {
+namespace {
+
+int64_t TypeIdOf(HistoryKind kind) {
+  switch (kind) {
+    case HistoryKind::kCreated:
+      return store::kRecordCreatedTypeId;
+    case HistoryKind::kUpdated:
+      return store::kRecordUpdatedTypeId;
+    case HistoryKind::kDeleted:
+      return store::kRecordDeletedTypeId;
+  }
+  return store::kRecordUpdatedTypeId;
+}
+
+// Replays history events in order into field values by field id; returns
+// false when the customer was deleted by the last event.
+bool Replay(const std::vector<store::EventRow>& rows,
+            std::map<int64_t, Value>* values, int64_t* last_change_us) {
+  bool exists = false;
+  for (const store::EventRow& row : rows) {
+    wire::EventBody body;
+    body.ParseFromString(row.body);
+    if (row.type_id == store::kRecordDeletedTypeId) {
+      values->clear();
+      exists = false;
+    } else {
+      exists = true;
+      for (const wire::FieldChange& change : body.changes()) {
+        Value value = ValueFromWire(change.new_value());
+        if (value.kind == ValueKind::kNull) {
+          values->erase(change.field_id());
+        } else {
+          (*values)[change.field_id()] = std::move(value);
+        }
+      }
+    }
+    *last_change_us = row.occurred_at_us;
+  }
+  return exists;
+}
+
+}  // namespace
+
+absl::Status RecordHistory(Session& session, int64_t customer_id,
+                           HistoryKind kind,
+                           const std::vector<FieldChangeValue>& changes,
+                           const std::string& actor, int64_t at_us) {
+  wire::EventBody body;
+  for (const FieldChangeValue& change : changes) {
+    wire::FieldChange* stored = body.add_changes();
+    stored->set_field_id(change.field->id());
+    ValueToWire(change.old_value, stored->mutable_old_value());
+    ValueToWire(change.new_value, stored->mutable_new_value());
+  }
+  store::EventRow row;
+  row.customer_id = customer_id;
+  row.occurred_at_us = at_us;
+  row.recorded_at_us = at_us;
+  row.body = body.SerializeAsString();
+  store::EventIds ids;
+  ids.type = TypeIdOf(kind);
+  ids.channel = store::kSystemChannelId;
+  CRM_ASSIGN_OR_RETURN(ids.actor, session.Intern(actor));
+  return store::InsertEvent(session.connection(), row, ids).status();
+}
+
+absl::StatusOr<CustomerRecord> CustomerAt(Session& session, int64_t id,
+                                          int64_t at_us) {
+  CRM_ASSIGN_OR_RETURN(std::vector<store::EventRow> rows,
+                       store::SelectHistory(session.connection(), id, at_us));
+  std::map<int64_t, Value> values;
+  int64_t last_change_us = 0;
+  if (rows.empty() || !Replay(rows, &values, &last_change_us)) {
+    return MakeError(ErrorCode::kNotFound,
+                     absl::StrCat("customer ", id, " did not exist at ",
+                                  FormatDateTime(at_us)));
+  }
+  CustomerRecord record;
+  record.id = id;
+  record.version = static_cast<int64_t>(rows.size());
+  for (const Field* field : session.schema().stored_fields()) {
+    auto it = values.find(field->id());
+    if (it != values.end())
+      record.values.push_back({field->name(), it->second});
+  }
+  record.values.push_back(
+      {"created_at", Value::DateTime(rows.front().occurred_at_us)});
+  record.values.push_back({"updated_at", Value::DateTime(last_change_us)});
+  return record;
+}
+
+absl::StatusOr<std::vector<FieldInterval>> FieldTimeline(
+    Session& session, int64_t id, absl::string_view field_name) {
+  const Field* field = session.schema().Find(field_name);
+  if (field == nullptr) {
+    return MakeError(ErrorCode::kNotFound,
+                     absl::StrCat("no field named '", field_name, "'"),
+                     field_name, "unknown_field");
+  }
+  CRM_ASSIGN_OR_RETURN(
+      std::vector<store::EventRow> rows,
+      store::SelectHistory(session.connection(), id, INT64_MAX));
+  if (rows.empty()) {
+    return MakeError(ErrorCode::kNotFound,
+                     absl::StrCat("customer ", id, " has no history"));
+  }
+  std::vector<FieldInterval> intervals;
+  auto close_open_interval = [&](int64_t at_us) {
+    if (!intervals.empty() && intervals.back().to_us == INT64_MAX) {
+      intervals.back().to_us = at_us;
+    }
+  };
+  for (const store::EventRow& row : rows) {
+    if (row.type_id == store::kRecordDeletedTypeId) {
+      close_open_interval(row.occurred_at_us);
+      continue;
+    }
+    wire::EventBody body;
+    body.ParseFromString(row.body);
+    for (const wire::FieldChange& change : body.changes()) {
+      if (change.field_id() != field->id()) continue;
+      close_open_interval(row.occurred_at_us);
+      Value value = ValueFromWire(change.new_value());
+      if (value.kind != ValueKind::kNull) {
+        intervals.push_back({row.occurred_at_us, INT64_MAX, std::move(value)});
+      }
+    }
+  }
+  return intervals;
+}
+
+absl::Status WriteHistoryBaseline(Session& session) {
+  CRM_ASSIGN_OR_RETURN(std::vector<int64_t> ids,
+                       store::CustomersWithoutHistory(session.connection()));
+  const Schema& schema = session.schema();
+  for (int64_t id : ids) {
+    CRM_ASSIGN_OR_RETURN(
+        auto row,
+        store::SelectCustomer(session.connection(), schema.stored_columns(),
+                              "id", store::SqlValue(id), false));
+    if (!row) continue;
+    std::vector<FieldChangeValue> changes;
+    for (size_t i = 0; i < row->values.size(); ++i) {
+      if (store::IsNull(row->values[i])) continue;
+      const Field* field = schema.stored_fields()[i];
+      CRM_ASSIGN_OR_RETURN(Value value, field->FromStored(row->values[i]));
+      changes.push_back({field, Value::Null(), std::move(value)});
+    }
+    CRM_RETURN_IF_ERROR(RecordHistory(session, id, HistoryKind::kCreated,
+                                      changes, "migration",
+                                      row->created_at_us));
+  }
+  return absl::OkStatus();
+}
+
+void DecodeHistoryBody(const Schema& schema, const wire::EventBody& body,
+                       CustomerRecord* before, CustomerRecord* after) {
+  for (const wire::FieldChange& change : body.changes()) {
+    const Field* field = schema.FindById(change.field_id());
+    if (field == nullptr) continue;
+    before->Set(field->name(), ValueFromWire(change.old_value()));
+    after->Set(field->name(), ValueFromWire(change.new_value()));
+  }
+}
+
+}  // namespace crm::core

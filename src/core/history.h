@@ -1,0 +1,61 @@
+// The history of customer records: written with every change, read as the
+// record at an instant or as the intervals a field held each value.
+#ifndef CRM_CORE_HISTORY_H_
+#define CRM_CORE_HISTORY_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/customer_record.h"
+#include "core/event.h"
+#include "core/field.h"
+#include "core/workspace.h"
+#include "store/event_table.h"
+
+namespace crm::core {
+
+enum class HistoryKind { kCreated, kUpdated, kDeleted };
+
+struct FieldChangeValue {
+  const Field* field;
+  Value old_value;  // null kind: the field was empty
+  Value new_value;  // null kind: the field is now empty
+};
+
+// Appends the history event of one change to customer `customer_id`.
+absl::Status RecordHistory(Session& session, int64_t customer_id,
+                           HistoryKind kind,
+                           const std::vector<FieldChangeValue>& changes,
+                           const std::string& actor, int64_t at_us);
+
+// The customer as it was at `at_us` (its active fields, by current names);
+// kNotFound when it did not exist then.
+absl::StatusOr<CustomerRecord> CustomerAt(Session& session, int64_t id,
+                                          int64_t at_us);
+
+// A span of time during which a field held one value.
+struct FieldInterval {
+  int64_t from_us = 0;
+  int64_t to_us = 0;  // INT64_MAX while the value is still current
+  Value value;
+};
+
+// The intervals during which `field` of customer `id` held a value, oldest
+// first; empty stretches are left out.
+absl::StatusOr<std::vector<FieldInterval>> FieldTimeline(
+    Session& session, int64_t id, absl::string_view field);
+
+// Writes a "created" history event holding the current values of every
+// customer that has no history (files from before the event log).
+absl::Status WriteHistoryBaseline(Session& session);
+
+// The before/after records of a stored history event body, by current field
+// names; fields deleted since are left out.
+void DecodeHistoryBody(const Schema& schema, const wire::EventBody& body,
+                       CustomerRecord* before, CustomerRecord* after);
+
+}  // namespace crm::core
+
+#endif  // CRM_CORE_HISTORY_H_

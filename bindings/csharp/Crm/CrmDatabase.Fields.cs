@@ -6,8 +6,8 @@ public sealed partial class CrmDatabase
 {
     /// <summary>Defines a new user-defined field.</summary>
     /// <returns>The new field's id.</returns>
-    /// <exception cref="InvalidArgumentException">The definition or name is malformed.</exception>
-    /// <exception cref="ValidationException">A rule or default value is not valid for the type.</exception>
+    /// <exception cref="ValidationException">The name is not valid, or a rule or default value does not fit the type.</exception>
+    /// <exception cref="InvalidArgumentException">libcrm could not read the definition.</exception>
     /// <exception cref="System.ArgumentException">The default value's .NET type is not supported.</exception>
     public long DefineField(FieldDefinition definition)
     {

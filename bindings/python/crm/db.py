@@ -461,7 +461,10 @@ class Database:
                 raise _batch_error(cdll, report, error)
             size = cdll.crm_batch_report_size(report)
             return [
-                (cdll.crm_batch_report_id(report, row), bool(cdll.crm_batch_report_created(report, row)))
+                (
+                    cdll.crm_batch_report_id(report, row),
+                    bool(cdll.crm_batch_report_created(report, row)),
+                )
                 for row in range(size)
             ]
         finally:

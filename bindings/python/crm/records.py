@@ -79,18 +79,19 @@ class Customer(Mapping[str, Any]):
 def _set(cdll: ctypes.CDLL, record: Any, field: str, value: object) -> None:
     name = _native.to_c_string(field, "field name")
     kind, payload = encode(value, field)
+    what = f"value of field '{field}'"
     if kind is Kind.NULL:
         status = cdll.crm_record_set_null(record, name)
     elif kind is Kind.TEXT:
-        status = cdll.crm_record_set_text(record, name, _native.to_c_string(payload, f"value of field '{field}'"))
+        status = cdll.crm_record_set_text(record, name, _native.to_c_string(payload, what))
     elif kind is Kind.INTEGER:
         status = cdll.crm_record_set_integer(record, name, payload)
     elif kind is Kind.DECIMAL:
-        status = cdll.crm_record_set_decimal(record, name, _native.to_c_string(payload, f"value of field '{field}'"))
+        status = cdll.crm_record_set_decimal(record, name, _native.to_c_string(payload, what))
     elif kind is Kind.BOOLEAN:
         status = cdll.crm_record_set_boolean(record, name, 1 if payload else 0)
     elif kind is Kind.DATE:
-        status = cdll.crm_record_set_date(record, name, _native.to_c_string(payload, f"value of field '{field}'"))
+        status = cdll.crm_record_set_date(record, name, _native.to_c_string(payload, what))
     elif kind is Kind.DATETIME:
         status = cdll.crm_record_set_datetime(record, name, payload)
     else:
@@ -105,7 +106,9 @@ def build_record(values: Mapping[str, object]) -> Any:
     """A new ``crm_record`` holding ``values``; the caller frees it with
     ``crm_record_free``. Freed here if a value is refused."""
     if not isinstance(values, Mapping):
-        raise TypeError(f"values must be a mapping of field name to value, not {type(values).__name__}")
+        raise TypeError(
+            f"values must be a mapping of field name to value, not {type(values).__name__}"
+        )
     cdll = _native.lib()
     record = _native.RecordPtr()
     check(cdll.crm_record_new(ctypes.byref(record)))
@@ -138,7 +141,9 @@ def _get(cdll: ctypes.CDLL, record: Any, name: bytes, field: str) -> Any:
         return value
     if kind in (Kind.INTEGER, Kind.DATETIME):
         number = ctypes.c_int64()
-        getter = cdll.crm_record_get_integer if kind == Kind.INTEGER else cdll.crm_record_get_datetime
+        getter = (
+            cdll.crm_record_get_integer if kind == Kind.INTEGER else cdll.crm_record_get_datetime
+        )
         check(getter(ctypes.byref(number), record, name))
         return number.value if kind == Kind.INTEGER else decode_datetime(number.value)
     if kind == Kind.BOOLEAN:

@@ -175,7 +175,9 @@ def rule_text(value: object, field: str) -> str:
         return utc.isoformat(timespec="microseconds" if utc.microsecond else "seconds") + "Z"
     if isinstance(value, _dt.date):
         return value.isoformat()
-    raise TypeError(f"'{field}' has type {type(value).__name__}; use str, int, Decimal, date or datetime")
+    raise TypeError(
+        f"'{field}' has type {type(value).__name__}; use str, int, Decimal, date or datetime"
+    )
 
 
 def value_object(value: object, field: str) -> Dict[str, Any]:

@@ -155,49 +155,5 @@ class ClosedAndOpenModesTest(WorkspaceTestCase):
             self.assertEqual(memory.count_customers(), 1)
 
 
-class LoadingTest(unittest.TestCase):
-    def test_loaded_library_and_versions(self) -> None:
-        expected = os.environ.get("CRM_LIBRARY")
-        if expected:
-            self.assertEqual(crm.library_path(), expected)
-        self.assertEqual(crm.version_number() // 10000, 0)
-        self.assertRegex(crm.version(), r"^\d+\.\d+\.\d+$")
-        self.assertGreaterEqual(crm.schema_version(), 1)
-
-    def test_version_mismatch_is_a_clear_error(self) -> None:
-        from crm import _native
-
-        class FakeFunction:
-            def __init__(self, number: int) -> None:
-                self.number = number
-
-            def __call__(self) -> int:
-                return self.number
-
-        class FakeLibrary:
-            def __init__(self, number: int) -> None:
-                self.crm_version_number = FakeFunction(number)
-
-        with self.assertRaisesRegex(crm.LibraryLoadError, r"libcrm 1\.0\.0.*needs libcrm 0\.x"):
-            _native._check_version(FakeLibrary(10000), "libcrm-next.so")  # type: ignore[arg-type]
-        _native._check_version(FakeLibrary(_native.EXPECTED_VERSION_NUMBER), "ok.so")  # type: ignore[arg-type]
-
-    def test_bad_crm_library_path_is_a_clear_error(self) -> None:
-        import subprocess
-        import sys
-
-        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        env = dict(os.environ, CRM_LIBRARY="/nonexistent/libcrm.so", PYTHONPATH=root)
-        result = subprocess.run(
-            [sys.executable, "-c", "import crm; crm.open(':memory:')"],
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        self.assertNotEqual(result.returncode, 0)
-        self.assertIn("LibraryLoadError", result.stderr)
-        self.assertIn("CRM_LIBRARY", result.stderr)
-
-
 if __name__ == "__main__":
     unittest.main()

@@ -134,6 +134,40 @@ class ThreadTest(WorkspaceTestCase):
         with crm.open(self.path) as again:
             self.assertEqual(again.count_customers(), sum(calls))
 
+    def test_owner_closes_while_another_thread_waits_on_its_transaction(self) -> None:
+        outcome: List[object] = []
+        waiting = threading.Event()
+
+        def other_writer() -> None:
+            waiting.set()
+            try:
+                outcome.append(self.db.create_customer(name="Waiting writer"))
+            except BaseException as error:
+                outcome.append(error)
+
+        self.db.begin()
+        self.db.create_customer(name="Rolled back")
+        thread = threading.Thread(target=other_writer)
+        thread.start()
+        waiting.wait(10)
+        time.sleep(0.2)  # let it block on the transaction inside libcrm
+        self.db.close()  # rolls back first, so the waiting call can finish
+        thread.join(30)
+        self.assertFalse(thread.is_alive())
+        self.assertEqual(len(outcome), 1)
+        with crm.open(self.path) as again:
+            names = [again.get_customer(i).name for i in range(1, 3) if _exists(again, i)]
+        expected = [] if isinstance(outcome[0], crm.MisuseError) else ["Waiting writer"]
+        self.assertEqual(names, expected)
+
+
+def _exists(db: crm.Database, cid: int) -> bool:
+    try:
+        db.get_customer(cid)
+        return True
+    except crm.NotFoundError:
+        return False
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -1,0 +1,75 @@
+namespace Crm.Tests;
+
+public class CustomerTests
+{
+    [Fact]
+    public void ChoiceOutsideOptionsIsAValidationErrorNamingFieldAndRule()
+    {
+        using var db = TestWorkspace.Open();
+        var e = Assert.Throws<ValidationException>(() =>
+            db.CreateCustomer(TestWorkspace.Row(("name", "A"), ("plan", "gold"))));
+        Assert.Equal("plan", e.Field);
+        Assert.Equal("options", e.Rule);
+        Assert.Equal(StatusCode.Validation, e.Code);
+        Assert.Equal("CRM_E_VALIDATION", e.StatusName);
+        Assert.False(string.IsNullOrEmpty(e.Message));
+        Assert.Equal(0, db.CountCustomers());
+    }
+
+    [Fact]
+    public void StaleExpectedVersionIsAConflictAndChangesNothing()
+    {
+        using var db = TestWorkspace.Open();
+        long id = db.CreateCustomer(TestWorkspace.Row(("name", "A"), ("score", 1L)));
+        Assert.Equal(2, db.UpdateCustomer(id, TestWorkspace.Row(("score", 2L)), expectedVersion: 1));
+        Assert.Throws<ConflictException>(() => db.UpdateCustomer(id, TestWorkspace.Row(("score", 3L)), expectedVersion: 1));
+        Assert.Throws<ConflictException>(() => db.DeleteCustomer(id, expectedVersion: 1));
+        Customer c = db.GetCustomer(id);
+        Assert.Equal(2, c.Version);
+        Assert.Equal(2, c.GetInt64("score"));
+    }
+
+    [Fact]
+    public void NullClearsAFieldAndOnlyGivenFieldsChange()
+    {
+        using var db = TestWorkspace.Open();
+        long id = db.CreateCustomer(TestWorkspace.Row(("name", "A"), ("score", 7), ("city", "Oslo")));
+        db.UpdateCustomer(id, TestWorkspace.Row(("score", null)), actor: "tests");
+        Customer c = db.GetCustomer(id);
+        Assert.False(c.ContainsKey("score"));
+        Assert.Equal("Oslo", c.GetString("city"));
+        Assert.Equal("A", c.GetString("name"));
+    }
+
+    [Fact]
+    public void LookupsByEmailAndExternalIdAndMissingIds()
+    {
+        using var db = TestWorkspace.Open();
+        long id = db.CreateCustomer(TestWorkspace.Row(("name", "A"), ("email", "ann@example.com"), ("external_id", "ERP-1")));
+        Assert.Equal(id, db.GetCustomerByEmail("ANN@example.com").Id);
+        Assert.Equal(id, db.GetCustomerByExternalId("ERP-1").Id);
+        Assert.Throws<NotFoundException>(() => db.GetCustomer(id + 100));
+        Assert.Throws<NotFoundException>(() => db.GetCustomerByExternalId("nope"));
+
+        var dup = Assert.Throws<ConstraintException>(() =>
+            db.CreateCustomer(TestWorkspace.Row(("name", "B"), ("email", "ann@example.com"))));
+        Assert.Equal("email", dup.Field);
+        Assert.Equal("unique", dup.Rule);
+
+        db.DeleteCustomer(id, expectedVersion: 1);
+        Assert.Equal(0, db.CountCustomers());
+    }
+
+    [Fact]
+    public void UpsertCreatesThenUpdates()
+    {
+        using var db = TestWorkspace.Open();
+        var (id, created) = db.UpsertCustomer(TestWorkspace.Row(("external_id", "X-1"), ("name", "First")));
+        Assert.True(created);
+        var (again, createdAgain) = db.UpsertCustomer(TestWorkspace.Row(("external_id", "X-1"), ("name", "Second")));
+        Assert.False(createdAgain);
+        Assert.Equal(id, again);
+        Assert.Equal("Second", db.GetCustomer(id).GetString("name"));
+        Assert.Throws<ValidationException>(() => db.UpsertCustomer(TestWorkspace.Row(("name", "No key"))));
+    }
+}

@@ -57,9 +57,9 @@ extern "C" {
 /* ------------------------------------------------------------------------ */
 
 #define CRM_VERSION_MAJOR 0
-#define CRM_VERSION_MINOR 1
+#define CRM_VERSION_MINOR 2
 #define CRM_VERSION_PATCH 0
-#define CRM_VERSION_STRING "0.1.0"
+#define CRM_VERSION_STRING "0.2.0"
 /* One integer that grows with every release: major*10000 + minor*100 + patch.
  */
 #define CRM_VERSION_NUMBER \

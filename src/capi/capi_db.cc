@@ -1,6 +1,5 @@
 // crm.h: opening and closing workspaces, and host transactions.
-#include <algorithm>
-#include <cstring>
+#include <cstddef>
 
 #include "capi/capi_support.h"
 #include "store/migrations.h"
@@ -12,9 +11,10 @@ using crm::capi::Guard;
 using crm::capi::Report;
 
 namespace {
-// sizeof(crm_open_options) in libcrm 0.1, the first release.
-constexpr uint32_t kFirstOptionsSize = 16;
-static_assert(sizeof(crm_open_options) >= kFirstOptionsSize);
+// The size of crm_open_options in libcrm 0.1, its first release: up to and
+// including `sync`.
+constexpr uint32_t kFirstOptionsSize =
+    offsetof(crm_open_options, sync) + sizeof(int);
 }  // namespace
 
 extern "C" {
@@ -27,20 +27,11 @@ int crm_open(crm_db** out, const char* path, const crm_open_options* options) {
     *out = nullptr;
     absl::Status status = crm::capi::CheckText(path, "path");
     if (!status.ok()) return Fail(status);
-    crm_open_options chosen = CRM_OPEN_OPTIONS_INIT;
-    if (options != nullptr) {
-      // Every size from the first released one up is accepted: members a
-      // newer header added and an older caller lacks keep their defaults.
-      if (options->struct_size < kFirstOptionsSize) {
-        return Fail(ErrorCode::kInvalidArgument,
-                    "options->struct_size is too small; initialise options "
-                    "with CRM_OPEN_OPTIONS_INIT",
-                    "", "struct_size");
-      }
-      std::memcpy(&chosen, options,
-                  std::min<size_t>(options->struct_size, sizeof chosen));
-      chosen.struct_size = sizeof chosen;
-    }
+    absl::StatusOr<crm_open_options> read =
+        crm::capi::ReadOptions(options, crm_open_options(CRM_OPEN_OPTIONS_INIT),
+                               kFirstOptionsSize, "CRM_OPEN_OPTIONS_INIT");
+    if (!read.ok()) return Fail(read.status());
+    crm_open_options chosen = *read;
     if ((chosen.flags & ~(CRM_OPEN_CREATE | CRM_OPEN_READ_ONLY)) != 0 ||
         chosen.busy_timeout_ms < 0 ||
         (chosen.sync != CRM_SYNC_NORMAL && chosen.sync != CRM_SYNC_FULL)) {

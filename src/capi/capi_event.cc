@@ -1,4 +1,5 @@
 // crm.h: the event log.
+#include <cstddef>
 #include <limits>
 
 #include "capi/capi_support.h"
@@ -14,6 +15,11 @@ using crm::core::Session;
 using crm::store::ScopeKind;
 
 namespace {
+
+// The size of crm_timeline_options in libcrm 0.2, its first release: up to
+// and including `cursor`.
+constexpr uint32_t kFirstTimelineOptionsSize =
+    offsetof(crm_timeline_options, cursor) + sizeof(const char*);
 
 // Sets an optional text member of a host-built event.
 int SetEventText(crm_event* event, const char* text, absl::string_view what,
@@ -274,16 +280,11 @@ int crm_event_timeline(crm_event_page** out, crm_db* db, int64_t customer_id,
                        const crm_timeline_options* options) {
   return Guard([&] {
     if (out != nullptr) *out = nullptr;
-    crm_timeline_options chosen = CRM_TIMELINE_OPTIONS_INIT;
-    if (options != nullptr) {
-      if (options->struct_size < sizeof(crm_timeline_options)) {
-        return Fail(ErrorCode::kInvalidArgument,
-                    "options->struct_size is too small; initialise options "
-                    "with CRM_TIMELINE_OPTIONS_INIT",
-                    "", "struct_size");
-      }
-      chosen = *options;
-    }
+    absl::StatusOr<crm_timeline_options> read = crm::capi::ReadOptions(
+        options, crm_timeline_options(CRM_TIMELINE_OPTIONS_INIT),
+        kFirstTimelineOptionsSize, "CRM_TIMELINE_OPTIONS_INIT");
+    if (!read.ok()) return Fail(read.status());
+    const crm_timeline_options& chosen = *read;
     crm::core::TimelineRequest request;
     request.customer_id = customer_id;
     request.from_us = chosen.from_us;

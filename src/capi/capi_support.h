@@ -3,6 +3,8 @@
 #ifndef CRM_CAPI_CAPI_SUPPORT_H_
 #define CRM_CAPI_CAPI_SUPPORT_H_
 
+#include <algorithm>
+#include <cstring>
 #include <memory>
 #include <new>
 #include <string>
@@ -83,6 +85,28 @@ absl::Status CheckDb(const crm_db* db);
 // Runs `body` on `db`'s workspace in a scope of `kind`, reporting errors.
 int RunOn(crm_db* db, store::ScopeKind kind,
           absl::FunctionRef<absl::Status(core::Session&)> body);
+
+// The options a caller passed, completed with `defaults`: a caller built
+// against an older header passes a smaller struct (its struct_size), whose
+// members are taken and the newer ones keep their defaults. Sizes below
+// `first_size` (the struct's size in its first release) are refused.
+template <typename Options>
+absl::StatusOr<Options> ReadOptions(const Options* given, Options defaults,
+                                    uint32_t first_size,
+                                    absl::string_view init_macro) {
+  if (given == nullptr) return defaults;
+  if (given->struct_size < first_size) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     std::string("options->struct_size is too small; "
+                                 "initialise the options with ") +
+                         std::string(init_macro),
+                     "", "struct_size");
+  }
+  std::memcpy(&defaults, given,
+              std::min<size_t>(given->struct_size, sizeof(Options)));
+  defaults.struct_size = sizeof(Options);
+  return defaults;
+}
 
 // A copy of `text` the caller frees with crm_string_free().
 char* CopyString(absl::string_view text);

@@ -87,13 +87,17 @@ std::string FormatDecimal(int64_t scaled, int scale) {
   uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(scaled)
                                 : static_cast<uint64_t>(scaled);
   std::string digits = std::to_string(magnitude);
+  size_t width = static_cast<size_t>(scale) + 1;
+  if (digits.size() < width)
+    digits = std::string(width - digits.size(), '0') + digits;
+  std::string out = negative ? "-" : "";
+  size_t integer_digits = digits.size() - static_cast<size_t>(scale);
+  out.append(digits, 0, integer_digits);
   if (scale > 0) {
-    if (digits.size() <= static_cast<size_t>(scale)) {
-      digits.insert(0, scale + 1 - digits.size(), '0');
-    }
-    digits.insert(digits.size() - scale, ".");
+    out.push_back('.');
+    out.append(digits, integer_digits, std::string::npos);
   }
-  return negative ? "-" + digits : digits;
+  return out;
 }
 
 }  // namespace crm::core

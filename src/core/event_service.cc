@@ -230,7 +230,7 @@ absl::StatusOr<AppendResult> AppendEvent(Session& session, const Event& event) {
         !IsValidUtf8(event.idempotency_key)) {
       return MakeError(ErrorCode::kInvalidArgument,
                        "idempotency_key must be UTF-8 of at most 255 bytes",
-                       "idempotency_key", "utf8");
+                       "idempotency_key", "max_length");
     }
     CRM_ASSIGN_OR_RETURN(
         std::optional<int64_t> first,

@@ -34,6 +34,7 @@ from .errors import (
     ValidationError,
     VersionError,
 )
+from .events import AppendResult, Event, EventInput, FieldInterval
 from .records import Customer
 
 __version__ = "0.1.0"
@@ -42,6 +43,10 @@ __all__ = [
     "open",
     "Database",
     "Customer",
+    "Event",
+    "EventInput",
+    "AppendResult",
+    "FieldInterval",
     "version",
     "version_number",
     "schema_version",

@@ -39,6 +39,10 @@ __all__ = [
     "DbPtr",
     "RecordPtr",
     "ReportPtr",
+    "EventPtr",
+    "EventPagePtr",
+    "FieldTimelinePtr",
+    "TimelineOptions",
     "lib",
     "library_path",
 ]
@@ -69,9 +73,24 @@ class _CrmBatchReport(Structure):
     pass
 
 
+class _CrmEvent(Structure):
+    pass
+
+
+class _CrmEventPage(Structure):
+    pass
+
+
+class _CrmFieldTimeline(Structure):
+    pass
+
+
 DbPtr = POINTER(_CrmDb)
 RecordPtr = POINTER(_CrmRecord)
 ReportPtr = POINTER(_CrmBatchReport)
+EventPtr = POINTER(_CrmEvent)
+EventPagePtr = POINTER(_CrmEventPage)
+FieldTimelinePtr = POINTER(_CrmFieldTimeline)
 
 
 class OpenOptions(Structure):
@@ -82,6 +101,24 @@ class OpenOptions(Structure):
         ("flags", c_int),
         ("busy_timeout_ms", c_int32),
         ("sync", c_int),
+    ]
+
+
+class TimelineOptions(Structure):
+    """``crm_timeline_options``; build it with :func:`timeline_options` to
+    get the ``CRM_TIMELINE_OPTIONS_INIT`` defaults."""
+
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("from_us", c_int64),
+        ("to_us", c_int64),
+        ("types", POINTER(c_char_p)),
+        ("type_count", c_size_t),
+        ("channels", POINTER(c_char_p)),
+        ("channel_count", c_size_t),
+        ("oldest_first", c_int),
+        ("page_size", c_uint32),
+        ("cursor", c_char_p),
     ]
 
 
@@ -178,6 +215,52 @@ _PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "crm_batch_report_message": (c_char_p, [ReportPtr, c_size_t]),
     "crm_batch_report_field": (c_char_p, [ReportPtr, c_size_t]),
     "crm_batch_report_rule": (c_char_p, [ReportPtr, c_size_t]),
+    # Events
+    "crm_event_new": (c_int, [POINTER(EventPtr)]),
+    "crm_event_free": (None, [EventPtr]),
+    "crm_event_set_customer": (c_int, [EventPtr, c_int64]),
+    "crm_event_set_type": (c_int, [EventPtr, c_char_p]),
+    "crm_event_set_channel": (c_int, [EventPtr, c_char_p]),
+    "crm_event_set_actor": (c_int, [EventPtr, c_char_p]),
+    "crm_event_set_source": (c_int, [EventPtr, c_char_p]),
+    "crm_event_set_occurred_at": (c_int, [EventPtr, c_int64]),
+    "crm_event_set_idempotency_key": (c_int, [EventPtr, c_char_p]),
+    "crm_event_properties": (RecordPtr, [EventPtr]),
+    "crm_event_seq": (c_int64, [EventPtr]),
+    "crm_event_customer": (c_int64, [EventPtr]),
+    "crm_event_occurred_at": (c_int64, [EventPtr]),
+    "crm_event_recorded_at": (c_int64, [EventPtr]),
+    "crm_event_type": (c_char_p, [EventPtr]),
+    "crm_event_channel": (c_char_p, [EventPtr]),
+    "crm_event_actor": (c_char_p, [EventPtr]),
+    "crm_event_source": (c_char_p, [EventPtr]),
+    "crm_event_idempotency_key": (c_char_p, [EventPtr]),
+    "crm_event_before": (RecordPtr, [EventPtr]),
+    "crm_event_after": (RecordPtr, [EventPtr]),
+    "crm_event_append": (c_int, [_c_int64_p, _c_int_p, DbPtr, EventPtr]),
+    "crm_event_append_batch": (c_int, [POINTER(ReportPtr), DbPtr, c_char_p, c_size_t]),
+    "crm_event_get": (c_int, [POINTER(EventPtr), DbPtr, c_int64]),
+    "crm_event_type_define": (c_int, [DbPtr, c_char_p]),
+    "crm_event_page_free": (None, [EventPagePtr]),
+    "crm_event_page_size": (c_size_t, [EventPagePtr]),
+    "crm_event_page_at": (EventPtr, [EventPagePtr, c_size_t]),
+    "crm_event_page_next_cursor": (c_char_p, [EventPagePtr]),
+    "crm_event_timeline": (
+        c_int,
+        [POINTER(EventPagePtr), DbPtr, c_int64, POINTER(TimelineOptions)],
+    ),
+    "crm_event_follow": (c_int, [POINTER(EventPagePtr), DbPtr, c_int64, c_uint32]),
+    # History of records
+    "crm_customer_get_at": (c_int, [POINTER(RecordPtr), DbPtr, c_int64, c_int64]),
+    "crm_field_timeline_get": (
+        c_int,
+        [POINTER(FieldTimelinePtr), DbPtr, c_int64, c_char_p],
+    ),
+    "crm_field_timeline_free": (None, [FieldTimelinePtr]),
+    "crm_field_timeline_size": (c_size_t, [FieldTimelinePtr]),
+    "crm_field_timeline_from": (c_int64, [FieldTimelinePtr, c_size_t]),
+    "crm_field_timeline_to": (c_int64, [FieldTimelinePtr, c_size_t]),
+    "crm_field_timeline_value": (RecordPtr, [FieldTimelinePtr, c_size_t]),
 }
 
 # Constants of crm.h used by the binding.
@@ -188,6 +271,25 @@ CRM_SYNC_FULL = 2
 CRM_LIST_INCLUDE_ARCHIVED = 1
 CRM_BATCH_CREATE = 1
 CRM_BATCH_UPSERT = 2
+CRM_TIME_MIN = -(2**63)  # INT64_MIN
+CRM_TIME_MAX = 2**63 - 1  # INT64_MAX
+CRM_TIMELINE_DEFAULT_PAGE_SIZE = 50
+
+
+def timeline_options() -> TimelineOptions:
+    """A ``crm_timeline_options`` set as ``CRM_TIMELINE_OPTIONS_INIT``."""
+    return TimelineOptions(
+        struct_size=ctypes.sizeof(TimelineOptions),
+        from_us=CRM_TIME_MIN,
+        to_us=CRM_TIME_MAX,
+        types=None,
+        type_count=0,
+        channels=None,
+        channel_count=0,
+        oldest_first=0,
+        page_size=CRM_TIMELINE_DEFAULT_PAGE_SIZE,
+        cursor=None,
+    )
 
 
 def _candidates() -> List[Tuple[str, str]]:

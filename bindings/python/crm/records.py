@@ -9,7 +9,7 @@ from . import _native
 from .errors import check
 from .values import Kind, decode_date, decode_datetime, decode_decimal, encode
 
-__all__ = ["Customer", "build_record", "read_record"]
+__all__ = ["Customer", "build_record", "fill_record", "read_record", "read_values"]
 
 
 class Customer(Mapping[str, Any]):
@@ -102,6 +102,18 @@ def _set(cdll: ctypes.CDLL, record: Any, field: str, value: object) -> None:
     check(status)
 
 
+def fill_record(record: Any, values: Mapping[str, object]) -> None:
+    """Sets ``values`` on an existing ``crm_record`` (e.g. an event's
+    borrowed properties record)."""
+    if not isinstance(values, Mapping):
+        raise TypeError(
+            f"values must be a mapping of field name to value, not {type(values).__name__}"
+        )
+    cdll = _native.lib()
+    for field, value in values.items():
+        _set(cdll, record, field, value)
+
+
 def build_record(values: Mapping[str, object]) -> Any:
     """A new ``crm_record`` holding ``values``; the caller frees it with
     ``crm_record_free``. Freed here if a value is refused."""
@@ -162,10 +174,13 @@ def _get(cdll: ctypes.CDLL, record: Any, name: bytes, field: str) -> Any:
     raise ValueError(f"field '{field}' holds a value of unknown kind {kind}")
 
 
-def read_record(record: Any) -> Customer:
-    """A Customer copied out of a ``crm_record`` (which the caller frees)."""
+def read_values(record: Any) -> Dict[str, Any]:
+    """The non-null values of a ``crm_record`` (owned or borrowed), copied
+    into a dict of field name to native value."""
     cdll = _native.lib()
     values: Dict[str, Any] = {}
+    if not record:
+        return values
     for index in range(cdll.crm_record_field_count(record)):
         raw: Optional[bytes] = cdll.crm_record_field_name(record, index)
         if not raw:
@@ -174,4 +189,11 @@ def read_record(record: Any) -> Customer:
         value = _get(cdll, record, raw, field)
         if value is not None:
             values[field] = value
+    return values
+
+
+def read_record(record: Any) -> Customer:
+    """A Customer copied out of a ``crm_record`` (which the caller frees)."""
+    cdll = _native.lib()
+    values = read_values(record)
     return Customer(cdll.crm_record_id(record), cdll.crm_record_version(record), values)

@@ -1,7 +1,7 @@
-"""A small encoder for the one message shape the binding sends in bulk:
-``crm.wire.CustomerBatch`` of ``crm/crm.proto``.
+"""A small encoder for the message shapes the binding sends in bulk:
+``crm.wire.CustomerBatch`` and ``crm.wire.EventBatch`` of ``crm/crm.proto``.
 
-Only what that message needs is here: varints, zigzag ``sint64``,
+Only what those messages need is here: varints, zigzag ``sint64``,
 length-delimited strings and sub-messages. Oneof members are always written,
 even when they hold their default (0, false, ""), since their presence is
 what says the value's kind; a null is a ``Value`` with no member set.
@@ -9,11 +9,12 @@ what says the value's kind; a null is a ``Value`` with no member set.
 
 from __future__ import annotations
 
-from typing import Iterable, List, Mapping, Optional, Sequence, Tuple
+import datetime as _dt
+from typing import Any, Iterable, List, Mapping, Optional, Sequence, Tuple
 
-from .values import Kind, encode
+from .values import INT64_MAX, INT64_MIN, Kind, datetime_to_us, encode
 
-__all__ = ["encode_customer_batch", "columns_of"]
+__all__ = ["encode_customer_batch", "encode_event_batch", "columns_of"]
 
 _VARINT = 0
 _LEN = 2
@@ -22,6 +23,10 @@ _LEN = 2
 _BATCH_COLUMNS, _BATCH_ROWS, _BATCH_ACTOR = 1, 2, 3
 _ROW_VALUES = 1
 _LIST_ITEMS = 1
+_EVENT_BATCH_EVENTS = 1
+(_EVENT_CUSTOMER, _EVENT_TYPE, _EVENT_CHANNEL, _EVENT_ACTOR, _EVENT_SOURCE,
+ _EVENT_OCCURRED_AT, _EVENT_IDEMPOTENCY_KEY, _EVENT_PROPERTIES) = range(1, 9)
+_PROPERTY_NAME, _PROPERTY_VALUE = 1, 2
 _VALUE_FIELD = {
     Kind.TEXT: 1,
     Kind.INTEGER: 2,
@@ -122,3 +127,86 @@ def encode_customer_batch(
     if actor:
         out += _length_delimited(_BATCH_ACTOR, _utf8(actor, "actor"))
     return bytes(out), len(materialized)
+
+
+def int64_varint(value: int) -> bytes:
+    """Varint of a plain ``int64`` (negative values take ten bytes)."""
+    return varint(value & 0xFFFFFFFFFFFFFFFF)
+
+
+def _optional_text_field(number: int, value: object, what: str) -> bytes:
+    if value is None:
+        return b""
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str or None, not {type(value).__name__}")
+    return _length_delimited(number, _utf8(value, what)) if value else b""
+
+
+def encode_event(
+    customer_id: object,
+    type: object,
+    channel: object = None,
+    actor: object = None,
+    source: object = None,
+    occurred_at: object = None,
+    idempotency_key: object = None,
+    properties: Optional[Mapping[str, Any]] = None,
+    what: str = "event",
+) -> bytes:
+    """One ``crm.wire.EventInput`` message (without its own tag)."""
+    if isinstance(customer_id, bool) or not isinstance(customer_id, int):
+        raise TypeError(f"{what}: customer_id must be an int, not {type_name(customer_id)}")
+    if not INT64_MIN <= customer_id <= INT64_MAX:
+        raise OverflowError(f"{what}: customer_id does not fit a 64-bit signed integer")
+    if not isinstance(type, str):
+        raise TypeError(f"{what}: type must be a str, not {type_name(type)}")
+    out = bytearray()
+    if customer_id:
+        out += _tag(_EVENT_CUSTOMER, _VARINT) + int64_varint(customer_id)
+    out += _optional_text_field(_EVENT_TYPE, type, f"{what}: type")
+    out += _optional_text_field(_EVENT_CHANNEL, channel, f"{what}: channel")
+    out += _optional_text_field(_EVENT_ACTOR, actor, f"{what}: actor")
+    out += _optional_text_field(_EVENT_SOURCE, source, f"{what}: source")
+    if occurred_at is not None:
+        if not isinstance(occurred_at, _dt.datetime):
+            raise TypeError(
+                f"{what}: occurred_at must be an aware datetime, not {type_name(occurred_at)}"
+            )
+        # optional sint64: written even when 0, its presence is what counts.
+        out += _tag(_EVENT_OCCURRED_AT, _VARINT) + varint(
+            zigzag64(datetime_to_us(occurred_at, "occurred_at"))
+        )
+    out += _optional_text_field(_EVENT_IDEMPOTENCY_KEY, idempotency_key,
+                                f"{what}: idempotency_key")
+    if properties is not None:
+        if not isinstance(properties, Mapping):
+            raise TypeError(
+                f"{what}: properties must be a mapping, not {type_name(properties)}"
+            )
+        for name, value in properties.items():
+            if not isinstance(name, str):
+                raise TypeError(f"{what}: a property name is not a str: {name!r}")
+            body = _length_delimited(_PROPERTY_NAME, _utf8(name, "property name"))
+            body += _length_delimited(_PROPERTY_VALUE, encode_value(value, name))
+            out += _length_delimited(_EVENT_PROPERTIES, body)
+    return bytes(out)
+
+
+def type_name(value: object) -> str:
+    return _builtin_type(value).__name__
+
+
+_builtin_type = type
+
+
+def encode_event_batch(events: Iterable[Mapping[str, Any]]) -> Tuple[bytes, int]:
+    """Encodes events, each a dict with the keys of encode_event's
+    parameters, as one ``crm.wire.EventBatch``; returns (bytes, count)."""
+    out = bytearray()
+    count = 0
+    for index, event in enumerate(events):
+        out += _length_delimited(
+            _EVENT_BATCH_EVENTS, encode_event(**event, what=f"event {index}")
+        )
+        count += 1
+    return bytes(out), count

@@ -482,8 +482,9 @@ CRM_API const char* crm_event_actor(const crm_event* event);
 CRM_API const char* crm_event_source(const crm_event* event);
 CRM_API const char* crm_event_idempotency_key(const crm_event* event);
 /* For "crm.record.*" events: the changed fields' values before and after
- * the change (a field absent from `after` was cleared). Empty records for
- * other events. Borrowed until the event is freed. */
+ * the change (a field absent from `before` was empty, one absent from
+ * `after` was cleared). Empty records for other events. Borrowed until the
+ * event is freed. */
 CRM_API crm_record* crm_event_before(crm_event* event);
 CRM_API crm_record* crm_event_after(crm_event* event);
 
@@ -553,7 +554,8 @@ typedef struct crm_timeline_options {
  * One page of a customer's timeline, ordered by occurred_at (then seq).
  * Paging is by position, not offset: events appended while a host pages
  * never shift or repeat what it sees, and it can page back without limit.
- * `options` may be NULL for the defaults.
+ * `options` may be NULL for the defaults. A customer with no events (or no
+ * such customer) gives an empty page.
  */
 CRM_API int crm_event_timeline(crm_event_page** out, crm_db* db,
                                int64_t customer_id,

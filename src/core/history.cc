@@ -168,8 +168,16 @@ void DecodeHistoryBody(const Schema& schema, const wire::EventBody& body,
   for (const wire::FieldChange& change : body.changes()) {
     const Field* field = schema.FindById(change.field_id());
     if (field == nullptr) continue;
-    before->Set(field->name(), ValueFromWire(change.old_value()));
-    after->Set(field->name(), ValueFromWire(change.new_value()));
+    // An empty side is left out: absent from `before` means the field was
+    // empty, absent from `after` that it was cleared.
+    Value old_value = ValueFromWire(change.old_value());
+    Value new_value = ValueFromWire(change.new_value());
+    if (old_value.kind != ValueKind::kNull) {
+      before->Set(field->name(), std::move(old_value));
+    }
+    if (new_value.kind != ValueKind::kNull) {
+      after->Set(field->name(), std::move(new_value));
+    }
   }
 }
 

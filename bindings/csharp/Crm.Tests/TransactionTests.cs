@@ -54,6 +54,21 @@ public class TransactionTests
     }
 
     [Fact]
+    public void LibcrmItselfAnswersMisuseToACommitFromAnotherThread()
+    {
+        using var db = TestWorkspace.Open();
+        using var tx = db.BeginTransaction();
+        db.CreateCustomer(TestWorkspace.Row(("name", "A")));
+        int status = -1;
+        var thread = new Thread(() => status = Native.crm_commit(db.Handle.DangerousGetHandle()));
+        thread.Start();
+        Assert.True(thread.Join(TimeSpan.FromSeconds(10)), "crm_commit from another thread hung");
+        Assert.Equal((int)StatusCode.Misuse, status);
+        tx.Commit();
+        Assert.Equal(1, db.CountCustomers());
+    }
+
+    [Fact]
     public void DisposingTheDatabaseRollsBackItsOpenTransaction()
     {
         var db = TestWorkspace.Open();

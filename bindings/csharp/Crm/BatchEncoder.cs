@@ -67,7 +67,8 @@ internal static class BatchEncoder
         return (batch.WrittenSpan.ToArray(), count);
     }
 
-    private static void WriteValue(ProtoWriter value, ProtoWriter list, CrmValue item)
+    /// <summary>Writes the members of a crm.wire.Value (none for null); <paramref name="list"/> is scratch space.</summary>
+    internal static void WriteValue(ProtoWriter value, ProtoWriter list, CrmValue item)
     {
         switch (item.Kind)
         {

@@ -52,9 +52,20 @@ public sealed partial class CrmDatabase
         {
             status = Native.crm_customer_write_batch(out report, handle, bytes, (nuint)batch.Length, mode);
         }
+        return FinishBatch(status, report);
+    }
+
+    /// <summary>
+    /// Every row's outcome of a batch call that returned <paramref name="status"/>,
+    /// or the exception: <see cref="BatchException"/> when rows were rejected.
+    /// Frees the report.
+    /// </summary>
+    private static BatchRowResult[] FinishBatch(int status, BatchReportHandle report)
+    {
         using (report)
         {
             if (status == 0) return ReadReport(report);
+            // Read the last error before any other call into libcrm could replace it.
             CrmException error = Errors.FromLastError(status);
             if (!report.IsInvalid && Native.crm_batch_report_rejected(report) > 0)
                 throw new BatchException(error, ReadReport(report));

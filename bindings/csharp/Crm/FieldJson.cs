@@ -22,16 +22,38 @@ internal static class FieldJson
     public static string Definition(FieldDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
+        return Write(w => WriteDefinition(w, definition));
+    }
+
+    /// <summary>A crm.wire.EventTypeDefinition: name, description and properties defined like fields.</summary>
+    public static string EventType(string name, string description, IEnumerable<FieldDefinition> properties)
+    {
+        ArgumentNullException.ThrowIfNull(properties);
         return Write(w =>
         {
-            w.WriteString("name", definition.Name);
-            w.WriteString("type", definition.Type.ToName());
-            WriteCommon(w, definition.Label, definition.Description, definition.Group, definition.Required,
-                definition.Unique, definition.Indexed, definition.Scale, definition.Min, definition.Max,
-                definition.MaxLength, definition.Pattern);
-            WriteList(w, "options", definition.Options);
-            if (definition.DefaultValue is not null) WriteValue(w, "default_value", CrmValue.From(definition.DefaultValue, definition.Name));
+            w.WriteString("name", name);
+            w.WriteString("description", description);
+            w.WriteStartArray("properties");
+            foreach (FieldDefinition? property in properties)
+            {
+                if (property is null) throw new ArgumentException("'properties' must not contain null.", nameof(properties));
+                w.WriteStartObject();
+                WriteDefinition(w, property);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
         });
+    }
+
+    private static void WriteDefinition(Utf8JsonWriter w, FieldDefinition definition)
+    {
+        w.WriteString("name", definition.Name);
+        w.WriteString("type", definition.Type.ToName());
+        WriteCommon(w, definition.Label, definition.Description, definition.Group, definition.Required,
+            definition.Unique, definition.Indexed, definition.Scale, definition.Min, definition.Max,
+            definition.MaxLength, definition.Pattern);
+        WriteList(w, "options", definition.Options);
+        if (definition.DefaultValue is not null) WriteValue(w, "default_value", CrmValue.From(definition.DefaultValue, definition.Name));
     }
 
     public static string Patch(FieldPatch patch, string field)

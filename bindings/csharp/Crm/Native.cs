@@ -31,6 +31,37 @@ internal static partial class Native
         public int Sync;
     }
 
+    /// <summary>"No bound" for <see cref="TimelineOptions"/> (CRM_TIME_MIN, CRM_TIME_MAX).</summary>
+    internal const long CRM_TIME_MIN = long.MinValue, CRM_TIME_MAX = long.MaxValue;
+
+    /// <summary>
+    /// crm_timeline_options (libcrm 0.1 layout). The pointers are UTF-8 strings
+    /// and arrays of them that the caller keeps alive for the duration of the call.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal unsafe struct TimelineOptions
+    {
+        public uint StructSize;
+        public long FromUs;
+        public long ToUs;
+        public byte** Types;
+        public nuint TypeCount;
+        public byte** Channels;
+        public nuint ChannelCount;
+        public int OldestFirst;
+        public uint PageSize;
+        public byte* Cursor;
+
+        /// <summary>CRM_TIMELINE_OPTIONS_INIT.</summary>
+        public static TimelineOptions Init() => new()
+        {
+            StructSize = (uint)sizeof(TimelineOptions),
+            FromUs = CRM_TIME_MIN,
+            ToUs = CRM_TIME_MAX,
+            PageSize = 50,
+        };
+    }
+
     // Version and errors
     [LibraryImport(Library)] internal static partial nint crm_version();
     [LibraryImport(Library)] internal static partial int crm_version_number();
@@ -139,6 +170,66 @@ internal static partial class Native
     [LibraryImport(Library)] internal static partial nint crm_batch_report_message(BatchReportHandle report, nuint row);
     [LibraryImport(Library)] internal static partial nint crm_batch_report_field(BatchReportHandle report, nuint row);
     [LibraryImport(Library)] internal static partial nint crm_batch_report_rule(BatchReportHandle report, nuint row);
+
+    // Events
+    [LibraryImport(Library)] internal static partial int crm_event_new(out EventHandle evt);
+    [LibraryImport(Library)] internal static partial void crm_event_free(nint evt);
+    [LibraryImport(Library)] internal static partial int crm_event_set_customer(EventHandle evt, long customerId);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_event_set_type(EventHandle evt, string? type);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_event_set_channel(EventHandle evt, string? channel);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_event_set_actor(EventHandle evt, string? actor);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_event_set_source(EventHandle evt, string? source);
+    [LibraryImport(Library)] internal static partial int crm_event_set_occurred_at(EventHandle evt, long occurredUs);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_event_set_idempotency_key(EventHandle evt, string? key);
+    /// <summary>Borrowed: valid until the event is freed (wrap with <see cref="RecordHandle.Borrow"/>).</summary>
+    [LibraryImport(Library)] internal static partial nint crm_event_properties(EventHandle evt);
+    [LibraryImport(Library)] internal static partial long crm_event_seq(EventHandle evt);
+    [LibraryImport(Library)] internal static partial long crm_event_customer(EventHandle evt);
+    [LibraryImport(Library)] internal static partial long crm_event_occurred_at(EventHandle evt);
+    [LibraryImport(Library)] internal static partial long crm_event_recorded_at(EventHandle evt);
+    [LibraryImport(Library)] internal static partial nint crm_event_type(EventHandle evt);
+    [LibraryImport(Library)] internal static partial nint crm_event_channel(EventHandle evt);
+    [LibraryImport(Library)] internal static partial nint crm_event_actor(EventHandle evt);
+    [LibraryImport(Library)] internal static partial nint crm_event_source(EventHandle evt);
+    [LibraryImport(Library)] internal static partial nint crm_event_idempotency_key(EventHandle evt);
+    /// <summary>Borrowed: valid until the event is freed.</summary>
+    [LibraryImport(Library)] internal static partial nint crm_event_before(EventHandle evt);
+    /// <summary>Borrowed: valid until the event is freed.</summary>
+    [LibraryImport(Library)] internal static partial nint crm_event_after(EventHandle evt);
+    [LibraryImport(Library)]
+    internal static partial int crm_event_append(out long seq, out int duplicate, DbHandle db, EventHandle evt);
+    [LibraryImport(Library)]
+    internal static unsafe partial int crm_event_append_batch(out BatchReportHandle report, DbHandle db, byte* batch, nuint batchSize);
+    [LibraryImport(Library)] internal static partial int crm_event_get(out EventHandle evt, DbHandle db, long seq);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_event_type_define(DbHandle db, string definitionJson);
+    [LibraryImport(Library)] internal static partial void crm_event_page_free(nint page);
+    [LibraryImport(Library)] internal static partial nuint crm_event_page_size(EventPageHandle page);
+    /// <summary>Borrowed: valid until the page is freed; NULL when out of range.</summary>
+    [LibraryImport(Library)] internal static partial nint crm_event_page_at(EventPageHandle page, nuint index);
+    /// <summary>Borrowed: valid until the page is freed; "" on the last page.</summary>
+    [LibraryImport(Library)] internal static partial nint crm_event_page_next_cursor(EventPageHandle page);
+    [LibraryImport(Library)]
+    internal static partial int crm_event_timeline(out EventPageHandle page, DbHandle db, long customerId, in TimelineOptions options);
+    [LibraryImport(Library)]
+    internal static partial int crm_event_follow(out EventPageHandle page, DbHandle db, long afterSeq, uint limit);
+
+    // History of records
+    [LibraryImport(Library)]
+    internal static partial int crm_customer_get_at(out RecordHandle record, DbHandle db, long id, long atUs);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_field_timeline_get(out FieldTimelineHandle timeline, DbHandle db, long customerId, string field);
+    [LibraryImport(Library)] internal static partial void crm_field_timeline_free(nint timeline);
+    [LibraryImport(Library)] internal static partial nuint crm_field_timeline_size(FieldTimelineHandle timeline);
+    [LibraryImport(Library)] internal static partial long crm_field_timeline_from(FieldTimelineHandle timeline, nuint index);
+    [LibraryImport(Library)] internal static partial long crm_field_timeline_to(FieldTimelineHandle timeline, nuint index);
+    /// <summary>Borrowed: valid until the timeline is freed; NULL when out of range.</summary>
+    [LibraryImport(Library)] internal static partial nint crm_field_timeline_value(FieldTimelineHandle timeline, nuint index);
 
     /// <summary>Copies a borrowed UTF-8 string; NULL reads as "".</summary>
     internal static string Text(nint utf8) => Marshal.PtrToStringUTF8(utf8) ?? string.Empty;

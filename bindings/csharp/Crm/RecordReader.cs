@@ -11,6 +11,26 @@ internal static class RecordReader
     {
         long id = Native.crm_record_id(record);
         long version = Native.crm_record_version(record);
+        var (names, values) = ReadAll(record);
+        return new Customer(id, version, names, values);
+    }
+
+    /// <summary>Reads every field the record holds, in libcrm's order (event properties, history values).</summary>
+    public static FieldValues ReadValues(RecordHandle record)
+    {
+        var (names, values) = ReadAll(record);
+        return new FieldValues(names, values);
+    }
+
+    /// <summary>The value of the record's first field, or null when it holds none (a field timeline's value).</summary>
+    public static object? ReadSingleValue(RecordHandle record)
+    {
+        if (Native.crm_record_field_count(record) == 0) return null;
+        return ReadValue(record, Native.Text(Native.crm_record_field_name(record, 0)));
+    }
+
+    private static (List<string> Names, Dictionary<string, object?> Values) ReadAll(RecordHandle record)
+    {
         nuint count = Native.crm_record_field_count(record);
         var names = new List<string>((int)count);
         var values = new Dictionary<string, object?>((int)count, StringComparer.Ordinal);
@@ -20,7 +40,7 @@ internal static class RecordReader
             names.Add(name);
             values[name] = ReadValue(record, name);
         }
-        return new Customer(id, version, names, values);
+        return (names, values);
     }
 
     private static object? ReadValue(RecordHandle record, string field)

@@ -14,17 +14,12 @@ internal static class RecordWriter
     public static RecordHandle Build(IReadOnlyDictionary<string, object?> values, string parameter)
     {
         ArgumentNullException.ThrowIfNull(values, parameter);
-        var converted = new List<KeyValuePair<string, CrmValue>>(values.Count);
-        foreach (var (field, value) in values)
-        {
-            CrmValue.CheckName(field, parameter);
-            converted.Add(new(field, CrmValue.From(value, field)));
-        }
+        List<KeyValuePair<string, CrmValue>> converted = Convert(values, parameter);
 
         Errors.Check(Native.crm_record_new(out RecordHandle record));
         try
         {
-            foreach (var (field, value) in converted) Set(record, field, value);
+            Fill(record, converted);
             return record;
         }
         catch
@@ -32,6 +27,27 @@ internal static class RecordWriter
             record.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Converts <paramref name="values"/> to libcrm values, checking names and
+    /// .NET types (<see cref="ArgumentException"/>) before anything reaches libcrm.
+    /// </summary>
+    public static List<KeyValuePair<string, CrmValue>> Convert(IReadOnlyDictionary<string, object?> values, string parameter)
+    {
+        var converted = new List<KeyValuePair<string, CrmValue>>(values.Count);
+        foreach (var (field, value) in values)
+        {
+            CrmValue.CheckName(field, parameter);
+            converted.Add(new(field, CrmValue.From(value, field)));
+        }
+        return converted;
+    }
+
+    /// <summary>Sets converted values on an existing record (e.g. an event's borrowed properties).</summary>
+    public static void Fill(RecordHandle record, List<KeyValuePair<string, CrmValue>> converted)
+    {
+        foreach (var (field, value) in converted) Set(record, field, value);
     }
 
     private static void Set(RecordHandle record, string field, CrmValue value)

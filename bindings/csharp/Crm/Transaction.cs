@@ -6,9 +6,11 @@ namespace Crm;
 /// A transaction begun with <see cref="CrmDatabase.BeginTransaction"/>. Call
 /// <see cref="Commit"/> to make its changes durable; disposing it without a
 /// commit rolls them back. It belongs to the thread that began it: ending it
-/// from another thread throws <see cref="InvalidOperationException"/> (libcrm
-/// would make that thread wait forever). Always dispose it: until it ends,
-/// other threads' calls on the database wait.
+/// from another thread throws <see cref="InvalidOperationException"/> before
+/// libcrm is called (libcrm itself answers CRM_E_MISUSE; checking here keeps
+/// <see cref="Dispose"/>, which ignores rollback failures, from marking a
+/// transaction ended that libcrm still holds open). Always dispose it: until
+/// it ends, other threads' calls on the database wait.
 /// </summary>
 public sealed class Transaction : IDisposable
 {

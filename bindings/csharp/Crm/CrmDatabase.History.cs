@@ -1,0 +1,55 @@
+using System;
+using System.Collections.Generic;
+
+namespace Crm;
+
+public sealed partial class CrmDatabase
+{
+    /// <summary>
+    /// The customer as it was at <paramref name="at"/>: the fields it held then
+    /// (under their current names; archived and deleted fields left out), its
+    /// version then, and created_at/updated_at.
+    /// </summary>
+    /// <param name="id">The customer's id.</param>
+    /// <param name="at">The instant (microsecond precision).</param>
+    /// <exception cref="NotFoundException">The customer did not exist at that instant.</exception>
+    public Customer GetCustomerAt(long id, DateTimeOffset at)
+    {
+        int status = Native.crm_customer_get_at(out RecordHandle record, Handle, id, CrmValue.ToMicros(at));
+        return Read(status, record);
+    }
+
+    /// <summary>
+    /// The intervals during which one field of a customer held each value,
+    /// oldest first; stretches when the field was empty are left out. The
+    /// current value's interval has <see cref="FieldInterval.To"/> null.
+    /// </summary>
+    /// <param name="customerId">The customer's id.</param>
+    /// <param name="field">The field's (current) name.</param>
+    /// <exception cref="NotFoundException">No customer or field has that id or name.</exception>
+    public IReadOnlyList<FieldInterval> FieldTimeline(long customerId, string field)
+    {
+        DbHandle handle = Handle;
+        int status = Native.crm_field_timeline_get(out FieldTimelineHandle timeline, handle, customerId, Arg(field, nameof(field)));
+        using (timeline)
+        {
+            Errors.Check(status);
+            int size = checked((int)Native.crm_field_timeline_size(timeline));
+            var intervals = new FieldInterval[size];
+            for (int i = 0; i < size; i++)
+            {
+                nuint index = (nuint)i;
+                long to = Native.crm_field_timeline_to(timeline, index);
+                object? value;
+                // Borrowed from the timeline: read before the timeline is freed.
+                using (RecordHandle record = RecordHandle.Borrow(Native.crm_field_timeline_value(timeline, index), timeline))
+                    value = RecordReader.ReadSingleValue(record);
+                intervals[i] = new FieldInterval(
+                    CrmValue.FromMicros(Native.crm_field_timeline_from(timeline, index)),
+                    to == Native.CRM_TIME_MAX ? null : CrmValue.FromMicros(to),
+                    value);
+            }
+            return Array.AsReadOnly(intervals);
+        }
+    }
+}

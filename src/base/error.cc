@@ -10,6 +10,7 @@ namespace {
 constexpr char kCodeUrl[] = "crm/code";
 constexpr char kFieldUrl[] = "crm/field";
 constexpr char kRuleUrl[] = "crm/rule";
+constexpr char kPositionUrl[] = "crm/position";
 
 absl::StatusCode AbslCodeFor(ErrorCode code) {
   switch (code) {
@@ -76,6 +77,18 @@ std::string FieldOf(const absl::Status& status) {
 
 std::string RuleOf(const absl::Status& status) {
   return PayloadOf(status, kRuleUrl);
+}
+
+int64_t PositionOf(const absl::Status& status) {
+  std::string position = PayloadOf(status, kPositionUrl);
+  return position.empty() ? -1 : std::stoll(position);
+}
+
+absl::Status WithPosition(absl::Status status, int64_t position) {
+  if (!status.ok()) {
+    status.SetPayload(kPositionUrl, absl::Cord(std::to_string(position)));
+  }
+  return status;
 }
 
 absl::Status WithField(absl::Status status, absl::string_view field) {

@@ -3,6 +3,7 @@
 #ifndef CRM_BASE_ERROR_H_
 #define CRM_BASE_ERROR_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/status/status.h"
@@ -38,6 +39,11 @@ ErrorCode CodeOf(const absl::Status& status);
 // The field / rule attached to a status, or "".
 std::string FieldOf(const absl::Status& status);
 std::string RuleOf(const absl::Status& status);
+
+// The byte offset in a filter text an error points at, or -1.
+int64_t PositionOf(const absl::Status& status);
+// A copy of `status` pointing at byte `position` of a filter text.
+absl::Status WithPosition(absl::Status status, int64_t position);
 
 // A copy of `status` whose field is `field` (replacing any field it had).
 absl::Status WithField(absl::Status status, absl::string_view field);

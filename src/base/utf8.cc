@@ -1,6 +1,6 @@
-#include "core/utf8.h"
+#include "base/utf8.h"
 
-namespace crm::core {
+namespace crm {
 
 bool IsValidUtf8(absl::string_view text, size_t* bad_offset) {
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
@@ -38,4 +38,4 @@ bool IsValidUtf8(absl::string_view text, size_t* bad_offset) {
   return true;
 }
 
-}  // namespace crm::core
+}  // namespace crm

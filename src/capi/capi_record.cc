@@ -2,7 +2,7 @@
 #include <string>
 
 #include "capi/capi_support.h"
-#include "core/utf8.h"
+#include "base/utf8.h"
 
 using crm::ErrorCode;
 using crm::capi::CheckText;

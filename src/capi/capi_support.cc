@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "capi/capi_error.h"
-#include "core/utf8.h"
+#include "base/utf8.h"
 
 namespace crm::capi {
 
@@ -36,7 +36,7 @@ absl::Status CheckNotNull(const void* pointer, absl::string_view parameter) {
 absl::Status CheckText(const char* text, absl::string_view parameter) {
   CRM_RETURN_IF_ERROR(CheckNotNull(text, parameter));
   size_t bad = 0;
-  if (!core::IsValidUtf8(text, &bad)) {
+  if (!IsValidUtf8(text, &bad)) {
     return MakeError(
         ErrorCode::kInvalidArgument,
         absl::StrCat(parameter, " is not valid UTF-8 (byte ", bad, ")"), "",

@@ -5,9 +5,11 @@
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
 #include "core/history.h"
+#include "core/query_service.h"
 #include "core/time_text.h"
-#include "core/utf8.h"
+#include "base/utf8.h"
 #include "store/customer_table.h"
+#include "store/search_table.h"
 
 namespace crm::core {
 namespace {
@@ -123,6 +125,21 @@ absl::StatusOr<PreparedWrite> Prepare(Session& session,
   return write;
 }
 
+size_t IndexOf(const std::vector<const Field*>& fields, const Field* field) {
+  return std::find(fields.begin(), fields.end(), field) - fields.begin();
+}
+
+// The stored values of a new customer, aligned with the stored fields.
+std::vector<store::SqlValue> StoredRow(Session& session,
+                                       const PreparedWrite& write) {
+  const std::vector<const Field*>& fields = session.schema().stored_fields();
+  std::vector<store::SqlValue> row(fields.size());
+  for (size_t i = 0; i < write.fields.size(); ++i) {
+    row[IndexOf(fields, write.fields[i])] = write.columns.values[i];
+  }
+  return row;
+}
+
 absl::StatusOr<ResolvedValues> Resolve(const Schema& schema,
                                        const CustomerRecord& record) {
   std::vector<std::string> names;
@@ -220,6 +237,9 @@ absl::StatusOr<int64_t> CreateResolved(Session& session,
   }
   CRM_RETURN_IF_ERROR(
       RecordHistory(session, *id, HistoryKind::kCreated, changes, actor, now));
+  CRM_RETURN_IF_ERROR(store::SetSearchText(
+      session.connection(), *id,
+      SearchText(session.schema(), StoredRow(session, write))));
   return *id;
 }
 
@@ -245,10 +265,8 @@ absl::StatusOr<int64_t> UpdateResolved(Session& session, int64_t id,
   std::vector<FieldChangeValue> history;
   for (size_t i = 0; i < write.fields.size(); ++i) {
     const Field* field = write.fields[i];
-    size_t index =
-        std::find(stored_fields.begin(), stored_fields.end(), field) -
-        stored_fields.begin();
-    const store::SqlValue& old_stored = current->values[index];
+    const store::SqlValue& old_stored =
+        current->values[IndexOf(stored_fields, field)];
     const store::SqlValue& new_stored = write.columns.values[i];
     if (old_stored == new_stored) continue;
     CRM_ASSIGN_OR_RETURN(Value old_value, field->FromStored(old_stored));
@@ -264,6 +282,12 @@ absl::StatusOr<int64_t> UpdateResolved(Session& session, int64_t id,
   if (!status.ok()) return NameConstraint(session.schema(), status);
   CRM_RETURN_IF_ERROR(
       RecordHistory(session, id, HistoryKind::kUpdated, history, actor, now));
+  std::vector<store::SqlValue> row = current->values;
+  for (size_t i = 0; i < changed.fields.size(); ++i) {
+    row[IndexOf(stored_fields, changed.fields[i])] = changed.columns.values[i];
+  }
+  CRM_RETURN_IF_ERROR(store::SetSearchText(session.connection(), id,
+                                           SearchText(session.schema(), row)));
   return new_version;
 }
 
@@ -374,6 +398,7 @@ absl::Status DeleteCustomer(Session& session, int64_t id,
     history.push_back({fields[i], std::move(old_value), Value::Null()});
   }
   CRM_RETURN_IF_ERROR(store::DeleteCustomer(session.connection(), id));
+  CRM_RETURN_IF_ERROR(store::SetSearchText(session.connection(), id, ""));
   return RecordHistory(session, id, HistoryKind::kDeleted, history,
                        checked_actor, NowMicros());
 }

@@ -8,7 +8,7 @@
 #include "core/history.h"
 #include "core/json.h"
 #include "core/time_text.h"
-#include "core/utf8.h"
+#include "base/utf8.h"
 #include "store/customer_table.h"
 #include "store/event_table.h"
 

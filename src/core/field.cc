@@ -11,7 +11,7 @@
 #include "core/decimal.h"
 #include "core/string_list.h"
 #include "core/time_text.h"
-#include "core/utf8.h"
+#include "base/utf8.h"
 #include "re2/re2.h"
 
 namespace crm::core {
@@ -153,7 +153,7 @@ absl::Status CheckFieldName(absl::string_view name) {
                                   "starting with a letter"),
                      "", "name");
   }
-  if (name == "id" || name == "version") {
+  if (name == "id" || name == "version" || name == "search") {
     return MakeError(ErrorCode::kValidation,
                      absl::StrCat("'", name, "' is reserved"), name, "name");
   }
@@ -401,6 +401,15 @@ absl::Status Field::CheckDateBounds(const std::string& date) const {
 }
 
 absl::StatusOr<store::SqlValue> Field::ToStored(const Value& value) const {
+  return Convert(value, true);
+}
+
+absl::StatusOr<store::SqlValue> Field::ToComparable(const Value& value) const {
+  return Convert(value, false);
+}
+
+absl::StatusOr<store::SqlValue> Field::Convert(const Value& value,
+                                               bool check_rules) const {
   if (value.kind == ValueKind::kNull) return store::SqlValue();
   ValueKind expected = ValueKindOf(type_);
   if (value.kind != expected) {
@@ -411,9 +420,14 @@ absl::StatusOr<store::SqlValue> Field::ToStored(const Value& value) const {
   }
   switch (expected) {
     case ValueKind::kText:
-      CRM_RETURN_IF_ERROR(CheckText(value.text));
+      if (check_rules) {
+        CRM_RETURN_IF_ERROR(CheckText(value.text));
+      } else if (!IsValidUtf8(value.text)) {
+        return Invalid("utf8", "value is not valid UTF-8");
+      }
       return store::SqlValue(value.text);
     case ValueKind::kInteger:
+      if (!check_rules) return store::SqlValue(value.integer);
       if (type_ == FieldType::kReference && value.integer <= 0) {
         return Invalid("reference", "a reference is a customer id (> 0)");
       }
@@ -426,7 +440,9 @@ absl::StatusOr<store::SqlValue> Field::ToStored(const Value& value) const {
       if (!scaled.ok()) {
         return Invalid(RuleOf(scaled.status()), scaled.status().message());
       }
-      CRM_RETURN_IF_ERROR(CheckBounds(*scaled, Shown(value.text)));
+      if (check_rules) {
+        CRM_RETURN_IF_ERROR(CheckBounds(*scaled, Shown(value.text)));
+      }
       return store::SqlValue(*scaled);
     }
     case ValueKind::kBoolean:
@@ -434,18 +450,20 @@ absl::StatusOr<store::SqlValue> Field::ToStored(const Value& value) const {
     case ValueKind::kDate: {
       absl::Status status = CheckDate(value.text);
       if (!status.ok()) return Invalid("format", status.message());
-      CRM_RETURN_IF_ERROR(CheckDateBounds(value.text));
+      if (check_rules) CRM_RETURN_IF_ERROR(CheckDateBounds(value.text));
       return store::SqlValue(value.text);
     }
     case ValueKind::kDateTime: {
       absl::Status status = CheckDateTime(value.integer);
       if (!status.ok()) return Invalid("range", status.message());
-      CRM_RETURN_IF_ERROR(
-          CheckBounds(value.integer, FormatDateTime(value.integer)));
+      if (check_rules) {
+        CRM_RETURN_IF_ERROR(
+            CheckBounds(value.integer, FormatDateTime(value.integer)));
+      }
       return store::SqlValue(value.integer);
     }
     case ValueKind::kList:
-      CRM_RETURN_IF_ERROR(CheckList(value.list));
+      if (check_rules) CRM_RETURN_IF_ERROR(CheckList(value.list));
       return store::SqlValue(EncodeStringList(value.list));
     case ValueKind::kNull:
       break;

@@ -43,6 +43,10 @@ class Field {
   // form. A null value stores as NULL (required is the caller's concern).
   // Errors name this field and the broken rule.
   absl::StatusOr<store::SqlValue> ToStored(const Value& value) const;
+  // The stored form of `value` for comparing against stored values in a
+  // query: the type and form are checked, the field's rules (bounds,
+  // options, pattern, length) are not.
+  absl::StatusOr<store::SqlValue> ToComparable(const Value& value) const;
   // The value of a stored form written by ToStored().
   absl::StatusOr<Value> FromStored(const store::SqlValue& stored) const;
 
@@ -52,6 +56,8 @@ class Field {
         column_(std::move(column)),
         type_(type) {}
 
+  absl::StatusOr<store::SqlValue> Convert(const Value& value,
+                                          bool check_rules) const;
   absl::Status CheckText(const std::string& text) const;
   absl::Status CheckList(const std::vector<std::string>& items) const;
   absl::Status CheckBounds(int64_t comparable, const std::string& shown) const;

@@ -4,8 +4,9 @@
 #include "base/error.h"
 #include "core/decimal.h"
 #include "core/json.h"
+#include "core/query_service.h"
 #include "core/time_text.h"
-#include "core/utf8.h"
+#include "base/utf8.h"
 #include "store/field_table.h"
 
 namespace crm::core {
@@ -142,6 +143,19 @@ absl::Status ConvertStoredValues(Session& session, const Field& old_field,
   return absl::OkStatus();
 }
 
+// Saved segments name fields in their filters: such a field cannot go away.
+absl::Status RefuseIfSegmentsUse(Session& session, const Field& field,
+                                 absl::string_view what) {
+  CRM_ASSIGN_OR_RETURN(std::vector<std::string> segments,
+                       SegmentsUsingField(session, field.name()));
+  if (segments.empty()) return absl::OkStatus();
+  return MakeError(ErrorCode::kConstraint,
+                   absl::StrCat("field '", field.name(), "' cannot be ", what,
+                                ": saved segment '", segments.front(),
+                                "' uses it"),
+                   field.name(), "segment");
+}
+
 absl::Status CheckNameFree(Session& session, absl::string_view name) {
   if (session.schema().Find(name) != nullptr) {
     return MakeError(ErrorCode::kConstraint,
@@ -247,6 +261,7 @@ absl::Status UpdateField(Session& session, absl::string_view name,
                        ParseJson<wire::FieldPatch>(patch_json, "field patch"));
   CRM_ASSIGN_OR_RETURN(wire::FieldDefinition next, Patched(*field, patch));
   if (next.name() != field->name()) {
+    CRM_RETURN_IF_ERROR(RefuseIfSegmentsUse(session, *field, "renamed"));
     CRM_RETURN_IF_ERROR(CheckFieldName(next.name()));
     CRM_RETURN_IF_ERROR(CheckNameFree(session, next.name()));
   }
@@ -287,8 +302,7 @@ absl::Status SetFieldArchived(Session& session, absl::string_view name,
 absl::Status DeleteField(Session& session, absl::string_view name) {
   CRM_ASSIGN_OR_RETURN(const Field* field, FindField(session, name));
   if (field->builtin()) return RefuseBuiltin(*field, "be deleted");
-  // Nothing stored in a workspace refers to a field by name or id yet (saved
-  // segments will, and must be checked here when they arrive).
+  CRM_RETURN_IF_ERROR(RefuseIfSegmentsUse(session, *field, "deleted"));
   CRM_RETURN_IF_ERROR(
       store::DeleteUserField(session.connection(), RowOf(*field)));
   return session.SchemaChanged();

@@ -2,7 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
-#include "core/utf8.h"
+#include "base/utf8.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace crm::core {

@@ -3,6 +3,7 @@
 #include "base/error.h"
 #include "core/history.h"
 #include "core/json.h"
+#include "core/query_service.h"
 #include "store/event_table.h"
 #include "store/field_table.h"
 #include "store/migrations.h"
@@ -59,7 +60,12 @@ absl::StatusOr<std::unique_ptr<Workspace>> Workspace::Open(
           CRM_ASSIGN_OR_RETURN(bool pending,
                                store::TakeMetaFlag(session.connection(),
                                                    "history_baseline_pending"));
-          return pending ? WriteHistoryBaseline(session) : absl::OkStatus();
+          if (pending) CRM_RETURN_IF_ERROR(WriteHistoryBaseline(session));
+          // Likewise the search index for files from before it.
+          CRM_ASSIGN_OR_RETURN(
+              pending, store::TakeMetaFlag(session.connection(),
+                                           "search_index_pending"));
+          return pending ? IndexAllCustomerText(session) : absl::OkStatus();
         }));
   }
   CRM_RETURN_IF_ERROR(workspace->Run(

@@ -72,6 +72,20 @@ const std::vector<const char*>& Migrations() {
         SELECT 'history_baseline_pending', 1
         WHERE EXISTS (SELECT 1 FROM crm_customers);
       )sql",
+      // 3: full-text search over customers, saved segments.
+      R"sql(
+      CREATE VIRTUAL TABLE crm_customer_search USING fts5(
+        content, tokenize = 'unicode61 remove_diacritics 2',
+        prefix = '2 3');
+      CREATE TABLE crm_segments(
+        name TEXT PRIMARY KEY,
+        target TEXT NOT NULL,
+        filter TEXT NOT NULL,
+        created_at INTEGER NOT NULL) WITHOUT ROWID;
+      INSERT INTO crm_meta(key, value)
+        SELECT 'search_index_pending', 1
+        WHERE EXISTS (SELECT 1 FROM crm_customers);
+      )sql",
   };
   return migrations;
 }

@@ -1,0 +1,53 @@
+// Filters, sorts and groupings checked against the workspace's fields and
+// turned into store plans.
+#ifndef CRM_CORE_QUERY_CHECKER_H_
+#define CRM_CORE_QUERY_CHECKER_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "core/customer_record.h"
+#include "core/field_type.h"
+#include "core/schema.h"
+#include "store/query_plan.h"
+
+namespace crm::core {
+
+enum class QueryTarget { kCustomers, kEvents };
+
+// A name a query can use, resolved: a customer field, or an attribute of an
+// event (seq, customer_id, type, channel, actor, source, idempotency_key,
+// occurred_at, recorded_at), or from events "customer.<field>".
+struct QueryField {
+  std::string name;
+  store::ColumnRef column;
+  FieldType type = FieldType::kText;
+  const Field* field = nullptr;  // null for ids and event attributes
+};
+
+// Archived fields resolve only with `include_archived`.
+absl::StatusOr<QueryField> ResolveQueryField(const Schema& schema,
+                                             QueryTarget target,
+                                             absl::string_view name,
+                                             bool include_archived);
+
+// The store condition for `filter` ("" for none), with parameters taken
+// from `params` by name ("1", "2", ... for '?'). Relative times ("within
+// last 30 days") are relative to `now_us`.
+absl::StatusOr<std::optional<store::Condition>> CheckFilter(
+    const Schema& schema, QueryTarget target, absl::string_view filter,
+    const CustomerRecord& params, bool include_archived, int64_t now_us);
+
+// An FTS5 query for the words of `text`: each word quoted (nothing of the
+// text is FTS syntax), a trailing '*' kept as a prefix search.
+absl::StatusOr<std::string> FullTextQuery(const std::string& text);
+
+// The value a stored form stands for in a query result.
+absl::StatusOr<Value> ResultValue(const QueryField& field,
+                                  const store::SqlValue& stored);
+
+}  // namespace crm::core
+
+#endif  // CRM_CORE_QUERY_CHECKER_H_

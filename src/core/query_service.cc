@@ -1,0 +1,549 @@
+#include "core/query_service.h"
+
+#include <set>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/strip.h"
+#include "absl/strings/str_cat.h"
+#include "base/error.h"
+#include "base/utf8.h"
+#include "core/decimal.h"
+#include "core/time_text.h"
+#include "query/parser.h"
+#include "store/customer_table.h"
+#include "store/query_sql.h"
+#include "store/search_table.h"
+
+namespace crm::core {
+namespace {
+
+constexpr int64_t kMaxPageSize = 10000;
+constexpr char kCursorPrefix[] = "q1.";
+constexpr int64_t kDayUs = 86400LL * 1000000;
+
+absl::Status BadArgument(absl::string_view message, absl::string_view rule) {
+  return MakeError(ErrorCode::kInvalidArgument, message, "", rule);
+}
+
+store::Table TableOf(QueryTarget target) {
+  return target == QueryTarget::kCustomers ? store::Table::kCustomers
+                                           : store::Table::kEvents;
+}
+
+wire::Value WireOf(const store::SqlValue& value) {
+  wire::Value wire;
+  if (const int64_t* number = std::get_if<int64_t>(&value)) {
+    wire.set_integer(*number);
+  } else if (const std::string* text = std::get_if<std::string>(&value)) {
+    wire.set_text(*text);
+  }
+  return wire;
+}
+
+store::SqlValue SqlOf(const wire::Value& wire) {
+  switch (wire.kind_case()) {
+    case wire::Value::kInteger:
+      return wire.integer();
+    case wire::Value::kText:
+      return wire.text();
+    default:
+      return store::SqlValue();
+  }
+}
+
+std::string EncodeCursor(const std::vector<store::SqlValue>& keys,
+                         int64_t id) {
+  wire::QueryCursor cursor;
+  for (const store::SqlValue& key : keys) *cursor.add_keys() = WireOf(key);
+  cursor.set_id(id);
+  return absl::StrCat(kCursorPrefix,
+                      absl::WebSafeBase64Escape(cursor.SerializeAsString()));
+}
+
+absl::Status DecodeCursor(const std::string& text, size_t keys,
+                          store::SelectPlan* plan) {
+  std::string bytes;
+  wire::QueryCursor cursor;
+  absl::string_view body = text;
+  if (!absl::ConsumePrefix(&body, kCursorPrefix) ||
+      !absl::WebSafeBase64Unescape(body, &bytes) ||
+      !cursor.ParseFromString(bytes) ||
+      static_cast<size_t>(cursor.keys_size()) != keys || cursor.id() <= 0) {
+    return BadArgument(
+        "the cursor was not returned by libcrm for a query with this sort",
+        "cursor");
+  }
+  for (const wire::Value& key : cursor.keys()) {
+    plan->after_keys.push_back(SqlOf(key));
+  }
+  plan->after_id = cursor.id();
+  return absl::OkStatus();
+}
+
+// The fields a query returns: those asked for, or every active one.
+absl::StatusOr<std::vector<QueryField>> SelectedFields(
+    const Schema& schema, const QueryRequest& request) {
+  std::vector<std::string> names = request.select;
+  if (names.empty()) {
+    if (request.target == QueryTarget::kEvents) {
+      names = {"customer_id", "type",   "channel",     "actor",
+               "source",      "occurred_at", "recorded_at"};
+    } else {
+      for (const Field* field : schema.stored_fields()) {
+        names.push_back(field->name());
+      }
+      names.push_back("created_at");
+      names.push_back("updated_at");
+    }
+  }
+  std::vector<QueryField> fields;
+  for (const std::string& name : names) {
+    CRM_ASSIGN_OR_RETURN(QueryField field,
+                         ResolveQueryField(schema, request.target, name,
+                                           request.include_archived));
+    fields.push_back(std::move(field));
+  }
+  return fields;
+}
+
+absl::StatusOr<std::optional<store::Condition>> Where(
+    Session& session, const QueryRequest& request) {
+  return CheckFilter(session.schema(), request.target, request.filter,
+                     request.params, request.include_archived, NowMicros());
+}
+
+absl::StatusOr<store::SelectPlan> SelectPlanOf(
+    Session& session, const QueryRequest& request,
+    std::vector<QueryField>* fields) {
+  if (request.page_size < 1 || request.page_size > kMaxPageSize) {
+    return BadArgument("page_size must be 1 to 10,000", "page_size");
+  }
+  store::SelectPlan plan;
+  plan.target = TableOf(request.target);
+  CRM_ASSIGN_OR_RETURN(plan.where, Where(session, request));
+  CRM_ASSIGN_OR_RETURN(*fields, SelectedFields(session.schema(), request));
+  for (const QueryField& field : *fields) plan.columns.push_back(field.column);
+  for (const SortSpec& sort : request.sort) {
+    CRM_ASSIGN_OR_RETURN(QueryField field,
+                         ResolveQueryField(session.schema(), request.target,
+                                           sort.field,
+                                           request.include_archived));
+    if (field.column.list) {
+      return MakeError(ErrorCode::kValidation,
+                       absl::StrCat("field '", field.name,
+                                    "' holds a list and cannot be sorted on"),
+                       field.name, "sort");
+    }
+    plan.sort.push_back({field.column, sort.descending});
+  }
+  if (!request.cursor.empty()) {
+    CRM_RETURN_IF_ERROR(
+        DecodeCursor(request.cursor, plan.sort.size(), &plan));
+  }
+  plan.limit = request.page_size + 1;  // one more tells whether a next exists
+  return plan;
+}
+
+// A record of one result row.
+absl::StatusOr<CustomerRecord> RowRecord(const std::vector<QueryField>& fields,
+                                         const store::SelectedRow& row,
+                                         QueryTarget target) {
+  CustomerRecord record;
+  record.id = row.id;
+  record.version = target == QueryTarget::kCustomers ? row.version : 0;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (store::IsNull(row.values[i])) continue;
+    CRM_ASSIGN_OR_RETURN(Value value, ResultValue(fields[i], row.values[i]));
+    record.values.push_back({fields[i].name, std::move(value)});
+  }
+  return record;
+}
+
+// "2024-03"-style text for bucketed keys; the field's own value otherwise.
+absl::StatusOr<Value> GroupValue(const QueryField& field, store::Bucket bucket,
+                                 const store::SqlValue& stored) {
+  if (bucket != store::Bucket::kNone) {
+    if (const std::string* text = std::get_if<std::string>(&stored)) {
+      return Value::Text(*text);
+    }
+    return Value::Null();
+  }
+  return ResultValue(field, stored);
+}
+
+// Exact average of scaled integers, rounded half away from zero to two more
+// digits than the field's scale.
+Value Average(int64_t sum, int64_t count, int scale) {
+  if (count == 0) return Value::Null();
+  __int128 scaled = static_cast<__int128>(sum) * 100;
+  __int128 quotient = scaled / count;
+  __int128 remainder = scaled % count;
+  if (remainder * 2 >= count) ++quotient;
+  if (remainder * 2 <= -count) --quotient;
+  return Value::Decimal(
+      FormatDecimal(static_cast<int64_t>(quotient), scale + 2));
+}
+
+std::string DefaultAlias(const AggregateSpec& spec) {
+  static const char* kNames[] = {"count", "count_distinct", "sum",
+                                 "avg",   "min",            "max"};
+  std::string name = kNames[static_cast<int>(spec.function)];
+  return spec.field.empty() ? name : absl::StrCat(name, "_", spec.field);
+}
+
+}  // namespace
+
+absl::StatusOr<QueryPage> RunQuery(Session& session,
+                                   const QueryRequest& request) {
+  std::vector<QueryField> fields;
+  CRM_ASSIGN_OR_RETURN(store::SelectPlan plan,
+                       SelectPlanOf(session, request, &fields));
+  CRM_ASSIGN_OR_RETURN(std::vector<store::SelectedRow> rows,
+                       store::RunSelect(session.connection(), plan));
+  QueryPage page;
+  bool more = static_cast<int64_t>(rows.size()) > request.page_size;
+  if (more) rows.resize(request.page_size);
+  for (const store::SelectedRow& row : rows) {
+    CRM_ASSIGN_OR_RETURN(CustomerRecord record,
+                         RowRecord(fields, row, request.target));
+    page.rows.push_back(std::move(record));
+  }
+  if (more) page.next_cursor = EncodeCursor(rows.back().sort_keys, rows.back().id);
+  return page;
+}
+
+absl::StatusOr<int64_t> CountQuery(Session& session,
+                                   const QueryRequest& request) {
+  CRM_ASSIGN_OR_RETURN(std::optional<store::Condition> where,
+                       Where(session, request));
+  return store::RunCount(session.connection(), TableOf(request.target), where);
+}
+
+absl::StatusOr<std::string> ExplainQuery(Session& session,
+                                         const QueryRequest& request) {
+  std::vector<QueryField> fields;
+  CRM_ASSIGN_OR_RETURN(store::SelectPlan plan,
+                       SelectPlanOf(session, request, &fields));
+  return store::ExplainSelect(session.connection(), plan);
+}
+
+absl::StatusOr<QueryPage> RunAggregate(Session& session,
+                                       const QueryRequest& request) {
+  if (request.aggregates.empty() && request.groups.empty()) {
+    return BadArgument("an aggregate query needs a group or an aggregate",
+                       "aggregates");
+  }
+  store::AggregatePlan plan;
+  plan.target = TableOf(request.target);
+  CRM_ASSIGN_OR_RETURN(plan.where, Where(session, request));
+  std::vector<QueryField> group_fields;
+  for (const GroupSpec& group : request.groups) {
+    CRM_ASSIGN_OR_RETURN(QueryField field,
+                         ResolveQueryField(session.schema(), request.target,
+                                           group.field,
+                                           request.include_archived));
+    store::GroupKey key{field.column, group.bucket, store::TimeUnit::kNone};
+    ValueKind kind = ValueKindOf(field.type);
+    if (group.bucket != store::Bucket::kNone) {
+      if (kind != ValueKind::kDate && kind != ValueKind::kDateTime) {
+        return MakeError(ErrorCode::kValidation,
+                         absl::StrCat("field '", field.name,
+                                      "' is not a date or datetime; it "
+                                      "cannot be grouped by time"),
+                         field.name, "bucket");
+      }
+      key.time = kind == ValueKind::kDate ? store::TimeUnit::kDateText
+                                          : store::TimeUnit::kMicroseconds;
+    } else if (kind == ValueKind::kList) {
+      return MakeError(ErrorCode::kValidation,
+                       absl::StrCat("field '", field.name,
+                                    "' holds a list and cannot be grouped on"),
+                       field.name, "group");
+    }
+    plan.groups.push_back(key);
+    group_fields.push_back(std::move(field));
+  }
+  std::vector<std::optional<QueryField>> aggregate_fields;
+  for (const AggregateSpec& spec : request.aggregates) {
+    store::AggregateColumn column{spec.function, std::nullopt};
+    std::optional<QueryField> field;
+    if (!spec.field.empty()) {
+      CRM_ASSIGN_OR_RETURN(field, ResolveQueryField(session.schema(),
+                                                    request.target, spec.field,
+                                                    request.include_archived));
+      ValueKind kind = ValueKindOf(field->type);
+      bool numeric = kind == ValueKind::kInteger || kind == ValueKind::kDecimal;
+      bool summable = spec.function != store::Function::kSum &&
+                      spec.function != store::Function::kAvg;
+      if ((!numeric && !summable) || kind == ValueKind::kList) {
+        return MakeError(ErrorCode::kValidation,
+                         absl::StrCat("field '", field->name, "' (",
+                                      FieldTypeName(field->type),
+                                      ") cannot be aggregated that way"),
+                         field->name, "aggregate");
+      }
+      column.column = field->column;
+    } else if (spec.function != store::Function::kCount) {
+      return BadArgument("only count works without a field", "aggregates");
+    }
+    plan.aggregates.push_back(column);
+    aggregate_fields.push_back(std::move(field));
+  }
+  CRM_ASSIGN_OR_RETURN(auto rows,
+                       store::RunAggregate(session.connection(), plan));
+  QueryPage page;
+  for (const auto& row : rows) {
+    CustomerRecord record;
+    size_t at = 0;
+    for (size_t g = 0; g < group_fields.size(); ++g, ++at) {
+      CRM_ASSIGN_OR_RETURN(Value value,
+                           GroupValue(group_fields[g],
+                                      request.groups[g].bucket, row[at]));
+      record.values.push_back({group_fields[g].name, std::move(value)});
+    }
+    for (size_t a = 0; a < request.aggregates.size(); ++a, ++at) {
+      const AggregateSpec& spec = request.aggregates[a];
+      const std::optional<QueryField>& field = aggregate_fields[a];
+      std::string alias = spec.alias.empty() ? DefaultAlias(spec) : spec.alias;
+      int scale = field && field->field ? field->field->definition().scale() : 0;
+      bool decimal = field && field->type == FieldType::kDecimal;
+      Value value;
+      switch (spec.function) {
+        case store::Function::kCount:
+        case store::Function::kCountDistinct:
+          value = Value::Integer(std::get<int64_t>(row[at]));
+          break;
+        case store::Function::kSum:
+          if (const int64_t* sum = std::get_if<int64_t>(&row[at])) {
+            value = decimal ? Value::Decimal(FormatDecimal(*sum, scale))
+                            : Value::Integer(*sum);
+          }
+          break;
+        case store::Function::kAvg: {
+          const int64_t* sum = std::get_if<int64_t>(&row[at]);
+          int64_t count = std::get<int64_t>(row[++at]);
+          if (sum) value = Average(*sum, count, scale);
+          break;
+        }
+        case store::Function::kMin:
+        case store::Function::kMax:
+          CRM_ASSIGN_OR_RETURN(value, ResultValue(*field, row[at]));
+          break;
+      }
+      record.values.push_back({alias, std::move(value)});
+    }
+    page.rows.push_back(std::move(record));
+  }
+  return page;
+}
+
+absl::StatusOr<QueryPage> FillRates(Session& session) {
+  std::vector<store::ColumnRef> columns;
+  const auto& fields = session.schema().stored_fields();
+  for (const Field* field : fields) {
+    columns.push_back({store::Table::kCustomers, field->column(), false, false,
+                       IsList(field->type())});
+  }
+  CRM_ASSIGN_OR_RETURN(std::vector<int64_t> counts,
+                       store::CountFilled(session.connection(), columns));
+  QueryPage page;
+  int64_t total = counts.back();
+  for (size_t i = 0; i < fields.size(); ++i) {
+    CustomerRecord record;
+    record.values.push_back({"field", Value::Text(fields[i]->name())});
+    record.values.push_back(
+        {"label", Value::Text(fields[i]->definition().label())});
+    record.values.push_back(
+        {"group", Value::Text(fields[i]->definition().group())});
+    record.values.push_back({"filled", Value::Integer(counts[i])});
+    record.values.push_back({"total", Value::Integer(total)});
+    page.rows.push_back(std::move(record));
+  }
+  return page;
+}
+
+absl::StatusOr<QueryPage> SearchCustomers(Session& session,
+                                          absl::string_view text,
+                                          int64_t limit) {
+  if (limit < 1 || limit > kMaxPageSize) {
+    return BadArgument("limit must be 1 to 10,000", "limit");
+  }
+  CRM_ASSIGN_OR_RETURN(std::string fts, FullTextQuery(std::string(text)));
+  CRM_ASSIGN_OR_RETURN(
+      std::vector<int64_t> ids,
+      store::SearchCustomers(session.connection(), fts, limit));
+  QueryRequest request;
+  QueryPage page;
+  const Schema& schema = session.schema();
+  std::vector<QueryField> fields;
+  CRM_ASSIGN_OR_RETURN(fields, SelectedFields(schema, request));
+  for (int64_t id : ids) {
+    CRM_ASSIGN_OR_RETURN(
+        auto row, store::SelectCustomer(session.connection(),
+                                        schema.stored_columns(), "id",
+                                        store::SqlValue(id), false));
+    if (!row) continue;
+    store::SelectedRow selected{row->id, row->version, row->values, {}};
+    selected.values.push_back(row->created_at_us);
+    selected.values.push_back(row->updated_at_us);
+    CRM_ASSIGN_OR_RETURN(CustomerRecord record,
+                         RowRecord(fields, selected, QueryTarget::kCustomers));
+    page.rows.push_back(std::move(record));
+  }
+  return page;
+}
+
+std::string SearchText(const Schema& schema,
+                       const std::vector<store::SqlValue>& values) {
+  std::string text;
+  const auto& fields = schema.stored_fields();
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const std::string* value = std::get_if<std::string>(&values[i]);
+    if (value == nullptr || !IsTextual(fields[i]->type())) continue;
+    absl::StrAppend(&text, text.empty() ? "" : " ", *value);
+    if (fields[i]->type() == FieldType::kPhone) {
+      std::string digits;
+      for (char c : *value) {
+        if (c >= '0' && c <= '9') digits.push_back(c);
+      }
+      absl::StrAppend(&text, " ", digits);
+    }
+  }
+  return text;
+}
+
+absl::Status IndexCustomerText(Session& session, int64_t id) {
+  const Schema& schema = session.schema();
+  CRM_ASSIGN_OR_RETURN(
+      auto row,
+      store::SelectCustomer(session.connection(), schema.stored_columns(),
+                            "id", store::SqlValue(id), false));
+  std::string text = row ? SearchText(schema, row->values) : std::string();
+  return store::SetSearchText(session.connection(), id, text);
+}
+
+absl::Status IndexAllCustomerText(Session& session) {
+  QueryRequest request;
+  request.select = {"kind"};
+  request.page_size = kMaxPageSize;
+  while (true) {
+    CRM_ASSIGN_OR_RETURN(QueryPage page, RunQuery(session, request));
+    for (const CustomerRecord& record : page.rows) {
+      CRM_RETURN_IF_ERROR(IndexCustomerText(session, record.id));
+    }
+    if (page.next_cursor.empty()) return absl::OkStatus();
+    request.cursor = page.next_cursor;
+  }
+}
+
+absl::Status SaveSegment(Session& session, absl::string_view name,
+                         QueryTarget target, absl::string_view filter) {
+  if (name.empty() || name.size() > 255 || !IsValidUtf8(name)) {
+    return MakeError(ErrorCode::kValidation,
+                     "a segment name is 1 to 255 bytes of UTF-8", "", "name");
+  }
+  CRM_RETURN_IF_ERROR(CheckFilter(session.schema(), target, filter,
+                                  CustomerRecord(), false, NowMicros())
+                          .status());
+  return store::SaveSegment(
+      session.connection(),
+      {std::string(name),
+       target == QueryTarget::kCustomers ? "customers" : "events",
+       std::string(filter), NowMicros()});
+}
+
+absl::Status DeleteSegment(Session& session, absl::string_view name) {
+  CRM_ASSIGN_OR_RETURN(bool deleted, store::DeleteSegment(session.connection(),
+                                                          std::string(name)));
+  if (deleted) return absl::OkStatus();
+  return MakeError(ErrorCode::kNotFound,
+                   absl::StrCat("no segment named '", name, "'"));
+}
+
+absl::StatusOr<QueryPage> ListSegments(Session& session) {
+  CRM_ASSIGN_OR_RETURN(std::vector<store::SegmentRow> segments,
+                       store::LoadSegments(session.connection()));
+  QueryPage page;
+  for (const store::SegmentRow& segment : segments) {
+    QueryRequest request;
+    request.target = segment.target == "events" ? QueryTarget::kEvents
+                                                : QueryTarget::kCustomers;
+    request.filter = segment.filter;
+    CRM_ASSIGN_OR_RETURN(int64_t count, CountQuery(session, request));
+    CustomerRecord record;
+    record.values.push_back({"name", Value::Text(segment.name)});
+    record.values.push_back({"target", Value::Text(segment.target)});
+    record.values.push_back({"filter", Value::Text(segment.filter)});
+    record.values.push_back({"count", Value::Integer(count)});
+    page.rows.push_back(std::move(record));
+  }
+  return page;
+}
+
+absl::StatusOr<int64_t> CountSegment(Session& session, absl::string_view name) {
+  CRM_ASSIGN_OR_RETURN(std::vector<store::SegmentRow> segments,
+                       store::LoadSegments(session.connection()));
+  for (const store::SegmentRow& segment : segments) {
+    if (segment.name != name) continue;
+    QueryRequest request;
+    request.target = segment.target == "events" ? QueryTarget::kEvents
+                                                : QueryTarget::kCustomers;
+    request.filter = segment.filter;
+    return CountQuery(session, request);
+  }
+  return MakeError(ErrorCode::kNotFound,
+                   absl::StrCat("no segment named '", name, "'"));
+}
+
+absl::StatusOr<std::vector<std::string>> SegmentsUsingField(
+    Session& session, absl::string_view field) {
+  CRM_ASSIGN_OR_RETURN(std::vector<store::SegmentRow> segments,
+                       store::LoadSegments(session.connection()));
+  std::vector<std::string> users;
+  for (const store::SegmentRow& segment : segments) {
+    absl::StatusOr<std::unique_ptr<query::Expr>> expr =
+        query::Parse(segment.filter);
+    if (!expr.ok()) continue;
+    std::set<std::string> names;
+    query::CollectFields(**expr, &names);
+    if (names.count(std::string(field)) ||
+        names.count(absl::StrCat("customer.", field))) {
+      users.push_back(segment.name);
+    }
+  }
+  return users;
+}
+
+absl::StatusOr<QueryPage> RunCohort(Session& session,
+                                    absl::string_view first_type,
+                                    absl::string_view then_type,
+                                    int64_t within_days,
+                                    store::Bucket bucket) {
+  if (within_days < 1 || within_days > 36500) {
+    return BadArgument("within_days must be 1 to 36,500", "within_days");
+  }
+  if (first_type.empty() || then_type.empty() || !IsValidUtf8(first_type) ||
+      !IsValidUtf8(then_type)) {
+    return BadArgument("both event types must be given", "type");
+  }
+  CRM_ASSIGN_OR_RETURN(
+      auto rows, store::RunCohort(session.connection(), std::string(first_type),
+                                  std::string(then_type),
+                                  within_days * kDayUs, bucket));
+  QueryPage page;
+  for (const auto& row : rows) {
+    CustomerRecord record;
+    const std::string* cohort = std::get_if<std::string>(&row[0]);
+    record.values.push_back({"cohort", Value::Text(cohort ? *cohort : "")});
+    record.values.push_back(
+        {"customers", Value::Integer(std::get<int64_t>(row[1]))});
+    record.values.push_back(
+        {"converted", Value::Integer(std::get<int64_t>(row[2]))});
+    record.values.push_back(
+        {"events", Value::Integer(std::get<int64_t>(row[3]))});
+    page.rows.push_back(std::move(record));
+  }
+  return page;
+}
+
+}  // namespace crm::core

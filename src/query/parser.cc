@@ -1,0 +1,357 @@
+#include "query/parser.h"
+
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "base/error.h"
+#include "query/lexer.h"
+
+namespace crm::query {
+namespace {
+
+class Parser {
+ public:
+  explicit Parser(std::vector<Token> tokens) : tokens_(std::move(tokens)) {}
+
+  absl::StatusOr<std::unique_ptr<Expr>> ParseAll() {
+    auto expr = ParseOr(0);
+    if (!expr.ok()) return expr;
+    if (Peek().kind != Token::Kind::kEnd) {
+      return Error(Peek(), "expected 'and', 'or' or the end of the filter");
+    }
+    return expr;
+  }
+
+ private:
+  const Token& Peek(size_t ahead = 0) const {
+    size_t index = std::min(next_ + ahead, tokens_.size() - 1);
+    return tokens_[index];
+  }
+  const Token& Take() {
+    const Token& token = Peek();
+    if (next_ < tokens_.size() - 1) ++next_;
+    return token;
+  }
+  bool IsKeyword(const Token& token, absl::string_view word) const {
+    return token.kind == Token::Kind::kWord &&
+           absl::EqualsIgnoreCase(token.text, word);
+  }
+  bool IsSymbol(const Token& token, absl::string_view symbol) const {
+    return token.kind == Token::Kind::kSymbol && token.text == symbol;
+  }
+  bool TakeKeyword(absl::string_view word) {
+    if (!IsKeyword(Peek(), word)) return false;
+    Take();
+    return true;
+  }
+  absl::Status Error(const Token& at, absl::string_view message) const {
+    std::string found = at.kind == Token::Kind::kEnd
+                            ? "the end of the filter"
+                            : absl::StrCat("'", at.text.substr(0, 32), "'");
+    return WithPosition(
+        MakeError(ErrorCode::kInvalidArgument,
+                  absl::StrCat("filter, at byte ", at.position, ": ", message,
+                               " (found ", found, ")"),
+                  "", "syntax"),
+        static_cast<int64_t>(at.position));
+  }
+  absl::Status Expect(absl::string_view word) {
+    if (TakeKeyword(word)) return absl::OkStatus();
+    return Error(Peek(), absl::StrCat("expected '", word, "'"));
+  }
+  absl::Status ExpectSymbol(absl::string_view symbol) {
+    if (IsSymbol(Peek(), symbol)) {
+      Take();
+      return absl::OkStatus();
+    }
+    return Error(Peek(), absl::StrCat("expected '", symbol, "'"));
+  }
+
+  absl::StatusOr<std::unique_ptr<Expr>> ParseOr(int depth) {
+    return ParseChain(depth, "or", Expr::Kind::kOr);
+  }
+
+  // A chain of operands joined by `word` ("or" over "and" over unary).
+  absl::StatusOr<std::unique_ptr<Expr>> ParseChain(int depth,
+                                                   absl::string_view word,
+                                                   Expr::Kind kind) {
+    auto parse_part = [&]() {
+      return kind == Expr::Kind::kOr
+                 ? ParseChain(depth, "and", Expr::Kind::kAnd)
+                 : ParseUnary(depth);
+    };
+    size_t position = Peek().position;
+    CRM_ASSIGN_OR_RETURN(std::unique_ptr<Expr> first, parse_part());
+    if (!IsKeyword(Peek(), word)) return first;
+    auto chain = std::make_unique<Expr>();
+    chain->kind = kind;
+    chain->position = position;
+    chain->children.push_back(std::move(first));
+    while (TakeKeyword(word)) {
+      CRM_ASSIGN_OR_RETURN(std::unique_ptr<Expr> next, parse_part());
+      chain->children.push_back(std::move(next));
+    }
+    return chain;
+  }
+
+  absl::StatusOr<std::unique_ptr<Expr>> ParseUnary(int depth) {
+    if (depth >= kMaxNesting) {
+      return Error(Peek(), absl::StrCat("parentheses and 'not' nest at most ",
+                                        kMaxNesting, " deep"));
+    }
+    const Token& token = Peek();
+    if (IsKeyword(token, "not")) {
+      Take();
+      auto expr = std::make_unique<Expr>();
+      expr->kind = Expr::Kind::kNot;
+      expr->position = token.position;
+      CRM_ASSIGN_OR_RETURN(std::unique_ptr<Expr> inner, ParseUnary(depth + 1));
+      expr->children.push_back(std::move(inner));
+      return expr;
+    }
+    if (IsSymbol(token, "(")) {
+      Take();
+      CRM_ASSIGN_OR_RETURN(std::unique_ptr<Expr> inner, ParseOr(depth + 1));
+      CRM_RETURN_IF_ERROR(ExpectSymbol(")"));
+      return inner;
+    }
+    return ParseComparison();
+  }
+
+  absl::StatusOr<Operand> ParseOperand() {
+    const Token& token = Peek();
+    Operand operand;
+    operand.position = token.position;
+    switch (token.kind) {
+      case Token::Kind::kString:
+        operand.kind = Operand::Kind::kString;
+        operand.text = Take().text;
+        return operand;
+      case Token::Kind::kNumber:
+        operand.kind = Operand::Kind::kNumber;
+        operand.text = Take().text;
+        return operand;
+      case Token::Kind::kParameter:
+        operand.kind = Operand::Kind::kParameter;
+        operand.text = Take().text;
+        if (operand.text.empty()) {
+          operand.text = std::to_string(++positional_parameters_);
+        }
+        return operand;
+      case Token::Kind::kSymbol:
+        if (token.text == "-" && Peek(1).kind == Token::Kind::kNumber) {
+          Take();
+          operand.kind = Operand::Kind::kNumber;
+          operand.text = "-" + Take().text;
+          return operand;
+        }
+        break;
+      case Token::Kind::kWord:
+        if (IsKeyword(token, "true") || IsKeyword(token, "false")) {
+          operand.kind = Operand::Kind::kBoolean;
+          operand.boolean = IsKeyword(Take(), "true");
+          return operand;
+        }
+        break;
+      case Token::Kind::kEnd:
+        break;
+    }
+    return Error(token,
+                 "expected a value: 'text', a number, true, false, ? or :name");
+  }
+
+  absl::Status ParseOperandList(Expr* expr) {
+    CRM_RETURN_IF_ERROR(ExpectSymbol("("));
+    do {
+      CRM_ASSIGN_OR_RETURN(Operand operand, ParseOperand());
+      expr->operands.push_back(std::move(operand));
+    } while (IsSymbol(Peek(), ",") && (Take(), true));
+    return ExpectSymbol(")");
+  }
+
+  absl::Status ParseSpan(Expr* expr) {
+    Operand span;
+    span.kind = Operand::Kind::kSpan;
+    span.position = Peek().position;
+    const Token& anchor = Peek();
+    if (IsKeyword(anchor, "last") || IsKeyword(anchor, "next")) {
+      span.span_anchor = absl::AsciiStrToLower(Take().text);
+      const Token& count = Peek();
+      if (count.kind != Token::Kind::kNumber ||
+          !absl::SimpleAtoi(count.text, &span.span_count) ||
+          span.span_count < 1 || span.span_count > 100000) {
+        return Error(count, "expected a whole number of units (1 to 100000)");
+      }
+      Take();
+    } else if (IsKeyword(anchor, "this") || IsKeyword(anchor, "previous")) {
+      span.span_anchor = absl::AsciiStrToLower(Take().text);
+      span.span_count = 1;
+    } else {
+      return Error(anchor, "expected 'last', 'next', 'this' or 'previous'");
+    }
+    const Token& unit = Peek();
+    std::string name = absl::AsciiStrToLower(unit.text);
+    if (unit.kind == Token::Kind::kWord && name.size() > 1 &&
+        name.back() == 's') {
+      name.pop_back();
+    }
+    if (unit.kind != Token::Kind::kWord ||
+        (name != "day" && name != "week" && name != "month" &&
+         name != "quarter" && name != "year")) {
+      return Error(unit, "expected day, week, month, quarter or year");
+    }
+    Take();
+    span.span_unit = name;
+    expr->operands.push_back(std::move(span));
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::unique_ptr<Expr>> ParseComparison() {
+    const Token& field = Peek();
+    if (field.kind != Token::Kind::kWord) {
+      return Error(field, "expected a field name");
+    }
+    Take();
+    auto expr = std::make_unique<Expr>();
+    expr->kind = Expr::Kind::kCompare;
+    expr->field = field.text;
+    expr->position = field.position;
+    const Token& op = Peek();
+    struct SymbolOp {
+      const char* symbol;
+      Op op;
+    };
+    static constexpr SymbolOp kSymbols[] = {
+        {"=", Op::kEq},  {"!=", Op::kNe}, {"<>", Op::kNe}, {"<", Op::kLt},
+        {"<=", Op::kLe}, {">", Op::kGt},  {">=", Op::kGe}};
+    for (const SymbolOp& candidate : kSymbols) {
+      if (IsSymbol(op, candidate.symbol)) {
+        Take();
+        expr->op = candidate.op;
+        CRM_ASSIGN_OR_RETURN(Operand operand, ParseOperand());
+        expr->operands.push_back(std::move(operand));
+        return expr;
+      }
+    }
+    if (TakeKeyword("between")) {
+      expr->op = Op::kBetween;
+      CRM_ASSIGN_OR_RETURN(Operand low, ParseOperand());
+      CRM_RETURN_IF_ERROR(Expect("and"));
+      CRM_ASSIGN_OR_RETURN(Operand high, ParseOperand());
+      expr->operands.push_back(std::move(low));
+      expr->operands.push_back(std::move(high));
+      return expr;
+    }
+    if (IsKeyword(op, "not") && IsKeyword(Peek(1), "in")) {
+      Take();
+      Take();
+      expr->op = Op::kNotIn;
+      CRM_RETURN_IF_ERROR(ParseOperandList(expr.get()));
+      return expr;
+    }
+    if (TakeKeyword("in")) {
+      expr->op = Op::kIn;
+      CRM_RETURN_IF_ERROR(ParseOperandList(expr.get()));
+      return expr;
+    }
+    if (TakeKeyword("is")) {
+      expr->op = TakeKeyword("not") ? Op::kIsNotNull : Op::kIsNull;
+      CRM_RETURN_IF_ERROR(Expect("null"));
+      return expr;
+    }
+    struct WordOp {
+      const char* word;
+      bool with;  // followed by "with"
+      Op op;
+    };
+    static constexpr WordOp kWords[] = {
+        {"contains", false, Op::kContains},
+        {"icontains", false, Op::kIContains},
+        {"starts", true, Op::kStartsWith},
+        {"istarts", true, Op::kIStartsWith},
+        {"ends", true, Op::kEndsWith},
+        {"iends", true, Op::kIEndsWith},
+        {"matches", false, Op::kMatches}};
+    for (const WordOp& candidate : kWords) {
+      if (TakeKeyword(candidate.word)) {
+        if (candidate.with) CRM_RETURN_IF_ERROR(Expect("with"));
+        expr->op = candidate.op;
+        CRM_ASSIGN_OR_RETURN(Operand operand, ParseOperand());
+        expr->operands.push_back(std::move(operand));
+        return expr;
+      }
+    }
+    if (TakeKeyword("has")) {
+      expr->op = TakeKeyword("any")   ? Op::kHasAny
+                 : TakeKeyword("all") ? Op::kHasAll
+                                      : Op::kHas;
+      if (IsSymbol(Peek(), "(")) {
+        CRM_RETURN_IF_ERROR(ParseOperandList(expr.get()));
+      } else {
+        CRM_ASSIGN_OR_RETURN(Operand operand, ParseOperand());
+        expr->operands.push_back(std::move(operand));
+      }
+      if (expr->op == Op::kHas && expr->operands.size() != 1) {
+        return Error(op, "'has' takes one value; use 'has any' or 'has all'");
+      }
+      return expr;
+    }
+    if (TakeKeyword("within")) {
+      expr->op = Op::kWithin;
+      CRM_RETURN_IF_ERROR(ParseSpan(expr.get()));
+      return expr;
+    }
+    return Error(op, "expected an operator (=, !=, <, <=, >, >=, between, "
+                     "in, not in, is null, contains, starts with, ends with, "
+                     "has, matches, within)");
+  }
+
+  std::vector<Token> tokens_;
+  size_t next_ = 0;
+  int positional_parameters_ = 0;
+};
+
+}  // namespace
+
+const char* OpName(Op op) {
+  switch (op) {
+    case Op::kEq: return "=";
+    case Op::kNe: return "!=";
+    case Op::kLt: return "<";
+    case Op::kLe: return "<=";
+    case Op::kGt: return ">";
+    case Op::kGe: return ">=";
+    case Op::kBetween: return "between";
+    case Op::kIn: return "in";
+    case Op::kNotIn: return "not in";
+    case Op::kIsNull: return "is null";
+    case Op::kIsNotNull: return "is not null";
+    case Op::kContains: return "contains";
+    case Op::kStartsWith: return "starts with";
+    case Op::kEndsWith: return "ends with";
+    case Op::kIContains: return "icontains";
+    case Op::kIStartsWith: return "istarts with";
+    case Op::kIEndsWith: return "iends with";
+    case Op::kHas: return "has";
+    case Op::kHasAny: return "has any";
+    case Op::kHasAll: return "has all";
+    case Op::kMatches: return "matches";
+    case Op::kWithin: return "within";
+  }
+  return "?";
+}
+
+absl::StatusOr<std::unique_ptr<Expr>> Parse(absl::string_view text) {
+  CRM_ASSIGN_OR_RETURN(std::vector<Token> tokens, Lex(text));
+  return Parser(std::move(tokens)).ParseAll();
+}
+
+void CollectFields(const Expr& expr, std::set<std::string>* fields) {
+  if (expr.kind == Expr::Kind::kCompare) fields->insert(expr.field);
+  for (const auto& child : expr.children) CollectFields(*child, fields);
+}
+
+}  // namespace crm::query

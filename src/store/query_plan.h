@@ -1,0 +1,87 @@
+// A query checked against the schema, in terms of tables and columns: what
+// the core hands the store to render as SQL. Every value is a bound
+// parameter; only column names from field definitions reach the SQL text.
+#ifndef CRM_STORE_QUERY_PLAN_H_
+#define CRM_STORE_QUERY_PLAN_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/sql_value.h"
+
+namespace crm::store {
+
+enum class Table { kCustomers, kEvents };
+
+// A value a query reads: a column of customers ("c") or events ("e"), or of
+// the customer an event belongs to.
+struct ColumnRef {
+  Table table = Table::kCustomers;
+  std::string column;
+  bool interned = false;  // events' type/channel/actor/source: crm_strings ids
+  bool nocase = false;    // compared ignoring ASCII case (email)
+  bool list = false;      // a JSON array of strings (tags, multi_choice)
+};
+
+enum class Compare {
+  kEq, kNe, kLt, kLe, kGt, kGe, kBetween, kIn, kNotIn, kIsNull, kIsNotNull,
+  kContains, kStartsWith, kEndsWith, kIContains, kIStartsWith, kIEndsWith,
+  kHasAny, kHasAll, kMatches,
+};
+
+struct Condition {
+  enum class Kind { kAnd, kOr, kNot, kCompare };
+  Kind kind = Kind::kCompare;
+  std::vector<Condition> children;
+  ColumnRef column;
+  Compare op = Compare::kEq;
+  std::vector<SqlValue> values;
+};
+
+struct SortKey {
+  ColumnRef column;
+  bool descending = false;
+};
+
+// Rows of `target` matching `where`, ordered by `sort` then id (or seq),
+// starting after a keyset position when `after_id` > 0.
+struct SelectPlan {
+  Table target = Table::kCustomers;
+  std::optional<Condition> where;
+  std::vector<ColumnRef> columns;
+  std::vector<SortKey> sort;
+  std::vector<SqlValue> after_keys;  // aligned with sort
+  int64_t after_id = 0;
+  int64_t limit = 100;
+};
+
+enum class Bucket { kNone, kDay, kWeek, kMonth, kQuarter, kYear };
+enum class TimeUnit { kNone, kMicroseconds, kDateText };
+
+struct GroupKey {
+  ColumnRef column;
+  Bucket bucket = Bucket::kNone;
+  TimeUnit time = TimeUnit::kNone;  // how the column holds time, if bucketed
+};
+
+enum class Function { kCount, kCountDistinct, kSum, kAvg, kMin, kMax };
+
+struct AggregateColumn {
+  Function function = Function::kCount;
+  std::optional<ColumnRef> column;  // none: count rows
+};
+
+// Groups of `target` rows matching `where`, one row per group: the group
+// keys, then each aggregate (avg as sum and count, for exact decimals).
+struct AggregatePlan {
+  Table target = Table::kCustomers;
+  std::optional<Condition> where;
+  std::vector<GroupKey> groups;
+  std::vector<AggregateColumn> aggregates;
+};
+
+}  // namespace crm::store
+
+#endif  // CRM_STORE_QUERY_PLAN_H_

@@ -1,0 +1,38 @@
+// Storage of the full-text index over customers and of saved segments.
+#ifndef CRM_STORE_SEARCH_TABLE_H_
+#define CRM_STORE_SEARCH_TABLE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "store/connection.h"
+
+namespace crm::store {
+
+// Replaces the searchable text of customer `id` (empty text removes it).
+absl::Status SetSearchText(Connection& connection, int64_t id,
+                           const std::string& text);
+
+// Customers matching an FTS5 query, best first: (id, rank).
+absl::StatusOr<std::vector<int64_t>> SearchCustomers(
+    Connection& connection, const std::string& fts_query, int64_t limit);
+
+struct SegmentRow {
+  std::string name;
+  std::string target;  // "customers" or "events"
+  std::string filter;
+  int64_t created_at_us = 0;
+};
+
+absl::Status SaveSegment(Connection& connection, const SegmentRow& segment);
+absl::StatusOr<bool> DeleteSegment(Connection& connection,
+                                   const std::string& name);
+absl::StatusOr<std::vector<SegmentRow>> LoadSegments(Connection& connection);
+
+}  // namespace crm::store
+
+#endif  // CRM_STORE_SEARCH_TABLE_H_

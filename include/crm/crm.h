@@ -109,6 +109,10 @@ CRM_API const char* crm_last_error_field(void);
  * "archived", "unknown_field", "reference", ... or "" when none applies. */
 CRM_API const char* crm_last_error_rule(void);
 
+/* For an error in a filter text: the byte offset it points at; -1 when the
+ * last error is not about a position. */
+CRM_API int64_t crm_last_error_position(void);
+
 /* Frees a string libcrm returned through a char** out-parameter. */
 CRM_API void crm_string_free(char* s);
 
@@ -595,6 +599,144 @@ CRM_API int64_t crm_field_timeline_to(const crm_field_timeline* timeline,
  * Borrowed until the timeline is freed; NULL when out of range. */
 CRM_API crm_record* crm_field_timeline_value(crm_field_timeline* timeline,
                                              size_t index);
+
+/* ------------------------------------------------------------------------ */
+/* Queries: filters, sorting, paging, counts, aggregates                    */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * The filter language (byte positions of errors via
+ * crm_last_error_position()):
+ *
+ *   stage = 'customer' and lifetime_value >= :min and tags has 'vip'
+ *   (city in ('Oslo', 'Bergen') or country != 'NO') and not email is null
+ *   name istarts with 'ad' and created_at within last 30 days
+ *   search matches 'ada lov*'                         (full text, customers)
+ *   type = 'ticket.opened' and customer.stage = 'customer'       (events)
+ *
+ * Operators: = != <> < <= > >=, between .. and .., in (..), not in (..),
+ * is null, is not null, contains / starts with / ends with (exact case) and
+ * icontains / istarts with / iends with (ignoring ASCII case), has, has any
+ * (..), has all (..) for lists, matches for full text, and within last|next
+ * N days|weeks|months|quarters|years or within this|previous day|week|month|
+ * quarter|year for dates and times (UTC; weeks start on Monday). Combine
+ * with and, or, not and parentheses. Values: 'text' ('' for a quote),
+ * numbers, true, false, and parameters: ? (bound as "1", "2", ... in order)
+ * or :name (bound as "name") through crm_query_params(). Dates and times are
+ * written as text ("2024-03-01", "2024-03-01T09:00:00Z"). Text never becomes
+ * SQL: every value is a bound parameter.
+ *
+ * Customer queries see every active field plus id, created_at, updated_at;
+ * archived fields only after crm_query_include_archived(). Event queries see
+ * seq, customer_id, type, channel, actor, source, idempotency_key,
+ * occurred_at, recorded_at, and the event's customer as customer.<field>.
+ */
+typedef struct crm_query crm_query;
+
+enum { CRM_QUERY_CUSTOMERS = 1, CRM_QUERY_EVENTS = 2 };
+
+/* A query over `target`. Not thread-safe. */
+CRM_API int crm_query_new(crm_query** out, int target);
+CRM_API void crm_query_free(crm_query* query);
+/* The filter ("" or NULL for every row). Checked when the query runs. */
+CRM_API int crm_query_set_filter(crm_query* query, const char* filter);
+/* The parameters, set with crm_record_set_*. Borrowed until the query is
+ * freed. */
+CRM_API crm_record* crm_query_params(crm_query* query);
+/* Adds a field to return; without any, every active field is returned. */
+CRM_API int crm_query_select(crm_query* query, const char* field);
+/* Adds a sort key; rows with no value come first ascending, last
+ * descending; ties are ordered by id (or seq). */
+CRM_API int crm_query_order_by(crm_query* query, const char* field,
+                               int descending);
+/* Rows per page, 1 to 10,000 (default 100). */
+CRM_API int crm_query_set_page_size(crm_query* query, uint32_t page_size);
+/* Where to continue: a next_cursor of an earlier page of the same query
+ * (NULL or "" for the first page). Paging is by position, so rows added or
+ * changed meanwhile never make a page repeat or skip a row. */
+CRM_API int crm_query_set_cursor(crm_query* query, const char* cursor);
+CRM_API int crm_query_include_archived(crm_query* query, int include);
+
+/* Time buckets for crm_query_group_by(). */
+enum {
+  CRM_BUCKET_NONE = 0,
+  CRM_BUCKET_DAY = 1,     /* "2024-03-01" */
+  CRM_BUCKET_WEEK = 2,    /* the Monday, "2024-02-26" */
+  CRM_BUCKET_MONTH = 3,   /* "2024-03" */
+  CRM_BUCKET_QUARTER = 4, /* "2024-Q1" */
+  CRM_BUCKET_YEAR = 5     /* "2024" */
+};
+/* Aggregate functions for crm_query_aggregate(). */
+enum {
+  CRM_AGG_COUNT = 1,
+  CRM_AGG_COUNT_DISTINCT = 2,
+  CRM_AGG_SUM = 3, /* exact: decimals sum as decimals */
+  CRM_AGG_AVG = 4, /* a decimal with two more places than the field */
+  CRM_AGG_MIN = 5,
+  CRM_AGG_MAX = 6
+};
+/* Groups by a field, or by time buckets of a date or datetime field. */
+CRM_API int crm_query_group_by(crm_query* query, const char* field,
+                               int bucket);
+/* Adds an aggregate; `field` NULL counts rows. `alias` names the result
+ * (NULL: "count", "sum_<field>", ...). */
+CRM_API int crm_query_aggregate(crm_query* query, int function,
+                                const char* field, const char* alias);
+
+/* A page of result rows: each a record (crm_record_id() is the customer id
+ * or the event seq). Not thread-safe. */
+typedef struct crm_rows crm_rows;
+
+/* One page of rows matching the query. */
+CRM_API int crm_query_run(crm_rows** out, crm_db* db, const crm_query* query);
+/* The number of rows matching the query's filter, without fetching them. */
+CRM_API int crm_query_count(int64_t* out, crm_db* db, const crm_query* query);
+/* One row per group: group fields, then aggregates by alias. */
+CRM_API int crm_query_run_aggregate(crm_rows** out, crm_db* db,
+                                    const crm_query* query);
+/* How SQLite runs the query's select, one step per line (e.g. "SEARCH c
+ * USING INDEX ..."): to check an index is used. */
+CRM_API int crm_query_explain(char** out, crm_db* db, const crm_query* query);
+
+CRM_API void crm_rows_free(crm_rows* rows);
+CRM_API size_t crm_rows_size(const crm_rows* rows);
+/* Borrowed until the rows are freed; NULL when out of range. */
+CRM_API crm_record* crm_rows_at(crm_rows* rows, size_t index);
+/* "" on the last page; borrowed until the rows are freed. */
+CRM_API const char* crm_rows_next_cursor(const crm_rows* rows);
+/* The whole page as one crm.wire.RowSet message, for bindings that read a
+ * page in one crossing. Borrowed until the rows are freed. */
+CRM_API int crm_rows_encode(const void** out_bytes, size_t* out_size,
+                            crm_rows* rows);
+
+/* Per active field: field, label, group, filled (customers with a value)
+ * and total (customers): why is that report empty? */
+CRM_API int crm_field_fill_rates(crm_rows** out, crm_db* db);
+
+/* Customers matching the words of `text` in their names, emails, phone
+ * numbers (with or without punctuation), company and other text fields; a
+ * trailing * matches a prefix (type-ahead). Best match first. */
+CRM_API int crm_customer_search(crm_rows** out, crm_db* db, const char* text,
+                                uint32_t limit);
+
+/* Saved segments: a named filter (without parameters) stored in the
+ * workspace. Saving an existing name replaces it. A field a segment uses
+ * cannot be renamed or deleted (CRM_E_CONSTRAINT, rule "segment"). */
+CRM_API int crm_segment_save(crm_db* db, const char* name, int target,
+                             const char* filter);
+CRM_API int crm_segment_delete(crm_db* db, const char* name);
+/* The segment's live count. */
+CRM_API int crm_segment_count(int64_t* out, crm_db* db, const char* name);
+/* One row per segment: name, target, filter, count. */
+CRM_API int crm_segment_list(crm_rows** out, crm_db* db);
+
+/* Cohorts: customers grouped by the time bucket of their first event of type
+ * `first_type` (CRM_BUCKET_NONE: one group "all"); per group, "customers",
+ * "converted" (those with an event of type `then_type` within
+ * `within_days` days after it) and "events" (how many such events). */
+CRM_API int crm_cohort(crm_rows** out, crm_db* db, const char* first_type,
+                       const char* then_type, uint32_t within_days,
+                       int bucket);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -13,6 +13,7 @@ namespace {
 struct LastError {
   int code = CRM_OK;
   std::string message, field, rule;
+  int64_t position = -1;
 };
 
 LastError& ThreadLastError() {
@@ -23,8 +24,9 @@ LastError& ThreadLastError() {
 }  // namespace
 
 void SetLastError(int code, std::string message, std::string field,
-                  std::string rule) {
+                  std::string rule, int64_t position) {
   LastError& last = ThreadLastError();
+  last.position = position;
   last.code = code;
   last.message = std::move(message);
   last.field = std::move(field);
@@ -84,6 +86,10 @@ const char* crm_last_error_message(void) {
 
 const char* crm_last_error_field(void) {
   return crm::capi::ThreadLastError().field.c_str();
+}
+
+int64_t crm_last_error_position(void) {
+  return crm::capi::ThreadLastError().position;
 }
 
 const char* crm_last_error_rule(void) {

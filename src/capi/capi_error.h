@@ -2,12 +2,13 @@
 #ifndef CRM_CAPI_CAPI_ERROR_H_
 #define CRM_CAPI_CAPI_ERROR_H_
 
+#include <cstdint>
 #include <string>
 
 namespace crm::capi {
 
 void SetLastError(int code, std::string message, std::string field,
-                  std::string rule);
+                  std::string rule, int64_t position);
 
 }  // namespace crm::capi
 

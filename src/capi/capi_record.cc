@@ -1,8 +1,8 @@
 // crm.h: records, the bags of typed values that carry customers across.
 #include <string>
 
-#include "capi/capi_support.h"
 #include "base/utf8.h"
+#include "capi/capi_support.h"
 
 using crm::ErrorCode;
 using crm::capi::CheckText;

@@ -5,8 +5,8 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "capi/capi_error.h"
 #include "base/utf8.h"
+#include "capi/capi_error.h"
 
 namespace crm::capi {
 
@@ -14,7 +14,7 @@ int Fail(const absl::Status& status) {
   ErrorCode code = CodeOf(status);
   if (code == ErrorCode::kOk) code = ErrorCode::kInternal;
   SetLastError(static_cast<int>(code), std::string(status.message()),
-               FieldOf(status), RuleOf(status));
+               FieldOf(status), RuleOf(status), PositionOf(status));
   return static_cast<int>(code);
 }
 

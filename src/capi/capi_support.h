@@ -17,6 +17,7 @@
 #include "core/customer_record.h"
 #include "core/event.h"
 #include "core/history.h"
+#include "core/query_service.h"
 #include "core/workspace.h"
 #include "crm/crm.h"
 
@@ -44,6 +45,17 @@ struct crm_event {
 struct crm_event_page {
   std::vector<crm_event> events;
   std::string next_cursor;
+};
+
+struct crm_query {
+  crm::core::QueryRequest request;
+  crm_record params;
+};
+
+struct crm_rows {
+  std::vector<crm_record> rows;
+  std::string next_cursor;
+  std::string encoded;  // crm_rows_encode(), made on first use
 };
 
 struct crm_field_timeline {

@@ -4,10 +4,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
+#include "base/utf8.h"
 #include "core/history.h"
 #include "core/query_service.h"
 #include "core/time_text.h"
-#include "base/utf8.h"
 #include "store/customer_table.h"
 #include "store/search_table.h"
 

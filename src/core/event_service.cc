@@ -4,11 +4,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "base/error.h"
+#include "base/utf8.h"
 #include "core/decimal.h"
 #include "core/history.h"
 #include "core/json.h"
 #include "core/time_text.h"
-#include "base/utf8.h"
 #include "store/customer_table.h"
 #include "store/event_table.h"
 

@@ -8,10 +8,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/error.h"
+#include "base/utf8.h"
 #include "core/decimal.h"
 #include "core/string_list.h"
 #include "core/time_text.h"
-#include "base/utf8.h"
 #include "re2/re2.h"
 
 namespace crm::core {

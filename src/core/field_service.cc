@@ -2,11 +2,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
+#include "base/utf8.h"
 #include "core/decimal.h"
 #include "core/json.h"
 #include "core/query_service.h"
 #include "core/time_text.h"
-#include "base/utf8.h"
 #include "store/field_table.h"
 
 namespace crm::core {
@@ -149,11 +149,11 @@ absl::Status RefuseIfSegmentsUse(Session& session, const Field& field,
   CRM_ASSIGN_OR_RETURN(std::vector<std::string> segments,
                        SegmentsUsingField(session, field.name()));
   if (segments.empty()) return absl::OkStatus();
-  return MakeError(ErrorCode::kConstraint,
-                   absl::StrCat("field '", field.name(), "' cannot be ", what,
-                                ": saved segment '", segments.front(),
-                                "' uses it"),
-                   field.name(), "segment");
+  return MakeError(
+      ErrorCode::kConstraint,
+      absl::StrCat("field '", field.name(), "' cannot be ", what,
+                   ": saved segment '", segments.front(), "' uses it"),
+      field.name(), "segment");
 }
 
 absl::Status CheckNameFree(Session& session, absl::string_view name) {

@@ -47,13 +47,13 @@ absl::Status At(absl::Status status, size_t position) {
 }
 
 absl::Status Unsupported(const QueryField& field, Op op, size_t position) {
-  return At(MakeError(ErrorCode::kValidation,
-                      absl::StrCat("filter, at byte ", position, ": field '",
-                                   field.name, "' (", FieldTypeName(field.type),
-                                   ") does not support '", query::OpName(op),
-                                   "'"),
-                      field.name, "operator"),
-            position);
+  return At(
+      MakeError(ErrorCode::kValidation,
+                absl::StrCat("filter, at byte ", position, ": field '",
+                             field.name, "' (", FieldTypeName(field.type),
+                             ") does not support '", query::OpName(op), "'"),
+                field.name, "operator"),
+      position);
 }
 
 // The value an operand stands for, typed for `field`.
@@ -136,14 +136,13 @@ absl::StatusOr<store::SqlValue> Comparable(const QueryField& field,
     stored = MakeError(ErrorCode::kValidation,
                        absl::StrCat("field '", field.name, "' takes ",
                                     ValueKindName(ValueKindOf(field.type)),
-                                    " values, not ",
-                                    ValueKindName(value.kind)),
+                                    " values, not ", ValueKindName(value.kind)),
                        field.name, "type");
   }
   if (!stored.ok()) {
     return At(MakeError(CodeOf(stored.status()),
-                        absl::StrCat("filter, at byte ", operand.position,
-                                     ": ", stored.status().message()),
+                        absl::StrCat("filter, at byte ", operand.position, ": ",
+                                     stored.status().message()),
                         field.name, RuleOf(stored.status())),
               operand.position);
   }
@@ -201,8 +200,8 @@ struct Range {
 };
 
 absl::StatusOr<Range> SpanRange(const Operand& span, int64_t now_us) {
-  absl::CivilSecond now = absl::ToCivilSecond(absl::FromUnixMicros(now_us),
-                                              absl::UTCTimeZone());
+  absl::CivilSecond now =
+      absl::ToCivilSecond(absl::FromUnixMicros(now_us), absl::UTCTimeZone());
   absl::CivilDay today(now);
   const std::string& unit = span.span_unit;
   int64_t n = span.span_count;
@@ -211,7 +210,8 @@ absl::StatusOr<Range> SpanRange(const Operand& span, int64_t now_us) {
     if (unit == "day") return absl::CivilSecond(day);
     if (unit == "week") {
       int back = (static_cast<int>(absl::GetWeekday(day)) + 7 -
-                  static_cast<int>(absl::Weekday::monday)) % 7;
+                  static_cast<int>(absl::Weekday::monday)) %
+                 7;
       return absl::CivilSecond(day - back);
     }
     absl::CivilMonth month(day);
@@ -224,12 +224,13 @@ absl::StatusOr<Range> SpanRange(const Operand& span, int64_t now_us) {
   };
   auto step = [&](absl::CivilSecond at, int64_t units) -> absl::CivilSecond {
     if (unit == "day") return absl::CivilSecond(absl::CivilDay(at) + units);
-    if (unit == "week") return absl::CivilSecond(absl::CivilDay(at) + 7 * units);
-    int64_t months = unit == "month" ? units : unit == "quarter" ? 3 * units
-                                                                : 12 * units;
+    if (unit == "week")
+      return absl::CivilSecond(absl::CivilDay(at) + 7 * units);
+    int64_t months = unit == "month"     ? units
+                     : unit == "quarter" ? 3 * units
+                                         : 12 * units;
     absl::CivilMonth month = absl::CivilMonth(at) + months;
-    absl::CivilDay day(month.year(), month.month(),
-                       absl::CivilDay(at).day());
+    absl::CivilDay day(month.year(), month.month(), absl::CivilDay(at).day());
     return absl::CivilSecond(day.year(), day.month(), day.day(), at.hour(),
                              at.minute(), at.second());
   };
@@ -269,8 +270,8 @@ class Checker {
       return condition;
     }
     if (expr.op == Op::kMatches) return Matches(expr);
-    absl::StatusOr<QueryField> field = ResolveQueryField(
-        schema_, target_, expr.field, include_archived_);
+    absl::StatusOr<QueryField> field =
+        ResolveQueryField(schema_, target_, expr.field, include_archived_);
     if (!field.ok()) return At(field.status(), expr.position);
     return Compare(*field, expr);
   }
@@ -307,8 +308,8 @@ class Checker {
     switch (expr.op) {
       case Op::kIsNull:
       case Op::kIsNotNull:
-        condition.op = expr.op == Op::kIsNull ? Compare::kIsNull
-                                              : Compare::kIsNotNull;
+        condition.op =
+            expr.op == Op::kIsNull ? Compare::kIsNull : Compare::kIsNotNull;
         return condition;
       case Op::kEq:
       case Op::kNe:
@@ -344,13 +345,12 @@ class Checker {
         if (!text) return Unsupported(field, expr.op, expr.position);
         CRM_ASSIGN_OR_RETURN(std::string value,
                              TextOperand(field, expr.operands[0], params_));
-        condition.op =
-            expr.op == Op::kContains      ? Compare::kContains
-            : expr.op == Op::kStartsWith  ? Compare::kStartsWith
-            : expr.op == Op::kEndsWith    ? Compare::kEndsWith
-            : expr.op == Op::kIContains   ? Compare::kIContains
-            : expr.op == Op::kIStartsWith ? Compare::kIStartsWith
-                                          : Compare::kIEndsWith;
+        condition.op = expr.op == Op::kContains      ? Compare::kContains
+                       : expr.op == Op::kStartsWith  ? Compare::kStartsWith
+                       : expr.op == Op::kEndsWith    ? Compare::kEndsWith
+                       : expr.op == Op::kIContains   ? Compare::kIContains
+                       : expr.op == Op::kIStartsWith ? Compare::kIStartsWith
+                                                     : Compare::kIEndsWith;
         condition.values.push_back(value);
         return condition;
       }
@@ -407,7 +407,8 @@ class Checker {
     low.values.push_back(bound(range.start));
     // A date range ends at the day after the span's last second.
     absl::CivilSecond end = range.end;
-    if (kind == ValueKind::kDate && absl::CivilSecond(absl::CivilDay(end)) != end) {
+    if (kind == ValueKind::kDate &&
+        absl::CivilSecond(absl::CivilDay(end)) != end) {
       end = absl::CivilSecond(absl::CivilDay(end) + 1);
     }
     high.values.push_back(bound(end));
@@ -461,13 +462,13 @@ absl::StatusOr<QueryField> ResolveQueryField(const Schema& schema,
   }
   const Field* found = schema.Find(customer_name);
   if (found == nullptr || (found->archived() && !include_archived)) {
-    return MakeError(ErrorCode::kValidation,
-                     absl::StrCat(found ? "field '" : "no field named '",
-                                  customer_name,
-                                  found ? "' is archived; ask for archived "
-                                          "fields to query it"
-                                        : "'"),
-                     name, found ? "archived" : "unknown_field");
+    return MakeError(
+        ErrorCode::kValidation,
+        absl::StrCat(found ? "field '" : "no field named '", customer_name,
+                     found ? "' is archived; ask for archived "
+                             "fields to query it"
+                           : "'"),
+        name, found ? "archived" : "unknown_field");
   }
   field.field = found;
   field.type = found->type();

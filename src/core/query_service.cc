@@ -3,8 +3,8 @@
 #include <set>
 
 #include "absl/strings/escaping.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "base/error.h"
 #include "base/utf8.h"
 #include "core/decimal.h"
@@ -51,8 +51,7 @@ store::SqlValue SqlOf(const wire::Value& wire) {
   }
 }
 
-std::string EncodeCursor(const std::vector<store::SqlValue>& keys,
-                         int64_t id) {
+std::string EncodeCursor(const std::vector<store::SqlValue>& keys, int64_t id) {
   wire::QueryCursor cursor;
   for (const store::SqlValue& key : keys) *cursor.add_keys() = WireOf(key);
   cursor.set_id(id);
@@ -86,7 +85,7 @@ absl::StatusOr<std::vector<QueryField>> SelectedFields(
   std::vector<std::string> names = request.select;
   if (names.empty()) {
     if (request.target == QueryTarget::kEvents) {
-      names = {"customer_id", "type",   "channel",     "actor",
+      names = {"customer_id", "type",        "channel",    "actor",
                "source",      "occurred_at", "recorded_at"};
     } else {
       for (const Field* field : schema.stored_fields()) {
@@ -124,10 +123,10 @@ absl::StatusOr<store::SelectPlan> SelectPlanOf(
   CRM_ASSIGN_OR_RETURN(*fields, SelectedFields(session.schema(), request));
   for (const QueryField& field : *fields) plan.columns.push_back(field.column);
   for (const SortSpec& sort : request.sort) {
-    CRM_ASSIGN_OR_RETURN(QueryField field,
-                         ResolveQueryField(session.schema(), request.target,
-                                           sort.field,
-                                           request.include_archived));
+    CRM_ASSIGN_OR_RETURN(
+        QueryField field,
+        ResolveQueryField(session.schema(), request.target, sort.field,
+                          request.include_archived));
     if (field.column.list) {
       return MakeError(ErrorCode::kValidation,
                        absl::StrCat("field '", field.name,
@@ -137,8 +136,7 @@ absl::StatusOr<store::SelectPlan> SelectPlanOf(
     plan.sort.push_back({field.column, sort.descending});
   }
   if (!request.cursor.empty()) {
-    CRM_RETURN_IF_ERROR(
-        DecodeCursor(request.cursor, plan.sort.size(), &plan));
+    CRM_RETURN_IF_ERROR(DecodeCursor(request.cursor, plan.sort.size(), &plan));
   }
   plan.limit = request.page_size + 1;  // one more tells whether a next exists
   return plan;
@@ -185,8 +183,8 @@ Value Average(int64_t sum, int64_t count, int scale) {
 }
 
 std::string DefaultAlias(const AggregateSpec& spec) {
-  static const char* kNames[] = {"count", "count_distinct", "sum",
-                                 "avg",   "min",            "max"};
+  static const char* kNames[] = {"count", "count_distinct", "sum", "avg", "min",
+                                 "max"};
   std::string name = kNames[static_cast<int>(spec.function)];
   return spec.field.empty() ? name : absl::StrCat(name, "_", spec.field);
 }
@@ -208,7 +206,8 @@ absl::StatusOr<QueryPage> RunQuery(Session& session,
                          RowRecord(fields, row, request.target));
     page.rows.push_back(std::move(record));
   }
-  if (more) page.next_cursor = EncodeCursor(rows.back().sort_keys, rows.back().id);
+  if (more)
+    page.next_cursor = EncodeCursor(rows.back().sort_keys, rows.back().id);
   return page;
 }
 
@@ -238,10 +237,10 @@ absl::StatusOr<QueryPage> RunAggregate(Session& session,
   CRM_ASSIGN_OR_RETURN(plan.where, Where(session, request));
   std::vector<QueryField> group_fields;
   for (const GroupSpec& group : request.groups) {
-    CRM_ASSIGN_OR_RETURN(QueryField field,
-                         ResolveQueryField(session.schema(), request.target,
-                                           group.field,
-                                           request.include_archived));
+    CRM_ASSIGN_OR_RETURN(
+        QueryField field,
+        ResolveQueryField(session.schema(), request.target, group.field,
+                          request.include_archived));
     store::GroupKey key{field.column, group.bucket, store::TimeUnit::kNone};
     ValueKind kind = ValueKindOf(field.type);
     if (group.bucket != store::Bucket::kNone) {
@@ -268,9 +267,9 @@ absl::StatusOr<QueryPage> RunAggregate(Session& session,
     store::AggregateColumn column{spec.function, std::nullopt};
     std::optional<QueryField> field;
     if (!spec.field.empty()) {
-      CRM_ASSIGN_OR_RETURN(field, ResolveQueryField(session.schema(),
-                                                    request.target, spec.field,
-                                                    request.include_archived));
+      CRM_ASSIGN_OR_RETURN(
+          field, ResolveQueryField(session.schema(), request.target, spec.field,
+                                   request.include_archived));
       ValueKind kind = ValueKindOf(field->type);
       bool numeric = kind == ValueKind::kInteger || kind == ValueKind::kDecimal;
       bool summable = spec.function != store::Function::kSum &&
@@ -296,16 +295,17 @@ absl::StatusOr<QueryPage> RunAggregate(Session& session,
     CustomerRecord record;
     size_t at = 0;
     for (size_t g = 0; g < group_fields.size(); ++g, ++at) {
-      CRM_ASSIGN_OR_RETURN(Value value,
-                           GroupValue(group_fields[g],
-                                      request.groups[g].bucket, row[at]));
+      CRM_ASSIGN_OR_RETURN(
+          Value value,
+          GroupValue(group_fields[g], request.groups[g].bucket, row[at]));
       record.values.push_back({group_fields[g].name, std::move(value)});
     }
     for (size_t a = 0; a < request.aggregates.size(); ++a, ++at) {
       const AggregateSpec& spec = request.aggregates[a];
       const std::optional<QueryField>& field = aggregate_fields[a];
       std::string alias = spec.alias.empty() ? DefaultAlias(spec) : spec.alias;
-      int scale = field && field->field ? field->field->definition().scale() : 0;
+      int scale =
+          field && field->field ? field->field->definition().scale() : 0;
       bool decimal = field && field->type == FieldType::kDecimal;
       Value value;
       switch (spec.function) {
@@ -379,9 +379,9 @@ absl::StatusOr<QueryPage> SearchCustomers(Session& session,
   CRM_ASSIGN_OR_RETURN(fields, SelectedFields(schema, request));
   for (int64_t id : ids) {
     CRM_ASSIGN_OR_RETURN(
-        auto row, store::SelectCustomer(session.connection(),
-                                        schema.stored_columns(), "id",
-                                        store::SqlValue(id), false));
+        auto row,
+        store::SelectCustomer(session.connection(), schema.stored_columns(),
+                              "id", store::SqlValue(id), false));
     if (!row) continue;
     store::SelectedRow selected{row->id, row->version, row->values, {}};
     selected.values.push_back(row->created_at_us);
@@ -416,8 +416,8 @@ absl::Status IndexCustomerText(Session& session, int64_t id) {
   const Schema& schema = session.schema();
   CRM_ASSIGN_OR_RETURN(
       auto row,
-      store::SelectCustomer(session.connection(), schema.stored_columns(),
-                            "id", store::SqlValue(id), false));
+      store::SelectCustomer(session.connection(), schema.stored_columns(), "id",
+                            store::SqlValue(id), false));
   std::string text = row ? SearchText(schema, row->values) : std::string();
   return store::SetSearchText(session.connection(), id, text);
 }
@@ -517,8 +517,7 @@ absl::StatusOr<std::vector<std::string>> SegmentsUsingField(
 absl::StatusOr<QueryPage> RunCohort(Session& session,
                                     absl::string_view first_type,
                                     absl::string_view then_type,
-                                    int64_t within_days,
-                                    store::Bucket bucket) {
+                                    int64_t within_days, store::Bucket bucket) {
   if (within_days < 1 || within_days > 36500) {
     return BadArgument("within_days must be 1 to 36,500", "within_days");
   }
@@ -527,9 +526,9 @@ absl::StatusOr<QueryPage> RunCohort(Session& session,
     return BadArgument("both event types must be given", "type");
   }
   CRM_ASSIGN_OR_RETURN(
-      auto rows, store::RunCohort(session.connection(), std::string(first_type),
-                                  std::string(then_type),
-                                  within_days * kDayUs, bucket));
+      auto rows,
+      store::RunCohort(session.connection(), std::string(first_type),
+                       std::string(then_type), within_days * kDayUs, bucket));
   QueryPage page;
   for (const auto& row : rows) {
     CustomerRecord record;

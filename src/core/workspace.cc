@@ -62,9 +62,9 @@ absl::StatusOr<std::unique_ptr<Workspace>> Workspace::Open(
                                                    "history_baseline_pending"));
           if (pending) CRM_RETURN_IF_ERROR(WriteHistoryBaseline(session));
           // Likewise the search index for files from before it.
-          CRM_ASSIGN_OR_RETURN(
-              pending, store::TakeMetaFlag(session.connection(),
-                                           "search_index_pending"));
+          CRM_ASSIGN_OR_RETURN(pending,
+                               store::TakeMetaFlag(session.connection(),
+                                                   "search_index_pending"));
           return pending ? IndexAllCustomerText(session) : absl::OkStatus();
         }));
   }

@@ -50,8 +50,8 @@ absl::StatusOr<std::vector<Token>> Lex(absl::string_view text) {
       while (i < text.size() && IsWordPart(text[i])) ++i;
       token.kind = Token::Kind::kWord;
       token.text = std::string(text.substr(start, i - start));
-    } else if (IsDigit(c) || (c == '.' && i + 1 < text.size() &&
-                              IsDigit(text[i + 1]))) {
+    } else if (IsDigit(c) ||
+               (c == '.' && i + 1 < text.size() && IsDigit(text[i + 1]))) {
       size_t start = i;
       while (i < text.size() && IsDigit(text[i])) ++i;
       if (i < text.size() && text[i] == '.') {
@@ -94,8 +94,7 @@ absl::StatusOr<std::vector<Token>> Lex(absl::string_view text) {
       token.kind = Token::Kind::kParameter;
       token.text = std::string(text.substr(start, i - start));
     } else {
-      static constexpr absl::string_view kTwoChar[] = {"!=", "<>", "<=",
-                                                       ">="};
+      static constexpr absl::string_view kTwoChar[] = {"!=", "<>", "<=", ">="};
       token.kind = Token::Kind::kSymbol;
       absl::string_view two = text.substr(i, 2);
       bool matched = false;

@@ -267,14 +267,13 @@ class Parser {
       bool with;  // followed by "with"
       Op op;
     };
-    static constexpr WordOp kWords[] = {
-        {"contains", false, Op::kContains},
-        {"icontains", false, Op::kIContains},
-        {"starts", true, Op::kStartsWith},
-        {"istarts", true, Op::kIStartsWith},
-        {"ends", true, Op::kEndsWith},
-        {"iends", true, Op::kIEndsWith},
-        {"matches", false, Op::kMatches}};
+    static constexpr WordOp kWords[] = {{"contains", false, Op::kContains},
+                                        {"icontains", false, Op::kIContains},
+                                        {"starts", true, Op::kStartsWith},
+                                        {"istarts", true, Op::kIStartsWith},
+                                        {"ends", true, Op::kEndsWith},
+                                        {"iends", true, Op::kIEndsWith},
+                                        {"matches", false, Op::kMatches}};
     for (const WordOp& candidate : kWords) {
       if (TakeKeyword(candidate.word)) {
         if (candidate.with) CRM_RETURN_IF_ERROR(Expect("with"));
@@ -304,9 +303,10 @@ class Parser {
       CRM_RETURN_IF_ERROR(ParseSpan(expr.get()));
       return expr;
     }
-    return Error(op, "expected an operator (=, !=, <, <=, >, >=, between, "
-                     "in, not in, is null, contains, starts with, ends with, "
-                     "has, matches, within)");
+    return Error(op,
+                 "expected an operator (=, !=, <, <=, >, >=, between, "
+                 "in, not in, is null, contains, starts with, ends with, "
+                 "has, matches, within)");
   }
 
   std::vector<Token> tokens_;
@@ -318,28 +318,50 @@ class Parser {
 
 const char* OpName(Op op) {
   switch (op) {
-    case Op::kEq: return "=";
-    case Op::kNe: return "!=";
-    case Op::kLt: return "<";
-    case Op::kLe: return "<=";
-    case Op::kGt: return ">";
-    case Op::kGe: return ">=";
-    case Op::kBetween: return "between";
-    case Op::kIn: return "in";
-    case Op::kNotIn: return "not in";
-    case Op::kIsNull: return "is null";
-    case Op::kIsNotNull: return "is not null";
-    case Op::kContains: return "contains";
-    case Op::kStartsWith: return "starts with";
-    case Op::kEndsWith: return "ends with";
-    case Op::kIContains: return "icontains";
-    case Op::kIStartsWith: return "istarts with";
-    case Op::kIEndsWith: return "iends with";
-    case Op::kHas: return "has";
-    case Op::kHasAny: return "has any";
-    case Op::kHasAll: return "has all";
-    case Op::kMatches: return "matches";
-    case Op::kWithin: return "within";
+    case Op::kEq:
+      return "=";
+    case Op::kNe:
+      return "!=";
+    case Op::kLt:
+      return "<";
+    case Op::kLe:
+      return "<=";
+    case Op::kGt:
+      return ">";
+    case Op::kGe:
+      return ">=";
+    case Op::kBetween:
+      return "between";
+    case Op::kIn:
+      return "in";
+    case Op::kNotIn:
+      return "not in";
+    case Op::kIsNull:
+      return "is null";
+    case Op::kIsNotNull:
+      return "is not null";
+    case Op::kContains:
+      return "contains";
+    case Op::kStartsWith:
+      return "starts with";
+    case Op::kEndsWith:
+      return "ends with";
+    case Op::kIContains:
+      return "icontains";
+    case Op::kIStartsWith:
+      return "istarts with";
+    case Op::kIEndsWith:
+      return "iends with";
+    case Op::kHas:
+      return "has";
+    case Op::kHasAny:
+      return "has any";
+    case Op::kHasAll:
+      return "has all";
+    case Op::kMatches:
+      return "matches";
+    case Op::kWithin:
+      return "within";
   }
   return "?";
 }

@@ -26,9 +26,26 @@ struct ColumnRef {
 };
 
 enum class Compare {
-  kEq, kNe, kLt, kLe, kGt, kGe, kBetween, kIn, kNotIn, kIsNull, kIsNotNull,
-  kContains, kStartsWith, kEndsWith, kIContains, kIStartsWith, kIEndsWith,
-  kHasAny, kHasAll, kMatches,
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kBetween,
+  kIn,
+  kNotIn,
+  kIsNull,
+  kIsNotNull,
+  kContains,
+  kStartsWith,
+  kEndsWith,
+  kIContains,
+  kIStartsWith,
+  kIEndsWith,
+  kHasAny,
+  kHasAll,
+  kMatches,
 };
 
 struct Condition {

@@ -59,6 +59,14 @@ std::string LikeLiteral(const std::string& text) {
 }
 
 void RenderCompare(const Condition& condition, SqlBuilder* sql) {
+  if (condition.op == Compare::kMatches) {
+    sql->Text(
+        "c.id IN (SELECT rowid FROM crm_customer_search WHERE "
+        "crm_customer_search MATCH ");
+    sql->Param(condition.values[0]);
+    sql->Text(")");
+    return;
+  }
   const ColumnRef& column = condition.column;
   const std::vector<SqlValue>& values = condition.values;
   std::string value = ValueExpr(column);
@@ -140,7 +148,7 @@ void RenderCompare(const Condition& condition, SqlBuilder* sql) {
     case Compare::kIEndsWith: {
       std::string literal = LikeLiteral(text_of(0));
       std::string pattern =
-          condition.op == Compare::kIContains    ? "%" + literal + "%"
+          condition.op == Compare::kIContains     ? "%" + literal + "%"
           : condition.op == Compare::kIStartsWith ? literal + "%"
                                                   : "%" + literal;
       sql->Text(absl::StrCat(value, " LIKE "));
@@ -161,12 +169,7 @@ void RenderCompare(const Condition& condition, SqlBuilder* sql) {
       sql->Text(absl::StrCat(")) = ", values.size()));
       return;
     case Compare::kMatches:
-      sql->Text(
-          "c.id IN (SELECT rowid FROM crm_customer_search WHERE "
-          "crm_customer_search MATCH ");
-      sql->Param(values[0]);
-      sql->Text(")");
-      return;
+      return;  // rendered above: it names no column
   }
 }
 
@@ -276,6 +279,9 @@ SqlBuilder RenderSelect(const SelectPlan& plan) {
     sql.Text(absl::StrCat(value, " IS NOT NULL", direction, ", ", value,
                           direction, ", "));
   }
+  // With a filter, "+" keeps SQLite from walking the whole table in id
+  // order to avoid a sort: the filter's index is the better path.
+  sql.Text(plan.where ? "+" : "");
   sql.Text(customers ? "c.id" : "e.seq");
   sql.Text(" LIMIT ");
   sql.Param(plan.limit);
@@ -434,8 +440,8 @@ absl::StatusOr<std::vector<std::vector<SqlValue>>> RunAggregate(
     }
   }
   sql.Text(absl::StrJoin(parts, ", "));
-  RenderFrom(plan.target, plan.where,
-             join && plan.target == Table::kEvents, &sql);
+  RenderFrom(plan.target, plan.where, join && plan.target == Table::kEvents,
+             &sql);
   if (!plan.groups.empty()) {
     std::string positions;
     for (size_t i = 1; i <= plan.groups.size(); ++i) {
@@ -477,7 +483,8 @@ absl::StatusOr<std::vector<int64_t>> CountFilled(
   CRM_ASSIGN_OR_RETURN(Statement * statement, PrepareBound(connection, sql));
   CRM_ASSIGN_OR_RETURN(auto rows, Collect(statement));
   std::vector<int64_t> counts;
-  for (const SqlValue& value : rows[0]) counts.push_back(std::get<int64_t>(value));
+  for (const SqlValue& value : rows[0])
+    counts.push_back(std::get<int64_t>(value));
   return counts;
 }
 

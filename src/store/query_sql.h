@@ -13,8 +13,8 @@
 namespace crm::store {
 
 struct SelectedRow {
-  int64_t id = 0;       // customer id, or event seq
-  int64_t version = 0;  // customers only
+  int64_t id = 0;                   // customer id, or event seq
+  int64_t version = 0;              // customers only
   std::vector<SqlValue> values;     // aligned with the plan's columns
   std::vector<SqlValue> sort_keys;  // aligned with the plan's sort
 };

@@ -49,8 +49,8 @@ absl::Status SaveSegment(Connection& connection, const SegmentRow& segment) {
           "INSERT INTO crm_segments(name, target, filter, created_at) "
           "VALUES (?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET "
           "target = excluded.target, filter = excluded.filter"));
-  CRM_RETURN_IF_ERROR(upsert->BindAll({segment.name, segment.target,
-                                       segment.filter, segment.created_at_us}));
+  CRM_RETURN_IF_ERROR(upsert->BindAll(
+      {segment.name, segment.target, segment.filter, segment.created_at_us}));
   return upsert->Run();
 }
 

@@ -1,0 +1,316 @@
+// Decision support: aggregates, fill rates, search, segments, cohorts, and
+// event queries that reach the customer.
+#include <map>
+#include <string>
+
+#include "test_support.h"
+
+namespace crm_test {
+namespace {
+
+struct QueryFreer {
+  void operator()(crm_query* query) const { crm_query_free(query); }
+};
+struct RowsFreer {
+  void operator()(crm_rows* rows) const { crm_rows_free(rows); }
+};
+using Query = std::unique_ptr<crm_query, QueryFreer>;
+using Rows = std::unique_ptr<crm_rows, RowsFreer>;
+
+constexpr int64_t kDay = 86400LL * 1000000;
+
+class ReportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Define(db_.get(), R"({"name": "sector", "type": "text"})");
+    Define(db_.get(), R"({"name": "revenue", "type": "decimal", "scale": 2})");
+  }
+
+  int64_t Customer(const char* name, const char* sector, const char* revenue,
+                   const char* stage = "customer") {
+    Record record = NewRecord();
+    crm_record_set_text(record.get(), "name", name);
+    if (sector) crm_record_set_text(record.get(), "sector", sector);
+    if (revenue) crm_record_set_decimal(record.get(), "revenue", revenue);
+    crm_record_set_text(record.get(), "stage", stage);
+    return Create(db_.get(), record.get());
+  }
+
+  void Event(int64_t customer, const char* type, int64_t at_us,
+             const char* channel = "web") {
+    crm_event* event = nullptr;
+    crm_event_new(&event);
+    crm_event_set_customer(event, customer);
+    crm_event_set_type(event, type);
+    crm_event_set_channel(event, channel);
+    crm_event_set_occurred_at(event, at_us);
+    int64_t seq = 0;
+    EXPECT_EQ(crm_event_append(&seq, nullptr, db_.get(), event), CRM_OK)
+        << crm_last_error_message();
+    crm_event_free(event);
+  }
+
+  Rows Aggregate(crm_query* query) {
+    crm_rows* raw = nullptr;
+    EXPECT_EQ(crm_query_run_aggregate(&raw, db_.get(), query), CRM_OK)
+        << crm_last_error_message();
+    return Rows(raw);
+  }
+
+  Db db_ = OpenDb(":memory:");
+};
+
+std::string Decimal(crm_record* record, const char* field) {
+  const char* text = nullptr;
+  return crm_record_get_decimal(&text, record, field) == CRM_OK ? text : "-";
+}
+
+int64_t Integer(crm_record* record, const char* field) {
+  int64_t value = -1;
+  crm_record_get_integer(&value, record, field);
+  return value;
+}
+
+TEST_F(ReportTest, MoneySumsAreExactPerGroup) {
+  // 0.10 added a thousand times is exactly 100.00 only without floats.
+  ASSERT_EQ(crm_begin(db_.get()), CRM_OK);
+  for (int i = 0; i < 1000; ++i) Customer("x", "retail", "0.10");
+  Customer("big", "medical", "92233720368547.75");
+  Customer("big2", "medical", "0.01");
+  Customer("none", nullptr, nullptr, "lead");
+  ASSERT_EQ(crm_commit(db_.get()), CRM_OK);
+  crm_query* raw = nullptr;
+  ASSERT_EQ(crm_query_new(&raw, CRM_QUERY_CUSTOMERS), CRM_OK);
+  Query query(raw);
+  crm_query_set_filter(query.get(), "stage = 'customer'");
+  crm_query_group_by(query.get(), "sector", CRM_BUCKET_NONE);
+  crm_query_aggregate(query.get(), CRM_AGG_COUNT, nullptr, nullptr);
+  crm_query_aggregate(query.get(), CRM_AGG_SUM, "revenue", "total");
+  crm_query_aggregate(query.get(), CRM_AGG_AVG, "revenue", nullptr);
+  crm_query_aggregate(query.get(), CRM_AGG_MAX, "revenue", nullptr);
+  Rows rows = Aggregate(query.get());
+  ASSERT_EQ(crm_rows_size(rows.get()), 2u);
+  crm_record* medical = crm_rows_at(rows.get(), 0);
+  crm_record* retail = crm_rows_at(rows.get(), 1);
+  EXPECT_EQ(Text(medical, "sector"), "medical");
+  EXPECT_EQ(Decimal(medical, "total"), "92233720368547.76");
+  EXPECT_EQ(Decimal(medical, "avg_revenue"), "46116860184273.8800");
+  EXPECT_EQ(Decimal(medical, "max_revenue"), "92233720368547.75");
+  EXPECT_EQ(Integer(retail, "count"), 1000);
+  EXPECT_EQ(Decimal(retail, "total"), "100.00");
+  EXPECT_EQ(Decimal(retail, "avg_revenue"), "0.1000");
+}
+
+TEST_F(ReportTest, TimeBucketsAcrossMonthAndYearEnds) {
+  int64_t id = Customer("Ada", "tech", "1.00");
+  // 2023-12-31T23:59:59Z, 2024-01-01T00:00:00Z, 2024-01-31T23:00:00Z,
+  // 2024-02-01T00:00:00Z, 2024-03-31T12:00:00Z, 2024-04-01T00:00:00Z.
+  for (int64_t seconds : {1704067199LL, 1704067200LL, 1706742000LL,
+                          1706745600LL, 1711886400LL, 1711929600LL}) {
+    Event(id, "order.placed", seconds * 1000000);
+  }
+  Event(id, "ticket.opened", 1704067200LL * 1000000, "phone");
+  auto buckets = [&](int bucket) {
+    crm_query* raw = nullptr;
+    crm_query_new(&raw, CRM_QUERY_EVENTS);
+    Query query(raw);
+    crm_query_set_filter(query.get(), "type = 'order.placed'");
+    crm_query_group_by(query.get(), "occurred_at", bucket);
+    crm_query_aggregate(query.get(), CRM_AGG_COUNT, nullptr, nullptr);
+    Rows rows = Aggregate(query.get());
+    std::map<std::string, int64_t> counts;
+    for (size_t i = 0; i < crm_rows_size(rows.get()); ++i) {
+      crm_record* row = crm_rows_at(rows.get(), i);
+      counts[Text(row, "occurred_at")] = Integer(row, "count");
+    }
+    return counts;
+  };
+  EXPECT_EQ(buckets(CRM_BUCKET_MONTH),
+            (std::map<std::string, int64_t>{{"2023-12", 1},
+                                            {"2024-01", 2},
+                                            {"2024-02", 1},
+                                            {"2024-03", 1},
+                                            {"2024-04", 1}}));
+  EXPECT_EQ(buckets(CRM_BUCKET_QUARTER),
+            (std::map<std::string, int64_t>{
+                {"2023-Q4", 1}, {"2024-Q1", 4}, {"2024-Q2", 1}}));
+  EXPECT_EQ(buckets(CRM_BUCKET_YEAR),
+            (std::map<std::string, int64_t>{{"2023", 1}, {"2024", 5}}));
+  // 2023-12-31 is a Sunday: its week starts Monday 2023-12-25.
+  EXPECT_EQ(buckets(CRM_BUCKET_WEEK).begin()->first, "2023-12-25");
+  EXPECT_EQ(buckets(CRM_BUCKET_DAY).begin()->first, "2023-12-31");
+
+  crm_query* raw = nullptr;
+  crm_query_new(&raw, CRM_QUERY_EVENTS);
+  Query by_type(raw);
+  crm_query_group_by(by_type.get(), "type", CRM_BUCKET_NONE);
+  crm_query_group_by(by_type.get(), "channel", CRM_BUCKET_NONE);
+  crm_query_aggregate(by_type.get(), CRM_AGG_COUNT_DISTINCT, "customer_id",
+                      "customers");
+  Rows rows = Aggregate(by_type.get());
+  ASSERT_EQ(crm_rows_size(rows.get()), 3u);  // created, order, ticket
+  EXPECT_EQ(Text(crm_rows_at(rows.get(), 2), "type"), "ticket.opened");
+  EXPECT_EQ(Text(crm_rows_at(rows.get(), 2), "channel"), "phone");
+}
+
+TEST_F(ReportTest, EventsFilteredByTheirCustomersFields) {
+  int64_t ada = Customer("Ada", "tech", "1.00", "customer");
+  int64_t bob = Customer("Bob", "tech", "1.00", "lead");
+  Event(ada, "ticket.opened", kDay);
+  Event(bob, "ticket.opened", kDay);
+  Event(ada, "call", kDay);
+  crm_query* raw = nullptr;
+  crm_query_new(&raw, CRM_QUERY_EVENTS);
+  Query query(raw);
+  crm_query_set_filter(query.get(),
+                       "type = 'ticket.opened' and customer.stage = "
+                       "'customer'");
+  int64_t count = 0;
+  ASSERT_EQ(crm_query_count(&count, db_.get(), query.get()), CRM_OK)
+      << crm_last_error_message();
+  EXPECT_EQ(count, 1);
+  crm_rows* rows = nullptr;
+  ASSERT_EQ(crm_query_run(&rows, db_.get(), query.get()), CRM_OK);
+  Rows owned(rows);
+  ASSERT_EQ(crm_rows_size(rows), 1u);
+  EXPECT_EQ(Integer(crm_rows_at(rows, 0), "customer_id"), ada);
+  EXPECT_EQ(Text(crm_rows_at(rows, 0), "type"), "ticket.opened");
+  crm_query_set_filter(query.get(), "customer.nosuch = 1");
+  EXPECT_EQ(crm_query_count(&count, db_.get(), query.get()), CRM_E_VALIDATION);
+  crm_query_set_filter(query.get(), "stage = 'lead'");
+  EXPECT_EQ(crm_query_count(&count, db_.get(), query.get()), CRM_E_VALIDATION);
+}
+
+TEST_F(ReportTest, FillRatesShowWhatNobodyRecords) {
+  Customer("Ada", "tech", "10.00");
+  Customer("Bob", nullptr, "20.00");
+  Customer("Cy", nullptr, nullptr);
+  crm_rows* raw = nullptr;
+  ASSERT_EQ(crm_field_fill_rates(&raw, db_.get()), CRM_OK);
+  Rows rows(raw);
+  std::map<std::string, std::pair<int64_t, int64_t>> rates;
+  for (size_t i = 0; i < crm_rows_size(rows.get()); ++i) {
+    crm_record* row = crm_rows_at(rows.get(), i);
+    rates[Text(row, "field")] = {Integer(row, "filled"), Integer(row, "total")};
+  }
+  EXPECT_EQ(rates["sector"], (std::pair<int64_t, int64_t>{1, 3}));
+  EXPECT_EQ(rates["revenue"], (std::pair<int64_t, int64_t>{2, 3}));
+  EXPECT_EQ(rates["name"], (std::pair<int64_t, int64_t>{3, 3}));
+  EXPECT_EQ(rates["tags"], (std::pair<int64_t, int64_t>{0, 3}));
+}
+
+TEST_F(ReportTest, FullTextSearchWithPrefixesPhonesAndRanking) {
+  Record ada = NewRecord();
+  crm_record_set_text(ada.get(), "name", "Ada Lovelace");
+  crm_record_set_text(ada.get(), "email", "ada@analytical.example");
+  crm_record_set_text(ada.get(), "phone", "+44 (20) 7946-0001");
+  crm_record_set_text(ada.get(), "sector", "computing engines");
+  int64_t ada_id = Create(db_.get(), ada.get());
+  Customer("Lovelace Holdings", "finance", nullptr);
+  Customer("Bob", "Loveless industries", nullptr);
+  auto search = [&](const char* text) {
+    crm_rows* raw = nullptr;
+    EXPECT_EQ(crm_customer_search(&raw, db_.get(), text, 10), CRM_OK)
+        << crm_last_error_message();
+    Rows rows(raw);
+    std::vector<std::string> names;
+    for (size_t i = 0; i < crm_rows_size(rows.get()); ++i) {
+      names.push_back(Text(crm_rows_at(rows.get(), i), "name"));
+    }
+    return names;
+  };
+  EXPECT_EQ(search("lovelace").size(), 2u);
+  EXPECT_EQ(search("love*").size(), 3u);
+  EXPECT_EQ(search("ada lovelace"), std::vector<std::string>{"Ada Lovelace"});
+  EXPECT_EQ(search("442079460001"), std::vector<std::string>{"Ada Lovelace"});
+  EXPECT_EQ(search("analytical"), std::vector<std::string>{"Ada Lovelace"});
+  EXPECT_EQ(search("engines"), std::vector<std::string>{"Ada Lovelace"});
+  EXPECT_EQ(search("\"OR NEAR( * ^"), std::vector<std::string>{});
+  // The index follows updates and deletes.
+  Record rename = NewRecord();
+  crm_record_set_text(rename.get(), "name", "Augusta King");
+  ASSERT_EQ(
+      crm_customer_update(nullptr, db_.get(), ada_id, 0, rename.get(), nullptr),
+      CRM_OK);
+  EXPECT_EQ(search("augusta"), std::vector<std::string>{"Augusta King"});
+  EXPECT_EQ(search("lovelace"), std::vector<std::string>{"Lovelace Holdings"});
+  ASSERT_EQ(crm_customer_delete(db_.get(), ada_id, 0, nullptr), CRM_OK);
+  EXPECT_EQ(search("augusta").size(), 0u);
+  crm_rows* raw = nullptr;
+  EXPECT_EQ(crm_customer_search(&raw, db_.get(), "   ", 10), CRM_E_VALIDATION);
+  Query query(nullptr);
+  crm_query* q = nullptr;
+  crm_query_new(&q, CRM_QUERY_CUSTOMERS);
+  query.reset(q);
+  crm_query_set_filter(q, "search matches 'holdings' and sector = 'finance'");
+  int64_t count = 0;
+  ASSERT_EQ(crm_query_count(&count, db_.get(), q), CRM_OK);
+  EXPECT_EQ(count, 1);
+}
+
+TEST_F(ReportTest, SegmentsCountLiveAndProtectTheirFields) {
+  Customer("Ada", "tech", "10.00");
+  ASSERT_EQ(crm_segment_save(db_.get(), "tech customers", CRM_QUERY_CUSTOMERS,
+                             "sector = 'tech'"),
+            CRM_OK);
+  int64_t count = 0;
+  ASSERT_EQ(crm_segment_count(&count, db_.get(), "tech customers"), CRM_OK);
+  EXPECT_EQ(count, 1);
+  Customer("Bob", "tech", "1.00");
+  ASSERT_EQ(crm_segment_count(&count, db_.get(), "tech customers"), CRM_OK);
+  EXPECT_EQ(count, 2);
+  EXPECT_CRM_ERROR(crm_field_delete(db_.get(), "sector"), CRM_E_CONSTRAINT,
+                   "sector", "segment");
+  EXPECT_CRM_ERROR(crm_field_update(db_.get(), "sector", R"({"name": "x"})"),
+                   CRM_E_CONSTRAINT, "sector", "segment");
+  EXPECT_EQ(crm_segment_save(db_.get(), "bad", CRM_QUERY_CUSTOMERS,
+                             "sector = :value"),
+            CRM_E_INVALID_ARGUMENT);
+  EXPECT_EQ(
+      crm_segment_save(db_.get(), "bad", CRM_QUERY_CUSTOMERS, "nosuch = 1"),
+      CRM_E_VALIDATION);
+  crm_rows* raw = nullptr;
+  ASSERT_EQ(crm_segment_list(&raw, db_.get()), CRM_OK);
+  Rows rows(raw);
+  ASSERT_EQ(crm_rows_size(rows.get()), 1u);
+  EXPECT_EQ(Integer(crm_rows_at(rows.get(), 0), "count"), 2);
+  ASSERT_EQ(crm_segment_delete(db_.get(), "tech customers"), CRM_OK);
+  EXPECT_EQ(crm_segment_count(&count, db_.get(), "tech customers"),
+            CRM_E_NOT_FOUND);
+  EXPECT_EQ(crm_field_delete(db_.get(), "sector"), CRM_OK);
+}
+
+TEST_F(ReportTest, CohortOfTicketsWithinSixtyDaysOfFirstPurchase) {
+  int64_t a = Customer("A", nullptr, nullptr);
+  int64_t b = Customer("B", nullptr, nullptr);
+  int64_t c = Customer("C", nullptr, nullptr);
+  int64_t jan = 1704067200LL * 1000000;  // 2024-01-01
+  int64_t feb = 1706745600LL * 1000000;  // 2024-02-01
+  Event(a, "order.placed", jan);
+  Event(a, "order.placed", jan + 90 * kDay);  // not a first purchase
+  Event(a, "ticket.opened", jan + 10 * kDay);
+  Event(a, "ticket.opened", jan + 59 * kDay);
+  Event(a, "ticket.opened", jan + 61 * kDay);  // too late
+  Event(b, "order.placed", jan + 5 * kDay);
+  Event(c, "order.placed", feb);
+  Event(c, "ticket.opened", feb + kDay);
+  crm_rows* raw = nullptr;
+  ASSERT_EQ(crm_cohort(&raw, db_.get(), "order.placed", "ticket.opened", 60,
+                       CRM_BUCKET_MONTH),
+            CRM_OK)
+      << crm_last_error_message();
+  Rows rows(raw);
+  ASSERT_EQ(crm_rows_size(rows.get()), 2u);
+  crm_record* january = crm_rows_at(rows.get(), 0);
+  EXPECT_EQ(Text(january, "cohort"), "2024-01");
+  EXPECT_EQ(Integer(january, "customers"), 2);
+  EXPECT_EQ(Integer(january, "converted"), 1);
+  EXPECT_EQ(Integer(january, "events"), 2);
+  EXPECT_EQ(Integer(crm_rows_at(rows.get(), 1), "converted"), 1);
+  EXPECT_EQ(crm_cohort(&raw, db_.get(), "order.placed", "ticket.opened", 0,
+                       CRM_BUCKET_NONE),
+            CRM_E_INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace crm_test

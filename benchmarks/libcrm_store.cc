@@ -1,0 +1,194 @@
+// The engine under test: libcrm through its public C ABI only, with batches
+// built from the public crm.proto as a host would build them.
+#include <iterator>
+#include <memory>
+#include <string>
+
+#include "crm/crm.h"
+#include "crm/crm.pb.h"
+#include "store.h"
+
+namespace crm_bench {
+namespace {
+
+constexpr const char* kFieldDefinitions[] = {
+    R"({"name": "segment", "type": "integer", "indexed": true})",
+    R"({"name": "revenue", "type": "decimal", "scale": 2})",
+    R"({"name": "active", "type": "boolean"})",
+    R"({"name": "signup_date", "type": "date"})",
+    R"({"name": "last_contact", "type": "datetime"})",
+    R"({"name": "plan", "type": "choice",
+        "options": ["basic", "plus", "premium", "enterprise"]})",
+    R"({"name": "interests", "type": "tags"})",
+    R"({"name": "notes", "type": "text"})",
+    R"({"name": "employees", "type": "integer", "min": "0"})",
+    R"({"name": "credit_limit", "type": "decimal", "scale": 2})",
+};
+
+constexpr const char* kColumns[] = {
+    "name",    "email",     "phone",  "city",        "external_id",
+    "segment", "revenue",   "active", "signup_date", "last_contact",
+    "plan",    "interests", "notes",  "employees",   "credit_limit"};
+
+struct RecordFree {
+  void operator()(crm_record* r) const { crm_record_free(r); }
+};
+struct ReportFree {
+  void operator()(crm_batch_report* r) const { crm_batch_report_free(r); }
+};
+struct PageFree {
+  void operator()(crm_event_page* p) const { crm_event_page_free(p); }
+};
+
+class LibcrmStore : public Store {
+ public:
+  ~LibcrmStore() override { crm_close(db_); }
+
+  bool Open(const std::string& path) override {
+    if (crm_open(&db_, path.c_str(), nullptr) != CRM_OK) return CrmFail();
+    for (const char* definition : kFieldDefinitions) {
+      int64_t id = 0;
+      if (crm_field_define(&id, db_, definition) != CRM_OK) return CrmFail();
+    }
+    return true;
+  }
+
+  bool CreateCustomers(const std::vector<Customer>& rows) override {
+    crm::wire::CustomerBatch batch;
+    for (const char* column : kColumns) batch.add_columns(column);
+    for (const Customer& c : rows) {
+      crm::wire::CustomerRow* row = batch.add_rows();
+      row->mutable_values()->Reserve(std::size(kColumns));
+      row->add_values()->set_text(c.name);
+      row->add_values()->set_text(c.email);
+      row->add_values()->set_text(c.phone);
+      row->add_values()->set_text(c.city);
+      row->add_values()->set_text(c.external_id);
+      row->add_values()->set_integer(c.segment);
+      row->add_values()->set_decimal(CentsText(c.revenue_cents));
+      row->add_values()->set_boolean(c.active);
+      row->add_values()->set_date(c.signup_date);
+      row->add_values()->set_datetime_us(c.last_contact_us);
+      row->add_values()->set_text(c.plan);
+      auto* tags = row->add_values()->mutable_list();
+      for (const std::string& tag : c.interests) tags->add_items(tag);
+      row->add_values()->set_text(c.notes);
+      row->add_values()->set_integer(c.employees);
+      row->add_values()->set_decimal(CentsText(c.credit_limit_cents));
+    }
+    std::string bytes = batch.SerializeAsString();
+    crm_batch_report* raw = nullptr;
+    int rc = crm_customer_write_batch(&raw, db_, bytes.data(), bytes.size(),
+                                      CRM_BATCH_CREATE);
+    std::unique_ptr<crm_batch_report, ReportFree> report(raw);
+    if (rc != CRM_OK) return CrmFail();
+    for (size_t r = 0; r < rows.size(); ++r) {
+      ids_.push_back(crm_batch_report_id(report.get(), r));
+    }
+    return true;
+  }
+
+  bool CountCustomers(int64_t* out) override {
+    return crm_customer_count(out, db_) == CRM_OK || CrmFail();
+  }
+
+  bool AppendEvents(const std::vector<Event>& rows) override {
+    crm::wire::EventBatch batch;
+    for (const Event& e : rows) {
+      crm::wire::EventInput* input = batch.add_events();
+      input->set_customer_id(id(e.customer));
+      input->set_type(e.type);
+      input->set_channel(e.channel);
+      input->set_occurred_at_us(e.occurred_at_us);
+      crm::wire::Property* amount = input->add_properties();
+      amount->set_name("amount");
+      amount->mutable_value()->set_decimal(CentsText(e.amount_cents));
+      crm::wire::Property* subject = input->add_properties();
+      subject->set_name("subject");
+      subject->mutable_value()->set_text(e.subject);
+    }
+    std::string bytes = batch.SerializeAsString();
+    if (crm_event_append_batch(nullptr, db_, bytes.data(), bytes.size()) !=
+        CRM_OK) {
+      return CrmFail();
+    }
+    return true;
+  }
+
+  bool GetById(int64_t id, CustomerView* out) override {
+    crm_record* record = nullptr;
+    int rc = crm_customer_get(&record, db_, id);
+    return Read(rc, record, out);
+  }
+
+  bool GetByEmail(const std::string& email, CustomerView* out) override {
+    crm_record* record = nullptr;
+    int rc = crm_customer_get_by_email(&record, db_, email.c_str());
+    return Read(rc, record, out);
+  }
+
+  bool GetByExternalId(const std::string& key, CustomerView* out) override {
+    crm_record* record = nullptr;
+    int rc = crm_customer_get_by_external_id(&record, db_, key.c_str());
+    return Read(rc, record, out);
+  }
+
+  bool LatestEvents(int64_t id, int limit,
+                    std::vector<EventView>* out) override {
+    crm_timeline_options options = CRM_TIMELINE_OPTIONS_INIT;
+    options.page_size = static_cast<uint32_t>(limit);
+    crm_event_page* raw = nullptr;
+    if (crm_event_timeline(&raw, db_, id, &options) != CRM_OK) {
+      return CrmFail();
+    }
+    std::unique_ptr<crm_event_page, PageFree> page(raw);
+    out->clear();
+    for (size_t i = 0; i < crm_event_page_size(page.get()); ++i) {
+      crm_event* event = crm_event_page_at(page.get(), i);
+      out->push_back({crm_event_seq(event), crm_event_occurred_at(event),
+                      crm_event_type(event)});
+    }
+    return true;
+  }
+
+  bool HasQueries() const override { return false; }
+  bool FilterBySegment(int64_t, std::vector<CustomerView>*) override {
+    return Fail("n/a (no query API yet)");
+  }
+  bool CountEventsByTypeMonth(std::vector<GroupRow>*) override {
+    return Fail("n/a (no query API yet)");
+  }
+  bool AverageRevenueByPlan(std::vector<GroupRow>*) override {
+    return Fail("n/a (no query API yet)");
+  }
+
+ private:
+  bool CrmFail() {
+    return Fail(std::string(crm_status_name(crm_last_error_code())) + ": " +
+                crm_last_error_message());
+  }
+
+  bool Read(int rc, crm_record* raw, CustomerView* out) {
+    std::unique_ptr<crm_record, RecordFree> record(raw);
+    if (rc != CRM_OK) return CrmFail();
+    const char* email = nullptr;
+    out->id = crm_record_id(record.get());
+    if (crm_record_get_text(&email, record.get(), "email") != CRM_OK ||
+        crm_record_get_integer(&out->segment, record.get(), "segment") !=
+            CRM_OK) {
+      return CrmFail();
+    }
+    out->email = email;
+    return true;
+  }
+
+  crm_db* db_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> NewLibcrmStore() {
+  return std::make_unique<LibcrmStore>();
+}
+
+}  // namespace crm_bench

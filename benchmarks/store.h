@@ -1,0 +1,88 @@
+// What every engine under test does: libcrm through its C ABI, and the
+// hand-written SQLite baselines. Each call is one unit of work as a host
+// would issue it; a false return means it failed and error() says why.
+#ifndef CRM_BENCHMARKS_STORE_H_
+#define CRM_BENCHMARKS_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dataset.h"
+
+namespace crm_bench {
+
+// What a read hands back to the host, enough to check it.
+struct CustomerView {
+  int64_t id = 0;
+  std::string email;
+  int64_t segment = -1;
+};
+
+struct EventView {
+  int64_t seq = 0;
+  int64_t occurred_at_us = 0;
+  std::string type;
+};
+
+// One row of an aggregate: a group key and its value (a count or average).
+struct GroupRow {
+  std::string key;
+  double value = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Creates the workspace (schema, fields, indexes) in a new file.
+  virtual bool Open(const std::string& path) = 0;
+
+  // Writes customers as one batch in one transaction. The ids assigned are
+  // kept, in order, in ids().
+  virtual bool CreateCustomers(const std::vector<Customer>& rows) = 0;
+  virtual bool CountCustomers(int64_t* out) = 0;
+  // Appends events as one batch in one transaction.
+  virtual bool AppendEvents(const std::vector<Event>& rows) = 0;
+
+  virtual bool GetById(int64_t id, CustomerView* out) = 0;
+  virtual bool GetByEmail(const std::string& email, CustomerView* out) = 0;
+  virtual bool GetByExternalId(const std::string& key, CustomerView* out) = 0;
+  // The customer's latest `limit` events, newest first.
+  virtual bool LatestEvents(int64_t id, int limit,
+                            std::vector<EventView>* out) = 0;
+
+  // Query workloads; false with error() "n/a" where the engine has none.
+  virtual bool HasQueries() const = 0;
+  // Customers whose user field "segment" equals `segment`.
+  virtual bool FilterBySegment(int64_t segment,
+                               std::vector<CustomerView>* out) = 0;
+  // Events counted per type and month ("call 2023-04").
+  virtual bool CountEventsByTypeMonth(std::vector<GroupRow>* out) = 0;
+  // Average of the user field "revenue" per value of "plan".
+  virtual bool AverageRevenueByPlan(std::vector<GroupRow>* out) = 0;
+
+  // Id of customer `index` (0-based, in creation order).
+  int64_t id(int64_t index) const { return ids_[index]; }
+  int64_t created() const { return static_cast<int64_t>(ids_.size()); }
+  const std::string& error() const { return error_; }
+
+ protected:
+  bool Fail(std::string message) {
+    error_ = std::move(message);
+    return false;
+  }
+
+  std::vector<int64_t> ids_;
+  std::string error_;
+};
+
+std::unique_ptr<Store> NewLibcrmStore();
+// Hand-written SQLite: user fields in typed columns, or (json = true) in one
+// JSON column with an expression index on the filtered field.
+std::unique_ptr<Store> NewSqliteStore(bool json);
+
+}  // namespace crm_bench
+
+#endif  // CRM_BENCHMARKS_STORE_H_

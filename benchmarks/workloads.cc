@@ -1,0 +1,368 @@
+// The benchmark suite: each workload registered once for libcrm and once per
+// SQLite baseline, in one binary. Writes are timed over the whole data set;
+// reads run against data loaded outside the timed region.
+//
+//   crm_benchmarks [--size=ci|default|scale] [--customers=N] [--events=N]
+//                  [--batch=N] [--read_repetitions=N] [benchmark flags]
+//
+// A wrong result fails the benchmark (SkipWithError) and the exit status.
+#include <benchmark/benchmark.h>
+#include <stdlib.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "dataset.h"
+#include "store.h"
+
+namespace crm_bench {
+namespace {
+
+enum class Engine { kLibcrm, kSqlite, kSqliteJson };
+constexpr const char* kEngineNames[] = {"libcrm", "sqlite", "sqlite_json"};
+
+Sizes g_sizes;
+int g_read_repetitions = 1;
+std::string g_root;  // temporary directory holding every workspace
+bool g_failed = false;
+
+std::unique_ptr<Store> NewStore(Engine engine) {
+  return engine == Engine::kLibcrm
+             ? NewLibcrmStore()
+             : NewSqliteStore(engine == Engine::kSqliteJson);
+}
+
+std::string NewPath(Engine engine) {
+  static int count = 0;
+  return g_root + "/" + kEngineNames[static_cast<int>(engine)] + "-" +
+         std::to_string(count++) + ".db";
+}
+
+// The loaded data set of each engine that the read workloads use.
+struct World {
+  std::unique_ptr<Store> store;
+  bool events = false;
+};
+std::array<World, 3> g_worlds;
+
+void Fail(benchmark::State& state, const std::string& message) {
+  g_failed = true;
+  state.SkipWithError(message.c_str());
+}
+
+bool LoadCustomers(Store* store) {
+  for (int64_t at = 0; at < g_sizes.customers; at += g_sizes.batch) {
+    int64_t end = std::min(at + g_sizes.batch, g_sizes.customers);
+    if (!store->CreateCustomers(MakeCustomers(g_sizes, at, end))) return false;
+  }
+  return true;
+}
+
+bool LoadEvents(Store* store) {
+  for (int64_t at = 0; at < g_sizes.events; at += g_sizes.batch) {
+    int64_t end = std::min(at + g_sizes.batch, g_sizes.events);
+    if (!store->AppendEvents(MakeEvents(g_sizes, at, end))) return false;
+  }
+  return true;
+}
+
+// The engine's data set with customers and, if asked, events; null (and the
+// benchmark failed) when it cannot be loaded.
+Store* Ready(benchmark::State& state, Engine engine, bool events) {
+  World& world = g_worlds[static_cast<int>(engine)];
+  if (world.store == nullptr) {
+    world.store = NewStore(engine);
+    if (!world.store->Open(NewPath(engine)) ||
+        !LoadCustomers(world.store.get())) {
+      Fail(state, "loading customers: " + world.store->error());
+      world.store.reset();
+      return nullptr;
+    }
+  }
+  if (events && !world.events) {
+    if (!LoadEvents(world.store.get())) {
+      Fail(state, "loading events: " + world.store->error());
+      return nullptr;
+    }
+    world.events = true;
+  }
+  return world.store.get();
+}
+
+// 1. Create every customer, in batches; rows/s.
+void CreateCustomers(benchmark::State& state, Engine engine) {
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::unique_ptr<Store> store = NewStore(engine);
+    bool ok = store->Open(NewPath(engine));
+    for (int64_t at = 0; ok && at < g_sizes.customers; at += g_sizes.batch) {
+      std::vector<Customer> rows = MakeCustomers(
+          g_sizes, at, std::min(at + g_sizes.batch, g_sizes.customers));
+      state.ResumeTiming();
+      ok = store->CreateCustomers(rows);
+      state.PauseTiming();
+    }
+    int64_t count = 0;
+    if (!ok || !store->CountCustomers(&count)) {
+      Fail(state, store->error());
+      break;
+    }
+    if (count != g_sizes.customers) {
+      Fail(state, "stored " + std::to_string(count) + " customers");
+      break;
+    }
+    World& world = g_worlds[static_cast<int>(engine)];
+    if (world.store == nullptr) world.store = std::move(store);
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * g_sizes.customers);
+}
+
+// 2. Append every event for the loaded customers, in batches; events/s.
+void AppendEvents(benchmark::State& state, Engine engine) {
+  World& world = g_worlds[static_cast<int>(engine)];
+  if (world.events) world = World();  // start again from customers only
+  Store* store = Ready(state, engine, false);
+  if (store == nullptr) return;
+  for (auto _ : state) {
+    bool ok = true;
+    for (int64_t at = 0; ok && at < g_sizes.events; at += g_sizes.batch) {
+      state.PauseTiming();
+      std::vector<Event> rows =
+          MakeEvents(g_sizes, at, std::min(at + g_sizes.batch, g_sizes.events));
+      state.ResumeTiming();
+      ok = store->AppendEvents(rows);
+    }
+    if (!ok) {
+      Fail(state, store->error());
+      break;
+    }
+  }
+  world.events = true;
+  std::vector<EventView> latest;
+  if (!store->LatestEvents(store->id(0), 50, &latest) || latest.size() != 50) {
+    Fail(state, "timeline after append: " + store->error());
+  }
+  state.SetItemsProcessed(state.iterations() * g_sizes.events);
+}
+
+// Pseudo-random customer indexes, drawn before the timed loop.
+std::vector<int64_t> Picks(int64_t range) {
+  std::vector<int64_t> picks(4096);
+  uint64_t x = 88172645463325252ULL;
+  for (int64_t& pick : picks) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    pick = static_cast<int64_t>(x % static_cast<uint64_t>(range));
+  }
+  return picks;
+}
+
+// 3. Read one customer by id, email or external id; latency.
+enum class Key { kId, kEmail, kExternalId };
+
+void GetCustomer(benchmark::State& state, Engine engine, Key key) {
+  Store* store = Ready(state, engine, false);
+  if (store == nullptr) return;
+  std::vector<Customer> wanted;
+  std::vector<int64_t> ids;
+  for (int64_t k : Picks(g_sizes.customers)) {
+    wanted.push_back(MakeCustomer(g_sizes, k));
+    ids.push_back(store->id(k));
+  }
+  size_t i = 0;
+  CustomerView view;
+  for (auto _ : state) {
+    const Customer& c = wanted[i];
+    bool ok = key == Key::kId ? store->GetById(ids[i], &view)
+              : key == Key::kEmail
+                  ? store->GetByEmail(c.email, &view)
+                  : store->GetByExternalId(c.external_id, &view);
+    if (!ok || view.email != c.email || view.segment != c.segment) {
+      Fail(state, "wrong customer read: " + store->error());
+      break;
+    }
+    i = (i + 1) % wanted.size();
+  }
+}
+
+// 4. Customers whose indexed user field equals a value (~200 rows).
+void FilterBySegment(benchmark::State& state, Engine engine) {
+  Store* store = Ready(state, engine, false);
+  if (store == nullptr) return;
+  std::vector<int64_t> segments = Picks(g_sizes.segments());
+  size_t i = 0;
+  std::vector<CustomerView> rows;
+  for (auto _ : state) {
+    int64_t segment = segments[i];
+    if (!store->FilterBySegment(segment, &rows) ||
+        static_cast<int64_t>(rows.size()) !=
+            CustomersInSegment(g_sizes, segment) ||
+        rows.back().segment != segment) {
+      Fail(state, "wrong filter result: " + store->error());
+      break;
+    }
+    i = (i + 1) % segments.size();
+  }
+}
+
+// 5. A customer's latest 50 events, newest first.
+void LatestEvents(benchmark::State& state, Engine engine) {
+  Store* store = Ready(state, engine, true);
+  if (store == nullptr) return;
+  std::vector<int64_t> customers = Picks(g_sizes.hot_customers());
+  size_t i = 0;
+  std::vector<EventView> events;
+  for (auto _ : state) {
+    if (!store->LatestEvents(store->id(customers[i]), 50, &events) ||
+        events.size() != 50 ||
+        events[0].occurred_at_us < events[49].occurred_at_us) {
+      Fail(state, "wrong timeline: " + store->error());
+      break;
+    }
+    i = (i + 1) % customers.size();
+  }
+}
+
+// 6a. Events counted per type and month.
+void CountEventsByTypeMonth(benchmark::State& state, Engine engine) {
+  Store* store = Ready(state, engine, true);
+  if (store == nullptr) return;
+  std::vector<GroupRow> rows;
+  for (auto _ : state) {
+    double total = 0;
+    bool ok = store->CountEventsByTypeMonth(&rows);
+    for (const GroupRow& row : rows) total += row.value;
+    if (!ok || total != static_cast<double>(g_sizes.events)) {
+      Fail(state, "wrong event counts: " + store->error());
+      break;
+    }
+  }
+}
+
+// 6b. Average of a user field per value of another.
+void AverageRevenueByPlan(benchmark::State& state, Engine engine) {
+  Store* store = Ready(state, engine, false);
+  if (store == nullptr) return;
+  std::vector<GroupRow> rows;
+  for (auto _ : state) {
+    if (!store->AverageRevenueByPlan(&rows) ||
+        rows.size() != std::min<size_t>(Plans().size(), g_sizes.customers)) {
+      Fail(state, "wrong averages: " + store->error());
+      break;
+    }
+  }
+}
+
+using Workload = std::function<void(benchmark::State&, Engine)>;
+
+void Register(const std::string& name, const Workload& workload,
+              std::vector<Engine> engines, bool query, bool write,
+              benchmark::TimeUnit unit) {
+  static const bool libcrm_queries = NewLibcrmStore()->HasQueries();
+  if (query && libcrm_queries) engines.insert(engines.begin(), Engine::kLibcrm);
+  for (Engine engine : engines) {
+    auto* bench = benchmark::RegisterBenchmark(
+        (name + "/" + kEngineNames[static_cast<int>(engine)]).c_str(),
+        [workload, engine](benchmark::State& state) {
+          workload(state, engine);
+        });
+    bench->Unit(unit)->UseRealTime();
+    if (write) {
+      bench->Iterations(1);
+    } else if (g_read_repetitions > 1) {
+      bench->Repetitions(g_read_repetitions)->ReportAggregatesOnly(true);
+    }
+  }
+}
+
+void RegisterAll() {
+  const auto all = {Engine::kLibcrm, Engine::kSqlite, Engine::kSqliteJson};
+  const auto events = {Engine::kLibcrm, Engine::kSqlite};
+  const auto us = benchmark::kMicrosecond, ms = benchmark::kMillisecond;
+  Register("create_customers", CreateCustomers, all, false, true, ms);
+  Register("append_events", AppendEvents, events, false, true, ms);
+  Register(
+      "get_by_id", [](auto& s, Engine e) { GetCustomer(s, e, Key::kId); }, all,
+      false, false, us);
+  Register(
+      "get_by_email", [](auto& s, Engine e) { GetCustomer(s, e, Key::kEmail); },
+      all, false, false, us);
+  Register(
+      "get_by_external_id",
+      [](auto& s, Engine e) { GetCustomer(s, e, Key::kExternalId); }, all,
+      false, false, us);
+  Register("latest_50_events", LatestEvents, events, false, false, us);
+  Register("filter_user_field", FilterBySegment,
+           {Engine::kSqlite, Engine::kSqliteJson}, true, false, us);
+  Register("events_by_type_month", CountEventsByTypeMonth, {Engine::kSqlite},
+           true, false, ms);
+  Register("avg_by_user_field", AverageRevenueByPlan,
+           {Engine::kSqlite, Engine::kSqliteJson}, true, false, ms);
+}
+
+// Takes this suite's own flags out of argv; false on a bad one.
+bool ParseFlags(int* argc, char** argv) {
+  int kept = 1;
+  for (int i = 1; i < *argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&](const char* flag) -> const char* {
+      size_t n = std::strlen(flag);
+      return arg.compare(0, n, flag) == 0 ? argv[i] + n : nullptr;
+    };
+    if (const char* v = value("--size=")) {
+      if (!SizesByName(v, &g_sizes)) return false;
+    } else if (const char* v = value("--customers=")) {
+      g_sizes.customers = std::atoll(v);
+    } else if (const char* v = value("--events=")) {
+      g_sizes.events = std::atoll(v);
+    } else if (const char* v = value("--batch=")) {
+      g_sizes.batch = std::atoll(v);
+    } else if (const char* v = value("--read_repetitions=")) {
+      g_read_repetitions = std::atoi(v);
+    } else {
+      argv[kept++] = argv[i];
+    }
+  }
+  *argc = kept;
+  return g_sizes.customers >= Sizes::kFilterRows && g_sizes.events >= 1000 &&
+         g_sizes.batch > 0;
+}
+
+}  // namespace
+}  // namespace crm_bench
+
+int main(int argc, char** argv) {
+  using namespace crm_bench;
+  if (!ParseFlags(&argc, argv)) {
+    std::fprintf(stderr,
+                 "usage: %s [--size=ci|default|scale] [--customers=N >= 200] "
+                 "[--events=N >= 1000] [--batch=N] [--read_repetitions=N] "
+                 "[benchmark flags]\n",
+                 argv[0]);
+    return 2;
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
+  std::string pattern =
+      (std::filesystem::temp_directory_path() / "crm-bench-XXXXXX").string();
+  if (mkdtemp(pattern.data()) == nullptr) return 2;
+  g_root = pattern;
+  benchmark::AddCustomContext("crm_customers",
+                              std::to_string(g_sizes.customers));
+  benchmark::AddCustomContext("crm_events", std::to_string(g_sizes.events));
+  benchmark::AddCustomContext("crm_batch", std::to_string(g_sizes.batch));
+  benchmark::AddCustomContext("crm_libcrm_queries",
+                              NewLibcrmStore()->HasQueries() ? "yes" : "no");
+  RegisterAll();
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  for (World& world : g_worlds) world = World();
+  std::filesystem::remove_all(g_root);
+  return g_failed ? 1 : 0;
+}

@@ -115,6 +115,14 @@ absl::Status Connection::Execute(absl::string_view sql) {
   return StatusFromSqlite(db_, rc, text);
 }
 
+absl::Status Connection::ExecuteCached(const std::string& sql) {
+  absl::StatusOr<Statement*> statement = Prepare(sql);
+  if (!statement.ok()) return statement.status();
+  absl::Status status = (*statement)->Run();
+  (*statement)->Reset();
+  return status;
+}
+
 absl::StatusOr<Statement*> Connection::Prepare(const std::string& sql) {
   auto it = statements_.find(sql);
   if (it != statements_.end()) {

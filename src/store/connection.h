@@ -36,6 +36,9 @@ class Connection {
 
   // Runs SQL text without parameters (DDL, pragmas, transaction control).
   absl::Status Execute(absl::string_view sql);
+  // Runs one parameterless statement through the statement cache (for the
+  // transaction control run on every call).
+  absl::Status ExecuteCached(const std::string& sql);
   // A prepared statement for `sql`, reset and with no bindings. Borrowed:
   // valid until the connection is closed; do not hold it across another
   // Prepare() of the same text.

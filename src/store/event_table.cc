@@ -179,7 +179,7 @@ absl::StatusOr<std::vector<EventRow>> SelectHistory(Connection& connection,
   CRM_ASSIGN_OR_RETURN(Statement * select,
                        connection.Prepare(absl::StrCat(
                            kSelectEvents,
-                           "WHERE e.customer_id = ? AND e.type_id IN (1, 2, 3) "
+                           "WHERE e.customer_id = ? AND e.type_id BETWEEN 1 AND 3 "
                            "AND e.occurred_at <= ? ORDER BY e.seq")));
   CRM_RETURN_IF_ERROR(select->BindAll({customer_id, until_us}));
   return CollectEvents(select);
@@ -191,8 +191,8 @@ absl::StatusOr<std::vector<int64_t>> CustomersWithoutHistory(
       Statement * select,
       connection.Prepare(
           "SELECT id FROM crm_customers c WHERE NOT EXISTS (SELECT 1 FROM "
-          "crm_events e WHERE e.customer_id = c.id AND e.type_id IN (1, 2, "
-          "3)) ORDER BY id"));
+          "crm_events e WHERE e.customer_id = c.id AND e.type_id BETWEEN 1 "
+          "AND 3) ORDER BY id"));
   std::vector<int64_t> ids;
   while (true) {
     CRM_ASSIGN_OR_RETURN(bool more, select->Step());

@@ -64,7 +64,7 @@ const std::vector<const char*>& Migrations() {
       CREATE INDEX crm_events_timeline
         ON crm_events(customer_id, occurred_at, seq);
       CREATE INDEX crm_events_history ON crm_events(customer_id, seq)
-        WHERE type_id IN (1, 2, 3);
+        WHERE type_id BETWEEN 1 AND 3;
       CREATE TABLE crm_event_types(
         name TEXT PRIMARY KEY,
         definition TEXT NOT NULL) WITHOUT ROWID;

@@ -6,7 +6,7 @@ namespace crm::store {
 namespace {
 constexpr char kSavepoint[] = "SAVEPOINT crm_call";
 constexpr char kRelease[] = "RELEASE crm_call";
-constexpr char kRollbackSavepoint[] = "ROLLBACK TO crm_call; RELEASE crm_call";
+constexpr char kRollbackToSavepoint[] = "ROLLBACK TO crm_call";
 }  // namespace
 
 absl::StatusOr<Scope> Scope::Begin(Connection& connection, ScopeKind kind) {
@@ -16,9 +16,9 @@ absl::StatusOr<Scope> Scope::Begin(Connection& connection, ScopeKind kind) {
   }
   bool nested = connection.InTransaction();
   if (nested) {
-    CRM_RETURN_IF_ERROR(connection.Execute(kSavepoint));
+    CRM_RETURN_IF_ERROR(connection.ExecuteCached(kSavepoint));
   } else {
-    CRM_RETURN_IF_ERROR(connection.Execute(
+    CRM_RETURN_IF_ERROR(connection.ExecuteCached(
         kind == ScopeKind::kWrite ? "BEGIN IMMEDIATE" : "BEGIN"));
   }
   return Scope(&connection, nested);
@@ -32,14 +32,20 @@ Scope::Scope(Scope&& other) noexcept
 Scope::~Scope() {
   if (connection_ == nullptr) return;
   // A failed rollback leaves SQLite to roll back on close; nothing to report.
-  (void)connection_->Execute(nested_ ? kRollbackSavepoint : "ROLLBACK");
+  if (nested_) {
+    (void)connection_->ExecuteCached(kRollbackToSavepoint);
+    (void)connection_->ExecuteCached(kRelease);
+  } else {
+    (void)connection_->ExecuteCached("ROLLBACK");
+  }
 }
 
 absl::Status Scope::Commit() {
   if (connection_ == nullptr) {
     return MakeError(ErrorCode::kInternal, "scope committed twice");
   }
-  absl::Status status = connection_->Execute(nested_ ? kRelease : "COMMIT");
+  absl::Status status =
+      connection_->ExecuteCached(nested_ ? kRelease : "COMMIT");
   if (status.ok()) connection_ = nullptr;
   return status;
 }

@@ -239,7 +239,8 @@ absl::StatusOr<int64_t> CreateResolved(Session& session,
       RecordHistory(session, *id, HistoryKind::kCreated, changes, actor, now));
   CRM_RETURN_IF_ERROR(store::SetSearchText(
       session.connection(), *id,
-      SearchText(session.schema(), StoredRow(session, write))));
+      SearchText(session.schema(), StoredRow(session, write)),
+      /*is_new=*/true));
   return *id;
 }
 

@@ -5,12 +5,14 @@
 namespace crm::store {
 
 absl::Status SetSearchText(Connection& connection, int64_t id,
-                           const std::string& text) {
-  CRM_ASSIGN_OR_RETURN(
-      Statement * remove,
-      connection.Prepare("DELETE FROM crm_customer_search WHERE rowid = ?"));
-  CRM_RETURN_IF_ERROR(remove->Bind(1, id));
-  CRM_RETURN_IF_ERROR(remove->Run());
+                           const std::string& text, bool is_new) {
+  if (!is_new) {
+    CRM_ASSIGN_OR_RETURN(
+        Statement * remove,
+        connection.Prepare("DELETE FROM crm_customer_search WHERE rowid = ?"));
+    CRM_RETURN_IF_ERROR(remove->Bind(1, id));
+    CRM_RETURN_IF_ERROR(remove->Run());
+  }
   if (text.empty()) return absl::OkStatus();
   CRM_ASSIGN_OR_RETURN(
       Statement * insert,

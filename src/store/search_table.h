@@ -14,8 +14,9 @@
 namespace crm::store {
 
 // Replaces the searchable text of customer `id` (empty text removes it).
+// `is_new` skips looking for an earlier text of a just-created customer.
 absl::Status SetSearchText(Connection& connection, int64_t id,
-                           const std::string& text);
+                           const std::string& text, bool is_new = false);
 
 // Customers matching an FTS5 query, best first: (id, rank).
 absl::StatusOr<std::vector<int64_t>> SearchCustomers(

@@ -85,8 +85,8 @@ absl::StatusOr<std::vector<QueryField>> SelectedFields(
   std::vector<std::string> names = request.select;
   if (names.empty()) {
     if (request.target == QueryTarget::kEvents) {
-      names = {"customer_id", "type",        "channel",    "actor",
-               "source",      "occurred_at", "recorded_at"};
+      names = {"customer_id", "type", "channel", "actor", "source",
+               "idempotency_key", "occurred_at", "recorded_at"};
     } else {
       for (const Field* field : schema.stored_fields()) {
         names.push_back(field->name());

@@ -30,19 +30,24 @@ from .errors import (
     NotFoundError,
     NotWorkspaceError,
     OutOfMemoryError,
+    QueryError,
     ReadOnlyError,
     ValidationError,
     VersionError,
 )
 from .events import AppendResult, Event, EventInput, FieldInterval
+from .queries import EventRow, Row, RowIterator
 from .records import Customer
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "open",
     "Database",
     "Customer",
+    "Row",
+    "EventRow",
+    "RowIterator",
     "Event",
     "EventInput",
     "AppendResult",
@@ -68,6 +73,7 @@ __all__ = [
     "InternalError",
     "BatchError",
     "BatchRowError",
+    "QueryError",
 ]
 
 

@@ -42,6 +42,8 @@ __all__ = [
     "EventPtr",
     "EventPagePtr",
     "FieldTimelinePtr",
+    "QueryPtr",
+    "RowsPtr",
     "TimelineOptions",
     "lib",
     "library_path",
@@ -50,7 +52,7 @@ __all__ = [
 #: The libcrm release this binding was written for (CRM_VERSION_NUMBER of
 #: crm.h: major*10000 + minor*100 + patch). The loaded library must have the
 #: same major version and be at least this release.
-EXPECTED_VERSION_NUMBER = 100  # 0.1.0
+EXPECTED_VERSION_NUMBER = 200  # 0.2.0: queries, aggregates, segments, cohorts
 
 ENV_VARIABLE = "CRM_LIBRARY"
 
@@ -85,12 +87,22 @@ class _CrmFieldTimeline(Structure):
     pass
 
 
+class _CrmQuery(Structure):
+    pass
+
+
+class _CrmRows(Structure):
+    pass
+
+
 DbPtr = POINTER(_CrmDb)
 RecordPtr = POINTER(_CrmRecord)
 ReportPtr = POINTER(_CrmBatchReport)
 EventPtr = POINTER(_CrmEvent)
 EventPagePtr = POINTER(_CrmEventPage)
 FieldTimelinePtr = POINTER(_CrmFieldTimeline)
+QueryPtr = POINTER(_CrmQuery)
+RowsPtr = POINTER(_CrmRows)
 
 
 class OpenOptions(Structure):
@@ -139,6 +151,7 @@ _PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "crm_last_error_message": (c_char_p, []),
     "crm_last_error_field": (c_char_p, []),
     "crm_last_error_rule": (c_char_p, []),
+    "crm_last_error_position": (c_int64, []),
     "crm_string_free": (None, [c_void_p]),
     # Workspace
     "crm_open": (c_int, [POINTER(DbPtr), c_char_p, POINTER(OpenOptions)]),
@@ -261,6 +274,37 @@ _PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "crm_field_timeline_from": (c_int64, [FieldTimelinePtr, c_size_t]),
     "crm_field_timeline_to": (c_int64, [FieldTimelinePtr, c_size_t]),
     "crm_field_timeline_value": (RecordPtr, [FieldTimelinePtr, c_size_t]),
+    # Queries: filters, sorting, paging, counts, aggregates
+    "crm_query_new": (c_int, [POINTER(QueryPtr), c_int]),
+    "crm_query_free": (None, [QueryPtr]),
+    "crm_query_set_filter": (c_int, [QueryPtr, c_char_p]),
+    "crm_query_params": (RecordPtr, [QueryPtr]),
+    "crm_query_select": (c_int, [QueryPtr, c_char_p]),
+    "crm_query_order_by": (c_int, [QueryPtr, c_char_p, c_int]),
+    "crm_query_set_page_size": (c_int, [QueryPtr, c_uint32]),
+    "crm_query_set_cursor": (c_int, [QueryPtr, c_char_p]),
+    "crm_query_include_archived": (c_int, [QueryPtr, c_int]),
+    "crm_query_group_by": (c_int, [QueryPtr, c_char_p, c_int]),
+    "crm_query_aggregate": (c_int, [QueryPtr, c_int, c_char_p, c_char_p]),
+    "crm_query_run": (c_int, [POINTER(RowsPtr), DbPtr, QueryPtr]),
+    "crm_query_count": (c_int, [_c_int64_p, DbPtr, QueryPtr]),
+    "crm_query_run_aggregate": (c_int, [POINTER(RowsPtr), DbPtr, QueryPtr]),
+    "crm_query_explain": (c_int, [_owned_char_p_p, DbPtr, QueryPtr]),
+    "crm_rows_free": (None, [RowsPtr]),
+    "crm_rows_size": (c_size_t, [RowsPtr]),
+    "crm_rows_at": (RecordPtr, [RowsPtr, c_size_t]),
+    "crm_rows_next_cursor": (c_char_p, [RowsPtr]),
+    "crm_rows_encode": (c_int, [POINTER(c_void_p), _c_size_t_p, RowsPtr]),
+    "crm_field_fill_rates": (c_int, [POINTER(RowsPtr), DbPtr]),
+    "crm_customer_search": (c_int, [POINTER(RowsPtr), DbPtr, c_char_p, c_uint32]),
+    "crm_segment_save": (c_int, [DbPtr, c_char_p, c_int, c_char_p]),
+    "crm_segment_delete": (c_int, [DbPtr, c_char_p]),
+    "crm_segment_count": (c_int, [_c_int64_p, DbPtr, c_char_p]),
+    "crm_segment_list": (c_int, [POINTER(RowsPtr), DbPtr]),
+    "crm_cohort": (
+        c_int,
+        [POINTER(RowsPtr), DbPtr, c_char_p, c_char_p, c_uint32, c_int],
+    ),
 }
 
 # Constants of crm.h used by the binding.
@@ -274,6 +318,12 @@ CRM_BATCH_UPSERT = 2
 CRM_TIME_MIN = -(2**63)  # INT64_MIN
 CRM_TIME_MAX = 2**63 - 1  # INT64_MAX
 CRM_TIMELINE_DEFAULT_PAGE_SIZE = 50
+CRM_QUERY_CUSTOMERS = 1
+CRM_QUERY_EVENTS = 2
+CRM_BUCKET_NONE, CRM_BUCKET_DAY, CRM_BUCKET_WEEK = 0, 1, 2
+CRM_BUCKET_MONTH, CRM_BUCKET_QUARTER, CRM_BUCKET_YEAR = 3, 4, 5
+CRM_AGG_COUNT, CRM_AGG_COUNT_DISTINCT, CRM_AGG_SUM = 1, 2, 3
+CRM_AGG_AVG, CRM_AGG_MIN, CRM_AGG_MAX = 4, 5, 6
 
 
 def timeline_options() -> TimelineOptions:

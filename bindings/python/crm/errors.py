@@ -2,7 +2,8 @@
 
 Every failing libcrm call raises a subclass of :class:`CrmError` carrying the
 status code and name and what ``crm_last_error_*()`` said about the failure
-(message, field and rule), read right after the call on the same thread.
+(message, field, rule and, for an error in a filter text, the byte position
+it points at), read right after the call on the same thread.
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ __all__ = [
     "InternalError",
     "BatchError",
     "BatchRowError",
+    "QueryError",
     "error_class",
     "batch_error_class",
+    "query_error_class",
 ]
 
 # Status codes of crm.h.
@@ -58,6 +61,8 @@ class CrmError(Exception):
         field: the field the error is about, or ``""``.
         rule: the rule that was broken (``"options"``, ``"unique"``, ...),
             or ``""``.
+        position: for an error in a filter text, the byte offset (into its
+            UTF-8 encoding) the error points at; None otherwise.
     """
 
     #: Status code of this class; the base class stands for unknown codes.
@@ -72,6 +77,7 @@ class CrmError(Exception):
         status_name: Optional[str] = None,
         field: str = "",
         rule: str = "",
+        position: Optional[int] = None,
     ) -> None:
         super().__init__(message)
         self.code: int = self.default_code if code is None else code
@@ -79,6 +85,7 @@ class CrmError(Exception):
         self.message: str = message
         self.field: str = field
         self.rule: str = rule
+        self.position: Optional[int] = position
 
     def __str__(self) -> str:
         details = []
@@ -86,6 +93,8 @@ class CrmError(Exception):
             details.append(f"field '{self.field}'")
         if self.rule:
             details.append(f"rule '{self.rule}'")
+        if self.position is not None and f"at byte {self.position}" not in self.message:
+            details.append(f"at byte {self.position}")
         suffix = f" ({', '.join(details)})" if details else ""
         return f"{self.status_name}: {self.message}{suffix}"
 
@@ -256,11 +265,52 @@ def batch_error_class(code: int) -> Type[BatchError]:
     return _BATCH_BY_CODE.get(code, BatchError)
 
 
-def last_error(status: int) -> CrmError:
+class QueryError(CrmError):
+    """A query, count, aggregate, segment or report call failed: a filter
+    that does not parse (InvalidArgumentError, rule "syntax"), names an
+    unknown field or applies an operator to the wrong type
+    (ValidationError), a missing parameter, a bad cursor, ...
+
+    Raised as a class that derives from both QueryError and the class of
+    the status (e.g. ValidationError), so either can be caught.
+    ``position`` is the byte offset in the filter's UTF-8 text the error
+    points at, or None when it is not about a position.
+    """
+
+
+def _make_query_classes() -> Dict[int, Type[QueryError]]:
+    classes: Dict[int, Type[QueryError]] = {}
+    for code, base in _BY_CODE.items():
+        name = "Query" + base.__name__
+        cls = type(
+            name,
+            (QueryError, base),
+            {
+                "__doc__": f"A query failed with {base.default_status_name}.",
+                "__module__": __name__,
+                "default_code": base.default_code,
+                "default_status_name": base.default_status_name,
+            },
+        )
+        classes[code] = cls
+        globals()[name] = cls
+    return classes
+
+
+_QUERY_BY_CODE = _make_query_classes()
+
+
+def query_error_class(code: int) -> Type[QueryError]:
+    """The QueryError subclass for a status code (QueryError if unknown)."""
+    return _QUERY_BY_CODE.get(code, QueryError)
+
+
+def last_error(status: int, query: bool = False) -> CrmError:
     """The exception for a failed libcrm call that returned ``status``.
 
     Must be called right after that call, on the same thread, before any
-    other libcrm call: it reads ``crm_last_error_*()``.
+    other libcrm call: it reads ``crm_last_error_*()``. With ``query`` the
+    exception is of the matching QueryError class.
     """
     from . import _native
 
@@ -268,13 +318,16 @@ def last_error(status: int) -> CrmError:
     message = _native.text_or_empty(cdll.crm_last_error_message())
     field = _native.text_or_empty(cdll.crm_last_error_field())
     rule = _native.text_or_empty(cdll.crm_last_error_rule())
+    position = int(cdll.crm_last_error_position())
     status_name = _native.text_or_empty(cdll.crm_status_name(status))
-    return error_class(status)(
+    cls = query_error_class(status) if query else error_class(status)
+    return cls(
         message or status_name,
         code=status,
         status_name=status_name,
         field=field,
         rule=rule,
+        position=position if position >= 0 else None,
     )
 
 
@@ -282,3 +335,9 @@ def check(status: int) -> None:
     """Raises the mapped exception unless ``status`` is CRM_OK."""
     if status != CRM_OK:
         raise last_error(status)
+
+
+def check_query(status: int) -> None:
+    """Like check, raising the QueryError class for the status."""
+    if status != CRM_OK:
+        raise last_error(status, query=True)

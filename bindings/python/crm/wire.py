@@ -1,20 +1,40 @@
-"""A small encoder for the message shapes the binding sends in bulk:
-``crm.wire.CustomerBatch`` and ``crm.wire.EventBatch`` of ``crm/crm.proto``.
+"""A small encoder for the message shapes the binding sends in bulk
+(``crm.wire.CustomerBatch`` and ``crm.wire.EventBatch`` of ``crm/crm.proto``)
+and a decoder for the one it reads in bulk (``crm.wire.RowSet``, a page of
+query results from ``crm_rows_encode``).
 
 Only what those messages need is here: varints, zigzag ``sint64``,
 length-delimited strings and sub-messages. Oneof members are always written,
 even when they hold their default (0, false, ""), since their presence is
 what says the value's kind; a null is a ``Value`` with no member set.
+Decoding skips fields it does not know (as Protocol Buffers readers must),
+so a RowSet that grows new members still reads.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
-from .values import INT64_MAX, INT64_MIN, Kind, datetime_to_us, encode
+from .values import (
+    INT64_MAX,
+    INT64_MIN,
+    Kind,
+    datetime_to_us,
+    decode_date,
+    decode_datetime,
+    decode_decimal,
+    encode,
+)
 
-__all__ = ["encode_customer_batch", "encode_event_batch", "columns_of"]
+__all__ = [
+    "encode_customer_batch",
+    "encode_event_batch",
+    "columns_of",
+    "decode_row_set",
+    "RowSet",
+    "WireError",
+]
 
 _VARINT = 0
 _LEN = 2
@@ -210,3 +230,155 @@ def encode_event_batch(events: Iterable[Mapping[str, Any]]) -> Tuple[bytes, int]
         )
         count += 1
     return bytes(out), count
+
+
+# -- decoding: crm.wire.RowSet ----------------------------------------------
+
+_I64 = 1
+_I32 = 5
+_ROWSET_COLUMNS, _ROWSET_ROWS, _ROWSET_IDS, _ROWSET_NEXT_CURSOR = 1, 2, 3, 4
+
+
+class WireError(ValueError):
+    """A message from libcrm could not be decoded (a libcrm or binding bug)."""
+
+
+class RowSet(NamedTuple):
+    """A decoded ``crm.wire.RowSet``: one page of query results."""
+
+    columns: List[str]
+    rows: List[List[Any]]  #: per row, native values aligned with columns (None: null)
+    ids: List[int]  #: per row: customer id or event seq
+    next_cursor: str  #: "" on the last page
+
+
+def _read_varint(data: bytes, pos: int) -> Tuple[int, int]:
+    """(value, new position) of the varint at ``pos``."""
+    byte = data[pos]
+    if byte < 0x80:  # the common one-byte case
+        return byte, pos + 1
+    result = byte & 0x7F
+    shift = 7
+    pos += 1
+    while True:
+        if pos >= len(data):
+            raise WireError("truncated varint")
+        byte = data[pos]
+        pos += 1
+        result |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return result & 0xFFFFFFFFFFFFFFFF, pos
+        shift += 7
+        if shift >= 70:
+            raise WireError("varint longer than ten bytes")
+
+
+def _unzigzag(value: int) -> int:
+    return (value >> 1) ^ -(value & 1)
+
+
+def _signed64(value: int) -> int:
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def _fields(data: bytes, start: int = 0, end: Optional[int] = None) -> Iterable[Tuple[int, int, Any]]:
+    """(field number, wire type, value) of each field of the message in
+    ``data[start:end]``: an int for varints and fixed-size fields, a
+    (start, end) pair of offsets for length-delimited ones."""
+    pos = start
+    end = len(data) if end is None else end
+    while pos < end:
+        key, pos = _read_varint(data, pos)
+        number, wire_type = key >> 3, key & 7
+        if wire_type == _VARINT:
+            value, pos = _read_varint(data, pos)
+        elif wire_type == _LEN:
+            length, pos = _read_varint(data, pos)
+            if pos + length > end:
+                raise WireError("length-delimited field runs past its message")
+            value = (pos, pos + length)
+            pos += length
+        elif wire_type == _I64:
+            if pos + 8 > end:
+                raise WireError("truncated 64-bit field")
+            value = int.from_bytes(data[pos:pos + 8], "little")
+            pos += 8
+        elif wire_type == _I32:
+            if pos + 4 > end:
+                raise WireError("truncated 32-bit field")
+            value = int.from_bytes(data[pos:pos + 4], "little")
+            pos += 4
+        else:
+            raise WireError(f"unsupported wire type {wire_type}")
+        yield number, wire_type, value
+    if pos != end:
+        raise WireError("message runs past its end")
+
+
+def _text(data: bytes, span: Tuple[int, int]) -> str:
+    return data[span[0]:span[1]].decode("utf-8")
+
+
+def decode_value(data: bytes, start: int, end: int) -> Any:
+    """The native value of one ``crm.wire.Value`` in ``data[start:end]``
+    (None when no member is set). The last member wins, as for a oneof."""
+    value: Any = None
+    for number, wire_type, raw in _fields(data, start, end):
+        if number == 1 and wire_type == _LEN:
+            value = _text(data, raw)
+        elif number == 2 and wire_type == _VARINT:
+            value = _unzigzag(raw)
+        elif number == 3 and wire_type == _LEN:
+            value = decode_decimal(_text(data, raw))
+        elif number == 4 and wire_type == _VARINT:
+            value = bool(raw)
+        elif number == 5 and wire_type == _LEN:
+            value = decode_date(_text(data, raw))
+        elif number == 6 and wire_type == _VARINT:
+            value = decode_datetime(_unzigzag(raw))
+        elif number == 7 and wire_type == _LEN:
+            value = [
+                _text(data, item)
+                for item_number, item_type, item in _fields(data, raw[0], raw[1])
+                if item_number == _LIST_ITEMS and item_type == _LEN
+            ]
+    return value
+
+
+def decode_row_set(data: bytes) -> RowSet:
+    """Decodes a ``crm.wire.RowSet`` (``ids`` packed or not)."""
+    columns: List[str] = []
+    rows: List[List[Any]] = []
+    ids: List[int] = []
+    next_cursor = ""
+    try:
+        for number, wire_type, raw in _fields(data):
+            if number == _ROWSET_COLUMNS and wire_type == _LEN:
+                columns.append(_text(data, raw))
+            elif number == _ROWSET_ROWS and wire_type == _LEN:
+                rows.append([
+                    decode_value(data, value[0], value[1])
+                    for value_number, value_type, value in _fields(data, raw[0], raw[1])
+                    if value_number == _ROW_VALUES and value_type == _LEN
+                ])
+            elif number == _ROWSET_IDS and wire_type == _LEN:  # packed (proto3 default)
+                pos, end = raw
+                while pos < end:
+                    item, pos = _read_varint(data, pos)
+                    ids.append(_signed64(item))
+                if pos != end:
+                    raise WireError("packed ids run past their field")
+            elif number == _ROWSET_IDS and wire_type == _VARINT:
+                ids.append(_signed64(raw))
+            elif number == _ROWSET_NEXT_CURSOR and wire_type == _LEN:
+                next_cursor = _text(data, raw)
+    except (IndexError, UnicodeDecodeError) as error:
+        raise WireError(f"malformed RowSet from libcrm: {error}") from None
+    if ids and len(ids) != len(rows):
+        raise WireError(f"RowSet has {len(rows)} rows but {len(ids)} ids")
+    for index, row in enumerate(rows):
+        if len(row) < len(columns):  # trailing nulls may be left out
+            row.extend([None] * (len(columns) - len(row)))
+        elif len(row) > len(columns):
+            raise WireError(f"RowSet row {index} has more values than columns")
+    return RowSet(columns, rows, ids, next_cursor)

@@ -1,0 +1,408 @@
+"""Queries: result rows, and building ``crm_query`` objects from Python
+arguments. :class:`crm.Database` has the public methods (``query``,
+``count``, ``aggregate``, ...); this module holds what they share.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import weakref
+from typing import (
+    Any,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+)
+
+from . import _native
+from .errors import check_query
+from .records import fill_record
+from .wire import RowSet, decode_row_set
+
+__all__ = [
+    "Row",
+    "EventRow",
+    "RowIterator",
+    "TARGETS",
+    "BUCKETS",
+    "FUNCTIONS",
+    "CQuery",
+    "read_row_set",
+    "target_code",
+    "target_name",
+    "group_keys",
+    "aggregate_specs",
+    "bucket_code",
+    "bind_parameters",
+    "rows_of",
+    "dicts_of",
+]
+
+#: Query targets by name.
+TARGETS = {"customers": _native.CRM_QUERY_CUSTOMERS, "events": _native.CRM_QUERY_EVENTS}
+#: Time buckets for ``group_by`` by name; None means no bucket.
+BUCKETS = {
+    None: _native.CRM_BUCKET_NONE,
+    "none": _native.CRM_BUCKET_NONE,
+    "day": _native.CRM_BUCKET_DAY,
+    "week": _native.CRM_BUCKET_WEEK,
+    "month": _native.CRM_BUCKET_MONTH,
+    "quarter": _native.CRM_BUCKET_QUARTER,
+    "year": _native.CRM_BUCKET_YEAR,
+}
+#: Aggregate functions by name.
+FUNCTIONS = {
+    "count": _native.CRM_AGG_COUNT,
+    "count_distinct": _native.CRM_AGG_COUNT_DISTINCT,
+    "sum": _native.CRM_AGG_SUM,
+    "avg": _native.CRM_AGG_AVG,
+    "min": _native.CRM_AGG_MIN,
+    "max": _native.CRM_AGG_MAX,
+}
+
+#: Largest page libcrm returns (crm_query_set_page_size).
+MAX_PAGE_SIZE = 10000
+
+
+class Row(Mapping[str, Any]):
+    """One result row of a query: a read-only mapping of column name to
+    native value, with attribute access (``row.name``) like
+    :class:`crm.Customer`. Columns that hold no value (null) are absent.
+
+    ``id`` is the customer id (customer queries, search) or the event seq
+    (event queries, where :class:`EventRow` also names it ``seq``). A copy:
+    it stays usable after the workspace is closed.
+    """
+
+    __slots__ = ("_id", "_values")
+
+    def __init__(self, id: int, values: Mapping[str, Any]) -> None:
+        object.__setattr__(self, "_id", id)
+        object.__setattr__(self, "_values", dict(values))
+
+    @property
+    def id(self) -> int:
+        """The customer id (or, for an event row, the event seq)."""
+        return self._id
+
+    def __getitem__(self, column: str) -> Any:
+        return self._values[column]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __getattr__(self, column: str) -> Any:
+        if column.startswith("_"):
+            raise AttributeError(column)
+        try:
+            return self._values[column]
+        except KeyError:
+            raise AttributeError(f"row {self._id} holds no value for '{column}'") from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("a query row is read-only")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("a query row is read-only")
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Row):
+            return type(self) is type(other) and self._id == other._id and (
+                self._values == other._values
+            )
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]  # a mapping: not hashable
+
+    def to_dict(self) -> Dict[str, Any]:
+        """A plain dict copy of the values (lists copied too)."""
+        return {k: list(v) if isinstance(v, list) else v for k, v in self._values.items()}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(id={self._id}, {self._values!r})"
+
+    def __reduce__(self) -> Any:
+        return (type(self), (self._id, self._values))
+
+
+class EventRow(Row):
+    """A row of an event query: ``seq`` (also ``id``), and the columns
+    customer_id, type, channel, actor, source, idempotency_key, occurred_at,
+    recorded_at that hold a value. Event properties are not query columns:
+    read them with :meth:`crm.Database.get_event` or the timeline."""
+
+    __slots__ = ()
+
+    @property
+    def seq(self) -> int:
+        """The event's sequence number."""
+        return self._id
+
+
+def target_code(target: object) -> int:
+    if target not in TARGETS:
+        raise ValueError(f"target must be 'customers' or 'events', not {target!r}")
+    return TARGETS[target]  # type: ignore[index]
+
+
+def target_name(code: object) -> object:
+    """'customers'/'events' for a target code (other values unchanged)."""
+    for name, value in TARGETS.items():
+        if code == value:
+            return name
+    return code
+
+
+def bucket_code(bucket: object) -> int:
+    if bucket not in BUCKETS:
+        raise ValueError(
+            f"bucket must be one of 'day', 'week', 'month', 'quarter', 'year' or None, "
+            f"not {bucket!r}"
+        )
+    return BUCKETS[bucket]  # type: ignore[index]
+
+
+def _str_list(value: object, what: str) -> List[str]:
+    """A list of str from None, one str, or an iterable of str."""
+    if value is None:
+        return []
+    items = [value] if isinstance(value, str) else list(value)  # type: ignore[call-overload]
+    for item in items:
+        if not isinstance(item, str):
+            raise TypeError(f"{what} must be str, not {type(item).__name__}")
+    return items
+
+
+def _page_size(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"page_size must be an int, not {type(value).__name__}")
+    if not 1 <= value <= MAX_PAGE_SIZE:
+        raise ValueError(f"page_size must be 1 to {MAX_PAGE_SIZE:,}")
+    return value
+
+
+def bind_parameters(
+    positional: Sequence[object],
+    named: Mapping[str, object],
+    params: Optional[Mapping[str, object]],
+) -> Dict[str, object]:
+    """The query parameters by name: positional ones as "1", "2", ...,
+    then ``params`` and keyword ones by their names."""
+    bound: Dict[str, object] = {str(index + 1): value for index, value in enumerate(positional)}
+    for source in (params or {}), named:
+        if not isinstance(source, Mapping):
+            raise TypeError(f"params must be a mapping, not {type(source).__name__}")
+        for name, value in source.items():
+            if not isinstance(name, str):
+                raise TypeError(f"a parameter name must be a str, not {type(name).__name__}")
+            if name in bound:
+                raise TypeError(f"parameter '{name}' is given twice")
+            bound[name] = value
+    return bound
+
+
+def group_keys(group_by: object) -> List[Tuple[str, int]]:
+    keys: List[Tuple[str, int]] = []
+    items = [group_by] if isinstance(group_by, (str, tuple)) else list(group_by or ())  # type: ignore[call-overload]
+    for item in items:
+        if isinstance(item, str):
+            keys.append((item, _native.CRM_BUCKET_NONE))
+        elif isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
+            keys.append((item[0], bucket_code(item[1])))
+        else:
+            raise TypeError(
+                f"group_by items must be a field name or a (field, bucket) pair, not {item!r}"
+            )
+    return keys
+
+
+def aggregate_specs(aggregates: object) -> List[Tuple[int, Optional[str], Optional[str]]]:
+    specs: List[Tuple[int, Optional[str], Optional[str]]] = []
+    items = [aggregates] if isinstance(aggregates, (str, tuple)) else list(aggregates or ())  # type: ignore[call-overload]
+    for item in items:
+        parts = (item,) if isinstance(item, str) else item
+        if not isinstance(parts, tuple) or not 1 <= len(parts) <= 3:
+            raise TypeError(
+                f"aggregates items must be a function name or a (function, field, alias) "
+                f"tuple, not {item!r}"
+            )
+        function, field, alias = (tuple(parts) + (None, None))[:3]
+        if function not in FUNCTIONS:
+            raise ValueError(
+                f"aggregate function must be one of {', '.join(FUNCTIONS)}, not {function!r}"
+            )
+        for what, value in (("field", field), ("alias", alias)):
+            if value is not None and not isinstance(value, str):
+                raise TypeError(f"aggregate {what} must be a str or None, not {value!r}")
+        specs.append((FUNCTIONS[function], field, alias))
+    return specs
+
+
+class CQuery:
+    """Owns one ``crm_query`` built from Python arguments; freed by
+    :meth:`close` or when garbage collected. Use from one thread at a time."""
+
+    def __init__(
+        self,
+        target: object = "customers",
+        filter: object = "",
+        params: Optional[Mapping[str, object]] = None,
+        select: object = None,
+        order_by: object = None,
+        page_size: Optional[object] = None,
+        include_archived: bool = False,
+        group_by: object = None,
+        aggregates: object = None,
+    ) -> None:
+        code = target_code(target)
+        self.target = target
+        c_filter = _native.to_c_string(filter if filter is not None else "", "filter")
+        c_select = [_native.to_c_string(f, "select") for f in _str_list(select, "select fields")]
+        c_order = []
+        for key in _str_list(order_by, "order_by keys"):
+            descending = key.startswith("-")
+            name = key[1:] if descending or key.startswith("+") else key
+            c_order.append((_native.to_c_string(name, "order_by"), 1 if descending else 0))
+        c_page_size = None if page_size is None else _page_size(page_size)
+        groups = [(_native.to_c_string(f, "group_by"), b) for f, b in group_keys(group_by)]
+        specs = [
+            (fn, _native.optional_c_string(field, "aggregate field"),
+             _native.optional_c_string(alias, "aggregate alias"))
+            for fn, field, alias in aggregate_specs(aggregates)
+        ]
+        cdll = _native.lib()
+        query = _native.QueryPtr()
+        check_query(cdll.crm_query_new(ctypes.byref(query), code))
+        self._query = query
+        self._finalizer = weakref.finalize(self, cdll.crm_query_free, query)
+        try:
+            check_query(cdll.crm_query_set_filter(query, c_filter))
+            if params:
+                # Borrowed from the query: valid until it is freed.
+                fill_record(cdll.crm_query_params(query), params)
+            for field in c_select:
+                check_query(cdll.crm_query_select(query, field))
+            for field, descending in c_order:
+                check_query(cdll.crm_query_order_by(query, field, descending))
+            if c_page_size is not None:
+                check_query(cdll.crm_query_set_page_size(query, c_page_size))
+            if include_archived:
+                check_query(cdll.crm_query_include_archived(query, 1))
+            for field, bucket in groups:
+                check_query(cdll.crm_query_group_by(query, field, bucket))
+            for function, field, alias in specs:
+                check_query(cdll.crm_query_aggregate(query, function, field, alias))
+        except BaseException:
+            self.close()
+            raise
+
+    @property
+    def pointer(self) -> Any:
+        if not self._finalizer.alive:
+            raise ValueError("the query was closed")
+        return self._query
+
+    def set_cursor(self, cursor: Optional[str]) -> None:
+        c_cursor = _native.optional_c_string(cursor, "cursor")
+        check_query(_native.lib().crm_query_set_cursor(self.pointer, c_cursor))
+
+    def close(self) -> None:
+        self._finalizer()
+
+
+def read_row_set(rows: Any) -> RowSet:
+    """A page of ``crm_rows`` decoded in one crossing (crm_rows_encode)."""
+    cdll = _native.lib()
+    data_pointer = ctypes.c_void_p()
+    size = ctypes.c_size_t()
+    check_query(cdll.crm_rows_encode(ctypes.byref(data_pointer), ctypes.byref(size), rows))
+    # Borrowed until the rows are freed: copied out here.
+    data = ctypes.string_at(data_pointer.value, size.value) if size.value else b""
+    return decode_row_set(data)
+
+
+def rows_of(page: RowSet, row_class: type = Row) -> List[Row]:
+    """The page's rows as Row objects (null columns left out)."""
+    columns = page.columns
+    ids = page.ids or [0] * len(page.rows)
+    return [
+        row_class(id, {column: value for column, value in zip(columns, values)
+                       if value is not None})
+        for id, values in zip(ids, page.rows)
+    ]
+
+
+def dicts_of(page: RowSet, keys: Iterable[str] = ()) -> List[Dict[str, Any]]:
+    """The page's rows as plain dicts, nulls included as None, with every
+    name in ``keys`` present (None when libcrm left the column out)."""
+    out = []
+    for values in page.rows:
+        row = dict(zip(page.columns, values))
+        for key in keys:
+            row.setdefault(key, None)
+        out.append(row)
+    return out
+
+
+class RowIterator(Iterator[Row]):
+    """The rows of a query, read a page at a time as iteration advances
+    (the first page is read when the query is made, so a bad filter raises
+    there). Paging is by position: rows added or changed meanwhile never
+    make it repeat or skip a row. :meth:`close` (or the end of iteration)
+    frees the query early."""
+
+    def __init__(self, fetch: Any, query: CQuery, row_class: type) -> None:
+        self._fetch = fetch  # (query) -> RowSet
+        self._query: Optional[CQuery] = query
+        self._row_class = row_class
+        self._rows: List[Row] = []
+        self._index = 0
+        self._cursor: Optional[str] = None
+        self._load()
+
+    def _load(self) -> None:
+        assert self._query is not None
+        self._query.set_cursor(self._cursor)
+        page = self._fetch(self._query)
+        self._rows = rows_of(page, self._row_class)
+        self._index = 0
+        self._cursor = page.next_cursor or None
+        if self._cursor is None:
+            self.close()
+
+    def __iter__(self) -> "RowIterator":
+        return self
+
+    def __next__(self) -> Row:
+        while self._index >= len(self._rows):
+            if self._query is None:
+                raise StopIteration
+            self._load()
+        row = self._rows[self._index]
+        self._index += 1
+        return row
+
+    def close(self) -> None:
+        """Stops reading; later iteration ends after the page in hand."""
+        if self._query is not None:
+            self._query.close()
+            self._query = None
+
+    def __enter__(self) -> "RowIterator":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+ParamsArg = Optional[Mapping[str, object]]
+NamesArg = Union[None, str, Sequence[str]]

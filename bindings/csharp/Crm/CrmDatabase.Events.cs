@@ -215,6 +215,9 @@ public sealed partial class CrmDatabase
     private static CrmEvent ReadEvent(EventHandle evt)
     {
         string key = Native.Text(Native.crm_event_idempotency_key(evt));
+        var (before, after) = Align(
+            ReadBorrowed(Native.crm_event_before(evt), evt),
+            ReadBorrowed(Native.crm_event_after(evt), evt));
         return new CrmEvent(
             Native.crm_event_seq(evt),
             Native.crm_event_customer(evt),
@@ -226,8 +229,31 @@ public sealed partial class CrmDatabase
             Native.Text(Native.crm_event_source(evt)),
             key.Length == 0 ? null : key,
             ReadBorrowed(Native.crm_event_properties(evt), evt),
-            ReadBorrowed(Native.crm_event_before(evt), evt),
-            ReadBorrowed(Native.crm_event_after(evt), evt));
+            before,
+            after);
+    }
+
+    /// <summary>
+    /// libcrm leaves an empty side out (a field absent from before was empty,
+    /// one absent from after was cleared); <see cref="CrmEvent"/> gives both
+    /// sides the same keys, with null for the empty side.
+    /// </summary>
+    private static (IReadOnlyDictionary<string, object?> Before, IReadOnlyDictionary<string, object?> After) Align(
+        IReadOnlyDictionary<string, object?> before, IReadOnlyDictionary<string, object?> after)
+    {
+        if (before.Count == 0 && after.Count == 0) return (before, after);
+        var names = new List<string>(before.Keys);
+        foreach (string name in after.Keys)
+            if (!before.ContainsKey(name)) names.Add(name);
+        return (Fill(before, names), Fill(after, names));
+
+        static IReadOnlyDictionary<string, object?> Fill(IReadOnlyDictionary<string, object?> side, List<string> names)
+        {
+            if (side.Count == names.Count) return side;
+            var values = new Dictionary<string, object?>(names.Count, StringComparer.Ordinal);
+            foreach (string name in names) values[name] = side.TryGetValue(name, out object? v) ? v : null;
+            return new FieldValues(names, values);
+        }
     }
 
     private static IReadOnlyDictionary<string, object?> ReadBorrowed(nint record, EventHandle owner)

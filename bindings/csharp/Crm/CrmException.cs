@@ -51,4 +51,10 @@ public class CrmException : Exception
 
     /// <summary>The rule that was broken (e.g. "unique", "options"), or "" when none applies.</summary>
     public string Rule { get; }
+
+    /// <summary>
+    /// For an error in a filter text: the byte offset (in the filter's UTF-8
+    /// form) the error points at; null when the error is not about a position.
+    /// </summary>
+    public long? Position { get; internal set; }
 }

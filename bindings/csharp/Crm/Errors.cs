@@ -18,7 +18,10 @@ internal static class Errors
         string message = Native.Text(Native.crm_last_error_message());
         string field = Native.Text(Native.crm_last_error_field());
         string rule = Native.Text(Native.crm_last_error_rule());
-        return Create(status, message, field, rule);
+        long position = Native.crm_last_error_position();
+        CrmException error = Create(status, message, field, rule);
+        if (position >= 0) error.Position = position;
+        return error;
     }
 
     /// <summary>The exception type for a status code.</summary>

@@ -107,3 +107,15 @@ internal sealed class BatchReportHandle : CrmHandle
 {
     protected override void Free(nint pointer) => Native.crm_batch_report_free(pointer);
 }
+
+/// <summary>Owns a crm_query; releasing it calls crm_query_free.</summary>
+internal sealed class QueryHandle : CrmHandle
+{
+    protected override void Free(nint pointer) => Native.crm_query_free(pointer);
+}
+
+/// <summary>Owns a crm_rows page; releasing it calls crm_rows_free.</summary>
+internal sealed class RowsHandle : CrmHandle
+{
+    protected override void Free(nint pointer) => Native.crm_rows_free(pointer);
+}

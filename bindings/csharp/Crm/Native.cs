@@ -71,6 +71,7 @@ internal static partial class Native
     [LibraryImport(Library)] internal static partial nint crm_last_error_message();
     [LibraryImport(Library)] internal static partial nint crm_last_error_field();
     [LibraryImport(Library)] internal static partial nint crm_last_error_rule();
+    [LibraryImport(Library)] internal static partial long crm_last_error_position();
     [LibraryImport(Library)] internal static partial void crm_string_free(nint s);
 
     // Workspace and transactions
@@ -230,6 +231,45 @@ internal static partial class Native
     [LibraryImport(Library)] internal static partial long crm_field_timeline_to(FieldTimelineHandle timeline, nuint index);
     /// <summary>Borrowed: valid until the timeline is freed; NULL when out of range.</summary>
     [LibraryImport(Library)] internal static partial nint crm_field_timeline_value(FieldTimelineHandle timeline, nuint index);
+
+    // Queries, reports, search, segments, cohorts
+    [LibraryImport(Library)] internal static partial int crm_query_new(out QueryHandle query, int target);
+    [LibraryImport(Library)] internal static partial void crm_query_free(nint query);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_query_set_filter(QueryHandle query, string? filter);
+    /// <summary>Borrowed: valid until the query is freed (wrap with <see cref="RecordHandle.Borrow"/>).</summary>
+    [LibraryImport(Library)] internal static partial nint crm_query_params(QueryHandle query);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_query_select(QueryHandle query, string field);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_query_order_by(QueryHandle query, string field, int descending);
+    [LibraryImport(Library)] internal static partial int crm_query_set_page_size(QueryHandle query, uint pageSize);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_query_set_cursor(QueryHandle query, string? cursor);
+    [LibraryImport(Library)] internal static partial int crm_query_include_archived(QueryHandle query, int include);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_query_group_by(QueryHandle query, string field, int bucket);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_query_aggregate(QueryHandle query, int function, string? field, string? alias);
+    [LibraryImport(Library)] internal static partial int crm_query_run(out RowsHandle rows, DbHandle db, QueryHandle query);
+    [LibraryImport(Library)] internal static partial int crm_query_count(out long count, DbHandle db, QueryHandle query);
+    [LibraryImport(Library)] internal static partial int crm_query_run_aggregate(out RowsHandle rows, DbHandle db, QueryHandle query);
+    [LibraryImport(Library)] internal static partial int crm_query_explain(out nint plan, DbHandle db, QueryHandle query);
+    [LibraryImport(Library)] internal static partial void crm_rows_free(nint rows);
+    /// <summary>The page as one crm.wire.RowSet; the bytes are borrowed until the rows are freed.</summary>
+    [LibraryImport(Library)] internal static partial int crm_rows_encode(out nint bytes, out nuint size, RowsHandle rows);
+    [LibraryImport(Library)] internal static partial int crm_field_fill_rates(out RowsHandle rows, DbHandle db);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_customer_search(out RowsHandle rows, DbHandle db, string text, uint limit);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_segment_save(DbHandle db, string name, int target, string filter);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_segment_delete(DbHandle db, string name);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_segment_count(out long count, DbHandle db, string name);
+    [LibraryImport(Library)] internal static partial int crm_segment_list(out RowsHandle rows, DbHandle db);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_cohort(out RowsHandle rows, DbHandle db, string firstType, string thenType, uint withinDays, int bucket);
 
     /// <summary>Copies a borrowed UTF-8 string; NULL reads as "".</summary>
     internal static string Text(nint utf8) => Marshal.PtrToStringUTF8(utf8) ?? string.Empty;

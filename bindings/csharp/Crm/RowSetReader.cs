@@ -1,0 +1,185 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+
+namespace Crm;
+
+/// <summary>
+/// Decodes a crm.wire.RowSet (crm_rows_encode) by hand: columns = 1 (string),
+/// rows = 2 (CustomerRow { values = 1 (Value) }), ids = 3 (int64, packed or
+/// not), next_cursor = 4. Unknown fields are skipped, so a newer libcrm that
+/// adds fields still reads.
+/// </summary>
+internal static class RowSetReader
+{
+    private const int Varint = 0, Fixed64 = 1, LengthDelimited = 2, Fixed32 = 5;
+
+    public static QueryPage Read(ReadOnlySpan<byte> bytes)
+    {
+        var columns = new List<string>();
+        var rows = new List<object?[]>();
+        var ids = new List<long>();
+        string next = "";
+        var reader = new ProtoReader(bytes);
+        while (reader.Next(out int field, out int wire))
+        {
+            switch (field)
+            {
+                case 1 when wire == LengthDelimited:
+                    columns.Add(reader.ReadString());
+                    break;
+                case 2 when wire == LengthDelimited:
+                    rows.Add(ReadRow(reader.ReadBytes()));
+                    break;
+                case 3 when wire == LengthDelimited:
+                    var packed = new ProtoReader(reader.ReadBytes());
+                    while (!packed.AtEnd) ids.Add((long)packed.ReadVarint());
+                    break;
+                case 3 when wire == Varint:
+                    ids.Add((long)reader.ReadVarint());
+                    break;
+                case 4 when wire == LengthDelimited:
+                    next = reader.ReadString();
+                    break;
+                default:
+                    reader.Skip(wire);
+                    break;
+            }
+        }
+
+        var shared = new RowColumns(columns.ToArray());
+        var result = new QueryRow[rows.Count];
+        for (int i = 0; i < rows.Count; i++)
+        {
+            object?[] values = rows[i];
+            if (values.Length != columns.Count)
+            {
+                // Aligned with the columns; pad or cut rather than misplace values.
+                Array.Resize(ref values, columns.Count);
+            }
+            result[i] = new QueryRow(i < ids.Count ? ids[i] : 0, shared, values);
+        }
+        return new QueryPage(shared.Names, Array.AsReadOnly(result), next.Length == 0 ? null : next);
+    }
+
+    private static object?[] ReadRow(ReadOnlySpan<byte> bytes)
+    {
+        var values = new List<object?>();
+        var reader = new ProtoReader(bytes);
+        while (reader.Next(out int field, out int wire))
+        {
+            if (field == 1 && wire == LengthDelimited) values.Add(ReadValue(reader.ReadBytes()));
+            else reader.Skip(wire);
+        }
+        return values.ToArray();
+    }
+
+    /// <summary>A crm.wire.Value; none of the oneof set is null. The last member set wins, as in protobuf.</summary>
+    internal static object? ReadValue(ReadOnlySpan<byte> bytes)
+    {
+        object? value = null;
+        var reader = new ProtoReader(bytes);
+        while (reader.Next(out int field, out int wire))
+        {
+            switch (field)
+            {
+                case 1 when wire == LengthDelimited: value = reader.ReadString(); break;
+                case 2 when wire == Varint: value = ProtoReader.UnZigZag(reader.ReadVarint()); break;
+                case 3 when wire == LengthDelimited: value = CrmValue.ParseDecimal(reader.ReadString()); break;
+                case 4 when wire == Varint: value = reader.ReadVarint() != 0; break;
+                case 5 when wire == LengthDelimited: value = CrmValue.ParseDate(reader.ReadString()); break;
+                case 6 when wire == Varint: value = CrmValue.FromMicros(ProtoReader.UnZigZag(reader.ReadVarint())); break;
+                case 7 when wire == LengthDelimited: value = ReadList(reader.ReadBytes()); break;
+                case >= 1 and <= 7:
+                    throw new FormatException($"crm.wire.Value field {field} has wire type {wire}.");
+                default:
+                    // A kind of value this binding does not know: a newer libcrm.
+                    throw new NotSupportedException(
+                        $"A row holds a kind of value ({field}) this binding does not know; a newer binding is needed.");
+            }
+        }
+        return value;
+    }
+
+    private static IReadOnlyList<string> ReadList(ReadOnlySpan<byte> bytes)
+    {
+        var items = new List<string>();
+        var reader = new ProtoReader(bytes);
+        while (reader.Next(out int field, out int wire))
+        {
+            if (field == 1 && wire == LengthDelimited) items.Add(reader.ReadString());
+            else reader.Skip(wire);
+        }
+        return items.AsReadOnly();
+    }
+
+    /// <summary>Reads Protocol Buffers fields from a span; malformed input throws <see cref="FormatException"/>.</summary>
+    internal ref struct ProtoReader
+    {
+        private readonly ReadOnlySpan<byte> _bytes;
+        private int _position;
+
+        public ProtoReader(ReadOnlySpan<byte> bytes)
+        {
+            _bytes = bytes;
+            _position = 0;
+        }
+
+        public readonly bool AtEnd => _position >= _bytes.Length;
+
+        public bool Next(out int field, out int wire)
+        {
+            field = wire = 0;
+            if (AtEnd) return false;
+            ulong tag = ReadVarint();
+            field = checked((int)(tag >> 3));
+            wire = (int)(tag & 7);
+            if (field == 0) throw new FormatException("A protobuf field number is 0.");
+            return true;
+        }
+
+        public ulong ReadVarint()
+        {
+            ulong value = 0;
+            for (int shift = 0; shift < 64; shift += 7)
+            {
+                if (_position >= _bytes.Length) throw new FormatException("A protobuf varint is cut short.");
+                byte b = _bytes[_position++];
+                value |= (ulong)(b & 0x7F) << shift;
+                if (b < 0x80) return value;
+            }
+            throw new FormatException("A protobuf varint is longer than 10 bytes.");
+        }
+
+        public static long UnZigZag(ulong value) => (long)(value >> 1) ^ -(long)(value & 1);
+
+        public ReadOnlySpan<byte> ReadBytes()
+        {
+            ulong length = ReadVarint();
+            if (length > (ulong)(_bytes.Length - _position)) throw new FormatException("A protobuf field runs past its message.");
+            ReadOnlySpan<byte> slice = _bytes.Slice(_position, (int)length);
+            _position += (int)length;
+            return slice;
+        }
+
+        public string ReadString() => Encoding.UTF8.GetString(ReadBytes());
+
+        public void Skip(int wire)
+        {
+            switch (wire)
+            {
+                case Varint: ReadVarint(); break;
+                case Fixed64: Advance(8); break;
+                case LengthDelimited: ReadBytes(); break;
+                case Fixed32: Advance(4); break;
+                default: throw new FormatException($"Unsupported protobuf wire type {wire}.");
+            }
+        }
+
+        private void Advance(int count)
+        {
+            if (count > _bytes.Length - _position) throw new FormatException("A protobuf field runs past its message.");
+            _position += count;
+        }
+    }
+}

@@ -684,7 +684,8 @@ CRM_API int crm_query_aggregate(crm_query* query, int function,
                                 const char* field, const char* alias);
 
 /* A page of result rows: each a record (crm_record_id() is the customer id
- * or the event seq). Not thread-safe. */
+ * or the event seq; "id" and "seq" are not among the row's fields). Not
+ * thread-safe. */
 typedef struct crm_rows crm_rows;
 
 /* One page of rows matching the query. */
@@ -705,7 +706,9 @@ CRM_API crm_record* crm_rows_at(crm_rows* rows, size_t index);
 /* "" on the last page; borrowed until the rows are freed. */
 CRM_API const char* crm_rows_next_cursor(const crm_rows* rows);
 /* The whole page as one crm.wire.RowSet message, for bindings that read a
- * page in one crossing. Borrowed until the rows are freed. */
+ * page in one crossing: the columns the query returns (the same on every
+ * page), each row's values aligned with them, and each row's id. Borrowed
+ * until the rows are freed. */
 CRM_API int crm_rows_encode(const void** out_bytes, size_t* out_size,
                             crm_rows* rows);
 

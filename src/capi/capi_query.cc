@@ -73,6 +73,7 @@ int ReadRows(crm_rows** out, crm_db* db,
     rows->rows[i].record = std::move(page.rows[i]);
   }
   rows->next_cursor = std::move(page.next_cursor);
+  rows->columns = std::move(page.columns);
   *out = rows.release();
   return rc;
 }
@@ -91,22 +92,14 @@ int ReadQuery(crm_rows** out, crm_db* db, const crm_query* query,
   });
 }
 
-// Encodes rows as a crm.wire.RowSet.
+// Encodes rows as a crm.wire.RowSet: the page's columns, and per row its
+// values aligned with them (no kind set where a row holds none).
 std::string EncodeRows(const crm_rows& rows) {
   crm::wire::RowSet set;
-  std::vector<std::string> columns;
-  for (const crm_record& row : rows.rows) {
-    for (const crm::core::FieldValue& value : row.record.values) {
-      if (std::find(columns.begin(), columns.end(), value.field) ==
-          columns.end()) {
-        columns.push_back(value.field);
-      }
-    }
-  }
-  for (const std::string& column : columns) set.add_columns(column);
+  for (const std::string& column : rows.columns) set.add_columns(column);
   for (const crm_record& row : rows.rows) {
     crm::wire::CustomerRow* out = set.add_rows();
-    for (const std::string& column : columns) {
+    for (const std::string& column : rows.columns) {
       const crm::core::Value* value = row.record.Get(column);
       crm::wire::Value* wire = out->add_values();
       if (value != nullptr) crm::core::ValueToWire(*value, wire);

@@ -53,6 +53,7 @@ struct crm_query {
 };
 
 struct crm_rows {
+  std::vector<std::string> columns;
   std::vector<crm_record> rows;
   std::string next_cursor;
   std::string encoded;  // crm_rows_encode(), made on first use

@@ -85,8 +85,9 @@ absl::StatusOr<std::vector<QueryField>> SelectedFields(
   std::vector<std::string> names = request.select;
   if (names.empty()) {
     if (request.target == QueryTarget::kEvents) {
-      names = {"customer_id", "type", "channel", "actor", "source",
-               "idempotency_key", "occurred_at", "recorded_at"};
+      names = {"customer_id", "type",       "channel",
+               "actor",       "source",     "idempotency_key",
+               "occurred_at", "recorded_at"};
     } else {
       for (const Field* field : schema.stored_fields()) {
         names.push_back(field->name());
@@ -199,6 +200,7 @@ absl::StatusOr<QueryPage> RunQuery(Session& session,
   CRM_ASSIGN_OR_RETURN(std::vector<store::SelectedRow> rows,
                        store::RunSelect(session.connection(), plan));
   QueryPage page;
+  for (const QueryField& field : fields) page.columns.push_back(field.name);
   bool more = static_cast<int64_t>(rows.size()) > request.page_size;
   if (more) rows.resize(request.page_size);
   for (const store::SelectedRow& row : rows) {
@@ -291,6 +293,12 @@ absl::StatusOr<QueryPage> RunAggregate(Session& session,
   CRM_ASSIGN_OR_RETURN(auto rows,
                        store::RunAggregate(session.connection(), plan));
   QueryPage page;
+  for (const QueryField& field : group_fields)
+    page.columns.push_back(field.name);
+  for (const AggregateSpec& spec : request.aggregates) {
+    page.columns.push_back(spec.alias.empty() ? DefaultAlias(spec)
+                                              : spec.alias);
+  }
   for (const auto& row : rows) {
     CustomerRecord record;
     size_t at = 0;
@@ -347,6 +355,7 @@ absl::StatusOr<QueryPage> FillRates(Session& session) {
   CRM_ASSIGN_OR_RETURN(std::vector<int64_t> counts,
                        store::CountFilled(session.connection(), columns));
   QueryPage page;
+  page.columns = {"field", "label", "group", "filled", "total"};
   int64_t total = counts.back();
   for (size_t i = 0; i < fields.size(); ++i) {
     CustomerRecord record;
@@ -377,6 +386,7 @@ absl::StatusOr<QueryPage> SearchCustomers(Session& session,
   const Schema& schema = session.schema();
   std::vector<QueryField> fields;
   CRM_ASSIGN_OR_RETURN(fields, SelectedFields(schema, request));
+  for (const QueryField& field : fields) page.columns.push_back(field.name);
   for (int64_t id : ids) {
     CRM_ASSIGN_OR_RETURN(
         auto row,
@@ -464,6 +474,7 @@ absl::StatusOr<QueryPage> ListSegments(Session& session) {
   CRM_ASSIGN_OR_RETURN(std::vector<store::SegmentRow> segments,
                        store::LoadSegments(session.connection()));
   QueryPage page;
+  page.columns = {"name", "target", "filter", "count"};
   for (const store::SegmentRow& segment : segments) {
     QueryRequest request;
     request.target = segment.target == "events" ? QueryTarget::kEvents
@@ -530,6 +541,7 @@ absl::StatusOr<QueryPage> RunCohort(Session& session,
       store::RunCohort(session.connection(), std::string(first_type),
                        std::string(then_type), within_days * kDayUs, bucket));
   QueryPage page;
+  page.columns = {"cohort", "customers", "converted", "events"};
   for (const auto& row : rows) {
     CustomerRecord record;
     const std::string* cohort = std::get_if<std::string>(&row[0]);

@@ -48,6 +48,7 @@ struct QueryRequest {
 // Result rows as records (id and version set for customers, id = seq for
 // events), and where the next page starts ("" at the end).
 struct QueryPage {
+  std::vector<std::string> columns;  // the names every row may hold
   std::vector<CustomerRecord> rows;
   std::string next_cursor;
 };

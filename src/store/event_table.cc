@@ -176,11 +176,12 @@ absl::StatusOr<std::vector<EventRow>> SelectEventsAfter(Connection& connection,
 absl::StatusOr<std::vector<EventRow>> SelectHistory(Connection& connection,
                                                     int64_t customer_id,
                                                     int64_t until_us) {
-  CRM_ASSIGN_OR_RETURN(Statement * select,
-                       connection.Prepare(absl::StrCat(
-                           kSelectEvents,
-                           "WHERE e.customer_id = ? AND e.type_id BETWEEN 1 AND 3 "
-                           "AND e.occurred_at <= ? ORDER BY e.seq")));
+  CRM_ASSIGN_OR_RETURN(
+      Statement * select,
+      connection.Prepare(
+          absl::StrCat(kSelectEvents,
+                       "WHERE e.customer_id = ? AND e.type_id BETWEEN 1 AND 3 "
+                       "AND e.occurred_at <= ? ORDER BY e.seq")));
   CRM_RETURN_IF_ERROR(select->BindAll({customer_id, until_us}));
   return CollectEvents(select);
 }

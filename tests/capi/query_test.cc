@@ -391,6 +391,13 @@ TEST_F(QueryTest, EncodedPageCarriesEveryRow) {
   }
   ASSERT_GE(name_column, 0);
   EXPECT_EQ(set.rows(1).values(name_column).text(), "Bob Builder");
+  // Every field the query returns is a column, even one no row holds.
+  bool has_postal_code = false;
+  for (const std::string& column : set.columns()) {
+    has_postal_code |= column == "postal_code";
+  }
+  EXPECT_TRUE(has_postal_code);
+  EXPECT_EQ(set.rows(1).values_size(), set.columns_size());
   EXPECT_EQ(set.ids(0), ids_[0]);
 }
 

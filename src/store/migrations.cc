@@ -59,8 +59,10 @@ const std::vector<const char*>& Migrations() {
         channel_id INTEGER,
         actor_id INTEGER,
         source_id INTEGER,
-        idempotency_key TEXT UNIQUE,
+        idempotency_key TEXT,
         body BLOB NOT NULL);
+      CREATE UNIQUE INDEX crm_events_idempotency
+        ON crm_events(idempotency_key) WHERE idempotency_key IS NOT NULL;
       CREATE INDEX crm_events_timeline
         ON crm_events(customer_id, occurred_at, seq);
       CREATE INDEX crm_events_history ON crm_events(customer_id, seq)

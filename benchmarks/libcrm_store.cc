@@ -1,6 +1,7 @@
 // The engine under test: libcrm through its public C ABI only, with batches
 // built from the public crm.proto as a host would build them.
 #include <iterator>
+#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -35,6 +36,12 @@ struct RecordFree {
 };
 struct ReportFree {
   void operator()(crm_batch_report* r) const { crm_batch_report_free(r); }
+};
+struct QueryFree {
+  void operator()(crm_query* query) const { crm_query_free(query); }
+};
+struct RowsFree {
+  void operator()(crm_rows* rows) const { crm_rows_free(rows); }
 };
 struct PageFree {
   void operator()(crm_event_page* p) const { crm_event_page_free(p); }
@@ -151,21 +158,88 @@ class LibcrmStore : public Store {
     return true;
   }
 
-  bool HasQueries() const override { return false; }
-  bool FilterBySegment(int64_t, std::vector<CustomerView>*) override {
-    return Fail("n/a (no query API yet)");
+  bool HasQueries() const override { return true; }
+
+  bool FilterBySegment(int64_t segment,
+                       std::vector<CustomerView>* out) override {
+    std::unique_ptr<crm_query, QueryFree> query(NewQuery(CRM_QUERY_CUSTOMERS));
+    crm_query_set_filter(query.get(), "segment = ?");
+    crm_record_set_integer(crm_query_params(query.get()), "1", segment);
+    crm_query_set_page_size(query.get(), 10000);
+    crm_rows* raw = nullptr;
+    if (crm_query_run(&raw, db_, query.get()) != CRM_OK) return CrmFail();
+    std::unique_ptr<crm_rows, RowsFree> rows(raw);
+    out->clear();
+    for (size_t i = 0; i < crm_rows_size(rows.get()); ++i) {
+      crm_record* row = crm_rows_at(rows.get(), i);
+      CustomerView view;
+      const char* email = nullptr;
+      view.id = crm_record_id(row);
+      if (crm_record_get_text(&email, row, "email") != CRM_OK ||
+          crm_record_get_integer(&view.segment, row, "segment") != CRM_OK) {
+        return CrmFail();
+      }
+      view.email = email;
+      out->push_back(std::move(view));
+    }
+    return true;
   }
-  bool CountEventsByTypeMonth(std::vector<GroupRow>*) override {
-    return Fail("n/a (no query API yet)");
+
+  bool CountEventsByTypeMonth(std::vector<GroupRow>* out) override {
+    std::unique_ptr<crm_query, QueryFree> query(NewQuery(CRM_QUERY_EVENTS));
+    crm_query_set_filter(query.get(), "type != 'crm.record.created'");
+    crm_query_group_by(query.get(), "type", CRM_BUCKET_NONE);
+    crm_query_group_by(query.get(), "occurred_at", CRM_BUCKET_MONTH);
+    crm_query_aggregate(query.get(), CRM_AGG_COUNT, nullptr, "n");
+    return Groups(query.get(), "type", "occurred_at", "n", out);
   }
-  bool AverageRevenueByPlan(std::vector<GroupRow>*) override {
-    return Fail("n/a (no query API yet)");
+
+  bool AverageRevenueByPlan(std::vector<GroupRow>* out) override {
+    std::unique_ptr<crm_query, QueryFree> query(NewQuery(CRM_QUERY_CUSTOMERS));
+    crm_query_group_by(query.get(), "plan", CRM_BUCKET_NONE);
+    crm_query_aggregate(query.get(), CRM_AGG_AVG, "revenue", "avg");
+    return Groups(query.get(), "plan", nullptr, "avg", out);
   }
 
  private:
   bool CrmFail() {
     return Fail(std::string(crm_status_name(crm_last_error_code())) + ": " +
                 crm_last_error_message());
+  }
+
+  static crm_query* NewQuery(int target) {
+    crm_query* query = nullptr;
+    crm_query_new(&query, target);
+    return query;
+  }
+
+  // Runs an aggregate query; each row's key is its key fields' text joined
+  // by a space, its value the integer or decimal `value` field.
+  bool Groups(crm_query* query, const char* key, const char* second_key,
+              const char* value, std::vector<GroupRow>* out) {
+    crm_rows* raw = nullptr;
+    if (crm_query_run_aggregate(&raw, db_, query) != CRM_OK) return CrmFail();
+    std::unique_ptr<crm_rows, RowsFree> rows(raw);
+    out->clear();
+    for (size_t i = 0; i < crm_rows_size(rows.get()); ++i) {
+      crm_record* row = crm_rows_at(rows.get(), i);
+      GroupRow group;
+      const char* text = "";
+      crm_record_get_text(&text, row, key);
+      group.key = text;
+      if (second_key != nullptr) {
+        crm_record_get_text(&text, row, second_key);
+        group.key = group.key + " " + text;
+      }
+      int64_t count = 0;
+      if (crm_record_get_integer(&count, row, value) == CRM_OK) {
+        group.value = static_cast<double>(count);
+      } else if (crm_record_get_decimal(&text, row, value) == CRM_OK) {
+        group.value = std::strtod(text, nullptr);
+      }
+      out->push_back(std::move(group));
+    }
+    return true;
   }
 
   bool Read(int rc, crm_record* raw, CustomerView* out) {

@@ -67,10 +67,11 @@ int crm_customer_create(int64_t* out_id, crm_db* db, const crm_record* record,
                         const char* actor) {
   return Guard([&] {
     absl::Status status = CheckNotNull(out_id, "out_id");
-    if (status.ok()) status = CheckNotNull(record, "record");
-    if (status.ok()) status = CheckActorArgument(actor);
     if (!status.ok()) return Fail(status);
     *out_id = 0;
+    status = CheckNotNull(record, "record");
+    if (status.ok()) status = CheckActorArgument(actor);
+    if (!status.ok()) return Fail(status);
     int64_t id = 0;
     int rc = RunOn(db, ScopeKind::kWrite, [&](Session& session) {
       CRM_ASSIGN_OR_RETURN(id,
@@ -108,6 +109,7 @@ int crm_customer_update(int64_t* out_version, crm_db* db, int64_t id,
                         int64_t expected_version, const crm_record* changes,
                         const char* actor) {
   return Guard([&] {
+    if (out_version != nullptr) *out_version = 0;
     absl::Status status = CheckNotNull(changes, "changes");
     if (status.ok()) status = CheckId(id);
     if (status.ok()) status = CheckActorArgument(actor);
@@ -151,12 +153,13 @@ int crm_customer_delete(crm_db* db, int64_t id, int64_t expected_version,
 int crm_customer_upsert(int64_t* out_id, int* out_created, crm_db* db,
                         const crm_record* record, const char* actor) {
   return Guard([&] {
+    if (out_created != nullptr) *out_created = 0;
     absl::Status status = CheckNotNull(out_id, "out_id");
-    if (status.ok()) status = CheckNotNull(record, "record");
-    if (status.ok()) status = CheckActorArgument(actor);
     if (!status.ok()) return Fail(status);
     *out_id = 0;
-    if (out_created != nullptr) *out_created = 0;
+    status = CheckNotNull(record, "record");
+    if (status.ok()) status = CheckActorArgument(actor);
+    if (!status.ok()) return Fail(status);
     crm::core::UpsertResult result;
     int rc = RunOn(db, ScopeKind::kWrite, [&](Session& session) {
       CRM_ASSIGN_OR_RETURN(result,

@@ -57,7 +57,9 @@ void crm_close(crm_db* db) { delete db; }
 int crm_db_schema_version(int* out, crm_db* db) {
   return Guard([&] {
     absl::Status status = crm::capi::CheckNotNull(out, "out");
-    if (status.ok()) status = CheckDb(db);
+    if (!status.ok()) return Fail(status);
+    *out = 0;
+    status = CheckDb(db);
     if (!status.ok()) return Fail(status);
     absl::StatusOr<int> version = db->workspace->SchemaVersion();
     if (!version.ok()) return Fail(version.status());

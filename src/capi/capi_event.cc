@@ -186,11 +186,12 @@ const char* crm_event_idempotency_key(const crm_event* event) {
 int crm_event_append(int64_t* out_seq, int* out_duplicate, crm_db* db,
                      const crm_event* event) {
   return Guard([&] {
+    if (out_duplicate != nullptr) *out_duplicate = 0;
     absl::Status status = CheckNotNull(out_seq, "out_seq");
-    if (status.ok()) status = CheckNotNull(event, "event");
     if (!status.ok()) return Fail(status);
     *out_seq = 0;
-    if (out_duplicate != nullptr) *out_duplicate = 0;
+    status = CheckNotNull(event, "event");
+    if (!status.ok()) return Fail(status);
     crm::core::Event input = event->event;
     input.properties = event->properties.record;
     crm::core::AppendResult result;

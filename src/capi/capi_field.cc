@@ -47,9 +47,10 @@ int crm_field_define(int64_t* out_field_id, crm_db* db,
                      const char* definition_json) {
   return Guard([&] {
     absl::Status status = crm::capi::CheckNotNull(out_field_id, "out_field_id");
-    if (status.ok()) status = CheckText(definition_json, "definition_json");
     if (!status.ok()) return Fail(status);
     *out_field_id = 0;
+    status = CheckText(definition_json, "definition_json");
+    if (!status.ok()) return Fail(status);
     int64_t id = 0;
     int rc = RunOn(db, ScopeKind::kWrite, [&](Session& session) {
       CRM_ASSIGN_OR_RETURN(id,

@@ -218,9 +218,10 @@ int crm_query_run_aggregate(crm_rows** out, crm_db* db,
 int crm_query_count(int64_t* out, crm_db* db, const crm_query* query) {
   return Guard([&] {
     absl::Status status = CheckNotNull(out, "out");
-    if (status.ok()) status = CheckNotNull(query, "query");
     if (!status.ok()) return Fail(status);
     *out = 0;
+    status = CheckNotNull(query, "query");
+    if (!status.ok()) return Fail(status);
     crm::core::QueryRequest request = RequestOf(query);
     int64_t count = 0;
     int rc = RunOn(db, ScopeKind::kRead, [&](Session& session) {
@@ -235,9 +236,10 @@ int crm_query_count(int64_t* out, crm_db* db, const crm_query* query) {
 int crm_query_explain(char** out, crm_db* db, const crm_query* query) {
   return Guard([&] {
     absl::Status status = CheckNotNull(out, "out");
-    if (status.ok()) status = CheckNotNull(query, "query");
     if (!status.ok()) return Fail(status);
     *out = nullptr;
+    status = CheckNotNull(query, "query");
+    if (!status.ok()) return Fail(status);
     crm::core::QueryRequest request = RequestOf(query);
     std::string plan;
     int rc = RunOn(db, ScopeKind::kRead, [&](Session& session) {
@@ -324,9 +326,10 @@ int crm_segment_delete(crm_db* db, const char* name) {
 int crm_segment_count(int64_t* out, crm_db* db, const char* name) {
   return Guard([&] {
     absl::Status status = CheckNotNull(out, "out");
-    if (status.ok()) status = CheckText(name, "name");
     if (!status.ok()) return Fail(status);
     *out = 0;
+    status = CheckText(name, "name");
+    if (!status.ok()) return Fail(status);
     int64_t count = 0;
     int rc = RunOn(db, ScopeKind::kRead, [&](Session& session) {
       CRM_ASSIGN_OR_RETURN(count, crm::core::CountSegment(session, name));

@@ -115,7 +115,9 @@ absl::Status ConvertStoredValues(Session& session, const Field& old_field,
                                  const Field& new_field) {
   CRM_ASSIGN_OR_RETURN(
       auto stored, store::ReadColumn(session.connection(), old_field.column()));
-  for (const auto& [customer_id, stored_value] : stored) {
+  for (const auto& entry : stored) {
+    const int64_t customer_id = entry.first;
+    const store::SqlValue& stored_value = entry.second;
     absl::StatusOr<store::SqlValue> converted =
         [&]() -> absl::StatusOr<store::SqlValue> {
       CRM_ASSIGN_OR_RETURN(Value value, old_field.FromStored(stored_value));

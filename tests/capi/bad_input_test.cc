@@ -80,6 +80,39 @@ TEST_F(BadInputTest, NullHandlesAndPointers) {
   ExpectUnchanged();
 }
 
+TEST_F(BadInputTest, OutParametersAreClearedOnEveryFailure) {
+  int64_t out = -1;
+  EXPECT_EQ(crm_field_define(&out, db_.get(), "{\"name\": \"\xff\"}"),
+            CRM_E_INVALID_ARGUMENT);
+  EXPECT_EQ(out, 0);
+  out = -1;
+  EXPECT_EQ(crm_customer_create(&out, db_.get(), nullptr, nullptr),
+            CRM_E_INVALID_ARGUMENT);
+  EXPECT_EQ(out, 0);
+  out = -1;
+  int created = -1;
+  EXPECT_EQ(crm_customer_upsert(&out, &created, db_.get(), nullptr, nullptr),
+            CRM_E_INVALID_ARGUMENT);
+  EXPECT_EQ(out, 0);
+  EXPECT_EQ(created, 0);
+  out = -1;
+  EXPECT_EQ(crm_customer_update(&out, db_.get(), ada_, 0, nullptr, nullptr),
+            CRM_E_INVALID_ARGUMENT);
+  EXPECT_EQ(out, 0);
+  out = -1;
+  EXPECT_EQ(crm_event_append(&out, &created, db_.get(), nullptr),
+            CRM_E_INVALID_ARGUMENT);
+  EXPECT_EQ(out, 0);
+  int version = -1;
+  EXPECT_EQ(crm_db_schema_version(&version, nullptr), CRM_E_INVALID_ARGUMENT);
+  EXPECT_EQ(version, 0);
+  Record record = NewRecord();
+  crm_record_set_text(record.get(), "name", "x");
+  const char* text = "stale";
+  EXPECT_EQ(crm_record_get_text(&text, record.get(), "city"), CRM_E_NOT_FOUND);
+  EXPECT_EQ(text, nullptr);
+}
+
 TEST_F(BadInputTest, InvalidUtf8IsRejectedNeverStored) {
   Record record = NewRecord();
   EXPECT_CRM_ERROR(crm_record_set_text(record.get(), "name", kBadUtf8),

@@ -124,7 +124,7 @@ PROBE
 }
 
 declare -A fuzz_execs fuzz_result
-fuzz_targets=(field_definition record_values batch_decoder api_sequence)
+fuzz_targets=(field_definition record_values batch_decoder api_sequence filter)
 if [[ " $stages " == *" fuzz "* ]]; then
   echo "== fuzz: $fuzz_seconds s per target"
   if ! version=$(find_fuzz_clang); then

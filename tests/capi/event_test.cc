@@ -8,15 +8,6 @@
 namespace crm_test {
 namespace {
 
-struct EventFreer {
-  void operator()(crm_event* event) const { crm_event_free(event); }
-};
-struct PageFreer {
-  void operator()(crm_event_page* page) const { crm_event_page_free(page); }
-};
-using Event = std::unique_ptr<crm_event, EventFreer>;
-using Page = std::unique_ptr<crm_event_page, PageFreer>;
-
 constexpr int64_t kDay = 86400LL * 1000000;
 constexpr int64_t kJan2024 = 1704067200000000;  // 2024-01-01T00:00:00Z
 

@@ -69,8 +69,7 @@ TEST_F(HistoryTest, EveryChangeIsAnEventWithBeforeAfterAndActor) {
   options.oldest_first = 1;
   crm_event_page* raw = nullptr;
   ASSERT_EQ(crm_event_timeline(&raw, db_.get(), id, &options), CRM_OK);
-  std::unique_ptr<crm_event_page, decltype(&crm_event_page_free)> page(
-      raw, crm_event_page_free);
+  Page page(raw);
   ASSERT_EQ(crm_event_page_size(page.get()), 3u);
   crm_event* created = crm_event_page_at(page.get(), 0);
   crm_event* updated = crm_event_page_at(page.get(), 1);

@@ -9,15 +9,6 @@
 namespace crm_test {
 namespace {
 
-struct QueryFreer {
-  void operator()(crm_query* query) const { crm_query_free(query); }
-};
-struct RowsFreer {
-  void operator()(crm_rows* rows) const { crm_rows_free(rows); }
-};
-using Query = std::unique_ptr<crm_query, QueryFreer>;
-using Rows = std::unique_ptr<crm_rows, RowsFreer>;
-
 Query NewQuery(const char* filter, int target = CRM_QUERY_CUSTOMERS) {
   crm_query* raw = nullptr;
   EXPECT_EQ(crm_query_new(&raw, target), CRM_OK);

@@ -8,15 +8,6 @@
 namespace crm_test {
 namespace {
 
-struct QueryFreer {
-  void operator()(crm_query* query) const { crm_query_free(query); }
-};
-struct RowsFreer {
-  void operator()(crm_rows* rows) const { crm_rows_free(rows); }
-};
-using Query = std::unique_ptr<crm_query, QueryFreer>;
-using Rows = std::unique_ptr<crm_rows, RowsFreer>;
-
 constexpr int64_t kDay = 86400LL * 1000000;
 
 class ReportTest : public ::testing::Test {

@@ -27,10 +27,26 @@ struct ReportFreer {
 struct StringFreer {
   void operator()(char* s) const { crm_string_free(s); }
 };
+struct EventFreer {
+  void operator()(crm_event* event) const { crm_event_free(event); }
+};
+struct PageFreer {
+  void operator()(crm_event_page* page) const { crm_event_page_free(page); }
+};
+struct QueryFreer {
+  void operator()(crm_query* query) const { crm_query_free(query); }
+};
+struct RowsFreer {
+  void operator()(crm_rows* rows) const { crm_rows_free(rows); }
+};
 using Db = std::unique_ptr<crm_db, DbCloser>;
 using Record = std::unique_ptr<crm_record, RecordFreer>;
 using Report = std::unique_ptr<crm_batch_report, ReportFreer>;
 using String = std::unique_ptr<char, StringFreer>;
+using Event = std::unique_ptr<crm_event, EventFreer>;
+using Page = std::unique_ptr<crm_event_page, PageFreer>;
+using Query = std::unique_ptr<crm_query, QueryFreer>;
+using Rows = std::unique_ptr<crm_rows, RowsFreer>;
 
 // A directory removed with everything in it when the test ends.
 class TempDir {

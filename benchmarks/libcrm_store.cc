@@ -1,7 +1,7 @@
 // The engine under test: libcrm through its public C ABI only, with batches
 // built from the public crm.proto as a host would build them.
-#include <iterator>
 #include <cstdlib>
+#include <iterator>
 #include <memory>
 #include <string>
 

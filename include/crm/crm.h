@@ -536,22 +536,22 @@ CRM_API const char* crm_event_page_next_cursor(const crm_event_page* page);
 #define CRM_TIME_MAX INT64_MAX
 
 typedef struct crm_timeline_options {
-  uint32_t struct_size;       /* sizeof(crm_timeline_options); set by _INIT */
-  int64_t from_us;            /* events with occurred_at >= from_us */
-  int64_t to_us;              /* ... and < to_us */
-  const char* const* types;   /* only these types (NULL: all) */
+  uint32_t struct_size;     /* sizeof(crm_timeline_options); set by _INIT */
+  int64_t from_us;          /* events with occurred_at >= from_us */
+  int64_t to_us;            /* ... and < to_us */
+  const char* const* types; /* only these types (NULL: all) */
   size_t type_count;
   const char* const* channels; /* only these channels (NULL: all) */
   size_t channel_count;
-  int oldest_first;           /* 0: newest first (default) */
-  uint32_t page_size;         /* 1 to 1000 */
-  const char* cursor;         /* next_cursor of the previous page, or NULL */
+  int oldest_first;   /* 0: newest first (default) */
+  uint32_t page_size; /* 1 to 1000 */
+  const char* cursor; /* next_cursor of the previous page, or NULL */
 } crm_timeline_options;
 
-#define CRM_TIMELINE_OPTIONS_INIT                                          \
-  {                                                                       \
-    sizeof(crm_timeline_options), CRM_TIME_MIN, CRM_TIME_MAX, NULL, 0,    \
-        NULL, 0, 0, 50, NULL                                              \
+#define CRM_TIMELINE_OPTIONS_INIT                                            \
+  {                                                                          \
+    sizeof(crm_timeline_options), CRM_TIME_MIN, CRM_TIME_MAX, NULL, 0, NULL, \
+        0, 0, 50, NULL                                                       \
   }
 
 /*
@@ -676,8 +676,7 @@ enum {
   CRM_AGG_MAX = 6
 };
 /* Groups by a field, or by time buckets of a date or datetime field. */
-CRM_API int crm_query_group_by(crm_query* query, const char* field,
-                               int bucket);
+CRM_API int crm_query_group_by(crm_query* query, const char* field, int bucket);
 /* Adds an aggregate; `field` NULL counts rows. `alias` names the result
  * (NULL: "count", "sum_<field>", ...). */
 CRM_API int crm_query_aggregate(crm_query* query, int function,
@@ -738,8 +737,7 @@ CRM_API int crm_segment_list(crm_rows** out, crm_db* db);
  * "converted" (those with an event of type `then_type` within
  * `within_days` days after it) and "events" (how many such events). */
 CRM_API int crm_cohort(crm_rows** out, crm_db* db, const char* first_type,
-                       const char* then_type, uint32_t within_days,
-                       int bucket);
+                       const char* then_type, uint32_t within_days, int bucket);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -1,5 +1,6 @@
 #include "store/customer_table.h"
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/error.h"
@@ -7,25 +8,48 @@
 namespace crm::store {
 namespace {
 
-std::string QuotedList(const std::vector<std::string>& columns,
-                       absl::string_view suffix) {
+std::string QuotedList(const std::vector<std::string>& columns) {
   return absl::StrJoin(columns, ", ",
-                       [suffix](std::string* out, const std::string& column) {
-                         absl::StrAppend(out, QuoteIdentifier(column), suffix);
+                       [](std::string* out, const std::string& column) {
+                         absl::StrAppend(out, QuoteIdentifier(column));
                        });
+}
+
+// The SQL text of a statement over `columns`, built by `build` once per
+// thread and kind for a given column list: reads and batch rows repeat the
+// same columns, and rebuilding the text costs more than the lookup.
+template <typename Build>
+const std::string& CachedSql(const std::string& kind,
+                             const std::vector<std::string>& columns,
+                             Build build) {
+  struct Entry {
+    std::vector<std::string> columns;
+    std::string sql;
+  };
+  thread_local absl::flat_hash_map<std::string, Entry> cache;
+  Entry& entry = cache[kind];
+  if (entry.sql.empty() || entry.columns != columns) {
+    entry.columns = columns;
+    entry.sql = build();
+  }
+  return entry.sql;
 }
 
 }  // namespace
 
 absl::StatusOr<int64_t> InsertCustomer(Connection& connection, int64_t now_us,
                                        const ColumnValues& values) {
-  std::string sql = "INSERT INTO crm_customers(version, created_at, updated_at";
-  std::string params = "1, ?1, ?1";
-  for (size_t i = 0; i < values.columns.size(); ++i) {
-    absl::StrAppend(&sql, ", ", QuoteIdentifier(values.columns[i]));
-    absl::StrAppend(&params, ", ?", i + 2);
-  }
-  absl::StrAppend(&sql, ") VALUES (", params, ")");
+  const std::string& sql = CachedSql("insert", values.columns, [&] {
+    std::string text =
+        "INSERT INTO crm_customers(version, created_at, updated_at";
+    std::string params = "1, ?1, ?1";
+    for (size_t i = 0; i < values.columns.size(); ++i) {
+      absl::StrAppend(&text, ", ", QuoteIdentifier(values.columns[i]));
+      absl::StrAppend(&params, ", ?", i + 2);
+    }
+    absl::StrAppend(&text, ") VALUES (", params, ")");
+    return text;
+  });
   CRM_ASSIGN_OR_RETURN(Statement * statement, connection.Prepare(sql));
   CRM_RETURN_IF_ERROR(statement->Bind(1, now_us));
   for (size_t i = 0; i < values.values.size(); ++i) {
@@ -59,11 +83,16 @@ absl::Status UpdateCustomer(Connection& connection, int64_t id,
 absl::StatusOr<std::optional<CustomerRow>> SelectCustomer(
     Connection& connection, const std::vector<std::string>& columns,
     const std::string& key_column, const SqlValue& key, bool nocase) {
-  std::string sql = "SELECT id, version, created_at, updated_at";
-  if (!columns.empty()) absl::StrAppend(&sql, ", ", QuotedList(columns, ""));
-  absl::StrAppend(&sql, " FROM crm_customers WHERE ",
-                  QuoteIdentifier(key_column),
-                  nocase ? " = ? COLLATE NOCASE" : " = ?");
+  const std::string& sql = CachedSql(
+      absl::StrCat("select:", key_column, nocase ? ":nocase" : ""), columns,
+      [&] {
+        std::string text = "SELECT id, version, created_at, updated_at";
+        if (!columns.empty()) absl::StrAppend(&text, ", ", QuotedList(columns));
+        absl::StrAppend(&text, " FROM crm_customers WHERE ",
+                        QuoteIdentifier(key_column),
+                        nocase ? " = ? COLLATE NOCASE" : " = ?");
+        return text;
+      });
   CRM_ASSIGN_OR_RETURN(Statement * statement, connection.Prepare(sql));
   CRM_RETURN_IF_ERROR(statement->Bind(1, key));
   CRM_ASSIGN_OR_RETURN(bool found, statement->Step());

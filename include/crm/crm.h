@@ -629,7 +629,11 @@ CRM_API crm_record* crm_field_timeline_value(crm_field_timeline* timeline,
  * Customer queries see every active field plus id, created_at, updated_at;
  * archived fields only after crm_query_include_archived(). Event queries see
  * seq, customer_id, type, channel, actor, source, idempotency_key,
- * occurred_at, recorded_at, and the event's customer as customer.<field>.
+ * occurred_at, recorded_at, the event's customer as customer.<field>, and
+ * its properties as properties.<name>. A property is compared as written:
+ * 'text' as text, numbers as numbers (decimals as binary floating point,
+ * so compare money with a margin, and sum it from the events, not here),
+ * true/false, has / has any / has all for lists; "within" does not apply.
  */
 typedef struct crm_query crm_query;
 

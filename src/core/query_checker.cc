@@ -1,5 +1,6 @@
 #include "core/query_checker.h"
 
+#include <cstdio>
 #include <set>
 
 #include "absl/strings/ascii.h"
@@ -299,6 +300,7 @@ class Checker {
   }
 
   absl::StatusOr<Condition> Compare(const QueryField& field, const Expr& expr) {
+    if (field.property) return PropertyCompare(field, expr);
     Condition condition;
     condition.column = field.column;
     ValueKind kind = ValueKindOf(field.type);
@@ -377,6 +379,142 @@ class Checker {
     return Unsupported(field, expr.op, expr.position);
   }
 
+  // An operand as a property value: text as text, numbers as numbers,
+  // booleans as 1/0; parameters by the kind of value bound.
+  absl::StatusOr<store::SqlValue> PropertyValue(const QueryField& field,
+                                                const Operand& operand) {
+    auto invalid = [&](absl::string_view what) {
+      return At(MakeError(ErrorCode::kValidation,
+                          absl::StrCat("filter, at byte ", operand.position,
+                                       ": property '", field.name,
+                                       "' cannot be compared with ", what),
+                          field.name, "type"),
+                operand.position);
+    };
+    auto number =
+        [&](const std::string& text) -> absl::StatusOr<store::SqlValue> {
+      int64_t integer = 0;
+      if (absl::SimpleAtoi(text, &integer)) return store::SqlValue(integer);
+      double real = 0;
+      if (absl::SimpleAtod(text, &real)) return store::SqlValue(real);
+      return invalid("that number");
+    };
+    switch (operand.kind) {
+      case Operand::Kind::kString:
+        return store::SqlValue(operand.text);
+      case Operand::Kind::kNumber:
+        return number(operand.text);
+      case Operand::Kind::kBoolean:
+        return store::SqlValue(int64_t{operand.boolean ? 1 : 0});
+      case Operand::Kind::kParameter: {
+        QueryField any = field;
+        any.type = FieldType::kText;
+        const Value* value = params_.Get(operand.text);
+        if (value == nullptr || value->kind == ValueKind::kNull) {
+          return OperandValue(any, operand, params_).status();
+        }
+        switch (value->kind) {
+          case ValueKind::kText:
+          case ValueKind::kDate:
+            return store::SqlValue(value->text);
+          case ValueKind::kDecimal:
+            return number(value->text);
+          case ValueKind::kInteger:
+          case ValueKind::kBoolean:
+          case ValueKind::kDateTime:
+            return store::SqlValue(value->integer);
+          default:
+            return invalid("a list");
+        }
+      }
+      case Operand::Kind::kSpan:
+        break;
+    }
+    return invalid("a span of time");
+  }
+
+  absl::StatusOr<Condition> PropertyCompare(const QueryField& field,
+                                            const Expr& expr) {
+    Condition condition;
+    condition.column = field.column;
+    switch (expr.op) {
+      case Op::kIsNull:
+        condition.op = Compare::kIsNull;
+        return condition;
+      case Op::kIsNotNull:
+        condition.op = Compare::kIsNotNull;
+        return condition;
+      case Op::kEq:
+        condition.op = Compare::kIn;
+        break;
+      case Op::kIn:
+        condition.op = Compare::kIn;
+        break;
+      case Op::kNe:
+        condition.op = Compare::kNe;
+        break;
+      case Op::kNotIn:
+        condition.op = Compare::kNotIn;
+        break;
+      case Op::kLt:
+        condition.op = Compare::kLt;
+        break;
+      case Op::kLe:
+        condition.op = Compare::kLe;
+        break;
+      case Op::kGt:
+        condition.op = Compare::kGt;
+        break;
+      case Op::kGe:
+        condition.op = Compare::kGe;
+        break;
+      case Op::kBetween:
+        condition.op = Compare::kBetween;
+        break;
+      case Op::kContains:
+        condition.op = Compare::kContains;
+        break;
+      case Op::kStartsWith:
+        condition.op = Compare::kStartsWith;
+        break;
+      case Op::kEndsWith:
+        condition.op = Compare::kEndsWith;
+        break;
+      case Op::kIContains:
+        condition.op = Compare::kIContains;
+        break;
+      case Op::kIStartsWith:
+        condition.op = Compare::kIStartsWith;
+        break;
+      case Op::kIEndsWith:
+        condition.op = Compare::kIEndsWith;
+        break;
+      case Op::kHas:
+      case Op::kHasAny:
+        condition.op = Compare::kHasAny;
+        condition.column.list = true;
+        break;
+      case Op::kHasAll:
+        condition.op = Compare::kHasAll;
+        condition.column.list = true;
+        break;
+      case Op::kWithin:
+      case Op::kMatches:
+        return Unsupported(field, expr.op, expr.position);
+    }
+    std::set<std::string> distinct_items;
+    for (const Operand& operand : expr.operands) {
+      CRM_ASSIGN_OR_RETURN(store::SqlValue value,
+                           PropertyValue(field, operand));
+      if (condition.op == Compare::kHasAll) {
+        const std::string* text = std::get_if<std::string>(&value);
+        if (text == nullptr || !distinct_items.insert(*text).second) continue;
+      }
+      condition.values.push_back(std::move(value));
+    }
+    return condition;
+  }
+
   absl::StatusOr<Condition> WithComparables(const QueryField& field,
                                             const Expr& expr,
                                             Condition condition) {
@@ -439,11 +577,25 @@ absl::StatusOr<QueryField> ResolveQueryField(const Schema& schema,
       if (name == attribute.name) {
         QueryField field;
         field.name = std::string(name);
-        field.column = {store::Table::kEvents, attribute.column,
-                        attribute.interned, false, false};
+        field.column = {store::Table::kEvents,
+                        attribute.column,
+                        attribute.interned,
+                        false,
+                        false,
+                        ""};
         field.type = attribute.type;
         return field;
       }
+    }
+    absl::string_view property = name;
+    if (absl::ConsumePrefix(&property, "properties.")) {
+      CRM_RETURN_IF_ERROR(WithField(CheckFieldName(property), name));
+      QueryField field;
+      field.name = std::string(name);
+      field.column = {store::Table::kEvents, "properties", false, false, false,
+                      std::string(property)};
+      field.property = true;
+      return field;
     }
     if (!absl::ConsumePrefix(&customer_name, "customer.")) {
       return MakeError(ErrorCode::kValidation,
@@ -456,7 +608,7 @@ absl::StatusOr<QueryField> ResolveQueryField(const Schema& schema,
   QueryField field;
   field.name = std::string(name);
   if (customer_name == "id") {
-    field.column = {table, "id", false, false, false};
+    field.column = {table, "id", false, false, false, ""};
     field.type = FieldType::kReference;
     return field;
   }
@@ -472,8 +624,12 @@ absl::StatusOr<QueryField> ResolveQueryField(const Schema& schema,
   }
   field.field = found;
   field.type = found->type();
-  field.column = {table, found->column(), false,
-                  found->type() == FieldType::kEmail, IsList(found->type())};
+  field.column = {table,
+                  found->column(),
+                  false,
+                  found->type() == FieldType::kEmail,
+                  IsList(found->type()),
+                  ""};
   return field;
 }
 
@@ -493,6 +649,11 @@ absl::StatusOr<Value> ResultValue(const QueryField& field,
                                   const store::SqlValue& stored) {
   if (field.field != nullptr) return field.field->FromStored(stored);
   if (store::IsNull(stored)) return Value::Null();
+  if (const double* real = std::get_if<double>(&stored)) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.15g", *real);
+    return Value::Decimal(text);
+  }
   if (const std::string* text = std::get_if<std::string>(&stored)) {
     return Value::Text(*text);
   }

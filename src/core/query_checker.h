@@ -25,6 +25,9 @@ struct QueryField {
   store::ColumnRef column;
   FieldType type = FieldType::kText;
   const Field* field = nullptr;  // null for ids and event attributes
+  // An event property ("properties.<name>"): its values are typed by what
+  // each event holds, so operands are compared as written.
+  bool property = false;
 };
 
 // Archived fields resolve only with `include_archived`.

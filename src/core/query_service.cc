@@ -350,7 +350,7 @@ absl::StatusOr<QueryPage> FillRates(Session& session) {
   const auto& fields = session.schema().stored_fields();
   for (const Field* field : fields) {
     columns.push_back({store::Table::kCustomers, field->column(), false, false,
-                       IsList(field->type())});
+                       IsList(field->type()), ""});
   }
   CRM_ASSIGN_OR_RETURN(std::vector<int64_t> counts,
                        store::CountFilled(session.connection(), columns));

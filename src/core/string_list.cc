@@ -31,25 +31,29 @@ absl::Status Malformed() {
 
 }  // namespace
 
+void AppendJsonString(absl::string_view text, std::string* out) {
+  out->push_back('"');
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out->push_back('\\');
+      out->push_back(c);
+    } else if (byte < 0x20) {
+      char escape[8];
+      std::snprintf(escape, sizeof escape, "\\u%04x", byte);
+      *out += escape;
+    } else {
+      out->push_back(c);
+    }
+  }
+  out->push_back('"');
+}
+
 std::string EncodeStringList(const std::vector<std::string>& items) {
   std::string out = "[";
   for (size_t i = 0; i < items.size(); ++i) {
     if (i > 0) out.push_back(',');
-    out.push_back('"');
-    for (char c : items[i]) {
-      auto byte = static_cast<unsigned char>(c);
-      if (c == '"' || c == '\\') {
-        out.push_back('\\');
-        out.push_back(c);
-      } else if (byte < 0x20) {
-        char escape[8];
-        std::snprintf(escape, sizeof escape, "\\u%04x", byte);
-        out += escape;
-      } else {
-        out.push_back(c);
-      }
-    }
-    out.push_back('"');
+    AppendJsonString(items[i], &out);
   }
   out.push_back(']');
   return out;

@@ -28,6 +28,9 @@ struct EventRow {
   std::string type, channel, actor, source;
   std::string idempotency_key;
   std::string body;  // encoded crm.wire.EventBody
+  // The properties as a JSON object for queries ("" for none); written,
+  // never read back into events.
+  std::string properties_json;
 };
 
 // The ids of an event's interned strings (0 for none).

@@ -60,7 +60,8 @@ const std::vector<const char*>& Migrations() {
         actor_id INTEGER,
         source_id INTEGER,
         idempotency_key TEXT,
-        body BLOB NOT NULL);
+        body BLOB NOT NULL,
+        properties TEXT);
       CREATE UNIQUE INDEX crm_events_idempotency
         ON crm_events(idempotency_key) WHERE idempotency_key IS NOT NULL;
       CREATE INDEX crm_events_timeline

@@ -23,6 +23,9 @@ struct ColumnRef {
   bool interned = false;  // events' type/channel/actor/source: crm_strings ids
   bool nocase = false;    // compared ignoring ASCII case (email)
   bool list = false;      // a JSON array of strings (tags, multi_choice)
+  // When set, the value is this key of the JSON object in `column` (event
+  // properties). Keys are field-like names: [a-z][a-z0-9_]*.
+  std::string json_key;
 };
 
 enum class Compare {

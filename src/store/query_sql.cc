@@ -37,6 +37,11 @@ const char* AliasOf(Table table) {
 std::string ValueExpr(const ColumnRef& column) {
   std::string ref =
       absl::StrCat(AliasOf(column.table), ".", QuoteIdentifier(column.column));
+  if (!column.json_key.empty()) {
+    // QuoteIdentifier checks the key is a plain name before it is spliced.
+    QuoteIdentifier(column.json_key);
+    return absl::StrCat("json_extract(", ref, ", '$.", column.json_key, "')");
+  }
   if (column.interned) {
     return absl::StrCat("(SELECT text FROM crm_strings WHERE id = ", ref, ")");
   }
@@ -347,7 +352,7 @@ absl::StatusOr<std::vector<std::vector<SqlValue>>> RunCohort(
     Connection& connection, const std::string& first_type,
     const std::string& then_type, int64_t within_us, Bucket bucket) {
   GroupKey key;
-  key.column = {Table::kEvents, "t0", false, false, false};
+  key.column = {Table::kEvents, "t0", false, false, false, ""};
   key.bucket = bucket;
   key.time = TimeUnit::kMicroseconds;
   std::string group =

@@ -271,6 +271,78 @@ TEST_F(ReportTest, SegmentsCountLiveAndProtectTheirFields) {
   EXPECT_EQ(crm_field_delete(db_.get(), "sector"), CRM_OK);
 }
 
+TEST_F(ReportTest, EventPropertiesAreQueryable) {
+  int64_t id = Customer("Ada", "tech", "1.00");
+  struct Order {
+    const char* amount;
+    const char* region;
+    bool gift;
+    const char* note;
+  };
+  std::vector<Order> orders = {{"99.90", "north", false, "leave at door"},
+                               {"150.00", "south", true, "call first"},
+                               {"1200.50", "north", false, "door code 12"}};
+  for (const Order& order : orders) {
+    crm_event* event = nullptr;
+    crm_event_new(&event);
+    crm_event_set_customer(event, id);
+    crm_event_set_type(event, "order.placed");
+    crm_record* props = crm_event_properties(event);
+    crm_record_set_decimal(props, "amount", order.amount);
+    crm_record_set_text(props, "region", order.region);
+    crm_record_set_boolean(props, "gift", order.gift);
+    crm_record_set_text(props, "note", order.note);
+    const char* skus[] = {"A-1", order.gift ? "GIFT" : "B-2"};
+    crm_record_set_list(props, "skus", skus, 2);
+    int64_t seq = 0;
+    ASSERT_EQ(crm_event_append(&seq, nullptr, db_.get(), event), CRM_OK)
+        << crm_last_error_message();
+    crm_event_free(event);
+  }
+  auto count = [&](const char* filter, const char* min = nullptr) {
+    crm_query* raw = nullptr;
+    crm_query_new(&raw, CRM_QUERY_EVENTS);
+    Query query(raw);
+    crm_query_set_filter(query.get(), filter);
+    if (min) crm_record_set_decimal(crm_query_params(query.get()), "min", min);
+    int64_t n = -1;
+    EXPECT_EQ(crm_query_count(&n, db_.get(), query.get()), CRM_OK)
+        << filter << ": " << crm_last_error_message();
+    return n;
+  };
+  EXPECT_EQ(count("properties.amount > 100"), 2);
+  EXPECT_EQ(count("properties.amount >= :min", "150.00"), 2);
+  EXPECT_EQ(count("properties.amount between 99.9 and 150"), 2);
+  EXPECT_EQ(count("properties.region = 'north'"), 2);
+  EXPECT_EQ(count("properties.region in ('south', 'east')"), 1);
+  EXPECT_EQ(count("properties.gift = true"), 1);
+  EXPECT_EQ(count("properties.note contains 'door'"), 2);
+  EXPECT_EQ(count("properties.note istarts with 'CALL'"), 1);
+  EXPECT_EQ(count("properties.skus has 'GIFT'"), 1);
+  EXPECT_EQ(count("properties.skus has all ('A-1', 'B-2')"), 2);
+  EXPECT_EQ(count("properties.coupon is null and type = 'order.placed'"), 3);
+  EXPECT_EQ(count("properties.region = 'north' and customer.sector = 'tech'"),
+            2);
+  crm_query* raw = nullptr;
+  crm_query_new(&raw, CRM_QUERY_EVENTS);
+  Query query(raw);
+  crm_query_set_filter(query.get(), "properties.Bad = 1");
+  int64_t n = 0;
+  EXPECT_EQ(crm_query_count(&n, db_.get(), query.get()), CRM_E_VALIDATION);
+  crm_query_set_filter(query.get(), "properties.amount within last 3 days");
+  EXPECT_EQ(crm_query_count(&n, db_.get(), query.get()), CRM_E_VALIDATION);
+  // Grouped by a property, with the largest amount per group.
+  crm_query_set_filter(query.get(), "type = 'order.placed'");
+  crm_query_group_by(query.get(), "properties.region", CRM_BUCKET_NONE);
+  crm_query_aggregate(query.get(), CRM_AGG_COUNT, nullptr, nullptr);
+  crm_query_aggregate(query.get(), CRM_AGG_MAX, "properties.amount", "top");
+  Rows rows = Aggregate(query.get());
+  ASSERT_EQ(crm_rows_size(rows.get()), 2u);
+  EXPECT_EQ(Text(crm_rows_at(rows.get(), 0), "properties.region"), "north");
+  EXPECT_EQ(Integer(crm_rows_at(rows.get(), 0), "count"), 2);
+  EXPECT_EQ(Decimal(crm_rows_at(rows.get(), 0), "top"), "1200.5");
+}
+
 TEST_F(ReportTest, CohortOfTicketsWithinSixtyDaysOfFirstPurchase) {
   int64_t a = Customer("A", nullptr, nullptr);
   int64_t b = Customer("B", nullptr, nullptr);

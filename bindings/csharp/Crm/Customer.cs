@@ -14,15 +14,13 @@ namespace Crm;
 /// </summary>
 public sealed class Customer : IReadOnlyDictionary<string, object?>
 {
-    private readonly IReadOnlyList<string> _names;
-    private readonly Dictionary<string, object?> _values;
+    private readonly FieldValues _values;
 
     internal Customer(long id, long version, IReadOnlyList<string> names, Dictionary<string, object?> values)
     {
         Id = id;
         Version = version;
-        _names = names;
-        _values = values;
+        _values = new FieldValues(names, values);
     }
 
     /// <summary>The customer's id.</summary>
@@ -35,16 +33,16 @@ public sealed class Customer : IReadOnlyDictionary<string, object?>
     public object? this[string key] => _values[key];
 
     /// <inheritdoc/>
-    public IEnumerable<string> Keys => _names;
+    public IEnumerable<string> Keys => _values.Keys;
 
     /// <inheritdoc/>
     public IEnumerable<object?> Values
     {
-        get { foreach (string name in _names) yield return _values[name]; }
+        get => _values.Values;
     }
 
     /// <inheritdoc/>
-    public int Count => _names.Count;
+    public int Count => _values.Count;
 
     /// <inheritdoc/>
     public bool ContainsKey(string key) => _values.ContainsKey(key);
@@ -55,7 +53,7 @@ public sealed class Customer : IReadOnlyDictionary<string, object?>
     /// <inheritdoc/>
     public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
     {
-        foreach (string name in _names) yield return new(name, _values[name]);
+        return _values.GetEnumerator();
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();

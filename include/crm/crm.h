@@ -631,9 +631,13 @@ CRM_API crm_record* crm_field_timeline_value(crm_field_timeline* timeline,
  * seq, customer_id, type, channel, actor, source, idempotency_key,
  * occurred_at, recorded_at, the event's customer as customer.<field>, and
  * its properties as properties.<name>. A property is compared as written:
- * 'text' as text, numbers as numbers (decimals as binary floating point,
- * so compare money with a margin, and sum it from the events, not here),
- * true/false, has / has any / has all for lists; "within" does not apply.
+ * 'text' as text, numbers as numbers (decimals compare as binary floating
+ * point, so compare money with a margin), true/false, has / has any / has
+ * all for lists; "within" does not apply. CRM_AGG_SUM and CRM_AGG_AVG over a
+ * property are exact: the numbers are added as the decimals they were
+ * written as, at the widest scale among them (an integer when none has a
+ * fraction); events without the property are skipped, and one that holds
+ * anything but a number fails the query with CRM_E_VALIDATION naming it.
  */
 typedef struct crm_query crm_query;
 

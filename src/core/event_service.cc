@@ -5,7 +5,7 @@
 #include "absl/strings/str_split.h"
 #include "base/error.h"
 #include "base/utf8.h"
-#include "core/decimal.h"
+#include "base/decimal.h"
 #include "core/history.h"
 #include "core/json.h"
 #include "core/string_list.h"

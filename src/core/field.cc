@@ -9,7 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "base/error.h"
 #include "base/utf8.h"
-#include "core/decimal.h"
+#include "base/decimal.h"
 #include "core/string_list.h"
 #include "core/time_text.h"
 #include "re2/re2.h"

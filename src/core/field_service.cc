@@ -3,7 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
 #include "base/utf8.h"
-#include "core/decimal.h"
+#include "base/decimal.h"
 #include "core/json.h"
 #include "core/query_service.h"
 #include "core/time_text.h"

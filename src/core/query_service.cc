@@ -5,9 +5,9 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "base/decimal.h"
 #include "base/error.h"
 #include "base/utf8.h"
-#include "core/decimal.h"
 #include "core/time_text.h"
 #include "query/parser.h"
 #include "store/customer_table.h"
@@ -183,6 +183,31 @@ Value Average(int64_t sum, int64_t count, int scale) {
       FormatDecimal(static_cast<int64_t>(quotient), scale + 2));
 }
 
+// A sum as the store returned it: an integer in units of the field's scale,
+// or for event properties the exact decimal text crm_decimal_sum wrote.
+struct ScaledSum {
+  int64_t scaled = 0;
+  int scale = 0;
+  bool decimal = false;
+};
+
+absl::StatusOr<std::optional<ScaledSum>> SumOf(const QueryField& field,
+                                               const store::SqlValue& stored) {
+  if (const int64_t* sum = std::get_if<int64_t>(&stored)) {
+    ScaledSum out{*sum, field.field ? field.field->definition().scale() : 0,
+                  field.type == FieldType::kDecimal};
+    return std::optional<ScaledSum>(out);
+  }
+  const std::string* text = std::get_if<std::string>(&stored);
+  if (text == nullptr) return std::optional<ScaledSum>();
+  size_t point = text->find('.');
+  ScaledSum out;
+  out.decimal = point != std::string::npos;
+  out.scale = out.decimal ? static_cast<int>(text->size() - point - 1) : 0;
+  CRM_ASSIGN_OR_RETURN(out.scaled, ParseDecimal(*text, out.scale));
+  return std::optional<ScaledSum>(out);
+}
+
 std::string DefaultAlias(const AggregateSpec& spec) {
   static const char* kNames[] = {"count", "count_distinct", "sum", "avg", "min",
                                  "max"};
@@ -273,7 +298,9 @@ absl::StatusOr<QueryPage> RunAggregate(Session& session,
           field, ResolveQueryField(session.schema(), request.target, spec.field,
                                    request.include_archived));
       ValueKind kind = ValueKindOf(field->type);
-      bool numeric = kind == ValueKind::kInteger || kind == ValueKind::kDecimal;
+      // Property values are checked row by row as they are summed.
+      bool numeric = kind == ValueKind::kInteger ||
+                     kind == ValueKind::kDecimal || field->property;
       bool summable = spec.function != store::Function::kSum &&
                       spec.function != store::Function::kAvg;
       if ((!numeric && !summable) || kind == ValueKind::kList) {
@@ -312,25 +339,27 @@ absl::StatusOr<QueryPage> RunAggregate(Session& session,
       const AggregateSpec& spec = request.aggregates[a];
       const std::optional<QueryField>& field = aggregate_fields[a];
       std::string alias = spec.alias.empty() ? DefaultAlias(spec) : spec.alias;
-      int scale =
-          field && field->field ? field->field->definition().scale() : 0;
-      bool decimal = field && field->type == FieldType::kDecimal;
       Value value;
       switch (spec.function) {
         case store::Function::kCount:
         case store::Function::kCountDistinct:
           value = Value::Integer(std::get<int64_t>(row[at]));
           break;
-        case store::Function::kSum:
-          if (const int64_t* sum = std::get_if<int64_t>(&row[at])) {
-            value = decimal ? Value::Decimal(FormatDecimal(*sum, scale))
-                            : Value::Integer(*sum);
+        case store::Function::kSum: {
+          CRM_ASSIGN_OR_RETURN(std::optional<ScaledSum> sum,
+                               SumOf(*field, row[at]));
+          if (sum) {
+            value = sum->decimal
+                        ? Value::Decimal(FormatDecimal(sum->scaled, sum->scale))
+                        : Value::Integer(sum->scaled);
           }
           break;
+        }
         case store::Function::kAvg: {
-          const int64_t* sum = std::get_if<int64_t>(&row[at]);
+          CRM_ASSIGN_OR_RETURN(std::optional<ScaledSum> sum,
+                               SumOf(*field, row[at]));
           int64_t count = std::get<int64_t>(row[++at]);
-          if (sum) value = Average(*sum, count, scale);
+          if (sum) value = Average(sum->scaled, count, sum->scale);
           break;
         }
         case store::Function::kMin:

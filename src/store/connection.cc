@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
+#include "store/sql_functions.h"
 
 namespace crm::store {
 namespace {
@@ -25,6 +26,15 @@ std::string ConstraintColumn(absl::string_view message) {
   size_t dot = target.rfind('.');
   if (dot != absl::string_view::npos) target = target.substr(dot + 1);
   return std::string(target);
+}
+
+// The name a libcrm SQL function put in single quotes at the start of its
+// error message (see sql_functions.h), if any.
+std::string QuotedName(absl::string_view message) {
+  if (message.empty() || message[0] != '\'') return {};
+  size_t end = message.find('\'', 1);
+  if (end == absl::string_view::npos) return {};
+  return std::string(message.substr(1, end - 1));
 }
 
 }  // namespace
@@ -52,6 +62,10 @@ absl::Status StatusFromSqlite(sqlite3* db, int rc, absl::string_view context) {
                        absl::StrCat("the workspace is read-only: ", message));
     case SQLITE_NOMEM:
       return MakeError(ErrorCode::kNoMemory, "out of memory");
+    case SQLITE_MISMATCH:
+      // Raised by libcrm's own SQL functions on values they cannot use.
+      return MakeError(ErrorCode::kValidation, detail, QuotedName(detail),
+                       "aggregate");
     case SQLITE_TOOBIG:
       return MakeError(ErrorCode::kInvalidArgument,
                        absl::StrCat("value too large: ", message));
@@ -97,6 +111,8 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
   std::unique_ptr<Connection> connection(new Connection(db, options));
   sqlite3_busy_timeout(db, options.busy_timeout_ms);
   sqlite3_extended_result_codes(db, 1);
+  rc = RegisterSqlFunctions(db);
+  if (rc != SQLITE_OK) return StatusFromSqlite(db, rc, "registering functions");
   // Values up to 16 MiB (long text) plus room for the rest of the row.
   sqlite3_limit(db, SQLITE_LIMIT_LENGTH, 32 * 1024 * 1024);
   return connection;

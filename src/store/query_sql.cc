@@ -346,6 +346,16 @@ std::string BucketExpr(const GroupKey& key) {
   return value;
 }
 
+// crm_decimal_sum(<the property's JSON text>, '<its name>'): an exact sum of
+// the numbers as they were written (see sql_functions.h).
+void RenderPropertySum(const ColumnRef& column, SqlBuilder* sql) {
+  QuoteIdentifier(column.json_key);  // a plain name, safe to splice
+  sql->Text(absl::StrCat("crm_decimal_sum(", RawRef(column), " -> '$.",
+                         column.json_key, "', "));
+  sql->Param(absl::StrCat(column.column, ".", column.json_key));
+  sql->Text(")");
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<std::vector<SqlValue>>> RunCohort(
@@ -412,10 +422,14 @@ absl::StatusOr<std::vector<std::vector<SqlValue>>> RunAggregate(
     Connection& connection, const AggregatePlan& plan) {
   SqlBuilder sql;
   sql.Text("SELECT ");
-  std::vector<std::string> parts;
   bool join = false;
+  bool first = true;
+  auto next = [&](absl::string_view text) {
+    sql.Text(first ? text : absl::StrCat(", ", text));
+    first = false;
+  };
   for (const GroupKey& key : plan.groups) {
-    parts.push_back(BucketExpr(key));
+    next(BucketExpr(key));
     join |= key.column.table == Table::kCustomers;
   }
   for (const AggregateColumn& aggregate : plan.aggregates) {
@@ -424,27 +438,32 @@ absl::StatusOr<std::vector<std::vector<SqlValue>>> RunAggregate(
     if (aggregate.column) join |= aggregate.column->table == Table::kCustomers;
     switch (aggregate.function) {
       case Function::kCount:
-        parts.push_back(absl::StrCat("count(", value, ")"));
+        next(absl::StrCat("count(", value, ")"));
         break;
       case Function::kCountDistinct:
-        parts.push_back(absl::StrCat("count(DISTINCT ", value, ")"));
+        next(absl::StrCat("count(DISTINCT ", value, ")"));
         break;
       case Function::kSum:
-        parts.push_back(absl::StrCat("sum(", value, ")"));
-        break;
       case Function::kAvg:
-        parts.push_back(absl::StrCat("sum(", value, ")"));
-        parts.push_back(absl::StrCat("count(", value, ")"));
+        if (aggregate.column && !aggregate.column->json_key.empty()) {
+          if (!first) sql.Text(", ");
+          RenderPropertySum(*aggregate.column, &sql);
+        } else {
+          next(absl::StrCat("sum(", value, ")"));
+        }
+        first = false;
+        if (aggregate.function == Function::kAvg) {
+          next(absl::StrCat("count(", value, ")"));
+        }
         break;
       case Function::kMin:
-        parts.push_back(absl::StrCat("min(", value, ")"));
+        next(absl::StrCat("min(", value, ")"));
         break;
       case Function::kMax:
-        parts.push_back(absl::StrCat("max(", value, ")"));
+        next(absl::StrCat("max(", value, ")"));
         break;
     }
   }
-  sql.Text(absl::StrJoin(parts, ", "));
   RenderFrom(plan.target, plan.where, join && plan.target == Table::kEvents,
              &sql);
   if (!plan.groups.empty()) {

@@ -1,4 +1,4 @@
-#include "core/decimal.h"
+#include "base/decimal.h"
 
 #include <gtest/gtest.h>
 
@@ -42,6 +42,33 @@ TEST(Decimal, RoundTrips) {
       EXPECT_EQ(*ParseDecimal(FormatDecimal(value, scale), scale), value);
     }
   }
+}
+
+TEST(DecimalSum, WidensToTheLargestScaleSeen) {
+  DecimalSum sum;
+  EXPECT_TRUE(sum.empty());
+  ASSERT_TRUE(sum.Add("12").ok());
+  ASSERT_TRUE(sum.Add("0.5").ok());
+  ASSERT_TRUE(sum.Add("-0.125").ok());
+  ASSERT_TRUE(sum.Add("+1.10").ok());
+  EXPECT_FALSE(sum.empty());
+  EXPECT_EQ(sum.scale(), 3);
+  EXPECT_EQ(FormatDecimal(sum.scaled(), sum.scale()), "13.475");
+}
+
+TEST(DecimalSum, RefusesWhatItCannotAddAndKeepsTheSum) {
+  DecimalSum sum;
+  ASSERT_TRUE(sum.Add("1.5").ok());
+  EXPECT_EQ(RuleOf(sum.Add("\"abc\"")), "format");
+  EXPECT_EQ(RuleOf(sum.Add("true")), "format");
+  EXPECT_EQ(RuleOf(sum.Add("0.0000000001")), "scale");
+  EXPECT_EQ(RuleOf(sum.Add("9223372036854775807")), "max");
+  // Widening the sum itself past int64 also fails.
+  DecimalSum wide;
+  ASSERT_TRUE(wide.Add("922337203685477581").ok());
+  EXPECT_EQ(RuleOf(wide.Add("0.01")), "max");
+  EXPECT_EQ(wide.scale(), 0);
+  EXPECT_EQ(FormatDecimal(sum.scaled(), sum.scale()), "1.5");
 }
 
 }  // namespace

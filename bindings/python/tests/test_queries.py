@@ -329,6 +329,27 @@ class AggregateTest(WorkspaceTestCase):
         with self.assertRaises(ValueError):
             self.db.aggregate(aggregates=[("median", "revenue")])
 
+    def test_exact_sums_of_event_properties(self) -> None:
+        ada = self.db.create_customer(name="Ada", sector="tech")
+        self.db.append_events(
+            {"customer_id": ada, "type": "deal.won",
+             "properties": {"amount": Decimal(amount), "seats": 2}}
+            for amount in ["0.10", "0.20", "0.3", "1000.005"]
+        )
+        self.db.append_event(ada, "deal.won", seats=1)  # no amount: skipped
+        (row,) = self.db.aggregate(
+            "type = 'deal.won'", target="events",
+            aggregates=[("sum", "properties.amount", "won"), ("avg", "properties.amount"),
+                        ("sum", "properties.seats", "seats")])
+        self.assertEqual(row["won"], Decimal("1000.605"))  # floats give 1000.6049999...
+        self.assertEqual(row["avg_properties.amount"], Decimal("250.15125"))
+        self.assertEqual(row["seats"], 9)
+        self.db.append_event(ada, "deal.won", amount="a lot")
+        with self.assertRaises(crm.ValidationError) as caught:
+            self.db.aggregate("type = 'deal.won'", target="events",
+                              aggregates=[("sum", "properties.amount")])
+        self.assertEqual(caught.exception.field, "properties.amount")
+
     def test_many_groups(self) -> None:
         self.db.insert_many({"name": f"N{i}", "sector": f"s{i}"} for i in range(250))
         self.assertEqual(len(self.db.aggregate(group_by=["sector"])), 250)

@@ -1,11 +1,11 @@
-#include "core/decimal.h"
+#include "base/decimal.h"
 
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
 
-namespace crm::core {
+namespace crm {
 namespace {
 
 absl::Status FormatError(absl::string_view text) {
@@ -81,6 +81,34 @@ absl::StatusOr<int64_t> ParseDecimal(absl::string_view text, int scale) {
   return value;
 }
 
+absl::Status DecimalSum::Add(absl::string_view text) {
+  size_t point = text.find('.');
+  int digits = point == absl::string_view::npos
+                   ? 0
+                   : static_cast<int>(text.size() - point - 1);
+  if (digits > kMaxDecimalScale) {
+    return MakeError(
+        ErrorCode::kValidation,
+        absl::StrCat("'", text.substr(0, 64), "' has more than ",
+                     kMaxDecimalScale, " digits after the decimal point"),
+        "", "scale");
+  }
+  int scale = any_ && scale_ > digits ? scale_ : digits;
+  absl::StatusOr<int64_t> value = ParseDecimal(text, scale);
+  if (!value.ok()) return value.status();
+  absl::StatusOr<int64_t> sum = ScaleUp(scaled_, scale - scale_);
+  if (!sum.ok() || __builtin_add_overflow(*sum, *value, &*sum)) {
+    return MakeError(ErrorCode::kValidation,
+                     absl::StrCat("adding '", text.substr(0, 64),
+                                  "' takes the sum out of range"),
+                     "", "max");
+  }
+  scaled_ = *sum;
+  scale_ = scale;
+  any_ = true;
+  return absl::OkStatus();
+}
+
 std::string FormatDecimal(int64_t scaled, int scale) {
   bool negative = scaled < 0;
   // Work on the unsigned magnitude so that INT64_MIN formats.
@@ -100,4 +128,4 @@ std::string FormatDecimal(int64_t scaled, int scale) {
   return out;
 }
 
-}  // namespace crm::core
+}  // namespace crm

@@ -1,0 +1,81 @@
+#include "store/sql_functions.h"
+
+#include <sqlite3.h>
+
+#include <new>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "base/decimal.h"
+#include "base/error.h"
+
+namespace crm::store {
+namespace {
+
+// Lives in SQLite's zero-filled aggregate context; `sum` is constructed on
+// the first row.
+struct SumState {
+  bool started;
+  DecimalSum sum;
+};
+
+absl::string_view TextOf(sqlite3_value* value) {
+  const unsigned char* text = sqlite3_value_text(value);
+  return text == nullptr ? absl::string_view()
+                         : absl::string_view(
+                               reinterpret_cast<const char*>(text),
+                               static_cast<size_t>(sqlite3_value_bytes(value)));
+}
+
+void Fail(sqlite3_context* context, const std::string& message) {
+  sqlite3_result_error(context, message.c_str(),
+                       static_cast<int>(message.size()));
+  sqlite3_result_error_code(context, SQLITE_MISMATCH);
+}
+
+void DecimalSumStep(sqlite3_context* context, int, sqlite3_value** args) {
+  auto* state = static_cast<SumState*>(
+      sqlite3_aggregate_context(context, sizeof(SumState)));
+  if (state == nullptr) {
+    sqlite3_result_error_nomem(context);
+    return;
+  }
+  if (!state->started) {
+    new (&state->sum) DecimalSum();
+    state->started = true;
+  }
+  if (sqlite3_value_type(args[0]) == SQLITE_NULL) return;
+  absl::string_view text = TextOf(args[0]);
+  if (text == "null") return;
+  absl::Status added = state->sum.Add(text);
+  if (added.ok()) return;
+  std::string name(TextOf(args[1]));
+  if (RuleOf(added) == "max") {
+    Fail(context, absl::StrCat("'", name, "': ", added.message()));
+  } else {
+    Fail(context, absl::StrCat("'", name, "' holds ", text.substr(0, 64),
+                               ", not a number; sum and avg need numbers"));
+  }
+}
+
+void DecimalSumFinal(sqlite3_context* context) {
+  auto* state = static_cast<SumState*>(sqlite3_aggregate_context(context, 0));
+  if (state == nullptr || !state->started || state->sum.empty()) {
+    sqlite3_result_null(context);
+    return;
+  }
+  std::string text = FormatDecimal(state->sum.scaled(), state->sum.scale());
+  sqlite3_result_text(context, text.c_str(), static_cast<int>(text.size()),
+                      SQLITE_TRANSIENT);
+}
+
+}  // namespace
+
+int RegisterSqlFunctions(sqlite3* db) {
+  return sqlite3_create_function_v2(
+      db, "crm_decimal_sum", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+      nullptr, DecimalSumStep, DecimalSumFinal, nullptr);
+}
+
+}  // namespace crm::store

@@ -243,6 +243,12 @@ void RenderAfter(const SelectPlan& plan, size_t key, SqlBuilder* sql) {
   bool after_null = IsNull(after);
   const char* beyond = sort.descending ? " < " : " > ";
   // Nulls sort before values ascending (after them descending).
+  if (key == 0 && !after_null && !sort.descending) {
+    // Implied by what follows; a range an index on the key can seek to.
+    sql->Text(absl::StrCat(value, " >= "));
+    sql->Param(after);
+    sql->Text(" AND ");
+  }
   sql->Text("(");
   if (after_null) {
     if (!sort.descending) sql->Text(absl::StrCat(value, " IS NOT NULL OR "));
@@ -277,12 +283,13 @@ SqlBuilder RenderSelect(const SelectPlan& plan) {
     sql.Text(plan.where ? " AND " : " WHERE ");
     RenderAfter(plan, 0, &sql);
   }
+  // SQLite orders nulls before every value, so ascending keys put them
+  // first and descending ones last, as RenderAfter expects; plain keys let
+  // an index on the first sort field serve the order.
   sql.Text(" ORDER BY ");
   for (const SortKey& sort : plan.sort) {
-    std::string value = ValueExpr(sort.column);
-    const char* direction = sort.descending ? " DESC" : " ASC";
-    sql.Text(absl::StrCat(value, " IS NOT NULL", direction, ", ", value,
-                          direction, ", "));
+    sql.Text(absl::StrCat(ValueExpr(sort.column),
+                          sort.descending ? " DESC, " : " ASC, "));
   }
   // With a filter, "+" keeps SQLite from walking the whole table in id
   // order to avoid a sort: the filter's index is the better path.

@@ -358,6 +358,16 @@ TEST_F(QueryTest, IndexedUserFieldAndEmailUseAnIndex) {
         << filter << "\n"
         << plan;
   }
+  // Sorting by an indexed field walks its index instead of sorting.
+  Query sorted = NewQuery("");
+  ASSERT_EQ(crm_query_order_by(sorted.get(), "ltv", 0), CRM_OK);
+  char* sorted_plan = nullptr;
+  ASSERT_EQ(crm_query_explain(&sorted_plan, db_.get(), sorted.get()), CRM_OK);
+  String sorted_owned(sorted_plan);
+  EXPECT_NE(std::string(sorted_plan).find("USING INDEX"), std::string::npos)
+      << sorted_plan;
+  EXPECT_EQ(std::string(sorted_plan).find("TEMP B-TREE"), std::string::npos)
+      << sorted_plan;
   Query scan = NewQuery("seats > 3");
   char* plan = nullptr;
   ASSERT_EQ(crm_query_explain(&plan, db_.get(), scan.get()), CRM_OK);

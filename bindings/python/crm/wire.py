@@ -14,6 +14,7 @@ so a RowSet that grows new members still reads.
 from __future__ import annotations
 
 import datetime as _dt
+import decimal
 from typing import Any, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
 from .values import (
@@ -62,12 +63,18 @@ def varint(value: int) -> bytes:
     """Base-128 varint of an unsigned value below 2**64."""
     if value < 0:
         raise ValueError("varint of a negative number")
+    if value < 0x80:
+        return _ONE_BYTE[value]
     out = bytearray()
     while value > 0x7F:
         out.append((value & 0x7F) | 0x80)
         value >>= 7
     out.append(value)
     return bytes(out)
+
+
+# varint(n) for n < 128, the common length prefix.
+_ONE_BYTE = [bytes((n,)) for n in range(0x80)]
 
 
 def zigzag64(value: int) -> int:
@@ -90,8 +97,47 @@ def _utf8(text: str, what: str) -> bytes:
         raise ValueError(f"{what} is not encodable as UTF-8: {error}") from None
 
 
+# Tags of the Value members (field number << 3 | wire type).
+_TEXT_TAG = _tag(_VALUE_FIELD[Kind.TEXT], _LEN)
+_INTEGER_TAG = _tag(_VALUE_FIELD[Kind.INTEGER], _VARINT)
+_DECIMAL_TAG = _tag(_VALUE_FIELD[Kind.DECIMAL], _LEN)
+_DATE_TAG = _tag(_VALUE_FIELD[Kind.DATE], _LEN)
+_DATETIME_TAG = _tag(_VALUE_FIELD[Kind.DATETIME], _VARINT)
+_Decimal = decimal.Decimal
+_Date = _dt.date
+_DateTime = _dt.datetime
+_BOOLEAN_VALUES = {
+    True: _tag(_VALUE_FIELD[Kind.BOOLEAN], _VARINT) + b"\x01",
+    False: _tag(_VALUE_FIELD[Kind.BOOLEAN], _VARINT) + b"\x00",
+}
+
+
 def encode_value(value: object, field: str) -> bytes:
     """One ``crm.wire.Value`` message (without its own tag)."""
+    # Exact types first: the common cases skip the general dispatch.
+    exact = _builtin_type(value)
+    if exact is str:
+        try:
+            data = value.encode("utf-8")  # type: ignore[union-attr]
+        except UnicodeEncodeError:
+            data = _utf8(value, f"value of field '{field}'")  # type: ignore[arg-type]
+        size = len(data)
+        return _TEXT_TAG + (_ONE_BYTE[size] if size < 0x80 else varint(size)) + data
+    if value is None:
+        return b""
+    if exact is bool:
+        return _BOOLEAN_VALUES[value]  # type: ignore[index]
+    if exact is int and INT64_MIN <= value <= INT64_MAX:  # type: ignore[operator]
+        return _INTEGER_TAG + varint(zigzag64(value))  # type: ignore[arg-type]
+    if exact is _Decimal and value.is_finite():  # type: ignore[union-attr]
+        data = format(value, "f").encode("ascii")
+        size = len(data)
+        return _DECIMAL_TAG + (_ONE_BYTE[size] if size < 0x80 else varint(size)) + data
+    if exact is _Date:
+        # "YYYY-MM-DD": always ten bytes.
+        return _DATE_TAG + _ONE_BYTE[10] + value.isoformat().encode("ascii")  # type: ignore[union-attr]
+    if exact is _DateTime:
+        return _DATETIME_TAG + varint(zigzag64(datetime_to_us(value, field)))  # type: ignore[arg-type]
     kind, payload = encode(value, field)
     if kind is Kind.NULL:
         return b""
@@ -120,9 +166,10 @@ def columns_of(rows: Sequence[Mapping[str, object]]) -> List[str]:
             raise TypeError(f"row {index} must be a mapping of field name to value, "
                             f"not {type(row).__name__}")
         for key in row:
-            if not isinstance(key, str):
-                raise TypeError(f"row {index} has a field name that is not a str: {key!r}")
-            seen.setdefault(key, None)
+            if key not in seen:
+                if not isinstance(key, str):
+                    raise TypeError(f"row {index} has a field name that is not a str: {key!r}")
+                seen[key] = None
     return list(seen)
 
 
@@ -139,11 +186,20 @@ def encode_customer_batch(
     out = bytearray()
     for column in columns:
         out += _length_delimited(_BATCH_COLUMNS, _utf8(column, "field name"))
+    value_tag = _tag(_ROW_VALUES, _LEN)
+    row_tag = _tag(_BATCH_ROWS, _LEN)
     for row in materialized:
         body = bytearray()
+        get = row.get
         for column in columns:
-            body += _length_delimited(_ROW_VALUES, encode_value(row.get(column), column))
-        out += _length_delimited(_BATCH_ROWS, bytes(body))
+            value = encode_value(get(column), column)
+            size = len(value)
+            body += value_tag
+            body += _ONE_BYTE[size] if size < 0x80 else varint(size)
+            body += value
+        out += row_tag
+        out += varint(len(body))
+        out += body
     if actor:
         out += _length_delimited(_BATCH_ACTOR, _utf8(actor, "actor"))
     return bytes(out), len(materialized)

@@ -53,6 +53,23 @@ class EncoderTest(unittest.TestCase):
         columns = b"\x0a\x01d\x0a\x03day\x0a\x01t\x0a\x01l"
         self.assertEqual(payload, columns + b"\x12" + bytes([len(row)]) + row)
 
+    def test_long_values_and_refusals(self) -> None:
+        big = Decimal("1E+130")  # 131 digits: a two-byte length
+        text = "é" * 100  # 200 bytes of UTF-8
+        payload, _ = encode_customer_batch([{"d": big, "t": text}])
+        digits = b"1" + b"0" * 130
+        row = (b"\x0a\x86\x01\x1a\x83\x01" + digits
+               + b"\x0a\xcb\x01\x0a\xc8\x01" + text.encode("utf-8"))
+        self.assertEqual(payload, b"\x0a\x01d\x0a\x01t\x12\xd7\x02" + row)
+        with self.assertRaisesRegex(ValueError, "field 'name'.*UTF-8"):
+            encode_customer_batch([{"name": "bad \ud800"}])
+        with self.assertRaisesRegex(ValueError, "field 'seen'.*naive"):
+            encode_customer_batch([{"seen": dt.datetime(2024, 1, 1)}])
+        with self.assertRaisesRegex(ValueError, "field 'd'.*finite"):
+            encode_customer_batch([{"d": Decimal("NaN")}])
+        with self.assertRaisesRegex(OverflowError, "field 'n'"):
+            encode_customer_batch([{"n": 2**63}])
+
     def test_rows_must_be_mappings(self) -> None:
         with self.assertRaises(TypeError):
             encode_customer_batch([["name", "A"]])  # type: ignore[list-item]

@@ -159,6 +159,7 @@ CustomerRecord RecordFromRow(const Schema& schema, store::CustomerRow row,
   record.id = row.id;
   record.version = row.version;
   const auto& fields = schema.stored_fields();
+  record.values.reserve(fields.size() + 2);
   for (size_t i = 0; i < fields.size(); ++i) {
     if (store::IsNull(row.values[i])) continue;
     absl::StatusOr<Value> value = fields[i]->FromStored(row.values[i]);

@@ -1,11 +1,12 @@
 #include "core/event_service.h"
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "base/decimal.h"
 #include "base/error.h"
 #include "base/utf8.h"
-#include "base/decimal.h"
 #include "core/history.h"
 #include "core/json.h"
 #include "core/string_list.h"
@@ -277,7 +278,13 @@ absl::StatusOr<std::vector<int64_t>> IdsOf(
 
 }  // namespace
 
-absl::StatusOr<AppendResult> AppendEvent(Session& session, const Event& event) {
+namespace {
+
+// Appends one event. `known_customers`, if given, holds ids this call has
+// already found, so a batch looks each customer up once; it is filled in.
+absl::StatusOr<AppendResult> AppendOne(
+    Session& session, const Event& event,
+    absl::flat_hash_set<int64_t>* known_customers) {
   if (!event.idempotency_key.empty()) {
     if (event.idempotency_key.size() > kMaxTextBytes ||
         !IsValidUtf8(event.idempotency_key)) {
@@ -308,14 +315,18 @@ absl::StatusOr<AppendResult> AppendEvent(Session& session, const Event& event) {
   if (!CheckDateTime(occurred).ok()) {
     return Invalid("occurred_at", "range", "outside the years 0001 to 9999");
   }
-  CRM_ASSIGN_OR_RETURN(
-      auto customer,
-      store::SelectCustomer(session.connection(), {}, "id",
-                            store::SqlValue(event.customer_id), false));
-  if (!customer) {
-    return MakeError(ErrorCode::kNotFound,
-                     absl::StrCat("no customer with id ", event.customer_id),
-                     "customer_id");
+  if (known_customers == nullptr ||
+      !known_customers->contains(event.customer_id)) {
+    CRM_ASSIGN_OR_RETURN(
+        auto customer,
+        store::SelectCustomer(session.connection(), {}, "id",
+                              store::SqlValue(event.customer_id), false));
+    if (!customer) {
+      return MakeError(ErrorCode::kNotFound,
+                       absl::StrCat("no customer with id ", event.customer_id),
+                       "customer_id");
+    }
+    if (known_customers) known_customers->insert(event.customer_id);
   }
   CRM_ASSIGN_OR_RETURN(wire::EventBody body,
                        CheckedBody(session.schema(), event));
@@ -342,11 +353,19 @@ absl::StatusOr<AppendResult> AppendEvent(Session& session, const Event& event) {
   return AppendResult{seq, false};
 }
 
+}  // namespace
+
+absl::StatusOr<AppendResult> AppendEvent(Session& session, const Event& event) {
+  return AppendOne(session, event, nullptr);
+}
+
 absl::Status AppendEventBatch(Session& session, const wire::EventBatch& batch,
                               BatchOutcome* outcome) {
   outcome->rows.assign(batch.events_size(), RowOutcome());
   outcome->rejected = 0;
   absl::Status first_error;
+  // The batch runs in one transaction, so a customer found stays there.
+  absl::flat_hash_set<int64_t> known_customers;
   for (int r = 0; r < batch.events_size(); ++r) {
     const wire::EventInput& input = batch.events(r);
     Event event;
@@ -361,7 +380,8 @@ absl::Status AppendEventBatch(Session& session, const wire::EventBatch& batch,
     for (const wire::Property& property : input.properties()) {
       event.properties.Set(property.name(), ValueFromWire(property.value()));
     }
-    absl::StatusOr<AppendResult> appended = AppendEvent(session, event);
+    absl::StatusOr<AppendResult> appended =
+        AppendOne(session, event, &known_customers);
     RowOutcome& result = outcome->rows[r];
     if (appended.ok()) {
       result.id = appended->seq;

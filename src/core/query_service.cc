@@ -150,6 +150,7 @@ absl::StatusOr<CustomerRecord> RowRecord(const std::vector<QueryField>& fields,
   CustomerRecord record;
   record.id = row.id;
   record.version = target == QueryTarget::kCustomers ? row.version : 0;
+  record.values.reserve(fields.size());
   for (size_t i = 0; i < fields.size(); ++i) {
     if (store::IsNull(row.values[i])) continue;
     CRM_ASSIGN_OR_RETURN(Value value, ResultValue(fields[i], row.values[i]));

@@ -229,6 +229,22 @@ void RenderFrom(Table target, const std::optional<Condition>& where,
   }
 }
 
+// True when `condition` requires a plain column to equal one value (alone or
+// within a top-level AND): an index on that column then lists the matching
+// rows in id order.
+bool HasEquality(const Condition& condition) {
+  if (condition.kind == Condition::Kind::kAnd) {
+    for (const Condition& child : condition.children) {
+      if (HasEquality(child)) return true;
+    }
+    return false;
+  }
+  return condition.kind == Condition::Kind::kCompare &&
+         condition.op == Compare::kEq && condition.values.size() == 1 &&
+         condition.column.json_key.empty() && !condition.column.list &&
+         !condition.column.interned;
+}
+
 // The keyset condition "after the row with these sort keys and id".
 void RenderAfter(const SelectPlan& plan, size_t key, SqlBuilder* sql) {
   const char* id = plan.target == Table::kCustomers ? "c.id" : "e.seq";
@@ -292,8 +308,11 @@ SqlBuilder RenderSelect(const SelectPlan& plan) {
                           sort.descending ? " DESC, " : " ASC, "));
   }
   // With a filter, "+" keeps SQLite from walking the whole table in id
-  // order to avoid a sort: the filter's index is the better path.
-  sql.Text(plan.where ? "+" : "");
+  // order to avoid a sort: the filter's index is the better path. An
+  // equality needs neither: its index yields the rows in id order.
+  bool id_order_from_index =
+      plan.where && plan.sort.empty() && HasEquality(*plan.where);
+  sql.Text(plan.where && !id_order_from_index ? "+" : "");
   sql.Text(customers ? "c.id" : "e.seq");
   sql.Text(" LIMIT ");
   sql.Param(plan.limit);

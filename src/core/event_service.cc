@@ -217,21 +217,25 @@ std::string PropertiesJson(const wire::EventBody& body) {
   return json;
 }
 
-Event EventFromRow(const Schema& schema, const store::EventRow& row) {
+Event EventFromRow(const Schema& schema, store::EventRow row) {
   Event event;
   event.seq = row.seq;
   event.customer_id = row.customer_id;
   event.occurred_at_us = row.occurred_at_us;
   event.recorded_at_us = row.recorded_at_us;
-  event.type = row.type;
-  event.channel = row.channel;
-  event.actor = row.actor;
-  event.source = row.source;
-  event.idempotency_key = row.idempotency_key;
-  wire::EventBody body;
+  event.type = std::move(row.type);
+  event.channel = std::move(row.channel);
+  event.actor = std::move(row.actor);
+  event.source = std::move(row.source);
+  event.idempotency_key = std::move(row.idempotency_key);
+  // Reused per thread: parsing into a cleared message keeps its allocations.
+  thread_local wire::EventBody body;
   body.ParseFromString(row.body);
+  // Stored properties have distinct names (checked on append).
+  event.properties.values.reserve(body.properties_size());
   for (const wire::Property& property : body.properties()) {
-    event.properties.Set(property.name(), ValueFromWire(property.value()));
+    event.properties.values.push_back(
+        {property.name(), ValueFromWire(property.value())});
   }
   DecodeHistoryBody(schema, body, &event.before, &event.after);
   return event;
@@ -242,12 +246,13 @@ EventPage PageOf(const Schema& schema, std::vector<store::EventRow> rows,
   EventPage page;
   bool more = rows.size() > page_size;
   if (more) rows.resize(page_size);
-  for (const store::EventRow& row : rows) {
-    page.events.push_back(EventFromRow(schema, row));
-  }
   if (more) {
     page.next_cursor = absl::StrCat(kCursorPrefix, rows.back().occurred_at_us,
                                     ".", rows.back().seq);
+  }
+  page.events.reserve(rows.size());
+  for (store::EventRow& row : rows) {
+    page.events.push_back(EventFromRow(schema, std::move(row)));
   }
   return page;
 }
@@ -411,7 +416,7 @@ absl::StatusOr<Event> GetEvent(Session& session, int64_t seq) {
     return MakeError(ErrorCode::kNotFound,
                      absl::StrCat("no event with seq ", seq));
   }
-  return EventFromRow(session.schema(), *row);
+  return EventFromRow(session.schema(), *std::move(row));
 }
 
 absl::StatusOr<EventPage> Timeline(Session& session,

@@ -55,12 +55,19 @@ absl::Status RecordHistory(Session& session, int64_t customer_id,
                            HistoryKind kind,
                            const std::vector<FieldChangeValue>& changes,
                            const std::string& actor, int64_t at_us) {
-  wire::EventBody body;
+  // Reused per thread: a cleared message keeps its allocations.
+  thread_local wire::EventBody body;
+  body.Clear();
   for (const FieldChangeValue& change : changes) {
     wire::FieldChange* stored = body.add_changes();
     stored->set_field_id(change.field->id());
-    ValueToWire(change.old_value, stored->mutable_old_value());
-    ValueToWire(change.new_value, stored->mutable_new_value());
+    // An absent value reads back as null (see ValueFromWire).
+    if (change.old_value.kind != ValueKind::kNull) {
+      ValueToWire(change.old_value, stored->mutable_old_value());
+    }
+    if (change.new_value.kind != ValueKind::kNull) {
+      ValueToWire(change.new_value, stored->mutable_new_value());
+    }
   }
   store::EventRow row;
   row.customer_id = customer_id;

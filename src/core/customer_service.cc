@@ -230,6 +230,7 @@ absl::StatusOr<int64_t> CreateResolved(Session& session,
       store::InsertCustomer(session.connection(), now, write.columns);
   if (!id.ok()) return NameConstraint(session.schema(), id.status());
   std::vector<FieldChangeValue> changes;
+  changes.reserve(write.fields.size());
   for (size_t i = 0; i < write.fields.size(); ++i) {
     if (store::IsNull(write.columns.values[i])) continue;
     CRM_ASSIGN_OR_RETURN(Value value,

@@ -7,9 +7,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/decimal.h"
 #include "base/error.h"
 #include "base/utf8.h"
-#include "base/decimal.h"
 #include "core/string_list.h"
 #include "core/time_text.h"
 #include "re2/re2.h"
@@ -376,13 +376,13 @@ absl::Status Field::CheckList(const std::vector<std::string>& items) const {
 }
 
 absl::Status Field::CheckBounds(int64_t comparable,
-                                const std::string& shown) const {
+                                absl::FunctionRef<std::string()> shown) const {
   if (min_number_ && comparable < *min_number_) {
-    return Invalid("min", absl::StrCat(shown, " is less than the minimum ",
+    return Invalid("min", absl::StrCat(shown(), " is less than the minimum ",
                                        definition_.min()));
   }
   if (max_number_ && comparable > *max_number_) {
-    return Invalid("max", absl::StrCat(shown, " is greater than the maximum ",
+    return Invalid("max", absl::StrCat(shown(), " is greater than the maximum ",
                                        definition_.max()));
   }
   return absl::OkStatus();
@@ -431,8 +431,8 @@ absl::StatusOr<store::SqlValue> Field::Convert(const Value& value,
       if (type_ == FieldType::kReference && value.integer <= 0) {
         return Invalid("reference", "a reference is a customer id (> 0)");
       }
-      CRM_RETURN_IF_ERROR(
-          CheckBounds(value.integer, std::to_string(value.integer)));
+      CRM_RETURN_IF_ERROR(CheckBounds(
+          value.integer, [&] { return std::to_string(value.integer); }));
       return store::SqlValue(value.integer);
     case ValueKind::kDecimal: {
       absl::StatusOr<int64_t> scaled =
@@ -441,7 +441,8 @@ absl::StatusOr<store::SqlValue> Field::Convert(const Value& value,
         return Invalid(RuleOf(scaled.status()), scaled.status().message());
       }
       if (check_rules) {
-        CRM_RETURN_IF_ERROR(CheckBounds(*scaled, Shown(value.text)));
+        CRM_RETURN_IF_ERROR(
+            CheckBounds(*scaled, [&] { return Shown(value.text); }));
       }
       return store::SqlValue(*scaled);
     }
@@ -457,8 +458,8 @@ absl::StatusOr<store::SqlValue> Field::Convert(const Value& value,
       absl::Status status = CheckDateTime(value.integer);
       if (!status.ok()) return Invalid("range", status.message());
       if (check_rules) {
-        CRM_RETURN_IF_ERROR(
-            CheckBounds(value.integer, FormatDateTime(value.integer)));
+        CRM_RETURN_IF_ERROR(CheckBounds(
+            value.integer, [&] { return FormatDateTime(value.integer); }));
       }
       return store::SqlValue(value.integer);
     }

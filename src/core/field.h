@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "core/field_type.h"
 #include "core/value.h"
@@ -60,7 +61,10 @@ class Field {
                                           bool check_rules) const;
   absl::Status CheckText(const std::string& text) const;
   absl::Status CheckList(const std::vector<std::string>& items) const;
-  absl::Status CheckBounds(int64_t comparable, const std::string& shown) const;
+  // `shown` makes the value's text for an error message; called only when a
+  // bound is broken.
+  absl::Status CheckBounds(int64_t comparable,
+                           absl::FunctionRef<std::string()> shown) const;
   absl::Status CheckDateBounds(const std::string& date) const;
   absl::Status Invalid(absl::string_view rule, absl::string_view message) const;
 

@@ -218,6 +218,31 @@ public class QueryTests : IDisposable
     }
 
     [Fact]
+    public void EventPropertySumsAreExact()
+    {
+        _db.AppendEvents(new[] { "0.10", "0.20", "0.3", "1000.005" }.Select(amount => new EventInput
+        {
+            CustomerId = _ids[0], Type = "deal.won",
+            Properties = new Dictionary<string, object?> { ["amount"] = decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture), ["seats"] = 2L },
+        }));
+        var q = Query.Events("type = 'deal.won'")
+            .Aggregate(AggregateFunction.Sum, "properties.amount", "won")
+            .Aggregate(AggregateFunction.Avg, "properties.amount", "avg")
+            .Aggregate(AggregateFunction.Sum, "properties.seats", "seats");
+        QueryRow row = Assert.Single(_db.Aggregate(q));
+        Assert.Equal("1000.605", row.GetDecimal("won").ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(250.15125m, row.GetDecimal("avg"));
+        Assert.Equal(8L, row.GetInt64("seats"));
+
+        _db.AppendEvent(new EventInput
+        {
+            CustomerId = _ids[0], Type = "deal.won", Properties = new Dictionary<string, object?> { ["amount"] = "a lot" },
+        });
+        var error = Assert.Throws<ValidationException>(() => _db.Aggregate(q));
+        Assert.Equal("properties.amount", error.Field);
+    }
+
+    [Fact]
     public void EventAggregatesByMonthAndCustomerFields()
     {
         long ada = _ids[0], carla = _ids[2];

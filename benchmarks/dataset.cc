@@ -33,7 +33,7 @@ bool SizesByName(const std::string& name, Sizes* sizes) {
   } else if (name == "default") {
     *sizes = {200000, 1000000, 10000};
   } else if (name == "scale") {
-    *sizes = {1000000, 5000000, 10000};
+    *sizes = {1000000, 10000000, 10000};
   } else {
     return false;
   }
@@ -58,6 +58,21 @@ std::string CentsText(int64_t cents) {
                 static_cast<long long>(std::abs(cents) / 100),
                 static_cast<long long>(std::abs(cents) % 100));
   return text;
+}
+
+int64_t CentsFromText(const char* text) {
+  bool negative = *text == '-';
+  if (negative || *text == '+') ++text;
+  int64_t cents = 0;
+  for (; *text >= '0' && *text <= '9'; ++text)
+    cents = cents * 10 + (*text - '0');
+  int places = 0;
+  if (*text == '.') {
+    for (++text; *text >= '0' && *text <= '9' && places < 2; ++text, ++places)
+      cents = cents * 10 + (*text - '0');
+  }
+  for (; places < 2; ++places) cents *= 10;
+  return negative ? -cents : cents;
 }
 
 Customer MakeCustomer(const Sizes& sizes, int64_t k) {

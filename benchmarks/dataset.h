@@ -42,6 +42,8 @@ struct Customer {
   std::string notes;                   // text
   int64_t employees;                   // integer
   int64_t credit_limit_cents;          // decimal, scale 2
+
+  bool operator==(const Customer&) const = default;
 };
 
 // One event of a customer's log.
@@ -63,6 +65,8 @@ Customer MakeCustomer(const Sizes& sizes, int64_t index);
 Event MakeEvent(const Sizes& sizes, int64_t index);
 // "12.34" for 1234.
 std::string CentsText(int64_t cents);
+// 1234 for "12.34" (and for "12.340"); digits past the cents are dropped.
+int64_t CentsFromText(const char* text);
 
 // Customers [begin, end) or events [begin, end).
 std::vector<Customer> MakeCustomers(const Sizes& sizes, int64_t begin,

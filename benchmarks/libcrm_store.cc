@@ -158,6 +158,30 @@ class LibcrmStore : public Store {
     return true;
   }
 
+  bool ReadAllCustomers(
+      int64_t page_size,
+      const std::function<void(const Customer& row)>& visit) override {
+    std::unique_ptr<crm_query, QueryFree> query(NewQuery(CRM_QUERY_CUSTOMERS));
+    for (const char* column : kColumns) crm_query_select(query.get(), column);
+    crm_query_set_page_size(query.get(), static_cast<uint32_t>(page_size));
+    Customer row;
+    std::string cursor;
+    do {
+      crm_rows* raw = nullptr;
+      if (crm_query_set_cursor(query.get(), cursor.c_str()) != CRM_OK ||
+          crm_query_run(&raw, db_, query.get()) != CRM_OK) {
+        return CrmFail();
+      }
+      std::unique_ptr<crm_rows, RowsFree> rows(raw);
+      for (size_t i = 0; i < crm_rows_size(rows.get()); ++i) {
+        if (!CopyCustomer(crm_rows_at(rows.get(), i), &row)) return CrmFail();
+        visit(row);
+      }
+      cursor = crm_rows_next_cursor(rows.get());
+    } while (!cursor.empty());
+    return true;
+  }
+
   bool HasQueries() const override { return true; }
 
   bool FilterBySegment(int64_t segment,
@@ -240,6 +264,48 @@ class LibcrmStore : public Store {
       out->push_back(std::move(group));
     }
     return true;
+  }
+
+  // The fields CreateCustomers writes, read from a row by name as a C host
+  // would, and copied out.
+  static bool CopyCustomer(const crm_record* row, Customer* out) {
+    const char* text = nullptr;
+    auto copy_text = [&](const char* field, std::string* to) {
+      if (crm_record_get_text(&text, row, field) != CRM_OK) return false;
+      to->assign(text);
+      return true;
+    };
+    auto cents = [&](const char* field, int64_t* to) {
+      if (crm_record_get_decimal(&text, row, field) != CRM_OK) return false;
+      *to = CentsFromText(text);
+      return true;
+    };
+    int active = 0;
+    size_t tags = 0;
+    bool ok =
+        copy_text("name", &out->name) && copy_text("email", &out->email) &&
+        copy_text("phone", &out->phone) && copy_text("city", &out->city) &&
+        copy_text("external_id", &out->external_id) &&
+        crm_record_get_integer(&out->segment, row, "segment") == CRM_OK &&
+        cents("revenue", &out->revenue_cents) &&
+        crm_record_get_boolean(&active, row, "active") == CRM_OK &&
+        crm_record_get_date(&text, row, "signup_date") == CRM_OK;
+    if (!ok) return false;
+    out->active = active != 0;
+    out->signup_date.assign(text);
+    ok = crm_record_get_datetime(&out->last_contact_us, row, "last_contact") ==
+             CRM_OK &&
+         copy_text("plan", &out->plan) &&
+         crm_record_get_list_size(&tags, row, "interests") == CRM_OK &&
+         copy_text("notes", &out->notes) &&
+         crm_record_get_integer(&out->employees, row, "employees") == CRM_OK &&
+         cents("credit_limit", &out->credit_limit_cents);
+    out->interests.resize(tags);
+    for (size_t t = 0; ok && t < tags; ++t) {
+      ok = crm_record_get_list_item(&text, row, "interests", t) == CRM_OK;
+      if (ok) out->interests[t].assign(text);
+    }
+    return ok;
   }
 
   bool Read(int rc, crm_record* raw, CustomerView* out) {

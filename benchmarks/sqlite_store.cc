@@ -81,6 +81,20 @@ std::string JsonList(const std::vector<std::string>& items) {
   return out;
 }
 
+// The strings of a JsonList() array, unescaped.
+void ParseJsonList(const char* json, std::vector<std::string>* out) {
+  out->clear();
+  for (const char* p = json; *p != '\0'; ++p) {
+    if (*p != '"') continue;
+    std::string& item = out->emplace_back();
+    for (++p; *p != '\0' && *p != '"'; ++p) {
+      if (*p == '\\' && p[1] != '\0') ++p;
+      item.push_back(*p);
+    }
+    if (*p == '\0') break;
+  }
+}
+
 std::string JsonData(const Customer& c) {
   std::string out = "{\"segment\":" + std::to_string(c.segment) +
                     ",\"revenue\":" + std::to_string(c.revenue_cents) +
@@ -227,6 +241,57 @@ class SqliteStore : public Store {
     }
     sqlite3_reset(select);
     return rc == SQLITE_DONE || SqlFail();
+  }
+
+  // Keyset pages in id order; the typed layout only.
+  bool ReadAllCustomers(
+      int64_t page_size,
+      const std::function<void(const Customer& row)>& visit) override {
+    if (json_) return Fail("n/a");
+    sqlite3_stmt* select = Prepare(
+        "SELECT id, name, email, phone, city, external_id, segment, revenue, "
+        "active, signup_date, last_contact, plan, interests, notes, "
+        "employees, credit_limit FROM customers WHERE id > ? ORDER BY id "
+        "LIMIT ?");
+    if (select == nullptr) return false;
+    Customer c;
+    auto text = [select](int column, std::string* to) {
+      to->assign(
+          reinterpret_cast<const char*>(sqlite3_column_text(select, column)),
+          sqlite3_column_bytes(select, column));
+    };
+    int64_t after = 0, read = page_size;
+    while (read == page_size) {
+      sqlite3_bind_int64(select, 1, after);
+      sqlite3_bind_int64(select, 2, page_size);
+      read = 0;
+      int rc;
+      while ((rc = sqlite3_step(select)) == SQLITE_ROW) {
+        after = sqlite3_column_int64(select, 0);
+        text(1, &c.name);
+        text(2, &c.email);
+        text(3, &c.phone);
+        text(4, &c.city);
+        text(5, &c.external_id);
+        c.segment = sqlite3_column_int64(select, 6);
+        c.revenue_cents = sqlite3_column_int64(select, 7);
+        c.active = sqlite3_column_int(select, 8) != 0;
+        text(9, &c.signup_date);
+        c.last_contact_us = sqlite3_column_int64(select, 10);
+        text(11, &c.plan);
+        ParseJsonList(
+            reinterpret_cast<const char*>(sqlite3_column_text(select, 12)),
+            &c.interests);
+        text(13, &c.notes);
+        c.employees = sqlite3_column_int64(select, 14);
+        c.credit_limit_cents = sqlite3_column_int64(select, 15);
+        visit(c);
+        ++read;
+      }
+      sqlite3_reset(select);
+      if (rc != SQLITE_DONE) return SqlFail();
+    }
+    return true;
   }
 
   bool HasQueries() const override { return true; }

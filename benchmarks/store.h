@@ -5,6 +5,7 @@
 #define CRM_BENCHMARKS_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -52,6 +53,13 @@ class Store {
   // The customer's latest `limit` events, newest first.
   virtual bool LatestEvents(int64_t id, int limit,
                             std::vector<EventView>* out) = 0;
+
+  // Every customer in id (creation) order, read `page_size` rows per call,
+  // each row's written fields copied into `row` as a host would take them
+  // (decimals as cents, tags as a list) and handed to `visit`.
+  virtual bool ReadAllCustomers(
+      int64_t page_size,
+      const std::function<void(const Customer& row)>& visit) = 0;
 
   // Query workloads; false with error() "n/a" where the engine has none.
   virtual bool HasQueries() const = 0;

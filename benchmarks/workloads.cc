@@ -3,9 +3,13 @@
 // reads run against data loaded outside the timed region.
 //
 //   crm_benchmarks [--size=ci|default|scale] [--customers=N] [--events=N]
-//                  [--batch=N] [--read_repetitions=N] [benchmark flags]
+//                  [--batch=N] [--read_repetitions=N] [--workspace_dir=DIR]
+//                  [benchmark flags]
 //
 // A wrong result fails the benchmark (SkipWithError) and the exit status.
+// Every benchmark reports the process's peak resident memory so far
+// (counter peak_rss_mb). Workspaces go to a temporary directory removed at
+// exit, or to --workspace_dir (which must hold no workspace yet), kept.
 #include <benchmark/benchmark.h>
 #include <stdlib.h>
 
@@ -19,6 +23,7 @@
 #include <vector>
 
 #include "dataset.h"
+#include "peak_rss.h"
 #include "store.h"
 
 namespace crm_bench {
@@ -29,7 +34,8 @@ constexpr const char* kEngineNames[] = {"libcrm", "sqlite", "sqlite_json"};
 
 Sizes g_sizes;
 int g_read_repetitions = 1;
-std::string g_root;  // temporary directory holding every workspace
+std::string g_root;        // directory holding every workspace
+bool g_keep_root = false;  // --workspace_dir: kept at exit
 bool g_failed = false;
 
 std::unique_ptr<Store> NewStore(Engine engine) {
@@ -259,6 +265,28 @@ void AverageRevenueByPlan(benchmark::State& state, Engine engine) {
   }
 }
 
+// 7. Every customer read back with all its written fields, in pages of up
+// to 10,000 rows (the bulk read bindings use); rows/s.
+void FetchCustomers(benchmark::State& state, Engine engine) {
+  Store* store = Ready(state, engine, false);
+  if (store == nullptr) return;
+  const int64_t page = std::min<int64_t>(g_sizes.batch, 10000);
+  for (auto _ : state) {
+    int64_t count = 0;
+    bool same = true;
+    bool ok = store->ReadAllCustomers(page, [&](const Customer& row) {
+      if (count % 997 == 0) same = same && row == MakeCustomer(g_sizes, count);
+      ++count;
+    });
+    if (!ok || !same || count != g_sizes.customers) {
+      Fail(state, "wrong rows fetched (" + std::to_string(count) +
+                      "): " + store->error());
+      break;
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * g_sizes.customers);
+}
+
 using Workload = std::function<void(benchmark::State&, Engine)>;
 
 void Register(const std::string& name, const Workload& workload,
@@ -271,6 +299,7 @@ void Register(const std::string& name, const Workload& workload,
         (name + "/" + kEngineNames[static_cast<int>(engine)]).c_str(),
         [workload, engine](benchmark::State& state) {
           workload(state, engine);
+          state.counters["peak_rss_mb"] = PeakRssMb();
         });
     bench->Unit(unit)->UseRealTime();
     if (write) {
@@ -304,6 +333,7 @@ void RegisterAll() {
            true, false, ms);
   Register("avg_by_user_field", AverageRevenueByPlan,
            {Engine::kSqlite, Engine::kSqliteJson}, true, false, ms);
+  Register("fetch_customers", FetchCustomers, events, false, false, ms);
 }
 
 // Takes this suite's own flags out of argv; false on a bad one.
@@ -325,6 +355,9 @@ bool ParseFlags(int* argc, char** argv) {
       g_sizes.batch = std::atoll(v);
     } else if (const char* v = value("--read_repetitions=")) {
       g_read_repetitions = std::atoi(v);
+    } else if (const char* v = value("--workspace_dir=")) {
+      g_root = v;
+      g_keep_root = true;
     } else {
       argv[kept++] = argv[i];
     }
@@ -343,16 +376,25 @@ int main(int argc, char** argv) {
     std::fprintf(stderr,
                  "usage: %s [--size=ci|default|scale] [--customers=N >= 200] "
                  "[--events=N >= 1000] [--batch=N] [--read_repetitions=N] "
-                 "[benchmark flags]\n",
+                 "[--workspace_dir=DIR] [benchmark flags]\n",
                  argv[0]);
     return 2;
   }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
-  std::string pattern =
-      (std::filesystem::temp_directory_path() / "crm-bench-XXXXXX").string();
-  if (mkdtemp(pattern.data()) == nullptr) return 2;
-  g_root = pattern;
+  if (g_keep_root) {
+    std::error_code error;
+    std::filesystem::create_directories(g_root, error);
+    if (error) {
+      std::fprintf(stderr, "cannot create %s\n", g_root.c_str());
+      return 2;
+    }
+  } else {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "crm-bench-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) return 2;
+    g_root = pattern;
+  }
   benchmark::AddCustomContext("crm_customers",
                               std::to_string(g_sizes.customers));
   benchmark::AddCustomContext("crm_events", std::to_string(g_sizes.events));
@@ -363,6 +405,6 @@ int main(int argc, char** argv) {
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   for (World& world : g_worlds) world = World();
-  std::filesystem::remove_all(g_root);
+  if (!g_keep_root) std::filesystem::remove_all(g_root);
   return g_failed ? 1 : 0;
 }

@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config git
   libsqlite3-dev libprotobuf-dev protobuf-compiler libabsl-dev libre2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 binutils
+  python3 binutils gnuplot-nox
 )
 
 missing=()

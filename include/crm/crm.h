@@ -169,8 +169,12 @@ CRM_API int crm_db_schema_version(int* out, crm_db* db);
  * Transactions the host groups calls in. Between crm_begin() and
  * crm_commit() every call's changes become durable together; crm_rollback()
  * discards them all. A call that fails inside a transaction undoes its own
- * changes and leaves the transaction open with the earlier calls' changes.
- * Transactions do not nest: crm_begin() inside one is CRM_E_MISUSE.
+ * changes and leaves the transaction open with the earlier calls' changes,
+ * except after CRM_E_NOMEM or CRM_E_IO: SQLite may then have rolled back the
+ * whole transaction, and every later call (crm_commit included) returns
+ * CRM_E_MISUSE saying so until crm_rollback() ends it. Nothing of it is
+ * stored either way. Transactions do not nest: crm_begin() inside one is
+ * CRM_E_MISUSE.
  */
 CRM_API int crm_begin(crm_db* db);
 CRM_API int crm_commit(crm_db* db);

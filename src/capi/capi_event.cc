@@ -89,6 +89,7 @@ int crm_event_new(crm_event** out) {
   return Guard([&] {
     absl::Status status = CheckNotNull(out, "out");
     if (!status.ok()) return Fail(status);
+    *out = nullptr;  // stays NULL if the allocation throws
     *out = new crm_event();
     return static_cast<int>(CRM_OK);
   });

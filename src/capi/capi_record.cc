@@ -81,6 +81,7 @@ int crm_record_new(crm_record** out) {
       return Fail(ErrorCode::kInvalidArgument, "out must not be NULL", "",
                   "out");
     }
+    *out = nullptr;  // stays NULL if the allocation throws
     *out = new crm_record();
     return static_cast<int>(CRM_OK);
   });

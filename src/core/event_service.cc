@@ -401,6 +401,9 @@ absl::Status AppendEventBatch(Session& session, const wire::EventBatch& batch,
       first_error =
           MakeError(result.code, result.message, result.field, result.rule);
     }
+    // Out of memory or I/O can make SQLite roll back the whole transaction;
+    // events after that would be stored on their own, so stop here.
+    if (!session.connection().InTransaction()) break;
   }
   if (outcome->rejected == 0) return absl::OkStatus();
   for (RowOutcome& row : outcome->rows) {

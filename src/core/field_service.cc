@@ -1,9 +1,9 @@
 #include "core/field_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "base/decimal.h"
 #include "base/error.h"
 #include "base/utf8.h"
-#include "base/decimal.h"
 #include "core/json.h"
 #include "core/query_service.h"
 #include "core/time_text.h"

@@ -115,6 +115,7 @@ absl::Status Workspace::RefreshSchema() {
 absl::Status Workspace::Run(store::ScopeKind kind,
                             absl::FunctionRef<absl::Status(Session&)> body) {
   Hold hold(*this);
+  CRM_RETURN_IF_ERROR(RecoverStrayTransaction());
   CRM_ASSIGN_OR_RETURN(store::Scope scope,
                        store::Scope::Begin(*connection_, kind));
   CRM_RETURN_IF_ERROR(RefreshSchema());
@@ -137,6 +138,14 @@ absl::Status Workspace::Begin() {
 absl::Status Workspace::Commit() {
   Hold hold(*this, Hold::NoWait());
   CRM_RETURN_IF_ERROR(CheckTransactionOwner());
+  if (transaction_owner_ && !connection_->InTransaction()) {
+    ForgetUncommitted();
+    transaction_owner_.reset();
+    released_.notify_all();
+    return MakeError(ErrorCode::kMisuse,
+                     "nothing was committed: the transaction was rolled back "
+                     "after an earlier out-of-memory or I/O failure");
+  }
   absl::Status status = store::CommitHostTransaction(*connection_);
   if (!connection_->InTransaction()) {
     transaction_owner_.reset();
@@ -145,9 +154,35 @@ absl::Status Workspace::Commit() {
   return status;
 }
 
+absl::Status Workspace::RecoverStrayTransaction() {
+  bool open = connection_->InTransaction();
+  if (transaction_owner_ && !open) {
+    return MakeError(
+        ErrorCode::kMisuse,
+        "the transaction begun with crm_begin was rolled back after an "
+        "earlier out-of-memory or I/O failure, and nothing since crm_begin "
+        "is stored; call crm_rollback to end it");
+  }
+  if (!transaction_owner_ && open) {
+    // A call's own transaction whose rollback failed: end it now, so that
+    // this call does not run inside it.
+    ForgetUncommitted();
+    absl::Status status = connection_->Execute("ROLLBACK");
+    if (connection_->InTransaction()) return status;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Workspace::Rollback() {
   Hold hold(*this, Hold::NoWait());
   CRM_RETURN_IF_ERROR(CheckTransactionOwner());
+  if (transaction_owner_ && !connection_->InTransaction()) {
+    // SQLite already rolled it back after a failure: end it as asked.
+    ForgetUncommitted();
+    transaction_owner_.reset();
+    released_.notify_all();
+    return absl::OkStatus();
+  }
   absl::Status status = store::RollbackHostTransaction(*connection_);
   ForgetUncommitted();
   if (!connection_->InTransaction()) {

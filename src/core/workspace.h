@@ -71,6 +71,11 @@ class Workspace {
   absl::Status SeedStandardFields();
   // kMisuse when another thread owns the open transaction.
   absl::Status CheckTransactionOwner() const;
+  // Before each call: after an out-of-memory or I/O failure SQLite may have
+  // rolled back the host's transaction by itself (then every call fails
+  // until crm_rollback, so that none runs outside it), or a call's own
+  // rollback may have failed (then it is rolled back here).
+  absl::Status RecoverStrayTransaction();
   // Drops caches that may hold what a rollback undid.
   void ForgetUncommitted();
 

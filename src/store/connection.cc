@@ -105,6 +105,10 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
   if (rc != SQLITE_OK) {
     std::string detail = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close(db);
+    if ((rc & 0xff) == SQLITE_NOMEM) {
+      return MakeError(ErrorCode::kNoMemory,
+                       "out of memory opening a workspace");
+    }
     return MakeError(ErrorCode::kIo, absl::StrCat("cannot open workspace '",
                                                   path, "': ", detail));
   }

@@ -31,12 +31,23 @@ Scope::Scope(Scope&& other) noexcept
 
 Scope::~Scope() {
   if (connection_ == nullptr) return;
-  // A failed rollback leaves SQLite to roll back on close; nothing to report.
+  // After out of memory or an I/O error SQLite may already have rolled the
+  // whole transaction back; then there is nothing left to undo here. A
+  // rollback that fails is tried once more; a transaction still open after
+  // that is closed by Workspace::RecoverStrayTransaction() before the next
+  // call.
+  if (!connection_->InTransaction()) return;
   if (nested_) {
-    (void)connection_->ExecuteCached(kRollbackToSavepoint);
-    (void)connection_->ExecuteCached(kRelease);
-  } else {
-    (void)connection_->ExecuteCached("ROLLBACK");
+    if (connection_->ExecuteCached(kRollbackToSavepoint).ok() ||
+        connection_->ExecuteCached(kRollbackToSavepoint).ok()) {
+      (void)connection_->ExecuteCached(kRelease);
+    } else {
+      // The call's partial work must never reach the host's commit: give up
+      // the host's whole transaction instead (see RecoverStrayTransaction).
+      (void)connection_->Execute("ROLLBACK");
+    }
+  } else if (!connection_->ExecuteCached("ROLLBACK").ok()) {
+    (void)connection_->Execute("ROLLBACK");
   }
 }
 

@@ -1,9 +1,24 @@
 // The bulk decoders: raw bytes as a crm.wire.CustomerBatch (create or
 // upsert) and as a crm.wire.EventBatch. A batch is all or nothing: on
-// failure the customer count and the log do not move.
+// failure the customer count and the log do not move. Each input runs in a
+// host transaction that is rolled back (fuzz_support.h).
 #include <string>
 
 #include "fuzz_support.h"
+
+namespace {
+
+// A field and two customers, set up once per process.
+const crm_fuzz::ProcessWorkspace& Workspace() {
+  static const auto* workspace = new crm_fuzz::ProcessWorkspace([](crm_db* db) {
+    crm_fuzz::DefineField(db, R"({"name": "seats", "type": "integer"})");
+    crm_fuzz::CreateNamed(db, "First");
+    crm_fuzz::CreateNamed(db, "Second");
+  });
+  return *workspace;
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
@@ -11,17 +26,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const void* bytes = data + 1;
   const size_t length = size - 1;
 
-  crm_fuzz::MemoryDb db;
-  int64_t field = 0;
-  CRM_FUZZ_CHECK(crm_field_define(&field, db.get(),
-                                  R"({"name": "seats", "type": "integer"})") ==
-                 CRM_OK);
-  crm_fuzz::CreateNamed(db.get(), "First");
-  crm_fuzz::CreateNamed(db.get(), "Second");
+  crm_fuzz::InputTransaction transaction(Workspace());
+  crm_db* db = Workspace().get();
 
   crm_batch_report* report = nullptr;
-  int rc = crm_customer_write_batch(&report, db.get(), bytes, length, mode);
-  int64_t count = crm_fuzz::Count(db.get());
+  int rc = crm_customer_write_batch(&report, db, bytes, length, mode);
+  int64_t count = crm_fuzz::Count(db);
   if (rc == CRM_OK) {
     CRM_FUZZ_CHECK(mode != 0);
     CRM_FUZZ_CHECK(crm_batch_report_rejected(report) == 0);
@@ -43,18 +53,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   int64_t before = 0;
   crm_event_page* page = nullptr;
-  CRM_FUZZ_CHECK(crm_event_follow(&page, db.get(), 0, 10000) == CRM_OK);
+  CRM_FUZZ_CHECK(crm_event_follow(&page, db, 0, 10000) == CRM_OK);
   before = static_cast<int64_t>(crm_event_page_size(page));
   crm_event_page_free(page);
   report = nullptr;
-  rc = crm_event_append_batch(&report, db.get(), bytes, length);
+  rc = crm_event_append_batch(&report, db, bytes, length);
   size_t appended = 0;
   for (size_t row = 0; rc == CRM_OK && row < crm_batch_report_size(report);
        ++row) {
     appended += crm_batch_report_created(report, row) == 1;
   }
   crm_batch_report_free(report);
-  CRM_FUZZ_CHECK(crm_event_follow(&page, db.get(), 0, 10000) == CRM_OK);
+  CRM_FUZZ_CHECK(crm_event_follow(&page, db, 0, 10000) == CRM_OK);
   int64_t after = static_cast<int64_t>(crm_event_page_size(page));
   crm_event_page_free(page);
   CRM_FUZZ_CHECK(after == before + static_cast<int64_t>(appended));

@@ -14,10 +14,8 @@ constexpr int64_t kCustomers = 6;
 
 // One workspace for the whole run, with fields of every kind, customers and
 // events, so that filters have something to match.
-crm_db* Workspace() {
-  static crm_fuzz::MemoryDb* db = [] {
-    auto* workspace = new crm_fuzz::MemoryDb();
-    crm_db* handle = workspace->get();
+const crm_fuzz::ProcessWorkspace& Workspace() {
+  static const auto* workspace = new crm_fuzz::ProcessWorkspace([](crm_db* db) {
     const char* fields[] = {
         R"({"name": "ltv", "type": "decimal", "scale": 2, "indexed": true})",
         R"({"name": "seats", "type": "integer"})",
@@ -26,10 +24,7 @@ crm_db* Workspace() {
         R"({"name": "plan", "type": "choice", "options": ["a", "b"]})",
         R"({"name": "labels", "type": "multi_choice", "options": ["x", "y"]})",
     };
-    for (const char* field : fields) {
-      int64_t id = 0;
-      CRM_FUZZ_CHECK(crm_field_define(&id, handle, field) == CRM_OK);
-    }
+    for (const char* field : fields) crm_fuzz::DefineField(db, field);
     for (int64_t i = 0; i < kCustomers; ++i) {
       crm_record* record = nullptr;
       crm_record_new(&record);
@@ -39,8 +34,7 @@ crm_db* Workspace() {
       crm_record_set_decimal(record, "ltv", i % 2 ? "10.50" : "99999.99");
       crm_record_set_text(record, "plan", i % 2 ? "a" : "b");
       int64_t id = 0;
-      CRM_FUZZ_CHECK(crm_customer_create(&id, handle, record, "fuzz") ==
-                     CRM_OK);
+      CRM_FUZZ_CHECK(crm_customer_create(&id, db, record, "fuzz") == CRM_OK);
       crm_record_free(record);
       crm_event* event = nullptr;
       crm_event_new(&event);
@@ -48,19 +42,18 @@ crm_db* Workspace() {
       crm_event_set_type(event, "call");
       crm_event_set_channel(event, "phone");
       int64_t seq = 0;
-      CRM_FUZZ_CHECK(crm_event_append(&seq, nullptr, handle, event) == CRM_OK);
+      CRM_FUZZ_CHECK(crm_event_append(&seq, nullptr, db, event) == CRM_OK);
       crm_event_free(event);
     }
-    return workspace;
-  }();
-  return db->get();
+  });
+  return *workspace;
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
-  crm_db* db = Workspace();
+  crm_db* db = Workspace().get();
   int target = data[0] % 2 ? CRM_QUERY_EVENTS : CRM_QUERY_CUSTOMERS;
   std::string filter(reinterpret_cast<const char*>(data) + 1, size - 1);
   filter = filter.c_str();  // the C ABI takes NUL-terminated text

@@ -1,6 +1,8 @@
 // Record values: the input picks fields (of every type, or made-up names),
 // value kinds and values for crm_record_set_*(), then creates a customer
 // with them and updates it with more; whatever is stored must read back.
+// Each input runs in a host transaction that is rolled back
+// (fuzz_support.h).
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <string>
@@ -110,32 +112,39 @@ void ReadBack(const crm_record* record) {
   }
 }
 
+// A field of every type, set up once per process.
+const crm_fuzz::ProcessWorkspace& Workspace() {
+  static const auto* workspace = new crm_fuzz::ProcessWorkspace([](crm_db* db) {
+    for (const char* definition : kDefinitions) {
+      crm_fuzz::DefineField(db, definition);
+    }
+  });
+  return *workspace;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FuzzedDataProvider input(data, size);
-  crm_fuzz::MemoryDb db;
-  for (const char* definition : kDefinitions) {
-    int64_t id = 0;
-    CRM_FUZZ_CHECK(crm_field_define(&id, db.get(), definition) == CRM_OK);
-  }
+  crm_fuzz::InputTransaction transaction(Workspace());
+  crm_db* db = Workspace().get();
   crm_record* record = nullptr;
   crm_record_new(&record);
   SetValues(input, record);
   int64_t id = 0;
-  int rc = crm_customer_create(&id, db.get(), record, "fuzz");
+  int rc = crm_customer_create(&id, db, record, "fuzz");
   crm_record_free(record);
-  CRM_FUZZ_CHECK(crm_fuzz::Count(db.get()) == (rc == CRM_OK ? 1 : 0));
+  CRM_FUZZ_CHECK(crm_fuzz::Count(db) == (rc == CRM_OK ? 1 : 0));
   if (rc != CRM_OK) return 0;
 
   crm_record* changes = nullptr;
   crm_record_new(&changes);
   SetValues(input, changes);
   int64_t version = 0;
-  rc = crm_customer_update(&version, db.get(), id, 1, changes, "fuzz");
+  rc = crm_customer_update(&version, db, id, 1, changes, "fuzz");
   crm_record_free(changes);
   crm_record* got = nullptr;
-  CRM_FUZZ_CHECK(crm_customer_get(&got, db.get(), id) == CRM_OK);
+  CRM_FUZZ_CHECK(crm_customer_get(&got, db, id) == CRM_OK);
   CRM_FUZZ_CHECK(crm_record_version(got) == (rc == CRM_OK ? version : 1));
   ReadBack(got);
   crm_record_free(got);

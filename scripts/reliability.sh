@@ -14,8 +14,8 @@
 #
 # Environment: CRM_RELIABILITY_DIR (build dirs; default build-reliability/),
 # CRM_FUZZ_SECONDS, CRM_CRASH_ITERATIONS, CRM_FAULT_MAX_POINTS,
-# CRM_STRESS_OPS (see tests/reliability/README.md), CRM_RELIABILITY_STAGES
-# (default "asan tsan fuzz").
+# CRM_ALLOC_MAX_POINTS, CRM_STRESS_OPS (see tests/reliability/README.md),
+# CRM_RELIABILITY_STAGES (default "asan tsan fuzz").
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${CRM_RELIABILITY_DIR:-$root/build-reliability}"
@@ -178,6 +178,9 @@ for line in "${summary[@]}"; do echo "$line"; done
 if [ -f "$asan_stats" ]; then
   echo "crash safety (asan):  $(stat "$asan_stats" crash_iterations) iterations, $(stat "$asan_stats" crash_kills) SIGKILLs, $(stat "$asan_stats" crash_steps_committed) commits checked"
   echo "fault injection (asan): $(stat "$asan_stats" fault_points) fault points injected, $(stat "$asan_stats" fault_points_reported) made a call fail"
+  echo "allocation failures (asan): $(stat "$asan_stats" alloc_points) points injected, $(stat "$asan_stats" alloc_points_reported) made a call fail"
+  [ "$(stat "$asan_stats" cxx_alloc_points)" -gt 0 ] &&
+    echo "operator new failures (asan): $(stat "$asan_stats" cxx_alloc_points) points injected, $(stat "$asan_stats" cxx_alloc_points_reported) made a call fail"
   echo "concurrency (asan):   $(stat "$asan_stats" concurrent_ops) operations"
 fi
 if [ -f "$tsan_stats" ]; then

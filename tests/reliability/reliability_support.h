@@ -112,6 +112,14 @@ class RawDb {
   std::string error_;
 };
 
+// The crm.record.created history events in the workspace of `raw`: one per
+// customer ever created, deleted ones included.
+inline int64_t CreatedEvents(RawDb& raw) {
+  return raw.Count(
+      "SELECT count(*) FROM crm_events e JOIN crm_strings s ON s.id = "
+      "e.type_id WHERE s.text = 'crm.record.created'");
+}
+
 // An integer from the environment, or `fallback`.
 inline int EnvInt(const char* name, int fallback) {
   const char* value = std::getenv(name);

@@ -51,9 +51,7 @@ inline WorkspaceContents ReadContents(const std::string& path) {
            "NOT NULL")) {
     ++events[UnitOf(key)];
   }
-  out.created_events = raw.Count(
-      "SELECT count(*) FROM crm_events e JOIN crm_strings s ON s.id = "
-      "e.type_id WHERE s.text = 'crm.record.created'");
+  out.created_events = CreatedEvents(raw);
   if (!raw.ok()) out.error = raw.error();
   for (const auto& [unit, count] : customers) {
     if (count == kRowsPerBatch && unit >= 0) {

@@ -1,0 +1,456 @@
+#include "fault_workload.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <vector>
+
+#include "capi/test_support.h"
+#include "reliability_support.h"
+
+// After a failed call, expects `out` cleared as the header promises, and
+// clears it, so that the caller does not free what it does not own.
+#define EXPECT_CLEARED_ON_FAILURE(rc, out, where)                 \
+  do {                                                            \
+    if ((rc) != CRM_OK) {                                         \
+      EXPECT_EQ(out, decltype(out){})                             \
+          << (where) << #out << " not cleared by a failed call (" \
+          << crm_status_name(rc) << ")";                          \
+      out = decltype(out){};                                      \
+    }                                                             \
+  } while (false)
+
+namespace crm_reliability {
+namespace {
+
+// A value no call hands out: after a failed call an out-parameter that
+// still holds it was not cleared, as the header promises it is.
+template <typename T>
+T* Unset() {
+  static char storage;
+  return reinterpret_cast<T*>(&storage);
+}
+constexpr int64_t kUnsetId = -7;
+
+// The value of `field` as text ("" for none) in *out.
+int ValueText(const crm_record* record, const char* field, std::string* out) {
+  const char* text = nullptr;
+  int64_t number = 0;
+  int rc = CRM_OK;
+  switch (crm_record_kind(record, field)) {
+    case CRM_VALUE_NULL:
+      out->clear();
+      return CRM_OK;
+    case CRM_VALUE_INTEGER:
+      rc = crm_record_get_integer(&number, record, field);
+      *out = std::to_string(number);
+      return rc;
+    case CRM_VALUE_DECIMAL:
+      rc = crm_record_get_decimal(&text, record, field);
+      break;
+    default:
+      rc = crm_record_get_text(&text, record, field);
+  }
+  *out = text ? text : "";
+  return rc;
+}
+
+// The customers with a value for seats, or the sum of their seats.
+int64_t Seats(const Model& model, bool sum) {
+  int64_t count = 0, total = 0;
+  for (const auto& [id, seats] : model.seats) {
+    if (seats >= 0) ++count, total += seats;
+  }
+  return sum ? total : count;
+}
+
+void RemoveWorkspace(const std::string& path) {
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    std::filesystem::remove(path + suffix);
+  }
+}
+
+}  // namespace
+
+int Workload::Run(const std::string& path, const std::string& where) {
+  where_ = where;
+  step_ = "open";
+  db_ = Unset<crm_db>();
+  int rc = Call(Library([&] { return crm_open(&db_, path.c_str(), nullptr); }));
+  EXPECT_CLEARED_ON_FAILURE(rc, db_, where_);
+  if (rc == CRM_OK) Steps();
+  step_ = "close";
+  Library([&] {
+    crm_close(db_);
+    return 0;
+  });
+  db_ = nullptr;
+  return rc;
+}
+
+void Workload::Steps() {
+  step_ = "define field";
+  int64_t field_id = kUnsetId;
+  int rc =
+      Call(Library([&] {
+             return crm_field_define(&field_id, db_,
+                                     R"({"name": "seats", "type": "integer"})");
+           }),
+           [&] { model_->field_defined = true; });
+  EXPECT_CLEARED_ON_FAILURE(rc, field_id, where_);
+  for (int i = 0; i < 4; ++i) Create("c" + std::to_string(i), i);
+  Update("c1", 10);
+  AppendEvent("c0", "k1");
+  CustomerBatch();
+  EventBatch();
+  Delete("c2");
+  Transaction();
+  Query();
+}
+
+crm_record* Workload::NewRecord(const std::string& name,
+                                const std::string& external_id, int64_t seats) {
+  crm_record* record = Unset<crm_record>();
+  int rc = Call(Library([&] { return crm_record_new(&record); }));
+  EXPECT_CLEARED_ON_FAILURE(rc, record, where_);
+  if (rc != CRM_OK) return nullptr;
+  if (!name.empty()) {
+    rc = Call(Library(
+        [&] { return crm_record_set_text(record, "name", name.c_str()); }));
+  }
+  if (rc == CRM_OK && !external_id.empty()) {
+    rc = Call(Library([&] {
+      return crm_record_set_text(record, "external_id", external_id.c_str());
+    }));
+  }
+  if (rc == CRM_OK && seats >= 0) {
+    rc = Call(Library(
+        [&] { return crm_record_set_integer(record, "seats", seats); }));
+  }
+  if (rc == CRM_OK) return record;
+  Library([&] {
+    crm_record_free(record);
+    return 0;
+  });
+  return nullptr;
+}
+
+void Workload::Create(const std::string& external_id, int64_t seats) {
+  step_ = "create " + external_id;
+  const int64_t stored = model_->field_defined ? seats : -1;
+  crm_record* record =
+      NewRecord("Customer " + external_id, external_id, stored);
+  if (record == nullptr) return;
+  int64_t id = kUnsetId;
+  int rc = Call(
+      Library([&] { return crm_customer_create(&id, db_, record, "faults"); }),
+      [&] {
+        model_->ids[external_id] = id;
+        model_->seats[external_id] = stored;
+        ++model_->created;
+      });
+  EXPECT_CLEARED_ON_FAILURE(rc, id, where_);
+  Library([&] {
+    crm_record_free(record);
+    return 0;
+  });
+}
+
+void Workload::Update(const std::string& external_id, int64_t seats) {
+  if (!model_->ids.count(external_id) || !model_->field_defined) return;
+  step_ = "update " + external_id;
+  crm_record* record = NewRecord("", "", seats);
+  if (record == nullptr) return;
+  const int64_t id = model_->ids[external_id];
+  Call(Library([&] {
+         return crm_customer_update(nullptr, db_, id, 0, record, "faults");
+       }),
+       [&] { model_->seats[external_id] = seats; });
+  Library([&] {
+    crm_record_free(record);
+    return 0;
+  });
+}
+
+void Workload::AppendEvent(const std::string& external_id,
+                           const std::string& key) {
+  if (!model_->ids.count(external_id)) return;
+  step_ = "append event " + key;
+  const int64_t customer = model_->ids[external_id];
+  crm_event* event = Unset<crm_event>();
+  int rc = Call(Library([&] { return crm_event_new(&event); }));
+  EXPECT_CLEARED_ON_FAILURE(rc, event, where_);
+  if (rc != CRM_OK) return;
+  rc = Call(Library([&] { return crm_event_set_customer(event, customer); }));
+  if (rc == CRM_OK) {
+    rc = Call(Library([&] { return crm_event_set_type(event, "call"); }));
+  }
+  if (rc == CRM_OK) {
+    rc = Call(Library(
+        [&] { return crm_event_set_idempotency_key(event, key.c_str()); }));
+  }
+  if (rc == CRM_OK) {
+    int64_t seq = kUnsetId;
+    rc = Call(
+        Library([&] { return crm_event_append(&seq, nullptr, db_, event); }),
+        [&] { model_->event_keys.insert(key); });
+    EXPECT_CLEARED_ON_FAILURE(rc, seq, where_);
+  }
+  Library([&] {
+    crm_event_free(event);
+    return 0;
+  });
+}
+
+void Workload::CustomerBatch() {
+  step_ = "customer batch";
+  crm::wire::CustomerBatch batch;
+  batch.add_columns("name");
+  batch.add_columns("external_id");
+  std::vector<std::string> external_ids;
+  for (int row = 0; row < 8; ++row) {
+    external_ids.push_back("bat-" + std::to_string(row));
+    crm::wire::CustomerRow* values = batch.add_rows();
+    values->add_values()->set_text("Batch " + std::to_string(row));
+    values->add_values()->set_text(external_ids.back());
+  }
+  const std::string bytes = batch.SerializeAsString();
+  crm_batch_report* report = nullptr;
+  Call(Library([&] {
+         return crm_customer_write_batch(&report, db_, bytes.data(),
+                                         bytes.size(), CRM_BATCH_CREATE);
+       }),
+       [&] {
+         for (size_t row = 0; row < external_ids.size(); ++row) {
+           model_->ids[external_ids[row]] = crm_batch_report_id(report, row);
+           model_->seats[external_ids[row]] = -1;
+           ++model_->created;
+         }
+       });
+  Library([&] {
+    crm_batch_report_free(report);
+    return 0;
+  });
+}
+
+void Workload::EventBatch() {
+  if (!model_->ids.count("c0")) return;
+  step_ = "event batch";
+  const std::vector<int64_t> customers(4, model_->ids["c0"]);
+  const std::string bytes = EventBatchBytes(900, customers);
+  std::vector<std::string> keys;
+  for (int row = 0; row < 4; ++row) keys.push_back(EventKey(900, row));
+  Call(Library([&] {
+         return crm_event_append_batch(nullptr, db_, bytes.data(),
+                                       bytes.size());
+       }),
+       [&] { model_->event_keys.insert(keys.begin(), keys.end()); });
+}
+
+void Workload::Delete(const std::string& external_id) {
+  if (!model_->ids.count(external_id)) return;
+  step_ = "delete " + external_id;
+  const int64_t id = model_->ids[external_id];
+  Call(Library([&] { return crm_customer_delete(db_, id, 0, "faults"); }), [&] {
+    model_->seats.erase(external_id);
+    model_->ids.erase(external_id);
+  });
+}
+
+// A host transaction: its calls count only if the commit succeeds.
+void Workload::Transaction() {
+  step_ = "begin";
+  if (Call(Library([&] { return crm_begin(db_); })) != CRM_OK) return;
+  const Model before = *model_;
+  Create("c4", 4);
+  Update("c0", 7);
+  AppendEvent("c3", "k2");
+  step_ = "commit";
+  if (Call(Library([&] { return crm_commit(db_); })) != CRM_OK) {
+    Call(Library([&] { return crm_rollback(db_); }));
+    *model_ = before;
+  }
+}
+
+// Counts the customers with seats and sums their seats, and the orders and
+// their amounts (an exact sum over event properties, which SQLite adds up
+// through a function of libcrm's): a query must see exactly the committed
+// work too.
+void Workload::Query() {
+  if (model_->field_defined) {
+    step_ = "query customers";
+    const int64_t count = Seats(*model_, false);
+    QueryTotals(CRM_QUERY_CUSTOMERS, "seats >= 0", "seats", count,
+                count ? std::to_string(Seats(*model_, true)) : "");
+  }
+  step_ = "query events";
+  const bool orders = model_->event_keys.count(EventKey(900, 0)) > 0;
+  QueryTotals(CRM_QUERY_EVENTS, "type = 'order.placed'", "properties.amount",
+              orders ? 4 : 0, orders ? "600" : "");
+}
+
+void Workload::QueryTotals(int target, const char* filter, const char* field,
+                           int64_t count, const std::string& sum) {
+  crm_query* query = Unset<crm_query>();
+  int rc = Call(Library([&] { return crm_query_new(&query, target); }));
+  EXPECT_CLEARED_ON_FAILURE(rc, query, where_);
+  if (rc != CRM_OK) return;
+  if (Call(Library([&] { return crm_query_set_filter(query, filter); })) ==
+      CRM_OK) {
+    int64_t counted = kUnsetId;
+    rc = Call(Library([&] { return crm_query_count(&counted, db_, query); }),
+              [&] { EXPECT_EQ(counted, count) << where_ << step_; });
+    EXPECT_CLEARED_ON_FAILURE(rc, counted, where_);
+  }
+  if (Call(Library([&] {
+        return crm_query_aggregate(query, CRM_AGG_SUM, field, "total");
+      })) == CRM_OK) {
+    crm_rows* rows = Unset<crm_rows>();
+    rc = Call(
+        Library([&] { return crm_query_run_aggregate(&rows, db_, query); }));
+    EXPECT_CLEARED_ON_FAILURE(rc, rows, where_);
+    if (rc == CRM_OK) {
+      std::string total;
+      if (Call(Library([&] {
+            return ValueText(crm_rows_at(rows, 0), "total", &total);
+          })) == CRM_OK) {
+        EXPECT_EQ(total, sum) << where_ << step_;
+      }
+    }
+    Library([&] {
+      crm_rows_free(rows);
+      return 0;
+    });
+  }
+  Library([&] {
+    crm_query_free(query);
+    return 0;
+  });
+}
+
+namespace {
+
+// The customers, their ids and values, and the field, read through libcrm.
+void ExpectHoldsThroughLibcrm(crm_db* db, const Model& model,
+                              const std::string& where) {
+  int64_t count = -1;
+  EXPECT_EQ(crm_customer_count(&count, db), CRM_OK);
+  EXPECT_EQ(count, static_cast<int64_t>(model.seats.size()))
+      << where << "customers stored vs. created by calls that returned OK";
+  char* json = nullptr;
+  EXPECT_EQ(crm_field_describe(&json, db, "seats") == CRM_OK,
+            model.field_defined)
+      << where << "field stored vs. defined by a call that returned OK";
+  crm_string_free(json);
+  for (const auto& [external_id, seats] : model.seats) {
+    crm_record* got = nullptr;
+    ASSERT_EQ(crm_customer_get_by_external_id(&got, db, external_id.c_str()),
+              CRM_OK)
+        << where << external_id;
+    crm_test::Record record(got);
+    EXPECT_EQ(crm_record_id(record.get()), model.ids.at(external_id))
+        << where << external_id;
+    int64_t stored = -1;
+    if (crm_record_kind(record.get(), "seats") == CRM_VALUE_INTEGER) {
+      crm_record_get_integer(&stored, record.get(), "seats");
+    }
+    EXPECT_EQ(stored, seats) << where << "seats of " << external_id;
+  }
+}
+
+}  // namespace
+
+void ExpectHolds(const std::string& path, const Model& model,
+                 const std::string& where) {
+  {
+    RawDb raw(path);
+    ASSERT_TRUE(raw.ok()) << where << raw.error();
+    ASSERT_EQ(raw.IntegrityCheck(), "ok") << where;
+  }
+  {
+    // libcrm opens it (a file whose creation failed is created now).
+    crm_test::Db db = crm_test::OpenDb(path);
+    ASSERT_NE(db, nullptr) << where;
+    ExpectHoldsThroughLibcrm(db.get(), model, where);
+  }
+  RawDb raw(path);
+  std::vector<std::string> keys = raw.Column(
+      "SELECT idempotency_key FROM crm_events WHERE idempotency_key IS NOT "
+      "NULL ORDER BY 1");
+  EXPECT_EQ(std::set<std::string>(keys.begin(), keys.end()), model.event_keys)
+      << where << "event keys stored vs. appended by calls that returned OK";
+  // Every customer ever created has its history event, and no other.
+  EXPECT_EQ(CreatedEvents(raw), model.created)
+      << where << "crm.record.created events vs. customers created";
+  EXPECT_TRUE(raw.ok()) << where << raw.error();
+}
+
+FaultPointStats RunFaultPoints(FaultSource* source, const std::string& name,
+                               const std::string& dir,
+                               const std::string& template_path,
+                               int max_points) {
+  FaultPointStats stats;
+  // Stop at the first point that fails a check, unless asked to go on.
+  const bool keep_going = EnvInt("CRM_FAULT_KEEP_GOING", 0) != 0;
+  // One run with the Nth call failing; false to stop.
+  auto run = [&](int64_t nth) {
+    const std::string path = dir + "/" + std::to_string(nth) + ".crm";
+    const std::string where = name + " at call " + std::to_string(nth) + ": ";
+    RemoveWorkspace(path);
+    if (!template_path.empty()) {
+      std::filesystem::copy_file(template_path, path);
+    }
+    Model model;
+    Workload workload(source, &model);
+    source->Arm(nth);
+    const int open_rc = workload.Run(path, where);
+    source->Disarm();
+    const int64_t calls = source->Calls(), fired = source->Fired();
+    if (nth == 0) {
+      stats.calls = calls;
+      EXPECT_GT(calls, 0) << where << "the workload made no call to fail";
+      EXPECT_EQ(workload.failed(), 0) << where << crm_last_error_message();
+    } else if (fired > 0) {
+      ++stats.injected;
+      if (workload.fault_in_failed_call()) {
+        ++stats.reported;
+        ++stats.failures[{workload.fault_status(), workload.fault_step()}];
+      } else {
+        ++stats.absorbed;
+      }
+    }
+    if (open_rc == CRM_OK || std::filesystem::exists(path)) {
+      std::string fault;
+      if (!workload.fault_step().empty()) {
+        fault = "(fault in " + workload.fault_step() + ", which returned " +
+                crm_status_name(workload.fault_status()) + ") ";
+      }
+      ExpectHolds(path, model, where + fault);
+    }
+    if (testing::Test::HasFailure()) return keep_going && nth > 0;
+    RemoveWorkspace(path);
+    return true;
+  };
+  if (!run(0)) return stats;
+  // One point only, to reproduce a failure (after the same run without a
+  // fault, so that the calls are counted as in the whole loop).
+  if (const int64_t only = EnvInt("CRM_FAULT_POINT", 0); only > 0) {
+    run(only);
+    return stats;
+  }
+  stats.stride = std::max<int64_t>(
+      1, (stats.calls + max_points - 1) / std::max(1, max_points));
+  for (int64_t nth = stats.stride; nth <= stats.calls; nth += stats.stride) {
+    if (!run(nth)) break;
+  }
+  return stats;
+}
+
+std::string MakeTempDir(const std::string& prefix) {
+  std::string pattern =
+      (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
+  return mkdtemp(pattern.data());
+}
+
+}  // namespace crm_reliability

@@ -1,0 +1,161 @@
+// The workload of libcrm's fault tests and the loop that injects one fault
+// per run of it: a source of faults (a failing write or sync of the fault
+// VFS, a failing allocation) fails its Nth call, for N spread over all the
+// calls the workload makes. Each run keeps a model of the calls that returned
+// CRM_OK; after it, the file must be sound and hold exactly that work.
+#ifndef CRM_TESTS_RELIABILITY_FAULT_WORKLOAD_H_
+#define CRM_TESTS_RELIABILITY_FAULT_WORKLOAD_H_
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "crm/crm.h"
+
+namespace crm_reliability {
+
+// Something that fails its Nth call once armed: the fault VFS, an allocator.
+class FaultSource {
+ public:
+  virtual ~FaultSource() = default;
+  // Resets the counters; from now on the nth call fails (0: none fails,
+  // calls are only counted).
+  virtual void Arm(int64_t nth) = 0;
+  // Back to the real thing: nothing fails and nothing is counted.
+  virtual void Disarm() = 0;
+  virtual int64_t Calls() const = 0;  // counted since Arm()
+  virtual int64_t Fired() const = 0;  // faults returned since Arm(): 0 or 1
+  // Called around every libcrm call of the workload, so that a source can
+  // count only what libcrm does (the test's own allocations do not count).
+  virtual void EnterLibrary() {}
+  virtual void LeaveLibrary() {}
+};
+
+// What the workspace must hold: the effect of every call that returned OK.
+struct Model {
+  bool field_defined = false;
+  std::map<std::string, int64_t> seats;  // external id -> seats (-1: none)
+  std::map<std::string, int64_t> ids;    // external id -> customer id
+  std::set<std::string> event_keys;
+  int64_t created = 0;  // customers ever created (crm.record.created events)
+};
+
+// Opens a workspace (creating it, or an existing one), defines a field,
+// creates customers one by one and in a batch, updates one, appends events
+// one by one and in a batch, deletes one, writes in a host transaction,
+// counts and sums customers and events with queries, and closes the
+// workspace. Every libcrm call runs between source->EnterLibrary() and
+// LeaveLibrary().
+class Workload {
+ public:
+  Workload(FaultSource* source, Model* model)
+      : source_(source), model_(model) {}
+
+  // Runs every step on the workspace at `path`; a step whose call fails
+  // changes nothing in the model. Returns crm_open's status. `where`
+  // prefixes failure messages.
+  int Run(const std::string& path, const std::string& where);
+
+  int failed() const { return failed_; }
+  // Whether the call during which the fault fired returned an error, and
+  // which.
+  bool fault_in_failed_call() const { return fault_status_ != CRM_OK; }
+  int fault_status() const { return fault_status_; }
+  // The step the fault fired in ("" if none did), e.g. "create c1".
+  const std::string& fault_step() const { return fault_step_; }
+
+ private:
+  // Runs one libcrm call between EnterLibrary() and LeaveLibrary().
+  template <typename Body>
+  int Library(Body body) {
+    source_->EnterLibrary();
+    int rc = body();
+    source_->LeaveLibrary();
+    return rc;
+  }
+  // Records the outcome of a call that returned `rc`; applies `apply` to
+  // the model when it succeeded.
+  template <typename Apply>
+  int Call(int rc, Apply apply) {
+    const bool fault_now = source_->Fired() > 0 && !fault_seen_;
+    if (fault_now) fault_step_ = step_;
+    if (rc == CRM_OK) {
+      apply();
+    } else {
+      ++failed_;
+      if (fault_now) fault_status_ = rc;
+    }
+    fault_seen_ = source_->Fired() > 0;
+    return rc;
+  }
+  int Call(int rc) {
+    return Call(rc, [] {});
+  }
+
+  void Steps();
+  // A new record with `name`, `external_id` and `seats` (if >= 0) set, or
+  // nullptr when a call failed.
+  crm_record* NewRecord(const std::string& name, const std::string& external_id,
+                        int64_t seats);
+  void Create(const std::string& external_id, int64_t seats);
+  void Update(const std::string& external_id, int64_t seats);
+  void AppendEvent(const std::string& external_id, const std::string& key);
+  void CustomerBatch();
+  void EventBatch();
+  void Delete(const std::string& external_id);
+  void Transaction();
+  void Query();
+  // Counts the rows of `target` that match `filter` and sums `field` over
+  // them; expects `count` and `sum` ("" for no value).
+  void QueryTotals(int target, const char* filter, const char* field,
+                   int64_t count, const std::string& sum);
+
+  FaultSource* source_;
+  Model* model_;
+  std::string where_;
+  std::string step_;  // the step running, for messages
+  std::string fault_step_;
+  crm_db* db_ = nullptr;
+  int failed_ = 0;
+  bool fault_seen_ = false;
+  int fault_status_ = CRM_OK;
+};
+
+// Checks the file at `path` against the model: its integrity through a raw
+// SQLite connection, the customers, their values and the field through
+// libcrm, then the event keys and the history events through SQLite again.
+// Failures are gtest failures prefixed with `where`.
+void ExpectHolds(const std::string& path, const Model& model,
+                 const std::string& where);
+
+// How the fault points of one source went.
+struct FaultPointStats {
+  int64_t calls = 0;   // calls of the source in a run without a fault
+  int64_t stride = 1;  // every stride-th call was made to fail
+  int injected = 0;    // runs in which the fault fired
+  int reported = 0;    // ... and the call it fired in returned an error
+  int absorbed = 0;    // ... and the call it fired in returned CRM_OK
+  // (status the failing call returned, its step) -> runs
+  std::map<std::pair<int, std::string>, int> failures;
+};
+
+// Runs the workload once without a fault (it must succeed), then once per
+// fault point: the Nth call of `source` fails, for N = stride, 2 * stride,
+// ... up to the calls the workload makes, where stride spreads at most
+// `max_points` points evenly over them (1, every call, when they are
+// fewer). Each run starts from a copy of `template_path` (a fresh file
+// when it is empty) in `dir`, and the file must hold its model afterwards.
+// `name` prefixes failure messages. Gtest failures on the way.
+FaultPointStats RunFaultPoints(FaultSource* source, const std::string& name,
+                               const std::string& dir,
+                               const std::string& template_path,
+                               int max_points);
+
+// A fresh temporary directory for a test's files.
+std::string MakeTempDir(const std::string& prefix);
+
+}  // namespace crm_reliability
+
+#endif  // CRM_TESTS_RELIABILITY_FAULT_WORKLOAD_H_

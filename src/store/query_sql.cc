@@ -493,11 +493,17 @@ absl::StatusOr<std::vector<std::vector<SqlValue>>> RunAggregate(
   RenderFrom(plan.target, plan.where, join && plan.target == Table::kEvents,
              &sql);
   if (!plan.groups.empty()) {
-    std::string positions;
+    // Interned keys group by their id (one string per id), so the text is
+    // looked up once per group instead of once per row.
+    std::string groups, positions;
     for (size_t i = 1; i <= plan.groups.size(); ++i) {
+      const GroupKey& key = plan.groups[i - 1];
+      bool by_id = key.column.interned && key.bucket == Bucket::kNone;
+      absl::StrAppend(&groups, i > 1 ? ", " : "",
+                      by_id ? RawRef(key.column) : absl::StrCat(i));
       absl::StrAppend(&positions, i > 1 ? ", " : "", i);
     }
-    sql.Text(absl::StrCat(" GROUP BY ", positions, " ORDER BY ", positions));
+    sql.Text(absl::StrCat(" GROUP BY ", groups, " ORDER BY ", positions));
   }
   CRM_ASSIGN_OR_RETURN(Statement * statement, PrepareBound(connection, sql));
   return Collect(statement);

@@ -3,6 +3,8 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "test_support.h"
 
@@ -407,6 +409,30 @@ TEST_F(ReportTest, EventPropertySumsAreExactPerMonth) {
             CRM_E_VALIDATION);
   EXPECT_NE(std::string(crm_last_error_message()).find("out of range"),
             std::string::npos);
+}
+
+TEST_F(ReportTest, GroupsOfInternedNamesComeInTextOrder) {
+  int64_t id = Customer("Ada", "tech", "1.00");
+  // Interned in the order web, phone, email: the reverse of text order.
+  for (const char* channel : {"web", "web", "phone", "email", "web"}) {
+    Event(id, "order.placed", 1704067200LL * 1000000, channel);
+  }
+  crm_query* raw = nullptr;
+  ASSERT_EQ(crm_query_new(&raw, CRM_QUERY_EVENTS), CRM_OK);
+  Query query(raw);
+  crm_query_group_by(query.get(), "channel", CRM_BUCKET_NONE);
+  crm_query_group_by(query.get(), "type", CRM_BUCKET_NONE);
+  crm_query_aggregate(query.get(), CRM_AGG_COUNT, nullptr, nullptr);
+  Rows rows = Aggregate(query.get());
+  std::vector<std::pair<std::string, int64_t>> groups;
+  for (size_t i = 0; i < crm_rows_size(rows.get()); ++i) {
+    crm_record* row = crm_rows_at(rows.get(), i);
+    if (Text(row, "type") != "order.placed") continue;  // history events
+    groups.push_back({Text(row, "channel"), Integer(row, "count")});
+  }
+  std::vector<std::pair<std::string, int64_t>> expected = {
+      {"email", 1}, {"phone", 1}, {"web", 3}};
+  EXPECT_EQ(groups, expected);
 }
 
 TEST_F(ReportTest, CohortOfTicketsWithinSixtyDaysOfFirstPurchase) {

@@ -81,11 +81,15 @@ absl::StatusOr<int64_t> ParseDecimal(absl::string_view text, int scale) {
   return value;
 }
 
-absl::Status DecimalSum::Add(absl::string_view text) {
+int DecimalScale(absl::string_view text) {
   size_t point = text.find('.');
-  int digits = point == absl::string_view::npos
-                   ? 0
-                   : static_cast<int>(text.size() - point - 1);
+  return point == absl::string_view::npos
+             ? 0
+             : static_cast<int>(text.size() - point - 1);
+}
+
+absl::Status DecimalSum::Add(absl::string_view text) {
+  int digits = DecimalScale(text);
   if (digits > kMaxDecimalScale) {
     return MakeError(
         ErrorCode::kValidation,

@@ -18,6 +18,9 @@ inline constexpr int kMaxDecimalScale = 9;
 // int64 fail with a validation error (rule "scale" or "format").
 absl::StatusOr<int64_t> ParseDecimal(absl::string_view text, int scale);
 
+// The number of digits after the point in decimal text ("12.50": 2).
+int DecimalScale(absl::string_view text);
+
 // The text form with exactly `scale` fractional digits, e.g. "-0.05".
 std::string FormatDecimal(int64_t scaled, int scale);
 

@@ -77,10 +77,7 @@ absl::StatusOr<Value> CheckFreeProperty(const std::string& name,
       }
       break;
     case ValueKind::kDecimal: {
-      size_t point = value.text.find('.');
-      int scale = point == std::string::npos
-                      ? 0
-                      : static_cast<int>(value.text.size() - point - 1);
+      int scale = DecimalScale(value.text);
       if (scale > kMaxDecimalScale || !ParseDecimal(value.text, scale).ok()) {
         return invalid("format", "not a decimal with at most 9 places");
       }
@@ -192,10 +189,7 @@ std::string PropertiesJson(const wire::EventBody& body) {
         break;
       case wire::Value::kDecimal: {
         // Canonical form, so that the text is a JSON number.
-        size_t point = value.decimal().find('.');
-        int scale = point == std::string::npos
-                        ? 0
-                        : static_cast<int>(value.decimal().size() - point - 1);
+        int scale = DecimalScale(value.decimal());
         absl::StatusOr<int64_t> scaled = ParseDecimal(value.decimal(), scale);
         absl::StrAppend(&json, scaled.ok() ? FormatDecimal(*scaled, scale)
                                            : std::string("null"));

@@ -201,10 +201,9 @@ absl::StatusOr<std::optional<ScaledSum>> SumOf(const QueryField& field,
   }
   const std::string* text = std::get_if<std::string>(&stored);
   if (text == nullptr) return std::optional<ScaledSum>();
-  size_t point = text->find('.');
   ScaledSum out;
-  out.decimal = point != std::string::npos;
-  out.scale = out.decimal ? static_cast<int>(text->size() - point - 1) : 0;
+  out.decimal = text->find('.') != std::string::npos;
+  out.scale = DecimalScale(*text);
   CRM_ASSIGN_OR_RETURN(out.scaled, ParseDecimal(*text, out.scale));
   return std::optional<ScaledSum>(out);
 }

@@ -138,32 +138,27 @@ absl::Status Workspace::Begin() {
 absl::Status Workspace::Commit() {
   Hold hold(*this, Hold::NoWait());
   CRM_RETURN_IF_ERROR(CheckTransactionOwner());
-  if (transaction_owner_ && !connection_->InTransaction()) {
+  if (HostTransactionLost()) {
     ForgetUncommitted();
-    transaction_owner_.reset();
-    released_.notify_all();
+    ReleaseIfEnded();
     return MakeError(ErrorCode::kMisuse,
                      "nothing was committed: the transaction was rolled back "
                      "after an earlier out-of-memory or I/O failure");
   }
   absl::Status status = store::CommitHostTransaction(*connection_);
-  if (!connection_->InTransaction()) {
-    transaction_owner_.reset();
-    released_.notify_all();
-  }
+  ReleaseIfEnded();
   return status;
 }
 
 absl::Status Workspace::RecoverStrayTransaction() {
-  bool open = connection_->InTransaction();
-  if (transaction_owner_ && !open) {
+  if (HostTransactionLost()) {
     return MakeError(
         ErrorCode::kMisuse,
         "the transaction begun with crm_begin was rolled back after an "
         "earlier out-of-memory or I/O failure, and nothing since crm_begin "
         "is stored; call crm_rollback to end it");
   }
-  if (!transaction_owner_ && open) {
+  if (!transaction_owner_ && connection_->InTransaction()) {
     // A call's own transaction whose rollback failed: end it now, so that
     // this call does not run inside it.
     ForgetUncommitted();
@@ -176,20 +171,23 @@ absl::Status Workspace::RecoverStrayTransaction() {
 absl::Status Workspace::Rollback() {
   Hold hold(*this, Hold::NoWait());
   CRM_RETURN_IF_ERROR(CheckTransactionOwner());
-  if (transaction_owner_ && !connection_->InTransaction()) {
-    // SQLite already rolled it back after a failure: end it as asked.
-    ForgetUncommitted();
-    transaction_owner_.reset();
-    released_.notify_all();
-    return absl::OkStatus();
-  }
-  absl::Status status = store::RollbackHostTransaction(*connection_);
+  // A transaction SQLite already rolled back after a failure ends as asked.
+  absl::Status status = HostTransactionLost()
+                            ? absl::OkStatus()
+                            : store::RollbackHostTransaction(*connection_);
   ForgetUncommitted();
-  if (!connection_->InTransaction()) {
-    transaction_owner_.reset();
-    released_.notify_all();
-  }
+  ReleaseIfEnded();
   return status;
+}
+
+bool Workspace::HostTransactionLost() const {
+  return transaction_owner_ && !connection_->InTransaction();
+}
+
+void Workspace::ReleaseIfEnded() {
+  if (connection_->InTransaction()) return;
+  transaction_owner_.reset();
+  released_.notify_all();
 }
 
 absl::Status Workspace::CheckTransactionOwner() const {

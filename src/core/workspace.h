@@ -76,6 +76,11 @@ class Workspace {
   // until crm_rollback, so that none runs outside it), or a call's own
   // rollback may have failed (then it is rolled back here).
   absl::Status RecoverStrayTransaction();
+  // The host's transaction is still recorded but SQLite no longer has one.
+  bool HostTransactionLost() const;
+  // After commit or rollback: frees waiting threads once no transaction is
+  // open.
+  void ReleaseIfEnded();
   // Drops caches that may hold what a rollback undid.
   void ForgetUncommitted();
 

@@ -450,9 +450,13 @@ absl::StatusOr<std::vector<std::vector<SqlValue>>> RunAggregate(
   sql.Text("SELECT ");
   bool join = false;
   bool first = true;
-  auto next = [&](absl::string_view text) {
-    sql.Text(first ? text : absl::StrCat(", ", text));
+  auto separate = [&] {
+    if (!first) sql.Text(", ");
     first = false;
+  };
+  auto next = [&](absl::string_view text) {
+    separate();
+    sql.Text(text);
   };
   for (const GroupKey& key : plan.groups) {
     next(BucketExpr(key));
@@ -472,12 +476,11 @@ absl::StatusOr<std::vector<std::vector<SqlValue>>> RunAggregate(
       case Function::kSum:
       case Function::kAvg:
         if (aggregate.column && !aggregate.column->json_key.empty()) {
-          if (!first) sql.Text(", ");
+          separate();
           RenderPropertySum(*aggregate.column, &sql);
         } else {
           next(absl::StrCat("sum(", value, ")"));
         }
-        first = false;
         if (aggregate.function == Function::kAvg) {
           next(absl::StrCat("count(", value, ")"));
         }

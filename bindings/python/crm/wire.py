@@ -121,8 +121,7 @@ def encode_value(value: object, field: str) -> bytes:
             data = value.encode("utf-8")  # type: ignore[union-attr]
         except UnicodeEncodeError:
             data = _utf8(value, f"value of field '{field}'")  # type: ignore[arg-type]
-        size = len(data)
-        return _TEXT_TAG + (_ONE_BYTE[size] if size < 0x80 else varint(size)) + data
+        return _TEXT_TAG + varint(len(data)) + data
     if value is None:
         return b""
     if exact is bool:
@@ -131,11 +130,10 @@ def encode_value(value: object, field: str) -> bytes:
         return _INTEGER_TAG + varint(zigzag64(value))  # type: ignore[arg-type]
     if exact is _Decimal and value.is_finite():  # type: ignore[union-attr]
         data = format(value, "f").encode("ascii")
-        size = len(data)
-        return _DECIMAL_TAG + (_ONE_BYTE[size] if size < 0x80 else varint(size)) + data
+        return _DECIMAL_TAG + varint(len(data)) + data
     if exact is _Date:
         # "YYYY-MM-DD": always ten bytes.
-        return _DATE_TAG + _ONE_BYTE[10] + value.isoformat().encode("ascii")  # type: ignore[union-attr]
+        return _DATE_TAG + varint(10) + value.isoformat().encode("ascii")  # type: ignore[union-attr]
     if exact is _DateTime:
         return _DATETIME_TAG + varint(zigzag64(datetime_to_us(value, field)))  # type: ignore[arg-type]
     kind, payload = encode(value, field)
@@ -193,9 +191,8 @@ def encode_customer_batch(
         get = row.get
         for column in columns:
             value = encode_value(get(column), column)
-            size = len(value)
             body += value_tag
-            body += _ONE_BYTE[size] if size < 0x80 else varint(size)
+            body += varint(len(value))
             body += value
         out += row_tag
         out += varint(len(body))

@@ -39,22 +39,11 @@ absl::Status RefuseBuiltin(const Field& field, absl::string_view what) {
                    field.name(), "builtin");
 }
 
-store::ColumnIndex IndexFor(const Field& field) {
-  if (field.definition().unique()) {
-    return field.type() == FieldType::kEmail ? store::ColumnIndex::kUniqueNoCase
-                                             : store::ColumnIndex::kUnique;
-  }
-  if (field.definition().indexed() || field.type() == FieldType::kReference) {
-    return store::ColumnIndex::kPlain;
-  }
-  return store::ColumnIndex::kNone;
-}
-
 // Sets the column's index; a unique index over duplicate values is a
 // constraint error naming the field.
 absl::Status ApplyIndex(Session& session, const Field& field) {
-  absl::Status status = store::SetColumnIndex(session.connection(),
-                                              field.column(), IndexFor(field));
+  absl::Status status = store::SetColumnIndex(
+      session.connection(), field.column(), ColumnIndexOf(field));
   if (CodeOf(status) == ErrorCode::kConstraint) {
     return MakeError(ErrorCode::kConstraint,
                      absl::StrCat("field '", field.name(),
@@ -273,19 +262,11 @@ absl::Status UpdateField(Session& session, absl::string_view name,
       updated->definition().scale() != field->definition().scale()) {
     CRM_RETURN_IF_ERROR(ConvertStoredValues(session, *field, *updated));
   }
-  bool index_changed = IndexFor(*updated) != IndexFor(*field);
+  bool index_changed = ColumnIndexOf(*updated) != ColumnIndexOf(*field);
   CRM_RETURN_IF_ERROR(
       store::UpdateField(session.connection(), RowOf(*updated)));
   CRM_RETURN_IF_ERROR(session.SchemaChanged());
-  if (index_changed && !updated->builtin()) {
-    CRM_RETURN_IF_ERROR(ApplyIndex(session, *updated));
-  } else if (index_changed) {
-    CRM_RETURN_IF_ERROR(store::SetColumnIndex(
-        session.connection(), updated->column(),
-        updated->definition().indexed() ? store::ColumnIndex::kPlain
-                                        : store::ColumnIndex::kNone));
-  }
-  return absl::OkStatus();
+  return index_changed ? ApplyIndex(session, *updated) : absl::OkStatus();
 }
 
 absl::Status SetFieldArchived(Session& session, absl::string_view name,

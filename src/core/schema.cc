@@ -1,5 +1,6 @@
 #include "core/schema.h"
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
 #include "core/json.h"
@@ -90,6 +91,60 @@ absl::StatusOr<std::shared_ptr<const Schema>> LoadSchema(
                        store::LoadFields(connection));
   CRM_ASSIGN_OR_RETURN(auto event_types, store::LoadEventTypes(connection));
   return Schema::FromRows(rows, event_types, generation);
+}
+
+namespace {
+
+// A standard field keeps the name and column StandardFieldDefinitions()
+// gives it.
+bool IsStandardColumn(const Field& field) {
+  static const auto* names = [] {
+    auto* set = new absl::flat_hash_set<std::string>();
+    for (const auto& definition : StandardFieldDefinitions()) {
+      set->insert(definition.name());
+    }
+    return set;
+  }();
+  return field.column() == field.name() && names->contains(field.name());
+}
+
+}  // namespace
+
+store::ColumnIndex ColumnIndexOf(const Field& field) {
+  if (field.definition().unique()) {
+    if (field.builtin()) return store::ColumnIndex::kNone;
+    return field.type() == FieldType::kEmail ? store::ColumnIndex::kUniqueNoCase
+                                             : store::ColumnIndex::kUnique;
+  }
+  if (field.definition().indexed() || field.type() == FieldType::kReference) {
+    return store::ColumnIndex::kPlain;
+  }
+  return store::ColumnIndex::kNone;
+}
+
+absl::StatusOr<std::vector<store::FieldColumn>> ReadFieldColumns(
+    store::Connection& connection) {
+  CRM_ASSIGN_OR_RETURN(std::vector<store::FieldRow> rows,
+                       store::LoadFields(connection));
+  CRM_ASSIGN_OR_RETURN(std::shared_ptr<const Schema> schema,
+                       Schema::FromRows(rows, {}, 0));
+  std::vector<store::FieldColumn> columns;
+  columns.reserve(rows.size());
+  for (const store::FieldRow& row : rows) {
+    const Field* field = schema->FindById(row.id);
+    if (field == nullptr) {
+      return MakeError(ErrorCode::kValidation,
+                       absl::StrCat("field ", row.id, " is stored twice"));
+    }
+    if (field->builtin() && !IsStandardColumn(*field)) {
+      return MakeError(
+          ErrorCode::kValidation,
+          absl::StrCat("field ", row.id, " claims to be standard"));
+    }
+    columns.push_back({field->id(), field->builtin(), field->column(),
+                       ColumnIndexOf(*field)});
+  }
+  return columns;
 }
 
 absl::StatusOr<std::shared_ptr<const Schema>> Schema::FromRows(

@@ -12,6 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "core/field.h"
 #include "store/field_table.h"
+#include "store/schema_verifier.h"
 
 namespace crm::core {
 
@@ -69,6 +70,16 @@ class Schema {
 
 // Reads the current schema from the store.
 absl::StatusOr<std::shared_ptr<const Schema>> LoadSchema(
+    store::Connection& connection);
+
+// The index a field's customer column carries: unique fields a unique one
+// (case-insensitive for emails), indexed fields and references a plain one.
+// The standard unique fields are served by the indexes of migration 1.
+store::ColumnIndex ColumnIndexOf(const Field& field);
+
+// The customer columns the stored field definitions own, for the schema
+// verifier (store::FieldColumnsReader). Reads crm_fields only.
+absl::StatusOr<std::vector<store::FieldColumn>> ReadFieldColumns(
     store::Connection& connection);
 
 // Checks and compiles an event type definition.

@@ -4,6 +4,7 @@
 #include "core/history.h"
 #include "core/json.h"
 #include "core/query_service.h"
+#include "core/schema.h"
 #include "store/event_table.h"
 #include "store/field_table.h"
 #include "store/migrations.h"
@@ -49,7 +50,7 @@ absl::StatusOr<std::unique_ptr<Workspace>> Workspace::Open(
     const std::string& path, const store::ConnectionOptions& options) {
   CRM_ASSIGN_OR_RETURN(std::unique_ptr<store::Connection> connection,
                        store::Connection::Open(path, options));
-  CRM_RETURN_IF_ERROR(store::OpenWorkspace(*connection));
+  CRM_RETURN_IF_ERROR(store::OpenWorkspace(*connection, ReadFieldColumns));
   std::unique_ptr<Workspace> workspace(new Workspace(std::move(connection)));
   if (!options.read_only) {
     CRM_RETURN_IF_ERROR(workspace->SeedStandardFields());

@@ -2,10 +2,9 @@
 
 #include <sqlite3.h>
 
-#include <cstdlib>
-
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "base/error.h"
 #include "store/sql_functions.h"
 
@@ -82,13 +81,7 @@ absl::Status StatusFromSqlite(sqlite3* db, int rc, absl::string_view context) {
 }
 
 std::string QuoteIdentifier(absl::string_view name) {
-  bool plain = !name.empty() && !(name[0] >= '0' && name[0] <= '9');
-  for (char c : name) {
-    plain =
-        plain && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
-  }
-  if (!plain) std::abort();  // A libcrm bug, never user input.
-  return absl::StrCat("\"", name, "\"");
+  return absl::StrCat("\"", absl::StrReplaceAll(name, {{"\"", "\"\""}}), "\"");
 }
 
 absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
@@ -115,10 +108,24 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
   std::unique_ptr<Connection> connection(new Connection(db, options));
   sqlite3_busy_timeout(db, options.busy_timeout_ms);
   sqlite3_extended_result_codes(db, 1);
+  // A workspace file is untrusted input (a customer's backup, an upload):
+  // nothing stored in it runs as code on libcrm's calls. libcrm itself uses
+  // no triggers, views or extensions.
+  for (int option :
+       {SQLITE_DBCONFIG_DEFENSIVE, SQLITE_DBCONFIG_TRUSTED_SCHEMA,
+        SQLITE_DBCONFIG_ENABLE_TRIGGER, SQLITE_DBCONFIG_ENABLE_VIEW,
+        SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, SQLITE_DBCONFIG_DQS_DDL,
+        SQLITE_DBCONFIG_DQS_DML}) {
+    int on = option == SQLITE_DBCONFIG_DEFENSIVE ? 1 : 0;
+    rc = sqlite3_db_config(db, option, on, nullptr);
+    if (rc != SQLITE_OK) return StatusFromSqlite(db, rc, "defensive settings");
+  }
   rc = RegisterSqlFunctions(db);
   if (rc != SQLITE_OK) return StatusFromSqlite(db, rc, "registering functions");
   // Values up to 16 MiB (long text) plus room for the rest of the row.
   sqlite3_limit(db, SQLITE_LIMIT_LENGTH, 32 * 1024 * 1024);
+  // Damaged b-tree cells are reported as corruption before they are used.
+  CRM_RETURN_IF_ERROR(connection->Execute("PRAGMA cell_size_check = ON"));
   return connection;
 }
 

@@ -63,9 +63,10 @@ class Connection {
 // Maps a SQLite result code to a libcrm error (OK for SQLITE_OK).
 absl::Status StatusFromSqlite(sqlite3* db, int rc, absl::string_view context);
 
-// `name` double-quoted for SQL, after checking that it is a plain identifier
-// ([a-z_][a-z0-9_]*). Column names never come from user text; this check is
-// a second line of defence.
+// `name` double-quoted for SQL, inner quotes doubled. Column names come from
+// field definitions ("email", "f_12"), never from user text; a name read
+// from a hostile file is still quoted safely (the schema verifier refuses
+// such a file at open).
 std::string QuoteIdentifier(absl::string_view name);
 
 }  // namespace crm::store

@@ -35,29 +35,49 @@ const std::string& CachedSql(const std::string& kind,
   return entry.sql;
 }
 
+// The next customer id from the counter of migration 5, which only grows:
+// ids of deleted customers are never handed out again. Runs inside the
+// caller's write transaction.
+absl::StatusOr<int64_t> NextCustomerId(Connection& connection) {
+  CRM_ASSIGN_OR_RETURN(
+      Statement * statement,
+      connection.Prepare("UPDATE crm_meta SET value = value + 1 "
+                         "WHERE key = 'last_customer_id' RETURNING value"));
+  CRM_ASSIGN_OR_RETURN(bool row, statement->Step());
+  int64_t id = row ? statement->ColumnInt(0) : 0;
+  statement->Reset();
+  if (id <= 0) {
+    return MakeError(ErrorCode::kNotWorkspace,
+                     "the workspace has no customer id counter", "", "schema");
+  }
+  return id;
+}
+
 }  // namespace
 
 absl::StatusOr<int64_t> InsertCustomer(Connection& connection, int64_t now_us,
                                        const ColumnValues& values) {
+  CRM_ASSIGN_OR_RETURN(int64_t id, NextCustomerId(connection));
   const std::string& sql = CachedSql("insert", values.columns, [&] {
     std::string text =
-        "INSERT INTO crm_customers(version, created_at, updated_at";
-    std::string params = "1, ?1, ?1";
+        "INSERT INTO crm_customers(id, version, created_at, updated_at";
+    std::string params = "?1, 1, ?2, ?2";
     for (size_t i = 0; i < values.columns.size(); ++i) {
       absl::StrAppend(&text, ", ", QuoteIdentifier(values.columns[i]));
-      absl::StrAppend(&params, ", ?", i + 2);
+      absl::StrAppend(&params, ", ?", i + 3);
     }
     absl::StrAppend(&text, ") VALUES (", params, ")");
     return text;
   });
   CRM_ASSIGN_OR_RETURN(Statement * statement, connection.Prepare(sql));
-  CRM_RETURN_IF_ERROR(statement->Bind(1, now_us));
+  CRM_RETURN_IF_ERROR(statement->Bind(1, id));
+  CRM_RETURN_IF_ERROR(statement->Bind(2, now_us));
   for (size_t i = 0; i < values.values.size(); ++i) {
     CRM_RETURN_IF_ERROR(
-        statement->Bind(static_cast<int>(i + 2), values.values[i]));
+        statement->Bind(static_cast<int>(i + 3), values.values[i]));
   }
   CRM_RETURN_IF_ERROR(statement->Run());
-  return connection.LastInsertId();
+  return id;
 }
 
 absl::Status UpdateCustomer(Connection& connection, int64_t id,

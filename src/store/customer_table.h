@@ -30,7 +30,8 @@ struct CustomerRow {
   std::vector<SqlValue> values;  // aligned with the requested columns
 };
 
-// Inserts a customer at version 1; returns its id.
+// Inserts a customer at version 1 under a new id, never one used before;
+// returns the id.
 absl::StatusOr<int64_t> InsertCustomer(Connection& connection, int64_t now_us,
                                        const ColumnValues& values);
 

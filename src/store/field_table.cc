@@ -4,13 +4,6 @@
 #include "base/error.h"
 
 namespace crm::store {
-namespace {
-
-std::string IndexName(const std::string& column) {
-  return QuoteIdentifier(absl::StrCat("crm_ix_", column));
-}
-
-}  // namespace
 
 absl::StatusOr<std::vector<FieldRow>> LoadFields(Connection& connection) {
   CRM_ASSIGN_OR_RETURN(
@@ -86,16 +79,24 @@ absl::Status DeleteUserField(Connection& connection, const FieldRow& row) {
 
 absl::Status SetColumnIndex(Connection& connection, const std::string& column,
                             ColumnIndex index) {
-  CRM_RETURN_IF_ERROR(connection.Execute(
-      absl::StrCat("DROP INDEX IF EXISTS ", IndexName(column))));
+  CRM_RETURN_IF_ERROR(connection.Execute(absl::StrCat(
+      "DROP INDEX IF EXISTS ", QuoteIdentifier(ColumnIndexName(column)))));
   if (index == ColumnIndex::kNone) return absl::OkStatus();
+  return connection.Execute(ColumnIndexSql(column, index));
+}
+
+std::string ColumnIndexName(const std::string& column) {
+  return absl::StrCat("crm_ix_", column);
+}
+
+std::string ColumnIndexSql(const std::string& column, ColumnIndex index) {
   const char* unique =
       index == ColumnIndex::kPlain ? "INDEX " : "UNIQUE INDEX ";
   const char* collate =
       index == ColumnIndex::kUniqueNoCase ? " COLLATE NOCASE" : "";
-  return connection.Execute(
-      absl::StrCat("CREATE ", unique, IndexName(column), " ON crm_customers(",
-                   QuoteIdentifier(column), collate, ")"));
+  return absl::StrCat(
+      "CREATE ", unique, QuoteIdentifier(ColumnIndexName(column)),
+      " ON crm_customers(", QuoteIdentifier(column), collate, ")");
 }
 
 absl::StatusOr<int64_t> SchemaGeneration(Connection& connection) {

@@ -48,6 +48,12 @@ absl::Status DeleteUserField(Connection& connection, const FieldRow& row);
 absl::Status SetColumnIndex(Connection& connection, const std::string& column,
                             ColumnIndex index);
 
+// The name and the CREATE INDEX text of the index SetColumnIndex() gives
+// `column` (`index` is not kNone): the one definition the schema verifier
+// compares a file against.
+std::string ColumnIndexName(const std::string& column);
+std::string ColumnIndexSql(const std::string& column, ColumnIndex index);
+
 // The generation counter that changes with every field change, so that other
 // handles and processes know to reload their field definitions.
 absl::StatusOr<int64_t> SchemaGeneration(Connection& connection);

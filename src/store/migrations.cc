@@ -1,5 +1,8 @@
 #include "store/migrations.h"
 
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -96,6 +99,15 @@ const std::vector<const char*>& Migrations() {
       INSERT INTO crm_customer_search(crm_customer_search, rank)
         VALUES('automerge', 8);
       )sql",
+      // 5: customer ids are never reused, not even the highest after it was
+      // deleted: ids are handed out from a counter that starts above every
+      // id the file remembers, live customers' and, for deleted ones, the
+      // ids their events still carry.
+      R"sql(
+      INSERT INTO crm_meta(key, value) VALUES ('last_customer_id', max(
+        coalesce((SELECT max(id) FROM crm_customers), 0),
+        coalesce((SELECT max(customer_id) FROM crm_events), 0)));
+      )sql",
   };
   return migrations;
 }
@@ -136,7 +148,23 @@ absl::StatusOr<int> IdentifiedVersion(Connection& connection) {
   CRM_ASSIGN_OR_RETURN(int64_t application_id,
                        PragmaInt(connection, "application_id"));
   CRM_ASSIGN_OR_RETURN(int64_t version, PragmaInt(connection, "user_version"));
-  if (application_id == kApplicationId) return static_cast<int>(version);
+  if (application_id == kApplicationId) {
+    if (version < 0) {
+      return MakeError(ErrorCode::kNotWorkspace,
+                       absl::StrCat("the workspace file has layout version ",
+                                    version, ", which no libcrm writes"),
+                       "", "schema");
+    }
+    if (version > LatestSchemaVersion()) {
+      return MakeError(
+          ErrorCode::kVersion,
+          absl::StrCat("the workspace has layout version ", version,
+                       ", written by a newer libcrm; this libcrm reads up to "
+                       "version ",
+                       LatestSchemaVersion(), ". The file was not modified."));
+    }
+    return static_cast<int>(version);
+  }
   CRM_ASSIGN_OR_RETURN(
       Statement * tables,
       connection.Prepare("SELECT count(*) FROM sqlite_schema"));
@@ -169,16 +197,31 @@ absl::Status MigrateTo(Connection& connection, int version) {
   return ApplyMigrations(connection, current, version);
 }
 
-absl::Status OpenWorkspace(Connection& connection) {
-  CRM_ASSIGN_OR_RETURN(int version, IdentifiedVersion(connection));
-  if (version > LatestSchemaVersion()) {
-    return MakeError(
-        ErrorCode::kVersion,
-        absl::StrCat("the workspace has layout version ", version,
-                     ", written by a newer libcrm; this libcrm reads up to "
-                     "version ",
-                     LatestSchemaVersion(), ". The file was not modified."));
+absl::StatusOr<const std::vector<SchemaObject>*> MigratedSchema(int version) {
+  static std::mutex mutex;
+  static auto* schemas =
+      new std::map<int, std::unique_ptr<const std::vector<SchemaObject>>>();
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = schemas->find(version);
+  if (it != schemas->end()) return it->second.get();
+  CRM_ASSIGN_OR_RETURN(std::unique_ptr<Connection> memory,
+                       Connection::Open(":memory:", {}));
+  if (version > 0) {
+    CRM_RETURN_IF_ERROR(ApplyMigrations(*memory, 0, version));
   }
+  CRM_ASSIGN_OR_RETURN(std::vector<SchemaObject> objects,
+                       ReadSchemaObjects(*memory));
+  auto stored =
+      std::make_unique<const std::vector<SchemaObject>>(std::move(objects));
+  const std::vector<SchemaObject>* result = stored.get();
+  schemas->emplace(version, std::move(stored));
+  return result;
+}
+
+absl::Status OpenWorkspace(Connection& connection,
+                           const FieldColumnsReader& read_field_columns) {
+  CRM_ASSIGN_OR_RETURN(int version, IdentifiedVersion(connection));
+  CRM_RETURN_IF_ERROR(VerifySchema(connection, version, read_field_columns));
   if (connection.read_only()) {
     if (version < LatestSchemaVersion()) {
       return MakeError(

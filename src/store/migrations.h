@@ -5,6 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "store/connection.h"
+#include "store/schema_verifier.h"
 
 namespace crm::store {
 
@@ -12,11 +13,20 @@ namespace crm::store {
 int LatestSchemaVersion();
 
 // Makes `connection` a workspace of the latest layout: identifies the file
-// (libcrm's application id, or an empty database when creating), migrates an
-// older layout forward in one transaction, and turns on WAL and foreign
-// keys. A file of a newer layout fails with kVersion and a foreign file with
-// kNotWorkspace; neither is written to.
-absl::Status OpenWorkspace(Connection& connection);
+// (libcrm's application id, or an empty database when creating), verifies
+// its schema (schema_verifier.h; `read_field_columns` reads its field
+// definitions), migrates an older layout forward in one transaction, and
+// turns on WAL and foreign keys. A file of a newer layout fails with
+// kVersion, a foreign or tampered file with kNotWorkspace; neither is
+// written to.
+absl::Status OpenWorkspace(Connection& connection,
+                           const FieldColumnsReader& read_field_columns);
+
+// The schema objects that migrations 1..`version` create in an empty
+// database, as sqlite_schema lists them by name. Computed once per process
+// and version; the pointer stays valid for the life of the process.
+// Thread-safe.
+absl::StatusOr<const std::vector<SchemaObject>*> MigratedSchema(int version);
 
 // Migrates to exactly `version` (<= latest). For tests that need a file as
 // an older libcrm left it.

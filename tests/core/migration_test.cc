@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "base/error.h"
+#include "core/schema.h"
 #include "crm/crm.h"
 #include "store/connection.h"
 #include "store/migrations.h"
@@ -31,7 +32,7 @@ TEST(Migrations, EveryOlderVersionMigratesToTheLatest) {
     }
     auto connection = Connection::Open(path, {});
     ASSERT_TRUE(connection.ok());
-    absl::Status status = OpenWorkspace(**connection);
+    absl::Status status = OpenWorkspace(**connection, core::ReadFieldColumns);
     ASSERT_TRUE(status.ok()) << status;
     EXPECT_EQ(*SchemaVersion(**connection), LatestSchemaVersion());
     std::filesystem::remove(path);
@@ -42,7 +43,7 @@ TEST(Migrations, CannotMigrateBackwards) {
   std::string path = TempPath("backwards");
   auto connection = Connection::Open(path, {});
   ASSERT_TRUE(connection.ok());
-  ASSERT_TRUE(OpenWorkspace(**connection).ok());
+  ASSERT_TRUE(OpenWorkspace(**connection, core::ReadFieldColumns).ok());
   EXPECT_EQ(CodeOf(MigrateTo(**connection, 0)), ErrorCode::kInvalidArgument);
   std::filesystem::remove(path);
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Writes the hand-made seeds of fuzz/corpus/ (field definitions and wire
-batches). Run from anywhere; it writes beside itself. The seeds of
+"""Writes the hand-made seeds of fuzz/corpus/ (field definitions, wire
+batches and tampered workspace files). Run from anywhere; it writes beside itself. The seeds of
 record_values and api_sequence are small inputs kept from fuzzing runs."""
 import os
 
@@ -98,3 +98,46 @@ write("api_sequence", "zeros", bytes(32))
 write("api_sequence", "counting", bytes(range(64)))
 write("record_values", "zeros", bytes(24))
 write("record_values", "counting", bytes(range(48)))
+
+# workspace_file: 'S' + SQL run on a copy of the fuzzer's base workspace
+# (user fields plan=17, badge=18, balance=19, gone=20 deleted, labels=21,
+# account=22), or byte patches [offset/4: 2 bytes][length][bytes].
+tamperings = {
+    "trigger": "CREATE TRIGGER t AFTER INSERT ON crm_customers "
+               "BEGIN SELECT 1; END;",
+    "negative_version": "PRAGMA user_version = -1;",
+    "lowered_version": "PRAGMA user_version = 2;",
+    "column_name": "UPDATE crm_fields SET column_name = 'x\"y' "
+                   "WHERE name = 'plan';",
+    "schema_row": "PRAGMA writable_schema = ON; UPDATE sqlite_schema SET "
+                  "sql = replace(sql, 'version INTEGER NOT NULL', "
+                  "'version TEXT') WHERE name = 'crm_customers';",
+    "definition": "UPDATE crm_fields SET definition = "
+                  "'{\"type\": \"choice\"}' WHERE name = 'plan';",
+    "event_rows": "UPDATE crm_events SET body = x'0a0b0c', type_id = 999, "
+                  "channel_id = -5, occurred_at = 9223372036854775807;",
+    "event_properties": "UPDATE crm_events SET properties = "
+                        "'{\"amount\": \"x\"}';",
+    "strings": "DELETE FROM crm_strings WHERE id > 3;",
+    "customer_values": "UPDATE crm_customers SET f_17 = x'00ff', "
+                       "f_19 = 'abc', f_21 = '[1,2', f_22 = -1, "
+                       "created_at = 'x', tags = '[1,2', version = -1;",
+    "segment": "UPDATE crm_segments SET filter = 'not not not (', "
+               "target = 'x';",
+    "meta": "UPDATE crm_meta SET value = -5 WHERE key = 'schema_generation';",
+    "event_type": "UPDATE crm_event_types SET definition = '{';",
+    "counter": "UPDATE crm_meta SET value = 9223372036854775807 "
+               "WHERE key = 'last_customer_id';",
+}
+for name, sql in tamperings.items():
+    write("workspace_file", "sql_" + name, b"S" + sql.encode())
+patches = {
+    "user_version": (60, b"\xff\xff\xff\xff"),
+    "page_count": (28, b"\x00\x00\x00\x02"),
+    "schema_page": (100, b"\x0d\x00\x00\x00\xff\x00"),
+    "second_page": (512, b"\x05\x00\x00\x00\x01\x01\xf0\x00"),
+}
+for name, (offset, data) in patches.items():
+    write("workspace_file", "patch_" + name,
+          b"P" + bytes([offset // 4 >> 8, offset // 4 & 0xFF, len(data)]) +
+          data)

@@ -124,7 +124,8 @@ PROBE
 }
 
 declare -A fuzz_execs fuzz_result
-fuzz_targets=(field_definition record_values batch_decoder api_sequence filter)
+fuzz_targets=(field_definition record_values batch_decoder api_sequence filter
+  workspace_file)
 if [[ " $stages " == *" fuzz "* ]]; then
   echo "== fuzz: $fuzz_seconds s per target"
   if ! version=$(find_fuzz_clang); then

@@ -218,10 +218,31 @@ absl::StatusOr<const std::vector<SchemaObject>*> MigratedSchema(int version) {
   return result;
 }
 
+// The layout version of a file whose schema was verified for it. SQLite
+// errors other than memory, I/O and locks mean the file cannot be read as
+// a workspace (an unsupported format number, schema text SQLite cannot
+// parse): kNotWorkspace, never kInternal.
+absl::StatusOr<int> VerifiedVersion(
+    Connection& connection, const FieldColumnsReader& read_field_columns) {
+  absl::StatusOr<int> version = IdentifiedVersion(connection);
+  absl::Status status =
+      version.ok() ? VerifySchema(connection, *version, read_field_columns)
+                   : version.status();
+  if (CodeOf(status) == ErrorCode::kInternal) {
+    return MakeError(ErrorCode::kNotWorkspace,
+                     absl::StrCat("the file cannot be read as a libcrm "
+                                  "workspace: ",
+                                  status.message()),
+                     "", "schema");
+  }
+  if (!status.ok()) return status;
+  return version;
+}
+
 absl::Status OpenWorkspace(Connection& connection,
                            const FieldColumnsReader& read_field_columns) {
-  CRM_ASSIGN_OR_RETURN(int version, IdentifiedVersion(connection));
-  CRM_RETURN_IF_ERROR(VerifySchema(connection, version, read_field_columns));
+  CRM_ASSIGN_OR_RETURN(int version,
+                       VerifiedVersion(connection, read_field_columns));
   if (connection.read_only()) {
     if (version < LatestSchemaVersion()) {
       return MakeError(

@@ -152,6 +152,13 @@ typedef struct crm_open_options {
  * A file written by an older libcrm is migrated forward in one transaction;
  * one written by a newer libcrm fails with CRM_E_VERSION and is not modified;
  * a file that is not a workspace fails with CRM_E_NOT_WORKSPACE.
+ * A workspace file is treated as untrusted input: before anything is
+ * written or run, its schema must be exactly what libcrm's migrations and
+ * its own field definitions create. A file with anything foreign, altered
+ * or missing (a trigger, a view, a table, an index, a column, a field whose
+ * column is not its own, a layout version no libcrm writes) fails with
+ * CRM_E_NOT_WORKSPACE, rule "schema", and is not modified. Nothing stored
+ * in a file runs as code: triggers, views and extensions are off.
  * `options` may be NULL for the defaults (CRM_OPEN_OPTIONS_INIT).
  */
 CRM_API int crm_open(crm_db** out, const char* path,
@@ -345,7 +352,9 @@ CRM_API int crm_record_get_list_item(const char** out, const crm_record* record,
  */
 
 /* Creates a customer from the fields in `record`. Missing fields take their
- * default; required fields without one must be present. */
+ * default; required fields without one must be present. Customer ids are
+ * never reused: a new customer never gets the id of a deleted one, nor its
+ * events and history, across reopens too. */
 CRM_API int crm_customer_create(int64_t* out_id, crm_db* db,
                                 const crm_record* record, const char* actor);
 

@@ -27,6 +27,11 @@ int crm_open(crm_db** out, const char* path, const crm_open_options* options) {
     *out = nullptr;
     absl::Status status = crm::capi::CheckText(path, "path");
     if (!status.ok()) return Fail(status);
+    if (*path == '\0') {
+      // SQLite would open a temporary file, lost at close.
+      return Fail(ErrorCode::kInvalidArgument,
+                  "path must name a file (or be \":memory:\")", "", "path");
+    }
     absl::StatusOr<crm_open_options> read =
         crm::capi::ReadOptions(options, crm_open_options(CRM_OPEN_OPTIONS_INIT),
                                kFirstOptionsSize, "CRM_OPEN_OPTIONS_INIT");

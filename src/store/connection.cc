@@ -93,8 +93,10 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
     flags |= SQLITE_OPEN_READWRITE;
     if (options.create) flags |= SQLITE_OPEN_CREATE;
   }
+  // A path is a path: "file:..." names a file, never an SQLite URI.
+  std::string file = absl::StartsWith(path, "file:") ? "./" + path : path;
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  int rc = sqlite3_open_v2(file.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string detail = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close(db);

@@ -11,7 +11,8 @@
 namespace crm_test {
 namespace {
 
-int64_t CreateNamed(crm_db* db, const std::string& name) {
+// Creates a customer as a worker thread does: its id, or minus the status.
+int64_t CreateFromThread(crm_db* db, const std::string& name) {
   Record record = NewRecord();
   crm_record_set_text(record.get(), "name", name.c_str());
   int64_t id = 0;
@@ -29,7 +30,7 @@ TEST(Concurrency, ThreadsShareOneHandle) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
-        int64_t id = CreateNamed(
+        int64_t id = CreateFromThread(
             db.get(), "t" + std::to_string(t) + "-" + std::to_string(i));
         if (id <= 0) {
           ++failures;
@@ -88,7 +89,7 @@ TEST(Concurrency, OptimisticUpdatesFromThreadsLoseNothing) {
 TEST(Concurrency, TransactionBelongsToTheThreadThatBeganIt) {
   Db db = OpenDb(":memory:");
   ASSERT_EQ(crm_begin(db.get()), CRM_OK);
-  CreateNamed(db.get(), "inside");
+  CreateFromThread(db.get(), "inside");
   std::atomic<bool> other_done{false};
   int64_t seen_by_other = -1;
   std::thread other([&] {

@@ -95,6 +95,13 @@ inline int64_t Create(crm_db* db, const crm_record* record) {
   return id;
 }
 
+// Creates a customer with only a name, failing the test on error.
+inline int64_t CreateNamed(crm_db* db, const std::string& name) {
+  Record record = NewRecord();
+  crm_record_set_text(record.get(), "name", name.c_str());
+  return Create(db, record.get());
+}
+
 inline Record Get(crm_db* db, int64_t id) {
   crm_record* record = nullptr;
   EXPECT_EQ(crm_customer_get(&record, db, id), CRM_OK)

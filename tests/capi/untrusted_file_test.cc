@@ -14,6 +14,7 @@
 
 namespace {
 
+using crm_test::CreateNamed;
 using crm_test::Db;
 using crm_test::NewRecord;
 using crm_test::OpenDb;
@@ -37,12 +38,6 @@ void Tamper(const std::string& path, const std::string& sql) {
 std::string Bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-int64_t CreateNamed(crm_db* db, const char* name) {
-  Record record = NewRecord();
-  crm_record_set_text(record.get(), "name", name);
-  return crm_test::Create(db, record.get());
 }
 
 size_t TimelineSize(crm_db* db, int64_t id) {

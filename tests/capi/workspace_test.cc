@@ -9,12 +9,6 @@
 namespace crm_test {
 namespace {
 
-int64_t CreateNamed(crm_db* db, const char* name) {
-  Record record = NewRecord();
-  crm_record_set_text(record.get(), "name", name);
-  return Create(db, record.get());
-}
-
 TEST(Version, HeaderAndLibraryAgree) {
   EXPECT_STREQ(crm_version(), CRM_VERSION_STRING);
   EXPECT_EQ(crm_version_number(), CRM_VERSION_NUMBER);
@@ -58,6 +52,34 @@ TEST(Workspace, MissingDirectoryIsAnIoError) {
   EXPECT_EQ(crm_open(&db, "/nonexistent-dir/sub/ws.crm", nullptr), CRM_E_IO);
   EXPECT_NE(std::string(crm_last_error_message()).find("nonexistent-dir"),
             std::string::npos);
+}
+
+TEST(Workspace, EmptyPathIsRefusedNotATemporaryWorkspace) {
+  crm_db* db = nullptr;
+  EXPECT_CRM_ERROR(crm_open(&db, "", nullptr), CRM_E_INVALID_ARGUMENT, "",
+                   "path");
+  EXPECT_EQ(db, nullptr);
+}
+
+// "file:..." is a file name, not an SQLite URI that could pick an
+// in-memory database or another file.
+TEST(Workspace, PathStartingWithFileIsAPlainPath) {
+  TempDir dir;
+  std::filesystem::path before = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path());
+  const char* name = "file:ws.crm?mode=memory";
+  {
+    Db db = OpenDb(name);
+    Record record = NewRecord();
+    crm_record_set_text(record.get(), "name", "Ada");
+    Create(db.get(), record.get());
+  }
+  EXPECT_TRUE(std::filesystem::exists(dir.File(name)));
+  {
+    Db db = OpenDb(name);
+    EXPECT_EQ(Count(db.get()), 1);
+  }
+  std::filesystem::current_path(before);
 }
 
 TEST(Workspace, TextFileIsNotAWorkspaceAndStaysUntouched) {

@@ -59,7 +59,7 @@ configure_and_build() {
 # --- 1. AddressSanitizer + UndefinedBehaviorSanitizer ---------------------
 asan_stats="$out/stats-asan.txt"
 if [[ " $stages " == *" asan "* ]]; then
-  echo "== asan: building in $out/asan"
+  echo "== asan: building in $out/asan (at ${SECONDS} s)"
   rm -f "$asan_stats"
   if configure_and_build "$out/asan" \
       "-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
@@ -82,7 +82,7 @@ fi
 # --- 2. ThreadSanitizer ------------------------------------------------------
 tsan_stats="$out/stats-tsan.txt"
 if [[ " $stages " == *" tsan "* ]]; then
-  echo "== tsan: building in $out/tsan"
+  echo "== tsan: building in $out/tsan (at ${SECONDS} s)"
   rm -f "$tsan_stats"
   if configure_and_build "$out/tsan" "-fsanitize=thread -fno-omit-frame-pointer" \
       -- crm_capi_tests crm_reliability_tests crm_crash_writer; then
@@ -127,7 +127,7 @@ declare -A fuzz_execs fuzz_result
 fuzz_targets=(field_definition record_values batch_decoder api_sequence filter
   workspace_file)
 if [[ " $stages " == *" fuzz "* ]]; then
-  echo "== fuzz: $fuzz_seconds s per target"
+  echo "== fuzz: $fuzz_seconds s per target (at ${SECONDS} s)"
   if ! version=$(find_fuzz_clang); then
     # clang-14 lacks C++20 features libcrm uses (structured bindings
     # captured by lambdas); clang-16 and its sanitizer runtimes are Debian
@@ -174,7 +174,7 @@ fi
 
 # --- summary ------------------------------------------------------------------
 echo
-echo "== reliability summary"
+echo "== reliability summary (at ${SECONDS} s)"
 for line in "${summary[@]}"; do echo "$line"; done
 if [ -f "$asan_stats" ]; then
   echo "crash safety (asan):  $(stat "$asan_stats" crash_iterations) iterations, $(stat "$asan_stats" crash_kills) SIGKILLs, $(stat "$asan_stats" crash_steps_committed) commits checked"

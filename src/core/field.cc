@@ -412,6 +412,10 @@ absl::StatusOr<store::SqlValue> Field::Convert(const Value& value,
                                                bool check_rules) const {
   if (value.kind == ValueKind::kNull) return store::SqlValue();
   ValueKind expected = ValueKindOf(type_);
+  if (expected == ValueKind::kDecimal && value.kind == ValueKind::kInteger) {
+    // Integers are exact: 100 is the decimal 100.
+    return Convert(Value::Decimal(std::to_string(value.integer)), check_rules);
+  }
   if (value.kind != expected) {
     return Invalid(
         "type", absl::StrCat(Article(FieldTypeName(type_)), " field takes ",

@@ -129,6 +129,23 @@ TEST_F(FieldTest, EveryTypeRoundTrips) {
   EXPECT_EQ(crm_record_get_text(&text, r, "seats"), CRM_E_VALIDATION);
 }
 
+TEST_F(FieldTest, DecimalFieldTakesAnIntegerExactly) {
+  Define(db_.get(), R"({"name": "balance", "type": "decimal", "scale": 2,
+                        "max": "1000"})");
+  Record record = NewRecord();
+  crm_record_set_integer(record.get(), "balance", 100);
+  Record got = Get(db_.get(), Create(db_.get(), record.get()));
+  const char* text = nullptr;
+  ASSERT_EQ(crm_record_get_decimal(&text, got.get(), "balance"), CRM_OK);
+  EXPECT_STREQ(text, "100.00");
+  // The field's rules apply to it as to any decimal.
+  Record big = NewRecord();
+  crm_record_set_integer(big.get(), "balance", 1001);
+  int64_t id = 0;
+  EXPECT_CRM_ERROR(crm_customer_create(&id, db_.get(), big.get(), nullptr),
+                   CRM_E_VALIDATION, "balance", "max");
+}
+
 TEST_F(FieldTest, EachRuleNamesFieldAndRule) {
   Define(db_.get(), R"({"name": "code", "type": "text", "max_length": 5,
                         "pattern": "[A-Z]+[0-9]*"})");

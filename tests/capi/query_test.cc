@@ -207,6 +207,13 @@ TEST_F(QueryTest, ParametersByPositionAndName) {
   EXPECT_CRM_ERROR(crm_query_run(&rows, db_.get(), missing.get()),
                    CRM_E_INVALID_ARGUMENT, "min", "parameter");
   EXPECT_EQ(crm_last_error_position(), 7);
+  // Integers are exact, so a decimal field takes them as parameters too.
+  Query whole = NewQuery("ltv >= :min");
+  crm_record_set_integer(crm_query_params(whole.get()), "min", 12001);
+  Query exact = NewQuery("ltv >= :min");
+  crm_record_set_decimal(crm_query_params(exact.get()), "min", "12001.00");
+  EXPECT_EQ(Run(whole.get()), Run(exact.get()));
+  EXPECT_EQ(Run(whole.get()), Names{"Carla Díaz"});
   // A parameter's text is a value, never SQL.
   Query hostile = NewQuery("name = :name");
   crm_record_set_text(crm_query_params(hostile.get()), "name", "x' OR '1'='1");

@@ -1148,8 +1148,6 @@ class Database:
         c_then = _native.to_c_string(then_type, "then_type")
         if isinstance(within_days, bool) or not isinstance(within_days, int):
             raise TypeError(f"within_days must be an int, not {type_name(within_days)}")
-        if not 0 <= within_days <= 2**32 - 1:
-            raise ValueError("within_days must be a positive number of days")
         code = bucket_code(bucket)
         cdll = _native.lib()
         page = self._rows_call(

@@ -111,17 +111,21 @@ def _range_checked(name: str, function: Any, parameters: List[Tuple[str, Any]]) 
     """``function`` behind a check that its integer arguments fit their C
     types; ``function`` itself when it takes no integer."""
     checks = [
-        (index, parameter, ctype)
+        (index, *bounds, parameter, ctype)
         for index, (parameter, ctype) in enumerate(parameters)
-        if integer_range(ctype) is not None
+        for bounds in [integer_range(ctype)]
+        if bounds is not None
     ]
     if not checks:
         return function
     where = f"{name}()"
 
     def call(*args: Any) -> Any:
-        for index, parameter, ctype in checks:
-            check_integer(args[index], ctype, parameter, where)
+        for index, low, high, parameter, ctype in checks:
+            value = args[index]
+            # An int in range passes here; anything else goes to the full check.
+            if value.__class__ is not int or not low <= value <= high:
+                check_integer(value, ctype, parameter, where)
         return function(*args)
 
     call.__name__ = call.__qualname__ = name

@@ -572,7 +572,11 @@ class Database:
         self, rows: Iterable[Mapping[str, object]], actor: Optional[str] = None
     ) -> List[Tuple[int, bool]]:
         """Creates or updates, by external_id (required in every row), one
-        customer per row, all or nothing; returns (id, created) per row."""
+        customer per row, all or nothing; returns (id, created) per row.
+
+        A row that lacks a key leaves that field out: an updated customer
+        keeps its stored value, a created one gets the default. A key whose
+        value is None clears the field."""
         return self._write_batch(rows, actor, _native.CRM_BATCH_UPSERT)
 
     # -- events -------------------------------------------------------------

@@ -35,9 +35,14 @@ def text(s):
 
 
 def customer_batch(columns, rows, actor=""):
+    """A CustomerBatch; a row is its values, or (values, absent columns)."""
     out = b"".join(field(1, c.encode()) for c in columns)
     for row in rows:
-        out += field(2, b"".join(field(1, value) for value in row))
+        values, absent = row if isinstance(row, tuple) else (row, ())
+        body = b"".join(field(1, value) for value in values)
+        if absent:  # CustomerRow.absent: packed uint32 column positions
+            body += field(2, b"".join(varint(column) for column in absent))
+        out += field(2, body)
     return out + (field(3, actor.encode()) if actor else b"")
 
 
@@ -87,6 +92,20 @@ write("batch_decoder", "upsert", b"\x02" + customer_batch(
 write("batch_decoder", "bad_row", b"\x01" + customer_batch(
     ["name", "seats"], [[text("Ok"), vint(2, 2)], [text("Neg"), vint(2, 1)],
                         [text("Short")]]))
+# Rows that leave columns out (absent), and ones whose absent list is wrong:
+# out of range, repeated, or not matching the values given.
+write("batch_decoder", "upsert_absent", b"\x02" + customer_batch(
+    ["external_id", "name", "city", "seats"],
+    [[text("E-1"), text("One"), text("Oslo"), vint(2, zigzag(4))],
+     ([text("E-1"), b""], [3, 2]),
+     ([text("E-2"), text("Two"), text("Bergen")], [3])]))
+write("batch_decoder", "bad_absent", b"\x01" + customer_batch(
+    ["name", "city"], [([text("Ok")], [1]), ([text("Out")], [2]),
+                       ([text("Twice")], [1, 1]), ([text("Both"), b""], [1])]))
+# Text with a NUL byte, which libcrm refuses wherever it appears.
+write("batch_decoder", "nul_text", b"\x01" + customer_batch(
+    ["name", "tags"], [[text("Mallory\0Admin"), field(7, text("vip"))],
+                       [text("Eve"), field(7, text("a\0b"))]], "imp\0orter"))
 write("batch_decoder", "events", b"\x01" + b"".join(
     field(1, event(1 + i % 2, "order.placed", "k%d" % i, i))
     for i in range(3)))

@@ -18,7 +18,9 @@
  *    it owns and releases with the matching crm_*_free(), which accepts NULL.
  *    On failure *out is set to NULL (or 0).
  *  - Strings are NUL-terminated UTF-8. Invalid UTF-8 is rejected with
- *    CRM_E_INVALID_ARGUMENT, never stored. Strings returned as `const char*`
+ *    CRM_E_INVALID_ARGUMENT, never stored; so is a NUL byte inside text that
+ *    arrives with a length (batch messages, escapes in JSON), which a C
+ *    caller would read back cut short. Strings returned as `const char*`
  *    are borrowed: they stay valid until the event documented with the
  *    function (typically the next change to, or the free of, the object they
  *    were read from).
@@ -407,9 +409,15 @@ enum {
 /*
  * Writes a batch of customers encoded as a crm.wire.CustomerBatch Protocol
  * Buffers message (see crm/crm.proto, installed beside this header): column
- * names once, then rows of values aligned with them. With CRM_BATCH_CREATE a
- * null value takes the field's default, as an absent field would; in an
- * upsert that updates, a null clears the field. All or nothing: if any
+ * names once, then rows of values aligned with them. A row tells "absent"
+ * (CustomerRow.absent: the row does not mention the field) from null (a
+ * value with no kind set). Creating, both give the field its default, as a
+ * field that is not a column does. In an upsert that updates, an absent field
+ * keeps its stored value and gets no history change, while a null clears
+ * the field. Text in a batch (values, list items, the actor) is refused with
+ * CRM_E_INVALID_ARGUMENT (rule "utf8", naming the field) when it is not
+ * UTF-8 or holds a NUL byte, as the record setters refuse it. All or
+ * nothing: if any
  * row is rejected, no row is stored, the call returns CRM_E_VALIDATION (or
  * the first rejected row's status) and the report says which rows failed
  * and why. On success the report holds every row's id. *out_report may be

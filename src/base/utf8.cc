@@ -1,5 +1,8 @@
 #include "base/utf8.h"
 
+#include "absl/strings/str_cat.h"
+#include "base/error.h"
+
 namespace crm {
 
 bool IsValidUtf8(absl::string_view text, size_t* bad_offset) {
@@ -36,6 +39,26 @@ bool IsValidUtf8(absl::string_view text, size_t* bad_offset) {
     i += length;
   }
   return true;
+}
+
+std::string TextProblem(absl::string_view text) {
+  size_t bad = 0;
+  if (!IsValidUtf8(text, &bad)) {
+    return absl::StrCat("is not valid UTF-8 (byte ", bad, ")");
+  }
+  size_t nul = text.find('\0');
+  if (nul != absl::string_view::npos) {
+    return absl::StrCat("holds a NUL byte (byte ", nul, ")");
+  }
+  return "";
+}
+
+absl::Status ValidateText(absl::string_view text, absl::string_view field,
+                          absl::FunctionRef<std::string()> about) {
+  std::string problem = TextProblem(text);
+  if (problem.empty()) return absl::OkStatus();
+  return MakeError(ErrorCode::kInvalidArgument,
+                   absl::StrCat(about(), " ", problem), field, "utf8");
 }
 
 }  // namespace crm

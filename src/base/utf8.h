@@ -1,9 +1,12 @@
-// UTF-8 validation.
+// UTF-8 validation, and the check of the text libcrm stores.
 #ifndef CRM_BASE_UTF8_H_
 #define CRM_BASE_UTF8_H_
 
 #include <cstddef>
+#include <string>
 
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
 namespace crm {
@@ -12,6 +15,22 @@ namespace crm {
 // nothing above U+10FFFF). Otherwise false and *bad_offset (if not null) is
 // the byte offset of the first bad sequence.
 bool IsValidUtf8(absl::string_view text, size_t* bad_offset = nullptr);
+
+// Why `text` cannot be libcrm text, or "" when it can. libcrm text is
+// well-formed UTF-8 without NUL bytes: every string libcrm hands back through
+// the C ABI ends at its first NUL, so text holding one would be read back cut
+// short (and match filters unlike what is stored). The reason reads after
+// the name of what was checked: "is not valid UTF-8 (byte 3)", "holds a NUL
+// byte (byte 7)". Every layer checks text it takes by length (batch messages,
+// JSON, decoded values) with this.
+std::string TextProblem(absl::string_view text);
+
+// OK when `text` is libcrm text; otherwise the invalid-argument error (rule
+// "utf8", naming `field`) whose message is about() followed by the problem,
+// e.g. "field 'name': value" + " holds a NUL byte (byte 7)". about() runs
+// only on failure.
+absl::Status ValidateText(absl::string_view text, absl::string_view field,
+                          absl::FunctionRef<std::string()> about);
 
 }  // namespace crm
 

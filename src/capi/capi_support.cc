@@ -35,14 +35,7 @@ absl::Status CheckNotNull(const void* pointer, absl::string_view parameter) {
 
 absl::Status CheckText(const char* text, absl::string_view parameter) {
   CRM_RETURN_IF_ERROR(CheckNotNull(text, parameter));
-  size_t bad = 0;
-  if (!IsValidUtf8(text, &bad)) {
-    return MakeError(
-        ErrorCode::kInvalidArgument,
-        absl::StrCat(parameter, " is not valid UTF-8 (byte ", bad, ")"), "",
-        "utf8");
-  }
-  return absl::OkStatus();
+  return ValidateText(text, "", [&] { return std::string(parameter); });
 }
 
 absl::Status CheckDb(const crm_db* db) {

@@ -4,6 +4,54 @@
 #include "core/customer_service.h"
 
 namespace crm::core {
+namespace {
+
+// The fields and values a row of a batch with the columns `fields` gives, in
+// column order, leaving out the columns the row lists as absent.
+absl::Status RowInput(const wire::CustomerRow& row,
+                      const std::vector<const Field*>& fields,
+                      ResolvedValues* input) {
+  std::vector<bool> left_out;
+  if (row.absent_size() > 0) {
+    left_out.assign(fields.size(), false);
+    for (uint32_t column : row.absent()) {
+      if (column >= fields.size()) {
+        return MakeError(ErrorCode::kInvalidArgument,
+                         absl::StrCat("absent column ", column,
+                                      " is not one of the batch's ",
+                                      fields.size(), " columns"),
+                         "", "absent");
+      }
+      if (left_out[column]) {
+        return MakeError(
+            ErrorCode::kInvalidArgument,
+            absl::StrCat("absent column ", column, " is listed twice"), "",
+            "absent");
+      }
+      left_out[column] = true;
+    }
+  }
+  size_t given = fields.size() - row.absent_size();
+  if (static_cast<size_t>(row.values_size()) != given) {
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        absl::StrCat(row.values_size(), " values for ", fields.size(),
+                     " columns of which ", row.absent_size(),
+                     " are absent: a row needs one value per other column"),
+        "", "columns");
+  }
+  input->fields.clear();
+  input->values.clear();
+  int next = 0;
+  for (size_t c = 0; c < fields.size(); ++c) {
+    if (!left_out.empty() && left_out[c]) continue;
+    input->fields.push_back(fields[c]);
+    input->values.push_back(ValueFromWire(row.values(next++)));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 absl::Status WriteCustomerBatch(Session& session,
                                 const wire::CustomerBatch& batch,
@@ -19,22 +67,10 @@ absl::Status WriteCustomerBatch(Session& session,
   absl::Status first_error;
   std::string first_message;
   ResolvedValues input;
-  input.fields = fields;
   for (int r = 0; r < batch.rows_size(); ++r) {
-    const wire::CustomerRow& row = batch.rows(r);
     RowOutcome& result = outcome->rows[r];
-    absl::Status status;
-    if (row.values_size() != static_cast<int>(fields.size())) {
-      status =
-          MakeError(ErrorCode::kInvalidArgument,
-                    absl::StrCat("row ", r, " has ", row.values_size(),
-                                 " values for ", fields.size(), " columns"),
-                    "", "columns");
-    } else {
-      input.values.clear();
-      for (const wire::Value& value : row.values()) {
-        input.values.push_back(ValueFromWire(value));
-      }
+    absl::Status status = RowInput(batch.rows(r), fields, &input);
+    if (status.ok()) {
       if (mode == BatchMode::kCreate) {
         absl::StatusOr<int64_t> id = CreateResolved(session, input, actor);
         status = id.status();

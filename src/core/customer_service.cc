@@ -178,7 +178,9 @@ CustomerRecord RecordFromRow(const Schema& schema, store::CustomerRow row,
 
 absl::StatusOr<std::string> CheckActor(absl::string_view actor) {
   if (actor.empty()) return std::string("api");
-  if (actor.size() > kMaxActorBytes || !IsValidUtf8(actor)) {
+  CRM_RETURN_IF_ERROR(
+      ValidateText(actor, "", [] { return std::string("actor"); }));
+  if (actor.size() > kMaxActorBytes) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "actor must be UTF-8 of at most 255 bytes", "", "actor");
   }
@@ -192,7 +194,7 @@ absl::StatusOr<std::vector<const Field*>> ResolveWritableFields(
   for (const std::string& name : names) {
     const Field* field = schema.Find(name);
     std::string shown =
-        IsValidUtf8(name) ? name.substr(0, 64) : "(invalid UTF-8)";
+        TextProblem(name).empty() ? name.substr(0, 64) : "(not valid text)";
     if (field == nullptr) {
       return MakeError(ErrorCode::kValidation,
                        absl::StrCat("no field named '", shown, "'"), shown,

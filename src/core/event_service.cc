@@ -51,7 +51,9 @@ absl::Status CheckEventName(const std::string& name, absl::string_view what,
 }
 
 absl::Status CheckFreeText(const std::string& text, absl::string_view what) {
-  if (text.size() > kMaxTextBytes || !IsValidUtf8(text)) {
+  CRM_RETURN_IF_ERROR(
+      ValidateText(text, what, [&] { return std::string(what); }));
+  if (text.size() > kMaxTextBytes) {
     return MakeError(ErrorCode::kInvalidArgument,
                      absl::StrCat(what, " must be UTF-8 of at most 255 bytes"),
                      what, "utf8");
@@ -70,11 +72,8 @@ absl::StatusOr<Value> CheckFreeProperty(const std::string& name,
   };
   switch (value.kind) {
     case ValueKind::kText:
-      if (!IsValidUtf8(value.text)) {
-        return MakeError(ErrorCode::kInvalidArgument,
-                         absl::StrCat(where, ": not valid UTF-8"), name,
-                         "utf8");
-      }
+      CRM_RETURN_IF_ERROR(ValidateText(
+          value.text, name, [&] { return absl::StrCat(where, ": value"); }));
       break;
     case ValueKind::kDecimal: {
       int scale = DecimalScale(value.text);
@@ -95,11 +94,8 @@ absl::StatusOr<Value> CheckFreeProperty(const std::string& name,
       break;
     case ValueKind::kList:
       for (const std::string& item : value.list) {
-        if (!IsValidUtf8(item)) {
-          return MakeError(ErrorCode::kInvalidArgument,
-                           absl::StrCat(where, ": an item is not valid UTF-8"),
-                           name, "utf8");
-        }
+        CRM_RETURN_IF_ERROR(ValidateText(
+            item, name, [&] { return absl::StrCat(where, ": an item"); }));
       }
       break;
     case ValueKind::kNull:
@@ -285,8 +281,10 @@ absl::StatusOr<AppendResult> AppendOne(
     Session& session, const Event& event,
     absl::flat_hash_set<int64_t>* known_customers) {
   if (!event.idempotency_key.empty()) {
-    if (event.idempotency_key.size() > kMaxTextBytes ||
-        !IsValidUtf8(event.idempotency_key)) {
+    CRM_RETURN_IF_ERROR(
+        ValidateText(event.idempotency_key, "idempotency_key",
+                     [] { return std::string("idempotency_key"); }));
+    if (event.idempotency_key.size() > kMaxTextBytes) {
       return MakeError(ErrorCode::kInvalidArgument,
                        "idempotency_key must be UTF-8 of at most 255 bytes",
                        "idempotency_key", "max_length");

@@ -123,7 +123,7 @@ absl::Status CheckOptions(const wire::FieldDefinition& definition,
   std::set<absl::string_view> seen;
   for (const std::string& option : definition.options()) {
     if (option.empty() || option.size() > MaxValueBytes(type) ||
-        !IsValidUtf8(option)) {
+        !TextProblem(option).empty()) {
       return DefinitionError(name, "options",
                              absl::StrCat("option '", Shown(option),
                                           "' must be 1 to 255 bytes of UTF-8"));
@@ -145,7 +145,8 @@ absl::Status CheckFieldName(absl::string_view name) {
     ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
   }
   if (!ok) {
-    std::string shown = IsValidUtf8(name) ? Shown(name) : "(invalid UTF-8)";
+    std::string shown =
+        TextProblem(name).empty() ? Shown(name) : "(not valid text)";
     return MakeError(ErrorCode::kValidation,
                      absl::StrCat("'", shown,
                                   "' is not a valid field name: use 1 to 48 "
@@ -185,7 +186,7 @@ absl::StatusOr<std::shared_ptr<const Field>> Field::Compile(
        {Limit{&definition.label(), kMaxLabelBytes, "label"},
         Limit{&definition.description(), kMaxDescriptionBytes, "description"},
         Limit{&definition.group(), kMaxGroupBytes, "group"}}) {
-    if (limit.text->size() > limit.max || !IsValidUtf8(*limit.text)) {
+    if (limit.text->size() > limit.max || !TextProblem(*limit.text).empty()) {
       return DefinitionError(name, limit.key,
                              absl::StrCat(limit.key,
                                           " must be UTF-8 of at "
@@ -283,15 +284,15 @@ absl::Status Field::Invalid(absl::string_view rule,
                    rule);
 }
 
+absl::Status Field::CheckTextPart(absl::string_view what,
+                                  absl::string_view text) const {
+  return ValidateText(text, name(), [&] {
+    return absl::StrCat("field '", name(), "': ", what);
+  });
+}
+
 absl::Status Field::CheckText(const std::string& text) const {
-  size_t bad = 0;
-  if (!IsValidUtf8(text, &bad)) {
-    return MakeError(
-        ErrorCode::kInvalidArgument,
-        absl::StrCat("field '", name(), "': value is not valid UTF-8 (byte ",
-                     bad, ")"),
-        name(), "utf8");
-  }
+  CRM_RETURN_IF_ERROR(CheckTextPart("value", text));
   size_t max = definition_.max_length() > 0
                    ? static_cast<size_t>(definition_.max_length())
                    : MaxValueBytes(type_);
@@ -345,13 +346,7 @@ absl::Status Field::CheckList(const std::vector<std::string>& items) const {
   }
   std::set<absl::string_view> seen;
   for (const std::string& item : items) {
-    size_t bad = 0;
-    if (!IsValidUtf8(item, &bad)) {
-      return MakeError(
-          ErrorCode::kInvalidArgument,
-          absl::StrCat("field '", name(), "': an item is not valid UTF-8"),
-          name(), "utf8");
-    }
+    CRM_RETURN_IF_ERROR(CheckTextPart("an item", item));
     size_t max = definition_.max_length() > 0
                      ? static_cast<size_t>(definition_.max_length())
                      : MaxValueBytes(type_);
@@ -424,11 +419,8 @@ absl::StatusOr<store::SqlValue> Field::Convert(const Value& value,
   }
   switch (expected) {
     case ValueKind::kText:
-      if (check_rules) {
-        CRM_RETURN_IF_ERROR(CheckText(value.text));
-      } else if (!IsValidUtf8(value.text)) {
-        return Invalid("utf8", "value is not valid UTF-8");
-      }
+      CRM_RETURN_IF_ERROR(check_rules ? CheckText(value.text)
+                                      : CheckTextPart("value", value.text));
       return store::SqlValue(value.text);
     case ValueKind::kInteger:
       if (!check_rules) return store::SqlValue(value.integer);

@@ -59,6 +59,10 @@ class Field {
 
   absl::StatusOr<store::SqlValue> Convert(const Value& value,
                                           bool check_rules) const;
+  // ValidateText() of `text`, the part `what` ("value", "an item") of a
+  // value of this field.
+  absl::Status CheckTextPart(absl::string_view what,
+                             absl::string_view text) const;
   absl::Status CheckText(const std::string& text) const;
   absl::Status CheckList(const std::vector<std::string>& items) const;
   // `shown` makes the value's text for an error message; called only when a

@@ -23,8 +23,9 @@ absl::StatusOr<const Field*> FindField(Session& session,
                                        absl::string_view name) {
   const Field* field = session.schema().Find(name);
   if (field == nullptr) {
-    std::string shown =
-        IsValidUtf8(name) ? std::string(name.substr(0, 64)) : "(invalid UTF-8)";
+    std::string shown = TextProblem(name).empty()
+                            ? std::string(name.substr(0, 64))
+                            : "(not valid text)";
     return MakeError(ErrorCode::kNotFound,
                      absl::StrCat("no field named '", shown, "'"), shown,
                      "unknown_field");

@@ -1,4 +1,5 @@
 // The event log: append, idempotency, batches, timelines, following.
+#include <functional>
 #include <set>
 #include <string>
 
@@ -244,6 +245,85 @@ TEST_F(EventTest, BatchIsAllOrNothingWithIdsAssigned) {
   options.type_count = 1;
   Page page = Timeline(options);
   EXPECT_EQ(crm_event_page_size(page.get()), 0u);
+}
+
+TEST_F(EventTest, BatchTextWithANulByteIsRefusedAndNothingIsStored) {
+  ASSERT_EQ(crm_event_type_define(db_.get(), R"({"name": "ticket.opened",
+      "properties": [{"name": "subject", "type": "text"}]})"),
+            CRM_OK)
+      << crm_last_error_message();
+  const std::string nul("a\0b", 3);
+  struct Case {
+    const char* what;
+    std::function<void(crm::wire::EventInput*)> set;
+    int status;
+    const char* field;
+    const char* rule;
+  };
+  auto text_property = [](const std::string& name, const std::string& text) {
+    return [=](crm::wire::EventInput* input) {
+      crm::wire::Property* property = input->add_properties();
+      property->set_name(name);
+      property->mutable_value()->set_text(text);
+    };
+  };
+  const Case cases[] = {
+      {"actor", [&](auto* input) { input->set_actor(nul); },
+       CRM_E_INVALID_ARGUMENT, "actor", "utf8"},
+      {"source", [&](auto* input) { input->set_source(nul); },
+       CRM_E_INVALID_ARGUMENT, "source", "utf8"},
+      {"idempotency key", [&](auto* input) { input->set_idempotency_key(nul); },
+       CRM_E_INVALID_ARGUMENT, "idempotency_key", "utf8"},
+      {"type", [&](auto* input) { input->set_type("call" + nul); },
+       CRM_E_VALIDATION, "type", "format"},
+      {"channel", [&](auto* input) { input->set_channel(nul); },
+       CRM_E_VALIDATION, "channel", "format"},
+      {"property value", text_property("note", nul), CRM_E_INVALID_ARGUMENT,
+       "note", "utf8"},
+      {"list item",
+       [&](auto* input) {
+         crm::wire::Property* property = input->add_properties();
+         property->set_name("labels");
+         property->mutable_value()->mutable_list()->add_items(nul);
+       },
+       CRM_E_INVALID_ARGUMENT, "labels", "utf8"},
+      {"property name", text_property(std::string("no\0te", 5), "x"),
+       CRM_E_VALIDATION, "", "name"},
+  };
+  for (const Case& bad : cases) {
+    crm::wire::EventBatch batch;
+    for (int i = 0; i < 2; ++i) {
+      crm::wire::EventInput* input = batch.add_events();
+      input->set_customer_id(ada_);
+      input->set_type("call");
+      input->set_occurred_at_us(kJan2024 + i);
+    }
+    bad.set(batch.mutable_events(1));
+    std::string bytes = batch.SerializeAsString();
+    crm_batch_report* raw = nullptr;
+    EXPECT_CRM_ERROR(
+        crm_event_append_batch(&raw, db_.get(), bytes.data(), bytes.size()),
+        bad.status, bad.field, bad.rule);
+    Report report(raw);
+    EXPECT_EQ(crm_batch_report_status(report.get(), 1), bad.status) << bad.what;
+  }
+  // A property of a registered type is checked as the field it is defined as.
+  crm::wire::EventBatch registered;
+  crm::wire::EventInput* input = registered.add_events();
+  input->set_customer_id(ada_);
+  input->set_type("ticket.opened");
+  text_property("subject", "Refund" + nul)(input);
+  std::string bytes = registered.SerializeAsString();
+  crm_batch_report* raw = nullptr;
+  EXPECT_CRM_ERROR(
+      crm_event_append_batch(&raw, db_.get(), bytes.data(), bytes.size()),
+      CRM_E_INVALID_ARGUMENT, "subject", "utf8");
+  crm_batch_report_free(raw);
+
+  crm_event_page* page = nullptr;
+  ASSERT_EQ(crm_event_follow(&page, db_.get(), 0, 10000), CRM_OK);
+  Page all(page);
+  ASSERT_EQ(crm_event_page_size(all.get()), 1u);  // Ada's creation only
 }
 
 TEST_F(EventTest, FollowReturnsEveryCustomersEventsBySeq) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "base/error.h"
+
 namespace crm::core {
 namespace {
 
@@ -23,6 +25,20 @@ TEST(Utf8, RejectsMalformedTextAtTheRightOffset) {
   EXPECT_FALSE(IsValidUtf8("ok\xe2\x82", &offset));        // truncated
   EXPECT_EQ(offset, 2u);
   EXPECT_FALSE(IsValidUtf8("\x80", &offset));  // lone continuation
+}
+
+TEST(Utf8, TextProblemRefusesNulBytesWhichCCallersWouldCutShort) {
+  EXPECT_EQ(TextProblem("Zürich"), "");
+  EXPECT_EQ(TextProblem(""), "");
+  EXPECT_EQ(TextProblem(absl::string_view("Mallory\0Admin", 13)),
+            "holds a NUL byte (byte 7)");
+  EXPECT_EQ(TextProblem("ab\xff"), "is not valid UTF-8 (byte 2)");
+  absl::Status status = ValidateText(absl::string_view("a\0", 2), "name",
+                                     [] { return std::string("value"); });
+  EXPECT_EQ(status.message(), "value holds a NUL byte (byte 1)");
+  EXPECT_EQ(FieldOf(status), "name");
+  EXPECT_EQ(RuleOf(status), "utf8");
+  EXPECT_EQ(CodeOf(status), ErrorCode::kInvalidArgument);
 }
 
 }  // namespace

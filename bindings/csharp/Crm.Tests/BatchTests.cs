@@ -56,15 +56,53 @@ public class BatchTests
     }
 
     [Fact]
-    public void RowsNamingDifferentFieldsAreRefused()
+    public void RowsMayNameDifferentFieldsAndCreatedRowsGetDefaultsForTheRest()
     {
         using var db = TestWorkspace.Open();
-        var e = Assert.Throws<ArgumentException>(() => db.InsertMany([
-            TestWorkspace.Row(("name", "A"), ("score", 1)),
+        IReadOnlyList<long> ids = db.InsertMany([
+            TestWorkspace.Row(("name", "A"), ("score", 1L), ("plan", "premium")),
             TestWorkspace.Row(("name", "B"), ("city", "Oslo")),
-        ]));
-        Assert.Contains("Row 1", e.Message);
+        ]);
+        Customer a = db.GetCustomer(ids[0]), b = db.GetCustomer(ids[1]);
+        Assert.False(a.ContainsKey("city"));
+        Assert.Equal("Oslo", b.GetString("city"));
+        Assert.False(b.ContainsKey("score"));
+        Assert.Equal("basic", b.GetString("plan")); // the default, as for a field not given
         Assert.Empty(db.InsertMany([]));
-        Assert.Equal(0, db.CountCustomers());
+    }
+
+    [Fact]
+    public void UpsertManyKeepsWhatARowDoesNotNameAndClearsWhatItSetsToNull()
+    {
+        using var db = TestWorkspace.Open();
+        long acme = db.UpsertMany([TestWorkspace.Row(("external_id", "E1"), ("name", "Acme"),
+            ("city", "Oslo"), ("plan", "premium"), ("score", 5L))]).Single().Id;
+        long before = db.Follow(0, 10000).Last().Seq;
+
+        // Rows of a file with optional columns: Acme's has no city or plan and
+        // an empty score; Beta is new and has no plan.
+        var result = db.UpsertMany([
+            TestWorkspace.Row(("external_id", "E1"), ("name", "Acme AS"), ("score", null)),
+            TestWorkspace.Row(("external_id", "E2"), ("name", "Beta"), ("city", "Bergen")),
+        ]);
+        Assert.Equal((acme, false), result[0]);
+        Customer updated = db.GetCustomer(acme);
+        Assert.Equal("Acme AS", updated.GetString("name"));
+        Assert.Equal("Oslo", updated.GetString("city"));
+        Assert.Equal("premium", updated.GetString("plan"));
+        Assert.False(updated.ContainsKey("score"));
+        Assert.Equal("basic", db.GetCustomer(result[1].Id).GetString("plan"));
+
+        CrmEvent update = db.Follow(before, 10).First();
+        Assert.Equal("crm.record.updated", update.Type);
+        Assert.Equal("Acme AS", update.After["name"]);
+        Assert.Equal(5L, update.Before["score"]);
+        Assert.Null(update.After.GetValueOrDefault("score"));
+        foreach (string kept in new[] { "city", "plan" })
+        {
+            Assert.False(update.Before.ContainsKey(kept), kept);
+            Assert.False(update.After.ContainsKey(kept), kept);
+        }
+        Assert.Single(db.FieldTimeline(acme, "city"));
     }
 }

@@ -89,6 +89,52 @@ public class ValueTests
     }
 
     [Fact]
+    public void IntegersBeyondInt64AreRefusedNeverWrapped()
+    {
+        using var db = TestWorkspace.Open();
+        long customer = db.CreateCustomer(TestWorkspace.Row(("name", "A"), ("score", (ulong)long.MaxValue)));
+        Assert.Equal(long.MaxValue, db.GetCustomer(customer).GetInt64("score"));
+        foreach (ulong tooBig in new[] { (ulong)long.MaxValue + 1, ulong.MaxValue })
+        {
+            var row = TestWorkspace.Row(("name", "B"), ("score", tooBig));
+            Assert.Contains("score", Assert.Throws<ArgumentOutOfRangeException>(() => db.CreateCustomer(row)).Message);
+            Assert.Throws<ArgumentOutOfRangeException>(() => db.InsertMany([row]));
+            Assert.Throws<ArgumentOutOfRangeException>(() => db.UpdateCustomer(customer, row));
+            Assert.Throws<ArgumentOutOfRangeException>(() => db.Count(new Query("score = ?", tooBig)));
+            Assert.Throws<ArgumentOutOfRangeException>(() => db.AppendEvent(new EventInput
+            {
+                CustomerId = customer, Type = "call", Properties = new Dictionary<string, object?> { ["n"] = tooBig },
+            }));
+        }
+        Assert.Equal(1, db.CountCustomers());
+        Assert.Equal(long.MaxValue, db.GetCustomer(customer).GetInt64("score"));
+    }
+
+    [Fact]
+    public void SizesAndScalesReadBackAreCheckedNotWrapped()
+    {
+        // A scale that does not fit an int must not come back as scale 2.
+        Assert.Throws<OverflowException>(() => FieldJson.ParseField("""{"name": "x", "scale": "4294967298"}"""));
+        Assert.Equal(2, FieldJson.ParseField("""{"name": "x", "scale": 2}""").Scale);
+    }
+
+    [Fact]
+    public void LoneSurrogatesAreRefusedNotReplaced()
+    {
+        using var db = TestWorkspace.Open();
+        // UTF-8 has no form for an unpaired surrogate: the marshaller would store U+FFFD.
+        var e = Assert.Throws<ArgumentException>(() => db.CreateCustomer(TestWorkspace.Row(("name", "Ada \uD800"))));
+        Assert.Contains("surrogate", e.Message);
+        Assert.Throws<ArgumentException>(() => db.InsertMany([TestWorkspace.Row(("name", "x"), ("tags", new[] { "\uDC00" }))]));
+        Assert.Throws<ArgumentException>(() => db.GetCustomerByEmail("a\uD800@example.com"));
+        Assert.Throws<ArgumentException>(() => db.CreateCustomer(TestWorkspace.Row(("name", "x")), actor: "\uDFFF"));
+        Assert.Equal(0, db.CountCustomers());
+        // A surrogate pair is a character like any other.
+        long id = db.CreateCustomer(TestWorkspace.Row(("name", "Ada \U0001F642")));
+        Assert.Equal("Ada \U0001F642", db.GetCustomer(id).GetString("name"));
+    }
+
+    [Fact]
     public void TypedGettersRefuseMissingAndMistypedFields()
     {
         using var db = TestWorkspace.Open();

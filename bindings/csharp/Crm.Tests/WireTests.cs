@@ -30,4 +30,22 @@ public class WireTests
         Assert.Equal(2, rows);
         Assert.Equal(expected, bytes);
     }
+
+    [Fact]
+    public void ARowThatDoesNotNameAColumnListsItAsAbsent()
+    {
+        // columns: the union "a","b","c"; row 0 leaves out c, row 1 leaves out a and b.
+        var (bytes, rows) = BatchEncoder.Encode([
+            TestWorkspace.Row(("a", "x"), ("b", null)),
+            TestWorkspace.Row(("c", 1L)),
+        ], null);
+        byte[] expected =
+        [
+            0x0A, 1, (byte)'a', 0x0A, 1, (byte)'b', 0x0A, 1, (byte)'c',
+            0x12, 10, 0x0A, 3, 0x0A, 1, (byte)'x', 0x0A, 0, 0x12, 1, 2,
+            0x12, 8, 0x0A, 2, 0x10, 0x02, 0x12, 2, 0, 1,
+        ];
+        Assert.Equal(2, rows);
+        Assert.Equal(expected, bytes);
+    }
 }

@@ -13,7 +13,7 @@ internal static class BatchEncoder
     // crm.wire.CustomerBatch
     private const int BatchColumns = 1, BatchRows = 2, BatchActor = 3;
     // crm.wire.CustomerRow
-    private const int RowValues = 1;
+    private const int RowValues = 1, RowAbsent = 2;
     // crm.wire.Value
     private const int ValueText = 1, ValueInteger = 2, ValueDecimal = 3, ValueBoolean = 4,
         ValueDate = 5, ValueDateTime = 6, ValueList = 7;
@@ -21,50 +21,56 @@ internal static class BatchEncoder
     private const int ListItems = 1;
 
     /// <summary>
-    /// The encoded batch and its row count. Every row must hold the same field
-    /// names: the wire format has no "absent" value, and a null stored for a
-    /// missing key would skip the field's default (create) or clear the field
-    /// (upsert) instead of leaving it alone.
+    /// The encoded batch and its row count. The columns are the union of the
+    /// rows' field names, in first-seen order. A row that does not name a
+    /// column leaves it out (CustomerRow.absent): a created customer gets the
+    /// field's default, an updated one keeps its stored value. A null value is
+    /// a null: it clears the field of an updated customer.
     /// </summary>
-    /// <exception cref="ArgumentException">Rows hold different fields, or a value's type is not supported.</exception>
+    /// <exception cref="ArgumentException">A row is null, or a value's type is not supported.</exception>
     public static (byte[] Bytes, int Rows) Encode(IEnumerable<IReadOnlyDictionary<string, object?>> rows, string? actor)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var batch = new ProtoWriter();
-        var row = new ProtoWriter();
-        var value = new ProtoWriter();
-        var list = new ProtoWriter();
-        List<string>? columns = null;
-        int count = 0;
-
+        var all = new List<IReadOnlyDictionary<string, object?>>();
+        var columns = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (IReadOnlyDictionary<string, object?>? values in rows)
         {
-            if (values is null) throw new ArgumentException($"Row {count} is null.", nameof(rows));
-            if (columns is null)
+            if (values is null) throw new ArgumentException($"Row {all.Count} is null.", nameof(rows));
+            foreach (string column in values.Keys)
             {
-                columns = new List<string>(values.Keys);
-                foreach (string column in columns)
-                    batch.WriteStringField(BatchColumns, CrmValue.CheckName(column, nameof(rows)));
+                if (seen.Add(column)) columns.Add(CrmValue.CheckName(column, nameof(rows)));
             }
-            else if (values.Count != columns.Count)
-            {
-                throw DifferentFields(count, columns);
-            }
+            all.Add(values);
+        }
 
+        var batch = new ProtoWriter();
+        var row = new ProtoWriter();
+        var absent = new ProtoWriter();
+        var value = new ProtoWriter();
+        var list = new ProtoWriter();
+        foreach (string column in columns) batch.WriteStringField(BatchColumns, column);
+        foreach (IReadOnlyDictionary<string, object?> values in all)
+        {
             row.Clear();
-            foreach (string column in columns)
+            absent.Clear();
+            for (int c = 0; c < columns.Count; c++)
             {
-                if (!values.TryGetValue(column, out object? item)) throw DifferentFields(count, columns);
+                if (!values.TryGetValue(columns[c], out object? item))
+                {
+                    absent.WriteVarint((ulong)c);
+                    continue;
+                }
                 value.Clear();
-                WriteValue(value, list, CrmValue.From(item, column));
+                WriteValue(value, list, CrmValue.From(item, columns[c]));
                 row.WriteMessageField(RowValues, value);
             }
+            if (absent.Length > 0) row.WriteMessageField(RowAbsent, absent); // packed uint32
             batch.WriteMessageField(BatchRows, row);
-            count++;
         }
 
         if (!string.IsNullOrEmpty(actor)) batch.WriteStringField(BatchActor, CrmValue.CheckText(actor, "actor"));
-        return (batch.WrittenSpan.ToArray(), count);
+        return (batch.WrittenSpan.ToArray(), all.Count);
     }
 
     /// <summary>Writes the members of a crm.wire.Value (none for null); <paramref name="list"/> is scratch space.</summary>
@@ -86,9 +92,4 @@ internal static class BatchEncoder
                 break;
         }
     }
-
-    private static ArgumentException DifferentFields(int row, List<string> columns) => new(
-        $"Row {row} does not hold the same fields as row 0 ({string.Join(", ", columns)}). " +
-        "Every row of a batch must name the same fields; give null where a row has no value.",
-        "rows");
 }

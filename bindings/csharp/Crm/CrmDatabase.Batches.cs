@@ -6,14 +6,14 @@ public sealed partial class CrmDatabase
 {
     /// <summary>
     /// Creates one customer per row, all or nothing, crossing into libcrm once.
-    /// Every row must name the same fields (give null where a row has no value;
-    /// note that a given null, unlike a missing field, does not take the default).
+    /// Rows may name different fields: a field a row does not name (or names
+    /// with null) takes its default.
     /// </summary>
     /// <param name="rows">Field values by field name, one dictionary per customer.</param>
     /// <param name="actor">Who makes the change; null means "api".</param>
     /// <returns>The new customers' ids, in row order.</returns>
     /// <exception cref="BatchException">A row was rejected; nothing was stored. Carries every row's outcome.</exception>
-    /// <exception cref="System.ArgumentException">Rows name different fields, or a value's .NET type is not supported.</exception>
+    /// <exception cref="System.ArgumentException">A row is null, or a value's .NET type is not supported.</exception>
     public IReadOnlyList<long> InsertMany(IEnumerable<IReadOnlyDictionary<string, object?>> rows, string? actor = null)
     {
         BatchRowResult[] results = WriteBatch(rows, actor, Native.CRM_BATCH_CREATE);
@@ -24,14 +24,17 @@ public sealed partial class CrmDatabase
 
     /// <summary>
     /// Creates or updates one customer per row by its "external_id", all or
-    /// nothing, crossing into libcrm once. Every row must name the same fields;
-    /// a null value clears the field of a customer that is updated.
+    /// nothing, crossing into libcrm once. Rows may name different fields: a
+    /// field a row does not name keeps its stored value (no history change is
+    /// written for it), or takes its default when the customer is created;
+    /// a null value clears the field of a customer that is updated. So rows
+    /// from a file with optional columns never clear what they do not mention.
     /// </summary>
     /// <param name="rows">Field values by field name, each with a non-empty "external_id".</param>
     /// <param name="actor">Who makes the change; null means "api".</param>
     /// <returns>Each row's customer id and whether it was created, in row order.</returns>
     /// <exception cref="BatchException">A row was rejected; nothing was stored. Carries every row's outcome.</exception>
-    /// <exception cref="System.ArgumentException">Rows name different fields, or a value's .NET type is not supported.</exception>
+    /// <exception cref="System.ArgumentException">A row is null, or a value's .NET type is not supported.</exception>
     public IReadOnlyList<(long Id, bool Created)> UpsertMany(IEnumerable<IReadOnlyDictionary<string, object?>> rows, string? actor = null)
     {
         BatchRowResult[] results = WriteBatch(rows, actor, Native.CRM_BATCH_UPSERT);
@@ -75,7 +78,7 @@ public sealed partial class CrmDatabase
 
     private static BatchRowResult[] ReadReport(BatchReportHandle report)
     {
-        int size = (int)Native.crm_batch_report_size(report);
+        int size = checked((int)Native.crm_batch_report_size(report));
         var rows = new BatchRowResult[size];
         for (int i = 0; i < size; i++)
         {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Text;
 
 namespace Crm;
 
@@ -84,21 +85,43 @@ internal readonly struct CrmValue
     public static DateTimeOffset FromMicros(long micros) =>
         new DateTimeOffset(checked(UnixEpochTicks + micros * TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
 
-    /// <summary>Refuses names and text that C would cut short at a NUL character.</summary>
+    /// <summary>
+    /// Refuses text that would not reach libcrm as given: a NUL character,
+    /// where C would cut it short, or a lone UTF-16 surrogate, which UTF-8 has
+    /// no form for (the UTF-8 marshaller would silently send U+FFFD instead).
+    /// </summary>
     public static string CheckText(string text, string field)
     {
-        if (text.Contains('\0'))
-            throw new ArgumentException($"Field '{field}': text must not contain a NUL character.", field);
+        if (Problem(text) is { } problem)
+            throw new ArgumentException($"Field '{field}': text must not contain {problem}.", field);
         return text;
     }
 
-    /// <summary>Checks a field name given by the caller.</summary>
+    /// <summary>Checks a field name given by the caller, as <see cref="CheckText"/> checks text.</summary>
     public static string CheckName(string? name, string parameter)
     {
         ArgumentNullException.ThrowIfNull(name, parameter);
-        if (name.Contains('\0'))
-            throw new ArgumentException("A field name must not contain a NUL character.", parameter);
+        if (Problem(name) is { } problem)
+            throw new ArgumentException($"A field name must not contain {problem}.", parameter);
         return name;
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static string? Problem(string text)
+    {
+        ReadOnlySpan<char> span = text;
+        if (span.Contains('\0')) return "a NUL character";
+        if (!span.ContainsAnyInRange('\uD800', '\uDFFF')) return null;
+        try
+        {
+            StrictUtf8.GetByteCount(span);
+            return null;
+        }
+        catch (EncoderFallbackException)
+        {
+            return "a lone UTF-16 surrogate, which UTF-8 cannot encode";
+        }
     }
 
     private static DateTimeOffset FromDateTime(DateTime time, string field) => time.Kind switch

@@ -89,7 +89,7 @@ internal static class FieldJson
         Required = Bool(e, "required"),
         Unique = Bool(e, "unique"),
         Indexed = Bool(e, "indexed"),
-        Scale = (int)Int64(e, "scale"),
+        Scale = checked((int)Int64(e, "scale")),
         Min = Str(e, "min"),
         Max = Str(e, "max"),
         MaxLength = Int64(e, "max_length"),

@@ -32,8 +32,9 @@ internal static class RecordReader
     private static (List<string> Names, Dictionary<string, object?> Values) ReadAll(RecordHandle record)
     {
         nuint count = Native.crm_record_field_count(record);
-        var names = new List<string>((int)count);
-        var values = new Dictionary<string, object?>((int)count, StringComparer.Ordinal);
+        int capacity = checked((int)count);
+        var names = new List<string>(capacity);
+        var values = new Dictionary<string, object?>(capacity, StringComparer.Ordinal);
         for (nuint i = 0; i < count; i++)
         {
             string name = Native.Text(Native.crm_record_field_name(record, i));
@@ -69,7 +70,7 @@ internal static class RecordReader
                 return CrmValue.FromMicros(micros);
             case ValueKind.List:
                 Errors.Check(Native.crm_record_get_list_size(out nuint size, record, field));
-                var items = new string[(int)size];
+                var items = new string[checked((int)size)];
                 for (nuint k = 0; k < size; k++)
                 {
                     Errors.Check(Native.crm_record_get_list_item(out nint item, record, field, k));

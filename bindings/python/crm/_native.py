@@ -1,8 +1,14 @@
 """Loading libcrm and the one declaration table of its C prototypes.
 
 Every C function the binding calls is declared in ``_PROTOTYPES`` below, with
-the argument and result types of ``crm/crm.h``. Nothing else in the package
-declares ctypes signatures.
+the result type and the named parameters of ``crm/crm.h``. Nothing else in
+the package declares ctypes signatures.
+
+ctypes wraps an int around silently when it does not fit the C type
+(``2**64 + 1`` passed as ``int64_t`` arrives as 1), so every integer that
+crosses into libcrm, as an argument or a member of an options struct, is
+range-checked here against its C type first, and one that does not fit
+raises :class:`crm.IntegerRangeError` naming the parameter.
 
 The library is looked for, in order:
 
@@ -61,6 +67,85 @@ class LibraryLoadError(ImportError):
     """libcrm could not be found or loaded, or is of an unsupported version."""
 
 
+# ctypes' format codes of its integer types (c_size_t is c_ulong or
+# c_ulonglong, c_int32 is c_int, ...).
+_INTEGER_CODES = "bBhHiIlLqQ"
+
+
+def integer_range(ctype: Any) -> Optional[Tuple[int, int]]:
+    """(lowest, highest) value of a ctypes integer type; None for others."""
+    code = getattr(ctype, "_type_", None)
+    if not isinstance(code, str) or code not in _INTEGER_CODES:
+        return None
+    bits = 8 * ctypes.sizeof(ctype)
+    if code.islower():
+        return -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+    return 0, (1 << bits) - 1
+
+
+def check_integer(
+    value: Any, ctype: Any, parameter: str, where: str, field: str = ""
+) -> None:
+    """Raises IntegerRangeError unless ``value`` fits the ctypes integer type
+    ``ctype`` it crosses into libcrm as (anything but an int or a float is
+    left to ctypes, which refuses it itself)."""
+    low, high = integer_range(ctype)  # type: ignore[misc]
+    try:
+        fits = low <= value <= high
+    except TypeError:
+        return
+    if not fits:
+        from .errors import IntegerRangeError
+
+        signed = "signed" if low else "unsigned"
+        bits = 8 * ctypes.sizeof(ctype)
+        raise IntegerRangeError(
+            f"{parameter} must be an int from {low} to {high} to cross into "
+            f"libcrm as a {bits}-bit {signed} integer ({where}), not {value!r}",
+            field=field,
+            rule=parameter,
+        )
+
+
+def _range_checked(name: str, function: Any, parameters: List[Tuple[str, Any]]) -> Any:
+    """``function`` behind a check that its integer arguments fit their C
+    types; ``function`` itself when it takes no integer."""
+    checks = [
+        (index, *bounds, parameter, ctype)
+        for index, (parameter, ctype) in enumerate(parameters)
+        for bounds in [integer_range(ctype)]
+        if bounds is not None
+    ]
+    if not checks:
+        return function
+    where = f"{name}()"
+
+    def call(*args: Any) -> Any:
+        for index, low, high, parameter, ctype in checks:
+            value = args[index]
+            # An int in range passes here; anything else goes to the full check.
+            if value.__class__ is not int or not low <= value <= high:
+                check_integer(value, ctype, parameter, where)
+        return function(*args)
+
+    call.__name__ = call.__qualname__ = name
+    call.__wrapped__ = function  # type: ignore[attr-defined]
+    return call
+
+
+class _CheckedStructure(Structure):
+    """A ctypes Structure whose integer members are range-checked when set;
+    ``_c_name_`` is the struct's name in crm.h."""
+
+    _c_name_ = ""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        ctype = dict(self._fields_).get(name)  # type: ignore[call-overload]
+        if ctype is not None and integer_range(ctype) is not None:
+            check_integer(value, ctype, name, self._c_name_)
+        super().__setattr__(name, value)
+
+
 # Opaque handle types: distinct pointer types so that ctypes refuses, say, a
 # record where a workspace is expected.
 class _CrmDb(Structure):
@@ -105,8 +190,10 @@ QueryPtr = POINTER(_CrmQuery)
 RowsPtr = POINTER(_CrmRows)
 
 
-class OpenOptions(Structure):
+class OpenOptions(_CheckedStructure):
     """``crm_open_options``: its first member carries its own size."""
+
+    _c_name_ = "crm_open_options"
 
     _fields_ = [
         ("struct_size", c_uint32),
@@ -116,9 +203,11 @@ class OpenOptions(Structure):
     ]
 
 
-class TimelineOptions(Structure):
+class TimelineOptions(_CheckedStructure):
     """``crm_timeline_options``; build it with :func:`timeline_options` to
     get the ``CRM_TIMELINE_OPTIONS_INIT`` defaults."""
+
+    _c_name_ = "crm_timeline_options"
 
     _fields_ = [
         ("struct_size", c_uint32),
@@ -140,172 +229,271 @@ _c_size_t_p = POINTER(c_size_t)
 _c_char_p_p = POINTER(c_char_p)  # const char** (borrowed text)
 _owned_char_p_p = POINTER(c_void_p)  # char** (freed with crm_string_free)
 
-# name: (restype, argtypes)
-_PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
+# name: (restype, [(parameter name, argtype), ...]), as in crm.h.
+_PROTOTYPES: Dict[str, Tuple[Any, List[Tuple[str, Any]]]] = {
     # Version
     "crm_version": (c_char_p, []),
     "crm_version_number": (c_int, []),
     # Status codes and errors
-    "crm_status_name": (c_char_p, [c_int]),
+    "crm_status_name": (c_char_p, [("status", c_int)]),
     "crm_last_error_code": (c_int, []),
     "crm_last_error_message": (c_char_p, []),
     "crm_last_error_field": (c_char_p, []),
     "crm_last_error_rule": (c_char_p, []),
     "crm_last_error_position": (c_int64, []),
-    "crm_string_free": (None, [c_void_p]),
+    "crm_string_free": (None, [("s", c_void_p)]),
     # Workspace
-    "crm_open": (c_int, [POINTER(DbPtr), c_char_p, POINTER(OpenOptions)]),
-    "crm_close": (None, [DbPtr]),
+    "crm_open": (
+        c_int,
+        [("out", POINTER(DbPtr)), ("path", c_char_p), ("options", POINTER(OpenOptions))],
+    ),
+    "crm_close": (None, [("db", DbPtr)]),
     "crm_schema_version": (c_int, []),
-    "crm_db_schema_version": (c_int, [_c_int_p, DbPtr]),
-    "crm_begin": (c_int, [DbPtr]),
-    "crm_commit": (c_int, [DbPtr]),
-    "crm_rollback": (c_int, [DbPtr]),
+    "crm_db_schema_version": (c_int, [("out", _c_int_p), ("db", DbPtr)]),
+    "crm_begin": (c_int, [("db", DbPtr)]),
+    "crm_commit": (c_int, [("db", DbPtr)]),
+    "crm_rollback": (c_int, [("db", DbPtr)]),
     # Fields
-    "crm_field_define": (c_int, [_c_int64_p, DbPtr, c_char_p]),
-    "crm_field_update": (c_int, [DbPtr, c_char_p, c_char_p]),
-    "crm_field_archive": (c_int, [DbPtr, c_char_p]),
-    "crm_field_restore": (c_int, [DbPtr, c_char_p]),
-    "crm_field_delete": (c_int, [DbPtr, c_char_p]),
-    "crm_field_describe": (c_int, [_owned_char_p_p, DbPtr, c_char_p]),
-    "crm_field_list": (c_int, [_owned_char_p_p, DbPtr, c_int]),
+    "crm_field_define": (
+        c_int,
+        [("out_field_id", _c_int64_p), ("db", DbPtr), ("definition_json", c_char_p)],
+    ),
+    "crm_field_update": (c_int, [("db", DbPtr), ("name", c_char_p), ("patch_json", c_char_p)]),
+    "crm_field_archive": (c_int, [("db", DbPtr), ("name", c_char_p)]),
+    "crm_field_restore": (c_int, [("db", DbPtr), ("name", c_char_p)]),
+    "crm_field_delete": (c_int, [("db", DbPtr), ("name", c_char_p)]),
+    "crm_field_describe": (
+        c_int,
+        [("out_json", _owned_char_p_p), ("db", DbPtr), ("name", c_char_p)],
+    ),
+    "crm_field_list": (c_int, [("out_json", _owned_char_p_p), ("db", DbPtr), ("flags", c_int)]),
     # Records
-    "crm_record_new": (c_int, [POINTER(RecordPtr)]),
-    "crm_record_free": (None, [RecordPtr]),
-    "crm_record_set_text": (c_int, [RecordPtr, c_char_p, c_char_p]),
-    "crm_record_set_integer": (c_int, [RecordPtr, c_char_p, c_int64]),
-    "crm_record_set_decimal": (c_int, [RecordPtr, c_char_p, c_char_p]),
-    "crm_record_set_boolean": (c_int, [RecordPtr, c_char_p, c_int]),
-    "crm_record_set_date": (c_int, [RecordPtr, c_char_p, c_char_p]),
-    "crm_record_set_datetime": (c_int, [RecordPtr, c_char_p, c_int64]),
-    "crm_record_set_list": (c_int, [RecordPtr, c_char_p, _c_char_p_p, c_size_t]),
-    "crm_record_set_null": (c_int, [RecordPtr, c_char_p]),
-    "crm_record_id": (c_int64, [RecordPtr]),
-    "crm_record_version": (c_int64, [RecordPtr]),
-    "crm_record_field_count": (c_size_t, [RecordPtr]),
-    "crm_record_field_name": (c_char_p, [RecordPtr, c_size_t]),
-    "crm_record_kind": (c_int, [RecordPtr, c_char_p]),
-    "crm_record_get_text": (c_int, [_c_char_p_p, RecordPtr, c_char_p]),
-    "crm_record_get_integer": (c_int, [_c_int64_p, RecordPtr, c_char_p]),
-    "crm_record_get_decimal": (c_int, [_c_char_p_p, RecordPtr, c_char_p]),
-    "crm_record_get_boolean": (c_int, [_c_int_p, RecordPtr, c_char_p]),
-    "crm_record_get_date": (c_int, [_c_char_p_p, RecordPtr, c_char_p]),
-    "crm_record_get_datetime": (c_int, [_c_int64_p, RecordPtr, c_char_p]),
-    "crm_record_get_list_size": (c_int, [_c_size_t_p, RecordPtr, c_char_p]),
+    "crm_record_new": (c_int, [("out", POINTER(RecordPtr))]),
+    "crm_record_free": (None, [("record", RecordPtr)]),
+    "crm_record_set_text": (
+        c_int,
+        [("record", RecordPtr), ("field", c_char_p), ("value", c_char_p)],
+    ),
+    "crm_record_set_integer": (
+        c_int,
+        [("record", RecordPtr), ("field", c_char_p), ("value", c_int64)],
+    ),
+    "crm_record_set_decimal": (
+        c_int,
+        [("record", RecordPtr), ("field", c_char_p), ("value", c_char_p)],
+    ),
+    "crm_record_set_boolean": (
+        c_int,
+        [("record", RecordPtr), ("field", c_char_p), ("value", c_int)],
+    ),
+    "crm_record_set_date": (
+        c_int,
+        [("record", RecordPtr), ("field", c_char_p), ("value", c_char_p)],
+    ),
+    "crm_record_set_datetime": (
+        c_int,
+        [("record", RecordPtr), ("field", c_char_p), ("value", c_int64)],
+    ),
+    "crm_record_set_list": (
+        c_int,
+        [("record", RecordPtr), ("field", c_char_p), ("items", _c_char_p_p), ("count", c_size_t)],
+    ),
+    "crm_record_set_null": (c_int, [("record", RecordPtr), ("field", c_char_p)]),
+    "crm_record_id": (c_int64, [("record", RecordPtr)]),
+    "crm_record_version": (c_int64, [("record", RecordPtr)]),
+    "crm_record_field_count": (c_size_t, [("record", RecordPtr)]),
+    "crm_record_field_name": (c_char_p, [("record", RecordPtr), ("index", c_size_t)]),
+    "crm_record_kind": (c_int, [("record", RecordPtr), ("field", c_char_p)]),
+    "crm_record_get_text": (
+        c_int,
+        [("out", _c_char_p_p), ("record", RecordPtr), ("field", c_char_p)],
+    ),
+    "crm_record_get_integer": (
+        c_int,
+        [("out", _c_int64_p), ("record", RecordPtr), ("field", c_char_p)],
+    ),
+    "crm_record_get_decimal": (
+        c_int,
+        [("out", _c_char_p_p), ("record", RecordPtr), ("field", c_char_p)],
+    ),
+    "crm_record_get_boolean": (
+        c_int,
+        [("out", _c_int_p), ("record", RecordPtr), ("field", c_char_p)],
+    ),
+    "crm_record_get_date": (
+        c_int,
+        [("out", _c_char_p_p), ("record", RecordPtr), ("field", c_char_p)],
+    ),
+    "crm_record_get_datetime": (
+        c_int,
+        [("out", _c_int64_p), ("record", RecordPtr), ("field", c_char_p)],
+    ),
+    "crm_record_get_list_size": (
+        c_int,
+        [("out", _c_size_t_p), ("record", RecordPtr), ("field", c_char_p)],
+    ),
     "crm_record_get_list_item": (
         c_int,
-        [_c_char_p_p, RecordPtr, c_char_p, c_size_t],
+        [("out", _c_char_p_p), ("record", RecordPtr), ("field", c_char_p), ("index", c_size_t)],
     ),
     # Customers
-    "crm_customer_create": (c_int, [_c_int64_p, DbPtr, RecordPtr, c_char_p]),
-    "crm_customer_get": (c_int, [POINTER(RecordPtr), DbPtr, c_int64]),
+    "crm_customer_create": (
+        c_int,
+        [("out_id", _c_int64_p), ("db", DbPtr), ("record", RecordPtr), ("actor", c_char_p)],
+    ),
+    "crm_customer_get": (c_int, [("out", POINTER(RecordPtr)), ("db", DbPtr), ("id", c_int64)]),
     "crm_customer_get_by_external_id": (
         c_int,
-        [POINTER(RecordPtr), DbPtr, c_char_p],
+        [("out", POINTER(RecordPtr)), ("db", DbPtr), ("external_id", c_char_p)],
     ),
-    "crm_customer_get_by_email": (c_int, [POINTER(RecordPtr), DbPtr, c_char_p]),
+    "crm_customer_get_by_email": (
+        c_int,
+        [("out", POINTER(RecordPtr)), ("db", DbPtr), ("email", c_char_p)],
+    ),
     "crm_customer_update": (
         c_int,
-        [_c_int64_p, DbPtr, c_int64, c_int64, RecordPtr, c_char_p],
+        [("out_version", _c_int64_p), ("db", DbPtr), ("id", c_int64),
+         ("expected_version", c_int64), ("changes", RecordPtr), ("actor", c_char_p)],
     ),
-    "crm_customer_delete": (c_int, [DbPtr, c_int64, c_int64, c_char_p]),
+    "crm_customer_delete": (
+        c_int,
+        [("db", DbPtr), ("id", c_int64), ("expected_version", c_int64), ("actor", c_char_p)],
+    ),
     "crm_customer_upsert": (
         c_int,
-        [_c_int64_p, _c_int_p, DbPtr, RecordPtr, c_char_p],
+        [("out_id", _c_int64_p), ("out_created", _c_int_p), ("db", DbPtr), ("record", RecordPtr),
+         ("actor", c_char_p)],
     ),
-    "crm_customer_count": (c_int, [_c_int64_p, DbPtr]),
+    "crm_customer_count": (c_int, [("out", _c_int64_p), ("db", DbPtr)]),
     # Bulk writes
     "crm_customer_write_batch": (
         c_int,
-        [POINTER(ReportPtr), DbPtr, c_char_p, c_size_t, c_int],
+        [("out_report", POINTER(ReportPtr)), ("db", DbPtr), ("batch", c_char_p),
+         ("batch_size", c_size_t), ("mode", c_int)],
     ),
-    "crm_batch_report_free": (None, [ReportPtr]),
-    "crm_batch_report_size": (c_size_t, [ReportPtr]),
-    "crm_batch_report_rejected": (c_size_t, [ReportPtr]),
-    "crm_batch_report_status": (c_int, [ReportPtr, c_size_t]),
-    "crm_batch_report_id": (c_int64, [ReportPtr, c_size_t]),
-    "crm_batch_report_created": (c_int, [ReportPtr, c_size_t]),
-    "crm_batch_report_message": (c_char_p, [ReportPtr, c_size_t]),
-    "crm_batch_report_field": (c_char_p, [ReportPtr, c_size_t]),
-    "crm_batch_report_rule": (c_char_p, [ReportPtr, c_size_t]),
+    "crm_batch_report_free": (None, [("report", ReportPtr)]),
+    "crm_batch_report_size": (c_size_t, [("report", ReportPtr)]),
+    "crm_batch_report_rejected": (c_size_t, [("report", ReportPtr)]),
+    "crm_batch_report_status": (c_int, [("report", ReportPtr), ("row", c_size_t)]),
+    "crm_batch_report_id": (c_int64, [("report", ReportPtr), ("row", c_size_t)]),
+    "crm_batch_report_created": (c_int, [("report", ReportPtr), ("row", c_size_t)]),
+    "crm_batch_report_message": (c_char_p, [("report", ReportPtr), ("row", c_size_t)]),
+    "crm_batch_report_field": (c_char_p, [("report", ReportPtr), ("row", c_size_t)]),
+    "crm_batch_report_rule": (c_char_p, [("report", ReportPtr), ("row", c_size_t)]),
     # Events
-    "crm_event_new": (c_int, [POINTER(EventPtr)]),
-    "crm_event_free": (None, [EventPtr]),
-    "crm_event_set_customer": (c_int, [EventPtr, c_int64]),
-    "crm_event_set_type": (c_int, [EventPtr, c_char_p]),
-    "crm_event_set_channel": (c_int, [EventPtr, c_char_p]),
-    "crm_event_set_actor": (c_int, [EventPtr, c_char_p]),
-    "crm_event_set_source": (c_int, [EventPtr, c_char_p]),
-    "crm_event_set_occurred_at": (c_int, [EventPtr, c_int64]),
-    "crm_event_set_idempotency_key": (c_int, [EventPtr, c_char_p]),
-    "crm_event_properties": (RecordPtr, [EventPtr]),
-    "crm_event_seq": (c_int64, [EventPtr]),
-    "crm_event_customer": (c_int64, [EventPtr]),
-    "crm_event_occurred_at": (c_int64, [EventPtr]),
-    "crm_event_recorded_at": (c_int64, [EventPtr]),
-    "crm_event_type": (c_char_p, [EventPtr]),
-    "crm_event_channel": (c_char_p, [EventPtr]),
-    "crm_event_actor": (c_char_p, [EventPtr]),
-    "crm_event_source": (c_char_p, [EventPtr]),
-    "crm_event_idempotency_key": (c_char_p, [EventPtr]),
-    "crm_event_before": (RecordPtr, [EventPtr]),
-    "crm_event_after": (RecordPtr, [EventPtr]),
-    "crm_event_append": (c_int, [_c_int64_p, _c_int_p, DbPtr, EventPtr]),
-    "crm_event_append_batch": (c_int, [POINTER(ReportPtr), DbPtr, c_char_p, c_size_t]),
-    "crm_event_get": (c_int, [POINTER(EventPtr), DbPtr, c_int64]),
-    "crm_event_type_define": (c_int, [DbPtr, c_char_p]),
-    "crm_event_page_free": (None, [EventPagePtr]),
-    "crm_event_page_size": (c_size_t, [EventPagePtr]),
-    "crm_event_page_at": (EventPtr, [EventPagePtr, c_size_t]),
-    "crm_event_page_next_cursor": (c_char_p, [EventPagePtr]),
+    "crm_event_new": (c_int, [("out", POINTER(EventPtr))]),
+    "crm_event_free": (None, [("event", EventPtr)]),
+    "crm_event_set_customer": (c_int, [("event", EventPtr), ("customer_id", c_int64)]),
+    "crm_event_set_type": (c_int, [("event", EventPtr), ("type", c_char_p)]),
+    "crm_event_set_channel": (c_int, [("event", EventPtr), ("channel", c_char_p)]),
+    "crm_event_set_actor": (c_int, [("event", EventPtr), ("actor", c_char_p)]),
+    "crm_event_set_source": (c_int, [("event", EventPtr), ("source", c_char_p)]),
+    "crm_event_set_occurred_at": (c_int, [("event", EventPtr), ("occurred_us", c_int64)]),
+    "crm_event_set_idempotency_key": (c_int, [("event", EventPtr), ("key", c_char_p)]),
+    "crm_event_properties": (RecordPtr, [("event", EventPtr)]),
+    "crm_event_seq": (c_int64, [("event", EventPtr)]),
+    "crm_event_customer": (c_int64, [("event", EventPtr)]),
+    "crm_event_occurred_at": (c_int64, [("event", EventPtr)]),
+    "crm_event_recorded_at": (c_int64, [("event", EventPtr)]),
+    "crm_event_type": (c_char_p, [("event", EventPtr)]),
+    "crm_event_channel": (c_char_p, [("event", EventPtr)]),
+    "crm_event_actor": (c_char_p, [("event", EventPtr)]),
+    "crm_event_source": (c_char_p, [("event", EventPtr)]),
+    "crm_event_idempotency_key": (c_char_p, [("event", EventPtr)]),
+    "crm_event_before": (RecordPtr, [("event", EventPtr)]),
+    "crm_event_after": (RecordPtr, [("event", EventPtr)]),
+    "crm_event_append": (
+        c_int,
+        [("out_seq", _c_int64_p), ("out_duplicate", _c_int_p), ("db", DbPtr), ("event", EventPtr)],
+    ),
+    "crm_event_append_batch": (
+        c_int,
+        [("out_report", POINTER(ReportPtr)), ("db", DbPtr), ("batch", c_char_p),
+         ("batch_size", c_size_t)],
+    ),
+    "crm_event_get": (c_int, [("out", POINTER(EventPtr)), ("db", DbPtr), ("seq", c_int64)]),
+    "crm_event_type_define": (c_int, [("db", DbPtr), ("definition_json", c_char_p)]),
+    "crm_event_page_free": (None, [("page", EventPagePtr)]),
+    "crm_event_page_size": (c_size_t, [("page", EventPagePtr)]),
+    "crm_event_page_at": (EventPtr, [("page", EventPagePtr), ("index", c_size_t)]),
+    "crm_event_page_next_cursor": (c_char_p, [("page", EventPagePtr)]),
     "crm_event_timeline": (
         c_int,
-        [POINTER(EventPagePtr), DbPtr, c_int64, POINTER(TimelineOptions)],
+        [("out", POINTER(EventPagePtr)), ("db", DbPtr), ("customer_id", c_int64),
+         ("options", POINTER(TimelineOptions))],
     ),
-    "crm_event_follow": (c_int, [POINTER(EventPagePtr), DbPtr, c_int64, c_uint32]),
+    "crm_event_follow": (
+        c_int,
+        [("out", POINTER(EventPagePtr)), ("db", DbPtr), ("after_seq", c_int64),
+         ("limit", c_uint32)],
+    ),
     # History of records
-    "crm_customer_get_at": (c_int, [POINTER(RecordPtr), DbPtr, c_int64, c_int64]),
+    "crm_customer_get_at": (
+        c_int,
+        [("out", POINTER(RecordPtr)), ("db", DbPtr), ("id", c_int64), ("at_us", c_int64)],
+    ),
     "crm_field_timeline_get": (
         c_int,
-        [POINTER(FieldTimelinePtr), DbPtr, c_int64, c_char_p],
+        [("out", POINTER(FieldTimelinePtr)), ("db", DbPtr), ("customer_id", c_int64),
+         ("field", c_char_p)],
     ),
-    "crm_field_timeline_free": (None, [FieldTimelinePtr]),
-    "crm_field_timeline_size": (c_size_t, [FieldTimelinePtr]),
-    "crm_field_timeline_from": (c_int64, [FieldTimelinePtr, c_size_t]),
-    "crm_field_timeline_to": (c_int64, [FieldTimelinePtr, c_size_t]),
-    "crm_field_timeline_value": (RecordPtr, [FieldTimelinePtr, c_size_t]),
+    "crm_field_timeline_free": (None, [("timeline", FieldTimelinePtr)]),
+    "crm_field_timeline_size": (c_size_t, [("timeline", FieldTimelinePtr)]),
+    "crm_field_timeline_from": (c_int64, [("timeline", FieldTimelinePtr), ("index", c_size_t)]),
+    "crm_field_timeline_to": (c_int64, [("timeline", FieldTimelinePtr), ("index", c_size_t)]),
+    "crm_field_timeline_value": (RecordPtr, [("timeline", FieldTimelinePtr), ("index", c_size_t)]),
     # Queries: filters, sorting, paging, counts, aggregates
-    "crm_query_new": (c_int, [POINTER(QueryPtr), c_int]),
-    "crm_query_free": (None, [QueryPtr]),
-    "crm_query_set_filter": (c_int, [QueryPtr, c_char_p]),
-    "crm_query_params": (RecordPtr, [QueryPtr]),
-    "crm_query_select": (c_int, [QueryPtr, c_char_p]),
-    "crm_query_order_by": (c_int, [QueryPtr, c_char_p, c_int]),
-    "crm_query_set_page_size": (c_int, [QueryPtr, c_uint32]),
-    "crm_query_set_cursor": (c_int, [QueryPtr, c_char_p]),
-    "crm_query_include_archived": (c_int, [QueryPtr, c_int]),
-    "crm_query_group_by": (c_int, [QueryPtr, c_char_p, c_int]),
-    "crm_query_aggregate": (c_int, [QueryPtr, c_int, c_char_p, c_char_p]),
-    "crm_query_run": (c_int, [POINTER(RowsPtr), DbPtr, QueryPtr]),
-    "crm_query_count": (c_int, [_c_int64_p, DbPtr, QueryPtr]),
-    "crm_query_run_aggregate": (c_int, [POINTER(RowsPtr), DbPtr, QueryPtr]),
-    "crm_query_explain": (c_int, [_owned_char_p_p, DbPtr, QueryPtr]),
-    "crm_rows_free": (None, [RowsPtr]),
-    "crm_rows_size": (c_size_t, [RowsPtr]),
-    "crm_rows_at": (RecordPtr, [RowsPtr, c_size_t]),
-    "crm_rows_next_cursor": (c_char_p, [RowsPtr]),
-    "crm_rows_encode": (c_int, [POINTER(c_void_p), _c_size_t_p, RowsPtr]),
-    "crm_field_fill_rates": (c_int, [POINTER(RowsPtr), DbPtr]),
-    "crm_customer_search": (c_int, [POINTER(RowsPtr), DbPtr, c_char_p, c_uint32]),
-    "crm_segment_save": (c_int, [DbPtr, c_char_p, c_int, c_char_p]),
-    "crm_segment_delete": (c_int, [DbPtr, c_char_p]),
-    "crm_segment_count": (c_int, [_c_int64_p, DbPtr, c_char_p]),
-    "crm_segment_list": (c_int, [POINTER(RowsPtr), DbPtr]),
+    "crm_query_new": (c_int, [("out", POINTER(QueryPtr)), ("target", c_int)]),
+    "crm_query_free": (None, [("query", QueryPtr)]),
+    "crm_query_set_filter": (c_int, [("query", QueryPtr), ("filter", c_char_p)]),
+    "crm_query_params": (RecordPtr, [("query", QueryPtr)]),
+    "crm_query_select": (c_int, [("query", QueryPtr), ("field", c_char_p)]),
+    "crm_query_order_by": (
+        c_int,
+        [("query", QueryPtr), ("field", c_char_p), ("descending", c_int)],
+    ),
+    "crm_query_set_page_size": (c_int, [("query", QueryPtr), ("page_size", c_uint32)]),
+    "crm_query_set_cursor": (c_int, [("query", QueryPtr), ("cursor", c_char_p)]),
+    "crm_query_include_archived": (c_int, [("query", QueryPtr), ("include", c_int)]),
+    "crm_query_group_by": (c_int, [("query", QueryPtr), ("field", c_char_p), ("bucket", c_int)]),
+    "crm_query_aggregate": (
+        c_int,
+        [("query", QueryPtr), ("function", c_int), ("field", c_char_p), ("alias", c_char_p)],
+    ),
+    "crm_query_run": (c_int, [("out", POINTER(RowsPtr)), ("db", DbPtr), ("query", QueryPtr)]),
+    "crm_query_count": (c_int, [("out", _c_int64_p), ("db", DbPtr), ("query", QueryPtr)]),
+    "crm_query_run_aggregate": (
+        c_int,
+        [("out", POINTER(RowsPtr)), ("db", DbPtr), ("query", QueryPtr)],
+    ),
+    "crm_query_explain": (c_int, [("out", _owned_char_p_p), ("db", DbPtr), ("query", QueryPtr)]),
+    "crm_rows_free": (None, [("rows", RowsPtr)]),
+    "crm_rows_size": (c_size_t, [("rows", RowsPtr)]),
+    "crm_rows_at": (RecordPtr, [("rows", RowsPtr), ("index", c_size_t)]),
+    "crm_rows_next_cursor": (c_char_p, [("rows", RowsPtr)]),
+    "crm_rows_encode": (
+        c_int,
+        [("out_bytes", POINTER(c_void_p)), ("out_size", _c_size_t_p), ("rows", RowsPtr)],
+    ),
+    "crm_field_fill_rates": (c_int, [("out", POINTER(RowsPtr)), ("db", DbPtr)]),
+    "crm_customer_search": (
+        c_int,
+        [("out", POINTER(RowsPtr)), ("db", DbPtr), ("text", c_char_p), ("limit", c_uint32)],
+    ),
+    "crm_segment_save": (
+        c_int,
+        [("db", DbPtr), ("name", c_char_p), ("target", c_int), ("filter", c_char_p)],
+    ),
+    "crm_segment_delete": (c_int, [("db", DbPtr), ("name", c_char_p)]),
+    "crm_segment_count": (c_int, [("out", _c_int64_p), ("db", DbPtr), ("name", c_char_p)]),
+    "crm_segment_list": (c_int, [("out", POINTER(RowsPtr)), ("db", DbPtr)]),
     "crm_cohort": (
         c_int,
-        [POINTER(RowsPtr), DbPtr, c_char_p, c_char_p, c_uint32, c_int],
+        [("out", POINTER(RowsPtr)), ("db", DbPtr), ("first_type", c_char_p),
+         ("then_type", c_char_p), ("within_days", c_uint32), ("bucket", c_int)],
     ),
 }
+
 
 # Constants of crm.h used by the binding.
 CRM_OPEN_CREATE = 1
@@ -358,7 +546,7 @@ def _candidates() -> List[Tuple[str, str]]:
 
 
 def _declare(cdll: ctypes.CDLL) -> None:
-    for name, (restype, argtypes) in _PROTOTYPES.items():
+    for name, (restype, parameters) in _PROTOTYPES.items():
         try:
             function = getattr(cdll, name)
         except AttributeError as error:
@@ -367,7 +555,8 @@ def _declare(cdll: ctypes.CDLL) -> None:
                 f"library this binding supports"
             ) from error
         function.restype = restype
-        function.argtypes = argtypes
+        function.argtypes = [ctype for _, ctype in parameters]
+        setattr(cdll, name, _range_checked(name, function, parameters))
 
 
 def _check_version(cdll: ctypes.CDLL, path: str) -> None:

@@ -572,7 +572,11 @@ class Database:
         self, rows: Iterable[Mapping[str, object]], actor: Optional[str] = None
     ) -> List[Tuple[int, bool]]:
         """Creates or updates, by external_id (required in every row), one
-        customer per row, all or nothing; returns (id, created) per row."""
+        customer per row, all or nothing; returns (id, created) per row.
+
+        A row that lacks a key leaves that field out: an updated customer
+        keeps its stored value, a created one gets the default. A key whose
+        value is None clears the field."""
         return self._write_batch(rows, actor, _native.CRM_BATCH_UPSERT)
 
     # -- events -------------------------------------------------------------
@@ -1148,8 +1152,6 @@ class Database:
         c_then = _native.to_c_string(then_type, "then_type")
         if isinstance(within_days, bool) or not isinstance(within_days, int):
             raise TypeError(f"within_days must be an int, not {type_name(within_days)}")
-        if not 0 <= within_days <= 2**32 - 1:
-            raise ValueError("within_days must be a positive number of days")
         code = bucket_code(bucket)
         cdll = _native.lib()
         page = self._rows_call(

@@ -15,6 +15,7 @@ __all__ = [
     "CrmError",
     "NotFoundError",
     "InvalidArgumentError",
+    "IntegerRangeError",
     "ValidationError",
     "ConstraintError",
     "ConflictError",
@@ -109,6 +110,17 @@ class InvalidArgumentError(CrmError, ValueError):
     """Malformed input rejected by libcrm (CRM_E_INVALID_ARGUMENT)."""
 
     default_code, default_status_name = CRM_E_INVALID_ARGUMENT, "CRM_E_INVALID_ARGUMENT"
+
+
+class IntegerRangeError(InvalidArgumentError, OverflowError):
+    """An int that does not fit the C integer type it crosses into libcrm
+    as (an id above 2**63-1, a negative size, ...): refused by the binding
+    before the call, where ctypes would silently wrap it around (2**64 + 1
+    would reach libcrm as 1). Also an OverflowError.
+
+    ``rule`` names the C parameter (as libcrm's own invalid-argument errors
+    do), ``field`` the field or property whose value it is, if any.
+    """
 
 
 class ValidationError(CrmError, ValueError):

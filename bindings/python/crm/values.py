@@ -22,10 +22,13 @@ aware datetimes in UTC, dates as dates, decimals as Decimal, lists as
 
 from __future__ import annotations
 
+import ctypes
 import datetime as _dt
 import decimal
 import enum
 from typing import Any, Dict, List, Tuple, Union
+
+from . import _native
 
 __all__ = [
     "Kind",
@@ -71,10 +74,7 @@ Payload = Union[None, str, int, bool, List[str]]
 
 
 def _check_int64(value: int, field: str) -> int:
-    if not INT64_MIN <= value <= INT64_MAX:
-        raise OverflowError(
-            f"value of field '{field}' does not fit a 64-bit signed integer: {value}"
-        )
+    _native.check_integer(value, ctypes.c_int64, "value", f"field '{field}'", field)
     return value
 
 

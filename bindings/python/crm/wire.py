@@ -17,6 +17,9 @@ import datetime as _dt
 import decimal
 from typing import Any, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
+from ctypes import c_int64
+
+from ._native import check_integer
 from .values import (
     INT64_MAX,
     INT64_MIN,
@@ -42,7 +45,7 @@ _LEN = 2
 
 # Field numbers of crm.proto.
 _BATCH_COLUMNS, _BATCH_ROWS, _BATCH_ACTOR = 1, 2, 3
-_ROW_VALUES = 1
+_ROW_VALUES, _ROW_ABSENT = 1, 2
 _LIST_ITEMS = 1
 _EVENT_BATCH_EVENTS = 1
 (_EVENT_CUSTOMER, _EVENT_TYPE, _EVENT_CHANNEL, _EVENT_ACTOR, _EVENT_SOURCE,
@@ -176,8 +179,11 @@ def encode_customer_batch(
 ) -> Tuple[bytes, int]:
     """Encodes rows as one ``crm.wire.CustomerBatch``; returns (bytes, row count).
 
-    Columns are the union of the rows' keys in first-seen order; a row that
-    lacks a column gets a null there.
+    Columns are the union of the rows' keys in first-seen order. A row that
+    lacks a column leaves it out (``CustomerRow.absent``: creating, the field
+    takes its default; updating, it keeps its value), while a key whose value
+    is None sends a null (creating, the default; updating, the field is
+    cleared).
     """
     materialized = list(rows)
     columns = columns_of(materialized)
@@ -186,14 +192,26 @@ def encode_customer_batch(
         out += _length_delimited(_BATCH_COLUMNS, _utf8(column, "field name"))
     value_tag = _tag(_ROW_VALUES, _LEN)
     row_tag = _tag(_BATCH_ROWS, _LEN)
+    width = len(columns)
     for row in materialized:
         body = bytearray()
-        get = row.get
-        for column in columns:
-            value = encode_value(get(column), column)
-            body += value_tag
-            body += varint(len(value))
-            body += value
+        if len(row) == width:  # every column (a row's keys are among them)
+            for column in columns:
+                value = encode_value(row[column], column)
+                body += value_tag
+                body += varint(len(value))
+                body += value
+        else:
+            absent = bytearray()
+            for index, column in enumerate(columns):
+                if column not in row:
+                    absent += varint(index)
+                    continue
+                value = encode_value(row[column], column)
+                body += value_tag
+                body += varint(len(value))
+                body += value
+            body += _length_delimited(_ROW_ABSENT, bytes(absent))  # packed
         out += row_tag
         out += varint(len(body))
         out += body
@@ -229,8 +247,7 @@ def encode_event(
     """One ``crm.wire.EventInput`` message (without its own tag)."""
     if isinstance(customer_id, bool) or not isinstance(customer_id, int):
         raise TypeError(f"{what}: customer_id must be an int, not {type_name(customer_id)}")
-    if not INT64_MIN <= customer_id <= INT64_MAX:
-        raise OverflowError(f"{what}: customer_id does not fit a 64-bit signed integer")
+    check_integer(customer_id, c_int64, "customer_id", what)
     if not isinstance(type, str):
         raise TypeError(f"{what}: type must be a str, not {type_name(type)}")
     out = bytearray()

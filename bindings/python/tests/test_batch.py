@@ -31,13 +31,26 @@ class EncoderTest(unittest.TestCase):
         self.assertEqual(count, 2)
         expected = (
             b"\x0a\x04name" b"\x0a\x01n" b"\x0a\x02ok"  # columns = 1
-            # row 0: text "A" (1), sint64 -1 (2), null
-            b"\x12\x0b" b"\x0a\x03\x0a\x01A" b"\x0a\x02\x10\x01" b"\x0a\x00"
-            # row 1: null, integer 0 written (oneof presence), boolean false
-            b"\x12\x0a" b"\x0a\x00" b"\x0a\x02\x10\x00" b"\x0a\x02\x20\x00"
+            # row 0: text "A" (1), sint64 -1 (2); "ok" absent (packed [2])
+            b"\x12\x0c" b"\x0a\x03\x0a\x01A" b"\x0a\x02\x10\x01" b"\x12\x01\x02"
+            # row 1: integer 0 written (oneof presence), boolean false;
+            # "name" absent
+            b"\x12\x0b" b"\x0a\x02\x10\x00" b"\x0a\x02\x20\x00" b"\x12\x01\x00"
             b"\x1a\x03etl"  # actor = 3
         )
         self.assertEqual(payload, expected)
+
+    def test_a_missing_key_is_absent_and_none_is_null(self) -> None:
+        payload, _ = encode_customer_batch(
+            [{"a": None, "b": 1, "c": None}, {"b": 2}, {"c": "x", "a": None, "b": 3}]
+        )
+        columns = b"\x0a\x01a\x0a\x01b\x0a\x01c"
+        rows = (
+            b"\x12\x08" b"\x0a\x00" b"\x0a\x02\x10\x02" b"\x0a\x00"  # nulls
+            b"\x12\x08" b"\x0a\x02\x10\x04" b"\x12\x02\x00\x02"  # a, c absent
+            b"\x12\x0b" b"\x0a\x00" b"\x0a\x02\x10\x06" b"\x0a\x03\x0a\x01x"
+        )
+        self.assertEqual(payload, columns + rows)
 
     def test_every_kind(self) -> None:
         moment = dt.datetime(1970, 1, 1, 0, 0, 0, 1, tzinfo=dt.timezone.utc)
@@ -69,6 +82,11 @@ class EncoderTest(unittest.TestCase):
             encode_customer_batch([{"d": Decimal("NaN")}])
         with self.assertRaisesRegex(OverflowError, "field 'n'"):
             encode_customer_batch([{"n": 2**63}])
+        for too_big in (2**63, -(2**63) - 1, 2**64 + 1):
+            with self.assertRaises(crm.IntegerRangeError) as caught:
+                encode_customer_batch([{"n": too_big}])
+            self.assertIsInstance(caught.exception, crm.InvalidArgumentError)
+            self.assertEqual(caught.exception.field, "n")
 
     def test_rows_must_be_mappings(self) -> None:
         with self.assertRaises(TypeError):
@@ -105,8 +123,8 @@ class BatchTest(WorkspaceTestCase):
         self.assertEqual(second.renewal, dt.date(2026, 12, 31))
         self.assertEqual(second.tags, ["x", "y"])
         self.assertIs(third.active, False)
-        # A key missing from a row is sent as a null, and on create a null
-        # takes the field's default just as an absent column does.
+        # A key missing from a row is absent, and on create takes the
+        # field's default; so does a null.
         self.assertEqual(first.plan, "basic")
         self.assertEqual(third.plan, "basic")
         (only,) = self.db.insert_many([{"name": "D"}])
@@ -156,6 +174,52 @@ class BatchTest(WorkspaceTestCase):
         with self.assertRaises(crm.BatchError) as caught:
             self.db.upsert_many([{"name": "no key"}])
         self.assertEqual(caught.exception.rejected[0].field, "external_id")
+
+    def test_upsert_keeps_what_a_row_leaves_out_and_clears_what_is_none(self) -> None:
+        self.db.define_field("plan", "choice", options=["basic", "premium"], default_value="basic")
+        self.db.define_field("seats", "integer")
+        ((acme, _),) = self.db.upsert_many(
+            [{"external_id": "E1", "name": "Acme", "city": "Oslo", "plan": "premium", "seats": 5}]
+        )
+        before = self.db.follow()[-1].seq
+        # A CSV with optional columns: Acme's row has no city or plan column
+        # and an empty seats cell; Beta is new and has no plan.
+        result = self.db.upsert_many(
+            [
+                {"external_id": "E1", "name": "Acme AS", "seats": None},
+                {"external_id": "E2", "name": "Beta", "city": "Bergen"},
+            ]
+        )
+        self.assertEqual(result[0], (acme, False))
+        customer = self.db.get_customer(acme)
+        self.assertEqual(customer.name, "Acme AS")
+        self.assertEqual(customer.city, "Oslo")
+        self.assertEqual(customer.plan, "premium")
+        self.assertNotIn("seats", customer)
+        self.assertEqual(customer.version, 2)
+        self.assertEqual(self.db.get_customer(result[1][0]).plan, "basic")
+        update = self.db.follow(before)[0]
+        self.assertEqual(update.type, "crm.record.updated")
+        self.assertEqual(dict(update.after), {"name": "Acme AS"})
+        self.assertEqual(dict(update.before), {"name": "Acme", "seats": 5})
+        self.assertEqual(len(self.db.field_timeline(acme, "city")), 1)
+
+    def test_text_with_a_nul_character_is_refused_and_nothing_stored(self) -> None:
+        with self.assertRaises(crm.BatchError) as caught:
+            self.db.insert_many([{"name": "Alice"}, {"name": "Mallory\0Admin"}])
+        error = caught.exception
+        self.assertIsInstance(error, crm.InvalidArgumentError)
+        self.assertEqual([row.index for row in error.rejected], [1])
+        self.assertEqual((error.rejected[0].field, error.rejected[0].rule), ("name", "utf8"))
+        self.assertIn("NUL", error.rejected[0].message)
+        with self.assertRaises(crm.InvalidArgumentError) as caught:
+            self.db.upsert_many([{"external_id": "M", "name": "M", "tags": ["vip\0"]}])
+        self.assertEqual(caught.exception.field, "tags")
+        self.assertEqual(self.db.count_customers(), 0)
+        self.assertEqual(self.db.count("name = 'Mallory'"), 0)
+        with self.assertRaises(crm.InvalidArgumentError) as caught:
+            self.db.append_events([{"customer_id": 1, "type": "call", "actor": "a\0b"}])
+        self.assertEqual((caught.exception.field, caught.exception.rule), ("actor", "utf8"))
 
     def test_single_upsert(self) -> None:
         cid, created = self.db.upsert_customer({"external_id": "ERP-1", "name": "A"})

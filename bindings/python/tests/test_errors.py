@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import unittest
 
@@ -98,6 +99,79 @@ class ErrorMappingTest(WorkspaceTestCase):
         self.assertEqual(first.exception.field, "plan")
         self.assertEqual(second.exception.field, "")
         self.assertNotEqual(first.exception.message, second.exception.message)
+
+
+class IntegerRangeTest(WorkspaceTestCase):
+    """ctypes wraps an int that does not fit its C type around (2**64 + 1
+    reaches an int64_t parameter as 1): the binding refuses it instead."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.first = self.db.create_customer(name="First")
+        self.second = self.db.create_customer(name="Second")
+        self.seq = self.db.append_event(self.first, "call").seq
+
+    def assert_refused(self, call: object, parameter: str) -> crm.IntegerRangeError:
+        with self.assertRaises(crm.IntegerRangeError) as caught:
+            call()  # type: ignore[operator]
+        error = caught.exception
+        self.assertIsInstance(error, crm.InvalidArgumentError)
+        self.assertIsInstance(error, OverflowError)
+        self.assertEqual(error.rule, parameter)
+        self.assertIn(parameter, str(error))
+        return error
+
+    def test_ids_beyond_int64_do_not_wrap_onto_other_customers(self) -> None:
+        db = self.db
+        wraps_to_first, wraps_to_second = 2**64 + self.first, 2**64 + self.second
+        self.assert_refused(lambda: db.get_customer(wraps_to_first), "id")
+        self.assert_refused(lambda: db.delete_customer(wraps_to_second), "id")
+        self.assert_refused(lambda: db.update_customer(wraps_to_first, {"name": "X"}), "id")
+        self.assert_refused(
+            lambda: db.update_customer(self.first, {"name": "X"}, expected_version=2**64 + 1),
+            "expected_version",
+        )
+        self.assert_refused(lambda: db.get_customer(-(2**63) - 1), "id")
+        self.assert_refused(lambda: db.get_customer_at(wraps_to_first, dt.datetime.now(dt.timezone.utc)), "id")
+        self.assert_refused(lambda: db.field_timeline(wraps_to_first, "name"), "customer_id")
+        self.assertEqual(self.db.count_customers(), 2)
+        self.assertEqual(self.db.get_customer(self.first).name, "First")
+        self.assertEqual(self.db.get_customer(self.second).version, 1)
+
+    def test_event_calls(self) -> None:
+        db = self.db
+        self.assert_refused(lambda: db.get_event(2**64 + self.seq), "seq")
+        self.assert_refused(lambda: db.follow(2**64), "after_seq")
+        self.assert_refused(lambda: db.timeline_page(2**64 + self.first), "customer_id")
+        self.assert_refused(lambda: db.append_event(2**64 + self.first, "call"), "customer_id")
+        self.assert_refused(lambda: db.cohort("call", "call", 2**32 + 7), "within_days")
+        self.assert_refused(lambda: db.cohort("call", "call", -1), "within_days")
+        error = self.assert_refused(
+            lambda: db.append_events([{"customer_id": 2**64 + self.first, "type": "call"}]),
+            "customer_id",
+        )
+        self.assertIn("event 0", str(error))
+        self.assertEqual(len(db.follow()), 3)  # two creations and the call
+
+    def test_values_and_option_structs(self) -> None:
+        self.db.define_field("n", "integer")
+        for write in (
+            lambda: self.db.create_customer(name="Big", n=2**63),
+            lambda: self.db.insert_many([{"name": "Big", "n": 2**64 + 1}]),
+            lambda: self.db.append_event(self.first, "call", n=-(2**63) - 1),
+        ):
+            error = self.assert_refused(write, "value")
+            self.assertEqual(error.field, "n")
+        self.assertEqual(self.db.count_customers(), 2)
+        from crm import _native
+
+        options = _native.timeline_options()
+        with self.assertRaises(crm.IntegerRangeError) as caught:
+            options.page_size = 2**32 + 50
+        self.assertEqual(caught.exception.rule, "page_size")
+        self.assertEqual(options.page_size, 50)
+        with self.assertRaises(crm.IntegerRangeError):
+            _native.OpenOptions(busy_timeout_ms=2**32)
 
 
 class ClosedAndOpenModesTest(WorkspaceTestCase):

@@ -1,6 +1,7 @@
 #include "core/event_service.h"
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -48,6 +49,16 @@ absl::Status CheckEventName(const std::string& name, absl::string_view what,
     return Invalid(what, "format", "use 1 to 64 letters, digits and . _ - : /");
   }
   return absl::OkStatus();
+}
+
+// Types starting with "crm." in any case ("CRM.record.deleted") are
+// libcrm's own (record history).
+absl::Status RefuseReservedType(const std::string& name,
+                                absl::string_view what) {
+  if (!absl::StartsWithIgnoreCase(name, "crm.")) return absl::OkStatus();
+  return Invalid(what, "reserved",
+                 "types starting with 'crm.' (in any case) are written by "
+                 "libcrm only");
 }
 
 absl::Status CheckFreeText(const std::string& text, absl::string_view what) {
@@ -300,10 +311,7 @@ absl::StatusOr<AppendResult> AppendOne(
                      "customer_id", "required");
   }
   CRM_RETURN_IF_ERROR(CheckEventName(event.type, "type", true));
-  if (event.type.rfind("crm.", 0) == 0) {
-    return Invalid("type", "reserved",
-                   "types starting with 'crm.' are written by libcrm only");
-  }
+  CRM_RETURN_IF_ERROR(RefuseReservedType(event.type, "type"));
   CRM_RETURN_IF_ERROR(CheckEventName(event.channel, "channel", false));
   CRM_RETURN_IF_ERROR(CheckFreeText(event.actor, "actor"));
   CRM_RETURN_IF_ERROR(CheckFreeText(event.source, "source"));
@@ -443,10 +451,14 @@ absl::StatusOr<EventPage> Timeline(Session& session,
 
 absl::StatusOr<EventPage> EventsAfter(Session& session, int64_t after_seq,
                                       int64_t limit) {
-  if (limit < 1 || limit > kMaxFollowLimit || after_seq < 0) {
+  if (after_seq < 0) {
     return MakeError(ErrorCode::kInvalidArgument,
-                     "limit must be 1 to 10,000 and after_seq 0 or more", "",
-                     "limit");
+                     "after_seq must be 0 (from the start) or a seq", "",
+                     "after_seq");
+  }
+  if (limit < 1 || limit > kMaxFollowLimit) {
+    return MakeError(ErrorCode::kInvalidArgument, "limit must be 1 to 10,000",
+                     "", "limit");
   }
   CRM_ASSIGN_OR_RETURN(
       std::vector<store::EventRow> rows,
@@ -460,10 +472,7 @@ absl::Status DefineEventType(Session& session, absl::string_view json) {
   CRM_RETURN_IF_ERROR(
       MessageFromJson(json, "event type definition", &definition));
   CRM_RETURN_IF_ERROR(CheckEventName(definition.name(), "name", true));
-  if (definition.name().rfind("crm.", 0) == 0) {
-    return Invalid("name", "reserved",
-                   "types starting with 'crm.' are written by libcrm only");
-  }
+  CRM_RETURN_IF_ERROR(RefuseReservedType(definition.name(), "name"));
   for (const wire::FieldDefinition& property : definition.properties()) {
     if (property.id() != 0 || property.builtin() || property.read_only() ||
         !property.status().empty()) {

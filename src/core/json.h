@@ -16,8 +16,10 @@ namespace crm::core {
 std::string MessageToJson(const google::protobuf::Message& message,
                           bool print_defaults = false);
 
-// Parses `json` into `message`. Invalid UTF-8, malformed JSON and unknown
-// keys are invalid-argument errors whose message starts with `what`.
+// Parses `json` into `message`. Invalid UTF-8, malformed JSON, unknown keys
+// and values of the wrong kind are invalid-argument errors that name the
+// document (`what`, e.g. "field definition") and, where there is one, the
+// key (as the error's field; rule "key", "type" or "json").
 absl::Status MessageFromJson(absl::string_view json, absl::string_view what,
                              google::protobuf::Message* message);
 

@@ -343,7 +343,11 @@ TEST_F(EventTest, FollowReturnsEveryCustomersEventsBySeq) {
   EXPECT_EQ(crm_event_seq(crm_event_page_at(after.get(), 0)), a);
   EXPECT_EQ(crm_event_seq(crm_event_page_at(after.get(), 1)), b);
   EXPECT_EQ(crm_event_customer(crm_event_page_at(after.get(), 1)), bob);
-  EXPECT_EQ(crm_event_follow(&raw, db_.get(), 0, 0), CRM_E_INVALID_ARGUMENT);
+  EXPECT_CRM_ERROR(crm_event_follow(&raw, db_.get(), 0, 0),
+                   CRM_E_INVALID_ARGUMENT, "", "limit");
+  // Each bad argument is blamed by its own name.
+  EXPECT_CRM_ERROR(crm_event_follow(&raw, db_.get(), -1, 10),
+                   CRM_E_INVALID_ARGUMENT, "", "after_seq");
 }
 
 TEST_F(EventTest, RegisteredTypeValidatesProperties) {
@@ -394,6 +398,15 @@ TEST_F(EventTest, BadEventsStoreNothing) {
   Event reserved = NewEvent(ada_, "crm.record.updated", kJan2024);
   EXPECT_CRM_ERROR(crm_event_append(&seq, nullptr, db_.get(), reserved.get()),
                    CRM_E_VALIDATION, "type", "reserved");
+  // The reservation ignores case: a host cannot forge history events.
+  for (const char* forged : {"CRM.record.deleted", "Crm.record.created"}) {
+    Event upper = NewEvent(ada_, forged, kJan2024);
+    EXPECT_CRM_ERROR(crm_event_append(&seq, nullptr, db_.get(), upper.get()),
+                     CRM_E_VALIDATION, "type", "reserved");
+  }
+  EXPECT_CRM_ERROR(
+      crm_event_type_define(db_.get(), R"({"name": "CRM.record.updated"})"),
+      CRM_E_VALIDATION, "name", "reserved");
   Event no_type = NewEvent(ada_, "", kJan2024);
   EXPECT_CRM_ERROR(crm_event_append(&seq, nullptr, db_.get(), no_type.get()),
                    CRM_E_VALIDATION, "type", "required");

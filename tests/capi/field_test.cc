@@ -129,6 +129,43 @@ TEST_F(FieldTest, EveryTypeRoundTrips) {
   EXPECT_EQ(crm_record_get_text(&text, r, "seats"), CRM_E_VALIDATION);
 }
 
+// A malformed definition is described in libcrm's words, naming the key,
+// never in the JSON parser's ("Cannot find field.", "TYPE_INT64").
+TEST_F(FieldTest, BadDefinitionJsonNamesTheKeyInPlainWords) {
+  int64_t id = 0;
+  EXPECT_CRM_ERROR(
+      crm_field_define(&id, db_.get(),
+                       R"({"name": "a", "type": "text", "groupe": "x"})"),
+      CRM_E_INVALID_ARGUMENT, "groupe", "key");
+  EXPECT_STREQ(crm_last_error_message(),
+               "unknown key 'groupe' in a field definition");
+  EXPECT_CRM_ERROR(crm_field_define(&id, db_.get(),
+                                    R"({"name": "a", "type": "text",
+                                        "default_value": {"nope": 1}})"),
+                   CRM_E_INVALID_ARGUMENT, "nope", "key");
+  EXPECT_STREQ(crm_last_error_message(),
+               "unknown key 'nope' in 'default_value' of a field definition");
+  EXPECT_CRM_ERROR(
+      crm_field_define(&id, db_.get(),
+                       R"({"name": "a", "type": "text", "max_length": "x"})"),
+      CRM_E_INVALID_ARGUMENT, "max_length", "type");
+  EXPECT_STREQ(crm_last_error_message(),
+               "key 'max_length' in a field definition takes a whole number, "
+               "not \"x\"");
+  EXPECT_CRM_ERROR(crm_field_define(&id, db_.get(), "[1]"),
+                   CRM_E_INVALID_ARGUMENT, "", "json");
+  EXPECT_STREQ(crm_last_error_message(),
+               "a field definition must be a JSON object");
+  EXPECT_CRM_ERROR(crm_field_define(&id, db_.get(), R"({"name": )"),
+                   CRM_E_INVALID_ARGUMENT, "", "json");
+  EXPECT_EQ(std::string(crm_last_error_message()).find('\n'),
+            std::string::npos);
+  EXPECT_CRM_ERROR(crm_field_update(db_.get(), "name", R"({"lable": "N"})"),
+                   CRM_E_INVALID_ARGUMENT, "lable", "key");
+  EXPECT_STREQ(crm_last_error_message(),
+               "unknown key 'lable' in a field patch");
+}
+
 TEST_F(FieldTest, DecimalFieldTakesAnIntegerExactly) {
   Define(db_.get(), R"({"name": "balance", "type": "decimal", "scale": 2,
                         "max": "1000"})");

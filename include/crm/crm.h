@@ -630,6 +630,16 @@ CRM_API crm_record* crm_field_timeline_value(crm_field_timeline* timeline,
  * written as text ("2024-03-01", "2024-03-01T09:00:00Z"). Text never becomes
  * SQL: every value is a bound parameter.
  *
+ * Limits: a filter is at most 64 KiB; parentheses and "not" nest at most 10
+ * deep (rule "depth"); a filter holds at most 500 comparisons (rule
+ * "terms") and 10,000 values, each value of a list and each span of time
+ * counted (rule "values"). Past them a filter fails like a syntax error:
+ * CRM_E_INVALID_ARGUMENT, the rule, and the byte where it crosses the limit.
+ * Every filter within them runs: they keep its SQL well inside SQLite's
+ * own limits (a parser stack of 100 entries, which 14 levels of
+ * parentheses holding an "or" over an "and" overflow; expressions at most
+ * 1,000 deep; at most 32,766 bound values).
+ *
  * Customer queries see every active field plus id, created_at, updated_at;
  * archived fields only after crm_query_include_archived(). Event queries see
  * seq, customer_id, type, channel, actor, source, idempotency_key,

@@ -688,7 +688,11 @@ enum {
   CRM_BUCKET_QUARTER = 4, /* "2024-Q1" */
   CRM_BUCKET_YEAR = 5     /* "2024" */
 };
-/* Aggregate functions for crm_query_aggregate(). */
+/* Aggregate functions for crm_query_aggregate(). CRM_AGG_SUM and
+ * CRM_AGG_AVG are exact; a sum beyond 64 bits (of the field's units: for a
+ * decimal of scale 2, beyond +-92233720368547758.07) fails the query with
+ * CRM_E_VALIDATION, rule "aggregate", naming the field, as a sum of event
+ * properties does. */
 enum {
   CRM_AGG_COUNT = 1,
   CRM_AGG_COUNT_DISTINCT = 2,

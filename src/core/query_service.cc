@@ -291,7 +291,7 @@ absl::StatusOr<QueryPage> RunAggregate(Session& session,
   }
   std::vector<std::optional<QueryField>> aggregate_fields;
   for (const AggregateSpec& spec : request.aggregates) {
-    store::AggregateColumn column{spec.function, std::nullopt};
+    store::AggregateColumn column{spec.function, std::nullopt, spec.field};
     std::optional<QueryField> field;
     if (!spec.field.empty()) {
       CRM_ASSIGN_OR_RETURN(

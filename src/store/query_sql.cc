@@ -372,13 +372,21 @@ std::string BucketExpr(const GroupKey& key) {
   return value;
 }
 
-// crm_decimal_sum(<the property's JSON text>, '<its name>'): an exact sum of
-// the numbers as they were written (see sql_functions.h).
-void RenderPropertySum(const ColumnRef& column, SqlBuilder* sql) {
-  QuoteIdentifier(column.json_key);  // a plain name, safe to splice
-  sql->Text(absl::StrCat("crm_decimal_sum(", RawRef(column), " -> '$.",
-                         column.json_key, "', "));
-  sql->Param(absl::StrCat(column.column, ".", column.json_key));
+// An exact sum of an aggregate's column that names the field when it fails
+// (see sql_functions.h): crm_decimal_sum over a property's JSON text (the
+// numbers as they were written), crm_integer_sum over a column of integers
+// or scaled decimals (SQLite's sum() would fail with a bare "integer
+// overflow").
+void RenderSum(const AggregateColumn& aggregate, SqlBuilder* sql) {
+  const ColumnRef& column = *aggregate.column;
+  if (column.json_key.empty()) {
+    sql->Text(absl::StrCat("crm_integer_sum(", ValueExpr(column), ", "));
+  } else {
+    QuoteIdentifier(column.json_key);  // a plain name, safe to splice
+    sql->Text(absl::StrCat("crm_decimal_sum(", RawRef(column), " -> '$.",
+                           column.json_key, "', "));
+  }
+  sql->Param(aggregate.name);
   sql->Text(")");
 }
 
@@ -475,12 +483,8 @@ absl::StatusOr<std::vector<std::vector<SqlValue>>> RunAggregate(
         break;
       case Function::kSum:
       case Function::kAvg:
-        if (aggregate.column && !aggregate.column->json_key.empty()) {
-          separate();
-          RenderPropertySum(*aggregate.column, &sql);
-        } else {
-          next(absl::StrCat("sum(", value, ")"));
-        }
+        separate();
+        RenderSum(aggregate, &sql);
         if (aggregate.function == Function::kAvg) {
           next(absl::StrCat("count(", value, ")"));
         }

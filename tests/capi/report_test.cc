@@ -98,6 +98,80 @@ TEST_F(ReportTest, MoneySumsAreExactPerGroup) {
   EXPECT_EQ(Decimal(retail, "avg_revenue"), "0.1000");
 }
 
+TEST_F(ReportTest, SumsPastSixtyFourBitsNameTheField) {
+  // Each value fits; the sums do not. SQLite's sum() failed with a bare
+  // "integer overflow" (CRM_E_INTERNAL); now the error is the one a sum of
+  // event properties gives, naming the field.
+  Define(db_.get(), R"({"name": "units", "type": "integer"})");
+  auto customer = [&](const char* sector, const char* revenue, int64_t units) {
+    Record record = NewRecord();
+    crm_record_set_text(record.get(), "name", "x");
+    crm_record_set_text(record.get(), "sector", sector);
+    crm_record_set_decimal(record.get(), "revenue", revenue);
+    crm_record_set_integer(record.get(), "units", units);
+    Event(Create(db_.get(), record.get()), "order.placed",
+          1704067200LL * 1000000);
+  };
+  customer("big", "92233720368547758.00", INT64_MAX);
+  customer("big", "92233720368547758.00", 1);
+  customer("small", "-92233720368547758.00", INT64_MIN);
+  customer("small", "-1.00", -1);
+  customer("fits", "92233720368547758.00", INT64_MAX);
+  customer("fits", "-92233720368547758.00", INT64_MIN);
+  auto aggregate = [&](int target, const char* sector, int function,
+                       const char* field, crm_rows** out) {
+    crm_query* raw = nullptr;
+    crm_query_new(&raw, target);
+    Query query(raw);
+    std::string filter =
+        std::string(target == CRM_QUERY_EVENTS
+                        ? "type = 'order.placed' and customer.sector = '"
+                        : "sector = '") +
+        sector + "'";
+    crm_query_set_filter(raw, filter.c_str());
+    crm_query_aggregate(raw, function, field, "result");
+    return crm_query_run_aggregate(out, db_.get(), raw);
+  };
+  struct Case {
+    int target;
+    const char* field;
+  };
+  for (const Case& c : {Case{CRM_QUERY_CUSTOMERS, "revenue"},
+                        Case{CRM_QUERY_CUSTOMERS, "units"},
+                        Case{CRM_QUERY_EVENTS, "customer.revenue"},
+                        Case{CRM_QUERY_EVENTS, "customer.units"}}) {
+    for (const char* sector : {"big", "small"}) {
+      for (int function : {CRM_AGG_SUM, CRM_AGG_AVG}) {
+        SCOPED_TRACE(std::string(c.field) + " in " + sector + ", function " +
+                     std::to_string(function));
+        crm_rows* rows = nullptr;
+        EXPECT_CRM_ERROR(aggregate(c.target, sector, function, c.field, &rows),
+                         CRM_E_VALIDATION, c.field, "aggregate");
+        EXPECT_EQ(rows, nullptr);
+        EXPECT_NE(std::string(crm_last_error_message()).find("out of range"),
+                  std::string::npos)
+            << crm_last_error_message();
+      }
+      for (int function : {CRM_AGG_MIN, CRM_AGG_MAX, CRM_AGG_COUNT}) {
+        crm_rows* raw = nullptr;
+        EXPECT_EQ(aggregate(c.target, sector, function, c.field, &raw), CRM_OK)
+            << crm_last_error_message();
+        crm_rows_free(raw);
+      }
+    }
+    crm_rows* raw = nullptr;
+    ASSERT_EQ(aggregate(c.target, "fits", CRM_AGG_SUM, c.field, &raw), CRM_OK)
+        << crm_last_error_message();
+    Rows rows(raw);
+    crm_record* row = crm_rows_at(rows.get(), 0);
+    if (std::string(c.field).find("revenue") != std::string::npos) {
+      EXPECT_EQ(Decimal(row, "result"), "0.00");
+    } else {
+      EXPECT_EQ(Integer(row, "result"), -1);
+    }
+  }
+}
+
 TEST_F(ReportTest, TimeBucketsAcrossMonthAndYearEnds) {
   int64_t id = Customer("Ada", "tech", "1.00");
   // 2023-12-31T23:59:59Z, 2024-01-01T00:00:00Z, 2024-01-31T23:00:00Z,

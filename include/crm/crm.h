@@ -748,14 +748,23 @@ CRM_API int crm_customer_search(crm_rows** out, crm_db* db, const char* text,
                                 uint32_t limit);
 
 /* Saved segments: a named filter (without parameters) stored in the
- * workspace. Saving an existing name replaces it. A field a segment uses
- * cannot be renamed or deleted (CRM_E_CONSTRAINT, rule "segment"). */
+ * workspace. Saving an existing name replaces it. Saving checks the filter
+ * as counting it does (against the fields, and prepared by SQLite) and
+ * refuses one that cannot run with the error its count would give. A field
+ * a segment uses cannot be renamed or deleted (CRM_E_CONSTRAINT, rule
+ * "segment"); one archived or changed to a type the filter does not fit
+ * leaves the segment unable to run until the field is restored, or the
+ * segment saved anew or deleted. */
 CRM_API int crm_segment_save(crm_db* db, const char* name, int target,
                              const char* filter);
 CRM_API int crm_segment_delete(crm_db* db, const char* name);
-/* The segment's live count. */
+/* The segment's live count; for a segment that cannot run, the error of its
+ * filter (e.g. CRM_E_VALIDATION, rule "archived", naming the field). */
 CRM_API int crm_segment_count(int64_t* out, crm_db* db, const char* name);
-/* One row per segment: name, target, filter, count. */
+/* One row per segment, by name: name, target, filter, count. A segment that
+ * cannot run has no count but "error", the message crm_segment_count()
+ * would fail with, and the others are listed as usual; the list fails only
+ * for what is not about one segment (CRM_E_BUSY, CRM_E_IO, ...). */
 CRM_API int crm_segment_list(crm_rows** out, crm_db* db);
 
 /* Cohorts: customers grouped by the time bucket of their first event of type

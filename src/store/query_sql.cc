@@ -319,6 +319,13 @@ SqlBuilder RenderSelect(const SelectPlan& plan) {
   return sql;
 }
 
+SqlBuilder RenderCount(Table target, const std::optional<Condition>& where) {
+  SqlBuilder sql;
+  sql.Text("SELECT count(*)");
+  RenderFrom(target, where, false, &sql);
+  return sql;
+}
+
 absl::StatusOr<Statement*> PrepareBound(Connection& connection,
                                         const SqlBuilder& sql) {
   CRM_ASSIGN_OR_RETURN(Statement * statement, connection.Prepare(sql.sql()));
@@ -444,12 +451,15 @@ absl::StatusOr<std::vector<SelectedRow>> RunSelect(Connection& connection,
 
 absl::StatusOr<int64_t> RunCount(Connection& connection, Table target,
                                  const std::optional<Condition>& where) {
-  SqlBuilder sql;
-  sql.Text("SELECT count(*)");
-  RenderFrom(target, where, false, &sql);
-  CRM_ASSIGN_OR_RETURN(Statement * statement, PrepareBound(connection, sql));
+  CRM_ASSIGN_OR_RETURN(Statement * statement,
+                       PrepareBound(connection, RenderCount(target, where)));
   CRM_ASSIGN_OR_RETURN(auto rows, Collect(statement));
   return std::get<int64_t>(rows[0][0]);
+}
+
+absl::Status PrepareCount(Connection& connection, Table target,
+                          const std::optional<Condition>& where) {
+  return PrepareBound(connection, RenderCount(target, where)).status();
 }
 
 absl::StatusOr<std::vector<std::vector<SqlValue>>> RunAggregate(

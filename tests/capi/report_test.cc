@@ -1,5 +1,7 @@
 // Decision support: aggregates, fill rates, search, segments, cohorts, and
 // event queries that reach the customer.
+#include <sqlite3.h>
+
 #include <functional>
 #include <map>
 #include <string>
@@ -349,6 +351,119 @@ TEST_F(ReportTest, SegmentsCountLiveAndProtectTheirFields) {
   EXPECT_EQ(crm_segment_count(&count, db_.get(), "tech customers"),
             CRM_E_NOT_FOUND);
   EXPECT_EQ(crm_field_delete(db_.get(), "sector"), CRM_OK);
+}
+
+// The rows of crm_segment_list: name -> count, or "error: <message>".
+std::map<std::string, std::string> ListSegments(crm_db* db) {
+  crm_rows* raw = nullptr;
+  EXPECT_EQ(crm_segment_list(&raw, db), CRM_OK) << crm_last_error_message();
+  Rows rows(raw);
+  std::map<std::string, std::string> out;
+  for (size_t i = 0; i < crm_rows_size(rows.get()); ++i) {
+    crm_record* row = crm_rows_at(rows.get(), i);
+    int64_t count = -1;
+    std::string shown = crm_record_get_integer(&count, row, "count") == CRM_OK
+                            ? std::to_string(count)
+                            : "error: " + Text(row, "error");
+    out[Text(row, "name")] = shown;
+  }
+  return out;
+}
+
+TEST_F(ReportTest, ASegmentThatCannotRunIsListedWithWhy) {
+  Define(db_.get(), R"({"name": "seats", "type": "integer"})");
+  Customer("Ada", "tech", "10.00");
+  for (const auto& [name, filter] :
+       std::vector<std::pair<const char*, const char*>>{
+           {"tech", "sector = 'tech'"},
+           {"rich", "revenue > 5"},
+           {"big", "seats > 5"}}) {
+    ASSERT_EQ(crm_segment_save(db_.get(), name, CRM_QUERY_CUSTOMERS, filter),
+              CRM_OK);
+  }
+  // Archiving a field, or changing its type, is allowed while a segment
+  // uses it; the segment then cannot run. It used to make crm_segment_list
+  // fail for every segment until it was deleted.
+  ASSERT_EQ(crm_field_archive(db_.get(), "revenue"), CRM_OK);
+  ASSERT_EQ(crm_field_update(db_.get(), "seats", R"({"type": "text"})"), CRM_OK)
+      << crm_last_error_message();
+  std::map<std::string, std::string> listed = ListSegments(db_.get());
+  ASSERT_EQ(listed.size(), 3u);
+  EXPECT_EQ(listed["tech"], "1");
+  EXPECT_NE(listed["rich"].find("error: field 'revenue' is archived"),
+            std::string::npos)
+      << listed["rich"];
+  EXPECT_NE(listed["big"].find("error: "), std::string::npos) << listed["big"];
+  int64_t count = -1;
+  EXPECT_CRM_ERROR(crm_segment_count(&count, db_.get(), "rich"),
+                   CRM_E_VALIDATION, "revenue", "archived");
+  EXPECT_CRM_ERROR(crm_segment_count(&count, db_.get(), "big"),
+                   CRM_E_VALIDATION, "seats", "type");
+  EXPECT_EQ(crm_last_error_position(), 8);
+  // Mended by restoring the field; or saved anew, or deleted.
+  ASSERT_EQ(crm_field_restore(db_.get(), "revenue"), CRM_OK);
+  EXPECT_EQ(ListSegments(db_.get())["rich"], "1");
+  ASSERT_EQ(
+      crm_segment_save(db_.get(), "big", CRM_QUERY_CUSTOMERS, "seats = '5'"),
+      CRM_OK);
+  EXPECT_EQ(ListSegments(db_.get())["big"], "0");
+}
+
+TEST_F(ReportTest, SegmentsEditedInTheFileFailAloneWithANamedError) {
+  TempDir dir;
+  std::string path = dir.File("segments.crm");
+  {
+    Db db = OpenDb(path);
+    Define(db.get(), R"({"name": "seats", "type": "integer"})");
+    for (const char* name : {"deep", "good", "long", "target", "unknown"}) {
+      ASSERT_EQ(
+          crm_segment_save(db.get(), name, CRM_QUERY_CUSTOMERS, "seats > 1"),
+          CRM_OK);
+    }
+  }
+  {
+    // What libcrm would never save, written into the file by hand (or by
+    // an older libcrm with looser limits).
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+    std::string deep = "UPDATE crm_segments SET filter = '";
+    for (int i = 0; i < 45; ++i) deep += "not ";
+    deep += "seats > 1' WHERE name = 'deep'";
+    std::string chain = "UPDATE crm_segments SET filter = 'seats > 1";
+    for (int i = 1; i < 999; ++i) chain += " and seats > 1";
+    chain += "' WHERE name = 'long'";
+    for (const std::string& sql :
+         {deep, chain,
+          std::string("UPDATE crm_segments SET target = 'orders' "
+                      "WHERE name = 'target'"),
+          std::string("UPDATE crm_segments SET filter = 'nosuch = 1' "
+                      "WHERE name = 'unknown'")}) {
+      ASSERT_EQ(sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, nullptr),
+                SQLITE_OK)
+          << sqlite3_errmsg(raw);
+    }
+    sqlite3_close(raw);
+  }
+  Db db = OpenDb(path);
+  std::map<std::string, std::string> listed = ListSegments(db.get());
+  ASSERT_EQ(listed.size(), 5u);
+  EXPECT_EQ(listed["good"], "0");
+  for (const char* name : {"deep", "long", "target", "unknown"}) {
+    EXPECT_EQ(listed[name].rfind("error: ", 0), 0u) << name << listed[name];
+  }
+  int64_t count = -1;
+  EXPECT_CRM_ERROR(crm_segment_count(&count, db.get(), "deep"),
+                   CRM_E_INVALID_ARGUMENT, "", "depth");
+  EXPECT_EQ(crm_last_error_position(), 40);
+  EXPECT_CRM_ERROR(crm_segment_count(&count, db.get(), "long"),
+                   CRM_E_INVALID_ARGUMENT, "", "terms");
+  EXPECT_CRM_ERROR(crm_segment_count(&count, db.get(), "target"),
+                   CRM_E_VALIDATION, "", "target");
+  EXPECT_CRM_ERROR(crm_segment_count(&count, db.get(), "unknown"),
+                   CRM_E_VALIDATION, "nosuch", "unknown_field");
+  EXPECT_EQ(crm_segment_count(&count, db.get(), "good"), CRM_OK);
+  EXPECT_EQ(crm_segment_delete(db.get(), "deep"), CRM_OK);
+  EXPECT_EQ(ListSegments(db.get()).size(), 4u);
 }
 
 TEST_F(ReportTest, EventPropertiesAreQueryable) {

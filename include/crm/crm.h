@@ -562,8 +562,9 @@ typedef struct crm_timeline_options {
  * One page of a customer's timeline, ordered by occurred_at (then seq).
  * Paging is by position, not offset: events appended while a host pages
  * never shift or repeat what it sees, and it can page back without limit.
- * `options` may be NULL for the defaults. A customer with no events (or no
- * such customer) gives an empty page.
+ * `options` may be NULL for the defaults; they name at most 1,000 types and
+ * 1,000 channels (else CRM_E_INVALID_ARGUMENT, rule "types" or "channels").
+ * A customer with no events (or no such customer) gives an empty page.
  */
 CRM_API int crm_event_timeline(crm_event_page** out, crm_db* db,
                                int64_t customer_id,
@@ -620,8 +621,9 @@ CRM_API crm_record* crm_field_timeline_value(crm_field_timeline* timeline,
  *
  * Operators: = != <> < <= > >=, between .. and .., in (..), not in (..),
  * is null, is not null, contains / starts with / ends with (exact case) and
- * icontains / istarts with / iends with (ignoring ASCII case), has, has any
- * (..), has all (..) for lists, matches for full text, and within last|next
+ * icontains / istarts with / iends with (ignoring ASCII case; their text is
+ * at most 10,000 bytes, else CRM_E_VALIDATION, rule "max_length"), has, has
+ * any (..), has all (..) for lists, matches for full text, and within last|next
  * N days|weeks|months|quarters|years or within this|previous day|week|month|
  * quarter|year for dates and times (UTC; weeks start on Monday). Combine
  * with and, or, not and parentheses. Values: 'text' ('' for a quote),
@@ -647,7 +649,8 @@ CRM_API crm_record* crm_field_timeline_value(crm_field_timeline* timeline,
  * its properties as properties.<name>. A property is compared as written:
  * 'text' as text, numbers as numbers (decimals compare as binary floating
  * point, so compare money with a margin), true/false, has / has any / has
- * all for lists; "within" does not apply. CRM_AGG_SUM and CRM_AGG_AVG over a
+ * all for lists (a property that holds no list has none of the values);
+ * "within" does not apply. CRM_AGG_SUM and CRM_AGG_AVG over a
  * property are exact: the numbers are added as the decimals they were
  * written as, at the widest scale among them (an integer when none has a
  * fraction); events without the property are skipped, and one that holds
@@ -665,7 +668,11 @@ CRM_API int crm_query_set_filter(crm_query* query, const char* filter);
 /* The parameters, set with crm_record_set_*. Borrowed until the query is
  * freed. */
 CRM_API crm_record* crm_query_params(crm_query* query);
-/* Adds a field to return; without any, every active field is returned. */
+/* Adds a field to return; without any, every active field is returned.
+ * A query returns at most 1,500 fields, sorts by at most 8, groups by at
+ * most 500 and computes at most 500 aggregates: past that, running it fails
+ * with CRM_E_INVALID_ARGUMENT, rule "select", "sort", "group" or
+ * "aggregates". */
 CRM_API int crm_query_select(crm_query* query, const char* field);
 /* Adds a sort key; rows with no value come first ascending, last
  * descending; ties are ordered by id (or seq). */

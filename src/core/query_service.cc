@@ -21,8 +21,26 @@ constexpr int64_t kMaxPageSize = 10000;
 constexpr char kCursorPrefix[] = "q1.";
 constexpr int64_t kDayUs = 86400LL * 1000000;
 
+// Limits on the shape of a query that keep its SQL within SQLite's: at most
+// 2,000 result columns, and a parser stack that the keyset condition of a
+// later page overflows from 14 sort keys on.
+constexpr size_t kMaxSelect = 1500;
+constexpr size_t kMaxSort = 8;
+constexpr size_t kMaxGroups = 500;
+constexpr size_t kMaxAggregates = 500;  // an average is two columns
+
 absl::Status BadArgument(absl::string_view message, absl::string_view rule) {
   return MakeError(ErrorCode::kInvalidArgument, message, "", rule);
+}
+
+// Fails when a query has more than `limit` `items` ("a query <does> at
+// most <limit> <items>").
+absl::Status AtMost(size_t count, size_t limit, absl::string_view does,
+                    absl::string_view items, absl::string_view rule) {
+  if (count <= limit) return absl::OkStatus();
+  return BadArgument(absl::StrCat("a query ", does, " at most ", limit, " ",
+                                  items, ", not ", count),
+                     rule);
 }
 
 store::Table TableOf(QueryTarget target) {
@@ -118,6 +136,10 @@ absl::StatusOr<store::SelectPlan> SelectPlanOf(
   if (request.page_size < 1 || request.page_size > kMaxPageSize) {
     return BadArgument("page_size must be 1 to 10,000", "page_size");
   }
+  CRM_RETURN_IF_ERROR(
+      AtMost(request.select.size(), kMaxSelect, "selects", "fields", "select"));
+  CRM_RETURN_IF_ERROR(
+      AtMost(request.sort.size(), kMaxSort, "sorts by", "fields", "sort"));
   store::SelectPlan plan;
   plan.target = TableOf(request.target);
   CRM_ASSIGN_OR_RETURN(plan.where, Where(session, request));
@@ -259,6 +281,10 @@ absl::StatusOr<QueryPage> RunAggregate(Session& session,
     return BadArgument("an aggregate query needs a group or an aggregate",
                        "aggregates");
   }
+  CRM_RETURN_IF_ERROR(AtMost(request.groups.size(), kMaxGroups, "groups by",
+                             "fields", "group"));
+  CRM_RETURN_IF_ERROR(AtMost(request.aggregates.size(), kMaxAggregates,
+                             "computes", "aggregates", "aggregates"));
   store::AggregatePlan plan;
   plan.target = TableOf(request.target);
   CRM_ASSIGN_OR_RETURN(plan.where, Where(session, request));

@@ -53,6 +53,21 @@ std::string RawRef(const ColumnRef& column) {
                       QuoteIdentifier(column.column));
 }
 
+// " FROM json_each(...) WHERE " over the items of a list. Columns of list
+// fields hold JSON arrays; a property holds a list only in some events, and
+// any other value has no items (a text is never parsed as JSON).
+std::string ListItems(const ColumnRef& column) {
+  if (column.json_key.empty()) {
+    return absl::StrCat(" FROM json_each(", ValueExpr(column), ") WHERE ");
+  }
+  QuoteIdentifier(column.json_key);  // a plain name, safe to splice
+  std::string json = RawRef(column);
+  std::string path = absl::StrCat("'$.", column.json_key, "'");
+  return absl::StrCat(" FROM json_each(", json, ", ", path,
+                      ") WHERE json_type(", json, ", ", path,
+                      ") = 'array' AND ");
+}
+
 // `text` as a LIKE pattern matching it literally, with '\' as the escape.
 std::string LikeLiteral(const std::string& text) {
   std::string out;
@@ -162,14 +177,14 @@ void RenderCompare(const Condition& condition, SqlBuilder* sql) {
       return;
     }
     case Compare::kHasAny:
-      sql->Text(absl::StrCat("EXISTS (SELECT 1 FROM json_each(", value,
-                             ") WHERE value IN ("));
+      sql->Text(
+          absl::StrCat("EXISTS (SELECT 1", ListItems(column), "value IN ("));
       sql->Params(values);
       sql->Text("))");
       return;
     case Compare::kHasAll:
-      sql->Text(absl::StrCat("(SELECT count(DISTINCT value) FROM json_each(",
-                             value, ") WHERE value IN ("));
+      sql->Text(absl::StrCat("(SELECT count(DISTINCT value)", ListItems(column),
+                             "value IN ("));
       sql->Params(values);
       sql->Text(absl::StrCat(")) = ", values.size()));
       return;

@@ -502,6 +502,77 @@ TEST_F(QueryTest, FiltersAtEveryLimitAtOnceRunEverywhere) {
   }
 }
 
+TEST_F(QueryTest, CaseInsensitiveTextPastSqlitesPatternLimitIsNamed) {
+  // icontains, istarts with and iends with become LIKE patterns, which
+  // SQLite refused past 50,000 bytes: CRM_E_INTERNAL "LIKE or GLOB pattern
+  // too complex".
+  std::string at_limit(10000, '%');
+  EXPECT_EQ(Select(("name icontains '" + at_limit + "'").c_str()), Names{});
+  std::string past = "name istarts with '" + at_limit + "_'";
+  EXPECT_EQ(FilterError(past.c_str()), CRM_E_VALIDATION);
+  EXPECT_STREQ(crm_last_error_field(), "name");
+  EXPECT_STREQ(crm_last_error_rule(), "max_length");
+  EXPECT_EQ(crm_last_error_position(), 18);
+  // The same through a parameter, and for an event property.
+  std::string long_text(50000, 'a');
+  for (int target : {CRM_QUERY_CUSTOMERS, CRM_QUERY_EVENTS}) {
+    bool customers = target == CRM_QUERY_CUSTOMERS;
+    Query query = NewQuery(
+        customers ? "name iends with :text" : "properties.note icontains ?",
+        target);
+    crm_record_set_text(crm_query_params(query.get()), customers ? "text" : "1",
+                        long_text.c_str());
+    int64_t count = -1;
+    EXPECT_CRM_ERROR(crm_query_count(&count, db_.get(), query.get()),
+                     CRM_E_VALIDATION, customers ? "name" : "properties.note",
+                     "max_length");
+    EXPECT_EQ(crm_last_error_position(), customers ? 16 : 26);
+  }
+}
+
+TEST_F(QueryTest, QueriesPastSqlitesColumnLimitsNameThePart) {
+  // A result of more than 2,000 columns, or the keyset condition of more
+  // than 13 sort keys after a cursor, failed in SQLite: CRM_E_INTERNAL.
+  auto run = [&](crm_query* query) {
+    crm_rows* raw = nullptr;
+    int rc = crm_query_run(&raw, db_.get(), query);
+    crm_rows_free(raw);
+    return rc;
+  };
+  auto aggregate = [&](crm_query* query) {
+    crm_rows* raw = nullptr;
+    int rc = crm_query_run_aggregate(&raw, db_.get(), query);
+    crm_rows_free(raw);
+    return rc;
+  };
+  Query select = NewQuery("");
+  for (int i = 0; i < 1500; ++i) crm_query_select(select.get(), "seats");
+  EXPECT_EQ(run(select.get()), CRM_OK) << crm_last_error_message();
+  for (int i = 0; i < 600; ++i) crm_query_select(select.get(), "seats");
+  EXPECT_CRM_ERROR(run(select.get()), CRM_E_INVALID_ARGUMENT, "", "select");
+  Query sort = NewQuery("");
+  for (int i = 0; i < 9; ++i) crm_query_order_by(sort.get(), "seats", i % 2);
+  EXPECT_CRM_ERROR(run(sort.get()), CRM_E_INVALID_ARGUMENT, "", "sort");
+  char* plan = nullptr;
+  EXPECT_CRM_ERROR(crm_query_explain(&plan, db_.get(), sort.get()),
+                   CRM_E_INVALID_ARGUMENT, "", "sort");
+  Query groups = NewQuery("");
+  for (int i = 0; i < 500; ++i) {
+    crm_query_group_by(groups.get(), "seats", CRM_BUCKET_NONE);
+    crm_query_aggregate(groups.get(), CRM_AGG_AVG, "ltv", nullptr);
+  }
+  EXPECT_EQ(aggregate(groups.get()), CRM_OK) << crm_last_error_message();
+  crm_query_group_by(groups.get(), "seats", CRM_BUCKET_NONE);
+  EXPECT_CRM_ERROR(aggregate(groups.get()), CRM_E_INVALID_ARGUMENT, "",
+                   "group");
+  Query aggregates = NewQuery("");
+  for (int i = 0; i < 2100; ++i) {
+    crm_query_aggregate(aggregates.get(), CRM_AGG_COUNT, nullptr, nullptr);
+  }
+  EXPECT_CRM_ERROR(aggregate(aggregates.get()), CRM_E_INVALID_ARGUMENT, "",
+                   "aggregates");
+}
+
 TEST_F(QueryTest, ArchivedFieldsOnlyWhenAskedFor) {
   ASSERT_EQ(crm_field_archive(db_.get(), "seats"), CRM_OK);
   EXPECT_EQ(FilterError("seats > 5"), CRM_E_VALIDATION);

@@ -518,6 +518,14 @@ TEST_F(ReportTest, EventPropertiesAreQueryable) {
   EXPECT_EQ(count("properties.coupon is null and type = 'order.placed'"), 3);
   EXPECT_EQ(count("properties.region = 'north' and customer.sector = 'tech'"),
             2);
+  // A property that holds no list has none of the values (its text used to
+  // be parsed as JSON: CRM_E_INTERNAL "malformed JSON").
+  EXPECT_EQ(count("properties.note has 'call first'"), 0);
+  EXPECT_EQ(count("properties.note has any ('door', 'x')"), 0);
+  EXPECT_EQ(count("properties.note has all ('door')"), 0);
+  EXPECT_EQ(count("properties.amount has 150"), 0);
+  EXPECT_EQ(
+      count("not properties.region has 'north' and type = 'order.placed'"), 3);
   crm_query* raw = nullptr;
   crm_query_new(&raw, CRM_QUERY_EVENTS);
   Query query(raw);

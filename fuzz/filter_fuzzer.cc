@@ -1,7 +1,8 @@
 // Fuzzes the filter language: any bytes as a filter over customers or
 // events. Invariants: the call answers OK or names a bad argument or a
 // validation error (never an internal error or a crash), a count agrees
-// with the rows a run returns, and nothing stored changes.
+// with the rows a run returns, a filter saved as a segment counts the same
+// (saving refuses what cannot run), and nothing stored changes.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -13,7 +14,8 @@ namespace {
 constexpr int64_t kCustomers = 6;
 
 // One workspace for the whole run, with fields of every kind, customers and
-// events, so that filters have something to match.
+// events (with a number, a text and a list as properties), so that filters
+// have something to match.
 const crm_fuzz::ProcessWorkspace& Workspace() {
   static const auto* workspace = new crm_fuzz::ProcessWorkspace([](crm_db* db) {
     const char* fields[] = {
@@ -41,6 +43,11 @@ const crm_fuzz::ProcessWorkspace& Workspace() {
       crm_event_set_customer(event, id);
       crm_event_set_type(event, "call");
       crm_event_set_channel(event, "phone");
+      crm_record* properties = crm_event_properties(event);
+      crm_record_set_decimal(properties, "amount", i % 2 ? "12.50" : "3");
+      crm_record_set_text(properties, "note", i % 2 ? "call back" : "[1]");
+      const char* skus[] = {"a", "b"};
+      crm_record_set_list(properties, "skus", skus, 1 + i % 2);
       int64_t seq = 0;
       CRM_FUZZ_CHECK(crm_event_append(&seq, nullptr, db, event) == CRM_OK);
       crm_event_free(event);
@@ -77,6 +84,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     crm_rows_free(rows);
   } else {
     CRM_FUZZ_CHECK(count == 0);
+  }
+  {
+    // A segment runs whenever it could be saved (it has no parameters, so
+    // it is the filter counted above).
+    crm_fuzz::InputTransaction transaction(Workspace());
+    int saved = crm_segment_save(db, "fuzz", target, filter.c_str());
+    CRM_FUZZ_CHECK(saved == CRM_OK || saved == CRM_E_INVALID_ARGUMENT ||
+                   saved == CRM_E_VALIDATION);
+    if (saved == CRM_OK) {
+      int64_t segment_count = -1;
+      CRM_FUZZ_CHECK(crm_segment_count(&segment_count, db, "fuzz") == CRM_OK);
+      CRM_FUZZ_CHECK(rc == CRM_OK && segment_count == count);
+    }
   }
   crm_query_free(query);
   CRM_FUZZ_CHECK(crm_fuzz::Count(db) == kCustomers);

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Writes the hand-made seeds of fuzz/corpus/ (field definitions, wire
-batches and tampered workspace files). Run from anywhere; it writes beside itself. The seeds of
-record_values and api_sequence are small inputs kept from fuzzing runs."""
+batches, tampered workspace files, and filters at and past libcrm's limits).
+Run from anywhere; it writes beside itself. The seeds of record_values and
+api_sequence are small inputs kept from fuzzing runs, and filter/seed1 to
+seed5 were written by hand."""
 import os
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
@@ -160,3 +162,36 @@ for name, (offset, data) in patches.items():
     write("workspace_file", "patch_" + name,
           b"P" + bytes([offset // 4 >> 8, offset // 4 & 0xFF, len(data)]) +
           data)
+
+# filter: first byte 0 for customers, 1 for events (the fields and events of
+# filter_fuzzer.cc). Filters deep, long or wide enough to reach SQLite's
+# limits, which random mutation rarely builds: 10 levels of parentheses or
+# "not", 500 comparisons and 10,000 values are libcrm's limits (one past
+# them is a named error); SQLite overflowed its parser stack from 14 levels
+# of "or" over "and" or 40 of "not", and its expression depth from 991
+# comparisons. Several are longer than 4,096 bytes, the cap of the other
+# targets (see scripts/reliability.sh).
+def nested(levels, comparison):
+    text = comparison
+    for _ in range(levels):
+        text = "(" + comparison + " or " + comparison + " and " + text + ")"
+    return text
+
+
+filters = {
+    "not_45": (0, "not " * 45 + "seats = 1"),
+    "not_at_limit": (0, "not " * 10 + "plan not in ('a')"),
+    "not_past_limit_events": (1, "not " * 11 + "customer.labels has all ('x', 'y')"),
+    "nested_at_limit": (0, nested(10, "labels has all ('x', 'y')")),
+    "nested_14_events": (1, nested(14, "type not in ('call')")),
+    "and_500": (0, " and ".join(["seats = 1"] * 500)),
+    "and_999": (0, " and ".join(["seats = 1"] * 999)),
+    "or_999_events": (1, " or ".join(["channel != 'x'"] * 999)),
+    "in_10001": (0, "seats in (" + ", ".join(["1"] * 10001) + ")"),
+    "in_32000": (0, "seats in (" + ",".join(["1"] * 32000) + ")"),
+    "icontains_30000": (0, "name icontains '" + "%" * 30000 + "'"),
+    "property_lists": (1, "properties.note has 'x' or properties.skus has all "
+                          "('a', 'b') or not properties.amount has any (3)"),
+}
+for name, (target, text) in filters.items():
+    write("filter", name, bytes([target]) + text.encode())

@@ -579,8 +579,9 @@ typedef struct crm_timeline_options {
  * One page of a customer's timeline, ordered by occurred_at (then seq).
  * Paging is by position, not offset: events appended while a host pages
  * never shift or repeat what it sees, and it can page back without limit.
- * `options` may be NULL for the defaults. A customer with no events (or no
- * such customer) gives an empty page.
+ * `options` may be NULL for the defaults; they name at most 1,000 types and
+ * 1,000 channels (else CRM_E_INVALID_ARGUMENT, rule "types" or "channels").
+ * A customer with no events (or no such customer) gives an empty page.
  */
 CRM_API int crm_event_timeline(crm_event_page** out, crm_db* db,
                                int64_t customer_id,
@@ -637,8 +638,9 @@ CRM_API crm_record* crm_field_timeline_value(crm_field_timeline* timeline,
  *
  * Operators: = != <> < <= > >=, between .. and .., in (..), not in (..),
  * is null, is not null, contains / starts with / ends with (exact case) and
- * icontains / istarts with / iends with (ignoring ASCII case), has, has any
- * (..), has all (..) for lists, matches for full text, and within last|next
+ * icontains / istarts with / iends with (ignoring ASCII case; their text is
+ * at most 10,000 bytes, else CRM_E_VALIDATION, rule "max_length"), has, has
+ * any (..), has all (..) for lists, matches for full text, and within last|next
  * N days|weeks|months|quarters|years or within this|previous day|week|month|
  * quarter|year for dates and times (UTC; weeks start on Monday). Combine
  * with and, or, not and parentheses. Values: 'text' ('' for a quote),
@@ -647,6 +649,16 @@ CRM_API crm_record* crm_field_timeline_value(crm_field_timeline* timeline,
  * written as text ("2024-03-01", "2024-03-01T09:00:00Z"). Text never becomes
  * SQL: every value is a bound parameter.
  *
+ * Limits: a filter is at most 64 KiB; parentheses and "not" nest at most 10
+ * deep (rule "depth"); a filter holds at most 500 comparisons (rule
+ * "terms") and 10,000 values, each value of a list and each span of time
+ * counted (rule "values"). Past them a filter fails like a syntax error:
+ * CRM_E_INVALID_ARGUMENT, the rule, and the byte where it crosses the limit.
+ * Every filter within them runs: they keep its SQL well inside SQLite's
+ * own limits (a parser stack of 100 entries, which 14 levels of
+ * parentheses holding an "or" over an "and" overflow; expressions at most
+ * 1,000 deep; at most 32,766 bound values).
+ *
  * Customer queries see every active field plus id, created_at, updated_at;
  * archived fields only after crm_query_include_archived(). Event queries see
  * seq, customer_id, type, channel, actor, source, idempotency_key,
@@ -654,7 +666,8 @@ CRM_API crm_record* crm_field_timeline_value(crm_field_timeline* timeline,
  * its properties as properties.<name>. A property is compared as written:
  * 'text' as text, numbers as numbers (decimals compare as binary floating
  * point, so compare money with a margin), true/false, has / has any / has
- * all for lists; "within" does not apply. CRM_AGG_SUM and CRM_AGG_AVG over a
+ * all for lists (a property that holds no list has none of the values);
+ * "within" does not apply. CRM_AGG_SUM and CRM_AGG_AVG over a
  * property are exact: the numbers are added as the decimals they were
  * written as, at the widest scale among them (an integer when none has a
  * fraction); events without the property are skipped, and one that holds
@@ -672,7 +685,11 @@ CRM_API int crm_query_set_filter(crm_query* query, const char* filter);
 /* The parameters, set with crm_record_set_*. Borrowed until the query is
  * freed. */
 CRM_API crm_record* crm_query_params(crm_query* query);
-/* Adds a field to return; without any, every active field is returned. */
+/* Adds a field to return; without any, every active field is returned.
+ * A query returns at most 1,500 fields, sorts by at most 8, groups by at
+ * most 500 and computes at most 500 aggregates: past that, running it fails
+ * with CRM_E_INVALID_ARGUMENT, rule "select", "sort", "group" or
+ * "aggregates". */
 CRM_API int crm_query_select(crm_query* query, const char* field);
 /* Adds a sort key; rows with no value come first ascending, last
  * descending; ties are ordered by id (or seq). */
@@ -695,7 +712,11 @@ enum {
   CRM_BUCKET_QUARTER = 4, /* "2024-Q1" */
   CRM_BUCKET_YEAR = 5     /* "2024" */
 };
-/* Aggregate functions for crm_query_aggregate(). */
+/* Aggregate functions for crm_query_aggregate(). CRM_AGG_SUM and
+ * CRM_AGG_AVG are exact; a sum beyond 64 bits (of the field's units: for a
+ * decimal of scale 2, beyond +-92233720368547758.07) fails the query with
+ * CRM_E_VALIDATION, rule "aggregate", naming the field, as a sum of event
+ * properties does. */
 enum {
   CRM_AGG_COUNT = 1,
   CRM_AGG_COUNT_DISTINCT = 2,
@@ -751,14 +772,23 @@ CRM_API int crm_customer_search(crm_rows** out, crm_db* db, const char* text,
                                 uint32_t limit);
 
 /* Saved segments: a named filter (without parameters) stored in the
- * workspace. Saving an existing name replaces it. A field a segment uses
- * cannot be renamed or deleted (CRM_E_CONSTRAINT, rule "segment"). */
+ * workspace. Saving an existing name replaces it. Saving checks the filter
+ * as counting it does (against the fields, and prepared by SQLite) and
+ * refuses one that cannot run with the error its count would give. A field
+ * a segment uses cannot be renamed or deleted (CRM_E_CONSTRAINT, rule
+ * "segment"); one archived or changed to a type the filter does not fit
+ * leaves the segment unable to run until the field is restored, or the
+ * segment saved anew or deleted. */
 CRM_API int crm_segment_save(crm_db* db, const char* name, int target,
                              const char* filter);
 CRM_API int crm_segment_delete(crm_db* db, const char* name);
-/* The segment's live count. */
+/* The segment's live count; for a segment that cannot run, the error of its
+ * filter (e.g. CRM_E_VALIDATION, rule "archived", naming the field). */
 CRM_API int crm_segment_count(int64_t* out, crm_db* db, const char* name);
-/* One row per segment: name, target, filter, count. */
+/* One row per segment, by name: name, target, filter, count. A segment that
+ * cannot run has no count but "error", the message crm_segment_count()
+ * would fail with, and the others are listed as usual; the list fails only
+ * for what is not about one segment (CRM_E_BUSY, CRM_E_IO, ...). */
 CRM_API int crm_segment_list(crm_rows** out, crm_db* db);
 
 /* Cohorts: customers grouped by the time bucket of their first event of type

@@ -24,6 +24,8 @@ constexpr size_t kMaxProperties = 256;
 constexpr size_t kMaxBodyBytes = 1024 * 1024;
 constexpr int64_t kMaxPageSize = 1000;
 constexpr int64_t kMaxFollowLimit = 10000;
+// Each type or channel a timeline asks for is a bound value of its SQL.
+constexpr size_t kMaxTimelineNames = 1000;
 constexpr char kCursorPrefix[] = "e1.";
 
 absl::Status Invalid(absl::string_view what, absl::string_view rule,
@@ -431,6 +433,14 @@ absl::StatusOr<EventPage> Timeline(Session& session,
   if (request.page_size < 1 || request.page_size > kMaxPageSize) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "page_size must be 1 to 1,000", "", "page_size");
+  }
+  if (request.types.size() > kMaxTimelineNames) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "a timeline takes at most 1,000 types", "", "types");
+  }
+  if (request.channels.size() > kMaxTimelineNames) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "a timeline takes at most 1,000 channels", "", "channels");
   }
   store::TimelineQuery query;
   query.customer_id = request.customer_id;

@@ -47,6 +47,10 @@ absl::Status At(absl::Status status, size_t position) {
   return WithPosition(std::move(status), static_cast<int64_t>(position));
 }
 
+// SQLite refuses LIKE patterns over 50,000 bytes; icontains, istarts with
+// and iends with escape their text into one up to twice as long.
+constexpr size_t kMaxCaseInsensitiveText = 10000;
+
 absl::Status Unsupported(const QueryField& field, Op op, size_t position) {
   return At(
       MakeError(ErrorCode::kValidation,
@@ -274,10 +278,35 @@ class Checker {
     absl::StatusOr<QueryField> field =
         ResolveQueryField(schema_, target_, expr.field, include_archived_);
     if (!field.ok()) return At(field.status(), expr.position);
-    return Compare(*field, expr);
+    CRM_ASSIGN_OR_RETURN(Condition condition, Compare(*field, expr));
+    CRM_RETURN_IF_ERROR(CheckPatternLength(*field, expr, condition));
+    return condition;
   }
 
  private:
+  // The text of icontains, istarts with and iends with becomes a LIKE
+  // pattern, which SQLite bounds.
+  static absl::Status CheckPatternLength(const QueryField& field,
+                                         const Expr& expr,
+                                         const Condition& condition) {
+    if (expr.op != Op::kIContains && expr.op != Op::kIStartsWith &&
+        expr.op != Op::kIEndsWith) {
+      return absl::OkStatus();
+    }
+    const std::string* text = std::get_if<std::string>(&condition.values[0]);
+    if (text == nullptr || text->size() <= kMaxCaseInsensitiveText) {
+      return absl::OkStatus();
+    }
+    size_t position = expr.operands[0].position;
+    return At(MakeError(ErrorCode::kValidation,
+                        absl::StrCat("filter, at byte ", position, ": '",
+                                     query::OpName(expr.op), "' takes at most ",
+                                     kMaxCaseInsensitiveText,
+                                     " bytes of text, not ", text->size()),
+                        field.name, "max_length"),
+              position);
+  }
+
   absl::StatusOr<Condition> Matches(const Expr& expr) {
     if (expr.field != "search" || target_ != QueryTarget::kCustomers) {
       return At(MakeError(ErrorCode::kValidation,

@@ -21,8 +21,26 @@ constexpr int64_t kMaxPageSize = 10000;
 constexpr char kCursorPrefix[] = "q1.";
 constexpr int64_t kDayUs = 86400LL * 1000000;
 
+// Limits on the shape of a query that keep its SQL within SQLite's: at most
+// 2,000 result columns, and a parser stack that the keyset condition of a
+// later page overflows from 14 sort keys on.
+constexpr size_t kMaxSelect = 1500;
+constexpr size_t kMaxSort = 8;
+constexpr size_t kMaxGroups = 500;
+constexpr size_t kMaxAggregates = 500;  // an average is two columns
+
 absl::Status BadArgument(absl::string_view message, absl::string_view rule) {
   return MakeError(ErrorCode::kInvalidArgument, message, "", rule);
+}
+
+// Fails when a query has more than `limit` `items` ("a query <does> at
+// most <limit> <items>").
+absl::Status AtMost(size_t count, size_t limit, absl::string_view does,
+                    absl::string_view items, absl::string_view rule) {
+  if (count <= limit) return absl::OkStatus();
+  return BadArgument(absl::StrCat("a query ", does, " at most ", limit, " ",
+                                  items, ", not ", count),
+                     rule);
 }
 
 store::Table TableOf(QueryTarget target) {
@@ -118,6 +136,10 @@ absl::StatusOr<store::SelectPlan> SelectPlanOf(
   if (request.page_size < 1 || request.page_size > kMaxPageSize) {
     return BadArgument("page_size must be 1 to 10,000", "page_size");
   }
+  CRM_RETURN_IF_ERROR(
+      AtMost(request.select.size(), kMaxSelect, "selects", "fields", "select"));
+  CRM_RETURN_IF_ERROR(
+      AtMost(request.sort.size(), kMaxSort, "sorts by", "fields", "sort"));
   store::SelectPlan plan;
   plan.target = TableOf(request.target);
   CRM_ASSIGN_OR_RETURN(plan.where, Where(session, request));
@@ -259,6 +281,10 @@ absl::StatusOr<QueryPage> RunAggregate(Session& session,
     return BadArgument("an aggregate query needs a group or an aggregate",
                        "aggregates");
   }
+  CRM_RETURN_IF_ERROR(AtMost(request.groups.size(), kMaxGroups, "groups by",
+                             "fields", "group"));
+  CRM_RETURN_IF_ERROR(AtMost(request.aggregates.size(), kMaxAggregates,
+                             "computes", "aggregates", "aggregates"));
   store::AggregatePlan plan;
   plan.target = TableOf(request.target);
   CRM_ASSIGN_OR_RETURN(plan.where, Where(session, request));
@@ -291,7 +317,7 @@ absl::StatusOr<QueryPage> RunAggregate(Session& session,
   }
   std::vector<std::optional<QueryField>> aggregate_fields;
   for (const AggregateSpec& spec : request.aggregates) {
-    store::AggregateColumn column{spec.function, std::nullopt};
+    store::AggregateColumn column{spec.function, std::nullopt, spec.field};
     std::optional<QueryField> field;
     if (!spec.field.empty()) {
       CRM_ASSIGN_OR_RETURN(
@@ -481,9 +507,14 @@ absl::Status SaveSegment(Session& session, absl::string_view name,
     return MakeError(ErrorCode::kValidation,
                      "a segment name is 1 to 255 bytes of UTF-8", "", "name");
   }
-  CRM_RETURN_IF_ERROR(CheckFilter(session.schema(), target, filter,
-                                  CustomerRecord(), false, NowMicros())
-                          .status());
+  // Checked as its count will run: against the fields, and prepared.
+  QueryRequest request;
+  request.target = target;
+  request.filter = std::string(filter);
+  CRM_ASSIGN_OR_RETURN(std::optional<store::Condition> where,
+                       Where(session, request));
+  CRM_RETURN_IF_ERROR(
+      store::PrepareCount(session.connection(), TableOf(target), where));
   return store::SaveSegment(
       session.connection(),
       {std::string(name),
@@ -499,22 +530,52 @@ absl::Status DeleteSegment(Session& session, absl::string_view name) {
                    absl::StrCat("no segment named '", name, "'"));
 }
 
+namespace {
+
+// The live count of a stored segment, which the workspace file may hold in
+// any form.
+absl::StatusOr<int64_t> CountOf(Session& session,
+                                const store::SegmentRow& segment) {
+  QueryRequest request;
+  if (segment.target == "events") {
+    request.target = QueryTarget::kEvents;
+  } else if (segment.target != "customers") {
+    return MakeError(ErrorCode::kValidation,
+                     absl::StrCat("segment '", segment.name,
+                                  "' is stored with an unknown target"),
+                     "", "target");
+  }
+  request.filter = segment.filter;
+  return CountQuery(session, request);
+}
+
+}  // namespace
+
 absl::StatusOr<QueryPage> ListSegments(Session& session) {
   CRM_ASSIGN_OR_RETURN(std::vector<store::SegmentRow> segments,
                        store::LoadSegments(session.connection()));
   QueryPage page;
-  page.columns = {"name", "target", "filter", "count"};
+  page.columns = {"name", "target", "filter", "count", "error"};
   for (const store::SegmentRow& segment : segments) {
-    QueryRequest request;
-    request.target = segment.target == "events" ? QueryTarget::kEvents
-                                                : QueryTarget::kCustomers;
-    request.filter = segment.filter;
-    CRM_ASSIGN_OR_RETURN(int64_t count, CountQuery(session, request));
+    absl::StatusOr<int64_t> count = CountOf(session, segment);
+    // A segment that can no longer run (a field it uses was archived or
+    // changed type since) is listed with why instead of its count, so that
+    // the others can still be listed and it can be mended or deleted.
+    ErrorCode code = CodeOf(count.status());
+    if (!count.ok() && code != ErrorCode::kValidation &&
+        code != ErrorCode::kInvalidArgument) {
+      return count.status();
+    }
     CustomerRecord record;
     record.values.push_back({"name", Value::Text(segment.name)});
     record.values.push_back({"target", Value::Text(segment.target)});
     record.values.push_back({"filter", Value::Text(segment.filter)});
-    record.values.push_back({"count", Value::Integer(count)});
+    if (count.ok()) {
+      record.values.push_back({"count", Value::Integer(*count)});
+    } else {
+      record.values.push_back(
+          {"error", Value::Text(std::string(count.status().message()))});
+    }
     page.rows.push_back(std::move(record));
   }
   return page;
@@ -524,12 +585,7 @@ absl::StatusOr<int64_t> CountSegment(Session& session, absl::string_view name) {
   CRM_ASSIGN_OR_RETURN(std::vector<store::SegmentRow> segments,
                        store::LoadSegments(session.connection()));
   for (const store::SegmentRow& segment : segments) {
-    if (segment.name != name) continue;
-    QueryRequest request;
-    request.target = segment.target == "events" ? QueryTarget::kEvents
-                                                : QueryTarget::kCustomers;
-    request.filter = segment.filter;
-    return CountQuery(session, request);
+    if (segment.name == name) return CountOf(session, segment);
   }
   return MakeError(ErrorCode::kNotFound,
                    absl::StrCat("no segment named '", name, "'"));

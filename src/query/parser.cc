@@ -47,7 +47,8 @@ class Parser {
     Take();
     return true;
   }
-  absl::Status Error(const Token& at, absl::string_view message) const {
+  absl::Status Error(const Token& at, absl::string_view message,
+                     absl::string_view rule = "syntax") const {
     std::string found = at.kind == Token::Kind::kEnd
                             ? "the end of the filter"
                             : absl::StrCat("'", at.text.substr(0, 32), "'");
@@ -55,8 +56,15 @@ class Parser {
         MakeError(ErrorCode::kInvalidArgument,
                   absl::StrCat("filter, at byte ", at.position, ": ", message,
                                " (found ", found, ")"),
-                  "", "syntax"),
+                  "", rule),
         static_cast<int64_t>(at.position));
+  }
+  // Counts one more of what `limit` bounds, failing at `at` past it.
+  absl::Status Count(int* count, int limit, const Token& at,
+                     absl::string_view what, absl::string_view rule) const {
+    if (++*count <= limit) return absl::OkStatus();
+    return Error(at, absl::StrCat("a filter holds at most ", limit, " ", what),
+                 rule);
   }
   absl::Status Expect(absl::string_view word) {
     if (TakeKeyword(word)) return absl::OkStatus();
@@ -98,11 +106,14 @@ class Parser {
   }
 
   absl::StatusOr<std::unique_ptr<Expr>> ParseUnary(int depth) {
-    if (depth >= kMaxNesting) {
-      return Error(Peek(), absl::StrCat("parentheses and 'not' nest at most ",
-                                        kMaxNesting, " deep"));
-    }
     const Token& token = Peek();
+    bool nests = IsKeyword(token, "not") || IsSymbol(token, "(");
+    if (nests && depth >= kMaxNesting) {
+      return Error(token,
+                   absl::StrCat("parentheses and 'not' nest at most ",
+                                kMaxNesting, " deep"),
+                   "depth");
+    }
     if (IsKeyword(token, "not")) {
       Take();
       auto expr = std::make_unique<Expr>();
@@ -123,6 +134,7 @@ class Parser {
 
   absl::StatusOr<Operand> ParseOperand() {
     const Token& token = Peek();
+    CRM_RETURN_IF_ERROR(Count(&values_, kMaxValues, token, "values", "values"));
     Operand operand;
     operand.position = token.position;
     switch (token.kind) {
@@ -173,6 +185,8 @@ class Parser {
   }
 
   absl::Status ParseSpan(Expr* expr) {
+    CRM_RETURN_IF_ERROR(
+        Count(&values_, kMaxValues, Peek(), "values", "values"));
     Operand span;
     span.kind = Operand::Kind::kSpan;
     span.position = Peek().position;
@@ -214,6 +228,8 @@ class Parser {
     if (field.kind != Token::Kind::kWord) {
       return Error(field, "expected a field name");
     }
+    CRM_RETURN_IF_ERROR(
+        Count(&comparisons_, kMaxComparisons, field, "comparisons", "terms"));
     Take();
     auto expr = std::make_unique<Expr>();
     expr->kind = Expr::Kind::kCompare;
@@ -312,6 +328,8 @@ class Parser {
   std::vector<Token> tokens_;
   size_t next_ = 0;
   int positional_parameters_ = 0;
+  int comparisons_ = 0;
+  int values_ = 0;
 };
 
 }  // namespace

@@ -33,11 +33,27 @@
 
 namespace crm::query {
 
-// Parentheses and "not" nest at most this deep.
-inline constexpr int kMaxNesting = 64;
+// Limits on what a filter may hold. They keep every filter the parser
+// accepts within what SQLite can prepare once it is rendered as SQL (see
+// store/query_sql.cc), with a margin. SQLite 3.40 with its default limits
+// (measured through libcrm, with the costliest comparisons: interned
+// names, "has all", full text) overflows its parser stack at 14 levels of
+// parentheses when each level holds an "or" over an "and" (each adds two
+// levels of SQL), at 27 levels otherwise and at 40 of "not"; it refuses an
+// expression deeper than 1000 (from 991 comparisons joined by "and"); and
+// a statement binds at most 32,766 values (250,000 in Debian's build).
+//
+// Parentheses and "not" nest at most this deep (rule "depth").
+inline constexpr int kMaxNesting = 10;
+// A filter holds at most this many comparisons (rule "terms").
+inline constexpr int kMaxComparisons = 500;
+// ... and at most this many values, counting each value of a list (rule
+// "values").
+inline constexpr int kMaxValues = 10000;
 
-// The tree of `text`; errors are invalid-argument errors with rule "syntax"
-// and the byte position.
+// The tree of `text`; errors are invalid-argument errors with the byte
+// position and rule "syntax", or "depth", "terms" or "values" for a filter
+// past the limits above.
 absl::StatusOr<std::unique_ptr<Expr>> Parse(absl::string_view text);
 
 // The field names a tree refers to.

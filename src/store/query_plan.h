@@ -91,6 +91,7 @@ enum class Function { kCount, kCountDistinct, kSum, kAvg, kMin, kMax };
 struct AggregateColumn {
   Function function = Function::kCount;
   std::optional<ColumnRef> column;  // none: count rows
+  std::string name;  // the field as the query names it, for errors
 };
 
 // Groups of `target` rows matching `where`, one row per group: the group

@@ -53,6 +53,21 @@ std::string RawRef(const ColumnRef& column) {
                       QuoteIdentifier(column.column));
 }
 
+// " FROM json_each(...) WHERE " over the items of a list. Columns of list
+// fields hold JSON arrays; a property holds a list only in some events, and
+// any other value has no items (a text is never parsed as JSON).
+std::string ListItems(const ColumnRef& column) {
+  if (column.json_key.empty()) {
+    return absl::StrCat(" FROM json_each(", ValueExpr(column), ") WHERE ");
+  }
+  QuoteIdentifier(column.json_key);  // a plain name, safe to splice
+  std::string json = RawRef(column);
+  std::string path = absl::StrCat("'$.", column.json_key, "'");
+  return absl::StrCat(" FROM json_each(", json, ", ", path,
+                      ") WHERE json_type(", json, ", ", path,
+                      ") = 'array' AND ");
+}
+
 // `text` as a LIKE pattern matching it literally, with '\' as the escape.
 std::string LikeLiteral(const std::string& text) {
   std::string out;
@@ -162,14 +177,14 @@ void RenderCompare(const Condition& condition, SqlBuilder* sql) {
       return;
     }
     case Compare::kHasAny:
-      sql->Text(absl::StrCat("EXISTS (SELECT 1 FROM json_each(", value,
-                             ") WHERE value IN ("));
+      sql->Text(
+          absl::StrCat("EXISTS (SELECT 1", ListItems(column), "value IN ("));
       sql->Params(values);
       sql->Text("))");
       return;
     case Compare::kHasAll:
-      sql->Text(absl::StrCat("(SELECT count(DISTINCT value) FROM json_each(",
-                             value, ") WHERE value IN ("));
+      sql->Text(absl::StrCat("(SELECT count(DISTINCT value)", ListItems(column),
+                             "value IN ("));
       sql->Params(values);
       sql->Text(absl::StrCat(")) = ", values.size()));
       return;
@@ -319,6 +334,13 @@ SqlBuilder RenderSelect(const SelectPlan& plan) {
   return sql;
 }
 
+SqlBuilder RenderCount(Table target, const std::optional<Condition>& where) {
+  SqlBuilder sql;
+  sql.Text("SELECT count(*)");
+  RenderFrom(target, where, false, &sql);
+  return sql;
+}
+
 absl::StatusOr<Statement*> PrepareBound(Connection& connection,
                                         const SqlBuilder& sql) {
   CRM_ASSIGN_OR_RETURN(Statement * statement, connection.Prepare(sql.sql()));
@@ -372,13 +394,21 @@ std::string BucketExpr(const GroupKey& key) {
   return value;
 }
 
-// crm_decimal_sum(<the property's JSON text>, '<its name>'): an exact sum of
-// the numbers as they were written (see sql_functions.h).
-void RenderPropertySum(const ColumnRef& column, SqlBuilder* sql) {
-  QuoteIdentifier(column.json_key);  // a plain name, safe to splice
-  sql->Text(absl::StrCat("crm_decimal_sum(", RawRef(column), " -> '$.",
-                         column.json_key, "', "));
-  sql->Param(absl::StrCat(column.column, ".", column.json_key));
+// An exact sum of an aggregate's column that names the field when it fails
+// (see sql_functions.h): crm_decimal_sum over a property's JSON text (the
+// numbers as they were written), crm_integer_sum over a column of integers
+// or scaled decimals (SQLite's sum() would fail with a bare "integer
+// overflow").
+void RenderSum(const AggregateColumn& aggregate, SqlBuilder* sql) {
+  const ColumnRef& column = *aggregate.column;
+  if (column.json_key.empty()) {
+    sql->Text(absl::StrCat("crm_integer_sum(", ValueExpr(column), ", "));
+  } else {
+    QuoteIdentifier(column.json_key);  // a plain name, safe to splice
+    sql->Text(absl::StrCat("crm_decimal_sum(", RawRef(column), " -> '$.",
+                           column.json_key, "', "));
+  }
+  sql->Param(aggregate.name);
   sql->Text(")");
 }
 
@@ -436,12 +466,15 @@ absl::StatusOr<std::vector<SelectedRow>> RunSelect(Connection& connection,
 
 absl::StatusOr<int64_t> RunCount(Connection& connection, Table target,
                                  const std::optional<Condition>& where) {
-  SqlBuilder sql;
-  sql.Text("SELECT count(*)");
-  RenderFrom(target, where, false, &sql);
-  CRM_ASSIGN_OR_RETURN(Statement * statement, PrepareBound(connection, sql));
+  CRM_ASSIGN_OR_RETURN(Statement * statement,
+                       PrepareBound(connection, RenderCount(target, where)));
   CRM_ASSIGN_OR_RETURN(auto rows, Collect(statement));
   return std::get<int64_t>(rows[0][0]);
+}
+
+absl::Status PrepareCount(Connection& connection, Table target,
+                          const std::optional<Condition>& where) {
+  return PrepareBound(connection, RenderCount(target, where)).status();
 }
 
 absl::StatusOr<std::vector<std::vector<SqlValue>>> RunAggregate(
@@ -475,12 +508,8 @@ absl::StatusOr<std::vector<std::vector<SqlValue>>> RunAggregate(
         break;
       case Function::kSum:
       case Function::kAvg:
-        if (aggregate.column && !aggregate.column->json_key.empty()) {
-          separate();
-          RenderPropertySum(*aggregate.column, &sql);
-        } else {
-          next(absl::StrCat("sum(", value, ")"));
-        }
+        separate();
+        RenderSum(aggregate, &sql);
         if (aggregate.function == Function::kAvg) {
           next(absl::StrCat("count(", value, ")"));
         }

@@ -24,6 +24,10 @@ absl::StatusOr<std::vector<SelectedRow>> RunSelect(Connection& connection,
 
 absl::StatusOr<int64_t> RunCount(Connection& connection, Table target,
                                  const std::optional<Condition>& where);
+// Prepares the statement RunCount() runs, without running it: whether SQLite
+// accepts it.
+absl::Status PrepareCount(Connection& connection, Table target,
+                          const std::optional<Condition>& where);
 
 // One row per group: group keys, then aggregates (avg as two values: sum
 // and count).

@@ -70,12 +70,46 @@ void DecimalSumFinal(sqlite3_context* context) {
                       SQLITE_TRANSIENT);
 }
 
+// The running sum lives in SQLite's zero-filled aggregate context, made at
+// the first value added: without one the sum is NULL.
+void IntegerSumStep(sqlite3_context* context, int, sqlite3_value** args) {
+  int type = sqlite3_value_type(args[0]);
+  if (type == SQLITE_NULL) return;
+  auto* sum = static_cast<int64_t*>(
+      sqlite3_aggregate_context(context, sizeof(int64_t)));
+  if (sum == nullptr) {
+    sqlite3_result_error_nomem(context);
+    return;
+  }
+  if (type != SQLITE_INTEGER) {
+    Fail(context, absl::StrCat("'", TextOf(args[1]), "' holds ",
+                               TextOf(args[0]).substr(0, 64),
+                               ", not a whole number; sum and avg need them"));
+  } else if (__builtin_add_overflow(*sum, sqlite3_value_int64(args[0]), sum)) {
+    Fail(context, absl::StrCat("'", TextOf(args[1]),
+                               "': the sum is out of range (beyond 64 bits)"));
+  }
+}
+
+void IntegerSumFinal(sqlite3_context* context) {
+  auto* sum = static_cast<int64_t*>(sqlite3_aggregate_context(context, 0));
+  if (sum == nullptr) {
+    sqlite3_result_null(context);
+  } else {
+    sqlite3_result_int64(context, *sum);
+  }
+}
+
 }  // namespace
 
 int RegisterSqlFunctions(sqlite3* db) {
-  return sqlite3_create_function_v2(
+  int rc = sqlite3_create_function_v2(
       db, "crm_decimal_sum", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
       nullptr, DecimalSumStep, DecimalSumFinal, nullptr);
+  if (rc != SQLITE_OK) return rc;
+  return sqlite3_create_function_v2(
+      db, "crm_integer_sum", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+      nullptr, IntegerSumStep, IntegerSumFinal, nullptr);
 }
 
 }  // namespace crm::store

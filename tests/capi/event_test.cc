@@ -169,6 +169,26 @@ TEST_F(EventTest, FiltersByTimeRangeTypeAndChannel) {
   options.type_count = 1;
   Page none = Timeline(options);
   EXPECT_EQ(crm_event_page_size(none.get()), 0u);
+  // Each name is a bound value of the SQL: 300,000 went past SQLite's limit
+  // on them and failed with CRM_E_INTERNAL.
+  std::vector<const char*> many(300000, "call");
+  for (size_t count : {size_t{1001}, many.size()}) {
+    for (bool types : {true, false}) {
+      options = CRM_TIMELINE_OPTIONS_INIT;
+      (types ? options.types : options.channels) = many.data();
+      (types ? options.type_count : options.channel_count) = count;
+      crm_event_page* raw = nullptr;
+      EXPECT_CRM_ERROR(crm_event_timeline(&raw, db_.get(), ada_, &options),
+                       CRM_E_INVALID_ARGUMENT, "",
+                       types ? "types" : "channels");
+      EXPECT_EQ(raw, nullptr);
+    }
+  }
+  options = CRM_TIMELINE_OPTIONS_INIT;
+  options.types = many.data();
+  options.type_count = 1000;
+  Page calls = Timeline(options);
+  EXPECT_EQ(crm_event_page_size(calls.get()), 2u);
 }
 
 TEST_F(EventTest, PagingWhileAppendingNeitherRepeatsNorSkips) {

@@ -276,6 +276,310 @@ TEST_F(QueryTest, HostileFiltersFailCleanlyAndChangeNothing) {
   EXPECT_EQ(Count(db_.get()), 5);
 }
 
+// "not " `n` times, then `comparison`.
+std::string Nots(int n, const std::string& comparison) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += "not ";
+  return out + comparison;
+}
+
+// `n` comparisons `comparison` joined by "and".
+std::string Chain(int n, const std::string& comparison) {
+  std::string out = comparison;
+  for (int i = 1; i < n; ++i) out += " and " + comparison;
+  return out;
+}
+
+struct Comparison {
+  std::string text;
+  int values;  // the values it holds
+};
+
+// A filter as hard on SQL as the filter language's limits allow: `depth`
+// levels of parentheses, each holding an "or" over an "and" (which SQL
+// nests twice), then a chain of the rest of `terms` comparisons, the last an
+// "in" list over `in_field` that brings the values to `values`. The
+// comparisons are `costly` cycled, starting with the first.
+struct HardFilter {
+  HardFilter(const std::vector<Comparison>& costly, const std::string& in_field,
+             int depth, int terms, int values) {
+    size_t next = 0;
+    auto add = [&] {
+      const Comparison& comparison = costly[next++ % costly.size()];
+      values -= comparison.values;
+      --terms;
+      text += comparison.text;
+    };
+    for (int level = 0; level < depth; ++level) {
+      add();
+      text += " or ";
+      add();
+      deepest_paren = text.size() + 5;
+      text += " and (";
+    }
+    while (terms > 1) {
+      add();
+      text += " and ";
+    }
+    last_term = text.size();
+    text += in_field + " in (";
+    for (int i = 0; i < values; ++i) {
+      if (i > 0) text += ", ";
+      last_value = text.size();
+      text += "1";
+    }
+    text += ")" + std::string(depth, ')');
+  }
+
+  std::string text;
+  int64_t deepest_paren = -1;  // the byte of the innermost "("
+  int64_t last_term = -1;      // ... of the last comparison
+  int64_t last_value = -1;     // ... of the last value
+};
+
+// The costliest comparisons to render, per target: subqueries over
+// interned names, JSON lists and the full-text index, joined customers.
+const std::vector<Comparison> kCostlyCustomers = {
+    {"stage = 'customer'", 1},
+    {"region_code not in ('north')", 1},
+    {"tags has all ('vip', 'b2b')", 2},
+    {"search matches 'ada'", 1},
+    {"since within last 3 days", 1},
+    {"name istarts with 'a'", 1},
+    {"email not in ('x@example.com')", 1},
+    {"seats between 1 and 30", 2},
+};
+const std::vector<Comparison> kCostlyEvents = {
+    {"type = 'order.placed'", 1},
+    {"type not in ('call')", 1},
+    {"customer.tags has all ('vip', 'b2b')", 2},
+    {"properties.skus has all ('A-1', 'B-2')", 2},
+    {"channel != 'x'", 1},
+    {"customer.since within last 3 days", 1},
+    {"properties.note icontains 'door'", 1},
+    {"customer.region_code not in ('north')", 1},
+};
+
+// Through every call that takes a filter: a count, a page of rows sorted by
+// 8 keys and the page after it (whose keyset condition is the costliest
+// SQL), an aggregate, and a saved segment's count. `status` is what each
+// must return, with `rule` and `position` on failure.
+class FilterEverywhere {
+ public:
+  FilterEverywhere(crm_db* db, int target) : db_(db), target_(target) {}
+
+  void Expect(const std::string& filter, int status, const char* rule = "",
+              int64_t position = -1) {
+    SCOPED_TRACE(filter.substr(0, 120));
+    bool customers = target_ == CRM_QUERY_CUSTOMERS;
+    auto check = [&](int rc, const char* call) {
+      EXPECT_EQ(rc, status) << call << ": " << crm_last_error_message();
+      if (rc == CRM_OK || rc != status) return;
+      EXPECT_STREQ(crm_last_error_rule(), rule) << call;
+      EXPECT_EQ(crm_last_error_position(), position) << call;
+    };
+    Query query = NewQuery(filter.c_str(), target_);
+    int64_t count = -1;
+    check(crm_query_count(&count, db_, query.get()), "count");
+
+    const char* customer_keys[] = {"region_code", "email", "name",  "since",
+                                   "seats",       "ltv",   "stage", "vip"};
+    const char* event_keys[] = {
+        "type",          "channel",           "actor",       "source",
+        "customer.name", "properties.amount", "occurred_at", "customer.seats"};
+    for (int i = 0; i < 8; ++i) {
+      crm_query_order_by(query.get(),
+                         (customers ? customer_keys : event_keys)[i], i % 2);
+    }
+    crm_query_set_page_size(query.get(), 1);
+    crm_rows* raw = nullptr;
+    int rc = crm_query_run(&raw, db_, query.get());
+    check(rc, "run");
+    Rows rows(raw);
+    if (rc == CRM_OK && count > 1) {
+      std::string cursor = crm_rows_next_cursor(rows.get());
+      EXPECT_FALSE(cursor.empty());
+      crm_query_set_cursor(query.get(), cursor.c_str());
+      crm_rows* next = nullptr;
+      check(crm_query_run(&next, db_, query.get()), "run after a cursor");
+      crm_rows_free(next);
+    }
+
+    Query aggregate = NewQuery(filter.c_str(), target_);
+    crm_query_group_by(aggregate.get(), customers ? "region_code" : "type",
+                       CRM_BUCKET_NONE);
+    crm_query_aggregate(aggregate.get(), CRM_AGG_SUM,
+                        customers ? "ltv" : "properties.amount", nullptr);
+    crm_query_aggregate(aggregate.get(), CRM_AGG_AVG,
+                        customers ? "seats" : "customer.seats", nullptr);
+    crm_rows* groups = nullptr;
+    check(crm_query_run_aggregate(&groups, db_, aggregate.get()), "aggregate");
+    crm_rows_free(groups);
+
+    rc = crm_segment_save(db_, "hard", target_, filter.c_str());
+    check(rc, "segment save");
+    if (rc == CRM_OK) {
+      int64_t segment_count = -1;
+      EXPECT_EQ(crm_segment_count(&segment_count, db_, "hard"), CRM_OK)
+          << crm_last_error_message();
+      EXPECT_EQ(segment_count, count);
+      EXPECT_EQ(crm_segment_delete(db_, "hard"), CRM_OK);
+    }
+  }
+
+ private:
+  crm_db* db_;
+  int target_;
+};
+
+TEST_F(QueryTest, FiltersPastTheLimitsNameTheRuleAndTheByte) {
+  // SQLite refused these with "parser stack overflow" and "Expression tree
+  // is too large": CRM_E_INTERNAL, as if libcrm had a bug.
+  FilterEverywhere customers(db_.get(), CRM_QUERY_CUSTOMERS);
+  customers.Expect(Nots(45, "seats = 1"), CRM_E_INVALID_ARGUMENT, "depth", 40);
+  customers.Expect(Nots(11, "seats = 1"), CRM_E_INVALID_ARGUMENT, "depth", 40);
+  customers.Expect(Nots(10, "seats = 1"), CRM_OK);
+  std::string parens = "seats = 1";
+  for (int i = 0; i < 11; ++i) {
+    parens = "(seats = " + std::to_string(i % 10) + " or " + parens + ")";
+  }
+  // The innermost "(" is the 11th: at byte 10 x "(seats = N or ".
+  customers.Expect(parens, CRM_E_INVALID_ARGUMENT, "depth", 10 * 14);
+  customers.Expect(parens.substr(1, parens.size() - 2), CRM_OK);
+  customers.Expect(Chain(999, "seats = 1"), CRM_E_INVALID_ARGUMENT, "terms",
+                   500 * 14);  // "seats = 1 and " is 14 bytes
+  customers.Expect(Chain(501, "seats = 1"), CRM_E_INVALID_ARGUMENT, "terms",
+                   500 * 14);
+  customers.Expect(Chain(500, "seats = 1"), CRM_OK);
+  std::string list = "seats in (1";
+  for (int i = 1; i < 10000; ++i) list += ", 1";
+  customers.Expect(list + ")", CRM_OK);
+  customers.Expect(list + ", 1)", CRM_E_INVALID_ARGUMENT, "values",
+                   static_cast<int64_t>(list.size()) + 2);
+  // A span of time is a value too.
+  customers.Expect(list + ") or since within last 3 days",
+                   CRM_E_INVALID_ARGUMENT, "values",
+                   static_cast<int64_t>(list.size()) + 18);
+  // Events, and the customer fields they reach.
+  FilterEverywhere events(db_.get(), CRM_QUERY_EVENTS);
+  events.Expect(Nots(45, "customer.seats = 1"), CRM_E_INVALID_ARGUMENT, "depth",
+                40);
+  events.Expect(Nots(10, "customer.tags has all ('vip', 'b2b')"), CRM_OK);
+  events.Expect(Chain(999, "customer.seats = 1"), CRM_E_INVALID_ARGUMENT,
+                "terms", 500 * 23);
+}
+
+TEST_F(QueryTest, FiltersAtEveryLimitAtOnceRunEverywhere) {
+  for (int64_t id : {ids_[0], ids_[1], ids_[2]}) {
+    crm_event* raw = nullptr;
+    ASSERT_EQ(crm_event_new(&raw), CRM_OK);
+    Event event(raw);
+    crm_event_set_customer(raw, id);
+    crm_event_set_type(raw, "order.placed");
+    crm_record* properties = crm_event_properties(raw);
+    crm_record_set_decimal(properties, "amount", "12.50");
+    crm_record_set_text(properties, "note", "leave at door");
+    const char* skus[] = {"A-1", "B-2"};
+    crm_record_set_list(properties, "skus", skus, 2);
+    int64_t seq = 0;
+    ASSERT_EQ(crm_event_append(&seq, nullptr, db_.get(), raw), CRM_OK)
+        << crm_last_error_message();
+  }
+  struct Target {
+    int target;
+    const std::vector<Comparison>* costly;
+    const char* in_field;
+  };
+  for (const Target& t :
+       {Target{CRM_QUERY_CUSTOMERS, &kCostlyCustomers, "seats"},
+        Target{CRM_QUERY_EVENTS, &kCostlyEvents, "customer.seats"}}) {
+    FilterEverywhere everywhere(db_.get(), t.target);
+    HardFilter hard(*t.costly, t.in_field, 10, 500, 10000);
+    ASSERT_LT(hard.text.size(), 64u * 1024);
+    everywhere.Expect(hard.text, CRM_OK);
+    HardFilter deeper(*t.costly, t.in_field, 11, 500, 10000);
+    everywhere.Expect(deeper.text, CRM_E_INVALID_ARGUMENT, "depth",
+                      deeper.deepest_paren);
+    HardFilter longer(*t.costly, t.in_field, 10, 501, 10000);
+    everywhere.Expect(longer.text, CRM_E_INVALID_ARGUMENT, "terms",
+                      longer.last_term);
+    HardFilter more(*t.costly, t.in_field, 10, 500, 10001);
+    everywhere.Expect(more.text, CRM_E_INVALID_ARGUMENT, "values",
+                      more.last_value);
+  }
+}
+
+TEST_F(QueryTest, CaseInsensitiveTextPastSqlitesPatternLimitIsNamed) {
+  // icontains, istarts with and iends with become LIKE patterns, which
+  // SQLite refused past 50,000 bytes: CRM_E_INTERNAL "LIKE or GLOB pattern
+  // too complex".
+  std::string at_limit(10000, '%');
+  EXPECT_EQ(Select(("name icontains '" + at_limit + "'").c_str()), Names{});
+  std::string past = "name istarts with '" + at_limit + "_'";
+  EXPECT_EQ(FilterError(past.c_str()), CRM_E_VALIDATION);
+  EXPECT_STREQ(crm_last_error_field(), "name");
+  EXPECT_STREQ(crm_last_error_rule(), "max_length");
+  EXPECT_EQ(crm_last_error_position(), 18);
+  // The same through a parameter, and for an event property.
+  std::string long_text(50000, 'a');
+  for (int target : {CRM_QUERY_CUSTOMERS, CRM_QUERY_EVENTS}) {
+    bool customers = target == CRM_QUERY_CUSTOMERS;
+    Query query = NewQuery(
+        customers ? "name iends with :text" : "properties.note icontains ?",
+        target);
+    crm_record_set_text(crm_query_params(query.get()), customers ? "text" : "1",
+                        long_text.c_str());
+    int64_t count = -1;
+    EXPECT_CRM_ERROR(crm_query_count(&count, db_.get(), query.get()),
+                     CRM_E_VALIDATION, customers ? "name" : "properties.note",
+                     "max_length");
+    EXPECT_EQ(crm_last_error_position(), customers ? 16 : 26);
+  }
+}
+
+TEST_F(QueryTest, QueriesPastSqlitesColumnLimitsNameThePart) {
+  // A result of more than 2,000 columns, or the keyset condition of more
+  // than 13 sort keys after a cursor, failed in SQLite: CRM_E_INTERNAL.
+  auto run = [&](crm_query* query) {
+    crm_rows* raw = nullptr;
+    int rc = crm_query_run(&raw, db_.get(), query);
+    crm_rows_free(raw);
+    return rc;
+  };
+  auto aggregate = [&](crm_query* query) {
+    crm_rows* raw = nullptr;
+    int rc = crm_query_run_aggregate(&raw, db_.get(), query);
+    crm_rows_free(raw);
+    return rc;
+  };
+  Query select = NewQuery("");
+  for (int i = 0; i < 1500; ++i) crm_query_select(select.get(), "seats");
+  EXPECT_EQ(run(select.get()), CRM_OK) << crm_last_error_message();
+  for (int i = 0; i < 600; ++i) crm_query_select(select.get(), "seats");
+  EXPECT_CRM_ERROR(run(select.get()), CRM_E_INVALID_ARGUMENT, "", "select");
+  Query sort = NewQuery("");
+  for (int i = 0; i < 9; ++i) crm_query_order_by(sort.get(), "seats", i % 2);
+  EXPECT_CRM_ERROR(run(sort.get()), CRM_E_INVALID_ARGUMENT, "", "sort");
+  char* plan = nullptr;
+  EXPECT_CRM_ERROR(crm_query_explain(&plan, db_.get(), sort.get()),
+                   CRM_E_INVALID_ARGUMENT, "", "sort");
+  Query groups = NewQuery("");
+  for (int i = 0; i < 500; ++i) {
+    crm_query_group_by(groups.get(), "seats", CRM_BUCKET_NONE);
+    crm_query_aggregate(groups.get(), CRM_AGG_AVG, "ltv", nullptr);
+  }
+  EXPECT_EQ(aggregate(groups.get()), CRM_OK) << crm_last_error_message();
+  crm_query_group_by(groups.get(), "seats", CRM_BUCKET_NONE);
+  EXPECT_CRM_ERROR(aggregate(groups.get()), CRM_E_INVALID_ARGUMENT, "",
+                   "group");
+  Query aggregates = NewQuery("");
+  for (int i = 0; i < 2100; ++i) {
+    crm_query_aggregate(aggregates.get(), CRM_AGG_COUNT, nullptr, nullptr);
+  }
+  EXPECT_CRM_ERROR(aggregate(aggregates.get()), CRM_E_INVALID_ARGUMENT, "",
+                   "aggregates");
+}
+
 TEST_F(QueryTest, ArchivedFieldsOnlyWhenAskedFor) {
   ASSERT_EQ(crm_field_archive(db_.get(), "seats"), CRM_OK);
   EXPECT_EQ(FilterError("seats > 5"), CRM_E_VALIDATION);

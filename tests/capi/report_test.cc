@@ -1,5 +1,7 @@
 // Decision support: aggregates, fill rates, search, segments, cohorts, and
 // event queries that reach the customer.
+#include <sqlite3.h>
+
 #include <functional>
 #include <map>
 #include <string>
@@ -96,6 +98,80 @@ TEST_F(ReportTest, MoneySumsAreExactPerGroup) {
   EXPECT_EQ(Integer(retail, "count"), 1000);
   EXPECT_EQ(Decimal(retail, "total"), "100.00");
   EXPECT_EQ(Decimal(retail, "avg_revenue"), "0.1000");
+}
+
+TEST_F(ReportTest, SumsPastSixtyFourBitsNameTheField) {
+  // Each value fits; the sums do not. SQLite's sum() failed with a bare
+  // "integer overflow" (CRM_E_INTERNAL); now the error is the one a sum of
+  // event properties gives, naming the field.
+  Define(db_.get(), R"({"name": "units", "type": "integer"})");
+  auto customer = [&](const char* sector, const char* revenue, int64_t units) {
+    Record record = NewRecord();
+    crm_record_set_text(record.get(), "name", "x");
+    crm_record_set_text(record.get(), "sector", sector);
+    crm_record_set_decimal(record.get(), "revenue", revenue);
+    crm_record_set_integer(record.get(), "units", units);
+    Event(Create(db_.get(), record.get()), "order.placed",
+          1704067200LL * 1000000);
+  };
+  customer("big", "92233720368547758.00", INT64_MAX);
+  customer("big", "92233720368547758.00", 1);
+  customer("small", "-92233720368547758.00", INT64_MIN);
+  customer("small", "-1.00", -1);
+  customer("fits", "92233720368547758.00", INT64_MAX);
+  customer("fits", "-92233720368547758.00", INT64_MIN);
+  auto aggregate = [&](int target, const char* sector, int function,
+                       const char* field, crm_rows** out) {
+    crm_query* raw = nullptr;
+    crm_query_new(&raw, target);
+    Query query(raw);
+    std::string filter =
+        std::string(target == CRM_QUERY_EVENTS
+                        ? "type = 'order.placed' and customer.sector = '"
+                        : "sector = '") +
+        sector + "'";
+    crm_query_set_filter(raw, filter.c_str());
+    crm_query_aggregate(raw, function, field, "result");
+    return crm_query_run_aggregate(out, db_.get(), raw);
+  };
+  struct Case {
+    int target;
+    const char* field;
+  };
+  for (const Case& c : {Case{CRM_QUERY_CUSTOMERS, "revenue"},
+                        Case{CRM_QUERY_CUSTOMERS, "units"},
+                        Case{CRM_QUERY_EVENTS, "customer.revenue"},
+                        Case{CRM_QUERY_EVENTS, "customer.units"}}) {
+    for (const char* sector : {"big", "small"}) {
+      for (int function : {CRM_AGG_SUM, CRM_AGG_AVG}) {
+        SCOPED_TRACE(std::string(c.field) + " in " + sector + ", function " +
+                     std::to_string(function));
+        crm_rows* rows = nullptr;
+        EXPECT_CRM_ERROR(aggregate(c.target, sector, function, c.field, &rows),
+                         CRM_E_VALIDATION, c.field, "aggregate");
+        EXPECT_EQ(rows, nullptr);
+        EXPECT_NE(std::string(crm_last_error_message()).find("out of range"),
+                  std::string::npos)
+            << crm_last_error_message();
+      }
+      for (int function : {CRM_AGG_MIN, CRM_AGG_MAX, CRM_AGG_COUNT}) {
+        crm_rows* raw = nullptr;
+        EXPECT_EQ(aggregate(c.target, sector, function, c.field, &raw), CRM_OK)
+            << crm_last_error_message();
+        crm_rows_free(raw);
+      }
+    }
+    crm_rows* raw = nullptr;
+    ASSERT_EQ(aggregate(c.target, "fits", CRM_AGG_SUM, c.field, &raw), CRM_OK)
+        << crm_last_error_message();
+    Rows rows(raw);
+    crm_record* row = crm_rows_at(rows.get(), 0);
+    if (std::string(c.field).find("revenue") != std::string::npos) {
+      EXPECT_EQ(Decimal(row, "result"), "0.00");
+    } else {
+      EXPECT_EQ(Integer(row, "result"), -1);
+    }
+  }
 }
 
 TEST_F(ReportTest, TimeBucketsAcrossMonthAndYearEnds) {
@@ -277,6 +353,119 @@ TEST_F(ReportTest, SegmentsCountLiveAndProtectTheirFields) {
   EXPECT_EQ(crm_field_delete(db_.get(), "sector"), CRM_OK);
 }
 
+// The rows of crm_segment_list: name -> count, or "error: <message>".
+std::map<std::string, std::string> ListSegments(crm_db* db) {
+  crm_rows* raw = nullptr;
+  EXPECT_EQ(crm_segment_list(&raw, db), CRM_OK) << crm_last_error_message();
+  Rows rows(raw);
+  std::map<std::string, std::string> out;
+  for (size_t i = 0; i < crm_rows_size(rows.get()); ++i) {
+    crm_record* row = crm_rows_at(rows.get(), i);
+    int64_t count = -1;
+    std::string shown = crm_record_get_integer(&count, row, "count") == CRM_OK
+                            ? std::to_string(count)
+                            : "error: " + Text(row, "error");
+    out[Text(row, "name")] = shown;
+  }
+  return out;
+}
+
+TEST_F(ReportTest, ASegmentThatCannotRunIsListedWithWhy) {
+  Define(db_.get(), R"({"name": "seats", "type": "integer"})");
+  Customer("Ada", "tech", "10.00");
+  for (const auto& [name, filter] :
+       std::vector<std::pair<const char*, const char*>>{
+           {"tech", "sector = 'tech'"},
+           {"rich", "revenue > 5"},
+           {"big", "seats > 5"}}) {
+    ASSERT_EQ(crm_segment_save(db_.get(), name, CRM_QUERY_CUSTOMERS, filter),
+              CRM_OK);
+  }
+  // Archiving a field, or changing its type, is allowed while a segment
+  // uses it; the segment then cannot run. It used to make crm_segment_list
+  // fail for every segment until it was deleted.
+  ASSERT_EQ(crm_field_archive(db_.get(), "revenue"), CRM_OK);
+  ASSERT_EQ(crm_field_update(db_.get(), "seats", R"({"type": "text"})"), CRM_OK)
+      << crm_last_error_message();
+  std::map<std::string, std::string> listed = ListSegments(db_.get());
+  ASSERT_EQ(listed.size(), 3u);
+  EXPECT_EQ(listed["tech"], "1");
+  EXPECT_NE(listed["rich"].find("error: field 'revenue' is archived"),
+            std::string::npos)
+      << listed["rich"];
+  EXPECT_NE(listed["big"].find("error: "), std::string::npos) << listed["big"];
+  int64_t count = -1;
+  EXPECT_CRM_ERROR(crm_segment_count(&count, db_.get(), "rich"),
+                   CRM_E_VALIDATION, "revenue", "archived");
+  EXPECT_CRM_ERROR(crm_segment_count(&count, db_.get(), "big"),
+                   CRM_E_VALIDATION, "seats", "type");
+  EXPECT_EQ(crm_last_error_position(), 8);
+  // Mended by restoring the field; or saved anew, or deleted.
+  ASSERT_EQ(crm_field_restore(db_.get(), "revenue"), CRM_OK);
+  EXPECT_EQ(ListSegments(db_.get())["rich"], "1");
+  ASSERT_EQ(
+      crm_segment_save(db_.get(), "big", CRM_QUERY_CUSTOMERS, "seats = '5'"),
+      CRM_OK);
+  EXPECT_EQ(ListSegments(db_.get())["big"], "0");
+}
+
+TEST_F(ReportTest, SegmentsEditedInTheFileFailAloneWithANamedError) {
+  TempDir dir;
+  std::string path = dir.File("segments.crm");
+  {
+    Db db = OpenDb(path);
+    Define(db.get(), R"({"name": "seats", "type": "integer"})");
+    for (const char* name : {"deep", "good", "long", "target", "unknown"}) {
+      ASSERT_EQ(
+          crm_segment_save(db.get(), name, CRM_QUERY_CUSTOMERS, "seats > 1"),
+          CRM_OK);
+    }
+  }
+  {
+    // What libcrm would never save, written into the file by hand (or by
+    // an older libcrm with looser limits).
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+    std::string deep = "UPDATE crm_segments SET filter = '";
+    for (int i = 0; i < 45; ++i) deep += "not ";
+    deep += "seats > 1' WHERE name = 'deep'";
+    std::string chain = "UPDATE crm_segments SET filter = 'seats > 1";
+    for (int i = 1; i < 999; ++i) chain += " and seats > 1";
+    chain += "' WHERE name = 'long'";
+    for (const std::string& sql :
+         {deep, chain,
+          std::string("UPDATE crm_segments SET target = 'orders' "
+                      "WHERE name = 'target'"),
+          std::string("UPDATE crm_segments SET filter = 'nosuch = 1' "
+                      "WHERE name = 'unknown'")}) {
+      ASSERT_EQ(sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, nullptr),
+                SQLITE_OK)
+          << sqlite3_errmsg(raw);
+    }
+    sqlite3_close(raw);
+  }
+  Db db = OpenDb(path);
+  std::map<std::string, std::string> listed = ListSegments(db.get());
+  ASSERT_EQ(listed.size(), 5u);
+  EXPECT_EQ(listed["good"], "0");
+  for (const char* name : {"deep", "long", "target", "unknown"}) {
+    EXPECT_EQ(listed[name].rfind("error: ", 0), 0u) << name << listed[name];
+  }
+  int64_t count = -1;
+  EXPECT_CRM_ERROR(crm_segment_count(&count, db.get(), "deep"),
+                   CRM_E_INVALID_ARGUMENT, "", "depth");
+  EXPECT_EQ(crm_last_error_position(), 40);
+  EXPECT_CRM_ERROR(crm_segment_count(&count, db.get(), "long"),
+                   CRM_E_INVALID_ARGUMENT, "", "terms");
+  EXPECT_CRM_ERROR(crm_segment_count(&count, db.get(), "target"),
+                   CRM_E_VALIDATION, "", "target");
+  EXPECT_CRM_ERROR(crm_segment_count(&count, db.get(), "unknown"),
+                   CRM_E_VALIDATION, "nosuch", "unknown_field");
+  EXPECT_EQ(crm_segment_count(&count, db.get(), "good"), CRM_OK);
+  EXPECT_EQ(crm_segment_delete(db.get(), "deep"), CRM_OK);
+  EXPECT_EQ(ListSegments(db.get()).size(), 4u);
+}
+
 TEST_F(ReportTest, EventPropertiesAreQueryable) {
   int64_t id = Customer("Ada", "tech", "1.00");
   struct Order {
@@ -329,6 +518,14 @@ TEST_F(ReportTest, EventPropertiesAreQueryable) {
   EXPECT_EQ(count("properties.coupon is null and type = 'order.placed'"), 3);
   EXPECT_EQ(count("properties.region = 'north' and customer.sector = 'tech'"),
             2);
+  // A property that holds no list has none of the values (its text used to
+  // be parsed as JSON: CRM_E_INTERNAL "malformed JSON").
+  EXPECT_EQ(count("properties.note has 'call first'"), 0);
+  EXPECT_EQ(count("properties.note has any ('door', 'x')"), 0);
+  EXPECT_EQ(count("properties.note has all ('door')"), 0);
+  EXPECT_EQ(count("properties.amount has 150"), 0);
+  EXPECT_EQ(
+      count("not properties.region has 'north' and type = 'order.placed'"), 3);
   crm_query* raw = nullptr;
   crm_query_new(&raw, CRM_QUERY_EVENTS);
   Query query(raw);

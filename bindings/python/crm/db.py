@@ -1128,10 +1128,13 @@ class Database:
 
     def segments(self) -> List[Dict[str, Any]]:
         """One dict per saved segment: ``name``, ``target`` ("customers" or
-        "events"), ``filter`` and its live ``count``."""
+        "events"), ``filter``, its live ``count``, and ``error``: None, or
+        for a segment that cannot run (a field it uses was archived or
+        changed type since) why, with ``count`` None; :meth:`segment_count`
+        raises that error."""
         cdll = _native.lib()
         page = self._rows_call(lambda out, handle: cdll.crm_segment_list(out, handle))
-        rows = dicts_of(page, ("name", "target", "filter", "count"))
+        rows = dicts_of(page, ("name", "target", "filter", "count", "error"))
         for row in rows:
             row["target"] = target_name(row["target"])
         return rows

@@ -402,10 +402,29 @@ class SearchSegmentCohortTest(WorkspaceTestCase):
         self.assertEqual(self.db.segment_count("tech customers"), 2)
         self.db.save_segment("calls", "type = 'call'", target="events")
         self.assertEqual(self.db.segments(), [
-            {"name": "calls", "target": "events", "filter": "type = 'call'", "count": 0},
+            {"name": "calls", "target": "events", "filter": "type = 'call'", "count": 0,
+             "error": None},
             {"name": "tech customers", "target": "customers", "filter": "sector = 'tech'",
-             "count": 2},
+             "count": 2, "error": None},
         ])
+        # A segment whose field was archived since cannot run: it is listed
+        # with why, and the others still count.
+        self.db.save_segment("archived", "sector = 'tech'")
+        self.db.archive_field("sector")
+        listed = {row["name"]: row for row in self.db.segments()}
+        self.assertIsNone(listed["archived"]["count"])
+        self.assertIn("archived", listed["archived"]["error"])
+        self.assertEqual(listed["calls"]["count"], 0)
+        with self.assertRaises(crm.ValidationError) as caught:
+            self.db.segment_count("archived")
+        self.assertEqual(caught.exception.rule, "archived")
+        self.db.restore_field("sector")
+        self.db.delete_segment("archived")
+        # Filters past the limits are refused when saved, naming the rule.
+        with self.assertRaises(crm.QueryError) as caught:
+            self.db.save_segment("deep", "not " * 45 + "sector = 'tech'")
+        self.assertIsInstance(caught.exception, crm.InvalidArgumentError)
+        self.assertEqual((caught.exception.rule, caught.exception.position), ("depth", 40))
         with self.assertRaises(crm.ConstraintError) as caught:
             self.db.delete_field("sector")
         self.assertEqual(caught.exception.rule, "segment")

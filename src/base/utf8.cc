@@ -1,9 +1,17 @@
 #include "base/utf8.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
 
 namespace crm {
+
+size_t Utf8CharLength(absl::string_view text, size_t at) {
+  auto lead = static_cast<unsigned char>(text[at]);
+  size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+  return std::min(length, text.size() - at);
+}
 
 bool IsValidUtf8(absl::string_view text, size_t* bad_offset) {
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());

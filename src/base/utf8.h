@@ -16,6 +16,11 @@ namespace crm {
 // the byte offset of the first bad sequence.
 bool IsValidUtf8(absl::string_view text, size_t* bad_offset = nullptr);
 
+// The number of bytes of the UTF-8 character that starts at byte `at` of
+// well-formed UTF-8 `text` (1 to 4): for quoting one character whole in a
+// message.
+size_t Utf8CharLength(absl::string_view text, size_t at);
+
 // Why `text` cannot be libcrm text, or "" when it can. libcrm text is
 // well-formed UTF-8 without NUL bytes: every string libcrm hands back through
 // the C ABI ends at its first NUL, so text holding one would be read back cut

@@ -317,13 +317,7 @@ absl::Status Field::CheckText(const std::string& text) const {
       form = "an http or https URL";
       break;
     case FieldType::kChoice:
-      if (std::find(definition_.options().begin(), definition_.options().end(),
-                    text) == definition_.options().end()) {
-        return Invalid(
-            "options",
-            absl::StrCat("'", Shown(text), "' is not one of the options (",
-                         absl::StrJoin(definition_.options(), ", "), ")"));
-      }
+      CRM_RETURN_IF_ERROR(CheckOption(text));
       break;
     default:
       break;
@@ -354,14 +348,7 @@ absl::Status Field::CheckList(const std::vector<std::string>& items) const {
       return Invalid("max_length",
                      absl::StrCat("items must be 1 to ", max, " bytes"));
     }
-    if (type_ == FieldType::kMultiChoice &&
-        std::find(definition_.options().begin(), definition_.options().end(),
-                  item) == definition_.options().end()) {
-      return Invalid(
-          "options",
-          absl::StrCat("'", Shown(item), "' is not one of the options (",
-                       absl::StrJoin(definition_.options(), ", "), ")"));
-    }
+    CRM_RETURN_IF_ERROR(CheckOption(item));
     if (!seen.insert(item).second) {
       return Invalid("distinct",
                      absl::StrCat("'", Shown(item), "' is listed twice"));
@@ -393,6 +380,19 @@ absl::Status Field::CheckDateBounds(const std::string& date) const {
         "max", absl::StrCat(date, " is after the maximum ", definition_.max()));
   }
   return absl::OkStatus();
+}
+
+absl::Status Field::CheckOption(const std::string& text) const {
+  if (type_ != FieldType::kChoice && type_ != FieldType::kMultiChoice) {
+    return absl::OkStatus();
+  }
+  if (std::find(definition_.options().begin(), definition_.options().end(),
+                text) != definition_.options().end()) {
+    return absl::OkStatus();
+  }
+  return Invalid("options",
+                 absl::StrCat("'", Shown(text), "' is not one of the options (",
+                              absl::StrJoin(definition_.options(), ", "), ")"));
 }
 
 absl::StatusOr<store::SqlValue> Field::ToStored(const Value& value) const {

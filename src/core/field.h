@@ -48,6 +48,9 @@ class Field {
   // query: the type and form are checked, the field's rules (bounds,
   // options, pattern, length) are not.
   absl::StatusOr<store::SqlValue> ToComparable(const Value& value) const;
+  // For choice and multiple-choice fields, a validation error (rule
+  // "options") unless `text` is one of the options; OK for other fields.
+  absl::Status CheckOption(const std::string& text) const;
   // The value of a stored form written by ToStored().
   absl::StatusOr<Value> FromStored(const store::SqlValue& stored) const;
 

@@ -134,6 +134,12 @@ absl::StatusOr<store::SqlValue> Comparable(const QueryField& field,
   absl::StatusOr<store::SqlValue> stored;
   if (field.field != nullptr) {
     stored = field.field->ToComparable(value);
+    // A value no record can hold matches nothing: a misspelt option is an
+    // error, not an empty answer.
+    if (stored.ok() && value.kind == ValueKind::kText) {
+      absl::Status option = field.field->CheckOption(value.text);
+      if (!option.ok()) stored = option;
+    }
   } else if (value.kind == ValueKindOf(field.type)) {
     stored = value.kind == ValueKind::kText ? store::SqlValue(value.text)
                                             : store::SqlValue(value.integer);
@@ -393,6 +399,10 @@ class Checker {
         for (const Operand& operand : expr.operands) {
           CRM_ASSIGN_OR_RETURN(std::string item,
                                TextOperand(field, operand, params_));
+          absl::Status option = field.field != nullptr
+                                    ? field.field->CheckOption(item)
+                                    : absl::OkStatus();
+          if (!option.ok()) return At(option, operand.position);
           items.insert(item);
         }
         condition.op =

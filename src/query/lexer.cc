@@ -108,8 +108,9 @@ absl::StatusOr<std::vector<Token>> Lex(absl::string_view text) {
       }
       if (!matched) {
         if (absl::string_view("(),=<>-").find(c) == absl::string_view::npos) {
-          return SyntaxError(i, absl::StrCat("unexpected character '",
-                                             text.substr(i, 1), "'"));
+          return SyntaxError(
+              i, absl::StrCat("unexpected character '",
+                              text.substr(i, Utf8CharLength(text, i)), "'"));
         }
         token.text = std::string(1, c);
         ++i;

@@ -255,6 +255,57 @@ TEST_F(QueryTest, ErrorsNameThePosition) {
   }
 }
 
+// A value that is not an option of a choice field can match nothing: it is
+// a mistake to report, not an empty answer.
+TEST_F(QueryTest, ChoiceValuesMustBeOptions) {
+  Define(db_.get(), R"({"name": "channels", "type": "multi_choice",
+                        "options": ["email", "phone"]})");
+  struct Case {
+    const char* filter;
+    const char* field;
+    int64_t position;
+  };
+  std::vector<Case> cases = {
+      {"region_code = 'nowhere'", "region_code", 14},
+      {"region_code != 'nowhere'", "region_code", 15},
+      {"region_code in ('north', 'nowhere')", "region_code", 25},
+      {"region_code not in ('nowhere')", "region_code", 20},
+      {"stage = 'customers'", "stage", 8},
+      {"channels has 'fax'", "channels", 13},
+      {"channels has any ('email', 'fax')", "channels", 27},
+      {"channels has all ('fax')", "channels", 18},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.filter);
+    EXPECT_EQ(FilterError(c.filter), CRM_E_VALIDATION)
+        << crm_last_error_message();
+    EXPECT_STREQ(crm_last_error_field(), c.field);
+    EXPECT_STREQ(crm_last_error_rule(), "options");
+    EXPECT_EQ(crm_last_error_position(), c.position);
+  }
+  // Bound parameters are checked the same way.
+  Query bound = NewQuery("region_code = :region");
+  crm_record_set_text(crm_query_params(bound.get()), "region", "nowhere");
+  int64_t count = 0;
+  EXPECT_CRM_ERROR(crm_query_count(&count, db_.get(), bound.get()),
+                   CRM_E_VALIDATION, "region_code", "options");
+  // Options still filter as before.
+  EXPECT_EQ(FilterError("region_code in ('north', 'south')"), CRM_OK);
+  EXPECT_EQ(FilterError("channels has any ('email', 'phone')"), CRM_OK);
+  // Text operators look inside values, so any text is fine there.
+  EXPECT_EQ(FilterError("region_code contains 'or'"), CRM_OK);
+}
+
+// Messages quote what they point at as whole characters: an error text is
+// always valid UTF-8.
+TEST_F(QueryTest, UnexpectedCharacterIsQuotedWhole) {
+  EXPECT_EQ(FilterError("name = 'a' é"), CRM_E_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(crm_last_error_message()).find("'é'"),
+            std::string::npos)
+      << crm_last_error_message();
+  EXPECT_EQ(crm_last_error_position(), 11);
+}
+
 TEST_F(QueryTest, HostileFiltersFailCleanlyAndChangeNothing) {
   std::string nested(10000, '(');
   nested += "stage = 'lead'" + std::string(10000, ')');

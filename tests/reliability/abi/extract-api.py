@@ -1,57 +1,39 @@
 #!/usr/bin/env python3
 """Prints the declarations of libcrm's public header that make its ABI, one
-normalized line each, sorted: every CRM_API function prototype, every public
-struct with its members in order, and every enumerator with its value.
+normalized line each, sorted: every CRM_API function prototype (without
+parameter names: renaming a parameter changes no ABI), every public struct
+with its members in order, and every enumerator with its value. Reads crm.h
+through codegen/crm_header.py, the parser the binding generators use.
 
 Usage: extract-api.py path/to/crm.h
 """
+import os
 import re
 import sys
 
-
-def normalize(text):
-    text = re.sub(r"\s+", " ", text).strip()
-    text = re.sub(r"\s*([(),;{}\[\]])\s*", r"\1", text)
-    text = re.sub(r"\s*\*\s*", "*", text)
-    return text.replace(",", ", ")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "..", "codegen"))
+import crm_header  # noqa: E402
 
 
-KEYWORDS = {"const", "unsigned", "signed", "struct", "enum", "long", "short"}
-
-
-def without_names(prototype):
-    """Drops parameter names: renaming a parameter changes no ABI."""
-    head, _, params = prototype.partition("(")
-    params = params.rsplit(")", 1)[0]
-    kept = []
-    for param in params.split(","):
-        param = param.strip()
-        match = re.match(r"^(.*[\s*])(\w+)$", param)
-        if match and match.group(1).strip() not in KEYWORDS:
-            param = match.group(1).strip()
-        kept.append(param)
-    return "%s(%s)" % (head, ", ".join(kept))
-
-
-def readable(text):
-    return re.sub(r"\*(?=\w)", "* ", text)
+def readable(c_type):
+    return re.sub(r"\*(?=\w)", "* ", c_type)
 
 
 def main(path):
-    source = open(path, encoding="utf-8").read()
-    source = re.sub(r"/\*.*?\*/", " ", source, flags=re.S)
-    source = re.sub(r"//[^\n]*", " ", source)
-    source = re.sub(r"^\s*#.*?(?<!\\)$", " ", source, flags=re.M | re.S)
+    header = crm_header.parse_file(path)
     lines = set()
-    for match in re.finditer(r"\bCRM_API\b([^;]*);", source):
-        lines.add("function " + readable(without_names(normalize(match.group(1)))))
-    for match in re.finditer(r"typedef\s+struct\s+(\w+)\s*\{([^}]*)\}", source):
-        lines.add("struct %s {%s}" % (match.group(1), readable(normalize(match.group(2)))))
-    for match in re.finditer(r"\benum\b\s*(\w*)\s*\{([^}]*)\}", source):
-        for item in match.group(2).split(","):
-            item = normalize(item)
-            if item:
-                lines.add("enumerator " + item.replace(" = ", "=").replace("=", " = "))
+    for function in header.functions:
+        params = ", ".join(readable(p.type) for p in function.params)
+        lines.add("function %s %s(%s)" % (readable(function.returns),
+                                          function.name, params or "void"))
+    for struct in header.structs:
+        if not struct.opaque:
+            members = "".join("%s %s;" % (readable(m.type), m.name)
+                              for m in struct.members)
+            lines.add("struct %s {%s}" % (struct.name, members))
+    for item in header.enumerators():
+        lines.add("enumerator %s = %d" % (item.name, item.value))
     for line in sorted(lines):
         print(line)
 

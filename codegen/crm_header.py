@@ -131,7 +131,7 @@ def parse(source: str) -> Header:
             value = re.sub(r"\\\n", " ", token.group("dvalue")).strip()
             if name.endswith("_INIT"):
                 _initializer(header, name, value)
-            elif value:
+            elif value and name != "CRM_API":
                 header.defines[name] = re.sub(r"\s+", " ", value)
         elif token.group("function"):
             header.functions.append(_function(token.group("fbody"), doc))

@@ -148,6 +148,14 @@ typedef struct crm_open_options {
 #define CRM_OPEN_OPTIONS_INIT \
   { sizeof(crm_open_options), CRM_OPEN_CREATE, 5000, CRM_SYNC_NORMAL }
 
+/* Fills `options` with the values of CRM_OPEN_OPTIONS_INIT, for hosts and
+ * bindings that cannot use the macro. `struct_size` is
+ * sizeof(crm_open_options) as the caller's crm.h declares it: a host built
+ * against an older header gets the members it knows. CRM_E_INVALID_ARGUMENT
+ * (rule "options" or "struct_size") for NULL or a size no release had. */
+CRM_API int crm_open_options_init(crm_open_options* options,
+                                  size_t struct_size);
+
 /*
  * Opens (and with CRM_OPEN_CREATE creates) the workspace at `path`, or an
  * in-memory workspace that lives until crm_close() when path is ":memory:".
@@ -574,6 +582,11 @@ typedef struct crm_timeline_options {
     sizeof(crm_timeline_options), CRM_TIME_MIN, CRM_TIME_MAX, NULL, 0, NULL, \
         0, 0, 50, NULL                                                       \
   }
+
+/* Fills `options` with the values of CRM_TIMELINE_OPTIONS_INIT; as
+ * crm_open_options_init(). */
+CRM_API int crm_timeline_options_init(crm_timeline_options* options,
+                                      size_t struct_size);
 
 /*
  * One page of a customer's timeline, ordered by occurred_at (then seq).

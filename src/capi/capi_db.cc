@@ -57,6 +57,15 @@ int crm_open(crm_db** out, const char* path, const crm_open_options* options) {
   });
 }
 
+int crm_open_options_init(crm_open_options* options, size_t struct_size) {
+  return Guard([&] {
+    absl::Status status = crm::capi::InitOptions(
+        options, struct_size, crm_open_options(CRM_OPEN_OPTIONS_INIT),
+        kFirstOptionsSize);
+    return status.ok() ? static_cast<int>(CRM_OK) : Fail(status);
+  });
+}
+
 void crm_close(crm_db* db) { delete db; }
 
 int crm_db_schema_version(int* out, crm_db* db) {

@@ -313,6 +313,16 @@ int crm_event_timeline(crm_event_page** out, crm_db* db, int64_t customer_id,
   });
 }
 
+int crm_timeline_options_init(crm_timeline_options* options,
+                              size_t struct_size) {
+  return Guard([&] {
+    absl::Status status = crm::capi::InitOptions(
+        options, struct_size, crm_timeline_options(CRM_TIMELINE_OPTIONS_INIT),
+        kFirstTimelineOptionsSize);
+    return status.ok() ? static_cast<int>(CRM_OK) : Fail(status);
+  });
+}
+
 int crm_event_follow(crm_event_page** out, crm_db* db, int64_t after_seq,
                      uint32_t limit) {
   return Guard([&] {

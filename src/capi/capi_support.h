@@ -121,6 +121,25 @@ absl::StatusOr<Options> ReadOptions(const Options* given, Options defaults,
   return defaults;
 }
 
+// Fills `*out` with `defaults` (an _INIT macro's values) up to
+// `struct_size`, the size of the struct as the caller's crm.h declares it,
+// which must lie between `first_size` (the first release's) and this
+// release's size. For the crm_*_options_init() functions.
+template <typename Options>
+absl::Status InitOptions(Options* out, size_t struct_size, Options defaults,
+                         uint32_t first_size) {
+  CRM_RETURN_IF_ERROR(CheckNotNull(out, "options"));
+  if (struct_size < first_size || struct_size > sizeof(Options)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "struct_size must be the sizeof() of the options struct "
+                     "of a libcrm release",
+                     "", "struct_size");
+  }
+  defaults.struct_size = static_cast<uint32_t>(struct_size);
+  std::memcpy(out, &defaults, struct_size);
+  return absl::OkStatus();
+}
+
 // A copy of `text` the caller frees with crm_string_free().
 char* CopyString(absl::string_view text);
 

@@ -24,6 +24,9 @@ int main(void) {
   char* json = NULL;
 
   CHECK(strcmp(crm_version(), CRM_VERSION_STRING) == 0);
+  CHECK(crm_open_options_init(&options, sizeof options) == CRM_OK);
+  CHECK(options.struct_size == sizeof options &&
+        options.flags == CRM_OPEN_CREATE && options.sync == CRM_SYNC_NORMAL);
   options.sync = CRM_SYNC_FULL;
   CHECK(crm_open(&db, ":memory:", &options) == CRM_OK);
   CHECK(crm_field_define(&field_id, db,

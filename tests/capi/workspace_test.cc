@@ -2,6 +2,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <cstring>
 #include <fstream>
 
 #include "test_support.h"
@@ -169,6 +170,46 @@ TEST(Workspace, OptionsWithTooSmallStructSizeAreRejected) {
   options.sync = 42;
   EXPECT_CRM_ERROR(crm_open(&db, ":memory:", &options), CRM_E_INVALID_ARGUMENT,
                    "", "options");
+}
+
+// The init functions give what the _INIT macros give, for bindings that
+// cannot expand a C macro.
+TEST(Options, InitFunctionsMatchTheInitMacros) {
+  crm_open_options from_macro = CRM_OPEN_OPTIONS_INIT;
+  crm_open_options from_function;
+  std::memset(&from_function, 0xAB, sizeof(from_function));
+  ASSERT_EQ(crm_open_options_init(&from_function, sizeof(from_function)),
+            CRM_OK);
+  EXPECT_EQ(std::memcmp(&from_macro, &from_function, sizeof(from_macro)), 0);
+
+  crm_timeline_options timeline_macro = CRM_TIMELINE_OPTIONS_INIT;
+  crm_timeline_options timeline_function;
+  std::memset(&timeline_function, 0xAB, sizeof(timeline_function));
+  ASSERT_EQ(
+      crm_timeline_options_init(&timeline_function, sizeof(timeline_function)),
+      CRM_OK);
+  EXPECT_EQ(timeline_function.struct_size, timeline_macro.struct_size);
+  EXPECT_EQ(timeline_function.from_us, timeline_macro.from_us);
+  EXPECT_EQ(timeline_function.to_us, timeline_macro.to_us);
+  EXPECT_EQ(timeline_function.types, nullptr);
+  EXPECT_EQ(timeline_function.type_count, 0u);
+  EXPECT_EQ(timeline_function.channels, nullptr);
+  EXPECT_EQ(timeline_function.oldest_first, timeline_macro.oldest_first);
+  EXPECT_EQ(timeline_function.page_size, timeline_macro.page_size);
+  EXPECT_EQ(timeline_function.cursor, nullptr);
+}
+
+TEST(Options, InitFunctionsRefuseNullAndSizesNoReleaseHad) {
+  crm_open_options options;
+  EXPECT_CRM_ERROR(crm_open_options_init(nullptr, sizeof(options)),
+                   CRM_E_INVALID_ARGUMENT, "", "options");
+  EXPECT_CRM_ERROR(crm_open_options_init(&options, 4), CRM_E_INVALID_ARGUMENT,
+                   "", "struct_size");
+  EXPECT_CRM_ERROR(crm_open_options_init(&options, sizeof(options) + 8),
+                   CRM_E_INVALID_ARGUMENT, "", "struct_size");
+  crm_timeline_options timeline;
+  EXPECT_CRM_ERROR(crm_timeline_options_init(&timeline, 0),
+                   CRM_E_INVALID_ARGUMENT, "", "struct_size");
 }
 
 TEST(Transaction, CommitKeepsEveryCallsChanges) {

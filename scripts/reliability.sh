@@ -5,8 +5,9 @@
 #
 #   1. asan:  the whole project built with -fsanitize=address,undefined
 #             (gcc), every C/C++ CTest test run (tests that load libcrm into
-#             Python or .NET, the install check and the benchmarks are left
-#             to stage one: an uninstrumented host cannot load it).
+#             Python or .NET, the install check, the README's C samples and
+#             the benchmarks are left to stage one: an uninstrumented host
+#             cannot load it).
 #   2. tsan:  -fsanitize=thread build; the concurrency tests of tests/capi
 #             and tests/reliability.
 #   3. fuzz:  the libFuzzer targets of fuzz/ (clang), each for
@@ -69,7 +70,7 @@ if [[ " $stages " == *" asan "* ]]; then
        CRM_RELIABILITY_STATS="$asan_stats" \
        ctest --test-dir "$out/asan" --output-on-failure --timeout 900 \
          --parallel "$jobs" \
-         -E 'python|csharp|benchmarks_smoke|install_and_build_examples'; then
+         -E 'python|csharp|benchmarks_smoke|install_and_build_examples|readme_c_samples'; then
       pass "asan+ubsan: C/C++ test suite"
     else
       fail "asan+ubsan: C/C++ test suite (see the sanitizer report above)"

@@ -804,10 +804,17 @@ CRM_API int crm_segment_count(int64_t* out, crm_db* db, const char* name);
  * for what is not about one segment (CRM_E_BUSY, CRM_E_IO, ...). */
 CRM_API int crm_segment_list(crm_rows** out, crm_db* db);
 
-/* Cohorts: customers grouped by the time bucket of their first event of type
- * `first_type` (CRM_BUCKET_NONE: one group "all"); per group, "customers",
- * "converted" (those with an event of type `then_type` within
- * `within_days` days after it) and "events" (how many such events). */
+/* Cohorts: customers grouped by the time bucket (in UTC) of their first event
+ * of type `first_type`, the one that occurred earliest (CRM_BUCKET_NONE: one
+ * group "all"); per group, "customers", "converted" (those with an event of
+ * type `then_type` in the window [first event, first event + `within_days`
+ * days)) and "events" (how many events of type `then_type` fall in the
+ * windows). The window starts at the first event's occurred_at, included
+ * (so with `then_type` equal to `first_type` the first event itself is in
+ * it), and ends exactly within_days * 24 hours later, excluded; events
+ * before it or after it do not count. Times are occurred_at, not when an
+ * event was appended. `within_days` is 1 to 36,500, else
+ * CRM_E_INVALID_ARGUMENT. */
 CRM_API int crm_cohort(crm_rows** out, crm_db* db, const char* first_type,
                        const char* then_type, uint32_t within_days, int bucket);
 

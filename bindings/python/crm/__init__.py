@@ -37,6 +37,7 @@ from .errors import (
     VersionError,
 )
 from .events import AppendResult, Event, EventInput, FieldInterval
+from .literals import AggregateFunction, Bucket, FieldType, SyncMode, Target
 from .queries import EventRow, Row, RowIterator
 from .records import Customer
 
@@ -53,6 +54,11 @@ __all__ = [
     "EventInput",
     "AppendResult",
     "FieldInterval",
+    "Target",
+    "Bucket",
+    "AggregateFunction",
+    "SyncMode",
+    "FieldType",
     "version",
     "version_number",
     "schema_version",

@@ -36,9 +36,12 @@ from .errors import (
     last_error,
 )
 from .events import AppendResult, Event, FieldInterval, event_fields, read_event
+from .literals import SYNC_MODES, Bucket, FieldType, SyncMode, Target
 from .queries import (
+    AggregatesArg,
     CQuery,
     EventRow,
+    GroupByArg,
     aggregate_specs,
     bucket_code,
     group_keys,
@@ -53,14 +56,20 @@ from .queries import (
     target_code,
     target_name,
 )
-from .records import Customer, build_record, fill_record, read_record, read_values
+from .records import Customer, FieldNames, build_record, fill_record, read_record, read_values
 from .wire import RowSet
-from .values import datetime_to_us, decode_datetime, rule_text, value_object
+from .values import (
+    datetime_to_us,
+    decode_datetime,
+    rule_text,
+    rule_value,
+    value_object,
+    value_of_object,
+)
 from .wire import encode_customer_batch, encode_event_batch
 
 __all__ = ["Database", "open"]
 
-_SYNC_MODES = {"normal": _native.CRM_SYNC_NORMAL, "full": _native.CRM_SYNC_FULL}
 # Definition keys whose value is a bound in the field's text form.
 _BOUND_KEYS = ("min", "max")
 
@@ -89,18 +98,20 @@ def _field_json(name: Optional[str], options: Mapping[str, Any], patch: bool) ->
 
 
 def _field_body(name: Optional[str], options: Mapping[str, Any], patch: bool) -> Dict[str, Any]:
+    """The JSON object of a definition or patch. A key given as None is left
+    out ("not given"), except ``default_value`` in a patch, where None
+    clears the default."""
     body: Dict[str, Any] = {}
     if name is not None:
         body["name"] = name
     for key, value in options.items():
+        if value is None:
+            if key == "default_value" and patch:
+                body[key] = {}
+            continue
         if key == "default_value":
-            if isinstance(value, Mapping):
-                body[key] = dict(value)
-            elif value is None and not patch:
-                continue
-            else:
-                body[key] = value_object(value, key)
-        elif key in _BOUND_KEYS and value is not None:
+            body[key] = dict(value) if isinstance(value, Mapping) else value_object(value, key)
+        elif key in _BOUND_KEYS:
             body[key] = rule_text(value, key)
         elif key in ("options", "add_options"):
             if isinstance(value, str) or not all(isinstance(v, str) for v in value):
@@ -175,19 +186,45 @@ def _c_array(items: Optional[List[bytes]]) -> Tuple[Any, int]:
 # Keys of a field definition that libcrm's JSON carries as 64-bit integers,
 # which JSON writes as strings ("17"); read back as int.
 _INT64_KEYS = ("id", "max_length")
-_INT64_VALUE_KEYS = ("integer", "datetime_us")
 
 
-def _normalize_field(definition: Dict[str, Any]) -> Dict[str, Any]:
+def _native_field(definition: Dict[str, Any]) -> Dict[str, Any]:
+    """A definition as libcrm's JSON has it, with its values made native:
+    ``default_value`` a value of the field's Python type (no key when there
+    is no default), ``min``/``max`` int, Decimal, date or datetime."""
     for key in _INT64_KEYS:
         if isinstance(definition.get(key), str):
             definition[key] = int(definition[key])
-    default = definition.get("default_value")
-    if isinstance(default, dict):
-        for key in _INT64_VALUE_KEYS:
-            if isinstance(default.get(key), str):
-                default[key] = int(default[key])
+    if "default_value" in definition:
+        default = value_of_object(definition["default_value"])
+        if default is None:
+            del definition["default_value"]
+        else:
+            definition["default_value"] = default
+    for key in _BOUND_KEYS:
+        if key in definition:
+            definition[key] = rule_value(definition[key], definition.get("type"))
     return definition
+
+
+def _field_name_loader(
+    database: "weakref.ReferenceType[Database]",
+) -> Callable[[], Optional[List[str]]]:
+    """Reads the names of the active fields for a FieldNames; None once the
+    workspace is closed or gone."""
+
+    def load() -> Optional[List[str]]:
+        db = database()
+        if db is None or db.closed:
+            return None
+        cdll = _native.lib()
+        try:
+            listed = db._read_json(lambda out, handle: cdll.crm_field_list(out, handle, 0))
+        except CrmError:
+            return None
+        return [item["name"] for item in listed]
+
+    return load
 
 
 class Database:
@@ -209,6 +246,9 @@ class Database:
         self._closing = False
         self._tx_owner: Optional[int] = None  # thread ident
         self._finalizer = weakref.finalize(self, _native.lib().crm_close, handle)
+        # Shared by the customers read here; weak, so that they do not keep
+        # the workspace open.
+        self._field_names = FieldNames(_field_name_loader(weakref.ref(self)))
 
     # -- handle life --------------------------------------------------------
 
@@ -324,14 +364,15 @@ class Database:
 
     # -- fields -------------------------------------------------------------
 
-    def define_field(self, name: str, type: str, /, **options: Any) -> int:
+    def define_field(self, name: str, type: FieldType, /, **options: Any) -> int:
         """Defines a user field and returns its id.
 
         ``options`` are the keys of a libcrm field definition: label,
         description, group, required, unique, indexed, scale, min, max,
         max_length, pattern, options, default_value. ``default_value`` is a
         native value (e.g. ``"basic"``, ``Decimal("0.00")``); ``min``/``max``
-        may be int, Decimal, date or aware datetime.
+        may be int, Decimal, date or aware datetime. A key given as None is
+        not given (``options=None``: no options).
         """
         if not isinstance(name, str) or not isinstance(type, str):
             raise TypeError("name and type must be str")
@@ -340,22 +381,26 @@ class Database:
         definition = _native.to_c_string(body, "definition")
         with self._use() as handle:
             check(_native.lib().crm_field_define(ctypes.byref(out), handle, definition))
+        self._field_names.forget()
         return out.value
 
     def update_field(self, name: str, /, **patch: Any) -> None:
         """Changes a field: only the keys given change (label, description,
         group, required, unique, indexed, min, max, max_length, pattern,
         add_options, type with scale, and ``name`` to rename it).
-        ``default_value=None`` clears the default."""
+        ``default_value=None`` clears the default, ``min=""``/``max=""``
+        remove a bound; other keys given as None are left as they are."""
         c_name = _native.to_c_string(name, "field name")
         body = _native.to_c_string(_field_json(None, patch, patch=True), "patch")
         with self._use() as handle:
             check(_native.lib().crm_field_update(handle, c_name, body))
+        self._field_names.forget()
 
     def _field_call(self, function_name: str, name: str) -> None:
         c_name = _native.to_c_string(name, "field name")
         with self._use() as handle:
             check(getattr(_native.lib(), function_name)(handle, c_name))
+        self._field_names.forget()
 
     def archive_field(self, name: str) -> None:
         """Archives a field: hidden from reads, refused in writes, data kept."""
@@ -384,18 +429,25 @@ class Database:
 
     def describe_field(self, name: str) -> Dict[str, Any]:
         """The definition of one field (archived ones too) as a dict, with
-        the read-only keys id, builtin, read_only and status."""
+        the read-only keys id, builtin, read_only and status.
+
+        Values are native, as :meth:`define_field` takes them:
+        ``default_value`` is of the field's Python type (``Decimal("0.00")``,
+        ``date``, ``["a"]``, ...; the key is absent when there is no
+        default) and ``min``/``max`` are int, Decimal, date or aware UTC
+        datetime."""
         c_name = _native.to_c_string(name, "field name")
         cdll = _native.lib()
         result = self._read_json(lambda out, handle: cdll.crm_field_describe(out, handle, c_name))
-        return _normalize_field(dict(result))
+        return _native_field(dict(result))
 
     def fields(self, include_archived: bool = False) -> List[Dict[str, Any]]:
-        """All fields, standard first then user-defined by id."""
+        """All fields, standard first then user-defined by id, each as
+        :meth:`describe_field` gives it."""
         flags = _native.CRM_LIST_INCLUDE_ARCHIVED if include_archived else 0
         cdll = _native.lib()
         result = self._read_json(lambda out, handle: cdll.crm_field_list(out, handle, flags))
-        return [_normalize_field(dict(item)) for item in result]
+        return [_native_field(dict(item)) for item in result]
 
     # -- customers ----------------------------------------------------------
 
@@ -435,9 +487,13 @@ class Database:
                 cdll.crm_record_free(record)  # NULL on failure; accepted
                 raise error
         try:
-            return read_record(record)
+            customer = read_record(record, self._field_names)
         finally:
             cdll.crm_record_free(record)
+        # Read the names now (once, and after a field change here), so that
+        # customers still tell empty from unknown after close().
+        self._field_names.current()
+        return customer
 
     def get_customer(self, id: int) -> Customer:
         """The customer with that id; NotFoundError if there is none."""
@@ -574,9 +630,9 @@ class Database:
         """Creates or updates, by external_id (required in every row), one
         customer per row, all or nothing; returns (id, created) per row.
 
-        A row that lacks a key leaves that field out: an updated customer
-        keeps its stored value, a created one gets the default. A key whose
-        value is None clears the field."""
+        A key that a row lacks is absent: an updated customer keeps its
+        stored value, a created one gets the default. A key whose value is
+        None clears the field (a created customer gets the default)."""
         return self._write_batch(rows, actor, _native.CRM_BATCH_UPSERT)
 
     # -- events -------------------------------------------------------------
@@ -824,13 +880,7 @@ class Database:
         c_id = _check_id(id, "id")
         c_at = _instant(at, "at")
         cdll = _native.lib()
-        record = _native.RecordPtr()
-        with self._use() as handle:
-            check(cdll.crm_customer_get_at(ctypes.byref(record), handle, c_id, c_at))
-        try:
-            return read_record(record)
-        finally:
-            cdll.crm_record_free(record)
+        return self._get(lambda out, handle: cdll.crm_customer_get_at(out, handle, c_id, c_at))
 
     def field_timeline(self, customer_id: int, field: str) -> List[FieldInterval]:
         """The intervals during which the field held each value, oldest
@@ -895,7 +945,7 @@ class Database:
         filter: str = "",
         /,
         *params: object,
-        target: str = "customers",
+        target: Target = "customers",
         select: NamesArg = None,
         order_by: NamesArg = None,
         page_size: int = 100,
@@ -934,7 +984,7 @@ class Database:
         filter: str = "",
         /,
         *params: object,
-        target: str = "customers",
+        target: Target = "customers",
         select: NamesArg = None,
         order_by: NamesArg = None,
         page_size: int = 100,
@@ -967,7 +1017,7 @@ class Database:
         filter: str = "",
         /,
         *params: object,
-        target: str = "customers",
+        target: Target = "customers",
         include_archived: bool = False,
         params_by_name: ParamsArg = None,
         **named_params: object,
@@ -994,7 +1044,7 @@ class Database:
         filter: str = "",
         /,
         *params: object,
-        target: str = "customers",
+        target: Target = "customers",
         select: NamesArg = None,
         order_by: NamesArg = None,
         include_archived: bool = False,
@@ -1028,10 +1078,9 @@ class Database:
         filter: str = "",
         /,
         *params: object,
-        target: str = "customers",
-        group_by: Union[None, str, Tuple[str, Optional[str]],
-                        Iterable[Union[str, Tuple[str, Optional[str]]]]] = None,
-        aggregates: Union[str, Tuple[Any, ...], Iterable[Any]] = ("count",),
+        target: Target = "customers",
+        group_by: GroupByArg = None,
+        aggregates: AggregatesArg = ("count",),
         include_archived: bool = False,
         params_by_name: ParamsArg = None,
         **named_params: object,
@@ -1102,7 +1151,7 @@ class Database:
         )
         return rows_of(page, Row)
 
-    def save_segment(self, name: str, filter: str, target: str = "customers") -> None:
+    def save_segment(self, name: str, filter: str, target: Target = "customers") -> None:
         """Saves (or replaces) a named filter without parameters. A field a
         segment uses cannot be renamed or deleted (ConstraintError, rule
         "segment")."""
@@ -1144,13 +1193,14 @@ class Database:
         first_type: str,
         then_type: str,
         within_days: int,
-        bucket: Optional[str] = None,
+        bucket: Optional[Bucket] = None,
     ) -> List[Dict[str, Any]]:
         """Customers grouped by the time bucket (``"day"`` ... ``"year"``;
         None: one group "all") of their first event of type ``first_type``;
         per group a dict with ``cohort``, ``customers``, ``converted`` (those
-        with a ``then_type`` event within ``within_days`` days after it) and
-        ``events`` (how many such events)."""
+        with a ``then_type`` event in the window [first event, first event +
+        ``within_days`` days): its start included, its end excluded, by
+        ``occurred_at``) and ``events`` (how many such events)."""
         c_first = _native.to_c_string(first_type, "first_type")
         c_then = _native.to_c_string(then_type, "then_type")
         if isinstance(within_days, bool) or not isinstance(within_days, int):
@@ -1204,7 +1254,7 @@ def open(
     create: bool = True,
     read_only: bool = False,
     busy_timeout_ms: int = 5000,
-    sync: str = "normal",
+    sync: SyncMode = "normal",
 ) -> Database:
     """Opens (and with ``create`` creates) the workspace at ``path``, or an
     in-memory one for ``":memory:"``.
@@ -1217,7 +1267,7 @@ def open(
     text_path = os.fspath(path)
     if not isinstance(text_path, str):
         raise TypeError("path must be a str or os.PathLike[str]")
-    if sync not in _SYNC_MODES:
+    if sync not in SYNC_MODES:
         raise ValueError(f"sync must be 'normal' or 'full', not {sync!r}")
     if isinstance(busy_timeout_ms, bool) or not isinstance(busy_timeout_ms, int):
         raise TypeError("busy_timeout_ms must be an int")
@@ -1228,7 +1278,7 @@ def open(
         flags=(_native.CRM_OPEN_CREATE if create else 0)
         | (_native.CRM_OPEN_READ_ONLY if read_only else 0),
         busy_timeout_ms=busy_timeout_ms,
-        sync=_SYNC_MODES[sync],
+        sync=SYNC_MODES[sync],
     )
     c_path = _native.to_c_string(text_path, "path")
     cdll = _native.lib()

@@ -8,7 +8,9 @@ from __future__ import annotations
 import ctypes
 import weakref
 from typing import (
+    TYPE_CHECKING,
     Any,
+    Collection,
     Dict,
     Iterable,
     Iterator,
@@ -22,16 +24,16 @@ from typing import (
 
 from . import _native
 from .errors import check_query
-from .records import fill_record
+from .literals import BUCKETS, FUNCTIONS, TARGETS, AggregateFunction, Bucket, Target
+from .records import fill_record, read_only, unknown_name
 from .wire import RowSet, decode_row_set
 
 __all__ = [
     "Row",
     "EventRow",
     "RowIterator",
-    "TARGETS",
-    "BUCKETS",
-    "FUNCTIONS",
+    "GroupByArg",
+    "AggregatesArg",
     "CQuery",
     "read_row_set",
     "target_code",
@@ -44,28 +46,6 @@ __all__ = [
     "dicts_of",
 ]
 
-#: Query targets by name.
-TARGETS = {"customers": _native.CRM_QUERY_CUSTOMERS, "events": _native.CRM_QUERY_EVENTS}
-#: Time buckets for ``group_by`` by name; None means no bucket.
-BUCKETS = {
-    None: _native.CRM_BUCKET_NONE,
-    "none": _native.CRM_BUCKET_NONE,
-    "day": _native.CRM_BUCKET_DAY,
-    "week": _native.CRM_BUCKET_WEEK,
-    "month": _native.CRM_BUCKET_MONTH,
-    "quarter": _native.CRM_BUCKET_QUARTER,
-    "year": _native.CRM_BUCKET_YEAR,
-}
-#: Aggregate functions by name.
-FUNCTIONS = {
-    "count": _native.CRM_AGG_COUNT,
-    "count_distinct": _native.CRM_AGG_COUNT_DISTINCT,
-    "sum": _native.CRM_AGG_SUM,
-    "avg": _native.CRM_AGG_AVG,
-    "min": _native.CRM_AGG_MIN,
-    "max": _native.CRM_AGG_MAX,
-}
-
 #: Largest page libcrm returns (crm_query_set_page_size).
 MAX_PAGE_SIZE = 10000
 
@@ -73,18 +53,25 @@ MAX_PAGE_SIZE = 10000
 class Row(Mapping[str, Any]):
     """One result row of a query: a read-only mapping of column name to
     native value, with attribute access (``row.name``) like
-    :class:`crm.Customer`. Columns that hold no value (null) are absent.
+    :class:`crm.Customer`. As a mapping it holds the columns that have a
+    value (null ones are absent); as attributes, a column of the result
+    that is null in this row is None, and a name that is no column raises
+    AttributeError naming the nearest column.
 
     ``id`` is the customer id (customer queries, search) or the event seq
     (event queries, where :class:`EventRow` also names it ``seq``). A copy:
-    it stays usable after the workspace is closed.
+    it stays usable after the workspace is closed. ``columns`` are the
+    result's columns (by default the keys of ``values``).
     """
 
-    __slots__ = ("_id", "_values")
+    __slots__ = ("_id", "_values", "_columns")
 
-    def __init__(self, id: int, values: Mapping[str, Any]) -> None:
+    def __init__(
+        self, id: int, values: Mapping[str, Any], columns: Optional[Collection[str]] = None
+    ) -> None:
         object.__setattr__(self, "_id", id)
         object.__setattr__(self, "_values", dict(values))
+        object.__setattr__(self, "_columns", frozenset(values if columns is None else columns))
 
     @property
     def id(self) -> int:
@@ -103,16 +90,26 @@ class Row(Mapping[str, Any]):
     def __getattr__(self, column: str) -> Any:
         if column.startswith("_"):
             raise AttributeError(column)
-        try:
-            return self._values[column]
-        except KeyError:
-            raise AttributeError(f"row {self._id} holds no value for '{column}'") from None
+        values = self._values
+        if column in values:
+            return values[column]
+        if column in self._columns:
+            return None  # a column of the result, null here
+        raise unknown_name(f"row {self._id}", "column", column, self._columns)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("a query row is read-only")
 
     def __delattr__(self, name: str) -> None:
         raise AttributeError("a query row is read-only")
+
+    if not TYPE_CHECKING:  # so that type checkers still flag row["x"] = ...
+
+        def __setitem__(self, column, value):
+            read_only("query row")
+
+        def __delitem__(self, column):
+            read_only("query row")
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Row):
@@ -131,14 +128,15 @@ class Row(Mapping[str, Any]):
         return f"{type(self).__name__}(id={self._id}, {self._values!r})"
 
     def __reduce__(self) -> Any:
-        return (type(self), (self._id, self._values))
+        return (type(self), (self._id, self._values, self._columns))
 
 
 class EventRow(Row):
     """A row of an event query: ``seq`` (also ``id``), and the columns
     customer_id, type, channel, actor, source, idempotency_key, occurred_at,
-    recorded_at that hold a value. Event properties are not query columns:
-    read them with :meth:`crm.Database.get_event` or the timeline."""
+    recorded_at, and those selected as ``customer.<field>`` or
+    ``properties.<name>`` (``row["properties.amount"]``), that hold a
+    value."""
 
     __slots__ = ()
 
@@ -326,17 +324,19 @@ def read_row_set(rows: Any) -> RowSet:
     size = ctypes.c_size_t()
     check_query(cdll.crm_rows_encode(ctypes.byref(data_pointer), ctypes.byref(size), rows))
     # Borrowed until the rows are freed: copied out here.
-    data = ctypes.string_at(data_pointer.value, size.value) if size.value else b""
+    address = data_pointer.value
+    data = ctypes.string_at(address, size.value) if address and size.value else b""
     return decode_row_set(data)
 
 
 def rows_of(page: RowSet, row_class: type = Row) -> List[Row]:
     """The page's rows as Row objects (null columns left out)."""
     columns = page.columns
+    names = frozenset(columns)  # shared by the page's rows
     ids = page.ids or [0] * len(page.rows)
     return [
         row_class(id, {column: value for column, value in zip(columns, values)
-                       if value is not None})
+                       if value is not None}, names)
         for id, values in zip(ids, page.rows)
     ]
 
@@ -406,3 +406,15 @@ class RowIterator(Iterator[Row]):
 
 ParamsArg = Optional[Mapping[str, object]]
 NamesArg = Union[None, str, Sequence[str]]
+#: A ``group_by`` key: a field name, or a (date or datetime field, bucket) pair.
+GroupByItem = Union[str, Tuple[str, Optional[Bucket]]]
+GroupByArg = Union[None, GroupByItem, Iterable[GroupByItem]]
+#: An aggregate: a function name, or a (function, field, alias) tuple whose
+#: field and alias may be left out or None.
+AggregateSpec = Union[
+    AggregateFunction,
+    Tuple[AggregateFunction],
+    Tuple[AggregateFunction, Optional[str]],
+    Tuple[AggregateFunction, Optional[str], Optional[str]],
+]
+AggregatesArg = Union[AggregateSpec, Iterable[AggregateSpec]]

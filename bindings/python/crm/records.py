@@ -3,13 +3,105 @@
 from __future__ import annotations
 
 import ctypes
-from typing import Any, Dict, Iterator, Mapping, Optional
+import difflib
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Collection,
+    Dict,
+    FrozenSet,
+    Iterable,
+    Iterator,
+    Mapping,
+    NoReturn,
+    Optional,
+)
 
 from . import _native
 from .errors import check
 from .values import Kind, decode_date, decode_datetime, decode_decimal, encode
 
-__all__ = ["Customer", "build_record", "fill_record", "read_record", "read_values"]
+__all__ = [
+    "Customer",
+    "FieldNames",
+    "build_record",
+    "fill_record",
+    "read_record",
+    "read_values",
+    "unknown_name",
+]
+
+# What a dict has and a read-only mapping has not: asked for on a Customer
+# or Row, the error says it is read-only instead of "no such field".
+_MUTATORS = frozenset({"update", "pop", "popitem", "setdefault", "clear"})
+
+
+def unknown_name(owner: str, kind: str, name: str, known: Iterable[str]) -> AttributeError:
+    """The AttributeError for a name that is not one of ``known``: it names
+    the nearest known one, or says why a dict method is missing."""
+    message = f"{owner} has no {kind} '{name}'"
+    if name in _MUTATORS:
+        return AttributeError(
+            f"{message}: it is a read-only copy (change a customer with "
+            "Database.update_customer())"
+        )
+    names = sorted(known)
+    nearest = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    if nearest:
+        return AttributeError(f"{message}; did you mean '{nearest[0]}'?")
+    shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
+    return AttributeError(f"{message} (its {kind}s: {shown})" if names else message)
+
+
+def read_only(owner: str) -> NoReturn:
+    """Raised by item assignment and deletion on a Customer or Row."""
+    raise TypeError(
+        f"a {owner} is a read-only copy of what was read; change a customer "
+        "with Database.update_customer(id, {field: value})"
+    )
+
+
+class FieldNames(Collection[str]):
+    """The names of a workspace's active fields, shared by the customers a
+    Database reads, so that ``customer.plan`` can be None for an empty
+    field and an AttributeError for a misspelt one.
+
+    ``load`` returns the names, or None once the workspace is closed (then
+    the names last read stay). They are read at the first use, again after
+    :meth:`forget` (the Database changed a field) and, while the workspace
+    is open, when asked about a name they do not hold (another handle or
+    process may have defined it since).
+    """
+
+    def __init__(self, load: Callable[[], Optional[Iterable[str]]]) -> None:
+        self._load = load
+        self._names: FrozenSet[str] = frozenset()
+        self._stale = True
+
+    def _read(self) -> FrozenSet[str]:
+        loaded = self._load()
+        if loaded is not None:
+            self._names = frozenset(loaded)
+            self._stale = False
+        return self._names
+
+    def current(self) -> FrozenSet[str]:
+        """The names, read now if they were never read or are stale."""
+        return self._read() if self._stale else self._names
+
+    def forget(self) -> None:
+        """Marks the names stale: read again at the next use."""
+        self._stale = True
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.current() or (isinstance(name, str) and name in self._read())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.current())
+
+    def __len__(self) -> int:
+        return len(self.current())
 
 
 class Customer(Mapping[str, Any]):
@@ -17,18 +109,33 @@ class Customer(Mapping[str, Any]):
     name to native value, with attribute access (``c.name``, ``c.email``).
 
     It is a copy: it stays usable after the workspace is closed and does not
-    change when the customer is updated. Fields that hold no value are
-    absent. Field names that clash with a mapping method (``keys``,
-    ``values``, ``items``, ``get``) or with ``id``/``version`` are read with
+    change when the customer is updated; change the customer with
+    :meth:`Database.update_customer` (item assignment raises TypeError,
+    attribute assignment AttributeError). As a mapping it holds the fields
+    that have a value (``"plan" in c``, ``c["plan"]``, ``c.get("plan")``).
+    As attributes, a defined field that holds no value is None, and a name
+    that is no field raises AttributeError naming the nearest field. Field
+    names that clash with a mapping method (``keys``, ``values``,
+    ``items``, ``get``) or with ``id``/``version`` are read with
     ``c["name"]``.
+
+    ``fields`` are the names of the fields the customer could hold (by
+    default the keys of ``values``).
     """
 
-    __slots__ = ("_id", "_version", "_values")
+    __slots__ = ("_id", "_version", "_values", "_fields")
 
-    def __init__(self, id: int, version: int, values: Mapping[str, Any]) -> None:
+    def __init__(
+        self,
+        id: int,
+        version: int,
+        values: Mapping[str, Any],
+        fields: Optional[Collection[str]] = None,
+    ) -> None:
         object.__setattr__(self, "_id", id)
         object.__setattr__(self, "_version", version)
         object.__setattr__(self, "_values", dict(values))
+        object.__setattr__(self, "_fields", frozenset(values) if fields is None else fields)
 
     @property
     def id(self) -> int:
@@ -52,18 +159,30 @@ class Customer(Mapping[str, Any]):
     def __getattr__(self, field: str) -> Any:
         if field.startswith("_"):
             raise AttributeError(field)
-        try:
-            return self._values[field]
-        except KeyError:
-            raise AttributeError(
-                f"customer {self._id} holds no value for field '{field}'"
-            ) from None
+        values = self._values
+        if field in values:
+            return values[field]
+        if field in self._fields:
+            return None  # defined, empty
+        raise unknown_name(f"customer {self._id}", "field", field, self._fields)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError("a Customer is read-only; use Database.update_customer()")
+        raise AttributeError(
+            f"a Customer is read-only; set '{name}' with Database.update_customer()"
+        )
 
     def __delattr__(self, name: str) -> None:
-        raise AttributeError("a Customer is read-only; use Database.update_customer()")
+        raise AttributeError(
+            f"a Customer is read-only; clear '{name}' with Database.update_customer()"
+        )
+
+    if not TYPE_CHECKING:  # so that type checkers still flag c["x"] = ...
+
+        def __setitem__(self, field, value):
+            read_only("Customer")
+
+        def __delitem__(self, field):
+            read_only("Customer")
 
     def to_dict(self) -> Dict[str, Any]:
         """A plain dict copy of the values (lists copied too)."""
@@ -73,7 +192,7 @@ class Customer(Mapping[str, Any]):
         return f"Customer(id={self._id}, version={self._version}, {self._values!r})"
 
     def __reduce__(self) -> Any:
-        return (Customer, (self._id, self._version, self._values))
+        return (Customer, (self._id, self._version, self._values, frozenset(self._fields)))
 
 
 def _set(cdll: ctypes.CDLL, record: Any, field: str, value: object) -> None:
@@ -192,8 +311,11 @@ def read_values(record: Any) -> Dict[str, Any]:
     return values
 
 
-def read_record(record: Any) -> Customer:
-    """A Customer copied out of a ``crm_record`` (which the caller frees)."""
+def read_record(record: Any, fields: Optional[Collection[str]] = None) -> Customer:
+    """A Customer copied out of a ``crm_record`` (which the caller frees);
+    ``fields`` as for Customer."""
     cdll = _native.lib()
     values = read_values(record)
-    return Customer(cdll.crm_record_id(record), cdll.crm_record_version(record), values)
+    return Customer(
+        cdll.crm_record_id(record), cdll.crm_record_version(record), values, fields
+    )

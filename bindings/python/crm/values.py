@@ -26,7 +26,8 @@ import ctypes
 import datetime as _dt
 import decimal
 import enum
-from typing import Any, Dict, List, Tuple, Union
+import re
+from typing import Any, Callable, Dict, List, Tuple, Union
 
 from . import _native
 
@@ -40,7 +41,9 @@ __all__ = [
     "datetime_to_us",
     "decimal_text",
     "rule_text",
+    "rule_value",
     "value_object",
+    "value_of_object",
 ]
 
 #: Any value the binding can write or read.
@@ -196,3 +199,89 @@ def value_object(value: object, field: str) -> Dict[str, Any]:
         Kind.DATETIME: "datetime_us",
     }[kind]
     return {key: payload}
+
+
+def _decoded(
+    decoders: Dict[str, Callable[[Any], Any]], key: object, payload: Any, otherwise: Any
+) -> Any:
+    """``decoders[key](payload)``, or ``otherwise`` where there is no
+    decoder for the key or the payload does not decode."""
+    decoder = decoders.get(key) if isinstance(key, str) else None
+    if decoder is None:
+        return otherwise
+    try:
+        return decoder(payload)
+    except (TypeError, ValueError, KeyError, ArithmeticError):
+        return otherwise
+
+
+# The keys of a JSON value object (see value_object); 64-bit integers may
+# come as JSON strings.
+_OBJECT_DECODERS: Dict[str, Callable[[Any], Any]] = {
+    "text": str,
+    "boolean": bool,
+    "integer": int,
+    "decimal": decode_decimal,
+    "date": decode_date,
+    "datetime_us": lambda payload: decode_datetime(int(payload)),
+    "list": lambda payload: [str(item) for item in payload.get("items", [])],
+}
+
+
+def value_of_object(value: object) -> Any:
+    """The native value of a JSON value object (the inverse of
+    :func:`value_object`): ``{"decimal": "0.00"}`` is ``Decimal("0.00")``,
+    ``{}`` is None. An object of an unknown shape is returned as it is."""
+    if not isinstance(value, dict) or len(value) > 1:
+        return value
+    if not value:
+        return None
+    ((key, payload),) = value.items()
+    return _decoded(_OBJECT_DECODERS, key, payload, value)
+
+
+# RFC 3339 as libcrm reads it: "2024-01-31T08:00:00Z", "...+02:00",
+# fractional seconds to the microsecond.
+_RFC3339 = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?"
+    r"(?:[Zz]|([+-])(\d{2}):(\d{2}))"
+)
+
+
+def _parse_rfc3339(text: str) -> _dt.datetime:
+    """An aware UTC datetime from RFC 3339 text."""
+    match = _RFC3339.fullmatch(text)
+    if match is None:
+        raise ValueError(f"not an RFC 3339 datetime: {text!r}")
+    year, month, day, hour, minute, second = (int(part) for part in match.group(1, 2, 3, 4, 5, 6))
+    micro = int((match.group(7) or "0").ljust(6, "0"))
+    offset = _dt.timedelta(0)
+    if match.group(8):
+        offset = _dt.timedelta(hours=int(match.group(9)), minutes=int(match.group(10)))
+        if match.group(8) == "-":
+            offset = -offset
+    local = _dt.datetime(year, month, day, hour, minute, second, micro, tzinfo=_dt.timezone(offset))
+    return local.astimezone(_dt.timezone.utc)
+
+
+def _integral(text: str) -> Union[int, decimal.Decimal]:
+    number = decimal.Decimal(text)
+    return int(number) if number == number.to_integral_value() else number
+
+
+# Field types that take min/max, with the form of their bounds (rule_text).
+_BOUND_DECODERS: Dict[str, Callable[[Any], Any]] = {
+    "integer": _integral,
+    "reference": _integral,
+    "decimal": decode_decimal,
+    "date": decode_date,
+    "datetime": _parse_rfc3339,
+}
+
+
+def rule_value(text: object, field_type: object) -> Any:
+    """The native value of a bound (min/max) in a field definition, for the
+    field's type: int, Decimal, date or aware UTC datetime (the inverse of
+    :func:`rule_text`). Text that does not read as that type is returned
+    as it is."""
+    return _decoded(_BOUND_DECODERS, field_type, text, text)

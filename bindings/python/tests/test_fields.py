@@ -30,7 +30,7 @@ class FieldTest(WorkspaceTestCase):
         self.assertEqual(plan["label"], "Plan")
         self.assertEqual(plan["group"], "sales")
         self.assertEqual(plan["options"], ["basic", "premium"])
-        self.assertEqual(plan["default_value"], {"text": "basic"})
+        self.assertEqual(plan["default_value"], "basic")
         self.assertIs(plan["indexed"], True)
         self.assertIs(plan["builtin"], False)
         self.assertEqual(plan["status"], "active")
@@ -45,7 +45,7 @@ class FieldTest(WorkspaceTestCase):
         self.db.define_field(
             "seen", "datetime", min=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
         )
-        self.assertEqual(self.db.describe_field("tier")["default_value"], {"integer": 2})
+        self.assertEqual(self.db.describe_field("tier")["default_value"], 2)
         cid = self.db.create_customer(name="A")
         customer = self.db.get_customer(cid)
         self.assertEqual((customer.amount, customer.tier), (Decimal("1.00"), 2))
@@ -59,6 +59,77 @@ class FieldTest(WorkspaceTestCase):
             self.db.create_customer(
                 name="B", seen=dt.datetime(1999, 12, 31, 23, 59, tzinfo=dt.timezone.utc)
             )
+
+    def test_none_means_not_given(self) -> None:
+        # options=None was iterated and raised TypeError.
+        self.db.define_field("note", "text", options=None, label=None, min=None, max=None)
+        note = self.db.describe_field("note")
+        self.assertEqual((note["options"], note["label"]), ([], "note"))
+        self.assertNotIn("min", note)
+        # A choice field still needs options: libcrm says so, not a TypeError.
+        with self.assertRaises(crm.ValidationError) as caught:
+            self.db.define_field("plan", "choice", options=None)
+        self.assertEqual(caught.exception.rule, "options")
+        self.db.define_field("plan", "choice", options=["basic"], default_value="basic")
+        self.db.update_field("plan", add_options=None, label=None, min=None)
+        plan = self.db.describe_field("plan")
+        self.assertEqual((plan["options"], plan["label"]), (["basic"], "plan"))
+        self.assertEqual(plan["default_value"], "basic")  # None clears only default_value
+
+    def test_description_values_are_native(self) -> None:
+        utc = dt.timezone.utc
+        oslo = dt.timezone(dt.timedelta(hours=2))
+        self.db.define_field("amount", "decimal", scale=2, min=Decimal("0.50"),
+                             max=Decimal("1000"), default_value=Decimal("1.00"))
+        self.db.define_field("tier", "integer", min=-3, max=3, default_value=2)
+        self.db.define_field("since", "date", min=dt.date(2000, 1, 1), default_value=dt.date(2001, 2, 3))
+        self.db.define_field("seen", "datetime", min=dt.datetime(2000, 1, 1, 2, 0, tzinfo=oslo),
+                             max=dt.datetime(2030, 1, 1, 0, 0, 0, 250000, tzinfo=utc),
+                             default_value=dt.datetime(2001, 1, 1, tzinfo=utc))
+        self.db.define_field("vip", "boolean", default_value=False)
+        self.db.define_field("labels", "tags", default_value=["a", "b"])
+        self.db.define_field("owner_note", "text", default_value="")
+        self.db.define_field("plain", "integer")
+
+        def exactly(value: object, expected: object) -> None:
+            # == alone would take 2 for Decimal("2.00") and True for 1
+            self.assertEqual((type(value), value), (type(expected), expected))
+            if isinstance(expected, Decimal):
+                self.assertEqual(str(value), str(expected))  # the scale is kept
+
+        amount = self.db.describe_field("amount")
+        exactly(amount["default_value"], Decimal("1.00"))
+        exactly(amount["min"], Decimal("0.50"))
+        exactly(amount["max"], Decimal("1000"))
+        tier = self.db.describe_field("tier")
+        exactly(tier["default_value"], 2)
+        exactly(tier["min"], -3)
+        exactly(tier["max"], 3)
+        since = self.db.describe_field("since")
+        exactly(since["default_value"], dt.date(2001, 2, 3))
+        exactly(since["min"], dt.date(2000, 1, 1))
+        seen = self.db.describe_field("seen")
+        exactly(seen["default_value"], dt.datetime(2001, 1, 1, tzinfo=utc))
+        exactly(seen["min"], dt.datetime(2000, 1, 1, 0, 0, tzinfo=utc))
+        exactly(seen["max"], dt.datetime(2030, 1, 1, 0, 0, 0, 250000, tzinfo=utc))
+        self.assertEqual(seen["min"].utcoffset(), dt.timedelta(0))
+        self.db.define_field("seen_text", "datetime", min="2000-01-01T02:00:00.5+02:00")
+        exactly(self.db.describe_field("seen_text")["min"],
+                dt.datetime(2000, 1, 1, 0, 0, 0, 500000, tzinfo=utc))
+        exactly(self.db.describe_field("vip")["default_value"], False)
+        exactly(self.db.describe_field("labels")["default_value"], ["a", "b"])
+        exactly(self.db.describe_field("owner_note")["default_value"], "")
+        self.assertNotIn("default_value", self.db.describe_field("plain"))
+        # fields() describes them the same way
+        listed = {f["name"]: f for f in self.db.fields()}
+        self.assertEqual(listed["amount"], amount)
+        self.assertEqual(listed["seen"], seen)
+        # a description's values define a field again as they are
+        self.db.define_field("amount_copy", "decimal", scale=2, min=amount["min"],
+                             max=amount["max"], default_value=amount["default_value"])
+        copy = self.db.describe_field("amount_copy")
+        for key in ("min", "max", "default_value"):
+            exactly(copy[key], amount[key])
 
     def test_bad_definitions(self) -> None:
         with self.assertRaises(crm.ValidationError):
@@ -90,7 +161,7 @@ class FieldTest(WorkspaceTestCase):
         self.db.define_field("note", "text", default_value="n/a")
         self.assertEqual(self.db.get_customer(self.db.create_customer(name="A")).note, "n/a")
         self.db.update_field("note", default_value=None)
-        self.assertIn(self.db.describe_field("note").get("default_value"), (None, {}))
+        self.assertNotIn("default_value", self.db.describe_field("note"))
         self.assertNotIn("note", self.db.get_customer(self.db.create_customer(name="B")))
 
     def test_archive_restore_delete(self) -> None:

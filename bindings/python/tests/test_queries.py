@@ -4,6 +4,7 @@ errors with positions, search, segments, cohorts, and the RowSet decoder."""
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import unittest
 from decimal import Decimal
 
@@ -159,6 +160,22 @@ class FilterTest(WorkspaceTestCase):
         with self.assertRaises(AttributeError):
             ada.name = "x"  # type: ignore[misc]
 
+    def test_row_null_column_unknown_name_and_read_only(self) -> None:
+        dan = next(self.db.query("name = ?", "Dan O'Neil", select=["name", "ltv"]))
+        self.assertIsNone(dan.ltv)  # selected, null in this row
+        self.assertNotIn("ltv", dan)
+        with self.assertRaisesRegex(AttributeError, r"'lvt'.*did you mean 'ltv'"):
+            dan.lvt
+        with self.assertRaisesRegex(AttributeError, r"'email'"):
+            dan.email  # a field, but not a column of this result
+        with self.assertRaisesRegex(TypeError, "read-only"):
+            dan["name"] = "x"  # type: ignore[index]
+        with self.assertRaisesRegex(TypeError, "read-only"):
+            del dan["name"]  # type: ignore[attr-defined]
+        copy = pickle.loads(pickle.dumps(dan))
+        self.assertEqual(copy, dan)
+        self.assertIsNone(copy.ltv)
+
     def test_count_and_explain(self) -> None:
         self.assertEqual(self.db.count(), 5)
         self.assertEqual(self.db.count("ltv >= :min", min=Decimal("10000")), 3)
@@ -220,6 +237,28 @@ class FilterTest(WorkspaceTestCase):
         self.assertEqual(self.db.count("channel in ('phone', 'web')", target="events"), 2)
         with self.assertRaises(crm.ValidationError):
             self.db.count("stage = 'lead'", target="events")
+
+    def test_event_properties_are_query_columns(self) -> None:
+        at = dt.datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
+        self.db.append_events([
+            {"customer_id": self.ids[0], "type": "order.placed", "occurred_at": at,
+             "properties": {"amount": Decimal("150.00"), "sku": "A-1"}},
+            {"customer_id": self.ids[1], "type": "order.placed", "occurred_at": at,
+             "properties": {"amount": Decimal("40.00")}},
+        ])
+        rows = list(self.db.query("properties.amount >= :min", target="events",
+                                  select=["customer_id", "properties.amount", "properties.sku"],
+                                  order_by=["-properties.amount"], min=Decimal("100")))
+        self.assertEqual([row.customer_id for row in rows], [self.ids[0]])
+        self.assertEqual(rows[0]["properties.amount"], Decimal("150"))
+        self.assertEqual(rows[0]["properties.sku"], "A-1")
+        self.assertEqual(
+            self.db.aggregate("type = 'order.placed'", target="events",
+                              group_by=["properties.sku"],
+                              aggregates=[("sum", "properties.amount", "total")]),
+            [{"properties.sku": None, "total": Decimal("40.00")},
+             {"properties.sku": "A-1", "total": Decimal("150.00")}],
+        )
 
 
 class PagingTest(WorkspaceTestCase):
@@ -465,6 +504,31 @@ class SearchSegmentCohortTest(WorkspaceTestCase):
                                      "events": 3}])
         with self.assertRaises(crm.InvalidArgumentError):
             self.db.cohort("order.placed", "ticket.opened", 0)
+
+    def test_cohort_window_is_first_event_to_n_days_later_exclusive(self) -> None:
+        # As documented in crm.h and the README: [first, first + N days).
+        a, b, c, d = self.db.insert_many([{"name": n} for n in "ABCD"])
+        first = dt.datetime(2024, 1, 10, 15, 30, tzinfo=UTC)
+        window = dt.timedelta(days=7)
+        us = dt.timedelta(microseconds=1)
+        events = [
+            (a, "trial", first), (a, "trial", first + 3 * window),  # only the first counts
+            (a, "paid", first),  # at the first event's instant: in
+            (b, "trial", first), (b, "paid", first + window - us),  # last instant: in
+            (c, "trial", first), (c, "paid", first + window),  # N days later: out
+            (d, "paid", first - us), (d, "trial", first),  # before the first event: out
+        ]
+        self.db.append_events({"customer_id": who, "type": type, "occurred_at": at}
+                              for who, type, at in events)
+        self.assertEqual(self.db.cohort("trial", "paid", 7),
+                         [{"cohort": "all", "customers": 4, "converted": 2, "events": 2}])
+        # the window follows occurred_at, however late an event is appended
+        self.db.append_event(d, "paid", occurred_at=first + window - us)
+        self.assertEqual(self.db.cohort("trial", "paid", 7, bucket="day"),
+                         [{"cohort": "2024-01-10", "customers": 4, "converted": 3,
+                           "events": 3}])
+        # the same type as first and then: the first event itself converts
+        self.assertEqual(self.db.cohort("trial", "trial", 1)[0]["converted"], 4)
 
 
 class RowSetDecoderTest(unittest.TestCase):

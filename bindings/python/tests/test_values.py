@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import unittest
 from decimal import Decimal
 
@@ -109,8 +110,7 @@ class RoundTripTest(WorkspaceTestCase):
         customer = self.db.get_customer(cid)
         self.assertNotIn("support_tier", customer)
         self.assertIs(customer.active, True)
-        with self.assertRaises(AttributeError):
-            customer.support_tier
+        self.assertIsNone(customer.support_tier)
 
     def test_naive_datetime_is_rejected_before_anything_is_written(self) -> None:
         self.define_sample_fields()
@@ -158,6 +158,80 @@ class CustomerObjectTest(WorkspaceTestCase):
         self.db.close()
         self.assertEqual(customer.name, "Jane")  # usable after close
         self.assertIsInstance(customer, crm.Customer)
+
+    def test_changing_a_customer_says_it_is_read_only_and_how_to_change_it(self) -> None:
+        cid = self.db.create_customer(name="Jane")
+        customer = self.db.get_customer(cid)
+        # TypeError, as for any read-only mapping, saying what to do instead
+        with self.assertRaisesRegex(TypeError, r"read-only.*update_customer"):
+            customer["name"] = "X"  # type: ignore[index]
+        with self.assertRaisesRegex(TypeError, r"read-only.*update_customer"):
+            del customer["name"]  # type: ignore[attr-defined]
+        with self.assertRaisesRegex(AttributeError, r"read-only.*update_customer"):
+            customer.name = "X"  # type: ignore[misc]
+        with self.assertRaisesRegex(AttributeError, r"read-only.*update_customer"):
+            customer.update({"name": "X"})  # type: ignore[attr-defined]
+        self.assertEqual(dict(customer), dict(self.db.get_customer(cid)))
+
+
+class EmptyOrUnknownFieldTest(WorkspaceTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.define_sample_fields()
+        self.cid = self.db.create_customer(name="Jane", support_tier=2)
+
+    def test_an_empty_field_reads_as_none(self) -> None:
+        customer = self.db.get_customer(self.cid)
+        self.assertIsNone(customer.contract_value)  # user field, never set
+        self.assertIsNone(customer.phone)  # standard field
+        self.assertEqual(customer.support_tier, 2)
+        # as a mapping it holds only the values there are
+        self.assertNotIn("contract_value", customer)
+        self.assertIsNone(customer.get("contract_value"))
+        with self.assertRaises(KeyError):
+            customer["contract_value"]
+
+    def test_an_unknown_name_raises_naming_it_and_the_nearest_field(self) -> None:
+        customer = self.db.get_customer(self.cid)
+        with self.assertRaises(AttributeError) as caught:
+            customer.suport_tier
+        message = str(caught.exception)
+        self.assertIn("'suport_tier'", message)
+        self.assertIn("did you mean 'support_tier'", message)
+        with self.assertRaisesRegex(AttributeError, r"'contract_valeu'.*'contract_value'"):
+            customer.contract_valeu
+        with self.assertRaisesRegex(AttributeError, r"'emial'.*'email'"):
+            customer.emial
+        self.assertFalse(hasattr(customer, "zzz"))
+        self.assertEqual(getattr(customer, "zzz", "absent"), "absent")
+        self.assertTrue(hasattr(customer, "contract_value"))
+
+    def test_archived_and_deleted_fields_are_unknown(self) -> None:
+        self.db.archive_field("support_tier")
+        with self.assertRaises(AttributeError):
+            self.db.get_customer(self.cid).support_tier
+        self.db.restore_field("support_tier")
+        self.assertEqual(self.db.get_customer(self.cid).support_tier, 2)
+        self.db.delete_field("notes")
+        with self.assertRaises(AttributeError):
+            self.db.get_customer(self.cid).notes
+
+    def test_a_field_defined_elsewhere_after_the_read(self) -> None:
+        customer = self.db.get_customer(self.cid)
+        with crm.open(self.path) as other:  # another handle, as another process
+            other.define_field("late", "text")
+        self.assertIsNone(customer.late)
+        self.assertIsNone(self.db.get_customer(self.cid).late)
+
+    def test_after_close_and_through_pickle(self) -> None:
+        customer = self.db.get_customer(self.cid)
+        then = self.db.get_customer_at(self.cid, dt.datetime.now(UTC))
+        self.db.close()
+        for copy in (customer, pickle.loads(pickle.dumps(customer)), then):
+            self.assertIsNone(copy.contract_value)
+            self.assertEqual(copy.support_tier, 2)
+            with self.assertRaisesRegex(AttributeError, "did you mean 'support_tier'"):
+                copy.suport_tier
 
 
 if __name__ == "__main__":

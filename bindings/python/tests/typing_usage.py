@@ -1,0 +1,55 @@
+"""Type-checked, never run: pyright (CTest ``python_pyright``) checks this
+file with the package. The calls in ``well_typed`` must pass; each call in
+``misspelt`` must be an error, which its ``pyright: ignore`` comment
+expects: with reportUnnecessaryTypeIgnoreComment, an ignore that is not
+needed (a parameter typed plain ``str`` instead of a Literal) fails the
+check. Not a test module (unittest discovers ``test*.py`` only).
+"""
+
+# pyright: reportUnnecessaryTypeIgnoreComment=true
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import crm
+
+
+def well_typed(db: crm.Database) -> None:
+    db.define_field("plan", "choice", options=["basic", "premium"], default_value="basic")
+    db.define_field("ltv", "decimal", scale=2, min=0, options=None)
+    db.query("ltv > :min", target="events", min=Decimal("100"))
+    db.query_page("", target="customers", page_size=10)
+    db.count("", target="events")
+    db.explain("ltv > 1", target="customers")
+    db.aggregate(
+        "",
+        target="events",
+        group_by=["customer.sector", ("occurred_at", "quarter"), ("occurred_at", None)],
+        aggregates=[("count",), ("sum", "ltv", "total"), ("avg", "ltv"), "max"],
+    )
+    db.aggregate("", group_by=("created_at", "month"), aggregates=("count_distinct", "email"))
+    db.save_segment("vip", "tags has 'vip'", target="customers")
+    db.cohort("order.placed", "ticket.opened", within_days=60, bucket="month")
+    db.cohort("order.placed", "ticket.opened", within_days=60, bucket=None)
+    crm.open(":memory:", sync="full").close()
+    field_type: crm.FieldType = "multi_choice"
+    db.define_field("interests", field_type, options=["golf"])
+    customer = db.get_customer(1)
+    customer.get("plan")
+
+
+def misspelt(db: crm.Database) -> None:
+    db.define_field("plan", "choise")  # pyright: ignore[reportArgumentType]
+    db.query("", target="event")  # pyright: ignore[reportArgumentType]
+    db.query_page("", target="customer")  # pyright: ignore[reportArgumentType]
+    db.count("", target="Events")  # pyright: ignore[reportArgumentType]
+    db.explain("", target="rows")  # pyright: ignore[reportArgumentType]
+    db.aggregate("", target="event")  # pyright: ignore[reportArgumentType]
+    db.aggregate("", group_by=[("created_at", "months")])  # pyright: ignore[reportArgumentType]
+    db.aggregate("", aggregates=[("average", "ltv")])  # pyright: ignore[reportArgumentType]
+    db.save_segment("vip", "", target="event")  # pyright: ignore[reportArgumentType]
+    db.cohort("a", "b", within_days=1, bucket="months")  # pyright: ignore[reportArgumentType]
+    crm.open(":memory:", sync="fast")  # pyright: ignore[reportArgumentType]
+    customer = db.get_customer(1)
+    customer["plan"] = "premium"  # pyright: ignore[reportIndexIssue]

@@ -45,7 +45,8 @@ public sealed class Customer : IReadOnlyDictionary<string, object?>
     /// field is defined in the workspace (active or archived) but this
     /// customer holds no value for it. For a name the customer holds no value
     /// for, the workspace is asked whether the field exists (one call into
-    /// libcrm), so the <see cref="CrmDatabase"/> it was read from must still be open.
+    /// libcrm, which like any call waits while another thread's transaction is
+    /// open), so the <see cref="CrmDatabase"/> it was read from must still be open.
     /// </summary>
     /// <exception cref="KeyNotFoundException">No field named <paramref name="key"/> is defined in the workspace;
     /// the inner <see cref="NotFoundException"/> is libcrm's answer.</exception>

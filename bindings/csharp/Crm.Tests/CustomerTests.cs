@@ -72,4 +72,63 @@ public class CustomerTests
         Assert.Equal("Second", db.GetCustomer(id).GetString("name"));
         Assert.Throws<ValidationException>(() => db.UpsertCustomer(TestWorkspace.Row(("name", "No key"))));
     }
+
+    [Fact]
+    public void IndexerGivesNullForADefinedFieldWithoutValueAndThrowsForAnUnknownName()
+    {
+        using var db = TestWorkspace.Open();
+        long id = db.CreateCustomer(TestWorkspace.Row(("name", "A")));
+        Customer c = db.GetCustomer(id);
+        Assert.Null(c["score"]);            // user-defined, never set
+        Assert.Null(c["city"]);             // standard, never set
+        Assert.Equal("A", c["name"]);
+        // The dictionary view still lists only the fields that hold a value.
+        Assert.False(c.ContainsKey("score"));
+        Assert.False(c.TryGetValue("score", out _));
+        Assert.DoesNotContain("score", c.Keys);
+
+        // A name no field has (here a typo) is an error that says so.
+        var unknown = Assert.Throws<KeyNotFoundException>(() => c["scroe"]);
+        Assert.Contains("'scroe'", unknown.Message);
+        Assert.Contains("no field", unknown.Message);
+        Assert.Equal("unknown_field", Assert.IsType<NotFoundException>(unknown.InnerException).Rule);
+
+        // A field defined after the read, and an archived one, hold no value either.
+        db.DefineField(new FieldDefinition { Name = "later", Type = FieldType.Text });
+        Assert.Null(c["later"]);
+        db.ArchiveField("score");
+        Assert.Null(c["score"]);
+    }
+
+    [Fact]
+    public void TypedGettersTellAnUnsetFieldFromAnUnknownOne()
+    {
+        using var db = TestWorkspace.Open();
+        Customer c = db.GetCustomer(db.CreateCustomer(TestWorkspace.Row(("name", "A"))));
+        var unset = Assert.Throws<KeyNotFoundException>(() => c.GetInt64("score"));
+        Assert.Contains("holds no value for 'score'", unset.Message);
+        var unknown = Assert.Throws<KeyNotFoundException>(() => c.GetInt64("scroe"));
+        Assert.Contains("no field named 'scroe'", unknown.Message);
+    }
+
+    [Fact]
+    public void AfterDisposeValuesStayReadableButAnUnsetFieldCannotBeCheckedAgainstTheWorkspace()
+    {
+        var db = TestWorkspace.Open();
+        Customer c = db.GetCustomer(db.CreateCustomer(TestWorkspace.Row(("name", "A"))));
+        db.Dispose();
+        Assert.Equal("A", c["name"]);
+        Assert.Equal("A", c.GetString("name"));
+        Assert.Throws<ObjectDisposedException>(() => c["score"]);
+    }
+
+    [Fact]
+    public void AHistoricalReadAlsoGivesNullForAFieldWithoutValue()
+    {
+        using var db = TestWorkspace.Open();
+        long id = db.CreateCustomer(TestWorkspace.Row(("name", "A")));
+        Customer then = db.GetCustomerAt(id, db.GetCustomer(id).GetDateTimeOffset("created_at"));
+        Assert.Null(then["score"]);
+        Assert.Throws<KeyNotFoundException>(() => then["scroe"]);
+    }
 }

@@ -284,7 +284,7 @@ public class EventTests
         long customer = NewCustomer(db);
         db.DefineEventType("order.placed",
         [
-            new FieldDefinition { Name = "amount", Type = FieldType.Decimal, Scale = 2, Required = true, Min = "0" },
+            new FieldDefinition { Name = "amount", Type = FieldType.Decimal, Scale = 2, Required = true, Min = 0m },
             new FieldDefinition { Name = "sku", Type = FieldType.Text, MaxLength = 8 },
         ], description: "An order from the shop");
 

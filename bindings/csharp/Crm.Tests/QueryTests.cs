@@ -352,6 +352,26 @@ public class QueryTests : IDisposable
         Assert.Throws<InvalidArgumentException>(() => _db.Cohort("order.placed", "ticket.opened", 0, Bucket.None));
     }
 
+    /// <summary>The window the README documents: [first event, first event + N days), N days being N × 24 hours.</summary>
+    [Fact]
+    public void CohortWindowStartsAtTheFirstEventAndEndsBeforeNDaysAfterIt()
+    {
+        long a = _ids[0], b = _ids[1];
+        DateTimeOffset first = Jan.AddHours(10), end = first.AddDays(30);
+        EventInput E(long customer, string type, DateTimeOffset at) => new() { CustomerId = customer, Type = type, OccurredAt = at };
+        _db.AppendEvents([
+            E(a, "order.placed", first), E(a, "order.placed", first.AddDays(3)),
+            E(a, "ticket.opened", first.AddTicks(-10)),   // before: not counted
+            E(a, "ticket.opened", first),                 // at the first event: counted
+            E(a, "ticket.opened", end.AddTicks(-10)),     // the last microsecond: counted
+            E(a, "ticket.opened", end),                   // N days later: not counted
+            E(b, "order.placed", first), E(b, "ticket.opened", end),
+        ]);
+        Assert.Equal([new CohortRow("2024-01", 2, 1, 2)], _db.Cohort("order.placed", "ticket.opened", 30, Bucket.Month));
+        // The same type twice: the first event itself falls in its window.
+        Assert.Equal([new CohortRow("all", 2, 2, 3)], _db.Cohort("order.placed", "order.placed", 30, Bucket.None));
+    }
+
     [Fact]
     public void QueryIsCopiedWhenEnumerationStartsAndChecksArguments()
     {

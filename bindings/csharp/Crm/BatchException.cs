@@ -15,7 +15,7 @@ public sealed class BatchException : CrmException
     /// <param name="error">The exception the batch call's status maps to.</param>
     /// <param name="rows">Every row's outcome.</param>
     public BatchException(CrmException error, IReadOnlyList<BatchRowResult> rows)
-        : base(error.Code, error.StatusName, error.Message, error.Field, error.Rule, error)
+        : base(error.Code, error.StatusName, error.Detail, error.Field, error.Rule, error)
     {
         Rows = rows;
         RejectedRows = rows.Where(r => r.Status != StatusCode.Ok).ToList().AsReadOnly();

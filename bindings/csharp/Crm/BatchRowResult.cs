@@ -7,7 +7,8 @@ namespace Crm;
 /// <param name="Id">The customer's id (in an event batch, the event's sequence number); 0 when the batch was not stored.</param>
 /// <param name="Created">Whether the row created the customer (false when an upsert updated one); in an event
 /// batch, false when the event's idempotency key was already used.</param>
-/// <param name="Message">Why the row was rejected, or "".</param>
+/// <param name="Message">Why the row was rejected, as libcrm said it with the field and the rule named
+/// (e.g. "row 3: field 'plan', rule 'options': ..."; see <see cref="CrmException.Message"/>), or "".</param>
 /// <param name="Field">The field the rejection is about, or "".</param>
 /// <param name="Rule">The rule the row broke, or "".</param>
 public sealed record BatchRowResult(

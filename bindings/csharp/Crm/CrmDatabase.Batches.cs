@@ -84,15 +84,17 @@ public sealed partial class CrmDatabase
         {
             nuint row = (nuint)i;
             int status = Native.crm_batch_report_status(report, row);
+            string field = Native.Text(Native.crm_batch_report_field(report, row));
+            string rule = Native.Text(Native.crm_batch_report_rule(report, row));
             rows[i] = new BatchRowResult(
                 i,
                 (StatusCode)status,
                 Errors.StatusName(status),
                 Native.crm_batch_report_id(report, row),
                 Native.crm_batch_report_created(report, row) != 0,
-                Native.Text(Native.crm_batch_report_message(report, row)),
-                Native.Text(Native.crm_batch_report_field(report, row)),
-                Native.Text(Native.crm_batch_report_rule(report, row)));
+                Errors.Describe(Native.Text(Native.crm_batch_report_message(report, row)), field, rule, null),
+                field,
+                rule);
         }
         return rows;
     }

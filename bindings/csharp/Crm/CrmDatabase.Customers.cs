@@ -94,12 +94,12 @@ public sealed partial class CrmDatabase
         return count;
     }
 
-    private static Customer Read(int status, RecordHandle record)
+    private Customer Read(int status, RecordHandle record)
     {
         using (record)
         {
             Errors.Check(status);
-            return RecordReader.ReadCustomer(record);
+            return RecordReader.ReadCustomer(record, this);
         }
     }
 }

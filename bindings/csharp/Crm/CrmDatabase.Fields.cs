@@ -57,6 +57,22 @@ public sealed partial class CrmDatabase
         }
     }
 
+    /// <summary>
+    /// Null when a field named <paramref name="name"/> is defined (active or
+    /// archived), else libcrm's <see cref="NotFoundException"/> saying so.
+    /// </summary>
+    internal NotFoundException? FindField(string name)
+    {
+        int status = Native.crm_field_describe(out nint json, Handle, Arg(name, nameof(name)));
+        if (status != 0)
+        {
+            CrmException error = Errors.FromLastError(status);
+            return error as NotFoundException ?? throw error;
+        }
+        Native.crm_string_free(json);
+        return null;
+    }
+
     /// <summary>All fields: standard ones first, then user-defined ones by id.</summary>
     /// <param name="includeArchived">Whether archived fields are listed too.</param>
     public IReadOnlyList<FieldInfo> ListFields(bool includeArchived = false)

@@ -175,11 +175,13 @@ public sealed partial class CrmDatabase
     }
 
     /// <summary>
-    /// Customers grouped by the time bucket of their first event of type
+    /// Customers grouped by the time bucket (UTC) of their first event of type
     /// <paramref name="firstType"/> (<see cref="Bucket.None"/>: one group
     /// "all"); per group, how many had an event of type
-    /// <paramref name="thenType"/> within <paramref name="withinDays"/> days
-    /// after it, and how many such events there were.
+    /// <paramref name="thenType"/> in the window [first event, first event +
+    /// <paramref name="withinDays"/> days) (the first event's instant
+    /// included, <paramref name="withinDays"/> × 24 hours later excluded), and
+    /// how many such events there were.
     /// </summary>
     /// <exception cref="InvalidArgumentException">withinDays is out of range (1 to 36,500) or a type is empty.</exception>
     public IReadOnlyList<CohortRow> Cohort(string firstType, string thenType, int withinDays, Bucket bucket = Bucket.Month)

@@ -73,6 +73,49 @@ internal readonly struct CrmValue
     public static decimal ParseDecimal(string text) =>
         decimal.Parse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// The text a field's bound (min or max) crosses the ABI in, from a value
+    /// of the field's type: "10", "9.99", "2024-01-31", "2024-01-31T08:00:00Z"
+    /// (a datetime in UTC, to the microsecond).
+    /// </summary>
+    /// <param name="value">A long or int (or other integral type), decimal, DateOnly, DateTimeOffset or UTC/local DateTime.</param>
+    /// <param name="property">"Min" or "Max", for the error.</param>
+    /// <param name="field">The field's name, for the error.</param>
+    /// <exception cref="ArgumentException">The value is of another type (text included).</exception>
+    public static string BoundText(object value, string property, string field)
+    {
+        CrmValue bound = value is string or bool ? default : From(value, field);
+        return bound.Kind switch
+        {
+            ValueKind.Integer => bound.Integer.ToString(CultureInfo.InvariantCulture),
+            ValueKind.Decimal or ValueKind.Date => bound.Text!,
+            ValueKind.DateTime => FormatDateTime(bound.Integer),
+            _ => throw new ArgumentException(
+                $"{property} of field '{field}' is a {value.GetType()}; give a value of the field's type: " +
+                "long or int (integer), decimal (decimal), DateOnly (date) or DateTimeOffset (datetime).", property),
+        };
+    }
+
+    /// <summary>
+    /// A field's bound read from its text, as a value of the field's type
+    /// (<paramref name="type"/> is libcrm's type name): long, decimal,
+    /// DateOnly or DateTimeOffset (UTC). Takes every form libcrm accepts
+    /// ("+10.00" for an integer, an RFC 3339 datetime with any offset).
+    /// Other types have no bounds; their text is returned as it is.
+    /// </summary>
+    public static object ParseBound(string type, string text) => type switch
+    {
+        "integer" => decimal.ToInt64(ParseDecimal(text)),
+        "decimal" => ParseDecimal(text),
+        "date" => ParseDate(text),
+        "datetime" => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).ToUniversalTime(),
+        _ => text,
+    };
+
+    /// <summary>RFC 3339 text in UTC, with the microseconds when there are any: "2024-01-31T08:00:00.000001Z".</summary>
+    public static string FormatDateTime(long micros) =>
+        FromMicros(micros).ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFF'Z'", CultureInfo.InvariantCulture);
+
     /// <summary>UTC microseconds since 1970-01-01; a sub-microsecond rest is dropped (rounded down).</summary>
     public static long ToMicros(DateTimeOffset time)
     {

@@ -12,15 +12,26 @@ namespace Crm;
 /// DateOnly, DateTimeOffset (UTC) or IReadOnlyList&lt;string&gt;. A snapshot:
 /// it does not change when the workspace does.
 /// </summary>
+/// <remarks>
+/// As a dictionary (<see cref="Keys"/>, <see cref="Count"/>,
+/// <see cref="ContainsKey"/>, <see cref="TryGetValue"/>, enumeration) it holds
+/// the fields that have a value. The indexer also answers for the other
+/// fields of the workspace: <c>customer["plan"]</c> is null when the field is
+/// defined but this customer holds no value for it, and throws
+/// <see cref="KeyNotFoundException"/> when no field has that name (a typo).
+/// </remarks>
 public sealed class Customer : IReadOnlyDictionary<string, object?>
 {
     private readonly FieldValues _values;
+    private readonly CrmDatabase _workspace;
 
-    internal Customer(long id, long version, IReadOnlyList<string> names, Dictionary<string, object?> values)
+    internal Customer(long id, long version, IReadOnlyList<string> names, Dictionary<string, object?> values,
+        CrmDatabase workspace)
     {
         Id = id;
         Version = version;
         _values = new FieldValues(names, values);
+        _workspace = workspace;
     }
 
     /// <summary>The customer's id.</summary>
@@ -29,8 +40,28 @@ public sealed class Customer : IReadOnlyDictionary<string, object?>
     /// <summary>The customer's version: 1 when created, one more with every update.</summary>
     public long Version { get; }
 
-    /// <inheritdoc/>
-    public object? this[string key] => _values[key];
+    /// <summary>
+    /// The value of the field named <paramref name="key"/>, or null when the
+    /// field is defined in the workspace (active or archived) but this
+    /// customer holds no value for it. For a name the customer holds no value
+    /// for, the workspace is asked whether the field exists (one call into
+    /// libcrm, which like any call waits while another thread's transaction is
+    /// open), so the <see cref="CrmDatabase"/> it was read from must still be open.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No field named <paramref name="key"/> is defined in the workspace;
+    /// the inner <see cref="NotFoundException"/> is libcrm's answer.</exception>
+    /// <exception cref="ObjectDisposedException">The customer holds no value for the field and the
+    /// <see cref="CrmDatabase"/> it was read from has been disposed.</exception>
+    public object? this[string key]
+    {
+        get
+        {
+            ArgumentNullException.ThrowIfNull(key);
+            if (_values.TryGetValue(key, out object? value)) return value;
+            CheckDefined(key);
+            return null;
+        }
+    }
 
     /// <inheritdoc/>
     public IEnumerable<string> Keys => _values.Keys;
@@ -59,7 +90,8 @@ public sealed class Customer : IReadOnlyDictionary<string, object?>
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <summary>The text of a text-like field (text, long_text, email, phone, url, choice).</summary>
-    /// <exception cref="KeyNotFoundException">The customer holds no value for the field.</exception>
+    /// <exception cref="KeyNotFoundException">The customer holds no value for the field, or no field has
+    /// that name (the message says which).</exception>
     /// <exception cref="InvalidCastException">The field holds another kind of value.</exception>
     public string GetString(string field) => Get<string>(field, "text");
 
@@ -91,10 +123,21 @@ public sealed class Customer : IReadOnlyDictionary<string, object?>
     {
         ArgumentNullException.ThrowIfNull(field);
         if (!_values.TryGetValue(field, out object? value) || value is null)
+        {
+            CheckDefined(field);
             throw new KeyNotFoundException($"Customer {Id} holds no value for '{field}'.");
+        }
         if (value is T typed) return typed;
         throw new InvalidCastException(
             $"Field '{field}' of customer {Id} holds a {value.GetType().Name}, not a {kind} value.");
+    }
+
+    /// <summary>Throws <see cref="KeyNotFoundException"/> when the workspace has no field named <paramref name="field"/>.</summary>
+    private void CheckDefined(string field)
+    {
+        if (_workspace.FindField(field) is { } missing)
+            throw new KeyNotFoundException(
+                $"Customer {Id}: no field named '{field}' is defined in the workspace (names are case-sensitive).", missing);
     }
 
     /// <inheritdoc/>

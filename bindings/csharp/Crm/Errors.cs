@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+
 namespace Crm;
 
 /// <summary>Turns libcrm status codes into exceptions.</summary>
@@ -44,6 +47,29 @@ internal static class Errors
             StatusCode.Internal => new InternalException(name, message, field, rule),
             _ => new CrmException((StatusCode)status, name, message, field, rule),
         };
+    }
+
+    /// <summary>
+    /// libcrm's <paramref name="message"/> with the field, the rule and the
+    /// position named: "field 'plan': 'gold' is not ..." becomes "field 'plan',
+    /// rule 'options': 'gold' is not ..." (where libcrm names the field, as in a
+    /// batch's "row 3: field 'plan': ..."); a message that does not name the
+    /// field gets the parts in front. The position is added only when the
+    /// message does not say "at byte N" already.
+    /// </summary>
+    internal static string Describe(string message, string field, string rule, long? position)
+    {
+        var parts = new List<string>(3);
+        if (field.Length > 0) parts.Add($"field '{field}'");
+        if (rule.Length > 0) parts.Add($"rule '{rule}'");
+        if (position is { } at && !message.Contains($"at byte {at}", StringComparison.Ordinal)) parts.Add($"at byte {at}");
+        if (parts.Count == 0) return message;
+        string named = string.Join(", ", parts) + ": ";
+        string libcrmNamed = $"field '{field}': ";
+        int where = field.Length > 0 ? message.IndexOf(libcrmNamed, StringComparison.Ordinal) : -1;
+        return where < 0
+            ? named + message
+            : string.Concat(message.AsSpan(0, where), named, message.AsSpan(where + libcrmNamed.Length));
     }
 
     internal static string StatusName(int status) => Native.Text(Native.crm_status_name(status));

@@ -35,11 +35,17 @@ public sealed record FieldDefinition
     /// <summary>Digits after the decimal point of a decimal field (0..9).</summary>
     public int? Scale { get; init; }
 
-    /// <summary>The smallest value, as text in the field's form ("10", "9.99", "2024-01-31", "2024-01-31T08:00:00Z").</summary>
-    public string? Min { get; init; }
+    /// <summary>
+    /// The smallest value allowed, as a value of the field's type: a long or
+    /// int for an integer field, a decimal (or an integer) for a decimal
+    /// field, a DateOnly for a date field, a DateTimeOffset (or a UTC or local
+    /// DateTime) for a datetime field. Other fields take no bounds.
+    /// </summary>
+    /// <example><c>Min = 0m</c>, <c>Min = new DateOnly(2024, 1, 31)</c></example>
+    public object? Min { get; init; }
 
-    /// <summary>The largest value, as text in the field's form.</summary>
-    public string? Max { get; init; }
+    /// <summary>The largest value allowed, as a value of the field's type (see <see cref="Min"/>).</summary>
+    public object? Max { get; init; }
 
     /// <summary>The longest text, in UTF-8 bytes.</summary>
     public long? MaxLength { get; init; }

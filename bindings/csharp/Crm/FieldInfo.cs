@@ -35,11 +35,15 @@ public sealed record FieldInfo
     /// <summary>Digits after the decimal point of a decimal field.</summary>
     public int Scale { get; init; }
 
-    /// <summary>The minimum as text, or null when there is none.</summary>
-    public string? Min { get; init; }
+    /// <summary>
+    /// The minimum as a value of the field's type (long for integer, decimal
+    /// for decimal, DateOnly for date, DateTimeOffset in UTC for datetime),
+    /// or null when there is none.
+    /// </summary>
+    public object? Min { get; init; }
 
-    /// <summary>The maximum as text, or null when there is none.</summary>
-    public string? Max { get; init; }
+    /// <summary>The maximum as a value of the field's type (see <see cref="Min"/>), or null when there is none.</summary>
+    public object? Max { get; init; }
 
     /// <summary>The maximum length in bytes; 0 when there is none.</summary>
     public long MaxLength { get; init; }

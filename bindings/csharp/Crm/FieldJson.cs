@@ -50,8 +50,9 @@ internal static class FieldJson
         w.WriteString("name", definition.Name);
         w.WriteString("type", definition.Type.ToName());
         WriteCommon(w, definition.Label, definition.Description, definition.Group, definition.Required,
-            definition.Unique, definition.Indexed, definition.Scale, definition.Min, definition.Max,
-            definition.MaxLength, definition.Pattern);
+            definition.Unique, definition.Indexed, definition.Scale, definition.MaxLength, definition.Pattern);
+        WriteBound(w, "min", definition.Min, clear: false, definition.Name);
+        WriteBound(w, "max", definition.Max, clear: false, definition.Name);
         WriteList(w, "options", definition.Options);
         if (definition.DefaultValue is not null) WriteValue(w, "default_value", CrmValue.From(definition.DefaultValue, definition.Name));
     }
@@ -64,7 +65,9 @@ internal static class FieldJson
             if (patch.Name is not null) w.WriteString("name", patch.Name);
             if (patch.Type is { } type) w.WriteString("type", type.ToName());
             WriteCommon(w, patch.Label, patch.Description, patch.Group, patch.Required, patch.Unique,
-                patch.Indexed, patch.Scale, patch.Min, patch.Max, patch.MaxLength, patch.Pattern);
+                patch.Indexed, patch.Scale, patch.MaxLength, patch.Pattern);
+            WriteBound(w, "min", patch.Min, patch.ClearMin, field);
+            WriteBound(w, "max", patch.Max, patch.ClearMax, field);
             WriteList(w, "add_options", patch.AddOptions);
             if (patch.ClearDefaultValue)
             {
@@ -90,8 +93,8 @@ internal static class FieldJson
         Unique = Bool(e, "unique"),
         Indexed = Bool(e, "indexed"),
         Scale = checked((int)Int64(e, "scale")),
-        Min = Str(e, "min"),
-        Max = Str(e, "max"),
+        Min = Bound(e, "min"),
+        Max = Bound(e, "max"),
         MaxLength = Int64(e, "max_length"),
         Pattern = Str(e, "pattern") ?? "",
         Options = Strings(e, "options"),
@@ -128,8 +131,7 @@ internal static class FieldJson
     }
 
     private static void WriteCommon(Utf8JsonWriter w, string? label, string? description, string? group,
-        bool? required, bool? unique, bool? indexed, int? scale, string? min, string? max, long? maxLength,
-        string? pattern)
+        bool? required, bool? unique, bool? indexed, int? scale, long? maxLength, string? pattern)
     {
         if (label is not null) w.WriteString("label", label);
         if (description is not null) w.WriteString("description", description);
@@ -138,10 +140,16 @@ internal static class FieldJson
         if (unique is { } u) w.WriteBoolean("unique", u);
         if (indexed is { } i) w.WriteBoolean("indexed", i);
         if (scale is { } s) w.WriteNumber("scale", s);
-        if (min is not null) w.WriteString("min", min);
-        if (max is not null) w.WriteString("max", max);
         if (maxLength is { } m) w.WriteString("max_length", m.ToString(CultureInfo.InvariantCulture));
         if (pattern is not null) w.WriteString("pattern", pattern);
+    }
+
+    /// <summary>A bound as text in the field's form; "" removes it (patches only).</summary>
+    private static void WriteBound(Utf8JsonWriter w, string name, object? value, bool clear, string field)
+    {
+        string property = name == "min" ? "Min" : "Max";
+        if (clear) w.WriteString(name, "");
+        else if (value is not null) w.WriteString(name, CrmValue.BoundText(value, property, field));
     }
 
     private static void WriteList(Utf8JsonWriter w, string name, IReadOnlyList<string>? items)
@@ -192,6 +200,10 @@ internal static class FieldJson
         }
         return null;
     }
+
+    /// <summary>A bound, typed by the field's type (read before it from the same object).</summary>
+    private static object? Bound(JsonElement e, string name) =>
+        Str(e, name) is { } text ? CrmValue.ParseBound(Str(e, "type") ?? "", text) : null;
 
     private static string? Str(JsonElement e, string name) =>
         e.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

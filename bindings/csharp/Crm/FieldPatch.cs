@@ -36,11 +36,17 @@ public sealed record FieldPatch
     /// <summary>Whether lookups are indexed.</summary>
     public bool? Indexed { get; init; }
 
-    /// <summary>A new minimum, as text in the field's form.</summary>
-    public string? Min { get; init; }
+    /// <summary>A new minimum, as a value of the field's type (see <see cref="FieldDefinition.Min"/>).</summary>
+    public object? Min { get; init; }
 
-    /// <summary>A new maximum, as text in the field's form.</summary>
-    public string? Max { get; init; }
+    /// <summary>A new maximum, as a value of the field's type.</summary>
+    public object? Max { get; init; }
+
+    /// <summary>Removes the minimum (takes precedence over <see cref="Min"/>).</summary>
+    public bool ClearMin { get; init; }
+
+    /// <summary>Removes the maximum (takes precedence over <see cref="Max"/>).</summary>
+    public bool ClearMax { get; init; }
 
     /// <summary>A new maximum length in UTF-8 bytes.</summary>
     public long? MaxLength { get; init; }

@@ -6,13 +6,17 @@ namespace Crm;
 /// <summary>Copies the values of a crm_record into .NET objects.</summary>
 internal static class RecordReader
 {
-    /// <summary>Reads every field the record holds, in libcrm's order, into a <see cref="Customer"/>.</summary>
-    public static Customer ReadCustomer(RecordHandle record)
+    /// <summary>
+    /// Reads every field the record holds, in libcrm's order, into a
+    /// <see cref="Customer"/> of <paramref name="workspace"/> (which it asks
+    /// about the fields it holds no value for).
+    /// </summary>
+    public static Customer ReadCustomer(RecordHandle record, CrmDatabase workspace)
     {
         long id = Native.crm_record_id(record);
         long version = Native.crm_record_version(record);
         var (names, values) = ReadAll(record);
-        return new Customer(id, version, names, values);
+        return new Customer(id, version, names, values, workspace);
     }
 
     /// <summary>Reads every field the record holds, in libcrm's order (event properties, history values).</summary>

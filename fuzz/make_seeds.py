@@ -142,7 +142,7 @@ tamperings = {
     "strings": "DELETE FROM crm_strings WHERE id > 3;",
     "customer_values": "UPDATE crm_customers SET f_17 = x'00ff', "
                        "f_19 = 'abc', f_21 = '[1,2', f_22 = -1, "
-                       "created_at = 'x', tags = '[1,2', version = -1;",
+                       "created_at = 'x', tags = '[1,2', version = 'x';",
     "segment": "UPDATE crm_segments SET filter = 'not not not (', "
                "target = 'x';",
     "meta": "UPDATE crm_meta SET value = -5 WHERE key = 'schema_generation';",

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
 
 namespace crm {
 namespace {
@@ -58,6 +59,13 @@ absl::Status MakeError(ErrorCode code, absl::string_view message,
   if (!field.empty()) status.SetPayload(kFieldUrl, absl::Cord(field));
   if (!rule.empty()) status.SetPayload(kRuleUrl, absl::Cord(rule));
   return status;
+}
+
+absl::Status DamagedValue(absl::string_view message, absl::string_view field) {
+  return MakeError(
+      ErrorCode::kIo,
+      absl::StrCat("the workspace file holds a damaged value: ", message),
+      field, "damaged");
 }
 
 ErrorCode CodeOf(const absl::Status& status) {

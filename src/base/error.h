@@ -34,6 +34,13 @@ absl::Status MakeError(ErrorCode code, absl::string_view message,
                        absl::string_view field = {},
                        absl::string_view rule = {});
 
+// An error for a value read back from the workspace file that libcrm could
+// not have written there (the file was damaged or edited by hand): kIo, rule
+// "damaged", naming `field` where one applies. Never kInternal: a workspace
+// file is input, and nothing in it is a libcrm bug.
+absl::Status DamagedValue(absl::string_view message,
+                          absl::string_view field = {});
+
 // The libcrm code of a status (kOk for an OK status).
 ErrorCode CodeOf(const absl::Status& status);
 // The field / rule attached to a status, or "".

@@ -495,17 +495,17 @@ absl::StatusOr<Value> Field::FromStored(const store::SqlValue& stored) const {
       break;
     case ValueKind::kList:
       if (text) {
-        CRM_ASSIGN_OR_RETURN(std::vector<std::string> items,
-                             DecodeStringList(*text));
-        return Value::List(std::move(items));
+        absl::StatusOr<std::vector<std::string>> items =
+            DecodeStringList(*text);
+        if (!items.ok()) return WithField(items.status(), name());
+        return Value::List(*std::move(items));
       }
       break;
     case ValueKind::kNull:
       break;
   }
-  return MakeError(
-      ErrorCode::kInternal,
-      absl::StrCat("field '", name(), "': stored value has an unexpected type"),
+  return DamagedValue(
+      absl::StrCat("field '", name(), "' holds a value of another type"),
       name());
 }
 

@@ -700,7 +700,9 @@ absl::StatusOr<Value> ResultValue(const QueryField& field,
     return field.type == FieldType::kDateTime ? Value::DateTime(*number)
                                               : Value::Integer(*number);
   }
-  return MakeError(ErrorCode::kInternal, "unexpected stored value");
+  return DamagedValue(
+      absl::StrCat("field '", field.name, "' holds a value of another type"),
+      field.name);
 }
 
 }  // namespace crm::core

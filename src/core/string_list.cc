@@ -26,7 +26,7 @@ void AppendUtf8(uint32_t code_point, std::string* out) {
 }
 
 absl::Status Malformed() {
-  return MakeError(ErrorCode::kInternal, "stored list is not a JSON array");
+  return DamagedValue("a stored list is not a JSON array of text");
 }
 
 }  // namespace

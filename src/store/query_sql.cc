@@ -453,8 +453,8 @@ absl::StatusOr<std::vector<SelectedRow>> RunSelect(Connection& connection,
   size_t columns = plan.columns.size();
   for (std::vector<SqlValue>& row : rows) {
     SelectedRow out;
-    out.id = std::get<int64_t>(row[0]);
-    out.version = std::get<int64_t>(row[1]);
+    CRM_ASSIGN_OR_RETURN(out.id, StoredInteger(row[0], "id"));
+    CRM_ASSIGN_OR_RETURN(out.version, StoredInteger(row[1], "version"));
     out.values.assign(std::make_move_iterator(row.begin() + 2),
                       std::make_move_iterator(row.begin() + 2 + columns));
     out.sort_keys.assign(std::make_move_iterator(row.begin() + 2 + columns),
@@ -469,7 +469,7 @@ absl::StatusOr<int64_t> RunCount(Connection& connection, Table target,
   CRM_ASSIGN_OR_RETURN(Statement * statement,
                        PrepareBound(connection, RenderCount(target, where)));
   CRM_ASSIGN_OR_RETURN(auto rows, Collect(statement));
-  return std::get<int64_t>(rows[0][0]);
+  return StoredInteger(rows[0][0], "count");
 }
 
 absl::Status PrepareCount(Connection& connection, Table target,
@@ -571,8 +571,10 @@ absl::StatusOr<std::vector<int64_t>> CountFilled(
   CRM_ASSIGN_OR_RETURN(Statement * statement, PrepareBound(connection, sql));
   CRM_ASSIGN_OR_RETURN(auto rows, Collect(statement));
   std::vector<int64_t> counts;
-  for (const SqlValue& value : rows[0])
-    counts.push_back(std::get<int64_t>(value));
+  for (const SqlValue& value : rows[0]) {
+    CRM_ASSIGN_OR_RETURN(int64_t count, StoredInteger(value, "count"));
+    counts.push_back(count);
+  }
   return counts;
 }
 

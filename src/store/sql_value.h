@@ -6,6 +6,9 @@
 #include <string>
 #include <variant>
 
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
 namespace crm::store {
 
 // Bytes stored as a BLOB (encoded messages), as opposed to TEXT.
@@ -21,6 +24,11 @@ using SqlValue =
 inline bool IsNull(const SqlValue& value) {
   return std::holds_alternative<std::monostate>(value);
 }
+
+// The integer a column read back must hold; a damaged-value error (see
+// base/error.h) naming `what` when the file holds anything else there.
+absl::StatusOr<int64_t> StoredInteger(const SqlValue& value,
+                                      absl::string_view what);
 
 }  // namespace crm::store
 

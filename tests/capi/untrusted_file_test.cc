@@ -223,6 +223,38 @@ INSTANTIATE_TEST_SUITE_P(
       return std::string(info.param.what);
     });
 
+// Values edited into rows with the sqlite3 shell pass the schema check; a
+// call that reads one fails naming it as damaged, never CRM_E_INTERNAL.
+TEST(HostileFile, DamagedStoredValuesAreNamedNotInternalErrors) {
+  TempDir dir;
+  Workspace workspace = MakeWorkspace(dir);
+  Tamper(workspace.path,
+         workspace.Substituted("UPDATE crm_customers SET version = 'x', "
+                               "f_{score} = 'many', tags = '[1,'"));
+  Db db = OpenDb(workspace.path);
+  crm_record* raw = nullptr;
+  EXPECT_EQ(crm_customer_get(&raw, db.get(), 1), CRM_E_IO);
+  EXPECT_STREQ(crm_last_error_rule(), "damaged");
+  EXPECT_NE(std::string(crm_last_error_field()), "");
+  EXPECT_EQ(raw, nullptr);
+  crm_query* query = nullptr;
+  ASSERT_EQ(crm_query_new(&query, CRM_QUERY_CUSTOMERS), CRM_OK);
+  crm_test::Query owned(query);
+  crm_rows* rows = nullptr;
+  EXPECT_CRM_ERROR(crm_query_run(&rows, db.get(), query), CRM_E_IO, "",
+                   "damaged");
+  EXPECT_EQ(rows, nullptr);
+  // Each damaged value is named by its field.
+  Tamper(workspace.path, "UPDATE crm_customers SET version = 1, tags = NULL");
+  EXPECT_CRM_ERROR(crm_customer_get(&raw, db.get(), 1), CRM_E_IO, "score",
+                   "damaged");
+  Tamper(workspace.path,
+         workspace.Substituted("UPDATE crm_customers SET f_{score} = NULL, "
+                               "tags = '[1,'"));
+  EXPECT_CRM_ERROR(crm_customer_get(&raw, db.get(), 1), CRM_E_IO, "tags",
+                   "damaged");
+}
+
 TEST(HostileFile, UntamperedWorkspaceWithFieldChangesOpens) {
   TempDir dir;
   std::string path = MakeWorkspace(dir).path;

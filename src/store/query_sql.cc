@@ -464,6 +464,12 @@ absl::StatusOr<std::vector<SelectedRow>> RunSelect(Connection& connection,
   return selected;
 }
 
+RenderedSql RenderCountSql(Table target,
+                           const std::optional<Condition>& where) {
+  SqlBuilder sql = RenderCount(target, where);
+  return {sql.sql(), sql.params()};
+}
+
 absl::StatusOr<int64_t> RunCount(Connection& connection, Table target,
                                  const std::optional<Condition>& where) {
   CRM_ASSIGN_OR_RETURN(Statement * statement,

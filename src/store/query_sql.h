@@ -19,6 +19,16 @@ struct SelectedRow {
   std::vector<SqlValue> sort_keys;  // aligned with the plan's sort
 };
 
+// The SQL text and bound parameters of a statement, as the renderer makes
+// them: for golden tests of the renderer (and of the next backend's).
+struct RenderedSql {
+  std::string sql;
+  std::vector<SqlValue> params;
+};
+
+// What RunCount() runs.
+RenderedSql RenderCountSql(Table target, const std::optional<Condition>& where);
+
 absl::StatusOr<std::vector<SelectedRow>> RunSelect(Connection& connection,
                                                    const SelectPlan& plan);
 

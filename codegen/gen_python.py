@@ -283,7 +283,11 @@ def declarations(header: crm_header.Header) -> str:
     twice = sorted({name for name in defined if defined.count(name) > 1})
     if twice:
         raise HeaderError(f"crm.h makes two Python names {', '.join(twice)}")
-    return text
+    # What `from ._declarations import *` takes: the declarations, not the
+    # modules and names this file imports.
+    names = "".join(f'    "{name}",\n' for name in defined)
+    marker = "\n\nclass OwnedString("
+    return text.replace(marker, f"\n__all__ = [\n{names}]\n{marker}", 1)
 
 
 def wire_fields(proto) -> str:

@@ -15,6 +15,7 @@ that crm.h typedefs; any other type, or an _INIT item that is not a number,
 a constant of crm.h, NULL or the struct's sizeof, raises HeaderError naming
 the declaration: the generator refuses what it cannot map rather than guess.
 """
+import keyword
 import re
 import textwrap
 from typing import Dict, List, Set, Tuple
@@ -70,12 +71,9 @@ def upper_snake(proto_name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", proto_name).upper()
 
 
-def _comment_lines(text: str, indent: str = "") -> List[str]:
-    text = " ".join(text.split())
-    if not text:
-        return []
-    return [f"{indent}#: {line}"
-            for line in textwrap.wrap(text, 76 - len(indent))]
+def _comment_lines(text: str) -> List[str]:
+    """A comment of crm.h as #: lines (empty for none)."""
+    return [f"#: {line}" for line in textwrap.wrap(" ".join(text.split()), 76)]
 
 
 class _Types:
@@ -118,7 +116,7 @@ def _constants(header: crm_header.Header) -> List[str]:
     for name, text in header.defines.items():
         value = header.value(text)
         shown = f'"{value}"' if isinstance(value, str) else str(value)
-        note = "" if text == shown or text == f'"{value}"' else f"  # {text}"
+        note = "" if text == shown else f"  # {text}"
         lines.append(f"{name} = {shown}{note}")
     lines += ["", "", "# -- Enumerators " + "-" * 59]
     for enum in header.enums:
@@ -136,7 +134,7 @@ def _constants(header: crm_header.Header) -> List[str]:
                   f'    """``{enum.name}`` of crm.h."""', ""]
         for item in enum.items:
             member = item.name[len(prefix):]
-            if not member.isidentifier() or member[0].isdigit():
+            if not member.isidentifier() or keyword.iskeyword(member):
                 raise HeaderError(
                     f"enumerator {item.name} of {enum.name} makes no "
                     f"Python name without the prefix {prefix}")

@@ -10,7 +10,7 @@ anything else it meets at the top level, rather than guess.
 """
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple, Union
 
 
 class HeaderError(Exception):
@@ -71,6 +71,104 @@ class Header:
             if struct.name == name:
                 return struct
         raise HeaderError(f"no struct {name}")
+
+    def value(self, text: str) -> Union[int, str]:
+        """The value of a constant as crm.h writes it (a #define's value, an
+        _INIT item): a decimal or hex integer, a string literal, the name of
+        an enumerator or of a #define constant, INT64_MIN / INT64_MAX /
+        INT32_MAX / UINT32_MAX..., or integers combined with + - * and
+        parentheses. Raises HeaderError on anything else (sizeof, NULL, a
+        cast, a name crm.h does not define) for the caller to map or refuse."""
+        return _evaluate(self, text, ())
+
+    def constants(self) -> Dict[str, Union[int, str]]:
+        """Every #define constant of crm.h with its value, in order."""
+        return {name: self.value(value)
+                for name, value in self.defines.items()}
+
+
+# The limits of <stdint.h> that crm.h may name in a constant.
+_STDINT_LIMITS = {
+    f"{prefix}{bits}_{end}": value
+    for bits in (8, 16, 32, 64)
+    for prefix, end, value in (
+        ("INT", "MIN", -(1 << (bits - 1))),
+        ("INT", "MAX", (1 << (bits - 1)) - 1),
+        ("UINT", "MAX", (1 << bits) - 1),
+    )
+}
+
+
+def _evaluate(header: Header, text: str,
+              seen: Tuple[str, ...]) -> Union[int, str]:
+    text = text.strip()
+    string = re.fullmatch(r'"([^"\\]*)"', text)
+    if string:
+        return string.group(1)
+    tokens = re.findall(r"0[xX][0-9a-fA-F]+|\d+|\w+|\S", text)
+    position = 0
+
+    def fail() -> HeaderError:
+        return HeaderError(f"cannot read the constant '{text}'")
+
+    def take() -> str:
+        nonlocal position
+        if position == len(tokens):
+            raise fail()
+        position += 1
+        return tokens[position - 1]
+
+    def peek() -> str:
+        return tokens[position] if position < len(tokens) else ""
+
+    # expression := term {(+|-) term}; term := unary {* unary};
+    # unary := (+|-) unary | number | name | ( expression )
+    def expression() -> int:
+        value = term()
+        while peek() in ("+", "-"):
+            value = value + term() if take() == "+" else value - term()
+        return value
+
+    def term() -> int:
+        value = unary()
+        while peek() == "*":
+            take()
+            value *= unary()
+        return value
+
+    def unary() -> int:
+        token = take()
+        if token in ("+", "-"):
+            return unary() if token == "+" else -unary()
+        if token == "(":
+            value = expression()
+            if take() != ")":
+                raise fail()
+            return value
+        if re.fullmatch(r"0[xX][0-9a-fA-F]+|\d+", token):
+            return int(token, 0)
+        if re.fullmatch(r"[A-Za-z_]\w*", token):
+            return _name_value(header, token, seen, text)
+        raise fail()
+
+    value = expression()
+    if position != len(tokens):
+        raise fail()
+    return value
+
+
+def _name_value(header: Header, name: str, seen: Tuple[str, ...],
+                text: str) -> int:
+    if name in _STDINT_LIMITS:
+        return _STDINT_LIMITS[name]
+    for item in header.enumerators():
+        if item.name == name:
+            return item.value
+    if name in header.defines and name not in seen:
+        value = _evaluate(header, header.defines[name], seen + (name,))
+        if isinstance(value, int):
+            return value
+    raise HeaderError(f"'{text}': {name} is not an integer constant of crm.h")
 
 
 def normalize_type(text: str) -> str:

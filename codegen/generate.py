@@ -15,6 +15,9 @@ Usage:
   codegen/generate.py --check   write nothing; exit 1 and list the files
                                 that differ from what crm.h and crm.proto
                                 generate (the test command runs this)
+
+Exit status 2: a generator met a declaration it cannot map (the message
+names it).
 """
 import difflib
 import glob
@@ -54,30 +57,44 @@ def all_outputs():
     return files
 
 
+def read_current(name, root=ROOT):
+    """The checked-in text of the generated file `name`, or None."""
+    path = os.path.join(root, name)
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as existing:
+        return existing.read()
+
+
+def differences(files, root=ROOT):
+    """The names of `files` (path: generated text) whose copy under `root`
+    is missing or differs: the comparison --check fails on."""
+    return [name for name, text in files.items()
+            if read_current(name, root) != text]
+
+
 def main(argv):
     check = argv[1:] == ["--check"]
     if argv[1:] and not check:
         raise SystemExit(__doc__)
-    files = all_outputs()
-    stale = []
-    for name, text in files.items():
-        path = os.path.join(ROOT, name)
-        current = None
-        if os.path.exists(path):
-            with open(path, encoding="utf-8") as existing:
-                current = existing.read()
-        if current == text:
-            continue
-        stale.append(name)
+    try:
+        files = all_outputs()
+    except (crm_header.HeaderError, crm_proto.ProtoError) as error:
+        print(f"codegen: {error}", file=sys.stderr)
+        return 2
+    stale = differences(files)
+    for name in stale:
         if check:
             diff = difflib.unified_diff(
-                (current or "").splitlines(True), text.splitlines(True),
+                (read_current(name) or "").splitlines(True),
+                files[name].splitlines(True),
                 f"{name} (checked in)", f"{name} (generated)", n=1)
             sys.stdout.writelines(list(diff)[:40])
         else:
+            path = os.path.join(ROOT, name)
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "w", encoding="utf-8") as out:
-                out.write(text)
+                out.write(files[name])
     if check and stale:
         print(f"\n{len(stale)} generated file(s) differ from crm.h and "
               f"crm.proto: {', '.join(stale)}.\nRun codegen/generate.py and "

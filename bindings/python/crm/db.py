@@ -415,7 +415,7 @@ class Database:
         self._field_call("crm_field_delete", name)
 
     def _read_json(self, call: Any) -> Any:
-        out = ctypes.c_void_p()
+        out = _native.OwnedString()
         cdll = _native.lib()
         with self._use() as handle:
             status = call(ctypes.byref(out), handle)
@@ -593,7 +593,7 @@ class Database:
             with self._use():
                 return []
         cdll = _native.lib()
-        report = _native.ReportPtr()
+        report = _native.BatchReportPtr()
         with self._use() as handle:
             status = cdll.crm_customer_write_batch(
                 ctypes.byref(report), handle, payload, len(payload), mode
@@ -720,7 +720,7 @@ class Database:
             with self._use():
                 return []
         cdll = _native.lib()
-        report = _native.ReportPtr()
+        report = _native.BatchReportPtr()
         with self._use() as handle:
             status = cdll.crm_event_append_batch(
                 ctypes.byref(report), handle, payload, len(payload)
@@ -1062,7 +1062,7 @@ class Database:
             include_archived=include_archived,
         )
         cdll = _native.lib()
-        out = ctypes.c_void_p()
+        out = _native.OwnedString()
         try:
             with self._use() as handle:
                 check_query(cdll.crm_query_explain(ctypes.byref(out), handle, query.pointer))
@@ -1273,13 +1273,12 @@ def open(
         raise TypeError("busy_timeout_ms must be an int")
     if not 0 <= busy_timeout_ms <= 2**31 - 1:
         raise ValueError("busy_timeout_ms must be between 0 and 2**31-1")
-    options = _native.OpenOptions(
-        struct_size=ctypes.sizeof(_native.OpenOptions),
-        flags=(_native.CRM_OPEN_CREATE if create else 0)
-        | (_native.CRM_OPEN_READ_ONLY if read_only else 0),
-        busy_timeout_ms=busy_timeout_ms,
-        sync=SYNC_MODES[sync],
+    options = _native.open_options()  # CRM_OPEN_OPTIONS_INIT
+    options.flags = (_native.CRM_OPEN_CREATE if create else 0) | (
+        _native.CRM_OPEN_READ_ONLY if read_only else 0
     )
+    options.busy_timeout_ms = busy_timeout_ms
+    options.sync = SYNC_MODES[sync]
     c_path = _native.to_c_string(text_path, "path")
     cdll = _native.lib()
     handle = _native.DbPtr()

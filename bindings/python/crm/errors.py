@@ -11,6 +11,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Type
 
+from ._declarations import (  # the status codes of crm.h
+    CRM_E_BUSY,
+    CRM_E_CONFLICT,
+    CRM_E_CONSTRAINT,
+    CRM_E_INTERNAL,
+    CRM_E_INVALID_ARGUMENT,
+    CRM_E_IO,
+    CRM_E_MISUSE,
+    CRM_E_NOMEM,
+    CRM_E_NOT_FOUND,
+    CRM_E_NOT_WORKSPACE,
+    CRM_E_READ_ONLY,
+    CRM_E_VALIDATION,
+    CRM_E_VERSION,
+    CRM_OK,
+)
+
 __all__ = [
     "CrmError",
     "NotFoundError",
@@ -35,21 +52,6 @@ __all__ = [
     "query_error_class",
 ]
 
-# Status codes of crm.h.
-CRM_OK = 0
-CRM_E_NOT_FOUND = 1
-CRM_E_INVALID_ARGUMENT = 2
-CRM_E_VALIDATION = 3
-CRM_E_CONSTRAINT = 4
-CRM_E_CONFLICT = 5
-CRM_E_BUSY = 6
-CRM_E_IO = 7
-CRM_E_NOMEM = 8
-CRM_E_MISUSE = 9
-CRM_E_NOT_WORKSPACE = 10
-CRM_E_VERSION = 11
-CRM_E_READ_ONLY = 12
-CRM_E_INTERNAL = 13
 
 
 class CrmError(Exception):

@@ -1,6 +1,7 @@
 """The fixed sets of names that arguments take, as ``typing.Literal`` types
 (so that a type checker or an editor catches ``target="event"`` before
-libcrm does), each beside the table that maps it to crm.h's codes.
+libcrm does), each beside the table that maps it to crm.h's codes (the
+constants generated from crm.h, in ``crm/_declarations.py``).
 
 The tests check that every table holds exactly the names of its Literal,
 and that FieldType holds exactly the field types crm.h lists.

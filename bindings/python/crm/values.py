@@ -25,7 +25,6 @@ from __future__ import annotations
 import ctypes
 import datetime as _dt
 import decimal
-import enum
 import re
 from typing import Any, Callable, Dict, List, Tuple, Union
 
@@ -57,17 +56,9 @@ EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 _ONE_US = _dt.timedelta(microseconds=1)
 
 
-class Kind(enum.IntEnum):
-    """``crm_value_kind`` of crm.h."""
-
-    NULL = 0
-    TEXT = 1
-    INTEGER = 2
-    DECIMAL = 3
-    BOOLEAN = 4
-    DATE = 5
-    DATETIME = 6
-    LIST = 7
+#: ``crm_value_kind`` of crm.h (NULL, TEXT, INTEGER, DECIMAL, BOOLEAN, DATE,
+#: DATETIME, LIST), generated from it.
+Kind = _native.ValueKind
 
 
 #: What ``encode`` returns beside the kind: str for TEXT, DECIMAL and DATE,

@@ -20,6 +20,50 @@ from typing import Any, Iterable, List, Mapping, NamedTuple, Optional, Sequence,
 from ctypes import c_int64
 
 from ._native import check_integer
+from ._wire_fields import (  # field numbers and wire types of crm.proto
+    CUSTOMER_BATCH_ACTOR,
+    CUSTOMER_BATCH_COLUMNS,
+    CUSTOMER_BATCH_ROWS,
+    CUSTOMER_ROW_ABSENT,
+    CUSTOMER_ROW_VALUES,
+    EVENT_BATCH_EVENTS,
+    EVENT_INPUT_ACTOR,
+    EVENT_INPUT_CHANNEL,
+    EVENT_INPUT_CUSTOMER_ID,
+    EVENT_INPUT_CUSTOMER_ID_WIRE,
+    EVENT_INPUT_IDEMPOTENCY_KEY,
+    EVENT_INPUT_OCCURRED_AT_US,
+    EVENT_INPUT_OCCURRED_AT_US_WIRE,
+    EVENT_INPUT_PROPERTIES,
+    EVENT_INPUT_SOURCE,
+    EVENT_INPUT_TYPE,
+    I32,
+    I64,
+    LEN,
+    PROPERTY_NAME,
+    PROPERTY_VALUE,
+    ROW_SET_COLUMNS,
+    ROW_SET_IDS,
+    ROW_SET_IDS_WIRE,
+    ROW_SET_NEXT_CURSOR,
+    ROW_SET_ROWS,
+    STRING_LIST_ITEMS,
+    VALUE_BOOLEAN,
+    VALUE_BOOLEAN_WIRE,
+    VALUE_DATE,
+    VALUE_DATE_WIRE,
+    VALUE_DATETIME_US,
+    VALUE_DATETIME_US_WIRE,
+    VALUE_DECIMAL,
+    VALUE_DECIMAL_WIRE,
+    VALUE_INTEGER,
+    VALUE_INTEGER_WIRE,
+    VALUE_LIST,
+    VALUE_LIST_WIRE,
+    VALUE_TEXT,
+    VALUE_TEXT_WIRE,
+    VARINT,
+)
 from .values import (
     INT64_MAX,
     INT64_MIN,
@@ -40,25 +84,15 @@ __all__ = [
     "WireError",
 ]
 
-_VARINT = 0
-_LEN = 2
-
-# Field numbers of crm.proto.
-_BATCH_COLUMNS, _BATCH_ROWS, _BATCH_ACTOR = 1, 2, 3
-_ROW_VALUES, _ROW_ABSENT = 1, 2
-_LIST_ITEMS = 1
-_EVENT_BATCH_EVENTS = 1
-(_EVENT_CUSTOMER, _EVENT_TYPE, _EVENT_CHANNEL, _EVENT_ACTOR, _EVENT_SOURCE,
- _EVENT_OCCURRED_AT, _EVENT_IDEMPOTENCY_KEY, _EVENT_PROPERTIES) = range(1, 9)
-_PROPERTY_NAME, _PROPERTY_VALUE = 1, 2
+# The member of crm.wire.Value that carries each kind: (number, wire type).
 _VALUE_FIELD = {
-    Kind.TEXT: 1,
-    Kind.INTEGER: 2,
-    Kind.DECIMAL: 3,
-    Kind.BOOLEAN: 4,
-    Kind.DATE: 5,
-    Kind.DATETIME: 6,
-    Kind.LIST: 7,
+    Kind.TEXT: (VALUE_TEXT, VALUE_TEXT_WIRE),
+    Kind.INTEGER: (VALUE_INTEGER, VALUE_INTEGER_WIRE),
+    Kind.DECIMAL: (VALUE_DECIMAL, VALUE_DECIMAL_WIRE),
+    Kind.BOOLEAN: (VALUE_BOOLEAN, VALUE_BOOLEAN_WIRE),
+    Kind.DATE: (VALUE_DATE, VALUE_DATE_WIRE),
+    Kind.DATETIME: (VALUE_DATETIME_US, VALUE_DATETIME_US_WIRE),
+    Kind.LIST: (VALUE_LIST, VALUE_LIST_WIRE),
 }
 
 
@@ -90,7 +124,7 @@ def _tag(number: int, wire_type: int) -> bytes:
 
 
 def _length_delimited(number: int, payload: bytes) -> bytes:
-    return _tag(number, _LEN) + varint(len(payload)) + payload
+    return _tag(number, LEN) + varint(len(payload)) + payload
 
 
 def _utf8(text: str, what: str) -> bytes:
@@ -101,17 +135,17 @@ def _utf8(text: str, what: str) -> bytes:
 
 
 # Tags of the Value members (field number << 3 | wire type).
-_TEXT_TAG = _tag(_VALUE_FIELD[Kind.TEXT], _LEN)
-_INTEGER_TAG = _tag(_VALUE_FIELD[Kind.INTEGER], _VARINT)
-_DECIMAL_TAG = _tag(_VALUE_FIELD[Kind.DECIMAL], _LEN)
-_DATE_TAG = _tag(_VALUE_FIELD[Kind.DATE], _LEN)
-_DATETIME_TAG = _tag(_VALUE_FIELD[Kind.DATETIME], _VARINT)
+_TEXT_TAG = _tag(VALUE_TEXT, VALUE_TEXT_WIRE)
+_INTEGER_TAG = _tag(VALUE_INTEGER, VALUE_INTEGER_WIRE)
+_DECIMAL_TAG = _tag(VALUE_DECIMAL, VALUE_DECIMAL_WIRE)
+_DATE_TAG = _tag(VALUE_DATE, VALUE_DATE_WIRE)
+_DATETIME_TAG = _tag(VALUE_DATETIME_US, VALUE_DATETIME_US_WIRE)
 _Decimal = decimal.Decimal
 _Date = _dt.date
 _DateTime = _dt.datetime
 _BOOLEAN_VALUES = {
-    True: _tag(_VALUE_FIELD[Kind.BOOLEAN], _VARINT) + b"\x01",
-    False: _tag(_VALUE_FIELD[Kind.BOOLEAN], _VARINT) + b"\x00",
+    True: _tag(VALUE_BOOLEAN, VALUE_BOOLEAN_WIRE) + b"\x01",
+    False: _tag(VALUE_BOOLEAN, VALUE_BOOLEAN_WIRE) + b"\x00",
 }
 
 
@@ -142,18 +176,18 @@ def encode_value(value: object, field: str) -> bytes:
     kind, payload = encode(value, field)
     if kind is Kind.NULL:
         return b""
-    number = _VALUE_FIELD[kind]
+    number, wire_type = _VALUE_FIELD[kind]
     if kind in (Kind.TEXT, Kind.DECIMAL, Kind.DATE):
         assert isinstance(payload, str)
         return _length_delimited(number, _utf8(payload, f"value of field '{field}'"))
     if kind in (Kind.INTEGER, Kind.DATETIME):
         assert isinstance(payload, int)
-        return _tag(number, _VARINT) + varint(zigzag64(payload))
+        return _tag(number, wire_type) + varint(zigzag64(payload))
     if kind is Kind.BOOLEAN:
-        return _tag(number, _VARINT) + (b"\x01" if payload else b"\x00")
+        return _tag(number, wire_type) + (b"\x01" if payload else b"\x00")
     assert isinstance(payload, list)
     items = b"".join(
-        _length_delimited(_LIST_ITEMS, _utf8(item, f"item of field '{field}'"))
+        _length_delimited(STRING_LIST_ITEMS, _utf8(item, f"item of field '{field}'"))
         for item in payload
     )
     return _length_delimited(number, items)
@@ -189,9 +223,9 @@ def encode_customer_batch(
     columns = columns_of(materialized)
     out = bytearray()
     for column in columns:
-        out += _length_delimited(_BATCH_COLUMNS, _utf8(column, "field name"))
-    value_tag = _tag(_ROW_VALUES, _LEN)
-    row_tag = _tag(_BATCH_ROWS, _LEN)
+        out += _length_delimited(CUSTOMER_BATCH_COLUMNS, _utf8(column, "field name"))
+    value_tag = _tag(CUSTOMER_ROW_VALUES, LEN)
+    row_tag = _tag(CUSTOMER_BATCH_ROWS, LEN)
     width = len(columns)
     for row in materialized:
         body = bytearray()
@@ -211,12 +245,12 @@ def encode_customer_batch(
                 body += value_tag
                 body += varint(len(value))
                 body += value
-            body += _length_delimited(_ROW_ABSENT, bytes(absent))  # packed
+            body += _length_delimited(CUSTOMER_ROW_ABSENT, bytes(absent))  # packed
         out += row_tag
         out += varint(len(body))
         out += body
     if actor:
-        out += _length_delimited(_BATCH_ACTOR, _utf8(actor, "actor"))
+        out += _length_delimited(CUSTOMER_BATCH_ACTOR, _utf8(actor, "actor"))
     return bytes(out), len(materialized)
 
 
@@ -252,21 +286,22 @@ def encode_event(
         raise TypeError(f"{what}: type must be a str, not {type_name(type)}")
     out = bytearray()
     if customer_id:
-        out += _tag(_EVENT_CUSTOMER, _VARINT) + int64_varint(customer_id)
-    out += _optional_text_field(_EVENT_TYPE, type, f"{what}: type")
-    out += _optional_text_field(_EVENT_CHANNEL, channel, f"{what}: channel")
-    out += _optional_text_field(_EVENT_ACTOR, actor, f"{what}: actor")
-    out += _optional_text_field(_EVENT_SOURCE, source, f"{what}: source")
+        out += _tag(EVENT_INPUT_CUSTOMER_ID, EVENT_INPUT_CUSTOMER_ID_WIRE)
+        out += int64_varint(customer_id)
+    out += _optional_text_field(EVENT_INPUT_TYPE, type, f"{what}: type")
+    out += _optional_text_field(EVENT_INPUT_CHANNEL, channel, f"{what}: channel")
+    out += _optional_text_field(EVENT_INPUT_ACTOR, actor, f"{what}: actor")
+    out += _optional_text_field(EVENT_INPUT_SOURCE, source, f"{what}: source")
     if occurred_at is not None:
         if not isinstance(occurred_at, _dt.datetime):
             raise TypeError(
                 f"{what}: occurred_at must be an aware datetime, not {type_name(occurred_at)}"
             )
         # optional sint64: written even when 0, its presence is what counts.
-        out += _tag(_EVENT_OCCURRED_AT, _VARINT) + varint(
+        out += _tag(EVENT_INPUT_OCCURRED_AT_US, EVENT_INPUT_OCCURRED_AT_US_WIRE) + varint(
             zigzag64(datetime_to_us(occurred_at, "occurred_at"))
         )
-    out += _optional_text_field(_EVENT_IDEMPOTENCY_KEY, idempotency_key,
+    out += _optional_text_field(EVENT_INPUT_IDEMPOTENCY_KEY, idempotency_key,
                                 f"{what}: idempotency_key")
     if properties is not None:
         if not isinstance(properties, Mapping):
@@ -276,9 +311,9 @@ def encode_event(
         for name, value in properties.items():
             if not isinstance(name, str):
                 raise TypeError(f"{what}: a property name is not a str: {name!r}")
-            body = _length_delimited(_PROPERTY_NAME, _utf8(name, "property name"))
-            body += _length_delimited(_PROPERTY_VALUE, encode_value(value, name))
-            out += _length_delimited(_EVENT_PROPERTIES, body)
+            body = _length_delimited(PROPERTY_NAME, _utf8(name, "property name"))
+            body += _length_delimited(PROPERTY_VALUE, encode_value(value, name))
+            out += _length_delimited(EVENT_INPUT_PROPERTIES, body)
     return bytes(out)
 
 
@@ -296,17 +331,13 @@ def encode_event_batch(events: Iterable[Mapping[str, Any]]) -> Tuple[bytes, int]
     count = 0
     for index, event in enumerate(events):
         out += _length_delimited(
-            _EVENT_BATCH_EVENTS, encode_event(**event, what=f"event {index}")
+            EVENT_BATCH_EVENTS, encode_event(**event, what=f"event {index}")
         )
         count += 1
     return bytes(out), count
 
 
 # -- decoding: crm.wire.RowSet ----------------------------------------------
-
-_I64 = 1
-_I32 = 5
-_ROWSET_COLUMNS, _ROWSET_ROWS, _ROWSET_IDS, _ROWSET_NEXT_CURSOR = 1, 2, 3, 4
 
 
 class WireError(ValueError):
@@ -360,20 +391,20 @@ def _fields(data: bytes, start: int = 0, end: Optional[int] = None) -> Iterable[
     while pos < end:
         key, pos = _read_varint(data, pos)
         number, wire_type = key >> 3, key & 7
-        if wire_type == _VARINT:
+        if wire_type == VARINT:
             value, pos = _read_varint(data, pos)
-        elif wire_type == _LEN:
+        elif wire_type == LEN:
             length, pos = _read_varint(data, pos)
             if pos + length > end:
                 raise WireError("length-delimited field runs past its message")
             value = (pos, pos + length)
             pos += length
-        elif wire_type == _I64:
+        elif wire_type == I64:
             if pos + 8 > end:
                 raise WireError("truncated 64-bit field")
             value = int.from_bytes(data[pos:pos + 8], "little")
             pos += 8
-        elif wire_type == _I32:
+        elif wire_type == I32:
             if pos + 4 > end:
                 raise WireError("truncated 32-bit field")
             value = int.from_bytes(data[pos:pos + 4], "little")
@@ -394,23 +425,23 @@ def decode_value(data: bytes, start: int, end: int) -> Any:
     (None when no member is set). The last member wins, as for a oneof."""
     value: Any = None
     for number, wire_type, raw in _fields(data, start, end):
-        if number == 1 and wire_type == _LEN:
+        if number == VALUE_TEXT and wire_type == VALUE_TEXT_WIRE:
             value = _text(data, raw)
-        elif number == 2 and wire_type == _VARINT:
+        elif number == VALUE_INTEGER and wire_type == VALUE_INTEGER_WIRE:
             value = _unzigzag(raw)
-        elif number == 3 and wire_type == _LEN:
+        elif number == VALUE_DECIMAL and wire_type == VALUE_DECIMAL_WIRE:
             value = decode_decimal(_text(data, raw))
-        elif number == 4 and wire_type == _VARINT:
+        elif number == VALUE_BOOLEAN and wire_type == VALUE_BOOLEAN_WIRE:
             value = bool(raw)
-        elif number == 5 and wire_type == _LEN:
+        elif number == VALUE_DATE and wire_type == VALUE_DATE_WIRE:
             value = decode_date(_text(data, raw))
-        elif number == 6 and wire_type == _VARINT:
+        elif number == VALUE_DATETIME_US and wire_type == VALUE_DATETIME_US_WIRE:
             value = decode_datetime(_unzigzag(raw))
-        elif number == 7 and wire_type == _LEN:
+        elif number == VALUE_LIST and wire_type == VALUE_LIST_WIRE:
             value = [
                 _text(data, item)
                 for item_number, item_type, item in _fields(data, raw[0], raw[1])
-                if item_number == _LIST_ITEMS and item_type == _LEN
+                if item_number == STRING_LIST_ITEMS and item_type == LEN
             ]
     return value
 
@@ -423,24 +454,24 @@ def decode_row_set(data: bytes) -> RowSet:
     next_cursor = ""
     try:
         for number, wire_type, raw in _fields(data):
-            if number == _ROWSET_COLUMNS and wire_type == _LEN:
+            if number == ROW_SET_COLUMNS and wire_type == LEN:
                 columns.append(_text(data, raw))
-            elif number == _ROWSET_ROWS and wire_type == _LEN:
+            elif number == ROW_SET_ROWS and wire_type == LEN:
                 rows.append([
                     decode_value(data, value[0], value[1])
                     for value_number, value_type, value in _fields(data, raw[0], raw[1])
-                    if value_number == _ROW_VALUES and value_type == _LEN
+                    if value_number == CUSTOMER_ROW_VALUES and value_type == LEN
                 ])
-            elif number == _ROWSET_IDS and wire_type == _LEN:  # packed (proto3 default)
+            elif number == ROW_SET_IDS and wire_type == LEN:  # packed (proto3 default)
                 pos, end = raw
                 while pos < end:
                     item, pos = _read_varint(data, pos)
                     ids.append(_signed64(item))
                 if pos != end:
                     raise WireError("packed ids run past their field")
-            elif number == _ROWSET_IDS and wire_type == _VARINT:
+            elif number == ROW_SET_IDS and wire_type == ROW_SET_IDS_WIRE:
                 ids.append(_signed64(raw))
-            elif number == _ROWSET_NEXT_CURSOR and wire_type == _LEN:
+            elif number == ROW_SET_NEXT_CURSOR and wire_type == LEN:
                 next_cursor = _text(data, raw)
     except (IndexError, UnicodeDecodeError) as error:
         raise WireError(f"malformed RowSet from libcrm: {error}") from None

@@ -22,7 +22,7 @@ parameter needs a decision here, never a guess.
 
 Rules that follow from crm.h's conventions (see its opening comment):
   crm_x** out          out XHandle: the caller owns it (SafeHandle releases it
-                       with crm_x's free function)
+                       with crm_x_free, or crm_close for crm_db)
   crm_x* / const crm_x*  XHandle, except as the only parameter of crm_x's free
                        function (nint: what SafeHandle.ReleaseHandle passes)
   crm_x* returned      nint: borrowed from another object (wrap it with
@@ -113,6 +113,10 @@ ENUM_TYPES = {
         "The status codes of libcrm (CRM_OK and CRM_E_* in crm/crm.h)."),
 }
 
+# The functions that free what crm.h hands out, where they are not named
+# crm_x_free after the type (crm.h: "the matching crm_*_free()").
+RELEASES = {"crm_db": "crm_close", "char": "crm_string_free"}
+
 CSHARP_KEYWORDS = set("""
 abstract as base bool break byte case catch char checked class const continue
 decimal default delegate do double else enum event explicit extern false
@@ -183,29 +187,30 @@ class Contract:
 
     def handle(self, c_type: str) -> str:
         """crm_rows -> RowsHandle; char -> StringHandle."""
-        return "StringHandle" if c_type == "char" else pascal(c_type) + "Handle"
+        return ("StringHandle" if c_type == "char"
+                else pascal(c_type) + "Handle")
 
     def _release_functions(self) -> Dict[str, Optional[crm_header.Function]]:
         """For each owned pointer type (the opaque structs, and char for the
-        strings handed out through char**): the void function taking only a
-        pointer to it, or None for a type the caller never owns."""
+        strings handed out through char**): its free function (crm_x_free,
+        or the one RELEASES names), or None for a type the caller never
+        owns."""
         owned = {p.type[:-2] for f in self.header.functions
                  for p in f.params if p.type.endswith("**")}
+        functions = {f.name: f for f in self.header.functions}
         releases: Dict[str, Optional[crm_header.Function]] = {}
         for name in list(self.opaque) + ["char"]:
-            candidates = [f for f in self.header.functions
-                          if f.returns == "void" and len(f.params) == 1
-                          and f.params[0].type == name + "*"]
-            if len(candidates) > 1:
-                raise MappingError(
-                    f"{name} has more than one free function: "
-                    f"{', '.join(f.name for f in candidates)}")
-            if not candidates and name in owned:
+            release = functions.get(RELEASES.get(name, name + "_free"))
+            if release and (release.returns != "void" or
+                            [p.type for p in release.params] != [name + "*"]):
+                raise MappingError(f"{release.name} does not free a {name}: "
+                                   f"it is not void {release.name}({name}*)")
+            if not release and name in owned:
                 raise MappingError(
                     f"crm.h hands out {name}** but has no function that frees "
-                    f"it (a void function taking only {name}*)")
-            if candidates or name != "char":
-                releases[name] = candidates[0] if candidates else None
+                    f"it ({RELEASES.get(name, name + '_free')})")
+            if release or name != "char":
+                releases[name] = release
         return releases
 
     def is_release(self, function: crm_header.Function) -> bool:
@@ -219,10 +224,6 @@ def strip_const(c_type: str) -> str:
 def param_type(contract: Contract, function, param) -> str:
     c_type = param.type
     if c_type in PARAM_TYPES:
-        if c_type == "char**" and "char" not in contract.releases:
-            raise MappingError(
-                f"{function.name}({c_type} {param.name}): crm.h has no "
-                f"crm_string_free(char*) for the string it hands out")
         return PARAM_TYPES[c_type]
     base = strip_const(c_type)
     if base.endswith("**") and base[:-2] in contract.opaque \
@@ -248,7 +249,7 @@ def return_type(contract: Contract, function) -> str:
     c_type = function.returns
     if c_type in RETURN_TYPES:
         return RETURN_TYPES[c_type]
-    if c_type.endswith("*") and c_type[:-1] in contract.opaque:
+    if c_type.endswith("*") and strip_const(c_type)[:-1] in contract.opaque:
         return "nint"  # borrowed: owned objects come through crm_x** out
     if c_type in contract.named_enums:
         return pascal(c_type)
@@ -314,8 +315,11 @@ def constants_file(contract: Contract) -> str:
     out = [notice("//"), "namespace Crm;\n\n"]
     out.append("internal static partial class Native\n{\n")
     for enum in header.enums:
-        what = f"enum {enum.name}" if enum.name else "enum"
-        out.append(f"    // {what}\n")
+        if enum.name:
+            out.append(f"    // enum {enum.name}\n")
+        elif enum.items:
+            names = [enum.items[0].name, enum.items[-1].name][:len(enum.items)]
+            out.append(f"    // enum {{ {' ... '.join(names)} }}\n")
         for item in enum.items:
             if not -2**31 <= item.value <= 2**31 - 1:
                 raise MappingError(f"{item.name} = {item.value} is not an int")
@@ -354,33 +358,38 @@ def constants_file(contract: Contract) -> str:
 # Handles.g.cs
 # ---------------------------------------------------------------------------
 
+def borrow_code(name: str, c_type: str) -> str:
+    owner = '<paramref name="owner"/>'
+    return (summary([f"Wraps a {c_type} borrowed from {owner}'s object; the "
+                     f"owner stays alive until this handle is released."],
+                    "    ")
+            + f"    internal static {name} Borrow(nint pointer, "
+              f"SafeHandle owner)\n"
+              f"    {{\n"
+              f"        var handle = new {name}();\n"
+              f"        handle.BorrowFrom(pointer, owner, \"{c_type}\");\n"
+              f"        return handle;\n"
+              f"    }}\n\n")
+
+
 def handles_file(contract: Contract) -> str:
     out = [notice("//"), "using System.Runtime.InteropServices;\n\n",
            "namespace Crm;\n"]
     for c_type, release in contract.releases.items():
         name = contract.handle(c_type)
         if c_type == "char":
-            what = "A string libcrm handed out through a char** out-parameter"
+            lines = ["A string libcrm handed out through a char** "
+                     "out-parameter,", f"owned: released with {release.name}."]
         else:
-            what = f"A {c_type}" + (
-                ": " + one_line(contract.opaque[c_type].doc)
-                if contract.opaque[c_type].doc else "")
-        owned = (f"Owned (released with {release.name}) or borrowed from "
-                 f"another object." if release else
-                 "Always borrowed from another object.")
-        out.append("\n" + summary([what.rstrip(".") + ".", owned], ""))
+            doc = contract.opaque[c_type].doc
+            lines = [c_type + (": " + one_line(doc) if doc else "."),
+                     f"Owned (released with {release.name}) or borrowed from "
+                     f"another object." if release else
+                     "Always borrowed from another object."]
+        out.append("\n" + summary(lines, ""))
         out.append(f"internal sealed partial class {name} : CrmHandle\n{{\n")
-        out.append(summary([
-            f"Wraps a {c_type} borrowed from <paramref name=\"owner\"/>'s "
-            f"object; the owner stays alive until this handle is released."],
-            "    "))
-        out.append(
-            f"    internal static {name} Borrow(nint pointer, SafeHandle owner)\n"
-            f"    {{\n"
-            f"        var handle = new {name}();\n"
-            f"        handle.BorrowFrom(pointer, owner, \"{c_type}\");\n"
-            f"        return handle;\n"
-            f"    }}\n\n")
+        if c_type != "char":
+            out.append(borrow_code(name, c_type))
         if release:
             out.append(f"    protected override void Free(nint pointer) => "
                        f"Native.{release.name}(pointer);\n")
@@ -544,5 +553,6 @@ def outputs(header, proto) -> Dict[str, str]:
     # A .g.cs file is generated code, compiled without nullable annotations
     # unless it asks for them, as the hand-written files get them from
     # Crm.csproj.
-    return {OUT + name: text.replace(notice("//"), notice("//") + "#nullable enable\n", 1)
+    top = notice("//")
+    return {OUT + name: text.replace(top, top + "#nullable enable\n", 1)
             for name, text in files.items()}

@@ -162,7 +162,17 @@ class RefusesWhatItCannotMap(unittest.TestCase):
     def test_an_owned_type_that_nothing_frees(self):
         self.assertRefused("typedef struct crm_gadget crm_gadget;\n"
                            "CRM_API int crm_gadget_new(crm_gadget** out);",
-                           "crm_gadget", "frees")
+                           "crm_gadget", "frees", "crm_gadget_free")
+        self.assertRefused("typedef struct crm_gadget crm_gadget;\n"
+                           "CRM_API int crm_gadget_new(crm_gadget** out);\n"
+                           "CRM_API int crm_gadget_free(crm_gadget* g);",
+                           "crm_gadget_free", "does not free")
+
+    def test_a_void_function_on_a_handle_is_not_taken_for_its_free(self):
+        native = generated(with_declarations(
+            "CRM_API void crm_interrupt(crm_db* db);"))[NATIVE]
+        self.assertIn("partial void crm_interrupt(DbHandle db);", native)
+        self.assertIn("partial void crm_close(nint db);", native)
 
     def test_an_option_struct_member_without_a_mapping(self):
         self.assertRefused("typedef struct crm_x_options {\n"
@@ -231,12 +241,14 @@ class CheckFailsOnAHandEdit(unittest.TestCase):
         self.assertEqual(0, result.returncode, result.stdout + result.stderr)
 
     def test_a_wrong_type_in_a_declaration_fails(self):
-        self.edit(NATIVE, "internal static partial int crm_begin(DbHandle db);",
+        self.edit(NATIVE,
+                  "internal static partial int crm_begin(DbHandle db);",
                   "internal static partial long crm_begin(DbHandle db);")
         result = self.check()
         self.assertEqual(1, result.returncode, result.stdout)
         self.assertIn("Native.g.cs", result.stdout)
-        self.assertIn("-    internal static partial long crm_begin(", result.stdout)
+        self.assertIn("-    internal static partial long crm_begin(",
+                      result.stdout)
 
     def test_a_wrong_wire_number_fails(self):
         self.edit(WIRE, "internal const int Absent = 2;",

@@ -5,7 +5,7 @@ namespace Crm;
 
 internal static partial class Native
 {
-    // enum
+    // enum { CRM_OK ... CRM_E_INTERNAL }
     internal const int CRM_OK = 0;
     /// <summary>no record, field or item with that key</summary>
     internal const int CRM_E_NOT_FOUND = 1;
@@ -34,13 +34,13 @@ internal static partial class Native
     /// <summary>a libcrm bug: please report it</summary>
     internal const int CRM_E_INTERNAL = 13;
 
-    // enum
+    // enum { CRM_OPEN_CREATE ... CRM_OPEN_READ_ONLY }
     /// <summary>create the file if it does not exist</summary>
     internal const int CRM_OPEN_CREATE = 1;
     /// <summary>never write; writes fail with CRM_E_READ_ONLY</summary>
     internal const int CRM_OPEN_READ_ONLY = 2;
 
-    // enum
+    // enum { CRM_SYNC_NORMAL ... CRM_SYNC_FULL }
     /// <summary>
     /// Default. A commit survives a crash of the process; after a power loss
     /// the last commits before it may be lost, never half-applied.
@@ -49,7 +49,7 @@ internal static partial class Native
     /// <summary>Every commit is on disk when it returns, at some cost in write speed.</summary>
     internal const int CRM_SYNC_FULL = 2;
 
-    // enum
+    // enum { CRM_LIST_INCLUDE_ARCHIVED }
     internal const int CRM_LIST_INCLUDE_ARCHIVED = 1;
 
     // enum crm_value_kind
@@ -63,7 +63,7 @@ internal static partial class Native
     internal const int CRM_VALUE_DATETIME = 6;
     internal const int CRM_VALUE_LIST = 7;
 
-    // enum
+    // enum { CRM_BATCH_CREATE ... CRM_BATCH_UPSERT }
     /// <summary>every row creates a customer</summary>
     internal const int CRM_BATCH_CREATE = 1;
     /// <summary>
@@ -72,11 +72,11 @@ internal static partial class Native
     /// </summary>
     internal const int CRM_BATCH_UPSERT = 2;
 
-    // enum
+    // enum { CRM_QUERY_CUSTOMERS ... CRM_QUERY_EVENTS }
     internal const int CRM_QUERY_CUSTOMERS = 1;
     internal const int CRM_QUERY_EVENTS = 2;
 
-    // enum
+    // enum { CRM_BUCKET_NONE ... CRM_BUCKET_YEAR }
     internal const int CRM_BUCKET_NONE = 0;
     /// <summary>"2024-03-01"</summary>
     internal const int CRM_BUCKET_DAY = 1;
@@ -89,7 +89,7 @@ internal static partial class Native
     /// <summary>"2024"</summary>
     internal const int CRM_BUCKET_YEAR = 5;
 
-    // enum
+    // enum { CRM_AGG_COUNT ... CRM_AGG_MAX }
     internal const int CRM_AGG_COUNT = 1;
     internal const int CRM_AGG_COUNT_DISTINCT = 2;
     /// <summary>exact: decimals sum as decimals</summary>

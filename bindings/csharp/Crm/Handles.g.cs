@@ -6,7 +6,7 @@ using System.Runtime.InteropServices;
 namespace Crm;
 
 /// <summary>
-/// A crm_db: A workspace: one SQLite file (or memory). Thread-safe, see above.
+/// crm_db: A workspace: one SQLite file (or memory). Thread-safe, see above.
 /// Owned (released with crm_close) or borrowed from another object.
 /// </summary>
 internal sealed partial class DbHandle : CrmHandle
@@ -23,7 +23,7 @@ internal sealed partial class DbHandle : CrmHandle
 }
 
 /// <summary>
-/// A crm_record: A crm_record carries field values into and out of the workspace. Values are checked against the workspace's fields when the record is written, not when set. Setting a field twice keeps the last value. Not thread-safe.
+/// crm_record: A crm_record carries field values into and out of the workspace. Values are checked against the workspace's fields when the record is written, not when set. Setting a field twice keeps the last value. Not thread-safe.
 /// Owned (released with crm_record_free) or borrowed from another object.
 /// </summary>
 internal sealed partial class RecordHandle : CrmHandle
@@ -40,7 +40,7 @@ internal sealed partial class RecordHandle : CrmHandle
 }
 
 /// <summary>
-/// A crm_batch_report: The outcome of a batch, row by row. Not thread-safe.
+/// crm_batch_report: The outcome of a batch, row by row. Not thread-safe.
 /// Owned (released with crm_batch_report_free) or borrowed from another object.
 /// </summary>
 internal sealed partial class BatchReportHandle : CrmHandle
@@ -57,7 +57,7 @@ internal sealed partial class BatchReportHandle : CrmHandle
 }
 
 /// <summary>
-/// A crm_event: An event belongs to one customer and records something that happened: when (occurred_at, UTC microseconds, given by the host; recorded_at is set by libcrm), what (type, e.g. "call", "email.sent", "order.placed"), through which channel ("phone", "email", "web", ...), who acted (actor), where it came from (source), and typed properties. Events are immutable. Type and channel names are 1 to 64 letters, digits and . _ - : /. Types starting with "crm." are libcrm's own: every create, update and delete of a customer appends a "crm.record.created", "crm.record.updated" or "crm.record.deleted" event (channel "crm", actor as given to the call) holding each changed field's value before and after. Hosts cannot append those, and cannot skip them. A crm_event is built by the host for crm_event_append(), or read from the log. Not thread-safe.
+/// crm_event: An event belongs to one customer and records something that happened: when (occurred_at, UTC microseconds, given by the host; recorded_at is set by libcrm), what (type, e.g. "call", "email.sent", "order.placed"), through which channel ("phone", "email", "web", ...), who acted (actor), where it came from (source), and typed properties. Events are immutable. Type and channel names are 1 to 64 letters, digits and . _ - : /. Types starting with "crm." are libcrm's own: every create, update and delete of a customer appends a "crm.record.created", "crm.record.updated" or "crm.record.deleted" event (channel "crm", actor as given to the call) holding each changed field's value before and after. Hosts cannot append those, and cannot skip them. A crm_event is built by the host for crm_event_append(), or read from the log. Not thread-safe.
 /// Owned (released with crm_event_free) or borrowed from another object.
 /// </summary>
 internal sealed partial class EventHandle : CrmHandle
@@ -74,7 +74,7 @@ internal sealed partial class EventHandle : CrmHandle
 }
 
 /// <summary>
-/// A crm_event_page: A page of events. Not thread-safe.
+/// crm_event_page: A page of events. Not thread-safe.
 /// Owned (released with crm_event_page_free) or borrowed from another object.
 /// </summary>
 internal sealed partial class EventPageHandle : CrmHandle
@@ -91,7 +91,7 @@ internal sealed partial class EventPageHandle : CrmHandle
 }
 
 /// <summary>
-/// A crm_field_timeline: The intervals during which one field of a customer held each value, oldest first; stretches when it was empty are left out. Not thread-safe.
+/// crm_field_timeline: The intervals during which one field of a customer held each value, oldest first; stretches when it was empty are left out. Not thread-safe.
 /// Owned (released with crm_field_timeline_free) or borrowed from another object.
 /// </summary>
 internal sealed partial class FieldTimelineHandle : CrmHandle
@@ -108,7 +108,7 @@ internal sealed partial class FieldTimelineHandle : CrmHandle
 }
 
 /// <summary>
-/// A crm_query: The filter language (byte positions of errors via crm_last_error_position()): stage = 'customer' and lifetime_value &gt;= :min and tags has 'vip' (city in ('Oslo', 'Bergen') or country != 'NO') and not email is null name istarts with 'ad' and created_at within last 30 days search matches 'ada lov*' (full text, customers) type = 'ticket.opened' and customer.stage = 'customer' (events) Operators: = != &lt;&gt; &lt; &lt;= &gt; &gt;=, between .. and .., in (..), not in (..), is null, is not null, contains / starts with / ends with (exact case) and icontains / istarts with / iends with (ignoring ASCII case; their text is at most 10,000 bytes, else CRM_E_VALIDATION, rule "max_length"), has, has any (..), has all (..) for lists, matches for full text, and within last|next N days|weeks|months|quarters|years or within this|previous day|week|month| quarter|year for dates and times (UTC; weeks start on Monday). Combine with and, or, not and parentheses. Values: 'text' ('' for a quote), numbers, true, false, and parameters: ? (bound as "1", "2", ... in order) or :name (bound as "name") through crm_query_params(). Dates and times are written as text ("2024-03-01", "2024-03-01T09:00:00Z"). Text never becomes SQL: every value is a bound parameter. Limits: a filter is at most 64 KiB; parentheses and "not" nest at most 10 deep (rule "depth"); a filter holds at most 500 comparisons (rule "terms") and 10,000 values, each value of a list and each span of time counted (rule "values"). Past them a filter fails like a syntax error: CRM_E_INVALID_ARGUMENT, the rule, and the byte where it crosses the limit. Every filter within them runs: they keep its SQL well inside SQLite's own limits (a parser stack of 100 entries, which 14 levels of parentheses holding an "or" over an "and" overflow; expressions at most 1,000 deep; at most 32,766 bound values). Customer queries see every active field plus id, created_at, updated_at; archived fields only after crm_query_include_archived(). Event queries see seq, customer_id, type, channel, actor, source, idempotency_key, occurred_at, recorded_at, the event's customer as customer.&lt;field&gt;, and its properties as properties.&lt;name&gt;. A property is compared as written: 'text' as text, numbers as numbers (decimals compare as binary floating point, so compare money with a margin), true/false, has / has any / has all for lists (a property that holds no list has none of the values); "within" does not apply. CRM_AGG_SUM and CRM_AGG_AVG over a property are exact: the numbers are added as the decimals they were written as, at the widest scale among them (an integer when none has a fraction); events without the property are skipped, and one that holds anything but a number fails the query with CRM_E_VALIDATION naming it.
+/// crm_query: The filter language (byte positions of errors via crm_last_error_position()): stage = 'customer' and lifetime_value &gt;= :min and tags has 'vip' (city in ('Oslo', 'Bergen') or country != 'NO') and not email is null name istarts with 'ad' and created_at within last 30 days search matches 'ada lov*' (full text, customers) type = 'ticket.opened' and customer.stage = 'customer' (events) Operators: = != &lt;&gt; &lt; &lt;= &gt; &gt;=, between .. and .., in (..), not in (..), is null, is not null, contains / starts with / ends with (exact case) and icontains / istarts with / iends with (ignoring ASCII case; their text is at most 10,000 bytes, else CRM_E_VALIDATION, rule "max_length"), has, has any (..), has all (..) for lists, matches for full text, and within last|next N days|weeks|months|quarters|years or within this|previous day|week|month| quarter|year for dates and times (UTC; weeks start on Monday). Combine with and, or, not and parentheses. Values: 'text' ('' for a quote), numbers, true, false, and parameters: ? (bound as "1", "2", ... in order) or :name (bound as "name") through crm_query_params(). Dates and times are written as text ("2024-03-01", "2024-03-01T09:00:00Z"). Text never becomes SQL: every value is a bound parameter. Limits: a filter is at most 64 KiB; parentheses and "not" nest at most 10 deep (rule "depth"); a filter holds at most 500 comparisons (rule "terms") and 10,000 values, each value of a list and each span of time counted (rule "values"). Past them a filter fails like a syntax error: CRM_E_INVALID_ARGUMENT, the rule, and the byte where it crosses the limit. Every filter within them runs: they keep its SQL well inside SQLite's own limits (a parser stack of 100 entries, which 14 levels of parentheses holding an "or" over an "and" overflow; expressions at most 1,000 deep; at most 32,766 bound values). Customer queries see every active field plus id, created_at, updated_at; archived fields only after crm_query_include_archived(). Event queries see seq, customer_id, type, channel, actor, source, idempotency_key, occurred_at, recorded_at, the event's customer as customer.&lt;field&gt;, and its properties as properties.&lt;name&gt;. A property is compared as written: 'text' as text, numbers as numbers (decimals compare as binary floating point, so compare money with a margin), true/false, has / has any / has all for lists (a property that holds no list has none of the values); "within" does not apply. CRM_AGG_SUM and CRM_AGG_AVG over a property are exact: the numbers are added as the decimals they were written as, at the widest scale among them (an integer when none has a fraction); events without the property are skipped, and one that holds anything but a number fails the query with CRM_E_VALIDATION naming it.
 /// Owned (released with crm_query_free) or borrowed from another object.
 /// </summary>
 internal sealed partial class QueryHandle : CrmHandle
@@ -125,7 +125,7 @@ internal sealed partial class QueryHandle : CrmHandle
 }
 
 /// <summary>
-/// A crm_rows: A page of result rows: each a record (crm_record_id() is the customer id or the event seq; "id" and "seq" are not among the row's fields). Not thread-safe.
+/// crm_rows: A page of result rows: each a record (crm_record_id() is the customer id or the event seq; "id" and "seq" are not among the row's fields). Not thread-safe.
 /// Owned (released with crm_rows_free) or borrowed from another object.
 /// </summary>
 internal sealed partial class RowsHandle : CrmHandle
@@ -142,19 +142,11 @@ internal sealed partial class RowsHandle : CrmHandle
 }
 
 /// <summary>
-/// A string libcrm handed out through a char** out-parameter.
-/// Owned (released with crm_string_free) or borrowed from another object.
+/// A string libcrm handed out through a char** out-parameter,
+/// owned: released with crm_string_free.
 /// </summary>
 internal sealed partial class StringHandle : CrmHandle
 {
-    /// <summary>Wraps a char borrowed from <paramref name="owner"/>'s object; the owner stays alive until this handle is released.</summary>
-    internal static StringHandle Borrow(nint pointer, SafeHandle owner)
-    {
-        var handle = new StringHandle();
-        handle.BorrowFrom(pointer, owner, "char");
-        return handle;
-    }
-
     protected override void Free(nint pointer) => Native.crm_string_free(pointer);
 
     /// <summary>The text, decoded from UTF-8; "" for NULL.</summary>

@@ -334,6 +334,31 @@ public class QueryTests : IDisposable
     }
 
     [Fact]
+    public void ASegmentThatCannotRunIsListedWithItsErrorAndNoCount()
+    {
+        _db.SaveSegment("big accounts", "seats > 5");
+        _db.SaveSegment("leads", "stage = 'lead'");
+        _db.ArchiveField("seats");
+
+        // libcrm lists the segment with an "error" column instead of a count;
+        // the others are listed as usual.
+        var segments = _db.Segments().ToDictionary(s => s.Name);
+        Segment broken = segments["big accounts"];
+        Assert.Null(broken.Count);
+        Assert.False(broken.CanRun);
+        var refused = Assert.Throws<ValidationException>(() => _db.SegmentCount("big accounts"));
+        Assert.Equal("archived", refused.Rule);
+        Assert.Equal(refused.Detail, broken.Error);
+        Assert.Contains("seats", broken.Error);
+        Assert.Equal(new Segment("leads", QueryTarget.Customers, "stage = 'lead'", 1), segments["leads"]);
+        Assert.True(segments["leads"].CanRun);
+
+        _db.RestoreField("seats");
+        Assert.Equal(new Segment("big accounts", QueryTarget.Customers, "seats > 5", 3),
+            _db.Segments().Single(s => s.Name == "big accounts"));
+    }
+
+    [Fact]
     public void CohortOfTicketsWithinSixtyDaysOfFirstPurchase()
     {
         long a = _ids[0], b = _ids[1], c = _ids[2];

@@ -60,7 +60,7 @@ public class TransactionTests
         using var tx = db.BeginTransaction();
         db.CreateCustomer(TestWorkspace.Row(("name", "A")));
         int status = -1;
-        var thread = new Thread(() => status = Native.crm_commit(db.Handle.DangerousGetHandle()));
+        var thread = new Thread(() => status = Native.crm_commit(db.Handle));
         thread.Start();
         Assert.True(thread.Join(TimeSpan.FromSeconds(10)), "crm_commit from another thread hung");
         Assert.Equal((int)StatusCode.Misuse, status);

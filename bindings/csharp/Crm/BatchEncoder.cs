@@ -10,16 +10,6 @@ namespace Crm;
 /// </summary>
 internal static class BatchEncoder
 {
-    // crm.wire.CustomerBatch
-    private const int BatchColumns = 1, BatchRows = 2, BatchActor = 3;
-    // crm.wire.CustomerRow
-    private const int RowValues = 1, RowAbsent = 2;
-    // crm.wire.Value
-    private const int ValueText = 1, ValueInteger = 2, ValueDecimal = 3, ValueBoolean = 4,
-        ValueDate = 5, ValueDateTime = 6, ValueList = 7;
-    // crm.wire.StringList
-    private const int ListItems = 1;
-
     /// <summary>
     /// The encoded batch and its row count. The columns are the union of the
     /// rows' field names, in first-seen order. A row that does not name a
@@ -49,7 +39,7 @@ internal static class BatchEncoder
         var absent = new ProtoWriter();
         var value = new ProtoWriter();
         var list = new ProtoWriter();
-        foreach (string column in columns) batch.WriteStringField(BatchColumns, column);
+        foreach (string column in columns) batch.WriteStringField(Wire.CustomerBatch.Columns, column);
         foreach (IReadOnlyDictionary<string, object?> values in all)
         {
             row.Clear();
@@ -63,13 +53,13 @@ internal static class BatchEncoder
                 }
                 value.Clear();
                 WriteValue(value, list, CrmValue.From(item, columns[c]));
-                row.WriteMessageField(RowValues, value);
+                row.WriteMessageField(Wire.CustomerRow.Values, value);
             }
-            if (absent.Length > 0) row.WriteMessageField(RowAbsent, absent); // packed uint32
-            batch.WriteMessageField(BatchRows, row);
+            if (absent.Length > 0) row.WriteMessageField(Wire.CustomerRow.Absent, absent); // packed uint32
+            batch.WriteMessageField(Wire.CustomerBatch.Rows, row);
         }
 
-        if (!string.IsNullOrEmpty(actor)) batch.WriteStringField(BatchActor, CrmValue.CheckText(actor, "actor"));
+        if (!string.IsNullOrEmpty(actor)) batch.WriteStringField(Wire.CustomerBatch.Actor, CrmValue.CheckText(actor, "actor"));
         return (batch.WrittenSpan.ToArray(), all.Count);
     }
 
@@ -79,16 +69,16 @@ internal static class BatchEncoder
         switch (item.Kind)
         {
             case ValueKind.Null: break; // no member set: null
-            case ValueKind.Text: value.WriteStringField(ValueText, item.Text!); break;
-            case ValueKind.Integer: value.WriteSInt64Field(ValueInteger, item.Integer); break;
-            case ValueKind.Decimal: value.WriteStringField(ValueDecimal, item.Text!); break;
-            case ValueKind.Boolean: value.WriteVarintField(ValueBoolean, (ulong)item.Integer); break;
-            case ValueKind.Date: value.WriteStringField(ValueDate, item.Text!); break;
-            case ValueKind.DateTime: value.WriteSInt64Field(ValueDateTime, item.Integer); break;
+            case ValueKind.Text: value.WriteStringField(Wire.Value.Text, item.Text!); break;
+            case ValueKind.Integer: value.WriteSInt64Field(Wire.Value.Integer, item.Integer); break;
+            case ValueKind.Decimal: value.WriteStringField(Wire.Value.Decimal, item.Text!); break;
+            case ValueKind.Boolean: value.WriteVarintField(Wire.Value.Boolean, (ulong)item.Integer); break;
+            case ValueKind.Date: value.WriteStringField(Wire.Value.Date, item.Text!); break;
+            case ValueKind.Datetime: value.WriteSInt64Field(Wire.Value.DatetimeUs, item.Integer); break;
             case ValueKind.List:
                 list.Clear();
-                foreach (string text in item.Items!) list.WriteStringField(ListItems, text);
-                value.WriteMessageField(ValueList, list);
+                foreach (string text in item.Items!) list.WriteStringField(Wire.StringList.Items, text);
+                value.WriteMessageField(Wire.Value.List, list);
                 break;
         }
     }

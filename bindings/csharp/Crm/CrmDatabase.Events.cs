@@ -141,7 +141,7 @@ public sealed partial class CrmDatabase
         }
         native.Cursor = strings.String(cursor, nameof(cursor));
 
-        int status = Native.crm_event_timeline(out EventPageHandle page, handle, customerId, in native);
+        int status = Native.crm_event_timeline(out EventPageHandle page, handle, customerId, &native);
         using (page)
         {
             Errors.Check(status);

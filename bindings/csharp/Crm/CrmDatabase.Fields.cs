@@ -46,15 +46,8 @@ public sealed partial class CrmDatabase
     /// <exception cref="NotFoundException">No field has that name.</exception>
     public FieldInfo DescribeField(string name)
     {
-        Errors.Check(Native.crm_field_describe(out nint json, Handle, Arg(name, nameof(name))));
-        try
-        {
-            return FieldJson.ParseField(Native.Text(json));
-        }
-        finally
-        {
-            Native.crm_string_free(json);
-        }
+        Errors.Check(Native.crm_field_describe(out StringHandle json, Handle, Arg(name, nameof(name))));
+        using (json) return FieldJson.ParseField(json.Text());
     }
 
     /// <summary>
@@ -63,14 +56,13 @@ public sealed partial class CrmDatabase
     /// </summary>
     internal NotFoundException? FindField(string name)
     {
-        int status = Native.crm_field_describe(out nint json, Handle, Arg(name, nameof(name)));
-        if (status != 0)
+        int status = Native.crm_field_describe(out StringHandle json, Handle, Arg(name, nameof(name)));
+        using (json)
         {
+            if (status == 0) return null;
             CrmException error = Errors.FromLastError(status);
             return error as NotFoundException ?? throw error;
         }
-        Native.crm_string_free(json);
-        return null;
     }
 
     /// <summary>All fields: standard ones first, then user-defined ones by id.</summary>
@@ -78,14 +70,7 @@ public sealed partial class CrmDatabase
     public IReadOnlyList<FieldInfo> ListFields(bool includeArchived = false)
     {
         int flags = includeArchived ? Native.CRM_LIST_INCLUDE_ARCHIVED : 0;
-        Errors.Check(Native.crm_field_list(out nint json, Handle, flags));
-        try
-        {
-            return FieldJson.ParseFieldList(Native.Text(json));
-        }
-        finally
-        {
-            Native.crm_string_free(json);
-        }
+        Errors.Check(Native.crm_field_list(out StringHandle json, Handle, flags));
+        using (json) return FieldJson.ParseFieldList(json.Text());
     }
 }

@@ -70,15 +70,8 @@ public sealed partial class CrmDatabase
         DbHandle handle = Handle;
         ArgumentNullException.ThrowIfNull(query);
         using QueryHandle native = query.Build();
-        Errors.Check(Native.crm_query_explain(out nint plan, handle, native));
-        try
-        {
-            return Native.Text(plan);
-        }
-        finally
-        {
-            Native.crm_string_free(plan);
-        }
+        Errors.Check(Native.crm_query_explain(out StringHandle plan, handle, native));
+        using (plan) return plan.Text();
     }
 
     /// <summary>
@@ -159,7 +152,10 @@ public sealed partial class CrmDatabase
         return count;
     }
 
-    /// <summary>Every saved segment with its live count.</summary>
+    /// <summary>
+    /// Every saved segment, by name, with its live count; a segment that can no
+    /// longer run is listed with its <see cref="Segment.Error"/> and no count.
+    /// </summary>
     public IReadOnlyList<Segment> Segments()
     {
         int status = Native.crm_segment_list(out RowsHandle rows, Handle);
@@ -169,7 +165,9 @@ public sealed partial class CrmDatabase
         {
             QueryRow r = read[i];
             QueryTarget target = TextOf(r, "target") == "events" ? QueryTarget.Events : QueryTarget.Customers;
-            segments[i] = new Segment(TextOf(r, "name"), target, TextOf(r, "filter"), r.GetInt64("count"));
+            long? count = r.TryGetValue("count", out object? value) && value is long n ? n : null;
+            string? error = r.TryGetValue("error", out object? message) && message is string text ? text : null;
+            segments[i] = new Segment(TextOf(r, "name"), target, TextOf(r, "filter"), count) { Error = error };
         }
         return Array.AsReadOnly(segments);
     }

@@ -38,12 +38,12 @@ public sealed partial class CrmDatabase : IDisposable
     /// <exception cref="CrmIOException">The file could not be opened.</exception>
     /// <exception cref="DllNotFoundException">libcrm could not be found.</exception>
     /// <exception cref="NotSupportedException">The loaded libcrm has an incompatible version.</exception>
-    public static CrmDatabase Open(string path, OpenOptions? options = null)
+    public static unsafe CrmDatabase Open(string path, OpenOptions? options = null)
     {
         CrmValue.CheckText(path ?? throw new ArgumentNullException(nameof(path)), nameof(path));
         Native.OpenOptions native = (options ?? new OpenOptions()).ToNative();
         CrmLibrary.EnsureCompatible();
-        int status = Native.crm_open(out DbHandle handle, path, in native);
+        int status = Native.crm_open(out DbHandle handle, path, &native);
         if (status != 0)
         {
             CrmException error = Errors.FromLastError(status);
@@ -73,19 +73,20 @@ public sealed partial class CrmDatabase : IDisposable
     /// <exception cref="MisuseException">This thread already has a transaction open.</exception>
     public Transaction BeginTransaction()
     {
+        // The transaction's own handle on the workspace: it keeps crm_db open
+        // until the transaction ends, even if this CrmDatabase is disposed first.
         DbHandle handle = Handle;
-        bool added = false;
-        handle.DangerousAddRef(ref added);
+        DbHandle borrowed = DbHandle.Borrow(handle.DangerousGetHandle(), handle);
         try
         {
-            Errors.Check(Native.crm_begin(handle));
+            Errors.Check(Native.crm_begin(borrowed));
         }
         catch
         {
-            handle.DangerousRelease();
+            borrowed.Dispose();
             throw;
         }
-        var transaction = new Transaction(this, handle);
+        var transaction = new Transaction(this, borrowed);
         Volatile.Write(ref _transaction, transaction);
         return transaction;
     }

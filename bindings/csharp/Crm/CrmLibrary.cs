@@ -5,8 +5,8 @@ namespace Crm;
 /// <summary>Facts about the libcrm library loaded into the process.</summary>
 public static class CrmLibrary
 {
-    /// <summary>The libcrm major version this binding was written for.</summary>
-    public const int SupportedMajor = 0;
+    /// <summary>The libcrm major version this binding was written for (CRM_VERSION_MAJOR of the crm.h it was generated from).</summary>
+    public const int SupportedMajor = Native.CRM_VERSION_MAJOR;
 
     /// <summary>The oldest libcrm (major*10000 + minor*100 + patch) that has every function this binding calls.</summary>
     public const int MinimumVersionNumber = 100;

@@ -55,8 +55,8 @@ internal readonly struct CrmValue
         decimal d => new CrmValue(ValueKind.Decimal, d.ToString(CultureInfo.InvariantCulture)),
         bool b => new CrmValue(ValueKind.Boolean, integer: b ? 1 : 0),
         DateOnly d => new CrmValue(ValueKind.Date, FormatDate(d)),
-        DateTimeOffset t => new CrmValue(ValueKind.DateTime, integer: ToMicros(t)),
-        DateTime t => new CrmValue(ValueKind.DateTime, integer: ToMicros(FromDateTime(t, field))),
+        DateTimeOffset t => new CrmValue(ValueKind.Datetime, integer: ToMicros(t)),
+        DateTime t => new CrmValue(ValueKind.Datetime, integer: ToMicros(FromDateTime(t, field))),
         IEnumerable<string?> items => new CrmValue(ValueKind.List, items: CheckItems(items, field)),
         _ => throw Unsupported(value, field),
     };
@@ -89,7 +89,7 @@ internal readonly struct CrmValue
         {
             ValueKind.Integer => bound.Integer.ToString(CultureInfo.InvariantCulture),
             ValueKind.Decimal or ValueKind.Date => bound.Text!,
-            ValueKind.DateTime => FormatDateTime(bound.Integer),
+            ValueKind.Datetime => FormatDateTime(bound.Integer),
             _ => throw new ArgumentException(
                 $"{property} of field '{field}' is a {value.GetType()}; give a value of the field's type: " +
                 "long or int (integer), decimal (decimal), DateOnly (date) or DateTimeOffset (datetime).", property),

@@ -172,7 +172,7 @@ internal static class FieldJson
             case ValueKind.Decimal: w.WriteString("decimal", value.Text); break;
             case ValueKind.Boolean: w.WriteBoolean("boolean", value.Integer != 0); break;
             case ValueKind.Date: w.WriteString("date", value.Text); break;
-            case ValueKind.DateTime: w.WriteString("datetime_us", integer); break;
+            case ValueKind.Datetime: w.WriteString("datetime_us", integer); break;
             case ValueKind.List:
                 w.WriteStartObject("list");
                 WriteList(w, "items", value.Items);

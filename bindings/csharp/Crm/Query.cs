@@ -8,57 +8,57 @@ namespace Crm;
 public enum QueryTarget
 {
     /// <summary>Customers: every active field plus id, created_at and updated_at.</summary>
-    Customers = 1,
+    Customers = Native.CRM_QUERY_CUSTOMERS,
 
     /// <summary>
     /// Events: seq, customer_id, type, channel, actor, source, idempotency_key,
     /// occurred_at, recorded_at, and the event's customer as customer.&lt;field&gt;.
     /// </summary>
-    Events = 2,
+    Events = Native.CRM_QUERY_EVENTS,
 }
 
 /// <summary>Time buckets a date or datetime field is grouped by (CRM_BUCKET_* in crm/crm.h).</summary>
 public enum Bucket
 {
     /// <summary>The value itself.</summary>
-    None = 0,
+    None = Native.CRM_BUCKET_NONE,
 
     /// <summary>"2024-03-01".</summary>
-    Day = 1,
+    Day = Native.CRM_BUCKET_DAY,
 
     /// <summary>The Monday the week starts on, "2024-02-26".</summary>
-    Week = 2,
+    Week = Native.CRM_BUCKET_WEEK,
 
     /// <summary>"2024-03".</summary>
-    Month = 3,
+    Month = Native.CRM_BUCKET_MONTH,
 
     /// <summary>"2024-Q1".</summary>
-    Quarter = 4,
+    Quarter = Native.CRM_BUCKET_QUARTER,
 
     /// <summary>"2024".</summary>
-    Year = 5,
+    Year = Native.CRM_BUCKET_YEAR,
 }
 
 /// <summary>Aggregate functions (CRM_AGG_* in crm/crm.h).</summary>
 public enum AggregateFunction
 {
     /// <summary>Rows (with no field), or rows where the field holds a value. Default alias "count".</summary>
-    Count = 1,
+    Count = Native.CRM_AGG_COUNT,
 
     /// <summary>Distinct values of the field. Default alias "count_distinct_&lt;field&gt;".</summary>
-    CountDistinct = 2,
+    CountDistinct = Native.CRM_AGG_COUNT_DISTINCT,
 
     /// <summary>The sum; exact for decimals. Default alias "sum_&lt;field&gt;".</summary>
-    Sum = 3,
+    Sum = Native.CRM_AGG_SUM,
 
     /// <summary>The average; for decimals, with two more places than the field. Default alias "avg_&lt;field&gt;".</summary>
-    Avg = 4,
+    Avg = Native.CRM_AGG_AVG,
 
     /// <summary>The smallest value. Default alias "min_&lt;field&gt;".</summary>
-    Min = 5,
+    Min = Native.CRM_AGG_MIN,
 
     /// <summary>The largest value. Default alias "max_&lt;field&gt;".</summary>
-    Max = 6,
+    Max = Native.CRM_AGG_MAX,
 }
 
 /// <summary>

@@ -137,12 +137,27 @@ public sealed record FieldFillRate(string Field, string Label, string Group, lon
     public double Rate => Total == 0 ? 0 : (double)Filled / Total;
 }
 
-/// <summary>A saved segment: a named filter and its live count.</summary>
+/// <summary>
+/// A saved segment: a named filter and its live count. A segment whose filter
+/// can no longer run (a field it uses was archived, or changed to a type the
+/// filter does not fit) has no count but an <see cref="Error"/>; restore the
+/// field, or save the segment anew or delete it.
+/// </summary>
 /// <param name="Name">The segment's name.</param>
 /// <param name="Target">What it filters.</param>
 /// <param name="Filter">The filter.</param>
-/// <param name="Count">Rows matching it now.</param>
-public sealed record Segment(string Name, QueryTarget Target, string Filter, long Count);
+/// <param name="Count">Rows matching it now; null when the segment cannot run.</param>
+public sealed record Segment(string Name, QueryTarget Target, string Filter, long? Count)
+{
+    /// <summary>
+    /// Why the segment cannot run: the message <see cref="CrmDatabase.SegmentCount"/>
+    /// throws with (e.g. the field is archived); null when it runs.
+    /// </summary>
+    public string? Error { get; init; }
+
+    /// <summary>Whether the segment runs (it has a <see cref="Count"/>, no <see cref="Error"/>).</summary>
+    public bool CanRun => Error is null;
+}
 
 /// <summary>One cohort: customers whose first event of a type fell into one time bucket.</summary>
 /// <param name="Cohort">The bucket ("2024-01" by month, ...; "all" without buckets).</param>

@@ -50,7 +50,7 @@ internal static class RecordReader
 
     private static object? ReadValue(RecordHandle record, string field)
     {
-        switch ((ValueKind)Native.crm_record_kind(record, field))
+        switch (Native.crm_record_kind(record, field))
         {
             case ValueKind.Null:
                 return null;
@@ -69,7 +69,7 @@ internal static class RecordReader
             case ValueKind.Date:
                 Errors.Check(Native.crm_record_get_date(out nint date, record, field));
                 return CrmValue.ParseDate(Native.Text(date));
-            case ValueKind.DateTime:
+            case ValueKind.Datetime:
                 Errors.Check(Native.crm_record_get_datetime(out long micros, record, field));
                 return CrmValue.FromMicros(micros);
             case ValueKind.List:

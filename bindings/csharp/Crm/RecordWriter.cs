@@ -60,7 +60,7 @@ internal static class RecordWriter
             ValueKind.Decimal => Native.crm_record_set_decimal(record, field, value.Text!),
             ValueKind.Boolean => Native.crm_record_set_boolean(record, field, (int)value.Integer),
             ValueKind.Date => Native.crm_record_set_date(record, field, value.Text!),
-            ValueKind.DateTime => Native.crm_record_set_datetime(record, field, value.Integer),
+            ValueKind.Datetime => Native.crm_record_set_datetime(record, field, value.Integer),
             ValueKind.List => Native.crm_record_set_list(record, field, value.Items!, (nuint)value.Items!.Length),
             _ => throw new InvalidOperationException($"unexpected value kind {value.Kind}"),
         };

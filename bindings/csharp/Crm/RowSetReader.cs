@@ -5,9 +5,10 @@ using System.Text;
 namespace Crm;
 
 /// <summary>
-/// Decodes a crm.wire.RowSet (crm_rows_encode) by hand: columns = 1 (string),
-/// rows = 2 (CustomerRow { values = 1 (Value) }), ids = 3 (int64, packed or
-/// not), next_cursor = 4. Unknown fields are skipped, so a newer libcrm that
+/// Decodes a crm.wire.RowSet (crm_rows_encode) by hand: columns (string),
+/// rows (CustomerRow { values (Value) }), ids (int64, packed or not),
+/// next_cursor; the field numbers are crm.proto's, generated into
+/// <see cref="Wire"/>. Unknown fields are skipped, so a newer libcrm that
 /// adds fields still reads.
 /// </summary>
 internal static class RowSetReader
@@ -25,20 +26,20 @@ internal static class RowSetReader
         {
             switch (field)
             {
-                case 1 when wire == LengthDelimited:
+                case Wire.RowSet.Columns when wire == LengthDelimited:
                     columns.Add(reader.ReadString());
                     break;
-                case 2 when wire == LengthDelimited:
+                case Wire.RowSet.Rows when wire == LengthDelimited:
                     rows.Add(ReadRow(reader.ReadBytes()));
                     break;
-                case 3 when wire == LengthDelimited:
+                case Wire.RowSet.Ids when wire == LengthDelimited:
                     var packed = new ProtoReader(reader.ReadBytes());
                     while (!packed.AtEnd) ids.Add((long)packed.ReadVarint());
                     break;
-                case 3 when wire == Varint:
+                case Wire.RowSet.Ids when wire == Varint:
                     ids.Add((long)reader.ReadVarint());
                     break;
-                case 4 when wire == LengthDelimited:
+                case Wire.RowSet.NextCursor when wire == LengthDelimited:
                     next = reader.ReadString();
                     break;
                 default:
@@ -68,7 +69,7 @@ internal static class RowSetReader
         var reader = new ProtoReader(bytes);
         while (reader.Next(out int field, out int wire))
         {
-            if (field == 1 && wire == LengthDelimited) values.Add(ReadValue(reader.ReadBytes()));
+            if (field == Wire.CustomerRow.Values && wire == LengthDelimited) values.Add(ReadValue(reader.ReadBytes()));
             else reader.Skip(wire);
         }
         return values.ToArray();
@@ -83,14 +84,15 @@ internal static class RowSetReader
         {
             switch (field)
             {
-                case 1 when wire == LengthDelimited: value = reader.ReadString(); break;
-                case 2 when wire == Varint: value = ProtoReader.UnZigZag(reader.ReadVarint()); break;
-                case 3 when wire == LengthDelimited: value = CrmValue.ParseDecimal(reader.ReadString()); break;
-                case 4 when wire == Varint: value = reader.ReadVarint() != 0; break;
-                case 5 when wire == LengthDelimited: value = CrmValue.ParseDate(reader.ReadString()); break;
-                case 6 when wire == Varint: value = CrmValue.FromMicros(ProtoReader.UnZigZag(reader.ReadVarint())); break;
-                case 7 when wire == LengthDelimited: value = ReadList(reader.ReadBytes()); break;
-                case >= 1 and <= 7:
+                case Wire.Value.Text when wire == LengthDelimited: value = reader.ReadString(); break;
+                case Wire.Value.Integer when wire == Varint: value = ProtoReader.UnZigZag(reader.ReadVarint()); break;
+                case Wire.Value.Decimal when wire == LengthDelimited: value = CrmValue.ParseDecimal(reader.ReadString()); break;
+                case Wire.Value.Boolean when wire == Varint: value = reader.ReadVarint() != 0; break;
+                case Wire.Value.Date when wire == LengthDelimited: value = CrmValue.ParseDate(reader.ReadString()); break;
+                case Wire.Value.DatetimeUs when wire == Varint: value = CrmValue.FromMicros(ProtoReader.UnZigZag(reader.ReadVarint())); break;
+                case Wire.Value.List when wire == LengthDelimited: value = ReadList(reader.ReadBytes()); break;
+                case Wire.Value.Text or Wire.Value.Integer or Wire.Value.Decimal or Wire.Value.Boolean
+                    or Wire.Value.Date or Wire.Value.DatetimeUs or Wire.Value.List:
                     throw new FormatException($"crm.wire.Value field {field} has wire type {wire}.");
                 default:
                     // A kind of value this binding does not know: a newer libcrm.
@@ -107,7 +109,7 @@ internal static class RowSetReader
         var reader = new ProtoReader(bytes);
         while (reader.Next(out int field, out int wire))
         {
-            if (field == 1 && wire == LengthDelimited) items.Add(reader.ReadString());
+            if (field == Wire.StringList.Items && wire == LengthDelimited) items.Add(reader.ReadString());
             else reader.Skip(wire);
         }
         return items.AsReadOnly();

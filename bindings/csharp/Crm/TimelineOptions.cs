@@ -22,7 +22,7 @@ public sealed record TimelineOptions
     public bool OldestFirst { get; init; }
 
     /// <summary>Events fetched per crossing into libcrm, 1 to 1000 (default 50).</summary>
-    public int PageSize { get; init; } = 50;
+    public int PageSize { get; init; } = (int)Native.TimelineOptions.Init().PageSize;
 }
 
 /// <summary>One page of a customer's timeline.</summary>

@@ -19,7 +19,7 @@ public sealed class Transaction : IDisposable
     private readonly int _threadId = Environment.CurrentManagedThreadId;
     private bool _ended;
 
-    /// <summary>Takes over the reference the caller added on <paramref name="handle"/>.</summary>
+    /// <summary>Takes over <paramref name="handle"/>, a handle borrowed from the database's, released when the transaction ends.</summary>
     internal Transaction(CrmDatabase database, DbHandle handle)
     {
         _database = database;
@@ -37,7 +37,7 @@ public sealed class Transaction : IDisposable
     public void Commit()
     {
         CheckUsable();
-        Errors.Check(Native.crm_commit(_handle.DangerousGetHandle()));
+        Errors.Check(Native.crm_commit(_handle));
         End();
     }
 
@@ -46,7 +46,7 @@ public sealed class Transaction : IDisposable
     public void Rollback()
     {
         CheckUsable();
-        int status = Native.crm_rollback(_handle.DangerousGetHandle());
+        int status = Native.crm_rollback(_handle);
         CrmException? error = status == 0 ? null : Errors.FromLastError(status);
         End();
         if (error is not null) throw error;
@@ -59,7 +59,7 @@ public sealed class Transaction : IDisposable
         if (_ended) return;
         CheckUsable();
         // A rollback failure leaves nothing to do: the transaction is over either way.
-        Native.crm_rollback(_handle.DangerousGetHandle());
+        Native.crm_rollback(_handle);
         End();
     }
 
@@ -77,6 +77,6 @@ public sealed class Transaction : IDisposable
     {
         _ended = true;
         _database.Ended(this);
-        _handle.DangerousRelease();
+        _handle.Dispose();
     }
 }

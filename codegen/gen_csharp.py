@@ -42,8 +42,10 @@ from generate import notice
 OUT = "bindings/csharp/Crm/"
 
 
-class MappingError(Exception):
-    """crm.h or crm.proto declares something this generator cannot map."""
+class MappingError(crm_header.HeaderError):
+    """crm.h or crm.proto declares something this generator cannot map
+    (generate.py reports it and writes nothing, as for the parsers' own
+    errors)."""
 
 
 # ---------------------------------------------------------------------------

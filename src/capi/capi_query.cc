@@ -237,17 +237,14 @@ const char* crm_rows_next_cursor(const crm_rows* rows) {
   return rows ? rows->next_cursor.c_str() : "";
 }
 
-// Leaves *out_bytes and *out_size as they were on failure, as in libcrm 0.2.
 int crm_rows_encode(const void** out_bytes, size_t* out_size, crm_rows* rows) {
-  return Call([&] {
-    CRM_RETURN_IF_ERROR(CheckNotNull(out_bytes, "out_bytes"));
-    CRM_RETURN_IF_ERROR(CheckNotNull(out_size, "out_size"));
-    CRM_RETURN_IF_ERROR(CheckNotNull(rows, "rows"));
-    if (rows->encoded.empty()) rows->encoded = EncodeRows(*rows);
-    *out_bytes = rows->encoded.data();
-    *out_size = rows->encoded.size();
-    return absl::OkStatus();
-  });
+  return Call(Out(out_bytes, "out_bytes"), Out(out_size, "out_size"),
+              [&]() -> absl::StatusOr<std::pair<const void*, size_t>> {
+                CRM_RETURN_IF_ERROR(CheckNotNull(rows, "rows"));
+                if (rows->encoded.empty()) rows->encoded = EncodeRows(*rows);
+                return std::pair<const void*, size_t>(rows->encoded.data(),
+                                                      rows->encoded.size());
+              });
 }
 
 int crm_field_fill_rates(crm_rows** out, crm_db* db) {

@@ -1,13 +1,14 @@
 // crm.h: bulk writes and their reports.
-#include <limits>
-
 #include "capi/capi_support.h"
 #include "core/customer_batch.h"
 
 using crm::ErrorCode;
-using crm::capi::Fail;
-using crm::capi::Guard;
-using crm::capi::RunOn;
+using crm::capi::BatchWritten;
+using crm::capi::CallBatch;
+using crm::capi::CheckDb;
+using crm::capi::CheckNotNull;
+using crm::capi::DecodeBatch;
+using crm::capi::WriteBatch;
 using crm::core::RowOutcome;
 
 namespace {
@@ -23,40 +24,27 @@ extern "C" {
 
 int crm_customer_write_batch(crm_batch_report** out_report, crm_db* db,
                              const void* batch, size_t batch_size, int mode) {
-  return Guard([&] {
-    if (out_report != nullptr) *out_report = nullptr;
-    absl::Status status = crm::capi::CheckDb(db);
-    if (status.ok() && batch_size > 0) {
-      status = crm::capi::CheckNotNull(batch, "batch");
+  return CallBatch(out_report, [&]() -> absl::StatusOr<BatchWritten> {
+    CRM_RETURN_IF_ERROR(CheckDb(db));
+    if (batch_size > 0) {
+      CRM_RETURN_IF_ERROR(CheckNotNull(batch, "batch"));
     }
-    if (!status.ok()) return Fail(status);
     if (mode != CRM_BATCH_CREATE && mode != CRM_BATCH_UPSERT) {
-      return Fail(ErrorCode::kInvalidArgument,
-                  "mode must be CRM_BATCH_CREATE or CRM_BATCH_UPSERT", "",
-                  "mode");
+      return crm::MakeError(ErrorCode::kInvalidArgument,
+                            "mode must be CRM_BATCH_CREATE or CRM_BATCH_UPSERT",
+                            "", "mode");
     }
-    if (batch_size > static_cast<size_t>(std::numeric_limits<int>::max())) {
-      return Fail(ErrorCode::kInvalidArgument, "batch is larger than 2 GiB", "",
-                  "batch_size");
-    }
-    crm::wire::CustomerBatch decoded;
-    if (!decoded.ParseFromArray(batch, static_cast<int>(batch_size))) {
-      return Fail(ErrorCode::kInvalidArgument,
-                  "batch is not a valid crm.wire.CustomerBatch message (or "
-                  "holds text that is not UTF-8)",
-                  "", "batch");
-    }
-    auto report = std::make_unique<crm_batch_report>();
-    int rc = RunOn(
-        db, crm::store::ScopeKind::kWrite, [&](crm::core::Session& session) {
+    CRM_ASSIGN_OR_RETURN(crm::wire::CustomerBatch decoded,
+                         DecodeBatch<crm::wire::CustomerBatch>(
+                             batch, batch_size, "crm.wire.CustomerBatch"));
+    return WriteBatch(
+        db, [&](crm::core::Session& session, crm::core::BatchOutcome* outcome) {
           return crm::core::WriteCustomerBatch(
               session, decoded,
               mode == CRM_BATCH_CREATE ? crm::core::BatchMode::kCreate
                                        : crm::core::BatchMode::kUpsert,
-              &report->outcome);
+              outcome);
         });
-    if (out_report != nullptr) *out_report = report.release();
-    return rc;
   });
 }
 

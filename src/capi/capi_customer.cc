@@ -3,11 +3,13 @@
 #include "core/customer_service.h"
 
 using crm::ErrorCode;
+using crm::capi::Call;
 using crm::capi::CheckNotNull;
+using crm::capi::CheckOptionalText;
 using crm::capi::CheckText;
-using crm::capi::Fail;
-using crm::capi::Guard;
-using crm::capi::RunOn;
+using crm::capi::HandleOr;
+using crm::capi::OnDb;
+using crm::capi::Out;
 using crm::core::CustomerKey;
 using crm::core::Session;
 using crm::core::Value;
@@ -19,44 +21,32 @@ const char* ActorOrDefault(const char* actor) {
   return actor == nullptr ? "" : actor;
 }
 
-absl::Status CheckActorArgument(const char* actor) {
-  return actor == nullptr ? absl::OkStatus() : CheckText(actor, "actor");
-}
-
 absl::Status CheckId(int64_t id) {
   if (id > 0) return absl::OkStatus();
   return crm::MakeError(ErrorCode::kInvalidArgument,
                         "a customer id is a positive integer", "", "id");
 }
 
-int GetBy(crm_record** out, crm_db* db, CustomerKey key, Value value) {
-  return Guard([&] {
-    crm_record* record = new crm_record();
-    int rc = RunOn(db, ScopeKind::kRead, [&](Session& session) {
-      CRM_ASSIGN_OR_RETURN(record->record,
-                           crm::core::GetCustomer(session, key, value));
-      return absl::OkStatus();
-    });
-    if (rc != CRM_OK) {
-      delete record;
-      record = nullptr;
-    }
-    *out = record;
-    return rc;
-  });
+absl::Status CheckExpectedVersion(int64_t expected_version) {
+  if (expected_version >= 0) return absl::OkStatus();
+  return crm::MakeError(ErrorCode::kInvalidArgument,
+                        "expected_version must be 0 or positive", "",
+                        "expected_version");
 }
 
-// Checks *out and a text key, then reads the customer with that key.
-int GetByText(crm_record** out, crm_db* db, CustomerKey key, const char* text,
-              const char* parameter) {
-  return Guard([&] {
-    absl::Status status = CheckNotNull(out, "out");
-    if (!status.ok()) return Fail(status);
-    *out = nullptr;
-    status = CheckText(text, parameter);
-    if (!status.ok()) return Fail(status);
-    return GetBy(out, db, key, Value::Text(text));
-  });
+HandleOr<crm_record> GetBy(crm_db* db, CustomerKey key, Value value) {
+  CRM_ASSIGN_OR_RETURN(crm::core::CustomerRecord record,
+                       OnDb(db, ScopeKind::kRead, [&](Session& session) {
+                         return crm::core::GetCustomer(session, key, value);
+                       }));
+  return crm::capi::NewRecord(std::move(record));
+}
+
+// The customer whose `key` is `text`, the argument called `parameter`.
+HandleOr<crm_record> GetByText(crm_db* db, CustomerKey key, const char* text,
+                               const char* parameter) {
+  CRM_RETURN_IF_ERROR(CheckText(text, parameter));
+  return GetBy(db, key, Value::Text(text));
 }
 
 }  // namespace
@@ -65,85 +55,58 @@ extern "C" {
 
 int crm_customer_create(int64_t* out_id, crm_db* db, const crm_record* record,
                         const char* actor) {
-  return Guard([&] {
-    absl::Status status = CheckNotNull(out_id, "out_id");
-    if (!status.ok()) return Fail(status);
-    *out_id = 0;
-    status = CheckNotNull(record, "record");
-    if (status.ok()) status = CheckActorArgument(actor);
-    if (!status.ok()) return Fail(status);
-    int64_t id = 0;
-    int rc = RunOn(db, ScopeKind::kWrite, [&](Session& session) {
-      CRM_ASSIGN_OR_RETURN(id,
-                           crm::core::CreateCustomer(session, record->record,
-                                                     ActorOrDefault(actor)));
-      return absl::OkStatus();
+  return Call(Out(out_id, "out_id"), [&]() -> absl::StatusOr<int64_t> {
+    CRM_RETURN_IF_ERROR(CheckNotNull(record, "record"));
+    CRM_RETURN_IF_ERROR(CheckOptionalText(actor, "actor"));
+    return OnDb(db, ScopeKind::kWrite, [&](Session& session) {
+      return crm::core::CreateCustomer(session, record->record,
+                                       ActorOrDefault(actor));
     });
-    if (rc == CRM_OK) *out_id = id;
-    return rc;
   });
 }
 
 int crm_customer_get(crm_record** out, crm_db* db, int64_t id) {
-  return Guard([&] {
-    absl::Status status = CheckNotNull(out, "out");
-    if (!status.ok()) return Fail(status);
-    *out = nullptr;
-    status = CheckId(id);
-    if (!status.ok()) return Fail(status);
-    return GetBy(out, db, CustomerKey::kId, Value::Integer(id));
+  return Call(Out(out, "out"), [&]() -> HandleOr<crm_record> {
+    CRM_RETURN_IF_ERROR(CheckId(id));
+    return GetBy(db, CustomerKey::kId, Value::Integer(id));
   });
 }
 
 int crm_customer_get_by_external_id(crm_record** out, crm_db* db,
                                     const char* external_id) {
-  return GetByText(out, db, CustomerKey::kExternalId, external_id,
-                   "external_id");
+  return Call(Out(out, "out"), [&] {
+    return GetByText(db, CustomerKey::kExternalId, external_id, "external_id");
+  });
 }
 
 int crm_customer_get_by_email(crm_record** out, crm_db* db, const char* email) {
-  return GetByText(out, db, CustomerKey::kEmail, email, "email");
+  return Call(Out(out, "out"), [&] {
+    return GetByText(db, CustomerKey::kEmail, email, "email");
+  });
 }
 
 int crm_customer_update(int64_t* out_version, crm_db* db, int64_t id,
                         int64_t expected_version, const crm_record* changes,
                         const char* actor) {
-  return Guard([&] {
-    if (out_version != nullptr) *out_version = 0;
-    absl::Status status = CheckNotNull(changes, "changes");
-    if (status.ok()) status = CheckId(id);
-    if (status.ok()) status = CheckActorArgument(actor);
-    if (status.ok() && expected_version < 0) {
-      status = crm::MakeError(ErrorCode::kInvalidArgument,
-                              "expected_version must be 0 or positive", "",
-                              "expected_version");
-    }
-    if (!status.ok()) return Fail(status);
-    int64_t version = 0;
-    int rc = RunOn(db, ScopeKind::kWrite, [&](Session& session) {
-      CRM_ASSIGN_OR_RETURN(
-          version,
-          crm::core::UpdateCustomer(session, id, expected_version,
-                                    changes->record, ActorOrDefault(actor)));
-      return absl::OkStatus();
+  return Call(Out(out_version), [&]() -> absl::StatusOr<int64_t> {
+    CRM_RETURN_IF_ERROR(CheckNotNull(changes, "changes"));
+    CRM_RETURN_IF_ERROR(CheckId(id));
+    CRM_RETURN_IF_ERROR(CheckOptionalText(actor, "actor"));
+    CRM_RETURN_IF_ERROR(CheckExpectedVersion(expected_version));
+    return OnDb(db, ScopeKind::kWrite, [&](Session& session) {
+      return crm::core::UpdateCustomer(session, id, expected_version,
+                                       changes->record, ActorOrDefault(actor));
     });
-    if (out_version != nullptr) *out_version = rc == CRM_OK ? version : 0;
-    return rc;
   });
 }
 
 int crm_customer_delete(crm_db* db, int64_t id, int64_t expected_version,
                         const char* actor) {
-  return Guard([&] {
-    absl::Status status = CheckId(id);
-    if (status.ok()) status = CheckActorArgument(actor);
-    if (status.ok() && expected_version < 0) {
-      status = crm::MakeError(ErrorCode::kInvalidArgument,
-                              "expected_version must be 0 or positive", "",
-                              "expected_version");
-    }
-    if (!status.ok()) return Fail(status);
-    return RunOn(db, ScopeKind::kWrite, [&](Session& session) {
+  return Call([&] {
+    CRM_RETURN_IF_ERROR(CheckId(id));
+    CRM_RETURN_IF_ERROR(CheckOptionalText(actor, "actor"));
+    CRM_RETURN_IF_ERROR(CheckExpectedVersion(expected_version));
+    return OnDb(db, ScopeKind::kWrite, [&](Session& session) {
       return crm::core::DeleteCustomer(session, id, expected_version,
                                        ActorOrDefault(actor));
     });
@@ -152,41 +115,26 @@ int crm_customer_delete(crm_db* db, int64_t id, int64_t expected_version,
 
 int crm_customer_upsert(int64_t* out_id, int* out_created, crm_db* db,
                         const crm_record* record, const char* actor) {
-  return Guard([&] {
-    if (out_created != nullptr) *out_created = 0;
-    absl::Status status = CheckNotNull(out_id, "out_id");
-    if (!status.ok()) return Fail(status);
-    *out_id = 0;
-    status = CheckNotNull(record, "record");
-    if (status.ok()) status = CheckActorArgument(actor);
-    if (!status.ok()) return Fail(status);
-    crm::core::UpsertResult result;
-    int rc = RunOn(db, ScopeKind::kWrite, [&](Session& session) {
-      CRM_ASSIGN_OR_RETURN(result,
-                           crm::core::UpsertCustomer(session, record->record,
-                                                     ActorOrDefault(actor)));
-      return absl::OkStatus();
-    });
-    if (rc == CRM_OK) {
-      *out_id = result.id;
-      if (out_created != nullptr) *out_created = result.created ? 1 : 0;
-    }
-    return rc;
-  });
+  return Call(Out(out_id, "out_id"), Out(out_created),
+              [&]() -> absl::StatusOr<std::pair<int64_t, int>> {
+                CRM_RETURN_IF_ERROR(CheckNotNull(record, "record"));
+                CRM_RETURN_IF_ERROR(CheckOptionalText(actor, "actor"));
+                CRM_ASSIGN_OR_RETURN(
+                    crm::core::UpsertResult result,
+                    OnDb(db, ScopeKind::kWrite, [&](Session& session) {
+                      return crm::core::UpsertCustomer(session, record->record,
+                                                       ActorOrDefault(actor));
+                    }));
+                return std::pair<int64_t, int>(result.id,
+                                               result.created ? 1 : 0);
+              });
 }
 
 int crm_customer_count(int64_t* out, crm_db* db) {
-  return Guard([&] {
-    absl::Status status = CheckNotNull(out, "out");
-    if (!status.ok()) return Fail(status);
-    *out = 0;
-    int64_t count = 0;
-    int rc = RunOn(db, ScopeKind::kRead, [&](Session& session) {
-      CRM_ASSIGN_OR_RETURN(count, crm::core::CountCustomers(session));
-      return absl::OkStatus();
+  return Call(Out(out, "out"), [&] {
+    return OnDb(db, ScopeKind::kRead, [](Session& session) {
+      return crm::core::CountCustomers(session);
     });
-    if (rc == CRM_OK) *out = count;
-    return rc;
   });
 }
 

@@ -1,16 +1,21 @@
 // crm.h: the event log.
 #include <cstddef>
-#include <limits>
 
 #include "capi/capi_support.h"
 #include "core/event_service.h"
 
-using crm::ErrorCode;
+using crm::capi::BatchWritten;
+using crm::capi::Call;
+using crm::capi::CallBatch;
+using crm::capi::CheckDb;
 using crm::capi::CheckNotNull;
+using crm::capi::CheckOptionalText;
 using crm::capi::CheckText;
-using crm::capi::Fail;
-using crm::capi::Guard;
-using crm::capi::RunOn;
+using crm::capi::DecodeBatch;
+using crm::capi::HandleOr;
+using crm::capi::OnDb;
+using crm::capi::Out;
+using crm::capi::WriteBatch;
 using crm::core::Session;
 using crm::store::ScopeKind;
 
@@ -24,12 +29,11 @@ constexpr uint32_t kFirstTimelineOptionsSize =
 // Sets an optional text member of a host-built event.
 int SetEventText(crm_event* event, const char* text, absl::string_view what,
                  std::string crm::core::Event::*member) {
-  return Guard([&] {
-    absl::Status status = CheckNotNull(event, "event");
-    if (status.ok() && text != nullptr) status = CheckText(text, what);
-    if (!status.ok()) return Fail(status);
+  return Call([&] {
+    CRM_RETURN_IF_ERROR(CheckNotNull(event, "event"));
+    CRM_RETURN_IF_ERROR(CheckOptionalText(text, what));
     event->event.*member = text == nullptr ? "" : text;
-    return static_cast<int>(CRM_OK);
+    return absl::OkStatus();
   });
 }
 
@@ -41,8 +45,8 @@ void Adopt(crm::core::Event event, crm_event* out) {
   out->event = std::move(event);
 }
 
-crm_event_page* NewPage(crm::core::EventPage page) {
-  auto* out = new crm_event_page();
+std::unique_ptr<crm_event_page> NewPage(crm::core::EventPage page) {
+  auto out = std::make_unique<crm_event_page>();
   out->events.resize(page.events.size());
   for (size_t i = 0; i < page.events.size(); ++i) {
     Adopt(std::move(page.events[i]), &out->events[i]);
@@ -51,20 +55,13 @@ crm_event_page* NewPage(crm::core::EventPage page) {
   return out;
 }
 
-// Runs a read that produces a page into *out.
-int ReadPage(
-    crm_event_page** out, crm_db* db,
+// The page `read` produces.
+HandleOr<crm_event_page> ReadPage(
+    crm_db* db,
     absl::FunctionRef<absl::StatusOr<crm::core::EventPage>(Session&)> read) {
-  absl::Status status = CheckNotNull(out, "out");
-  if (!status.ok()) return Fail(status);
-  *out = nullptr;
-  crm::core::EventPage page;
-  int rc = RunOn(db, ScopeKind::kRead, [&](Session& session) {
-    CRM_ASSIGN_OR_RETURN(page, read(session));
-    return absl::OkStatus();
-  });
-  if (rc == CRM_OK) *out = NewPage(std::move(page));
-  return rc;
+  CRM_ASSIGN_OR_RETURN(crm::core::EventPage page,
+                       OnDb(db, ScopeKind::kRead, read));
+  return NewPage(std::move(page));
 }
 
 // The list of `count` strings at `items` (NULL allowed when count is 0).
@@ -86,23 +83,18 @@ absl::StatusOr<std::vector<std::string>> StringList(const char* const* items,
 extern "C" {
 
 int crm_event_new(crm_event** out) {
-  return Guard([&] {
-    absl::Status status = CheckNotNull(out, "out");
-    if (!status.ok()) return Fail(status);
-    *out = nullptr;  // stays NULL if the allocation throws
-    *out = new crm_event();
-    return static_cast<int>(CRM_OK);
+  return Call(Out(out, "out"), []() -> HandleOr<crm_event> {
+    return std::make_unique<crm_event>();
   });
 }
 
 void crm_event_free(crm_event* event) { delete event; }
 
 int crm_event_set_customer(crm_event* event, int64_t customer_id) {
-  return Guard([&] {
-    absl::Status status = CheckNotNull(event, "event");
-    if (!status.ok()) return Fail(status);
+  return Call([&] {
+    CRM_RETURN_IF_ERROR(CheckNotNull(event, "event"));
     event->event.customer_id = customer_id;
-    return static_cast<int>(CRM_OK);
+    return absl::OkStatus();
   });
 }
 
@@ -128,11 +120,10 @@ int crm_event_set_idempotency_key(crm_event* event, const char* key) {
 }
 
 int crm_event_set_occurred_at(crm_event* event, int64_t occurred_us) {
-  return Guard([&] {
-    absl::Status status = CheckNotNull(event, "event");
-    if (!status.ok()) return Fail(status);
+  return Call([&] {
+    CRM_RETURN_IF_ERROR(CheckNotNull(event, "event"));
     event->event.occurred_at_us = occurred_us;
-    return static_cast<int>(CRM_OK);
+    return absl::OkStatus();
   });
 }
 
@@ -186,78 +177,51 @@ const char* crm_event_idempotency_key(const crm_event* event) {
 
 int crm_event_append(int64_t* out_seq, int* out_duplicate, crm_db* db,
                      const crm_event* event) {
-  return Guard([&] {
-    if (out_duplicate != nullptr) *out_duplicate = 0;
-    absl::Status status = CheckNotNull(out_seq, "out_seq");
-    if (!status.ok()) return Fail(status);
-    *out_seq = 0;
-    status = CheckNotNull(event, "event");
-    if (!status.ok()) return Fail(status);
-    crm::core::Event input = event->event;
-    input.properties = event->properties.record;
-    crm::core::AppendResult result;
-    int rc = RunOn(db, ScopeKind::kWrite, [&](Session& session) {
-      CRM_ASSIGN_OR_RETURN(result, crm::core::AppendEvent(session, input));
-      return absl::OkStatus();
-    });
-    if (rc == CRM_OK) {
-      *out_seq = result.seq;
-      if (out_duplicate != nullptr) *out_duplicate = result.duplicate ? 1 : 0;
-    }
-    return rc;
-  });
+  return Call(
+      Out(out_seq, "out_seq"), Out(out_duplicate),
+      [&]() -> absl::StatusOr<std::pair<int64_t, int>> {
+        CRM_RETURN_IF_ERROR(CheckNotNull(event, "event"));
+        crm::core::Event input = event->event;
+        input.properties = event->properties.record;
+        CRM_ASSIGN_OR_RETURN(crm::core::AppendResult result,
+                             OnDb(db, ScopeKind::kWrite, [&](Session& session) {
+                               return crm::core::AppendEvent(session, input);
+                             }));
+        return std::pair<int64_t, int>(result.seq, result.duplicate ? 1 : 0);
+      });
 }
 
 int crm_event_append_batch(crm_batch_report** out_report, crm_db* db,
                            const void* batch, size_t batch_size) {
-  return Guard([&] {
-    if (out_report != nullptr) *out_report = nullptr;
-    absl::Status status = crm::capi::CheckDb(db);
-    if (status.ok() && batch_size > 0) status = CheckNotNull(batch, "batch");
-    if (!status.ok()) return Fail(status);
-    if (batch_size > static_cast<size_t>(std::numeric_limits<int>::max())) {
-      return Fail(ErrorCode::kInvalidArgument, "batch is larger than 2 GiB", "",
-                  "batch_size");
-    }
-    crm::wire::EventBatch decoded;
-    if (!decoded.ParseFromArray(batch, static_cast<int>(batch_size))) {
-      return Fail(ErrorCode::kInvalidArgument,
-                  "batch is not a valid crm.wire.EventBatch message (or holds "
-                  "text that is not UTF-8)",
-                  "", "batch");
-    }
-    auto report = std::make_unique<crm_batch_report>();
-    int rc = RunOn(db, ScopeKind::kWrite, [&](Session& session) {
-      return crm::core::AppendEventBatch(session, decoded, &report->outcome);
-    });
-    if (out_report != nullptr) *out_report = report.release();
-    return rc;
+  return CallBatch(out_report, [&]() -> absl::StatusOr<BatchWritten> {
+    CRM_RETURN_IF_ERROR(CheckDb(db));
+    if (batch_size > 0) CRM_RETURN_IF_ERROR(CheckNotNull(batch, "batch"));
+    CRM_ASSIGN_OR_RETURN(crm::wire::EventBatch decoded,
+                         DecodeBatch<crm::wire::EventBatch>(
+                             batch, batch_size, "crm.wire.EventBatch"));
+    return WriteBatch(
+        db, [&](Session& session, crm::core::BatchOutcome* outcome) {
+          return crm::core::AppendEventBatch(session, decoded, outcome);
+        });
   });
 }
 
 int crm_event_get(crm_event** out, crm_db* db, int64_t seq) {
-  return Guard([&] {
-    absl::Status status = CheckNotNull(out, "out");
-    if (!status.ok()) return Fail(status);
-    *out = nullptr;
-    crm::core::Event event;
-    int rc = RunOn(db, ScopeKind::kRead, [&](Session& session) {
-      CRM_ASSIGN_OR_RETURN(event, crm::core::GetEvent(session, seq));
-      return absl::OkStatus();
-    });
-    if (rc == CRM_OK) {
-      *out = new crm_event();
-      Adopt(std::move(event), *out);
-    }
-    return rc;
+  return Call(Out(out, "out"), [&]() -> HandleOr<crm_event> {
+    CRM_ASSIGN_OR_RETURN(crm::core::Event event,
+                         OnDb(db, ScopeKind::kRead, [&](Session& session) {
+                           return crm::core::GetEvent(session, seq);
+                         }));
+    auto handle = std::make_unique<crm_event>();
+    Adopt(std::move(event), handle.get());
+    return handle;
   });
 }
 
 int crm_event_type_define(crm_db* db, const char* definition_json) {
-  return Guard([&] {
-    absl::Status status = CheckText(definition_json, "definition_json");
-    if (!status.ok()) return Fail(status);
-    return RunOn(db, ScopeKind::kWrite, [&](Session& session) {
+  return Call([&] {
+    CRM_RETURN_IF_ERROR(CheckText(definition_json, "definition_json"));
+    return OnDb(db, ScopeKind::kWrite, [&](Session& session) {
       return crm::core::DefineEventType(session, definition_json);
     });
   });
@@ -278,36 +242,30 @@ const char* crm_event_page_next_cursor(const crm_event_page* page) {
   return page ? page->next_cursor.c_str() : "";
 }
 
+// The NULL check of `out` follows the options', as in libcrm 0.2.
 int crm_event_timeline(crm_event_page** out, crm_db* db, int64_t customer_id,
                        const crm_timeline_options* options) {
-  return Guard([&] {
-    if (out != nullptr) *out = nullptr;
-    absl::StatusOr<crm_timeline_options> read = crm::capi::ReadOptions(
-        options, crm_timeline_options(CRM_TIMELINE_OPTIONS_INIT),
-        kFirstTimelineOptionsSize, "CRM_TIMELINE_OPTIONS_INIT");
-    if (!read.ok()) return Fail(read.status());
-    const crm_timeline_options& chosen = *read;
+  return Call(Out(out), [&]() -> HandleOr<crm_event_page> {
+    CRM_ASSIGN_OR_RETURN(
+        const crm_timeline_options chosen,
+        crm::capi::ReadOptions(
+            options, crm_timeline_options(CRM_TIMELINE_OPTIONS_INIT),
+            kFirstTimelineOptionsSize, "CRM_TIMELINE_OPTIONS_INIT"));
     crm::core::TimelineRequest request;
     request.customer_id = customer_id;
     request.from_us = chosen.from_us;
     request.to_us = chosen.to_us;
     request.newest_first = chosen.oldest_first == 0;
     request.page_size = chosen.page_size;
-    absl::Status status = absl::OkStatus();
-    if (chosen.cursor != nullptr) {
-      status = CheckText(chosen.cursor, "cursor");
-      if (status.ok()) request.cursor = chosen.cursor;
-    }
-    absl::StatusOr<std::vector<std::string>> types =
-        StringList(chosen.types, chosen.type_count, "types");
-    absl::StatusOr<std::vector<std::string>> channels =
-        StringList(chosen.channels, chosen.channel_count, "channels");
-    if (status.ok()) status = types.status();
-    if (status.ok()) status = channels.status();
-    if (!status.ok()) return Fail(status);
-    request.types = *std::move(types);
-    request.channels = *std::move(channels);
-    return ReadPage(out, db, [&](Session& session) {
+    CRM_RETURN_IF_ERROR(CheckOptionalText(chosen.cursor, "cursor"));
+    if (chosen.cursor != nullptr) request.cursor = chosen.cursor;
+    CRM_ASSIGN_OR_RETURN(request.types,
+                         StringList(chosen.types, chosen.type_count, "types"));
+    CRM_ASSIGN_OR_RETURN(
+        request.channels,
+        StringList(chosen.channels, chosen.channel_count, "channels"));
+    CRM_RETURN_IF_ERROR(CheckNotNull(out, "out"));
+    return ReadPage(db, [&](Session& session) {
       return crm::core::Timeline(session, request);
     });
   });
@@ -315,18 +273,17 @@ int crm_event_timeline(crm_event_page** out, crm_db* db, int64_t customer_id,
 
 int crm_timeline_options_init(crm_timeline_options* options,
                               size_t struct_size) {
-  return Guard([&] {
-    absl::Status status = crm::capi::InitOptions(
+  return Call([&] {
+    return crm::capi::InitOptions(
         options, struct_size, crm_timeline_options(CRM_TIMELINE_OPTIONS_INIT),
         kFirstTimelineOptionsSize);
-    return status.ok() ? static_cast<int>(CRM_OK) : Fail(status);
   });
 }
 
 int crm_event_follow(crm_event_page** out, crm_db* db, int64_t after_seq,
                      uint32_t limit) {
-  return Guard([&] {
-    return ReadPage(out, db, [&](Session& session) {
+  return Call(Out(out, "out"), [&] {
+    return ReadPage(db, [&](Session& session) {
       return crm::core::EventsAfter(session, after_seq, limit);
     });
   });

@@ -2,11 +2,11 @@
 #include "capi/capi_support.h"
 #include "core/history.h"
 
-using crm::capi::CheckNotNull;
+using crm::capi::Call;
 using crm::capi::CheckText;
-using crm::capi::Fail;
-using crm::capi::Guard;
-using crm::capi::RunOn;
+using crm::capi::HandleOr;
+using crm::capi::OnDb;
+using crm::capi::Out;
 using crm::core::Session;
 using crm::store::ScopeKind;
 
@@ -14,43 +14,29 @@ extern "C" {
 
 int crm_customer_get_at(crm_record** out, crm_db* db, int64_t id,
                         int64_t at_us) {
-  return Guard([&] {
-    absl::Status status = CheckNotNull(out, "out");
-    if (!status.ok()) return Fail(status);
-    *out = nullptr;
-    auto record = std::make_unique<crm_record>();
-    int rc = RunOn(db, ScopeKind::kRead, [&](Session& session) {
-      CRM_ASSIGN_OR_RETURN(record->record,
-                           crm::core::CustomerAt(session, id, at_us));
-      return absl::OkStatus();
-    });
-    if (rc == CRM_OK) *out = record.release();
-    return rc;
+  return Call(Out(out, "out"), [&]() -> HandleOr<crm_record> {
+    CRM_ASSIGN_OR_RETURN(crm::core::CustomerRecord record,
+                         OnDb(db, ScopeKind::kRead, [&](Session& session) {
+                           return crm::core::CustomerAt(session, id, at_us);
+                         }));
+    return crm::capi::NewRecord(std::move(record));
   });
 }
 
 int crm_field_timeline_get(crm_field_timeline** out, crm_db* db,
                            int64_t customer_id, const char* field) {
-  return Guard([&] {
-    absl::Status status = CheckNotNull(out, "out");
-    if (!status.ok()) return Fail(status);
-    *out = nullptr;
-    status = CheckText(field, "field");
-    if (!status.ok()) return Fail(status);
+  return Call(Out(out, "out"), [&]() -> HandleOr<crm_field_timeline> {
+    CRM_RETURN_IF_ERROR(CheckText(field, "field"));
     auto timeline = std::make_unique<crm_field_timeline>();
-    int rc = RunOn(db, ScopeKind::kRead, [&](Session& session) {
-      CRM_ASSIGN_OR_RETURN(
-          timeline->intervals,
-          crm::core::FieldTimeline(session, customer_id, field));
-      return absl::OkStatus();
-    });
-    if (rc != CRM_OK) return rc;
+    CRM_ASSIGN_OR_RETURN(
+        timeline->intervals, OnDb(db, ScopeKind::kRead, [&](Session& session) {
+          return crm::core::FieldTimeline(session, customer_id, field);
+        }));
     timeline->values.resize(timeline->intervals.size());
     for (size_t i = 0; i < timeline->intervals.size(); ++i) {
       timeline->values[i].record.Set(field, timeline->intervals[i].value);
     }
-    *out = timeline.release();
-    return rc;
+    return timeline;
   });
 }
 

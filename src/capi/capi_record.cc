@@ -5,25 +5,27 @@
 #include "capi/capi_support.h"
 
 using crm::ErrorCode;
+using crm::capi::Call;
+using crm::capi::CheckNotNull;
 using crm::capi::CheckText;
-using crm::capi::Fail;
-using crm::capi::Guard;
+using crm::capi::HandleOr;
+using crm::capi::Out;
 using crm::core::Value;
 using crm::core::ValueKind;
 
 namespace {
 
-// Sets `field` to the value `make()` builds, after checking the arguments.
+// Sets `field` to the value `make()` builds, after checking the arguments;
+// an error of make() is about `field`.
 template <typename Make>
 int SetValue(crm_record* record, const char* field, Make make) {
-  return Guard([&] {
-    absl::Status status = crm::capi::CheckNotNull(record, "record");
-    if (status.ok()) status = CheckText(field, "field");
-    if (!status.ok()) return Fail(status);
+  return Call([&]() -> absl::Status {
+    CRM_RETURN_IF_ERROR(CheckNotNull(record, "record"));
+    CRM_RETURN_IF_ERROR(CheckText(field, "field"));
     absl::StatusOr<Value> value = make();
-    if (!value.ok()) return Fail(crm::WithField(value.status(), field));
+    if (!value.ok()) return crm::WithField(value.status(), field);
     record->record.Set(field, *std::move(value));
-    return static_cast<int>(CRM_OK);
+    return absl::OkStatus();
   });
 }
 
@@ -38,7 +40,7 @@ absl::StatusOr<Value> TextValue(const char* text, ValueKind kind) {
 // Finds the value of `field`, checking it is of `kind`.
 absl::StatusOr<const Value*> Lookup(const crm_record* record, const char* field,
                                     ValueKind kind) {
-  CRM_RETURN_IF_ERROR(crm::capi::CheckNotNull(record, "record"));
+  CRM_RETURN_IF_ERROR(CheckNotNull(record, "record"));
   CRM_RETURN_IF_ERROR(CheckText(field, "field"));
   const Value* value = record->record.Get(field);
   if (value == nullptr || value->kind == ValueKind::kNull) {
@@ -57,33 +59,27 @@ absl::StatusOr<const Value*> Lookup(const crm_record* record, const char* field,
   return value;
 }
 
-// Reads one member of the value of `field` into *out.
-template <typename Out, typename Read>
-int GetValue(Out* out, const crm_record* record, const char* field,
+// Reads into *out what `read` takes from the value of `field`.
+template <typename T, typename Read>
+int GetValue(T* out, const crm_record* record, const char* field,
              ValueKind kind, Read read) {
-  return Guard([&] {
-    absl::Status status = crm::capi::CheckNotNull(out, "out");
-    if (!status.ok()) return Fail(status);
-    *out = Out{};
-    absl::StatusOr<const Value*> value = Lookup(record, field, kind);
-    if (!value.ok()) return Fail(value.status());
-    return read(**value, out);
+  return Call(Out(out, "out"), [&]() -> absl::StatusOr<T> {
+    CRM_ASSIGN_OR_RETURN(const Value* value, Lookup(record, field, kind));
+    return read(*value);
   });
 }
+
+const char* TextOf(const Value& value) { return value.text.c_str(); }
+
+int64_t IntegerOf(const Value& value) { return value.integer; }
 
 }  // namespace
 
 extern "C" {
 
 int crm_record_new(crm_record** out) {
-  return Guard([&] {
-    if (out == nullptr) {
-      return Fail(ErrorCode::kInvalidArgument, "out must not be NULL", "",
-                  "out");
-    }
-    *out = nullptr;  // stays NULL if the allocation throws
-    *out = new crm_record();
-    return static_cast<int>(CRM_OK);
+  return Call(Out(out, "out"), []() -> HandleOr<crm_record> {
+    return std::make_unique<crm_record>();
   });
 }
 
@@ -130,7 +126,7 @@ int crm_record_set_datetime(crm_record* record, const char* field,
 int crm_record_set_list(crm_record* record, const char* field,
                         const char* const* items, size_t count) {
   return SetValue(record, field, [&]() -> absl::StatusOr<Value> {
-    if (count > 0) CRM_RETURN_IF_ERROR(crm::capi::CheckNotNull(items, "items"));
+    if (count > 0) CRM_RETURN_IF_ERROR(CheckNotNull(items, "items"));
     std::vector<std::string> list;
     list.reserve(count);
     for (size_t i = 0; i < count; ++i) {
@@ -172,77 +168,52 @@ crm_value_kind crm_record_kind(const crm_record* record, const char* field) {
 
 int crm_record_get_text(const char** out, const crm_record* record,
                         const char* field) {
-  return GetValue(out, record, field, ValueKind::kText,
-                  [](const Value& v, const char** o) {
-                    *o = v.text.c_str();
-                    return static_cast<int>(CRM_OK);
-                  });
+  return GetValue(out, record, field, ValueKind::kText, TextOf);
 }
 
 int crm_record_get_integer(int64_t* out, const crm_record* record,
                            const char* field) {
-  return GetValue(out, record, field, ValueKind::kInteger,
-                  [](const Value& v, int64_t* o) {
-                    *o = v.integer;
-                    return static_cast<int>(CRM_OK);
-                  });
+  return GetValue(out, record, field, ValueKind::kInteger, IntegerOf);
 }
 
 int crm_record_get_decimal(const char** out, const crm_record* record,
                            const char* field) {
-  return GetValue(out, record, field, ValueKind::kDecimal,
-                  [](const Value& v, const char** o) {
-                    *o = v.text.c_str();
-                    return static_cast<int>(CRM_OK);
-                  });
+  return GetValue(out, record, field, ValueKind::kDecimal, TextOf);
 }
 
 int crm_record_get_boolean(int* out, const crm_record* record,
                            const char* field) {
-  return GetValue(out, record, field, ValueKind::kBoolean,
-                  [](const Value& v, int* o) {
-                    *o = v.integer != 0;
-                    return static_cast<int>(CRM_OK);
-                  });
+  return GetValue(
+      out, record, field, ValueKind::kBoolean,
+      [](const Value& value) { return value.integer != 0 ? 1 : 0; });
 }
 
 int crm_record_get_date(const char** out, const crm_record* record,
                         const char* field) {
-  return GetValue(out, record, field, ValueKind::kDate,
-                  [](const Value& v, const char** o) {
-                    *o = v.text.c_str();
-                    return static_cast<int>(CRM_OK);
-                  });
+  return GetValue(out, record, field, ValueKind::kDate, TextOf);
 }
 
 int crm_record_get_datetime(int64_t* out, const crm_record* record,
                             const char* field) {
-  return GetValue(out, record, field, ValueKind::kDateTime,
-                  [](const Value& v, int64_t* o) {
-                    *o = v.integer;
-                    return static_cast<int>(CRM_OK);
-                  });
+  return GetValue(out, record, field, ValueKind::kDateTime, IntegerOf);
 }
 
 int crm_record_get_list_size(size_t* out, const crm_record* record,
                              const char* field) {
   return GetValue(out, record, field, ValueKind::kList,
-                  [](const Value& v, size_t* o) {
-                    *o = v.list.size();
-                    return static_cast<int>(CRM_OK);
-                  });
+                  [](const Value& value) { return value.list.size(); });
 }
 
 int crm_record_get_list_item(const char** out, const crm_record* record,
                              const char* field, size_t index) {
   return GetValue(out, record, field, ValueKind::kList,
-                  [&](const Value& v, const char** o) {
-                    if (index >= v.list.size()) {
-                      return Fail(ErrorCode::kNotFound,
-                                  "list index out of range", field, "index");
+                  [&](const Value& value) -> absl::StatusOr<const char*> {
+                    if (index >= value.list.size()) {
+                      return crm::MakeError(ErrorCode::kNotFound,
+                                            "list index out of range", field,
+                                            "index");
                     }
-                    *o = v.list[index].c_str();
-                    return static_cast<int>(CRM_OK);
+                    return value.list[index].c_str();
                   });
 }
 

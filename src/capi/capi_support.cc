@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -9,6 +10,31 @@
 #include "capi/capi_error.h"
 
 namespace crm::capi {
+namespace {
+
+// The last error for the exception being handled, and its status code.
+int FailWithCurrentException() noexcept {
+  try {
+    throw;
+  } catch (const std::bad_alloc&) {
+    // Reported below.
+  } catch (const std::exception& e) {
+    try {
+      return Fail(MakeError(ErrorCode::kInternal, e.what()));
+    } catch (...) {  // no memory left for the message
+    }
+  } catch (...) {
+    try {
+      return Fail(MakeError(ErrorCode::kInternal, "unknown internal error"));
+    } catch (...) {  // no memory left for the message
+    }
+  }
+  // Short enough for std::string's inline buffer: needs no memory.
+  SetLastError(CRM_E_NOMEM, "out of memory", "", "", -1);
+  return CRM_E_NOMEM;
+}
+
+}  // namespace
 
 int Fail(const absl::Status& status) {
   ErrorCode code = CodeOf(status);
@@ -18,13 +44,44 @@ int Fail(const absl::Status& status) {
   return static_cast<int>(code);
 }
 
-int Fail(ErrorCode code, absl::string_view message, absl::string_view field,
-         absl::string_view rule) {
-  return Fail(MakeError(code, message, field, rule));
+namespace internal {
+
+int Call(absl::FunctionRef<void()> clear,
+         absl::FunctionRef<absl::Status()> attempt) noexcept {
+  clear();
+  try {
+    absl::Status status = attempt();
+    return status.ok() ? CRM_OK : Fail(status);
+  } catch (...) {
+    clear();
+    return FailWithCurrentException();
+  }
 }
 
-int Report(const absl::Status& status) {
-  return status.ok() ? CRM_OK : Fail(status);
+}  // namespace internal
+
+int CallBatch(crm_batch_report** out_report,
+              absl::FunctionRef<absl::StatusOr<BatchWritten>()> body) noexcept {
+  OutParam<crm_batch_report*> out = Out(out_report);
+  return internal::Call([&] { out.Clear(); },
+                        [&]() -> absl::Status {
+                          CRM_ASSIGN_OR_RETURN(BatchWritten written, body());
+                          out.Set(std::move(written.report));
+                          return written.status;
+                        });
+}
+
+BatchWritten WriteBatch(
+    crm_db* db,
+    absl::FunctionRef<absl::Status(core::Session&, core::BatchOutcome*)>
+        write) {
+  BatchWritten written;
+  written.report = std::make_unique<crm_batch_report>();
+  written.status =
+      OnDb(db, store::ScopeKind::kWrite, [&](core::Session& session) {
+        return write(session, &written.report->outcome);
+      });
+  return written;
 }
 
 absl::Status CheckNotNull(const void* pointer, absl::string_view parameter) {
@@ -38,6 +95,10 @@ absl::Status CheckText(const char* text, absl::string_view parameter) {
   return ValidateText(text, "", [&] { return std::string(parameter); });
 }
 
+absl::Status CheckOptionalText(const char* text, absl::string_view parameter) {
+  return text == nullptr ? absl::OkStatus() : CheckText(text, parameter);
+}
+
 absl::Status CheckDb(const crm_db* db) {
   CRM_RETURN_IF_ERROR(CheckNotNull(db, "db"));
   if (!db->workspace) {
@@ -46,11 +107,10 @@ absl::Status CheckDb(const crm_db* db) {
   return absl::OkStatus();
 }
 
-int RunOn(crm_db* db, store::ScopeKind kind,
-          absl::FunctionRef<absl::Status(core::Session&)> body) {
-  absl::Status status = CheckDb(db);
-  if (status.ok()) status = db->workspace->Run(kind, body);
-  return Report(status);
+std::unique_ptr<crm_record> NewRecord(core::CustomerRecord record) {
+  auto handle = std::make_unique<crm_record>();
+  handle->record = std::move(record);
+  return handle;
 }
 
 char* CopyString(absl::string_view text) {

@@ -12,6 +12,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "base/error.h"
+#include "base/filter_operators.h"
 #include "core/time_text.h"
 #include "query/parser.h"
 
@@ -56,9 +57,30 @@ absl::Status Unsupported(const QueryField& field, Op op, size_t position) {
       MakeError(ErrorCode::kValidation,
                 absl::StrCat("filter, at byte ", position, ": field '",
                              field.name, "' (", FieldTypeName(field.type),
-                             ") does not support '", query::OpName(op), "'"),
+                             ") does not support '", FilterOpName(op), "'"),
                 field.name, "operator"),
       position);
+}
+
+// Whether an operator for `fields` applies to a field holding `kind`.
+bool Applies(FilterFields fields, ValueKind kind) {
+  switch (fields) {
+    case FilterFields::kAny:
+      return true;
+    case FilterFields::kScalar:
+      return kind != ValueKind::kList;
+    case FilterFields::kOrdered:
+      return kind != ValueKind::kList && kind != ValueKind::kBoolean;
+    case FilterFields::kText:
+      return kind == ValueKind::kText;
+    case FilterFields::kList:
+      return kind == ValueKind::kList;
+    case FilterFields::kTemporal:
+      return kind == ValueKind::kDate || kind == ValueKind::kDateTime;
+    case FilterFields::kSearch:
+      break;
+  }
+  return false;
 }
 
 // The value an operand stands for, typed for `field`.
@@ -280,7 +302,9 @@ class Checker {
       }
       return condition;
     }
-    if (expr.op == Op::kMatches) return Matches(expr);
+    if (FilterOperatorOf(expr.op).fields == FilterFields::kSearch) {
+      return Matches(expr);
+    }
     absl::StatusOr<QueryField> field =
         ResolveQueryField(schema_, target_, expr.field, include_archived_);
     if (!field.ok()) return At(field.status(), expr.position);
@@ -295,10 +319,7 @@ class Checker {
   static absl::Status CheckPatternLength(const QueryField& field,
                                          const Expr& expr,
                                          const Condition& condition) {
-    if (expr.op != Op::kIContains && expr.op != Op::kIStartsWith &&
-        expr.op != Op::kIEndsWith) {
-      return absl::OkStatus();
-    }
+    if (!FilterOperatorOf(expr.op).ignore_case) return absl::OkStatus();
     const std::string* text = std::get_if<std::string>(&condition.values[0]);
     if (text == nullptr || text->size() <= kMaxCaseInsensitiveText) {
       return absl::OkStatus();
@@ -306,7 +327,7 @@ class Checker {
     size_t position = expr.operands[0].position;
     return At(MakeError(ErrorCode::kValidation,
                         absl::StrCat("filter, at byte ", position, ": '",
-                                     query::OpName(expr.op), "' takes at most ",
+                                     FilterOpName(expr.op), "' takes at most ",
                                      kMaxCaseInsensitiveText,
                                      " bytes of text, not ", text->size()),
                         field.name, "max_length"),
@@ -329,72 +350,33 @@ class Checker {
     absl::StatusOr<std::string> fts = FullTextQuery(words);
     if (!fts.ok()) return At(fts.status(), expr.operands[0].position);
     Condition condition;
-    condition.op = Compare::kMatches;
+    condition.op = FilterOperatorOf(expr.op).renders_as;
     condition.values.push_back(*fts);
     return condition;
   }
 
   absl::StatusOr<Condition> Compare(const QueryField& field, const Expr& expr) {
     if (field.property) return PropertyCompare(field, expr);
+    const FilterOperator& op = FilterOperatorOf(expr.op);
+    if (!Applies(op.fields, ValueKindOf(field.type))) {
+      return Unsupported(field, expr.op, expr.position);
+    }
     Condition condition;
     condition.column = field.column;
-    ValueKind kind = ValueKindOf(field.type);
-    bool list = kind == ValueKind::kList;
-    bool text = kind == ValueKind::kText;
-    bool ordered = !list && kind != ValueKind::kBoolean;
-    switch (expr.op) {
-      case Op::kIsNull:
-      case Op::kIsNotNull:
-        condition.op =
-            expr.op == Op::kIsNull ? Compare::kIsNull : Compare::kIsNotNull;
+    condition.op = op.renders_as;
+    switch (op.fields) {
+      case FilterFields::kAny:
         return condition;
-      case Op::kEq:
-      case Op::kNe:
-      case Op::kIn:
-      case Op::kNotIn:
-        if (list) return Unsupported(field, expr.op, expr.position);
-        condition.op = expr.op == Op::kEq   ? Compare::kIn
-                       : expr.op == Op::kNe ? Compare::kNe
-                       : expr.op == Op::kIn ? Compare::kIn
-                                            : Compare::kNotIn;
-        if (expr.op == Op::kNe && field.column.interned) {
-          condition.op = Compare::kNotIn;
-        }
+      case FilterFields::kScalar:
+      case FilterFields::kOrdered:
         return WithComparables(field, expr, std::move(condition));
-      case Op::kLt:
-      case Op::kLe:
-      case Op::kGt:
-      case Op::kGe:
-      case Op::kBetween:
-        if (!ordered) return Unsupported(field, expr.op, expr.position);
-        condition.op = expr.op == Op::kLt   ? Compare::kLt
-                       : expr.op == Op::kLe ? Compare::kLe
-                       : expr.op == Op::kGt ? Compare::kGt
-                       : expr.op == Op::kGe ? Compare::kGe
-                                            : Compare::kBetween;
-        return WithComparables(field, expr, std::move(condition));
-      case Op::kContains:
-      case Op::kStartsWith:
-      case Op::kEndsWith:
-      case Op::kIContains:
-      case Op::kIStartsWith:
-      case Op::kIEndsWith: {
-        if (!text) return Unsupported(field, expr.op, expr.position);
+      case FilterFields::kText: {
         CRM_ASSIGN_OR_RETURN(std::string value,
                              TextOperand(field, expr.operands[0], params_));
-        condition.op = expr.op == Op::kContains      ? Compare::kContains
-                       : expr.op == Op::kStartsWith  ? Compare::kStartsWith
-                       : expr.op == Op::kEndsWith    ? Compare::kEndsWith
-                       : expr.op == Op::kIContains   ? Compare::kIContains
-                       : expr.op == Op::kIStartsWith ? Compare::kIStartsWith
-                                                     : Compare::kIEndsWith;
         condition.values.push_back(value);
         return condition;
       }
-      case Op::kHas:
-      case Op::kHasAny:
-      case Op::kHasAll: {
-        if (!list) return Unsupported(field, expr.op, expr.position);
+      case FilterFields::kList: {
         std::set<std::string> items;
         for (const Operand& operand : expr.operands) {
           CRM_ASSIGN_OR_RETURN(std::string item,
@@ -405,14 +387,12 @@ class Checker {
           if (!option.ok()) return At(option, operand.position);
           items.insert(item);
         }
-        condition.op =
-            expr.op == Op::kHasAll ? Compare::kHasAll : Compare::kHasAny;
         for (const std::string& item : items) condition.values.push_back(item);
         return condition;
       }
-      case Op::kWithin:
+      case FilterFields::kTemporal:
         return Within(field, expr);
-      case Op::kMatches:
+      case FilterFields::kSearch:
         break;
     }
     return Unsupported(field, expr.op, expr.position);
@@ -474,73 +454,13 @@ class Checker {
 
   absl::StatusOr<Condition> PropertyCompare(const QueryField& field,
                                             const Expr& expr) {
+    const FilterOperator& op = FilterOperatorOf(expr.op);
+    if (!op.on_properties) return Unsupported(field, expr.op, expr.position);
     Condition condition;
     condition.column = field.column;
-    switch (expr.op) {
-      case Op::kIsNull:
-        condition.op = Compare::kIsNull;
-        return condition;
-      case Op::kIsNotNull:
-        condition.op = Compare::kIsNotNull;
-        return condition;
-      case Op::kEq:
-        condition.op = Compare::kIn;
-        break;
-      case Op::kIn:
-        condition.op = Compare::kIn;
-        break;
-      case Op::kNe:
-        condition.op = Compare::kNe;
-        break;
-      case Op::kNotIn:
-        condition.op = Compare::kNotIn;
-        break;
-      case Op::kLt:
-        condition.op = Compare::kLt;
-        break;
-      case Op::kLe:
-        condition.op = Compare::kLe;
-        break;
-      case Op::kGt:
-        condition.op = Compare::kGt;
-        break;
-      case Op::kGe:
-        condition.op = Compare::kGe;
-        break;
-      case Op::kBetween:
-        condition.op = Compare::kBetween;
-        break;
-      case Op::kContains:
-        condition.op = Compare::kContains;
-        break;
-      case Op::kStartsWith:
-        condition.op = Compare::kStartsWith;
-        break;
-      case Op::kEndsWith:
-        condition.op = Compare::kEndsWith;
-        break;
-      case Op::kIContains:
-        condition.op = Compare::kIContains;
-        break;
-      case Op::kIStartsWith:
-        condition.op = Compare::kIStartsWith;
-        break;
-      case Op::kIEndsWith:
-        condition.op = Compare::kIEndsWith;
-        break;
-      case Op::kHas:
-      case Op::kHasAny:
-        condition.op = Compare::kHasAny;
-        condition.column.list = true;
-        break;
-      case Op::kHasAll:
-        condition.op = Compare::kHasAll;
-        condition.column.list = true;
-        break;
-      case Op::kWithin:
-      case Op::kMatches:
-        return Unsupported(field, expr.op, expr.position);
-    }
+    condition.op = op.renders_as;
+    // A property holds a list only in some events (see store::ListItems).
+    if (op.fields == FilterFields::kList) condition.column.list = true;
     std::set<std::string> distinct_items;
     for (const Operand& operand : expr.operands) {
       CRM_ASSIGN_OR_RETURN(store::SqlValue value,
@@ -567,9 +487,6 @@ class Checker {
 
   absl::StatusOr<Condition> Within(const QueryField& field, const Expr& expr) {
     ValueKind kind = ValueKindOf(field.type);
-    if (kind != ValueKind::kDate && kind != ValueKind::kDateTime) {
-      return Unsupported(field, expr.op, expr.position);
-    }
     CRM_ASSIGN_OR_RETURN(Range range, SpanRange(expr.operands[0], now_us_));
     auto bound = [&](absl::CivilSecond at) -> store::SqlValue {
       if (kind == ValueKind::kDate) {

@@ -9,35 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "base/filter_operators.h"
+
 namespace crm::query {
 
-enum class Op {
-  kEq,
-  kNe,
-  kLt,
-  kLe,
-  kGt,
-  kGe,
-  kBetween,
-  kIn,
-  kNotIn,
-  kIsNull,
-  kIsNotNull,
-  kContains,
-  kStartsWith,
-  kEndsWith,
-  kIContains,
-  kIStartsWith,
-  kIEndsWith,
-  kHas,
-  kHasAny,
-  kHasAll,
-  kMatches,
-  kWithin,
-};
-
-// The spelling of an operator, for messages.
-const char* OpName(Op op);
+// The operators, their spellings and operands: base/filter_operators.h.
+using Op = FilterOp;
 
 // A value written in a filter: a literal, a parameter, or a relative span
 // of time ("last 30 days", "this quarter").

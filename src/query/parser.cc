@@ -6,7 +6,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "base/error.h"
+#include "base/filter_operators.h"
 #include "query/lexer.h"
 
 namespace crm::query {
@@ -236,93 +238,107 @@ class Parser {
     expr->field = field.text;
     expr->position = field.position;
     const Token& op = Peek();
-    struct SymbolOp {
-      const char* symbol;
-      Op op;
-    };
-    static constexpr SymbolOp kSymbols[] = {
-        {"=", Op::kEq},  {"!=", Op::kNe}, {"<>", Op::kNe}, {"<", Op::kLt},
-        {"<=", Op::kLe}, {">", Op::kGt},  {">=", Op::kGe}};
-    for (const SymbolOp& candidate : kSymbols) {
-      if (IsSymbol(op, candidate.symbol)) {
-        Take();
-        expr->op = candidate.op;
+    CRM_ASSIGN_OR_RETURN(const FilterOperator* row, ParseOperator());
+    expr->op = row->op;
+    switch (row->operands) {
+      case FilterOperands::kNone:
+        break;
+      case FilterOperands::kOne: {
         CRM_ASSIGN_OR_RETURN(Operand operand, ParseOperand());
         expr->operands.push_back(std::move(operand));
-        return expr;
+        break;
       }
-    }
-    if (TakeKeyword("between")) {
-      expr->op = Op::kBetween;
-      CRM_ASSIGN_OR_RETURN(Operand low, ParseOperand());
-      CRM_RETURN_IF_ERROR(Expect("and"));
-      CRM_ASSIGN_OR_RETURN(Operand high, ParseOperand());
-      expr->operands.push_back(std::move(low));
-      expr->operands.push_back(std::move(high));
-      return expr;
-    }
-    if (IsKeyword(op, "not") && IsKeyword(Peek(1), "in")) {
-      Take();
-      Take();
-      expr->op = Op::kNotIn;
-      CRM_RETURN_IF_ERROR(ParseOperandList(expr.get()));
-      return expr;
-    }
-    if (TakeKeyword("in")) {
-      expr->op = Op::kIn;
-      CRM_RETURN_IF_ERROR(ParseOperandList(expr.get()));
-      return expr;
-    }
-    if (TakeKeyword("is")) {
-      expr->op = TakeKeyword("not") ? Op::kIsNotNull : Op::kIsNull;
-      CRM_RETURN_IF_ERROR(Expect("null"));
-      return expr;
-    }
-    struct WordOp {
-      const char* word;
-      bool with;  // followed by "with"
-      Op op;
-    };
-    static constexpr WordOp kWords[] = {{"contains", false, Op::kContains},
-                                        {"icontains", false, Op::kIContains},
-                                        {"starts", true, Op::kStartsWith},
-                                        {"istarts", true, Op::kIStartsWith},
-                                        {"ends", true, Op::kEndsWith},
-                                        {"iends", true, Op::kIEndsWith},
-                                        {"matches", false, Op::kMatches}};
-    for (const WordOp& candidate : kWords) {
-      if (TakeKeyword(candidate.word)) {
-        if (candidate.with) CRM_RETURN_IF_ERROR(Expect("with"));
-        expr->op = candidate.op;
-        CRM_ASSIGN_OR_RETURN(Operand operand, ParseOperand());
-        expr->operands.push_back(std::move(operand));
-        return expr;
+      case FilterOperands::kRange: {
+        CRM_ASSIGN_OR_RETURN(Operand low, ParseOperand());
+        CRM_RETURN_IF_ERROR(Expect("and"));
+        CRM_ASSIGN_OR_RETURN(Operand high, ParseOperand());
+        expr->operands.push_back(std::move(low));
+        expr->operands.push_back(std::move(high));
+        break;
       }
-    }
-    if (TakeKeyword("has")) {
-      expr->op = TakeKeyword("any")   ? Op::kHasAny
-                 : TakeKeyword("all") ? Op::kHasAll
-                                      : Op::kHas;
-      if (IsSymbol(Peek(), "(")) {
+      case FilterOperands::kList:
         CRM_RETURN_IF_ERROR(ParseOperandList(expr.get()));
-      } else {
-        CRM_ASSIGN_OR_RETURN(Operand operand, ParseOperand());
-        expr->operands.push_back(std::move(operand));
-      }
-      if (expr->op == Op::kHas && expr->operands.size() != 1) {
-        return Error(op, "'has' takes one value; use 'has any' or 'has all'");
-      }
-      return expr;
+        break;
+      case FilterOperands::kOneOrList:
+      case FilterOperands::kItem:
+        if (IsSymbol(Peek(), "(")) {
+          CRM_RETURN_IF_ERROR(ParseOperandList(expr.get()));
+        } else {
+          CRM_ASSIGN_OR_RETURN(Operand operand, ParseOperand());
+          expr->operands.push_back(std::move(operand));
+        }
+        if (row->operands == FilterOperands::kItem &&
+            expr->operands.size() != 1) {
+          return Error(op,
+                       absl::StrCat("'", row->name, "' takes one value; use ",
+                                    ListsOf(*row)));
+        }
+        break;
+      case FilterOperands::kSpan:
+        CRM_RETURN_IF_ERROR(ParseSpan(expr.get()));
+        break;
     }
-    if (TakeKeyword("within")) {
-      expr->op = Op::kWithin;
-      CRM_RETURN_IF_ERROR(ParseSpan(expr.get()));
-      return expr;
+    return expr;
+  }
+
+  // Whether `token` is `word` of an operator's spelling (a keyword, or a
+  // symbol when it does not start with a letter).
+  bool Spells(const Token& token, absl::string_view word) const {
+    return absl::ascii_isalpha(word[0]) ? IsKeyword(token, word)
+                                        : IsSymbol(token, word);
+  }
+
+  // Takes the operator spelt at the next tokens: the longest spelling there
+  // in full. When none is there in full but the first words of one are
+  // (other than of a "whole" one), the next word it needs is expected.
+  absl::StatusOr<const FilterOperator*> ParseOperator() {
+    const FilterOperator* row = nullptr;
+    size_t words = 0;
+    size_t partial_words = 0;
+    std::string expected;
+    for (const FilterOperator& candidate : kFilterOperators) {
+      for (const char* spelling : {candidate.name, candidate.also_spelled}) {
+        if (spelling == nullptr) continue;
+        std::vector<absl::string_view> parts = absl::StrSplit(spelling, ' ');
+        size_t matched = 0;
+        while (matched < parts.size() &&
+               Spells(Peek(matched), parts[matched])) {
+          ++matched;
+        }
+        if (matched == parts.size()) {
+          if (matched > words) {
+            row = &candidate;
+            words = matched;
+          }
+        } else if (matched > partial_words && !candidate.whole) {
+          partial_words = matched;
+          expected = std::string(parts[matched]);
+        }
+      }
     }
-    return Error(op,
-                 "expected an operator (=, !=, <, <=, >, >=, between, "
-                 "in, not in, is null, contains, starts with, ends with, "
-                 "has, matches, within)");
+    if (row == nullptr && partial_words > 0) {
+      for (size_t i = 0; i < partial_words; ++i) Take();
+      return Error(Peek(), absl::StrCat("expected '", expected, "'"));
+    }
+    if (row == nullptr) {
+      return Error(Peek(), absl::StrCat("expected an operator (",
+                                        ListedFilterOperators(), ")"));
+    }
+    for (size_t i = 0; i < words; ++i) Take();
+    return row;
+  }
+
+  // "'has any' or 'has all'": the operators spelt as `row` and then more
+  // words that take several values.
+  static std::string ListsOf(const FilterOperator& row) {
+    std::string out;
+    for (const FilterOperator& other : kFilterOperators) {
+      if (other.operands == FilterOperands::kOneOrList &&
+          absl::StartsWith(other.name, absl::StrCat(row.name, " "))) {
+        absl::StrAppend(&out, out.empty() ? "'" : " or '", other.name, "'");
+      }
+    }
+    return out;
   }
 
   std::vector<Token> tokens_;
@@ -333,56 +349,6 @@ class Parser {
 };
 
 }  // namespace
-
-const char* OpName(Op op) {
-  switch (op) {
-    case Op::kEq:
-      return "=";
-    case Op::kNe:
-      return "!=";
-    case Op::kLt:
-      return "<";
-    case Op::kLe:
-      return "<=";
-    case Op::kGt:
-      return ">";
-    case Op::kGe:
-      return ">=";
-    case Op::kBetween:
-      return "between";
-    case Op::kIn:
-      return "in";
-    case Op::kNotIn:
-      return "not in";
-    case Op::kIsNull:
-      return "is null";
-    case Op::kIsNotNull:
-      return "is not null";
-    case Op::kContains:
-      return "contains";
-    case Op::kStartsWith:
-      return "starts with";
-    case Op::kEndsWith:
-      return "ends with";
-    case Op::kIContains:
-      return "icontains";
-    case Op::kIStartsWith:
-      return "istarts with";
-    case Op::kIEndsWith:
-      return "iends with";
-    case Op::kHas:
-      return "has";
-    case Op::kHasAny:
-      return "has any";
-    case Op::kHasAll:
-      return "has all";
-    case Op::kMatches:
-      return "matches";
-    case Op::kWithin:
-      return "within";
-  }
-  return "?";
-}
 
 absl::StatusOr<std::unique_ptr<Expr>> Parse(absl::string_view text) {
   CRM_ASSIGN_OR_RETURN(std::vector<Token> tokens, Lex(text));

@@ -4,16 +4,18 @@
 //   or         := and ("or" and)*
 //   and        := unary ("and" unary)*
 //   unary      := "not" unary | "(" or ")" | comparison
-//   comparison := field ( ("=" | "!=" | "<>" | "<" | "<=" | ">" | ">=") operand
-//               | "between" operand "and" operand
-//               | ["not"] "in" "(" operand ("," operand)* ")"
-//               | "is" ["not"] "null"
-//               | ("contains" | "icontains") operand
-//               | ("starts" | "istarts" | "ends" | "iends") "with" operand
-//               | "has" ["any" | "all"] (operand | "(" operand, ... ")")
-//               | "matches" operand
-//               | "within" ("last" | "next") NUMBER unit
-//               | "within" ("this" | "previous") unit )
+//   comparison := field operator operands
+//   operator   := one of base/filter_operators.h (=, != or <>, <, <=, >, >=,
+//                 between, [not] in, is [not] null, [i]contains,
+//                 [i]starts with, [i]ends with, has [any | all], matches,
+//                 within), the longest spelling written
+//   operands   := (none: is null)
+//               | operand
+//               | operand "and" operand                  (between)
+//               | "(" operand ("," operand)* ")"          (in)
+//               | operand | "(" operand, ... ")"          (has)
+//               | ("last" | "next") NUMBER unit | ("this" | "previous") unit
+//                                                         (within)
 //   operand    := 'text' | NUMBER | "-" NUMBER | "true" | "false"
 //               | "?" | ":" name
 //   unit       := day[s] | week[s] | month[s] | quarter[s] | year[s]

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "base/filter_operators.h"
 #include "store/sql_value.h"
 
 namespace crm::store {
@@ -28,28 +29,9 @@ struct ColumnRef {
   std::string json_key;
 };
 
-enum class Compare {
-  kEq,
-  kNe,
-  kLt,
-  kLe,
-  kGt,
-  kGe,
-  kBetween,
-  kIn,
-  kNotIn,
-  kIsNull,
-  kIsNotNull,
-  kContains,
-  kStartsWith,
-  kEndsWith,
-  kIContains,
-  kIStartsWith,
-  kIEndsWith,
-  kHasAny,
-  kHasAll,
-  kMatches,
-};
+// What a condition compares: the filter's operators, as the checker lowers
+// them (FilterOperator::renders_as in base/filter_operators.h).
+using Compare = FilterOp;
 
 struct Condition {
   enum class Kind { kAnd, kOr, kNot, kCompare };

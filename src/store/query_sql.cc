@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/error.h"
+#include "base/filter_operators.h"
 
 namespace crm::store {
 namespace {
@@ -78,6 +79,36 @@ std::string LikeLiteral(const std::string& text) {
   return out;
 }
 
+// `value` holding the text `operand` where `match` says: case-sensitively
+// by position, ignoring ASCII case as a LIKE pattern.
+void RenderTextMatch(const FilterOperator& match, const std::string& value,
+                     const SqlValue& operand, SqlBuilder* sql) {
+  if (match.ignore_case) {
+    const std::string* text = std::get_if<std::string>(&operand);
+    std::string literal = LikeLiteral(text ? *text : std::string());
+    std::string pattern =
+        match.text_match == TextMatch::kAnywhere ? "%" + literal + "%"
+        : match.text_match == TextMatch::kStart  ? literal + "%"
+                                                 : "%" + literal;
+    sql->Text(absl::StrCat(value, " LIKE "));
+    sql->Param(pattern);
+    sql->Text(" ESCAPE '\\'");
+    return;
+  }
+  if (match.text_match == TextMatch::kAnywhere) {
+    sql->Text(absl::StrCat("instr(", value, ", "));
+    sql->Param(operand);
+    sql->Text(") > 0");
+    return;
+  }
+  sql->Text(absl::StrCat("substr(", value, ", ",
+                         match.text_match == TextMatch::kStart ? "1, " : "-",
+                         "length("));
+  sql->Param(operand);
+  sql->Text(")) = ");
+  sql->Param(operand);
+}
+
 void RenderCompare(const Condition& condition, SqlBuilder* sql) {
   if (condition.op == Compare::kMatches) {
     sql->Text(
@@ -91,15 +122,14 @@ void RenderCompare(const Condition& condition, SqlBuilder* sql) {
   const std::vector<SqlValue>& values = condition.values;
   std::string value = ValueExpr(column);
   const char* collate = column.nocase ? " COLLATE NOCASE" : "";
-  auto text_of = [&](size_t i) {
-    const std::string* text = std::get_if<std::string>(&values[i]);
-    return text ? *text : std::string();
-  };
-  switch (condition.op) {
+  Compare op = condition.op;
+  // An interned column's ids are looked up once, as for "not in".
+  if (op == Compare::kNe && column.interned) op = Compare::kNotIn;
+  switch (op) {
     case Compare::kEq:
     case Compare::kIn:
     case Compare::kNotIn: {
-      bool negate = condition.op == Compare::kNotIn;
+      bool negate = op == Compare::kNotIn;
       if (negate) sql->Text(absl::StrCat("(", RawRef(column), " IS NULL OR "));
       if (column.interned) {
         sql->Text(absl::StrCat(RawRef(column), negate ? " NOT IN" : " IN",
@@ -123,11 +153,11 @@ void RenderCompare(const Condition& condition, SqlBuilder* sql) {
     case Compare::kLe:
     case Compare::kGt:
     case Compare::kGe: {
-      const char* op = condition.op == Compare::kLt   ? " < "
-                       : condition.op == Compare::kLe ? " <= "
-                       : condition.op == Compare::kGt ? " > "
-                                                      : " >= ";
-      sql->Text(absl::StrCat(value, op));
+      const char* symbol = op == Compare::kLt   ? " < "
+                           : op == Compare::kLe ? " <= "
+                           : op == Compare::kGt ? " > "
+                                                : " >= ";
+      sql->Text(absl::StrCat(value, symbol));
       sql->Param(values[0]);
       sql->Text(collate);
       return;
@@ -140,7 +170,7 @@ void RenderCompare(const Condition& condition, SqlBuilder* sql) {
       return;
     case Compare::kIsNull:
     case Compare::kIsNotNull: {
-      bool null = condition.op == Compare::kIsNull;
+      bool null = op == Compare::kIsNull;
       if (column.list) {
         sql->Text(absl::StrCat(null ? "(" : "NOT (", value, " IS NULL OR ",
                                value, " = '[]')"));
@@ -150,32 +180,13 @@ void RenderCompare(const Condition& condition, SqlBuilder* sql) {
       return;
     }
     case Compare::kContains:
-      sql->Text(absl::StrCat("instr(", value, ", "));
-      sql->Param(values[0]);
-      sql->Text(") > 0");
-      return;
     case Compare::kStartsWith:
     case Compare::kEndsWith:
-      sql->Text(absl::StrCat("substr(", value, ", ",
-                             condition.op == Compare::kStartsWith ? "1, " : "-",
-                             "length("));
-      sql->Param(values[0]);
-      sql->Text(")) = ");
-      sql->Param(values[0]);
-      return;
     case Compare::kIContains:
     case Compare::kIStartsWith:
-    case Compare::kIEndsWith: {
-      std::string literal = LikeLiteral(text_of(0));
-      std::string pattern =
-          condition.op == Compare::kIContains     ? "%" + literal + "%"
-          : condition.op == Compare::kIStartsWith ? literal + "%"
-                                                  : "%" + literal;
-      sql->Text(absl::StrCat(value, " LIKE "));
-      sql->Param(pattern);
-      sql->Text(" ESCAPE '\\'");
+    case Compare::kIEndsWith:
+      RenderTextMatch(FilterOperatorOf(op), value, values[0], sql);
       return;
-    }
     case Compare::kHasAny:
       sql->Text(
           absl::StrCat("EXISTS (SELECT 1", ListItems(column), "value IN ("));
@@ -190,6 +201,9 @@ void RenderCompare(const Condition& condition, SqlBuilder* sql) {
       return;
     case Compare::kMatches:
       return;  // rendered above: it names no column
+    case Compare::kHas:
+    case Compare::kWithin:
+      return;  // never asked: the checker lowers them (see renders_as)
   }
 }
 

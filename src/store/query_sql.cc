@@ -268,10 +268,12 @@ bool HasEquality(const Condition& condition) {
     }
     return false;
   }
+  // The checker writes "x = v" as a one-value IN, which SQLite treats as
+  // the same equality.
   return condition.kind == Condition::Kind::kCompare &&
-         condition.op == Compare::kEq && condition.values.size() == 1 &&
-         condition.column.json_key.empty() && !condition.column.list &&
-         !condition.column.interned;
+         (condition.op == Compare::kEq || condition.op == Compare::kIn) &&
+         condition.values.size() == 1 && condition.column.json_key.empty() &&
+         !condition.column.list && !condition.column.interned;
 }
 
 // The keyset condition "after the row with these sort keys and id".

@@ -730,6 +730,17 @@ TEST_F(QueryTest, IndexedUserFieldAndEmailUseAnIndex) {
       << sorted_plan;
   EXPECT_EQ(std::string(sorted_plan).find("TEMP B-TREE"), std::string::npos)
       << sorted_plan;
+  // An equality on an indexed field reads the index in id order, so the
+  // page needs no sort of its own.
+  for (const char* filter : {"email = 'ada@example.com'", "ltv = 12000.50"}) {
+    Query equal = NewQuery(filter);
+    char* equal_plan = nullptr;
+    ASSERT_EQ(crm_query_explain(&equal_plan, db_.get(), equal.get()), CRM_OK);
+    String equal_owned(equal_plan);
+    EXPECT_EQ(std::string(equal_plan).find("TEMP B-TREE"), std::string::npos)
+        << filter << "\n"
+        << equal_plan;
+  }
   Query scan = NewQuery("seats > 3");
   char* plan = nullptr;
   ASSERT_EQ(crm_query_explain(&plan, db_.get(), scan.get()), CRM_OK);

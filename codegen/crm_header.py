@@ -59,6 +59,9 @@ class Header:
     enums: List[Enum] = field(default_factory=list)
     # #define NAME VALUE for constants (numbers and strings), in order.
     defines: Dict[str, str] = field(default_factory=dict)
+    # The comment of a #define: the one after it on its line, else the one
+    # right before it.
+    define_docs: Dict[str, str] = field(default_factory=dict)
     # CRM_X_OPTIONS_INIT -> (struct name, initializer items as written).
     initializers: Dict[str, Tuple[str, List[str]]] = field(
         default_factory=dict)
@@ -227,10 +230,16 @@ def parse(source: str) -> Header:
         if token.group("define"):
             name = token.group("dname")
             value = re.sub(r"\\\n", " ", token.group("dvalue")).strip()
+            trailing = re.search(r"/\*(?:(?!\*/).)*\*/\s*$", value)
+            if trailing:
+                doc = _comment_text(trailing.group(0))
+                value = value[:trailing.start()].strip()
             if name.endswith("_INIT"):
                 _initializer(header, name, value)
             elif value and name != "CRM_API":
                 header.defines[name] = re.sub(r"\s+", " ", value)
+                if doc:
+                    header.define_docs[name] = doc
         elif token.group("function"):
             header.functions.append(_function(token.group("fbody"), doc))
         elif token.group("struct"):

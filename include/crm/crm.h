@@ -106,9 +106,9 @@ CRM_API int crm_last_error_code(void);
 CRM_API const char* crm_last_error_message(void);
 /* The field the error is about (e.g. "email"), or "" when none applies. */
 CRM_API const char* crm_last_error_field(void);
-/* The rule that was broken: "type", "required", "unique", "max_length",
- * "min", "max", "pattern", "options", "scale", "format", "read_only",
- * "archived", "unknown_field", "reference", ... or "" when none applies. */
+/* The rule that was broken, one of the CRM_RULE_* texts below (e.g.
+ * CRM_RULE_MAX_LENGTH, "max_length"; for CRM_E_INVALID_ARGUMENT the name of
+ * the parameter, e.g. CRM_RULE_ID, "id"), or "" when none applies. */
 CRM_API const char* crm_last_error_rule(void);
 
 /* For an error in a filter text: the byte offset it points at; -1 when the
@@ -117,6 +117,126 @@ CRM_API int64_t crm_last_error_position(void);
 
 /* Frees a string libcrm returned through a char** out-parameter. */
 CRM_API void crm_string_free(char* s);
+
+/* ------------------------------------------------------------------------ */
+/* Error rules                                                              */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * The closed set of texts crm_last_error_rule() (and crm_batch_report_rule())
+ * returns besides "": no other text is ever returned. A rule says which
+ * rule was broken; the field it applies to, if any, is crm_last_error_field().
+ * A text is listed once even where it serves in two groups (e.g. "options" is
+ * the rule of a choice value and the name of an options argument).
+ */
+
+/* Rules about values and fields (mostly CRM_E_VALIDATION, CRM_E_CONSTRAINT,
+ * CRM_E_NOT_FOUND). */
+#define CRM_RULE_TYPE "type" /* a value of another kind than the field's */
+#define CRM_RULE_REQUIRED "required"     /* a required field left empty */
+#define CRM_RULE_UNIQUE "unique"         /* a unique field's value is taken */
+#define CRM_RULE_MAX_LENGTH "max_length" /* text longer than allowed */
+#define CRM_RULE_MIN "min" /* below the field's minimum (or a bad minimum) */
+#define CRM_RULE_MAX "max" /* above the field's maximum, or out of range */
+#define CRM_RULE_PATTERN "pattern" /* text that does not match the pattern */
+/* Not one of a choice's options; also the argument naming an options struct. */
+#define CRM_RULE_OPTIONS "options"
+#define CRM_RULE_SCALE "scale"   /* more decimal places than the field's scale \
+                                  */
+#define CRM_RULE_FORMAT "format" /* malformed email, phone, url, date... */
+#define CRM_RULE_READ_ONLY "read_only" /* a value libcrm maintains itself */
+#define CRM_RULE_ARCHIVED "archived"   /* the field is archived */
+#define CRM_RULE_UNKNOWN_FIELD "unknown_field" /* no field by that name */
+#define CRM_RULE_REFERENCE "reference" /* not the id of an existing customer \
+                                        */
+#define CRM_RULE_RANGE "range" /* a number or time outside what is stored */
+#define CRM_RULE_MAX_ITEMS "max_items" /* a list with too many items */
+#define CRM_RULE_DISTINCT "distinct"   /* an item or name listed twice */
+#define CRM_RULE_RESERVED "reserved"   /* a name libcrm keeps for itself */
+#define CRM_RULE_INDEXED "indexed"     /* an indexed value too long to index */
+#define CRM_RULE_UTF8 "utf8"   /* text that is not UTF-8, or holds a NUL byte */
+#define CRM_RULE_LABEL "label" /* a field's label too long or not UTF-8 */
+#define CRM_RULE_DESCRIPTION "description" /* a field's description, idem */
+/* A field's group too long or not UTF-8; also a query's group-by list. */
+#define CRM_RULE_GROUP "group"
+#define CRM_RULE_DEFAULT_VALUE "default_value" /* a field's bad default */
+#define CRM_RULE_BUILTIN "builtin" /* a standard field cannot be changed so */
+#define CRM_RULE_MAX_FIELDS "max_fields" /* no room for one more field */
+#define CRM_RULE_SEGMENT "segment"       /* a segment uses the field */
+#define CRM_RULE_ABSENT "absent"   /* a batch row's value that must be absent */
+#define CRM_RULE_COLUMNS "columns" /* a batch's columns are inconsistent */
+#define CRM_RULE_JSON "json"       /* malformed JSON text */
+#define CRM_RULE_KEY "key"         /* an unknown key in JSON text */
+
+/* Rules about filters and queries. */
+#define CRM_RULE_SYNTAX "syntax"     /* a filter that does not parse */
+#define CRM_RULE_DEPTH "depth"       /* a filter nested too deep */
+#define CRM_RULE_TERMS "terms"       /* a filter with too many comparisons */
+#define CRM_RULE_VALUES "values"     /* a filter with too many values */
+#define CRM_RULE_OPERATOR "operator" /* an operator the field's type lacks */
+/* An aggregate the field cannot take, or whose result overflows. */
+#define CRM_RULE_AGGREGATE "aggregate"
+#define CRM_RULE_AGGREGATES "aggregates"   /* too many or bad aggregates */
+#define CRM_RULE_SELECT "select"           /* too many or bad selected fields */
+#define CRM_RULE_SORT "sort"               /* too many or bad sort keys */
+#define CRM_RULE_BUCKET "bucket"           /* an unknown time bucket */
+#define CRM_RULE_TARGET "target"           /* an unknown query target */
+#define CRM_RULE_FUNCTION "function"       /* an unknown aggregate function */
+#define CRM_RULE_PARAMETER "parameter"     /* a filter parameter not supplied */
+#define CRM_RULE_WITHIN_DAYS "within_days" /* a funnel's window out of range \
+                                            */
+
+/* Rules about workspace files (CRM_E_NOT_WORKSPACE, CRM_E_IO). */
+#define CRM_RULE_SCHEMA "schema"   /* the file's schema is not libcrm's */
+#define CRM_RULE_DAMAGED "damaged" /* a stored value libcrm never writes */
+
+/* Argument rules: for CRM_E_INVALID_ARGUMENT the rule is the name of the
+ * parameter (or option member) at fault, as spelled in this header. */
+#define CRM_RULE_ACTOR "actor"
+#define CRM_RULE_AFTER_SEQ "after_seq"
+#define CRM_RULE_ALIAS "alias"
+#define CRM_RULE_BATCH "batch"
+#define CRM_RULE_BATCH_SIZE "batch_size"
+#define CRM_RULE_CHANGES "changes"
+#define CRM_RULE_CHANNEL "channel"
+#define CRM_RULE_CHANNELS "channels"
+#define CRM_RULE_CURSOR "cursor"
+#define CRM_RULE_CUSTOMER_ID "customer_id"
+#define CRM_RULE_DB "db"
+#define CRM_RULE_DEFINITION_JSON "definition_json"
+#define CRM_RULE_EMAIL "email"
+#define CRM_RULE_EVENT "event"
+#define CRM_RULE_EXPECTED_VERSION "expected_version"
+#define CRM_RULE_EXTERNAL_ID "external_id"
+#define CRM_RULE_FIELD "field"
+#define CRM_RULE_FILTER "filter"
+#define CRM_RULE_FIRST_TYPE "first_type"
+#define CRM_RULE_FLAGS "flags"
+#define CRM_RULE_ID "id"
+#define CRM_RULE_IDEMPOTENCY_KEY "idempotency_key"
+#define CRM_RULE_INDEX "index"
+#define CRM_RULE_ITEMS "items"
+#define CRM_RULE_LIMIT "limit"
+#define CRM_RULE_MODE "mode"
+#define CRM_RULE_NAME "name"
+#define CRM_RULE_OUT "out"
+#define CRM_RULE_OUT_BYTES "out_bytes"
+#define CRM_RULE_OUT_FIELD_ID "out_field_id"
+#define CRM_RULE_OUT_ID "out_id"
+#define CRM_RULE_OUT_SEQ "out_seq"
+#define CRM_RULE_OUT_SIZE "out_size"
+#define CRM_RULE_PAGE_SIZE "page_size"
+#define CRM_RULE_PATCH_JSON "patch_json"
+#define CRM_RULE_PATH "path"
+#define CRM_RULE_QUERY "query"
+#define CRM_RULE_RECORD "record"
+#define CRM_RULE_ROWS "rows"
+#define CRM_RULE_SOURCE "source"
+#define CRM_RULE_STRUCT_SIZE "struct_size"
+#define CRM_RULE_TEXT "text"
+#define CRM_RULE_THEN_TYPE "then_type"
+#define CRM_RULE_TYPES "types"
+#define CRM_RULE_VALUE "value"
 
 /* ------------------------------------------------------------------------ */
 /* Workspace                                                                */

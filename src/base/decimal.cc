@@ -12,14 +12,14 @@ absl::Status FormatError(absl::string_view text) {
   return MakeError(
       ErrorCode::kValidation,
       absl::StrCat("'", text.substr(0, 64), "' is not a decimal number"), "",
-      "format");
+      Rule::kFormat);
 }
 
 absl::Status RangeError(absl::string_view text) {
   return MakeError(
       ErrorCode::kValidation,
       absl::StrCat("'", text.substr(0, 64), "' is out of range for a decimal"),
-      "", "max");
+      "", Rule::kMax);
 }
 
 }  // namespace
@@ -59,7 +59,7 @@ absl::StatusOr<int64_t> ParseDecimal(absl::string_view text, int scale) {
               ErrorCode::kValidation,
               absl::StrCat("'", text.substr(0, 64), "' has more than ", scale,
                            " digits after the decimal point"),
-              "", "scale");
+              "", Rule::kScale);
         }
         continue;
       }
@@ -95,7 +95,7 @@ absl::Status DecimalSum::Add(absl::string_view text) {
         ErrorCode::kValidation,
         absl::StrCat("'", text.substr(0, 64), "' has more than ",
                      kMaxDecimalScale, " digits after the decimal point"),
-        "", "scale");
+        "", Rule::kScale);
   }
   int scale = any_ && scale_ > digits ? scale_ : digits;
   absl::StatusOr<int64_t> value = ParseDecimal(text, scale);
@@ -105,7 +105,7 @@ absl::Status DecimalSum::Add(absl::string_view text) {
     return MakeError(ErrorCode::kValidation,
                      absl::StrCat("adding '", text.substr(0, 64),
                                   "' takes the sum out of range"),
-                     "", "max");
+                     "", Rule::kMax);
   }
   scaled_ = *sum;
   scale_ = scale;

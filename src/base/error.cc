@@ -52,12 +52,14 @@ std::string PayloadOf(const absl::Status& status, const char* url) {
 }  // namespace
 
 absl::Status MakeError(ErrorCode code, absl::string_view message,
-                       absl::string_view field, absl::string_view rule) {
+                       absl::string_view field, Rule rule) {
   absl::Status status(AbslCodeFor(code), message);
   status.SetPayload(kCodeUrl,
                     absl::Cord(std::to_string(static_cast<int>(code))));
   if (!field.empty()) status.SetPayload(kFieldUrl, absl::Cord(field));
-  if (!rule.empty()) status.SetPayload(kRuleUrl, absl::Cord(rule));
+  if (rule != Rule::kNone) {
+    status.SetPayload(kRuleUrl, absl::Cord(RuleText(rule)));
+  }
   return status;
 }
 
@@ -65,7 +67,7 @@ absl::Status DamagedValue(absl::string_view message, absl::string_view field) {
   return MakeError(
       ErrorCode::kIo,
       absl::StrCat("the workspace file holds a damaged value: ", message),
-      field, "damaged");
+      field, Rule::kDamaged);
 }
 
 ErrorCode CodeOf(const absl::Status& status) {
@@ -85,6 +87,15 @@ std::string FieldOf(const absl::Status& status) {
 
 std::string RuleOf(const absl::Status& status) {
   return PayloadOf(status, kRuleUrl);
+}
+
+Rule RuleIdOf(const absl::Status& status) {
+  std::string text = PayloadOf(status, kRuleUrl);
+  for (size_t i = 1; i < kRuleCount; ++i) {
+    Rule rule = static_cast<Rule>(i);
+    if (text == RuleText(rule)) return rule;
+  }
+  return Rule::kNone;
 }
 
 int64_t PositionOf(const absl::Status& status) {

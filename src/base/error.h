@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "base/rules.g.h"
 
 namespace crm {
 
@@ -29,10 +30,11 @@ enum class ErrorCode {
   kInternal = 13,
 };
 
-// Builds an error. `field` and `rule` may be empty.
+// Builds an error. `field` may be empty, `rule` Rule::kNone. The rule is
+// one of crm.h's closed set (base/rules.g.h, generated from its CRM_RULE_*
+// defines); for kInvalidArgument it names the parameter at fault.
 absl::Status MakeError(ErrorCode code, absl::string_view message,
-                       absl::string_view field = {},
-                       absl::string_view rule = {});
+                       absl::string_view field = {}, Rule rule = Rule::kNone);
 
 // An error for a value read back from the workspace file that libcrm could
 // not have written there (the file was damaged or edited by hand): kIo, rule
@@ -46,6 +48,8 @@ ErrorCode CodeOf(const absl::Status& status);
 // The field / rule attached to a status, or "".
 std::string FieldOf(const absl::Status& status);
 std::string RuleOf(const absl::Status& status);
+// The rule attached to a status as a Rule (kNone when it has none).
+Rule RuleIdOf(const absl::Status& status);
 
 // The byte offset in a filter text an error points at, or -1.
 int64_t PositionOf(const absl::Status& status);

@@ -66,7 +66,7 @@ absl::Status ValidateText(absl::string_view text, absl::string_view field,
   std::string problem = TextProblem(text);
   if (problem.empty()) return absl::OkStatus();
   return MakeError(ErrorCode::kInvalidArgument,
-                   absl::StrCat(about(), " ", problem), field, "utf8");
+                   absl::StrCat(about(), " ", problem), field, Rule::kUtf8);
 }
 
 }  // namespace crm

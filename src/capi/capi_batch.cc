@@ -3,6 +3,7 @@
 #include "core/customer_batch.h"
 
 using crm::ErrorCode;
+using crm::Rule;
 using crm::capi::BatchWritten;
 using crm::capi::CallBatch;
 using crm::capi::CheckDb;
@@ -27,12 +28,12 @@ int crm_customer_write_batch(crm_batch_report** out_report, crm_db* db,
   return CallBatch(out_report, [&]() -> absl::StatusOr<BatchWritten> {
     CRM_RETURN_IF_ERROR(CheckDb(db));
     if (batch_size > 0) {
-      CRM_RETURN_IF_ERROR(CheckNotNull(batch, "batch"));
+      CRM_RETURN_IF_ERROR(CheckNotNull(batch, Rule::kBatch));
     }
     if (mode != CRM_BATCH_CREATE && mode != CRM_BATCH_UPSERT) {
       return crm::MakeError(ErrorCode::kInvalidArgument,
                             "mode must be CRM_BATCH_CREATE or CRM_BATCH_UPSERT",
-                            "", "mode");
+                            "", Rule::kMode);
     }
     CRM_ASSIGN_OR_RETURN(crm::wire::CustomerBatch decoded,
                          DecodeBatch<crm::wire::CustomerBatch>(

@@ -3,6 +3,7 @@
 #include "core/customer_service.h"
 
 using crm::ErrorCode;
+using crm::Rule;
 using crm::capi::Call;
 using crm::capi::CheckNotNull;
 using crm::capi::CheckOptionalText;
@@ -24,14 +25,14 @@ const char* ActorOrDefault(const char* actor) {
 absl::Status CheckId(int64_t id) {
   if (id > 0) return absl::OkStatus();
   return crm::MakeError(ErrorCode::kInvalidArgument,
-                        "a customer id is a positive integer", "", "id");
+                        "a customer id is a positive integer", "", Rule::kId);
 }
 
 absl::Status CheckExpectedVersion(int64_t expected_version) {
   if (expected_version >= 0) return absl::OkStatus();
   return crm::MakeError(ErrorCode::kInvalidArgument,
                         "expected_version must be 0 or positive", "",
-                        "expected_version");
+                        Rule::kExpectedVersion);
 }
 
 HandleOr<crm_record> GetBy(crm_db* db, CustomerKey key, Value value) {
@@ -44,7 +45,7 @@ HandleOr<crm_record> GetBy(crm_db* db, CustomerKey key, Value value) {
 
 // The customer whose `key` is `text`, the argument called `parameter`.
 HandleOr<crm_record> GetByText(crm_db* db, CustomerKey key, const char* text,
-                               const char* parameter) {
+                               Rule parameter) {
   CRM_RETURN_IF_ERROR(CheckText(text, parameter));
   return GetBy(db, key, Value::Text(text));
 }
@@ -55,9 +56,9 @@ extern "C" {
 
 int crm_customer_create(int64_t* out_id, crm_db* db, const crm_record* record,
                         const char* actor) {
-  return Call(Out(out_id, "out_id"), [&]() -> absl::StatusOr<int64_t> {
-    CRM_RETURN_IF_ERROR(CheckNotNull(record, "record"));
-    CRM_RETURN_IF_ERROR(CheckOptionalText(actor, "actor"));
+  return Call(Out(out_id, Rule::kOutId), [&]() -> absl::StatusOr<int64_t> {
+    CRM_RETURN_IF_ERROR(CheckNotNull(record, Rule::kRecord));
+    CRM_RETURN_IF_ERROR(CheckOptionalText(actor, Rule::kActor));
     return OnDb(db, ScopeKind::kWrite, [&](Session& session) {
       return crm::core::CreateCustomer(session, record->record,
                                        ActorOrDefault(actor));
@@ -66,7 +67,7 @@ int crm_customer_create(int64_t* out_id, crm_db* db, const crm_record* record,
 }
 
 int crm_customer_get(crm_record** out, crm_db* db, int64_t id) {
-  return Call(Out(out, "out"), [&]() -> HandleOr<crm_record> {
+  return Call(Out(out, Rule::kOut), [&]() -> HandleOr<crm_record> {
     CRM_RETURN_IF_ERROR(CheckId(id));
     return GetBy(db, CustomerKey::kId, Value::Integer(id));
   });
@@ -74,14 +75,15 @@ int crm_customer_get(crm_record** out, crm_db* db, int64_t id) {
 
 int crm_customer_get_by_external_id(crm_record** out, crm_db* db,
                                     const char* external_id) {
-  return Call(Out(out, "out"), [&] {
-    return GetByText(db, CustomerKey::kExternalId, external_id, "external_id");
+  return Call(Out(out, Rule::kOut), [&] {
+    return GetByText(db, CustomerKey::kExternalId, external_id,
+                     Rule::kExternalId);
   });
 }
 
 int crm_customer_get_by_email(crm_record** out, crm_db* db, const char* email) {
-  return Call(Out(out, "out"), [&] {
-    return GetByText(db, CustomerKey::kEmail, email, "email");
+  return Call(Out(out, Rule::kOut), [&] {
+    return GetByText(db, CustomerKey::kEmail, email, Rule::kEmail);
   });
 }
 
@@ -89,9 +91,9 @@ int crm_customer_update(int64_t* out_version, crm_db* db, int64_t id,
                         int64_t expected_version, const crm_record* changes,
                         const char* actor) {
   return Call(Out(out_version), [&]() -> absl::StatusOr<int64_t> {
-    CRM_RETURN_IF_ERROR(CheckNotNull(changes, "changes"));
+    CRM_RETURN_IF_ERROR(CheckNotNull(changes, Rule::kChanges));
     CRM_RETURN_IF_ERROR(CheckId(id));
-    CRM_RETURN_IF_ERROR(CheckOptionalText(actor, "actor"));
+    CRM_RETURN_IF_ERROR(CheckOptionalText(actor, Rule::kActor));
     CRM_RETURN_IF_ERROR(CheckExpectedVersion(expected_version));
     return OnDb(db, ScopeKind::kWrite, [&](Session& session) {
       return crm::core::UpdateCustomer(session, id, expected_version,
@@ -104,7 +106,7 @@ int crm_customer_delete(crm_db* db, int64_t id, int64_t expected_version,
                         const char* actor) {
   return Call([&] {
     CRM_RETURN_IF_ERROR(CheckId(id));
-    CRM_RETURN_IF_ERROR(CheckOptionalText(actor, "actor"));
+    CRM_RETURN_IF_ERROR(CheckOptionalText(actor, Rule::kActor));
     CRM_RETURN_IF_ERROR(CheckExpectedVersion(expected_version));
     return OnDb(db, ScopeKind::kWrite, [&](Session& session) {
       return crm::core::DeleteCustomer(session, id, expected_version,
@@ -115,10 +117,10 @@ int crm_customer_delete(crm_db* db, int64_t id, int64_t expected_version,
 
 int crm_customer_upsert(int64_t* out_id, int* out_created, crm_db* db,
                         const crm_record* record, const char* actor) {
-  return Call(Out(out_id, "out_id"), Out(out_created),
+  return Call(Out(out_id, Rule::kOutId), Out(out_created),
               [&]() -> absl::StatusOr<std::pair<int64_t, int>> {
-                CRM_RETURN_IF_ERROR(CheckNotNull(record, "record"));
-                CRM_RETURN_IF_ERROR(CheckOptionalText(actor, "actor"));
+                CRM_RETURN_IF_ERROR(CheckNotNull(record, Rule::kRecord));
+                CRM_RETURN_IF_ERROR(CheckOptionalText(actor, Rule::kActor));
                 CRM_ASSIGN_OR_RETURN(
                     crm::core::UpsertResult result,
                     OnDb(db, ScopeKind::kWrite, [&](Session& session) {
@@ -131,7 +133,7 @@ int crm_customer_upsert(int64_t* out_id, int* out_created, crm_db* db,
 }
 
 int crm_customer_count(int64_t* out, crm_db* db) {
-  return Call(Out(out, "out"), [&] {
+  return Call(Out(out, Rule::kOut), [&] {
     return OnDb(db, ScopeKind::kRead, [](Session& session) {
       return crm::core::CountCustomers(session);
     });

@@ -6,6 +6,7 @@
 
 using crm::ErrorCode;
 using crm::MakeError;
+using crm::Rule;
 using crm::capi::Call;
 using crm::capi::CheckDb;
 using crm::capi::CheckText;
@@ -22,13 +23,13 @@ constexpr uint32_t kFirstOptionsSize =
 extern "C" {
 
 int crm_open(crm_db** out, const char* path, const crm_open_options* options) {
-  return Call(Out(out, "out"), [&]() -> HandleOr<crm_db> {
-    CRM_RETURN_IF_ERROR(CheckText(path, "path"));
+  return Call(Out(out, Rule::kOut), [&]() -> HandleOr<crm_db> {
+    CRM_RETURN_IF_ERROR(CheckText(path, Rule::kPath));
     if (*path == '\0') {
       // SQLite would open a temporary file, lost at close.
       return MakeError(ErrorCode::kInvalidArgument,
                        "path must name a file (or be \":memory:\")", "",
-                       "path");
+                       Rule::kPath);
     }
     CRM_ASSIGN_OR_RETURN(
         crm_open_options chosen,
@@ -40,7 +41,7 @@ int crm_open(crm_db** out, const char* path, const crm_open_options* options) {
       return MakeError(ErrorCode::kInvalidArgument,
                        "options hold an unknown flag, a negative busy timeout "
                        "or an unknown sync mode",
-                       "", "options");
+                       "", Rule::kOptions);
     }
     crm::store::ConnectionOptions connection_options;
     connection_options.create = (chosen.flags & CRM_OPEN_CREATE) != 0;
@@ -64,7 +65,7 @@ int crm_open_options_init(crm_open_options* options, size_t struct_size) {
 void crm_close(crm_db* db) { delete db; }
 
 int crm_db_schema_version(int* out, crm_db* db) {
-  return Call(Out(out, "out"), [&]() -> absl::StatusOr<int> {
+  return Call(Out(out, Rule::kOut), [&]() -> absl::StatusOr<int> {
     CRM_RETURN_IF_ERROR(CheckDb(db));
     return db->workspace->SchemaVersion();
   });

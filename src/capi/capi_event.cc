@@ -4,6 +4,7 @@
 #include "capi/capi_support.h"
 #include "core/event_service.h"
 
+using crm::Rule;
 using crm::capi::BatchWritten;
 using crm::capi::Call;
 using crm::capi::CallBatch;
@@ -27,10 +28,10 @@ constexpr uint32_t kFirstTimelineOptionsSize =
     offsetof(crm_timeline_options, cursor) + sizeof(const char*);
 
 // Sets an optional text member of a host-built event.
-int SetEventText(crm_event* event, const char* text, absl::string_view what,
+int SetEventText(crm_event* event, const char* text, Rule what,
                  std::string crm::core::Event::*member) {
   return Call([&] {
-    CRM_RETURN_IF_ERROR(CheckNotNull(event, "event"));
+    CRM_RETURN_IF_ERROR(CheckNotNull(event, Rule::kEvent));
     CRM_RETURN_IF_ERROR(CheckOptionalText(text, what));
     event->event.*member = text == nullptr ? "" : text;
     return absl::OkStatus();
@@ -66,8 +67,7 @@ HandleOr<crm_event_page> ReadPage(
 
 // The list of `count` strings at `items` (NULL allowed when count is 0).
 absl::StatusOr<std::vector<std::string>> StringList(const char* const* items,
-                                                    size_t count,
-                                                    absl::string_view what) {
+                                                    size_t count, Rule what) {
   std::vector<std::string> list;
   if (count == 0) return list;
   CRM_RETURN_IF_ERROR(CheckNotNull(items, what));
@@ -83,7 +83,7 @@ absl::StatusOr<std::vector<std::string>> StringList(const char* const* items,
 extern "C" {
 
 int crm_event_new(crm_event** out) {
-  return Call(Out(out, "out"), []() -> HandleOr<crm_event> {
+  return Call(Out(out, Rule::kOut), []() -> HandleOr<crm_event> {
     return std::make_unique<crm_event>();
   });
 }
@@ -92,36 +92,37 @@ void crm_event_free(crm_event* event) { delete event; }
 
 int crm_event_set_customer(crm_event* event, int64_t customer_id) {
   return Call([&] {
-    CRM_RETURN_IF_ERROR(CheckNotNull(event, "event"));
+    CRM_RETURN_IF_ERROR(CheckNotNull(event, Rule::kEvent));
     event->event.customer_id = customer_id;
     return absl::OkStatus();
   });
 }
 
 int crm_event_set_type(crm_event* event, const char* type) {
-  return SetEventText(event, type, "type", &crm::core::Event::type);
+  return SetEventText(event, type, Rule::kType, &crm::core::Event::type);
 }
 
 int crm_event_set_channel(crm_event* event, const char* channel) {
-  return SetEventText(event, channel, "channel", &crm::core::Event::channel);
+  return SetEventText(event, channel, Rule::kChannel,
+                      &crm::core::Event::channel);
 }
 
 int crm_event_set_actor(crm_event* event, const char* actor) {
-  return SetEventText(event, actor, "actor", &crm::core::Event::actor);
+  return SetEventText(event, actor, Rule::kActor, &crm::core::Event::actor);
 }
 
 int crm_event_set_source(crm_event* event, const char* source) {
-  return SetEventText(event, source, "source", &crm::core::Event::source);
+  return SetEventText(event, source, Rule::kSource, &crm::core::Event::source);
 }
 
 int crm_event_set_idempotency_key(crm_event* event, const char* key) {
-  return SetEventText(event, key, "idempotency_key",
+  return SetEventText(event, key, Rule::kIdempotencyKey,
                       &crm::core::Event::idempotency_key);
 }
 
 int crm_event_set_occurred_at(crm_event* event, int64_t occurred_us) {
   return Call([&] {
-    CRM_RETURN_IF_ERROR(CheckNotNull(event, "event"));
+    CRM_RETURN_IF_ERROR(CheckNotNull(event, Rule::kEvent));
     event->event.occurred_at_us = occurred_us;
     return absl::OkStatus();
   });
@@ -178,9 +179,9 @@ const char* crm_event_idempotency_key(const crm_event* event) {
 int crm_event_append(int64_t* out_seq, int* out_duplicate, crm_db* db,
                      const crm_event* event) {
   return Call(
-      Out(out_seq, "out_seq"), Out(out_duplicate),
+      Out(out_seq, Rule::kOutSeq), Out(out_duplicate),
       [&]() -> absl::StatusOr<std::pair<int64_t, int>> {
-        CRM_RETURN_IF_ERROR(CheckNotNull(event, "event"));
+        CRM_RETURN_IF_ERROR(CheckNotNull(event, Rule::kEvent));
         crm::core::Event input = event->event;
         input.properties = event->properties.record;
         CRM_ASSIGN_OR_RETURN(crm::core::AppendResult result,
@@ -195,7 +196,7 @@ int crm_event_append_batch(crm_batch_report** out_report, crm_db* db,
                            const void* batch, size_t batch_size) {
   return CallBatch(out_report, [&]() -> absl::StatusOr<BatchWritten> {
     CRM_RETURN_IF_ERROR(CheckDb(db));
-    if (batch_size > 0) CRM_RETURN_IF_ERROR(CheckNotNull(batch, "batch"));
+    if (batch_size > 0) CRM_RETURN_IF_ERROR(CheckNotNull(batch, Rule::kBatch));
     CRM_ASSIGN_OR_RETURN(crm::wire::EventBatch decoded,
                          DecodeBatch<crm::wire::EventBatch>(
                              batch, batch_size, "crm.wire.EventBatch"));
@@ -207,7 +208,7 @@ int crm_event_append_batch(crm_batch_report** out_report, crm_db* db,
 }
 
 int crm_event_get(crm_event** out, crm_db* db, int64_t seq) {
-  return Call(Out(out, "out"), [&]() -> HandleOr<crm_event> {
+  return Call(Out(out, Rule::kOut), [&]() -> HandleOr<crm_event> {
     CRM_ASSIGN_OR_RETURN(crm::core::Event event,
                          OnDb(db, ScopeKind::kRead, [&](Session& session) {
                            return crm::core::GetEvent(session, seq);
@@ -220,7 +221,7 @@ int crm_event_get(crm_event** out, crm_db* db, int64_t seq) {
 
 int crm_event_type_define(crm_db* db, const char* definition_json) {
   return Call([&] {
-    CRM_RETURN_IF_ERROR(CheckText(definition_json, "definition_json"));
+    CRM_RETURN_IF_ERROR(CheckText(definition_json, Rule::kDefinitionJson));
     return OnDb(db, ScopeKind::kWrite, [&](Session& session) {
       return crm::core::DefineEventType(session, definition_json);
     });
@@ -257,14 +258,15 @@ int crm_event_timeline(crm_event_page** out, crm_db* db, int64_t customer_id,
     request.to_us = chosen.to_us;
     request.newest_first = chosen.oldest_first == 0;
     request.page_size = chosen.page_size;
-    CRM_RETURN_IF_ERROR(CheckOptionalText(chosen.cursor, "cursor"));
+    CRM_RETURN_IF_ERROR(CheckOptionalText(chosen.cursor, Rule::kCursor));
     if (chosen.cursor != nullptr) request.cursor = chosen.cursor;
-    CRM_ASSIGN_OR_RETURN(request.types,
-                         StringList(chosen.types, chosen.type_count, "types"));
+    CRM_ASSIGN_OR_RETURN(
+        request.types,
+        StringList(chosen.types, chosen.type_count, Rule::kTypes));
     CRM_ASSIGN_OR_RETURN(
         request.channels,
-        StringList(chosen.channels, chosen.channel_count, "channels"));
-    CRM_RETURN_IF_ERROR(CheckNotNull(out, "out"));
+        StringList(chosen.channels, chosen.channel_count, Rule::kChannels));
+    CRM_RETURN_IF_ERROR(CheckNotNull(out, Rule::kOut));
     return ReadPage(db, [&](Session& session) {
       return crm::core::Timeline(session, request);
     });
@@ -282,7 +284,7 @@ int crm_timeline_options_init(crm_timeline_options* options,
 
 int crm_event_follow(crm_event_page** out, crm_db* db, int64_t after_seq,
                      uint32_t limit) {
-  return Call(Out(out, "out"), [&] {
+  return Call(Out(out, Rule::kOut), [&] {
     return ReadPage(db, [&](Session& session) {
       return crm::core::EventsAfter(session, after_seq, limit);
     });

@@ -3,6 +3,7 @@
 #include "core/field_service.h"
 
 using crm::ErrorCode;
+using crm::Rule;
 using crm::capi::Call;
 using crm::capi::CheckNotNull;
 using crm::capi::CheckText;
@@ -16,7 +17,7 @@ namespace {
 // Runs `change` on the field called `name`.
 absl::Status ChangeField(crm_db* db, const char* name,
                          absl::FunctionRef<absl::Status(Session&)> change) {
-  CRM_RETURN_IF_ERROR(CheckText(name, "name"));
+  CRM_RETURN_IF_ERROR(CheckText(name, Rule::kName));
   return OnDb(db, ScopeKind::kWrite, change);
 }
 
@@ -27,8 +28,8 @@ extern "C" {
 int crm_field_define(int64_t* out_field_id, crm_db* db,
                      const char* definition_json) {
   return Call(
-      Out(out_field_id, "out_field_id"), [&]() -> absl::StatusOr<int64_t> {
-        CRM_RETURN_IF_ERROR(CheckText(definition_json, "definition_json"));
+      Out(out_field_id, Rule::kOutFieldId), [&]() -> absl::StatusOr<int64_t> {
+        CRM_RETURN_IF_ERROR(CheckText(definition_json, Rule::kDefinitionJson));
         return OnDb(db, ScopeKind::kWrite, [&](Session& session) {
           return crm::core::DefineField(session, definition_json);
         });
@@ -37,7 +38,7 @@ int crm_field_define(int64_t* out_field_id, crm_db* db,
 
 int crm_field_update(crm_db* db, const char* name, const char* patch_json) {
   return Call([&] {
-    CRM_RETURN_IF_ERROR(CheckText(patch_json, "patch_json"));
+    CRM_RETURN_IF_ERROR(CheckText(patch_json, Rule::kPatchJson));
     return ChangeField(db, name, [&](Session& session) {
       return crm::core::UpdateField(session, name, patch_json);
     });
@@ -72,8 +73,8 @@ int crm_field_delete(crm_db* db, const char* name) {
 // "out", as in libcrm 0.1.
 int crm_field_describe(char** out_json, crm_db* db, const char* name) {
   return Call(Out(out_json), [&]() -> absl::StatusOr<std::string> {
-    CRM_RETURN_IF_ERROR(CheckText(name, "name"));
-    CRM_RETURN_IF_ERROR(CheckNotNull(out_json, "out"));
+    CRM_RETURN_IF_ERROR(CheckText(name, Rule::kName));
+    CRM_RETURN_IF_ERROR(CheckNotNull(out_json, Rule::kOut));
     return OnDb(db, ScopeKind::kRead, [&](Session& session) {
       return crm::core::DescribeField(session, name);
     });
@@ -84,9 +85,9 @@ int crm_field_list(char** out_json, crm_db* db, int flags) {
   return Call(Out(out_json), [&]() -> absl::StatusOr<std::string> {
     if ((flags & ~CRM_LIST_INCLUDE_ARCHIVED) != 0) {
       return crm::MakeError(ErrorCode::kInvalidArgument, "unknown flags", "",
-                            "flags");
+                            Rule::kFlags);
     }
-    CRM_RETURN_IF_ERROR(CheckNotNull(out_json, "out"));
+    CRM_RETURN_IF_ERROR(CheckNotNull(out_json, Rule::kOut));
     return OnDb(db, ScopeKind::kRead, [&](Session& session) {
       return crm::core::ListFields(session,
                                    (flags & CRM_LIST_INCLUDE_ARCHIVED) != 0);

@@ -2,6 +2,7 @@
 #include "capi/capi_support.h"
 #include "core/history.h"
 
+using crm::Rule;
 using crm::capi::Call;
 using crm::capi::CheckText;
 using crm::capi::HandleOr;
@@ -14,7 +15,7 @@ extern "C" {
 
 int crm_customer_get_at(crm_record** out, crm_db* db, int64_t id,
                         int64_t at_us) {
-  return Call(Out(out, "out"), [&]() -> HandleOr<crm_record> {
+  return Call(Out(out, Rule::kOut), [&]() -> HandleOr<crm_record> {
     CRM_ASSIGN_OR_RETURN(crm::core::CustomerRecord record,
                          OnDb(db, ScopeKind::kRead, [&](Session& session) {
                            return crm::core::CustomerAt(session, id, at_us);
@@ -25,8 +26,8 @@ int crm_customer_get_at(crm_record** out, crm_db* db, int64_t id,
 
 int crm_field_timeline_get(crm_field_timeline** out, crm_db* db,
                            int64_t customer_id, const char* field) {
-  return Call(Out(out, "out"), [&]() -> HandleOr<crm_field_timeline> {
-    CRM_RETURN_IF_ERROR(CheckText(field, "field"));
+  return Call(Out(out, Rule::kOut), [&]() -> HandleOr<crm_field_timeline> {
+    CRM_RETURN_IF_ERROR(CheckText(field, Rule::kField));
     auto timeline = std::make_unique<crm_field_timeline>();
     CRM_ASSIGN_OR_RETURN(
         timeline->intervals, OnDb(db, ScopeKind::kRead, [&](Session& session) {

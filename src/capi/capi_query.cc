@@ -3,6 +3,7 @@
 #include "core/query_service.h"
 
 using crm::ErrorCode;
+using crm::Rule;
 using crm::capi::Call;
 using crm::capi::CheckNotNull;
 using crm::capi::CheckOptionalText;
@@ -22,7 +23,7 @@ namespace {
 int ChangeQuery(crm_query* query,
                 absl::FunctionRef<absl::Status(QueryRequest&)> change) {
   return Call([&] {
-    CRM_RETURN_IF_ERROR(CheckNotNull(query, "query"));
+    CRM_RETURN_IF_ERROR(CheckNotNull(query, Rule::kQuery));
     return change(query->request);
   });
 }
@@ -30,7 +31,7 @@ int ChangeQuery(crm_query* query,
 absl::StatusOr<crm::store::Bucket> BucketOf(int bucket) {
   if (bucket < CRM_BUCKET_NONE || bucket > CRM_BUCKET_YEAR) {
     return crm::MakeError(ErrorCode::kInvalidArgument, "unknown bucket", "",
-                          "bucket");
+                          Rule::kBucket);
   }
   return static_cast<crm::store::Bucket>(bucket);
 }
@@ -40,7 +41,7 @@ absl::StatusOr<QueryTarget> TargetOf(int target) {
     return crm::MakeError(ErrorCode::kInvalidArgument,
                           "target must be CRM_QUERY_CUSTOMERS or "
                           "CRM_QUERY_EVENTS",
-                          "", "target");
+                          "", Rule::kTarget);
   }
   return target == CRM_QUERY_CUSTOMERS ? QueryTarget::kCustomers
                                        : QueryTarget::kEvents;
@@ -73,9 +74,9 @@ int ReadQuery(crm_rows** out, crm_db* db, const crm_query* query,
               absl::StatusOr<QueryPage> (*read)(Session&,
                                                 const QueryRequest&)) {
   return Call(Out(out), [&]() -> HandleOr<crm_rows> {
-    CRM_RETURN_IF_ERROR(CheckNotNull(query, "query"));
+    CRM_RETURN_IF_ERROR(CheckNotNull(query, Rule::kQuery));
     QueryRequest request = RequestOf(query);
-    CRM_RETURN_IF_ERROR(CheckNotNull(out, "out"));
+    CRM_RETURN_IF_ERROR(CheckNotNull(out, Rule::kOut));
     return ReadRows(db,
                     [&](Session& session) { return read(session, request); });
   });
@@ -104,7 +105,7 @@ std::string EncodeRows(const crm_rows& rows) {
 extern "C" {
 
 int crm_query_new(crm_query** out, int target) {
-  return Call(Out(out, "out"), [&]() -> HandleOr<crm_query> {
+  return Call(Out(out, Rule::kOut), [&]() -> HandleOr<crm_query> {
     CRM_ASSIGN_OR_RETURN(QueryTarget checked, TargetOf(target));
     auto query = std::make_unique<crm_query>();
     query->request.target = checked;
@@ -116,7 +117,7 @@ void crm_query_free(crm_query* query) { delete query; }
 
 int crm_query_set_filter(crm_query* query, const char* filter) {
   return ChangeQuery(query, [&](QueryRequest& request) {
-    CRM_RETURN_IF_ERROR(CheckOptionalText(filter, "filter"));
+    CRM_RETURN_IF_ERROR(CheckOptionalText(filter, Rule::kFilter));
     request.filter = filter == nullptr ? "" : filter;
     return absl::OkStatus();
   });
@@ -128,7 +129,7 @@ crm_record* crm_query_params(crm_query* query) {
 
 int crm_query_select(crm_query* query, const char* field) {
   return ChangeQuery(query, [&](QueryRequest& request) {
-    CRM_RETURN_IF_ERROR(CheckText(field, "field"));
+    CRM_RETURN_IF_ERROR(CheckText(field, Rule::kField));
     request.select.emplace_back(field);
     return absl::OkStatus();
   });
@@ -136,7 +137,7 @@ int crm_query_select(crm_query* query, const char* field) {
 
 int crm_query_order_by(crm_query* query, const char* field, int descending) {
   return ChangeQuery(query, [&](QueryRequest& request) {
-    CRM_RETURN_IF_ERROR(CheckText(field, "field"));
+    CRM_RETURN_IF_ERROR(CheckText(field, Rule::kField));
     request.sort.push_back({field, descending != 0});
     return absl::OkStatus();
   });
@@ -146,7 +147,8 @@ int crm_query_set_page_size(crm_query* query, uint32_t page_size) {
   return ChangeQuery(query, [&](QueryRequest& request) {
     if (page_size < 1 || page_size > 10000) {
       return crm::MakeError(ErrorCode::kInvalidArgument,
-                            "page_size must be 1 to 10,000", "", "page_size");
+                            "page_size must be 1 to 10,000", "",
+                            Rule::kPageSize);
     }
     request.page_size = page_size;
     return absl::OkStatus();
@@ -155,7 +157,7 @@ int crm_query_set_page_size(crm_query* query, uint32_t page_size) {
 
 int crm_query_set_cursor(crm_query* query, const char* cursor) {
   return ChangeQuery(query, [&](QueryRequest& request) {
-    CRM_RETURN_IF_ERROR(CheckOptionalText(cursor, "cursor"));
+    CRM_RETURN_IF_ERROR(CheckOptionalText(cursor, Rule::kCursor));
     request.cursor = cursor == nullptr ? "" : cursor;
     return absl::OkStatus();
   });
@@ -170,7 +172,7 @@ int crm_query_include_archived(crm_query* query, int include) {
 
 int crm_query_group_by(crm_query* query, const char* field, int bucket) {
   return ChangeQuery(query, [&](QueryRequest& request) {
-    CRM_RETURN_IF_ERROR(CheckText(field, "field"));
+    CRM_RETURN_IF_ERROR(CheckText(field, Rule::kField));
     CRM_ASSIGN_OR_RETURN(crm::store::Bucket checked, BucketOf(bucket));
     request.groups.push_back({field, checked});
     return absl::OkStatus();
@@ -180,11 +182,11 @@ int crm_query_group_by(crm_query* query, const char* field, int bucket) {
 int crm_query_aggregate(crm_query* query, int function, const char* field,
                         const char* alias) {
   return ChangeQuery(query, [&](QueryRequest& request) {
-    CRM_RETURN_IF_ERROR(CheckOptionalText(field, "field"));
-    CRM_RETURN_IF_ERROR(CheckOptionalText(alias, "alias"));
+    CRM_RETURN_IF_ERROR(CheckOptionalText(field, Rule::kField));
+    CRM_RETURN_IF_ERROR(CheckOptionalText(alias, Rule::kAlias));
     if (function < CRM_AGG_COUNT || function > CRM_AGG_MAX) {
       return crm::MakeError(ErrorCode::kInvalidArgument,
-                            "unknown aggregate function", "", "function");
+                            "unknown aggregate function", "", Rule::kFunction);
     }
     request.aggregates.push_back(
         {static_cast<crm::store::Function>(function - 1),
@@ -203,8 +205,8 @@ int crm_query_run_aggregate(crm_rows** out, crm_db* db,
 }
 
 int crm_query_count(int64_t* out, crm_db* db, const crm_query* query) {
-  return Call(Out(out, "out"), [&]() -> absl::StatusOr<int64_t> {
-    CRM_RETURN_IF_ERROR(CheckNotNull(query, "query"));
+  return Call(Out(out, Rule::kOut), [&]() -> absl::StatusOr<int64_t> {
+    CRM_RETURN_IF_ERROR(CheckNotNull(query, Rule::kQuery));
     QueryRequest request = RequestOf(query);
     return OnDb(db, ScopeKind::kRead, [&](Session& session) {
       return crm::core::CountQuery(session, request);
@@ -213,8 +215,8 @@ int crm_query_count(int64_t* out, crm_db* db, const crm_query* query) {
 }
 
 int crm_query_explain(char** out, crm_db* db, const crm_query* query) {
-  return Call(Out(out, "out"), [&]() -> absl::StatusOr<std::string> {
-    CRM_RETURN_IF_ERROR(CheckNotNull(query, "query"));
+  return Call(Out(out, Rule::kOut), [&]() -> absl::StatusOr<std::string> {
+    CRM_RETURN_IF_ERROR(CheckNotNull(query, Rule::kQuery));
     QueryRequest request = RequestOf(query);
     return OnDb(db, ScopeKind::kRead, [&](Session& session) {
       return crm::core::ExplainQuery(session, request);
@@ -238,9 +240,9 @@ const char* crm_rows_next_cursor(const crm_rows* rows) {
 }
 
 int crm_rows_encode(const void** out_bytes, size_t* out_size, crm_rows* rows) {
-  return Call(Out(out_bytes, "out_bytes"), Out(out_size, "out_size"),
+  return Call(Out(out_bytes, Rule::kOutBytes), Out(out_size, Rule::kOutSize),
               [&]() -> absl::StatusOr<std::pair<const void*, size_t>> {
-                CRM_RETURN_IF_ERROR(CheckNotNull(rows, "rows"));
+                CRM_RETURN_IF_ERROR(CheckNotNull(rows, Rule::kRows));
                 if (rows->encoded.empty()) rows->encoded = EncodeRows(*rows);
                 return std::pair<const void*, size_t>(rows->encoded.data(),
                                                       rows->encoded.size());
@@ -248,7 +250,7 @@ int crm_rows_encode(const void** out_bytes, size_t* out_size, crm_rows* rows) {
 }
 
 int crm_field_fill_rates(crm_rows** out, crm_db* db) {
-  return Call(Out(out, "out"), [&] {
+  return Call(Out(out, Rule::kOut), [&] {
     return ReadRows(
         db, [](Session& session) { return crm::core::FillRates(session); });
   });
@@ -258,8 +260,8 @@ int crm_field_fill_rates(crm_rows** out, crm_db* db) {
 int crm_customer_search(crm_rows** out, crm_db* db, const char* text,
                         uint32_t limit) {
   return Call(Out(out), [&]() -> HandleOr<crm_rows> {
-    CRM_RETURN_IF_ERROR(CheckText(text, "text"));
-    CRM_RETURN_IF_ERROR(CheckNotNull(out, "out"));
+    CRM_RETURN_IF_ERROR(CheckText(text, Rule::kText));
+    CRM_RETURN_IF_ERROR(CheckNotNull(out, Rule::kOut));
     return ReadRows(db, [&](Session& session) {
       return crm::core::SearchCustomers(session, text, limit);
     });
@@ -269,8 +271,8 @@ int crm_customer_search(crm_rows** out, crm_db* db, const char* text,
 int crm_segment_save(crm_db* db, const char* name, int target,
                      const char* filter) {
   return Call([&] {
-    CRM_RETURN_IF_ERROR(CheckText(name, "name"));
-    CRM_RETURN_IF_ERROR(CheckText(filter, "filter"));
+    CRM_RETURN_IF_ERROR(CheckText(name, Rule::kName));
+    CRM_RETURN_IF_ERROR(CheckText(filter, Rule::kFilter));
     CRM_ASSIGN_OR_RETURN(QueryTarget checked, TargetOf(target));
     return OnDb(db, ScopeKind::kWrite, [&](Session& session) {
       return crm::core::SaveSegment(session, name, checked, filter);
@@ -280,7 +282,7 @@ int crm_segment_save(crm_db* db, const char* name, int target,
 
 int crm_segment_delete(crm_db* db, const char* name) {
   return Call([&] {
-    CRM_RETURN_IF_ERROR(CheckText(name, "name"));
+    CRM_RETURN_IF_ERROR(CheckText(name, Rule::kName));
     return OnDb(db, ScopeKind::kWrite, [&](Session& session) {
       return crm::core::DeleteSegment(session, name);
     });
@@ -288,8 +290,8 @@ int crm_segment_delete(crm_db* db, const char* name) {
 }
 
 int crm_segment_count(int64_t* out, crm_db* db, const char* name) {
-  return Call(Out(out, "out"), [&]() -> absl::StatusOr<int64_t> {
-    CRM_RETURN_IF_ERROR(CheckText(name, "name"));
+  return Call(Out(out, Rule::kOut), [&]() -> absl::StatusOr<int64_t> {
+    CRM_RETURN_IF_ERROR(CheckText(name, Rule::kName));
     return OnDb(db, ScopeKind::kRead, [&](Session& session) {
       return crm::core::CountSegment(session, name);
     });
@@ -297,7 +299,7 @@ int crm_segment_count(int64_t* out, crm_db* db, const char* name) {
 }
 
 int crm_segment_list(crm_rows** out, crm_db* db) {
-  return Call(Out(out, "out"), [&] {
+  return Call(Out(out, Rule::kOut), [&] {
     return ReadRows(
         db, [](Session& session) { return crm::core::ListSegments(session); });
   });
@@ -307,10 +309,10 @@ int crm_segment_list(crm_rows** out, crm_db* db) {
 int crm_cohort(crm_rows** out, crm_db* db, const char* first_type,
                const char* then_type, uint32_t within_days, int bucket) {
   return Call(Out(out), [&]() -> HandleOr<crm_rows> {
-    CRM_RETURN_IF_ERROR(CheckText(first_type, "first_type"));
-    CRM_RETURN_IF_ERROR(CheckText(then_type, "then_type"));
+    CRM_RETURN_IF_ERROR(CheckText(first_type, Rule::kFirstType));
+    CRM_RETURN_IF_ERROR(CheckText(then_type, Rule::kThenType));
     CRM_ASSIGN_OR_RETURN(crm::store::Bucket checked, BucketOf(bucket));
-    CRM_RETURN_IF_ERROR(CheckNotNull(out, "out"));
+    CRM_RETURN_IF_ERROR(CheckNotNull(out, Rule::kOut));
     return ReadRows(db, [&](Session& session) {
       return crm::core::RunCohort(session, first_type, then_type, within_days,
                                   checked);

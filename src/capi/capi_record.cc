@@ -5,6 +5,7 @@
 #include "capi/capi_support.h"
 
 using crm::ErrorCode;
+using crm::Rule;
 using crm::capi::Call;
 using crm::capi::CheckNotNull;
 using crm::capi::CheckText;
@@ -20,8 +21,8 @@ namespace {
 template <typename Make>
 int SetValue(crm_record* record, const char* field, Make make) {
   return Call([&]() -> absl::Status {
-    CRM_RETURN_IF_ERROR(CheckNotNull(record, "record"));
-    CRM_RETURN_IF_ERROR(CheckText(field, "field"));
+    CRM_RETURN_IF_ERROR(CheckNotNull(record, Rule::kRecord));
+    CRM_RETURN_IF_ERROR(CheckText(field, Rule::kField));
     absl::StatusOr<Value> value = make();
     if (!value.ok()) return crm::WithField(value.status(), field);
     record->record.Set(field, *std::move(value));
@@ -30,7 +31,7 @@ int SetValue(crm_record* record, const char* field, Make make) {
 }
 
 absl::StatusOr<Value> TextValue(const char* text, ValueKind kind) {
-  CRM_RETURN_IF_ERROR(CheckText(text, "value"));
+  CRM_RETURN_IF_ERROR(CheckText(text, Rule::kValue));
   Value value;
   value.kind = kind;
   value.text = text;
@@ -40,8 +41,8 @@ absl::StatusOr<Value> TextValue(const char* text, ValueKind kind) {
 // Finds the value of `field`, checking it is of `kind`.
 absl::StatusOr<const Value*> Lookup(const crm_record* record, const char* field,
                                     ValueKind kind) {
-  CRM_RETURN_IF_ERROR(CheckNotNull(record, "record"));
-  CRM_RETURN_IF_ERROR(CheckText(field, "field"));
+  CRM_RETURN_IF_ERROR(CheckNotNull(record, Rule::kRecord));
+  CRM_RETURN_IF_ERROR(CheckText(field, Rule::kField));
   const Value* value = record->record.Get(field);
   if (value == nullptr || value->kind == ValueKind::kNull) {
     return crm::MakeError(
@@ -54,7 +55,7 @@ absl::StatusOr<const Value*> Lookup(const crm_record* record, const char* field,
                               crm::core::ValueKindName(value->kind) +
                               " value, not a " +
                               crm::core::ValueKindName(kind) + " value",
-                          field, "type");
+                          field, Rule::kType);
   }
   return value;
 }
@@ -63,7 +64,7 @@ absl::StatusOr<const Value*> Lookup(const crm_record* record, const char* field,
 template <typename T, typename Read>
 int GetValue(T* out, const crm_record* record, const char* field,
              ValueKind kind, Read read) {
-  return Call(Out(out, "out"), [&]() -> absl::StatusOr<T> {
+  return Call(Out(out, Rule::kOut), [&]() -> absl::StatusOr<T> {
     CRM_ASSIGN_OR_RETURN(const Value* value, Lookup(record, field, kind));
     return read(*value);
   });
@@ -78,7 +79,7 @@ int64_t IntegerOf(const Value& value) { return value.integer; }
 extern "C" {
 
 int crm_record_new(crm_record** out) {
-  return Call(Out(out, "out"), []() -> HandleOr<crm_record> {
+  return Call(Out(out, Rule::kOut), []() -> HandleOr<crm_record> {
     return std::make_unique<crm_record>();
   });
 }
@@ -126,12 +127,12 @@ int crm_record_set_datetime(crm_record* record, const char* field,
 int crm_record_set_list(crm_record* record, const char* field,
                         const char* const* items, size_t count) {
   return SetValue(record, field, [&]() -> absl::StatusOr<Value> {
-    if (count > 0) CRM_RETURN_IF_ERROR(CheckNotNull(items, "items"));
+    if (count > 0) CRM_RETURN_IF_ERROR(CheckNotNull(items, Rule::kItems));
     std::vector<std::string> list;
     list.reserve(count);
     for (size_t i = 0; i < count; ++i) {
       CRM_RETURN_IF_ERROR(
-          CheckText(items[i], "items[" + std::to_string(i) + "]"));
+          CheckText(items[i], Rule::kItems, absl::StrCat("items[", i, "]")));
       list.emplace_back(items[i]);
     }
     return Value::List(std::move(list));
@@ -211,7 +212,7 @@ int crm_record_get_list_item(const char** out, const crm_record* record,
                     if (index >= value.list.size()) {
                       return crm::MakeError(ErrorCode::kNotFound,
                                             "list index out of range", field,
-                                            "index");
+                                            Rule::kIndex);
                     }
                     return value.list[index].c_str();
                   });

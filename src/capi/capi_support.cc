@@ -84,23 +84,27 @@ BatchWritten WriteBatch(
   return written;
 }
 
-absl::Status CheckNotNull(const void* pointer, absl::string_view parameter) {
+absl::Status CheckNotNull(const void* pointer, Rule parameter,
+                          absl::string_view shown) {
   if (pointer != nullptr) return absl::OkStatus();
+  if (shown.empty()) shown = RuleText(parameter);
   return MakeError(ErrorCode::kInvalidArgument,
-                   absl::StrCat(parameter, " must not be NULL"), "", parameter);
+                   absl::StrCat(shown, " must not be NULL"), "", parameter);
 }
 
-absl::Status CheckText(const char* text, absl::string_view parameter) {
-  CRM_RETURN_IF_ERROR(CheckNotNull(text, parameter));
-  return ValidateText(text, "", [&] { return std::string(parameter); });
+absl::Status CheckText(const char* text, Rule parameter,
+                       absl::string_view shown) {
+  if (shown.empty()) shown = RuleText(parameter);
+  CRM_RETURN_IF_ERROR(CheckNotNull(text, parameter, shown));
+  return ValidateText(text, "", [&] { return std::string(shown); });
 }
 
-absl::Status CheckOptionalText(const char* text, absl::string_view parameter) {
+absl::Status CheckOptionalText(const char* text, Rule parameter) {
   return text == nullptr ? absl::OkStatus() : CheckText(text, parameter);
 }
 
 absl::Status CheckDb(const crm_db* db) {
-  CRM_RETURN_IF_ERROR(CheckNotNull(db, "db"));
+  CRM_RETURN_IF_ERROR(CheckNotNull(db, Rule::kDb));
   if (!db->workspace) {
     return MakeError(ErrorCode::kMisuse, "the workspace handle is closed");
   }

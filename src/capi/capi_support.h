@@ -6,8 +6,8 @@
 // and the core call:
 //
 //   int crm_segment_count(int64_t* out, crm_db* db, const char* name) {
-//     return Call(Out(out, "out"), [&]() -> absl::StatusOr<int64_t> {
-//       CRM_RETURN_IF_ERROR(CheckText(name, "name"));
+//     return Call(Out(out, Rule::kOut), [&]() -> absl::StatusOr<int64_t> {
+//       CRM_RETURN_IF_ERROR(CheckText(name, Rule::kName));
 //       return OnDb(db, ScopeKind::kRead, [&](Session& session) {
 //         return core::CountSegment(session, name);
 //       });
@@ -127,7 +127,7 @@ char* CopyString(absl::string_view text);
 template <typename T>
 class OutParam {
  public:
-  OutParam(T* pointer, absl::string_view required_name)
+  OutParam(T* pointer, Rule required_name)
       : pointer_(pointer), required_name_(required_name) {}
 
   void Clear() const noexcept {
@@ -149,13 +149,13 @@ class OutParam {
 
  private:
   T* pointer_;
-  absl::string_view required_name_;  // empty: may be NULL
+  Rule required_name_;  // kNone: may be NULL
 };
 
 // An out-parameter that must not be NULL: Call() checks it, naming it
 // `name`, before the body runs.
 template <typename T>
-OutParam<T> Out(T* pointer, absl::string_view name) {
+OutParam<T> Out(T* pointer, Rule name) {
   return OutParam<T>(pointer, name);
 }
 // An out-parameter that may be NULL (crm.h says "may be NULL"), or whose
@@ -163,7 +163,7 @@ OutParam<T> Out(T* pointer, absl::string_view name) {
 // versions of libcrm checked in that order).
 template <typename T>
 OutParam<T> Out(T* pointer) {
-  return OutParam<T>(pointer, {});
+  return OutParam<T>(pointer, Rule::kNone);
 }
 
 namespace internal {
@@ -214,12 +214,15 @@ int Call(OutParam<T1> first, OutParam<T2> second, Body&& body) noexcept {
 }
 
 // Argument checks: OK, or an invalid-argument error whose rule names the
-// parameter.
-absl::Status CheckNotNull(const void* pointer, absl::string_view parameter);
+// parameter. `shown`, where given, is how the message names it instead
+// (e.g. "items[3]" for an item of the parameter items).
+absl::Status CheckNotNull(const void* pointer, Rule parameter,
+                          absl::string_view shown = {});
 // Not NULL and libcrm text (UTF-8, no NUL byte).
-absl::Status CheckText(const char* text, absl::string_view parameter);
+absl::Status CheckText(const char* text, Rule parameter,
+                       absl::string_view shown = {});
 // NULL, or libcrm text.
-absl::Status CheckOptionalText(const char* text, absl::string_view parameter);
+absl::Status CheckOptionalText(const char* text, Rule parameter);
 // Not NULL and not closed (CRM_E_MISUSE).
 absl::Status CheckDb(const crm_db* db);
 
@@ -276,7 +279,7 @@ absl::StatusOr<Message> DecodeBatch(const void* batch, size_t batch_size,
                                     absl::string_view message_name) {
   if (batch_size > static_cast<size_t>(std::numeric_limits<int>::max())) {
     return MakeError(ErrorCode::kInvalidArgument, "batch is larger than 2 GiB",
-                     "", "batch_size");
+                     "", Rule::kBatchSize);
   }
   Message decoded;
   if (!decoded.ParseFromArray(batch, static_cast<int>(batch_size))) {
@@ -284,7 +287,7 @@ absl::StatusOr<Message> DecodeBatch(const void* batch, size_t batch_size,
                      absl::StrCat("batch is not a valid ", message_name,
                                   " message (or holds text that is not "
                                   "UTF-8)"),
-                     "", "batch");
+                     "", Rule::kBatch);
   }
   return decoded;
 }
@@ -303,7 +306,7 @@ absl::StatusOr<Options> ReadOptions(const Options* given, Options defaults,
                      std::string("options->struct_size is too small; "
                                  "initialise the options with ") +
                          std::string(init_macro),
-                     "", "struct_size");
+                     "", Rule::kStructSize);
   }
   std::memcpy(&defaults, given,
               std::min<size_t>(given->struct_size, sizeof(Options)));
@@ -318,12 +321,12 @@ absl::StatusOr<Options> ReadOptions(const Options* given, Options defaults,
 template <typename Options>
 absl::Status InitOptions(Options* out, size_t struct_size, Options defaults,
                          uint32_t first_size) {
-  CRM_RETURN_IF_ERROR(CheckNotNull(out, "options"));
+  CRM_RETURN_IF_ERROR(CheckNotNull(out, Rule::kOptions));
   if (struct_size < first_size || struct_size > sizeof(Options)) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "struct_size must be the sizeof() of the options struct "
                      "of a libcrm release",
-                     "", "struct_size");
+                     "", Rule::kStructSize);
   }
   defaults.struct_size = static_cast<uint32_t>(struct_size);
   std::memcpy(out, &defaults, struct_size);
@@ -332,7 +335,7 @@ absl::Status InitOptions(Options* out, size_t struct_size, Options defaults,
 
 template <typename T>
 absl::Status OutParam<T>::Check() const {
-  if (required_name_.empty()) return absl::OkStatus();
+  if (required_name_ == Rule::kNone) return absl::OkStatus();
   return CheckNotNull(pointer_, required_name_);
 }
 

@@ -20,13 +20,13 @@ absl::Status RowInput(const wire::CustomerRow& row,
                          absl::StrCat("absent column ", column,
                                       " is not one of the batch's ",
                                       fields.size(), " columns"),
-                         "", "absent");
+                         "", Rule::kAbsent);
       }
       if (left_out[column]) {
         return MakeError(
             ErrorCode::kInvalidArgument,
             absl::StrCat("absent column ", column, " is listed twice"), "",
-            "absent");
+            Rule::kAbsent);
       }
       left_out[column] = true;
     }
@@ -38,7 +38,7 @@ absl::Status RowInput(const wire::CustomerRow& row,
         absl::StrCat(row.values_size(), " values for ", fields.size(),
                      " columns of which ", row.absent_size(),
                      " are absent: a row needs one value per other column"),
-        "", "columns");
+        "", Rule::kColumns);
   }
   input->fields.clear();
   input->values.clear();
@@ -111,7 +111,7 @@ absl::Status WriteCustomerBatch(Session& session,
       CodeOf(first_error),
       absl::StrCat(outcome->rejected, " of ", batch.rows_size(),
                    " rows rejected, nothing stored; first: ", first_message),
-      FieldOf(first_error), RuleOf(first_error));
+      FieldOf(first_error), RuleIdOf(first_error));
 }
 
 }  // namespace crm::core

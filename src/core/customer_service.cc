@@ -31,7 +31,7 @@ absl::Status NameConstraint(const Schema& schema, absl::Status status) {
                      absl::StrCat("field '", field->name(),
                                   "': the value is already used by another "
                                   "customer"),
-                     field->name(), "unique");
+                     field->name(), Rule::kUnique);
   }
   return WithField(status, field->name());
 }
@@ -54,14 +54,14 @@ absl::Status CheckReference(Session& session, const Field& field,
     return MakeError(ErrorCode::kValidation,
                      absl::StrCat("field '", field.name(),
                                   "': a customer cannot refer to itself"),
-                     field.name(), "reference");
+                     field.name(), Rule::kReference);
   }
   CRM_ASSIGN_OR_RETURN(auto row, SelectById(session, target, false));
   if (!row) {
     return MakeError(ErrorCode::kValidation,
                      absl::StrCat("field '", field.name(),
                                   "': no customer with id ", target),
-                     field.name(), "reference");
+                     field.name(), Rule::kReference);
   }
   return absl::OkStatus();
 }
@@ -69,7 +69,7 @@ absl::Status CheckReference(Session& session, const Field& field,
 absl::Status MissingRequired(const Field& field) {
   return MakeError(ErrorCode::kValidation,
                    absl::StrCat("field '", field.name(), "' is required"),
-                   field.name(), "required");
+                   field.name(), Rule::kRequired);
 }
 
 // A write checked against the schema: the fields written and their stored
@@ -182,7 +182,8 @@ absl::StatusOr<std::string> CheckActor(absl::string_view actor) {
       ValidateText(actor, "", [] { return std::string("actor"); }));
   if (actor.size() > kMaxActorBytes) {
     return MakeError(ErrorCode::kInvalidArgument,
-                     "actor must be UTF-8 of at most 255 bytes", "", "actor");
+                     "actor must be UTF-8 of at most 255 bytes", "",
+                     Rule::kActor);
   }
   return std::string(actor);
 }
@@ -198,24 +199,24 @@ absl::StatusOr<std::vector<const Field*>> ResolveWritableFields(
     if (field == nullptr) {
       return MakeError(ErrorCode::kValidation,
                        absl::StrCat("no field named '", shown, "'"), shown,
-                       "unknown_field");
+                       Rule::kUnknownField);
     }
     if (field->archived()) {
       return MakeError(ErrorCode::kValidation,
                        absl::StrCat("field '", name,
                                     "' is archived; restore it to write it"),
-                       name, "archived");
+                       name, Rule::kArchived);
     }
     if (field->read_only()) {
       return MakeError(ErrorCode::kValidation,
                        absl::StrCat("field '", name, "' is read-only"), name,
-                       "read_only");
+                       Rule::kReadOnly);
     }
     for (const Field* earlier : fields) {
       if (earlier == field) {
         return MakeError(ErrorCode::kValidation,
                          absl::StrCat("field '", name, "' is given twice"),
-                         name, "distinct");
+                         name, Rule::kDistinct);
       }
     }
     fields.push_back(field);
@@ -309,7 +310,7 @@ absl::StatusOr<UpsertResult> UpsertResolved(Session& session,
       external_id->text.empty()) {
     return MakeError(ErrorCode::kValidation,
                      "an upsert needs a non-empty text external_id",
-                     "external_id", "required");
+                     "external_id", Rule::kRequired);
   }
   CRM_ASSIGN_OR_RETURN(
       auto existing,
@@ -391,7 +392,7 @@ absl::Status DeleteCustomer(Session& session, int64_t id,
                        field->name(),
                        "' of another customer; clear those "
                        "references first"),
-          field->name(), "reference");
+          field->name(), Rule::kReference);
     }
   }
   std::vector<FieldChangeValue> history;

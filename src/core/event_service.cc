@@ -28,7 +28,7 @@ constexpr int64_t kMaxFollowLimit = 10000;
 constexpr size_t kMaxTimelineNames = 1000;
 constexpr char kCursorPrefix[] = "e1.";
 
-absl::Status Invalid(absl::string_view what, absl::string_view rule,
+absl::Status Invalid(absl::string_view what, Rule rule,
                      absl::string_view message) {
   return MakeError(ErrorCode::kValidation, absl::StrCat(what, ": ", message),
                    what, rule);
@@ -38,7 +38,7 @@ absl::Status Invalid(absl::string_view what, absl::string_view rule,
 absl::Status CheckEventName(const std::string& name, absl::string_view what,
                             bool required) {
   if (name.empty()) {
-    return required ? Invalid(what, "required", "must be given")
+    return required ? Invalid(what, Rule::kRequired, "must be given")
                     : absl::OkStatus();
   }
   bool ok = name.size() <= kMaxNameBytes;
@@ -48,7 +48,8 @@ absl::Status CheckEventName(const std::string& name, absl::string_view what,
                 c == ':' || c == '/');
   }
   if (!ok) {
-    return Invalid(what, "format", "use 1 to 64 letters, digits and . _ - : /");
+    return Invalid(what, Rule::kFormat,
+                   "use 1 to 64 letters, digits and . _ - : /");
   }
   return absl::OkStatus();
 }
@@ -58,7 +59,7 @@ absl::Status CheckEventName(const std::string& name, absl::string_view what,
 absl::Status RefuseReservedType(const std::string& name,
                                 absl::string_view what) {
   if (!absl::StartsWithIgnoreCase(name, "crm.")) return absl::OkStatus();
-  return Invalid(what, "reserved",
+  return Invalid(what, Rule::kReserved,
                  "types starting with 'crm.' (in any case) are written by "
                  "libcrm only");
 }
@@ -69,7 +70,7 @@ absl::Status CheckFreeText(const std::string& text, absl::string_view what) {
   if (text.size() > kMaxTextBytes) {
     return MakeError(ErrorCode::kInvalidArgument,
                      absl::StrCat(what, " must be UTF-8 of at most 255 bytes"),
-                     what, "utf8");
+                     what, Rule::kUtf8);
   }
   return absl::OkStatus();
 }
@@ -79,7 +80,7 @@ absl::Status CheckFreeText(const std::string& text, absl::string_view what) {
 absl::StatusOr<Value> CheckFreeProperty(const std::string& name,
                                         const Value& value) {
   std::string where = absl::StrCat("property '", name, "'");
-  auto invalid = [&](absl::string_view rule, absl::string_view message) {
+  auto invalid = [&](Rule rule, absl::string_view message) {
     return MakeError(ErrorCode::kValidation, absl::StrCat(where, ": ", message),
                      name, rule);
   };
@@ -91,18 +92,18 @@ absl::StatusOr<Value> CheckFreeProperty(const std::string& name,
     case ValueKind::kDecimal: {
       int scale = DecimalScale(value.text);
       if (scale > kMaxDecimalScale || !ParseDecimal(value.text, scale).ok()) {
-        return invalid("format", "not a decimal with at most 9 places");
+        return invalid(Rule::kFormat, "not a decimal with at most 9 places");
       }
       break;
     }
     case ValueKind::kDate:
       if (!CheckDate(value.text).ok()) {
-        return invalid("format", "not a date of the form YYYY-MM-DD");
+        return invalid(Rule::kFormat, "not a date of the form YYYY-MM-DD");
       }
       break;
     case ValueKind::kDateTime:
       if (!CheckDateTime(value.integer).ok()) {
-        return invalid("range", "datetime outside the years 0001 to 9999");
+        return invalid(Rule::kRange, "datetime outside the years 0001 to 9999");
       }
       break;
     case ValueKind::kList:
@@ -112,7 +113,7 @@ absl::StatusOr<Value> CheckFreeProperty(const std::string& name,
       }
       break;
     case ValueKind::kNull:
-      return invalid("required", "has no value");
+      return invalid(Rule::kRequired, "has no value");
     default:
       break;
   }
@@ -123,7 +124,7 @@ absl::StatusOr<Value> CheckFreeProperty(const std::string& name,
 absl::StatusOr<wire::EventBody> CheckedBody(const Schema& schema,
                                             const Event& event) {
   if (event.properties.values.size() > kMaxProperties) {
-    return Invalid("properties", "max_items", "at most 256 properties");
+    return Invalid("properties", Rule::kMaxItems, "at most 256 properties");
   }
   const EventType* type = schema.FindEventType(event.type);
   wire::EventBody body;
@@ -143,7 +144,7 @@ absl::StatusOr<wire::EventBody> CheckedBody(const Schema& schema,
             ErrorCode::kValidation,
             absl::StrCat("event type '", event.type, "' has no property '",
                          property.field, "'"),
-            property.field, "unknown_field");
+            property.field, Rule::kUnknownField);
       }
       CRM_ASSIGN_OR_RETURN(store::SqlValue stored,
                            definition->ToStored(property.value));
@@ -160,12 +161,12 @@ absl::StatusOr<wire::EventBody> CheckedBody(const Schema& schema,
             ErrorCode::kValidation,
             absl::StrCat("event type '", event.type, "' requires property '",
                          definition->name(), "'"),
-            definition->name(), "required");
+            definition->name(), Rule::kRequired);
       }
     }
   }
   if (body.ByteSizeLong() > kMaxBodyBytes) {
-    return Invalid("properties", "max_length",
+    return Invalid("properties", Rule::kMaxLength,
                    "the properties take more than 1 MiB");
   }
   return body;
@@ -267,7 +268,8 @@ absl::Status ParseCursor(const std::string& cursor, int64_t* occurred_us,
       !absl::SimpleAtoi(parts[1], occurred_us) ||
       !absl::SimpleAtoi(parts[2], seq) || *seq <= 0) {
     return MakeError(ErrorCode::kInvalidArgument,
-                     "the cursor was not returned by libcrm", "", "cursor");
+                     "the cursor was not returned by libcrm", "",
+                     Rule::kCursor);
   }
   return absl::OkStatus();
 }
@@ -300,7 +302,7 @@ absl::StatusOr<AppendResult> AppendOne(
     if (event.idempotency_key.size() > kMaxTextBytes) {
       return MakeError(ErrorCode::kInvalidArgument,
                        "idempotency_key must be UTF-8 of at most 255 bytes",
-                       "idempotency_key", "max_length");
+                       "idempotency_key", Rule::kMaxLength);
     }
     CRM_ASSIGN_OR_RETURN(
         std::optional<int64_t> first,
@@ -310,7 +312,7 @@ absl::StatusOr<AppendResult> AppendOne(
   if (event.customer_id <= 0) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "an event needs the id of its customer (> 0)",
-                     "customer_id", "required");
+                     "customer_id", Rule::kRequired);
   }
   CRM_RETURN_IF_ERROR(CheckEventName(event.type, "type", true));
   CRM_RETURN_IF_ERROR(RefuseReservedType(event.type, "type"));
@@ -320,7 +322,8 @@ absl::StatusOr<AppendResult> AppendOne(
   int64_t now = NowMicros();
   int64_t occurred = event.occurred_at_us.value_or(now);
   if (!CheckDateTime(occurred).ok()) {
-    return Invalid("occurred_at", "range", "outside the years 0001 to 9999");
+    return Invalid("occurred_at", Rule::kRange,
+                   "outside the years 0001 to 9999");
   }
   if (known_customers == nullptr ||
       !known_customers->contains(event.customer_id)) {
@@ -400,8 +403,8 @@ absl::Status AppendEventBatch(Session& session, const wire::EventBatch& batch,
     result.field = FieldOf(appended.status());
     result.rule = RuleOf(appended.status());
     if (outcome->rejected++ == 0) {
-      first_error =
-          MakeError(result.code, result.message, result.field, result.rule);
+      first_error = MakeError(result.code, result.message, result.field,
+                              RuleIdOf(appended.status()));
     }
     // Out of memory or I/O can make SQLite roll back the whole transaction;
     // events after that would be stored on their own, so stop here.
@@ -428,19 +431,21 @@ absl::StatusOr<EventPage> Timeline(Session& session,
                                    const TimelineRequest& request) {
   if (request.customer_id <= 0) {
     return MakeError(ErrorCode::kInvalidArgument,
-                     "a timeline needs a customer id (> 0)", "", "customer_id");
+                     "a timeline needs a customer id (> 0)", "",
+                     Rule::kCustomerId);
   }
   if (request.page_size < 1 || request.page_size > kMaxPageSize) {
     return MakeError(ErrorCode::kInvalidArgument,
-                     "page_size must be 1 to 1,000", "", "page_size");
+                     "page_size must be 1 to 1,000", "", Rule::kPageSize);
   }
   if (request.types.size() > kMaxTimelineNames) {
     return MakeError(ErrorCode::kInvalidArgument,
-                     "a timeline takes at most 1,000 types", "", "types");
+                     "a timeline takes at most 1,000 types", "", Rule::kTypes);
   }
   if (request.channels.size() > kMaxTimelineNames) {
     return MakeError(ErrorCode::kInvalidArgument,
-                     "a timeline takes at most 1,000 channels", "", "channels");
+                     "a timeline takes at most 1,000 channels", "",
+                     Rule::kChannels);
   }
   store::TimelineQuery query;
   query.customer_id = request.customer_id;
@@ -464,11 +469,11 @@ absl::StatusOr<EventPage> EventsAfter(Session& session, int64_t after_seq,
   if (after_seq < 0) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "after_seq must be 0 (from the start) or a seq", "",
-                     "after_seq");
+                     Rule::kAfterSeq);
   }
   if (limit < 1 || limit > kMaxFollowLimit) {
     return MakeError(ErrorCode::kInvalidArgument, "limit must be 1 to 10,000",
-                     "", "limit");
+                     "", Rule::kLimit);
   }
   CRM_ASSIGN_OR_RETURN(
       std::vector<store::EventRow> rows,

@@ -25,7 +25,7 @@ constexpr size_t kMaxOptions = 1000;
 constexpr size_t kMaxListItems = 1000;
 constexpr size_t kMaxPatternBytes = 1024;
 
-absl::Status DefinitionError(absl::string_view field, absl::string_view rule,
+absl::Status DefinitionError(absl::string_view field, Rule rule,
                              absl::string_view message) {
   return MakeError(ErrorCode::kValidation,
                    absl::StrCat("field '", field, "': ", message), field, rule);
@@ -106,30 +106,30 @@ absl::Status CheckOptions(const wire::FieldDefinition& definition,
       type == FieldType::kChoice || type == FieldType::kMultiChoice;
   if (!takes_options) {
     if (definition.options_size() > 0) {
-      return DefinitionError(name, "options",
+      return DefinitionError(name, Rule::kOptions,
                              absl::StrCat(Article(FieldTypeName(type)),
                                           " field takes no options"));
     }
     return absl::OkStatus();
   }
   if (definition.options_size() == 0) {
-    return DefinitionError(name, "options",
+    return DefinitionError(name, Rule::kOptions,
                            "a choice field needs at least one option");
   }
   if (static_cast<size_t>(definition.options_size()) > kMaxOptions) {
-    return DefinitionError(name, "options",
+    return DefinitionError(name, Rule::kOptions,
                            absl::StrCat("at most ", kMaxOptions, " options"));
   }
   std::set<absl::string_view> seen;
   for (const std::string& option : definition.options()) {
     if (option.empty() || option.size() > MaxValueBytes(type) ||
         !TextProblem(option).empty()) {
-      return DefinitionError(name, "options",
+      return DefinitionError(name, Rule::kOptions,
                              absl::StrCat("option '", Shown(option),
                                           "' must be 1 to 255 bytes of UTF-8"));
     }
     if (!seen.insert(option).second) {
-      return DefinitionError(name, "options",
+      return DefinitionError(name, Rule::kOptions,
                              absl::StrCat("option '", option, "' is repeated"));
     }
   }
@@ -152,11 +152,12 @@ absl::Status CheckFieldName(absl::string_view name) {
                                   "' is not a valid field name: use 1 to 48 "
                                   "lowercase letters, digits and '_', "
                                   "starting with a letter"),
-                     "", "name");
+                     "", Rule::kName);
   }
   if (name == "id" || name == "version" || name == "search") {
     return MakeError(ErrorCode::kValidation,
-                     absl::StrCat("'", name, "' is reserved"), name, "name");
+                     absl::StrCat("'", name, "' is reserved"), name,
+                     Rule::kName);
   }
   return absl::OkStatus();
 }
@@ -170,7 +171,7 @@ absl::StatusOr<std::shared_ptr<const Field>> Field::Compile(
   std::optional<FieldType> type = ParseFieldType(definition.type());
   if (!type) {
     return DefinitionError(
-        name, "type",
+        name, Rule::kType,
         absl::StrCat("unknown type '", Shown(definition.type()),
                      "'; use text, long_text, integer, decimal, boolean, "
                      "date, datetime, choice, multi_choice, tags, email, "
@@ -181,13 +182,15 @@ absl::StatusOr<std::shared_ptr<const Field>> Field::Compile(
     const std::string* text;
     size_t max;
     const char* key;
+    Rule rule;
   };
   for (const Limit& limit :
-       {Limit{&definition.label(), kMaxLabelBytes, "label"},
-        Limit{&definition.description(), kMaxDescriptionBytes, "description"},
-        Limit{&definition.group(), kMaxGroupBytes, "group"}}) {
+       {Limit{&definition.label(), kMaxLabelBytes, "label", Rule::kLabel},
+        Limit{&definition.description(), kMaxDescriptionBytes, "description",
+              Rule::kDescription},
+        Limit{&definition.group(), kMaxGroupBytes, "group", Rule::kGroup}}) {
     if (limit.text->size() > limit.max || !TextProblem(*limit.text).empty()) {
-      return DefinitionError(name, limit.key,
+      return DefinitionError(name, limit.rule,
                              absl::StrCat(limit.key,
                                           " must be UTF-8 of at "
                                           "most ",
@@ -197,24 +200,26 @@ absl::StatusOr<std::shared_ptr<const Field>> Field::Compile(
   if (definition.scale() != 0 &&
       (*type != FieldType::kDecimal || definition.scale() < 0 ||
        definition.scale() > kMaxDecimalScale)) {
-    return DefinitionError(name, "scale",
+    return DefinitionError(name, Rule::kScale,
                            "scale is 0 to 9, and only for decimal fields");
   }
   CRM_RETURN_IF_ERROR(CheckOptions(definition, *type));
   bool list = IsList(*type);
   bool indexable = !list && *type != FieldType::kLongText;
   if ((definition.unique() || definition.indexed()) && !indexable) {
-    return DefinitionError(name, definition.unique() ? "unique" : "indexed",
+    return DefinitionError(name,
+                           definition.unique() ? Rule::kUnique : Rule::kIndexed,
                            absl::StrCat(Article(FieldTypeName(*type)),
                                         " field cannot be indexed or unique"));
   }
   if (definition.unique() && *type == FieldType::kBoolean) {
-    return DefinitionError(name, "unique", "a boolean field cannot be unique");
+    return DefinitionError(name, Rule::kUnique,
+                           "a boolean field cannot be unique");
   }
   if (definition.max_length() != 0 &&
       (!(IsTextual(*type) || list) || definition.max_length() < 0 ||
        static_cast<size_t>(definition.max_length()) > MaxValueBytes(*type))) {
-    return DefinitionError(name, "max_length",
+    return DefinitionError(name, Rule::kMaxLength,
                            absl::StrCat("max_length is for text fields, 1 to ",
                                         MaxValueBytes(*type), " bytes"));
   }
@@ -223,7 +228,7 @@ absl::StatusOr<std::shared_ptr<const Field>> Field::Compile(
   const wire::FieldDefinition& def = field->definition_;
   if (!def.pattern().empty()) {
     if (!IsTextual(*type) || def.pattern().size() > kMaxPatternBytes) {
-      return DefinitionError(name, "pattern",
+      return DefinitionError(name, Rule::kPattern,
                              "pattern is for text fields, at most 1024 bytes");
     }
     RE2::Options options;
@@ -231,7 +236,7 @@ absl::StatusOr<std::shared_ptr<const Field>> Field::Compile(
     field->pattern_ = std::make_unique<RE2>(def.pattern(), options);
     if (!field->pattern_->ok()) {
       return DefinitionError(
-          name, "pattern",
+          name, Rule::kPattern,
           absl::StrCat("pattern does not compile: ", field->pattern_->error()));
     }
   }
@@ -240,15 +245,16 @@ absl::StatusOr<std::shared_ptr<const Field>> Field::Compile(
     if (!present) continue;
     const std::string& text = is_min ? def.min() : def.max();
     const char* key = is_min ? "min" : "max";
+    Rule rule = is_min ? Rule::kMin : Rule::kMax;
     if (*type == FieldType::kDate) {
       absl::Status status = CheckDate(text);
-      if (!status.ok()) return DefinitionError(name, key, status.message());
+      if (!status.ok()) return DefinitionError(name, rule, status.message());
       continue;
     }
     absl::StatusOr<int64_t> bound = ParseBound(*type, def.scale(), text);
     if (!bound.ok()) {
       return DefinitionError(
-          name, key,
+          name, rule,
           absl::StrCat(key,
                        " applies to integer, decimal, date and datetime "
                        "fields, written in the field's form: ",
@@ -259,17 +265,17 @@ absl::StatusOr<std::shared_ptr<const Field>> Field::Compile(
   if (def.has_min() && def.has_max() &&
       (*type == FieldType::kDate ? def.min() > def.max()
                                  : *field->min_number_ > *field->max_number_)) {
-    return DefinitionError(name, "min", "min is greater than max");
+    return DefinitionError(name, Rule::kMin, "min is greater than max");
   }
   if (field->has_default()) {
     if (*type == FieldType::kReference) {
-      return DefinitionError(name, "default_value",
+      return DefinitionError(name, Rule::kDefaultValue,
                              "a reference field has no default");
     }
     absl::StatusOr<store::SqlValue> stored =
         field->ToStored(ValueFromWire(def.default_value()));
     if (!stored.ok()) {
-      return DefinitionError(name, "default_value",
+      return DefinitionError(name, Rule::kDefaultValue,
                              absl::StrCat("the default is not a valid value: ",
                                           stored.status().message()));
     }
@@ -277,8 +283,7 @@ absl::StatusOr<std::shared_ptr<const Field>> Field::Compile(
   return std::shared_ptr<const Field>(std::move(field));
 }
 
-absl::Status Field::Invalid(absl::string_view rule,
-                            absl::string_view message) const {
+absl::Status Field::Invalid(Rule rule, absl::string_view message) const {
   return MakeError(ErrorCode::kValidation,
                    absl::StrCat("field '", name(), "': ", message), name(),
                    rule);
@@ -297,7 +302,7 @@ absl::Status Field::CheckText(const std::string& text) const {
                    ? static_cast<size_t>(definition_.max_length())
                    : MaxValueBytes(type_);
   if (text.size() > max) {
-    return Invalid("max_length",
+    return Invalid(Rule::kMaxLength,
                    absl::StrCat("value has ", text.size(), " bytes; at most ",
                                 max, " are allowed"));
   }
@@ -323,19 +328,20 @@ absl::Status Field::CheckText(const std::string& text) const {
       break;
   }
   if (!form_ok) {
-    return Invalid("format", absl::StrCat("'", Shown(text), "' is not ", form));
+    return Invalid(Rule::kFormat,
+                   absl::StrCat("'", Shown(text), "' is not ", form));
   }
   if (pattern_ && !RE2::FullMatch(text, *pattern_)) {
-    return Invalid("pattern", absl::StrCat("'", Shown(text),
-                                           "' does not match the pattern ",
-                                           definition_.pattern()));
+    return Invalid(Rule::kPattern, absl::StrCat("'", Shown(text),
+                                                "' does not match the pattern ",
+                                                definition_.pattern()));
   }
   return absl::OkStatus();
 }
 
 absl::Status Field::CheckList(const std::vector<std::string>& items) const {
   if (items.size() > kMaxListItems) {
-    return Invalid("max_items",
+    return Invalid(Rule::kMaxItems,
                    absl::StrCat("at most ", kMaxListItems, " items"));
   }
   std::set<absl::string_view> seen;
@@ -345,12 +351,12 @@ absl::Status Field::CheckList(const std::vector<std::string>& items) const {
                      ? static_cast<size_t>(definition_.max_length())
                      : MaxValueBytes(type_);
     if (item.empty() || item.size() > max) {
-      return Invalid("max_length",
+      return Invalid(Rule::kMaxLength,
                      absl::StrCat("items must be 1 to ", max, " bytes"));
     }
     CRM_RETURN_IF_ERROR(CheckOption(item));
     if (!seen.insert(item).second) {
-      return Invalid("distinct",
+      return Invalid(Rule::kDistinct,
                      absl::StrCat("'", Shown(item), "' is listed twice"));
     }
   }
@@ -360,24 +366,26 @@ absl::Status Field::CheckList(const std::vector<std::string>& items) const {
 absl::Status Field::CheckBounds(int64_t comparable,
                                 absl::FunctionRef<std::string()> shown) const {
   if (min_number_ && comparable < *min_number_) {
-    return Invalid("min", absl::StrCat(shown(), " is less than the minimum ",
-                                       definition_.min()));
+    return Invalid(
+        Rule::kMin,
+        absl::StrCat(shown(), " is less than the minimum ", definition_.min()));
   }
   if (max_number_ && comparable > *max_number_) {
-    return Invalid("max", absl::StrCat(shown(), " is greater than the maximum ",
-                                       definition_.max()));
+    return Invalid(Rule::kMax,
+                   absl::StrCat(shown(), " is greater than the maximum ",
+                                definition_.max()));
   }
   return absl::OkStatus();
 }
 
 absl::Status Field::CheckDateBounds(const std::string& date) const {
   if (definition_.has_min() && date < definition_.min()) {
-    return Invalid("min", absl::StrCat(date, " is before the minimum ",
-                                       definition_.min()));
+    return Invalid(Rule::kMin, absl::StrCat(date, " is before the minimum ",
+                                            definition_.min()));
   }
   if (definition_.has_max() && date > definition_.max()) {
-    return Invalid(
-        "max", absl::StrCat(date, " is after the maximum ", definition_.max()));
+    return Invalid(Rule::kMax, absl::StrCat(date, " is after the maximum ",
+                                            definition_.max()));
   }
   return absl::OkStatus();
 }
@@ -390,7 +398,7 @@ absl::Status Field::CheckOption(const std::string& text) const {
                 text) != definition_.options().end()) {
     return absl::OkStatus();
   }
-  return Invalid("options",
+  return Invalid(Rule::kOptions,
                  absl::StrCat("'", Shown(text), "' is not one of the options (",
                               absl::StrJoin(definition_.options(), ", "), ")"));
 }
@@ -413,9 +421,10 @@ absl::StatusOr<store::SqlValue> Field::Convert(const Value& value,
   }
   if (value.kind != expected) {
     return Invalid(
-        "type", absl::StrCat(Article(FieldTypeName(type_)), " field takes ",
-                             Article(ValueKindName(expected)), " value, not ",
-                             Article(ValueKindName(value.kind)), " value"));
+        Rule::kType,
+        absl::StrCat(Article(FieldTypeName(type_)), " field takes ",
+                     Article(ValueKindName(expected)), " value, not ",
+                     Article(ValueKindName(value.kind)), " value"));
   }
   switch (expected) {
     case ValueKind::kText:
@@ -425,7 +434,7 @@ absl::StatusOr<store::SqlValue> Field::Convert(const Value& value,
     case ValueKind::kInteger:
       if (!check_rules) return store::SqlValue(value.integer);
       if (type_ == FieldType::kReference && value.integer <= 0) {
-        return Invalid("reference", "a reference is a customer id (> 0)");
+        return Invalid(Rule::kReference, "a reference is a customer id (> 0)");
       }
       CRM_RETURN_IF_ERROR(CheckBounds(
           value.integer, [&] { return std::to_string(value.integer); }));
@@ -434,7 +443,7 @@ absl::StatusOr<store::SqlValue> Field::Convert(const Value& value,
       absl::StatusOr<int64_t> scaled =
           ParseDecimal(value.text, definition_.scale());
       if (!scaled.ok()) {
-        return Invalid(RuleOf(scaled.status()), scaled.status().message());
+        return Invalid(RuleIdOf(scaled.status()), scaled.status().message());
       }
       if (check_rules) {
         CRM_RETURN_IF_ERROR(
@@ -446,13 +455,13 @@ absl::StatusOr<store::SqlValue> Field::Convert(const Value& value,
       return store::SqlValue(int64_t{value.integer != 0 ? 1 : 0});
     case ValueKind::kDate: {
       absl::Status status = CheckDate(value.text);
-      if (!status.ok()) return Invalid("format", status.message());
+      if (!status.ok()) return Invalid(Rule::kFormat, status.message());
       if (check_rules) CRM_RETURN_IF_ERROR(CheckDateBounds(value.text));
       return store::SqlValue(value.text);
     }
     case ValueKind::kDateTime: {
       absl::Status status = CheckDateTime(value.integer);
-      if (!status.ok()) return Invalid("range", status.message());
+      if (!status.ok()) return Invalid(Rule::kRange, status.message());
       if (check_rules) {
         CRM_RETURN_IF_ERROR(CheckBounds(
             value.integer, [&] { return FormatDateTime(value.integer); }));

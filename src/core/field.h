@@ -10,6 +10,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "base/rules.g.h"
 #include "core/field_type.h"
 #include "core/value.h"
 #include "core/wire.h"
@@ -73,7 +74,7 @@ class Field {
   absl::Status CheckBounds(int64_t comparable,
                            absl::FunctionRef<std::string()> shown) const;
   absl::Status CheckDateBounds(const std::string& date) const;
-  absl::Status Invalid(absl::string_view rule, absl::string_view message) const;
+  absl::Status Invalid(Rule rule, absl::string_view message) const;
 
   wire::FieldDefinition definition_;
   std::string column_;

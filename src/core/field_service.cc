@@ -28,7 +28,7 @@ absl::StatusOr<const Field*> FindField(Session& session,
                             : "(not valid text)";
     return MakeError(ErrorCode::kNotFound,
                      absl::StrCat("no field named '", shown, "'"), shown,
-                     "unknown_field");
+                     Rule::kUnknownField);
   }
   return field;
 }
@@ -37,7 +37,7 @@ absl::Status RefuseBuiltin(const Field& field, absl::string_view what) {
   return MakeError(ErrorCode::kValidation,
                    absl::StrCat("field '", field.name(),
                                 "' is a standard field and cannot ", what),
-                   field.name(), "builtin");
+                   field.name(), Rule::kBuiltin);
 }
 
 // Sets the column's index; a unique index over duplicate values is a
@@ -49,7 +49,7 @@ absl::Status ApplyIndex(Session& session, const Field& field) {
     return MakeError(ErrorCode::kConstraint,
                      absl::StrCat("field '", field.name(),
                                   "': stored values are not unique"),
-                     field.name(), "unique");
+                     field.name(), Rule::kUnique);
   }
   return status;
 }
@@ -96,7 +96,7 @@ absl::StatusOr<Value> ConvertValue(const Value& value, FieldType from,
       ErrorCode::kValidation,
       absl::StrCat("cannot change type from ", FieldTypeName(from), " to ",
                    FieldTypeName(to), " without losing data"),
-      "", "type");
+      "", Rule::kType);
 }
 
 // Rewrites every stored value of `old_field` for `new_field`, or fails
@@ -125,7 +125,7 @@ absl::Status ConvertStoredValues(Session& session, const Field& old_field,
                        "customer ",
                        customer_id, " does not convert (",
                        converted.status().message(), ")"),
-          old_field.name(), "type");
+          old_field.name(), Rule::kType);
     }
     if (*converted != stored_value) {
       CRM_RETURN_IF_ERROR(store::WriteColumnValue(
@@ -145,14 +145,14 @@ absl::Status RefuseIfSegmentsUse(Session& session, const Field& field,
       ErrorCode::kConstraint,
       absl::StrCat("field '", field.name(), "' cannot be ", what,
                    ": saved segment '", segments.front(), "' uses it"),
-      field.name(), "segment");
+      field.name(), Rule::kSegment);
 }
 
 absl::Status CheckNameFree(Session& session, absl::string_view name) {
   if (session.schema().Find(name) != nullptr) {
     return MakeError(ErrorCode::kConstraint,
                      absl::StrCat("a field named '", name, "' already exists"),
-                     name, "unique");
+                     name, Rule::kUnique);
   }
   return absl::OkStatus();
 }
@@ -230,7 +230,7 @@ absl::StatusOr<int64_t> DefineField(Session& session,
     return MakeError(ErrorCode::kConstraint,
                      absl::StrCat("the workspace already has ", kMaxUserFields,
                                   " user-defined fields"),
-                     definition.name(), "max_fields");
+                     definition.name(), Rule::kMaxFields);
   }
   definition.set_status("active");
   // Compiled once to check it before anything is written.

@@ -112,7 +112,7 @@ absl::StatusOr<std::vector<FieldInterval>> FieldTimeline(
   if (field == nullptr) {
     return MakeError(ErrorCode::kNotFound,
                      absl::StrCat("no field named '", field_name, "'"),
-                     field_name, "unknown_field");
+                     field_name, Rule::kUnknownField);
   }
   CRM_ASSIGN_OR_RETURN(
       std::vector<store::EventRow> rows,

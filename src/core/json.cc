@@ -50,7 +50,7 @@ absl::Status JsonError(absl::string_view message, absl::string_view what) {
     }
     return MakeError(ErrorCode::kInvalidArgument,
                      absl::StrCat("unknown key '", key, "' in ", where), key,
-                     "key");
+                     Rule::kKey);
   }
   // "(key): invalid value "x" for type TYPE_INT64"
   constexpr absl::string_view kInvalid = "): invalid value ";
@@ -65,18 +65,18 @@ absl::Status JsonError(absl::string_view message, absl::string_view what) {
     return MakeError(ErrorCode::kInvalidArgument,
                      absl::StrCat("key '", key, "' in ", document, " takes ",
                                   ValueKindOf(type), ", not ", value),
-                     key, "type");
+                     key, Rule::kType);
   }
   if (absl::StrContains(message, "Root element must be a message")) {
     return MakeError(ErrorCode::kInvalidArgument,
                      absl::StrCat(document, " must be a JSON object"), "",
-                     "json");
+                     Rule::kJson);
   }
   // Syntax errors: the first line, without protobuf's caret drawing.
   absl::string_view first = message.substr(0, message.find('\n'));
   return MakeError(ErrorCode::kInvalidArgument,
                    absl::StrCat(what, " is not valid JSON: ", first), "",
-                   "json");
+                   Rule::kJson);
 }
 
 }  // namespace

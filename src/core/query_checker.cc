@@ -58,7 +58,7 @@ absl::Status Unsupported(const QueryField& field, Op op, size_t position) {
                 absl::StrCat("filter, at byte ", position, ": field '",
                              field.name, "' (", FieldTypeName(field.type),
                              ") does not support '", FilterOpName(op), "'"),
-                field.name, "operator"),
+                field.name, Rule::kOperator),
       position);
 }
 
@@ -93,7 +93,7 @@ absl::StatusOr<Value> OperandValue(const QueryField& field,
                                      ": field '", field.name, "' (",
                                      FieldTypeName(field.type),
                                      ") cannot be compared with ", what),
-                        field.name, "type"),
+                        field.name, Rule::kType),
               operand.position);
   };
   ValueKind kind = ValueKindOf(field.type);
@@ -105,7 +105,7 @@ absl::StatusOr<Value> OperandValue(const QueryField& field,
                             absl::StrCat("filter, at byte ", operand.position,
                                          ": parameter '", operand.text,
                                          "' has no value"),
-                            operand.text, "parameter"),
+                            operand.text, Rule::kParameter),
                   operand.position);
       }
       return *value;
@@ -170,13 +170,13 @@ absl::StatusOr<store::SqlValue> Comparable(const QueryField& field,
                        absl::StrCat("field '", field.name, "' takes ",
                                     ValueKindName(ValueKindOf(field.type)),
                                     " values, not ", ValueKindName(value.kind)),
-                       field.name, "type");
+                       field.name, Rule::kType);
   }
   if (!stored.ok()) {
     return At(MakeError(CodeOf(stored.status()),
                         absl::StrCat("filter, at byte ", operand.position, ": ",
                                      stored.status().message()),
-                        field.name, RuleOf(stored.status())),
+                        field.name, RuleIdOf(stored.status())),
               operand.position);
   }
   return stored;
@@ -191,7 +191,7 @@ absl::StatusOr<std::string> TextOperand(const QueryField& field,
     return At(MakeError(ErrorCode::kValidation,
                         absl::StrCat("filter, at byte ", operand.position,
                                      ": expected non-empty text"),
-                        field.name, "type"),
+                        field.name, Rule::kType),
               operand.position);
   }
   return value.text;
@@ -220,7 +220,7 @@ absl::StatusOr<std::string> FullTextQuery(const std::string& text) {
   if (out.empty()) {
     return MakeError(ErrorCode::kValidation,
                      "a full-text search needs at least one word", "search",
-                     "type");
+                     Rule::kType);
   }
   return out;
 }
@@ -330,7 +330,7 @@ class Checker {
                                      FilterOpName(expr.op), "' takes at most ",
                                      kMaxCaseInsensitiveText,
                                      " bytes of text, not ", text->size()),
-                        field.name, "max_length"),
+                        field.name, Rule::kMaxLength),
               position);
   }
 
@@ -341,7 +341,7 @@ class Checker {
                                        ": full-text search is written "
                                        "'search matches ...' in a customer "
                                        "query"),
-                          expr.field, "operator"),
+                          expr.field, Rule::kOperator),
                 expr.position);
     }
     QueryField search{"search", {}, FieldType::kText, nullptr};
@@ -407,7 +407,7 @@ class Checker {
                           absl::StrCat("filter, at byte ", operand.position,
                                        ": property '", field.name,
                                        "' cannot be compared with ", what),
-                          field.name, "type"),
+                          field.name, Rule::kType),
                 operand.position);
     };
     auto number =
@@ -558,7 +558,7 @@ absl::StatusOr<QueryField> ResolveQueryField(const Schema& schema,
                        absl::StrCat("events have no field '", name,
                                     "' (customer fields are written "
                                     "customer.<field>)"),
-                       name, "unknown_field");
+                       name, Rule::kUnknownField);
     }
   }
   QueryField field;
@@ -576,7 +576,7 @@ absl::StatusOr<QueryField> ResolveQueryField(const Schema& schema,
                      found ? "' is archived; ask for archived "
                              "fields to query it"
                            : "'"),
-        name, found ? "archived" : "unknown_field");
+        name, found ? Rule::kArchived : Rule::kUnknownField);
   }
   field.field = found;
   field.type = found->type();

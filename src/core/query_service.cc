@@ -29,14 +29,14 @@ constexpr size_t kMaxSort = 8;
 constexpr size_t kMaxGroups = 500;
 constexpr size_t kMaxAggregates = 500;  // an average is two columns
 
-absl::Status BadArgument(absl::string_view message, absl::string_view rule) {
+absl::Status BadArgument(absl::string_view message, Rule rule) {
   return MakeError(ErrorCode::kInvalidArgument, message, "", rule);
 }
 
 // Fails when a query has more than `limit` `items` ("a query <does> at
 // most <limit> <items>").
 absl::Status AtMost(size_t count, size_t limit, absl::string_view does,
-                    absl::string_view items, absl::string_view rule) {
+                    absl::string_view items, Rule rule) {
   if (count <= limit) return absl::OkStatus();
   return BadArgument(absl::StrCat("a query ", does, " at most ", limit, " ",
                                   items, ", not ", count),
@@ -88,7 +88,7 @@ absl::Status DecodeCursor(const std::string& text, size_t keys,
       static_cast<size_t>(cursor.keys_size()) != keys || cursor.id() <= 0) {
     return BadArgument(
         "the cursor was not returned by libcrm for a query with this sort",
-        "cursor");
+        Rule::kCursor);
   }
   for (const wire::Value& key : cursor.keys()) {
     plan->after_keys.push_back(SqlOf(key));
@@ -134,12 +134,12 @@ absl::StatusOr<store::SelectPlan> SelectPlanOf(
     Session& session, const QueryRequest& request,
     std::vector<QueryField>* fields) {
   if (request.page_size < 1 || request.page_size > kMaxPageSize) {
-    return BadArgument("page_size must be 1 to 10,000", "page_size");
+    return BadArgument("page_size must be 1 to 10,000", Rule::kPageSize);
   }
+  CRM_RETURN_IF_ERROR(AtMost(request.select.size(), kMaxSelect, "selects",
+                             "fields", Rule::kSelect));
   CRM_RETURN_IF_ERROR(
-      AtMost(request.select.size(), kMaxSelect, "selects", "fields", "select"));
-  CRM_RETURN_IF_ERROR(
-      AtMost(request.sort.size(), kMaxSort, "sorts by", "fields", "sort"));
+      AtMost(request.sort.size(), kMaxSort, "sorts by", "fields", Rule::kSort));
   store::SelectPlan plan;
   plan.target = TableOf(request.target);
   CRM_ASSIGN_OR_RETURN(plan.where, Where(session, request));
@@ -154,7 +154,7 @@ absl::StatusOr<store::SelectPlan> SelectPlanOf(
       return MakeError(ErrorCode::kValidation,
                        absl::StrCat("field '", field.name,
                                     "' holds a list and cannot be sorted on"),
-                       field.name, "sort");
+                       field.name, Rule::kSort);
     }
     plan.sort.push_back({field.column, sort.descending});
   }
@@ -279,12 +279,12 @@ absl::StatusOr<QueryPage> RunAggregate(Session& session,
                                        const QueryRequest& request) {
   if (request.aggregates.empty() && request.groups.empty()) {
     return BadArgument("an aggregate query needs a group or an aggregate",
-                       "aggregates");
+                       Rule::kAggregates);
   }
   CRM_RETURN_IF_ERROR(AtMost(request.groups.size(), kMaxGroups, "groups by",
-                             "fields", "group"));
+                             "fields", Rule::kGroup));
   CRM_RETURN_IF_ERROR(AtMost(request.aggregates.size(), kMaxAggregates,
-                             "computes", "aggregates", "aggregates"));
+                             "computes", "aggregates", Rule::kAggregates));
   store::AggregatePlan plan;
   plan.target = TableOf(request.target);
   CRM_ASSIGN_OR_RETURN(plan.where, Where(session, request));
@@ -302,7 +302,7 @@ absl::StatusOr<QueryPage> RunAggregate(Session& session,
                          absl::StrCat("field '", field.name,
                                       "' is not a date or datetime; it "
                                       "cannot be grouped by time"),
-                         field.name, "bucket");
+                         field.name, Rule::kBucket);
       }
       key.time = kind == ValueKind::kDate ? store::TimeUnit::kDateText
                                           : store::TimeUnit::kMicroseconds;
@@ -310,7 +310,7 @@ absl::StatusOr<QueryPage> RunAggregate(Session& session,
       return MakeError(ErrorCode::kValidation,
                        absl::StrCat("field '", field.name,
                                     "' holds a list and cannot be grouped on"),
-                       field.name, "group");
+                       field.name, Rule::kGroup);
     }
     plan.groups.push_back(key);
     group_fields.push_back(std::move(field));
@@ -334,11 +334,11 @@ absl::StatusOr<QueryPage> RunAggregate(Session& session,
                          absl::StrCat("field '", field->name, "' (",
                                       FieldTypeName(field->type),
                                       ") cannot be aggregated that way"),
-                         field->name, "aggregate");
+                         field->name, Rule::kAggregate);
       }
       column.column = field->column;
     } else if (spec.function != store::Function::kCount) {
-      return BadArgument("only count works without a field", "aggregates");
+      return BadArgument("only count works without a field", Rule::kAggregates);
     }
     plan.aggregates.push_back(column);
     aggregate_fields.push_back(std::move(field));
@@ -430,7 +430,7 @@ absl::StatusOr<QueryPage> SearchCustomers(Session& session,
                                           absl::string_view text,
                                           int64_t limit) {
   if (limit < 1 || limit > kMaxPageSize) {
-    return BadArgument("limit must be 1 to 10,000", "limit");
+    return BadArgument("limit must be 1 to 10,000", Rule::kLimit);
   }
   CRM_ASSIGN_OR_RETURN(std::string fts, FullTextQuery(std::string(text)));
   CRM_ASSIGN_OR_RETURN(
@@ -505,7 +505,8 @@ absl::Status SaveSegment(Session& session, absl::string_view name,
                          QueryTarget target, absl::string_view filter) {
   if (name.empty() || name.size() > 255 || !IsValidUtf8(name)) {
     return MakeError(ErrorCode::kValidation,
-                     "a segment name is 1 to 255 bytes of UTF-8", "", "name");
+                     "a segment name is 1 to 255 bytes of UTF-8", "",
+                     Rule::kName);
   }
   // Checked as its count will run: against the fields, and prepared.
   QueryRequest request;
@@ -543,7 +544,7 @@ absl::StatusOr<int64_t> CountOf(Session& session,
     return MakeError(ErrorCode::kValidation,
                      absl::StrCat("segment '", segment.name,
                                   "' is stored with an unknown target"),
-                     "", "target");
+                     "", Rule::kTarget);
   }
   request.filter = segment.filter;
   return CountQuery(session, request);
@@ -615,11 +616,11 @@ absl::StatusOr<QueryPage> RunCohort(Session& session,
                                     absl::string_view then_type,
                                     int64_t within_days, store::Bucket bucket) {
   if (within_days < 1 || within_days > 36500) {
-    return BadArgument("within_days must be 1 to 36,500", "within_days");
+    return BadArgument("within_days must be 1 to 36,500", Rule::kWithinDays);
   }
   if (first_type.empty() || then_type.empty() || !IsValidUtf8(first_type) ||
       !IsValidUtf8(then_type)) {
-    return BadArgument("both event types must be given", "type");
+    return BadArgument("both event types must be given", Rule::kType);
   }
   CRM_ASSIGN_OR_RETURN(
       auto rows,

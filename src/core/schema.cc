@@ -75,7 +75,7 @@ absl::StatusOr<EventType> CompileEventType(
         return MakeError(
             ErrorCode::kValidation,
             absl::StrCat("property '", field->name(), "' is defined twice"),
-            field->name(), "distinct");
+            field->name(), Rule::kDistinct);
       }
     }
     type.properties.push_back(std::move(field));

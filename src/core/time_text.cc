@@ -12,7 +12,7 @@ namespace {
 absl::Status FormatError(absl::string_view text, absl::string_view expected) {
   return MakeError(ErrorCode::kValidation,
                    absl::StrCat("'", text.substr(0, 64), "' is not ", expected),
-                   "", "format");
+                   "", Rule::kFormat);
 }
 
 }  // namespace
@@ -40,7 +40,7 @@ absl::Status CheckDateTime(int64_t us) {
     return MakeError(
         ErrorCode::kValidation,
         absl::StrCat("datetime ", us, " us is outside the years 0001 to 9999"),
-        "", "range");
+        "", Rule::kRange);
   }
   return absl::OkStatus();
 }

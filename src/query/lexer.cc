@@ -11,7 +11,7 @@ absl::Status SyntaxError(size_t position, absl::string_view message) {
   return WithPosition(
       MakeError(ErrorCode::kInvalidArgument,
                 absl::StrCat("filter, at byte ", position, ": ", message), "",
-                "syntax"),
+                Rule::kSyntax),
       static_cast<int64_t>(position));
 }
 

@@ -50,7 +50,7 @@ class Parser {
     return true;
   }
   absl::Status Error(const Token& at, absl::string_view message,
-                     absl::string_view rule = "syntax") const {
+                     Rule rule = Rule::kSyntax) const {
     std::string found = at.kind == Token::Kind::kEnd
                             ? "the end of the filter"
                             : absl::StrCat("'", at.text.substr(0, 32), "'");
@@ -63,7 +63,7 @@ class Parser {
   }
   // Counts one more of what `limit` bounds, failing at `at` past it.
   absl::Status Count(int* count, int limit, const Token& at,
-                     absl::string_view what, absl::string_view rule) const {
+                     absl::string_view what, Rule rule) const {
     if (++*count <= limit) return absl::OkStatus();
     return Error(at, absl::StrCat("a filter holds at most ", limit, " ", what),
                  rule);
@@ -114,7 +114,7 @@ class Parser {
       return Error(token,
                    absl::StrCat("parentheses and 'not' nest at most ",
                                 kMaxNesting, " deep"),
-                   "depth");
+                   Rule::kDepth);
     }
     if (IsKeyword(token, "not")) {
       Take();
@@ -136,7 +136,8 @@ class Parser {
 
   absl::StatusOr<Operand> ParseOperand() {
     const Token& token = Peek();
-    CRM_RETURN_IF_ERROR(Count(&values_, kMaxValues, token, "values", "values"));
+    CRM_RETURN_IF_ERROR(
+        Count(&values_, kMaxValues, token, "values", Rule::kValues));
     Operand operand;
     operand.position = token.position;
     switch (token.kind) {
@@ -188,7 +189,7 @@ class Parser {
 
   absl::Status ParseSpan(Expr* expr) {
     CRM_RETURN_IF_ERROR(
-        Count(&values_, kMaxValues, Peek(), "values", "values"));
+        Count(&values_, kMaxValues, Peek(), "values", Rule::kValues));
     Operand span;
     span.kind = Operand::Kind::kSpan;
     span.position = Peek().position;
@@ -230,8 +231,8 @@ class Parser {
     if (field.kind != Token::Kind::kWord) {
       return Error(field, "expected a field name");
     }
-    CRM_RETURN_IF_ERROR(
-        Count(&comparisons_, kMaxComparisons, field, "comparisons", "terms"));
+    CRM_RETURN_IF_ERROR(Count(&comparisons_, kMaxComparisons, field,
+                              "comparisons", Rule::kTerms));
     Take();
     auto expr = std::make_unique<Expr>();
     expr->kind = Expr::Kind::kCompare;

@@ -50,9 +50,9 @@ absl::Status StatusFromSqlite(sqlite3* db, int rc, absl::string_view context) {
       return MakeError(ErrorCode::kBusy,
                        absl::StrCat("the workspace is busy: ", message));
     case SQLITE_CONSTRAINT:
-      return MakeError(ErrorCode::kConstraint, message,
-                       ConstraintColumn(detail),
-                       absl::StrContains(detail, "UNIQUE") ? "unique" : "");
+      return MakeError(
+          ErrorCode::kConstraint, message, ConstraintColumn(detail),
+          absl::StrContains(detail, "UNIQUE") ? Rule::kUnique : Rule::kNone);
     case SQLITE_NOTADB:
       return MakeError(ErrorCode::kNotWorkspace,
                        "the file is not a libcrm workspace (not a database)");
@@ -64,7 +64,7 @@ absl::Status StatusFromSqlite(sqlite3* db, int rc, absl::string_view context) {
     case SQLITE_MISMATCH:
       // Raised by libcrm's own SQL functions on values they cannot use.
       return MakeError(ErrorCode::kValidation, detail, QuotedName(detail),
-                       "aggregate");
+                       Rule::kAggregate);
     case SQLITE_TOOBIG:
       return MakeError(ErrorCode::kInvalidArgument,
                        absl::StrCat("value too large: ", message));

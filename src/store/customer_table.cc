@@ -48,7 +48,8 @@ absl::StatusOr<int64_t> NextCustomerId(Connection& connection) {
   statement->Reset();
   if (id <= 0) {
     return MakeError(ErrorCode::kNotWorkspace,
-                     "the workspace has no customer id counter", "", "schema");
+                     "the workspace has no customer id counter", "",
+                     Rule::kSchema);
   }
   return id;
 }

@@ -153,7 +153,7 @@ absl::StatusOr<int> IdentifiedVersion(Connection& connection) {
       return MakeError(ErrorCode::kNotWorkspace,
                        absl::StrCat("the workspace file has layout version ",
                                     version, ", which no libcrm writes"),
-                       "", "schema");
+                       "", Rule::kSchema);
     }
     if (version > LatestSchemaVersion()) {
       return MakeError(
@@ -233,7 +233,7 @@ absl::StatusOr<int> VerifiedVersion(
                      absl::StrCat("the file cannot be read as a libcrm "
                                   "workspace: ",
                                   status.message()),
-                     "", "schema");
+                     "", Rule::kSchema);
   }
   if (!status.ok()) return status;
   return version;

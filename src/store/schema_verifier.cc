@@ -18,7 +18,7 @@ absl::Status Refuse(absl::string_view what) {
       ErrorCode::kNotWorkspace,
       absl::StrCat("the workspace file ", what,
                    "; libcrm did not open it and did not modify it"),
-      "", "schema");
+      "", Rule::kSchema);
 }
 
 std::string Described(const SchemaObject& object) {

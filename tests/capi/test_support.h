@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "base/rules.g.h"
 #include "crm/crm.h"
 
 namespace crm_test {
@@ -124,6 +125,16 @@ inline int64_t Count(crm_db* db) {
 
 // Expects the last call to have failed with `status`, naming `field` and
 // `rule` (when given).
+// True when `rule` is one of crm.h's documented CRM_RULE_* texts, or "".
+inline bool IsDocumentedRule(const char* rule) {
+  for (size_t i = 0; i < crm::kRuleCount; ++i) {
+    if (std::string(rule) == crm::RuleText(static_cast<crm::Rule>(i))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 #define EXPECT_CRM_ERROR(call, status, field, rule)                            \
   do {                                                                         \
     int crm_rc_ = (call);                                                      \
@@ -131,6 +142,8 @@ inline int64_t Count(crm_db* db) {
         << crm_status_name(crm_rc_) << ": " << crm_last_error_message();       \
     EXPECT_STREQ(crm_last_error_field(), (field)) << crm_last_error_message(); \
     EXPECT_STREQ(crm_last_error_rule(), (rule)) << crm_last_error_message();   \
+    EXPECT_TRUE(::crm_test::IsDocumentedRule(crm_last_error_rule()))           \
+        << crm_last_error_rule();                                              \
   } while (false)
 
 }  // namespace crm_test

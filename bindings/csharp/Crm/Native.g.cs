@@ -106,9 +106,9 @@ internal static unsafe partial class Native
 
     /// <summary>
     /// <c>const char* crm_last_error_rule(void)</c>
-    /// The rule that was broken: "type", "required", "unique", "max_length",
-    /// "min", "max", "pattern", "options", "scale", "format", "read_only",
-    /// "archived", "unknown_field", "reference", ... or "" when none applies.
+    /// The rule that was broken, one of the CRM_RULE_* texts below (e.g.
+    /// CRM_RULE_MAX_LENGTH, "max_length"; for CRM_E_INVALID_ARGUMENT the name of
+    /// the parameter, e.g. CRM_RULE_ID, "id"), or "" when none applies.
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nint crm_last_error_rule();

@@ -17,6 +17,7 @@ from . import _native
 from ._native import LibraryLoadError
 from .db import Database, open
 from .errors import (
+    RULES,
     BatchError,
     BatchRowError,
     BusyError,
@@ -69,6 +70,7 @@ __all__ = [
     "InvalidArgumentError",
     "IntegerRangeError",
     "ValidationError",
+    "RULES",
     "ConstraintError",
     "ConflictError",
     "BusyError",

@@ -27,6 +27,13 @@ from ._declarations import (  # the status codes of crm.h
     CRM_E_VERSION,
     CRM_OK,
 )
+from . import _declarations
+
+# Every text CrmError.rule can hold besides "": crm.h's closed set of
+# CRM_RULE_* defines (for InvalidArgumentError, the name of the parameter).
+RULES: frozenset[str] = frozenset(
+    value for name, value in vars(_declarations).items()
+    if name.startswith("CRM_RULE_") and isinstance(value, str))
 
 __all__ = [
     "CrmError",

@@ -11,6 +11,17 @@ import crm
 from .support import WorkspaceTestCase
 
 
+class RuleConstantsTest(unittest.TestCase):
+    def test_crm_exposes_the_closed_set_of_rules(self) -> None:
+        from crm import _declarations
+
+        self.assertEqual(_declarations.CRM_RULE_MAX_LENGTH, "max_length")
+        self.assertEqual(_declarations.CRM_RULE_OUT, "out")
+        self.assertIn("options", crm.RULES)
+        self.assertIn("unknown_field", crm.RULES)
+        self.assertGreater(len(crm.RULES), 50)
+
+
 class ErrorMappingTest(WorkspaceTestCase):
     def test_choice_outside_options_is_a_validation_error_naming_field_and_rule(self) -> None:
         self.db.define_field("plan", "choice", options=["basic", "premium"])
@@ -19,6 +30,7 @@ class ErrorMappingTest(WorkspaceTestCase):
         error = caught.exception
         self.assertEqual(error.field, "plan")
         self.assertEqual(error.rule, "options")
+        self.assertIn(error.rule, crm.RULES)
         self.assertEqual(error.code, 3)
         self.assertEqual(error.status_name, "CRM_E_VALIDATION")
         self.assertIn("gold", error.message)

@@ -141,14 +141,12 @@ CRM_API void crm_string_free(char* s);
 #define CRM_RULE_PATTERN "pattern" /* text that does not match the pattern */
 /* Not one of a choice's options; also the argument naming an options struct. */
 #define CRM_RULE_OPTIONS "options"
-#define CRM_RULE_SCALE "scale"   /* more decimal places than the field's scale \
-                                  */
+#define CRM_RULE_SCALE "scale"   /* more decimals than the field keeps */
 #define CRM_RULE_FORMAT "format" /* malformed email, phone, url, date... */
 #define CRM_RULE_READ_ONLY "read_only" /* a value libcrm maintains itself */
 #define CRM_RULE_ARCHIVED "archived"   /* the field is archived */
 #define CRM_RULE_UNKNOWN_FIELD "unknown_field" /* no field by that name */
-#define CRM_RULE_REFERENCE "reference" /* not the id of an existing customer \
-                                        */
+#define CRM_RULE_REFERENCE "reference"         /* no customer with that id */
 #define CRM_RULE_RANGE "range" /* a number or time outside what is stored */
 #define CRM_RULE_MAX_ITEMS "max_items" /* a list with too many items */
 #define CRM_RULE_DISTINCT "distinct"   /* an item or name listed twice */
@@ -183,8 +181,7 @@ CRM_API void crm_string_free(char* s);
 #define CRM_RULE_TARGET "target"           /* an unknown query target */
 #define CRM_RULE_FUNCTION "function"       /* an unknown aggregate function */
 #define CRM_RULE_PARAMETER "parameter"     /* a filter parameter not supplied */
-#define CRM_RULE_WITHIN_DAYS "within_days" /* a funnel's window out of range \
-                                            */
+#define CRM_RULE_WITHIN_DAYS "within_days" /* a cohort window out of range */
 
 /* Rules about workspace files (CRM_E_NOT_WORKSPACE, CRM_E_IO). */
 #define CRM_RULE_SCHEMA "schema"   /* the file's schema is not libcrm's */

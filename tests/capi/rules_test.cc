@@ -3,7 +3,6 @@
 // crm::Rule is generated from them, and each layer's errors use it.
 #include <cstring>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -22,10 +21,14 @@ std::set<std::string> DefinedRuleTexts() {
   text << header.rdbuf();
   std::string source = text.str();
   std::set<std::string> texts;
-  std::regex define(R"re(#define CRM_RULE_\w+ "([^"]*)")re");
-  for (auto it = std::sregex_iterator(source.begin(), source.end(), define);
-       it != std::sregex_iterator(); ++it) {
-    texts.insert((*it)[1]);
+  const std::string prefix = "#define CRM_RULE_";
+  std::istringstream lines(source);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.compare(0, prefix.size(), prefix) != 0) continue;
+    size_t open = line.find('"');
+    size_t close = line.find('"', open + 1);
+    if (open == std::string::npos || close == std::string::npos) continue;
+    texts.insert(line.substr(open + 1, close - open - 1));
   }
   return texts;
 }

@@ -37,15 +37,21 @@ const std::string& CachedSql(const std::string& kind,
 
 // The next customer id from the counter of migration 5, which only grows:
 // ids of deleted customers are never handed out again. Runs inside the
-// caller's write transaction.
+// caller's write transaction. Two statements, not UPDATE ... RETURNING:
+// RETURNING cost about 24 us a customer, twice a whole batch row.
 absl::StatusOr<int64_t> NextCustomerId(Connection& connection) {
   CRM_ASSIGN_OR_RETURN(
-      Statement * statement,
+      Statement * bump,
       connection.Prepare("UPDATE crm_meta SET value = value + 1 "
-                         "WHERE key = 'last_customer_id' RETURNING value"));
-  CRM_ASSIGN_OR_RETURN(bool row, statement->Step());
-  int64_t id = row ? statement->ColumnInt(0) : 0;
-  statement->Reset();
+                         "WHERE key = 'last_customer_id'"));
+  CRM_RETURN_IF_ERROR(bump->Run());
+  CRM_ASSIGN_OR_RETURN(
+      Statement * read,
+      connection.Prepare(
+          "SELECT value FROM crm_meta WHERE key = 'last_customer_id'"));
+  CRM_ASSIGN_OR_RETURN(bool row, read->Step());
+  int64_t id = row ? read->ColumnInt(0) : 0;
+  read->Reset();
   if (id <= 0) {
     return MakeError(ErrorCode::kNotWorkspace,
                      "the workspace has no customer id counter", "",

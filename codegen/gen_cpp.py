@@ -41,7 +41,9 @@ def enumerator(define: str) -> str:
 
 def outputs(header, proto):
     rules = rule_defines(header)
-    lines = [notice("//").rstrip("\n"),
+    # Generated text keeps its own layout: clang-format is off for the file.
+    lines = ["// clang-format off",
+             notice("//").rstrip("\n"),
              "//",
              "// libcrm's closed set of error rules: one enumerator per "
              "CRM_RULE_* define",

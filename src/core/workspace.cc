@@ -7,6 +7,7 @@
 #include "core/schema.h"
 #include "store/event_table.h"
 #include "store/field_table.h"
+#include "store/meta_table.h"
 #include "store/migrations.h"
 
 namespace crm::core {

@@ -206,18 +206,6 @@ absl::StatusOr<std::vector<int64_t>> CustomersWithoutHistory(
   return ids;
 }
 
-absl::StatusOr<bool> TakeMetaFlag(Connection& connection,
-                                  const std::string& key) {
-  CRM_ASSIGN_OR_RETURN(
-      Statement * remove,
-      connection.Prepare("DELETE FROM crm_meta WHERE key = ? RETURNING value"));
-  CRM_RETURN_IF_ERROR(remove->Bind(1, key));
-  CRM_ASSIGN_OR_RETURN(bool found, remove->Step());
-  if (found) CRM_RETURN_IF_ERROR(remove->Run());
-  remove->Reset();
-  return found;
-}
-
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> LoadEventTypes(
     Connection& connection) {
   CRM_ASSIGN_OR_RETURN(

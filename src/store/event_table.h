@@ -88,10 +88,6 @@ absl::StatusOr<std::vector<EventRow>> SelectHistory(Connection& connection,
 absl::StatusOr<std::vector<int64_t>> CustomersWithoutHistory(
     Connection& connection);
 
-// Reads and clears a one-off flag in crm_meta.
-absl::StatusOr<bool> TakeMetaFlag(Connection& connection,
-                                  const std::string& key);
-
 // Registered event types: name and JSON definition.
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> LoadEventTypes(
     Connection& connection);

@@ -2,8 +2,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
+#include "store/meta_table.h"
 
 namespace crm::store {
+namespace {
+
+constexpr char kSchemaGenerationKey[] = "schema_generation";
+
+}  // namespace
 
 absl::StatusOr<std::vector<FieldRow>> LoadFields(Connection& connection) {
   CRM_ASSIGN_OR_RETURN(
@@ -100,22 +106,13 @@ std::string ColumnIndexSql(const std::string& column, ColumnIndex index) {
 }
 
 absl::StatusOr<int64_t> SchemaGeneration(Connection& connection) {
-  CRM_ASSIGN_OR_RETURN(
-      Statement * statement,
-      connection.Prepare(
-          "SELECT value FROM crm_meta WHERE key = 'schema_generation'"));
-  CRM_ASSIGN_OR_RETURN(bool row, statement->Step());
-  int64_t generation = row ? statement->ColumnInt(0) : 0;
-  statement->Reset();
-  return generation;
+  CRM_ASSIGN_OR_RETURN(std::optional<int64_t> generation,
+                       ReadMetaValue(connection, kSchemaGenerationKey));
+  return generation.value_or(0);
 }
 
 absl::Status BumpSchemaGeneration(Connection& connection) {
-  CRM_ASSIGN_OR_RETURN(
-      Statement * statement,
-      connection.Prepare("UPDATE crm_meta SET value = value + 1 "
-                         "WHERE key = 'schema_generation'"));
-  return statement->Run();
+  return IncrementMetaValue(connection, kSchemaGenerationKey);
 }
 
 absl::StatusOr<std::vector<std::pair<int64_t, SqlValue>>> ReadColumn(

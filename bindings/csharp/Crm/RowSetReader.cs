@@ -30,7 +30,7 @@ internal static class RowSetReader
                     columns.Add(reader.ReadString());
                     break;
                 case Wire.RowSet.Rows when wire == LengthDelimited:
-                    rows.Add(ReadRow(reader.ReadBytes()));
+                    rows.Add(ReadRow(reader.ReadBytes(), columns.Count));
                     break;
                 case Wire.RowSet.Ids when wire == LengthDelimited:
                     var packed = new ProtoReader(reader.ReadBytes());
@@ -63,16 +63,27 @@ internal static class RowSetReader
         return new QueryPage(shared.Names, Array.AsReadOnly(result), next.Length == 0 ? null : next);
     }
 
-    private static object?[] ReadRow(ReadOnlySpan<byte> bytes)
+    /// <summary>
+    /// A row's values. libcrm writes the columns before the rows, so
+    /// <paramref name="expected"/> (the columns read so far) sizes the array;
+    /// a row with more values than that grows it.
+    /// </summary>
+    private static object?[] ReadRow(ReadOnlySpan<byte> bytes, int expected)
     {
-        var values = new List<object?>();
+        var values = new object?[expected];
+        int count = 0;
         var reader = new ProtoReader(bytes);
         while (reader.Next(out int field, out int wire))
         {
-            if (field == Wire.CustomerRow.Values && wire == LengthDelimited) values.Add(ReadValue(reader.ReadBytes()));
+            if (field == Wire.CustomerRow.Values && wire == LengthDelimited)
+            {
+                if (count == values.Length) Array.Resize(ref values, Math.Max(4, count * 2));
+                values[count++] = ReadValue(reader.ReadBytes());
+            }
             else reader.Skip(wire);
         }
-        return values.ToArray();
+        if (count != values.Length) Array.Resize(ref values, count);
+        return values;
     }
 
     /// <summary>A crm.wire.Value; none of the oneof set is null. The last member set wins, as in protobuf.</summary>
@@ -86,9 +97,9 @@ internal static class RowSetReader
             {
                 case Wire.Value.Text when wire == LengthDelimited: value = reader.ReadString(); break;
                 case Wire.Value.Integer when wire == Varint: value = ProtoReader.UnZigZag(reader.ReadVarint()); break;
-                case Wire.Value.Decimal when wire == LengthDelimited: value = CrmValue.ParseDecimal(reader.ReadString()); break;
+                case Wire.Value.Decimal when wire == LengthDelimited: value = CrmValue.ParseDecimal(reader.ReadBytes()); break;
                 case Wire.Value.Boolean when wire == Varint: value = reader.ReadVarint() != 0; break;
-                case Wire.Value.Date when wire == LengthDelimited: value = CrmValue.ParseDate(reader.ReadString()); break;
+                case Wire.Value.Date when wire == LengthDelimited: value = CrmValue.ParseDate(reader.ReadBytes()); break;
                 case Wire.Value.DatetimeUs when wire == Varint: value = CrmValue.FromMicros(ProtoReader.UnZigZag(reader.ReadVarint())); break;
                 case Wire.Value.List when wire == LengthDelimited: value = ReadList(reader.ReadBytes()); break;
                 case Wire.Value.Text or Wire.Value.Integer or Wire.Value.Decimal or Wire.Value.Boolean
@@ -105,7 +116,7 @@ internal static class RowSetReader
 
     private static IReadOnlyList<string> ReadList(ReadOnlySpan<byte> bytes)
     {
-        var items = new List<string>();
+        var items = new List<string>(4);
         var reader = new ProtoReader(bytes);
         while (reader.Next(out int field, out int wire))
         {

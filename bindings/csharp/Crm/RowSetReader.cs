@@ -17,9 +17,36 @@ internal static class RowSetReader
 
     public static QueryPage Read(ReadOnlySpan<byte> bytes)
     {
+        Decoded page = Decode(bytes);
+        var shared = new RowColumns(page.Columns);
+        var result = new QueryRow[page.Rows.Count];
+        for (int i = 0; i < result.Length; i++)
+            result[i] = new QueryRow(i < page.Ids.Count ? page.Ids[i] : 0, shared, page.Rows[i]);
+        return new QueryPage(shared.Names, Array.AsReadOnly(result), page.Next.Length == 0 ? null : page.Next);
+    }
+
+    /// <summary>
+    /// A record encoded by crm_record_encode: a RowSet of one row, with the
+    /// record's id and version; its fields in libcrm's order.
+    /// </summary>
+    /// <exception cref="FormatException">The bytes are not a RowSet of one row.</exception>
+    public static (long Id, long Version, string[] Names, object?[] Values) ReadRecord(ReadOnlySpan<byte> bytes)
+    {
+        Decoded record = Decode(bytes);
+        if (record.Rows.Count != 1)
+            throw new FormatException($"An encoded record holds {record.Rows.Count} rows instead of one.");
+        return (record.Ids.Count > 0 ? record.Ids[0] : 0, record.Versions.Count > 0 ? record.Versions[0] : 0,
+                record.Columns, record.Rows[0]);
+    }
+
+    private sealed record Decoded(string[] Columns, List<object?[]> Rows, List<long> Ids, List<long> Versions, string Next);
+
+    private static Decoded Decode(ReadOnlySpan<byte> bytes)
+    {
         var columns = new List<string>();
         var rows = new List<object?[]>();
         var ids = new List<long>();
+        var versions = new List<long>();
         string next = "";
         var reader = new ProtoReader(bytes);
         while (reader.Next(out int field, out int wire))
@@ -32,12 +59,11 @@ internal static class RowSetReader
                 case Wire.RowSet.Rows when wire == LengthDelimited:
                     rows.Add(ReadRow(reader.ReadBytes(), columns.Count));
                     break;
-                case Wire.RowSet.Ids when wire == LengthDelimited:
-                    var packed = new ProtoReader(reader.ReadBytes());
-                    while (!packed.AtEnd) ids.Add((long)packed.ReadVarint());
+                case Wire.RowSet.Ids:
+                    ReadInt64s(ref reader, wire, ids);
                     break;
-                case Wire.RowSet.Ids when wire == Varint:
-                    ids.Add((long)reader.ReadVarint());
+                case Wire.RowSet.Versions:
+                    ReadInt64s(ref reader, wire, versions);
                     break;
                 case Wire.RowSet.NextCursor when wire == LengthDelimited:
                     next = reader.ReadString();
@@ -47,20 +73,33 @@ internal static class RowSetReader
                     break;
             }
         }
-
-        var shared = new RowColumns(columns.ToArray());
-        var result = new QueryRow[rows.Count];
+        // Values are aligned with the columns; pad or cut rather than misplace them.
         for (int i = 0; i < rows.Count; i++)
         {
+            if (rows[i].Length == columns.Count) continue;
             object?[] values = rows[i];
-            if (values.Length != columns.Count)
-            {
-                // Aligned with the columns; pad or cut rather than misplace values.
-                Array.Resize(ref values, columns.Count);
-            }
-            result[i] = new QueryRow(i < ids.Count ? ids[i] : 0, shared, values);
+            Array.Resize(ref values, columns.Count);
+            rows[i] = values;
         }
-        return new QueryPage(shared.Names, Array.AsReadOnly(result), next.Length == 0 ? null : next);
+        return new Decoded(columns.ToArray(), rows, ids, versions, next);
+    }
+
+    /// <summary>A repeated int64, packed or not.</summary>
+    private static void ReadInt64s(ref ProtoReader reader, int wire, List<long> into)
+    {
+        if (wire == LengthDelimited)
+        {
+            var packed = new ProtoReader(reader.ReadBytes());
+            while (!packed.AtEnd) into.Add((long)packed.ReadVarint());
+        }
+        else if (wire == Varint)
+        {
+            into.Add((long)reader.ReadVarint());
+        }
+        else
+        {
+            reader.Skip(wire);
+        }
     }
 
     /// <summary>

@@ -34,16 +34,16 @@ internal static class RecordReader
         return values.Length == 0 ? null : values[0];
     }
 
-    private static unsafe (long Id, long Version, string[] Names, object?[] Values) Decode(RecordHandle record)
+    private static unsafe (long Id, long Version, IReadOnlyList<string> Names, object?[] Values) Decode(RecordHandle record)
     {
         Errors.Check(Native.crm_record_encode(out nint bytes, out nuint size, record));
         return RowSetReader.ReadRecord(new ReadOnlySpan<byte>((void*)bytes, checked((int)size)));
     }
 
-    private static Dictionary<string, object?> ToDictionary(string[] names, object?[] values)
+    private static Dictionary<string, object?> ToDictionary(IReadOnlyList<string> names, object?[] values)
     {
-        var dictionary = new Dictionary<string, object?>(names.Length, StringComparer.Ordinal);
-        for (int i = 0; i < names.Length; i++) dictionary[names[i]] = values[i];
+        var dictionary = new Dictionary<string, object?>(names.Count, StringComparer.Ordinal);
+        for (int i = 0; i < names.Count; i++) dictionary[names[i]] = values[i];
         return dictionary;
     }
 }

@@ -17,12 +17,10 @@ internal static class RowSetReader
 
     public static QueryPage Read(ReadOnlySpan<byte> bytes)
     {
-        Decoded page = Decode(bytes);
-        var shared = new RowColumns(page.Columns);
-        var result = new QueryRow[page.Rows.Count];
-        for (int i = 0; i < result.Length; i++)
-            result[i] = new QueryRow(i < page.Ids.Count ? page.Ids[i] : 0, shared, page.Rows[i]);
-        return new QueryPage(shared.Names, Array.AsReadOnly(result), page.Next.Length == 0 ? null : page.Next);
+        PageIndex page = Index(bytes);
+        var result = new QueryRow[page.RowCount];
+        for (int i = 0; i < result.Length; i++) result[i] = RowAt(bytes, page, i);
+        return new QueryPage(page.Columns.Names, Array.AsReadOnly(result), page.Next);
     }
 
     /// <summary>
@@ -30,21 +28,38 @@ internal static class RowSetReader
     /// record's id and version; its fields in libcrm's order.
     /// </summary>
     /// <exception cref="FormatException">The bytes are not a RowSet of one row.</exception>
-    public static (long Id, long Version, string[] Names, object?[] Values) ReadRecord(ReadOnlySpan<byte> bytes)
+    public static (long Id, long Version, IReadOnlyList<string> Names, object?[] Values) ReadRecord(ReadOnlySpan<byte> bytes)
     {
-        Decoded record = Decode(bytes);
-        if (record.Rows.Count != 1)
-            throw new FormatException($"An encoded record holds {record.Rows.Count} rows instead of one.");
-        return (record.Ids.Count > 0 ? record.Ids[0] : 0, record.Versions.Count > 0 ? record.Versions[0] : 0,
-                record.Columns, record.Rows[0]);
+        PageIndex record = Index(bytes);
+        if (record.RowCount != 1)
+            throw new FormatException($"An encoded record holds {record.RowCount} rows instead of one.");
+        long version = record.Versions.Count > 0 ? record.Versions[0] : 0;
+        return (record.IdAt(0), version, record.Columns.Names, Values(bytes, record, 0));
     }
 
-    private sealed record Decoded(string[] Columns, List<object?[]> Rows, List<long> Ids, List<long> Versions, string Next);
+    /// <summary>
+    /// A page read up to its rows: the columns, ids, versions and cursor, and
+    /// where each row's bytes lie, so that rows are decoded one at a time as
+    /// a caller reads them (and die young, cheap for the garbage collector).
+    /// </summary>
+    internal sealed class PageIndex
+    {
+        public required RowColumns Columns { get; init; }
+        public required List<(int Offset, int Length)> Rows { get; init; }
+        public required List<long> Ids { get; init; }
+        public required List<long> Versions { get; init; }
+        /// <summary>The next page's cursor; null after the last page.</summary>
+        public string? Next { get; init; }
+        public int RowCount => Rows.Count;
+        public long IdAt(int row) => row < Ids.Count ? Ids[row] : 0;
+    }
 
-    private static Decoded Decode(ReadOnlySpan<byte> bytes)
+    /// <summary>Indexes an encoded RowSet (see <see cref="PageIndex"/>); checks its framing, not yet its rows.</summary>
+    /// <exception cref="FormatException">The bytes are not a RowSet.</exception>
+    public static PageIndex Index(ReadOnlySpan<byte> bytes)
     {
         var columns = new List<string>();
-        var rows = new List<object?[]>();
+        var rows = new List<(int, int)>();
         var ids = new List<long>();
         var versions = new List<long>();
         string next = "";
@@ -57,7 +72,8 @@ internal static class RowSetReader
                     columns.Add(reader.ReadString());
                     break;
                 case Wire.RowSet.Rows when wire == LengthDelimited:
-                    rows.Add(ReadRow(reader.ReadBytes(), columns.Count));
+                    int length = reader.ReadBytes().Length;
+                    rows.Add((reader.Position - length, length));
                     break;
                 case Wire.RowSet.Ids:
                     ReadInt64s(ref reader, wire, ids);
@@ -73,15 +89,30 @@ internal static class RowSetReader
                     break;
             }
         }
-        // Values are aligned with the columns; pad or cut rather than misplace them.
-        for (int i = 0; i < rows.Count; i++)
+        return new PageIndex
         {
-            if (rows[i].Length == columns.Count) continue;
-            object?[] values = rows[i];
-            Array.Resize(ref values, columns.Count);
-            rows[i] = values;
-        }
-        return new Decoded(columns.ToArray(), rows, ids, versions, next);
+            Columns = new RowColumns(columns.ToArray()), Rows = rows, Ids = ids, Versions = versions,
+            Next = next.Length == 0 ? null : next,
+        };
+    }
+
+    /// <summary>Row <paramref name="row"/> of an indexed page, decoded.</summary>
+    /// <exception cref="FormatException">The row's bytes are malformed.</exception>
+    public static QueryRow RowAt(ReadOnlySpan<byte> bytes, PageIndex page, int row) =>
+        new(page.IdAt(row), page.Columns, Values(bytes, page, row));
+
+    /// <summary>The same, from a page libcrm holds (crm_rows_encode's bytes, alive while its rows are).</summary>
+    public static unsafe QueryRow RowAt(nint bytes, int size, PageIndex page, int row) =>
+        RowAt(new ReadOnlySpan<byte>((void*)bytes, size), page, row);
+
+    /// <summary>The values of a row, aligned with the columns: padded or cut rather than misplaced.</summary>
+    private static object?[] Values(ReadOnlySpan<byte> bytes, PageIndex page, int row)
+    {
+        var (offset, length) = page.Rows[row];
+        int columns = page.Columns.Names.Count;
+        object?[] values = ReadRow(bytes.Slice(offset, length), columns);
+        if (values.Length != columns) Array.Resize(ref values, columns);
+        return values;
     }
 
     /// <summary>A repeated int64, packed or not.</summary>
@@ -103,9 +134,8 @@ internal static class RowSetReader
     }
 
     /// <summary>
-    /// A row's values. libcrm writes the columns before the rows, so
-    /// <paramref name="expected"/> (the columns read so far) sizes the array;
-    /// a row with more values than that grows it.
+    /// A row's values; <paramref name="expected"/> (the page's columns) sizes
+    /// the array, and a row with more values than that grows it.
     /// </summary>
     private static object?[] ReadRow(ReadOnlySpan<byte> bytes, int expected)
     {
@@ -178,6 +208,9 @@ internal static class RowSetReader
         }
 
         public readonly bool AtEnd => _position >= _bytes.Length;
+
+        /// <summary>How many bytes have been read.</summary>
+        public readonly int Position => _position;
 
         public bool Next(out int field, out int wire)
         {

@@ -25,8 +25,8 @@ from typing import (
 from . import _native
 from .errors import check_query
 from .literals import BUCKETS, FUNCTIONS, TARGETS, AggregateFunction, Bucket, Target
-from .records import fill_record, read_only, unknown_name
-from .wire import RowSet, decode_row_set
+from .records import fill_record, read_only, read_page, unknown_name
+from .wire import RowSet
 
 __all__ = [
     "Row",
@@ -318,15 +318,8 @@ class CQuery:
 
 
 def read_row_set(rows: Any) -> RowSet:
-    """A page of ``crm_rows`` decoded in one crossing (crm_rows_encode)."""
-    cdll = _native.lib()
-    data_pointer = ctypes.c_void_p()
-    size = ctypes.c_size_t()
-    check_query(cdll.crm_rows_encode(ctypes.byref(data_pointer), ctypes.byref(size), rows))
-    # Borrowed until the rows are freed: copied out here.
-    address = data_pointer.value
-    data = ctypes.string_at(address, size.value) if address and size.value else b""
-    return decode_row_set(data)
+    """A page of ``crm_rows`` decoded in one crossing (crm_rows_encode_json)."""
+    return read_page(_native.lib().crm_rows_encode_json, rows)
 
 
 def rows_of(page: RowSet, row_class: type = Row) -> List[Row]:

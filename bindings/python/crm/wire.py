@@ -1,7 +1,15 @@
-"""A small encoder for the message shapes the binding sends in bulk
-(``crm.wire.CustomerBatch`` and ``crm.wire.EventBatch`` of ``crm/crm.proto``)
-and a decoder for the one it reads in bulk (``crm.wire.RowSet``, a page of
-query results from ``crm_rows_encode``).
+"""The one value path between Python and libcrm, both ways.
+
+Out: a small encoder for the message shapes the binding sends
+(``crm.wire.CustomerBatch`` and ``crm.wire.EventBatch`` of ``crm/crm.proto``);
+a single record to write is a CustomerBatch of one row, which
+``crm_record_decode`` turns into a ``crm_record`` (:func:`encode_record`).
+
+In: a page of rows (``crm_rows_encode_json``) and a single record
+(``crm_record_encode_json``) arrive in the same JSON page form, which
+:func:`decode_page` reads with the standard library's C JSON parser and
+converts column by column to native types. The protobuf RowSet decoder
+(:func:`decode_row_set`) stays for messages in that form.
 
 Only what those messages need is here: varints, zigzag ``sint64``,
 length-delimited strings and sub-messages. Oneof members are always written,
@@ -15,6 +23,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import decimal
+import json
 from typing import Any, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
 from ctypes import c_int64
@@ -76,7 +85,9 @@ from .values import (
 )
 
 __all__ = [
+    "decode_page",
     "encode_customer_batch",
+    "encode_record",
     "encode_event_batch",
     "columns_of",
     "decode_row_set",
@@ -254,6 +265,16 @@ def encode_customer_batch(
     return bytes(out), len(materialized)
 
 
+def encode_record(values: Mapping[str, object]) -> bytes:
+    """A ``crm.wire.CustomerBatch`` of one row holding ``values`` (None: a
+    null), for ``crm_record_decode``: the batch encoder, row of one."""
+    if not isinstance(values, Mapping):
+        raise TypeError(
+            f"values must be a mapping of field name to value, not {type(values).__name__}"
+        )
+    return encode_customer_batch([values])[0]
+
+
 def int64_varint(value: int) -> bytes:
     """Varint of a plain ``int64`` (negative values take ten bytes)."""
     return varint(value & 0xFFFFFFFFFFFFFFFF)
@@ -345,12 +366,68 @@ class WireError(ValueError):
 
 
 class RowSet(NamedTuple):
-    """A decoded ``crm.wire.RowSet``: one page of query results."""
+    """A decoded page of rows (or one record): columns, rows, ids."""
 
     columns: List[str]
     rows: List[List[Any]]  #: per row, native values aligned with columns (None: null)
     ids: List[int]  #: per row: customer id or event seq
     next_cursor: str  #: "" on the last page
+    versions: Sequence[int] = ()  #: per row, for a record: its version
+
+
+# The kinds whose plain JSON form is not already the native value.
+_FROM_PLAIN = {
+    int(Kind.DECIMAL): decimal.Decimal,
+    int(Kind.DATE): _Date.fromisoformat,
+    int(Kind.DATETIME): decode_datetime,
+}
+_KINDS = frozenset(int(kind) for kind in Kind if kind is not Kind.NULL)
+
+
+def _from_tagged(value: Any) -> Any:
+    """The native value of a [kind, plain value] pair (a mixed column)."""
+    if not isinstance(value, list) or len(value) != 2 or value[0] not in _KINDS:
+        raise WireError(f"malformed mixed-kind value from libcrm: {value!r}")
+    convert = _FROM_PLAIN.get(value[0])
+    return convert(value[1]) if convert is not None else value[1]
+
+
+def decode_page(data: bytes) -> RowSet:
+    """Decodes the JSON page form of ``crm_rows_encode_json`` and
+    ``crm_record_encode_json`` (crm.h documents it): ``json.loads``, then
+    the columns whose kind needs it converted in place (``Decimal``,
+    ``date``, aware UTC ``datetime``)."""
+    try:
+        page = json.loads(data)
+        columns: List[str] = page["columns"]
+        kinds: List[int] = page["kinds"]
+        rows: List[List[Any]] = page["rows"]
+        ids: List[int] = page["ids"]
+        next_cursor: str = page["next_cursor"]
+        versions: Sequence[int] = page.get("versions", ())
+    except (ValueError, KeyError, TypeError) as error:
+        raise WireError(f"malformed page from libcrm: {error}") from None
+    width = len(columns)
+    if len(kinds) != width or len(ids) != len(rows):
+        raise WireError("page from libcrm: columns, kinds, rows and ids do not match")
+    for row in rows:
+        if len(row) != width:
+            raise WireError(f"page from libcrm: a row of {len(row)} values for {width} columns")
+    for column, kind in enumerate(kinds):
+        if kind == 0:
+            convert: Any = _from_tagged
+        else:
+            convert = _FROM_PLAIN.get(kind)
+            if convert is None:
+                continue
+        try:
+            for row in rows:
+                value = row[column]
+                if value is not None:
+                    row[column] = convert(value)
+        except (ValueError, TypeError, decimal.InvalidOperation) as error:
+            raise WireError(f"page from libcrm: column '{columns[column]}': {error}") from None
+    return RowSet(columns, rows, ids, next_cursor, versions)
 
 
 def _read_varint(data: bytes, pos: int) -> Tuple[int, int]:

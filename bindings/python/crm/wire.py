@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as _dt
 import decimal
 import json
+from collections.abc import Mapping as _AbcMapping
 from typing import Any, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
 from ctypes import c_int64
@@ -208,7 +209,7 @@ def columns_of(rows: Sequence[Mapping[str, object]]) -> List[str]:
     """The union of the rows' keys, in first-seen order."""
     seen = {}
     for index, row in enumerate(rows):
-        if not isinstance(row, Mapping):
+        if _builtin_type(row) is not dict and not isinstance(row, _AbcMapping):
             raise TypeError(f"row {index} must be a mapping of field name to value, "
                             f"not {type(row).__name__}")
         for key in row:
@@ -217,6 +218,91 @@ def columns_of(rows: Sequence[Mapping[str, object]]) -> List[str]:
                     raise TypeError(f"row {index} has a field name that is not a str: {key!r}")
                 seen[key] = None
     return list(seen)
+
+
+# -- a row's values, each wrapped as CustomerRow.values: tag, length, Value --
+#
+# The batch encoder spends its time here, so the common kinds take a
+# precomputed prefix (CustomerRow.values tag, the Value's length, the
+# member's tag and, for text, the text's length) and one concatenation.
+
+_ROW_VALUE_TAG = _tag(CUSTOMER_ROW_VALUES, LEN)
+_NULL_ROW_VALUE = _ROW_VALUE_TAG + b"\x00"  # a Value with no member: null
+# Text of n bytes whose whole Value fits a one-byte length (n + 2 < 128).
+_TEXT_PREFIXES = [
+    _ROW_VALUE_TAG + bytes((len(_TEXT_TAG) + 1 + n,)) + _TEXT_TAG + bytes((n,))
+    for n in range(128 - len(_TEXT_TAG) - 1)
+]
+_SHORT_TEXT = len(_TEXT_PREFIXES)
+_DECIMAL_PREFIXES = [
+    _ROW_VALUE_TAG + bytes((len(_DECIMAL_TAG) + 1 + n,)) + _DECIMAL_TAG + bytes((n,))
+    for n in range(_SHORT_TEXT)
+]
+_LIST_TAG = _tag(VALUE_LIST, VALUE_LIST_WIRE)
+_ITEM_TAG = _tag(STRING_LIST_ITEMS, LEN)
+_ITEM_PREFIXES = [_ITEM_TAG + bytes((n,)) for n in range(128)]
+
+
+def _list_value(items: List[object], field: str) -> bytes:
+    """A ``Value`` holding a list of str, preceded by its length."""
+    parts = []
+    for item in items:
+        if _builtin_type(item) is not str:
+            inner = encode_value(items, field)  # refuses what is no list of str
+            return varint(len(inner)) + inner
+        try:
+            data = item.encode("utf-8")  # type: ignore[union-attr]
+        except UnicodeEncodeError:
+            data = _utf8(item, f"item of field '{field}'")  # type: ignore[arg-type]
+        parts.append(_ITEM_PREFIXES[len(data)] + data if len(data) < 128
+                     else _ITEM_TAG + varint(len(data)) + data)
+    body = b"".join(parts)
+    inner = _LIST_TAG + varint(len(body)) + body
+    return varint(len(inner)) + inner
+_DATE_PREFIX = _ROW_VALUE_TAG + bytes((len(_DATE_TAG) + 1 + 10,)) + _DATE_TAG + b"\x0a"
+_ROW_BOOLEANS = {
+    flag: _ROW_VALUE_TAG + bytes((len(encoded),)) + encoded
+    for flag, encoded in _BOOLEAN_VALUES.items()
+}
+_UTC = _dt.timezone.utc
+_EPOCH = _DateTime(1970, 1, 1, tzinfo=_UTC)
+_ONE_US = _dt.timedelta(microseconds=1)
+
+
+def row_value(value: object, field: str) -> bytes:
+    """One ``CustomerRow.values`` entry: its tag, length and ``Value``."""
+    exact = _builtin_type(value)
+    if exact is str:
+        try:
+            data = value.encode("utf-8")  # type: ignore[union-attr]
+        except UnicodeEncodeError:
+            data = _utf8(value, f"value of field '{field}'")  # type: ignore[arg-type]
+        if len(data) < _SHORT_TEXT:
+            return _TEXT_PREFIXES[len(data)] + data
+        inner = _TEXT_TAG + varint(len(data)) + data
+        return _ROW_VALUE_TAG + varint(len(inner)) + inner
+    if value is None:
+        return _NULL_ROW_VALUE
+    if exact is bool:
+        return _ROW_BOOLEANS[value]  # type: ignore[index]
+    if exact is int and INT64_MIN <= value <= INT64_MAX:  # type: ignore[operator]
+        inner = _INTEGER_TAG + varint(zigzag64(value))  # type: ignore[arg-type]
+        return _ROW_VALUE_TAG + bytes((len(inner),)) + inner
+    if exact is _Decimal and value.is_finite():  # type: ignore[union-attr]
+        data = format(value, "f").encode("ascii")
+        if len(data) < _SHORT_TEXT:
+            return _DECIMAL_PREFIXES[len(data)] + data
+    elif exact is list:
+        return _ROW_VALUE_TAG + _list_value(value, field)  # type: ignore[arg-type]
+    if exact is _Date:
+        return _DATE_PREFIX + value.isoformat().encode("ascii")  # type: ignore[union-attr]
+    if exact is _DateTime and value.tzinfo is _UTC:  # type: ignore[union-attr]
+        us = (value - _EPOCH) // _ONE_US  # type: ignore[operator]
+        if INT64_MIN <= us <= INT64_MAX:
+            inner = _DATETIME_TAG + varint(zigzag64(us))
+            return _ROW_VALUE_TAG + bytes((len(inner),)) + inner
+    inner = encode_value(value, field)
+    return _ROW_VALUE_TAG + varint(len(inner)) + inner
 
 
 def encode_customer_batch(
@@ -235,28 +321,22 @@ def encode_customer_batch(
     out = bytearray()
     for column in columns:
         out += _length_delimited(CUSTOMER_BATCH_COLUMNS, _utf8(column, "field name"))
-    value_tag = _tag(CUSTOMER_ROW_VALUES, LEN)
     row_tag = _tag(CUSTOMER_BATCH_ROWS, LEN)
     width = len(columns)
+    encode = row_value
+    join = b"".join
     for row in materialized:
-        body = bytearray()
         if len(row) == width:  # every column (a row's keys are among them)
-            for column in columns:
-                value = encode_value(row[column], column)
-                body += value_tag
-                body += varint(len(value))
-                body += value
+            body = join([encode(row[column], column) for column in columns])
         else:
             absent = bytearray()
+            values = []
             for index, column in enumerate(columns):
-                if column not in row:
+                if column in row:
+                    values.append(encode(row[column], column))
+                else:
                     absent += varint(index)
-                    continue
-                value = encode_value(row[column], column)
-                body += value_tag
-                body += varint(len(value))
-                body += value
-            body += _length_delimited(CUSTOMER_ROW_ABSENT, bytes(absent))  # packed
+            body = join(values) + _length_delimited(CUSTOMER_ROW_ABSENT, bytes(absent))
         out += row_tag
         out += varint(len(body))
         out += body

@@ -101,22 +101,29 @@ void AppendNumberArray(const Numbers& numbers, std::string* out) {
   out->push_back(']');
 }
 
-// The kind every non-null value of `column` has, or kNull when they differ
-// or there is none.
-ValueKind ColumnKind(const RowsToEncode& rows, const std::string& column) {
-  bool seen = false;
+// What the JSON page says of a column: the kind every non-null value of
+// it has (kNull when they differ or there is none), and how many are null.
+struct ColumnShape {
   ValueKind kind = ValueKind::kNull;
+  size_t nulls = 0;
+};
+
+ColumnShape ShapeOf(const RowsToEncode& rows, const std::string& column) {
+  ColumnShape shape;
+  bool seen = false, mixed = false;
   for (const core::CustomerRecord* row : rows.rows) {
     const Value* value = ValueAt(*row, column);
-    if (value == nullptr) continue;
-    if (!seen) {
+    if (value == nullptr) {
+      ++shape.nulls;
+    } else if (!seen) {
       seen = true;
-      kind = value->kind;
-    } else if (value->kind != kind) {
-      return ValueKind::kNull;
+      shape.kind = value->kind;
+    } else if (value->kind != shape.kind) {
+      mixed = true;
     }
   }
-  return kind;
+  if (mixed) shape.kind = ValueKind::kNull;
+  return shape;
 }
 
 }  // namespace
@@ -141,9 +148,13 @@ std::string EncodeRowSet(const RowsToEncode& rows) {
 std::string EncodeRowsJson(const RowsToEncode& rows) {
   const std::vector<std::string>& columns = *rows.columns;
   std::vector<ValueKind> kinds;
+  std::vector<int64_t> nulls;
   kinds.reserve(columns.size());
+  nulls.reserve(columns.size());
   for (const std::string& column : columns) {
-    kinds.push_back(ColumnKind(rows, column));
+    ColumnShape shape = ShapeOf(rows, column);
+    kinds.push_back(shape.kind);
+    nulls.push_back(static_cast<int64_t>(shape.nulls));
   }
   std::string out;
   out.reserve(64 + rows.rows.size() * (16 + columns.size() * 12));
@@ -157,7 +168,9 @@ std::string EncodeRowsJson(const RowsToEncode& rows) {
     if (c > 0) out.push_back(',');
     absl::StrAppend(&out, static_cast<int>(kinds[c]));
   }
-  out.append("],\"ids\":");
+  out.append("],\"nulls\":");
+  AppendNumberArray(nulls, &out);
+  out.append(",\"ids\":");
   std::vector<int64_t> numbers;
   numbers.reserve(rows.rows.size());
   for (const core::CustomerRecord* row : rows.rows) numbers.push_back(row->id);
@@ -170,12 +183,12 @@ std::string EncodeRowsJson(const RowsToEncode& rows) {
     }
     AppendNumberArray(numbers, &out);
   }
-  out.append(",\"rows\":[");
-  for (size_t r = 0; r < rows.rows.size(); ++r) {
-    if (r > 0) out.push_back(',');
+  out.append(",\"values\":[");
+  for (size_t c = 0; c < columns.size(); ++c) {
+    if (c > 0) out.push_back(',');
     out.push_back('[');
-    for (size_t c = 0; c < columns.size(); ++c) {
-      if (c > 0) out.push_back(',');
+    for (size_t r = 0; r < rows.rows.size(); ++r) {
+      if (r > 0) out.push_back(',');
       const Value* value = ValueAt(*rows.rows[r], columns[c]);
       if (value == nullptr) {
         out.append("null");

@@ -977,13 +977,16 @@ internal static unsafe partial class Native
     ///
     /// {"columns": ["name", "revenue", ...],
     /// "kinds": [1, 3, ...],
-    /// "ids": [17, 18, ...],
-    /// "rows": [["Ada", "12.50", ...], ["Bob", null, ...]],
+    /// "nulls": [0, 1, ...],
+    /// "ids": [17, 18],
+    /// "values": [["Ada", "Bob"], ["12.50", null], ...],
     /// "next_cursor": ""}
     ///
     /// The keys come in that order; later releases may add keys (readers ignore
     /// keys they do not know). "ids" holds each row's id (customer id or event
-    /// seq, as crm_record_id()); each row of "rows" holds one value per column.
+    /// seq, as crm_record_id()), so the page has as many rows as ids. The values
+    /// go column by column, so that a reader converts a column at a time:
+    /// values[c] holds column c's value of every row, in row order.
     /// kinds[c] is the crm_value_kind shared by every value of column c that is
     /// not null; each such value is written plainly: CRM_VALUE_TEXT as a string,
     /// CRM_VALUE_INTEGER as an integer number (all 64 bits, exact),
@@ -994,7 +997,9 @@ internal static unsafe partial class Native
     /// CRM_VALUE_NULL (0) when the column's values are of more than one kind
     /// (e.g. an event property that is an integer in one event and a decimal in
     /// another), or all null: each value that is not null is then a
-    /// two-element array [kind, plain value]. A null is null in every column.
+    /// two-element array [kind, plain value]. A null is null in every column;
+    /// nulls[c] is how many values of column c are null, so that a reader can
+    /// convert and zip the columns without null checks when it is 0.
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_rows_encode_json(out nint outJson, out nuint outSize, RowsHandle rows);

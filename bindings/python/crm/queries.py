@@ -322,16 +322,37 @@ def read_row_set(rows: Any) -> RowSet:
     return read_page(_native.lib().crm_rows_encode_json, rows)
 
 
+# The slots of Row, set directly when a page's rows are made (Row's
+# __setattr__ refuses, and __init__ copies what a page hands over).
+_SET_ID = Row._id.__set__  # type: ignore[attr-defined]
+_SET_VALUES = Row._values.__set__  # type: ignore[attr-defined]
+_SET_COLUMNS = Row._columns.__set__  # type: ignore[attr-defined]
+
+
 def rows_of(page: RowSet, row_class: type = Row) -> List[Row]:
     """The page's rows as Row objects (null columns left out)."""
     columns = page.columns
     names = frozenset(columns)  # shared by the page's rows
     ids = page.ids or [0] * len(page.rows)
-    return [
-        row_class(id, {column: value for column, value in zip(columns, values)
-                       if value is not None}, names)
-        for id, values in zip(ids, page.rows)
-    ]
+    null_columns = page.null_columns
+    new = row_class.__new__
+    out = []
+    append = out.append
+    for id, values in zip(ids, page.rows):
+        row = new(row_class)
+        _SET_ID(row, id)
+        if null_columns is None:
+            values = {column: value for column, value in zip(columns, values)
+                      if value is not None}
+        else:
+            values = dict(zip(columns, values))
+            for column in null_columns:  # only these can be null
+                if values[column] is None:
+                    del values[column]
+        _SET_VALUES(row, values)
+        _SET_COLUMNS(row, names)
+        append(row)
+    return out
 
 
 def dicts_of(page: RowSet, keys: Iterable[str] = ()) -> List[Dict[str, Any]]:

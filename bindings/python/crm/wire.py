@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as _dt
 import decimal
 import json
+from itertools import repeat as _repeat
 from collections.abc import Mapping as _AbcMapping
 from typing import Any, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
@@ -446,22 +447,42 @@ class WireError(ValueError):
 
 
 class RowSet(NamedTuple):
-    """A decoded page of rows (or one record): columns, rows, ids."""
+    """A decoded page of rows (or one record): columns, rows, ids.
+
+    ``null_columns`` are the columns that are null in some row (None when
+    not known): a row's values hold no None outside them."""
 
     columns: List[str]
-    rows: List[List[Any]]  #: per row, native values aligned with columns (None: null)
+    rows: List[Sequence[Any]]  #: per row, native values aligned with columns (None: null)
     ids: List[int]  #: per row: customer id or event seq
     next_cursor: str  #: "" on the last page
     versions: Sequence[int] = ()  #: per row, for a record: its version
+    null_columns: Optional[List[str]] = None
 
 
-# The kinds whose plain JSON form is not already the native value.
+# The kinds whose plain JSON form is not already the native value, and how
+# a whole column of them (no null among them) is converted: with map() over
+# C-implemented constructors, so that no Python code runs per value.
 _FROM_PLAIN = {
     int(Kind.DECIMAL): decimal.Decimal,
     int(Kind.DATE): _Date.fromisoformat,
     int(Kind.DATETIME): decode_datetime,
 }
 _KINDS = frozenset(int(kind) for kind in Kind if kind is not Kind.NULL)
+_UTC_EPOCH = _DateTime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+
+
+def _datetimes(column: List[Any]) -> List[Any]:
+    """UTC datetimes of a column of microseconds (no null among them)."""
+    return list(map(_UTC_EPOCH.__add__,
+                    map(_dt.timedelta, _repeat(0), _repeat(0), column)))
+
+
+_COLUMN_FROM_PLAIN = {
+    int(Kind.DECIMAL): lambda column: list(map(decimal.Decimal, column)),
+    int(Kind.DATE): lambda column: list(map(_Date.fromisoformat, column)),
+    int(Kind.DATETIME): _datetimes,
+}
 
 
 def _from_tagged(value: Any) -> Any:
@@ -472,42 +493,56 @@ def _from_tagged(value: Any) -> Any:
     return convert(value[1]) if convert is not None else value[1]
 
 
+def _convert_column(column: List[Any], kind: int, nulls: int) -> List[Any]:
+    """A column's plain values (crm.h, crm_rows_encode_json) as native ones;
+    ``nulls`` of them are null."""
+    if kind == 0:
+        return [None if value is None else _from_tagged(value) for value in column]
+    convert = _FROM_PLAIN.get(kind)
+    if convert is None:
+        return column  # text, integer, boolean, list: already native
+    if not nulls:
+        try:
+            return _COLUMN_FROM_PLAIN[kind](column)
+        except OverflowError:
+            pass  # a datetime out of range: the per-value path says which
+    return [None if value is None else convert(value) for value in column]
+
+
 def decode_page(data: bytes) -> RowSet:
     """Decodes the JSON page form of ``crm_rows_encode_json`` and
     ``crm_record_encode_json`` (crm.h documents it): ``json.loads``, then
-    the columns whose kind needs it converted in place (``Decimal``,
-    ``date``, aware UTC ``datetime``)."""
+    each column whose kind needs it converted as a whole (``Decimal``,
+    ``date``, aware UTC ``datetime``), then the columns zipped into rows
+    (tuples aligned with the columns)."""
     try:
         page = json.loads(data)
         columns: List[str] = page["columns"]
         kinds: List[int] = page["kinds"]
-        rows: List[List[Any]] = page["rows"]
+        nulls: List[int] = page["nulls"]
+        values: List[List[Any]] = page["values"]
         ids: List[int] = page["ids"]
         next_cursor: str = page["next_cursor"]
         versions: Sequence[int] = page.get("versions", ())
     except (ValueError, KeyError, TypeError) as error:
         raise WireError(f"malformed page from libcrm: {error}") from None
+    count = len(ids)
     width = len(columns)
-    if len(kinds) != width or len(ids) != len(rows):
-        raise WireError("page from libcrm: columns, kinds, rows and ids do not match")
-    for row in rows:
-        if len(row) != width:
-            raise WireError(f"page from libcrm: a row of {len(row)} values for {width} columns")
-    for column, kind in enumerate(kinds):
-        if kind == 0:
-            convert: Any = _from_tagged
-        else:
-            convert = _FROM_PLAIN.get(kind)
-            if convert is None:
-                continue
-        try:
-            for row in rows:
-                value = row[column]
-                if value is not None:
-                    row[column] = convert(value)
-        except (ValueError, TypeError, decimal.InvalidOperation) as error:
-            raise WireError(f"page from libcrm: column '{columns[column]}': {error}") from None
-    return RowSet(columns, rows, ids, next_cursor, versions)
+    if len(kinds) != width or len(nulls) != width or len(values) != width or any(
+        len(column) != count for column in values
+    ):
+        raise WireError("page from libcrm: its columns, kinds, nulls, values and ids "
+                        "do not match")
+    try:
+        converted = [
+            _convert_column(column, kind, null_count)
+            for column, kind, null_count in zip(values, kinds, nulls)
+        ]
+    except (ValueError, TypeError, decimal.InvalidOperation) as error:
+        raise WireError(f"page from libcrm: {error}") from None
+    rows: List[Any] = list(zip(*converted)) if columns else [()] * count
+    null_columns = [column for column, null_count in zip(columns, nulls) if null_count]
+    return RowSet(columns, rows, ids, next_cursor, versions, null_columns)
 
 
 def _read_varint(data: bytes, pos: int) -> Tuple[int, int]:

@@ -52,25 +52,38 @@ class DecodePageTest(unittest.TestCase):
     def test_every_kind_and_mixed_columns(self) -> None:
         page = decode_page(
             b'{"columns":["t","i","d","b","day","at","l","m","n"],'
-            b'"kinds":[1,2,3,4,5,6,7,0,0],"ids":[7],"versions":[3],'
-            b'"rows":[["x",-5,"12.50",true,"2024-02-29",1000001,["a"],[3,"1.5"],null]],'
-            b'"next_cursor":"c"}'
+            b'"kinds":[1,2,3,4,5,6,7,0,0],"nulls":[0,1,1,0,0,0,0,0,2],"ids":[7,8],"versions":[3,4],'
+            b'"values":[["x","y"],[-5,null],["12.50",null],[true,false],'
+            b'["2024-02-29","1970-01-01"],[1000001,-1],[["a"],[]],[[3,"1.5"],[6,0]],'
+            b'[null,null]],"next_cursor":"c"}'
         )
         self.assertEqual(page.columns, ["t", "i", "d", "b", "day", "at", "l", "m", "n"])
-        self.assertEqual(page.rows, [[
-            "x", -5, Decimal("12.50"), True, dt.date(2024, 2, 29),
-            dt.datetime(1970, 1, 1, 0, 0, 1, 1, tzinfo=UTC), ["a"], Decimal("1.5"), None,
-        ]])
-        self.assertEqual((page.ids, list(page.versions), page.next_cursor), ([7], [3], "c"))
+        self.assertEqual(page.rows, [
+            ("x", -5, Decimal("12.50"), True, dt.date(2024, 2, 29),
+             dt.datetime(1970, 1, 1, 0, 0, 1, 1, tzinfo=UTC), ["a"], Decimal("1.5"), None),
+            ("y", None, None, False, dt.date(1970, 1, 1),
+             dt.datetime(1969, 12, 31, 23, 59, 59, 999999, tzinfo=UTC), [],
+             dt.datetime(1970, 1, 1, tzinfo=UTC), None),
+        ])
+        self.assertEqual((page.ids, list(page.versions), page.next_cursor), ([7, 8], [3, 4], "c"))
+        empty = decode_page(b'{"columns":[],"kinds":[],"nulls":[],"ids":[5],"values":[],'
+                             b'"next_cursor":""}')
+        self.assertEqual(empty.rows, [()])
+
+    def test_a_datetime_out_of_range_names_itself(self) -> None:
+        with self.assertRaisesRegex(WireError, "outside the range"):
+            decode_page(b'{"columns":["at"],"kinds":[6],"nulls":[0],"ids":[1],'
+                        b'"values":[[9223372036854775807]],"next_cursor":""}')
 
     def test_malformed_pages_raise_wire_error(self) -> None:
         for data in (
             b"not json",
-            b'{"columns":["a"],"kinds":[1],"ids":[1],"rows":[["x","y"]],"next_cursor":""}',
-            b'{"columns":["a"],"kinds":[1],"ids":[],"rows":[["x"]],"next_cursor":""}',
-            b'{"columns":["a"],"kinds":[0],"ids":[1],"rows":[[[99,"x"]]],"next_cursor":""}',
-            b'{"columns":["a"],"kinds":[3],"ids":[1],"rows":[["1.2.3"]],"next_cursor":""}',
-            b'{"columns":["a"],"kinds":[1],"ids":[1]}',
+            b'{"columns":["a"],"kinds":[1],"nulls":[0],"ids":[1],"values":[["x","y"]],"next_cursor":""}',
+            b'{"columns":["a"],"kinds":[1],"nulls":[0],"ids":[],"values":[["x"]],"next_cursor":""}',
+            b'{"columns":["a"],"kinds":[0],"nulls":[0],"ids":[1],"values":[[[99,"x"]]],"next_cursor":""}',
+            b'{"columns":["a"],"kinds":[3],"nulls":[0],"ids":[1],"values":[["1.2.3"]],"next_cursor":""}',
+            b'{"columns":["a"],"kinds":[1],"nulls":[0],"ids":[1]}',
+            b'{"columns":["a"],"kinds":[1],"nulls":[],"ids":[1],"values":[["x"]],"next_cursor":""}',
         ):
             with self.subTest(data=data):
                 with self.assertRaises(WireError):

@@ -12,6 +12,11 @@ from .wire import encode_customer_batch
 from ._db_core import DatabaseCore, _batch_error, _check_id, _check_version
 
 
+def _unchecked(function: Any) -> Any:
+    """The ctypes function behind _native's integer range check."""
+    return getattr(function, "__wrapped__", function)
+
+
 def _merged(values: Optional[Mapping[str, object]], fields: Dict[str, object]) -> Dict[str, object]:
     """The field values of a single-record call: the mapping ``values`` (if
     any) updated with the keyword arguments."""
@@ -172,11 +177,14 @@ class CustomersMixin(DatabaseCore):
                     raise error
                 raise _batch_error(cdll, report, error)
             size = cdll.crm_batch_report_size(report)
+            # Row numbers below the report's size fit size_t: the unchecked
+            # functions skip the range check of each argument (_native.py).
+            report_id = _unchecked(cdll.crm_batch_report_id)
+            if mode == _native.CRM_BATCH_CREATE:  # every row created one
+                return [(report_id(report, row), True) for row in range(size)]
+            report_created = _unchecked(cdll.crm_batch_report_created)
             return [
-                (
-                    cdll.crm_batch_report_id(report, row),
-                    bool(cdll.crm_batch_report_created(report, row)),
-                )
+                (report_id(report, row), bool(report_created(report, row)))
                 for row in range(size)
             ]
         finally:

@@ -335,21 +335,21 @@ def rows_of(page: RowSet, row_class: type = Row) -> List[Row]:
     names = frozenset(columns)  # shared by the page's rows
     ids = page.ids or [0] * len(page.rows)
     null_columns = page.null_columns
-    new = row_class.__new__
+    new: Any = object.__new__
     out = []
     append = out.append
     for id, values in zip(ids, page.rows):
         row = new(row_class)
         _SET_ID(row, id)
         if null_columns is None:
-            values = {column: value for column, value in zip(columns, values)
-                      if value is not None}
+            held = {column: value for column, value in zip(columns, values)
+                    if value is not None}
         else:
-            values = dict(zip(columns, values))
+            held = dict(zip(columns, values))
             for column in null_columns:  # only these can be null
-                if values[column] is None:
-                    del values[column]
-        _SET_VALUES(row, values)
+                if held[column] is None:
+                    del held[column]
+        _SET_VALUES(row, held)
         _SET_COLUMNS(row, names)
         append(row)
     return out

@@ -674,4 +674,4 @@ def decode_row_set(data: bytes) -> RowSet:
             row.extend([None] * (len(columns) - len(row)))
         elif len(row) > len(columns):
             raise WireError(f"RowSet row {index} has more values than columns")
-    return RowSet(columns, rows, ids, next_cursor)
+    return RowSet(columns, list(rows), ids, next_cursor)

@@ -700,6 +700,20 @@ CRM_API const char* crm_event_idempotency_key(const crm_event* event);
 CRM_API crm_record* crm_event_before(crm_event* event);
 CRM_API crm_record* crm_event_after(crm_event* event);
 
+/*
+ * A new event from a crm.wire.EventBatch message holding exactly one event,
+ * encoded as for crm_event_append_batch() (`batch_size` bytes at `batch`):
+ * the event crm_event_new() and the setters would build, properties
+ * included, in one crossing. As for the setters, its content is checked when
+ * it is appended; here only its text is (UTF-8 without NUL bytes: rule
+ * "utf8", naming the member or property). Other failures:
+ * CRM_E_INVALID_ARGUMENT, rule "batch" (not an EventBatch message, or not
+ * exactly one event) or "batch_size" (over 2 GiB). The caller frees *out
+ * with crm_event_free().
+ */
+CRM_API int crm_event_decode(crm_event** out, const void* batch,
+                             size_t batch_size);
+
 /* Appends an event after checking it (customer exists, names, property
  * types and, for a registered type, its property schema). *out_seq gets
  * the event's sequence number, which grows with every append.

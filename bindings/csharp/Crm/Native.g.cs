@@ -693,6 +693,21 @@ internal static unsafe partial class Native
     internal static partial nint crm_event_after(EventHandle @event);
 
     /// <summary>
+    /// <c>int crm_event_decode(crm_event** out, const void* batch, size_t batch_size)</c>
+    /// A new event from a crm.wire.EventBatch message holding exactly one event,
+    /// encoded as for crm_event_append_batch() (`batch_size` bytes at `batch`):
+    /// the event crm_event_new() and the setters would build, properties
+    /// included, in one crossing. As for the setters, its content is checked when
+    /// it is appended; here only its text is (UTF-8 without NUL bytes: rule
+    /// "utf8", naming the member or property). Other failures:
+    /// CRM_E_INVALID_ARGUMENT, rule "batch" (not an EventBatch message, or not
+    /// exactly one event) or "batch_size" (over 2 GiB). The caller frees *out
+    /// with crm_event_free().
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_event_decode(out EventHandle @out, void* batch, nuint batchSize);
+
+    /// <summary>
     /// <c>int crm_event_append(int64_t* out_seq, int* out_duplicate, crm_db* db, const crm_event* event)</c>
     /// Appends an event after checking it (customer exists, names, property
     /// types and, for a registered type, its property schema). *out_seq gets

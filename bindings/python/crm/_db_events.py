@@ -10,7 +10,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optio
 from . import _native
 from .errors import CRM_OK, check, last_error
 from .events import AppendResult, Event, FieldInterval, event_fields, read_event
-from .records import Customer, fill_record, read_values
+from .records import Customer, read_values
 from .values import datetime_to_us, decode_datetime
 from .wire import encode_event_batch, type_name
 from ._db_core import DatabaseCore, _batch_error, _check_id
@@ -103,17 +103,13 @@ class EventsMixin(DatabaseCore):
         result is the first event's seq with ``duplicate=True``.
         """
         c_id = _check_id(customer_id, "customer_id")
-        c_type = _native.to_c_string(type, "type")
-        texts = [
-            ("crm_event_set_channel", _native.optional_c_string(channel, "channel")),
-            ("crm_event_set_actor", _native.optional_c_string(actor, "actor")),
-            ("crm_event_set_source", _native.optional_c_string(source, "source")),
-            (
-                "crm_event_set_idempotency_key",
-                _native.optional_c_string(idempotency_key, "idempotency_key"),
-            ),
-        ]
-        c_occurred = None if occurred_at is None else _instant(occurred_at, "occurred_at")
+        # The same refusals as the C setters' arguments (str, no NUL).
+        _native.to_c_string(type, "type")
+        for what, text in (("channel", channel), ("actor", actor), ("source", source),
+                           ("idempotency_key", idempotency_key)):
+            _native.optional_c_string(text, what)
+        if occurred_at is not None:
+            _instant(occurred_at, "occurred_at")
         values: Dict[str, object] = {}
         if properties is not None:
             if not isinstance(properties, Mapping):
@@ -125,19 +121,17 @@ class EventsMixin(DatabaseCore):
             if name in values:
                 raise TypeError(f"property '{name}' is given twice")
             values[name] = value
+        # One crossing: the batch encoder's EventBatch of one event, decoded
+        # by libcrm into the crm_event that is appended.
+        data = encode_event_batch([{
+            "customer_id": c_id, "type": type, "channel": channel, "actor": actor,
+            "source": source, "occurred_at": occurred_at,
+            "idempotency_key": idempotency_key, "properties": values,
+        }])[0]
         cdll = _native.lib()
         event = _native.EventPtr()
-        check(cdll.crm_event_new(ctypes.byref(event)))
+        check(cdll.crm_event_decode(ctypes.byref(event), data, len(data)))
         try:
-            check(cdll.crm_event_set_customer(event, c_id))
-            check(cdll.crm_event_set_type(event, c_type))
-            for setter, text in texts:
-                if text is not None:
-                    check(getattr(cdll, setter)(event, text))
-            if c_occurred is not None:
-                check(cdll.crm_event_set_occurred_at(event, c_occurred))
-            # Borrowed from the event: valid until the event is freed below.
-            fill_record(cdll.crm_event_properties(event), values)
             out_seq = ctypes.c_int64()
             out_duplicate = ctypes.c_int()
             with self._use() as handle:

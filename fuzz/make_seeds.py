@@ -121,6 +121,8 @@ write("batch_decoder", "record_twice", b"\x01" + customer_batch(
 write("batch_decoder", "events", b"\x01" + b"".join(
     field(1, event(1 + i % 2, "order.placed", "k%d" % i, i))
     for i in range(3)))
+# One event, which crm_event_decode() also takes and the fuzzer appends.
+write("batch_decoder", "event_one", b"\x01" + field(1, event(1, "call", "k-one", 5)))
 write("batch_decoder", "event_unknown_customer",
       b"\x01" + field(1, event(99, "call")))
 

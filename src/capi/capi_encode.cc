@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <utility>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
@@ -103,22 +104,29 @@ void AppendNumberArray(const Numbers& numbers, std::string* out) {
   out->push_back(']');
 }
 
-// The kind every non-null value of `column` has, or kNull when they differ
-// or there is none.
-ValueKind ColumnKind(const RowsToEncode& rows, const std::string& column) {
-  bool seen = false;
+// What the JSON page says of a column: the kind every non-null value of
+// it has (kNull when they differ or there is none), and how many are null.
+struct ColumnShape {
   ValueKind kind = ValueKind::kNull;
+  size_t nulls = 0;
+};
+
+ColumnShape ShapeOf(const RowsToEncode& rows, const std::string& column) {
+  ColumnShape shape;
+  bool seen = false, mixed = false;
   for (const core::CustomerRecord* row : rows.rows) {
     const Value* value = ValueAt(*row, column);
-    if (value == nullptr) continue;
-    if (!seen) {
+    if (value == nullptr) {
+      ++shape.nulls;
+    } else if (!seen) {
       seen = true;
-      kind = value->kind;
-    } else if (value->kind != kind) {
-      return ValueKind::kNull;
+      shape.kind = value->kind;
+    } else if (value->kind != shape.kind) {
+      mixed = true;
     }
   }
-  return kind;
+  if (mixed) shape.kind = ValueKind::kNull;
+  return shape;
 }
 
 // --- crm.wire messages written field by field (EncodeRowSet) ---------------
@@ -283,9 +291,13 @@ std::string EncodeRowSet(const RowsToEncode& rows) {
 std::string EncodeRowsJson(const RowsToEncode& rows) {
   const std::vector<std::string>& columns = *rows.columns;
   std::vector<ValueKind> kinds;
+  std::vector<int64_t> nulls;
   kinds.reserve(columns.size());
+  nulls.reserve(columns.size());
   for (const std::string& column : columns) {
-    kinds.push_back(ColumnKind(rows, column));
+    ColumnShape shape = ShapeOf(rows, column);
+    kinds.push_back(shape.kind);
+    nulls.push_back(static_cast<int64_t>(shape.nulls));
   }
   std::string out;
   out.reserve(64 + rows.rows.size() * (16 + columns.size() * 12));
@@ -299,7 +311,9 @@ std::string EncodeRowsJson(const RowsToEncode& rows) {
     if (c > 0) out.push_back(',');
     absl::StrAppend(&out, static_cast<int>(kinds[c]));
   }
-  out.append("],\"ids\":");
+  out.append("],\"nulls\":");
+  AppendNumberArray(nulls, &out);
+  out.append(",\"ids\":");
   std::vector<int64_t> numbers;
   numbers.reserve(rows.rows.size());
   for (const core::CustomerRecord* row : rows.rows) numbers.push_back(row->id);
@@ -312,12 +326,12 @@ std::string EncodeRowsJson(const RowsToEncode& rows) {
     }
     AppendNumberArray(numbers, &out);
   }
-  out.append(",\"rows\":[");
-  for (size_t r = 0; r < rows.rows.size(); ++r) {
-    if (r > 0) out.push_back(',');
+  out.append(",\"values\":[");
+  for (size_t c = 0; c < columns.size(); ++c) {
+    if (c > 0) out.push_back(',');
     out.push_back('[');
-    for (size_t c = 0; c < columns.size(); ++c) {
-      if (c > 0) out.push_back(',');
+    for (size_t r = 0; r < rows.rows.size(); ++r) {
+      if (r > 0) out.push_back(',');
       const Value* value = ValueAt(*rows.rows[r], columns[c]);
       if (value == nullptr) {
         out.append("null");
@@ -337,19 +351,87 @@ std::string EncodeRowsJson(const RowsToEncode& rows) {
   return out;
 }
 
-absl::StatusOr<core::CustomerRecord> DecodeRecord(const void* batch,
-                                                  size_t batch_size) {
+namespace {
+
+// `batch_size` bytes at `batch` parsed as a `Message` named `name`.
+template <typename Message>
+absl::StatusOr<Message> Parse(const void* batch, size_t batch_size,
+                              absl::string_view name) {
   if (batch_size > static_cast<size_t>(std::numeric_limits<int>::max())) {
     return MakeError(ErrorCode::kInvalidArgument, "batch is larger than 2 GiB",
                      "", Rule::kBatchSize);
   }
-  wire::CustomerBatch decoded;
+  Message decoded;
   if (!decoded.ParseFromArray(batch, static_cast<int>(batch_size))) {
     return MakeError(ErrorCode::kInvalidArgument,
-                     "batch is not a valid crm.wire.CustomerBatch message (or "
-                     "holds text that is not UTF-8)",
+                     absl::StrCat("batch is not a valid ", name,
+                                  " message (or holds text that is not "
+                                  "UTF-8)"),
                      "", Rule::kBatch);
   }
+  return decoded;
+}
+
+// OK when the text of `value` (and its list items) is libcrm text.
+absl::Status CheckValueText(const Value& value, const std::string& name) {
+  CRM_RETURN_IF_ERROR(ValidateText(
+      value.text, name, [&] { return absl::StrCat("'", name, "': value"); }));
+  for (size_t i = 0; i < value.list.size(); ++i) {
+    CRM_RETURN_IF_ERROR(ValidateText(value.list[i], name, [&] {
+      return absl::StrCat("'", name, "': item ", i);
+    }));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<core::Event> DecodeEvent(const void* batch, size_t batch_size) {
+  CRM_ASSIGN_OR_RETURN(
+      wire::EventBatch decoded,
+      Parse<wire::EventBatch>(batch, batch_size, "crm.wire.EventBatch"));
+  if (decoded.events_size() != 1) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     absl::StrCat("an event is a batch of exactly one event; "
+                                  "this batch has ",
+                                  decoded.events_size()),
+                     "", Rule::kBatch);
+  }
+  const wire::EventInput& input = decoded.events(0);
+  core::Event event;
+  event.customer_id = input.customer_id();
+  if (input.has_occurred_at_us()) event.occurred_at_us = input.occurred_at_us();
+  const std::pair<const std::string*, std::string*> texts[] = {
+      {&input.type(), &event.type},
+      {&input.channel(), &event.channel},
+      {&input.actor(), &event.actor},
+      {&input.source(), &event.source},
+      {&input.idempotency_key(), &event.idempotency_key}};
+  const char* const names[] = {"type", "channel", "actor", "source",
+                               "idempotency_key"};
+  for (size_t i = 0; i < 5; ++i) {
+    CRM_RETURN_IF_ERROR(ValidateText(*texts[i].first, names[i],
+                                     [&] { return std::string(names[i]); }));
+    *texts[i].second = *texts[i].first;
+  }
+  for (const wire::Property& property : input.properties()) {
+    CRM_RETURN_IF_ERROR(ValidateText(property.name(), property.name(), [&] {
+      return std::string("a property name");
+    }));
+    Value value = core::ValueFromWire(property.value());
+    CRM_RETURN_IF_ERROR(CheckValueText(value, property.name()));
+    // As in crm_event_append_batch(): a property given twice keeps its last
+    // value.
+    event.properties.Set(property.name(), std::move(value));
+  }
+  return event;
+}
+
+absl::StatusOr<core::CustomerRecord> DecodeRecord(const void* batch,
+                                                  size_t batch_size) {
+  CRM_ASSIGN_OR_RETURN(
+      wire::CustomerBatch decoded,
+      Parse<wire::CustomerBatch>(batch, batch_size, "crm.wire.CustomerBatch"));
   if (decoded.rows_size() != 1) {
     return MakeError(ErrorCode::kInvalidArgument,
                      absl::StrCat("a record is a batch of exactly one row; "
@@ -409,14 +491,7 @@ absl::StatusOr<core::CustomerRecord> DecodeRecord(const void* batch,
     if (left_out[c]) continue;
     const std::string& name = decoded.columns(c);
     Value value = core::ValueFromWire(row.values(next++));
-    CRM_RETURN_IF_ERROR(ValidateText(value.text, name, [&] {
-      return absl::StrCat("field '", name, "': value");
-    }));
-    for (size_t i = 0; i < value.list.size(); ++i) {
-      CRM_RETURN_IF_ERROR(ValidateText(value.list[i], name, [&] {
-        return absl::StrCat("field '", name, "': item ", i);
-      }));
-    }
+    CRM_RETURN_IF_ERROR(CheckValueText(value, name));
     // Columns are distinct, so appending is what Set() would do.
     record.values.push_back({name, std::move(value)});
   }

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "core/customer_record.h"
+#include "core/event.h"
 
 namespace crm::capi {
 
@@ -35,6 +36,10 @@ std::string EncodeRowsJson(const RowsToEncode& rows);
 // as crm.h documents at crm_record_decode().
 absl::StatusOr<core::CustomerRecord> DecodeRecord(const void* batch,
                                                   size_t batch_size);
+
+// The event one crm.wire.EventBatch of exactly one event gives, checked as
+// crm.h documents at crm_event_decode().
+absl::StatusOr<core::Event> DecodeEvent(const void* batch, size_t batch_size);
 
 }  // namespace crm::capi
 

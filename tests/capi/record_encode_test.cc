@@ -1,5 +1,6 @@
 // A whole record in one crossing each way (crm_record_encode,
-// crm_record_encode_json, crm_record_decode), a page as JSON
+// crm_record_encode_json, crm_record_decode), an event decoded in one
+// (crm_event_decode), a page as JSON
 // (crm_rows_encode_json), and the last error as one struct (crm_last_error).
 #include <string>
 
@@ -121,10 +122,11 @@ TEST_F(RecordEncodeTest, EncodingIsBorrowedUntilTheRecordChanges) {
   EXPECT_EQ(set.rows(0).values(2).integer(), 3);
   EXPECT_EQ(set.ids(0), 0);
   EXPECT_EQ(set.versions(0), 0);
-  EXPECT_EQ(Json(record.get()),
-            R"({"columns":["name","email","seats"],"kinds":[1,0,2],)"
-            R"("ids":[0],"versions":[0],"rows":[["Ada",null,3]],)"
-            R"("next_cursor":""})");
+  EXPECT_EQ(
+      Json(record.get()),
+      R"({"columns":["name","email","seats"],"kinds":[1,0,2],"nulls":[0,1,0],)"
+      R"("ids":[0],"versions":[0],"values":[["Ada"],[null],[3]],)"
+      R"("next_cursor":""})");
 }
 
 TEST_F(RecordEncodeTest, EncodeChecksItsArguments) {
@@ -292,8 +294,9 @@ TEST_F(RecordEncodeTest, RowsEncodeJsonWritesKindsAndMixedColumns) {
   std::string cursor = crm_rows_next_cursor(rows.get());
   EXPECT_EQ(text,
             R"({"columns":["name","ltv","vip","since"],"kinds":[1,3,4,0],)"
-            R"("ids":[1,2],"rows":[["c0","1.50",true,null],)"
-            R"(["c1",null,false,null]],"next_cursor":")" +
+            R"("nulls":[0,1,0,2],)"
+            R"("ids":[1,2],"values":[["c0","c1"],["1.50",null],)"
+            R"([true,false],[null,null]],"next_cursor":")" +
                 cursor + "\"}");
 
   // Event properties of different kinds in one column: [kind, value].
@@ -324,8 +327,80 @@ TEST_F(RecordEncodeTest, RowsEncodeJsonWritesKindsAndMixedColumns) {
   ASSERT_EQ(crm_rows_encode_json(&json, &size, event_rows.get()), CRM_OK);
   text.assign(json, size);
   EXPECT_NE(text.find(R"("kinds":[0,6])"), std::string::npos) << text;
-  EXPECT_NE(text.find(R"([[2,5],1000])"), std::string::npos) << text;
-  EXPECT_NE(text.find(R"([[3,"2.5"],1001])"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"("values":[[[2,5],[3,"2.5"]],[1000,1001]])"),
+            std::string::npos)
+      << text;
+}
+
+TEST_F(RecordEncodeTest, DecodesOneEventThatAppends) {
+  int64_t customer = CreateNamed(db_.get(), "Ada");
+  crm::wire::EventBatch batch;
+  crm::wire::EventInput* input = batch.add_events();
+  input->set_customer_id(customer);
+  input->set_type("call");
+  input->set_channel("phone");
+  input->set_occurred_at_us(1700000000000000);
+  input->set_idempotency_key("k-1");
+  crm::wire::Property* property = input->add_properties();
+  property->set_name("minutes");
+  property->mutable_value()->set_integer(12);
+  std::string bytes = batch.SerializeAsString();
+
+  crm_event* raw = nullptr;
+  ASSERT_EQ(crm_event_decode(&raw, bytes.data(), bytes.size()), CRM_OK)
+      << crm_last_error_message();
+  Event event(raw);
+  EXPECT_EQ(crm_event_customer(event.get()), customer);
+  EXPECT_STREQ(crm_event_type(event.get()), "call");
+  EXPECT_STREQ(crm_event_channel(event.get()), "phone");
+  EXPECT_EQ(crm_event_occurred_at(event.get()), 1700000000000000);
+  int64_t minutes = 0;
+  ASSERT_EQ(crm_record_get_integer(&minutes, crm_event_properties(event.get()),
+                                   "minutes"),
+            CRM_OK);
+  EXPECT_EQ(minutes, 12);
+  int64_t seq = 0;
+  int duplicate = -1;
+  ASSERT_EQ(crm_event_append(&seq, &duplicate, db_.get(), event.get()), CRM_OK)
+      << crm_last_error_message();
+  EXPECT_GT(seq, 0);
+  EXPECT_EQ(duplicate, 0);
+  int64_t again = 0;
+  ASSERT_EQ(crm_event_append(&again, &duplicate, db_.get(), event.get()),
+            CRM_OK);
+  EXPECT_EQ(again, seq);
+  EXPECT_EQ(duplicate, 1);
+}
+
+TEST_F(RecordEncodeTest, EventDecodeRefusesBadInput) {
+  crm_event* out = reinterpret_cast<crm_event*>(&out);
+  auto decode = [&](const std::string& bytes) {
+    return crm_event_decode(&out, bytes.data(), bytes.size());
+  };
+  EXPECT_CRM_ERROR(decode("\xff\xff garbage"), CRM_E_INVALID_ARGUMENT, "",
+                   "batch");
+  EXPECT_EQ(out, nullptr);
+  EXPECT_CRM_ERROR(crm_event_decode(&out, nullptr, 0), CRM_E_INVALID_ARGUMENT,
+                   "", "batch");  // no event
+  EXPECT_CRM_ERROR(crm_event_decode(&out, nullptr, 2), CRM_E_INVALID_ARGUMENT,
+                   "", "batch");
+  EXPECT_CRM_ERROR(crm_event_decode(nullptr, "", 0), CRM_E_INVALID_ARGUMENT, "",
+                   "out");
+  crm::wire::EventBatch two;
+  two.add_events()->set_type("a");
+  two.add_events()->set_type("b");
+  EXPECT_CRM_ERROR(decode(two.SerializeAsString()), CRM_E_INVALID_ARGUMENT, "",
+                   "batch");
+  crm::wire::EventBatch nul;
+  nul.add_events()->set_actor(std::string("a\0b", 3));
+  EXPECT_CRM_ERROR(decode(nul.SerializeAsString()), CRM_E_INVALID_ARGUMENT,
+                   "actor", "utf8");
+  crm::wire::EventBatch nul_property;
+  crm::wire::Property* property = nul_property.add_events()->add_properties();
+  property->set_name("note");
+  property->mutable_value()->set_text(std::string("\0", 1));
+  EXPECT_CRM_ERROR(decode(nul_property.SerializeAsString()),
+                   CRM_E_INVALID_ARGUMENT, "note", "utf8");
 }
 
 TEST(LastErrorTest, OneStructHoldsWhatTheFunctionsSay) {

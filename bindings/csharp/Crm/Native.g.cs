@@ -693,6 +693,21 @@ internal static unsafe partial class Native
     internal static partial nint crm_event_after(EventHandle @event);
 
     /// <summary>
+    /// <c>int crm_event_decode(crm_event** out, const void* batch, size_t batch_size)</c>
+    /// A new event from a crm.wire.EventBatch message holding exactly one event,
+    /// encoded as for crm_event_append_batch() (`batch_size` bytes at `batch`):
+    /// the event crm_event_new() and the setters would build, properties
+    /// included, in one crossing. As for the setters, its content is checked when
+    /// it is appended; here only its text is (UTF-8 without NUL bytes: rule
+    /// "utf8", naming the member or property). Other failures:
+    /// CRM_E_INVALID_ARGUMENT, rule "batch" (not an EventBatch message, or not
+    /// exactly one event) or "batch_size" (over 2 GiB). The caller frees *out
+    /// with crm_event_free().
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_event_decode(out EventHandle @out, void* batch, nuint batchSize);
+
+    /// <summary>
     /// <c>int crm_event_append(int64_t* out_seq, int* out_duplicate, crm_db* db, const crm_event* event)</c>
     /// Appends an event after checking it (customer exists, names, property
     /// types and, for a registered type, its property schema). *out_seq gets
@@ -977,13 +992,16 @@ internal static unsafe partial class Native
     ///
     /// {"columns": ["name", "revenue", ...],
     /// "kinds": [1, 3, ...],
-    /// "ids": [17, 18, ...],
-    /// "rows": [["Ada", "12.50", ...], ["Bob", null, ...]],
+    /// "nulls": [0, 1, ...],
+    /// "ids": [17, 18],
+    /// "values": [["Ada", "Bob"], ["12.50", null], ...],
     /// "next_cursor": ""}
     ///
     /// The keys come in that order; later releases may add keys (readers ignore
     /// keys they do not know). "ids" holds each row's id (customer id or event
-    /// seq, as crm_record_id()); each row of "rows" holds one value per column.
+    /// seq, as crm_record_id()), so the page has as many rows as ids. The values
+    /// go column by column, so that a reader converts a column at a time:
+    /// values[c] holds column c's value of every row, in row order.
     /// kinds[c] is the crm_value_kind shared by every value of column c that is
     /// not null; each such value is written plainly: CRM_VALUE_TEXT as a string,
     /// CRM_VALUE_INTEGER as an integer number (all 64 bits, exact),
@@ -994,7 +1012,9 @@ internal static unsafe partial class Native
     /// CRM_VALUE_NULL (0) when the column's values are of more than one kind
     /// (e.g. an event property that is an integer in one event and a decimal in
     /// another), or all null: each value that is not null is then a
-    /// two-element array [kind, plain value]. A null is null in every column.
+    /// two-element array [kind, plain value]. A null is null in every column;
+    /// nulls[c] is how many values of column c are null, so that a reader can
+    /// convert and zip the columns without null checks when it is 0.
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_rows_encode_json(out nint outJson, out nuint outSize, RowsHandle rows);

@@ -689,6 +689,8 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Tuple[str, Any]]]] = {
     "crm_event_before": (RecordPtr, [("event", EventPtr)]),
     # crm_record* crm_event_after(crm_event* event)
     "crm_event_after": (RecordPtr, [("event", EventPtr)]),
+    # int crm_event_decode(crm_event** out, const void* batch, size_t batch_size)
+    "crm_event_decode": (c_int, [("out", POINTER(EventPtr)), ("batch", c_void_p), ("batch_size", c_size_t)]),
     # int crm_event_append(int64_t* out_seq, int* out_duplicate, crm_db* db, const crm_event* event)
     "crm_event_append": (c_int, [("out_seq", POINTER(c_int64)), ("out_duplicate", POINTER(c_int)), ("db", DbPtr), ("event", EventPtr)]),
     # int crm_event_append_batch(crm_batch_report** out_report, crm_db* db, const void* batch, size_t batch_size)

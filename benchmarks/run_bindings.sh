@@ -6,8 +6,8 @@
 # the sqlite3 module. Rounds alternate the engines, so that a busy spell of a
 # shared machine falls on all of them; each figure is the median of the rounds.
 #   benchmarks/run_bindings.sh [rows [batch]]   (default: 100000 10000)
-# CRM_BENCH_ROUNDS (default 3) sets the rounds. Without dotnet the C# rows
-# say "not run". Prints one line per row: workload, binding rows/s,
+# CRM_BENCH_ROUNDS (default 3) sets the rounds. Without dotnet, or with
+# CRM_BENCH_NO_CSHARP=1, the C# rows say "not run". Prints one line per row: workload, binding rows/s,
 # reference rows/s, ratio, target.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -23,7 +23,10 @@ mkdir -p "$out"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 csharp="$here/bindings/csharp/BindingBench.csproj"
-if command -v dotnet >/dev/null 2>&1; then
+if [ "${CRM_BENCH_NO_CSHARP:-0}" = 1 ]; then
+  echo "CRM_BENCH_NO_CSHARP=1: the C# rows are not measured" >&2
+  csharp=""
+elif command -v dotnet >/dev/null 2>&1; then
   dotnet build -c Release "$csharp" --nologo -v quiet >"$out/csharp-build.log" ||
     { cat "$out/csharp-build.log"; exit 1; }
 else

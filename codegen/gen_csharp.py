@@ -253,6 +253,9 @@ def return_type(contract: Contract, function) -> str:
         return RETURN_TYPES[c_type]
     if c_type.endswith("*") and strip_const(c_type)[:-1] in contract.opaque:
         return "nint"  # borrowed: owned objects come through crm_x** out
+    if (c_type.startswith("const ") and c_type.endswith("*")
+            and strip_const(c_type)[:-1] in contract.options):
+        return pascal(strip_const(c_type)[:-1]) + "*"  # borrowed (crm_error)
     if c_type in contract.named_enums:
         return pascal(c_type)
     raise MappingError(

@@ -1,7 +1,9 @@
 // The bulk decoders: raw bytes as a crm.wire.CustomerBatch (create or
-// upsert) and as a crm.wire.EventBatch. A batch is all or nothing: on
-// failure the customer count and the log do not move. Each input runs in a
-// host transaction that is rolled back (fuzz_support.h).
+// upsert), as a record (crm_record_decode: a CustomerBatch of one row, then
+// encoded back and written), as one event (crm_event_decode, then appended),
+// and as a crm.wire.EventBatch. A batch is all or
+// nothing: on failure the customer count and the log do not move. Each input
+// runs in a host transaction that is rolled back (fuzz_support.h).
 #include <string>
 
 #include "fuzz_support.h"
@@ -51,8 +53,48 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   crm_batch_report_free(report);
 
+  crm_record* record = nullptr;
+  rc = crm_record_decode(&record, bytes, length);
+  CRM_FUZZ_CHECK(rc == CRM_OK || rc == CRM_E_INVALID_ARGUMENT);
+  CRM_FUZZ_CHECK((rc == CRM_OK) == (record != nullptr));
+  if (record != nullptr) {
+    const void* encoded = nullptr;
+    size_t encoded_size = 0;
+    CRM_FUZZ_CHECK(crm_record_encode(&encoded, &encoded_size, record) ==
+                   CRM_OK);
+    CRM_FUZZ_CHECK(encoded != nullptr && encoded_size > 0);
+    const char* json = nullptr;
+    CRM_FUZZ_CHECK(crm_record_encode_json(&json, &encoded_size, record) ==
+                   CRM_OK);
+    CRM_FUZZ_CHECK(json != nullptr && json[encoded_size] == '\0');
+    int64_t id = 0;
+    rc = crm_customer_create(&id, db, record, nullptr);
+    CRM_FUZZ_CHECK(rc != CRM_E_INTERNAL);
+    CRM_FUZZ_CHECK(crm_fuzz::Count(db) == count + (rc == CRM_OK ? 1 : 0));
+    crm_record_free(record);
+  }
+
   int64_t before = 0;
   crm_event_page* page = nullptr;
+  CRM_FUZZ_CHECK(crm_event_follow(&page, db, 0, 10000) == CRM_OK);
+  before = static_cast<int64_t>(crm_event_page_size(page));
+  crm_event_page_free(page);
+  crm_event* event = nullptr;
+  rc = crm_event_decode(&event, bytes, length);
+  CRM_FUZZ_CHECK(rc == CRM_OK || rc == CRM_E_INVALID_ARGUMENT);
+  CRM_FUZZ_CHECK((rc == CRM_OK) == (event != nullptr));
+  if (event != nullptr) {
+    int64_t seq = 0;
+    int duplicate = 0;
+    rc = crm_event_append(&seq, &duplicate, db, event);
+    CRM_FUZZ_CHECK(rc != CRM_E_INTERNAL);
+    crm_event_free(event);
+    CRM_FUZZ_CHECK(crm_event_follow(&page, db, 0, 10000) == CRM_OK);
+    int64_t now = static_cast<int64_t>(crm_event_page_size(page));
+    crm_event_page_free(page);
+    CRM_FUZZ_CHECK(now == before + (rc == CRM_OK && duplicate == 0 ? 1 : 0));
+  }
+
   CRM_FUZZ_CHECK(crm_event_follow(&page, db, 0, 10000) == CRM_OK);
   before = static_cast<int64_t>(crm_event_page_size(page));
   crm_event_page_free(page);

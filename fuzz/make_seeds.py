@@ -108,9 +108,21 @@ write("batch_decoder", "bad_absent", b"\x01" + customer_batch(
 write("batch_decoder", "nul_text", b"\x01" + customer_batch(
     ["name", "tags"], [[text("Mallory\0Admin"), field(7, text("vip"))],
                        [text("Eve"), field(7, text("a\0b"))]], "imp\0orter"))
+# One-row batches, which crm_record_decode() also takes (the fuzzer decodes
+# every input as a record too): a plain row, nulls and absent columns, a
+# column named twice.
+write("batch_decoder", "record", b"\x01" + customer_batch(
+    ["name", "seats", "tags"],
+    [[text("Ada"), vint(2, zigzag(-3)), field(7, text("vip"))]]))
+write("batch_decoder", "record_absent", b"\x01" + customer_batch(
+    ["name", "email", "seats"], [([text("Ada"), b""], [2])]))
+write("batch_decoder", "record_twice", b"\x01" + customer_batch(
+    ["name", "name"], [[text("A"), text("B")]]))
 write("batch_decoder", "events", b"\x01" + b"".join(
     field(1, event(1 + i % 2, "order.placed", "k%d" % i, i))
     for i in range(3)))
+# One event, which crm_event_decode() also takes and the fuzzer appends.
+write("batch_decoder", "event_one", b"\x01" + field(1, event(1, "call", "k-one", 5)))
 write("batch_decoder", "event_unknown_customer",
       b"\x01" + field(1, event(99, "call")))
 

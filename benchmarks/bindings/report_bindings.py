@@ -22,12 +22,15 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import report  # noqa: E402  (benchmarks/report.py: reads crm_benchmarks JSON)
 
-# binding: (engine it is held against, minimum ratio, how the target reads)
-TARGETS = [
-    ("python", "c_abi", 0.5, ">= 0.5x the C ABI"),
-    ("python", "sqlite3", 1.0, "faster than Python's sqlite3"),
-    ("csharp", "c_abi", 0.7, ">= 0.7x the C ABI"),
-]
+# (binding, engine it is held against): {workload: (minimum ratio, how the
+# target reads)}. Python's are issue #15's: its insert against the C ABI's
+# batch write of the same rows, its fetch (native types) against the
+# sqlite3 module's fetch converted to the same types.
+TARGETS = {
+    ("python", "c_abi"): {"insert": (0.8, ">= 0.8x the C ABI")},
+    ("python", "sqlite3"): {"fetch": (0.5, ">= 0.5x Python's sqlite3")},
+    ("csharp", "c_abi"): {"insert + fetch": (0.7, ">= 0.7x the C ABI")},
+}
 
 
 def c_abi_times(path):
@@ -84,15 +87,15 @@ def main():
     print("| binding | workload | binding rows/s | reference | reference rows/s "
           "| ratio | target | met |")
     print("|---|---|---|---|---|---|---|---|")
-    for binding, against, minimum, stated in TARGETS:
+    for (binding, against), targets in TARGETS.items():
         if binding not in medians or against not in medians:
-            print(f"| {binding} | - | not run | {against} | - | - | {stated} "
-                  f"| not measured |")
+            print(f"| {binding} | - | not run | {against} | - | - | - | not measured |")
             continue
         ours, theirs = rates(medians[binding], rows), rates(medians[against], rows)
         for workload in ours:
             ratio = ours[workload] / theirs[workload]
-            met = "met" if ratio >= minimum else "NOT MET"
+            minimum, stated = targets.get(workload, (None, ""))
+            met = "" if minimum is None else "met" if ratio >= minimum else "NOT MET"
             print(f"| {binding} | {workload} | {report.show('rate', ours[workload])} "
                   f"| {against} | {report.show('rate', theirs[workload])} "
                   f"| {ratio:.2f}x | {stated} | {met} |")

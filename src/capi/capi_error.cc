@@ -14,6 +14,7 @@ struct LastError {
   int code = CRM_OK;
   std::string message, field, rule;
   int64_t position = -1;
+  crm_error view;  // what crm_last_error() hands out, pointing at the above
 };
 
 LastError& ThreadLastError() {
@@ -76,6 +77,16 @@ const char* crm_status_name(int status) {
     default:
       return "CRM_E_UNKNOWN";
   }
+}
+
+const crm_error* crm_last_error(void) {
+  crm::capi::LastError& last = crm::capi::ThreadLastError();
+  last.view.code = last.code;
+  last.view.message = last.message.c_str();
+  last.view.field = last.field.c_str();
+  last.view.rule = last.rule.c_str();
+  last.view.position = last.position;
+  return &last.view;
 }
 
 int crm_last_error_code(void) { return crm::capi::ThreadLastError().code; }

@@ -1,6 +1,7 @@
 // crm.h: the event log.
 #include <cstddef>
 
+#include "capi/capi_encode.h"
 #include "capi/capi_support.h"
 #include "core/event_service.h"
 
@@ -190,6 +191,17 @@ int crm_event_append(int64_t* out_seq, int* out_duplicate, crm_db* db,
                              }));
         return std::pair<int64_t, int>(result.seq, result.duplicate ? 1 : 0);
       });
+}
+
+int crm_event_decode(crm_event** out, const void* batch, size_t batch_size) {
+  return Call(Out(out, Rule::kOut), [&]() -> HandleOr<crm_event> {
+    if (batch_size > 0) CRM_RETURN_IF_ERROR(CheckNotNull(batch, Rule::kBatch));
+    CRM_ASSIGN_OR_RETURN(crm::core::Event event,
+                         crm::capi::DecodeEvent(batch, batch_size));
+    auto handle = std::make_unique<crm_event>();
+    Adopt(std::move(event), handle.get());
+    return handle;
+  });
 }
 
 int crm_event_append_batch(crm_batch_report** out_report, crm_db* db,

@@ -1,4 +1,5 @@
 // crm.h: queries, result rows, search, segments, cohorts.
+#include "capi/capi_encode.h"
 #include "capi/capi_support.h"
 #include "core/query_service.h"
 
@@ -82,22 +83,14 @@ int ReadQuery(crm_rows** out, crm_db* db, const crm_query* query,
   });
 }
 
-// Encodes rows as a crm.wire.RowSet: the page's columns, and per row its
-// values aligned with them (no kind set where a row holds none).
-std::string EncodeRows(const crm_rows& rows) {
-  crm::wire::RowSet set;
-  for (const std::string& column : rows.columns) set.add_columns(column);
-  for (const crm_record& row : rows.rows) {
-    crm::wire::CustomerRow* out = set.add_rows();
-    for (const std::string& column : rows.columns) {
-      const crm::core::Value* value = row.record.Get(column);
-      crm::wire::Value* wire = out->add_values();
-      if (value != nullptr) crm::core::ValueToWire(*value, wire);
-    }
-    set.add_ids(row.record.id);
-  }
-  set.set_next_cursor(rows.next_cursor);
-  return set.SerializeAsString();
+// What crm_rows_encode() and crm_rows_encode_json() encode of a page.
+crm::capi::RowsToEncode PageToEncode(const crm_rows& rows) {
+  crm::capi::RowsToEncode page;
+  page.columns = &rows.columns;
+  page.rows.reserve(rows.rows.size());
+  for (const crm_record& row : rows.rows) page.rows.push_back(&row.record);
+  page.next_cursor = rows.next_cursor;
+  return page;
 }
 
 }  // namespace
@@ -243,9 +236,25 @@ int crm_rows_encode(const void** out_bytes, size_t* out_size, crm_rows* rows) {
   return Call(Out(out_bytes, Rule::kOutBytes), Out(out_size, Rule::kOutSize),
               [&]() -> absl::StatusOr<std::pair<const void*, size_t>> {
                 CRM_RETURN_IF_ERROR(CheckNotNull(rows, Rule::kRows));
-                if (rows->encoded.empty()) rows->encoded = EncodeRows(*rows);
+                if (rows->encoded.empty()) {
+                  rows->encoded = crm::capi::EncodeRowSet(PageToEncode(*rows));
+                }
                 return std::pair<const void*, size_t>(rows->encoded.data(),
                                                       rows->encoded.size());
+              });
+}
+
+int crm_rows_encode_json(const char** out_json, size_t* out_size,
+                         crm_rows* rows) {
+  return Call(Out(out_json, Rule::kOut), Out(out_size, Rule::kOutSize),
+              [&]() -> absl::StatusOr<std::pair<const char*, size_t>> {
+                CRM_RETURN_IF_ERROR(CheckNotNull(rows, Rule::kRows));
+                if (rows->encoded_json.empty()) {
+                  rows->encoded_json =
+                      crm::capi::EncodeRowsJson(PageToEncode(*rows));
+                }
+                return std::pair<const char*, size_t>(
+                    rows->encoded_json.data(), rows->encoded_json.size());
               });
 }
 

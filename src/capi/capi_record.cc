@@ -2,6 +2,7 @@
 #include <string>
 
 #include "base/utf8.h"
+#include "capi/capi_encode.h"
 #include "capi/capi_support.h"
 
 using crm::ErrorCode;
@@ -26,6 +27,8 @@ int SetValue(crm_record* record, const char* field, Make make) {
     absl::StatusOr<Value> value = make();
     if (!value.ok()) return crm::WithField(value.status(), field);
     record->record.Set(field, *std::move(value));
+    record->encoded.clear();
+    record->encoded_json.clear();
     return absl::OkStatus();
   });
 }
@@ -68,6 +71,22 @@ int GetValue(T* out, const crm_record* record, const char* field,
     CRM_ASSIGN_OR_RETURN(const Value* value, Lookup(record, field, kind));
     return read(*value);
   });
+}
+
+// The field names of `record`, in order, and the record as the one row to
+// encode with them.
+crm::capi::RowsToEncode RecordToEncode(const crm_record& record,
+                                       std::vector<std::string>* columns) {
+  columns->clear();
+  columns->reserve(record.record.values.size());
+  for (const crm::core::FieldValue& value : record.record.values) {
+    columns->push_back(value.field);
+  }
+  crm::capi::RowsToEncode rows;
+  rows.columns = columns;
+  rows.rows.push_back(&record.record);
+  rows.with_versions = true;
+  return rows;
 }
 
 const char* TextOf(const Value& value) { return value.text.c_str(); }
@@ -216,6 +235,45 @@ int crm_record_get_list_item(const char** out, const crm_record* record,
                     }
                     return value.list[index].c_str();
                   });
+}
+
+int crm_record_encode(const void** out_bytes, size_t* out_size,
+                      crm_record* record) {
+  return Call(Out(out_bytes, Rule::kOutBytes), Out(out_size, Rule::kOutSize),
+              [&]() -> absl::StatusOr<std::pair<const void*, size_t>> {
+                CRM_RETURN_IF_ERROR(CheckNotNull(record, Rule::kRecord));
+                if (record->encoded.empty()) {
+                  std::vector<std::string> columns;
+                  record->encoded = crm::capi::EncodeRowSet(
+                      RecordToEncode(*record, &columns));
+                }
+                return std::pair<const void*, size_t>(record->encoded.data(),
+                                                      record->encoded.size());
+              });
+}
+
+int crm_record_encode_json(const char** out_json, size_t* out_size,
+                           crm_record* record) {
+  return Call(Out(out_json, Rule::kOut), Out(out_size, Rule::kOutSize),
+              [&]() -> absl::StatusOr<std::pair<const char*, size_t>> {
+                CRM_RETURN_IF_ERROR(CheckNotNull(record, Rule::kRecord));
+                if (record->encoded_json.empty()) {
+                  std::vector<std::string> columns;
+                  record->encoded_json = crm::capi::EncodeRowsJson(
+                      RecordToEncode(*record, &columns));
+                }
+                return std::pair<const char*, size_t>(
+                    record->encoded_json.data(), record->encoded_json.size());
+              });
+}
+
+int crm_record_decode(crm_record** out, const void* batch, size_t batch_size) {
+  return Call(Out(out, Rule::kOut), [&]() -> HandleOr<crm_record> {
+    if (batch_size > 0) CRM_RETURN_IF_ERROR(CheckNotNull(batch, Rule::kBatch));
+    CRM_ASSIGN_OR_RETURN(crm::core::CustomerRecord record,
+                         crm::capi::DecodeRecord(batch, batch_size));
+    return crm::capi::NewRecord(std::move(record));
+  });
 }
 
 }  // extern "C"

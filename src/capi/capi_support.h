@@ -63,6 +63,9 @@ struct crm_db {
 
 struct crm_record {
   crm::core::CustomerRecord record;
+  // crm_record_encode() and crm_record_encode_json(), made on first use
+  // after the last change (the setters clear them).
+  std::string encoded, encoded_json;
 };
 
 struct crm_batch_report {
@@ -92,7 +95,8 @@ struct crm_rows {
   std::vector<std::string> columns;
   std::vector<crm_record> rows;
   std::string next_cursor;
-  std::string encoded;  // crm_rows_encode(), made on first use
+  std::string encoded;       // crm_rows_encode(), made on first use
+  std::string encoded_json;  // crm_rows_encode_json(), made on first use
 };
 
 struct crm_field_timeline {

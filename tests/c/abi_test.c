@@ -43,6 +43,9 @@ int main(void) {
   CHECK(crm_customer_create(&id, db, record, "c-test") == CRM_E_VALIDATION);
   CHECK(strcmp(crm_last_error_field(), "plan") == 0);
   CHECK(strcmp(crm_last_error_rule(), "options") == 0);
+  CHECK(crm_last_error()->code == CRM_E_VALIDATION);
+  CHECK(strcmp(crm_last_error()->field, "plan") == 0);
+  CHECK(crm_last_error()->position == -1);
   CHECK(id == 0);
   CHECK(crm_record_set_text(record, "plan", "premium") == CRM_OK);
   CHECK(crm_customer_create(&id, db, record, "c-test") == CRM_OK);

@@ -2,6 +2,40 @@ namespace Crm.Tests;
 
 public class CustomerTests
 {
+    // A record crosses the ABI once each way (crm_record_decode of a one-row
+    // batch, crm_record_encode read as a row page): every kind of value comes
+    // back as written, decimals with their scale, datetimes to the microsecond.
+    [Fact]
+    public void EveryKindOfValueRoundTripsThroughOneCrossing()
+    {
+        using var db = TestWorkspace.Open();
+        db.DefineField(new FieldDefinition { Name = "interests", Type = FieldType.Tags });
+        var seen = new DateTimeOffset(2024, 2, 29, 23, 59, 58, TimeSpan.Zero).AddTicks(1234560);
+        long id = db.CreateCustomer(TestWorkspace.Row(
+            ("name", "Zoë \"Quote\" O'Brien"), ("plan", "premium"), ("contract_value", 1234.50m),
+            ("score", long.MinValue), ("active", false), ("renewal", new DateOnly(2025, 12, 31)),
+            ("last_seen", seen), ("interests", new[] { "vip", "b2b" })));
+        Customer c = db.GetCustomer(id);
+        Assert.Equal(id, c.Id);
+        Assert.Equal(1, c.Version);
+        Assert.Equal("Zoë \"Quote\" O'Brien", c.GetString("name"));
+        Assert.Equal("premium", c.GetString("plan"));
+        Assert.Equal(1234.50m, c.GetDecimal("contract_value"));
+        Assert.Equal(2, c.GetDecimal("contract_value").Scale);
+        Assert.Equal(long.MinValue, c.GetInt64("score"));
+        Assert.False(c.GetBoolean("active"));
+        Assert.Equal(new DateOnly(2025, 12, 31), c.GetDateOnly("renewal"));
+        Assert.Equal(seen, c.GetDateTimeOffset("last_seen"));
+        Assert.Equal(new[] { "vip", "b2b" }, c.GetList("interests"));
+
+        Assert.Equal(2, db.UpdateCustomer(id, TestWorkspace.Row(("score", null), ("active", true))));
+        Customer updated = db.GetCustomer(id);
+        Assert.Equal(2, updated.Version);
+        Assert.False(updated.ContainsKey("score"));
+        Assert.True(updated.GetBoolean("active"));
+        Assert.Equal("premium", updated.GetString("plan"));
+    }
+
     [Fact]
     public void ChoiceOutsideOptionsIsAValidationErrorNamingFieldAndRule()
     {

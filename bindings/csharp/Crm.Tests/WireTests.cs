@@ -2,6 +2,52 @@ namespace Crm.Tests;
 
 public class WireTests
 {
+    // A row page's decimals and dates are parsed from their UTF-8 bytes; the
+    // result must equal the string parser's, scale included ("1.50" keeps
+    // two decimals), also past 18 digits where the fast path gives way.
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-12.50")]
+    [InlineData("1.000")]
+    [InlineData("999999999999999999")]
+    [InlineData("-0.000000000000000001")]
+    [InlineData("79228162514264337593543950335")]
+    [InlineData("12345678901234567890.12")]
+    public void ParsesDecimalBytesAsTheTextParserDoes(string text)
+    {
+        decimal fromBytes = CrmValue.ParseDecimal(System.Text.Encoding.UTF8.GetBytes(text));
+        decimal fromText = CrmValue.ParseDecimal(text);
+        Assert.Equal(fromText, fromBytes);
+        Assert.Equal(fromText.Scale, fromBytes.Scale);
+        Assert.Equal(text, fromBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("-")]
+    [InlineData("1.2.3")]
+    [InlineData("12a")]
+    public void RefusesDecimalBytesThatAreNotExactDecimals(string text) =>
+        Assert.Throws<FormatException>(() => CrmValue.ParseDecimal(System.Text.Encoding.UTF8.GetBytes(text)));
+
+    [Theory]
+    [InlineData("2024-02-29", 2024, 2, 29)]
+    [InlineData("0001-01-01", 1, 1, 1)]
+    [InlineData("9999-12-31", 9999, 12, 31)]
+    public void ParsesDateBytes(string text, int year, int month, int day) =>
+        Assert.Equal(new DateOnly(year, month, day), CrmValue.ParseDate(System.Text.Encoding.UTF8.GetBytes(text)));
+
+    [Theory]
+    [InlineData("2023-02-29")]
+    [InlineData("2024-13-01")]
+    [InlineData("2024-00-10")]
+    [InlineData("0000-01-01")]
+    [InlineData("2024-1-01")]
+    [InlineData("2024/01/01")]
+    [InlineData("20240101")]
+    public void RefusesDateBytesThatAreNotDates(string text) =>
+        Assert.Throws<FormatException>(() => CrmValue.ParseDate(System.Text.Encoding.UTF8.GetBytes(text)));
+
     [Theory]
     [InlineData(0L, 0UL)]
     [InlineData(-1L, 1UL)]

@@ -17,19 +17,23 @@ internal static class BatchEncoder
     /// field's default, an updated one keeps its stored value. A null value is
     /// a null: it clears the field of an updated customer.
     /// </summary>
+    /// <param name="rows">The rows.</param>
+    /// <param name="actor">Who writes, or null.</param>
+    /// <param name="parameter">The caller's parameter the rows came from, named by exceptions.</param>
     /// <exception cref="ArgumentException">A row is null, or a value's type is not supported.</exception>
-    public static (byte[] Bytes, int Rows) Encode(IEnumerable<IReadOnlyDictionary<string, object?>> rows, string? actor)
+    public static (byte[] Bytes, int Rows) Encode(IEnumerable<IReadOnlyDictionary<string, object?>> rows, string? actor,
+                                                  string parameter = "rows")
     {
-        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(rows, parameter);
         var all = new List<IReadOnlyDictionary<string, object?>>();
         var columns = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (IReadOnlyDictionary<string, object?>? values in rows)
         {
-            if (values is null) throw new ArgumentException($"Row {all.Count} is null.", nameof(rows));
+            if (values is null) throw new ArgumentException($"Row {all.Count} is null.", parameter);
             foreach (string column in values.Keys)
             {
-                if (seen.Add(column)) columns.Add(CrmValue.CheckName(column, nameof(rows)));
+                if (seen.Add(column)) columns.Add(CrmValue.CheckName(column, parameter));
             }
             all.Add(values);
         }

@@ -5,8 +5,6 @@ namespace Crm;
 
 public sealed partial class CrmDatabase
 {
-    private static readonly IReadOnlyDictionary<string, object?> NoProperties = new Dictionary<string, object?>();
-
     /// <summary>
     /// Appends an event to the log after libcrm checked it (the customer
     /// exists, names are valid, property types fit and, for a registered type,
@@ -21,31 +19,19 @@ public sealed partial class CrmDatabase
     /// <exception cref="ValidationException">A property breaks its type's schema (see Field and Rule).</exception>
     /// <exception cref="InvalidArgumentException">A name is not valid, or the type is one of libcrm's own ("crm.*").</exception>
     /// <exception cref="ArgumentException">A property value's .NET type is not supported, or a text contains NUL.</exception>
-    public AppendResult AppendEvent(EventInput input)
+    public unsafe AppendResult AppendEvent(EventInput input)
     {
         DbHandle handle = Handle;
         ArgumentNullException.ThrowIfNull(input);
-        var properties = RecordWriter.Convert(input.Properties ?? NoProperties, nameof(input));
-        string type = Arg(input.Type, nameof(input.Type));
-        string? channel = Optional(input.Channel, nameof(input.Channel));
-        string? actor = Optional(input.Actor, nameof(input.Actor));
-        string? source = Optional(input.Source, nameof(input.Source));
-        string? key = Optional(input.IdempotencyKey, nameof(input.IdempotencyKey));
-
-        Errors.Check(Native.crm_event_new(out EventHandle evt));
+        _ = Arg(input.Type, nameof(input.Type));
+        // One crossing for the whole event: the batch encoder's one-event
+        // batch, decoded by libcrm (crm_event_decode).
+        (byte[] bytes, _) = EventBatchEncoder.Encode([input], nameof(input));
+        EventHandle evt;
+        fixed (byte* start = bytes)
+            Errors.Check(Native.crm_event_decode(out evt, start, (nuint)bytes.Length));
         using (evt)
         {
-            Errors.Check(Native.crm_event_set_customer(evt, input.CustomerId));
-            Errors.Check(Native.crm_event_set_type(evt, type));
-            Errors.Check(Native.crm_event_set_channel(evt, channel));
-            Errors.Check(Native.crm_event_set_actor(evt, actor));
-            Errors.Check(Native.crm_event_set_source(evt, source));
-            Errors.Check(Native.crm_event_set_idempotency_key(evt, key));
-            if (input.OccurredAt is { } occurred)
-                Errors.Check(Native.crm_event_set_occurred_at(evt, CrmValue.ToMicros(occurred)));
-            using (RecordHandle record = RecordHandle.Borrow(Native.crm_event_properties(evt), evt))
-                RecordWriter.Fill(record, properties);
-
             Errors.Check(Native.crm_event_append(out long seq, out int duplicate, handle, evt));
             return new AppendResult(seq, duplicate != 0);
         }
@@ -194,9 +180,6 @@ public sealed partial class CrmDatabase
         if (options is not null)
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.PageSize, nameof(options.PageSize));
     }
-
-    private static string? Optional(string? text, string parameter) =>
-        text is null ? null : CrmValue.CheckText(text, parameter);
 
     /// <summary>Copies every event of a page; the borrowed events are read before the page is freed.</summary>
     private static IReadOnlyList<CrmEvent> ReadPage(EventPageHandle page)

@@ -22,16 +22,41 @@ public sealed partial class CrmDatabase
         return EnumerateQuery(query.Clone());
     }
 
+    /// <summary>
+    /// Pages one after the other; each page's rows are decoded one at a time
+    /// from libcrm's encoded page as the caller reads them (the page is freed
+    /// when its last row was read or the enumeration is disposed).
+    /// </summary>
     private IEnumerable<QueryRow> EnumerateQuery(Query query)
     {
         string? cursor = null;
         do
         {
-            QueryPage page = QueryPage(query, cursor);
-            foreach (QueryRow row in page.Rows) yield return row;
-            cursor = page.NextCursor;
+            using RowsHandle rows = RunQuery(query, cursor);
+            Errors.Check(Native.crm_rows_encode(out nint bytes, out nuint encodedSize, rows));
+            int size = checked((int)encodedSize);
+            RowSetReader.PageIndex page = IndexPage(bytes, size);
+            for (int i = 0; i < page.RowCount; i++) yield return RowSetReader.RowAt(bytes, size, page, i);
+            cursor = page.Next;
         }
         while (cursor is not null);
+    }
+
+    private static unsafe RowSetReader.PageIndex IndexPage(nint bytes, int size) =>
+        RowSetReader.Index(new ReadOnlySpan<byte>((void*)bytes, size));
+
+    /// <summary>Runs one page of <paramref name="query"/>; the caller frees the rows.</summary>
+    private RowsHandle RunQuery(Query query, string? cursor)
+    {
+        DbHandle handle = Handle;
+        using QueryHandle native = query.Build(cursor);
+        int status = Native.crm_query_run(out RowsHandle rows, handle, native);
+        if (status != 0)
+        {
+            rows.Dispose();
+            Errors.Check(status);
+        }
+        return rows;
     }
 
     /// <summary>One page of the rows matching <paramref name="query"/> (see <see cref="Query(Crm.Query)"/>).</summary>
@@ -42,11 +67,9 @@ public sealed partial class CrmDatabase
     /// <exception cref="ValidationException">The filter does not fit the fields.</exception>
     public QueryPage QueryPage(Query query, string? cursor = null)
     {
-        DbHandle handle = Handle;
+        _ = Handle;
         ArgumentNullException.ThrowIfNull(query);
-        using QueryHandle native = query.Build(cursor);
-        int status = Native.crm_query_run(out RowsHandle rows, handle, native);
-        return ReadRows(status, rows);
+        return ReadRows(0, RunQuery(query, cursor));
     }
 
     /// <summary>How many rows match the query's filter, without fetching them.</summary>

@@ -69,9 +69,58 @@ internal readonly struct CrmValue
     public static DateOnly ParseDate(string text) =>
         DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+    /// <summary>Parses libcrm's date text as UTF-8 bytes (a row page's), without making a string of it.</summary>
+    /// <exception cref="FormatException">The bytes are not a valid "yyyy-MM-dd" date.</exception>
+    public static DateOnly ParseDate(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length == 10 && utf8[4] == (byte)'-' && utf8[7] == (byte)'-' &&
+            Digits(utf8[..4], out int year) && Digits(utf8.Slice(5, 2), out int month) &&
+            Digits(utf8.Slice(8, 2), out int day) &&
+            year >= 1 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month))
+        {
+            return new DateOnly(year, month, day);
+        }
+        throw new FormatException($"'{Encoding.UTF8.GetString(utf8)}' is not a date of the form yyyy-MM-dd.");
+    }
+
+    private static bool Digits(ReadOnlySpan<byte> utf8, out int value)
+    {
+        value = 0;
+        foreach (byte b in utf8)
+        {
+            if (b is < (byte)'0' or > (byte)'9') return false;
+            value = value * 10 + (b - '0');
+        }
+        return true;
+    }
+
     /// <summary>Parses libcrm's exact decimal text.</summary>
     public static decimal ParseDecimal(string text) =>
         decimal.Parse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Parses libcrm's exact decimal text as UTF-8 bytes (a row page's),
+    /// keeping its scale ("12.50" has two decimals), without making a string of it.
+    /// </summary>
+    /// <exception cref="FormatException">The bytes are not an exact decimal ("-12.50").</exception>
+    public static decimal ParseDecimal(ReadOnlySpan<byte> utf8)
+    {
+        // Up to 18 digits fit a long exactly: the usual case, parsed here.
+        bool negative = utf8.Length > 0 && utf8[0] == (byte)'-';
+        ReadOnlySpan<byte> rest = negative ? utf8[1..] : utf8;
+        long digits = 0;
+        int count = 0, scale = -1;
+        foreach (byte b in rest)
+        {
+            if (b == (byte)'.' && scale < 0) { scale = 0; continue; }
+            if (b is < (byte)'0' or > (byte)'9' || count == 18) return ParseDecimal(Encoding.UTF8.GetString(utf8));
+            digits = digits * 10 + (b - '0');
+            count++;
+            if (scale >= 0) scale++;
+        }
+        if (count == 0 || scale == 0) return ParseDecimal(Encoding.UTF8.GetString(utf8));
+        return new decimal((int)(digits & 0xFFFFFFFF), (int)(digits >> 32), 0, negative, (byte)Math.Max(scale, 0));
+    }
 
     /// <summary>
     /// The text a field's bound (min or max) crosses the ABI in, from a value

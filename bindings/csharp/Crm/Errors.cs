@@ -13,15 +13,17 @@ internal static class Errors
     }
 
     /// <summary>
-    /// The exception for a failed call, built from crm_last_error_* read right
-    /// away on the calling thread (the next failing call replaces them).
+    /// The exception for a failed call, built from the last error read in one
+    /// crossing (crm_last_error) right away on the calling thread: the next
+    /// libcrm call on it replaces the error and its strings.
     /// </summary>
-    internal static CrmException FromLastError(int status)
+    internal static unsafe CrmException FromLastError(int status)
     {
-        string message = Native.Text(Native.crm_last_error_message());
-        string field = Native.Text(Native.crm_last_error_field());
-        string rule = Native.Text(Native.crm_last_error_rule());
-        long position = Native.crm_last_error_position();
+        Native.Error* last = Native.crm_last_error();
+        string message = Native.Text((nint)last->Message);
+        string field = Native.Text((nint)last->Field);
+        string rule = Native.Text((nint)last->Rule);
+        long position = last->Position;
         CrmException error = Create(status, message, field, rule);
         if (position >= 0) error.Position = position;
         return error;

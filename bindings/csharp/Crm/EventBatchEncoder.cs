@@ -7,10 +7,12 @@ namespace Crm;
 internal static class EventBatchEncoder
 {
     /// <summary>The encoded batch and its event count.</summary>
+    /// <param name="events">The events.</param>
+    /// <param name="parameter">The caller's parameter the events came from, named by exceptions.</param>
     /// <exception cref="ArgumentException">An event is null, or a property value's type is not supported.</exception>
-    public static (byte[] Bytes, int Events) Encode(IEnumerable<EventInput> events)
+    public static (byte[] Bytes, int Events) Encode(IEnumerable<EventInput> events, string parameter = "events")
     {
-        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(events, parameter);
         var batch = new ProtoWriter();
         var input = new ProtoWriter();
         var property = new ProtoWriter();
@@ -20,7 +22,7 @@ internal static class EventBatchEncoder
 
         foreach (EventInput? e in events)
         {
-            if (e is null) throw new ArgumentException($"Event {count} is null.", nameof(events));
+            if (e is null) throw new ArgumentException($"Event {count} is null.", parameter);
             input.Clear();
             // int64 is a plain varint: a negative id takes ten bytes, as in protobuf.
             if (e.CustomerId != 0) input.WriteVarintField(Wire.EventInput.CustomerId, unchecked((ulong)e.CustomerId));
@@ -36,7 +38,7 @@ internal static class EventBatchEncoder
                 foreach (var (name, item) in properties)
                 {
                     property.Clear();
-                    property.WriteStringField(Wire.Property.Name, CrmValue.CheckName(name, nameof(events)));
+                    property.WriteStringField(Wire.Property.Name, CrmValue.CheckName(name, parameter));
                     value.Clear();
                     BatchEncoder.WriteValue(value, list, CrmValue.From(item, name));
                     property.WriteMessageField(Wire.Property.Value, value);

@@ -10,6 +10,26 @@ namespace Crm;
 // name, the resolver registration and Text().
 internal static unsafe partial class Native
 {
+    /// <summary>
+    /// crm_error, as crm.h declares it.
+    /// The whole last error of the calling thread in one call, for bindings that
+    /// read it in one crossing: the same code, message, field, rule and position
+    /// as the crm_last_error_*() functions above. Never NULL. The struct and its
+    /// strings are thread-local and owned by libcrm: they stay valid until the
+    /// next libcrm call on the same thread (copy what you keep). Later releases
+    /// only append members at the end, so read the members you know through the
+    /// pointer and never copy the struct by value or allocate one.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct Error
+    {
+        public int Code; // int code
+        public byte* Message; // const char* message
+        public byte* Field; // const char* field
+        public byte* Rule; // const char* rule
+        public long Position; // int64_t position
+    }
+
     /// <summary>crm_open_options, as crm.h declares it.</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal struct OpenOptions
@@ -120,6 +140,10 @@ internal static unsafe partial class Native
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial long crm_last_error_position();
+
+    /// <summary><c>const crm_error* crm_last_error(void)</c></summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial Error* crm_last_error();
 
     /// <summary>
     /// <c>void crm_string_free(char* s)</c>
@@ -377,6 +401,46 @@ internal static unsafe partial class Native
     internal static partial int crm_record_get_list_item(out nint @out, RecordHandle record, string? field, nuint index);
 
     /// <summary>
+    /// <c>int crm_record_encode(const void** out_bytes, size_t* out_size, crm_record* record)</c>
+    /// The record as one crm.wire.RowSet message holding one row: `columns` are
+    /// the record's fields in crm_record_field_name() order, the row's values are
+    /// aligned with them (a field set to null has a value with no kind set),
+    /// `ids` is [crm_record_id()] and `versions` is [crm_record_version()];
+    /// `next_cursor` is empty. Borrowed until the record changes or is freed.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_record_encode(out nint outBytes, out nuint outSize, RecordHandle record);
+
+    /// <summary>
+    /// <c>int crm_record_encode_json(const char** out_json, size_t* out_size, crm_record* record)</c>
+    /// The same row as crm_record_encode() in the JSON page form of
+    /// crm_rows_encode_json() (see there), with "versions": [version] after
+    /// "ids". Borrowed until the record changes or is freed.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_record_encode_json(out nint outJson, out nuint outSize, RecordHandle record);
+
+    /// <summary>
+    /// <c>int crm_record_decode(crm_record** out, const void* batch, size_t batch_size)</c>
+    /// A new record from a crm.wire.CustomerBatch message holding exactly one
+    /// row, encoded as for crm_customer_write_batch() (`batch_size` bytes at
+    /// `batch`): each column the row gives a value becomes a field of the record
+    /// (a value with no kind set: the field is set to null, as by
+    /// crm_record_set_null()); a column the row lists as absent is not in the
+    /// record. The batch's actor must be empty. The values are checked as the
+    /// record setters check theirs (text is UTF-8 without NUL bytes) and against
+    /// the workspace's fields only when the record is written. On failure
+    /// CRM_E_INVALID_ARGUMENT with the rule: "batch" (not a CustomerBatch
+    /// message), "batch_size" (over 2 GiB), "rows" (not exactly one row),
+    /// "actor" (an actor is given), "distinct" (a column named twice, naming
+    /// it), "utf8" (text that is not UTF-8 or holds a NUL byte, naming the
+    /// field), "absent" or "columns" (absent positions or a value count that do
+    /// not fit the columns). The caller frees *out with crm_record_free().
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_record_decode(out RecordHandle @out, void* batch, nuint batchSize);
+
+    /// <summary>
     /// <c>int crm_customer_create(int64_t* out_id, crm_db* db, const crm_record* record, const char* actor)</c>
     /// Creates a customer from the fields in `record`. Missing fields take their
     /// default; required fields without one must be present. Customer ids are
@@ -627,6 +691,21 @@ internal static unsafe partial class Native
     /// <summary><c>crm_record* crm_event_after(crm_event* event)</c></summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nint crm_event_after(EventHandle @event);
+
+    /// <summary>
+    /// <c>int crm_event_decode(crm_event** out, const void* batch, size_t batch_size)</c>
+    /// A new event from a crm.wire.EventBatch message holding exactly one event,
+    /// encoded as for crm_event_append_batch() (`batch_size` bytes at `batch`):
+    /// the event crm_event_new() and the setters would build, properties
+    /// included, in one crossing. As for the setters, its content is checked when
+    /// it is appended; here only its text is (UTF-8 without NUL bytes: rule
+    /// "utf8", naming the member or property). Other failures:
+    /// CRM_E_INVALID_ARGUMENT, rule "batch" (not an EventBatch message, or not
+    /// exactly one event) or "batch_size" (over 2 GiB). The caller frees *out
+    /// with crm_event_free().
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_event_decode(out EventHandle @out, void* batch, nuint batchSize);
 
     /// <summary>
     /// <c>int crm_event_append(int64_t* out_seq, int* out_duplicate, crm_db* db, const crm_event* event)</c>
@@ -903,6 +982,42 @@ internal static unsafe partial class Native
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_rows_encode(out nint outBytes, out nuint outSize, RowsHandle rows);
+
+    /// <summary>
+    /// <c>int crm_rows_encode_json(const char** out_json, size_t* out_size, crm_rows* rows)</c>
+    /// The whole page as one JSON object, UTF-8 text of *out_size bytes followed
+    /// by a NUL byte (JSON text holds no other NUL: it is escaped), for bindings
+    /// whose language decodes JSON faster than Protocol Buffers (e.g. Python's
+    /// json module, written in C). Borrowed until the rows are freed.
+    ///
+    /// {"columns": ["name", "revenue", ...],
+    /// "kinds": [1, 3, ...],
+    /// "nulls": [0, 1, ...],
+    /// "ids": [17, 18],
+    /// "values": [["Ada", "Bob"], ["12.50", null], ...],
+    /// "next_cursor": ""}
+    ///
+    /// The keys come in that order; later releases may add keys (readers ignore
+    /// keys they do not know). "ids" holds each row's id (customer id or event
+    /// seq, as crm_record_id()), so the page has as many rows as ids. The values
+    /// go column by column, so that a reader converts a column at a time:
+    /// values[c] holds column c's value of every row, in row order.
+    /// kinds[c] is the crm_value_kind shared by every value of column c that is
+    /// not null; each such value is written plainly: CRM_VALUE_TEXT as a string,
+    /// CRM_VALUE_INTEGER as an integer number (all 64 bits, exact),
+    /// CRM_VALUE_DECIMAL as a string of exact decimal text ("-12.50"),
+    /// CRM_VALUE_BOOLEAN as true or false, CRM_VALUE_DATE as a string
+    /// "YYYY-MM-DD", CRM_VALUE_DATETIME as an integer number of UTC
+    /// microseconds, CRM_VALUE_LIST as an array of strings. kinds[c] is
+    /// CRM_VALUE_NULL (0) when the column's values are of more than one kind
+    /// (e.g. an event property that is an integer in one event and a decimal in
+    /// another), or all null: each value that is not null is then a
+    /// two-element array [kind, plain value]. A null is null in every column;
+    /// nulls[c] is how many values of column c are null, so that a reader can
+    /// convert and zip the columns without null checks when it is 0.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_rows_encode_json(out nint outJson, out nuint outSize, RowsHandle rows);
 
     /// <summary>
     /// <c>int crm_field_fill_rates(crm_rows** out, crm_db* db)</c>

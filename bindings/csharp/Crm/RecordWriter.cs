@@ -7,25 +7,20 @@ namespace Crm;
 internal static class RecordWriter
 {
     /// <summary>
-    /// A new record holding <paramref name="values"/>. Every value is converted
-    /// before the record is allocated, so an unsupported type throws
-    /// <see cref="ArgumentException"/> without touching libcrm.
+    /// A new record holding <paramref name="values"/>, in one crossing: the
+    /// values encoded as a one-row batch by the encoder batches use, and
+    /// decoded by libcrm (crm_record_decode). Every value is converted before
+    /// anything reaches libcrm, so an unsupported type throws
+    /// <see cref="ArgumentException"/> naming <paramref name="parameter"/>.
     /// </summary>
-    public static RecordHandle Build(IReadOnlyDictionary<string, object?> values, string parameter)
+    public static unsafe RecordHandle Build(IReadOnlyDictionary<string, object?> values, string parameter)
     {
         ArgumentNullException.ThrowIfNull(values, parameter);
-        List<KeyValuePair<string, CrmValue>> converted = Convert(values, parameter);
-
-        Errors.Check(Native.crm_record_new(out RecordHandle record));
-        try
+        var (bytes, _) = BatchEncoder.Encode([values], actor: null, parameter);
+        fixed (byte* start = bytes)
         {
-            Fill(record, converted);
+            Errors.Check(Native.crm_record_decode(out RecordHandle record, start, (nuint)bytes.Length));
             return record;
-        }
-        catch
-        {
-            record.Dispose();
-            throw;
         }
     }
 

@@ -17,9 +17,51 @@ internal static class RowSetReader
 
     public static QueryPage Read(ReadOnlySpan<byte> bytes)
     {
+        PageIndex page = Index(bytes);
+        var result = new QueryRow[page.RowCount];
+        for (int i = 0; i < result.Length; i++) result[i] = RowAt(bytes, page, i);
+        return new QueryPage(page.Columns.Names, Array.AsReadOnly(result), page.Next);
+    }
+
+    /// <summary>
+    /// A record encoded by crm_record_encode: a RowSet of one row, with the
+    /// record's id and version; its fields in libcrm's order.
+    /// </summary>
+    /// <exception cref="FormatException">The bytes are not a RowSet of one row.</exception>
+    public static (long Id, long Version, IReadOnlyList<string> Names, object?[] Values) ReadRecord(ReadOnlySpan<byte> bytes)
+    {
+        PageIndex record = Index(bytes);
+        if (record.RowCount != 1)
+            throw new FormatException($"An encoded record holds {record.RowCount} rows instead of one.");
+        long version = record.Versions.Count > 0 ? record.Versions[0] : 0;
+        return (record.IdAt(0), version, record.Columns.Names, Values(bytes, record, 0));
+    }
+
+    /// <summary>
+    /// A page read up to its rows: the columns, ids, versions and cursor, and
+    /// where each row's bytes lie, so that rows are decoded one at a time as
+    /// a caller reads them (and die young, cheap for the garbage collector).
+    /// </summary>
+    internal sealed class PageIndex
+    {
+        public required RowColumns Columns { get; init; }
+        public required List<(int Offset, int Length)> Rows { get; init; }
+        public required List<long> Ids { get; init; }
+        public required List<long> Versions { get; init; }
+        /// <summary>The next page's cursor; null after the last page.</summary>
+        public string? Next { get; init; }
+        public int RowCount => Rows.Count;
+        public long IdAt(int row) => row < Ids.Count ? Ids[row] : 0;
+    }
+
+    /// <summary>Indexes an encoded RowSet (see <see cref="PageIndex"/>); checks its framing, not yet its rows.</summary>
+    /// <exception cref="FormatException">The bytes are not a RowSet.</exception>
+    public static PageIndex Index(ReadOnlySpan<byte> bytes)
+    {
         var columns = new List<string>();
-        var rows = new List<object?[]>();
+        var rows = new List<(int, int)>();
         var ids = new List<long>();
+        var versions = new List<long>();
         string next = "";
         var reader = new ProtoReader(bytes);
         while (reader.Next(out int field, out int wire))
@@ -30,14 +72,14 @@ internal static class RowSetReader
                     columns.Add(reader.ReadString());
                     break;
                 case Wire.RowSet.Rows when wire == LengthDelimited:
-                    rows.Add(ReadRow(reader.ReadBytes()));
+                    int length = reader.ReadBytes().Length;
+                    rows.Add((reader.Position - length, length));
                     break;
-                case Wire.RowSet.Ids when wire == LengthDelimited:
-                    var packed = new ProtoReader(reader.ReadBytes());
-                    while (!packed.AtEnd) ids.Add((long)packed.ReadVarint());
+                case Wire.RowSet.Ids:
+                    ReadInt64s(ref reader, wire, ids);
                     break;
-                case Wire.RowSet.Ids when wire == Varint:
-                    ids.Add((long)reader.ReadVarint());
+                case Wire.RowSet.Versions:
+                    ReadInt64s(ref reader, wire, versions);
                     break;
                 case Wire.RowSet.NextCursor when wire == LengthDelimited:
                     next = reader.ReadString();
@@ -47,32 +89,70 @@ internal static class RowSetReader
                     break;
             }
         }
-
-        var shared = new RowColumns(columns.ToArray());
-        var result = new QueryRow[rows.Count];
-        for (int i = 0; i < rows.Count; i++)
+        return new PageIndex
         {
-            object?[] values = rows[i];
-            if (values.Length != columns.Count)
-            {
-                // Aligned with the columns; pad or cut rather than misplace values.
-                Array.Resize(ref values, columns.Count);
-            }
-            result[i] = new QueryRow(i < ids.Count ? ids[i] : 0, shared, values);
-        }
-        return new QueryPage(shared.Names, Array.AsReadOnly(result), next.Length == 0 ? null : next);
+            Columns = new RowColumns(columns.ToArray()), Rows = rows, Ids = ids, Versions = versions,
+            Next = next.Length == 0 ? null : next,
+        };
     }
 
-    private static object?[] ReadRow(ReadOnlySpan<byte> bytes)
+    /// <summary>Row <paramref name="row"/> of an indexed page, decoded.</summary>
+    /// <exception cref="FormatException">The row's bytes are malformed.</exception>
+    public static QueryRow RowAt(ReadOnlySpan<byte> bytes, PageIndex page, int row) =>
+        new(page.IdAt(row), page.Columns, Values(bytes, page, row));
+
+    /// <summary>The same, from a page libcrm holds (crm_rows_encode's bytes, alive while its rows are).</summary>
+    public static unsafe QueryRow RowAt(nint bytes, int size, PageIndex page, int row) =>
+        RowAt(new ReadOnlySpan<byte>((void*)bytes, size), page, row);
+
+    /// <summary>The values of a row, aligned with the columns: padded or cut rather than misplaced.</summary>
+    private static object?[] Values(ReadOnlySpan<byte> bytes, PageIndex page, int row)
     {
-        var values = new List<object?>();
+        var (offset, length) = page.Rows[row];
+        int columns = page.Columns.Names.Count;
+        object?[] values = ReadRow(bytes.Slice(offset, length), columns);
+        if (values.Length != columns) Array.Resize(ref values, columns);
+        return values;
+    }
+
+    /// <summary>A repeated int64, packed or not.</summary>
+    private static void ReadInt64s(ref ProtoReader reader, int wire, List<long> into)
+    {
+        if (wire == LengthDelimited)
+        {
+            var packed = new ProtoReader(reader.ReadBytes());
+            while (!packed.AtEnd) into.Add((long)packed.ReadVarint());
+        }
+        else if (wire == Varint)
+        {
+            into.Add((long)reader.ReadVarint());
+        }
+        else
+        {
+            reader.Skip(wire);
+        }
+    }
+
+    /// <summary>
+    /// A row's values; <paramref name="expected"/> (the page's columns) sizes
+    /// the array, and a row with more values than that grows it.
+    /// </summary>
+    private static object?[] ReadRow(ReadOnlySpan<byte> bytes, int expected)
+    {
+        var values = new object?[expected];
+        int count = 0;
         var reader = new ProtoReader(bytes);
         while (reader.Next(out int field, out int wire))
         {
-            if (field == Wire.CustomerRow.Values && wire == LengthDelimited) values.Add(ReadValue(reader.ReadBytes()));
+            if (field == Wire.CustomerRow.Values && wire == LengthDelimited)
+            {
+                if (count == values.Length) Array.Resize(ref values, Math.Max(4, count * 2));
+                values[count++] = ReadValue(reader.ReadBytes());
+            }
             else reader.Skip(wire);
         }
-        return values.ToArray();
+        if (count != values.Length) Array.Resize(ref values, count);
+        return values;
     }
 
     /// <summary>A crm.wire.Value; none of the oneof set is null. The last member set wins, as in protobuf.</summary>
@@ -86,9 +166,9 @@ internal static class RowSetReader
             {
                 case Wire.Value.Text when wire == LengthDelimited: value = reader.ReadString(); break;
                 case Wire.Value.Integer when wire == Varint: value = ProtoReader.UnZigZag(reader.ReadVarint()); break;
-                case Wire.Value.Decimal when wire == LengthDelimited: value = CrmValue.ParseDecimal(reader.ReadString()); break;
+                case Wire.Value.Decimal when wire == LengthDelimited: value = CrmValue.ParseDecimal(reader.ReadBytes()); break;
                 case Wire.Value.Boolean when wire == Varint: value = reader.ReadVarint() != 0; break;
-                case Wire.Value.Date when wire == LengthDelimited: value = CrmValue.ParseDate(reader.ReadString()); break;
+                case Wire.Value.Date when wire == LengthDelimited: value = CrmValue.ParseDate(reader.ReadBytes()); break;
                 case Wire.Value.DatetimeUs when wire == Varint: value = CrmValue.FromMicros(ProtoReader.UnZigZag(reader.ReadVarint())); break;
                 case Wire.Value.List when wire == LengthDelimited: value = ReadList(reader.ReadBytes()); break;
                 case Wire.Value.Text or Wire.Value.Integer or Wire.Value.Decimal or Wire.Value.Boolean
@@ -105,7 +185,7 @@ internal static class RowSetReader
 
     private static IReadOnlyList<string> ReadList(ReadOnlySpan<byte> bytes)
     {
-        var items = new List<string>();
+        var items = new List<string>(4);
         var reader = new ProtoReader(bytes);
         while (reader.Next(out int field, out int wire))
         {
@@ -128,6 +208,9 @@ internal static class RowSetReader
         }
 
         public readonly bool AtEnd => _position >= _bytes.Length;
+
+        /// <summary>How many bytes have been read.</summary>
+        public readonly int Position => _position;
 
         public bool Next(out int field, out int wire)
         {

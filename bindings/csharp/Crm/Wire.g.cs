@@ -221,5 +221,7 @@ internal static class Wire
         internal const int Ids = 3;
         /// <summary>string next_cursor = 4.</summary>
         internal const int NextCursor = 4;
+        /// <summary>repeated int64 versions = 5.</summary>
+        internal const int Versions = 5;
     }
 }

@@ -176,6 +176,7 @@ __all__ = [
     "FieldTimelinePtr",
     "QueryPtr",
     "RowsPtr",
+    "Error",
     "OpenOptions",
     "open_options",
     "TimelineOptions",
@@ -434,6 +435,19 @@ QueryPtr = POINTER(crm_query)
 RowsPtr = POINTER(crm_rows)
 
 
+class Error(CheckedStructure):
+    """``crm_error`` (integer members range-checked when set)."""
+
+    _c_name_ = "crm_error"
+    _fields_ = [
+        ("code", c_int),
+        ("message", c_char_p),
+        ("field", c_char_p),
+        ("rule", c_char_p),
+        ("position", c_int64),
+    ]
+
+
 class OpenOptions(CheckedStructure):
     """``crm_open_options`` (integer members range-checked when set)."""
 
@@ -511,6 +525,8 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Tuple[str, Any]]]] = {
     "crm_last_error_rule": (c_char_p, []),
     # int64_t crm_last_error_position(void)
     "crm_last_error_position": (c_int64, []),
+    # const crm_error* crm_last_error(void)
+    "crm_last_error": (POINTER(Error), []),
     # void crm_string_free(char* s)
     "crm_string_free": (None, [("s", OwnedString)]),
     # int crm_open_options_init(crm_open_options* options, size_t struct_size)
@@ -589,6 +605,12 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Tuple[str, Any]]]] = {
     "crm_record_get_list_size": (c_int, [("out", POINTER(c_size_t)), ("record", RecordPtr), ("field", c_char_p)]),
     # int crm_record_get_list_item(const char** out, const crm_record* record, const char* field, size_t index)
     "crm_record_get_list_item": (c_int, [("out", POINTER(c_char_p)), ("record", RecordPtr), ("field", c_char_p), ("index", c_size_t)]),
+    # int crm_record_encode(const void** out_bytes, size_t* out_size, crm_record* record)
+    "crm_record_encode": (c_int, [("out_bytes", POINTER(c_void_p)), ("out_size", POINTER(c_size_t)), ("record", RecordPtr)]),
+    # int crm_record_encode_json(const char** out_json, size_t* out_size, crm_record* record)
+    "crm_record_encode_json": (c_int, [("out_json", POINTER(c_char_p)), ("out_size", POINTER(c_size_t)), ("record", RecordPtr)]),
+    # int crm_record_decode(crm_record** out, const void* batch, size_t batch_size)
+    "crm_record_decode": (c_int, [("out", POINTER(RecordPtr)), ("batch", c_void_p), ("batch_size", c_size_t)]),
     # int crm_customer_create(int64_t* out_id, crm_db* db, const crm_record* record, const char* actor)
     "crm_customer_create": (c_int, [("out_id", POINTER(c_int64)), ("db", DbPtr), ("record", RecordPtr), ("actor", c_char_p)]),
     # int crm_customer_get(crm_record** out, crm_db* db, int64_t id)
@@ -667,6 +689,8 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Tuple[str, Any]]]] = {
     "crm_event_before": (RecordPtr, [("event", EventPtr)]),
     # crm_record* crm_event_after(crm_event* event)
     "crm_event_after": (RecordPtr, [("event", EventPtr)]),
+    # int crm_event_decode(crm_event** out, const void* batch, size_t batch_size)
+    "crm_event_decode": (c_int, [("out", POINTER(EventPtr)), ("batch", c_void_p), ("batch_size", c_size_t)]),
     # int crm_event_append(int64_t* out_seq, int* out_duplicate, crm_db* db, const crm_event* event)
     "crm_event_append": (c_int, [("out_seq", POINTER(c_int64)), ("out_duplicate", POINTER(c_int)), ("db", DbPtr), ("event", EventPtr)]),
     # int crm_event_append_batch(crm_batch_report** out_report, crm_db* db, const void* batch, size_t batch_size)
@@ -743,6 +767,8 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Tuple[str, Any]]]] = {
     "crm_rows_next_cursor": (c_char_p, [("rows", RowsPtr)]),
     # int crm_rows_encode(const void** out_bytes, size_t* out_size, crm_rows* rows)
     "crm_rows_encode": (c_int, [("out_bytes", POINTER(c_void_p)), ("out_size", POINTER(c_size_t)), ("rows", RowsPtr)]),
+    # int crm_rows_encode_json(const char** out_json, size_t* out_size, crm_rows* rows)
+    "crm_rows_encode_json": (c_int, [("out_json", POINTER(c_char_p)), ("out_size", POINTER(c_size_t)), ("rows", RowsPtr)]),
     # int crm_field_fill_rates(crm_rows** out, crm_db* db)
     "crm_field_fill_rates": (c_int, [("out", POINTER(RowsPtr)), ("db", DbPtr)]),
     # int crm_customer_search(crm_rows** out, crm_db* db, const char* text, uint32_t limit)

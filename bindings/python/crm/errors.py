@@ -218,6 +218,13 @@ _BY_CODE: Dict[int, Type[CrmError]] = {
 }
 
 
+# crm_status_name() of each code, from crm.h's constants (no crossing).
+_STATUS_NAMES: Dict[int, str] = {
+    value: name for name, value in vars(_declarations).items()
+    if (name == "CRM_OK" or name.startswith("CRM_E_")) and isinstance(value, int)
+}
+
+
 def error_class(code: int) -> Type[CrmError]:
     """The exception class for a libcrm status code (CrmError if unknown)."""
     return _BY_CODE.get(code, CrmError)
@@ -335,12 +342,13 @@ def last_error(status: int, query: bool = False) -> CrmError:
     """
     from . import _native
 
-    cdll = _native.lib()
-    message = _native.text_or_empty(cdll.crm_last_error_message())
-    field = _native.text_or_empty(cdll.crm_last_error_field())
-    rule = _native.text_or_empty(cdll.crm_last_error_rule())
-    position = int(cdll.crm_last_error_position())
-    status_name = _native.text_or_empty(cdll.crm_status_name(status))
+    # One crossing: crm_last_error() gives the whole error as a struct.
+    error = _native.lib().crm_last_error().contents
+    message = _native.text_or_empty(error.message)
+    field = _native.text_or_empty(error.field)
+    rule = _native.text_or_empty(error.rule)
+    position = error.position
+    status_name = _STATUS_NAMES.get(status, "CRM_E_UNKNOWN")
     cls = query_error_class(status) if query else error_class(status)
     return cls(
         message or status_name,

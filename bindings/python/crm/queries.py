@@ -25,8 +25,8 @@ from typing import (
 from . import _native
 from .errors import check_query
 from .literals import BUCKETS, FUNCTIONS, TARGETS, AggregateFunction, Bucket, Target
-from .records import fill_record, read_only, unknown_name
-from .wire import RowSet, decode_row_set
+from .records import fill_record, read_only, read_page, unknown_name
+from .wire import RowSet
 
 __all__ = [
     "Row",
@@ -318,15 +318,15 @@ class CQuery:
 
 
 def read_row_set(rows: Any) -> RowSet:
-    """A page of ``crm_rows`` decoded in one crossing (crm_rows_encode)."""
-    cdll = _native.lib()
-    data_pointer = ctypes.c_void_p()
-    size = ctypes.c_size_t()
-    check_query(cdll.crm_rows_encode(ctypes.byref(data_pointer), ctypes.byref(size), rows))
-    # Borrowed until the rows are freed: copied out here.
-    address = data_pointer.value
-    data = ctypes.string_at(address, size.value) if address and size.value else b""
-    return decode_row_set(data)
+    """A page of ``crm_rows`` decoded in one crossing (crm_rows_encode_json)."""
+    return read_page(_native.lib().crm_rows_encode_json, rows)
+
+
+# The slots of Row, set directly when a page's rows are made (Row's
+# __setattr__ refuses, and __init__ copies what a page hands over).
+_SET_ID = Row._id.__set__  # type: ignore[attr-defined]
+_SET_VALUES = Row._values.__set__  # type: ignore[attr-defined]
+_SET_COLUMNS = Row._columns.__set__  # type: ignore[attr-defined]
 
 
 def rows_of(page: RowSet, row_class: type = Row) -> List[Row]:
@@ -334,11 +334,25 @@ def rows_of(page: RowSet, row_class: type = Row) -> List[Row]:
     columns = page.columns
     names = frozenset(columns)  # shared by the page's rows
     ids = page.ids or [0] * len(page.rows)
-    return [
-        row_class(id, {column: value for column, value in zip(columns, values)
-                       if value is not None}, names)
-        for id, values in zip(ids, page.rows)
-    ]
+    null_columns = page.null_columns
+    new: Any = object.__new__
+    out = []
+    append = out.append
+    for id, values in zip(ids, page.rows):
+        row = new(row_class)
+        _SET_ID(row, id)
+        if null_columns is None:
+            held = {column: value for column, value in zip(columns, values)
+                    if value is not None}
+        else:
+            held = dict(zip(columns, values))
+            for column in null_columns:  # only these can be null
+                if held[column] is None:
+                    del held[column]
+        _SET_VALUES(row, held)
+        _SET_COLUMNS(row, names)
+        append(row)
+    return out
 
 
 def dicts_of(page: RowSet, keys: Iterable[str] = ()) -> List[Dict[str, Any]]:

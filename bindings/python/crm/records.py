@@ -20,13 +20,15 @@ from typing import (
 
 from . import _native
 from .errors import check
-from .values import Kind, decode_date, decode_datetime, decode_decimal, encode
+from .values import Kind, encode
+from .wire import RowSet, decode_page, encode_record
 
 __all__ = [
     "Customer",
     "FieldNames",
     "build_record",
     "fill_record",
+    "read_page",
     "read_record",
     "read_values",
     "unknown_name",
@@ -234,88 +236,42 @@ def fill_record(record: Any, values: Mapping[str, object]) -> None:
 
 
 def build_record(values: Mapping[str, object]) -> Any:
-    """A new ``crm_record`` holding ``values``; the caller frees it with
-    ``crm_record_free``. Freed here if a value is refused."""
-    if not isinstance(values, Mapping):
-        raise TypeError(
-            f"values must be a mapping of field name to value, not {type(values).__name__}"
-        )
+    """A new ``crm_record`` holding ``values``, in one crossing: the values
+    are encoded as a one-row ``CustomerBatch`` (the batch encoder) and
+    ``crm_record_decode`` builds the record. The caller frees it with
+    ``crm_record_free``."""
+    data = encode_record(values)
     cdll = _native.lib()
     record = _native.RecordPtr()
-    check(cdll.crm_record_new(ctypes.byref(record)))
-    try:
-        for field, value in values.items():
-            _set(cdll, record, field, value)
-    except BaseException:
-        cdll.crm_record_free(record)
-        raise
+    check(cdll.crm_record_decode(ctypes.byref(record), data, len(data)))
     return record
 
 
-def _get(cdll: ctypes.CDLL, record: Any, name: bytes, field: str) -> Any:
-    kind = cdll.crm_record_kind(record, name)
-    if kind == Kind.NULL:
-        return None
-    if kind in (Kind.TEXT, Kind.DECIMAL, Kind.DATE):
-        getter = {
-            Kind.TEXT: cdll.crm_record_get_text,
-            Kind.DECIMAL: cdll.crm_record_get_decimal,
-            Kind.DATE: cdll.crm_record_get_date,
-        }[Kind(kind)]
-        text = ctypes.c_char_p()
-        check(getter(ctypes.byref(text), record, name))
-        value = _native.text_or_empty(text.value)
-        if kind == Kind.DECIMAL:
-            return decode_decimal(value)
-        if kind == Kind.DATE:
-            return decode_date(value)
-        return value
-    if kind in (Kind.INTEGER, Kind.DATETIME):
-        number = ctypes.c_int64()
-        getter = (
-            cdll.crm_record_get_integer if kind == Kind.INTEGER else cdll.crm_record_get_datetime
-        )
-        check(getter(ctypes.byref(number), record, name))
-        return number.value if kind == Kind.INTEGER else decode_datetime(number.value)
-    if kind == Kind.BOOLEAN:
-        flag = ctypes.c_int()
-        check(cdll.crm_record_get_boolean(ctypes.byref(flag), record, name))
-        return bool(flag.value)
-    if kind == Kind.LIST:
-        size = ctypes.c_size_t()
-        check(cdll.crm_record_get_list_size(ctypes.byref(size), record, name))
-        items = []
-        for index in range(size.value):
-            item = ctypes.c_char_p()
-            check(cdll.crm_record_get_list_item(ctypes.byref(item), record, name, index))
-            items.append(_native.text_or_empty(item.value))
-        return items
-    raise ValueError(f"field '{field}' holds a value of unknown kind {kind}")
+def read_page(call: Any, owner: Any) -> RowSet:
+    """The page that ``call(byref(pointer), byref(size), owner)`` (one of
+    ``crm_rows_encode_json`` and ``crm_record_encode_json``) encodes,
+    decoded (:func:`crm.wire.decode_page`)."""
+    text = ctypes.c_char_p()
+    size = ctypes.c_size_t()
+    check(call(ctypes.byref(text), ctypes.byref(size), owner))
+    # Borrowed until the owner changes or is freed: copied out here.
+    return decode_page(ctypes.string_at(text, size.value))
 
 
 def read_values(record: Any) -> Dict[str, Any]:
     """The non-null values of a ``crm_record`` (owned or borrowed), copied
-    into a dict of field name to native value."""
-    cdll = _native.lib()
-    values: Dict[str, Any] = {}
+    into a dict of field name to native value, in one crossing."""
     if not record:
-        return values
-    for index in range(cdll.crm_record_field_count(record)):
-        raw: Optional[bytes] = cdll.crm_record_field_name(record, index)
-        if not raw:
-            continue
-        field = raw.decode("utf-8")
-        value = _get(cdll, record, raw, field)
-        if value is not None:
-            values[field] = value
-    return values
+        return {}
+    page = read_page(_native.lib().crm_record_encode_json, record)
+    return {column: value for column, value in zip(page.columns, page.rows[0])
+            if value is not None}
 
 
 def read_record(record: Any, fields: Optional[Collection[str]] = None) -> Customer:
-    """A Customer copied out of a ``crm_record`` (which the caller frees);
-    ``fields`` as for Customer."""
-    cdll = _native.lib()
-    values = read_values(record)
-    return Customer(
-        cdll.crm_record_id(record), cdll.crm_record_version(record), values, fields
-    )
+    """A Customer copied out of a ``crm_record`` (which the caller frees),
+    in one crossing; ``fields`` as for Customer."""
+    page = read_page(_native.lib().crm_record_encode_json, record)
+    values = {column: value for column, value in zip(page.columns, page.rows[0])
+              if value is not None}
+    return Customer(page.ids[0], page.versions[0], values, fields)

@@ -1,7 +1,15 @@
-"""A small encoder for the message shapes the binding sends in bulk
-(``crm.wire.CustomerBatch`` and ``crm.wire.EventBatch`` of ``crm/crm.proto``)
-and a decoder for the one it reads in bulk (``crm.wire.RowSet``, a page of
-query results from ``crm_rows_encode``).
+"""The one value path between Python and libcrm, both ways.
+
+Out: a small encoder for the message shapes the binding sends
+(``crm.wire.CustomerBatch`` and ``crm.wire.EventBatch`` of ``crm/crm.proto``);
+a single record to write is a CustomerBatch of one row, which
+``crm_record_decode`` turns into a ``crm_record`` (:func:`encode_record`).
+
+In: a page of rows (``crm_rows_encode_json``) and a single record
+(``crm_record_encode_json``) arrive in the same JSON page form, which
+:func:`decode_page` reads with the standard library's C JSON parser and
+converts column by column to native types. The protobuf RowSet decoder
+(:func:`decode_row_set`) stays for messages in that form.
 
 Only what those messages need is here: varints, zigzag ``sint64``,
 length-delimited strings and sub-messages. Oneof members are always written,
@@ -15,6 +23,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import decimal
+import json
+from itertools import repeat as _repeat
+from collections.abc import Mapping as _AbcMapping
 from typing import Any, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
 from ctypes import c_int64
@@ -76,7 +87,9 @@ from .values import (
 )
 
 __all__ = [
+    "decode_page",
     "encode_customer_batch",
+    "encode_record",
     "encode_event_batch",
     "columns_of",
     "decode_row_set",
@@ -197,7 +210,7 @@ def columns_of(rows: Sequence[Mapping[str, object]]) -> List[str]:
     """The union of the rows' keys, in first-seen order."""
     seen = {}
     for index, row in enumerate(rows):
-        if not isinstance(row, Mapping):
+        if _builtin_type(row) is not dict and not isinstance(row, _AbcMapping):
             raise TypeError(f"row {index} must be a mapping of field name to value, "
                             f"not {type(row).__name__}")
         for key in row:
@@ -206,6 +219,91 @@ def columns_of(rows: Sequence[Mapping[str, object]]) -> List[str]:
                     raise TypeError(f"row {index} has a field name that is not a str: {key!r}")
                 seen[key] = None
     return list(seen)
+
+
+# -- a row's values, each wrapped as CustomerRow.values: tag, length, Value --
+#
+# The batch encoder spends its time here, so the common kinds take a
+# precomputed prefix (CustomerRow.values tag, the Value's length, the
+# member's tag and, for text, the text's length) and one concatenation.
+
+_ROW_VALUE_TAG = _tag(CUSTOMER_ROW_VALUES, LEN)
+_NULL_ROW_VALUE = _ROW_VALUE_TAG + b"\x00"  # a Value with no member: null
+# Text of n bytes whose whole Value fits a one-byte length (n + 2 < 128).
+_TEXT_PREFIXES = [
+    _ROW_VALUE_TAG + bytes((len(_TEXT_TAG) + 1 + n,)) + _TEXT_TAG + bytes((n,))
+    for n in range(128 - len(_TEXT_TAG) - 1)
+]
+_SHORT_TEXT = len(_TEXT_PREFIXES)
+_DECIMAL_PREFIXES = [
+    _ROW_VALUE_TAG + bytes((len(_DECIMAL_TAG) + 1 + n,)) + _DECIMAL_TAG + bytes((n,))
+    for n in range(_SHORT_TEXT)
+]
+_LIST_TAG = _tag(VALUE_LIST, VALUE_LIST_WIRE)
+_ITEM_TAG = _tag(STRING_LIST_ITEMS, LEN)
+_ITEM_PREFIXES = [_ITEM_TAG + bytes((n,)) for n in range(128)]
+
+
+def _list_value(items: List[object], field: str) -> bytes:
+    """A ``Value`` holding a list of str, preceded by its length."""
+    parts = []
+    for item in items:
+        if _builtin_type(item) is not str:
+            inner = encode_value(items, field)  # refuses what is no list of str
+            return varint(len(inner)) + inner
+        try:
+            data = item.encode("utf-8")  # type: ignore[union-attr]
+        except UnicodeEncodeError:
+            data = _utf8(item, f"item of field '{field}'")  # type: ignore[arg-type]
+        parts.append(_ITEM_PREFIXES[len(data)] + data if len(data) < 128
+                     else _ITEM_TAG + varint(len(data)) + data)
+    body = b"".join(parts)
+    inner = _LIST_TAG + varint(len(body)) + body
+    return varint(len(inner)) + inner
+_DATE_PREFIX = _ROW_VALUE_TAG + bytes((len(_DATE_TAG) + 1 + 10,)) + _DATE_TAG + b"\x0a"
+_ROW_BOOLEANS = {
+    flag: _ROW_VALUE_TAG + bytes((len(encoded),)) + encoded
+    for flag, encoded in _BOOLEAN_VALUES.items()
+}
+_UTC = _dt.timezone.utc
+_EPOCH = _DateTime(1970, 1, 1, tzinfo=_UTC)
+_ONE_US = _dt.timedelta(microseconds=1)
+
+
+def row_value(value: object, field: str) -> bytes:
+    """One ``CustomerRow.values`` entry: its tag, length and ``Value``."""
+    exact = _builtin_type(value)
+    if exact is str:
+        try:
+            data = value.encode("utf-8")  # type: ignore[union-attr]
+        except UnicodeEncodeError:
+            data = _utf8(value, f"value of field '{field}'")  # type: ignore[arg-type]
+        if len(data) < _SHORT_TEXT:
+            return _TEXT_PREFIXES[len(data)] + data
+        inner = _TEXT_TAG + varint(len(data)) + data
+        return _ROW_VALUE_TAG + varint(len(inner)) + inner
+    if value is None:
+        return _NULL_ROW_VALUE
+    if exact is bool:
+        return _ROW_BOOLEANS[value]  # type: ignore[index]
+    if exact is int and INT64_MIN <= value <= INT64_MAX:  # type: ignore[operator]
+        inner = _INTEGER_TAG + varint(zigzag64(value))  # type: ignore[arg-type]
+        return _ROW_VALUE_TAG + bytes((len(inner),)) + inner
+    if exact is _Decimal and value.is_finite():  # type: ignore[union-attr]
+        data = format(value, "f").encode("ascii")
+        if len(data) < _SHORT_TEXT:
+            return _DECIMAL_PREFIXES[len(data)] + data
+    elif exact is list:
+        return _ROW_VALUE_TAG + _list_value(value, field)  # type: ignore[arg-type]
+    if exact is _Date:
+        return _DATE_PREFIX + value.isoformat().encode("ascii")  # type: ignore[union-attr]
+    if exact is _DateTime and value.tzinfo is _UTC:  # type: ignore[union-attr]
+        us = (value - _EPOCH) // _ONE_US  # type: ignore[operator]
+        if INT64_MIN <= us <= INT64_MAX:
+            inner = _DATETIME_TAG + varint(zigzag64(us))
+            return _ROW_VALUE_TAG + bytes((len(inner),)) + inner
+    inner = encode_value(value, field)
+    return _ROW_VALUE_TAG + varint(len(inner)) + inner
 
 
 def encode_customer_batch(
@@ -224,34 +322,38 @@ def encode_customer_batch(
     out = bytearray()
     for column in columns:
         out += _length_delimited(CUSTOMER_BATCH_COLUMNS, _utf8(column, "field name"))
-    value_tag = _tag(CUSTOMER_ROW_VALUES, LEN)
     row_tag = _tag(CUSTOMER_BATCH_ROWS, LEN)
     width = len(columns)
+    encode = row_value
+    join = b"".join
     for row in materialized:
-        body = bytearray()
         if len(row) == width:  # every column (a row's keys are among them)
-            for column in columns:
-                value = encode_value(row[column], column)
-                body += value_tag
-                body += varint(len(value))
-                body += value
+            body = join([encode(row[column], column) for column in columns])
         else:
             absent = bytearray()
+            values = []
             for index, column in enumerate(columns):
-                if column not in row:
+                if column in row:
+                    values.append(encode(row[column], column))
+                else:
                     absent += varint(index)
-                    continue
-                value = encode_value(row[column], column)
-                body += value_tag
-                body += varint(len(value))
-                body += value
-            body += _length_delimited(CUSTOMER_ROW_ABSENT, bytes(absent))  # packed
+            body = join(values) + _length_delimited(CUSTOMER_ROW_ABSENT, bytes(absent))
         out += row_tag
         out += varint(len(body))
         out += body
     if actor:
         out += _length_delimited(CUSTOMER_BATCH_ACTOR, _utf8(actor, "actor"))
     return bytes(out), len(materialized)
+
+
+def encode_record(values: Mapping[str, object]) -> bytes:
+    """A ``crm.wire.CustomerBatch`` of one row holding ``values`` (None: a
+    null), for ``crm_record_decode``: the batch encoder, row of one."""
+    if not isinstance(values, Mapping):
+        raise TypeError(
+            f"values must be a mapping of field name to value, not {type(values).__name__}"
+        )
+    return encode_customer_batch([values])[0]
 
 
 def int64_varint(value: int) -> bytes:
@@ -345,12 +447,102 @@ class WireError(ValueError):
 
 
 class RowSet(NamedTuple):
-    """A decoded ``crm.wire.RowSet``: one page of query results."""
+    """A decoded page of rows (or one record): columns, rows, ids.
+
+    ``null_columns`` are the columns that are null in some row (None when
+    not known): a row's values hold no None outside them."""
 
     columns: List[str]
-    rows: List[List[Any]]  #: per row, native values aligned with columns (None: null)
+    rows: List[Sequence[Any]]  #: per row, native values aligned with columns (None: null)
     ids: List[int]  #: per row: customer id or event seq
     next_cursor: str  #: "" on the last page
+    versions: Sequence[int] = ()  #: per row, for a record: its version
+    null_columns: Optional[List[str]] = None
+
+
+# The kinds whose plain JSON form is not already the native value, and how
+# a whole column of them (no null among them) is converted: with map() over
+# C-implemented constructors, so that no Python code runs per value.
+_FROM_PLAIN = {
+    int(Kind.DECIMAL): decimal.Decimal,
+    int(Kind.DATE): _Date.fromisoformat,
+    int(Kind.DATETIME): decode_datetime,
+}
+_KINDS = frozenset(int(kind) for kind in Kind if kind is not Kind.NULL)
+_UTC_EPOCH = _DateTime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+
+
+def _datetimes(column: List[Any]) -> List[Any]:
+    """UTC datetimes of a column of microseconds (no null among them)."""
+    return list(map(_UTC_EPOCH.__add__,
+                    map(_dt.timedelta, _repeat(0), _repeat(0), column)))
+
+
+_COLUMN_FROM_PLAIN = {
+    int(Kind.DECIMAL): lambda column: list(map(decimal.Decimal, column)),
+    int(Kind.DATE): lambda column: list(map(_Date.fromisoformat, column)),
+    int(Kind.DATETIME): _datetimes,
+}
+
+
+def _from_tagged(value: Any) -> Any:
+    """The native value of a [kind, plain value] pair (a mixed column)."""
+    if not isinstance(value, list) or len(value) != 2 or value[0] not in _KINDS:
+        raise WireError(f"malformed mixed-kind value from libcrm: {value!r}")
+    convert = _FROM_PLAIN.get(value[0])
+    return convert(value[1]) if convert is not None else value[1]
+
+
+def _convert_column(column: List[Any], kind: int, nulls: int) -> List[Any]:
+    """A column's plain values (crm.h, crm_rows_encode_json) as native ones;
+    ``nulls`` of them are null."""
+    if kind == 0:
+        return [None if value is None else _from_tagged(value) for value in column]
+    convert = _FROM_PLAIN.get(kind)
+    if convert is None:
+        return column  # text, integer, boolean, list: already native
+    if not nulls:
+        try:
+            return _COLUMN_FROM_PLAIN[kind](column)
+        except OverflowError:
+            pass  # a datetime out of range: the per-value path says which
+    return [None if value is None else convert(value) for value in column]
+
+
+def decode_page(data: bytes) -> RowSet:
+    """Decodes the JSON page form of ``crm_rows_encode_json`` and
+    ``crm_record_encode_json`` (crm.h documents it): ``json.loads``, then
+    each column whose kind needs it converted as a whole (``Decimal``,
+    ``date``, aware UTC ``datetime``), then the columns zipped into rows
+    (tuples aligned with the columns)."""
+    try:
+        page = json.loads(data)
+        columns: List[str] = page["columns"]
+        kinds: List[int] = page["kinds"]
+        nulls: List[int] = page["nulls"]
+        values: List[List[Any]] = page["values"]
+        ids: List[int] = page["ids"]
+        next_cursor: str = page["next_cursor"]
+        versions: Sequence[int] = page.get("versions", ())
+    except (ValueError, KeyError, TypeError) as error:
+        raise WireError(f"malformed page from libcrm: {error}") from None
+    count = len(ids)
+    width = len(columns)
+    if len(kinds) != width or len(nulls) != width or len(values) != width or any(
+        len(column) != count for column in values
+    ):
+        raise WireError("page from libcrm: its columns, kinds, nulls, values and ids "
+                        "do not match")
+    try:
+        converted = [
+            _convert_column(column, kind, null_count)
+            for column, kind, null_count in zip(values, kinds, nulls)
+        ]
+    except (ValueError, TypeError, decimal.InvalidOperation) as error:
+        raise WireError(f"page from libcrm: {error}") from None
+    rows: List[Any] = list(zip(*converted)) if columns else [()] * count
+    null_columns = [column for column, null_count in zip(columns, nulls) if null_count]
+    return RowSet(columns, rows, ids, next_cursor, versions, null_columns)
 
 
 def _read_varint(data: bytes, pos: int) -> Tuple[int, int]:
@@ -482,4 +674,4 @@ def decode_row_set(data: bytes) -> RowSet:
             row.extend([None] * (len(columns) - len(row)))
         elif len(row) > len(columns):
             raise WireError(f"RowSet row {index} has more values than columns")
-    return RowSet(columns, rows, ids, next_cursor)
+    return RowSet(columns, list(rows), ids, next_cursor)

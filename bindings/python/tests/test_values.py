@@ -140,6 +140,40 @@ class RoundTripTest(WorkspaceTestCase):
         self.assertEqual(self.db.count_customers(), 0)
 
 
+class SingleRecordCallsTest(WorkspaceTestCase):
+    """create, update and upsert take the fields the same way: a mapping
+    and/or keyword arguments; expected_version and actor only by keyword."""
+
+    def test_fields_as_keywords_or_a_mapping(self) -> None:
+        self.define_sample_fields()
+        cid = self.db.create_customer({"name": "Ada"}, plan="premium", actor="t")
+        version = self.db.update_customer(cid, support_tier=2, renewal=dt.date(2025, 1, 31),
+                                          expected_version=1, actor="t")
+        self.assertEqual(version, 2)
+        self.db.update_customer(cid, {"name": "Ada L."}, active=True, plan=None)
+        customer = self.db.get_customer(cid)
+        self.assertEqual(
+            (customer.name, customer.plan, customer.support_tier, customer.active,
+             customer.renewal, customer.version),
+            ("Ada L.", None, 2, True, dt.date(2025, 1, 31), 3),
+        )
+        again, created = self.db.upsert_customer(external_id="E-1", name="Bob", actor="erp")
+        self.assertTrue(created)
+        self.assertEqual(self.db.upsert_customer({"external_id": "E-1"}, name="Bo"),
+                         (again, False))
+        self.assertEqual(self.db.get_customer(again).name, "Bo")
+
+    def test_expected_version_and_actor_are_keyword_only(self) -> None:
+        cid = self.db.create_customer(name="Ada")
+        with self.assertRaises(TypeError):
+            self.db.update_customer(cid, {"name": "B"}, 1)  # type: ignore[misc]
+        with self.assertRaises(TypeError):
+            self.db.delete_customer(cid, 1)  # type: ignore[misc]
+        with self.assertRaises(crm.ConflictError):
+            self.db.update_customer(cid, name="B", expected_version=5)
+        self.assertEqual(self.db.get_customer(cid).name, "Ada")
+
+
 class CustomerObjectTest(WorkspaceTestCase):
     def test_customer_is_a_read_only_mapping_and_a_copy(self) -> None:
         cid = self.db.create_customer(name="Jane", email="jane@example.com")

@@ -1,0 +1,211 @@
+"""Database: customers, one at a time and in batches."""
+
+from __future__ import annotations
+
+import ctypes
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
+
+from . import _native
+from .errors import CRM_OK, check, last_error
+from .records import Customer, build_record
+from .wire import encode_customer_batch
+from ._db_core import DatabaseCore, _batch_error, _check_id, _check_version
+
+
+def _unchecked(function: Any) -> Any:
+    """The ctypes function behind _native's integer range check."""
+    return getattr(function, "__wrapped__", function)
+
+
+def _merged(values: Optional[Mapping[str, object]], fields: Dict[str, object]) -> Dict[str, object]:
+    """The field values of a single-record call: the mapping ``values`` (if
+    any) updated with the keyword arguments."""
+    if values is None:
+        return fields
+    if not isinstance(values, Mapping):
+        raise TypeError(
+            f"values must be a mapping of field name to value, not {type(values).__name__}"
+        )
+    return {**values, **fields} if fields else dict(values)
+
+
+class CustomersMixin(DatabaseCore):
+    """Customers: one at a time and in batches."""
+
+    def create_customer(
+        self,
+        values: Optional[Mapping[str, object]] = None,
+        /,
+        *,
+        actor: Optional[str] = None,
+        **fields: object,
+    ) -> int:
+        """Creates a customer and returns its id.
+
+        Values come from the mapping ``values`` and/or keyword arguments
+        (``db.create_customer(name="Jane", email="jane@example.com")``).
+        Missing fields take their default. ``actor`` names who writes.
+        """
+        c_actor = _native.optional_c_string(actor, "actor")
+        out = ctypes.c_int64()
+        self._write_record(
+            _merged(values, fields),
+            lambda record, handle, cdll: cdll.crm_customer_create(
+                ctypes.byref(out), handle, record, c_actor
+            ),
+        )
+        return out.value
+
+    def _write_record(self, values: Mapping[str, object], call: Any) -> None:
+        """Runs ``call(record, handle, cdll)`` on a record holding ``values``
+        (built in one crossing, see build_record), then frees the record."""
+        record = build_record(values)
+        cdll = _native.lib()
+        try:
+            with self._use() as handle:
+                check(call(record, handle, cdll))
+        finally:
+            cdll.crm_record_free(record)
+
+    def get_customer(self, id: int) -> Customer:
+        """The customer with that id; NotFoundError if there is none."""
+        c_id = _check_id(id, "id")
+        cdll = _native.lib()
+        return self._get(lambda out, handle: cdll.crm_customer_get(out, handle, c_id))
+
+    def get_customer_by_email(self, email: str) -> Customer:
+        """The customer with that email (ASCII case ignored)."""
+        c_email = _native.to_c_string(email, "email")
+        cdll = _native.lib()
+        return self._get(lambda out, handle: cdll.crm_customer_get_by_email(out, handle, c_email))
+
+    def get_customer_by_external_id(self, external_id: str) -> Customer:
+        """The customer with that external_id."""
+        c_key = _native.to_c_string(external_id, "external_id")
+        cdll = _native.lib()
+        return self._get(
+            lambda out, handle: cdll.crm_customer_get_by_external_id(out, handle, c_key)
+        )
+
+    def update_customer(
+        self,
+        id: int,
+        values: Optional[Mapping[str, object]] = None,
+        /,
+        *,
+        expected_version: int = 0,
+        actor: Optional[str] = None,
+        **fields: object,
+    ) -> int:
+        """Changes only the fields given, from the mapping ``values`` and/or
+        keyword arguments (``db.update_customer(jane, plan="premium")``;
+        None clears a field), and returns the new version. With
+        ``expected_version`` > 0 the update applies only if the customer is
+        still at that version, else ConflictError and nothing changes."""
+        c_id = _check_id(id, "id")
+        c_expected = _check_version(expected_version)
+        c_actor = _native.optional_c_string(actor, "actor")
+        out = ctypes.c_int64()
+        self._write_record(
+            _merged(values, fields),
+            lambda record, handle, cdll: cdll.crm_customer_update(
+                ctypes.byref(out), handle, c_id, c_expected, record, c_actor
+            ),
+        )
+        return out.value
+
+    def delete_customer(
+        self, id: int, /, *, expected_version: int = 0, actor: Optional[str] = None
+    ) -> None:
+        """Deletes a customer (expected_version as for update_customer)."""
+        c_id = _check_id(id, "id")
+        c_expected = _check_version(expected_version)
+        c_actor = _native.optional_c_string(actor, "actor")
+        with self._use() as handle:
+            check(_native.lib().crm_customer_delete(handle, c_id, c_expected, c_actor))
+
+    def upsert_customer(
+        self,
+        values: Optional[Mapping[str, object]] = None,
+        /,
+        *,
+        actor: Optional[str] = None,
+        **fields: object,
+    ) -> Tuple[int, bool]:
+        """Creates or updates the customer with the external_id given (in
+        ``values`` and/or keyword arguments, as for create_customer);
+        returns (id, created)."""
+        c_actor = _native.optional_c_string(actor, "actor")
+        out_id = ctypes.c_int64()
+        out_created = ctypes.c_int()
+        self._write_record(
+            _merged(values, fields),
+            lambda record, handle, cdll: cdll.crm_customer_upsert(
+                ctypes.byref(out_id), ctypes.byref(out_created), handle, record, c_actor
+            ),
+        )
+        return out_id.value, bool(out_created.value)
+
+    def count_customers(self) -> int:
+        """Number of customers in the workspace."""
+        out = ctypes.c_int64()
+        with self._use() as handle:
+            check(_native.lib().crm_customer_count(ctypes.byref(out), handle))
+        return out.value
+
+    # -- bulk ---------------------------------------------------------------
+
+    def _write_batch(
+        self, rows: Iterable[Mapping[str, object]], actor: Optional[str], mode: int
+    ) -> List[Tuple[int, bool]]:
+        if actor is not None and not isinstance(actor, str):
+            raise TypeError(f"actor must be a str or None, not {type(actor).__name__}")
+        payload, count = encode_customer_batch(rows, actor)
+        if count == 0:
+            with self._use():
+                return []
+        cdll = _native.lib()
+        report = _native.BatchReportPtr()
+        with self._use() as handle:
+            status = cdll.crm_customer_write_batch(
+                ctypes.byref(report), handle, payload, len(payload), mode
+            )
+            error = last_error(status) if status != CRM_OK else None
+        try:
+            if error is not None:
+                if not report:
+                    raise error
+                raise _batch_error(cdll, report, error)
+            size = cdll.crm_batch_report_size(report)
+            # Row numbers below the report's size fit size_t: the unchecked
+            # functions skip the range check of each argument (_native.py).
+            report_id = _unchecked(cdll.crm_batch_report_id)
+            if mode == _native.CRM_BATCH_CREATE:  # every row created one
+                return [(report_id(report, row), True) for row in range(size)]
+            report_created = _unchecked(cdll.crm_batch_report_created)
+            return [
+                (report_id(report, row), bool(report_created(report, row)))
+                for row in range(size)
+            ]
+        finally:
+            cdll.crm_batch_report_free(report)
+
+    def insert_many(
+        self, rows: Iterable[Mapping[str, object]], actor: Optional[str] = None
+    ) -> List[int]:
+        """Creates one customer per row, all or nothing, in one call into
+        libcrm; returns their ids in row order. On failure nothing is stored
+        and a BatchError (also of the status's class, e.g. ValidationError)
+        lists the rejected rows."""
+        return [id for id, _ in self._write_batch(rows, actor, _native.CRM_BATCH_CREATE)]
+
+    def upsert_many(
+        self, rows: Iterable[Mapping[str, object]], actor: Optional[str] = None
+    ) -> List[Tuple[int, bool]]:
+        """Creates or updates, by external_id (required in every row), one
+        customer per row, all or nothing; returns (id, created) per row.
+
+        A key that a row lacks is absent: an updated customer keeps its
+        stored value, a created one gets the default. A key whose value is
+        None clears the field (a created customer gets the default)."""
+        return self._write_batch(rows, actor, _native.CRM_BATCH_UPSERT)

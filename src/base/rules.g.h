@@ -64,6 +64,7 @@ enum class Rule {
   kDamaged,  // CRM_RULE_DAMAGED
   kConnection,  // CRM_RULE_CONNECTION
   kServer,  // CRM_RULE_SERVER
+  kPlugin,  // CRM_RULE_PLUGIN
   kActor,  // CRM_RULE_ACTOR
   kAfterSeq,  // CRM_RULE_AFTER_SEQ
   kAlias,  // CRM_RULE_ALIAS
@@ -112,7 +113,7 @@ enum class Rule {
   kValue,  // CRM_RULE_VALUE
 };
 
-inline constexpr size_t kRuleCount = 96;
+inline constexpr size_t kRuleCount = 97;
 
 // The text of `rule`, as crm_last_error_rule() returns it.
 inline constexpr const char* RuleText(Rule rule) {
@@ -167,6 +168,7 @@ inline constexpr const char* RuleText(Rule rule) {
       CRM_RULE_DAMAGED,
       CRM_RULE_CONNECTION,
       CRM_RULE_SERVER,
+      CRM_RULE_PLUGIN,
       CRM_RULE_ACTOR,
       CRM_RULE_AFTER_SEQ,
       CRM_RULE_ALIAS,

@@ -154,6 +154,7 @@ internal static partial class Native
     internal const string CRM_RULE_DAMAGED = "damaged";
     internal const string CRM_RULE_CONNECTION = "connection";
     internal const string CRM_RULE_SERVER = "server";
+    internal const string CRM_RULE_PLUGIN = "plugin";
     internal const string CRM_RULE_ACTOR = "actor";
     internal const string CRM_RULE_AFTER_SEQ = "after_seq";
     internal const string CRM_RULE_ALIAS = "alias";

@@ -71,6 +71,7 @@ __all__ = [
     "CRM_RULE_DAMAGED",
     "CRM_RULE_CONNECTION",
     "CRM_RULE_SERVER",
+    "CRM_RULE_PLUGIN",
     "CRM_RULE_ACTOR",
     "CRM_RULE_AFTER_SEQ",
     "CRM_RULE_ALIAS",
@@ -247,6 +248,7 @@ CRM_RULE_SCHEMA = "schema"
 CRM_RULE_DAMAGED = "damaged"
 CRM_RULE_CONNECTION = "connection"
 CRM_RULE_SERVER = "server"
+CRM_RULE_PLUGIN = "plugin"
 CRM_RULE_ACTOR = "actor"
 CRM_RULE_AFTER_SEQ = "after_seq"
 CRM_RULE_ALIAS = "alias"

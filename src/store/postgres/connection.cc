@@ -43,6 +43,8 @@ int64_t Result::AffectedRows() const {
   return count;
 }
 
+absl::string_view Result::CommandTag() const { return PQcmdStatus(result_); }
+
 absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
     const std::string& conninfo) {
   PGconn* connection = PQconnectdb(conninfo.c_str());
@@ -51,6 +53,10 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
     PQfinish(connection);
     return error;
   }
+  // The server's notices (e.g. "table does not exist, skipping") go nowhere:
+  // libcrm writes nothing to the host's stderr.
+  PQsetNoticeProcessor(
+      connection, [](void*, const char*) {}, nullptr);
   return std::unique_ptr<Connection>(new Connection(connection, conninfo));
 }
 
@@ -86,6 +92,24 @@ absl::StatusOr<Result> Connection::Execute(
     return error;
   }
   return Result(raw);
+}
+
+absl::Status Connection::ExecuteScript(const std::string& sql) {
+  if (!connected()) {
+    return MakeError(ErrorCode::kIo,
+                     "the connection to the PostgreSQL server was lost; it "
+                     "is opened again on the next call",
+                     "", Rule::kConnection);
+  }
+  PGresult* result = PQexec(connection_, sql.c_str());
+  ExecStatusType status =
+      result != nullptr ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+  absl::Status error = absl::OkStatus();
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    error = StatementError(connection_, result);
+  }
+  PQclear(result);
+  return error;
 }
 
 absl::Status Connection::Reconnect() {

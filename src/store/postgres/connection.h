@@ -38,6 +38,8 @@ class Result {
   absl::string_view Text(int row, int column) const;
   // Rows a data-changing statement touched.
   int64_t AffectedRows() const;
+  // The command tag the server sent: "INSERT 0 1", "COMMIT", "ROLLBACK".
+  absl::string_view CommandTag() const;
 
  private:
   pg_result* result_;
@@ -63,6 +65,10 @@ class Connection {
   absl::StatusOr<Result> Execute(
       absl::string_view sql,
       absl::Span<const std::optional<std::string>> parameters = {});
+
+  // Runs SQL text of one or more statements without parameters (DDL such
+  // as a migration); errors as Execute().
+  absl::Status ExecuteScript(const std::string& sql);
 
   // Opens the connection again after it was lost (a no-op when it is up).
   // For the start of a call, outside any transaction.

@@ -206,6 +206,11 @@ CRM_API void crm_string_free(char* s);
 #define CRM_RULE_SCHEMA "schema"   /* the file's schema is not libcrm's */
 #define CRM_RULE_DAMAGED "damaged" /* a stored value libcrm never writes */
 
+/* Rules about storage backends (PostgreSQL workspaces; CRM_E_IO). */
+#define CRM_RULE_CONNECTION "connection" /* server unreachable, or lost */
+#define CRM_RULE_SERVER "server" /* the server refused a statement */
+#define CRM_RULE_PLUGIN "plugin" /* a backend's plugin library unusable */
+
 /* Argument rules: for CRM_E_INVALID_ARGUMENT the rule is the name of the
  * parameter (or option member) at fault, as spelled in this header. */
 #define CRM_RULE_ACTOR "actor"
@@ -252,6 +257,7 @@ CRM_API void crm_string_free(char* s);
 #define CRM_RULE_TEXT "text"
 #define CRM_RULE_THEN_TYPE "then_type"
 #define CRM_RULE_TYPES "types"
+#define CRM_RULE_URL "url"
 #define CRM_RULE_VALUE "value"
 
 /* ------------------------------------------------------------------------ */

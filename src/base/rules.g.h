@@ -62,6 +62,9 @@ enum class Rule {
   kWithinDays,  // CRM_RULE_WITHIN_DAYS
   kSchema,  // CRM_RULE_SCHEMA
   kDamaged,  // CRM_RULE_DAMAGED
+  kConnection,  // CRM_RULE_CONNECTION
+  kServer,  // CRM_RULE_SERVER
+  kPlugin,  // CRM_RULE_PLUGIN
   kActor,  // CRM_RULE_ACTOR
   kAfterSeq,  // CRM_RULE_AFTER_SEQ
   kAlias,  // CRM_RULE_ALIAS
@@ -106,10 +109,11 @@ enum class Rule {
   kText,  // CRM_RULE_TEXT
   kThenType,  // CRM_RULE_THEN_TYPE
   kTypes,  // CRM_RULE_TYPES
+  kUrl,  // CRM_RULE_URL
   kValue,  // CRM_RULE_VALUE
 };
 
-inline constexpr size_t kRuleCount = 93;
+inline constexpr size_t kRuleCount = 97;
 
 // The text of `rule`, as crm_last_error_rule() returns it.
 inline constexpr const char* RuleText(Rule rule) {
@@ -162,6 +166,9 @@ inline constexpr const char* RuleText(Rule rule) {
       CRM_RULE_WITHIN_DAYS,
       CRM_RULE_SCHEMA,
       CRM_RULE_DAMAGED,
+      CRM_RULE_CONNECTION,
+      CRM_RULE_SERVER,
+      CRM_RULE_PLUGIN,
       CRM_RULE_ACTOR,
       CRM_RULE_AFTER_SEQ,
       CRM_RULE_ALIAS,
@@ -206,6 +213,7 @@ inline constexpr const char* RuleText(Rule rule) {
       CRM_RULE_TEXT,
       CRM_RULE_THEN_TYPE,
       CRM_RULE_TYPES,
+      CRM_RULE_URL,
       CRM_RULE_VALUE,
   };
   return kTexts[static_cast<size_t>(rule)];

@@ -152,6 +152,9 @@ internal static partial class Native
     internal const string CRM_RULE_WITHIN_DAYS = "within_days";
     internal const string CRM_RULE_SCHEMA = "schema";
     internal const string CRM_RULE_DAMAGED = "damaged";
+    internal const string CRM_RULE_CONNECTION = "connection";
+    internal const string CRM_RULE_SERVER = "server";
+    internal const string CRM_RULE_PLUGIN = "plugin";
     internal const string CRM_RULE_ACTOR = "actor";
     internal const string CRM_RULE_AFTER_SEQ = "after_seq";
     internal const string CRM_RULE_ALIAS = "alias";
@@ -196,6 +199,7 @@ internal static partial class Native
     internal const string CRM_RULE_TEXT = "text";
     internal const string CRM_RULE_THEN_TYPE = "then_type";
     internal const string CRM_RULE_TYPES = "types";
+    internal const string CRM_RULE_URL = "url";
     internal const string CRM_RULE_VALUE = "value";
     internal const long CRM_TIME_MIN = long.MinValue;
     internal const long CRM_TIME_MAX = long.MaxValue;

@@ -69,6 +69,9 @@ __all__ = [
     "CRM_RULE_WITHIN_DAYS",
     "CRM_RULE_SCHEMA",
     "CRM_RULE_DAMAGED",
+    "CRM_RULE_CONNECTION",
+    "CRM_RULE_SERVER",
+    "CRM_RULE_PLUGIN",
     "CRM_RULE_ACTOR",
     "CRM_RULE_AFTER_SEQ",
     "CRM_RULE_ALIAS",
@@ -113,6 +116,7 @@ __all__ = [
     "CRM_RULE_TEXT",
     "CRM_RULE_THEN_TYPE",
     "CRM_RULE_TYPES",
+    "CRM_RULE_URL",
     "CRM_RULE_VALUE",
     "CRM_TIME_MIN",
     "CRM_TIME_MAX",
@@ -243,6 +247,9 @@ CRM_RULE_PARAMETER = "parameter"
 CRM_RULE_WITHIN_DAYS = "within_days"
 CRM_RULE_SCHEMA = "schema"
 CRM_RULE_DAMAGED = "damaged"
+CRM_RULE_CONNECTION = "connection"
+CRM_RULE_SERVER = "server"
+CRM_RULE_PLUGIN = "plugin"
 CRM_RULE_ACTOR = "actor"
 CRM_RULE_AFTER_SEQ = "after_seq"
 CRM_RULE_ALIAS = "alias"
@@ -287,6 +294,7 @@ CRM_RULE_STRUCT_SIZE = "struct_size"
 CRM_RULE_TEXT = "text"
 CRM_RULE_THEN_TYPE = "then_type"
 CRM_RULE_TYPES = "types"
+CRM_RULE_URL = "url"
 CRM_RULE_VALUE = "value"
 CRM_TIME_MIN = -9223372036854775808  # INT64_MIN
 CRM_TIME_MAX = 9223372036854775807  # INT64_MAX

@@ -1,0 +1,49 @@
+// Storage backends that live in plugin libraries (libcrm_postgres.so), loaded
+// the first time a workspace of theirs is opened, so that the embedded
+// default, SQLite, carries no database client (ARCHITECTURE.md, Packages).
+//
+// A plugin is built from the same sources as the libcrm that loads it and
+// must come from the same build: its entry point reports the plugin ABI
+// generation and libcrm's version, and a plugin of another build is refused
+// rather than trusted. Thread-safe: plugins are loaded once per process and
+// stay loaded (never unloaded: their code may still be on a stack).
+#ifndef CRM_STORE_BACKEND_PLUGIN_H_
+#define CRM_STORE_BACKEND_PLUGIN_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace crm::store {
+
+// Grows with the storage seam; a change of layout bumps kBackendPluginAbi.
+inline constexpr int kBackendPluginAbi = 1;
+
+// What a plugin's entry point returns. Static storage in the plugin.
+struct BackendPlugin {
+  int abi;              // kBackendPluginAbi of the plugin's build
+  const char* version;  // CRM_VERSION_STRING of the plugin's build
+  const char* name;     // the backend, e.g. "postgres"
+  // The database client library the plugin runs on, e.g. "libpq 15.18".
+  std::string (*client_version)();
+};
+
+// The entry point every plugin exports, with C linkage.
+inline constexpr char kBackendPluginEntry[] = "crm_backend_plugin_v1";
+using BackendPluginEntry = const BackendPlugin* (*)();
+
+// The file name of backend `name`'s plugin: "libcrm_postgres.so.0".
+std::string BackendPluginFile(absl::string_view name);
+
+// Loads backend `name` (a-z only) once per process. Looked for in the
+// directory named by the environment variable CRM_PLUGIN_DIR when it is set
+// (and only there), else beside the library holding this code (libcrm.so),
+// else on the system's library path. Errors: kIo, rule "plugin", naming the
+// file and why it could not be used (not found, a library it needs, such as
+// libpq, missing, or built for another libcrm).
+absl::StatusOr<const BackendPlugin*> LoadBackendPlugin(absl::string_view name);
+
+}  // namespace crm::store
+
+#endif  // CRM_STORE_BACKEND_PLUGIN_H_

@@ -1,0 +1,259 @@
+#include "store/postgres/catalog.h"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "base/error.h"
+#include "store/postgres/transaction.h"
+
+namespace crm::store::postgres {
+namespace {
+
+// Migration N is kMigrations[N - 1]: forward only, never edited once
+// released. Tables are named crm_*; every table of a workspace's data will
+// lead its keys with workspace_id (Citus's distribution column).
+constexpr const char* kMigrations[] = {
+    // 1: the schema version and the catalog of workspaces.
+    R"sql(
+CREATE TABLE crm_schema (
+  singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+  version integer NOT NULL
+);
+CREATE TABLE crm_workspaces (
+  workspace_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  name text COLLATE "C" NOT NULL UNIQUE,
+  created_at_us bigint NOT NULL
+);
+)sql",
+};
+
+// Serialises PrepareDatabase() across processes: pg_advisory_xact_lock key
+// (the bytes "libcrm" read as a number).
+constexpr char kPrepareLockKey[] = "119199878050413";
+
+// A schema that only exists inside PrepareDatabase()'s transaction.
+constexpr char kScratchSchema[] = "crm_expected_layout";
+
+using Parameters = std::vector<std::optional<std::string>>;
+
+absl::Status Run(Connection& connection, const std::string& sql,
+                 const Parameters& parameters = {}) {
+  auto result = connection.Execute(sql, parameters);
+  return result.ok() ? absl::OkStatus() : result.status();
+}
+
+absl::Status SchemaError(absl::string_view message) {
+  return MakeError(ErrorCode::kNotWorkspace, message, "", Rule::kSchema);
+}
+
+// libcrm's tables in `schema`, one line per column and per index, with the
+// schema's name taken out: what verification compares.
+absl::StatusOr<std::vector<std::string>> LayoutOf(Connection& connection,
+                                                  const std::string& schema) {
+  Parameters in_schema = {schema};
+  auto columns = connection.Execute(
+      "SELECT table_name, column_name, data_type, is_nullable, "
+      "coalesce(collation_name, ''), coalesce(column_default, ''), "
+      "is_identity FROM information_schema.columns "
+      "WHERE table_schema = $1 AND table_name LIKE 'crm\\_%' "
+      "ORDER BY table_name, ordinal_position",
+      in_schema);
+  if (!columns.ok()) return columns.status();
+  std::vector<std::string> layout;
+  for (int row = 0; row < columns->rows(); ++row) {
+    std::vector<absl::string_view> parts;
+    for (int column = 0; column < columns->columns(); ++column) {
+      parts.push_back(columns->Text(row, column));
+    }
+    layout.push_back(absl::StrCat("column ", absl::StrJoin(parts, " ")));
+  }
+  auto indexes = connection.Execute(
+      "SELECT tablename, replace(indexdef, quote_ident(schemaname) || '.', "
+      "'') FROM pg_indexes WHERE schemaname = $1 AND tablename LIKE "
+      "'crm\\_%' ORDER BY tablename, indexname",
+      in_schema);
+  if (!indexes.ok()) return indexes.status();
+  for (int row = 0; row < indexes->rows(); ++row) {
+    layout.push_back(absl::StrCat("index ", indexes->Text(row, 0), " ",
+                                  indexes->Text(row, 1)));
+  }
+  return layout;
+}
+
+absl::Status Migrate(Connection& connection, int from, int to) {
+  for (int version = from + 1; version <= to; ++version) {
+    CRM_RETURN_IF_ERROR(connection.ExecuteScript(kMigrations[version - 1]));
+  }
+  return absl::OkStatus();
+}
+
+// What migrations 1..`version` make: run in a scratch schema inside a
+// savepoint that is then rolled back.
+absl::StatusOr<std::vector<std::string>> ExpectedLayout(Connection& connection,
+                                                        int version) {
+  CRM_RETURN_IF_ERROR(Run(connection, "SAVEPOINT crm_expected"));
+  absl::StatusOr<std::vector<std::string>> layout =
+      [&]() -> absl::StatusOr<std::vector<std::string>> {
+    CRM_RETURN_IF_ERROR(
+        Run(connection, absl::StrCat("CREATE SCHEMA ", kScratchSchema)));
+    CRM_RETURN_IF_ERROR(Run(
+        connection, absl::StrCat("SET LOCAL search_path TO ", kScratchSchema)));
+    CRM_RETURN_IF_ERROR(Migrate(connection, 0, version));
+    return LayoutOf(connection, kScratchSchema);
+  }();
+  // Undoes the scratch schema and the search path with it.
+  CRM_RETURN_IF_ERROR(Run(connection, "ROLLBACK TO SAVEPOINT crm_expected"));
+  return layout;
+}
+
+absl::StatusOr<std::string> CurrentSchema(Connection& connection) {
+  auto schema = connection.Execute("SELECT current_schema()");
+  if (!schema.ok()) return schema.status();
+  if (schema->rows() != 1 || schema->IsNull(0, 0)) {
+    return SchemaError(
+        "PostgreSQL: no schema to create libcrm's tables in (search_path "
+        "names none that exists)");
+  }
+  return std::string(schema->Text(0, 0));
+}
+
+absl::Status Verify(Connection& connection, const std::string& schema,
+                    int version) {
+  CRM_ASSIGN_OR_RETURN(std::vector<std::string> actual,
+                       LayoutOf(connection, schema));
+  CRM_ASSIGN_OR_RETURN(std::vector<std::string> expected,
+                       ExpectedLayout(connection, version));
+  if (actual == expected) return absl::OkStatus();
+  for (size_t i = 0; i < std::max(actual.size(), expected.size()); ++i) {
+    if (i >= actual.size() || i >= expected.size() ||
+        actual[i] != expected[i]) {
+      return SchemaError(absl::StrCat(
+          "the database's libcrm tables (schema ", schema, ", layout ", version,
+          ") are not what libcrm makes: found \"",
+          i < actual.size() ? actual[i] : "nothing", "\" where \"",
+          i < expected.size() ? expected[i] : "nothing", "\" belongs"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+int LatestSchemaVersion() {
+  return static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
+}
+
+absl::StatusOr<int> DatabaseSchemaVersion(Connection& connection) {
+  auto present =
+      connection.Execute("SELECT to_regclass('crm_schema') IS NOT NULL");
+  if (!present.ok()) return present.status();
+  if (present->Text(0, 0) != "t") return 0;
+  auto version = connection.Execute("SELECT version FROM crm_schema");
+  if (!version.ok()) return version.status();
+  int number = 0;
+  if (version->rows() != 1 || version->IsNull(0, 0) ||
+      !absl::SimpleAtoi(version->Text(0, 0), &number) || number < 1) {
+    return SchemaError("the database's crm_schema does not hold a version");
+  }
+  return number;
+}
+
+absl::Status PrepareDatabase(Connection& connection) {
+  CRM_ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(connection));
+  CRM_RETURN_IF_ERROR(
+      Run(connection,
+          absl::StrCat("SELECT pg_advisory_xact_lock(", kPrepareLockKey, ")")));
+  CRM_ASSIGN_OR_RETURN(std::string schema, CurrentSchema(connection));
+  CRM_ASSIGN_OR_RETURN(int version, DatabaseSchemaVersion(connection));
+  const int latest = LatestSchemaVersion();
+  if (version > latest) {
+    return MakeError(ErrorCode::kVersion,
+                     absl::StrCat("the database holds libcrm layout ", version,
+                                  ", written by a newer libcrm; this libcrm "
+                                  "reads up to layout ",
+                                  latest));
+  }
+  // Layout 0 is an empty one: no crm_ table at all may be there.
+  CRM_RETURN_IF_ERROR(Verify(connection, schema, version));
+  if (version == latest) return transaction->Commit();
+  CRM_RETURN_IF_ERROR(Migrate(connection, version, latest));
+  Parameters latest_text = {std::to_string(latest)};
+  CRM_RETURN_IF_ERROR(Run(connection,
+                          "INSERT INTO crm_schema (version) VALUES ($1::int) "
+                          "ON CONFLICT (singleton) DO UPDATE SET version = "
+                          "excluded.version",
+                          latest_text));
+  return transaction->Commit();
+}
+
+absl::StatusOr<int64_t> CreateWorkspace(Connection& connection,
+                                        absl::string_view name) {
+  Parameters named = {std::string(name)};
+  auto created = connection.Execute(
+      "INSERT INTO crm_workspaces (name, created_at_us) VALUES ($1, "
+      "(extract(epoch FROM clock_timestamp()) * 1000000)::bigint) "
+      "RETURNING workspace_id",
+      named);
+  if (!created.ok()) {
+    if (RuleOf(created.status()) == "unique") {
+      return MakeError(
+          ErrorCode::kConstraint,
+          absl::StrCat("a workspace called '", name, "' exists already"), "",
+          Rule::kUnique);
+    }
+    return created.status();
+  }
+  int64_t id = 0;
+  if (!absl::SimpleAtoi(created->Text(0, 0), &id)) {
+    return DamagedValue("PostgreSQL returned a workspace id that is no number");
+  }
+  return id;
+}
+
+absl::StatusOr<int64_t> FindWorkspace(Connection& connection,
+                                      absl::string_view name) {
+  Parameters named = {std::string(name)};
+  auto found = connection.Execute(
+      "SELECT workspace_id FROM crm_workspaces WHERE name = $1", named);
+  if (!found.ok()) return found.status();
+  if (found->rows() == 0) {
+    return MakeError(ErrorCode::kNotFound,
+                     absl::StrCat("no workspace is called '", name, "'"));
+  }
+  int64_t id = 0;
+  if (!absl::SimpleAtoi(found->Text(0, 0), &id)) {
+    return DamagedValue("PostgreSQL returned a workspace id that is no number");
+  }
+  return id;
+}
+
+absl::Status DropWorkspace(Connection& connection, absl::string_view name) {
+  Parameters named = {std::string(name)};
+  auto dropped =
+      connection.Execute("DELETE FROM crm_workspaces WHERE name = $1", named);
+  if (!dropped.ok()) return dropped.status();
+  if (dropped->AffectedRows() == 0) {
+    return MakeError(ErrorCode::kNotFound,
+                     absl::StrCat("no workspace is called '", name, "'"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::string>> ListWorkspaces(
+    Connection& connection) {
+  auto listed =
+      connection.Execute("SELECT name FROM crm_workspaces ORDER BY name");
+  if (!listed.ok()) return listed.status();
+  std::vector<std::string> names;
+  for (int row = 0; row < listed->rows(); ++row) {
+    names.emplace_back(listed->Text(row, 0));
+  }
+  return names;
+}
+
+}  // namespace crm::store::postgres

@@ -1,0 +1,55 @@
+// What a PostgreSQL database holds for libcrm besides the workspaces' own
+// rows: the schema version, and the catalog of workspaces (many workspaces
+// share one database, each keyed by a workspace id that leads every key of
+// the tables that hold its data, so that Citus can distribute them by it).
+//
+// The layout grows by forward-only migrations, as the SQLite file's does;
+// the database's version is in crm_schema. Every function takes a
+// connection used by one caller at a time, outside any transaction of the
+// caller's: each runs its own.
+#ifndef CRM_STORE_POSTGRES_CATALOG_H_
+#define CRM_STORE_POSTGRES_CATALOG_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "store/postgres/connection.h"
+
+namespace crm::store::postgres {
+
+// The layout version this build writes.
+int LatestSchemaVersion();
+
+// Brings the database to this build's layout: creates it in a database
+// without libcrm's tables, migrates an older one forward, and verifies that
+// the libcrm tables present are exactly what the migrations create (name,
+// columns, types, nullability). All in one transaction under an advisory
+// lock, so processes that prepare the same database at once do it once.
+// Errors: kVersion (a newer libcrm's layout; nothing is written),
+// kNotWorkspace rule "schema" (tables that migrations did not make, or
+// made otherwise), and the connection's errors.
+absl::Status PrepareDatabase(Connection& connection);
+
+// The layout version of the database (0 when it holds none).
+absl::StatusOr<int> DatabaseSchemaVersion(Connection& connection);
+
+// Registers a new workspace and returns its id. kConstraint rule "unique"
+// when the name is taken. `name` as workspace_url.h checks it.
+absl::StatusOr<int64_t> CreateWorkspace(Connection& connection,
+                                        absl::string_view name);
+// The id of workspace `name`; kNotFound when there is none.
+absl::StatusOr<int64_t> FindWorkspace(Connection& connection,
+                                      absl::string_view name);
+// Removes workspace `name` and everything the catalog holds of it;
+// kNotFound when there is none.
+absl::Status DropWorkspace(Connection& connection, absl::string_view name);
+// Every workspace's name, in name order.
+absl::StatusOr<std::vector<std::string>> ListWorkspaces(Connection& connection);
+
+}  // namespace crm::store::postgres
+
+#endif  // CRM_STORE_POSTGRES_CATALOG_H_

@@ -45,7 +45,21 @@ TO_US = {"ns": 1e-3, "us": 1.0, "ms": 1e3, "s": 1e6}
 
 
 def load(path):
-    """{workload: {engine: us per op}}, {(workload, engine): cv}, errors."""
+    """{workload: {engine: value}} (us per op, or items/s for rates), errors.
+
+    The form the other scripts (scale_report.py, latency_csv.py,
+    bindings/report_bindings.py) read."""
+    context, values, _, errors = load_round(path)
+    for workload, engines in values.items():
+        if WORKLOADS.get(workload, ("time",))[0] == "rate":
+            for engine, us in engines.items():
+                engines[engine] = 1e6 / us
+    return context, values, errors
+
+
+def load_round(path):
+    """{workload: {engine: us per op (per row for rates)}}, {(workload,
+    engine): cv}, errors."""
     with open(path) as f:
         data = json.load(f)
     values, cvs, errors, medians = {}, {}, [], set()
@@ -73,7 +87,19 @@ def load(path):
     return data.get("context", {}), values, cvs, errors
 
 
-def show(value):
+def show(kind_or_value, value=None):
+    """show(us) for a time; show(kind, value) as the other scripts call it:
+    kind "rate" formats items/s, "time" us."""
+    if value is None and not isinstance(kind_or_value, str):
+        return show_time(kind_or_value)
+    if value is None:
+        return "-"
+    if kind_or_value == "rate":
+        return f"{value / 1000:,.1f}k/s"
+    return show_time(value)
+
+
+def show_time(value):
     if value is None:
         return "-"
     if value >= 1e6:
@@ -81,6 +107,10 @@ def show(value):
     if value >= 1000:
         return f"{value / 1000:,.2f} ms"
     return f"{value:,.2f} us"
+
+
+def show_mb(value):
+    return "-" if value is None else f"{value:,.0f} MB"
 
 
 def ratio(a, b):
@@ -92,7 +122,7 @@ def show_ratio(value):
 
 
 def main():
-    runs = [load(path) for path in sys.argv[1:]]
+    runs = [load_round(path) for path in sys.argv[1:]]
     context = runs[0][0]
     print(f'customers={context.get("crm_customers")} '
           f'events={context.get("crm_events")} '

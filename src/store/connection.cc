@@ -15,6 +15,17 @@ namespace {
 // past this many the cache starts again rather than grow without bound.
 constexpr size_t kMaxCachedStatements = 512;
 
+// SQLite's page cache per connection, in KiB: 16 MiB instead of SQLite's
+// 2 MiB. It holds every interior page of the customer table and of the
+// event indexes of a workspace of a few million events (so a lookup reads
+// one leaf page from the file, not three or four), and the pages a batch
+// and its next batch share. Pages past it are read back from the operating
+// system's file cache with a system call each, which was about a third of
+// the time of appending events spread over 200,000 customers with 2 MiB.
+// It is filled only as pages are read, so a small workspace costs less,
+// and it keeps a process with one workspace open well under 64 MB.
+constexpr int kPageCacheKib = 16 * 1024;
+
 // The column a SQLite constraint message names ("... failed: t.col"), if any.
 std::string ConstraintColumn(absl::string_view message) {
   size_t colon = message.rfind(": ");
@@ -128,6 +139,9 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
   sqlite3_limit(db, SQLITE_LIMIT_LENGTH, 32 * 1024 * 1024);
   // Damaged b-tree cells are reported as corruption before they are used.
   CRM_RETURN_IF_ERROR(connection->Execute("PRAGMA cell_size_check = ON"));
+  // The page cache: see kPageCacheKib.
+  CRM_RETURN_IF_ERROR(connection->Execute(
+      absl::StrCat("PRAGMA cache_size = -", kPageCacheKib)));
   return connection;
 }
 

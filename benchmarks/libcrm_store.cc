@@ -61,6 +61,51 @@ class LibcrmStore : public Store {
   }
 
   bool CreateCustomers(const std::vector<Customer>& rows) override {
+    // The message is dropped once encoded, as a host would drop it.
+    std::string bytes = EncodeCustomers(rows);
+    crm_batch_report* raw = nullptr;
+    int rc = crm_customer_write_batch(&raw, db_, bytes.data(), bytes.size(),
+                                      CRM_BATCH_CREATE);
+    std::unique_ptr<crm_batch_report, ReportFree> report(raw);
+    if (rc != CRM_OK) return CrmFail();
+    for (size_t r = 0; r < rows.size(); ++r) {
+      ids_.push_back(crm_batch_report_id(report.get(), r));
+    }
+    return true;
+  }
+
+  bool CountCustomers(int64_t* out) override {
+    return crm_customer_count(out, db_) == CRM_OK || CrmFail();
+  }
+
+  bool AppendEvents(const std::vector<Event>& rows) override {
+    std::string bytes = EncodeEvents(rows);
+    if (crm_event_append_batch(nullptr, db_, bytes.data(), bytes.size()) !=
+        CRM_OK) {
+      return CrmFail();
+    }
+    return true;
+  }
+
+  std::string EncodeEvents(const std::vector<Event>& rows) const {
+    crm::wire::EventBatch batch;
+    for (const Event& e : rows) {
+      crm::wire::EventInput* input = batch.add_events();
+      input->set_customer_id(id(e.customer));
+      input->set_type(e.type);
+      input->set_channel(e.channel);
+      input->set_occurred_at_us(e.occurred_at_us);
+      crm::wire::Property* amount = input->add_properties();
+      amount->set_name("amount");
+      amount->mutable_value()->set_decimal(CentsText(e.amount_cents));
+      crm::wire::Property* subject = input->add_properties();
+      subject->set_name("subject");
+      subject->mutable_value()->set_text(e.subject);
+    }
+    return batch.SerializeAsString();
+  }
+
+  static std::string EncodeCustomers(const std::vector<Customer>& rows) {
     crm::wire::CustomerBatch batch;
     for (const char* column : kColumns) batch.add_columns(column);
     for (const Customer& c : rows) {
@@ -83,43 +128,7 @@ class LibcrmStore : public Store {
       row->add_values()->set_integer(c.employees);
       row->add_values()->set_decimal(CentsText(c.credit_limit_cents));
     }
-    std::string bytes = batch.SerializeAsString();
-    crm_batch_report* raw = nullptr;
-    int rc = crm_customer_write_batch(&raw, db_, bytes.data(), bytes.size(),
-                                      CRM_BATCH_CREATE);
-    std::unique_ptr<crm_batch_report, ReportFree> report(raw);
-    if (rc != CRM_OK) return CrmFail();
-    for (size_t r = 0; r < rows.size(); ++r) {
-      ids_.push_back(crm_batch_report_id(report.get(), r));
-    }
-    return true;
-  }
-
-  bool CountCustomers(int64_t* out) override {
-    return crm_customer_count(out, db_) == CRM_OK || CrmFail();
-  }
-
-  bool AppendEvents(const std::vector<Event>& rows) override {
-    crm::wire::EventBatch batch;
-    for (const Event& e : rows) {
-      crm::wire::EventInput* input = batch.add_events();
-      input->set_customer_id(id(e.customer));
-      input->set_type(e.type);
-      input->set_channel(e.channel);
-      input->set_occurred_at_us(e.occurred_at_us);
-      crm::wire::Property* amount = input->add_properties();
-      amount->set_name("amount");
-      amount->mutable_value()->set_decimal(CentsText(e.amount_cents));
-      crm::wire::Property* subject = input->add_properties();
-      subject->set_name("subject");
-      subject->mutable_value()->set_text(e.subject);
-    }
-    std::string bytes = batch.SerializeAsString();
-    if (crm_event_append_batch(nullptr, db_, bytes.data(), bytes.size()) !=
-        CRM_OK) {
-      return CrmFail();
-    }
-    return true;
+    return batch.SerializeAsString();
   }
 
   bool GetById(int64_t id, CustomerView* out) override {

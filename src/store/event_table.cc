@@ -7,9 +7,9 @@
 namespace crm::store {
 namespace {
 
-// The interned names are resolved after the query, once per distinct id
-// of a call (a page of events names a handful), rather than joined to
-// crm_strings four times per event.
+// The interned names are resolved after the query through the caller's
+// InternedTexts (a workspace names a handful of types and channels), rather
+// than joined to crm_strings four times per event.
 constexpr char kSelectEvents[] =
     "SELECT e.seq, e.customer_id, e.occurred_at, e.recorded_at, e.type_id, "
     "e.channel_id, e.actor_id, e.source_id, e.idempotency_key, e.body "

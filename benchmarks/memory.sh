@@ -12,7 +12,7 @@ for engine in libcrm sqlite_same sqlite; do
   out="$build/benchmarks/memory-$size-$engine.json"
   "$build/benchmarks/crm_benchmarks" --size="$size" \
     --benchmark_filter="/$engine/" --benchmark_min_time=0.05 \
-    --benchmark_out="$out" --benchmark_out_format=json >/dev/null
+    --benchmark_out="$out" --benchmark_out_format=json >/dev/null 2>"$out.log"
   python3 - "$out" "$engine" <<'PY'
 import json, sys
 data = json.load(open(sys.argv[1]))

@@ -80,7 +80,8 @@ constexpr char kSameWorkSchema[] = R"sql(
 )sql";
 constexpr int64_t kCreatedTypeId = 1;
 
-// Every column of the same-work customer, in table order.
+// Every column of the same-work customer; id, email and segment first, as
+// ReadRow() reads them.
 constexpr char kSelectSameWork[] =
     "SELECT id, email, segment, version, created_at, updated_at, kind, name, "
     "phone, company, street, city, region, postal_code, country, owner, "

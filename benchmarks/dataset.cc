@@ -115,6 +115,15 @@ Event MakeEvent(const Sizes& sizes, int64_t i) {
   return e;
 }
 
+Event MakeSpreadEvent(const Sizes& sizes, int64_t i) {
+  Event e = MakeEvent(sizes, i);
+  // 7919 is prime and no size's customer count is a multiple of it, so
+  // i -> i * 7919 mod customers visits every customer once per round.
+  e.customer = (i * 7919) % sizes.customers;
+  e.subject = "Spread " + std::to_string(i);
+  return e;
+}
+
 std::vector<Customer> MakeCustomers(const Sizes& sizes, int64_t begin,
                                     int64_t end) {
   std::vector<Customer> rows;
@@ -127,6 +136,16 @@ std::vector<Event> MakeEvents(const Sizes& sizes, int64_t begin, int64_t end) {
   std::vector<Event> rows;
   rows.reserve(end - begin);
   for (int64_t i = begin; i < end; ++i) rows.push_back(MakeEvent(sizes, i));
+  return rows;
+}
+
+std::vector<Event> MakeSpreadEvents(const Sizes& sizes, int64_t begin,
+                                    int64_t end) {
+  std::vector<Event> rows;
+  rows.reserve(end - begin);
+  for (int64_t i = begin; i < end; ++i) {
+    rows.push_back(MakeSpreadEvent(sizes, i));
+  }
   return rows;
 }
 

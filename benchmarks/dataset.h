@@ -62,7 +62,12 @@ const std::vector<std::string>& Plans();
 const std::vector<std::string>& EventTypes();
 
 Customer MakeCustomer(const Sizes& sizes, int64_t index);
+// Event `index` of the main log: half go to the hot customers, half spread.
 Event MakeEvent(const Sizes& sizes, int64_t index);
+// Event `index` of the spread log: every customer gets the same share, in an
+// order that jumps across the whole id range (no two neighbours in a batch
+// belong to nearby customers), as events arriving from many sources do.
+Event MakeSpreadEvent(const Sizes& sizes, int64_t index);
 // "12.34" for 1234.
 std::string CentsText(int64_t cents);
 // 1234 for "12.34" (and for "12.340"); digits past the cents are dropped.
@@ -72,6 +77,8 @@ int64_t CentsFromText(const char* text);
 std::vector<Customer> MakeCustomers(const Sizes& sizes, int64_t begin,
                                     int64_t end);
 std::vector<Event> MakeEvents(const Sizes& sizes, int64_t begin, int64_t end);
+std::vector<Event> MakeSpreadEvents(const Sizes& sizes, int64_t begin,
+                                    int64_t end);
 
 // Customers whose segment is `segment`.
 int64_t CustomersInSegment(const Sizes& sizes, int64_t segment);

@@ -61,6 +61,51 @@ class LibcrmStore : public Store {
   }
 
   bool CreateCustomers(const std::vector<Customer>& rows) override {
+    // The message is dropped once encoded, as a host would drop it.
+    std::string bytes = EncodeCustomers(rows);
+    crm_batch_report* raw = nullptr;
+    int rc = crm_customer_write_batch(&raw, db_, bytes.data(), bytes.size(),
+                                      CRM_BATCH_CREATE);
+    std::unique_ptr<crm_batch_report, ReportFree> report(raw);
+    if (rc != CRM_OK) return CrmFail();
+    for (size_t r = 0; r < rows.size(); ++r) {
+      ids_.push_back(crm_batch_report_id(report.get(), r));
+    }
+    return true;
+  }
+
+  bool CountCustomers(int64_t* out) override {
+    return crm_customer_count(out, db_) == CRM_OK || CrmFail();
+  }
+
+  bool AppendEvents(const std::vector<Event>& rows) override {
+    std::string bytes = EncodeEvents(rows);
+    if (crm_event_append_batch(nullptr, db_, bytes.data(), bytes.size()) !=
+        CRM_OK) {
+      return CrmFail();
+    }
+    return true;
+  }
+
+  std::string EncodeEvents(const std::vector<Event>& rows) const {
+    crm::wire::EventBatch batch;
+    for (const Event& e : rows) {
+      crm::wire::EventInput* input = batch.add_events();
+      input->set_customer_id(id(e.customer));
+      input->set_type(e.type);
+      input->set_channel(e.channel);
+      input->set_occurred_at_us(e.occurred_at_us);
+      crm::wire::Property* amount = input->add_properties();
+      amount->set_name("amount");
+      amount->mutable_value()->set_decimal(CentsText(e.amount_cents));
+      crm::wire::Property* subject = input->add_properties();
+      subject->set_name("subject");
+      subject->mutable_value()->set_text(e.subject);
+    }
+    return batch.SerializeAsString();
+  }
+
+  static std::string EncodeCustomers(const std::vector<Customer>& rows) {
     crm::wire::CustomerBatch batch;
     for (const char* column : kColumns) batch.add_columns(column);
     for (const Customer& c : rows) {
@@ -83,43 +128,7 @@ class LibcrmStore : public Store {
       row->add_values()->set_integer(c.employees);
       row->add_values()->set_decimal(CentsText(c.credit_limit_cents));
     }
-    std::string bytes = batch.SerializeAsString();
-    crm_batch_report* raw = nullptr;
-    int rc = crm_customer_write_batch(&raw, db_, bytes.data(), bytes.size(),
-                                      CRM_BATCH_CREATE);
-    std::unique_ptr<crm_batch_report, ReportFree> report(raw);
-    if (rc != CRM_OK) return CrmFail();
-    for (size_t r = 0; r < rows.size(); ++r) {
-      ids_.push_back(crm_batch_report_id(report.get(), r));
-    }
-    return true;
-  }
-
-  bool CountCustomers(int64_t* out) override {
-    return crm_customer_count(out, db_) == CRM_OK || CrmFail();
-  }
-
-  bool AppendEvents(const std::vector<Event>& rows) override {
-    crm::wire::EventBatch batch;
-    for (const Event& e : rows) {
-      crm::wire::EventInput* input = batch.add_events();
-      input->set_customer_id(id(e.customer));
-      input->set_type(e.type);
-      input->set_channel(e.channel);
-      input->set_occurred_at_us(e.occurred_at_us);
-      crm::wire::Property* amount = input->add_properties();
-      amount->set_name("amount");
-      amount->mutable_value()->set_decimal(CentsText(e.amount_cents));
-      crm::wire::Property* subject = input->add_properties();
-      subject->set_name("subject");
-      subject->mutable_value()->set_text(e.subject);
-    }
-    std::string bytes = batch.SerializeAsString();
-    if (crm_event_append_batch(nullptr, db_, bytes.data(), bytes.size()) !=
-        CRM_OK) {
-      return CrmFail();
-    }
-    return true;
+    return batch.SerializeAsString();
   }
 
   bool GetById(int64_t id, CustomerView* out) override {
@@ -152,8 +161,24 @@ class LibcrmStore : public Store {
     out->clear();
     for (size_t i = 0; i < crm_event_page_size(page.get()); ++i) {
       crm_event* event = crm_event_page_at(page.get(), i);
-      out->push_back({crm_event_seq(event), crm_event_occurred_at(event),
-                      crm_event_type(event)});
+      EventView& view = out->emplace_back();
+      view.seq = crm_event_seq(event);
+      view.occurred_at_us = crm_event_occurred_at(event);
+      view.type = crm_event_type(event);
+      const char* channel = crm_event_channel(event);
+      if (channel != nullptr) view.channel = channel;
+      // Every property copied out, as a host shows the event.
+      const crm_record* properties = crm_event_properties(event);
+      const char* amount = nullptr;
+      const char* subject = nullptr;
+      if (crm_record_get_decimal(&amount, properties, "amount") == CRM_OK &&
+          crm_record_get_text(&subject, properties, "subject") == CRM_OK) {
+        view.properties.assign(amount).append(" ").append(subject);
+      } else if (IsHistoryType(view.type)) {
+        view.properties.clear();
+      } else {
+        return CrmFail();
+      }
     }
     return true;
   }
@@ -209,13 +234,19 @@ class LibcrmStore : public Store {
     return true;
   }
 
+  bool CountBySegment(int64_t segment, int64_t* out) override {
+    std::unique_ptr<crm_query, QueryFree> query(NewQuery(CRM_QUERY_CUSTOMERS));
+    crm_query_set_filter(query.get(), "segment = ?");
+    crm_record_set_integer(crm_query_params(query.get()), "1", segment);
+    return crm_query_count(out, db_, query.get()) == CRM_OK || CrmFail();
+  }
+
   bool CountEventsByTypeMonth(std::vector<GroupRow>* out) override {
-    std::unique_ptr<crm_query, QueryFree> query(NewQuery(CRM_QUERY_EVENTS));
-    crm_query_set_filter(query.get(), "type != 'crm.record.created'");
-    crm_query_group_by(query.get(), "type", CRM_BUCKET_NONE);
-    crm_query_group_by(query.get(), "occurred_at", CRM_BUCKET_MONTH);
-    crm_query_aggregate(query.get(), CRM_AGG_COUNT, nullptr, "n");
-    return Groups(query.get(), "type", "occurred_at", "n", out);
+    return CountEventsByType(CRM_BUCKET_MONTH, out);
+  }
+
+  bool CountEventsByTypeDay(std::vector<GroupRow>* out) override {
+    return CountEventsByType(CRM_BUCKET_DAY, out);
   }
 
   bool AverageRevenueByPlan(std::vector<GroupRow>* out) override {
@@ -226,6 +257,19 @@ class LibcrmStore : public Store {
   }
 
  private:
+  static bool IsHistoryType(const std::string& type) {
+    return type.rfind("crm.record.", 0) == 0;
+  }
+
+  bool CountEventsByType(int bucket, std::vector<GroupRow>* out) {
+    std::unique_ptr<crm_query, QueryFree> query(NewQuery(CRM_QUERY_EVENTS));
+    crm_query_set_filter(query.get(), "type != 'crm.record.created'");
+    crm_query_group_by(query.get(), "type", CRM_BUCKET_NONE);
+    crm_query_group_by(query.get(), "occurred_at", bucket);
+    crm_query_aggregate(query.get(), CRM_AGG_COUNT, nullptr, "n");
+    return Groups(query.get(), "type", "occurred_at", "n", out);
+  }
+
   bool CrmFail() {
     return Fail(std::string(crm_status_name(crm_last_error_code())) + ": " +
                 crm_last_error_message());
@@ -308,19 +352,17 @@ class LibcrmStore : public Store {
     return ok;
   }
 
+  // A point read as a host takes it: every written value copied out.
   bool Read(int rc, crm_record* raw, CustomerView* out) {
     std::unique_ptr<crm_record, RecordFree> record(raw);
-    if (rc != CRM_OK) return CrmFail();
-    const char* email = nullptr;
+    if (rc != CRM_OK || !CopyCustomer(record.get(), &whole_)) return CrmFail();
     out->id = crm_record_id(record.get());
-    if (crm_record_get_text(&email, record.get(), "email") != CRM_OK ||
-        crm_record_get_integer(&out->segment, record.get(), "segment") !=
-            CRM_OK) {
-      return CrmFail();
-    }
-    out->email = email;
+    out->email = whole_.email;
+    out->segment = whole_.segment;
     return true;
   }
+
+  Customer whole_;  // the last customer read
 
   crm_db* db_ = nullptr;
 };

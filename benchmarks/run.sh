@@ -1,26 +1,36 @@
 #!/usr/bin/env bash
 # Builds (if needed) and runs the benchmark suite, then prints the report.
 #   benchmarks/run.sh [ci|default] [extra Google Benchmark flags]
+#   benchmarks/run.sh memory [ci|default]      memory.sh: peak RSS per engine
 #   benchmarks/run.sh scale [customers...]     scale.sh: growth, memory, open
 #   benchmarks/run.sh bindings [rows [batch]]  run_bindings.sh: Python, C#
 #   benchmarks/run.sh plot [customers...]      plot.sh: read latency by size
 # Build directory: $CRM_BENCH_BUILD_DIR, else build-bench/ (Release).
+# Rounds: $CRM_BENCH_ROUNDS (default 3, ci 1) runs of the whole suite, one
+# after the other; the report gives the median of each figure over them.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 size="${1:-default}"
 shift || true
 case "$size" in
-  ci) flags=(--size=ci --benchmark_min_time=0.01) ;;
-  default) flags=(--size=default --read_repetitions=3) ;;
+  ci) flags=(--size=ci --benchmark_min_time=0.01); rounds=1 ;;
+  default) flags=(--size=default --read_repetitions=3); rounds=3 ;;
+  memory) exec "$here/memory.sh" "$@" ;;
   scale) exec "$here/scale.sh" "$@" ;;
   bindings) exec "$here/run_bindings.sh" "$@" ;;
   plot) exec "$here/plot.sh" "$@" ;;
-  *) echo "usage: $0 [ci|default|scale|bindings|plot] [arguments]" >&2; exit 2 ;;
+  *) echo "usage: $0 [ci|default|memory|scale|bindings|plot] [arguments]" >&2; exit 2 ;;
 esac
+rounds="${CRM_BENCH_ROUNDS:-$rounds}"
 source "$here/common.sh"
 bench_build crm_benchmarks
-out="$build/benchmarks/results-$size.json"
-"$build/benchmarks/crm_benchmarks" "${flags[@]}" \
-  --benchmark_out="$out" --benchmark_out_format=json "$@"
-echo "results: $out"
-python3 "$here/report.py" "$out"
+outs=()
+for round in $(seq 1 "$rounds"); do
+  out="$build/benchmarks/results-$size-$round.json"
+  echo "== round $round of $rounds"
+  "$build/benchmarks/crm_benchmarks" "${flags[@]}" \
+    --benchmark_out="$out" --benchmark_out_format=json "$@"
+  outs+=("$out")
+done
+echo "results: ${outs[*]}"
+python3 "$here/report.py" "${outs[@]}"

@@ -1,6 +1,7 @@
-// The baselines: what a developer would write directly on SQLite for the
-// same work, with the same settings as libcrm (WAL, synchronous=NORMAL,
-// foreign keys on), prepared statements and one transaction per batch.
+// The baselines: what a developer would write directly on SQLite, with the
+// same settings as libcrm (WAL, synchronous=NORMAL, foreign keys on),
+// prepared statements and one transaction per batch. See SqliteLayout in
+// store.h for what each one does.
 #include <sqlite3.h>
 
 #include <chrono>
@@ -45,6 +46,47 @@ const char* const kJsonSchema[] = {
     ", data TEXT NOT NULL);"
     "CREATE INDEX customers_segment "
     "ON customers(json_extract(data, '$.segment'));"};
+
+// The same-work layout: libcrm's standard columns, the user fields typed,
+// an event log that also holds the record history, and libcrm's full-text
+// settings (migrations 3 and 4 of src/store/migrations.cc).
+constexpr char kSameWorkSchema[] = R"sql(
+  CREATE TABLE customers(
+    id INTEGER PRIMARY KEY, version INTEGER NOT NULL,
+    created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+    kind TEXT, name TEXT, email TEXT, phone TEXT, company TEXT, street TEXT,
+    city TEXT, region TEXT, postal_code TEXT, country TEXT, owner TEXT,
+    stage TEXT, tags TEXT, external_id TEXT,
+    segment INTEGER, revenue INTEGER, active INTEGER, signup_date TEXT,
+    last_contact INTEGER, plan TEXT, interests TEXT, notes TEXT,
+    employees INTEGER, credit_limit INTEGER);
+  CREATE INDEX customers_segment ON customers(segment);
+  CREATE UNIQUE INDEX customers_email ON customers(email COLLATE NOCASE);
+  CREATE UNIQUE INDEX customers_external_id ON customers(external_id);
+  CREATE TABLE strings(id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
+  INSERT INTO strings(id, text) VALUES (1, 'crm.record.created');
+  CREATE TABLE events(
+    seq INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    occurred_at INTEGER NOT NULL, recorded_at INTEGER NOT NULL,
+    type_id INTEGER NOT NULL, channel_id INTEGER, actor_id INTEGER,
+    source_id INTEGER, idempotency_key TEXT, properties TEXT);
+  CREATE UNIQUE INDEX events_idempotency ON events(idempotency_key)
+    WHERE idempotency_key IS NOT NULL;
+  CREATE INDEX events_timeline ON events(customer_id, occurred_at, seq);
+  CREATE VIRTUAL TABLE search USING fts5(
+    content, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
+  INSERT INTO search(search, rank) VALUES('automerge', 8);
+)sql";
+constexpr int64_t kCreatedTypeId = 1;
+
+// Every column of the same-work customer; id, email and segment first, as
+// ReadRow() reads them.
+constexpr char kSelectSameWork[] =
+    "SELECT id, email, segment, version, created_at, updated_at, kind, name, "
+    "phone, company, street, city, region, postal_code, country, owner, "
+    "stage, tags, external_id, revenue, active, signup_date, last_contact, "
+    "plan, interests, notes, employees, credit_limit FROM customers ";
 
 constexpr char kSelectTyped[] =
     "SELECT id, email, segment, version, created_at, updated_at, name, phone, "
@@ -111,9 +153,63 @@ std::string JsonData(const Customer& c) {
   return out;
 }
 
+// The created record's values as a JSON object, what the same-work history
+// row keeps (libcrm keeps them in an encoded body).
+std::string HistoryJson(const Customer& c) {
+  std::string out = "{\"name\":";
+  AppendJsonString(c.name, &out);
+  out += ",\"email\":";
+  AppendJsonString(c.email, &out);
+  out += ",\"phone\":";
+  AppendJsonString(c.phone, &out);
+  out += ",\"city\":";
+  AppendJsonString(c.city, &out);
+  out += ",\"external_id\":";
+  AppendJsonString(c.external_id, &out);
+  out += "," + JsonData(c).substr(1);
+  return out;
+}
+
+// What the full-text index holds for a customer: its text values, and the
+// phone's digits (as libcrm's SearchText does).
+std::string SearchText(const Customer& c) {
+  std::string digits;
+  for (char ch : c.phone) {
+    if (ch >= '0' && ch <= '9') digits.push_back(ch);
+  }
+  return c.name + " " + c.email + " " + c.phone + " " + digits + " " + c.city +
+         " " + c.external_id + " " + c.signup_date + " " + c.plan + " " +
+         c.notes;
+}
+
+// An event's properties as JSON text; decimals as exact text.
+std::string PropertiesJson(const Event& e) {
+  std::string out =
+      "{\"amount\":\"" + CentsText(e.amount_cents) + "\",\"subject\":";
+  AppendJsonString(e.subject, &out);
+  out.push_back('}');
+  return out;
+}
+
+// A whole same-work customer as a host takes it: every column copied.
+struct WholeCustomer {
+  int64_t id, segment, version, created_at, updated_at;
+  std::string kind, name, email, phone, company, street, city, region,
+      postal_code, country, owner, stage, tags, external_id;
+  int64_t revenue, active;
+  std::string signup_date;
+  int64_t last_contact;
+  std::string plan;
+  std::vector<std::string> interests;
+  std::string notes;
+  int64_t employees, credit_limit;
+};
+
 class SqliteStore : public Store {
  public:
-  explicit SqliteStore(bool json) : json_(json) {}
+  explicit SqliteStore(SqliteLayout layout)
+      : json_(layout == SqliteLayout::kJson),
+        same_(layout == SqliteLayout::kSameWork) {}
   ~SqliteStore() override {
     for (auto& [sql, statement] : statements_) sqlite3_finalize(statement);
     sqlite3_close(db_);
@@ -121,12 +217,14 @@ class SqliteStore : public Store {
 
   bool Open(const std::string& path) override {
     if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) return SqlFail();
+    if (!Exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+              "PRAGMA foreign_keys = ON")) {
+      return false;
+    }
+    if (same_) return Exec(kSameWorkSchema);
     std::string schema;
     for (const char* part : json_ ? kJsonSchema : kTypedSchema) schema += part;
-    return Exec(
-               "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-               "PRAGMA foreign_keys = ON") &&
-           Exec(schema) && Exec(kCommonSchema);
+    return Exec(schema) && Exec(kCommonSchema);
   }
 
   bool CreateCustomers(const std::vector<Customer>& rows) override {
@@ -167,7 +265,9 @@ class SqliteStore : public Store {
         sqlite3_bind_int64(insert, 16, c.credit_limit_cents);
       }
       if (!Done(insert)) return Rollback();
-      ids_.push_back(sqlite3_last_insert_rowid(db_));
+      int64_t id = sqlite3_last_insert_rowid(db_);
+      if (same_ && !WriteHistoryAndSearch(id, now, c)) return Rollback();
+      ids_.push_back(id);
     }
     return Exec("COMMIT");
   }
@@ -181,6 +281,7 @@ class SqliteStore : public Store {
   }
 
   bool AppendEvents(const std::vector<Event>& rows) override {
+    if (same_) return AppendSameWorkEvents(rows);
     sqlite3_stmt* insert = Prepare(
         "INSERT INTO events(customer_id, occurred_at, recorded_at, type_id, "
         "channel_id, amount, subject) VALUES (?, ?, ?, ?, ?, ?, ?)");
@@ -196,6 +297,30 @@ class SqliteStore : public Store {
       sqlite3_bind_int64(insert, 5, channel);
       sqlite3_bind_int64(insert, 6, e.amount_cents);
       BindText(insert, 7, e.subject);
+      if (!Done(insert)) return Rollback();
+    }
+    return Exec("COMMIT");
+  }
+
+  // Same work: an event's every column, strings resolved, copied out.
+  bool AppendSameWorkEvents(const std::vector<Event>& rows) {
+    sqlite3_stmt* insert = Prepare(
+        "INSERT INTO events(customer_id, occurred_at, recorded_at, type_id, "
+        "channel_id, actor_id, source_id, idempotency_key, properties) "
+        "VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL, ?)");
+    if (insert == nullptr || !Exec("BEGIN IMMEDIATE")) return false;
+    int64_t now = NowUs();
+    for (const Event& e : rows) {
+      int64_t type = Intern(e.type), channel = Intern(e.channel);
+      if (type == 0 || channel == 0) return Rollback();
+      sqlite3_bind_int64(insert, 1, id(e.customer));
+      sqlite3_bind_int64(insert, 2, e.occurred_at_us);
+      sqlite3_bind_int64(insert, 3, now);
+      sqlite3_bind_int64(insert, 4, type);
+      sqlite3_bind_int64(insert, 5, channel);
+      std::string properties = PropertiesJson(e);
+      sqlite3_bind_text(insert, 6, properties.data(), properties.size(),
+                        SQLITE_TRANSIENT);
       if (!Done(insert)) return Rollback();
     }
     return Exec("COMMIT");
@@ -224,6 +349,7 @@ class SqliteStore : public Store {
 
   bool LatestEvents(int64_t id, int limit,
                     std::vector<EventView>* out) override {
+    if (same_) return LatestSameWorkEvents(id, limit, out);
     sqlite3_stmt* select = Prepare(
         "SELECT e.seq, e.occurred_at, t.text, e.recorded_at, c.text, "
         "e.amount, e.subject FROM events e JOIN strings t ON t.id = e.type_id "
@@ -236,14 +362,44 @@ class SqliteStore : public Store {
     int rc;
     while ((rc = sqlite3_step(select)) == SQLITE_ROW) {
       std::vector<std::string> cells = Cells(select);  // what a host copies
-      out->push_back({sqlite3_column_int64(select, 0),
-                      sqlite3_column_int64(select, 1), cells[2]});
+      EventView& view = out->emplace_back();
+      view.seq = sqlite3_column_int64(select, 0);
+      view.occurred_at_us = sqlite3_column_int64(select, 1);
+      view.type = std::move(cells[2]);
     }
     sqlite3_reset(select);
     return rc == SQLITE_DONE || SqlFail();
   }
 
-  // Keyset pages in id order; the typed layout only.
+  bool LatestSameWorkEvents(int64_t id, int limit,
+                            std::vector<EventView>* out) {
+    sqlite3_stmt* select = Prepare(
+        "SELECT e.seq, e.occurred_at, t.text, e.recorded_at, c.text, a.text, "
+        "s.text, e.customer_id, e.idempotency_key, e.properties "
+        "FROM events e JOIN strings t ON t.id = e.type_id "
+        "LEFT JOIN strings c ON c.id = e.channel_id "
+        "LEFT JOIN strings a ON a.id = e.actor_id "
+        "LEFT JOIN strings s ON s.id = e.source_id WHERE e.customer_id = ? "
+        "ORDER BY e.occurred_at DESC, e.seq DESC LIMIT ?");
+    if (select == nullptr) return false;
+    sqlite3_bind_int64(select, 1, id);
+    sqlite3_bind_int(select, 2, limit);
+    out->clear();
+    int rc;
+    while ((rc = sqlite3_step(select)) == SQLITE_ROW) {
+      std::vector<std::string> cells = Cells(select);
+      EventView& view = out->emplace_back();
+      view.seq = sqlite3_column_int64(select, 0);
+      view.occurred_at_us = sqlite3_column_int64(select, 1);
+      view.type = std::move(cells[2]);
+      view.channel = std::move(cells[4]);
+      view.properties = std::move(cells[9]);
+    }
+    sqlite3_reset(select);
+    return rc == SQLITE_DONE || SqlFail();
+  }
+
+  // Keyset pages in id order; the typed layouts only.
   bool ReadAllCustomers(
       int64_t page_size,
       const std::function<void(const Customer& row)>& visit) override {
@@ -253,6 +409,7 @@ class SqliteStore : public Store {
         "active, signup_date, last_contact, plan, interests, notes, "
         "employees, credit_limit FROM customers WHERE id > ? ORDER BY id "
         "LIMIT ?");
+    // (The same-work layout reads the same columns: the fields written.)
     if (select == nullptr) return false;
     Customer c;
     auto text = [select](int column, std::string* to) {
@@ -313,13 +470,25 @@ class SqliteStore : public Store {
     return rc == SQLITE_DONE || SqlFail();
   }
 
+  bool CountBySegment(int64_t segment, int64_t* out) override {
+    sqlite3_stmt* count =
+        Prepare(json_ ? "SELECT count(*) FROM customers "
+                        "WHERE json_extract(data, '$.segment') = ?"
+                      : "SELECT count(*) FROM customers WHERE segment = ?");
+    if (count == nullptr) return false;
+    sqlite3_bind_int64(count, 1, segment);
+    int rc = sqlite3_step(count);
+    if (rc == SQLITE_ROW) *out = sqlite3_column_int64(count, 0);
+    sqlite3_reset(count);
+    return rc == SQLITE_ROW || SqlFail();
+  }
+
   bool CountEventsByTypeMonth(std::vector<GroupRow>* out) override {
-    return Groups(
-        "SELECT t.text || ' ' || g.month, g.n FROM (SELECT type_id, "
-        "strftime('%Y-%m', occurred_at / 1000000, 'unixepoch') AS month, "
-        "count(*) AS n FROM events GROUP BY type_id, month) g "
-        "JOIN strings t ON t.id = g.type_id",
-        out);
+    return CountEventsByType("%Y-%m", out);
+  }
+
+  bool CountEventsByTypeDay(std::vector<GroupRow>* out) override {
+    return CountEventsByType("%Y-%m-%d", out);
   }
 
   bool AverageRevenueByPlan(std::vector<GroupRow>* out) override {
@@ -333,6 +502,42 @@ class SqliteStore : public Store {
 
  private:
   bool SqlFail() { return Fail(sqlite3_errmsg(db_)); }
+
+  // Events per type and strftime() bucket; the same-work log also holds the
+  // record history, which is left out.
+  bool CountEventsByType(const char* bucket, std::vector<GroupRow>* out) {
+    std::string sql = std::string(
+                          "SELECT t.text || ' ' || g.bucket, g.n FROM (SELECT "
+                          "type_id, strftime('") +
+                      bucket +
+                      "', occurred_at / 1000000, 'unixepoch') AS bucket, "
+                      "count(*) AS n FROM events " +
+                      (same_ ? "WHERE type_id != 1 " : "") +
+                      "GROUP BY type_id, bucket) g "
+                      "JOIN strings t ON t.id = g.type_id";
+    return Groups(sql.c_str(), out);
+  }
+
+  // The same-work extras of a created customer: its history row and its
+  // full-text row.
+  bool WriteHistoryAndSearch(int64_t id, int64_t now, const Customer& c) {
+    sqlite3_stmt* history = Prepare(
+        "INSERT INTO events(customer_id, occurred_at, recorded_at, type_id, "
+        "properties) VALUES (?1, ?2, ?2, ?3, ?4)");
+    sqlite3_stmt* search =
+        Prepare("INSERT INTO search(rowid, content) VALUES (?, ?)");
+    if (history == nullptr || search == nullptr) return false;
+    std::string values = HistoryJson(c);
+    sqlite3_bind_int64(history, 1, id);
+    sqlite3_bind_int64(history, 2, now);
+    sqlite3_bind_int64(history, 3, kCreatedTypeId);
+    sqlite3_bind_text(history, 4, values.data(), values.size(), SQLITE_STATIC);
+    if (!Done(history)) return false;
+    std::string text = SearchText(c);
+    sqlite3_bind_int64(search, 1, id);
+    sqlite3_bind_text(search, 2, text.data(), text.size(), SQLITE_STATIC);
+    return Done(search);
+  }
 
   bool Exec(const std::string& sql) {
     return sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr) ==
@@ -360,7 +565,10 @@ class SqliteStore : public Store {
   }
 
   sqlite3_stmt* PrepareSelect(const char* where) {
-    return Prepare(std::string(json_ ? kSelectJson : kSelectTyped) + where);
+    return Prepare(std::string(same_   ? kSelectSameWork
+                               : json_ ? kSelectJson
+                                       : kSelectTyped) +
+                   where);
   }
 
   static void BindText(sqlite3_stmt* statement, int index,
@@ -389,11 +597,59 @@ class SqliteStore : public Store {
     return cells;
   }
 
-  static void ReadRow(sqlite3_stmt* select, CustomerView* out) {
+  void ReadRow(sqlite3_stmt* select, CustomerView* out) {
+    if (same_) {
+      ReadWholeRow(select, &whole_);
+      out->id = whole_.id;
+      out->email = whole_.email;
+      out->segment = whole_.segment;
+      return;
+    }
     std::vector<std::string> cells = Cells(select);
     out->id = sqlite3_column_int64(select, 0);
     out->email = std::move(cells[1]);
     out->segment = sqlite3_column_int64(select, 2);
+  }
+
+  // Every column of kSelectSameWork copied out, as a host keeps a record.
+  static void ReadWholeRow(sqlite3_stmt* select, WholeCustomer* c) {
+    int column = 0;
+    auto integer = [&](int64_t* to) {
+      *to = sqlite3_column_int64(select, column++);
+    };
+    auto text = [&](std::string* to) {
+      const unsigned char* value = sqlite3_column_text(select, column);
+      if (value == nullptr) {
+        to->clear();
+      } else {
+        to->assign(reinterpret_cast<const char*>(value),
+                   sqlite3_column_bytes(select, column));
+      }
+      ++column;
+    };
+    integer(&c->id);
+    text(&c->email);
+    integer(&c->segment);
+    integer(&c->version);
+    integer(&c->created_at);
+    integer(&c->updated_at);
+    for (std::string* to :
+         {&c->kind, &c->name, &c->phone, &c->company, &c->street, &c->city,
+          &c->region, &c->postal_code, &c->country, &c->owner, &c->stage,
+          &c->tags, &c->external_id}) {
+      text(to);
+    }
+    integer(&c->revenue);
+    integer(&c->active);
+    text(&c->signup_date);
+    integer(&c->last_contact);
+    text(&c->plan);
+    ParseJsonList(
+        reinterpret_cast<const char*>(sqlite3_column_text(select, column++)),
+        &c->interests);
+    text(&c->notes);
+    integer(&c->employees);
+    integer(&c->credit_limit);
   }
 
   bool ReadOne(sqlite3_stmt* select, CustomerView* out) {
@@ -437,6 +693,8 @@ class SqliteStore : public Store {
   }
 
   bool json_;
+  bool same_;
+  WholeCustomer whole_;  // the last record read (same work)
   sqlite3* db_ = nullptr;
   std::map<std::string, sqlite3_stmt*> statements_;
   std::map<std::string, int64_t> interned_;
@@ -444,8 +702,8 @@ class SqliteStore : public Store {
 
 }  // namespace
 
-std::unique_ptr<Store> NewSqliteStore(bool json) {
-  return std::make_unique<SqliteStore>(json);
+std::unique_ptr<Store> NewSqliteStore(SqliteLayout layout) {
+  return std::make_unique<SqliteStore>(layout);
 }
 
 }  // namespace crm_bench

@@ -25,6 +25,10 @@ struct EventView {
   int64_t seq = 0;
   int64_t occurred_at_us = 0;
   std::string type;
+  std::string channel;
+  // The event's properties as the engine hands them over (libcrm: the
+  // values read one by one; the same-work baseline: its JSON text).
+  std::string properties;
 };
 
 // One row of an aggregate: a group key and its value (a count or average).
@@ -66,8 +70,12 @@ class Store {
   // Customers whose user field "segment" equals `segment`.
   virtual bool FilterBySegment(int64_t segment,
                                std::vector<CustomerView>* out) = 0;
-  // Events counted per type and month ("call 2023-04").
+  // How many customers have "segment" equal to `segment`.
+  virtual bool CountBySegment(int64_t segment, int64_t* out) = 0;
+  // Events (not record history) counted per type and month ("call
+  // 2023-04"), or per type and day ("call 2023-04-05").
   virtual bool CountEventsByTypeMonth(std::vector<GroupRow>* out) = 0;
+  virtual bool CountEventsByTypeDay(std::vector<GroupRow>* out) = 0;
   // Average of the user field "revenue" per value of "plan".
   virtual bool AverageRevenueByPlan(std::vector<GroupRow>* out) = 0;
 
@@ -87,9 +95,22 @@ class Store {
 };
 
 std::unique_ptr<Store> NewLibcrmStore();
-// Hand-written SQLite: user fields in typed columns, or (json = true) in one
-// JSON column with an expression index on the filtered field.
-std::unique_ptr<Store> NewSqliteStore(bool json);
+
+// The hand-written SQLite baselines.
+enum class SqliteLayout {
+  // "bare": user fields in typed columns; no history, no search index.
+  kBare,
+  // "same work": the bare layout doing what libcrm does for the same calls:
+  // every standard column libcrm has, a history row (the created record's
+  // values as JSON) and a full-text row (libcrm's FTS5 settings) for each
+  // customer created, an event log with actor, source, idempotency key and
+  // properties as JSON text, and reads that copy every value out.
+  kSameWork,
+  // "json": the bare layout with the user fields in one JSON column and an
+  // expression index on the filtered field.
+  kJson,
+};
+std::unique_ptr<Store> NewSqliteStore(SqliteLayout layout);
 
 }  // namespace crm_bench
 

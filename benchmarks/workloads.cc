@@ -29,8 +29,9 @@
 namespace crm_bench {
 namespace {
 
-enum class Engine { kLibcrm, kSqlite, kSqliteJson };
-constexpr const char* kEngineNames[] = {"libcrm", "sqlite", "sqlite_json"};
+enum class Engine { kLibcrm, kSqlite, kSqliteSame, kSqliteJson };
+constexpr const char* kEngineNames[] = {"libcrm", "sqlite", "sqlite_same",
+                                        "sqlite_json"};
 
 Sizes g_sizes;
 int g_read_repetitions = 1;
@@ -39,9 +40,17 @@ bool g_keep_root = false;  // --workspace_dir: kept at exit
 bool g_failed = false;
 
 std::unique_ptr<Store> NewStore(Engine engine) {
-  return engine == Engine::kLibcrm
-             ? NewLibcrmStore()
-             : NewSqliteStore(engine == Engine::kSqliteJson);
+  switch (engine) {
+    case Engine::kLibcrm:
+      return NewLibcrmStore();
+    case Engine::kSqlite:
+      return NewSqliteStore(SqliteLayout::kBare);
+    case Engine::kSqliteSame:
+      return NewSqliteStore(SqliteLayout::kSameWork);
+    case Engine::kSqliteJson:
+      break;
+  }
+  return NewSqliteStore(SqliteLayout::kJson);
 }
 
 std::string NewPath(Engine engine) {
@@ -53,9 +62,13 @@ std::string NewPath(Engine engine) {
 // The loaded data set of each engine that the read workloads use.
 struct World {
   std::unique_ptr<Store> store;
-  bool events = false;
+  bool events = false;  // the main log (MakeEvents) is loaded
+  bool spread = false;  // and the spread log (MakeSpreadEvents) after it
+  int64_t event_count() const {
+    return (events ? g_sizes.events : 0) + (spread ? g_sizes.events : 0);
+  }
 };
-std::array<World, 3> g_worlds;
+std::array<World, 4> g_worlds;
 
 void Fail(benchmark::State& state, const std::string& message) {
   g_failed = true;
@@ -158,6 +171,31 @@ void AppendEvents(benchmark::State& state, Engine engine) {
   state.SetItemsProcessed(state.iterations() * g_sizes.events);
 }
 
+// 2b. Append the spread log after the main one: every customer gets the
+// same share, so the customer each event names is rarely in cache; events/s.
+void AppendSpreadEvents(benchmark::State& state, Engine engine) {
+  World& world = g_worlds[static_cast<int>(engine)];
+  if (world.spread) world = World();
+  Store* store = Ready(state, engine, true);
+  if (store == nullptr) return;
+  for (auto _ : state) {
+    bool ok = true;
+    for (int64_t at = 0; ok && at < g_sizes.events; at += g_sizes.batch) {
+      state.PauseTiming();
+      std::vector<Event> rows = MakeSpreadEvents(
+          g_sizes, at, std::min(at + g_sizes.batch, g_sizes.events));
+      state.ResumeTiming();
+      ok = store->AppendEvents(rows);
+    }
+    if (!ok) {
+      Fail(state, store->error());
+      break;
+    }
+  }
+  world.spread = true;
+  state.SetItemsProcessed(state.iterations() * g_sizes.events);
+}
+
 // Pseudo-random customer indexes, drawn before the timed loop.
 std::vector<int64_t> Picks(int64_t range) {
   std::vector<int64_t> picks(4096);
@@ -217,6 +255,43 @@ void FilterBySegment(benchmark::State& state, Engine engine) {
   }
 }
 
+// 4b. How many customers have a value of the indexed user field (~200).
+void CountBySegment(benchmark::State& state, Engine engine) {
+  Store* store = Ready(state, engine, false);
+  if (store == nullptr) return;
+  std::vector<int64_t> segments = Picks(g_sizes.segments());
+  size_t i = 0;
+  int64_t count = 0;
+  for (auto _ : state) {
+    int64_t segment = segments[i];
+    if (!store->CountBySegment(segment, &count) ||
+        count != CustomersInSegment(g_sizes, segment)) {
+      Fail(state, "wrong count: " + store->error());
+      break;
+    }
+    i = (i + 1) % segments.size();
+  }
+}
+
+// 5b. The latest events (a page of 50) of any customer, most of whom have a
+// few events.
+void LatestEventsFew(benchmark::State& state, Engine engine) {
+  Store* store = Ready(state, engine, true);
+  if (store == nullptr) return;
+  std::vector<int64_t> customers = Picks(g_sizes.customers);
+  size_t i = 0;
+  std::vector<EventView> events;
+  for (auto _ : state) {
+    if (!store->LatestEvents(store->id(customers[i]), 50, &events) ||
+        events.empty() || events.size() > 50 ||
+        events.front().occurred_at_us < events.back().occurred_at_us) {
+      Fail(state, "wrong timeline: " + store->error());
+      break;
+    }
+    i = (i + 1) % customers.size();
+  }
+}
+
 // 5. A customer's latest 50 events, newest first.
 void LatestEvents(benchmark::State& state, Engine engine) {
   Store* store = Ready(state, engine, true);
@@ -235,16 +310,18 @@ void LatestEvents(benchmark::State& state, Engine engine) {
   }
 }
 
-// 6a. Events counted per type and month.
-void CountEventsByTypeMonth(benchmark::State& state, Engine engine) {
+// 6a. Events counted per type and month, or per type and day.
+void CountEventsByType(benchmark::State& state, Engine engine, bool day) {
   Store* store = Ready(state, engine, true);
   if (store == nullptr) return;
+  const World& world = g_worlds[static_cast<int>(engine)];
   std::vector<GroupRow> rows;
   for (auto _ : state) {
     double total = 0;
-    bool ok = store->CountEventsByTypeMonth(&rows);
+    bool ok = day ? store->CountEventsByTypeDay(&rows)
+                  : store->CountEventsByTypeMonth(&rows);
     for (const GroupRow& row : rows) total += row.value;
-    if (!ok || total != static_cast<double>(g_sizes.events)) {
+    if (!ok || total != static_cast<double>(world.event_count())) {
       Fail(state, "wrong event counts: " + store->error());
       break;
     }
@@ -311,11 +388,13 @@ void Register(const std::string& name, const Workload& workload,
 }
 
 void RegisterAll() {
-  const auto all = {Engine::kLibcrm, Engine::kSqlite, Engine::kSqliteJson};
-  const auto events = {Engine::kLibcrm, Engine::kSqlite};
+  const auto all = {Engine::kLibcrm, Engine::kSqlite, Engine::kSqliteSame,
+                    Engine::kSqliteJson};
+  const auto events = {Engine::kLibcrm, Engine::kSqlite, Engine::kSqliteSame};
   const auto us = benchmark::kMicrosecond, ms = benchmark::kMillisecond;
   Register("create_customers", CreateCustomers, all, false, true, ms);
   Register("append_events", AppendEvents, events, false, true, ms);
+  Register("append_events_spread", AppendSpreadEvents, events, false, true, ms);
   Register(
       "get_by_id", [](auto& s, Engine e) { GetCustomer(s, e, Key::kId); }, all,
       false, false, us);
@@ -327,12 +406,22 @@ void RegisterAll() {
       [](auto& s, Engine e) { GetCustomer(s, e, Key::kExternalId); }, all,
       false, false, us);
   Register("latest_50_events", LatestEvents, events, false, false, us);
-  Register("filter_user_field", FilterBySegment,
-           {Engine::kSqlite, Engine::kSqliteJson}, true, false, us);
-  Register("events_by_type_month", CountEventsByTypeMonth, {Engine::kSqlite},
-           true, false, ms);
-  Register("avg_by_user_field", AverageRevenueByPlan,
-           {Engine::kSqlite, Engine::kSqliteJson}, true, false, ms);
+  Register("latest_events_few", LatestEventsFew, events, false, false, us);
+  const auto baselines = {Engine::kSqlite, Engine::kSqliteSame,
+                          Engine::kSqliteJson};
+  const auto event_baselines = {Engine::kSqlite, Engine::kSqliteSame};
+  Register("filter_user_field", FilterBySegment, baselines, true, false, us);
+  Register("count_user_field", CountBySegment, baselines, true, false, us);
+  Register(
+      "events_by_type_month",
+      [](auto& s, Engine e) { CountEventsByType(s, e, false); },
+      event_baselines, true, false, ms);
+  Register(
+      "events_by_type_day",
+      [](auto& s, Engine e) { CountEventsByType(s, e, true); }, event_baselines,
+      true, false, ms);
+  Register("avg_by_user_field", AverageRevenueByPlan, baselines, true, false,
+           ms);
   Register("fetch_customers", FetchCustomers, events, false, false, ms);
 }
 

@@ -374,8 +374,20 @@ absl::Status AppendEventBatch(Session& session, const wire::EventBatch& batch,
   outcome->rows.assign(batch.events_size(), RowOutcome());
   outcome->rejected = 0;
   absl::Status first_error;
-  // The batch runs in one transaction, so a customer found stays there.
+  // The batch runs in one transaction, so a customer found stays there. The
+  // customers the batch names are looked up first, in one ascending pass
+  // (rows naming a missing customer are looked up again, and fail, in turn).
   absl::flat_hash_set<int64_t> known_customers;
+  std::vector<int64_t> named;
+  named.reserve(batch.events_size());
+  for (const wire::EventInput& input : batch.events()) {
+    if (input.customer_id() > 0) named.push_back(input.customer_id());
+  }
+  CRM_ASSIGN_OR_RETURN(
+      std::vector<int64_t> existing,
+      store::ExistingCustomers(session.connection(), std::move(named)));
+  known_customers.reserve(existing.size());
+  known_customers.insert(existing.begin(), existing.end());
   for (int r = 0; r < batch.events_size(); ++r) {
     const wire::EventInput& input = batch.events(r);
     Event event;
@@ -419,7 +431,8 @@ absl::Status AppendEventBatch(Session& session, const wire::EventBatch& batch,
 }
 
 absl::StatusOr<Event> GetEvent(Session& session, int64_t seq) {
-  CRM_ASSIGN_OR_RETURN(auto row, store::SelectEvent(session.connection(), seq));
+  CRM_ASSIGN_OR_RETURN(
+      auto row, store::SelectEvent(session.connection(), session.texts(), seq));
   if (!row) {
     return MakeError(ErrorCode::kNotFound,
                      absl::StrCat("no event with seq ", seq));
@@ -459,8 +472,9 @@ absl::StatusOr<EventPage> Timeline(Session& session,
   }
   CRM_ASSIGN_OR_RETURN(query.type_ids, IdsOf(session, request.types));
   CRM_ASSIGN_OR_RETURN(query.channel_ids, IdsOf(session, request.channels));
-  CRM_ASSIGN_OR_RETURN(std::vector<store::EventRow> rows,
-                       store::SelectTimeline(session.connection(), query));
+  CRM_ASSIGN_OR_RETURN(
+      std::vector<store::EventRow> rows,
+      store::SelectTimeline(session.connection(), session.texts(), query));
   return PageOf(session.schema(), std::move(rows), request.page_size);
 }
 
@@ -477,7 +491,8 @@ absl::StatusOr<EventPage> EventsAfter(Session& session, int64_t after_seq,
   }
   CRM_ASSIGN_OR_RETURN(
       std::vector<store::EventRow> rows,
-      store::SelectEventsAfter(session.connection(), after_seq, limit));
+      store::SelectEventsAfter(session.connection(), session.texts(), after_seq,
+                               limit));
   EventPage page = PageOf(session.schema(), std::move(rows), limit);
   return page;
 }

@@ -83,8 +83,9 @@ absl::Status RecordHistory(Session& session, int64_t customer_id,
 
 absl::StatusOr<CustomerRecord> CustomerAt(Session& session, int64_t id,
                                           int64_t at_us) {
-  CRM_ASSIGN_OR_RETURN(std::vector<store::EventRow> rows,
-                       store::SelectHistory(session.connection(), id, at_us));
+  CRM_ASSIGN_OR_RETURN(
+      std::vector<store::EventRow> rows,
+      store::SelectHistory(session.connection(), session.texts(), id, at_us));
   std::map<int64_t, Value> values;
   int64_t last_change_us = 0;
   if (rows.empty() || !Replay(rows, &values, &last_change_us)) {
@@ -114,9 +115,9 @@ absl::StatusOr<std::vector<FieldInterval>> FieldTimeline(
                      absl::StrCat("no field named '", field_name, "'"),
                      field_name, Rule::kUnknownField);
   }
-  CRM_ASSIGN_OR_RETURN(
-      std::vector<store::EventRow> rows,
-      store::SelectHistory(session.connection(), id, INT64_MAX));
+  CRM_ASSIGN_OR_RETURN(std::vector<store::EventRow> rows,
+                       store::SelectHistory(session.connection(),
+                                            session.texts(), id, INT64_MAX));
   if (rows.empty()) {
     return MakeError(ErrorCode::kNotFound,
                      absl::StrCat("customer ", id, " has no history"));

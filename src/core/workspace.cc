@@ -121,7 +121,7 @@ absl::Status Workspace::Run(store::ScopeKind kind,
   CRM_ASSIGN_OR_RETURN(store::Scope scope,
                        store::Scope::Begin(*connection_, kind));
   CRM_RETURN_IF_ERROR(RefreshSchema());
-  Session session(connection_.get(), &schema_, &strings_);
+  Session session(connection_.get(), &schema_, &strings_, &texts_);
   absl::Status status = body(session);
   if (status.ok()) status = scope.Commit();
   // A failed call may have loaded a schema or interned strings that its
@@ -148,6 +148,8 @@ absl::Status Workspace::Commit() {
                      "after an earlier out-of-memory or I/O failure");
   }
   absl::Status status = store::CommitHostTransaction(*connection_);
+  // A commit that failed may have been rolled back by SQLite.
+  if (!status.ok()) ForgetUncommitted();
   ReleaseIfEnded();
   return status;
 }
@@ -204,6 +206,7 @@ absl::Status Workspace::CheckTransactionOwner() const {
 void Workspace::ForgetUncommitted() {
   schema_.reset();
   strings_.clear();
+  texts_.clear();
 }
 
 absl::StatusOr<int> Workspace::SchemaVersion() {

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "core/schema.h"
 #include "store/connection.h"
+#include "store/event_table.h"
 #include "store/transaction.h"
 
 namespace crm::core {
@@ -30,16 +31,23 @@ class Session {
   absl::Status SchemaChanged();
   // The interned id of an event string (type, channel, actor, source).
   absl::StatusOr<int64_t> Intern(const std::string& text);
+  // The text of interned ids read so far, for the event reads.
+  store::InternedTexts& texts() { return *texts_; }
 
  private:
   friend class Workspace;
   Session(store::Connection* connection, std::shared_ptr<const Schema>* schema,
-          absl::flat_hash_map<std::string, int64_t>* strings)
-      : connection_(connection), schema_(schema), strings_(strings) {}
+          absl::flat_hash_map<std::string, int64_t>* strings,
+          store::InternedTexts* texts)
+      : connection_(connection),
+        schema_(schema),
+        strings_(strings),
+        texts_(texts) {}
 
   store::Connection* connection_;
   std::shared_ptr<const Schema>* schema_;
   absl::flat_hash_map<std::string, int64_t>* strings_;
+  store::InternedTexts* texts_;
 };
 
 // Thread-safe. Every call runs under the workspace's lock; a host
@@ -91,6 +99,8 @@ class Workspace {
   std::shared_ptr<const Schema> schema_;              // guarded by mutex_
   // Interned event strings; only ever holds committed ids between calls.
   absl::flat_hash_map<std::string, int64_t> strings_;  // guarded by mutex_
+  // Their text by id, likewise.
+  store::InternedTexts texts_;  // guarded by mutex_
 };
 
 }  // namespace crm::core

@@ -1,5 +1,7 @@
 #include "store/customer_table.h"
 
+#include <algorithm>
+
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -162,6 +164,25 @@ absl::StatusOr<int64_t> CountCustomers(Connection& connection) {
   int64_t count = row ? statement->ColumnInt(0) : 0;
   statement->Reset();
   return count;
+}
+
+absl::StatusOr<std::vector<int64_t>> ExistingCustomers(
+    Connection& connection, std::vector<int64_t> ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  CRM_ASSIGN_OR_RETURN(
+      Statement * statement,
+      connection.Prepare("SELECT 1 FROM crm_customers WHERE id = ?"));
+  std::vector<int64_t> found;
+  found.reserve(ids.size());
+  for (int64_t id : ids) {
+    CRM_RETURN_IF_ERROR(statement->Bind(1, id));
+    absl::StatusOr<bool> row = statement->Step();
+    statement->Reset();
+    if (!row.ok()) return row.status();
+    if (*row) found.push_back(id);
+  }
+  return found;
 }
 
 }  // namespace crm::store

@@ -54,6 +54,12 @@ absl::StatusOr<bool> IsReferenced(Connection& connection,
 
 absl::StatusOr<int64_t> CountCustomers(Connection& connection);
 
+// Those of `ids` that are customers, in ascending order. The ids are looked
+// up in ascending order, so that consecutive lookups share B-tree pages: a
+// batch naming customers spread over the whole table reads each page once.
+absl::StatusOr<std::vector<int64_t>> ExistingCustomers(
+    Connection& connection, std::vector<int64_t> ids);
+
 }  // namespace crm::store
 
 #endif  // CRM_STORE_CUSTOMER_TABLE_H_

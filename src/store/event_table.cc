@@ -1,39 +1,84 @@
 #include "store/event_table.h"
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
 
 namespace crm::store {
 namespace {
 
+// The interned names are resolved after the query through the caller's
+// InternedTexts (a workspace names a handful of types and channels), rather
+// than joined to crm_strings four times per event.
 constexpr char kSelectEvents[] =
     "SELECT e.seq, e.customer_id, e.occurred_at, e.recorded_at, e.type_id, "
-    "t.text, c.text, a.text, s.text, e.idempotency_key, e.body "
-    "FROM crm_events e JOIN crm_strings t ON t.id = e.type_id "
-    "LEFT JOIN crm_strings c ON c.id = e.channel_id "
-    "LEFT JOIN crm_strings a ON a.id = e.actor_id "
-    "LEFT JOIN crm_strings s ON s.id = e.source_id ";
+    "e.channel_id, e.actor_id, e.source_id, e.idempotency_key, e.body "
+    "FROM crm_events e ";
 
-EventRow ReadEventRow(const Statement& statement) {
+// The text of `id` from `texts`, else from crm_strings (then remembered);
+// "" for none (0 or NULL); nullopt for an id crm_strings does not hold.
+absl::StatusOr<std::optional<std::string>> TextOf(Connection& connection,
+                                                  InternedTexts& texts,
+                                                  int64_t id) {
+  if (id == 0) return std::optional<std::string>("");
+  auto it = texts.find(id);
+  if (it != texts.end()) return std::optional<std::string>(it->second);
+  CRM_ASSIGN_OR_RETURN(
+      Statement * select,
+      connection.Prepare("SELECT text FROM crm_strings WHERE id = ?"));
+  CRM_RETURN_IF_ERROR(select->Bind(1, id));
+  absl::StatusOr<bool> found = select->Step();
+  std::optional<std::string> text;
+  if (found.ok() && *found) text = select->ColumnText(0);
+  select->Reset();
+  if (!found.ok()) return found.status();
+  if (text) texts.emplace(id, *text);
+  return text;
+}
+
+// The current row of a kSelectEvents statement, names still as ids.
+EventRow ReadEventRow(const Statement& statement, EventIds* ids) {
   EventRow row;
   row.seq = statement.ColumnInt(0);
   row.customer_id = statement.ColumnInt(1);
   row.occurred_at_us = statement.ColumnInt(2);
   row.recorded_at_us = statement.ColumnInt(3);
   row.type_id = statement.ColumnInt(4);
-  row.type = statement.ColumnText(5);
-  row.channel = statement.ColumnText(6);
-  row.actor = statement.ColumnText(7);
-  row.source = statement.ColumnText(8);
-  row.idempotency_key = statement.ColumnText(9);
-  SqlValue body = statement.Column(10);
+  ids->type = row.type_id;
+  ids->channel = statement.ColumnInt(5);
+  ids->actor = statement.ColumnInt(6);
+  ids->source = statement.ColumnInt(7);
+  row.idempotency_key = statement.ColumnText(8);
+  SqlValue body = statement.Column(9);
   if (const Blob* blob = std::get_if<Blob>(&body)) row.body = blob->bytes;
   return row;
 }
 
+// Fills in the names of `row`; false when its type is not an interned
+// string (such a row is left out, as the join this replaced left it out).
+absl::StatusOr<bool> ResolveNames(Connection& connection, InternedTexts& texts,
+                                  const EventIds& ids, EventRow* row) {
+  if (ids.type == 0) return false;
+  CRM_ASSIGN_OR_RETURN(std::optional<std::string> type,
+                       TextOf(connection, texts, ids.type));
+  if (!type) return false;
+  row->type = *std::move(type);
+  std::string* names[] = {&row->channel, &row->actor, &row->source};
+  int64_t name_ids[] = {ids.channel, ids.actor, ids.source};
+  for (int i = 0; i < 3; ++i) {
+    CRM_ASSIGN_OR_RETURN(std::optional<std::string> text,
+                         TextOf(connection, texts, name_ids[i]));
+    *names[i] = text.value_or("");
+  }
+  return true;
+}
+
 // Runs a prepared, bound statement and collects its event rows.
-absl::StatusOr<std::vector<EventRow>> CollectEvents(Statement* statement) {
+absl::StatusOr<std::vector<EventRow>> CollectEvents(Connection& connection,
+                                                    InternedTexts& texts,
+                                                    Statement* statement) {
   std::vector<EventRow> rows;
+  std::vector<EventIds> ids;
   while (true) {
     absl::StatusOr<bool> more = statement->Step();
     if (!more.ok()) {
@@ -41,9 +86,19 @@ absl::StatusOr<std::vector<EventRow>> CollectEvents(Statement* statement) {
       return more.status();
     }
     if (!*more) break;
-    rows.push_back(ReadEventRow(*statement));
+    rows.push_back(ReadEventRow(*statement, &ids.emplace_back()));
   }
   statement->Reset();
+  // Resolved once the statement is done: a lookup uses another statement.
+  size_t kept = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    CRM_ASSIGN_OR_RETURN(bool named,
+                         ResolveNames(connection, texts, ids[i], &rows[i]));
+    if (!named) continue;
+    if (kept != i) rows[kept] = std::move(rows[i]);
+    ++kept;
+  }
+  rows.resize(kept);
   return rows;
 }
 
@@ -120,17 +175,20 @@ absl::StatusOr<std::optional<int64_t>> FindEventByKey(Connection& connection,
 }
 
 absl::StatusOr<std::optional<EventRow>> SelectEvent(Connection& connection,
+                                                    InternedTexts& texts,
                                                     int64_t seq) {
   CRM_ASSIGN_OR_RETURN(
       Statement * select,
       connection.Prepare(absl::StrCat(kSelectEvents, "WHERE e.seq = ?")));
   CRM_RETURN_IF_ERROR(select->Bind(1, seq));
-  CRM_ASSIGN_OR_RETURN(std::vector<EventRow> rows, CollectEvents(select));
+  CRM_ASSIGN_OR_RETURN(std::vector<EventRow> rows,
+                       CollectEvents(connection, texts, select));
   if (rows.empty()) return std::optional<EventRow>();
   return std::optional<EventRow>(std::move(rows[0]));
 }
 
 absl::StatusOr<std::vector<EventRow>> SelectTimeline(Connection& connection,
+                                                     InternedTexts& texts,
                                                      const TimelineQuery& q) {
   std::string sql = absl::StrCat(kSelectEvents,
                                  "WHERE e.customer_id = ?1 AND e.occurred_at "
@@ -161,10 +219,11 @@ absl::StatusOr<std::vector<EventRow>> SelectTimeline(Connection& connection,
   for (int64_t id : q.channel_ids) {
     CRM_RETURN_IF_ERROR(select->Bind(index++, id));
   }
-  return CollectEvents(select);
+  return CollectEvents(connection, texts, select);
 }
 
 absl::StatusOr<std::vector<EventRow>> SelectEventsAfter(Connection& connection,
+                                                        InternedTexts& texts,
                                                         int64_t after_seq,
                                                         int64_t limit) {
   CRM_ASSIGN_OR_RETURN(
@@ -172,10 +231,11 @@ absl::StatusOr<std::vector<EventRow>> SelectEventsAfter(Connection& connection,
       connection.Prepare(absl::StrCat(
           kSelectEvents, "WHERE e.seq > ? ORDER BY e.seq LIMIT ?")));
   CRM_RETURN_IF_ERROR(select->BindAll({after_seq, limit}));
-  return CollectEvents(select);
+  return CollectEvents(connection, texts, select);
 }
 
 absl::StatusOr<std::vector<EventRow>> SelectHistory(Connection& connection,
+                                                    InternedTexts& texts,
                                                     int64_t customer_id,
                                                     int64_t until_us) {
   CRM_ASSIGN_OR_RETURN(
@@ -185,7 +245,7 @@ absl::StatusOr<std::vector<EventRow>> SelectHistory(Connection& connection,
                        "WHERE e.customer_id = ? AND e.type_id BETWEEN 1 AND 3 "
                        "AND e.occurred_at <= ? ORDER BY e.seq")));
   CRM_RETURN_IF_ERROR(select->BindAll({customer_id, until_us}));
-  return CollectEvents(select);
+  return CollectEvents(connection, texts, select);
 }
 
 absl::StatusOr<std::vector<int64_t>> CustomersWithoutHistory(

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "store/connection.h"
 
@@ -33,6 +34,14 @@ struct EventRow {
   std::string properties_json;
 };
 
+// The text of interned ids, kept by the caller across calls so that event
+// reads name types, channels, actors and sources without a lookup each.
+// Interned strings are never changed nor deleted, so an entry stays true as
+// long as its id was committed: the owner clears the map whenever a
+// transaction or a call's savepoint that may have interned strings is
+// rolled back.
+using InternedTexts = absl::flat_hash_map<int64_t, std::string>;
+
 // The ids of an event's interned strings (0 for none).
 struct EventIds {
   int64_t type = 0, channel = 0, actor = 0, source = 0;
@@ -53,7 +62,11 @@ absl::StatusOr<int64_t> InsertEvent(Connection& connection, const EventRow& row,
 absl::StatusOr<std::optional<int64_t>> FindEventByKey(Connection& connection,
                                                       const std::string& key);
 
+// The event reads below resolve names through `texts`, filling it in. An
+// event whose type id crm_strings does not hold (a damaged file) is left
+// out.
 absl::StatusOr<std::optional<EventRow>> SelectEvent(Connection& connection,
+                                                    InternedTexts& texts,
                                                     int64_t seq);
 
 // A page of one customer's events, by (occurred_at, seq).
@@ -71,16 +84,19 @@ struct TimelineQuery {
   int64_t limit = 100;
 };
 absl::StatusOr<std::vector<EventRow>> SelectTimeline(Connection& connection,
+                                                     InternedTexts& texts,
                                                      const TimelineQuery& q);
 
 // Events with seq > `after_seq` across all customers, by seq.
 absl::StatusOr<std::vector<EventRow>> SelectEventsAfter(Connection& connection,
+                                                        InternedTexts& texts,
                                                         int64_t after_seq,
                                                         int64_t limit);
 
 // The history events of a customer (created/updated/deleted) up to and
 // including `until_us`, oldest first.
 absl::StatusOr<std::vector<EventRow>> SelectHistory(Connection& connection,
+                                                    InternedTexts& texts,
                                                     int64_t customer_id,
                                                     int64_t until_us);
 

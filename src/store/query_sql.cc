@@ -410,6 +410,22 @@ std::string BucketExpr(const GroupKey& key) {
   return value;
 }
 
+// Whether an aggregate groups `key` by an integer day number rather than
+// its text: days of microsecond times, the text of each made per group.
+bool ByDayNumber(const GroupKey& key) {
+  return key.bucket == Bucket::kDay && key.time == TimeUnit::kMicroseconds;
+}
+
+// The day (since 1970-01-01, UTC) in which strftime() puts a column of
+// microseconds: its whole seconds (value / 1000000, as BucketExpr passes
+// them) divided by 86400, rounded down. Integer arithmetic per row, where
+// strftime() would format text per row and group by the text.
+std::string DayNumberExpr(const ColumnRef& column) {
+  std::string seconds = absl::StrCat("(", ValueExpr(column), " / 1000000)");
+  return absl::StrCat("(", seconds, " - ((", seconds, " % 86400) + 86400) % ",
+                      "86400) / 86400");
+}
+
 // An exact sum of an aggregate's column that names the field when it fails
 // (see sql_functions.h): crm_decimal_sum over a property's JSON text (the
 // numbers as they were written), crm_integer_sum over a column of integers
@@ -514,7 +530,13 @@ absl::StatusOr<std::vector<std::vector<SqlValue>>> RunAggregate(
     sql.Text(text);
   };
   for (const GroupKey& key : plan.groups) {
-    next(BucketExpr(key));
+    // A day of microseconds groups by its integer day number (see
+    // GroupExpr), and its text is made once per group from any of the
+    // group's times.
+    next(ByDayNumber(key)
+             ? absl::StrCat("strftime('%Y-%m-%d', min(", ValueExpr(key.column),
+                            ") / 1000000, 'unixepoch')")
+             : BucketExpr(key));
     join |= key.column.table == Table::kCustomers;
   }
   for (const AggregateColumn& aggregate : plan.aggregates) {
@@ -554,7 +576,9 @@ absl::StatusOr<std::vector<std::vector<SqlValue>>> RunAggregate(
       const GroupKey& key = plan.groups[i - 1];
       bool by_id = key.column.interned && key.bucket == Bucket::kNone;
       absl::StrAppend(&groups, i > 1 ? ", " : "",
-                      by_id ? RawRef(key.column) : absl::StrCat(i));
+                      by_id              ? RawRef(key.column)
+                      : ByDayNumber(key) ? DayNumberExpr(key.column)
+                                         : absl::StrCat(i));
       absl::StrAppend(&positions, i > 1 ? ", " : "", i);
     }
     sql.Text(absl::StrCat(" GROUP BY ", groups, " ORDER BY ", positions));

@@ -226,6 +226,35 @@ TEST_F(ReportTest, TimeBucketsAcrossMonthAndYearEnds) {
   EXPECT_EQ(Text(crm_rows_at(rows.get(), 2), "channel"), "phone");
 }
 
+// Days group by an integer day number computed from the whole seconds, as
+// strftime() takes them (so -1 us is still 1970-01-01, and -1 s is not).
+TEST_F(ReportTest, DayBucketsOnEitherSideOfMidnightAndOfNineteenSeventy) {
+  int64_t id = Customer("Ada", "tech", "1.00");
+  constexpr int64_t kDayUs = 86400LL * 1000000;
+  for (int64_t us :
+       std::vector<int64_t>{-kDayUs - 1, -kDayUs, -1000000, -1, 0, kDayUs - 1,
+                            kDayUs, 19723 * kDayUs + 1}) {
+    Event(id, "order.placed", us);
+  }
+  crm_query* raw = nullptr;
+  crm_query_new(&raw, CRM_QUERY_EVENTS);
+  Query query(raw);
+  crm_query_set_filter(query.get(), "type = 'order.placed'");
+  crm_query_group_by(query.get(), "occurred_at", CRM_BUCKET_DAY);
+  crm_query_aggregate(query.get(), CRM_AGG_COUNT, nullptr, nullptr);
+  Rows rows = Aggregate(query.get());
+  std::vector<std::pair<std::string, int64_t>> counts;
+  for (size_t i = 0; i < crm_rows_size(rows.get()); ++i) {
+    crm_record* row = crm_rows_at(rows.get(), i);
+    counts.emplace_back(Text(row, "occurred_at"), Integer(row, "count"));
+  }
+  EXPECT_EQ(counts,
+            (std::vector<std::pair<std::string, int64_t>>{{"1969-12-31", 3},
+                                                          {"1970-01-01", 3},
+                                                          {"1970-01-02", 1},
+                                                          {"2024-01-01", 1}}));
+}
+
 TEST_F(ReportTest, EventsFilteredByTheirCustomersFields) {
   int64_t ada = Customer("Ada", "tech", "1.00", "customer");
   int64_t bob = Customer("Bob", "tech", "1.00", "lead");

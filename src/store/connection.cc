@@ -15,17 +15,6 @@ namespace {
 // past this many the cache starts again rather than grow without bound.
 constexpr size_t kMaxCachedStatements = 512;
 
-// SQLite's page cache per connection, in KiB: 8 MiB instead of SQLite's
-// 2 MiB. The interior pages of the customer table and of the event indexes
-// stay cached, so a lookup reads one leaf page rather than asking the
-// operating system for three or four (each a system call and a copy). With
-// 16 MiB a hot customer's latest events took about 35% less CPU than with
-// 2 MiB, but SQLite's sorter (GROUP BY, ORDER BY without an index) also
-// takes up to the cache size in memory, and the benchmark process of
-// libcrm alone peaked at 74 MB; 8 MiB keeps it under 64 MB (57 MB).
-// The cache fills only as pages are read: a small workspace costs less.
-constexpr int kPageCacheKib = 8 * 1024;
-
 // The column a SQLite constraint message names ("... failed: t.col"), if any.
 std::string ConstraintColumn(absl::string_view message) {
   size_t colon = message.rfind(": ");
@@ -139,9 +128,6 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
   sqlite3_limit(db, SQLITE_LIMIT_LENGTH, 32 * 1024 * 1024);
   // Damaged b-tree cells are reported as corruption before they are used.
   CRM_RETURN_IF_ERROR(connection->Execute("PRAGMA cell_size_check = ON"));
-  // The page cache: see kPageCacheKib.
-  CRM_RETURN_IF_ERROR(connection->Execute(
-      absl::StrCat("PRAGMA cache_size = -", kPageCacheKib)));
   return connection;
 }
 

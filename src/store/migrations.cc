@@ -239,10 +239,25 @@ absl::StatusOr<int> VerifiedVersion(
   return version;
 }
 
+// SQLite's page cache per connection, in KiB: 8 MiB instead of SQLite's
+// 2 MiB. The interior pages of the customer table and of the event indexes
+// stay cached, so a lookup reads one leaf page rather than asking the
+// operating system for three or four (each a system call and a copy). With
+// 16 MiB a hot customer's latest events took about 35% less CPU than with
+// 2 MiB, but SQLite's sorter (GROUP BY, ORDER BY without an index) also
+// takes up to the cache size in memory, and the benchmark process of
+// libcrm alone peaked at 74 MB; 8 MiB keeps it under 64 MB (57 MB).
+// The cache fills only as pages are read: a small workspace costs less.
+// Set once the file is verified: setting it makes SQLite read the schema,
+// which in a hostile file can fail in ways only verification names.
+constexpr int kPageCacheKib = 8 * 1024;
+
 absl::Status OpenWorkspace(Connection& connection,
                            const FieldColumnsReader& read_field_columns) {
   CRM_ASSIGN_OR_RETURN(int version,
                        VerifiedVersion(connection, read_field_columns));
+  CRM_RETURN_IF_ERROR(
+      connection.Execute(absl::StrCat("PRAGMA cache_size = -", kPageCacheKib)));
   if (connection.read_only()) {
     if (version < LatestSchemaVersion()) {
       return MakeError(

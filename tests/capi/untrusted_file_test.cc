@@ -223,6 +223,28 @@ INSTANTIATE_TEST_SUITE_P(
       return std::string(info.param.what);
     });
 
+// A file whose header names a schema format SQLite does not know (bytes 44
+// to 47, 1 to 4 in a real file) fails as soon as SQLite reads its schema,
+// which setting a connection's page cache already does: still not a
+// workspace, never CRM_E_INTERNAL, and left as it was.
+TEST(HostileFile, UnknownFileFormatIsNotAWorkspace) {
+  TempDir dir;
+  Workspace workspace = MakeWorkspace(dir);
+  std::string bytes = Bytes(workspace.path);
+  ASSERT_GT(bytes.size(), 100u);
+  bytes[47] = 0x7f;
+  {
+    std::ofstream out(workspace.path, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  }
+  crm_db* db = nullptr;
+  EXPECT_EQ(crm_open(&db, workspace.path.c_str(), nullptr), CRM_E_NOT_WORKSPACE)
+      << crm_last_error_message();
+  EXPECT_EQ(db, nullptr);
+  crm_close(db);
+  EXPECT_EQ(Bytes(workspace.path), bytes);
+}
+
 // Values edited into rows with the sqlite3 shell pass the schema check; a
 // call that reads one fails naming it as damaged, never CRM_E_INTERNAL.
 TEST(HostileFile, DamagedStoredValuesAreNamedNotInternalErrors) {

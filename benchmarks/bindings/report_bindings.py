@@ -23,13 +23,15 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import report  # noqa: E402  (benchmarks/report.py: reads crm_benchmarks JSON)
 
 # (binding, engine it is held against): {workload: (minimum ratio, how the
-# target reads)}. Python's are issue #15's: its insert against the C ABI's
-# batch write of the same rows, its fetch (native types) against the
-# sqlite3 module's fetch converted to the same types.
+# target reads)}, issue #15's: Python's insert against the C ABI's batch
+# write of the same rows, its fetch (native types) against the sqlite3
+# module's fetch converted to the same types; C#'s insert and fetch each
+# against the C ABI doing the same work.
 TARGETS = {
     ("python", "c_abi"): {"insert": (0.8, ">= 0.8x the C ABI")},
     ("python", "sqlite3"): {"fetch": (0.5, ">= 0.5x Python's sqlite3")},
-    ("csharp", "c_abi"): {"insert + fetch": (0.7, ">= 0.7x the C ABI")},
+    ("csharp", "c_abi"): {"insert": (0.9, ">= 0.9x the C ABI"),
+                          "fetch": (0.9, ">= 0.9x the C ABI")},
 }
 
 

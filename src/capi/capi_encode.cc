@@ -8,6 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
 #include "base/utf8.h"
+#include "capi/capi_support.h"
+#include "core/customer_batch.h"
 #include "core/value.h"
 #include "core/wire.h"
 #include "google/protobuf/io/coded_stream.h"
@@ -353,25 +355,6 @@ std::string EncodeRowsJson(const RowsToEncode& rows) {
 
 namespace {
 
-// `batch_size` bytes at `batch` parsed as a `Message` named `name`.
-template <typename Message>
-absl::StatusOr<Message> Parse(const void* batch, size_t batch_size,
-                              absl::string_view name) {
-  if (batch_size > static_cast<size_t>(std::numeric_limits<int>::max())) {
-    return MakeError(ErrorCode::kInvalidArgument, "batch is larger than 2 GiB",
-                     "", Rule::kBatchSize);
-  }
-  Message decoded;
-  if (!decoded.ParseFromArray(batch, static_cast<int>(batch_size))) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     absl::StrCat("batch is not a valid ", name,
-                                  " message (or holds text that is not "
-                                  "UTF-8)"),
-                     "", Rule::kBatch);
-  }
-  return decoded;
-}
-
 // OK when the text of `value` (and its list items) is libcrm text.
 absl::Status CheckValueText(const Value& value, const std::string& name) {
   CRM_RETURN_IF_ERROR(ValidateText(
@@ -389,7 +372,7 @@ absl::Status CheckValueText(const Value& value, const std::string& name) {
 absl::StatusOr<core::Event> DecodeEvent(const void* batch, size_t batch_size) {
   CRM_ASSIGN_OR_RETURN(
       wire::EventBatch decoded,
-      Parse<wire::EventBatch>(batch, batch_size, "crm.wire.EventBatch"));
+      DecodeBatch<wire::EventBatch>(batch, batch_size, "crm.wire.EventBatch"));
   if (decoded.events_size() != 1) {
     return MakeError(ErrorCode::kInvalidArgument,
                      absl::StrCat("an event is a batch of exactly one event; "
@@ -429,9 +412,9 @@ absl::StatusOr<core::Event> DecodeEvent(const void* batch, size_t batch_size) {
 
 absl::StatusOr<core::CustomerRecord> DecodeRecord(const void* batch,
                                                   size_t batch_size) {
-  CRM_ASSIGN_OR_RETURN(
-      wire::CustomerBatch decoded,
-      Parse<wire::CustomerBatch>(batch, batch_size, "crm.wire.CustomerBatch"));
+  CRM_ASSIGN_OR_RETURN(wire::CustomerBatch decoded,
+                       DecodeBatch<wire::CustomerBatch>(
+                           batch, batch_size, "crm.wire.CustomerBatch"));
   if (decoded.rows_size() != 1) {
     return MakeError(ErrorCode::kInvalidArgument,
                      absl::StrCat("a record is a batch of exactly one row; "
@@ -459,36 +442,13 @@ absl::StatusOr<core::CustomerRecord> DecodeRecord(const void* batch,
     }
   }
   const wire::CustomerRow& row = decoded.rows(0);
-  std::vector<bool> left_out(columns, false);
-  for (uint32_t column : row.absent()) {
-    if (column >= static_cast<uint32_t>(columns)) {
-      return MakeError(
-          ErrorCode::kInvalidArgument,
-          absl::StrCat("absent column ", column, " is not one of the batch's ",
-                       columns, " columns"),
-          "", Rule::kAbsent);
-    }
-    if (left_out[column]) {
-      return MakeError(
-          ErrorCode::kInvalidArgument,
-          absl::StrCat("absent column ", column, " is listed twice"), "",
-          Rule::kAbsent);
-    }
-    left_out[column] = true;
-  }
-  if (row.values_size() != columns - row.absent_size()) {
-    return MakeError(
-        ErrorCode::kInvalidArgument,
-        absl::StrCat(row.values_size(), " values for ", columns,
-                     " columns of which ", row.absent_size(),
-                     " are absent: a row needs one value per other column"),
-        "", Rule::kColumns);
-  }
+  CRM_ASSIGN_OR_RETURN(std::vector<bool> left_out,
+                       core::AbsentColumns(row, static_cast<size_t>(columns)));
   core::CustomerRecord record;
   record.values.reserve(row.values_size());
   int next = 0;
   for (int c = 0; c < columns; ++c) {
-    if (left_out[c]) continue;
+    if (!left_out.empty() && left_out[c]) continue;
     const std::string& name = decoded.columns(c);
     Value value = core::ValueFromWire(row.values(next++));
     CRM_RETURN_IF_ERROR(CheckValueText(value, name));

@@ -11,35 +11,8 @@ namespace {
 absl::Status RowInput(const wire::CustomerRow& row,
                       const std::vector<const Field*>& fields,
                       ResolvedValues* input) {
-  std::vector<bool> left_out;
-  if (row.absent_size() > 0) {
-    left_out.assign(fields.size(), false);
-    for (uint32_t column : row.absent()) {
-      if (column >= fields.size()) {
-        return MakeError(ErrorCode::kInvalidArgument,
-                         absl::StrCat("absent column ", column,
-                                      " is not one of the batch's ",
-                                      fields.size(), " columns"),
-                         "", Rule::kAbsent);
-      }
-      if (left_out[column]) {
-        return MakeError(
-            ErrorCode::kInvalidArgument,
-            absl::StrCat("absent column ", column, " is listed twice"), "",
-            Rule::kAbsent);
-      }
-      left_out[column] = true;
-    }
-  }
-  size_t given = fields.size() - row.absent_size();
-  if (static_cast<size_t>(row.values_size()) != given) {
-    return MakeError(
-        ErrorCode::kInvalidArgument,
-        absl::StrCat(row.values_size(), " values for ", fields.size(),
-                     " columns of which ", row.absent_size(),
-                     " are absent: a row needs one value per other column"),
-        "", Rule::kColumns);
-  }
+  CRM_ASSIGN_OR_RETURN(std::vector<bool> left_out,
+                       AbsentColumns(row, fields.size()));
   input->fields.clear();
   input->values.clear();
   int next = 0;
@@ -52,6 +25,40 @@ absl::Status RowInput(const wire::CustomerRow& row,
 }
 
 }  // namespace
+
+absl::StatusOr<std::vector<bool>> AbsentColumns(const wire::CustomerRow& row,
+                                                size_t columns) {
+  std::vector<bool> left_out;
+  if (row.absent_size() > 0) {
+    left_out.assign(columns, false);
+    for (uint32_t column : row.absent()) {
+      if (column >= columns) {
+        return MakeError(
+            ErrorCode::kInvalidArgument,
+            absl::StrCat("absent column ", column,
+                         " is not one of the batch's ", columns, " columns"),
+            "", Rule::kAbsent);
+      }
+      if (left_out[column]) {
+        return MakeError(
+            ErrorCode::kInvalidArgument,
+            absl::StrCat("absent column ", column, " is listed twice"), "",
+            Rule::kAbsent);
+      }
+      left_out[column] = true;
+    }
+  }
+  size_t given = columns - static_cast<size_t>(row.absent_size());
+  if (static_cast<size_t>(row.values_size()) != given) {
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        absl::StrCat(row.values_size(), " values for ", columns,
+                     " columns of which ", row.absent_size(),
+                     " are absent: a row needs one value per other column"),
+        "", Rule::kColumns);
+  }
+  return left_out;
+}
 
 absl::Status WriteCustomerBatch(Session& session,
                                 const wire::CustomerBatch& batch,

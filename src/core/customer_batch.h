@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "base/error.h"
 #include "core/wire.h"
 #include "core/workspace.h"
@@ -26,6 +27,14 @@ struct BatchOutcome {
   std::vector<RowOutcome> rows;
   size_t rejected = 0;
 };
+
+// Which of the `columns` columns of a batch `row` leaves out
+// (CustomerRow.absent), after checking that each absent position is a
+// column, listed once, and that the row holds one value per other column:
+// kInvalidArgument, rule "absent" or "columns", otherwise. Empty when the
+// row leaves out nothing. For batches and crm_record_decode alike.
+absl::StatusOr<std::vector<bool>> AbsentColumns(const wire::CustomerRow& row,
+                                                size_t columns);
 
 // Writes every row of `batch` or none. Each rejected row is reported in
 // `outcome` (all rows are tried, so that one call reports every problem);

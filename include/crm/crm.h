@@ -208,7 +208,7 @@ CRM_API void crm_string_free(char* s);
 
 /* Rules about storage backends (PostgreSQL workspaces; CRM_E_IO). */
 #define CRM_RULE_CONNECTION "connection" /* server unreachable, or lost */
-#define CRM_RULE_SERVER "server" /* the server refused a statement */
+#define CRM_RULE_SERVER "server"         /* the server refused a statement */
 #define CRM_RULE_PLUGIN "plugin" /* a backend's plugin library unusable */
 
 /* Argument rules: for CRM_E_INVALID_ARGUMENT the rule is the name of the

@@ -17,6 +17,12 @@
 namespace crm::store::postgres {
 namespace {
 
+#define ASSERT_OK(expression)             \
+  do {                                    \
+    absl::Status status_ = (expression);  \
+    ASSERT_TRUE(status_.ok()) << status_; \
+  } while (false)
+
 class PostgresCatalogTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -57,7 +63,7 @@ class PostgresCatalogTest : public ::testing::Test {
 
 TEST_F(PostgresCatalogTest, CreatesTheLayoutOnceAndVerifiesItAfter) {
   ASSERT_EQ(*DatabaseSchemaVersion(*connection_), 0);
-  ASSERT_TRUE(PrepareDatabase(*connection_).ok()) << PrepareDatabase(*connection_);
+  ASSERT_OK(PrepareDatabase(*connection_));
   EXPECT_EQ(*DatabaseSchemaVersion(*connection_), LatestSchemaVersion());
   // The second time finds the layout it made and changes nothing.
   auto again = PrepareDatabase(*connection_);
@@ -72,7 +78,7 @@ TEST_F(PostgresCatalogTest, CreatesTheLayoutOnceAndVerifiesItAfter) {
 }
 
 TEST_F(PostgresCatalogTest, WorkspacesAreCreatedFoundListedAndDropped) {
-  ASSERT_TRUE(PrepareDatabase(*connection_).ok()) << PrepareDatabase(*connection_);
+  ASSERT_OK(PrepareDatabase(*connection_));
   auto acme = CreateWorkspace(*connection_, "acme");
   ASSERT_TRUE(acme.ok()) << acme.status();
   auto clinic = CreateWorkspace(*connection_, "clinic");
@@ -100,7 +106,7 @@ TEST_F(PostgresCatalogTest, WorkspacesAreCreatedFoundListedAndDropped) {
 }
 
 TEST_F(PostgresCatalogTest, ANewerLayoutIsRefusedAndLeftAlone) {
-  ASSERT_TRUE(PrepareDatabase(*connection_).ok()) << PrepareDatabase(*connection_);
+  ASSERT_OK(PrepareDatabase(*connection_));
   const int newer = LatestSchemaVersion() + 1;
   Exec(*connection_,
        "UPDATE crm_schema SET version = " + std::to_string(newer));
@@ -118,7 +124,7 @@ TEST_F(PostgresCatalogTest, TablesLibcrmDidNotMakeAreRefused) {
   EXPECT_EQ(*DatabaseSchemaVersion(*connection_), 0);
   Exec(*connection_, "DROP TABLE crm_customers");
 
-  ASSERT_TRUE(PrepareDatabase(*connection_).ok()) << PrepareDatabase(*connection_);
+  ASSERT_OK(PrepareDatabase(*connection_));
   const std::vector<std::string> tamperings = {
       "ALTER TABLE crm_workspaces ADD COLUMN note text",
       "ALTER TABLE crm_workspaces DROP CONSTRAINT crm_workspaces_name_key",

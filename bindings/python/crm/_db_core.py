@@ -245,6 +245,25 @@ class DatabaseCore:
         finally:
             cdll.crm_rows_free(rows)
 
+    @contextlib.contextmanager
+    def _batch_call(self, call: Callable[[Any, Any], int]) -> Iterator[Any]:
+        """Runs a batch call, ``call(byref(report), handle)``; raises its
+        error (a BatchError listing the rejected rows when the report has
+        them) or lends the report to the block, and frees it after."""
+        cdll = _native.lib()
+        report = _native.BatchReportPtr()
+        with self._use() as handle:
+            status = call(ctypes.byref(report), handle)
+            error = last_error(status) if status != CRM_OK else None
+        try:
+            if error is not None:
+                if not report:
+                    raise error
+                raise _batch_error(cdll, report, error)
+            yield report
+        finally:
+            cdll.crm_batch_report_free(report)
+
 
 def _batch_error(cdll: ctypes.CDLL, report: Any, error: Any) -> Exception:
     rejected = []

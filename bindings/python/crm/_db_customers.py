@@ -6,10 +6,10 @@ import ctypes
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 from . import _native
-from .errors import CRM_OK, check, last_error
+from .errors import check
 from .records import Customer, build_record
 from .wire import encode_customer_batch
-from ._db_core import DatabaseCore, _batch_error, _check_id, _check_version
+from ._db_core import DatabaseCore, _check_id, _check_version
 
 
 def _unchecked(function: Any) -> Any:
@@ -165,17 +165,11 @@ class CustomersMixin(DatabaseCore):
             with self._use():
                 return []
         cdll = _native.lib()
-        report = _native.BatchReportPtr()
-        with self._use() as handle:
-            status = cdll.crm_customer_write_batch(
-                ctypes.byref(report), handle, payload, len(payload), mode
+        with self._batch_call(
+            lambda out, handle: cdll.crm_customer_write_batch(
+                out, handle, payload, len(payload), mode
             )
-            error = last_error(status) if status != CRM_OK else None
-        try:
-            if error is not None:
-                if not report:
-                    raise error
-                raise _batch_error(cdll, report, error)
+        ) as report:
             size = cdll.crm_batch_report_size(report)
             # Row numbers below the report's size fit size_t: the unchecked
             # functions skip the range check of each argument (_native.py).
@@ -187,8 +181,6 @@ class CustomersMixin(DatabaseCore):
                 (report_id(report, row), bool(report_created(report, row)))
                 for row in range(size)
             ]
-        finally:
-            cdll.crm_batch_report_free(report)
 
     def insert_many(
         self, rows: Iterable[Mapping[str, object]], actor: Optional[str] = None

@@ -8,12 +8,12 @@ import json
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple, Union
 
 from . import _native
-from .errors import CRM_OK, check, last_error
+from .errors import check
 from .events import AppendResult, Event, FieldInterval, event_fields, read_event
 from .records import Customer, read_values
 from .values import datetime_to_us, decode_datetime
 from .wire import encode_event_batch, type_name
-from ._db_core import DatabaseCore, _batch_error, _check_id
+from ._db_core import DatabaseCore, _check_id
 from ._db_fields import _field_body
 
 
@@ -158,21 +158,11 @@ class EventsMixin(DatabaseCore):
             with self._use():
                 return []
         cdll = _native.lib()
-        report = _native.BatchReportPtr()
-        with self._use() as handle:
-            status = cdll.crm_event_append_batch(
-                ctypes.byref(report), handle, payload, len(payload)
-            )
-            error = last_error(status) if status != CRM_OK else None
-        try:
-            if error is not None:
-                if not report:
-                    raise error
-                raise _batch_error(cdll, report, error)
+        with self._batch_call(
+            lambda out, handle: cdll.crm_event_append_batch(out, handle, payload, len(payload))
+        ) as report:
             size = cdll.crm_batch_report_size(report)
             return [cdll.crm_batch_report_id(report, row) for row in range(size)]
-        finally:
-            cdll.crm_batch_report_free(report)
 
     def get_event(self, seq: int) -> Event:
         """The event with that sequence number (NotFoundError if none)."""

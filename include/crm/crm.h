@@ -90,7 +90,8 @@ enum {
   CRM_E_NOT_WORKSPACE = 10,   /* the file is not a libcrm workspace */
   CRM_E_VERSION = 11,         /* written by a newer libcrm; left untouched */
   CRM_E_READ_ONLY = 12,       /* write on a workspace opened read-only */
-  CRM_E_INTERNAL = 13         /* a libcrm bug: please report it */
+  CRM_E_INTERNAL = 13,        /* a libcrm bug: please report it */
+  CRM_E_UNSUPPORTED = 14      /* the workspace's storage backend lacks it */
 };
 
 /* Name of a status code, e.g. "CRM_E_VALIDATION". Static storage. */
@@ -210,6 +211,7 @@ CRM_API void crm_string_free(char* s);
 #define CRM_RULE_CONNECTION "connection" /* server unreachable, or lost */
 #define CRM_RULE_SERVER "server"         /* the server refused a statement */
 #define CRM_RULE_PLUGIN "plugin" /* a backend's plugin library unusable */
+#define CRM_RULE_BACKEND "backend" /* CRM_E_UNSUPPORTED: not on this backend */
 
 /* Argument rules: for CRM_E_INVALID_ARGUMENT the rule is the name of the
  * parameter (or option member) at fault, as spelled in this header. */

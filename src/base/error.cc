@@ -40,6 +40,8 @@ absl::StatusCode AbslCodeFor(ErrorCode code) {
       return absl::StatusCode::kPermissionDenied;
     case ErrorCode::kInternal:
       return absl::StatusCode::kInternal;
+    case ErrorCode::kUnsupported:
+      return absl::StatusCode::kUnimplemented;
   }
   return absl::StatusCode::kInternal;
 }

@@ -28,6 +28,7 @@ enum class ErrorCode {
   kVersion = 11,
   kReadOnly = 12,
   kInternal = 13,
+  kUnsupported = 14,
 };
 
 // Builds an error. `field` may be empty, `rule` Rule::kNone. The rule is

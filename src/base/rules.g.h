@@ -65,6 +65,7 @@ enum class Rule {
   kConnection,  // CRM_RULE_CONNECTION
   kServer,  // CRM_RULE_SERVER
   kPlugin,  // CRM_RULE_PLUGIN
+  kBackend,  // CRM_RULE_BACKEND
   kActor,  // CRM_RULE_ACTOR
   kAfterSeq,  // CRM_RULE_AFTER_SEQ
   kAlias,  // CRM_RULE_ALIAS
@@ -113,7 +114,7 @@ enum class Rule {
   kValue,  // CRM_RULE_VALUE
 };
 
-inline constexpr size_t kRuleCount = 97;
+inline constexpr size_t kRuleCount = 98;
 
 // The text of `rule`, as crm_last_error_rule() returns it.
 inline constexpr const char* RuleText(Rule rule) {
@@ -169,6 +170,7 @@ inline constexpr const char* RuleText(Rule rule) {
       CRM_RULE_CONNECTION,
       CRM_RULE_SERVER,
       CRM_RULE_PLUGIN,
+      CRM_RULE_BACKEND,
       CRM_RULE_ACTOR,
       CRM_RULE_AFTER_SEQ,
       CRM_RULE_ALIAS,

@@ -10,15 +10,18 @@
 #ifndef CRM_STORE_BACKEND_PLUGIN_H_
 #define CRM_STORE_BACKEND_PLUGIN_H_
 
+#include <memory>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "store/backend.h"
 
 namespace crm::store {
 
 // Grows with the storage seam; a change of layout bumps kBackendPluginAbi.
-inline constexpr int kBackendPluginAbi = 1;
+inline constexpr int kBackendPluginAbi = 2;
 
 // What a plugin's entry point returns. Static storage in the plugin.
 struct BackendPlugin {
@@ -27,6 +30,15 @@ struct BackendPlugin {
   const char* name;     // the backend, e.g. "postgres"
   // The database client library the plugin runs on, e.g. "libpq 15.18".
   std::string (*client_version)();
+  // Opens the workspace `url` names (with options.create, creating it when
+  // absent), after preparing and verifying the database's layout.
+  absl::StatusOr<std::unique_ptr<Backend>> (*open)(
+      const std::string& url, const ConnectionOptions& options,
+      const FieldColumnsReader& read_field_columns);
+  // Creates the workspace `url` names (kConstraint rule "unique" when it
+  // exists), or drops it with everything it holds (kNotFound when absent).
+  absl::Status (*create_workspace)(const std::string& url);
+  absl::Status (*drop_workspace)(const std::string& url);
 };
 
 // The entry point every plugin exports, with C linkage.

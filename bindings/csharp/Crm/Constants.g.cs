@@ -5,7 +5,7 @@ namespace Crm;
 
 internal static partial class Native
 {
-    // enum { CRM_OK ... CRM_E_INTERNAL }
+    // enum { CRM_OK ... CRM_E_UNSUPPORTED }
     internal const int CRM_OK = 0;
     /// <summary>no record, field or item with that key</summary>
     internal const int CRM_E_NOT_FOUND = 1;
@@ -33,6 +33,8 @@ internal static partial class Native
     internal const int CRM_E_READ_ONLY = 12;
     /// <summary>a libcrm bug: please report it</summary>
     internal const int CRM_E_INTERNAL = 13;
+    /// <summary>the workspace's storage backend lacks it</summary>
+    internal const int CRM_E_UNSUPPORTED = 14;
 
     // enum { CRM_OPEN_CREATE ... CRM_OPEN_READ_ONLY }
     /// <summary>create the file if it does not exist</summary>
@@ -155,6 +157,7 @@ internal static partial class Native
     internal const string CRM_RULE_CONNECTION = "connection";
     internal const string CRM_RULE_SERVER = "server";
     internal const string CRM_RULE_PLUGIN = "plugin";
+    internal const string CRM_RULE_BACKEND = "backend";
     internal const string CRM_RULE_ACTOR = "actor";
     internal const string CRM_RULE_AFTER_SEQ = "after_seq";
     internal const string CRM_RULE_ALIAS = "alias";
@@ -236,6 +239,8 @@ public enum StatusCode
     ReadOnly = 12,
     /// <summary>CRM_E_INTERNAL: a libcrm bug: please report it.</summary>
     Internal = 13,
+    /// <summary>CRM_E_UNSUPPORTED: the workspace's storage backend lacks it.</summary>
+    Unsupported = 14,
 }
 
 /// <summary>crm_value_kind in crm/crm.h.</summary>

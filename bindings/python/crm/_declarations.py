@@ -72,6 +72,7 @@ __all__ = [
     "CRM_RULE_CONNECTION",
     "CRM_RULE_SERVER",
     "CRM_RULE_PLUGIN",
+    "CRM_RULE_BACKEND",
     "CRM_RULE_ACTOR",
     "CRM_RULE_AFTER_SEQ",
     "CRM_RULE_ALIAS",
@@ -134,6 +135,7 @@ __all__ = [
     "CRM_E_VERSION",
     "CRM_E_READ_ONLY",
     "CRM_E_INTERNAL",
+    "CRM_E_UNSUPPORTED",
     "CRM_OPEN_CREATE",
     "CRM_OPEN_READ_ONLY",
     "CRM_SYNC_NORMAL",
@@ -250,6 +252,7 @@ CRM_RULE_DAMAGED = "damaged"
 CRM_RULE_CONNECTION = "connection"
 CRM_RULE_SERVER = "server"
 CRM_RULE_PLUGIN = "plugin"
+CRM_RULE_BACKEND = "backend"
 CRM_RULE_ACTOR = "actor"
 CRM_RULE_AFTER_SEQ = "after_seq"
 CRM_RULE_ALIAS = "alias"
@@ -329,6 +332,8 @@ CRM_E_VERSION = 11
 CRM_E_READ_ONLY = 12
 #: a libcrm bug: please report it
 CRM_E_INTERNAL = 13
+#: the workspace's storage backend lacks it
+CRM_E_UNSUPPORTED = 14
 
 #: create the file if it does not exist
 CRM_OPEN_CREATE = 1

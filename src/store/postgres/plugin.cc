@@ -17,7 +17,8 @@ std::string ClientVersion() {
 }
 
 constexpr BackendPlugin kPlugin = {kBackendPluginAbi, CRM_VERSION_STRING,
-                                   "postgres", &ClientVersion};
+                                   "postgres", &ClientVersion,
+                                   nullptr, nullptr, nullptr};
 
 }  // namespace
 }  // namespace crm::store::postgres

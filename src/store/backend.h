@@ -1,0 +1,220 @@
+// The storage seam: everything the core asks of the storage that holds one
+// workspace. src/store is the only code that writes SQL; the core, the C ABI
+// and the bindings call this interface and never learn which backend runs.
+// Two implementations: store/sqlite (one file, the embedded default) and
+// store/postgres (a shared server, many workspaces per database), the latter
+// in a plugin library (store/backend_plugin.h).
+//
+// A feature that needs storage adds a method here and implements it for
+// both backends. Not thread-safe: the core's Workspace serialises all use of
+// one Backend. Every method runs inside a scope (below) the core opened,
+// except the transaction and scope methods themselves. Values read back are
+// untrusted (a damaged file, a foreign table): bounds-checked, never a crash.
+#ifndef CRM_STORE_BACKEND_H_
+#define CRM_STORE_BACKEND_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "store/query_plan.h"
+#include "store/rows.h"
+#include "store/sql_value.h"
+
+namespace crm::store {
+
+enum class ScopeKind { kRead, kWrite };
+
+// Reads field definitions into the customer columns they own: the core's
+// knowledge, handed to a backend that verifies a workspace at open.
+using FieldColumnsReader =
+    std::function<absl::StatusOr<std::vector<FieldColumn>>(
+        const std::vector<FieldRow>&)>;
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  // ---- scopes and transactions --------------------------------------------
+  // The scope of one library call: a transaction of its own outside a host
+  // transaction (writers queue on the busy timeout rather than fail at
+  // their first write), a savepoint inside one, so that a failed call undoes
+  // only its own changes. Scopes do not nest: one is open at a time, ended
+  // by CommitScope() or RollbackScope(). Use through Scope below.
+  virtual absl::Status BeginScope(ScopeKind kind) = 0;
+  virtual absl::Status CommitScope() = 0;
+  // Never fails silently: a failed rollback leaves InTransaction() true, and
+  // the next call's RollbackTransaction() ends it.
+  virtual void RollbackScope() = 0;
+  // The host's transaction (crm_begin / crm_commit / crm_rollback).
+  virtual absl::Status BeginTransaction() = 0;
+  virtual absl::Status CommitTransaction() = 0;
+  virtual absl::Status RollbackTransaction() = 0;
+  // Whether a transaction is open on the storage side (false after the
+  // storage rolled one back by itself, after out-of-memory or I/O errors).
+  virtual bool InTransaction() const = 0;
+  // Field definitions changed (columns added or dropped): forget whatever
+  // depends on the old layout, such as prepared statements.
+  virtual void LayoutChanged() = 0;
+  // The workspace's layout version.
+  virtual absl::StatusOr<int> SchemaVersion() = 0;
+  // Reads and clears a one-off flag a migration left: true when it was set.
+  virtual absl::StatusOr<bool> TakeMetaFlag(const std::string& key) = 0;
+
+  // ---- fields -------------------------------------------------------------
+  // Every field row that is not deleted, by id.
+  virtual absl::StatusOr<std::vector<FieldRow>> LoadFields() = 0;
+  // Inserts a field row for a standard column that already exists.
+  virtual absl::Status InsertStandardField(const FieldRow& row) = 0;
+  // Inserts a user-defined field and gives it storage for its values, named
+  // after the id ("f_<id>"). Returns the row with id and column filled in.
+  virtual absl::StatusOr<FieldRow> InsertUserField(FieldRow row) = 0;
+  // Rewrites name, status and definition of the row with `row.id`.
+  virtual absl::Status UpdateField(const FieldRow& row) = 0;
+  // Drops the values of a user-defined field and its index, and marks the
+  // row deleted (kept so that history can still name the field).
+  virtual absl::Status DeleteUserField(const FieldRow& row) = 0;
+  // Replaces the libcrm-managed index on a customer column.
+  virtual absl::Status SetColumnIndex(const std::string& column,
+                                      ColumnIndex index) = 0;
+  // The counter that changes with every field change, so that other handles
+  // and processes know to reload their field definitions.
+  virtual absl::StatusOr<int64_t> SchemaGeneration() = 0;
+  virtual absl::Status BumpSchemaGeneration() = 0;
+  // Non-null values of a customer column, by customer id.
+  virtual absl::StatusOr<std::vector<std::pair<int64_t, SqlValue>>> ReadColumn(
+      const std::string& column) = 0;
+  // Overwrites one customer's value in `column` without touching its
+  // version.
+  virtual absl::Status WriteColumnValue(const std::string& column,
+                                        int64_t customer_id,
+                                        const SqlValue& value) = 0;
+
+  // ---- customers ----------------------------------------------------------
+  // Inserts a customer at version 1 under a new id, never one used before.
+  virtual absl::StatusOr<int64_t> InsertCustomer(
+      int64_t now_us, const ColumnValues& values) = 0;
+  // Writes `values` into customer `id` and sets its version and update time.
+  virtual absl::Status UpdateCustomer(int64_t id, int64_t new_version,
+                                      int64_t now_us,
+                                      const ColumnValues& values) = 0;
+  // The customer whose `key_column` ("id" or a field's column) equals `key`
+  // (ignoring ASCII case when `nocase`), with the values of `columns`.
+  virtual absl::StatusOr<std::optional<CustomerRow>> SelectCustomer(
+      const std::vector<std::string>& columns, const std::string& key_column,
+      const SqlValue& key, bool nocase) = 0;
+  virtual absl::Status DeleteCustomer(int64_t id) = 0;
+  // Whether any customer other than `id` holds `id` in `column`.
+  virtual absl::StatusOr<bool> IsReferenced(const std::string& column,
+                                            int64_t id) = 0;
+  virtual absl::StatusOr<int64_t> CountCustomers() = 0;
+  // Those of `ids` that are customers, in ascending order.
+  virtual absl::StatusOr<std::vector<int64_t>> ExistingCustomers(
+      std::vector<int64_t> ids) = 0;
+
+  // ---- the event log ------------------------------------------------------
+  // The id of `text` among the interned strings, adding it when new.
+  virtual absl::StatusOr<int64_t> InternString(const std::string& text) = 0;
+  // The id of `text` if it was ever interned.
+  virtual absl::StatusOr<std::optional<int64_t>> FindString(
+      const std::string& text) = 0;
+  // Appends an event; returns its sequence number (increasing, never
+  // reused).
+  virtual absl::StatusOr<int64_t> InsertEvent(const EventRow& row,
+                                              const EventIds& ids) = 0;
+  // The sequence number of the event stored with idempotency `key`, if any.
+  virtual absl::StatusOr<std::optional<int64_t>> FindEventByKey(
+      const std::string& key) = 0;
+  // The event reads resolve names through `texts`, filling it in. An event
+  // whose type id names no interned string (damage) is left out.
+  virtual absl::StatusOr<std::optional<EventRow>> SelectEvent(
+      InternedTexts& texts, int64_t seq) = 0;
+  virtual absl::StatusOr<std::vector<EventRow>> SelectTimeline(
+      InternedTexts& texts, const TimelineQuery& query) = 0;
+  // Events with seq > `after_seq` across all customers, by seq.
+  virtual absl::StatusOr<std::vector<EventRow>> SelectEventsAfter(
+      InternedTexts& texts, int64_t after_seq, int64_t limit) = 0;
+  // The history events of a customer (created/updated/deleted) up to and
+  // including `until_us`, oldest first.
+  virtual absl::StatusOr<std::vector<EventRow>> SelectHistory(
+      InternedTexts& texts, int64_t customer_id, int64_t until_us) = 0;
+  // Customers holding no history event (for a history baseline).
+  virtual absl::StatusOr<std::vector<int64_t>> CustomersWithoutHistory() = 0;
+  // Registered event types: name and JSON definition.
+  virtual absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+  LoadEventTypes() = 0;
+  virtual absl::Status UpsertEventType(const std::string& name,
+                                       const std::string& definition) = 0;
+
+  // ---- search and segments ------------------------------------------------
+  // Replaces the searchable text of customer `id` (empty text removes it).
+  // `is_new`: a just-created customer, with no earlier text.
+  virtual absl::Status SetSearchText(int64_t id, const std::string& text,
+                                     bool is_new) = 0;
+  // Customers matching a search query (FTS5 query syntax), best first.
+  virtual absl::StatusOr<std::vector<int64_t>> SearchCustomers(
+      const std::string& query, int64_t limit) = 0;
+  virtual absl::Status SaveSegment(const SegmentRow& segment) = 0;
+  virtual absl::StatusOr<bool> DeleteSegment(const std::string& name) = 0;
+  virtual absl::StatusOr<std::vector<SegmentRow>> LoadSegments() = 0;
+
+  // ---- queries (plans from store/query_plan.h) ----------------------------
+  virtual absl::StatusOr<std::vector<SelectedRow>> RunSelect(
+      const SelectPlan& plan) = 0;
+  virtual absl::StatusOr<int64_t> RunCount(
+      Table target, const std::optional<Condition>& where) = 0;
+  // Whether the backend accepts the statement RunCount() would run, without
+  // running it.
+  virtual absl::Status PrepareCount(Table target,
+                                    const std::optional<Condition>& where) = 0;
+  // One row per group: group keys, then aggregates (avg as sum and count).
+  virtual absl::StatusOr<std::vector<std::vector<SqlValue>>> RunAggregate(
+      const AggregatePlan& plan) = 0;
+  // The backend's plan for a select, one step per line.
+  virtual absl::StatusOr<std::string> ExplainSelect(const SelectPlan& plan) = 0;
+  // Per column, how many customers hold a value (a non-empty list for list
+  // columns); the last element is the number of customers.
+  virtual absl::StatusOr<std::vector<int64_t>> CountFilled(
+      const std::vector<ColumnRef>& columns) = 0;
+  // Per bucket of the first event of type `first_type`: customers, customers
+  // with an event of `then_type` within `within_us` after it, such events.
+  virtual absl::StatusOr<std::vector<std::vector<SqlValue>>> RunCohort(
+      const std::string& first_type, const std::string& then_type,
+      int64_t within_us, Bucket bucket) = 0;
+};
+
+// The scope one library call runs in (Backend::BeginScope). Destroying a
+// scope that was not committed rolls it back. Movable, not copyable.
+class Scope {
+ public:
+  static absl::StatusOr<Scope> Begin(Backend& backend, ScopeKind kind) {
+    absl::Status status = backend.BeginScope(kind);
+    if (!status.ok()) return status;
+    return Scope(&backend);
+  }
+  Scope(Scope&& other) noexcept : backend_(std::exchange(other.backend_, {})) {}
+  Scope& operator=(Scope&&) = delete;
+  ~Scope() {
+    if (backend_ != nullptr) backend_->RollbackScope();
+  }
+  // On failure the scope stays open, and its destruction rolls it back.
+  absl::Status Commit() {
+    absl::Status status = backend_->CommitScope();
+    if (status.ok()) backend_ = nullptr;
+    return status;
+  }
+
+ private:
+  explicit Scope(Backend* backend) : backend_(backend) {}
+  Backend* backend_;  // null once committed or moved from
+};
+
+}  // namespace crm::store
+
+#endif  // CRM_STORE_BACKEND_H_

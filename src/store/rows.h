@@ -1,0 +1,135 @@
+// The rows the core and the storage backends exchange (store/backend.h):
+// backend-neutral, with no SQL in them. Column names come from field
+// definitions ("email", "f_12"), never from user text.
+#ifndef CRM_STORE_ROWS_H_
+#define CRM_STORE_ROWS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "store/sql_value.h"
+
+namespace crm::store {
+
+// How a workspace is opened.
+struct ConnectionOptions {
+  bool create = true;
+  bool read_only = false;
+  int busy_timeout_ms = 5000;
+  bool sync_full = false;
+};
+
+// ---- fields -------------------------------------------------------------
+
+// One field definition. `definition` is a crm.wire.FieldDefinition as JSON
+// that the core reads; backends treat it as opaque text.
+struct FieldRow {
+  int64_t id = 0;
+  std::string name;
+  std::string column;
+  std::string status;  // "active", "archived" or "deleted"
+  std::string definition;
+};
+
+// The index a customer column carries.
+enum class ColumnIndex { kNone, kPlain, kUnique, kUniqueNoCase };
+
+// A customer column that a field definition owns, as the core reads it from
+// the definitions: a standard column, or a user field's "f_<id>" column; and
+// the index it must carry.
+struct FieldColumn {
+  int64_t field_id = 0;
+  bool standard = false;
+  std::string column;
+  ColumnIndex index = ColumnIndex::kNone;
+};
+
+// ---- customers ----------------------------------------------------------
+
+// Values for some columns of one customer.
+struct ColumnValues {
+  std::vector<std::string> columns;
+  std::vector<SqlValue> values;
+};
+
+// A customer row: bookkeeping plus the values of the requested columns.
+struct CustomerRow {
+  int64_t id = 0;
+  int64_t version = 0;
+  int64_t created_at_us = 0;
+  int64_t updated_at_us = 0;
+  std::vector<SqlValue> values;  // aligned with the requested columns
+};
+
+// ---- events -------------------------------------------------------------
+
+// Interned ids every workspace fixes at creation, in every backend.
+inline constexpr int64_t kRecordCreatedTypeId = 1;
+inline constexpr int64_t kRecordUpdatedTypeId = 2;
+inline constexpr int64_t kRecordDeletedTypeId = 3;
+inline constexpr int64_t kSystemChannelId = 4;
+
+// An event row. String members are resolved text ("" when absent).
+struct EventRow {
+  int64_t seq = 0;
+  int64_t customer_id = 0;
+  int64_t occurred_at_us = 0;
+  int64_t recorded_at_us = 0;
+  int64_t type_id = 0;
+  std::string type, channel, actor, source;
+  std::string idempotency_key;
+  std::string body;  // encoded crm.wire.EventBody
+  // The properties as a JSON object for queries ("" for none); written,
+  // never read back into events.
+  std::string properties_json;
+};
+
+// The text of interned ids, kept by the caller across calls so that event
+// reads name types, channels, actors and sources without a lookup each.
+// Interned strings are never changed nor deleted, so an entry stays true as
+// long as its id was committed: the owner clears the map whenever a
+// transaction or a call's scope that may have interned strings is rolled
+// back.
+using InternedTexts = absl::flat_hash_map<int64_t, std::string>;
+
+// The ids of an event's interned strings (0 for none).
+struct EventIds {
+  int64_t type = 0, channel = 0, actor = 0, source = 0;
+};
+
+// A page of one customer's events, by (occurred_at, seq).
+struct TimelineQuery {
+  int64_t customer_id = 0;
+  int64_t from_us = INT64_MIN;       // inclusive
+  int64_t to_us = INT64_MAX;         // exclusive
+  std::vector<int64_t> type_ids;     // empty: every type
+  std::vector<int64_t> channel_ids;  // empty: every channel
+  bool newest_first = true;
+  // Keyset position: only events strictly after (in the chosen order) the
+  // event at (after_occurred_us, after_seq), when after_seq > 0.
+  int64_t after_occurred_us = 0;
+  int64_t after_seq = 0;
+  int64_t limit = 100;
+};
+
+// ---- segments and queries ------------------------------------------------
+
+struct SegmentRow {
+  std::string name;
+  std::string target;  // "customers" or "events"
+  std::string filter;
+  int64_t created_at_us = 0;
+};
+
+struct SelectedRow {
+  int64_t id = 0;                   // customer id, or event seq
+  int64_t version = 0;              // customers only
+  std::vector<SqlValue> values;     // aligned with the plan's columns
+  std::vector<SqlValue> sort_keys;  // aligned with the plan's sort
+};
+
+}  // namespace crm::store
+
+#endif  // CRM_STORE_ROWS_H_

@@ -1,0 +1,68 @@
+// The event log of PostgreSQL workspaces: interned strings, event rows with
+// their idempotency keys, history reads, and registered event types. The
+// PostgreSQL backend's Backend methods of the same names forward here
+// (store/backend.h states each contract); every function takes the
+// workspace's id, which leads every key it reads or writes, and runs inside
+// the transaction the caller opened on `connection`.
+#ifndef CRM_STORE_POSTGRES_EVENT_LOG_H_
+#define CRM_STORE_POSTGRES_EVENT_LOG_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "store/postgres/connection.h"
+#include "store/rows.h"
+
+namespace crm::store::postgres {
+
+// Gives a new workspace the interned strings every workspace fixes
+// (kRecordCreatedTypeId... kSystemChannelId in store/rows.h). Called once by
+// CreateWorkspace(), in its transaction.
+absl::Status SeedEventLog(Connection& connection, int64_t workspace_id);
+
+absl::StatusOr<int64_t> InternString(Connection& connection,
+                                     int64_t workspace_id,
+                                     const std::string& text);
+absl::StatusOr<std::optional<int64_t>> FindString(Connection& connection,
+                                                  int64_t workspace_id,
+                                                  const std::string& text);
+absl::StatusOr<int64_t> InsertEvent(Connection& connection,
+                                    int64_t workspace_id, const EventRow& row,
+                                    const EventIds& ids);
+absl::StatusOr<std::optional<int64_t>> FindEventByKey(Connection& connection,
+                                                      int64_t workspace_id,
+                                                      const std::string& key);
+absl::StatusOr<std::optional<EventRow>> SelectEvent(Connection& connection,
+                                                    int64_t workspace_id,
+                                                    InternedTexts& texts,
+                                                    int64_t seq);
+absl::StatusOr<std::vector<EventRow>> SelectTimeline(Connection& connection,
+                                                     int64_t workspace_id,
+                                                     InternedTexts& texts,
+                                                     const TimelineQuery& query);
+absl::StatusOr<std::vector<EventRow>> SelectEventsAfter(Connection& connection,
+                                                        int64_t workspace_id,
+                                                        InternedTexts& texts,
+                                                        int64_t after_seq,
+                                                        int64_t limit);
+absl::StatusOr<std::vector<EventRow>> SelectHistory(Connection& connection,
+                                                    int64_t workspace_id,
+                                                    InternedTexts& texts,
+                                                    int64_t customer_id,
+                                                    int64_t until_us);
+absl::StatusOr<std::vector<int64_t>> CustomersWithoutHistory(
+    Connection& connection, int64_t workspace_id);
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> LoadEventTypes(
+    Connection& connection, int64_t workspace_id);
+absl::Status UpsertEventType(Connection& connection, int64_t workspace_id,
+                             const std::string& name,
+                             const std::string& definition);
+
+}  // namespace crm::store::postgres
+
+#endif  // CRM_STORE_POSTGRES_EVENT_LOG_H_

@@ -318,6 +318,33 @@ CRM_API int crm_open_options_init(crm_open_options* options,
 CRM_API int crm_open(crm_db** out, const char* path,
                      const crm_open_options* options);
 
+/*
+ * Opens (and with CRM_OPEN_CREATE creates) a workspace that lives in a
+ * database server rather than a file. `url` is a libpq connection URL with
+ * the workspace's name as the `workspace` parameter:
+ *   postgresql://[user@]host[:port]/database?workspace=NAME[&sslmode=...]
+ * Many workspaces share one database. Passwords come from libpq's password
+ * file or environment (a password in the URL is used, never echoed in
+ * errors). The backend's plugin library (libcrm_postgres.so) is loaded on
+ * first use; a missing plugin or client library is CRM_E_IO, rule "plugin".
+ * Errors: CRM_E_INVALID_ARGUMENT rule "url" (not such a URL, or no
+ * workspace), CRM_E_NOT_FOUND (no such workspace and no CRM_OPEN_CREATE),
+ * CRM_E_IO rule "connection" (server unreachable), CRM_E_VERSION (a newer
+ * libcrm's layout), CRM_E_NOT_WORKSPACE rule "schema" (tables libcrm did not
+ * make). Calls the backend does not offer yet fail with CRM_E_UNSUPPORTED,
+ * rule "backend". `options` as for crm_open(); `sync` has no effect (the
+ * server's own durability settings apply).
+ */
+CRM_API int crm_open_url(crm_db** out, const char* url,
+                         const crm_open_options* options);
+
+/* Creates the workspace `url` names (as crm_open_url() reads it), or drops
+ * it with everything it holds. Errors as crm_open_url(), and
+ * CRM_E_CONSTRAINT rule "unique" when creating a workspace that exists,
+ * CRM_E_NOT_FOUND when dropping one that does not. */
+CRM_API int crm_workspace_create(const char* url);
+CRM_API int crm_workspace_drop(const char* url);
+
 /* Closes the workspace; an open transaction is rolled back. Accepts NULL.
  * No other thread may be using `db` during or after the call. */
 CRM_API void crm_close(crm_db* db);

@@ -183,6 +183,41 @@ internal static unsafe partial class Native
     internal static partial int crm_open(out DbHandle @out, string? path, OpenOptions* options);
 
     /// <summary>
+    /// <c>int crm_open_url(crm_db** out, const char* url, const crm_open_options* options)</c>
+    /// Opens (and with CRM_OPEN_CREATE creates) a workspace that lives in a
+    /// database server rather than a file. `url` is a libpq connection URL with
+    /// the workspace's name as the `workspace` parameter:
+    /// postgresql://[user@]host[:port]/database?workspace=NAME[&amp;sslmode=...]
+    /// Many workspaces share one database. Passwords come from libpq's password
+    /// file or environment (a password in the URL is used, never echoed in
+    /// errors). The backend's plugin library (libcrm_postgres.so) is loaded on
+    /// first use; a missing plugin or client library is CRM_E_IO, rule "plugin".
+    /// Errors: CRM_E_INVALID_ARGUMENT rule "url" (not such a URL, or no
+    /// workspace), CRM_E_NOT_FOUND (no such workspace and no CRM_OPEN_CREATE),
+    /// CRM_E_IO rule "connection" (server unreachable), CRM_E_VERSION (a newer
+    /// libcrm's layout), CRM_E_NOT_WORKSPACE rule "schema" (tables libcrm did not
+    /// make). Calls the backend does not offer yet fail with CRM_E_UNSUPPORTED,
+    /// rule "backend". `options` as for crm_open(); `sync` has no effect (the
+    /// server's own durability settings apply).
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_open_url(out DbHandle @out, string? url, OpenOptions* options);
+
+    /// <summary>
+    /// <c>int crm_workspace_create(const char* url)</c>
+    /// Creates the workspace `url` names (as crm_open_url() reads it), or drops
+    /// it with everything it holds. Errors as crm_open_url(), and
+    /// CRM_E_CONSTRAINT rule "unique" when creating a workspace that exists,
+    /// CRM_E_NOT_FOUND when dropping one that does not.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_workspace_create(string? url);
+
+    /// <summary><c>int crm_workspace_drop(const char* url)</c></summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_workspace_drop(string? url);
+
+    /// <summary>
     /// <c>void crm_close(crm_db* db)</c>
     /// Closes the workspace; an open transaction is rolled back. Accepts NULL.
     /// No other thread may be using `db` during or after the call.

@@ -546,6 +546,12 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Tuple[str, Any]]]] = {
     "crm_open_options_init": (c_int, [("options", POINTER(OpenOptions)), ("struct_size", c_size_t)]),
     # int crm_open(crm_db** out, const char* path, const crm_open_options* options)
     "crm_open": (c_int, [("out", POINTER(DbPtr)), ("path", c_char_p), ("options", POINTER(OpenOptions))]),
+    # int crm_open_url(crm_db** out, const char* url, const crm_open_options* options)
+    "crm_open_url": (c_int, [("out", POINTER(DbPtr)), ("url", c_char_p), ("options", POINTER(OpenOptions))]),
+    # int crm_workspace_create(const char* url)
+    "crm_workspace_create": (c_int, [("url", c_char_p)]),
+    # int crm_workspace_drop(const char* url)
+    "crm_workspace_drop": (c_int, [("url", c_char_p)]),
     # void crm_close(crm_db* db)
     "crm_close": (None, [("db", DbPtr)]),
     # int crm_schema_version(void)

@@ -30,6 +30,48 @@ CREATE TABLE crm_workspaces (
   created_at_us bigint NOT NULL
 );
 )sql",
+    // 2: the event log (store/postgres/event_log.h). Interned strings and
+    // events are numbered per workspace from counters in crm_workspaces;
+    // ids 1-4 are fixed (store/rows.h) and seeded by SeedEventLog().
+    R"sql(
+ALTER TABLE crm_workspaces
+  ADD COLUMN next_seq bigint NOT NULL DEFAULT 1,
+  ADD COLUMN next_string_id bigint NOT NULL DEFAULT 5;
+CREATE TABLE crm_strings (
+  workspace_id bigint NOT NULL REFERENCES crm_workspaces ON DELETE CASCADE,
+  string_id bigint NOT NULL,
+  text text COLLATE "C" NOT NULL,
+  PRIMARY KEY (workspace_id, string_id),
+  UNIQUE (workspace_id, text)
+);
+CREATE TABLE crm_events (
+  workspace_id bigint NOT NULL REFERENCES crm_workspaces ON DELETE CASCADE,
+  seq bigint NOT NULL,
+  customer_id bigint NOT NULL,
+  occurred_at_us bigint NOT NULL,
+  recorded_at_us bigint NOT NULL,
+  type_id bigint NOT NULL,
+  channel_id bigint,
+  actor_id bigint,
+  source_id bigint,
+  idempotency_key text COLLATE "C",
+  body bytea NOT NULL,
+  properties jsonb,
+  PRIMARY KEY (workspace_id, seq)
+);
+CREATE UNIQUE INDEX crm_events_idempotency ON crm_events
+  (workspace_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+CREATE INDEX crm_events_timeline ON crm_events
+  (workspace_id, customer_id, occurred_at_us, seq);
+CREATE INDEX crm_events_history ON crm_events (workspace_id, customer_id, seq)
+  WHERE type_id BETWEEN 1 AND 3;
+CREATE TABLE crm_event_types (
+  workspace_id bigint NOT NULL REFERENCES crm_workspaces ON DELETE CASCADE,
+  name text COLLATE "C" NOT NULL,
+  definition text NOT NULL,
+  PRIMARY KEY (workspace_id, name)
+);
+)sql",
 };
 
 // Serialises PrepareDatabase() across processes: pg_advisory_xact_lock key

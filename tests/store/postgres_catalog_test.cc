@@ -138,7 +138,8 @@ TEST_F(PostgresCatalogTest, TablesLibcrmDidNotMakeAreRefused) {
     EXPECT_EQ(CodeOf(refused), ErrorCode::kNotWorkspace) << tampering;
     EXPECT_EQ(RuleOf(refused), "schema") << tampering;
     // Undo it for the next one: a fresh layout.
-    Exec(*connection_, "DROP TABLE crm_workspaces, crm_schema");
+    Exec(*connection_,
+         "DROP SCHEMA " + schema_ + " CASCADE; CREATE SCHEMA " + schema_);
     ASSERT_TRUE(PrepareDatabase(*connection_).ok()) << tampering;
   }
 }

@@ -5,20 +5,21 @@
 // hand-written list: the expected objects come from running the migrations
 // on an in-memory database, and the user-field columns and their indexes
 // from the same functions that create them.
-#ifndef CRM_STORE_SCHEMA_VERIFIER_H_
-#define CRM_STORE_SCHEMA_VERIFIER_H_
+#ifndef CRM_STORE_SQLITE_SCHEMA_VERIFIER_H_
+#define CRM_STORE_SQLITE_SCHEMA_VERIFIER_H_
 
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "store/connection.h"
-#include "store/field_table.h"
+#include "store/backend.h"
+#include "store/rows.h"
+#include "store/sqlite/connection.h"
+#include "store/sqlite/field_table.h"
 
-namespace crm::store {
+namespace crm::store::sqlite {
 
 // One row of sqlite_schema.
 struct SchemaObject {
@@ -32,28 +33,17 @@ struct SchemaObject {
 absl::StatusOr<std::vector<SchemaObject>> ReadSchemaObjects(
     Connection& connection);
 
-// A customer column that a field definition owns, as the core reads it from
-// the definitions: a standard column of migration 1, or a user field's
-// "f_<id>" column added by ALTER TABLE; and the index it must carry.
-struct FieldColumn {
-  int64_t field_id = 0;
-  bool standard = false;
-  std::string column;
-  ColumnIndex index = ColumnIndex::kNone;
-};
-
-// Reads the file's field definitions into the columns they own. Called by
-// the verifier only once the tables it reads have been verified.
-using FieldColumnsReader =
-    std::function<absl::StatusOr<std::vector<FieldColumn>>(Connection&)>;
-
 // Checks the schema of a layout-`version` file: every table, index, trigger
-// and view, and every stored counter that names something. A foreign,
-// altered or missing object fails with kNotWorkspace naming it (rule
-// "schema"). Reads only; never writes.
+// and view, and every stored counter that names something. The file's field
+// definitions (store::FieldRow, loaded here once the tables they live in
+// have been verified) are handed to `read_field_columns`, which says which
+// customer columns they own: a standard column of migration 1, or a user
+// field's "f_<id>" column added by ALTER TABLE, and the index each must
+// carry. A foreign, altered or missing object fails with kNotWorkspace
+// naming it (rule "schema"). Reads only; never writes.
 absl::Status VerifySchema(Connection& connection, int version,
                           const FieldColumnsReader& read_field_columns);
 
-}  // namespace crm::store
+}  // namespace crm::store::sqlite
 
-#endif  // CRM_STORE_SCHEMA_VERIFIER_H_
+#endif  // CRM_STORE_SQLITE_SCHEMA_VERIFIER_H_

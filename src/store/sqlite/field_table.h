@@ -1,6 +1,6 @@
 // Storage of field definitions and of the customer columns they own.
-#ifndef CRM_STORE_FIELD_TABLE_H_
-#define CRM_STORE_FIELD_TABLE_H_
+#ifndef CRM_STORE_SQLITE_FIELD_TABLE_H_
+#define CRM_STORE_SQLITE_FIELD_TABLE_H_
 
 #include <cstdint>
 #include <string>
@@ -9,23 +9,11 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "store/connection.h"
+#include "store/rows.h"
 #include "store/sql_value.h"
+#include "store/sqlite/connection.h"
 
-namespace crm::store {
-
-// One row of crm_fields. `definition` is a crm.wire.FieldDefinition as JSON
-// that the core reads; the store treats it as opaque text.
-struct FieldRow {
-  int64_t id = 0;
-  std::string name;
-  std::string column;
-  std::string status;  // "active", "archived" or "deleted"
-  std::string definition;
-};
-
-// The index a customer column carries.
-enum class ColumnIndex { kNone, kPlain, kUnique, kUniqueNoCase };
+namespace crm::store::sqlite {
 
 // Every field row that is not deleted, by id.
 absl::StatusOr<std::vector<FieldRow>> LoadFields(Connection& connection);
@@ -66,6 +54,6 @@ absl::StatusOr<std::vector<std::pair<int64_t, SqlValue>>> ReadColumn(
 absl::Status WriteColumnValue(Connection& connection, const std::string& column,
                               int64_t customer_id, const SqlValue& value);
 
-}  // namespace crm::store
+}  // namespace crm::store::sqlite
 
-#endif  // CRM_STORE_FIELD_TABLE_H_
+#endif  // CRM_STORE_SQLITE_FIELD_TABLE_H_

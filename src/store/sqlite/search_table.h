@@ -1,6 +1,6 @@
 // Storage of the full-text index over customers and of saved segments.
-#ifndef CRM_STORE_SEARCH_TABLE_H_
-#define CRM_STORE_SEARCH_TABLE_H_
+#ifndef CRM_STORE_SQLITE_SEARCH_TABLE_H_
+#define CRM_STORE_SQLITE_SEARCH_TABLE_H_
 
 #include <cstdint>
 #include <optional>
@@ -9,9 +9,10 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "store/connection.h"
+#include "store/rows.h"
+#include "store/sqlite/connection.h"
 
-namespace crm::store {
+namespace crm::store::sqlite {
 
 // Replaces the searchable text of customer `id` (empty text removes it).
 // `is_new` skips looking for an earlier text of a just-created customer.
@@ -22,18 +23,11 @@ absl::Status SetSearchText(Connection& connection, int64_t id,
 absl::StatusOr<std::vector<int64_t>> SearchCustomers(
     Connection& connection, const std::string& fts_query, int64_t limit);
 
-struct SegmentRow {
-  std::string name;
-  std::string target;  // "customers" or "events"
-  std::string filter;
-  int64_t created_at_us = 0;
-};
-
 absl::Status SaveSegment(Connection& connection, const SegmentRow& segment);
 absl::StatusOr<bool> DeleteSegment(Connection& connection,
                                    const std::string& name);
 absl::StatusOr<std::vector<SegmentRow>> LoadSegments(Connection& connection);
 
-}  // namespace crm::store
+}  // namespace crm::store::sqlite
 
-#endif  // CRM_STORE_SEARCH_TABLE_H_
+#endif  // CRM_STORE_SQLITE_SEARCH_TABLE_H_

@@ -1,6 +1,6 @@
 // One SQLite connection to a workspace file.
-#ifndef CRM_STORE_CONNECTION_H_
-#define CRM_STORE_CONNECTION_H_
+#ifndef CRM_STORE_SQLITE_CONNECTION_H_
+#define CRM_STORE_SQLITE_CONNECTION_H_
 
 #include <cstdint>
 #include <memory>
@@ -9,18 +9,12 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "store/statement.h"
+#include "store/rows.h"
+#include "store/sqlite/statement.h"
 
 struct sqlite3;
 
-namespace crm::store {
-
-struct ConnectionOptions {
-  bool create = true;
-  bool read_only = false;
-  int busy_timeout_ms = 5000;
-  bool sync_full = false;
-};
+namespace crm::store::sqlite {
 
 // Owns a sqlite3 handle and a cache of prepared statements. Not thread-safe:
 // the workspace serializes all use of a connection.
@@ -69,6 +63,6 @@ absl::Status StatusFromSqlite(sqlite3* db, int rc, absl::string_view context);
 // such a file at open).
 std::string QuoteIdentifier(absl::string_view name);
 
-}  // namespace crm::store
+}  // namespace crm::store::sqlite
 
-#endif  // CRM_STORE_CONNECTION_H_
+#endif  // CRM_STORE_SQLITE_CONNECTION_H_

@@ -1,15 +1,15 @@
-#include "store/transaction.h"
+#include "store/sqlite/transaction.h"
 
 #include "base/error.h"
 
-namespace crm::store {
+namespace crm::store::sqlite {
 namespace {
 constexpr char kSavepoint[] = "SAVEPOINT crm_call";
 constexpr char kRelease[] = "RELEASE crm_call";
 constexpr char kRollbackToSavepoint[] = "ROLLBACK TO crm_call";
 }  // namespace
 
-absl::StatusOr<Scope> Scope::Begin(Connection& connection, ScopeKind kind) {
+absl::StatusOr<bool> BeginScope(Connection& connection, ScopeKind kind) {
   if (kind == ScopeKind::kWrite && connection.read_only()) {
     return MakeError(ErrorCode::kReadOnly,
                      "the workspace was opened read-only");
@@ -21,44 +21,32 @@ absl::StatusOr<Scope> Scope::Begin(Connection& connection, ScopeKind kind) {
     CRM_RETURN_IF_ERROR(connection.ExecuteCached(
         kind == ScopeKind::kWrite ? "BEGIN IMMEDIATE" : "BEGIN"));
   }
-  return Scope(&connection, nested);
+  return nested;
 }
 
-Scope::Scope(Scope&& other) noexcept
-    : connection_(other.connection_), nested_(other.nested_) {
-  other.connection_ = nullptr;
-}
-
-Scope::~Scope() {
-  if (connection_ == nullptr) return;
+void RollbackScope(Connection& connection, bool nested) {
   // After out of memory or an I/O error SQLite may already have rolled the
   // whole transaction back; then there is nothing left to undo here. A
   // rollback that fails is tried once more; a transaction still open after
   // that is closed by Workspace::RecoverStrayTransaction() before the next
   // call.
-  if (!connection_->InTransaction()) return;
-  if (nested_) {
-    if (connection_->ExecuteCached(kRollbackToSavepoint).ok() ||
-        connection_->ExecuteCached(kRollbackToSavepoint).ok()) {
-      (void)connection_->ExecuteCached(kRelease);
+  if (!connection.InTransaction()) return;
+  if (nested) {
+    if (connection.ExecuteCached(kRollbackToSavepoint).ok() ||
+        connection.ExecuteCached(kRollbackToSavepoint).ok()) {
+      (void)connection.ExecuteCached(kRelease);
     } else {
       // The call's partial work must never reach the host's commit: give up
       // the host's whole transaction instead (see RecoverStrayTransaction).
-      (void)connection_->Execute("ROLLBACK");
+      (void)connection.Execute("ROLLBACK");
     }
-  } else if (!connection_->ExecuteCached("ROLLBACK").ok()) {
-    (void)connection_->Execute("ROLLBACK");
+  } else if (!connection.ExecuteCached("ROLLBACK").ok()) {
+    (void)connection.Execute("ROLLBACK");
   }
 }
 
-absl::Status Scope::Commit() {
-  if (connection_ == nullptr) {
-    return MakeError(ErrorCode::kInternal, "scope committed twice");
-  }
-  absl::Status status =
-      connection_->ExecuteCached(nested_ ? kRelease : "COMMIT");
-  if (status.ok()) connection_ = nullptr;
-  return status;
+absl::Status CommitScope(Connection& connection, bool nested) {
+  return connection.ExecuteCached(nested ? kRelease : "COMMIT");
 }
 
 absl::Status BeginHostTransaction(Connection& connection) {
@@ -87,4 +75,4 @@ absl::Status RollbackHostTransaction(Connection& connection) {
   return connection.Execute("ROLLBACK");
 }
 
-}  // namespace crm::store
+}  // namespace crm::store::sqlite

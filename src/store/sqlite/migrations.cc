@@ -1,4 +1,4 @@
-#include "store/migrations.h"
+#include "store/sqlite/migrations.h"
 
 #include <map>
 #include <memory>
@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
 
-namespace crm::store {
+namespace crm::store::sqlite {
 namespace {
 
 // "CRM1" in PRAGMA application_id marks a libcrm workspace.
@@ -276,4 +276,4 @@ absl::Status OpenWorkspace(Connection& connection,
   return ApplyMigrations(connection, version, LatestSchemaVersion());
 }
 
-}  // namespace crm::store
+}  // namespace crm::store::sqlite

@@ -1,4 +1,4 @@
-#include "store/sql_functions.h"
+#include "store/sqlite/sql_functions.h"
 
 #include <sqlite3.h>
 
@@ -10,7 +10,7 @@
 #include "base/decimal.h"
 #include "base/error.h"
 
-namespace crm::store {
+namespace crm::store::sqlite {
 namespace {
 
 // Lives in SQLite's zero-filled aggregate context; `sum` is constructed on
@@ -112,4 +112,4 @@ int RegisterSqlFunctions(sqlite3* db) {
       nullptr, IntegerSumStep, IntegerSumFinal, nullptr);
 }
 
-}  // namespace crm::store
+}  // namespace crm::store::sqlite

@@ -1,4 +1,4 @@
-#include "store/customer_table.h"
+#include "store/sqlite/customer_table.h"
 
 #include <algorithm>
 
@@ -6,9 +6,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/error.h"
-#include "store/meta_table.h"
+#include "store/sqlite/meta_table.h"
 
-namespace crm::store {
+namespace crm::store::sqlite {
 namespace {
 
 constexpr char kLastCustomerIdKey[] = "last_customer_id";
@@ -185,4 +185,4 @@ absl::StatusOr<std::vector<int64_t>> ExistingCustomers(
   return found;
 }
 
-}  // namespace crm::store
+}  // namespace crm::store::sqlite

@@ -1,6 +1,6 @@
 // A prepared SQLite statement.
-#ifndef CRM_STORE_STATEMENT_H_
-#define CRM_STORE_STATEMENT_H_
+#ifndef CRM_STORE_SQLITE_STATEMENT_H_
+#define CRM_STORE_SQLITE_STATEMENT_H_
 
 #include <cstdint>
 #include <string>
@@ -12,7 +12,7 @@
 struct sqlite3;
 struct sqlite3_stmt;
 
-namespace crm::store {
+namespace crm::store::sqlite {
 
 // Owns one sqlite3_stmt. Not thread-safe; used under the connection's owner's
 // lock. Obtained from Connection::Prepare(), which hands it out reset.
@@ -46,6 +46,6 @@ class Statement {
   sqlite3_stmt* stmt_;
 };
 
-}  // namespace crm::store
+}  // namespace crm::store::sqlite
 
-#endif  // CRM_STORE_STATEMENT_H_
+#endif  // CRM_STORE_SQLITE_STATEMENT_H_

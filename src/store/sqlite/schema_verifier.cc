@@ -1,12 +1,12 @@
-#include "store/schema_verifier.h"
+#include "store/sqlite/schema_verifier.h"
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
-#include "store/migrations.h"
+#include "store/sqlite/migrations.h"
 
-namespace crm::store {
+namespace crm::store::sqlite {
 namespace {
 
 constexpr char kCustomers[] = "crm_customers";
@@ -63,8 +63,9 @@ absl::Status VerifyFieldColumns(Connection& connection,
                                 const SchemaObject& migrated,
                                 const std::vector<SchemaObject>& column_indexes,
                                 const FieldColumnsReader& read_field_columns) {
+  absl::StatusOr<std::vector<FieldRow>> rows = LoadFields(connection);
   absl::StatusOr<std::vector<FieldColumn>> columns =
-      read_field_columns(connection);
+      rows.ok() ? read_field_columns(*rows) : rows.status();
   if (!columns.ok()) {
     if (CodeOf(columns.status()) == ErrorCode::kNoMemory ||
         CodeOf(columns.status()) == ErrorCode::kIo ||
@@ -202,4 +203,4 @@ absl::Status VerifySchema(Connection& connection, int version,
   return absl::OkStatus();
 }
 
-}  // namespace crm::store
+}  // namespace crm::store::sqlite

@@ -1,10 +1,10 @@
-#include "store/statement.h"
+#include "store/sqlite/statement.h"
 
 #include <sqlite3.h>
 
-#include "store/connection.h"
+#include "store/sqlite/connection.h"
 
-namespace crm::store {
+namespace crm::store::sqlite {
 
 Statement::~Statement() { sqlite3_finalize(stmt_); }
 
@@ -91,4 +91,4 @@ void Statement::Reset() {
   sqlite3_clear_bindings(stmt_);
 }
 
-}  // namespace crm::store
+}  // namespace crm::store::sqlite

@@ -1,51 +1,17 @@
 // Storage of the event log: interned strings, event rows, event types.
-#ifndef CRM_STORE_EVENT_TABLE_H_
-#define CRM_STORE_EVENT_TABLE_H_
+#ifndef CRM_STORE_SQLITE_EVENT_TABLE_H_
+#define CRM_STORE_SQLITE_EVENT_TABLE_H_
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
-#include "store/connection.h"
+#include "store/rows.h"
+#include "store/sqlite/connection.h"
 
-namespace crm::store {
-
-// Interned ids the layout fixes (migration 2).
-inline constexpr int64_t kRecordCreatedTypeId = 1;
-inline constexpr int64_t kRecordUpdatedTypeId = 2;
-inline constexpr int64_t kRecordDeletedTypeId = 3;
-inline constexpr int64_t kSystemChannelId = 4;
-
-// An event row. String members are resolved text ("" when absent).
-struct EventRow {
-  int64_t seq = 0;
-  int64_t customer_id = 0;
-  int64_t occurred_at_us = 0;
-  int64_t recorded_at_us = 0;
-  int64_t type_id = 0;
-  std::string type, channel, actor, source;
-  std::string idempotency_key;
-  std::string body;  // encoded crm.wire.EventBody
-  // The properties as a JSON object for queries ("" for none); written,
-  // never read back into events.
-  std::string properties_json;
-};
-
-// The text of interned ids, kept by the caller across calls so that event
-// reads name types, channels, actors and sources without a lookup each.
-// Interned strings are never changed nor deleted, so an entry stays true as
-// long as its id was committed: the owner clears the map whenever a
-// transaction or a call's savepoint that may have interned strings is
-// rolled back.
-using InternedTexts = absl::flat_hash_map<int64_t, std::string>;
-
-// The ids of an event's interned strings (0 for none).
-struct EventIds {
-  int64_t type = 0, channel = 0, actor = 0, source = 0;
-};
+namespace crm::store::sqlite {
 
 // The id of `text` in crm_strings, adding it when new.
 absl::StatusOr<int64_t> InternString(Connection& connection,
@@ -69,20 +35,6 @@ absl::StatusOr<std::optional<EventRow>> SelectEvent(Connection& connection,
                                                     InternedTexts& texts,
                                                     int64_t seq);
 
-// A page of one customer's events, by (occurred_at, seq).
-struct TimelineQuery {
-  int64_t customer_id = 0;
-  int64_t from_us = INT64_MIN;       // inclusive
-  int64_t to_us = INT64_MAX;         // exclusive
-  std::vector<int64_t> type_ids;     // empty: every type
-  std::vector<int64_t> channel_ids;  // empty: every channel
-  bool newest_first = true;
-  // Keyset position: only events strictly after (in the chosen order) the
-  // event at (after_occurred_us, after_seq), when after_seq > 0.
-  int64_t after_occurred_us = 0;
-  int64_t after_seq = 0;
-  int64_t limit = 100;
-};
 absl::StatusOr<std::vector<EventRow>> SelectTimeline(Connection& connection,
                                                      InternedTexts& texts,
                                                      const TimelineQuery& q);
@@ -110,6 +62,6 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> LoadEventTypes(
 absl::Status UpsertEventType(Connection& connection, const std::string& name,
                              const std::string& definition);
 
-}  // namespace crm::store
+}  // namespace crm::store::sqlite
 
-#endif  // CRM_STORE_EVENT_TABLE_H_
+#endif  // CRM_STORE_SQLITE_EVENT_TABLE_H_

@@ -1,13 +1,13 @@
 // The workspace file layout and its forward-only migrations.
-#ifndef CRM_STORE_MIGRATIONS_H_
-#define CRM_STORE_MIGRATIONS_H_
+#ifndef CRM_STORE_SQLITE_MIGRATIONS_H_
+#define CRM_STORE_SQLITE_MIGRATIONS_H_
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "store/connection.h"
-#include "store/schema_verifier.h"
+#include "store/sqlite/connection.h"
+#include "store/sqlite/schema_verifier.h"
 
-namespace crm::store {
+namespace crm::store::sqlite {
 
 // The layout version this build writes (PRAGMA user_version).
 int LatestSchemaVersion();
@@ -35,6 +35,6 @@ absl::Status MigrateTo(Connection& connection, int version);
 // The layout version of the open file.
 absl::StatusOr<int> SchemaVersion(Connection& connection);
 
-}  // namespace crm::store
+}  // namespace crm::store::sqlite
 
-#endif  // CRM_STORE_MIGRATIONS_H_
+#endif  // CRM_STORE_SQLITE_MIGRATIONS_H_

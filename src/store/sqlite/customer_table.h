@@ -1,6 +1,6 @@
 // Storage of customer rows.
-#ifndef CRM_STORE_CUSTOMER_TABLE_H_
-#define CRM_STORE_CUSTOMER_TABLE_H_
+#ifndef CRM_STORE_SQLITE_CUSTOMER_TABLE_H_
+#define CRM_STORE_SQLITE_CUSTOMER_TABLE_H_
 
 #include <cstdint>
 #include <optional>
@@ -9,26 +9,11 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "store/connection.h"
+#include "store/rows.h"
 #include "store/sql_value.h"
+#include "store/sqlite/connection.h"
 
-namespace crm::store {
-
-// Values for some columns of one row. Column names come from field
-// definitions ("email", "f_12"), never from user text.
-struct ColumnValues {
-  std::vector<std::string> columns;
-  std::vector<SqlValue> values;
-};
-
-// A customer row: bookkeeping plus the values of the requested columns.
-struct CustomerRow {
-  int64_t id = 0;
-  int64_t version = 0;
-  int64_t created_at_us = 0;
-  int64_t updated_at_us = 0;
-  std::vector<SqlValue> values;  // aligned with the requested columns
-};
+namespace crm::store::sqlite {
 
 // Inserts a customer at version 1 under a new id, never one used before;
 // returns the id.
@@ -60,6 +45,6 @@ absl::StatusOr<int64_t> CountCustomers(Connection& connection);
 absl::StatusOr<std::vector<int64_t>> ExistingCustomers(
     Connection& connection, std::vector<int64_t> ids);
 
-}  // namespace crm::store
+}  // namespace crm::store::sqlite
 
-#endif  // CRM_STORE_CUSTOMER_TABLE_H_
+#endif  // CRM_STORE_SQLITE_CUSTOMER_TABLE_H_

@@ -1,4 +1,4 @@
-#include "store/connection.h"
+#include "store/sqlite/connection.h"
 
 #include <sqlite3.h>
 
@@ -6,9 +6,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "base/error.h"
-#include "store/sql_functions.h"
+#include "store/sqlite/sql_functions.h"
 
-namespace crm::store {
+namespace crm::store::sqlite {
 namespace {
 
 // Statements whose text depends on which columns a call touches are many;
@@ -179,4 +179,4 @@ bool Connection::InTransaction() const {
   return sqlite3_get_autocommit(db_) == 0;
 }
 
-}  // namespace crm::store
+}  // namespace crm::store::sqlite

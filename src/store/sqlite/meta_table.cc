@@ -1,8 +1,8 @@
-#include "store/meta_table.h"
+#include "store/sqlite/meta_table.h"
 
 #include "base/error.h"
 
-namespace crm::store {
+namespace crm::store::sqlite {
 
 absl::StatusOr<std::optional<int64_t>> ReadMetaValue(Connection& connection,
                                                      const std::string& key) {
@@ -41,4 +41,4 @@ absl::StatusOr<bool> TakeMetaFlag(Connection& connection,
   return found;
 }
 
-}  // namespace crm::store
+}  // namespace crm::store::sqlite

@@ -1,8 +1,8 @@
-#include "store/search_table.h"
+#include "store/sqlite/search_table.h"
 
 #include "base/error.h"
 
-namespace crm::store {
+namespace crm::store::sqlite {
 
 absl::Status SetSearchText(Connection& connection, int64_t id,
                            const std::string& text, bool is_new) {
@@ -85,4 +85,4 @@ absl::StatusOr<std::vector<SegmentRow>> LoadSegments(Connection& connection) {
   return rows;
 }
 
-}  // namespace crm::store
+}  // namespace crm::store::sqlite

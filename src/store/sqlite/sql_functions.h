@@ -1,10 +1,10 @@
 // SQL functions libcrm adds to each of its connections.
-#ifndef CRM_STORE_SQL_FUNCTIONS_H_
-#define CRM_STORE_SQL_FUNCTIONS_H_
+#ifndef CRM_STORE_SQLITE_SQL_FUNCTIONS_H_
+#define CRM_STORE_SQLITE_SQL_FUNCTIONS_H_
 
 struct sqlite3;
 
-namespace crm::store {
+namespace crm::store::sqlite {
 
 // The aggregates a query uses to add up values exactly:
 //   crm_decimal_sum(value, name)
@@ -21,6 +21,6 @@ namespace crm::store {
 // overflow"). Returns a SQLite result code.
 int RegisterSqlFunctions(sqlite3* db);
 
-}  // namespace crm::store
+}  // namespace crm::store::sqlite
 
-#endif  // CRM_STORE_SQL_FUNCTIONS_H_
+#endif  // CRM_STORE_SQLITE_SQL_FUNCTIONS_H_

@@ -1,8 +1,8 @@
 // The workspace's own counters and flags, in crm_meta (key -> integer): the
 // schema generation, the customer id counter, one-off flags left by
 // migrations. The one place that reads or writes that table.
-#ifndef CRM_STORE_META_TABLE_H_
-#define CRM_STORE_META_TABLE_H_
+#ifndef CRM_STORE_SQLITE_META_TABLE_H_
+#define CRM_STORE_SQLITE_META_TABLE_H_
 
 #include <cstdint>
 #include <optional>
@@ -10,9 +10,9 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "store/connection.h"
+#include "store/sqlite/connection.h"
 
-namespace crm::store {
+namespace crm::store::sqlite {
 
 // The value under `key`, or nullopt when the key is absent.
 absl::StatusOr<std::optional<int64_t>> ReadMetaValue(Connection& connection,
@@ -26,6 +26,6 @@ absl::Status IncrementMetaValue(Connection& connection, const std::string& key);
 absl::StatusOr<bool> TakeMetaFlag(Connection& connection,
                                   const std::string& key);
 
-}  // namespace crm::store
+}  // namespace crm::store::sqlite
 
-#endif  // CRM_STORE_META_TABLE_H_
+#endif  // CRM_STORE_SQLITE_META_TABLE_H_

@@ -1,10 +1,10 @@
-#include "store/field_table.h"
+#include "store/sqlite/field_table.h"
 
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
-#include "store/meta_table.h"
+#include "store/sqlite/meta_table.h"
 
-namespace crm::store {
+namespace crm::store::sqlite {
 namespace {
 
 constexpr char kSchemaGenerationKey[] = "schema_generation";
@@ -142,4 +142,4 @@ absl::Status WriteColumnValue(Connection& connection, const std::string& column,
   return statement->Run();
 }
 
-}  // namespace crm::store
+}  // namespace crm::store::sqlite

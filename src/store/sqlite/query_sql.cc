@@ -1,11 +1,11 @@
-#include "store/query_sql.h"
+#include "store/sqlite/query_sql.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/error.h"
 #include "base/filter_operators.h"
 
-namespace crm::store {
+namespace crm::store::sqlite {
 namespace {
 
 // SQL text and its parameters, built together so that they stay aligned.
@@ -624,4 +624,4 @@ absl::StatusOr<std::vector<int64_t>> CountFilled(
   return counts;
 }
 
-}  // namespace crm::store
+}  // namespace crm::store::sqlite

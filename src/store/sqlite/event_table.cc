@@ -1,10 +1,10 @@
-#include "store/event_table.h"
+#include "store/sqlite/event_table.h"
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
 
-namespace crm::store {
+namespace crm::store::sqlite {
 namespace {
 
 // The interned names are resolved after the query through the caller's
@@ -293,4 +293,4 @@ absl::Status UpsertEventType(Connection& connection, const std::string& name,
   return upsert->Run();
 }
 
-}  // namespace crm::store
+}  // namespace crm::store::sqlite

@@ -1,23 +1,17 @@
 // Query plans rendered as SQL with bound parameters, and run.
-#ifndef CRM_STORE_QUERY_SQL_H_
-#define CRM_STORE_QUERY_SQL_H_
+#ifndef CRM_STORE_SQLITE_QUERY_SQL_H_
+#define CRM_STORE_SQLITE_QUERY_SQL_H_
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "store/connection.h"
 #include "store/query_plan.h"
+#include "store/rows.h"
+#include "store/sqlite/connection.h"
 
-namespace crm::store {
-
-struct SelectedRow {
-  int64_t id = 0;                   // customer id, or event seq
-  int64_t version = 0;              // customers only
-  std::vector<SqlValue> values;     // aligned with the plan's columns
-  std::vector<SqlValue> sort_keys;  // aligned with the plan's sort
-};
+namespace crm::store::sqlite {
 
 // The SQL text and bound parameters of a statement, as the renderer makes
 // them: for golden tests of the renderer (and of the next backend's).
@@ -60,6 +54,6 @@ absl::StatusOr<std::vector<std::vector<SqlValue>>> RunCohort(
     Connection& connection, const std::string& first_type,
     const std::string& then_type, int64_t within_us, Bucket bucket);
 
-}  // namespace crm::store
+}  // namespace crm::store::sqlite
 
-#endif  // CRM_STORE_QUERY_SQL_H_
+#endif  // CRM_STORE_SQLITE_QUERY_SQL_H_

@@ -106,7 +106,7 @@ absl::Status WriteCustomerBatch(Session& session,
     }
     // Out of memory or I/O can make SQLite roll back the whole transaction;
     // rows after that would be stored on their own, so stop here.
-    if (!session.connection().InTransaction()) break;
+    if (!session.backend().InTransaction()) break;
   }
   if (outcome->rejected == 0) return absl::OkStatus();
   // Nothing of a rejected batch is stored, so no row has an id.

@@ -415,7 +415,8 @@ absl::Status AppendEventBatch(Session& session, const wire::EventBatch& batch,
       first_error = MakeError(result.code, result.message, result.field,
                               RuleIdOf(appended.status()));
     }
-    // Out of memory or I/O can make SQLite roll back the whole transaction;
+    // Out of memory or I/O can make the storage roll back the whole
+    // transaction;
     // events after that would be stored on their own, so stop here.
     if (!session.backend().InTransaction()) break;
   }

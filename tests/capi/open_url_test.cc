@@ -164,5 +164,40 @@ TEST_F(PostgresWorkspace, CallsOfPartTwoAreNamedUnsupported) {
   EXPECT_EQ(Count(db.get()), 1);
 }
 
+// The server ends the connection under a handle (an administrator, a
+// failover, a network cut): the call in flight fails with a named status,
+// nothing of the transaction it was in remains, and a later call, outside any
+// transaction, reconnects.
+TEST_F(PostgresWorkspace, LostConnectionLosesNothingCommittedAndReconnects) {
+  const std::string application = prefix_ + "_lost";
+  const std::string url = Url("lost") + "&application_name=" + application;
+  Db db = OpenDbUrl(url);
+  ASSERT_NE(db, nullptr);
+  CreateNamed(db.get(), "Committed");
+  ASSERT_EQ(crm_begin(db.get()), CRM_OK);
+  CreateNamed(db.get(), "Uncommitted");
+
+  // psql, the server's own client, ends every connection of that name.
+  const std::string kill =
+      "psql -q -X -d '" + server_ +
+      "' -c \"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+      "application_name = '" +
+      application + "'\" >/dev/null";
+  ASSERT_EQ(std::system(kill.c_str()), 0) << kill;
+
+  Record record = NewRecord();
+  crm_record_set_text(record.get(), "name", "After");
+  int64_t id = 0;
+  EXPECT_CRM_ERROR(crm_customer_create(&id, db.get(), record.get(), "test"),
+                   CRM_E_IO, "", CRM_RULE_CONNECTION);
+  // The host ends its transaction as after any I/O error.
+  EXPECT_EQ(crm_rollback(db.get()), CRM_OK) << crm_last_error_message();
+  // The next call reconnects: the committed customer is there, the
+  // uncommitted one is not.
+  EXPECT_EQ(Count(db.get()), 1);
+  EXPECT_EQ(Text(Get(db.get(), 1).get(), "name"), "Committed");
+  EXPECT_EQ(Create(db.get(), record.get()), 3);
+}
+
 }  // namespace
 }  // namespace crm_test

@@ -96,12 +96,20 @@ absl::Status CheckColumns(const Result& result, int columns) {
                                    " columns where ", columns, " belong"));
 }
 
-// The single id column of a one-row result; `none` when there is no row.
+// The id in the first row of a one-column result that has a row.
+absl::StatusOr<int64_t> FirstId(const Result& result, absl::string_view what) {
+  CRM_RETURN_IF_ERROR(CheckColumns(result, 1));
+  if (result.rows() == 0) {
+    return DamagedValue(absl::StrCat("PostgreSQL sent no row for ", what));
+  }
+  return NumberAt(result, 0, 0, what);
+}
+
+// The id of a one-column result; `none` when there is no row.
 absl::StatusOr<std::optional<int64_t>> OptionalSingleId(
     const Result& result, absl::string_view what) {
-  CRM_RETURN_IF_ERROR(CheckColumns(result, 1));
   if (result.rows() == 0) return std::optional<int64_t>();
-  CRM_ASSIGN_OR_RETURN(int64_t id, NumberAt(result, 0, 0, what));
+  CRM_ASSIGN_OR_RETURN(int64_t id, FirstId(result, what));
   return std::optional<int64_t>(id);
 }
 
@@ -227,6 +235,78 @@ bool IsDataException(const absl::Status& status) {
   return absl::StrContains(status.message(), "(SQLSTATE 22");
 }
 
+absl::Status NotInTransaction() {
+  return MakeError(ErrorCode::kMisuse,
+                   "the PostgreSQL event log is written inside a transaction "
+                   "only");
+}
+
+// Appending and numbering. A counter row updated for every event would be
+// the simple way, but PostgreSQL keeps every version of a row a transaction
+// updates until it ends, and each update walks them all: 100,000 appends in
+// one transaction took 300 s (3 ms each, growing with each append). So the
+// counters of crm_workspaces are floors instead: an event takes
+// greatest(next_seq, max(seq) + 1), a string likewise, and the workspace's
+// row is updated once per transaction that writes it, by TakeAppendLock():
+//   - its row lock, held to the end of the transaction, orders writers of a
+//     workspace (seqs follow commit order, no two take the same number);
+//   - under READ COMMITTED the statements after it see every write
+//     committed before the lock was granted; under REPEATABLE READ or
+//     SERIALIZABLE a concurrent writer's update fails it with a
+//     serialization failure (kBusy) instead of a stale max();
+//   - it raises the floors to what is stored, and leaves them in
+//     transaction-local settings (set_config(..., true): undone with the
+//     transaction or savepoint that made them, as is the lock) that the
+//     appending statements read, and whose presence says the lock is held.
+// Numbers stay increasing and are never reused as long as nothing deletes
+// the newest events or strings; code that deletes some (none does today:
+// DropWorkspace removes a workspace whole) must first raise the floor past
+// them (UPDATE crm_workspaces SET next_seq = greatest(next_seq, max + 1)).
+
+// The setting holding a workspace's seq floor while its lock is held.
+constexpr char kSeqFloor[] =
+    "nullif(current_setting('crm.seq_floor_' || $1::bigint, true), '')::bigint";
+constexpr char kStringFloor[] =
+    "nullif(current_setting('crm.string_floor_' || $1::bigint, true), "
+    "'')::bigint";
+
+absl::Status TakeAppendLock(Connection& connection, int64_t workspace_id) {
+  Parameters parameters = {absl::StrCat(workspace_id)};
+  CRM_ASSIGN_OR_RETURN(
+      Result locked,
+      connection.Execute(
+          "UPDATE crm_workspaces SET next_seq = greatest(next_seq, "
+          "coalesce((SELECT max(seq) FROM crm_events WHERE workspace_id = "
+          "$1::bigint), 0) + 1), next_string_id = greatest(next_string_id, "
+          "coalesce((SELECT max(string_id) FROM crm_strings WHERE "
+          "workspace_id = $1), 0) + 1) WHERE workspace_id = $1 RETURNING "
+          "set_config('crm.seq_floor_' || $1::bigint, next_seq::text, true), "
+          "set_config('crm.string_floor_' || $1::bigint, next_string_id::text, "
+          "true)",
+          parameters));
+  if (locked.rows() == 0) return NoWorkspace(workspace_id);
+  return absl::OkStatus();
+}
+
+// Runs an appending statement, which returns no row when the workspace's
+// append lock is not held in this transaction; then takes it and runs the
+// statement again.
+absl::StatusOr<Result> ExecuteAppending(Connection& connection,
+                                        int64_t workspace_id,
+                                        const std::string& sql,
+                                        const Parameters& parameters) {
+  // The settings are named after the id: a positive number, as the
+  // catalog's identity column makes them.
+  if (workspace_id <= 0) return NoWorkspace(workspace_id);
+  CRM_ASSIGN_OR_RETURN(Result result, connection.Execute(sql, parameters));
+  if (result.rows() > 0) return result;
+  CRM_RETURN_IF_ERROR(TakeAppendLock(connection, workspace_id));
+  CRM_ASSIGN_OR_RETURN(result, connection.Execute(sql, parameters));
+  // Settings and lock ended with the statement: no transaction is open.
+  if (result.rows() == 0) return NotInTransaction();
+  return result;
+}
+
 }  // namespace
 
 absl::Status SeedEventLog(Connection& connection, int64_t workspace_id) {
@@ -265,25 +345,28 @@ absl::StatusOr<int64_t> InternString(Connection& connection,
                                      int64_t workspace_id,
                                      const std::string& text) {
   CRM_RETURN_IF_ERROR(CheckText(text, "interned text"));
-  // One round trip: the existing id, else a new one from the workspace's
-  // counter (whose row lock also orders concurrent interning).
+  // One round trip once the transaction holds the append lock: the
+  // existing id, else a new one above the floor.
   Parameters parameters = {absl::StrCat(workspace_id), text};
   CRM_ASSIGN_OR_RETURN(
       Result interned,
-      connection.Execute(
-          "WITH found AS (SELECT string_id FROM crm_strings WHERE "
-          "workspace_id = $1::bigint AND text = $2::text), "
-          "taken AS (UPDATE crm_workspaces SET next_string_id = "
-          "next_string_id + 1 WHERE workspace_id = $1 AND NOT EXISTS "
-          "(SELECT 1 FROM found) RETURNING next_string_id - 1 AS string_id), "
-          "added AS (INSERT INTO crm_strings (workspace_id, string_id, text) "
-          "SELECT $1, string_id, $2 FROM taken RETURNING string_id) "
-          "SELECT string_id FROM found UNION ALL SELECT string_id FROM added",
+      ExecuteAppending(
+          connection, workspace_id,
+          absl::StrCat(
+              "WITH found AS (SELECT string_id FROM crm_strings WHERE "
+              "workspace_id = $1::bigint AND text = $2::text), "
+              "floor AS (SELECT ",
+              kStringFloor,
+              " AS floor), "
+              "added AS (INSERT INTO crm_strings (workspace_id, string_id, "
+              "text) SELECT $1, greatest(floor, coalesce((SELECT "
+              "max(string_id) FROM crm_strings WHERE workspace_id = $1), 0) "
+              "+ 1), $2 FROM floor WHERE floor IS NOT NULL AND NOT EXISTS "
+              "(SELECT 1 FROM found) RETURNING string_id) "
+              "SELECT string_id FROM found UNION ALL SELECT string_id FROM "
+              "added"),
           parameters));
-  CRM_ASSIGN_OR_RETURN(std::optional<int64_t> id,
-                       OptionalSingleId(interned, "an interned string id"));
-  if (!id) return NoWorkspace(workspace_id);
-  return *id;
+  return FirstId(interned, "an interned string id");
 }
 
 absl::StatusOr<int64_t> InsertEvent(Connection& connection,
@@ -305,16 +388,19 @@ absl::StatusOr<int64_t> InsertEvent(Connection& connection,
       absl::BytesToHexString(row.body),
       row.properties_json.empty() ? std::nullopt
                                   : std::optional(row.properties_json)};
-  // One round trip: the seq comes from the workspace's counter.
-  absl::StatusOr<Result> inserted = connection.Execute(
-      "WITH taken AS (UPDATE crm_workspaces SET next_seq = next_seq + 1 "
-      "WHERE workspace_id = $1::bigint RETURNING next_seq - 1 AS seq) "
-      "INSERT INTO crm_events (workspace_id, seq, customer_id, "
-      "occurred_at_us, recorded_at_us, type_id, channel_id, actor_id, "
-      "source_id, idempotency_key, body, properties) "
-      "SELECT $1, seq, $2::bigint, $3::bigint, $4::bigint, $5::bigint, "
-      "$6::bigint, $7::bigint, $8::bigint, $9::text, "
-      "decode($10::text, 'hex'), $11::jsonb FROM taken RETURNING seq",
+  // One round trip once the transaction holds the append lock.
+  absl::StatusOr<Result> inserted = ExecuteAppending(
+      connection, workspace_id,
+      absl::StrCat(
+          "WITH floor AS (SELECT ", kSeqFloor,
+          " AS floor) INSERT INTO crm_events (workspace_id, seq, "
+          "customer_id, occurred_at_us, recorded_at_us, type_id, channel_id, "
+          "actor_id, source_id, idempotency_key, body, properties) "
+          "SELECT $1::bigint, greatest(floor, coalesce((SELECT max(seq) FROM "
+          "crm_events WHERE workspace_id = $1), 0) + 1), $2::bigint, "
+          "$3::bigint, $4::bigint, $5::bigint, $6::bigint, $7::bigint, "
+          "$8::bigint, $9::text, decode($10::text, 'hex'), $11::jsonb "
+          "FROM floor WHERE floor IS NOT NULL RETURNING seq"),
       parameters);
   if (!inserted.ok()) {
     // Every other value is a number, hex or checked text: a value the
@@ -329,10 +415,7 @@ absl::StatusOr<int64_t> InsertEvent(Connection& connection,
     }
     return inserted.status();
   }
-  CRM_ASSIGN_OR_RETURN(std::optional<int64_t> seq,
-                       OptionalSingleId(*inserted, "an event seq"));
-  if (!seq) return NoWorkspace(workspace_id);
-  return *seq;
+  return FirstId(*inserted, "an event seq");
 }
 
 absl::StatusOr<std::optional<int64_t>> FindEventByKey(Connection& connection,

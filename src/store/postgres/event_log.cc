@@ -113,6 +113,20 @@ absl::StatusOr<std::optional<int64_t>> OptionalSingleId(
   return std::optional<int64_t>(id);
 }
 
+// The id that `sql`, a one-column select taking the workspace id and a
+// text, finds for `text` (checked as CheckText() names it), if any.
+absl::StatusOr<std::optional<int64_t>> FindIdByText(Connection& connection,
+                                                    int64_t workspace_id,
+                                                    const std::string& text,
+                                                    absl::string_view text_name,
+                                                    absl::string_view sql,
+                                                    absl::string_view what) {
+  CRM_RETURN_IF_ERROR(CheckText(text, text_name));
+  Parameters parameters = {absl::StrCat(workspace_id), text};
+  CRM_ASSIGN_OR_RETURN(Result found, connection.Execute(sql, parameters));
+  return OptionalSingleId(found, what);
+}
+
 // The bytes of hex text; a damaged value for anything else.
 absl::StatusOr<std::string> BytesFromHex(absl::string_view hex) {
   bool valid = hex.size() % 2 == 0;
@@ -331,14 +345,10 @@ absl::Status SeedEventLog(Connection& connection, int64_t workspace_id) {
 absl::StatusOr<std::optional<int64_t>> FindString(Connection& connection,
                                                   int64_t workspace_id,
                                                   const std::string& text) {
-  CRM_RETURN_IF_ERROR(CheckText(text, "interned text"));
-  Parameters parameters = {absl::StrCat(workspace_id), text};
-  CRM_ASSIGN_OR_RETURN(
-      Result found,
-      connection.Execute("SELECT string_id FROM crm_strings WHERE "
-                         "workspace_id = $1 AND text = $2",
-                         parameters));
-  return OptionalSingleId(found, "an interned string id");
+  return FindIdByText(connection, workspace_id, text, "interned text",
+                      "SELECT string_id FROM crm_strings WHERE workspace_id = "
+                      "$1 AND text = $2",
+                      "an interned string id");
 }
 
 absl::StatusOr<int64_t> InternString(Connection& connection,
@@ -421,14 +431,10 @@ absl::StatusOr<int64_t> InsertEvent(Connection& connection,
 absl::StatusOr<std::optional<int64_t>> FindEventByKey(Connection& connection,
                                                       int64_t workspace_id,
                                                       const std::string& key) {
-  CRM_RETURN_IF_ERROR(CheckText(key, "idempotency_key"));
-  Parameters parameters = {absl::StrCat(workspace_id), key};
-  CRM_ASSIGN_OR_RETURN(
-      Result found,
-      connection.Execute("SELECT seq FROM crm_events WHERE workspace_id = $1 "
-                         "AND idempotency_key = $2",
-                         parameters));
-  return OptionalSingleId(found, "an event seq");
+  return FindIdByText(connection, workspace_id, key, "idempotency_key",
+                      "SELECT seq FROM crm_events WHERE workspace_id = $1 AND "
+                      "idempotency_key = $2",
+                      "an event seq");
 }
 
 absl::StatusOr<std::optional<EventRow>> SelectEvent(Connection& connection,

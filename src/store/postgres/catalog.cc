@@ -107,7 +107,7 @@ CREATE TABLE crm_customers (
 CREATE UNIQUE INDEX crm_customers_email ON crm_customers
   (workspace_id, lower((data ->> 'email') COLLATE "C"));
 CREATE UNIQUE INDEX crm_customers_external_id ON crm_customers
-  (workspace_id, (data ->> 'external_id'));
+  (workspace_id, (data -> 'external_id'));
 CREATE TABLE crm_customer_search (
   workspace_id bigint NOT NULL REFERENCES crm_workspaces ON DELETE CASCADE,
   customer_id bigint NOT NULL,

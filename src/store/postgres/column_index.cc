@@ -29,7 +29,7 @@ bool ParseIndexName(absl::string_view name, int64_t* workspace_id,
 }  // namespace
 
 std::string ValueExpression(absl::string_view column) {
-  return absl::StrCat("(data ->> '", column, "')");
+  return absl::StrCat("(data -> '", column, "')");
 }
 
 std::string NoCaseExpression(absl::string_view column) {

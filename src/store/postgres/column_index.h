@@ -16,8 +16,10 @@
 
 namespace crm::store::postgres {
 
-// `(data ->> 'column')`: the value's text, what lookups and indexes compare.
-// `column` must pass CheckColumnName() (it is spliced into the SQL).
+// `(data -> 'column')`: the value as jsonb, what lookups and indexes
+// compare (as SQLite compares values: text "7" is not the number 7, the
+// number 3 equals 3.0). `column` must pass CheckColumnName() (it is spliced
+// into the SQL).
 std::string ValueExpression(absl::string_view column);
 // `lower((data ->> 'column') COLLATE "C")`: the same, ASCII letters folded
 // (what SQLite's NOCASE compares).

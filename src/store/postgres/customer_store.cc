@@ -51,8 +51,8 @@ absl::StatusOr<std::string> ValueColumns(
   std::string list;
   for (const std::string& column : columns) {
     CRM_RETURN_IF_ERROR(CheckColumnName(column));
-    absl::StrAppend(&list, ", jsonb_typeof(data -> '", column, "'), ",
-                    ValueExpression(column));
+    absl::StrAppend(&list, ", jsonb_typeof(data -> '", column, "'), data ->> '",
+                    column, "'");
   }
   return list;
 }
@@ -65,20 +65,27 @@ absl::StatusOr<SqlValue> ValueAt(const Result& result, int row, int first,
                      result.Text(row, first + 1), column);
 }
 
-// The condition on `key_column` for a key, appended as parameter $2.
-absl::StatusOr<std::string> KeyCondition(const std::string& key_column,
-                                         const SqlValue& key, bool nocase) {
-  if (key_column == "id") return std::string("customer_id = $2::bigint");
-  CRM_RETURN_IF_ERROR(CheckColumnName(key_column));
-  if (std::holds_alternative<std::string>(key)) {
-    return absl::StrCat(
-        nocase ? NoCaseExpression(key_column) : ValueExpression(key_column),
-        nocase ? " = lower($2 COLLATE \"C\")" : " = $2",
-        " AND jsonb_typeof(data -> '", key_column, "') = 'string'");
+// The condition on `key_column` for a key, and the key's text as parameter
+// $2. A NOCASE lookup compares text only, as on SQLite.
+absl::StatusOr<std::pair<std::string, std::string>> KeyCondition(
+    const std::string& key_column, const SqlValue& key, bool nocase) {
+  if (key_column == "id") {
+    return std::make_pair(std::string("customer_id = $2::bigint"),
+                          absl::StrCat(std::get<int64_t>(key)));
   }
-  return absl::StrCat(ValueExpression(key_column),
-                      " = $2 AND jsonb_typeof(data -> '", key_column,
-                      "') = 'number'");
+  CRM_RETURN_IF_ERROR(CheckColumnName(key_column));
+  if (nocase && std::holds_alternative<std::string>(key)) {
+    CRM_ASSIGN_OR_RETURN(std::string text, StoredText(key));
+    return std::make_pair(
+        absl::StrCat(NoCaseExpression(key_column),
+                     " = lower($2 COLLATE \"C\") AND jsonb_typeof(data -> '",
+                     key_column, "') = 'string'"),
+        std::move(text));
+  }
+  CRM_ASSIGN_OR_RETURN(std::string json, JsonOf(key));
+  return std::make_pair(
+      absl::StrCat(ValueExpression(key_column), " = $2::jsonb"),
+      std::move(json));
 }
 
 }  // namespace
@@ -140,9 +147,7 @@ absl::StatusOr<std::optional<CustomerRow>> SelectCustomer(
       (key_column == "id" && !std::holds_alternative<int64_t>(key))) {
     return std::optional<CustomerRow>();
   }
-  CRM_ASSIGN_OR_RETURN(std::string key_text, StoredText(key));
-  CRM_ASSIGN_OR_RETURN(std::string condition,
-                       KeyCondition(key_column, key, nocase));
+  CRM_ASSIGN_OR_RETURN(auto condition, KeyCondition(key_column, key, nocase));
   CRM_ASSIGN_OR_RETURN(std::string value_columns, ValueColumns(columns));
   CRM_ASSIGN_OR_RETURN(
       Result found,
@@ -151,8 +156,8 @@ absl::StatusOr<std::optional<CustomerRow>> SelectCustomer(
                        "updated_at_us",
                        value_columns,
                        " FROM crm_customers WHERE workspace_id = $1 AND ",
-                       condition, " ORDER BY customer_id LIMIT 1"),
-          {absl::StrCat(workspace_id), key_text}));
+                       condition.first, " ORDER BY customer_id LIMIT 1"),
+          {absl::StrCat(workspace_id), std::move(condition.second)}));
   if (found.rows() == 0) return std::optional<CustomerRow>();
   CustomerRow row;
   CRM_ASSIGN_OR_RETURN(row.id, found.Integer(0, 0, "customer id"));
@@ -190,8 +195,7 @@ absl::StatusOr<bool> IsReferenced(Connection& connection, int64_t workspace_id,
           absl::StrCat("SELECT 1 FROM crm_customers WHERE workspace_id = $1 "
                        "AND ",
                        ValueExpression(column),
-                       " = $2 AND jsonb_typeof(data -> '", column,
-                       "') = 'number' AND customer_id <> $2::bigint LIMIT 1"),
+                       " = $2::jsonb AND customer_id <> $2::bigint LIMIT 1"),
           {absl::StrCat(workspace_id), absl::StrCat(id)}));
   return found.rows() > 0;
 }

@@ -45,7 +45,8 @@ absl::Status InvalidValue(absl::string_view why) {
                    absl::StrCat("PostgreSQL cannot store the value: ", why));
 }
 
-// The JSON token of a non-null value.
+}  // namespace
+
 absl::StatusOr<std::string> JsonOf(const SqlValue& value) {
   if (std::holds_alternative<std::string>(value)) {
     CRM_ASSIGN_OR_RETURN(std::string checked, StoredText(value));
@@ -55,8 +56,6 @@ absl::StatusOr<std::string> JsonOf(const SqlValue& value) {
   }
   return StoredText(value);
 }
-
-}  // namespace
 
 absl::Status CheckColumnName(absl::string_view column) {
   bool valid = !column.empty() && column.size() <= 63 &&

@@ -28,9 +28,12 @@ namespace crm::store::postgres {
 absl::Status CheckColumnName(absl::string_view column);
 
 // The text `data ->> column` shows for a non-null integer, double or text
-// value (how a key is compared with stored values); kInvalidArgument for a
-// blob, a NUL byte in text, or a double that is not finite.
+// value; kInvalidArgument for a blob, a NUL byte in text, or a double that
+// is not finite.
 absl::StatusOr<std::string> StoredText(const SqlValue& value);
+// The JSON token stored for a non-null value (what `data -> column` equals);
+// errors as StoredText().
+absl::StatusOr<std::string> JsonOf(const SqlValue& value);
 
 // A change to a customer's values: `patch`, a JSON object of the non-null
 // values to merge in, and `removed`, a text[] literal of the columns set to

@@ -1,6 +1,6 @@
 // Workspaces opened by URL (crm_open_url), created and dropped by call. The
 // URL checks run everywhere; PostgresWorkspace needs the server CTest starts
-// (CRM_TEST_POSTGRES_URL) and runs only in the PostgreSQL conformance run.
+// (CRM_TEST_BACKEND_URL) and runs only in the PostgreSQL conformance run.
 #include <cstring>
 #include <string>
 
@@ -76,7 +76,7 @@ TEST(OpenUrl, UnreachableServerIsAConnectionError) {
 class PostgresWorkspace : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* server = std::getenv("CRM_TEST_POSTGRES_URL");
+    const char* server = std::getenv("CRM_TEST_BACKEND_URL");
     ASSERT_NE(server, nullptr) << "needs the server CTest starts";
     server_ = server;
     // Unique per test and per run of the suite against one server.

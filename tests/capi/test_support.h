@@ -73,22 +73,22 @@ class TempDir {
 
 // The conformance suite runs the tests that touch storage against each
 // backend: on SQLite files by default, and on PostgreSQL workspaces when
-// CRM_TEST_BACKEND=postgres (CTest sets it, with CRM_TEST_POSTGRES_URL naming
-// the server CTest started). On PostgreSQL a test's file path names a
+// CRM_TEST_BACKEND_URL names a PostgreSQL server (CTest sets it to the
+// server it started). On PostgreSQL a test's file path names a
 // workspace instead: the same path gives the same workspace (a test that
 // reopens its file reopens it), another path another one, and ":memory:" a
 // new one at each open. Workspaces are left for the throwaway server to take
 // with it.
 inline bool OnPostgres() {
-  const char* backend = std::getenv("CRM_TEST_BACKEND");
-  return backend != nullptr && std::string(backend) == "postgres";
+  const char* server = std::getenv("CRM_TEST_BACKEND_URL");
+  return server != nullptr && *server != '\0';
 }
 
 // The URL of the PostgreSQL workspace that stands for `path`.
 inline std::string WorkspaceUrlFor(const std::string& path) {
   static std::atomic<int> in_memory{0};
-  const char* server = std::getenv("CRM_TEST_POSTGRES_URL");
-  EXPECT_NE(server, nullptr) << "CRM_TEST_POSTGRES_URL is not set";
+  const char* server = std::getenv("CRM_TEST_BACKEND_URL");
+  EXPECT_NE(server, nullptr) << "CRM_TEST_BACKEND_URL is not set";
   std::string base = server != nullptr ? server : "";
   char name[64];
   if (path == ":memory:") {

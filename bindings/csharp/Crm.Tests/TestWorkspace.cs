@@ -5,10 +5,9 @@ internal static class TestWorkspace
 {
     /// <summary>
     /// True when the conformance run asks for PostgreSQL workspaces
-    /// (CRM_TEST_BACKEND=postgres, with CRM_TEST_POSTGRES_URL naming the server
-    /// CTest started).
+    /// (CRM_TEST_BACKEND_URL, the server CTest started).
     /// </summary>
-    public static bool OnPostgres => Environment.GetEnvironmentVariable("CRM_TEST_BACKEND") == "postgres";
+    public static bool OnPostgres => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CRM_TEST_BACKEND_URL"));
 
     /// <summary>
     /// A new empty workspace on the backend under test: in memory, or a new
@@ -17,8 +16,7 @@ internal static class TestWorkspace
     public static CrmDatabase OpenEmpty()
     {
         if (!OnPostgres) return CrmDatabase.Open(":memory:");
-        string server = Environment.GetEnvironmentVariable("CRM_TEST_POSTGRES_URL")
-            ?? throw new InvalidOperationException("CRM_TEST_BACKEND=postgres needs CRM_TEST_POSTGRES_URL");
+        string server = Environment.GetEnvironmentVariable("CRM_TEST_BACKEND_URL")!;
         string name = "cs_" + Guid.NewGuid().ToString("N");
         return CrmDatabase.OpenUrl(server + (server.Contains('?') ? "&" : "?") + "workspace=" + name);
     }

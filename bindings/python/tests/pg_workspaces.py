@@ -14,8 +14,8 @@ import crm
 
 class PostgresWorkspaceTest(unittest.TestCase):
     def setUp(self) -> None:
-        server = os.environ.get("CRM_TEST_POSTGRES_URL")
-        self.assertTrue(server, "needs CRM_TEST_POSTGRES_URL (the server CTest starts)")
+        server = os.environ.get("CRM_TEST_BACKEND_URL")
+        self.assertTrue(server, "needs CRM_TEST_BACKEND_URL (the server CTest starts)")
         assert server is not None
         name = "pyw_" + uuid.uuid4().hex[:16]
         self.url = server + ("&" if "?" in server else "?") + "workspace=" + name

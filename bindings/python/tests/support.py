@@ -22,9 +22,8 @@ def library_or_skip_message() -> str:
 
 def on_postgres() -> bool:
     """True when the conformance run asks for PostgreSQL workspaces
-    (CRM_TEST_BACKEND=postgres, with CRM_TEST_POSTGRES_URL naming the server
-    CTest started)."""
-    return os.environ.get("CRM_TEST_BACKEND") == "postgres"
+    (CRM_TEST_BACKEND_URL, the server CTest started)."""
+    return bool(os.environ.get("CRM_TEST_BACKEND_URL"))
 
 
 def open_under_test(path: str) -> crm.Database:
@@ -33,9 +32,7 @@ def open_under_test(path: str) -> crm.Database:
     for the throwaway server to take with it."""
     if not on_postgres():
         return crm.open(path)
-    server = os.environ.get("CRM_TEST_POSTGRES_URL")
-    if not server:
-        raise AssertionError("CRM_TEST_BACKEND=postgres needs CRM_TEST_POSTGRES_URL")
+    server = os.environ["CRM_TEST_BACKEND_URL"]
     name = "py_" + hashlib.sha1(path.encode()).hexdigest()[:20]
     url = server + ("&" if "?" in server else "?") + "workspace=" + name
     return crm.open_url(url)

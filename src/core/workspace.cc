@@ -188,10 +188,12 @@ absl::Status Workspace::RecoverStrayTransaction() {
 absl::Status Workspace::Rollback() {
   Hold hold(*this, Hold::NoWait());
   CRM_RETURN_IF_ERROR(CheckTransactionOwner());
-  // A transaction the storage already rolled back after a failure ends as
-  // asked.
-  absl::Status status = HostTransactionLost() ? absl::OkStatus()
-                                              : backend_->RollbackTransaction();
+  // A transaction the storage already rolled back after a failure (or lost
+  // with its connection) ends as asked; the backend is told all the same, so
+  // that it forgets the transaction too.
+  const bool lost = HostTransactionLost();
+  absl::Status status = backend_->RollbackTransaction();
+  if (lost) status = absl::OkStatus();
   ForgetUncommitted();
   ReleaseIfEnded();
   return status;

@@ -214,6 +214,9 @@ TEST_F(PostgresBackendTest, FieldsAreNumberedStoredChangedAndDeleted) {
                   "current_schema() AND indexname LIKE "
                   "'crm_ix_%'"),
             "0");
+  EXPECT_EQ(Value("SELECT count(*) FROM pg_statistic_ext WHERE "
+                  "stxnamespace = current_schema()::regnamespace"),
+            "0");
   auto next = backend->InsertUserField(Field("plan"));
   ASSERT_TRUE(next.ok()) << next.status();
   EXPECT_EQ(next->id, 3);
@@ -530,7 +533,8 @@ TEST_F(PostgresBackendTest, VerificationAcceptsColumnIndexesAndRefusesOthers) {
   // is an index of no name libcrm gives. Each tampering is undone after.
   const std::string restore =
       "DROP INDEX IF EXISTS crm_ix_1_f_1; CREATE INDEX crm_ix_1_f_1 ON "
-      "crm_customers (workspace_id, (data -> 'f_1')) WHERE workspace_id = 1";
+      "crm_customers (workspace_id, (data -> 'f_1')) WHERE workspace_id = "
+      "'1'::bigint";
   struct Tampering {
     std::string sql, undo;
   };
@@ -720,6 +724,10 @@ TEST_F(PostgresBackendTest, WorkspacesAreCreatedAndDroppedWithAllTheyHold) {
                   "schemaname = current_schema() AND "
                   "indexname LIKE 'crm_ix_%'"),
             Value("SELECT 'crm_ix_' || workspace_id || '_f_1' FROM "
+                  "crm_workspaces WHERE name = 'bolt'"));
+  EXPECT_EQ(Value("SELECT string_agg(stxname, ',') FROM pg_statistic_ext "
+                  "WHERE stxnamespace = current_schema()::regnamespace"),
+            Value("SELECT 'crm_st_' || workspace_id || '_f_1' FROM "
                   "crm_workspaces WHERE name = 'bolt'"));
   auto scope = Scope::Begin(*bolt, ScopeKind::kRead);
   EXPECT_EQ(*bolt->CountCustomers(), 1);

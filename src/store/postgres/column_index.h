@@ -26,6 +26,14 @@ std::string ValueExpression(absl::string_view column);
 std::string NoCaseExpression(absl::string_view column);
 
 std::string ColumnIndexName(int64_t workspace_id, absl::string_view column);
+// The statistics object beside each such index, crm_st_<workspace>_<column>:
+// PostgreSQL keeps no statistics for the expressions of partial indexes, so
+// without one it guesses that 0.5% of all rows match a lookup by the value
+// and prefers a sequential scan of the shared table.
+std::string ColumnStatisticsName(int64_t workspace_id,
+                                 absl::string_view column);
+std::string ColumnStatisticsSql(int64_t workspace_id, absl::string_view column,
+                                ColumnIndex index);
 // CREATE INDEX text for `index` (not kNone) on the table crm_customers of
 // the search path.
 std::string ColumnIndexSql(int64_t workspace_id, absl::string_view column,

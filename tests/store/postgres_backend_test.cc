@@ -22,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
 #include "gtest/gtest.h"
+#include "postgres_test_support.h"
 #include "store/backend.h"
 #include "store/postgres/catalog.h"
 #include "store/postgres/connection.h"
@@ -29,12 +30,6 @@
 
 namespace crm::store::postgres {
 namespace {
-
-#define ASSERT_OK(expression)             \
-  do {                                    \
-    absl::Status status_ = (expression);  \
-    ASSERT_TRUE(status_.ok()) << status_; \
-  } while (false)
 
 FieldRow Field(const std::string& name, const std::string& column = "") {
   return {0, name, column, "active", absl::StrCat("{\"name\":\"", name, "\"}")};
@@ -48,10 +43,7 @@ ColumnValues Values(std::vector<std::string> columns,
 class PostgresBackendTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* url = std::getenv("CRM_TEST_POSTGRES_URL");
-    ASSERT_NE(url, nullptr) << "CRM_TEST_POSTGRES_URL is not set: run through "
-                               "ctest, which starts a server";
-    server_url_ = url;
+    ASSERT_NO_FATAL_FAILURE(GetTestServerUrl(&server_url_));
     schema_ = "b_";
     for (char c : std::string(
              ::testing::UnitTest::GetInstance()->current_test_info()->name())) {

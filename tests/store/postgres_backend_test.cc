@@ -525,19 +525,19 @@ TEST_F(PostgresBackendTest, VerificationAcceptsColumnIndexesAndRefusesOthers) {
   // is an index of no name libcrm gives. Each tampering is undone after.
   const std::string restore =
       "DROP INDEX IF EXISTS crm_ix_1_f_1; CREATE INDEX crm_ix_1_f_1 ON "
-      "crm_customers (workspace_id, (data -> 'f_1')) WHERE workspace_id = "
-      "'1'::bigint";
+      "crm_customers ((data -> 'f_1'), workspace_id) WHERE "
+      "workspace_id = '1'::bigint";
   struct Tampering {
     std::string sql, undo;
   };
   for (const Tampering& foreign : std::vector<Tampering>{
            {"DROP INDEX crm_ix_1_f_1; CREATE INDEX crm_ix_1_f_1 ON "
-            "crm_customers (workspace_id, (data -> 'f_1')) WHERE "
-            "workspace_id = 2",
+            "crm_customers ((data -> 'f_1'), workspace_id) WHERE "
+            "workspace_id = '2'::bigint",
             restore},
            {"DROP INDEX crm_ix_1_f_1; CREATE INDEX crm_ix_1_f_1 ON "
-            "crm_customers (workspace_id, (data -> 'f_2')) WHERE "
-            "workspace_id = 1",
+            "crm_customers ((data -> 'f_2'), workspace_id) WHERE "
+            "workspace_id = '1'::bigint",
             restore},
            {"DROP INDEX crm_ix_1_f_1", restore},
            {"CREATE INDEX crm_customers_sneaky ON crm_customers (version)",

@@ -58,13 +58,16 @@ std::string ColumnIndexSql(int64_t workspace_id, absl::string_view column,
                            ColumnIndex index) {
   return absl::StrCat(
       "CREATE ", index == ColumnIndex::kPlain ? "" : "UNIQUE ", "INDEX ",
-      ColumnIndexName(workspace_id, column),
-      " ON crm_customers (workspace_id, ",
+      ColumnIndexName(workspace_id, column), " ON crm_customers (",
       index == ColumnIndex::kUniqueNoCase ? NoCaseExpression(column)
                                           : ValueExpression(column),
-      // bigint, as the queries compare: an int4 literal here would keep
-      // the planner from proving that a query's rows are in the index.
-      ") WHERE workspace_id = '", workspace_id, "'::bigint");
+      // The value leads: PostgreSQL drops a query's `workspace_id = N` as
+      // implied by the predicate, so a leading workspace_id would make
+      // every lookup scan the whole index. workspace_id is still a key
+      // column, as Citus wants of unique indexes. The predicate's literal
+      // is a bigint, as the queries compare: with an int4 one the planner
+      // cannot prove that a query's rows are in the index.
+      ", workspace_id) WHERE workspace_id = '", workspace_id, "'::bigint");
 }
 
 std::optional<std::string> ColumnIndexSqlFor(absl::string_view name,

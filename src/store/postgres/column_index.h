@@ -2,7 +2,7 @@
 // expressions they index. The standard unique columns (email, external_id)
 // have indexes over all workspaces, made by migration 3; SetColumnIndex()
 // gives a user field an index of its workspace's own: an expression index on
-// (workspace_id, the value) with `WHERE workspace_id = N`, named
+// (the value, workspace_id) with `WHERE workspace_id = N`, named
 // crm_ix_<workspace id>_<column>. Stateless; thread-safe.
 #ifndef CRM_STORE_POSTGRES_COLUMN_INDEX_H_
 #define CRM_STORE_POSTGRES_COLUMN_INDEX_H_

@@ -747,6 +747,31 @@ TEST_F(PostgresBackendTest, QueriesAndSearchArriveWithIssue18) {
   EXPECT_EQ(*backend->SchemaVersion(), LatestSchemaVersion());
 }
 
+TEST_F(PostgresBackendTest, TheEventLogIsSeededAndReachedThroughTheBackend) {
+  auto backend = Open("acme");
+  ASSERT_NE(backend, nullptr);
+  auto scope = Scope::Begin(*backend, ScopeKind::kWrite);
+  ASSERT_TRUE(scope.ok());
+  // CreateWorkspace seeded the fixed strings (store/rows.h).
+  auto created = backend->FindString("crm.record.created");
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(*created, std::optional<int64_t>(kRecordCreatedTypeId));
+  auto channel = backend->FindString("crm");
+  ASSERT_TRUE(channel.ok());
+  EXPECT_EQ(*channel, std::optional<int64_t>(kSystemChannelId));
+  auto call = backend->InternString("call");
+  ASSERT_TRUE(call.ok()) << call.status();
+  EXPECT_EQ(*backend->InternString("call"), *call);
+  ASSERT_OK(backend->UpsertEventType("call", "{}"));
+  ASSERT_OK(scope->Commit());
+  auto types = [&] {
+    auto read = Scope::Begin(*backend, ScopeKind::kRead);
+    return *backend->LoadEventTypes();
+  }();
+  ASSERT_EQ(types.size(), 1u);
+  EXPECT_EQ(types[0].first, "call");
+}
+
 TEST_F(PostgresBackendTest, ErrorsNeverNameThePassword) {
   std::string url =
       "postgresql://someone:s3cr3t-pw@/crm_test?host=/nonexistent/socket&"

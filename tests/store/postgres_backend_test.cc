@@ -631,6 +631,25 @@ TEST_F(PostgresBackendTest, AHostTransactionHoldsCallsAsSavepoints) {
   EXPECT_EQ(Value("SELECT count(*) FROM crm_customers"), "1");
 }
 
+TEST_F(PostgresBackendTest, AHostTransactionLostWithItsConnectionEnds) {
+  auto backend = Open("acme");
+  ASSERT_NE(backend, nullptr);
+  ASSERT_OK(backend->BeginTransaction());
+  Insert(*backend, Values({"name"}, {std::string("lost")}));
+  Exec(
+      "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE "
+      "state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()");
+  auto scope = Scope::Begin(*backend, ScopeKind::kWrite);
+  ASSERT_FALSE(scope.ok());
+  EXPECT_EQ(RuleOf(scope.status()), "connection");
+  // The server rolled it back: nothing to commit, and nothing stored.
+  EXPECT_FALSE(backend->InTransaction());
+  EXPECT_EQ(CodeOf(backend->CommitTransaction()), ErrorCode::kMisuse);
+  EXPECT_EQ(Value("SELECT count(*) FROM crm_customers"), "0");
+  // The next call connects again.
+  EXPECT_EQ(Insert(*backend, Values({"name"}, {std::string("new")})), 1);
+}
+
 TEST_F(PostgresBackendTest, WritersOfOneWorkspaceQueueOthersDoNot) {
   ConnectionOptions quick;
   quick.busy_timeout_ms = 50;

@@ -22,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
 #include "gtest/gtest.h"
+#include "postgres_test_support.h"
 #include "store/backend.h"
 #include "store/postgres/catalog.h"
 #include "store/postgres/connection.h"
@@ -29,12 +30,6 @@
 
 namespace crm::store::postgres {
 namespace {
-
-#define ASSERT_OK(expression)             \
-  do {                                    \
-    absl::Status status_ = (expression);  \
-    ASSERT_TRUE(status_.ok()) << status_; \
-  } while (false)
 
 FieldRow Field(const std::string& name, const std::string& column = "") {
   return {0, name, column, "active", absl::StrCat("{\"name\":\"", name, "\"}")};
@@ -48,10 +43,7 @@ ColumnValues Values(std::vector<std::string> columns,
 class PostgresBackendTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* url = std::getenv("CRM_TEST_POSTGRES_URL");
-    ASSERT_NE(url, nullptr) << "CRM_TEST_POSTGRES_URL is not set: run through "
-                               "ctest, which starts a server";
-    server_url_ = url;
+    ASSERT_NO_FATAL_FAILURE(GetTestServerUrl(&server_url_));
     schema_ = "b_";
     for (char c : std::string(
              ::testing::UnitTest::GetInstance()->current_test_info()->name())) {
@@ -213,6 +205,9 @@ TEST_F(PostgresBackendTest, FieldsAreNumberedStoredChangedAndDeleted) {
   EXPECT_EQ(Value("SELECT count(*) FROM pg_indexes WHERE schemaname = "
                   "current_schema() AND indexname LIKE "
                   "'crm_ix_%'"),
+            "0");
+  EXPECT_EQ(Value("SELECT count(*) FROM pg_statistic_ext WHERE "
+                  "stxnamespace = current_schema()::regnamespace"),
             "0");
   auto next = backend->InsertUserField(Field("plan"));
   ASSERT_TRUE(next.ok()) << next.status();
@@ -530,18 +525,19 @@ TEST_F(PostgresBackendTest, VerificationAcceptsColumnIndexesAndRefusesOthers) {
   // is an index of no name libcrm gives. Each tampering is undone after.
   const std::string restore =
       "DROP INDEX IF EXISTS crm_ix_1_f_1; CREATE INDEX crm_ix_1_f_1 ON "
-      "crm_customers (workspace_id, (data -> 'f_1')) WHERE workspace_id = 1";
+      "crm_customers ((data -> 'f_1'), workspace_id) WHERE "
+      "workspace_id = '1'::bigint";
   struct Tampering {
     std::string sql, undo;
   };
   for (const Tampering& foreign : std::vector<Tampering>{
            {"DROP INDEX crm_ix_1_f_1; CREATE INDEX crm_ix_1_f_1 ON "
-            "crm_customers (workspace_id, (data -> 'f_1')) WHERE "
-            "workspace_id = 2",
+            "crm_customers ((data -> 'f_1'), workspace_id) WHERE "
+            "workspace_id = '2'::bigint",
             restore},
            {"DROP INDEX crm_ix_1_f_1; CREATE INDEX crm_ix_1_f_1 ON "
-            "crm_customers (workspace_id, (data -> 'f_2')) WHERE "
-            "workspace_id = 1",
+            "crm_customers ((data -> 'f_2'), workspace_id) WHERE "
+            "workspace_id = '1'::bigint",
             restore},
            {"DROP INDEX crm_ix_1_f_1", restore},
            {"CREATE INDEX crm_customers_sneaky ON crm_customers (version)",
@@ -635,6 +631,25 @@ TEST_F(PostgresBackendTest, AHostTransactionHoldsCallsAsSavepoints) {
   EXPECT_EQ(Value("SELECT count(*) FROM crm_customers"), "1");
 }
 
+TEST_F(PostgresBackendTest, AHostTransactionLostWithItsConnectionEnds) {
+  auto backend = Open("acme");
+  ASSERT_NE(backend, nullptr);
+  ASSERT_OK(backend->BeginTransaction());
+  Insert(*backend, Values({"name"}, {std::string("lost")}));
+  Exec(
+      "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE "
+      "state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()");
+  auto scope = Scope::Begin(*backend, ScopeKind::kWrite);
+  ASSERT_FALSE(scope.ok());
+  EXPECT_EQ(RuleOf(scope.status()), "connection");
+  // The server rolled it back: nothing to commit, and nothing stored.
+  EXPECT_FALSE(backend->InTransaction());
+  EXPECT_EQ(CodeOf(backend->CommitTransaction()), ErrorCode::kMisuse);
+  EXPECT_EQ(Value("SELECT count(*) FROM crm_customers"), "0");
+  // The next call connects again.
+  EXPECT_EQ(Insert(*backend, Values({"name"}, {std::string("new")})), 1);
+}
+
 TEST_F(PostgresBackendTest, WritersOfOneWorkspaceQueueOthersDoNot) {
   ConnectionOptions quick;
   quick.busy_timeout_ms = 50;
@@ -721,6 +736,10 @@ TEST_F(PostgresBackendTest, WorkspacesAreCreatedAndDroppedWithAllTheyHold) {
                   "indexname LIKE 'crm_ix_%'"),
             Value("SELECT 'crm_ix_' || workspace_id || '_f_1' FROM "
                   "crm_workspaces WHERE name = 'bolt'"));
+  EXPECT_EQ(Value("SELECT string_agg(stxname, ',') FROM pg_statistic_ext "
+                  "WHERE stxnamespace = current_schema()::regnamespace"),
+            Value("SELECT 'crm_st_' || workspace_id || '_f_1' FROM "
+                  "crm_workspaces WHERE name = 'bolt'"));
   auto scope = Scope::Begin(*bolt, ScopeKind::kRead);
   EXPECT_EQ(*bolt->CountCustomers(), 1);
 }
@@ -745,6 +764,31 @@ TEST_F(PostgresBackendTest, QueriesAndSearchArriveWithIssue18) {
   }
   EXPECT_FALSE(*backend->TakeMetaFlag("history_baseline_pending"));
   EXPECT_EQ(*backend->SchemaVersion(), LatestSchemaVersion());
+}
+
+TEST_F(PostgresBackendTest, TheEventLogIsSeededAndReachedThroughTheBackend) {
+  auto backend = Open("acme");
+  ASSERT_NE(backend, nullptr);
+  auto scope = Scope::Begin(*backend, ScopeKind::kWrite);
+  ASSERT_TRUE(scope.ok());
+  // CreateWorkspace seeded the fixed strings (store/rows.h).
+  auto created = backend->FindString("crm.record.created");
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(*created, std::optional<int64_t>(kRecordCreatedTypeId));
+  auto channel = backend->FindString("crm");
+  ASSERT_TRUE(channel.ok());
+  EXPECT_EQ(*channel, std::optional<int64_t>(kSystemChannelId));
+  auto call = backend->InternString("call");
+  ASSERT_TRUE(call.ok()) << call.status();
+  EXPECT_EQ(*backend->InternString("call"), *call);
+  ASSERT_OK(backend->UpsertEventType("call", "{}"));
+  ASSERT_OK(scope->Commit());
+  auto types = [&] {
+    auto read = Scope::Begin(*backend, ScopeKind::kRead);
+    return *backend->LoadEventTypes();
+  }();
+  ASSERT_EQ(types.size(), 1u);
+  EXPECT_EQ(types[0].first, "call");
 }
 
 TEST_F(PostgresBackendTest, ErrorsNeverNameThePassword) {

@@ -40,15 +40,34 @@ std::string ColumnIndexName(int64_t workspace_id, absl::string_view column) {
   return absl::StrCat(kIndexPrefix, workspace_id, "_", column);
 }
 
+std::string ColumnStatisticsName(int64_t workspace_id,
+                                 absl::string_view column) {
+  return absl::StrCat("crm_st_", workspace_id, "_", column);
+}
+
+std::string ColumnStatisticsSql(int64_t workspace_id, absl::string_view column,
+                                ColumnIndex index) {
+  return absl::StrCat(
+      "CREATE STATISTICS ", ColumnStatisticsName(workspace_id, column), " ON (",
+      index == ColumnIndex::kUniqueNoCase ? NoCaseExpression(column)
+                                          : ValueExpression(column),
+      ") FROM crm_customers");
+}
+
 std::string ColumnIndexSql(int64_t workspace_id, absl::string_view column,
                            ColumnIndex index) {
-  return absl::StrCat("CREATE ", index == ColumnIndex::kPlain ? "" : "UNIQUE ",
-                      "INDEX ", ColumnIndexName(workspace_id, column),
-                      " ON crm_customers (workspace_id, ",
-                      index == ColumnIndex::kUniqueNoCase
-                          ? NoCaseExpression(column)
-                          : ValueExpression(column),
-                      ") WHERE workspace_id = ", workspace_id);
+  return absl::StrCat(
+      "CREATE ", index == ColumnIndex::kPlain ? "" : "UNIQUE ", "INDEX ",
+      ColumnIndexName(workspace_id, column), " ON crm_customers (",
+      index == ColumnIndex::kUniqueNoCase ? NoCaseExpression(column)
+                                          : ValueExpression(column),
+      // The value leads: PostgreSQL drops a query's `workspace_id = N` as
+      // implied by the predicate, so a leading workspace_id would make
+      // every lookup scan the whole index. workspace_id is still a key
+      // column, as Citus wants of unique indexes. The predicate's literal
+      // is a bigint, as the queries compare: with an int4 one the planner
+      // cannot prove that a query's rows are in the index.
+      ", workspace_id) WHERE workspace_id = '", workspace_id, "'::bigint");
 }
 
 std::optional<std::string> ColumnIndexSqlFor(absl::string_view name,

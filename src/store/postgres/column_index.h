@@ -2,7 +2,7 @@
 // expressions they index. The standard unique columns (email, external_id)
 // have indexes over all workspaces, made by migration 3; SetColumnIndex()
 // gives a user field an index of its workspace's own: an expression index on
-// (workspace_id, the value) with `WHERE workspace_id = N`, named
+// (the value, workspace_id) with `WHERE workspace_id = N`, named
 // crm_ix_<workspace id>_<column>. Stateless; thread-safe.
 #ifndef CRM_STORE_POSTGRES_COLUMN_INDEX_H_
 #define CRM_STORE_POSTGRES_COLUMN_INDEX_H_
@@ -26,6 +26,14 @@ std::string ValueExpression(absl::string_view column);
 std::string NoCaseExpression(absl::string_view column);
 
 std::string ColumnIndexName(int64_t workspace_id, absl::string_view column);
+// The statistics object beside each such index, crm_st_<workspace>_<column>:
+// PostgreSQL keeps no statistics for the expressions of partial indexes, so
+// without one it guesses that 0.5% of all rows match a lookup by the value
+// and prefers a sequential scan of the shared table.
+std::string ColumnStatisticsName(int64_t workspace_id,
+                                 absl::string_view column);
+std::string ColumnStatisticsSql(int64_t workspace_id, absl::string_view column,
+                                ColumnIndex index);
 // CREATE INDEX text for `index` (not kNone) on the table crm_customers of
 // the search path.
 std::string ColumnIndexSql(int64_t workspace_id, absl::string_view column,

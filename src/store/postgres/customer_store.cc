@@ -156,8 +156,12 @@ absl::StatusOr<std::optional<CustomerRow>> SelectCustomer(
                        "updated_at_us",
                        value_columns,
                        " FROM crm_customers WHERE workspace_id = $1 AND ",
-                       condition.first, " ORDER BY customer_id LIMIT 1"),
+                       condition.first),
           {absl::StrCat(workspace_id), std::move(condition.second)}));
+  // No LIMIT: PostgreSQL keeps no statistics for the expressions of partial
+  // indexes, so it guesses that many rows match, and with a LIMIT a
+  // sequential scan that stops early looks cheaper than the index. Keys are
+  // unique or nearly so; the first row found answers, as on SQLite.
   if (found.rows() == 0) return std::optional<CustomerRow>();
   CustomerRow row;
   CRM_ASSIGN_OR_RETURN(row.id, found.Integer(0, 0, "customer id"));

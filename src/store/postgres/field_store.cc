@@ -91,11 +91,10 @@ absl::Status DeleteUserField(Connection& connection, int64_t workspace_id,
 absl::Status SetColumnIndex(Connection& connection, int64_t workspace_id,
                             const std::string& column, ColumnIndex index) {
   CRM_RETURN_IF_ERROR(CheckColumnName(column));
-  CRM_RETURN_IF_ERROR(
-      connection
-          .Execute(absl::StrCat("DROP INDEX IF EXISTS ",
-                                ColumnIndexName(workspace_id, column)))
-          .status());
+  CRM_RETURN_IF_ERROR(connection.ExecuteScript(absl::StrCat(
+      "DROP INDEX IF EXISTS ", ColumnIndexName(workspace_id, column),
+      "; DROP STATISTICS IF EXISTS ",
+      ColumnStatisticsName(workspace_id, column))));
   if (index == ColumnIndex::kNone) return absl::OkStatus();
   absl::StatusOr<Result> created =
       connection.Execute(ColumnIndexSql(workspace_id, column, index));
@@ -105,7 +104,12 @@ absl::Status SetColumnIndex(Connection& connection, int64_t workspace_id,
         absl::StrCat("the values of column '", column, "' are not unique"),
         column, Rule::kUnique);
   }
-  return created.status();
+  CRM_RETURN_IF_ERROR(created.status());
+  // Statistics now, for the values already there; autovacuum's ANALYZE
+  // keeps them current.
+  return connection.ExecuteScript(
+      absl::StrCat(ColumnStatisticsSql(workspace_id, column, index),
+                   "; ANALYZE crm_customers"));
 }
 
 absl::StatusOr<int64_t> SchemaGeneration(Connection& connection,

@@ -116,13 +116,6 @@ absl::Status PostgresBackend::BeginScope(ScopeKind kind) {
     scope_is_savepoint_ = true;
     return absl::OkStatus();
   }
-  if (host_transaction_) {
-    return MakeError(ErrorCode::kIo,
-                     "the transaction begun with crm_begin was lost with the "
-                     "connection to the PostgreSQL server; nothing since "
-                     "crm_begin is stored: roll it back",
-                     "", Rule::kConnection);
-  }
   if (!connection_->connected()) {
     CRM_RETURN_IF_ERROR(connection_->Reconnect());
     CRM_RETURN_IF_ERROR(ConfigureSession());
@@ -156,34 +149,25 @@ absl::Status PostgresBackend::BeginTransaction() {
                      "a transaction is already open on this workspace");
   }
   if (options_.read_only) return ReadOnly();
-  host_transaction_ = false;
   if (!connection_->connected()) {
     CRM_RETURN_IF_ERROR(connection_->Reconnect());
     CRM_RETURN_IF_ERROR(ConfigureSession());
   }
-  CRM_RETURN_IF_ERROR(BeginTopLevel(ScopeKind::kWrite));
-  host_transaction_ = true;
-  return absl::OkStatus();
+  return BeginTopLevel(ScopeKind::kWrite);
 }
 
 absl::Status PostgresBackend::CommitTransaction() {
   if (!connection_->InTransaction()) {
-    host_transaction_ = false;
     return MakeError(ErrorCode::kMisuse, "no transaction is open to commit");
   }
-  absl::Status status = CommitOpenTransaction(*connection_);
-  host_transaction_ = connection_->InTransaction();
-  return status;
+  return CommitOpenTransaction(*connection_);
 }
 
 absl::Status PostgresBackend::RollbackTransaction() {
   if (!connection_->InTransaction()) {
-    host_transaction_ = false;
     return MakeError(ErrorCode::kMisuse, "no transaction is open to roll back");
   }
-  absl::Status status = Run(*connection_, "ROLLBACK");
-  host_transaction_ = connection_->InTransaction();
-  return status;
+  return Run(*connection_, "ROLLBACK");
 }
 
 bool PostgresBackend::InTransaction() const {

@@ -20,9 +20,10 @@
 // REPEATABLE READ: one snapshot for all of a call's reads, no locks.
 //
 // A connection lost mid-call fails with rule "connection"; the server rolls
-// the open transaction back, so nothing is half-written. The next scope
-// reconnects when no host transaction was open (one that was is gone, and
-// the core reports it). Not thread-safe (backend.h).
+// the open transaction back, so nothing is half-written, and InTransaction()
+// turns false. The next scope reconnects. A host transaction lost that way
+// is the core's to report (Workspace::HostTransactionLost) before it opens
+// another scope. Not thread-safe (backend.h).
 #ifndef CRM_STORE_POSTGRES_POSTGRES_BACKEND_H_
 #define CRM_STORE_POSTGRES_POSTGRES_BACKEND_H_
 
@@ -156,9 +157,6 @@ class PostgresBackend : public Backend {
   const int64_t workspace_id_;
   const ConnectionOptions options_;
   bool scope_is_savepoint_ = false;
-  // A host transaction was begun and not ended by this backend: when the
-  // connection drops it, no scope may run outside it as if it were over.
-  bool host_transaction_ = false;
 };
 
 }  // namespace crm::store::postgres

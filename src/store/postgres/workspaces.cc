@@ -77,18 +77,20 @@ absl::Status Drop(const std::string& url) {
   auto& [connection, name] = connected;
   CRM_ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*connection));
   CRM_ASSIGN_OR_RETURN(int64_t id, FindWorkspace(*connection, name));
-  // Its per-column indexes (column_index.h) are not rows: dropped by name.
+  // Its per-column indexes and statistics (column_index.h) are not rows:
+  // dropped by name.
   CRM_ASSIGN_OR_RETURN(
-      Result indexes,
+      Result objects,
       connection->Execute(
-          "SELECT quote_ident(indexname) FROM pg_indexes WHERE schemaname = "
-          "current_schema() AND tablename = 'crm_customers' AND indexname "
-          "LIKE $1",
-          {absl::StrCat("crm\\_ix\\_", id, "\\_%")}));
-  for (int row = 0; row < indexes.rows(); ++row) {
-    CRM_RETURN_IF_ERROR(
-        connection->Execute(absl::StrCat("DROP INDEX ", indexes.Text(row, 0)))
-            .status());
+          "SELECT 'DROP INDEX ' || quote_ident(indexname) FROM pg_indexes "
+          "WHERE schemaname = current_schema() AND tablename = "
+          "'crm_customers' AND indexname LIKE $1 UNION ALL SELECT 'DROP "
+          "STATISTICS ' || quote_ident(stxname) FROM pg_statistic_ext WHERE "
+          "stxnamespace = current_schema()::regnamespace AND stxname LIKE $2",
+          {absl::StrCat("crm\\_ix\\_", id, "\\_%"),
+           absl::StrCat("crm\\_st\\_", id, "\\_%")}));
+  for (int row = 0; row < objects.rows(); ++row) {
+    CRM_RETURN_IF_ERROR(connection->Execute(objects.Text(row, 0)).status());
   }
   CRM_RETURN_IF_ERROR(postgres::DropWorkspace(*connection, name));
   return transaction->Commit();

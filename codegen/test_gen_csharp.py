@@ -98,14 +98,16 @@ class GeneratedFromTheContract(unittest.TestCase):
                       "nuint index);", native)
 
     def test_a_new_status_code_is_a_member_of_status_code(self):
-        old = "CRM_E_INTERNAL = 13         /* a libcrm bug: please report it */"
+        old = ("CRM_E_UNSUPPORTED = 14      "
+               "/* the workspace's storage backend lacks it */")
         self.assertIn(old, HEADER)
         constants = generated(HEADER.replace(
-            old, old + ",\n  CRM_E_QUOTA = 14 /* the workspace is full */"
+            old, old.replace("14", "14,") +
+            "\n  CRM_E_QUOTA = 15 /* the workspace is full */"
         ))[CONSTANTS]
-        self.assertIn("internal const int CRM_E_QUOTA = 14;", constants)
+        self.assertIn("internal const int CRM_E_QUOTA = 15;", constants)
         self.assertIn("/// <summary>CRM_E_QUOTA: the workspace is full."
-                      "</summary>\n    Quota = 14,", constants)
+                      "</summary>\n    Quota = 15,", constants)
 
     def test_option_struct_defaults_come_from_the_initializer(self):
         native = generated(with_declarations(

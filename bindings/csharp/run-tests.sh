@@ -1,6 +1,6 @@
 #!/bin/sh
 # Runs the libcrm C# binding tests against one libcrm build.
-#   run-tests.sh /path/to/libcrm.so
+#   run-tests.sh /path/to/libcrm.so [dotnet test arguments, e.g. --filter ...]
 set -eu
 
 if ! command -v dotnet >/dev/null 2>&1; then
@@ -14,6 +14,7 @@ fi
 
 here=$(cd "$(dirname "$0")" && pwd)
 library=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+shift
 
 export CRM_LIBRARY="$library"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
@@ -23,4 +24,4 @@ export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 cd "$here"
 dotnet restore Crm.Tests/Crm.Tests.csproj --configfile nuget.config --nologo -v quiet
 exec dotnet test Crm.Tests/Crm.Tests.csproj --no-restore --nologo -v quiet \
-  --logger "console;verbosity=minimal"
+  --logger "console;verbosity=minimal" "$@"

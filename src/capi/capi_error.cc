@@ -4,8 +4,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "core/file_backend.h"
 #include "crm/crm.h"
-#include "store/migrations.h"
 
 namespace crm::capi {
 namespace {
@@ -42,7 +42,7 @@ const char* crm_version(void) { return CRM_VERSION_STRING; }
 
 int crm_version_number(void) { return CRM_VERSION_NUMBER; }
 
-int crm_schema_version(void) { return crm::store::LatestSchemaVersion(); }
+int crm_schema_version(void) { return crm::core::LatestFileSchemaVersion(); }
 
 const char* crm_status_name(int status) {
   switch (status) {
@@ -74,6 +74,8 @@ const char* crm_status_name(int status) {
       return "CRM_E_READ_ONLY";
     case CRM_E_INTERNAL:
       return "CRM_E_INTERNAL";
+    case CRM_E_UNSUPPORTED:
+      return "CRM_E_UNSUPPORTED";
     default:
       return "CRM_E_UNKNOWN";
   }

@@ -104,9 +104,9 @@ absl::Status WriteCustomerBatch(Session& session,
       first_error = status;
       first_message = result.message;
     }
-    // Out of memory or I/O can make SQLite roll back the whole transaction;
-    // rows after that would be stored on their own, so stop here.
-    if (!session.connection().InTransaction()) break;
+    // Out of memory or I/O can make the storage roll back the whole
+    // transaction; rows after that would be stored on their own, so stop here.
+    if (!session.backend().InTransaction()) break;
   }
   if (outcome->rejected == 0) return absl::OkStatus();
   // Nothing of a rejected batch is stored, so no row has an id.

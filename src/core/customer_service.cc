@@ -8,8 +8,7 @@
 #include "core/history.h"
 #include "core/query_service.h"
 #include "core/time_text.h"
-#include "store/customer_table.h"
-#include "store/search_table.h"
+#include "store/rows.h"
 
 namespace crm::core {
 namespace {
@@ -40,8 +39,7 @@ absl::StatusOr<std::optional<store::CustomerRow>> SelectById(Session& session,
                                                              int64_t id,
                                                              bool with_values) {
   static const std::vector<std::string> kNoColumns;
-  return store::SelectCustomer(
-      session.connection(),
+  return session.backend().SelectCustomer(
       with_values ? session.schema().stored_columns() : kNoColumns, "id",
       store::SqlValue(id), false);
 }
@@ -230,7 +228,7 @@ absl::StatusOr<int64_t> CreateResolved(Session& session,
   CRM_ASSIGN_OR_RETURN(PreparedWrite write, Prepare(session, input, true, 0));
   int64_t now = NowMicros();
   absl::StatusOr<int64_t> id =
-      store::InsertCustomer(session.connection(), now, write.columns);
+      session.backend().InsertCustomer(now, write.columns);
   if (!id.ok()) return NameConstraint(session.schema(), id.status());
   std::vector<FieldChangeValue> changes;
   changes.reserve(write.fields.size());
@@ -242,9 +240,8 @@ absl::StatusOr<int64_t> CreateResolved(Session& session,
   }
   CRM_RETURN_IF_ERROR(
       RecordHistory(session, *id, HistoryKind::kCreated, changes, actor, now));
-  CRM_RETURN_IF_ERROR(store::SetSearchText(
-      session.connection(), *id,
-      SearchText(session.schema(), StoredRow(session, write)),
+  CRM_RETURN_IF_ERROR(session.backend().SetSearchText(
+      *id, SearchText(session.schema(), StoredRow(session, write)),
       /*is_new=*/true));
   return *id;
 }
@@ -283,8 +280,8 @@ absl::StatusOr<int64_t> UpdateResolved(Session& session, int64_t id,
   if (history.empty()) return current->version;
   int64_t new_version = current->version + 1;
   int64_t now = NowMicros();
-  absl::Status status = store::UpdateCustomer(
-      session.connection(), id, new_version, now, changed.columns);
+  absl::Status status =
+      session.backend().UpdateCustomer(id, new_version, now, changed.columns);
   if (!status.ok()) return NameConstraint(session.schema(), status);
   CRM_RETURN_IF_ERROR(
       RecordHistory(session, id, HistoryKind::kUpdated, history, actor, now));
@@ -292,8 +289,8 @@ absl::StatusOr<int64_t> UpdateResolved(Session& session, int64_t id,
   for (size_t i = 0; i < changed.fields.size(); ++i) {
     row[IndexOf(stored_fields, changed.fields[i])] = changed.columns.values[i];
   }
-  CRM_RETURN_IF_ERROR(store::SetSearchText(session.connection(), id,
-                                           SearchText(session.schema(), row)));
+  CRM_RETURN_IF_ERROR(session.backend().SetSearchText(
+      id, SearchText(session.schema(), row), /*is_new=*/false));
   return new_version;
 }
 
@@ -314,8 +311,8 @@ absl::StatusOr<UpsertResult> UpsertResolved(Session& session,
   }
   CRM_ASSIGN_OR_RETURN(
       auto existing,
-      store::SelectCustomer(session.connection(), {}, "external_id",
-                            store::SqlValue(external_id->text), false));
+      session.backend().SelectCustomer(
+          {}, "external_id", store::SqlValue(external_id->text), false));
   if (!existing) {
     CRM_ASSIGN_OR_RETURN(int64_t id, CreateResolved(session, input, actor));
     return UpsertResult{id, true};
@@ -341,10 +338,9 @@ absl::StatusOr<CustomerRecord> GetCustomer(Session& session, CustomerKey key,
   store::SqlValue stored = value.kind == ValueKind::kInteger
                                ? store::SqlValue(value.integer)
                                : store::SqlValue(value.text);
-  CRM_ASSIGN_OR_RETURN(
-      auto row, store::SelectCustomer(session.connection(),
-                                      session.schema().stored_columns(), column,
-                                      stored, key == CustomerKey::kEmail));
+  CRM_ASSIGN_OR_RETURN(auto row, session.backend().SelectCustomer(
+                                     session.schema().stored_columns(), column,
+                                     stored, key == CustomerKey::kEmail));
   if (!row) {
     return MakeError(ErrorCode::kNotFound,
                      key == CustomerKey::kId
@@ -382,9 +378,8 @@ absl::Status DeleteCustomer(Session& session, int64_t id,
   }
   for (const auto& field : session.schema().fields()) {
     if (field->type() != FieldType::kReference) continue;
-    CRM_ASSIGN_OR_RETURN(
-        bool referenced,
-        store::IsReferenced(session.connection(), field->column(), id));
+    CRM_ASSIGN_OR_RETURN(bool referenced,
+                         session.backend().IsReferenced(field->column(), id));
     if (referenced) {
       return MakeError(
           ErrorCode::kConstraint,
@@ -403,8 +398,8 @@ absl::Status DeleteCustomer(Session& session, int64_t id,
                          fields[i]->FromStored(current->values[i]));
     history.push_back({fields[i], std::move(old_value), Value::Null()});
   }
-  CRM_RETURN_IF_ERROR(store::DeleteCustomer(session.connection(), id));
-  CRM_RETURN_IF_ERROR(store::SetSearchText(session.connection(), id, ""));
+  CRM_RETURN_IF_ERROR(session.backend().DeleteCustomer(id));
+  CRM_RETURN_IF_ERROR(session.backend().SetSearchText(id, "", false));
   return RecordHistory(session, id, HistoryKind::kDeleted, history,
                        checked_actor, NowMicros());
 }
@@ -418,7 +413,7 @@ absl::StatusOr<UpsertResult> UpsertCustomer(Session& session,
 }
 
 absl::StatusOr<int64_t> CountCustomers(Session& session) {
-  return store::CountCustomers(session.connection());
+  return session.backend().CountCustomers();
 }
 
 }  // namespace crm::core

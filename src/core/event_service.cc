@@ -12,8 +12,7 @@
 #include "core/json.h"
 #include "core/string_list.h"
 #include "core/time_text.h"
-#include "store/customer_table.h"
-#include "store/event_table.h"
+#include "store/rows.h"
 
 namespace crm::core {
 namespace {
@@ -280,7 +279,7 @@ absl::StatusOr<std::vector<int64_t>> IdsOf(
   std::vector<int64_t> ids;
   for (const std::string& name : names) {
     CRM_ASSIGN_OR_RETURN(std::optional<int64_t> id,
-                         store::FindString(session.connection(), name));
+                         session.backend().FindString(name));
     ids.push_back(id.value_or(-1));
   }
   return ids;
@@ -306,7 +305,7 @@ absl::StatusOr<AppendResult> AppendOne(
     }
     CRM_ASSIGN_OR_RETURN(
         std::optional<int64_t> first,
-        store::FindEventByKey(session.connection(), event.idempotency_key));
+        session.backend().FindEventByKey(event.idempotency_key));
     if (first) return AppendResult{*first, true};
   }
   if (event.customer_id <= 0) {
@@ -329,8 +328,8 @@ absl::StatusOr<AppendResult> AppendOne(
       !known_customers->contains(event.customer_id)) {
     CRM_ASSIGN_OR_RETURN(
         auto customer,
-        store::SelectCustomer(session.connection(), {}, "id",
-                              store::SqlValue(event.customer_id), false));
+        session.backend().SelectCustomer(
+            {}, "id", store::SqlValue(event.customer_id), false));
     if (!customer) {
       return MakeError(ErrorCode::kNotFound,
                        absl::StrCat("no customer with id ", event.customer_id),
@@ -358,8 +357,7 @@ absl::StatusOr<AppendResult> AppendOne(
   if (!event.source.empty()) {
     CRM_ASSIGN_OR_RETURN(ids.source, session.Intern(event.source));
   }
-  CRM_ASSIGN_OR_RETURN(int64_t seq,
-                       store::InsertEvent(session.connection(), row, ids));
+  CRM_ASSIGN_OR_RETURN(int64_t seq, session.backend().InsertEvent(row, ids));
   return AppendResult{seq, false};
 }
 
@@ -383,9 +381,8 @@ absl::Status AppendEventBatch(Session& session, const wire::EventBatch& batch,
   for (const wire::EventInput& input : batch.events()) {
     if (input.customer_id() > 0) named.push_back(input.customer_id());
   }
-  CRM_ASSIGN_OR_RETURN(
-      std::vector<int64_t> existing,
-      store::ExistingCustomers(session.connection(), std::move(named)));
+  CRM_ASSIGN_OR_RETURN(std::vector<int64_t> existing,
+                       session.backend().ExistingCustomers(std::move(named)));
   known_customers.reserve(existing.size());
   known_customers.insert(existing.begin(), existing.end());
   for (int r = 0; r < batch.events_size(); ++r) {
@@ -418,9 +415,10 @@ absl::Status AppendEventBatch(Session& session, const wire::EventBatch& batch,
       first_error = MakeError(result.code, result.message, result.field,
                               RuleIdOf(appended.status()));
     }
-    // Out of memory or I/O can make SQLite roll back the whole transaction;
+    // Out of memory or I/O can make the storage roll back the whole
+    // transaction;
     // events after that would be stored on their own, so stop here.
-    if (!session.connection().InTransaction()) break;
+    if (!session.backend().InTransaction()) break;
   }
   if (outcome->rejected == 0) return absl::OkStatus();
   for (RowOutcome& row : outcome->rows) {
@@ -431,8 +429,8 @@ absl::Status AppendEventBatch(Session& session, const wire::EventBatch& batch,
 }
 
 absl::StatusOr<Event> GetEvent(Session& session, int64_t seq) {
-  CRM_ASSIGN_OR_RETURN(
-      auto row, store::SelectEvent(session.connection(), session.texts(), seq));
+  CRM_ASSIGN_OR_RETURN(auto row,
+                       session.backend().SelectEvent(session.texts(), seq));
   if (!row) {
     return MakeError(ErrorCode::kNotFound,
                      absl::StrCat("no event with seq ", seq));
@@ -474,7 +472,7 @@ absl::StatusOr<EventPage> Timeline(Session& session,
   CRM_ASSIGN_OR_RETURN(query.channel_ids, IdsOf(session, request.channels));
   CRM_ASSIGN_OR_RETURN(
       std::vector<store::EventRow> rows,
-      store::SelectTimeline(session.connection(), session.texts(), query));
+      session.backend().SelectTimeline(session.texts(), query));
   return PageOf(session.schema(), std::move(rows), request.page_size);
 }
 
@@ -491,8 +489,7 @@ absl::StatusOr<EventPage> EventsAfter(Session& session, int64_t after_seq,
   }
   CRM_ASSIGN_OR_RETURN(
       std::vector<store::EventRow> rows,
-      store::SelectEventsAfter(session.connection(), session.texts(), after_seq,
-                               limit));
+      session.backend().SelectEventsAfter(session.texts(), after_seq, limit));
   EventPage page = PageOf(session.schema(), std::move(rows), limit);
   return page;
 }
@@ -512,8 +509,8 @@ absl::Status DefineEventType(Session& session, absl::string_view json) {
     }
   }
   CRM_ASSIGN_OR_RETURN(EventType compiled, CompileEventType(definition));
-  CRM_RETURN_IF_ERROR(store::UpsertEventType(
-      session.connection(), definition.name(), MessageToJson(definition)));
+  CRM_RETURN_IF_ERROR(session.backend().UpsertEventType(
+      definition.name(), MessageToJson(definition)));
   return session.SchemaChanged();
 }
 

@@ -7,7 +7,7 @@
 #include "core/json.h"
 #include "core/query_service.h"
 #include "core/time_text.h"
-#include "store/field_table.h"
+#include "store/rows.h"
 
 namespace crm::core {
 namespace {
@@ -43,8 +43,8 @@ absl::Status RefuseBuiltin(const Field& field, absl::string_view what) {
 // Sets the column's index; a unique index over duplicate values is a
 // constraint error naming the field.
 absl::Status ApplyIndex(Session& session, const Field& field) {
-  absl::Status status = store::SetColumnIndex(
-      session.connection(), field.column(), ColumnIndexOf(field));
+  absl::Status status =
+      session.backend().SetColumnIndex(field.column(), ColumnIndexOf(field));
   if (CodeOf(status) == ErrorCode::kConstraint) {
     return MakeError(ErrorCode::kConstraint,
                      absl::StrCat("field '", field.name(),
@@ -103,8 +103,8 @@ absl::StatusOr<Value> ConvertValue(const Value& value, FieldType from,
 // naming the first customer whose value does not convert.
 absl::Status ConvertStoredValues(Session& session, const Field& old_field,
                                  const Field& new_field) {
-  CRM_ASSIGN_OR_RETURN(
-      auto stored, store::ReadColumn(session.connection(), old_field.column()));
+  CRM_ASSIGN_OR_RETURN(auto stored,
+                       session.backend().ReadColumn(old_field.column()));
   for (const auto& entry : stored) {
     const int64_t customer_id = entry.first;
     const store::SqlValue& stored_value = entry.second;
@@ -128,8 +128,8 @@ absl::Status ConvertStoredValues(Session& session, const Field& old_field,
           old_field.name(), Rule::kType);
     }
     if (*converted != stored_value) {
-      CRM_RETURN_IF_ERROR(store::WriteColumnValue(
-          session.connection(), old_field.column(), customer_id, *converted));
+      CRM_RETURN_IF_ERROR(session.backend().WriteColumnValue(
+          old_field.column(), customer_id, *converted));
     }
   }
   return absl::OkStatus();
@@ -236,11 +236,10 @@ absl::StatusOr<int64_t> DefineField(Session& session,
   // Compiled once to check it before anything is written.
   CRM_ASSIGN_OR_RETURN(std::shared_ptr<const Field> checked,
                        Field::Compile(definition, "pending"));
-  CRM_ASSIGN_OR_RETURN(
-      store::FieldRow row,
-      store::InsertUserField(session.connection(),
-                             {0, definition.name(), "", "active",
-                              MessageToJson(checked->definition())}));
+  CRM_ASSIGN_OR_RETURN(store::FieldRow row,
+                       session.backend().InsertUserField(
+                           {0, definition.name(), "", "active",
+                            MessageToJson(checked->definition())}));
   CRM_RETURN_IF_ERROR(session.SchemaChanged());
   CRM_RETURN_IF_ERROR(ApplyIndex(session, *session.schema().Find(row.name)));
   return row.id;
@@ -264,8 +263,7 @@ absl::Status UpdateField(Session& session, absl::string_view name,
     CRM_RETURN_IF_ERROR(ConvertStoredValues(session, *field, *updated));
   }
   bool index_changed = ColumnIndexOf(*updated) != ColumnIndexOf(*field);
-  CRM_RETURN_IF_ERROR(
-      store::UpdateField(session.connection(), RowOf(*updated)));
+  CRM_RETURN_IF_ERROR(session.backend().UpdateField(RowOf(*updated)));
   CRM_RETURN_IF_ERROR(session.SchemaChanged());
   return index_changed ? ApplyIndex(session, *updated) : absl::OkStatus();
 }
@@ -279,7 +277,7 @@ absl::Status SetFieldArchived(Session& session, absl::string_view name,
   if (field->archived() == archived) return absl::OkStatus();
   store::FieldRow row = RowOf(*field);
   row.status = archived ? "archived" : "active";
-  CRM_RETURN_IF_ERROR(store::UpdateField(session.connection(), row));
+  CRM_RETURN_IF_ERROR(session.backend().UpdateField(row));
   return session.SchemaChanged();
 }
 
@@ -287,8 +285,7 @@ absl::Status DeleteField(Session& session, absl::string_view name) {
   CRM_ASSIGN_OR_RETURN(const Field* field, FindField(session, name));
   if (field->builtin()) return RefuseBuiltin(*field, "be deleted");
   CRM_RETURN_IF_ERROR(RefuseIfSegmentsUse(session, *field, "deleted"));
-  CRM_RETURN_IF_ERROR(
-      store::DeleteUserField(session.connection(), RowOf(*field)));
+  CRM_RETURN_IF_ERROR(session.backend().DeleteUserField(RowOf(*field)));
   return session.SchemaChanged();
 }
 

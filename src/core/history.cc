@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
 #include "core/time_text.h"
-#include "store/customer_table.h"
+#include "store/rows.h"
 
 namespace crm::core {
 namespace {
@@ -78,14 +78,14 @@ absl::Status RecordHistory(Session& session, int64_t customer_id,
   ids.type = TypeIdOf(kind);
   ids.channel = store::kSystemChannelId;
   CRM_ASSIGN_OR_RETURN(ids.actor, session.Intern(actor));
-  return store::InsertEvent(session.connection(), row, ids).status();
+  return session.backend().InsertEvent(row, ids).status();
 }
 
 absl::StatusOr<CustomerRecord> CustomerAt(Session& session, int64_t id,
                                           int64_t at_us) {
   CRM_ASSIGN_OR_RETURN(
       std::vector<store::EventRow> rows,
-      store::SelectHistory(session.connection(), session.texts(), id, at_us));
+      session.backend().SelectHistory(session.texts(), id, at_us));
   std::map<int64_t, Value> values;
   int64_t last_change_us = 0;
   if (rows.empty() || !Replay(rows, &values, &last_change_us)) {
@@ -115,9 +115,9 @@ absl::StatusOr<std::vector<FieldInterval>> FieldTimeline(
                      absl::StrCat("no field named '", field_name, "'"),
                      field_name, Rule::kUnknownField);
   }
-  CRM_ASSIGN_OR_RETURN(std::vector<store::EventRow> rows,
-                       store::SelectHistory(session.connection(),
-                                            session.texts(), id, INT64_MAX));
+  CRM_ASSIGN_OR_RETURN(
+      std::vector<store::EventRow> rows,
+      session.backend().SelectHistory(session.texts(), id, INT64_MAX));
   if (rows.empty()) {
     return MakeError(ErrorCode::kNotFound,
                      absl::StrCat("customer ", id, " has no history"));
@@ -149,13 +149,12 @@ absl::StatusOr<std::vector<FieldInterval>> FieldTimeline(
 
 absl::Status WriteHistoryBaseline(Session& session) {
   CRM_ASSIGN_OR_RETURN(std::vector<int64_t> ids,
-                       store::CustomersWithoutHistory(session.connection()));
+                       session.backend().CustomersWithoutHistory());
   const Schema& schema = session.schema();
   for (int64_t id : ids) {
-    CRM_ASSIGN_OR_RETURN(
-        auto row,
-        store::SelectCustomer(session.connection(), schema.stored_columns(),
-                              "id", store::SqlValue(id), false));
+    CRM_ASSIGN_OR_RETURN(auto row, session.backend().SelectCustomer(
+                                       schema.stored_columns(), "id",
+                                       store::SqlValue(id), false));
     if (!row) continue;
     std::vector<FieldChangeValue> changes;
     for (size_t i = 0; i < row->values.size(); ++i) {

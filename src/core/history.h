@@ -12,7 +12,7 @@
 #include "core/event.h"
 #include "core/field.h"
 #include "core/workspace.h"
-#include "store/event_table.h"
+#include "store/rows.h"
 
 namespace crm::core {
 

@@ -10,9 +10,7 @@
 #include "base/utf8.h"
 #include "core/time_text.h"
 #include "query/parser.h"
-#include "store/customer_table.h"
-#include "store/query_sql.h"
-#include "store/search_table.h"
+#include "store/rows.h"
 
 namespace crm::core {
 namespace {
@@ -245,7 +243,7 @@ absl::StatusOr<QueryPage> RunQuery(Session& session,
   CRM_ASSIGN_OR_RETURN(store::SelectPlan plan,
                        SelectPlanOf(session, request, &fields));
   CRM_ASSIGN_OR_RETURN(std::vector<store::SelectedRow> rows,
-                       store::RunSelect(session.connection(), plan));
+                       session.backend().RunSelect(plan));
   QueryPage page;
   for (const QueryField& field : fields) page.columns.push_back(field.name);
   bool more = static_cast<int64_t>(rows.size()) > request.page_size;
@@ -264,7 +262,7 @@ absl::StatusOr<int64_t> CountQuery(Session& session,
                                    const QueryRequest& request) {
   CRM_ASSIGN_OR_RETURN(std::optional<store::Condition> where,
                        Where(session, request));
-  return store::RunCount(session.connection(), TableOf(request.target), where);
+  return session.backend().RunCount(TableOf(request.target), where);
 }
 
 absl::StatusOr<std::string> ExplainQuery(Session& session,
@@ -272,7 +270,7 @@ absl::StatusOr<std::string> ExplainQuery(Session& session,
   std::vector<QueryField> fields;
   CRM_ASSIGN_OR_RETURN(store::SelectPlan plan,
                        SelectPlanOf(session, request, &fields));
-  return store::ExplainSelect(session.connection(), plan);
+  return session.backend().ExplainSelect(plan);
 }
 
 absl::StatusOr<QueryPage> RunAggregate(Session& session,
@@ -343,8 +341,7 @@ absl::StatusOr<QueryPage> RunAggregate(Session& session,
     plan.aggregates.push_back(column);
     aggregate_fields.push_back(std::move(field));
   }
-  CRM_ASSIGN_OR_RETURN(auto rows,
-                       store::RunAggregate(session.connection(), plan));
+  CRM_ASSIGN_OR_RETURN(auto rows, session.backend().RunAggregate(plan));
   QueryPage page;
   for (const QueryField& field : group_fields)
     page.columns.push_back(field.name);
@@ -408,7 +405,7 @@ absl::StatusOr<QueryPage> FillRates(Session& session) {
                        IsList(field->type()), ""});
   }
   CRM_ASSIGN_OR_RETURN(std::vector<int64_t> counts,
-                       store::CountFilled(session.connection(), columns));
+                       session.backend().CountFilled(columns));
   QueryPage page;
   page.columns = {"field", "label", "group", "filled", "total"};
   int64_t total = counts.back();
@@ -433,9 +430,8 @@ absl::StatusOr<QueryPage> SearchCustomers(Session& session,
     return BadArgument("limit must be 1 to 10,000", Rule::kLimit);
   }
   CRM_ASSIGN_OR_RETURN(std::string fts, FullTextQuery(std::string(text)));
-  CRM_ASSIGN_OR_RETURN(
-      std::vector<int64_t> ids,
-      store::SearchCustomers(session.connection(), fts, limit));
+  CRM_ASSIGN_OR_RETURN(std::vector<int64_t> ids,
+                       session.backend().SearchCustomers(fts, limit));
   QueryRequest request;
   QueryPage page;
   const Schema& schema = session.schema();
@@ -443,10 +439,9 @@ absl::StatusOr<QueryPage> SearchCustomers(Session& session,
   CRM_ASSIGN_OR_RETURN(fields, SelectedFields(schema, request));
   for (const QueryField& field : fields) page.columns.push_back(field.name);
   for (int64_t id : ids) {
-    CRM_ASSIGN_OR_RETURN(
-        auto row,
-        store::SelectCustomer(session.connection(), schema.stored_columns(),
-                              "id", store::SqlValue(id), false));
+    CRM_ASSIGN_OR_RETURN(auto row, session.backend().SelectCustomer(
+                                       schema.stored_columns(), "id",
+                                       store::SqlValue(id), false));
     if (!row) continue;
     store::SelectedRow selected{row->id, row->version, row->values, {}};
     selected.values.push_back(row->created_at_us);
@@ -480,11 +475,10 @@ std::string SearchText(const Schema& schema,
 absl::Status IndexCustomerText(Session& session, int64_t id) {
   const Schema& schema = session.schema();
   CRM_ASSIGN_OR_RETURN(
-      auto row,
-      store::SelectCustomer(session.connection(), schema.stored_columns(), "id",
-                            store::SqlValue(id), false));
+      auto row, session.backend().SelectCustomer(schema.stored_columns(), "id",
+                                                 store::SqlValue(id), false));
   std::string text = row ? SearchText(schema, row->values) : std::string();
-  return store::SetSearchText(session.connection(), id, text);
+  return session.backend().SetSearchText(id, text, false);
 }
 
 absl::Status IndexAllCustomerText(Session& session) {
@@ -514,18 +508,16 @@ absl::Status SaveSegment(Session& session, absl::string_view name,
   request.filter = std::string(filter);
   CRM_ASSIGN_OR_RETURN(std::optional<store::Condition> where,
                        Where(session, request));
-  CRM_RETURN_IF_ERROR(
-      store::PrepareCount(session.connection(), TableOf(target), where));
-  return store::SaveSegment(
-      session.connection(),
+  CRM_RETURN_IF_ERROR(session.backend().PrepareCount(TableOf(target), where));
+  return session.backend().SaveSegment(
       {std::string(name),
        target == QueryTarget::kCustomers ? "customers" : "events",
        std::string(filter), NowMicros()});
 }
 
 absl::Status DeleteSegment(Session& session, absl::string_view name) {
-  CRM_ASSIGN_OR_RETURN(bool deleted, store::DeleteSegment(session.connection(),
-                                                          std::string(name)));
+  CRM_ASSIGN_OR_RETURN(bool deleted,
+                       session.backend().DeleteSegment(std::string(name)));
   if (deleted) return absl::OkStatus();
   return MakeError(ErrorCode::kNotFound,
                    absl::StrCat("no segment named '", name, "'"));
@@ -554,7 +546,7 @@ absl::StatusOr<int64_t> CountOf(Session& session,
 
 absl::StatusOr<QueryPage> ListSegments(Session& session) {
   CRM_ASSIGN_OR_RETURN(std::vector<store::SegmentRow> segments,
-                       store::LoadSegments(session.connection()));
+                       session.backend().LoadSegments());
   QueryPage page;
   page.columns = {"name", "target", "filter", "count", "error"};
   for (const store::SegmentRow& segment : segments) {
@@ -584,7 +576,7 @@ absl::StatusOr<QueryPage> ListSegments(Session& session) {
 
 absl::StatusOr<int64_t> CountSegment(Session& session, absl::string_view name) {
   CRM_ASSIGN_OR_RETURN(std::vector<store::SegmentRow> segments,
-                       store::LoadSegments(session.connection()));
+                       session.backend().LoadSegments());
   for (const store::SegmentRow& segment : segments) {
     if (segment.name == name) return CountOf(session, segment);
   }
@@ -595,7 +587,7 @@ absl::StatusOr<int64_t> CountSegment(Session& session, absl::string_view name) {
 absl::StatusOr<std::vector<std::string>> SegmentsUsingField(
     Session& session, absl::string_view field) {
   CRM_ASSIGN_OR_RETURN(std::vector<store::SegmentRow> segments,
-                       store::LoadSegments(session.connection()));
+                       session.backend().LoadSegments());
   std::vector<std::string> users;
   for (const store::SegmentRow& segment : segments) {
     absl::StatusOr<std::unique_ptr<query::Expr>> expr =
@@ -623,9 +615,9 @@ absl::StatusOr<QueryPage> RunCohort(Session& session,
     return BadArgument("both event types must be given", Rule::kType);
   }
   CRM_ASSIGN_OR_RETURN(
-      auto rows,
-      store::RunCohort(session.connection(), std::string(first_type),
-                       std::string(then_type), within_days * kDayUs, bucket));
+      auto rows, session.backend().RunCohort(std::string(first_type),
+                                             std::string(then_type),
+                                             within_days * kDayUs, bucket));
   QueryPage page;
   page.columns = {"cohort", "customers", "converted", "events"};
   for (const auto& row : rows) {

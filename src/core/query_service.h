@@ -57,7 +57,7 @@ absl::StatusOr<QueryPage> RunQuery(Session& session,
                                    const QueryRequest& request);
 absl::StatusOr<int64_t> CountQuery(Session& session,
                                    const QueryRequest& request);
-// SQLite's plan for the request's select, one step a line.
+// The backend's plan for the request's select, one step a line.
 absl::StatusOr<std::string> ExplainQuery(Session& session,
                                          const QueryRequest& request);
 // One row per group: the group fields (buckets as text such as "2024-03",

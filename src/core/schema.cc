@@ -4,7 +4,6 @@
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
 #include "core/json.h"
-#include "store/event_table.h"
 
 namespace crm::core {
 namespace {
@@ -85,11 +84,10 @@ absl::StatusOr<EventType> CompileEventType(
 }
 
 absl::StatusOr<std::shared_ptr<const Schema>> LoadSchema(
-    store::Connection& connection) {
-  CRM_ASSIGN_OR_RETURN(int64_t generation, store::SchemaGeneration(connection));
-  CRM_ASSIGN_OR_RETURN(std::vector<store::FieldRow> rows,
-                       store::LoadFields(connection));
-  CRM_ASSIGN_OR_RETURN(auto event_types, store::LoadEventTypes(connection));
+    store::Backend& backend) {
+  CRM_ASSIGN_OR_RETURN(int64_t generation, backend.SchemaGeneration());
+  CRM_ASSIGN_OR_RETURN(std::vector<store::FieldRow> rows, backend.LoadFields());
+  CRM_ASSIGN_OR_RETURN(auto event_types, backend.LoadEventTypes());
   return Schema::FromRows(rows, event_types, generation);
 }
 
@@ -123,9 +121,7 @@ store::ColumnIndex ColumnIndexOf(const Field& field) {
 }
 
 absl::StatusOr<std::vector<store::FieldColumn>> ReadFieldColumns(
-    store::Connection& connection) {
-  CRM_ASSIGN_OR_RETURN(std::vector<store::FieldRow> rows,
-                       store::LoadFields(connection));
+    const std::vector<store::FieldRow>& rows) {
   CRM_ASSIGN_OR_RETURN(std::shared_ptr<const Schema> schema,
                        Schema::FromRows(rows, {}, 0));
   std::vector<store::FieldColumn> columns;

@@ -11,8 +11,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "core/field.h"
-#include "store/field_table.h"
-#include "store/schema_verifier.h"
+#include "store/backend.h"
+#include "store/rows.h"
 
 namespace crm::core {
 
@@ -70,17 +70,18 @@ class Schema {
 
 // Reads the current schema from the store.
 absl::StatusOr<std::shared_ptr<const Schema>> LoadSchema(
-    store::Connection& connection);
+    store::Backend& backend);
 
 // The index a field's customer column carries: unique fields a unique one
 // (case-insensitive for emails), indexed fields and references a plain one.
 // The standard unique fields are served by the indexes of migration 1.
 store::ColumnIndex ColumnIndexOf(const Field& field);
 
-// The customer columns the stored field definitions own, for the schema
-// verifier (store::FieldColumnsReader). Reads crm_fields only.
+// The customer columns the field definitions `rows` own, for the backend
+// that verifies a workspace at open (store::FieldColumnsReader). A pure
+// conversion: reads nothing stored.
 absl::StatusOr<std::vector<store::FieldColumn>> ReadFieldColumns(
-    store::Connection& connection);
+    const std::vector<store::FieldRow>& rows);
 
 // Checks and compiles an event type definition.
 absl::StatusOr<EventType> CompileEventType(

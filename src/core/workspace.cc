@@ -1,14 +1,12 @@
 #include "core/workspace.h"
 
 #include "base/error.h"
+#include "core/file_backend.h"
 #include "core/history.h"
 #include "core/json.h"
 #include "core/query_service.h"
 #include "core/schema.h"
-#include "store/event_table.h"
-#include "store/field_table.h"
-#include "store/meta_table.h"
-#include "store/migrations.h"
+#include "store/backend_plugin.h"
 
 namespace crm::core {
 
@@ -34,39 +32,57 @@ class Workspace::Hold {
 };
 
 absl::Status Session::SchemaChanged() {
-  CRM_RETURN_IF_ERROR(store::BumpSchemaGeneration(*connection_));
-  CRM_ASSIGN_OR_RETURN(*schema_, LoadSchema(*connection_));
+  CRM_RETURN_IF_ERROR(backend_->BumpSchemaGeneration());
+  CRM_ASSIGN_OR_RETURN(*schema_, LoadSchema(*backend_));
   return absl::OkStatus();
 }
 
 absl::StatusOr<int64_t> Session::Intern(const std::string& text) {
   auto it = strings_->find(text);
   if (it != strings_->end()) return it->second;
-  CRM_ASSIGN_OR_RETURN(int64_t id, store::InternString(*connection_, text));
+  CRM_ASSIGN_OR_RETURN(int64_t id, backend_->InternString(text));
   strings_->emplace(text, id);
   return id;
 }
 
-absl::StatusOr<std::unique_ptr<Workspace>> Workspace::Open(
+absl::StatusOr<std::unique_ptr<Workspace>> Workspace::OpenFile(
     const std::string& path, const store::ConnectionOptions& options) {
-  CRM_ASSIGN_OR_RETURN(std::unique_ptr<store::Connection> connection,
-                       store::Connection::Open(path, options));
-  CRM_RETURN_IF_ERROR(store::OpenWorkspace(*connection, ReadFieldColumns));
-  std::unique_ptr<Workspace> workspace(new Workspace(std::move(connection)));
+  CRM_ASSIGN_OR_RETURN(std::unique_ptr<store::Backend> backend,
+                       OpenFileBackend(path, options));
+  return Start(std::move(backend), options);
+}
+
+absl::StatusOr<std::unique_ptr<Workspace>> Workspace::OpenUrl(
+    const std::string& url, const store::ConnectionOptions& options) {
+  CRM_ASSIGN_OR_RETURN(std::unique_ptr<store::Backend> backend,
+                       store::OpenUrlBackend(url, options, ReadFieldColumns));
+  return Start(std::move(backend), options);
+}
+
+absl::Status CreateUrlWorkspace(const std::string& url) {
+  return store::CreateUrlWorkspace(url);
+}
+
+absl::Status DropUrlWorkspace(const std::string& url) {
+  return store::DropUrlWorkspace(url);
+}
+
+absl::StatusOr<std::unique_ptr<Workspace>> Workspace::Start(
+    std::unique_ptr<store::Backend> backend,
+    const store::ConnectionOptions& options) {
+  std::unique_ptr<Workspace> workspace(new Workspace(std::move(backend)));
   if (!options.read_only) {
     CRM_RETURN_IF_ERROR(workspace->SeedStandardFields());
     // A file from before the event log gets its customers' current values
     // as their first history event, once.
     CRM_RETURN_IF_ERROR(workspace->Run(
         store::ScopeKind::kWrite, [](Session& session) -> absl::Status {
-          CRM_ASSIGN_OR_RETURN(bool pending,
-                               store::TakeMetaFlag(session.connection(),
-                                                   "history_baseline_pending"));
+          CRM_ASSIGN_OR_RETURN(bool pending, session.backend().TakeMetaFlag(
+                                                 "history_baseline_pending"));
           if (pending) CRM_RETURN_IF_ERROR(WriteHistoryBaseline(session));
           // Likewise the search index for files from before it.
-          CRM_ASSIGN_OR_RETURN(pending,
-                               store::TakeMetaFlag(session.connection(),
-                                                   "search_index_pending"));
+          CRM_ASSIGN_OR_RETURN(
+              pending, session.backend().TakeMetaFlag("search_index_pending"));
           return pending ? IndexAllCustomerText(session) : absl::OkStatus();
         }));
   }
@@ -77,18 +93,16 @@ absl::StatusOr<std::unique_ptr<Workspace>> Workspace::Open(
 
 Workspace::~Workspace() {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (connection_->InTransaction()) {
-    (void)store::RollbackHostTransaction(*connection_);
-  }
+  if (backend_->InTransaction()) (void)backend_->RollbackTransaction();
 }
 
 absl::Status Workspace::SeedStandardFields() {
   Hold hold(*this);
   CRM_ASSIGN_OR_RETURN(
       store::Scope scope,
-      store::Scope::Begin(*connection_, store::ScopeKind::kWrite));
+      store::Scope::Begin(*backend_, store::ScopeKind::kWrite));
   CRM_ASSIGN_OR_RETURN(std::vector<store::FieldRow> rows,
-                       store::LoadFields(*connection_));
+                       backend_->LoadFields());
   bool added = false;
   for (const wire::FieldDefinition& definition : StandardFieldDefinitions()) {
     bool present = false;
@@ -97,20 +111,19 @@ absl::Status Workspace::SeedStandardFields() {
     if (present) continue;
     store::FieldRow row{0, definition.name(), definition.name(), "active",
                         MessageToJson(definition)};
-    CRM_RETURN_IF_ERROR(store::InsertStandardField(*connection_, row));
+    CRM_RETURN_IF_ERROR(backend_->InsertStandardField(row));
     added = true;
   }
   if (!added) return absl::OkStatus();  // the scope rolls back a no-op
-  CRM_RETURN_IF_ERROR(store::BumpSchemaGeneration(*connection_));
+  CRM_RETURN_IF_ERROR(backend_->BumpSchemaGeneration());
   return scope.Commit();
 }
 
 absl::Status Workspace::RefreshSchema() {
-  CRM_ASSIGN_OR_RETURN(int64_t generation,
-                       store::SchemaGeneration(*connection_));
+  CRM_ASSIGN_OR_RETURN(int64_t generation, backend_->SchemaGeneration());
   if (schema_ && schema_->generation() == generation) return absl::OkStatus();
-  CRM_ASSIGN_OR_RETURN(schema_, LoadSchema(*connection_));
-  connection_->ClearStatementCache();
+  CRM_ASSIGN_OR_RETURN(schema_, LoadSchema(*backend_));
+  backend_->LayoutChanged();
   return absl::OkStatus();
 }
 
@@ -119,9 +132,9 @@ absl::Status Workspace::Run(store::ScopeKind kind,
   Hold hold(*this);
   CRM_RETURN_IF_ERROR(RecoverStrayTransaction());
   CRM_ASSIGN_OR_RETURN(store::Scope scope,
-                       store::Scope::Begin(*connection_, kind));
+                       store::Scope::Begin(*backend_, kind));
   CRM_RETURN_IF_ERROR(RefreshSchema());
-  Session session(connection_.get(), &schema_, &strings_, &texts_);
+  Session session(backend_.get(), &schema_, &strings_, &texts_);
   absl::Status status = body(session);
   if (status.ok()) status = scope.Commit();
   // A failed call may have loaded a schema or interned strings that its
@@ -132,7 +145,7 @@ absl::Status Workspace::Run(store::ScopeKind kind,
 
 absl::Status Workspace::Begin() {
   Hold hold(*this);
-  CRM_RETURN_IF_ERROR(store::BeginHostTransaction(*connection_));
+  CRM_RETURN_IF_ERROR(backend_->BeginTransaction());
   transaction_owner_ = std::this_thread::get_id();
   return absl::OkStatus();
 }
@@ -147,8 +160,8 @@ absl::Status Workspace::Commit() {
                      "nothing was committed: the transaction was rolled back "
                      "after an earlier out-of-memory or I/O failure");
   }
-  absl::Status status = store::CommitHostTransaction(*connection_);
-  // A commit that failed may have been rolled back by SQLite.
+  absl::Status status = backend_->CommitTransaction();
+  // A commit that failed may have been rolled back by the storage.
   if (!status.ok()) ForgetUncommitted();
   ReleaseIfEnded();
   return status;
@@ -162,12 +175,12 @@ absl::Status Workspace::RecoverStrayTransaction() {
         "earlier out-of-memory or I/O failure, and nothing since crm_begin "
         "is stored; call crm_rollback to end it");
   }
-  if (!transaction_owner_ && connection_->InTransaction()) {
+  if (!transaction_owner_ && backend_->InTransaction()) {
     // A call's own transaction whose rollback failed: end it now, so that
     // this call does not run inside it.
     ForgetUncommitted();
-    absl::Status status = connection_->Execute("ROLLBACK");
-    if (connection_->InTransaction()) return status;
+    absl::Status status = backend_->RollbackTransaction();
+    if (backend_->InTransaction()) return status;
   }
   return absl::OkStatus();
 }
@@ -175,21 +188,23 @@ absl::Status Workspace::RecoverStrayTransaction() {
 absl::Status Workspace::Rollback() {
   Hold hold(*this, Hold::NoWait());
   CRM_RETURN_IF_ERROR(CheckTransactionOwner());
-  // A transaction SQLite already rolled back after a failure ends as asked.
-  absl::Status status = HostTransactionLost()
-                            ? absl::OkStatus()
-                            : store::RollbackHostTransaction(*connection_);
+  // A transaction the storage already rolled back after a failure (or lost
+  // with its connection) ends as asked; the backend is told all the same, so
+  // that it forgets the transaction too.
+  const bool lost = HostTransactionLost();
+  absl::Status status = backend_->RollbackTransaction();
+  if (lost) status = absl::OkStatus();
   ForgetUncommitted();
   ReleaseIfEnded();
   return status;
 }
 
 bool Workspace::HostTransactionLost() const {
-  return transaction_owner_ && !connection_->InTransaction();
+  return transaction_owner_ && !backend_->InTransaction();
 }
 
 void Workspace::ReleaseIfEnded() {
-  if (connection_->InTransaction()) return;
+  if (backend_->InTransaction()) return;
   transaction_owner_.reset();
   released_.notify_all();
 }
@@ -211,7 +226,7 @@ void Workspace::ForgetUncommitted() {
 
 absl::StatusOr<int> Workspace::SchemaVersion() {
   Hold hold(*this);
-  return store::SchemaVersion(*connection_);
+  return backend_->SchemaVersion();
 }
 
 }  // namespace crm::core

@@ -1,5 +1,6 @@
-// A workspace: one store connection, the current field schema, and the
-// rules for using them from several threads.
+// A workspace: one storage backend (store/backend.h: a SQLite file or a
+// database server, the core does not know which), the current field schema,
+// and the rules for using them from several threads.
 #ifndef CRM_CORE_WORKSPACE_H_
 #define CRM_CORE_WORKSPACE_H_
 
@@ -13,17 +14,16 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "core/schema.h"
-#include "store/connection.h"
-#include "store/event_table.h"
-#include "store/transaction.h"
+#include "store/backend.h"
+#include "store/rows.h"
 
 namespace crm::core {
 
-// What one call sees while it runs: the connection inside its scope, and
-// the schema current in that scope.
+// What one call sees while it runs: the backend inside its scope, and the
+// schema current in that scope.
 class Session {
  public:
-  store::Connection& connection() { return *connection_; }
+  store::Backend& backend() { return *backend_; }
   const Schema& schema() const { return **schema_; }
   // Call after changing field definitions in this scope: bumps the stored
   // generation and reloads the schema, so that the rest of the call and
@@ -36,15 +36,12 @@ class Session {
 
  private:
   friend class Workspace;
-  Session(store::Connection* connection, std::shared_ptr<const Schema>* schema,
+  Session(store::Backend* backend, std::shared_ptr<const Schema>* schema,
           absl::flat_hash_map<std::string, int64_t>* strings,
           store::InternedTexts* texts)
-      : connection_(connection),
-        schema_(schema),
-        strings_(strings),
-        texts_(texts) {}
+      : backend_(backend), schema_(schema), strings_(strings), texts_(texts) {}
 
-  store::Connection* connection_;
+  store::Backend* backend_;
   std::shared_ptr<const Schema>* schema_;
   absl::flat_hash_map<std::string, int64_t>* strings_;
   store::InternedTexts* texts_;
@@ -55,8 +52,13 @@ class Session {
 // until it ends.
 class Workspace {
  public:
-  static absl::StatusOr<std::unique_ptr<Workspace>> Open(
+  // Opens the workspace file at `path` (":memory:" for one in memory).
+  static absl::StatusOr<std::unique_ptr<Workspace>> OpenFile(
       const std::string& path, const store::ConnectionOptions& options);
+  // Opens the workspace a URL names, in a database server
+  // (store::OpenUrlBackend: the scheme picks the backend's plugin).
+  static absl::StatusOr<std::unique_ptr<Workspace>> OpenUrl(
+      const std::string& url, const store::ConnectionOptions& options);
   ~Workspace();
 
   // Runs `body` in a scope of `kind` and commits it when `body` succeeds;
@@ -72,19 +74,25 @@ class Workspace {
 
  private:
   class Hold;
-  explicit Workspace(std::unique_ptr<store::Connection> connection)
-      : connection_(std::move(connection)) {}
+  explicit Workspace(std::unique_ptr<store::Backend> backend)
+      : backend_(std::move(backend)) {}
+  // Takes over a backend that holds a verified workspace and readies it:
+  // standard fields, one-off work migrations left, the first schema.
+  static absl::StatusOr<std::unique_ptr<Workspace>> Start(
+      std::unique_ptr<store::Backend> backend,
+      const store::ConnectionOptions& options);
   // Reloads the schema if the stored generation moved.
   absl::Status RefreshSchema();
   absl::Status SeedStandardFields();
   // kMisuse when another thread owns the open transaction.
   absl::Status CheckTransactionOwner() const;
-  // Before each call: after an out-of-memory or I/O failure SQLite may have
-  // rolled back the host's transaction by itself (then every call fails
+  // Before each call: after an out-of-memory or I/O failure the storage may
+  // have rolled back the host's transaction by itself (then every call fails
   // until crm_rollback, so that none runs outside it), or a call's own
   // rollback may have failed (then it is rolled back here).
   absl::Status RecoverStrayTransaction();
-  // The host's transaction is still recorded but SQLite no longer has one.
+  // The host's transaction is still recorded but the storage no longer has
+  // one.
   bool HostTransactionLost() const;
   // After commit or rollback: frees waiting threads once no transaction is
   // open.
@@ -95,13 +103,18 @@ class Workspace {
   std::mutex mutex_;
   std::condition_variable released_;
   std::optional<std::thread::id> transaction_owner_;  // guarded by mutex_
-  std::unique_ptr<store::Connection> connection_;     // guarded by mutex_
+  std::unique_ptr<store::Backend> backend_;           // guarded by mutex_
   std::shared_ptr<const Schema> schema_;              // guarded by mutex_
   // Interned event strings; only ever holds committed ids between calls.
   absl::flat_hash_map<std::string, int64_t> strings_;  // guarded by mutex_
   // Their text by id, likewise.
   store::InternedTexts texts_;  // guarded by mutex_
 };
+
+// Creates the workspace `url` names in its database server, or drops it with
+// everything it holds (store::CreateUrlWorkspace / DropUrlWorkspace).
+absl::Status CreateUrlWorkspace(const std::string& url);
+absl::Status DropUrlWorkspace(const std::string& url);
 
 }  // namespace crm::core
 

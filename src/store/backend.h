@@ -53,6 +53,9 @@ class Backend {
   // the next call's RollbackTransaction() ends it.
   virtual void RollbackScope() = 0;
   // The host's transaction (crm_begin / crm_commit / crm_rollback).
+  // RollbackTransaction() is also called for a host transaction the storage
+  // already ended (rolled back after a failure, lost with a connection): it
+  // then forgets it and may return an error, which the caller ignores.
   virtual absl::Status BeginTransaction() = 0;
   virtual absl::Status CommitTransaction() = 0;
   virtual absl::Status RollbackTransaction() = 0;

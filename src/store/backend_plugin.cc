@@ -7,6 +7,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "base/error.h"
@@ -82,7 +83,58 @@ absl::StatusOr<const BackendPlugin*> Load(absl::string_view name) {
   return plugin;
 }
 
+// The plugin that serves workspaces of `url`'s scheme.
+absl::StatusOr<const BackendPlugin*> PluginOfUrl(absl::string_view url) {
+  for (absl::string_view scheme : {"postgresql://", "postgres://"}) {
+    if (absl::StartsWithIgnoreCase(url, scheme)) {
+      return LoadBackendPlugin("postgres");
+    }
+  }
+  return MakeError(ErrorCode::kInvalidArgument,
+                   "url must be a workspace URL of a database server, such "
+                   "as postgresql://host/database?workspace=NAME (a file "
+                   "is opened by its path with crm_open)",
+                   "", Rule::kUrl);
+}
+
+absl::Status Unsupported(const BackendPlugin& plugin, absl::string_view what) {
+  return MakeError(
+      ErrorCode::kUnsupported,
+      absl::StrCat("the ", plugin.name, " backend cannot ", what, " yet"), "",
+      Rule::kBackend);
+}
+
 }  // namespace
+
+absl::StatusOr<std::unique_ptr<Backend>> OpenUrlBackend(
+    const std::string& url, const ConnectionOptions& options,
+    const FieldColumnsReader& read_field_columns) {
+  CRM_ASSIGN_OR_RETURN(const BackendPlugin* plugin, PluginOfUrl(url));
+  if (plugin->open == nullptr) return Unsupported(*plugin, "open workspaces");
+  CRM_ASSIGN_OR_RETURN(std::unique_ptr<Backend> backend,
+                       plugin->open(url, options, read_field_columns));
+  if (backend == nullptr) {
+    return PluginError(absl::StrCat("the ", plugin->name,
+                                    " backend's plugin opened no workspace"));
+  }
+  return backend;
+}
+
+absl::Status CreateUrlWorkspace(const std::string& url) {
+  CRM_ASSIGN_OR_RETURN(const BackendPlugin* plugin, PluginOfUrl(url));
+  if (plugin->create_workspace == nullptr) {
+    return Unsupported(*plugin, "create workspaces");
+  }
+  return plugin->create_workspace(url);
+}
+
+absl::Status DropUrlWorkspace(const std::string& url) {
+  CRM_ASSIGN_OR_RETURN(const BackendPlugin* plugin, PluginOfUrl(url));
+  if (plugin->drop_workspace == nullptr) {
+    return Unsupported(*plugin, "drop workspaces");
+  }
+  return plugin->drop_workspace(url);
+}
 
 std::string BackendPluginFile(absl::string_view name) {
   return absl::StrCat("libcrm_", name, ".so.", CRM_VERSION_MAJOR);

@@ -56,6 +56,20 @@ std::string BackendPluginFile(absl::string_view name);
 // libpq, missing, or built for another libcrm).
 absl::StatusOr<const BackendPlugin*> LoadBackendPlugin(absl::string_view name);
 
+// Workspaces named by URL: the scheme selects the backend ("postgresql://"
+// or "postgres://", case-insensitive: the plugin "postgres"), whose plugin
+// is loaded (LoadBackendPlugin) and asked to open, create or drop the
+// workspace (BackendPlugin states each contract). Any other scheme, a path
+// or empty text: kInvalidArgument, rule "url". A plugin that lacks the call
+// (a null pointer): kUnsupported, rule "backend", naming the backend. No
+// error libcrm makes here quotes the URL (it may hold a password).
+// Thread-safe.
+absl::StatusOr<std::unique_ptr<Backend>> OpenUrlBackend(
+    const std::string& url, const ConnectionOptions& options,
+    const FieldColumnsReader& read_field_columns);
+absl::Status CreateUrlWorkspace(const std::string& url);
+absl::Status DropUrlWorkspace(const std::string& url);
+
 }  // namespace crm::store
 
 #endif  // CRM_STORE_BACKEND_PLUGIN_H_

@@ -114,7 +114,7 @@ TEST(Concurrency, TwoProcessesWriteOneFile) {
     ASSERT_GE(pid, 0);
     if (pid == 0) {
       crm_db* db = nullptr;
-      if (crm_open(&db, path.c_str(), nullptr) != CRM_OK) _exit(2);
+      if (OpenOn(&db, path, nullptr) != CRM_OK) _exit(2);
       for (int i = 0; i < kPerProcess; ++i) {
         Record record;
         crm_record* raw = nullptr;

@@ -3,9 +3,13 @@
 #define CRM_TESTS_CAPI_TEST_SUPPORT_H_
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -67,10 +71,57 @@ class TempDir {
   std::string path_;
 };
 
+// The conformance suite runs the tests that touch storage against each
+// backend: on SQLite files by default, and on PostgreSQL workspaces when
+// CRM_TEST_BACKEND_URL names a PostgreSQL server (CTest sets it to the
+// server it started). On PostgreSQL a test's file path names a
+// workspace instead: the same path gives the same workspace (a test that
+// reopens its file reopens it), another path another one, and ":memory:" a
+// new one at each open. Workspaces are left for the throwaway server to take
+// with it.
+inline bool OnPostgres() {
+  const char* server = std::getenv("CRM_TEST_BACKEND_URL");
+  return server != nullptr && *server != '\0';
+}
+
+// The URL of the PostgreSQL workspace that stands for `path`.
+inline std::string WorkspaceUrlFor(const std::string& path) {
+  static std::atomic<int> in_memory{0};
+  const char* server = std::getenv("CRM_TEST_BACKEND_URL");
+  EXPECT_NE(server, nullptr) << "CRM_TEST_BACKEND_URL is not set";
+  std::string base = server != nullptr ? server : "";
+  char name[64];
+  if (path == ":memory:") {
+    std::snprintf(name, sizeof name, "m_%d_%d", static_cast<int>(getpid()),
+                  in_memory.fetch_add(1));
+  } else {
+    std::snprintf(name, sizeof name, "t_%016zx",
+                  std::hash<std::string>()(path));
+  }
+  return base + (base.find('?') == std::string::npos ? "?" : "&") +
+         "workspace=" + name;
+}
+
+// crm_open() on the backend under test: `path` as it is, or the PostgreSQL
+// workspace that stands for it.
+inline int OpenOn(crm_db** out, const std::string& path,
+                  const crm_open_options* options) {
+  if (!OnPostgres()) return crm_open(out, path.c_str(), options);
+  return crm_open_url(out, WorkspaceUrlFor(path).c_str(), options);
+}
+
 // Opens a workspace, failing the test on error.
 inline Db OpenDb(const std::string& path) {
   crm_db* db = nullptr;
-  int rc = crm_open(&db, path.c_str(), nullptr);
+  int rc = OpenOn(&db, path, nullptr);
+  EXPECT_EQ(rc, CRM_OK) << crm_last_error_message();
+  return Db(db);
+}
+
+// Opens the workspace `url` names (creating it), failing the test on error.
+inline Db OpenDbUrl(const std::string& url) {
+  crm_db* db = nullptr;
+  int rc = crm_open_url(&db, url.c_str(), nullptr);
   EXPECT_EQ(rc, CRM_OK) << crm_last_error_message();
   return Db(db);
 }

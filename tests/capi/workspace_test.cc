@@ -2,6 +2,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 
@@ -170,6 +171,85 @@ TEST(Workspace, OptionsWithTooSmallStructSizeAreRejected) {
   options.sync = 42;
   EXPECT_CRM_ERROR(crm_open(&db, ":memory:", &options), CRM_E_INVALID_ARGUMENT,
                    "", "options");
+}
+
+// Workspaces in a database server are named by URL, never by a path: the
+// scheme picks the backend. Nothing else is one, and no error quotes the
+// URL, which may hold a password.
+TEST(WorkspaceUrl, OnlyServerUrlsAreAccepted) {
+  for (const char* url :
+       {"", "/tmp/ws.crm", ":memory:", "ws.crm", "file:ws.crm",
+        "mysql://ada:hunter2@host/db?workspace=w", "postgresql:/host/db",
+        "postgresqlx://ada:hunter2@host/db", " postgresql://host/db",
+        "sqlite://ws.crm"}) {
+    SCOPED_TRACE(url);
+    crm_db* db = nullptr;
+    EXPECT_CRM_ERROR(crm_open_url(&db, url, nullptr), CRM_E_INVALID_ARGUMENT,
+                     "", "url");
+    EXPECT_EQ(db, nullptr);
+    EXPECT_EQ(std::strstr(crm_last_error_message(), "hunter2"), nullptr);
+    EXPECT_CRM_ERROR(crm_workspace_create(url), CRM_E_INVALID_ARGUMENT, "",
+                     "url");
+    EXPECT_EQ(std::strstr(crm_last_error_message(), "hunter2"), nullptr);
+    EXPECT_CRM_ERROR(crm_workspace_drop(url), CRM_E_INVALID_ARGUMENT, "",
+                     "url");
+    EXPECT_EQ(std::strstr(crm_last_error_message(), "hunter2"), nullptr);
+  }
+  crm_db* db = nullptr;
+  EXPECT_CRM_ERROR(crm_open_url(&db, nullptr, nullptr), CRM_E_INVALID_ARGUMENT,
+                   "", "url");
+  EXPECT_CRM_ERROR(crm_open_url(nullptr, "postgresql://host/db", nullptr),
+                   CRM_E_INVALID_ARGUMENT, "", "out");
+  EXPECT_CRM_ERROR(crm_workspace_create(nullptr), CRM_E_INVALID_ARGUMENT, "",
+                   "url");
+  EXPECT_CRM_ERROR(crm_workspace_drop(nullptr), CRM_E_INVALID_ARGUMENT, "",
+                   "url");
+  // Checked as every text argument is (rule "utf8"), before its meaning.
+  EXPECT_CRM_ERROR(crm_open_url(&db, "postgresql://host/\xff", nullptr),
+                   CRM_E_INVALID_ARGUMENT, "", "utf8");
+}
+
+// crm_open_url() reads its options as crm_open() does, before it loads
+// anything.
+TEST(WorkspaceUrl, OptionsAreCheckedAsForCrmOpen) {
+  crm_open_options options = CRM_OPEN_OPTIONS_INIT;
+  options.sync = 42;
+  crm_db* db = nullptr;
+  EXPECT_CRM_ERROR(
+      crm_open_url(&db, "postgresql://host/db?workspace=w", &options),
+      CRM_E_INVALID_ARGUMENT, "", "options");
+  options = CRM_OPEN_OPTIONS_INIT;
+  options.struct_size = 4;
+  EXPECT_CRM_ERROR(
+      crm_open_url(&db, "postgresql://host/db?workspace=w", &options),
+      CRM_E_INVALID_ARGUMENT, "", "struct_size");
+  EXPECT_EQ(db, nullptr);
+}
+
+// "postgresql://" and "postgres://", in any case, select the PostgreSQL
+// backend's plugin; a plugin that cannot be loaded is a named error that
+// names the plugin's file, not the URL. (A plugin is loaded once per process
+// when it loads: this test's process must not have loaded it before.)
+TEST(WorkspaceUrl, SchemeSelectsThePostgresPluginIgnoringCase) {
+  ASSERT_EQ(setenv("CRM_PLUGIN_DIR", "/nonexistent-crm-plugins", 1), 0);
+  for (const char* url :
+       {"postgresql://ada:hunter2@host/db?workspace=w",
+        "postgres://ada:hunter2@host/db?workspace=w",
+        "PostgreSQL://ada:hunter2@host/db?workspace=w", "POSTGRES://"}) {
+    SCOPED_TRACE(url);
+    crm_db* db = nullptr;
+    EXPECT_CRM_ERROR(crm_open_url(&db, url, nullptr), CRM_E_IO, "", "plugin");
+    EXPECT_EQ(db, nullptr);
+    EXPECT_NE(std::strstr(crm_last_error_message(), "libcrm_postgres.so.0"),
+              nullptr)
+        << crm_last_error_message();
+    EXPECT_EQ(std::strstr(crm_last_error_message(), "hunter2"), nullptr);
+    EXPECT_CRM_ERROR(crm_workspace_create(url), CRM_E_IO, "", "plugin");
+    EXPECT_EQ(std::strstr(crm_last_error_message(), "hunter2"), nullptr);
+    EXPECT_CRM_ERROR(crm_workspace_drop(url), CRM_E_IO, "", "plugin");
+    EXPECT_EQ(std::strstr(crm_last_error_message(), "hunter2"), nullptr);
+  }
+  ASSERT_EQ(unsetenv("CRM_PLUGIN_DIR"), 0);
 }
 
 // The init functions give what the _INIT macros give, for bindings that

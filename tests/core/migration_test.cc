@@ -6,10 +6,10 @@
 #include "base/error.h"
 #include "core/schema.h"
 #include "crm/crm.h"
-#include "store/connection.h"
-#include "store/migrations.h"
+#include "store/sqlite/connection.h"
+#include "store/sqlite/migrations.h"
 
-namespace crm::store {
+namespace crm::store::sqlite {
 namespace {
 
 std::string TempPath(const char* name) {
@@ -49,9 +49,9 @@ TEST(Migrations, CannotMigrateBackwards) {
 }
 
 }  // namespace
-}  // namespace crm::store
+}  // namespace crm::store::sqlite
 
-namespace crm::store {
+namespace crm::store::sqlite {
 namespace {
 
 // A workspace written before the event log (layout 1) with customers in it
@@ -97,4 +97,4 @@ TEST(Migrations, FileFromBeforeTheEventLogGetsAHistoryBaseline) {
 }
 
 }  // namespace
-}  // namespace crm::store
+}  // namespace crm::store::sqlite

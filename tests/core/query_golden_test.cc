@@ -14,7 +14,7 @@
 #include "core/json.h"
 #include "core/query_checker.h"
 #include "core/schema.h"
-#include "store/query_sql.h"
+#include "store/sqlite/query_sql.h"
 
 namespace crm::core {
 namespace {
@@ -75,7 +75,7 @@ std::string Golden(QueryTarget target, const std::string& filter,
     return absl::StrCat("error ", RuleOf(condition.status()), " @",
                         PositionOf(condition.status()));
   }
-  store::RenderedSql rendered = store::RenderCountSql(
+  store::sqlite::RenderedSql rendered = store::sqlite::RenderCountSql(
       target == QueryTarget::kCustomers ? store::Table::kCustomers
                                         : store::Table::kEvents,
       *condition);

@@ -11,25 +11,17 @@
 
 #include "base/error.h"
 #include "gtest/gtest.h"
+#include "postgres_test_support.h"
 #include "store/postgres/catalog.h"
 #include "store/postgres/connection.h"
 
 namespace crm::store::postgres {
 namespace {
 
-#define ASSERT_OK(expression)             \
-  do {                                    \
-    absl::Status status_ = (expression);  \
-    ASSERT_TRUE(status_.ok()) << status_; \
-  } while (false)
-
 class PostgresCatalogTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* url = std::getenv("CRM_TEST_POSTGRES_URL");
-    ASSERT_NE(url, nullptr) << "CRM_TEST_POSTGRES_URL is not set: run through "
-                               "ctest, which starts a server";
-    url_ = url;
+    ASSERT_NO_FATAL_FAILURE(GetTestServerUrl(&url_));
     schema_ = std::string("\"t_") +
               ::testing::UnitTest::GetInstance()->current_test_info()->name() +
               "\"";

@@ -5,7 +5,7 @@ public class FieldTests
     [Fact]
     public void DefinitionRoundTripsThroughDescribe()
     {
-        using var db = CrmDatabase.Open(":memory:");
+        using var db = TestWorkspace.OpenEmpty();
         long id = db.DefineField(new FieldDefinition
         {
             Name = "tier", Type = FieldType.Choice, Label = "Tier", Description = "Support tier", Group = "service",
@@ -75,7 +75,7 @@ public class FieldTests
     [Fact]
     public void BoundsAreValuesOfTheFieldsType()
     {
-        using var db = CrmDatabase.Open(":memory:");
+        using var db = TestWorkspace.OpenEmpty();
         var eightUtc = new DateTimeOffset(2024, 1, 31, 8, 0, 0, TimeSpan.Zero);
         db.DefineField(new FieldDefinition { Name = "seats", Type = FieldType.Integer, Min = 1, Max = 500L });
         db.DefineField(new FieldDefinition { Name = "price", Type = FieldType.Decimal, Scale = 2, Min = 0.01m, Max = 99999.99m });
@@ -112,7 +112,7 @@ public class FieldTests
     [Fact]
     public void BoundsOfOtherTypesOrAsTextAreRefusedBeforeLibcrm()
     {
-        using var db = CrmDatabase.Open(":memory:");
+        using var db = TestWorkspace.OpenEmpty();
         var text = Assert.Throws<ArgumentException>(() =>
             db.DefineField(new FieldDefinition { Name = "seats", Type = FieldType.Integer, Min = "1" }));
         Assert.Contains("Min", text.Message);
@@ -149,7 +149,7 @@ public class FieldTests
     [Fact]
     public void BoundsWrittenAsTextByOtherClientsReadBackTyped()
     {
-        using var db = CrmDatabase.Open(":memory:");
+        using var db = TestWorkspace.OpenEmpty();
         Define(db, """{"name": "n", "type": "integer", "min": "+10.00", "max": "9223372036854775807"}""");
         Define(db, """{"name": "d", "type": "decimal", "scale": 3, "min": "-.5", "max": "12."}""");
         Define(db, """{"name": "t", "type": "datetime", "min": "2024-01-31T10:00:00.123456+02:00", "max": "2024-02-01T00:00:00z"}""");

@@ -3,9 +3,27 @@ namespace Crm.Tests;
 /// <summary>An in-memory workspace with a few user-defined fields of every value type.</summary>
 internal static class TestWorkspace
 {
+    /// <summary>
+    /// True when the conformance run asks for PostgreSQL workspaces
+    /// (CRM_TEST_BACKEND_URL, the server CTest started).
+    /// </summary>
+    public static bool OnPostgres => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CRM_TEST_BACKEND_URL"));
+
+    /// <summary>
+    /// A new empty workspace on the backend under test: in memory, or a new
+    /// PostgreSQL workspace (left for the throwaway server to take with it).
+    /// </summary>
+    public static CrmDatabase OpenEmpty()
+    {
+        if (!OnPostgres) return CrmDatabase.Open(":memory:");
+        string server = Environment.GetEnvironmentVariable("CRM_TEST_BACKEND_URL")!;
+        string name = "cs_" + Guid.NewGuid().ToString("N");
+        return CrmDatabase.OpenUrl(server + (server.Contains('?') ? "&" : "?") + "workspace=" + name);
+    }
+
     public static CrmDatabase Open()
     {
-        var db = CrmDatabase.Open(":memory:");
+        var db = OpenEmpty();
         db.DefineField(new FieldDefinition
         {
             Name = "plan", Type = FieldType.Choice, Options = ["basic", "premium"], DefaultValue = "basic",

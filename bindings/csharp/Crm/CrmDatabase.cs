@@ -43,7 +43,51 @@ public sealed partial class CrmDatabase : IDisposable
         CrmValue.CheckText(path ?? throw new ArgumentNullException(nameof(path)), nameof(path));
         Native.OpenOptions native = (options ?? new OpenOptions()).ToNative();
         CrmLibrary.EnsureCompatible();
-        int status = Native.crm_open(out DbHandle handle, path, &native);
+        return Opened(Native.crm_open(out DbHandle handle, path, &native), handle, path);
+    }
+
+    /// <summary>
+    /// Opens (and by default creates) a workspace that lives in a database
+    /// server, such as <c>postgresql://crm@db.example/crm?workspace=acme</c>
+    /// (crm.h, <c>crm_open_url</c>). Passwords come from libpq's password file
+    /// or environment; libcrm never puts one in an error message. Calls the
+    /// server's backend does not offer yet throw <see cref="UnsupportedException"/>.
+    /// </summary>
+    /// <param name="url">The workspace's URL, with its name as the <c>workspace</c> parameter.</param>
+    /// <param name="options">Open options; null for libcrm's defaults (Sync has no effect).</param>
+    /// <exception cref="InvalidArgumentException">Not such a URL (rule "url").</exception>
+    /// <exception cref="CrmIOException">The server or the backend's plugin could not be reached.</exception>
+    /// <exception cref="NotFoundException">No such workspace, and options do not create it.</exception>
+    public static unsafe CrmDatabase OpenUrl(string url, OpenOptions? options = null)
+    {
+        CrmValue.CheckText(url ?? throw new ArgumentNullException(nameof(url)), nameof(url));
+        Native.OpenOptions native = (options ?? new OpenOptions()).ToNative();
+        CrmLibrary.EnsureCompatible();
+        return Opened(Native.crm_open_url(out DbHandle handle, url, &native), handle, url);
+    }
+
+    /// <summary>Creates the workspace <paramref name="url"/> names.</summary>
+    /// <exception cref="ConstraintException">The workspace exists already.</exception>
+    public static void CreateWorkspace(string url)
+    {
+        CrmValue.CheckText(url ?? throw new ArgumentNullException(nameof(url)), nameof(url));
+        CrmLibrary.EnsureCompatible();
+        Errors.Check(Native.crm_workspace_create(url));
+    }
+
+    /// <summary>Drops the workspace <paramref name="url"/> names, with everything it holds.</summary>
+    /// <exception cref="NotFoundException">There is no such workspace.</exception>
+    public static void DropWorkspace(string url)
+    {
+        CrmValue.CheckText(url ?? throw new ArgumentNullException(nameof(url)), nameof(url));
+        CrmLibrary.EnsureCompatible();
+        Errors.Check(Native.crm_workspace_drop(url));
+    }
+
+    // The handle crm_open or crm_open_url returned with `status`, as a
+    // CrmDatabase; the error it reported otherwise.
+    private static CrmDatabase Opened(int status, DbHandle handle, string path)
+    {
         if (status != 0)
         {
             CrmException error = Errors.FromLastError(status);

@@ -143,3 +143,15 @@ public class InternalException : CrmException
     public InternalException(string statusName, string message, string field, string rule)
         : base(StatusCode.Internal, statusName, message, field, rule) { }
 }
+
+/// <summary>A call the workspace's storage backend does not offer yet (CRM_E_UNSUPPORTED, rule "backend").</summary>
+public class UnsupportedException : CrmException
+{
+    /// <summary>Creates the exception from libcrm's last error.</summary>
+    /// <param name="statusName">The status code's name.</param>
+    /// <param name="message">libcrm's message.</param>
+    /// <param name="field">The field the error is about, or "".</param>
+    /// <param name="rule">The rule that was broken, or "".</param>
+    public UnsupportedException(string statusName, string message, string field, string rule)
+        : base(StatusCode.Unsupported, statusName, message, field, rule) { }
+}

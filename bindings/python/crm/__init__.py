@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from . import _native
 from ._native import LibraryLoadError
-from .db import Database, open
+from .db import Database, create_workspace, drop_workspace, open, open_url
 from .errors import (
     RULES,
     BatchError,
@@ -34,6 +34,7 @@ from .errors import (
     OutOfMemoryError,
     QueryError,
     ReadOnlyError,
+    UnsupportedError,
     ValidationError,
     VersionError,
 )
@@ -46,6 +47,9 @@ __version__ = "0.2.0"
 
 __all__ = [
     "open",
+    "open_url",
+    "create_workspace",
+    "drop_workspace",
     "Database",
     "Customer",
     "Row",
@@ -81,6 +85,7 @@ __all__ = [
     "VersionError",
     "ReadOnlyError",
     "InternalError",
+    "UnsupportedError",
     "BatchError",
     "BatchRowError",
     "QueryError",

@@ -23,6 +23,7 @@ from ._declarations import (  # the status codes of crm.h
     CRM_E_NOT_FOUND,
     CRM_E_NOT_WORKSPACE,
     CRM_E_READ_ONLY,
+    CRM_E_UNSUPPORTED,
     CRM_E_VALIDATION,
     CRM_E_VERSION,
     CRM_OK,
@@ -51,6 +52,7 @@ __all__ = [
     "VersionError",
     "ReadOnlyError",
     "InternalError",
+    "UnsupportedError",
     "BatchError",
     "BatchRowError",
     "QueryError",
@@ -198,6 +200,13 @@ class InternalError(CrmError):
     default_code, default_status_name = CRM_E_INTERNAL, "CRM_E_INTERNAL"
 
 
+class UnsupportedError(CrmError):
+    """A call the workspace's storage backend does not offer yet
+    (CRM_E_UNSUPPORTED, rule "backend")."""
+
+    default_code, default_status_name = CRM_E_UNSUPPORTED, "CRM_E_UNSUPPORTED"
+
+
 _BY_CODE: Dict[int, Type[CrmError]] = {
     cls.default_code: cls
     for cls in (
@@ -214,6 +223,7 @@ _BY_CODE: Dict[int, Type[CrmError]] = {
         VersionError,
         ReadOnlyError,
         InternalError,
+        UnsupportedError,
     )
 }
 

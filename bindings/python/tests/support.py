@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 import unittest
@@ -19,6 +20,24 @@ def library_or_skip_message() -> str:
         ) from None
 
 
+def on_postgres() -> bool:
+    """True when the conformance run asks for PostgreSQL workspaces
+    (CRM_TEST_BACKEND_URL, the server CTest started)."""
+    return bool(os.environ.get("CRM_TEST_BACKEND_URL"))
+
+
+def open_under_test(path: str) -> crm.Database:
+    """``crm.open(path)``, or on PostgreSQL the workspace standing for
+    ``path``: the same path reopens the same workspace. Workspaces are left
+    for the throwaway server to take with it."""
+    if not on_postgres():
+        return crm.open(path)
+    server = os.environ["CRM_TEST_BACKEND_URL"]
+    name = "py_" + hashlib.sha1(path.encode()).hexdigest()[:20]
+    url = server + ("&" if "?" in server else "?") + "workspace=" + name
+    return crm.open_url(url)
+
+
 class WorkspaceTestCase(unittest.TestCase):
     """Opens ``self.db`` on a new workspace file ``self.path`` for each test."""
 
@@ -27,7 +46,7 @@ class WorkspaceTestCase(unittest.TestCase):
         self._temp = tempfile.TemporaryDirectory(prefix="crm-python-test-")
         self.addCleanup(self._temp.cleanup)
         self.path = os.path.join(self._temp.name, "test.crm")
-        self.db = crm.open(self.path)
+        self.db = open_under_test(self.path)
         self.addCleanup(self.db.close)
 
     def define_sample_fields(self) -> None:

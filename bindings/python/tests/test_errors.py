@@ -243,3 +243,28 @@ class ClosedAndOpenModesTest(WorkspaceTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class OpenUrlTest(unittest.TestCase):
+    def test_what_is_not_a_workspace_url_is_refused_naming_rule_url(self) -> None:
+        for url in ("customers.crm", "sqlite:///tmp/x.crm", "postgresql://localhost/crm"):
+            with self.subTest(url=url), self.assertRaises(crm.InvalidArgumentError) as caught:
+                crm.open_url(url)
+            self.assertEqual(caught.exception.rule, "url")
+        with self.assertRaises(crm.InvalidArgumentError):
+            crm.create_workspace("customers.crm")
+        with self.assertRaises(crm.InvalidArgumentError):
+            crm.drop_workspace("customers.crm")
+
+    def test_an_unreachable_server_names_the_connection_not_the_password(self) -> None:
+        secret = "s3cr3t-Pa55"
+        url = f"postgresql://crm:{secret}@/crm?host=/nonexistent-libcrm-socket&workspace=acme"
+        with self.assertRaises(crm.CrmIOError) as caught:
+            crm.open_url(url)
+        self.assertEqual(caught.exception.rule, "connection")
+        self.assertNotIn(secret, str(caught.exception))
+
+    def test_unsupported_status_has_its_class(self) -> None:
+        from crm import _declarations
+
+        self.assertIs(crm.errors.error_class(_declarations.CRM_E_UNSUPPORTED), crm.UnsupportedError)

@@ -9,7 +9,7 @@ from typing import List
 
 import crm
 
-from .support import WorkspaceTestCase
+from .support import WorkspaceTestCase, open_under_test
 
 
 def run_threads(targets: List[threading.Thread], timeout: float = 60.0) -> None:
@@ -131,7 +131,7 @@ class ThreadTest(WorkspaceTestCase):
         self.assertEqual(len(stop_reasons), 4)
         self.assertTrue(all(isinstance(e, crm.MisuseError) for e in stop_reasons), stop_reasons)
         self.assertGreater(sum(calls), 0)
-        with crm.open(self.path) as again:
+        with open_under_test(self.path) as again:
             self.assertEqual(again.count_customers(), sum(calls))
 
     def test_owner_closes_while_another_thread_waits_on_its_transaction(self) -> None:
@@ -155,7 +155,7 @@ class ThreadTest(WorkspaceTestCase):
         thread.join(30)
         self.assertFalse(thread.is_alive())
         self.assertEqual(len(outcome), 1)
-        with crm.open(self.path) as again:
+        with open_under_test(self.path) as again:
             names = [again.get_customer(i).name for i in range(1, 3) if _exists(again, i)]
         expected = [] if isinstance(outcome[0], crm.MisuseError) else ["Waiting writer"]
         self.assertEqual(names, expected)

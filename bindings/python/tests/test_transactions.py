@@ -6,7 +6,7 @@ import unittest
 
 import crm
 
-from .support import WorkspaceTestCase
+from .support import WorkspaceTestCase, open_under_test
 
 
 class TransactionTest(WorkspaceTestCase):
@@ -32,7 +32,7 @@ class TransactionTest(WorkspaceTestCase):
             a = self.db.create_customer(name="A")
             self.db.update_customer(a, {"name": "A2"})
         self.db.close()
-        with crm.open(self.path) as again:
+        with open_under_test(self.path) as again:
             self.assertEqual(again.get_customer(a).name, "A2")
             self.assertEqual(again.get_customer(a).version, 2)
 
@@ -56,7 +56,7 @@ class TransactionTest(WorkspaceTestCase):
         self.db.begin()
         self.db.create_customer(name="A")
         self.db.close()
-        with crm.open(self.path) as again:
+        with open_under_test(self.path) as again:
             self.assertEqual(again.count_customers(), 0)
 
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 import crm
 from crm.values import Kind, encode
 
-from .support import WorkspaceTestCase
+from .support import WorkspaceTestCase, open_under_test
 
 UTC = dt.timezone.utc
 
@@ -252,7 +252,7 @@ class EmptyOrUnknownFieldTest(WorkspaceTestCase):
 
     def test_a_field_defined_elsewhere_after_the_read(self) -> None:
         customer = self.db.get_customer(self.cid)
-        with crm.open(self.path) as other:  # another handle, as another process
+        with open_under_test(self.path) as other:  # another handle, as another process
             other.define_field("late", "text")
         self.assertIsNone(customer.late)
         self.assertIsNone(self.db.get_customer(self.cid).late)

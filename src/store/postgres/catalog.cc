@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/error.h"
+#include "store/postgres/column_index.h"
 #include "store/postgres/transaction.h"
 
 namespace crm::store::postgres {
@@ -72,6 +73,56 @@ CREATE TABLE crm_event_types (
   PRIMARY KEY (workspace_id, name)
 );
 )sql",
+    // 3: fields, customers, their searchable text, segments. A customer's
+    // values are one jsonb object keyed by column (store/postgres/
+    // stored_value.h). Ids are numbered per workspace from counters in
+    // crm_workspaces, never reused. The standard unique columns have
+    // indexes here; user fields get per-workspace ones (column_index.h).
+    R"sql(
+ALTER TABLE crm_workspaces
+  ADD COLUMN schema_generation bigint NOT NULL DEFAULT 1,
+  ADD COLUMN next_customer_id bigint NOT NULL DEFAULT 1,
+  ADD COLUMN next_field_id bigint NOT NULL DEFAULT 1;
+CREATE TABLE crm_fields (
+  workspace_id bigint NOT NULL REFERENCES crm_workspaces ON DELETE CASCADE,
+  field_id bigint NOT NULL,
+  name text COLLATE "C" NOT NULL,
+  column_name text COLLATE "C" NOT NULL,
+  status text COLLATE "C" NOT NULL,
+  definition text NOT NULL,
+  PRIMARY KEY (workspace_id, field_id),
+  UNIQUE (workspace_id, column_name)
+);
+CREATE UNIQUE INDEX crm_fields_live_name ON crm_fields (workspace_id, name)
+  WHERE status <> 'deleted';
+CREATE TABLE crm_customers (
+  workspace_id bigint NOT NULL REFERENCES crm_workspaces ON DELETE CASCADE,
+  customer_id bigint NOT NULL,
+  version bigint NOT NULL,
+  created_at_us bigint NOT NULL,
+  updated_at_us bigint NOT NULL,
+  data jsonb NOT NULL,
+  PRIMARY KEY (workspace_id, customer_id)
+);
+CREATE UNIQUE INDEX crm_customers_email ON crm_customers
+  (workspace_id, lower((data ->> 'email') COLLATE "C"));
+CREATE UNIQUE INDEX crm_customers_external_id ON crm_customers
+  (workspace_id, (data -> 'external_id'));
+CREATE TABLE crm_customer_search (
+  workspace_id bigint NOT NULL REFERENCES crm_workspaces ON DELETE CASCADE,
+  customer_id bigint NOT NULL,
+  content text NOT NULL,
+  PRIMARY KEY (workspace_id, customer_id)
+);
+CREATE TABLE crm_segments (
+  workspace_id bigint NOT NULL REFERENCES crm_workspaces ON DELETE CASCADE,
+  name text COLLATE "C" NOT NULL,
+  target text COLLATE "C" NOT NULL,
+  filter text NOT NULL,
+  created_at_us bigint NOT NULL,
+  PRIMARY KEY (workspace_id, name)
+);
+)sql",
 };
 
 // Serialises PrepareDatabase() across processes: pg_advisory_xact_lock key
@@ -94,9 +145,13 @@ absl::Status SchemaError(absl::string_view message) {
 }
 
 // libcrm's tables in `schema`, one line per column and per index, with the
-// schema's name taken out: what verification compares.
-absl::StatusOr<std::vector<std::string>> LayoutOf(Connection& connection,
-                                                  const std::string& schema) {
+// schema's name taken out: what verification compares. When
+// `column_indexes` is given, it receives the CREATE INDEX text of each index
+// named as SetColumnIndex() names its per-workspace indexes
+// (column_index.h), for ExpectedLayout() to make the same.
+absl::StatusOr<std::vector<std::string>> LayoutOf(
+    Connection& connection, const std::string& schema,
+    std::vector<std::string>* column_indexes = nullptr) {
   Parameters in_schema = {schema};
   auto columns = connection.Execute(
       "SELECT table_name, column_name, data_type, is_nullable, "
@@ -116,11 +171,18 @@ absl::StatusOr<std::vector<std::string>> LayoutOf(Connection& connection,
   }
   auto indexes = connection.Execute(
       "SELECT tablename, replace(indexdef, quote_ident(schemaname) || '.', "
-      "'') FROM pg_indexes WHERE schemaname = $1 AND tablename LIKE "
-      "'crm\\_%' ORDER BY tablename, indexname",
+      "''), indexname FROM pg_indexes WHERE schemaname = $1 AND tablename "
+      "LIKE 'crm\\_%' ORDER BY tablename, indexname",
       in_schema);
   if (!indexes.ok()) return indexes.status();
   for (int row = 0; row < indexes->rows(); ++row) {
+    std::optional<std::string> made =
+        indexes->Text(row, 0) == "crm_customers"
+            ? ColumnIndexSqlFor(indexes->Text(row, 2), indexes->Text(row, 1))
+            : std::nullopt;
+    if (made.has_value() && column_indexes != nullptr) {
+      column_indexes->push_back(*std::move(made));
+    }
     layout.push_back(absl::StrCat("index ", indexes->Text(row, 0), " ",
                                   indexes->Text(row, 1)));
   }
@@ -134,10 +196,12 @@ absl::Status Migrate(Connection& connection, int from, int to) {
   return absl::OkStatus();
 }
 
-// What migrations 1..`version` make: run in a scratch schema inside a
-// savepoint that is then rolled back.
-absl::StatusOr<std::vector<std::string>> ExpectedLayout(Connection& connection,
-                                                        int version) {
+// What migrations 1..`version` make, with `column_indexes` (CREATE INDEX
+// statements) after them: run in a scratch schema inside a savepoint that is
+// then rolled back.
+absl::StatusOr<std::vector<std::string>> ExpectedLayout(
+    Connection& connection, int version,
+    const std::vector<std::string>& column_indexes) {
   CRM_RETURN_IF_ERROR(Run(connection, "SAVEPOINT crm_expected"));
   absl::StatusOr<std::vector<std::string>> layout =
       [&]() -> absl::StatusOr<std::vector<std::string>> {
@@ -146,6 +210,9 @@ absl::StatusOr<std::vector<std::string>> ExpectedLayout(Connection& connection,
     CRM_RETURN_IF_ERROR(Run(
         connection, absl::StrCat("SET LOCAL search_path TO ", kScratchSchema)));
     CRM_RETURN_IF_ERROR(Migrate(connection, 0, version));
+    for (const std::string& index : column_indexes) {
+      CRM_RETURN_IF_ERROR(Run(connection, index));
+    }
     return LayoutOf(connection, kScratchSchema);
   }();
   // Undoes the scratch schema and the search path with it.
@@ -166,10 +233,13 @@ absl::StatusOr<std::string> CurrentSchema(Connection& connection) {
 
 absl::Status Verify(Connection& connection, const std::string& schema,
                     int version) {
+  // libcrm's per-workspace indexes are accepted when they are exactly what
+  // SetColumnIndex() makes under their name; any other index is refused.
+  std::vector<std::string> column_indexes;
   CRM_ASSIGN_OR_RETURN(std::vector<std::string> actual,
-                       LayoutOf(connection, schema));
+                       LayoutOf(connection, schema, &column_indexes));
   CRM_ASSIGN_OR_RETURN(std::vector<std::string> expected,
-                       ExpectedLayout(connection, version));
+                       ExpectedLayout(connection, version, column_indexes));
   if (actual == expected) return absl::OkStatus();
   for (size_t i = 0; i < std::max(actual.size(), expected.size()); ++i) {
     if (i >= actual.size() || i >= expected.size() ||
@@ -284,6 +354,12 @@ absl::Status DropWorkspace(Connection& connection, absl::string_view name) {
                      absl::StrCat("no workspace is called '", name, "'"));
   }
   return absl::OkStatus();
+}
+
+absl::Status WorkspaceGone(int64_t workspace_id) {
+  return MakeError(ErrorCode::kNotFound,
+                   absl::StrCat("workspace ", workspace_id,
+                                " no longer exists: it was dropped"));
 }
 
 absl::StatusOr<std::vector<std::string>> ListWorkspaces(

@@ -47,6 +47,10 @@ absl::StatusOr<int64_t> FindWorkspace(Connection& connection,
 // Removes workspace `name` and everything the catalog holds of it;
 // kNotFound when there is none.
 absl::Status DropWorkspace(Connection& connection, absl::string_view name);
+// The error for a workspace whose row is gone (dropped while open):
+// kNotFound.
+absl::Status WorkspaceGone(int64_t workspace_id);
+
 // Every workspace's name, in name order.
 absl::StatusOr<std::vector<std::string>> ListWorkspaces(Connection& connection);
 

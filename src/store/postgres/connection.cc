@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "base/error.h"
 #include "store/postgres/server_errors.h"
 
@@ -32,6 +34,17 @@ absl::string_view Result::Text(int row, int column) const {
   return absl::string_view(
       PQgetvalue(result_, row, column),
       static_cast<size_t>(PQgetlength(result_, row, column)));
+}
+
+absl::StatusOr<int64_t> Result::Integer(int row, int column,
+                                        absl::string_view what) const {
+  int64_t value = 0;
+  if (row < rows() && column < columns() && !IsNull(row, column) &&
+      absl::SimpleAtoi(Text(row, column), &value)) {
+    return value;
+  }
+  return DamagedValue(
+      absl::StrCat("PostgreSQL returned a ", what, " that is no integer"));
 }
 
 int64_t Result::AffectedRows() const {
@@ -121,6 +134,12 @@ absl::Status Connection::Reconnect() {
 
 bool Connection::connected() const {
   return PQstatus(connection_) == CONNECTION_OK;
+}
+
+bool Connection::InTransaction() const {
+  PGTransactionStatusType status = PQtransactionStatus(connection_);
+  return status == PQTRANS_INTRANS || status == PQTRANS_INERROR ||
+         status == PQTRANS_ACTIVE;
 }
 
 int Connection::BackendPid() const { return PQbackendPID(connection_); }

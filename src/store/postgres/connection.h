@@ -36,6 +36,10 @@ class Result {
   bool IsNull(int row, int column) const;
   // The value's text ("" for NULL); borrowed until the Result is destroyed.
   absl::string_view Text(int row, int column) const;
+  // The value as a 64-bit integer; a damaged-value error naming `what` when
+  // it is NULL or anything else (a server's answer is untrusted).
+  absl::StatusOr<int64_t> Integer(int row, int column,
+                                  absl::string_view what) const;
   // Rows a data-changing statement touched.
   int64_t AffectedRows() const;
   // The command tag the server sent: "INSERT 0 1", "COMMIT", "ROLLBACK".
@@ -74,6 +78,10 @@ class Connection {
   // For the start of a call, outside any transaction.
   absl::Status Reconnect();
   bool connected() const;
+  // Whether a transaction is open on the server side (also one a failed
+  // statement aborted, which only a ROLLBACK ends); false when the
+  // connection is lost, as the server then rolled it back.
+  bool InTransaction() const;
   // The server's backend process id (for tests and diagnostics).
   int BackendPid() const;
 

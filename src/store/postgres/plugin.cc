@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "crm/crm.h"
 #include "store/backend_plugin.h"
+#include "store/postgres/workspaces.h"
 
 namespace crm::store::postgres {
 namespace {
@@ -16,9 +17,9 @@ std::string ClientVersion() {
   return absl::StrCat("libpq ", version / 10000, ".", version % 10000);
 }
 
-constexpr BackendPlugin kPlugin = {kBackendPluginAbi, CRM_VERSION_STRING,
-                                   "postgres", &ClientVersion,
-                                   nullptr, nullptr, nullptr};
+constexpr BackendPlugin kPlugin = {
+    kBackendPluginAbi, CRM_VERSION_STRING, "postgres",    &ClientVersion,
+    &OpenWorkspace,    &CreateWorkspace,   &DropWorkspace};
 
 }  // namespace
 }  // namespace crm::store::postgres

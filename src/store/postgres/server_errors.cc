@@ -44,16 +44,24 @@ absl::Status StatementError(const pg_conn* connection,
                      "", Rule::kConnection);
   }
   if (sqlstate == "23505") {
-    return MakeError(ErrorCode::kConstraint, text, "", Rule::kUnique);
+    const char* constraint =
+        PQresultErrorField(result, PG_DIAG_CONSTRAINT_NAME);
+    return MakeError(ErrorCode::kConstraint, text,
+                     constraint != nullptr ? constraint : "", Rule::kUnique);
   }
   if (sqlstate == "23503") {
     return MakeError(ErrorCode::kConstraint, text, "", Rule::kReference);
   }
-  if (sqlstate == "40001" || sqlstate == "40P01") {
+  if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03") {
     return MakeError(ErrorCode::kBusy,
                      absl::StrCat("another writer got in the way; try "
                                   "again: ",
                                   text));
+  }
+  if (sqlstate == "25006") {
+    return MakeError(
+        ErrorCode::kReadOnly,
+        absl::StrCat("the workspace was opened read-only: ", text));
   }
   if (sqlstate == "42P01" || sqlstate == "42703") {
     return MakeError(ErrorCode::kNotWorkspace,

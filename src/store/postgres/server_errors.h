@@ -16,9 +16,13 @@ namespace crm::store::postgres {
 // not even send it). By SQLSTATE:
 //   connection lost, server shutting down (08xxx, 57P0x), or no result:
 //     kIo, rule "connection";
-//   unique violation (23505): kConstraint, rule "unique";
+//   unique violation (23505): kConstraint, rule "unique", with the name of
+//     the violated index or constraint as the error's field (the caller
+//     turns it into the column it guards);
 //   foreign-key violation (23503): kConstraint, rule "reference";
-//   serialization failure or deadlock (40001, 40P01): kBusy (retry);
+//   serialization failure or deadlock (40001, 40P01), or a lock not granted
+//     within lock_timeout (55P03): kBusy (retry);
+//   a write in a read-only transaction (25006): kReadOnly;
 //   undefined table or column (42P01, 42703): kNotWorkspace, rule "schema"
 //     (the database does not hold the schema libcrm expects);
 //   anything else: kIo, rule "server".

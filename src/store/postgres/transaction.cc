@@ -20,7 +20,11 @@ Transaction::~Transaction() {
 
 absl::Status Transaction::Commit() {
   open_ = false;
-  auto committed = connection_.Execute("COMMIT");
+  return CommitOpenTransaction(connection_);
+}
+
+absl::Status CommitOpenTransaction(Connection& connection) {
+  auto committed = connection.Execute("COMMIT");
   if (!committed.ok()) return committed.status();
   // The server answers COMMIT of a transaction an error aborted with
   // ROLLBACK, and no error.

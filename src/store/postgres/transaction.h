@@ -11,6 +11,11 @@
 
 namespace crm::store::postgres {
 
+// Commits the transaction open on `connection`. The server answers COMMIT
+// of a transaction a failed statement aborted with a rollback: that is an
+// error (kIo, rule "server"), as is a lost connection.
+absl::Status CommitOpenTransaction(Connection& connection);
+
 // Not thread-safe; borrows the connection, which must outlive it.
 class Transaction {
  public:

@@ -1,0 +1,54 @@
+// Customer rows of PostgreSQL workspaces (crm_customers, values as jsonb:
+// stored_value.h). The PostgreSQL backend's customer methods, and the
+// column reads and writes of its field methods, forward here
+// (store/backend.h states each contract); every function takes the
+// workspace's id, which leads every key it reads or writes, and runs inside
+// the transaction the caller opened on `connection`. A unique violation is
+// kConstraint, rule "unique", naming the column (the core names the field).
+#ifndef CRM_STORE_POSTGRES_CUSTOMER_STORE_H_
+#define CRM_STORE_POSTGRES_CUSTOMER_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "store/postgres/connection.h"
+#include "store/rows.h"
+
+namespace crm::store::postgres {
+
+absl::StatusOr<int64_t> InsertCustomer(Connection& connection,
+                                       int64_t workspace_id, int64_t now_us,
+                                       const ColumnValues& values);
+absl::Status UpdateCustomer(Connection& connection, int64_t workspace_id,
+                            int64_t id, int64_t new_version, int64_t now_us,
+                            const ColumnValues& values);
+absl::StatusOr<std::optional<CustomerRow>> SelectCustomer(
+    Connection& connection, int64_t workspace_id,
+    const std::vector<std::string>& columns, const std::string& key_column,
+    const SqlValue& key, bool nocase);
+absl::Status DeleteCustomer(Connection& connection, int64_t workspace_id,
+                            int64_t id);
+absl::StatusOr<bool> IsReferenced(Connection& connection, int64_t workspace_id,
+                                  const std::string& column, int64_t id);
+absl::StatusOr<int64_t> CountCustomers(Connection& connection,
+                                       int64_t workspace_id);
+absl::StatusOr<std::vector<int64_t>> ExistingCustomers(
+    Connection& connection, int64_t workspace_id, std::vector<int64_t> ids);
+
+absl::StatusOr<std::vector<std::pair<int64_t, SqlValue>>> ReadColumn(
+    Connection& connection, int64_t workspace_id, const std::string& column);
+absl::Status WriteColumnValue(Connection& connection, int64_t workspace_id,
+                              const std::string& column, int64_t customer_id,
+                              const SqlValue& value);
+// Removes `column` from every customer of the workspace.
+absl::Status DropColumnValues(Connection& connection, int64_t workspace_id,
+                              const std::string& column);
+
+}  // namespace crm::store::postgres
+
+#endif  // CRM_STORE_POSTGRES_CUSTOMER_STORE_H_

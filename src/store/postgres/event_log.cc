@@ -1,0 +1,567 @@
+#include "store/postgres/event_log.h"
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "base/error.h"
+#include "base/utf8.h"
+
+namespace crm::store::postgres {
+namespace {
+
+// Every value goes to the server as a parameter in PostgreSQL's text format
+// (std::nullopt is NULL); numbers as decimal text, bytes as hex.
+using Parameters = std::vector<std::optional<std::string>>;
+
+// The columns every event read selects, in ReadEventRow()'s order. The body
+// comes back as hex through encode(), whatever the server's bytea_output.
+// Names are resolved afterwards through the caller's InternedTexts, as on
+// SQLite, rather than joined to crm_strings four times per event.
+constexpr char kSelectEvents[] =
+    "SELECT seq, customer_id, occurred_at_us, recorded_at_us, type_id, "
+    "channel_id, actor_id, source_id, idempotency_key, encode(body, 'hex') "
+    "FROM crm_events WHERE workspace_id = $1";
+constexpr int kEventColumns = 10;
+
+absl::Status NoWorkspace(int64_t workspace_id) {
+  return MakeError(ErrorCode::kNotFound,
+                   absl::StrCat("no PostgreSQL workspace has id ", workspace_id,
+                                " (was it dropped?)"));
+}
+
+// Text travels as a NUL-terminated C string in libpq's text format, and the
+// server refuses bytes that are not UTF-8: such text is refused here, before
+// it could be cut short or abort the caller's transaction.
+absl::Status CheckText(const std::string& text, absl::string_view what) {
+  return ValidateText(text, what, [&] { return std::string(what); });
+}
+
+std::optional<std::string> OptionalId(int64_t id) {
+  if (id == 0) return std::nullopt;
+  return absl::StrCat(id);
+}
+
+// A LIMIT value: SQLite reads a negative limit as none, and so does this
+// (LIMIT NULL).
+std::optional<std::string> LimitOf(int64_t limit) {
+  if (limit < 0) return std::nullopt;
+  return absl::StrCat(limit);
+}
+
+// A bigint[] literal for `ids`: "{1,2,3}".
+std::string IdArray(const std::vector<int64_t>& ids) {
+  return absl::StrCat("{", absl::StrJoin(ids, ","), "}");
+}
+
+// Appends `value` to `parameters` and returns its placeholder ("$n").
+std::string Bind(Parameters& parameters, std::optional<std::string> value) {
+  parameters.push_back(std::move(value));
+  return absl::StrCat("$", parameters.size());
+}
+
+// A number the server sent in `column` of `row`. The server is untrusted:
+// NULL or anything but an int64 in decimal is a damaged value.
+absl::StatusOr<int64_t> NumberAt(const Result& result, int row, int column,
+                                 absl::string_view what) {
+  int64_t value = 0;
+  if (result.IsNull(row, column) ||
+      !absl::SimpleAtoi(result.Text(row, column), &value)) {
+    return DamagedValue(
+        absl::StrCat("PostgreSQL sent ", what, " that is not a number"));
+  }
+  return value;
+}
+
+// As NumberAt(), with NULL read as 0 (no interned string).
+absl::StatusOr<int64_t> OptionalIdAt(const Result& result, int row, int column,
+                                     absl::string_view what) {
+  if (result.IsNull(row, column)) return 0;
+  return NumberAt(result, row, column, what);
+}
+
+// Checks that a result has the shape of the statement that made it.
+absl::Status CheckColumns(const Result& result, int columns) {
+  if (result.columns() == columns) return absl::OkStatus();
+  return DamagedValue(absl::StrCat("PostgreSQL sent ", result.columns(),
+                                   " columns where ", columns, " belong"));
+}
+
+// The id in the first row of a one-column result that has a row.
+absl::StatusOr<int64_t> FirstId(const Result& result, absl::string_view what) {
+  CRM_RETURN_IF_ERROR(CheckColumns(result, 1));
+  if (result.rows() == 0) {
+    return DamagedValue(absl::StrCat("PostgreSQL sent no row for ", what));
+  }
+  return NumberAt(result, 0, 0, what);
+}
+
+// The id of a one-column result; `none` when there is no row.
+absl::StatusOr<std::optional<int64_t>> OptionalSingleId(
+    const Result& result, absl::string_view what) {
+  if (result.rows() == 0) return std::optional<int64_t>();
+  CRM_ASSIGN_OR_RETURN(int64_t id, FirstId(result, what));
+  return std::optional<int64_t>(id);
+}
+
+// The id that `sql`, a one-column select taking the workspace id and a
+// text, finds for `text` (checked as CheckText() names it), if any.
+absl::StatusOr<std::optional<int64_t>> FindIdByText(Connection& connection,
+                                                    int64_t workspace_id,
+                                                    const std::string& text,
+                                                    absl::string_view text_name,
+                                                    absl::string_view sql,
+                                                    absl::string_view what) {
+  CRM_RETURN_IF_ERROR(CheckText(text, text_name));
+  Parameters parameters = {absl::StrCat(workspace_id), text};
+  CRM_ASSIGN_OR_RETURN(Result found, connection.Execute(sql, parameters));
+  return OptionalSingleId(found, what);
+}
+
+// The bytes of hex text; a damaged value for anything else.
+absl::StatusOr<std::string> BytesFromHex(absl::string_view hex) {
+  bool valid = hex.size() % 2 == 0;
+  for (size_t i = 0; valid && i < hex.size(); ++i) {
+    valid = absl::ascii_isxdigit(static_cast<unsigned char>(hex[i]));
+  }
+  if (!valid) {
+    return DamagedValue("PostgreSQL sent an event body that is not bytes");
+  }
+  return absl::HexStringToBytes(hex);
+}
+
+// Row `row` of a kSelectEvents result, names still as ids.
+absl::StatusOr<EventRow> ReadEventRow(const Result& result, int row,
+                                      EventIds* ids) {
+  EventRow event;
+  CRM_ASSIGN_OR_RETURN(event.seq, NumberAt(result, row, 0, "an event seq"));
+  CRM_ASSIGN_OR_RETURN(event.customer_id,
+                       NumberAt(result, row, 1, "an event's customer id"));
+  CRM_ASSIGN_OR_RETURN(event.occurred_at_us,
+                       NumberAt(result, row, 2, "an event time"));
+  CRM_ASSIGN_OR_RETURN(event.recorded_at_us,
+                       NumberAt(result, row, 3, "an event time"));
+  CRM_ASSIGN_OR_RETURN(event.type_id,
+                       NumberAt(result, row, 4, "an event type id"));
+  ids->type = event.type_id;
+  CRM_ASSIGN_OR_RETURN(ids->channel,
+                       OptionalIdAt(result, row, 5, "a channel id"));
+  CRM_ASSIGN_OR_RETURN(ids->actor, OptionalIdAt(result, row, 6, "an actor id"));
+  CRM_ASSIGN_OR_RETURN(ids->source,
+                       OptionalIdAt(result, row, 7, "a source id"));
+  event.idempotency_key = std::string(result.Text(row, 8));
+  if (result.IsNull(row, 9)) {
+    return DamagedValue("PostgreSQL sent an event without a body");
+  }
+  CRM_ASSIGN_OR_RETURN(event.body, BytesFromHex(result.Text(row, 9)));
+  return event;
+}
+
+// Adds to `texts` the interned strings of `ids` it lacks, in one statement.
+// Ids crm_strings does not hold stay absent.
+absl::Status LoadTexts(Connection& connection, int64_t workspace_id,
+                       const std::vector<int64_t>& ids, InternedTexts& texts) {
+  std::vector<int64_t> missing;
+  absl::flat_hash_set<int64_t> seen;
+  for (int64_t id : ids) {
+    if (id != 0 && !texts.contains(id) && seen.insert(id).second) {
+      missing.push_back(id);
+    }
+  }
+  if (missing.empty()) return absl::OkStatus();
+  Parameters parameters = {absl::StrCat(workspace_id), IdArray(missing)};
+  CRM_ASSIGN_OR_RETURN(
+      Result found,
+      connection.Execute("SELECT string_id, text FROM crm_strings WHERE "
+                         "workspace_id = $1 AND string_id = ANY($2::bigint[])",
+                         parameters));
+  CRM_RETURN_IF_ERROR(CheckColumns(found, 2));
+  for (int row = 0; row < found.rows(); ++row) {
+    CRM_ASSIGN_OR_RETURN(int64_t id,
+                         NumberAt(found, row, 0, "an interned string id"));
+    if (!seen.contains(id)) {
+      return DamagedValue("PostgreSQL sent an interned string not asked for");
+    }
+    texts.insert_or_assign(id, std::string(found.Text(row, 1)));
+  }
+  return absl::OkStatus();
+}
+
+// The text of interned id `id` from `texts` ("" for 0); nullopt when no
+// string has that id.
+std::optional<std::string> TextOf(const InternedTexts& texts, int64_t id) {
+  if (id == 0) return std::string();
+  auto it = texts.find(id);
+  if (it == texts.end()) return std::nullopt;
+  return it->second;
+}
+
+// Runs a kSelectEvents statement and returns its events named through
+// `texts`. As on SQLite, an event whose type id names no interned string
+// (damage) is left out, and an absent channel, actor or source reads "".
+absl::StatusOr<std::vector<EventRow>> CollectEvents(
+    Connection& connection, int64_t workspace_id, InternedTexts& texts,
+    const std::string& sql, const Parameters& parameters) {
+  CRM_ASSIGN_OR_RETURN(Result result, connection.Execute(sql, parameters));
+  CRM_RETURN_IF_ERROR(CheckColumns(result, kEventColumns));
+  std::vector<EventRow> rows;
+  std::vector<EventIds> ids;
+  std::vector<int64_t> named;
+  rows.reserve(result.rows());
+  ids.reserve(result.rows());
+  for (int row = 0; row < result.rows(); ++row) {
+    CRM_ASSIGN_OR_RETURN(EventRow event,
+                         ReadEventRow(result, row, &ids.emplace_back()));
+    rows.push_back(std::move(event));
+    const EventIds& last = ids.back();
+    named.insert(named.end(),
+                 {last.type, last.channel, last.actor, last.source});
+  }
+  CRM_RETURN_IF_ERROR(LoadTexts(connection, workspace_id, named, texts));
+  size_t kept = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    std::optional<std::string> type = TextOf(texts, ids[i].type);
+    if (ids[i].type == 0 || !type) continue;
+    EventRow& event = rows[i];
+    event.type = *std::move(type);
+    event.channel = TextOf(texts, ids[i].channel).value_or("");
+    event.actor = TextOf(texts, ids[i].actor).value_or("");
+    event.source = TextOf(texts, ids[i].source).value_or("");
+    if (kept != i) rows[kept] = std::move(event);
+    ++kept;
+  }
+  rows.resize(kept);
+  return rows;
+}
+
+// Whether `status` is the server's refusal of a value (SQLSTATE class 22,
+// data exception), which StatementError() names in its message.
+bool IsDataException(const absl::Status& status) {
+  return absl::StrContains(status.message(), "(SQLSTATE 22");
+}
+
+absl::Status NotInTransaction() {
+  return MakeError(ErrorCode::kMisuse,
+                   "the PostgreSQL event log is written inside a transaction "
+                   "only");
+}
+
+// Appending and numbering. A counter row updated for every event would be
+// the simple way, but PostgreSQL keeps every version of a row a transaction
+// updates until it ends, and each update walks them all: 100,000 appends in
+// one transaction took 300 s (3 ms each, growing with each append). So the
+// counters of crm_workspaces are floors instead: an event takes
+// greatest(next_seq, max(seq) + 1), a string likewise, and the workspace's
+// row is updated once per transaction that writes it, by TakeAppendLock():
+//   - its row lock, held to the end of the transaction, orders writers of a
+//     workspace (seqs follow commit order, no two take the same number);
+//   - under READ COMMITTED the statements after it see every write
+//     committed before the lock was granted; under REPEATABLE READ or
+//     SERIALIZABLE a concurrent writer's update fails it with a
+//     serialization failure (kBusy) instead of a stale max();
+//   - it raises the floors to what is stored, and leaves them in
+//     transaction-local settings (set_config(..., true): undone with the
+//     transaction or savepoint that made them, as is the lock) that the
+//     appending statements read, and whose presence says the lock is held.
+// Numbers stay increasing and are never reused as long as nothing deletes
+// the newest events or strings; code that deletes some (none does today:
+// DropWorkspace removes a workspace whole) must first raise the floor past
+// them (UPDATE crm_workspaces SET next_seq = greatest(next_seq, max + 1)).
+
+// The setting holding a workspace's seq floor while its lock is held.
+constexpr char kSeqFloor[] =
+    "nullif(current_setting('crm.seq_floor_' || $1::bigint, true), '')::bigint";
+constexpr char kStringFloor[] =
+    "nullif(current_setting('crm.string_floor_' || $1::bigint, true), "
+    "'')::bigint";
+
+absl::Status TakeAppendLock(Connection& connection, int64_t workspace_id) {
+  Parameters parameters = {absl::StrCat(workspace_id)};
+  CRM_ASSIGN_OR_RETURN(
+      Result locked,
+      connection.Execute(
+          "UPDATE crm_workspaces SET next_seq = greatest(next_seq, "
+          "coalesce((SELECT max(seq) FROM crm_events WHERE workspace_id = "
+          "$1::bigint), 0) + 1), next_string_id = greatest(next_string_id, "
+          "coalesce((SELECT max(string_id) FROM crm_strings WHERE "
+          "workspace_id = $1), 0) + 1) WHERE workspace_id = $1 RETURNING "
+          "set_config('crm.seq_floor_' || $1::bigint, next_seq::text, true), "
+          "set_config('crm.string_floor_' || $1::bigint, next_string_id::text, "
+          "true)",
+          parameters));
+  if (locked.rows() == 0) return NoWorkspace(workspace_id);
+  return absl::OkStatus();
+}
+
+// Runs an appending statement, which returns no row when the workspace's
+// append lock is not held in this transaction; then takes it and runs the
+// statement again.
+absl::StatusOr<Result> ExecuteAppending(Connection& connection,
+                                        int64_t workspace_id,
+                                        const std::string& sql,
+                                        const Parameters& parameters) {
+  // The settings are named after the id: a positive number, as the
+  // catalog's identity column makes them.
+  if (workspace_id <= 0) return NoWorkspace(workspace_id);
+  CRM_ASSIGN_OR_RETURN(Result result, connection.Execute(sql, parameters));
+  if (result.rows() > 0) return result;
+  CRM_RETURN_IF_ERROR(TakeAppendLock(connection, workspace_id));
+  CRM_ASSIGN_OR_RETURN(result, connection.Execute(sql, parameters));
+  // Settings and lock ended with the statement: no transaction is open.
+  if (result.rows() == 0) return NotInTransaction();
+  return result;
+}
+
+}  // namespace
+
+absl::Status SeedEventLog(Connection& connection, int64_t workspace_id) {
+  // The texts of ids 1-4 (store/rows.h), as SQLite's migration 2 seeds them.
+  Parameters parameters = {absl::StrCat(workspace_id)};
+  CRM_ASSIGN_OR_RETURN(
+      Result seeded,
+      connection.Execute(
+          "WITH workspace AS (UPDATE crm_workspaces SET next_string_id = "
+          "greatest(next_string_id, 5) WHERE workspace_id = $1 RETURNING "
+          "workspace_id) "
+          "INSERT INTO crm_strings (workspace_id, string_id, text) "
+          "SELECT workspace.workspace_id, fixed.id, fixed.text FROM "
+          "workspace, (VALUES (1, 'crm.record.created'), "
+          "(2, 'crm.record.updated'), (3, 'crm.record.deleted'), "
+          "(4, 'crm')) AS fixed (id, text)",
+          parameters));
+  if (seeded.AffectedRows() == 0) return NoWorkspace(workspace_id);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<int64_t>> FindString(Connection& connection,
+                                                  int64_t workspace_id,
+                                                  const std::string& text) {
+  return FindIdByText(connection, workspace_id, text, "interned text",
+                      "SELECT string_id FROM crm_strings WHERE workspace_id = "
+                      "$1 AND text = $2",
+                      "an interned string id");
+}
+
+absl::StatusOr<int64_t> InternString(Connection& connection,
+                                     int64_t workspace_id,
+                                     const std::string& text) {
+  CRM_RETURN_IF_ERROR(CheckText(text, "interned text"));
+  // One round trip once the transaction holds the append lock: the
+  // existing id, else a new one above the floor.
+  Parameters parameters = {absl::StrCat(workspace_id), text};
+  CRM_ASSIGN_OR_RETURN(
+      Result interned,
+      ExecuteAppending(
+          connection, workspace_id,
+          absl::StrCat(
+              "WITH found AS (SELECT string_id FROM crm_strings WHERE "
+              "workspace_id = $1::bigint AND text = $2::text), "
+              "floor AS (SELECT ",
+              kStringFloor,
+              " AS floor), "
+              "added AS (INSERT INTO crm_strings (workspace_id, string_id, "
+              "text) SELECT $1, greatest(floor, coalesce((SELECT "
+              "max(string_id) FROM crm_strings WHERE workspace_id = $1), 0) "
+              "+ 1), $2 FROM floor WHERE floor IS NOT NULL AND NOT EXISTS "
+              "(SELECT 1 FROM found) RETURNING string_id) "
+              "SELECT string_id FROM found UNION ALL SELECT string_id FROM "
+              "added"),
+          parameters));
+  return FirstId(interned, "an interned string id");
+}
+
+absl::StatusOr<int64_t> InsertEvent(Connection& connection,
+                                    int64_t workspace_id, const EventRow& row,
+                                    const EventIds& ids) {
+  CRM_RETURN_IF_ERROR(CheckText(row.idempotency_key, "idempotency_key"));
+  CRM_RETURN_IF_ERROR(CheckText(row.properties_json, "properties"));
+  Parameters parameters = {
+      absl::StrCat(workspace_id),
+      absl::StrCat(row.customer_id),
+      absl::StrCat(row.occurred_at_us),
+      absl::StrCat(row.recorded_at_us),
+      absl::StrCat(ids.type),
+      OptionalId(ids.channel),
+      OptionalId(ids.actor),
+      OptionalId(ids.source),
+      row.idempotency_key.empty() ? std::nullopt
+                                  : std::optional(row.idempotency_key),
+      absl::BytesToHexString(row.body),
+      row.properties_json.empty() ? std::nullopt
+                                  : std::optional(row.properties_json)};
+  // One round trip once the transaction holds the append lock.
+  absl::StatusOr<Result> inserted = ExecuteAppending(
+      connection, workspace_id,
+      absl::StrCat(
+          "WITH floor AS (SELECT ", kSeqFloor,
+          " AS floor) INSERT INTO crm_events (workspace_id, seq, "
+          "customer_id, occurred_at_us, recorded_at_us, type_id, channel_id, "
+          "actor_id, source_id, idempotency_key, body, properties) "
+          "SELECT $1::bigint, greatest(floor, coalesce((SELECT max(seq) FROM "
+          "crm_events WHERE workspace_id = $1), 0) + 1), $2::bigint, "
+          "$3::bigint, $4::bigint, $5::bigint, $6::bigint, $7::bigint, "
+          "$8::bigint, $9::text, decode($10::text, 'hex'), $11::jsonb "
+          "FROM floor WHERE floor IS NOT NULL RETURNING seq"),
+      parameters);
+  if (!inserted.ok()) {
+    // Every other value is a number, hex or checked text: a value the
+    // server refuses is the properties' JSON.
+    if (!row.properties_json.empty() && IsDataException(inserted.status())) {
+      return MakeError(
+          ErrorCode::kInvalidArgument,
+          absl::StrCat("the event's properties are not JSON that PostgreSQL "
+                       "accepts: ",
+                       inserted.status().message()),
+          "properties", Rule::kJson);
+    }
+    return inserted.status();
+  }
+  return FirstId(*inserted, "an event seq");
+}
+
+absl::StatusOr<std::optional<int64_t>> FindEventByKey(Connection& connection,
+                                                      int64_t workspace_id,
+                                                      const std::string& key) {
+  return FindIdByText(connection, workspace_id, key, "idempotency_key",
+                      "SELECT seq FROM crm_events WHERE workspace_id = $1 AND "
+                      "idempotency_key = $2",
+                      "an event seq");
+}
+
+absl::StatusOr<std::optional<EventRow>> SelectEvent(Connection& connection,
+                                                    int64_t workspace_id,
+                                                    InternedTexts& texts,
+                                                    int64_t seq) {
+  Parameters parameters = {absl::StrCat(workspace_id), absl::StrCat(seq)};
+  CRM_ASSIGN_OR_RETURN(
+      std::vector<EventRow> rows,
+      CollectEvents(connection, workspace_id, texts,
+                    absl::StrCat(kSelectEvents, " AND seq = $2"), parameters));
+  if (rows.empty()) return std::optional<EventRow>();
+  return std::optional<EventRow>(std::move(rows[0]));
+}
+
+absl::StatusOr<std::vector<EventRow>> SelectTimeline(
+    Connection& connection, int64_t workspace_id, InternedTexts& texts,
+    const TimelineQuery& query) {
+  Parameters parameters = {absl::StrCat(workspace_id)};
+  std::string sql = absl::StrCat(
+      kSelectEvents,
+      " AND customer_id = ", Bind(parameters, absl::StrCat(query.customer_id)),
+      " AND occurred_at_us >= ", Bind(parameters, absl::StrCat(query.from_us)),
+      " AND occurred_at_us < ", Bind(parameters, absl::StrCat(query.to_us)));
+  if (!query.type_ids.empty()) {
+    absl::StrAppend(&sql, " AND type_id = ANY(",
+                    Bind(parameters, IdArray(query.type_ids)), "::bigint[])");
+  }
+  if (!query.channel_ids.empty()) {
+    absl::StrAppend(&sql, " AND channel_id = ANY(",
+                    Bind(parameters, IdArray(query.channel_ids)),
+                    "::bigint[])");
+  }
+  if (query.after_seq > 0) {
+    absl::StrAppend(
+        &sql, " AND (occurred_at_us, seq) ", query.newest_first ? "<" : ">",
+        " (", Bind(parameters, absl::StrCat(query.after_occurred_us)),
+        "::bigint, ", Bind(parameters, absl::StrCat(query.after_seq)),
+        "::bigint)");
+  }
+  const char* direction = query.newest_first ? "DESC" : "ASC";
+  absl::StrAppend(&sql, " ORDER BY occurred_at_us ", direction, ", seq ",
+                  direction, " LIMIT ", Bind(parameters, LimitOf(query.limit)),
+                  "::bigint");
+  return CollectEvents(connection, workspace_id, texts, sql, parameters);
+}
+
+absl::StatusOr<std::vector<EventRow>> SelectEventsAfter(Connection& connection,
+                                                        int64_t workspace_id,
+                                                        InternedTexts& texts,
+                                                        int64_t after_seq,
+                                                        int64_t limit) {
+  Parameters parameters = {absl::StrCat(workspace_id), absl::StrCat(after_seq),
+                           LimitOf(limit)};
+  return CollectEvents(
+      connection, workspace_id, texts,
+      absl::StrCat(kSelectEvents,
+                   " AND seq > $2 ORDER BY seq LIMIT $3::bigint"),
+      parameters);
+}
+
+absl::StatusOr<std::vector<EventRow>> SelectHistory(Connection& connection,
+                                                    int64_t workspace_id,
+                                                    InternedTexts& texts,
+                                                    int64_t customer_id,
+                                                    int64_t until_us) {
+  Parameters parameters = {absl::StrCat(workspace_id),
+                           absl::StrCat(customer_id), absl::StrCat(until_us)};
+  return CollectEvents(
+      connection, workspace_id, texts,
+      absl::StrCat(kSelectEvents,
+                   " AND customer_id = $2 AND type_id BETWEEN 1 AND 3 AND "
+                   "occurred_at_us <= $3 ORDER BY seq"),
+      parameters);
+}
+
+absl::StatusOr<std::vector<int64_t>> CustomersWithoutHistory(
+    Connection& connection, int64_t workspace_id) {
+  Parameters parameters = {absl::StrCat(workspace_id)};
+  CRM_ASSIGN_OR_RETURN(
+      Result found,
+      connection.Execute(
+          "SELECT c.customer_id FROM crm_customers c WHERE c.workspace_id = "
+          "$1 AND NOT EXISTS (SELECT 1 FROM crm_events e WHERE "
+          "e.workspace_id = c.workspace_id AND e.customer_id = c.customer_id "
+          "AND e.type_id BETWEEN 1 AND 3) ORDER BY c.customer_id",
+          parameters));
+  CRM_RETURN_IF_ERROR(CheckColumns(found, 1));
+  std::vector<int64_t> ids;
+  ids.reserve(found.rows());
+  for (int row = 0; row < found.rows(); ++row) {
+    CRM_ASSIGN_OR_RETURN(int64_t id, NumberAt(found, row, 0, "a customer id"));
+    ids.push_back(id);
+  }
+  return ids;
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> LoadEventTypes(
+    Connection& connection, int64_t workspace_id) {
+  Parameters parameters = {absl::StrCat(workspace_id)};
+  CRM_ASSIGN_OR_RETURN(
+      Result found,
+      connection.Execute("SELECT name, definition FROM crm_event_types WHERE "
+                         "workspace_id = $1 ORDER BY name COLLATE \"C\"",
+                         parameters));
+  CRM_RETURN_IF_ERROR(CheckColumns(found, 2));
+  std::vector<std::pair<std::string, std::string>> types;
+  types.reserve(found.rows());
+  for (int row = 0; row < found.rows(); ++row) {
+    types.emplace_back(found.Text(row, 0), found.Text(row, 1));
+  }
+  return types;
+}
+
+absl::Status UpsertEventType(Connection& connection, int64_t workspace_id,
+                             const std::string& name,
+                             const std::string& definition) {
+  CRM_RETURN_IF_ERROR(CheckText(name, "event type name"));
+  CRM_RETURN_IF_ERROR(CheckText(definition, "event type definition"));
+  Parameters parameters = {absl::StrCat(workspace_id), name, definition};
+  return connection
+      .Execute(
+          "INSERT INTO crm_event_types (workspace_id, name, definition) "
+          "VALUES ($1, $2, $3) ON CONFLICT (workspace_id, name) DO UPDATE "
+          "SET definition = excluded.definition",
+          parameters)
+      .status();
+}
+
+}  // namespace crm::store::postgres

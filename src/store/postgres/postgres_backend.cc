@@ -1,0 +1,392 @@
+#include "store/postgres/postgres_backend.h"
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "base/error.h"
+#include "store/postgres/catalog.h"
+#include "store/postgres/column_index.h"
+#include "store/postgres/customer_store.h"
+#include "store/postgres/event_log.h"
+#include "store/postgres/field_store.h"
+#include "store/postgres/segment_store.h"
+#include "store/postgres/transaction.h"
+
+namespace crm::store::postgres {
+namespace {
+
+absl::Status ReadOnly() {
+  return MakeError(ErrorCode::kReadOnly, "the workspace was opened read-only");
+}
+
+absl::Status Unsupported(absl::string_view what) {
+  return MakeError(ErrorCode::kUnsupported,
+                   absl::StrCat(what,
+                                " on a PostgreSQL workspace arrives with issue "
+                                "#18"),
+                   "", Rule::kBackend);
+}
+
+absl::Status Run(Connection& connection, absl::string_view sql) {
+  return connection.Execute(sql).status();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<PostgresBackend>> PostgresBackend::Open(
+    std::unique_ptr<Connection> connection, int64_t workspace_id,
+    const ConnectionOptions& options) {
+  std::unique_ptr<PostgresBackend> backend(
+      new PostgresBackend(std::move(connection), workspace_id, options));
+  CRM_RETURN_IF_ERROR(backend->ConfigureSession());
+  return backend;
+}
+
+absl::Status PostgresBackend::ConfigureSession() {
+  // A negative busy timeout waits as long as it takes, as 0 does here.
+  CRM_RETURN_IF_ERROR(
+      Run(*connection_, absl::StrCat("SET lock_timeout = ",
+                                     std::max(0, options_.busy_timeout_ms))));
+  return Run(*connection_, absl::StrCat("SET default_transaction_read_only = ",
+                                        options_.read_only ? "on" : "off"));
+}
+
+absl::Status PostgresBackend::VerifyColumnIndexes(
+    const FieldColumnsReader& read_field_columns) {
+  CRM_ASSIGN_OR_RETURN(Scope scope, Scope::Begin(*this, ScopeKind::kRead));
+  CRM_ASSIGN_OR_RETURN(std::vector<FieldRow> rows, LoadFields());
+  CRM_ASSIGN_OR_RETURN(std::vector<FieldColumn> columns,
+                       read_field_columns(rows));
+  absl::flat_hash_map<std::string, std::string> wanted;  // name -> SQL
+  for (const FieldColumn& column : columns) {
+    if (column.standard || column.index == ColumnIndex::kNone) continue;
+    wanted[ColumnIndexName(workspace_id_, column.column)] =
+        ColumnIndexSql(workspace_id_, column.column, column.index);
+  }
+  CRM_ASSIGN_OR_RETURN(
+      Result present,
+      connection_->Execute(
+          "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = "
+          "current_schema() AND tablename = 'crm_customers' AND indexname "
+          "LIKE $1",
+          {absl::StrCat("crm\\_ix\\_", workspace_id_, "\\_%")}));
+  size_t matched = 0;
+  for (int row = 0; row < present.rows(); ++row) {
+    std::string name(present.Text(row, 0));
+    auto it = wanted.find(name);
+    if (it == wanted.end() ||
+        ColumnIndexSqlFor(name, present.Text(row, 1)) != it->second) {
+      return MakeError(ErrorCode::kNotWorkspace,
+                       absl::StrCat("the workspace's index ", name,
+                                    " is not what its fields need"),
+                       "", Rule::kSchema);
+    }
+    ++matched;
+  }
+  if (matched != wanted.size()) {
+    return MakeError(ErrorCode::kNotWorkspace,
+                     "an index the workspace's fields need is missing", "",
+                     Rule::kSchema);
+  }
+  return scope.Commit();
+}
+
+// ---- scopes and transactions ----------------------------------------------
+
+absl::Status PostgresBackend::BeginTopLevel(ScopeKind kind) {
+  if (kind == ScopeKind::kRead) {
+    return Run(*connection_, "BEGIN ISOLATION LEVEL REPEATABLE READ");
+  }
+  CRM_RETURN_IF_ERROR(
+      Run(*connection_, "BEGIN ISOLATION LEVEL READ COMMITTED"));
+  absl::StatusOr<Result> locked = connection_->Execute(
+      "SELECT 1 FROM crm_workspaces WHERE workspace_id = $1 FOR NO KEY UPDATE",
+      {absl::StrCat(workspace_id_)});
+  absl::Status status = locked.status();
+  if (status.ok() && locked->rows() != 1) status = WorkspaceGone(workspace_id_);
+  if (!status.ok() && connection_->InTransaction()) {
+    (void)Run(*connection_, "ROLLBACK");
+  }
+  return status;
+}
+
+absl::Status PostgresBackend::BeginScope(ScopeKind kind) {
+  if (kind == ScopeKind::kWrite && options_.read_only) return ReadOnly();
+  if (connection_->InTransaction()) {
+    CRM_RETURN_IF_ERROR(Run(*connection_, "SAVEPOINT crm_call"));
+    scope_is_savepoint_ = true;
+    return absl::OkStatus();
+  }
+  if (!connection_->connected()) {
+    CRM_RETURN_IF_ERROR(connection_->Reconnect());
+    CRM_RETURN_IF_ERROR(ConfigureSession());
+  }
+  scope_is_savepoint_ = false;
+  return BeginTopLevel(kind);
+}
+
+absl::Status PostgresBackend::CommitScope() {
+  if (scope_is_savepoint_) return Run(*connection_, "RELEASE crm_call");
+  return CommitOpenTransaction(*connection_);
+}
+
+void PostgresBackend::RollbackScope() {
+  // A lost connection or a failed COMMIT has ended the transaction already.
+  if (!connection_->InTransaction()) return;
+  if (scope_is_savepoint_) {
+    if (Run(*connection_, "ROLLBACK TO SAVEPOINT crm_call").ok()) {
+      (void)Run(*connection_, "RELEASE crm_call");
+      return;
+    }
+    // The call's partial work must never reach the host's commit: give up
+    // the host's whole transaction instead.
+  }
+  (void)Run(*connection_, "ROLLBACK");
+}
+
+absl::Status PostgresBackend::BeginTransaction() {
+  if (connection_->InTransaction()) {
+    return MakeError(ErrorCode::kMisuse,
+                     "a transaction is already open on this workspace");
+  }
+  if (options_.read_only) return ReadOnly();
+  if (!connection_->connected()) {
+    CRM_RETURN_IF_ERROR(connection_->Reconnect());
+    CRM_RETURN_IF_ERROR(ConfigureSession());
+  }
+  return BeginTopLevel(ScopeKind::kWrite);
+}
+
+absl::Status PostgresBackend::CommitTransaction() {
+  if (!connection_->InTransaction()) {
+    return MakeError(ErrorCode::kMisuse, "no transaction is open to commit");
+  }
+  return CommitOpenTransaction(*connection_);
+}
+
+absl::Status PostgresBackend::RollbackTransaction() {
+  if (!connection_->InTransaction()) {
+    return MakeError(ErrorCode::kMisuse, "no transaction is open to roll back");
+  }
+  return Run(*connection_, "ROLLBACK");
+}
+
+bool PostgresBackend::InTransaction() const {
+  return connection_->InTransaction();
+}
+
+absl::StatusOr<int> PostgresBackend::SchemaVersion() {
+  return DatabaseSchemaVersion(*connection_);
+}
+
+// Migrations on PostgreSQL leave no one-off flags.
+absl::StatusOr<bool> PostgresBackend::TakeMetaFlag(const std::string&) {
+  return false;
+}
+
+// ---- fields -----------------------------------------------------------------
+
+absl::StatusOr<std::vector<FieldRow>> PostgresBackend::LoadFields() {
+  return postgres::LoadFields(*connection_, workspace_id_);
+}
+
+absl::Status PostgresBackend::InsertStandardField(const FieldRow& row) {
+  return postgres::InsertStandardField(*connection_, workspace_id_, row);
+}
+
+absl::StatusOr<FieldRow> PostgresBackend::InsertUserField(FieldRow row) {
+  return postgres::InsertUserField(*connection_, workspace_id_, std::move(row));
+}
+
+absl::Status PostgresBackend::UpdateField(const FieldRow& row) {
+  return postgres::UpdateField(*connection_, workspace_id_, row);
+}
+
+absl::Status PostgresBackend::DeleteUserField(const FieldRow& row) {
+  return postgres::DeleteUserField(*connection_, workspace_id_, row);
+}
+
+absl::Status PostgresBackend::SetColumnIndex(const std::string& column,
+                                             ColumnIndex index) {
+  return postgres::SetColumnIndex(*connection_, workspace_id_, column, index);
+}
+
+absl::StatusOr<int64_t> PostgresBackend::SchemaGeneration() {
+  return postgres::SchemaGeneration(*connection_, workspace_id_);
+}
+
+absl::Status PostgresBackend::BumpSchemaGeneration() {
+  return postgres::BumpSchemaGeneration(*connection_, workspace_id_);
+}
+
+absl::StatusOr<std::vector<std::pair<int64_t, SqlValue>>>
+PostgresBackend::ReadColumn(const std::string& column) {
+  return postgres::ReadColumn(*connection_, workspace_id_, column);
+}
+
+absl::Status PostgresBackend::WriteColumnValue(const std::string& column,
+                                               int64_t customer_id,
+                                               const SqlValue& value) {
+  return postgres::WriteColumnValue(*connection_, workspace_id_, column,
+                                    customer_id, value);
+}
+
+// ---- customers --------------------------------------------------------------
+
+absl::StatusOr<int64_t> PostgresBackend::InsertCustomer(
+    int64_t now_us, const ColumnValues& values) {
+  return postgres::InsertCustomer(*connection_, workspace_id_, now_us, values);
+}
+
+absl::Status PostgresBackend::UpdateCustomer(int64_t id, int64_t new_version,
+                                             int64_t now_us,
+                                             const ColumnValues& values) {
+  return postgres::UpdateCustomer(*connection_, workspace_id_, id, new_version,
+                                  now_us, values);
+}
+
+absl::StatusOr<std::optional<CustomerRow>> PostgresBackend::SelectCustomer(
+    const std::vector<std::string>& columns, const std::string& key_column,
+    const SqlValue& key, bool nocase) {
+  return postgres::SelectCustomer(*connection_, workspace_id_, columns,
+                                  key_column, key, nocase);
+}
+
+absl::Status PostgresBackend::DeleteCustomer(int64_t id) {
+  return postgres::DeleteCustomer(*connection_, workspace_id_, id);
+}
+
+absl::StatusOr<bool> PostgresBackend::IsReferenced(const std::string& column,
+                                                   int64_t id) {
+  return postgres::IsReferenced(*connection_, workspace_id_, column, id);
+}
+
+absl::StatusOr<int64_t> PostgresBackend::CountCustomers() {
+  return postgres::CountCustomers(*connection_, workspace_id_);
+}
+
+absl::StatusOr<std::vector<int64_t>> PostgresBackend::ExistingCustomers(
+    std::vector<int64_t> ids) {
+  return postgres::ExistingCustomers(*connection_, workspace_id_,
+                                     std::move(ids));
+}
+
+// ---- the event log ----------------------------------------------------------
+
+absl::StatusOr<int64_t> PostgresBackend::InternString(const std::string& text) {
+  return postgres::InternString(*connection_, workspace_id_, text);
+}
+
+absl::StatusOr<std::optional<int64_t>> PostgresBackend::FindString(
+    const std::string& text) {
+  return postgres::FindString(*connection_, workspace_id_, text);
+}
+
+absl::StatusOr<int64_t> PostgresBackend::InsertEvent(const EventRow& row,
+                                                     const EventIds& ids) {
+  return postgres::InsertEvent(*connection_, workspace_id_, row, ids);
+}
+
+absl::StatusOr<std::optional<int64_t>> PostgresBackend::FindEventByKey(
+    const std::string& key) {
+  return postgres::FindEventByKey(*connection_, workspace_id_, key);
+}
+
+absl::StatusOr<std::optional<EventRow>> PostgresBackend::SelectEvent(
+    InternedTexts& texts, int64_t seq) {
+  return postgres::SelectEvent(*connection_, workspace_id_, texts, seq);
+}
+
+absl::StatusOr<std::vector<EventRow>> PostgresBackend::SelectTimeline(
+    InternedTexts& texts, const TimelineQuery& query) {
+  return postgres::SelectTimeline(*connection_, workspace_id_, texts, query);
+}
+
+absl::StatusOr<std::vector<EventRow>> PostgresBackend::SelectEventsAfter(
+    InternedTexts& texts, int64_t after_seq, int64_t limit) {
+  return postgres::SelectEventsAfter(*connection_, workspace_id_, texts,
+                                     after_seq, limit);
+}
+
+absl::StatusOr<std::vector<EventRow>> PostgresBackend::SelectHistory(
+    InternedTexts& texts, int64_t customer_id, int64_t until_us) {
+  return postgres::SelectHistory(*connection_, workspace_id_, texts,
+                                 customer_id, until_us);
+}
+
+absl::StatusOr<std::vector<int64_t>>
+PostgresBackend::CustomersWithoutHistory() {
+  return postgres::CustomersWithoutHistory(*connection_, workspace_id_);
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+PostgresBackend::LoadEventTypes() {
+  return postgres::LoadEventTypes(*connection_, workspace_id_);
+}
+
+absl::Status PostgresBackend::UpsertEventType(const std::string& name,
+                                              const std::string& definition) {
+  return postgres::UpsertEventType(*connection_, workspace_id_, name,
+                                   definition);
+}
+
+// ---- search and segments ----------------------------------------------------
+
+absl::Status PostgresBackend::SetSearchText(int64_t id, const std::string& text,
+                                            bool is_new) {
+  return postgres::SetSearchText(*connection_, workspace_id_, id, text, is_new);
+}
+
+absl::StatusOr<std::vector<int64_t>> PostgresBackend::SearchCustomers(
+    const std::string&, int64_t) {
+  return Unsupported("full-text search");
+}
+
+absl::Status PostgresBackend::SaveSegment(const SegmentRow& segment) {
+  return postgres::SaveSegment(*connection_, workspace_id_, segment);
+}
+
+absl::StatusOr<bool> PostgresBackend::DeleteSegment(const std::string& name) {
+  return postgres::DeleteSegment(*connection_, workspace_id_, name);
+}
+
+absl::StatusOr<std::vector<SegmentRow>> PostgresBackend::LoadSegments() {
+  return postgres::LoadSegments(*connection_, workspace_id_);
+}
+
+// ---- queries: issue #18 -----------------------------------------------------
+
+absl::StatusOr<std::vector<SelectedRow>> PostgresBackend::RunSelect(
+    const SelectPlan&) {
+  return Unsupported("a query");
+}
+
+absl::StatusOr<int64_t> PostgresBackend::RunCount(
+    Table, const std::optional<Condition>&) {
+  return Unsupported("a count");
+}
+
+absl::Status PostgresBackend::PrepareCount(Table,
+                                           const std::optional<Condition>&) {
+  return Unsupported("a count");
+}
+
+absl::StatusOr<std::vector<std::vector<SqlValue>>>
+PostgresBackend::RunAggregate(const AggregatePlan&) {
+  return Unsupported("an aggregate");
+}
+
+absl::StatusOr<std::string> PostgresBackend::ExplainSelect(const SelectPlan&) {
+  return Unsupported("a query plan");
+}
+
+absl::StatusOr<std::vector<int64_t>> PostgresBackend::CountFilled(
+    const std::vector<ColumnRef>&) {
+  return Unsupported("counting filled fields");
+}
+
+absl::StatusOr<std::vector<std::vector<SqlValue>>> PostgresBackend::RunCohort(
+    const std::string&, const std::string&, int64_t, Bucket) {
+  return Unsupported("a cohort");
+}
+
+}  // namespace crm::store::postgres

@@ -1,0 +1,164 @@
+// PostgresBackend: crm::store::Backend (store/backend.h states every
+// method's contract) for one workspace of a PostgreSQL database, in the
+// plugin library libcrm_postgres.so. Its rows live in tables all workspaces
+// share, keyed by the workspace's id (catalog.cc, migration 3); the work is
+// done by customer_store.h, field_store.h, segment_store.h and event_log.h,
+// to which the methods forward with that id. Search and queries return
+// kUnsupported, rule "backend", until issue #18.
+//
+// Transactions. A call's scope outside a host transaction is a transaction
+// of its own; inside the host's, a savepoint. Write scopes and the host's
+// transaction run at READ COMMITTED and first lock the workspace's row in
+// crm_workspaces (FOR NO KEY UPDATE, the lock the id counters take anyway):
+// writers of one workspace queue there, waiting up to lock_timeout (the
+// busy timeout; then kBusy), as SQLite's BEGIN IMMEDIATE makes them queue,
+// so each write sees every earlier write committed and none can slip in
+// between a check and the write it allows; writers of other workspaces do
+// not wait. Part 1 has one writer per workspace handle; part 2's many
+// writers keep this order (a stricter isolation level would instead fail
+// their checks with serialization errors to retry). Read scopes run at
+// REPEATABLE READ: one snapshot for all of a call's reads, no locks.
+//
+// A connection lost mid-call fails with rule "connection"; the server rolls
+// the open transaction back, so nothing is half-written, and InTransaction()
+// turns false. The next scope reconnects. A host transaction lost that way
+// is the core's to report (Workspace::HostTransactionLost) before it opens
+// another scope. Not thread-safe (backend.h).
+#ifndef CRM_STORE_POSTGRES_POSTGRES_BACKEND_H_
+#define CRM_STORE_POSTGRES_POSTGRES_BACKEND_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "store/backend.h"
+#include "store/postgres/connection.h"
+
+namespace crm::store::postgres {
+
+class PostgresBackend : public Backend {
+ public:
+  // Takes an open connection to a prepared database (catalog.h) and the id
+  // of a workspace in it; sets the session up (lock timeout, read-only).
+  static absl::StatusOr<std::unique_ptr<PostgresBackend>> Open(
+      std::unique_ptr<Connection> connection, int64_t workspace_id,
+      const ConnectionOptions& options);
+
+  // Checks that the workspace's per-column indexes are those its fields
+  // need (what `read_field_columns` says of them): kNotWorkspace, rule
+  // "schema", otherwise. Runs in a read scope of its own.
+  absl::Status VerifyColumnIndexes(
+      const FieldColumnsReader& read_field_columns);
+
+  int64_t workspace_id() const { return workspace_id_; }
+  Connection& connection() { return *connection_; }
+
+  // ---- Backend ------------------------------------------------------------
+  absl::Status BeginScope(ScopeKind kind) override;
+  absl::Status CommitScope() override;
+  void RollbackScope() override;
+  absl::Status BeginTransaction() override;
+  absl::Status CommitTransaction() override;
+  absl::Status RollbackTransaction() override;
+  bool InTransaction() const override;
+  void LayoutChanged() override {}
+  absl::StatusOr<int> SchemaVersion() override;
+  absl::StatusOr<bool> TakeMetaFlag(const std::string& key) override;
+
+  absl::StatusOr<std::vector<FieldRow>> LoadFields() override;
+  absl::Status InsertStandardField(const FieldRow& row) override;
+  absl::StatusOr<FieldRow> InsertUserField(FieldRow row) override;
+  absl::Status UpdateField(const FieldRow& row) override;
+  absl::Status DeleteUserField(const FieldRow& row) override;
+  absl::Status SetColumnIndex(const std::string& column,
+                              ColumnIndex index) override;
+  absl::StatusOr<int64_t> SchemaGeneration() override;
+  absl::Status BumpSchemaGeneration() override;
+  absl::StatusOr<std::vector<std::pair<int64_t, SqlValue>>> ReadColumn(
+      const std::string& column) override;
+  absl::Status WriteColumnValue(const std::string& column, int64_t customer_id,
+                                const SqlValue& value) override;
+
+  absl::StatusOr<int64_t> InsertCustomer(int64_t now_us,
+                                         const ColumnValues& values) override;
+  absl::Status UpdateCustomer(int64_t id, int64_t new_version, int64_t now_us,
+                              const ColumnValues& values) override;
+  absl::StatusOr<std::optional<CustomerRow>> SelectCustomer(
+      const std::vector<std::string>& columns, const std::string& key_column,
+      const SqlValue& key, bool nocase) override;
+  absl::Status DeleteCustomer(int64_t id) override;
+  absl::StatusOr<bool> IsReferenced(const std::string& column,
+                                    int64_t id) override;
+  absl::StatusOr<int64_t> CountCustomers() override;
+  absl::StatusOr<std::vector<int64_t>> ExistingCustomers(
+      std::vector<int64_t> ids) override;
+
+  absl::StatusOr<int64_t> InternString(const std::string& text) override;
+  absl::StatusOr<std::optional<int64_t>> FindString(
+      const std::string& text) override;
+  absl::StatusOr<int64_t> InsertEvent(const EventRow& row,
+                                      const EventIds& ids) override;
+  absl::StatusOr<std::optional<int64_t>> FindEventByKey(
+      const std::string& key) override;
+  absl::StatusOr<std::optional<EventRow>> SelectEvent(InternedTexts& texts,
+                                                      int64_t seq) override;
+  absl::StatusOr<std::vector<EventRow>> SelectTimeline(
+      InternedTexts& texts, const TimelineQuery& query) override;
+  absl::StatusOr<std::vector<EventRow>> SelectEventsAfter(
+      InternedTexts& texts, int64_t after_seq, int64_t limit) override;
+  absl::StatusOr<std::vector<EventRow>> SelectHistory(
+      InternedTexts& texts, int64_t customer_id, int64_t until_us) override;
+  absl::StatusOr<std::vector<int64_t>> CustomersWithoutHistory() override;
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+  LoadEventTypes() override;
+  absl::Status UpsertEventType(const std::string& name,
+                               const std::string& definition) override;
+
+  absl::Status SetSearchText(int64_t id, const std::string& text,
+                             bool is_new) override;
+  absl::StatusOr<std::vector<int64_t>> SearchCustomers(const std::string& query,
+                                                       int64_t limit) override;
+  absl::Status SaveSegment(const SegmentRow& segment) override;
+  absl::StatusOr<bool> DeleteSegment(const std::string& name) override;
+  absl::StatusOr<std::vector<SegmentRow>> LoadSegments() override;
+
+  absl::StatusOr<std::vector<SelectedRow>> RunSelect(
+      const SelectPlan& plan) override;
+  absl::StatusOr<int64_t> RunCount(
+      Table target, const std::optional<Condition>& where) override;
+  absl::Status PrepareCount(Table target,
+                            const std::optional<Condition>& where) override;
+  absl::StatusOr<std::vector<std::vector<SqlValue>>> RunAggregate(
+      const AggregatePlan& plan) override;
+  absl::StatusOr<std::string> ExplainSelect(const SelectPlan& plan) override;
+  absl::StatusOr<std::vector<int64_t>> CountFilled(
+      const std::vector<ColumnRef>& columns) override;
+  absl::StatusOr<std::vector<std::vector<SqlValue>>> RunCohort(
+      const std::string& first_type, const std::string& then_type,
+      int64_t within_us, Bucket bucket) override;
+
+ private:
+  PostgresBackend(std::unique_ptr<Connection> connection, int64_t workspace_id,
+                  const ConnectionOptions& options)
+      : connection_(std::move(connection)),
+        workspace_id_(workspace_id),
+        options_(options) {}
+
+  // The session's settings; again after every reconnection, which loses
+  // them.
+  absl::Status ConfigureSession();
+  // BEGIN at `isolation`, then for writes the workspace's writer lock.
+  absl::Status BeginTopLevel(ScopeKind kind);
+
+  std::unique_ptr<Connection> connection_;
+  const int64_t workspace_id_;
+  const ConnectionOptions options_;
+  bool scope_is_savepoint_ = false;
+};
+
+}  // namespace crm::store::postgres
+
+#endif  // CRM_STORE_POSTGRES_POSTGRES_BACKEND_H_

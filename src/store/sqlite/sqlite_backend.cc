@@ -1,0 +1,279 @@
+#include "store/sqlite/sqlite_backend.h"
+
+#include "base/error.h"
+#include "store/sqlite/customer_table.h"
+#include "store/sqlite/event_table.h"
+#include "store/sqlite/field_table.h"
+#include "store/sqlite/meta_table.h"
+#include "store/sqlite/migrations.h"
+#include "store/sqlite/query_sql.h"
+#include "store/sqlite/search_table.h"
+#include "store/sqlite/transaction.h"
+
+namespace crm::store::sqlite {
+
+absl::StatusOr<std::unique_ptr<Backend>> OpenSqliteBackend(
+    const std::string& path, const ConnectionOptions& options,
+    const FieldColumnsReader& read_field_columns) {
+  CRM_ASSIGN_OR_RETURN(std::unique_ptr<Connection> connection,
+                       Connection::Open(path, options));
+  CRM_RETURN_IF_ERROR(OpenWorkspace(*connection, read_field_columns));
+  return std::make_unique<SqliteBackend>(std::move(connection));
+}
+
+int LatestSqliteSchemaVersion() { return LatestSchemaVersion(); }
+
+// ---- scopes and transactions ----------------------------------------------
+
+absl::Status SqliteBackend::BeginScope(ScopeKind kind) {
+  if (scope_nested_.has_value()) {
+    return MakeError(ErrorCode::kInternal, "scopes do not nest");
+  }
+  CRM_ASSIGN_OR_RETURN(bool nested, sqlite::BeginScope(*connection_, kind));
+  scope_nested_ = nested;
+  return absl::OkStatus();
+}
+
+absl::Status SqliteBackend::CommitScope() {
+  if (!scope_nested_.has_value()) {
+    return MakeError(ErrorCode::kInternal, "no scope is open to commit");
+  }
+  CRM_RETURN_IF_ERROR(sqlite::CommitScope(*connection_, *scope_nested_));
+  scope_nested_.reset();
+  return absl::OkStatus();
+}
+
+void SqliteBackend::RollbackScope() {
+  if (!scope_nested_.has_value()) return;
+  sqlite::RollbackScope(*connection_, *scope_nested_);
+  scope_nested_.reset();
+}
+
+absl::Status SqliteBackend::BeginTransaction() {
+  return BeginHostTransaction(*connection_);
+}
+
+absl::Status SqliteBackend::CommitTransaction() {
+  return CommitHostTransaction(*connection_);
+}
+
+absl::Status SqliteBackend::RollbackTransaction() {
+  return RollbackHostTransaction(*connection_);
+}
+
+bool SqliteBackend::InTransaction() const {
+  return connection_->InTransaction();
+}
+
+void SqliteBackend::LayoutChanged() { connection_->ClearStatementCache(); }
+
+absl::StatusOr<int> SqliteBackend::SchemaVersion() {
+  return sqlite::SchemaVersion(*connection_);
+}
+
+absl::StatusOr<bool> SqliteBackend::TakeMetaFlag(const std::string& key) {
+  return sqlite::TakeMetaFlag(*connection_, key);
+}
+
+// ---- fields -----------------------------------------------------------------
+
+absl::StatusOr<std::vector<FieldRow>> SqliteBackend::LoadFields() {
+  return sqlite::LoadFields(*connection_);
+}
+
+absl::Status SqliteBackend::InsertStandardField(const FieldRow& row) {
+  return sqlite::InsertStandardField(*connection_, row);
+}
+
+absl::StatusOr<FieldRow> SqliteBackend::InsertUserField(FieldRow row) {
+  return sqlite::InsertUserField(*connection_, std::move(row));
+}
+
+absl::Status SqliteBackend::UpdateField(const FieldRow& row) {
+  return sqlite::UpdateField(*connection_, row);
+}
+
+absl::Status SqliteBackend::DeleteUserField(const FieldRow& row) {
+  return sqlite::DeleteUserField(*connection_, row);
+}
+
+absl::Status SqliteBackend::SetColumnIndex(const std::string& column,
+                                           ColumnIndex index) {
+  return sqlite::SetColumnIndex(*connection_, column, index);
+}
+
+absl::StatusOr<int64_t> SqliteBackend::SchemaGeneration() {
+  return sqlite::SchemaGeneration(*connection_);
+}
+
+absl::Status SqliteBackend::BumpSchemaGeneration() {
+  return sqlite::BumpSchemaGeneration(*connection_);
+}
+
+absl::StatusOr<std::vector<std::pair<int64_t, SqlValue>>>
+SqliteBackend::ReadColumn(const std::string& column) {
+  return sqlite::ReadColumn(*connection_, column);
+}
+
+absl::Status SqliteBackend::WriteColumnValue(const std::string& column,
+                                             int64_t customer_id,
+                                             const SqlValue& value) {
+  return sqlite::WriteColumnValue(*connection_, column, customer_id, value);
+}
+
+// ---- customers --------------------------------------------------------------
+
+absl::StatusOr<int64_t> SqliteBackend::InsertCustomer(
+    int64_t now_us, const ColumnValues& values) {
+  return sqlite::InsertCustomer(*connection_, now_us, values);
+}
+
+absl::Status SqliteBackend::UpdateCustomer(int64_t id, int64_t new_version,
+                                           int64_t now_us,
+                                           const ColumnValues& values) {
+  return sqlite::UpdateCustomer(*connection_, id, new_version, now_us, values);
+}
+
+absl::StatusOr<std::optional<CustomerRow>> SqliteBackend::SelectCustomer(
+    const std::vector<std::string>& columns, const std::string& key_column,
+    const SqlValue& key, bool nocase) {
+  return sqlite::SelectCustomer(*connection_, columns, key_column, key, nocase);
+}
+
+absl::Status SqliteBackend::DeleteCustomer(int64_t id) {
+  return sqlite::DeleteCustomer(*connection_, id);
+}
+
+absl::StatusOr<bool> SqliteBackend::IsReferenced(const std::string& column,
+                                                 int64_t id) {
+  return sqlite::IsReferenced(*connection_, column, id);
+}
+
+absl::StatusOr<int64_t> SqliteBackend::CountCustomers() {
+  return sqlite::CountCustomers(*connection_);
+}
+
+absl::StatusOr<std::vector<int64_t>> SqliteBackend::ExistingCustomers(
+    std::vector<int64_t> ids) {
+  return sqlite::ExistingCustomers(*connection_, std::move(ids));
+}
+
+// ---- the event log ----------------------------------------------------------
+
+absl::StatusOr<int64_t> SqliteBackend::InternString(const std::string& text) {
+  return sqlite::InternString(*connection_, text);
+}
+
+absl::StatusOr<std::optional<int64_t>> SqliteBackend::FindString(
+    const std::string& text) {
+  return sqlite::FindString(*connection_, text);
+}
+
+absl::StatusOr<int64_t> SqliteBackend::InsertEvent(const EventRow& row,
+                                                   const EventIds& ids) {
+  return sqlite::InsertEvent(*connection_, row, ids);
+}
+
+absl::StatusOr<std::optional<int64_t>> SqliteBackend::FindEventByKey(
+    const std::string& key) {
+  return sqlite::FindEventByKey(*connection_, key);
+}
+
+absl::StatusOr<std::optional<EventRow>> SqliteBackend::SelectEvent(
+    InternedTexts& texts, int64_t seq) {
+  return sqlite::SelectEvent(*connection_, texts, seq);
+}
+
+absl::StatusOr<std::vector<EventRow>> SqliteBackend::SelectTimeline(
+    InternedTexts& texts, const TimelineQuery& query) {
+  return sqlite::SelectTimeline(*connection_, texts, query);
+}
+
+absl::StatusOr<std::vector<EventRow>> SqliteBackend::SelectEventsAfter(
+    InternedTexts& texts, int64_t after_seq, int64_t limit) {
+  return sqlite::SelectEventsAfter(*connection_, texts, after_seq, limit);
+}
+
+absl::StatusOr<std::vector<EventRow>> SqliteBackend::SelectHistory(
+    InternedTexts& texts, int64_t customer_id, int64_t until_us) {
+  return sqlite::SelectHistory(*connection_, texts, customer_id, until_us);
+}
+
+absl::StatusOr<std::vector<int64_t>> SqliteBackend::CustomersWithoutHistory() {
+  return sqlite::CustomersWithoutHistory(*connection_);
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+SqliteBackend::LoadEventTypes() {
+  return sqlite::LoadEventTypes(*connection_);
+}
+
+absl::Status SqliteBackend::UpsertEventType(const std::string& name,
+                                            const std::string& definition) {
+  return sqlite::UpsertEventType(*connection_, name, definition);
+}
+
+// ---- search and segments ----------------------------------------------------
+
+absl::Status SqliteBackend::SetSearchText(int64_t id, const std::string& text,
+                                          bool is_new) {
+  return sqlite::SetSearchText(*connection_, id, text, is_new);
+}
+
+absl::StatusOr<std::vector<int64_t>> SqliteBackend::SearchCustomers(
+    const std::string& query, int64_t limit) {
+  return sqlite::SearchCustomers(*connection_, query, limit);
+}
+
+absl::Status SqliteBackend::SaveSegment(const SegmentRow& segment) {
+  return sqlite::SaveSegment(*connection_, segment);
+}
+
+absl::StatusOr<bool> SqliteBackend::DeleteSegment(const std::string& name) {
+  return sqlite::DeleteSegment(*connection_, name);
+}
+
+absl::StatusOr<std::vector<SegmentRow>> SqliteBackend::LoadSegments() {
+  return sqlite::LoadSegments(*connection_);
+}
+
+// ---- queries ----------------------------------------------------------------
+
+absl::StatusOr<std::vector<SelectedRow>> SqliteBackend::RunSelect(
+    const SelectPlan& plan) {
+  return sqlite::RunSelect(*connection_, plan);
+}
+
+absl::StatusOr<int64_t> SqliteBackend::RunCount(
+    Table target, const std::optional<Condition>& where) {
+  return sqlite::RunCount(*connection_, target, where);
+}
+
+absl::Status SqliteBackend::PrepareCount(
+    Table target, const std::optional<Condition>& where) {
+  return sqlite::PrepareCount(*connection_, target, where);
+}
+
+absl::StatusOr<std::vector<std::vector<SqlValue>>> SqliteBackend::RunAggregate(
+    const AggregatePlan& plan) {
+  return sqlite::RunAggregate(*connection_, plan);
+}
+
+absl::StatusOr<std::string> SqliteBackend::ExplainSelect(
+    const SelectPlan& plan) {
+  return sqlite::ExplainSelect(*connection_, plan);
+}
+
+absl::StatusOr<std::vector<int64_t>> SqliteBackend::CountFilled(
+    const std::vector<ColumnRef>& columns) {
+  return sqlite::CountFilled(*connection_, columns);
+}
+
+absl::StatusOr<std::vector<std::vector<SqlValue>>> SqliteBackend::RunCohort(
+    const std::string& first_type, const std::string& then_type,
+    int64_t within_us, Bucket bucket) {
+  return sqlite::RunCohort(*connection_, first_type, then_type, within_us,
+                           bucket);
+}
+
+}  // namespace crm::store::sqlite

@@ -1,0 +1,136 @@
+// The SQLite backend: one workspace in one file (or in memory), the
+// embedded default. Implements store::Backend (backend.h states each
+// method's contract) by forwarding to this directory's functions on one
+// Connection.
+#ifndef CRM_STORE_SQLITE_SQLITE_BACKEND_H_
+#define CRM_STORE_SQLITE_SQLITE_BACKEND_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "store/backend.h"
+#include "store/query_plan.h"
+#include "store/rows.h"
+#include "store/sql_value.h"
+#include "store/sqlite/connection.h"
+
+namespace crm::store::sqlite {
+
+// Opens the workspace file at `path` (":memory:" for a private in-memory
+// one), creating it when `options.create` allows, then identifies, verifies
+// (`read_field_columns` reads its field definitions) and migrates it
+// (migrations.h, OpenWorkspace()). A file that fails verification is not
+// written to.
+absl::StatusOr<std::unique_ptr<Backend>> OpenSqliteBackend(
+    const std::string& path, const ConnectionOptions& options,
+    const FieldColumnsReader& read_field_columns);
+
+// The layout version this build writes to workspace files.
+int LatestSqliteSchemaVersion();
+
+// Owns the connection. Not thread-safe (see Backend).
+class SqliteBackend final : public Backend {
+ public:
+  // `connection` holds a verified, migrated workspace (OpenSqliteBackend()).
+  explicit SqliteBackend(std::unique_ptr<Connection> connection)
+      : connection_(std::move(connection)) {}
+
+  absl::Status BeginScope(ScopeKind kind) override;
+  absl::Status CommitScope() override;
+  void RollbackScope() override;
+  absl::Status BeginTransaction() override;
+  absl::Status CommitTransaction() override;
+  absl::Status RollbackTransaction() override;
+  bool InTransaction() const override;
+  void LayoutChanged() override;
+  absl::StatusOr<int> SchemaVersion() override;
+  absl::StatusOr<bool> TakeMetaFlag(const std::string& key) override;
+
+  absl::StatusOr<std::vector<FieldRow>> LoadFields() override;
+  absl::Status InsertStandardField(const FieldRow& row) override;
+  absl::StatusOr<FieldRow> InsertUserField(FieldRow row) override;
+  absl::Status UpdateField(const FieldRow& row) override;
+  absl::Status DeleteUserField(const FieldRow& row) override;
+  absl::Status SetColumnIndex(const std::string& column,
+                              ColumnIndex index) override;
+  absl::StatusOr<int64_t> SchemaGeneration() override;
+  absl::Status BumpSchemaGeneration() override;
+  absl::StatusOr<std::vector<std::pair<int64_t, SqlValue>>> ReadColumn(
+      const std::string& column) override;
+  absl::Status WriteColumnValue(const std::string& column, int64_t customer_id,
+                                const SqlValue& value) override;
+
+  absl::StatusOr<int64_t> InsertCustomer(int64_t now_us,
+                                         const ColumnValues& values) override;
+  absl::Status UpdateCustomer(int64_t id, int64_t new_version, int64_t now_us,
+                              const ColumnValues& values) override;
+  absl::StatusOr<std::optional<CustomerRow>> SelectCustomer(
+      const std::vector<std::string>& columns, const std::string& key_column,
+      const SqlValue& key, bool nocase) override;
+  absl::Status DeleteCustomer(int64_t id) override;
+  absl::StatusOr<bool> IsReferenced(const std::string& column,
+                                    int64_t id) override;
+  absl::StatusOr<int64_t> CountCustomers() override;
+  absl::StatusOr<std::vector<int64_t>> ExistingCustomers(
+      std::vector<int64_t> ids) override;
+
+  absl::StatusOr<int64_t> InternString(const std::string& text) override;
+  absl::StatusOr<std::optional<int64_t>> FindString(
+      const std::string& text) override;
+  absl::StatusOr<int64_t> InsertEvent(const EventRow& row,
+                                      const EventIds& ids) override;
+  absl::StatusOr<std::optional<int64_t>> FindEventByKey(
+      const std::string& key) override;
+  absl::StatusOr<std::optional<EventRow>> SelectEvent(InternedTexts& texts,
+                                                      int64_t seq) override;
+  absl::StatusOr<std::vector<EventRow>> SelectTimeline(
+      InternedTexts& texts, const TimelineQuery& query) override;
+  absl::StatusOr<std::vector<EventRow>> SelectEventsAfter(
+      InternedTexts& texts, int64_t after_seq, int64_t limit) override;
+  absl::StatusOr<std::vector<EventRow>> SelectHistory(
+      InternedTexts& texts, int64_t customer_id, int64_t until_us) override;
+  absl::StatusOr<std::vector<int64_t>> CustomersWithoutHistory() override;
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+  LoadEventTypes() override;
+  absl::Status UpsertEventType(const std::string& name,
+                               const std::string& definition) override;
+
+  absl::Status SetSearchText(int64_t id, const std::string& text,
+                             bool is_new) override;
+  absl::StatusOr<std::vector<int64_t>> SearchCustomers(const std::string& query,
+                                                       int64_t limit) override;
+  absl::Status SaveSegment(const SegmentRow& segment) override;
+  absl::StatusOr<bool> DeleteSegment(const std::string& name) override;
+  absl::StatusOr<std::vector<SegmentRow>> LoadSegments() override;
+
+  absl::StatusOr<std::vector<SelectedRow>> RunSelect(
+      const SelectPlan& plan) override;
+  absl::StatusOr<int64_t> RunCount(
+      Table target, const std::optional<Condition>& where) override;
+  absl::Status PrepareCount(Table target,
+                            const std::optional<Condition>& where) override;
+  absl::StatusOr<std::vector<std::vector<SqlValue>>> RunAggregate(
+      const AggregatePlan& plan) override;
+  absl::StatusOr<std::string> ExplainSelect(const SelectPlan& plan) override;
+  absl::StatusOr<std::vector<int64_t>> CountFilled(
+      const std::vector<ColumnRef>& columns) override;
+  absl::StatusOr<std::vector<std::vector<SqlValue>>> RunCohort(
+      const std::string& first_type, const std::string& then_type,
+      int64_t within_us, Bucket bucket) override;
+
+ private:
+  std::unique_ptr<Connection> connection_;
+  // Whether the open scope is a savepoint inside the host's transaction;
+  // nullopt when no scope is open.
+  std::optional<bool> scope_nested_;
+};
+
+}  // namespace crm::store::sqlite
+
+#endif  // CRM_STORE_SQLITE_SQLITE_BACKEND_H_

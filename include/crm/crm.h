@@ -266,7 +266,8 @@ CRM_API void crm_string_free(char* s);
 /* Workspace                                                                */
 /* ------------------------------------------------------------------------ */
 
-/* A workspace: one SQLite file (or memory). Thread-safe, see above. */
+/* A workspace: one SQLite file (or memory), or a workspace in a PostgreSQL
+ * database (crm_open_url). Thread-safe, see above. */
 typedef struct crm_db crm_db;
 
 enum {

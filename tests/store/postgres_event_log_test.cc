@@ -164,7 +164,7 @@ TEST_F(PostgresEventLogTest,
   // before it adds its own.
   ASSERT_OK_AND_ASSIGN(auto next, Transaction::Begin(*connection_));
   EXPECT_EQ(Intern(a_, "visit"), 8);
-  EXPECT_EQ(Scalar("SELECT next_string_id FROM crm_workspaces WHERE "
+  EXPECT_EQ(Scalar("SELECT next_string_id FROM crm_counters WHERE "
                    "workspace_id = $1",
                    {std::to_string(a_)}),
             "8");
@@ -182,7 +182,7 @@ TEST_F(PostgresEventLogTest, SeqsIncreasePerWorkspaceAndAreNeverReused) {
   // The newest event deleted as event_log.cc asks of code that deletes
   // events (none does yet): raising the floor first. Its seq stays used.
   Exec(
-      "UPDATE crm_workspaces w SET next_seq = greatest(next_seq, (SELECT "
+      "UPDATE crm_counters w SET next_seq = greatest(next_seq, (SELECT "
       "max(seq) + 1 FROM crm_events e WHERE e.workspace_id = "
       "w.workspace_id))");
   Exec("DELETE FROM crm_events WHERE seq = 3");

@@ -6,7 +6,7 @@ using System.Runtime.InteropServices;
 namespace Crm;
 
 /// <summary>
-/// crm_db: A workspace: one SQLite file (or memory). Thread-safe, see above.
+/// crm_db: A workspace: one SQLite file (or memory), or a workspace in a PostgreSQL database (crm_open_url). Thread-safe, see above.
 /// Owned (released with crm_close) or borrowed from another object.
 /// </summary>
 internal sealed partial class DbHandle : CrmHandle

@@ -32,12 +32,17 @@ CREATE TABLE crm_workspaces (
 );
 )sql",
     // 2: the event log (store/postgres/event_log.h). Interned strings and
-    // events are numbered per workspace from counters in crm_workspaces;
+    // events are numbered per workspace from counters in crm_counters, one
+    // row per workspace that CreateWorkspace() adds (apart from the catalog
+    // row, which Citus keeps as a reference table on every node, while the
+    // counters are updated on every write and distributed by workspace);
     // ids 1-4 are fixed (store/rows.h) and seeded by SeedEventLog().
     R"sql(
-ALTER TABLE crm_workspaces
-  ADD COLUMN next_seq bigint NOT NULL DEFAULT 1,
-  ADD COLUMN next_string_id bigint NOT NULL DEFAULT 5;
+CREATE TABLE crm_counters (
+  workspace_id bigint PRIMARY KEY REFERENCES crm_workspaces ON DELETE CASCADE,
+  next_seq bigint NOT NULL DEFAULT 1,
+  next_string_id bigint NOT NULL DEFAULT 5
+);
 CREATE TABLE crm_strings (
   workspace_id bigint NOT NULL REFERENCES crm_workspaces ON DELETE CASCADE,
   string_id bigint NOT NULL,
@@ -76,10 +81,10 @@ CREATE TABLE crm_event_types (
     // 3: fields, customers, their searchable text, segments. A customer's
     // values are one jsonb object keyed by column (store/postgres/
     // stored_value.h). Ids are numbered per workspace from counters in
-    // crm_workspaces, never reused. The standard unique columns have
+    // crm_counters, never reused. The standard unique columns have
     // indexes here; user fields get per-workspace ones (column_index.h).
     R"sql(
-ALTER TABLE crm_workspaces
+ALTER TABLE crm_counters
   ADD COLUMN schema_generation bigint NOT NULL DEFAULT 1,
   ADD COLUMN next_customer_id bigint NOT NULL DEFAULT 1,
   ADD COLUMN next_field_id bigint NOT NULL DEFAULT 1;
@@ -324,6 +329,10 @@ absl::StatusOr<int64_t> CreateWorkspace(Connection& connection,
   if (!absl::SimpleAtoi(created->Text(0, 0), &id)) {
     return DamagedValue("PostgreSQL returned a workspace id that is no number");
   }
+  auto counters =
+      connection.Execute("INSERT INTO crm_counters (workspace_id) VALUES ($1)",
+                         Parameters{absl::StrCat(id)});
+  if (!counters.ok()) return counters.status();
   return id;
 }
 

@@ -97,7 +97,7 @@ absl::StatusOr<int64_t> InsertCustomer(Connection& connection,
   // The id comes from the workspace's counter, which only grows; the
   // counter's row lock also queues writers of one workspace.
   constexpr char kInsert[] =
-      "WITH taken AS (UPDATE crm_workspaces SET next_customer_id = "
+      "WITH taken AS (UPDATE crm_counters SET next_customer_id = "
       "next_customer_id + 1 WHERE workspace_id = $1 RETURNING "
       "next_customer_id - 1 AS id) INSERT INTO crm_customers (workspace_id, "
       "customer_id, version, created_at_us, updated_at_us, data) SELECT $1, "

@@ -259,7 +259,7 @@ absl::Status NotInTransaction() {
 // the simple way, but PostgreSQL keeps every version of a row a transaction
 // updates until it ends, and each update walks them all: 100,000 appends in
 // one transaction took 300 s (3 ms each, growing with each append). So the
-// counters of crm_workspaces are floors instead: an event takes
+// counters of crm_counters are floors instead: an event takes
 // greatest(next_seq, max(seq) + 1), a string likewise, and the workspace's
 // row is updated once per transaction that writes it, by TakeAppendLock():
 //   - its row lock, held to the end of the transaction, orders writers of a
@@ -275,7 +275,7 @@ absl::Status NotInTransaction() {
 // Numbers stay increasing and are never reused as long as nothing deletes
 // the newest events or strings; code that deletes some (none does today:
 // DropWorkspace removes a workspace whole) must first raise the floor past
-// them (UPDATE crm_workspaces SET next_seq = greatest(next_seq, max + 1)).
+// them (UPDATE crm_counters SET next_seq = greatest(next_seq, max + 1)).
 
 // The setting holding a workspace's seq floor while its lock is held.
 constexpr char kSeqFloor[] =
@@ -289,7 +289,7 @@ absl::Status TakeAppendLock(Connection& connection, int64_t workspace_id) {
   CRM_ASSIGN_OR_RETURN(
       Result locked,
       connection.Execute(
-          "UPDATE crm_workspaces SET next_seq = greatest(next_seq, "
+          "UPDATE crm_counters SET next_seq = greatest(next_seq, "
           "coalesce((SELECT max(seq) FROM crm_events WHERE workspace_id = "
           "$1::bigint), 0) + 1), next_string_id = greatest(next_string_id, "
           "coalesce((SELECT max(string_id) FROM crm_strings WHERE "
@@ -329,7 +329,7 @@ absl::Status SeedEventLog(Connection& connection, int64_t workspace_id) {
   CRM_ASSIGN_OR_RETURN(
       Result seeded,
       connection.Execute(
-          "WITH workspace AS (UPDATE crm_workspaces SET next_string_id = "
+          "WITH workspace AS (UPDATE crm_counters SET next_string_id = "
           "greatest(next_string_id, 5) WHERE workspace_id = $1 RETURNING "
           "workspace_id) "
           "INSERT INTO crm_strings (workspace_id, string_id, text) "

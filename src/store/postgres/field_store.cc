@@ -20,7 +20,7 @@ absl::StatusOr<int64_t> InsertField(Connection& connection,
   CRM_ASSIGN_OR_RETURN(
       Result inserted,
       connection.Execute(
-          "WITH taken AS (UPDATE crm_workspaces SET next_field_id = "
+          "WITH taken AS (UPDATE crm_counters SET next_field_id = "
           "next_field_id + 1 WHERE workspace_id = $1 RETURNING next_field_id "
           "- 1 AS id) INSERT INTO crm_fields (workspace_id, field_id, name, "
           "column_name, status, definition) SELECT $1, id, $2, "
@@ -116,7 +116,7 @@ absl::StatusOr<int64_t> SchemaGeneration(Connection& connection,
                                          int64_t workspace_id) {
   CRM_ASSIGN_OR_RETURN(
       Result read, connection.Execute("SELECT schema_generation FROM "
-                                      "crm_workspaces WHERE workspace_id = $1",
+                                      "crm_counters WHERE workspace_id = $1",
                                       {absl::StrCat(workspace_id)}));
   if (read.rows() != 1) return WorkspaceGone(workspace_id);
   return read.Integer(0, 0, "schema generation");
@@ -126,7 +126,7 @@ absl::Status BumpSchemaGeneration(Connection& connection,
                                   int64_t workspace_id) {
   CRM_ASSIGN_OR_RETURN(
       Result bumped,
-      connection.Execute("UPDATE crm_workspaces SET schema_generation = "
+      connection.Execute("UPDATE crm_counters SET schema_generation = "
                          "schema_generation + 1 WHERE workspace_id = $1",
                          {absl::StrCat(workspace_id)}));
   if (bumped.AffectedRows() != 1) return WorkspaceGone(workspace_id);

@@ -99,7 +99,7 @@ absl::Status PostgresBackend::BeginTopLevel(ScopeKind kind) {
   CRM_RETURN_IF_ERROR(
       Run(*connection_, "BEGIN ISOLATION LEVEL READ COMMITTED"));
   absl::StatusOr<Result> locked = connection_->Execute(
-      "SELECT 1 FROM crm_workspaces WHERE workspace_id = $1 FOR NO KEY UPDATE",
+      "SELECT 1 FROM crm_counters WHERE workspace_id = $1 FOR NO KEY UPDATE",
       {absl::StrCat(workspace_id_)});
   absl::Status status = locked.status();
   if (status.ok() && locked->rows() != 1) status = WorkspaceGone(workspace_id_);

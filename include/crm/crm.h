@@ -350,7 +350,9 @@ CRM_API int crm_workspace_drop(const char* url);
  * No other thread may be using `db` during or after the call. */
 CRM_API void crm_close(crm_db* db);
 
-/* The schema version this library writes, and the one of an open workspace. */
+/* The schema version this library writes to files, and the one of an open
+ * workspace: its file's, or for a workspace on PostgreSQL its database's
+ * layout version, which the PostgreSQL backend numbers on its own. */
 CRM_API int crm_schema_version(void);
 CRM_API int crm_db_schema_version(int* out, crm_db* db);
 

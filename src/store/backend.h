@@ -59,8 +59,10 @@ class Backend {
   virtual absl::Status BeginTransaction() = 0;
   virtual absl::Status CommitTransaction() = 0;
   virtual absl::Status RollbackTransaction() = 0;
-  // Whether a transaction is open on the storage side (false after the
-  // storage rolled one back by itself, after out-of-memory or I/O errors).
+  // Whether a transaction is open on the storage side that further calls can
+  // use: false after the storage rolled one back by itself (SQLite, after
+  // out-of-memory or I/O errors) or after a failed statement aborted it
+  // (PostgreSQL: then only the scope's rollback can follow).
   virtual bool InTransaction() const = 0;
   // Field definitions changed (columns added or dropped): forget whatever
   // depends on the old layout, such as prepared statements.

@@ -562,14 +562,12 @@ TEST_F(PostgresBackendTest, AConnectionKilledMidTransactionWritesNothing) {
   ASSERT_TRUE(scope.ok());
   ASSERT_TRUE(
       backend->InsertCustomer(1, Values({"name"}, {std::string("A")})).ok());
-  // Kill the backend's server process from another connection.
-  auto pids = admin_->Execute(
-      "SELECT pid FROM pg_stat_activity WHERE state LIKE 'idle in "
-      "transaction%' AND pid <> pg_backend_pid()");
-  ASSERT_TRUE(pids.ok());
-  ASSERT_EQ(pids->rows(), 1);
-  Exec(absl::StrCat("SELECT pg_terminate_backend(", pids->Text(0, 0),
-                    ", 5000)"));
+  // Kill the backend's server process from another connection (this
+  // backend's only: other tests run beside this one).
+  Exec(absl::StrCat(
+      "SELECT pg_terminate_backend(",
+      static_cast<PostgresBackend&>(*backend).connection().BackendPid(),
+      ", 5000)"));
   auto lost = backend->InsertCustomer(1, Values({"name"}, {std::string("B")}));
   ASSERT_FALSE(lost.ok());
   EXPECT_EQ(CodeOf(lost.status()), ErrorCode::kIo);
@@ -636,9 +634,11 @@ TEST_F(PostgresBackendTest, AHostTransactionLostWithItsConnectionEnds) {
   ASSERT_NE(backend, nullptr);
   ASSERT_OK(backend->BeginTransaction());
   Insert(*backend, Values({"name"}, {std::string("lost")}));
-  Exec(
-      "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE "
-      "state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()");
+  // This backend's connection only: other tests run beside this one.
+  Exec(absl::StrCat(
+      "SELECT pg_terminate_backend(",
+      static_cast<PostgresBackend&>(*backend).connection().BackendPid(),
+      ", 5000)"));
   auto scope = Scope::Begin(*backend, ScopeKind::kWrite);
   ASSERT_FALSE(scope.ok());
   EXPECT_EQ(RuleOf(scope.status()), "connection");

@@ -73,4 +73,22 @@ TEST(WorkspaceUrlTest, WithoutPasswordMasksBothForms) {
 }
 
 }  // namespace
+// A '/' left unescaped in a password makes libpq read its pieces as other
+// parts of the URL (here "s3cr" as the port) and quote them in its errors.
+TEST(WorkspaceUrlTest, NoErrorRepeatsAPieceOfAPasswordWithASlash) {
+  const std::string url =
+      "postgresql://alice:s3cr/et9@localhost/db?workspace=a";
+  auto parsed = ParseWorkspaceUrl(url);
+  if (!parsed.ok()) {
+    EXPECT_EQ(parsed.status().message().find("s3cr"), absl::string_view::npos)
+        << parsed.status();
+  }
+  EXPECT_EQ(
+      WithoutPassword("invalid integer value \"s3cr\" for connection option "
+                      "\"port\"; et9",
+                      url),
+      "invalid integer value \"***\" for connection option \"port\"; "
+      "***");
+}
+
 }  // namespace crm::store::postgres

@@ -227,7 +227,9 @@ internal static unsafe partial class Native
 
     /// <summary>
     /// <c>int crm_schema_version(void)</c>
-    /// The schema version this library writes, and the one of an open workspace.
+    /// The schema version this library writes to files, and the one of an open
+    /// workspace: its file's, or for a workspace on PostgreSQL its database's
+    /// layout version, which the PostgreSQL backend numbers on its own.
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_schema_version();

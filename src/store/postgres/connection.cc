@@ -142,6 +142,10 @@ bool Connection::InTransaction() const {
          status == PQTRANS_ACTIVE;
 }
 
+bool Connection::TransactionAborted() const {
+  return PQtransactionStatus(connection_) == PQTRANS_INERROR;
+}
+
 int Connection::BackendPid() const { return PQbackendPID(connection_); }
 
 }  // namespace crm::store::postgres

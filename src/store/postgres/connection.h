@@ -82,6 +82,8 @@ class Connection {
   // statement aborted, which only a ROLLBACK ends); false when the
   // connection is lost, as the server then rolled it back.
   bool InTransaction() const;
+  // Whether that transaction was aborted by a failed statement.
+  bool TransactionAborted() const;
   // The server's backend process id (for tests and diagnostics).
   int BackendPid() const;
 

@@ -94,14 +94,20 @@ absl::StatusOr<int64_t> InsertCustomer(Connection& connection,
                                        int64_t workspace_id, int64_t now_us,
                                        const ColumnValues& values) {
   CRM_ASSIGN_OR_RETURN(ValuePatch patch, PatchOf(values));
-  // The id comes from the workspace's counter, which only grows; the
-  // counter's row lock also queues writers of one workspace.
+  // The id is one above the highest stored, and above the counter, a floor
+  // that DeleteCustomer() raises past a deleted id, so no id is handed out
+  // twice. Writers of one workspace take turns (the scope's lock on its
+  // counters row), so the highest id cannot move under this statement.
+  // Updating the counter on every insert instead made each insert of a long
+  // transaction slower than the one before (PostgreSQL keeps every version
+  // of a row one transaction updates): 0.22 ms each for 2,000 inserts, 0.78
+  // ms for 8,000.
   constexpr char kInsert[] =
-      "WITH taken AS (UPDATE crm_counters SET next_customer_id = "
-      "next_customer_id + 1 WHERE workspace_id = $1 RETURNING "
-      "next_customer_id - 1 AS id) INSERT INTO crm_customers (workspace_id, "
-      "customer_id, version, created_at_us, updated_at_us, data) SELECT $1, "
-      "id, 1, $2, $2, $3::jsonb FROM taken";
+      "WITH taken AS (SELECT greatest(c.next_customer_id, coalesce((SELECT "
+      "max(customer_id) FROM crm_customers WHERE workspace_id = $1), 0) + 1) "
+      "AS id FROM crm_counters c WHERE c.workspace_id = $1) INSERT INTO "
+      "crm_customers (workspace_id, customer_id, version, created_at_us, "
+      "updated_at_us, data) SELECT $1, id, 1, $2, $2, $3::jsonb FROM taken";
   Parameters parameters = {absl::StrCat(workspace_id), absl::StrCat(now_us),
                            patch.patch};
   // A conflict skips the row instead of aborting the transaction; only then
@@ -182,10 +188,14 @@ absl::StatusOr<std::optional<CustomerRow>> SelectCustomer(
 
 absl::Status DeleteCustomer(Connection& connection, int64_t workspace_id,
                             int64_t id) {
+  // The floor rises past the deleted id (InsertCustomer): it stays used.
   return connection
       .Execute(
-          "DELETE FROM crm_customers WHERE workspace_id = $1 AND "
-          "customer_id = $2",
+          "WITH gone AS (DELETE FROM crm_customers WHERE workspace_id = $1 "
+          "AND customer_id = $2 RETURNING customer_id) UPDATE crm_counters "
+          "SET next_customer_id = greatest(next_customer_id, (SELECT "
+          "customer_id + 1 FROM gone)) WHERE workspace_id = $1 AND EXISTS "
+          "(SELECT 1 FROM gone)",
           {absl::StrCat(workspace_id), absl::StrCat(id)})
       .status();
 }

@@ -41,10 +41,9 @@ absl::StatusOr<std::optional<EventRow>> SelectEvent(Connection& connection,
                                                     int64_t workspace_id,
                                                     InternedTexts& texts,
                                                     int64_t seq);
-absl::StatusOr<std::vector<EventRow>> SelectTimeline(Connection& connection,
-                                                     int64_t workspace_id,
-                                                     InternedTexts& texts,
-                                                     const TimelineQuery& query);
+absl::StatusOr<std::vector<EventRow>> SelectTimeline(
+    Connection& connection, int64_t workspace_id, InternedTexts& texts,
+    const TimelineQuery& query);
 absl::StatusOr<std::vector<EventRow>> SelectEventsAfter(Connection& connection,
                                                         int64_t workspace_id,
                                                         InternedTexts& texts,

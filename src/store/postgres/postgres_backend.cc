@@ -42,10 +42,13 @@ absl::StatusOr<std::unique_ptr<PostgresBackend>> PostgresBackend::Open(
 }
 
 absl::Status PostgresBackend::ConfigureSession() {
-  // A negative busy timeout waits as long as it takes, as 0 does here.
+  // PostgreSQL's lock_timeout 0 would wait for ever; a busy timeout of 0
+  // means not waiting (as on SQLite): 1 ms.
   CRM_RETURN_IF_ERROR(
       Run(*connection_, absl::StrCat("SET lock_timeout = ",
-                                     std::max(0, options_.busy_timeout_ms))));
+                                     std::max(1, options_.busy_timeout_ms))));
+  // libcrm sends and expects UTF-8 whatever PGCLIENTENCODING or the URL say.
+  CRM_RETURN_IF_ERROR(Run(*connection_, "SET client_encoding = 'UTF8'"));
   return Run(*connection_, absl::StrCat("SET default_transaction_read_only = ",
                                         options_.read_only ? "on" : "off"));
 }
@@ -56,10 +59,14 @@ absl::Status PostgresBackend::VerifyColumnIndexes(
   CRM_ASSIGN_OR_RETURN(std::vector<FieldRow> rows, LoadFields());
   CRM_ASSIGN_OR_RETURN(std::vector<FieldColumn> columns,
                        read_field_columns(rows));
-  absl::flat_hash_map<std::string, std::string> wanted;  // name -> SQL
+  // name -> SQL. A user field's index must be there; a standard field's
+  // may be (one made indexed by a patch) but need not: the standard fields
+  // are stored without one, and their unique indexes are migration 3's.
+  absl::flat_hash_map<std::string, std::string> wanted, allowed;
   for (const FieldColumn& column : columns) {
-    if (column.standard || column.index == ColumnIndex::kNone) continue;
-    wanted[ColumnIndexName(workspace_id_, column.column)] =
+    if (column.index == ColumnIndex::kNone) continue;
+    (column.standard ? allowed
+                     : wanted)[ColumnIndexName(workspace_id_, column.column)] =
         ColumnIndexSql(workspace_id_, column.column, column.index);
   }
   CRM_ASSIGN_OR_RETURN(
@@ -73,14 +80,16 @@ absl::Status PostgresBackend::VerifyColumnIndexes(
   for (int row = 0; row < present.rows(); ++row) {
     std::string name(present.Text(row, 0));
     auto it = wanted.find(name);
-    if (it == wanted.end() ||
+    const bool required = it != wanted.end();
+    if (!required) it = allowed.find(name);
+    if (it == allowed.end() ||
         ColumnIndexSqlFor(name, present.Text(row, 1)) != it->second) {
       return MakeError(ErrorCode::kNotWorkspace,
                        absl::StrCat("the workspace's index ", name,
                                     " is not what its fields need"),
                        "", Rule::kSchema);
     }
-    ++matched;
+    if (required) ++matched;
   }
   if (matched != wanted.size()) {
     return MakeError(ErrorCode::kNotWorkspace,
@@ -170,8 +179,12 @@ absl::Status PostgresBackend::RollbackTransaction() {
   return Run(*connection_, "ROLLBACK");
 }
 
+// A transaction a failed statement aborted can only be rolled back (to the
+// call's savepoint, or wholly): to the core it is no longer open, as a
+// SQLite transaction rolled back after an I/O error is not, so a batch stops
+// at the row that failed instead of failing every row after it.
 bool PostgresBackend::InTransaction() const {
-  return connection_->InTransaction();
+  return connection_->InTransaction() && !connection_->TransactionAborted();
 }
 
 absl::StatusOr<int> PostgresBackend::SchemaVersion() {

@@ -2,10 +2,12 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
@@ -31,30 +33,63 @@ bool ValidWorkspaceName(absl::string_view name) {
   return true;
 }
 
-// The passwords `url` spells out: "user:PASSWORD@" and "password=PASSWORD".
+// Every text of `url` that may be a password, longest first: "user:PASSWORD@"
+// and "password=PASSWORD". Read generously, since a password written without
+// its escapes is read by libpq otherwise than its writer meant, and libpq
+// may quote any piece of it: the user-info password may end at any '@'
+// after the first ':' (libpq ends it at the first, its writer may have meant
+// the last, across a '/' or a '?'); each of its pieces of 3 bytes or more
+// between '/', ':', '?', '@', '#' and '&' ("s3cr" of "s3cr/et", which libpq
+// reads as the port) counts too; and a parameter starts after any '?' or
+// '&', with libpq's percent-decoding of its key ("pass%77ord=").
 std::vector<std::string> PasswordsIn(absl::string_view url) {
   std::vector<std::string> passwords;
   size_t scheme = url.find("://");
   if (scheme != absl::string_view::npos) {
     absl::string_view rest = url.substr(scheme + 3);
-    absl::string_view authority = rest.substr(0, rest.find_first_of("/?"));
-    size_t at = authority.rfind('@');
-    if (at != absl::string_view::npos) {
-      absl::string_view user_info = authority.substr(0, at);
-      size_t colon = user_info.find(':');
-      if (colon != absl::string_view::npos && colon + 1 < user_info.size()) {
-        passwords.emplace_back(user_info.substr(colon + 1));
+    size_t colon = rest.find(':');
+    size_t last_at = rest.rfind('@');
+    if (colon != absl::string_view::npos &&
+        last_at != absl::string_view::npos && last_at > colon + 1) {
+      for (size_t at = rest.find('@', colon + 1); at != absl::string_view::npos;
+           at = rest.find('@', at + 1)) {
+        if (at > colon + 1) {
+          passwords.emplace_back(rest.substr(colon + 1, at - colon - 1));
+        }
+      }
+      for (absl::string_view piece :
+           absl::StrSplit(rest.substr(colon + 1, last_at - colon - 1),
+                          absl::ByAnyChar("/:?@#&"))) {
+        if (piece.size() >= 3) passwords.emplace_back(piece);
       }
     }
   }
-  size_t query = url.find('?');
-  if (query != absl::string_view::npos) {
-    for (absl::string_view pair : absl::StrSplit(url.substr(query + 1), '&')) {
-      if (absl::StartsWith(pair, "password=") && pair.size() > 9) {
-        passwords.emplace_back(pair.substr(9));
+  for (size_t start = url.find('?'); start != absl::string_view::npos;
+       start = url.find_first_of("?&", start + 1)) {
+    absl::string_view pair = url.substr(start + 1);
+    pair = pair.substr(0, pair.find('&'));
+    size_t equals = pair.find('=');
+    if (equals == absl::string_view::npos || equals + 1 == pair.size()) {
+      continue;
+    }
+    std::string key;
+    absl::string_view raw = pair.substr(0, equals);
+    for (size_t i = 0; i < raw.size(); ++i) {
+      int value = 0;
+      if (raw[i] == '%' && i + 2 < raw.size() &&
+          absl::SimpleHexAtoi(raw.substr(i + 1, 2), &value)) {
+        key.push_back(static_cast<char>(value));
+        i += 2;
+      } else {
+        key.push_back(raw[i]);
       }
     }
+    if (key == "password") passwords.emplace_back(pair.substr(equals + 1));
   }
+  std::sort(passwords.begin(), passwords.end(),
+            [](const std::string& a, const std::string& b) {
+              return a.size() > b.size();
+            });
   return passwords;
 }
 

@@ -5,6 +5,7 @@ Run from anywhere; it writes beside itself. The seeds of record_values and
 api_sequence are small inputs kept from fuzzing runs, and filter/seed1 to
 seed5 were written by hand."""
 import os
+import struct
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
 
@@ -239,6 +240,7 @@ urls = {
                      "workspace=acme&port=x%zz",
     "password_question": "postgresql://u:se?cret1@[::1/db?workspace=acme",
     "password_at": "postgresql://u:sec@ret1@[::1/db?workspace=acme",
+    "password_at_escape": "postgresql://u:ab%zz@efgh@host/db?workspace=acme",
     "password_key_escaped": "postgresql://h/db?pass%77ord=secr%zzet&"
                             "workspace=acme",
     "password_equals": "postgresql://h/db?password=a=b=secret&workspace=acme",
@@ -271,7 +273,6 @@ for name, (mode, fields) in parts.items():
 # type: string, number, boolean, null, object, array, number, or the rest up
 # to '\n'); 0x80 and up writes (0x80 int64, 0x81 double from 8 bytes, 0x82
 # text, 0x83 NULL).
-import struct
 reads = {
     "string": (0x00, "Ada Lovelace"),
     "absent": (0x01, ""),

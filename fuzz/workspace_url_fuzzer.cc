@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -140,12 +141,19 @@ void AddParameterSecrets(absl::string_view url, size_t query_at,
   }
 }
 
-// The passwords of a URL given as is (see the file comment).
+// The passwords of a URL given as is (see the file comment); none unless
+// it starts with postgresql:// or postgres://, as libpq reads nothing else
+// as a URL.
 std::vector<Secret> SecretsIn(absl::string_view url) {
   std::vector<Secret> secrets;
-  size_t scheme = url.find("://");
-  if (scheme == absl::string_view::npos) return secrets;
-  size_t rest = scheme + 3;
+  size_t rest;
+  if (absl::StartsWith(url, "postgresql://")) {
+    rest = 13;
+  } else if (absl::StartsWith(url, "postgres://")) {
+    rest = 11;
+  } else {
+    return secrets;
+  }
   // libpq: the user-info ends at the first '@' before any '/'.
   size_t libpq_at = url.find_first_of("@/", rest);
   size_t libpq_query_from = rest;
@@ -178,6 +186,12 @@ void Assemble(uint8_t mode, absl::string_view rest, std::string* url,
               std::vector<Secret>* secrets) {
   std::vector<absl::string_view> parts = absl::StrSplit(rest, '\x01');
   parts.resize(std::max<size_t>(parts.size(), 5));
+  // Each part ends where libpq would end it, so that the passwords are what
+  // libpq reads as passwords: the user at ':', '@' or '/', the user-info
+  // password at '@' or '/' (it may hold '?'), a parameter's value at '&'.
+  parts[0] = parts[0].substr(0, parts[0].find_first_of(":@/"));
+  parts[1] = parts[1].substr(0, parts[1].find_first_of("@/"));
+  parts[4] = parts[4].substr(0, parts[4].find('&'));
   bool user_password = (mode & 0x80) == 0;
   *url = (mode & 0x02) != 0 ? "postgres://" : "postgresql://";
   if (!parts[0].empty() || user_password) {
@@ -255,9 +269,11 @@ void CheckMessageHides(absl::string_view url, const std::string& message,
     std::string other_url(url);
     other_url.replace(secret.pos, secret.size, renamed_raw);
     std::string other_message = MessageOf(ParseWorkspaceUrl(other_url));
-    CRM_FUZZ_REQUIRE(!absl::StrContains(other_message, *renamed),
-                     absl::StrCat("the password '", *text,
-                                  "' shows in the message: ", message));
+    CRM_FUZZ_REQUIRE(
+        !absl::StrContains(other_message, *renamed),
+        absl::StrCat("the password '", absl::CHexEscape(*text), "' of '",
+                     absl::CHexEscape(url),
+                     "' shows in the message: ", absl::CHexEscape(message)));
   }
 }
 
@@ -329,10 +345,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string masked = WithoutPassword(url, url);
   for (const Secret& secret : secrets) {
     CheckMessageHides(url, message, secret);
+    // A password holding "***" can be made again by masking another one
+    // beside it (masking "ab" in "ab*c" gives "****c", which holds "***c");
+    // not looked for.
     std::optional<std::string> text = Checkable(url, secret, false);
+    if (text.has_value() && absl::StrContains(*text, "***")) continue;
     CRM_FUZZ_REQUIRE(
         !text.has_value() || !absl::StrContains(masked, *text),
-        absl::StrCat("WithoutPassword leaves '", *text, "' in: ", masked));
+        absl::StrCat("WithoutPassword leaves '", absl::CHexEscape(*text),
+                     "' in: ", absl::CHexEscape(masked)));
   }
   return 0;
 }

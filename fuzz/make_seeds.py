@@ -255,6 +255,9 @@ parts = {
     # mode 0x01: postgresql://, password key plain, workspace first.
     "parts_plain": (0x01, ["crm", "hunter22", "db.example.com", "crm",
                            "", "sslmode=require"]),
+    # plain parts and no other parameter: ParseWorkspaceUrl must accept it.
+    "parts_valid": (0x01, ["crm", "hunter22", "db.example.com", "crm",
+                           "sw0rdfish"]),
     # workspace third (bits 3-5 = 2), password in both places.
     "parts_both": (0x11, ["u", "userpass1", "[::1]:5432", "db",
                           "parampass2", "connect_timeout=3"]),

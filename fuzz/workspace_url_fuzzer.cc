@@ -181,8 +181,10 @@ std::vector<Secret> SecretsIn(absl::string_view url) {
 }
 
 // Builds the URL of a mode-odd input (see the file comment) into `url` and
-// its passwords into `secrets`.
-void Assemble(uint8_t mode, absl::string_view rest, std::string* url,
+// its passwords into `secrets`. True when the URL is one ParseWorkspaceUrl
+// must accept: `workspace=acme` is among its parameters, there are no more
+// parameters, and every part is plain ([a-z0-9._-]).
+bool Assemble(uint8_t mode, absl::string_view rest, std::string* url,
               std::vector<Secret>* secrets) {
   std::vector<absl::string_view> parts = absl::StrSplit(rest, '\x01');
   parts.resize(std::max<size_t>(parts.size(), 5));
@@ -229,6 +231,14 @@ void Assemble(uint8_t mode, absl::string_view rest, std::string* url,
     }
     absl::StrAppend(url, parameters[i]);
   }
+  bool plain = (mode & 0x40) == 0 && parts.size() == 5;
+  for (size_t i = 0; i < 5 && plain; ++i) {
+    for (char c : parts[i]) {
+      plain &= (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+               c == '_' || c == '-';
+    }
+  }
+  return plain;
 }
 
 std::string MessageOf(const absl::StatusOr<WorkspaceUrl>& parsed) {
@@ -325,14 +335,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   absl::string_view rest(reinterpret_cast<const char*>(data) + 1, size - 1);
   std::string url;
   std::vector<Secret> secrets;
+  bool must_parse = false;
   if ((mode & 1) == 0) {
     url = std::string(rest);
     secrets = SecretsIn(url);
   } else {
-    Assemble(mode, rest, &url, &secrets);
+    must_parse = Assemble(mode, rest, &url, &secrets);
   }
 
   absl::StatusOr<WorkspaceUrl> parsed = ParseWorkspaceUrl(url);
+  CRM_FUZZ_REQUIRE(
+      !must_parse || (parsed.ok() && parsed->workspace == "acme"),
+      absl::StrCat(absl::CHexEscape(url), ": ", parsed.status().ToString()));
   if (parsed.ok()) {
     CheckParsed(url, *parsed);
   } else {

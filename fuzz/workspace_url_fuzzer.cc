@@ -7,19 +7,24 @@
 //    conninfo that is the URL without that one `workspace=NAME` parameter
 //    (and one separator), which libpq's own parser accepts (so it holds no
 //    `workspace` parameter: libpq refuses keywords it does not know);
-//  - a password of the URL (see Secret) never appears in an error message,
-//    nor in WithoutPassword(url, url).
+//  - a password of the URL (at least 4 bytes, nowhere else in the URL)
+//    never appears in an error message (one that still shows the password
+//    when the URL holds another in its place: the message's own words are
+//    no leak), nor in WithoutPassword(url, url) (unless it holds '*', which
+//    masking another password can make).
 //
 // Input: the first byte is the mode, the rest the URL or its parts.
 //  - mode even: the rest is the URL as is. Its passwords are read every way
 //    a reader may read them: libpq's (the user-info ends at the first '@'
 //    before any '/', so a password may hold '?'), RFC 3986's (the authority
-//    ends at '/', '?' or '#', the user-info at its last '@'), and every
+//    ends at '/', '?' or '#', the user-info at its last '@': a password
+//    written with '@' unescaped), and every
 //    parameter whose key decodes to `password` in the query that starts at
 //    the first '?' after the scheme or after libpq's user-info.
 //  - mode odd: the rest is parts split at byte 0x01: user, user-info
 //    password, hosts, path, value of a `password` parameter, then more
-//    parameters (`key=value` each). The mode's bits pick the scheme, the
+//    parameters (`key=value` each), each cut where libpq would end it. The
+//    mode's bits pick the scheme, the
 //    spelling of the `password` key, whether the user-info has a password,
 //    and where `workspace=acme` goes among the parameters (or nowhere).
 #include <libpq-fe.h>

@@ -18,15 +18,15 @@
 //    a reader may read them: libpq's (the user-info ends at the first '@'
 //    before any '/', so a password may hold '?'), RFC 3986's (the authority
 //    ends at '/', '?' or '#', the user-info at its last '@': a password
-//    written with '@' unescaped), and every
-//    parameter whose key decodes to `password` in the query that starts at
-//    the first '?' after the scheme or after libpq's user-info.
+//    written with '@' unescaped), and every parameter whose key decodes to
+//    `password` in the query that starts at the first '?' after the scheme
+//    or after libpq's user-info.
 //  - mode odd: the rest is parts split at byte 0x01: user, user-info
 //    password, hosts, path, value of a `password` parameter, then more
 //    parameters (`key=value` each), each cut where libpq would end it. The
-//    mode's bits pick the scheme, the
-//    spelling of the `password` key, whether the user-info has a password,
-//    and where `workspace=acme` goes among the parameters (or nowhere).
+//    mode's bits pick the scheme, the spelling of the `password` key,
+//    whether the user-info has a password, and where `workspace=acme` goes
+//    among the parameters (or nowhere).
 #include <libpq-fe.h>
 
 #include <algorithm>

@@ -5,6 +5,7 @@ Run from anywhere; it writes beside itself. The seeds of record_values and
 api_sequence are small inputs kept from fuzzing runs, and filter/seed1 to
 seed5 were written by hand."""
 import os
+import struct
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
 
@@ -207,3 +208,102 @@ filters = {
 }
 for name, (target, text) in filters.items():
     write("filter", name, bytes([target]) + text.encode())
+
+# workspace_url: first byte even, the rest a URL as is; odd, parts split at
+# 0x01 (user, user-info password, hosts, path, `password` parameter, more
+# parameters) with workspace=acme placed by bits 3-5 (bit 6: none).
+urls = {
+    "plain": "postgresql://crm@db.example.com:5432/crm?workspace=acme",
+    "short_scheme": "postgres://localhost/crm?sslmode=require&workspace=a_1",
+    "socket": "postgresql:///crm_test?host=/tmp/pg&workspace=acme",
+    "escapes": "postgresql://us%40er:p%40ss%2Fword@h%6Fst/d%62?workspace=acme",
+    "bad_escape": "postgresql://user:secr%zzet@host/db?workspace=acme",
+    "nul_escape": "postgresql://h/db?application_name=a%00b&workspace=acme",
+    "ipv6": "postgresql://[2001:db8::1]:5432,[::1]/crm?workspace=acme",
+    "ipv6_open": "postgresql://user:hunter22@[::1/crm?workspace=acme",
+    "ipv6_empty": "postgresql://user:hunter22@[]/crm?workspace=acme",
+    "ipv6_junk": "postgresql://user:hunter22@[::1]x/crm?workspace=acme",
+    "multi_host": "postgresql://a:1,b:2,c/crm?target_session_attrs=any&"
+                  "workspace=acme",
+    "many_params": "postgresql://h/db?" + "&".join(
+        ["connect_timeout=5", "sslmode=verify-full", "application_name=x",
+         "keepalives=1", "options=-c%20search_path%3Dpublic",
+         "workspace=acme", "sslrootcert=/a/b", "ssl=true"]),
+    "empty_parts": "postgresql://:@/?&&workspace=acme&",
+    "empty_workspace": "postgresql://h/db?workspace=",
+    "two_workspaces": "postgresql://h/db?workspace=a&workspace=b",
+    "bad_name": "postgresql://h/db?workspace=Acme-1",
+    "long_name": "postgresql://h/db?workspace=a" + "b" * 63,
+    "unknown_param": "postgresql://u:sw0rdfish@h/db?colour=blue&workspace=acme",
+    "password_param": "postgresql://u@h/db?password=sw0rdfish&workspace=acme",
+    "password_both": "postgresql://u:userpass1@h/db?password=parampass2&"
+                     "workspace=acme&port=x%zz",
+    "password_question": "postgresql://u:se?cret1@[::1/db?workspace=acme",
+    "password_at": "postgresql://u:sec@ret1@[::1/db?workspace=acme",
+    "password_at_escape": "postgresql://u:ab%zz@efgh@host/db?workspace=acme",
+    "password_key_escaped": "postgresql://h/db?pass%77ord=secr%zzet&"
+                            "workspace=acme",
+    "password_equals": "postgresql://h/db?password=a=b=secret&workspace=acme",
+    "no_scheme": "host=localhost dbname=crm workspace=acme",
+    "long": "postgresql://" + "u" * 2000 + ":" + "p" * 2000 + "@" +
+            "h," * 500 + "/db?" + "&".join(["application_name=x"] * 100) +
+            "&workspace=acme",
+}
+for name, url in urls.items():
+    write("workspace_url", name, b"\x00" + url.encode())
+parts = {
+    # mode 0x01: postgresql://, password key plain, workspace first.
+    "parts_plain": (0x01, ["crm", "hunter22", "db.example.com", "crm",
+                           "", "sslmode=require"]),
+    # plain parts and no other parameter: ParseWorkspaceUrl must accept it.
+    "parts_valid": (0x01, ["crm", "hunter22", "db.example.com", "crm",
+                           "sw0rdfish"]),
+    # workspace third (bits 3-5 = 2), password in both places.
+    "parts_both": (0x11, ["u", "userpass1", "[::1]:5432", "db",
+                          "parampass2", "connect_timeout=3"]),
+    # a password holding '?' and '&', a host list that libpq refuses.
+    "parts_question": (0x09, ["u", "pa?ss&wo", "[::1", "db", "", ""]),
+    # the key spelled pass%77ord, a value libpq cannot decode.
+    "parts_escaped_key": (0x05, ["u", "", "h", "db", "secr%zzet"]),
+    # no workspace parameter (bit 6), no user-info password (bit 7).
+    "parts_none": (0xC1, ["u", "", "h", "db", "", "workspace=acme"]),
+}
+for name, (mode, fields) in parts.items():
+    write("workspace_url", name, bytes([mode]) + b"\x01".join(
+        f.encode() for f in fields))
+
+# stored_value: first byte below 0x80 reads (bit 0 absent, bits 1-3 the
+# type: string, number, boolean, null, object, array, number, or the rest up
+# to '\n'); 0x80 and up writes (0x80 int64, 0x81 double from 8 bytes, 0x82
+# text, 0x83 NULL).
+reads = {
+    "string": (0x00, "Ada Lovelace"),
+    "absent": (0x01, ""),
+    "integer": (0x02, "-9223372036854775808"),
+    "integer_over": (0x02, "9223372036854775808"),
+    "double": (0x02, "0.1000000000000000055511151231257827"),
+    "double_exponent": (0x02, "1e308"),
+    "double_over": (0x02, "1" + "0" * 400 + ".0"),
+    "double_tiny": (0x02, "0." + "0" * 400 + "1"),
+    "negative_zero": (0x02, "-0.0"),
+    "not_number": (0x02, "nan"),
+    "boolean": (0x04, "true"),
+    "null": (0x06, ""),
+    "object": (0x08, '{"a": 1}'),
+    "array": (0x0A, "[1, 2]"),
+    "custom_type": (0x0E, "strin\n5"),
+}
+for name, (mode, text) in reads.items():
+    write("stored_value", "read_" + name, bytes([mode]) + text.encode())
+writes = {
+    "integer_min": b"\x80" + struct.pack("<q", -2**63),
+    "double_max": b"\x81" + struct.pack("<d", 1.7976931348623157e308),
+    "double_subnormal": b"\x81" + struct.pack("<d", 5e-324),
+    "double_negative_zero": b"\x81" + struct.pack("<d", -0.0),
+    "double_nan": b"\x81" + struct.pack("<d", float("nan")),
+    "text_controls": b"\x82" + b'a"b\\c\x01\x1f\x7f\xff',
+    "text_nul": b"\x82" + b"a\x00b",
+    "null": b"\x83",
+}
+for name, data in writes.items():
+    write("stored_value", "write_" + name, data)

@@ -227,11 +227,15 @@ def main():
         ok = vs_same is not None and vs_same <= SAME_TARGET
         if is_read:
             ok = ok and vs_bare is not None and vs_bare <= BARE_READ_TARGET
+        # A baseline the target needs did not run (run.sh postgres): no verdict.
+        met = "met" if ok else "NOT MET"
+        if vs_same is None or (is_read and vs_bare is None):
+            met = "-"
         line = (f"| {workload} | {show(cells['libcrm'])} | "
                 f"{show(cells['sqlite_same'])} | {show(cells['sqlite'])} | "
                 f"{show(cells['sqlite_json'])} | {show_ratio(vs_same)} | "
                 f"{show_ratio(vs_bare)} | {show_spread(spread)} | "
-                f"{show_ratio(vs_cpu)} | {'met' if ok else 'NOT MET'} |")
+                f"{show_ratio(vs_cpu)} | {met} |")
         if pg:
             line += pg_cells(runs, workload, cells["libcrm_pg"])
         print(line)

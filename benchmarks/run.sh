@@ -44,7 +44,7 @@ if [ "$postgres" = 1 ]; then
   url="$("$root/scripts/postgres.sh" start "$server" | tail -n 1)"
   "/usr/lib/postgresql/15/bin/postgres" --version
   flags+=(--postgres_url="$url"
-          "--benchmark_filter=/(libcrm|libcrm_pg|sqlite_same)\$")
+          "--benchmark_filter=/(libcrm|libcrm_pg|sqlite_same)/")
   name="postgres-$size"
 else
   bench_build crm_benchmarks

@@ -18,8 +18,10 @@ a measure of the noise; with one file it is the repetitions' coefficient of
 variation where the suite reports one.
 
 Where the files hold engine libcrm_pg (libcrm on a PostgreSQL workspace),
-three more columns follow: its time, "pg / libcrm" (its time over libcrm's
-on SQLite in the same round, median of the rounds) and that ratio's spread.
+four more columns follow: its time, "pg / libcrm" (its time over libcrm's
+on SQLite in the same round, median of the rounds), that ratio's spread, and
+"pg client CPU": the benchmark process's CPU time per operation (median of
+the rounds; the server's own CPU time is not in it).
 A workload it skipped as not offered yet ("n/a: ..." from the suite) shows
 "n/a" with the issue its message names, and is not an error.
 """
@@ -200,9 +202,11 @@ def main():
         print("libcrm_pg = libcrm on a PostgreSQL workspace; pg / libcrm = "
               "its time / libcrm's on SQLite in the same round, median of "
               "the rounds; pg spread = that ratio's (largest - smallest) / "
-              "median (one round: the repetitions' CV of libcrm_pg)")
-        header += " libcrm_pg | pg / libcrm | pg spread |"
-        columns += 3
+              "median (one round: the repetitions' CV of libcrm_pg); pg client "
+              "CPU = the benchmark process's CPU time per operation (the "
+              "server's is not in it)")
+        header += " libcrm_pg | pg / libcrm | pg spread | pg client CPU |"
+        columns += 4
     print(header)
     print("|---" * columns + "|")
     errors = [e for run in runs for e in run[3]]
@@ -248,13 +252,18 @@ def pg_cells(runs, workload, median):
     """The libcrm_pg columns of `workload`'s line (after its "|")."""
     na = not_yet(runs, workload, "libcrm_pg")
     if median is None:
-        return f" {na or '-'} | - | - |"
+        return f" {na or '-'} | - | - | - |"
     ratios = round_ratios(runs, workload, "libcrm", engine="libcrm_pg")
     spread = spread_of(ratios)
     if spread is None:
         spread = runs[0][2].get((workload, "libcrm_pg"))
     vs = statistics.median(ratios) if ratios else None
-    return f" {show(median)} | {show_ratio(vs)} | {show_spread(spread)} |"
+    cpu = [run[2].get("cpu", {}).get(workload, {}).get("libcrm_pg")
+           for run in runs]
+    cpu = [v for v in cpu if v is not None]
+    cpu = statistics.median(cpu) if cpu else None
+    return (f" {show(median)} | {show_ratio(vs)} | {show_spread(spread)} | "
+            f"{show(cpu)} |")
 
 
 if __name__ == "__main__":

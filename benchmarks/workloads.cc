@@ -108,12 +108,11 @@ void Fail(benchmark::State& state, const std::string& message) {
 // fails nothing; any other engine refusing a call fails as any error does.
 void Failed(benchmark::State& state, Engine engine, const Store& store,
             bool call_ok, const std::string& what) {
-  if (call_ok) return Fail(state, what);
-  if (engine == Engine::kLibcrmPg && store.unsupported()) {
+  if (!call_ok && engine == Engine::kLibcrmPg && store.unsupported()) {
     state.SkipWithError(("n/a: " + store.error()).c_str());
     return;
   }
-  Fail(state, what + ": " + store.error());
+  Fail(state, call_ok ? what : what + ": " + store.error());
 }
 
 bool LoadCustomers(Store* store) {

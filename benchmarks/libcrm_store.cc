@@ -1,5 +1,7 @@
 // The engine under test: libcrm through its public C ABI only, with batches
-// built from the public crm.proto as a host would build them.
+// built from the public crm.proto as a host would build them. The same code
+// serves a workspace file (engine "libcrm") and a PostgreSQL workspace
+// (engine "libcrm_pg"); only the open differs.
 #include <cstdlib>
 #include <iterator>
 #include <memory>
@@ -47,12 +49,22 @@ struct PageFree {
   void operator()(crm_event_page* p) const { crm_event_page_free(p); }
 };
 
+// This thread's last libcrm error: "CRM_E_...: message".
+std::string LastError() {
+  return std::string(crm_status_name(crm_last_error_code())) + ": " +
+         crm_last_error_message();
+}
+
 class LibcrmStore : public Store {
  public:
+  explicit LibcrmStore(LibcrmOpen open) : open_(open) {}
   ~LibcrmStore() override { crm_close(db_); }
 
-  bool Open(const std::string& path) override {
-    if (crm_open(&db_, path.c_str(), nullptr) != CRM_OK) return CrmFail();
+  bool Open(const std::string& location) override {
+    int rc = open_ == LibcrmOpen::kServer
+                 ? crm_open_url(&db_, location.c_str(), nullptr)
+                 : crm_open(&db_, location.c_str(), nullptr);
+    if (rc != CRM_OK) return CrmFail();
     for (const char* definition : kFieldDefinitions) {
       int64_t id = 0;
       if (crm_field_define(&id, db_, definition) != CRM_OK) return CrmFail();
@@ -271,8 +283,9 @@ class LibcrmStore : public Store {
   }
 
   bool CrmFail() {
-    return Fail(std::string(crm_status_name(crm_last_error_code())) + ": " +
-                crm_last_error_message());
+    return crm_last_error_code() == CRM_E_UNSUPPORTED
+               ? FailUnsupported(LastError())
+               : Fail(LastError());
   }
 
   static crm_query* NewQuery(int target) {
@@ -364,13 +377,18 @@ class LibcrmStore : public Store {
 
   Customer whole_;  // the last customer read
 
+  const LibcrmOpen open_;
   crm_db* db_ = nullptr;
 };
 
 }  // namespace
 
-std::unique_ptr<Store> NewLibcrmStore() {
-  return std::make_unique<LibcrmStore>();
+std::unique_ptr<Store> NewLibcrmStore(LibcrmOpen open) {
+  return std::make_unique<LibcrmStore>(open);
+}
+
+std::string DropLibcrmWorkspace(const std::string& url) {
+  return crm_workspace_drop(url.c_str()) == CRM_OK ? "" : LastError();
 }
 
 }  // namespace crm_bench

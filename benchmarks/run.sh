@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Builds (if needed) and runs the benchmark suite, then prints the report.
 #   benchmarks/run.sh [ci|default] [extra Google Benchmark flags]
+#   benchmarks/run.sh postgres [ci|default] [extra flags]
+#                      libcrm on SQLite, libcrm on PostgreSQL (libcrm_pg) and
+#                      the same-work baseline, on a throwaway server
 #   benchmarks/run.sh memory [ci|default]      memory.sh: peak RSS per engine
 #   benchmarks/run.sh scale [customers...]     scale.sh: growth, memory, open
 #   benchmarks/run.sh bindings [rows [batch]]  run_bindings.sh: Python, C#
@@ -12,6 +15,13 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 size="${1:-default}"
 shift || true
+postgres=0
+if [ "$size" = postgres ]; then
+  postgres=1
+  size="${1:-default}"
+  shift || true
+  case "$size" in ci|default) ;; *) echo "usage: $0 postgres [ci|default] [flags]" >&2; exit 2 ;; esac
+fi
 case "$size" in
   ci) flags=(--size=ci --benchmark_min_time=0.01); rounds=1 ;;
   default) flags=(--size=default --read_repetitions=3); rounds=3 ;;
@@ -19,14 +29,29 @@ case "$size" in
   scale) exec "$here/scale.sh" "$@" ;;
   bindings) exec "$here/run_bindings.sh" "$@" ;;
   plot) exec "$here/plot.sh" "$@" ;;
-  *) echo "usage: $0 [ci|default|memory|scale|bindings|plot] [arguments]" >&2; exit 2 ;;
+  *) echo "usage: $0 [ci|default|postgres|memory|scale|bindings|plot] [arguments]" >&2; exit 2 ;;
 esac
 rounds="${CRM_BENCH_ROUNDS:-$rounds}"
 source "$here/common.sh"
-bench_build crm_benchmarks
+name="$size"
+if [ "$postgres" = 1 ]; then
+  bench_build crm_benchmarks crm_postgres
+  # A server of its own, stopped and removed however the run ends. The path
+  # stays short: the socket's must fit in 107 bytes.
+  server="/tmp/crm-bench-pg-$$"
+  [ ! -e "$server" ] || { echo "$0: $server exists" >&2; exit 1; }
+  trap '"$root/scripts/postgres.sh" stop "$server"' EXIT
+  url="$("$root/scripts/postgres.sh" start "$server" | tail -n 1)"
+  "/usr/lib/postgresql/15/bin/postgres" --version
+  flags+=(--postgres_url="$url"
+          "--benchmark_filter=/(libcrm|libcrm_pg|sqlite_same)/")
+  name="postgres-$size"
+else
+  bench_build crm_benchmarks
+fi
 outs=()
 for round in $(seq 1 "$rounds"); do
-  out="$build/benchmarks/results-$size-$round.json"
+  out="$build/benchmarks/results-$name-$round.json"
   echo "== round $round of $rounds"
   "$build/benchmarks/crm_benchmarks" "${flags[@]}" \
     --benchmark_out="$out" --benchmark_out_format=json "$@"

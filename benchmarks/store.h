@@ -1,6 +1,8 @@
-// What every engine under test does: libcrm through its C ABI, and the
-// hand-written SQLite baselines. Each call is one unit of work as a host
-// would issue it; a false return means it failed and error() says why.
+// What every engine under test does: libcrm through its C ABI (on a SQLite
+// file or a PostgreSQL workspace), and the hand-written SQLite baselines.
+// Each call is one unit of work as a host would issue it; a false return
+// means it failed and error() says why, and unsupported() whether the engine
+// refused it as a call it does not offer yet.
 #ifndef CRM_BENCHMARKS_STORE_H_
 #define CRM_BENCHMARKS_STORE_H_
 
@@ -41,8 +43,10 @@ class Store {
  public:
   virtual ~Store() = default;
 
-  // Creates the workspace (schema, fields, indexes) in a new file.
-  virtual bool Open(const std::string& path) = 0;
+  // Creates the workspace (schema, fields, indexes) at `location`: a new
+  // file's path, or for libcrm on PostgreSQL a libpq URL naming a workspace
+  // that does not exist yet.
+  virtual bool Open(const std::string& location) = 0;
 
   // Writes customers as one batch in one transaction. The ids assigned are
   // kept, in order, in ids().
@@ -83,18 +87,34 @@ class Store {
   int64_t id(int64_t index) const { return ids_[index]; }
   int64_t created() const { return static_cast<int64_t>(ids_.size()); }
   const std::string& error() const { return error_; }
+  // The last failure was the engine saying it does not offer that call yet
+  // (libcrm: CRM_E_UNSUPPORTED), not a wrong or failed one.
+  bool unsupported() const { return unsupported_; }
 
  protected:
   bool Fail(std::string message) {
     error_ = std::move(message);
+    unsupported_ = false;
+    return false;
+  }
+  bool FailUnsupported(std::string message) {
+    Fail(std::move(message));
+    unsupported_ = true;
     return false;
   }
 
   std::vector<int64_t> ids_;
   std::string error_;
+  bool unsupported_ = false;
 };
 
-std::unique_ptr<Store> NewLibcrmStore();
+// Where libcrm keeps the workspace: Open() takes a file path
+// (kFile, crm_open) or a PostgreSQL workspace URL (kServer, crm_open_url).
+enum class LibcrmOpen { kFile, kServer };
+std::unique_ptr<Store> NewLibcrmStore(LibcrmOpen open = LibcrmOpen::kFile);
+// Drops the PostgreSQL workspace `url` names, with all it holds; "" when
+// done, else why not. No store may have it open.
+std::string DropLibcrmWorkspace(const std::string& url);
 
 // The hand-written SQLite baselines.
 enum class SqliteLayout {

@@ -1,17 +1,28 @@
-// The benchmark suite: each workload registered once for libcrm and once per
-// SQLite baseline, in one binary. Writes are timed over the whole data set;
-// reads run against data loaded outside the timed region.
+// The benchmark suite: each workload registered once for libcrm, once for
+// libcrm on PostgreSQL when a server is named, and once per SQLite baseline,
+// in one binary. Writes are timed over the whole data set; reads run against
+// data loaded outside the timed region.
 //
 //   crm_benchmarks [--size=ci|default|scale] [--customers=N] [--events=N]
 //                  [--batch=N] [--read_repetitions=N] [--workspace_dir=DIR]
-//                  [benchmark flags]
+//                  [--postgres_url=URL] [benchmark flags]
 //
 // A wrong result fails the benchmark (SkipWithError) and the exit status.
 // Every benchmark reports the process's peak resident memory so far
 // (counter peak_rss_mb). Workspaces go to a temporary directory removed at
 // exit, or to --workspace_dir (which must hold no workspace yet), kept.
+//
+// Engine libcrm_pg (the same LibcrmStore on PostgreSQL workspaces) is
+// registered only with --postgres_url= or CRM_BENCH_POSTGRES_URL: a libpq URL
+// of a database, without a `workspace` parameter. Its workspaces are named
+// crm_bench_<pid>_<n> and dropped at exit (kept with --workspace_dir). A
+// workload whose call it refuses as not offered yet (CRM_E_UNSUPPORTED: the
+// queries, issue #18) is skipped with an error message starting "n/a: ",
+// which neither fails the exit status nor counts as a result (report.py
+// shows "n/a").
 #include <benchmark/benchmark.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -19,6 +30,7 @@
 #include <cstring>
 #include <filesystem>
 #include <functional>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -29,20 +41,25 @@
 namespace crm_bench {
 namespace {
 
-enum class Engine { kLibcrm, kSqlite, kSqliteSame, kSqliteJson };
-constexpr const char* kEngineNames[] = {"libcrm", "sqlite", "sqlite_same",
-                                        "sqlite_json"};
+enum class Engine { kLibcrm, kLibcrmPg, kSqlite, kSqliteSame, kSqliteJson };
+constexpr const char* kEngineNames[] = {"libcrm", "libcrm_pg", "sqlite",
+                                        "sqlite_same", "sqlite_json"};
+constexpr size_t kEngines = std::size(kEngineNames);
 
 Sizes g_sizes;
 int g_read_repetitions = 1;
 std::string g_root;        // directory holding every workspace
 bool g_keep_root = false;  // --workspace_dir: kept at exit
 bool g_failed = false;
+std::string g_postgres_url;                // libcrm_pg's server; "": none
+std::vector<std::string> g_pg_workspaces;  // the URLs of those it created
 
 std::unique_ptr<Store> NewStore(Engine engine) {
   switch (engine) {
     case Engine::kLibcrm:
       return NewLibcrmStore();
+    case Engine::kLibcrmPg:
+      return NewLibcrmStore(LibcrmOpen::kServer);
     case Engine::kSqlite:
       return NewSqliteStore(SqliteLayout::kBare);
     case Engine::kSqliteSame:
@@ -53,8 +70,18 @@ std::unique_ptr<Store> NewStore(Engine engine) {
   return NewSqliteStore(SqliteLayout::kJson);
 }
 
-std::string NewPath(Engine engine) {
+// Where a new workspace of `engine` goes: a new file under g_root, or a new
+// workspace on g_postgres_url's server.
+std::string NewLocation(Engine engine) {
   static int count = 0;
+  if (engine == Engine::kLibcrmPg) {
+    std::string url = g_postgres_url;
+    url += url.find('?') == std::string::npos ? "?" : "&";
+    url += "workspace=crm_bench_" + std::to_string(getpid()) + "_" +
+           std::to_string(count++);
+    g_pg_workspaces.push_back(url);
+    return url;
+  }
   return g_root + "/" + kEngineNames[static_cast<int>(engine)] + "-" +
          std::to_string(count++) + ".db";
 }
@@ -68,11 +95,24 @@ struct World {
     return (events ? g_sizes.events : 0) + (spread ? g_sizes.events : 0);
   }
 };
-std::array<World, 4> g_worlds;
+std::array<World, kEngines> g_worlds;
 
 void Fail(benchmark::State& state, const std::string& message) {
   g_failed = true;
   state.SkipWithError(message.c_str());
+}
+
+// Fails the benchmark with `what`; when the store's call itself failed
+// (`call_ok` false), with the store's error after it. libcrm on PostgreSQL
+// refusing a call it does not offer yet is reported "n/a: <its error>" and
+// fails nothing; any other engine refusing a call fails as any error does.
+void Failed(benchmark::State& state, Engine engine, const Store& store,
+            bool call_ok, const std::string& what) {
+  if (!call_ok && engine == Engine::kLibcrmPg && store.unsupported()) {
+    state.SkipWithError(("n/a: " + store.error()).c_str());
+    return;
+  }
+  Fail(state, call_ok ? what : what + ": " + store.error());
 }
 
 bool LoadCustomers(Store* store) {
@@ -97,16 +137,16 @@ Store* Ready(benchmark::State& state, Engine engine, bool events) {
   World& world = g_worlds[static_cast<int>(engine)];
   if (world.store == nullptr) {
     world.store = NewStore(engine);
-    if (!world.store->Open(NewPath(engine)) ||
+    if (!world.store->Open(NewLocation(engine)) ||
         !LoadCustomers(world.store.get())) {
-      Fail(state, "loading customers: " + world.store->error());
+      Failed(state, engine, *world.store, false, "loading customers");
       world.store.reset();
       return nullptr;
     }
   }
   if (events && !world.events) {
     if (!LoadEvents(world.store.get())) {
-      Fail(state, "loading events: " + world.store->error());
+      Failed(state, engine, *world.store, false, "loading events");
       return nullptr;
     }
     world.events = true;
@@ -119,7 +159,7 @@ void CreateCustomers(benchmark::State& state, Engine engine) {
   for (auto _ : state) {
     state.PauseTiming();
     std::unique_ptr<Store> store = NewStore(engine);
-    bool ok = store->Open(NewPath(engine));
+    bool ok = store->Open(NewLocation(engine));
     for (int64_t at = 0; ok && at < g_sizes.customers; at += g_sizes.batch) {
       std::vector<Customer> rows = MakeCustomers(
           g_sizes, at, std::min(at + g_sizes.batch, g_sizes.customers));
@@ -129,7 +169,7 @@ void CreateCustomers(benchmark::State& state, Engine engine) {
     }
     int64_t count = 0;
     if (!ok || !store->CountCustomers(&count)) {
-      Fail(state, store->error());
+      Failed(state, engine, *store, false, "creating customers");
       break;
     }
     if (count != g_sizes.customers) {
@@ -159,14 +199,15 @@ void AppendEvents(benchmark::State& state, Engine engine) {
       ok = store->AppendEvents(rows);
     }
     if (!ok) {
-      Fail(state, store->error());
+      Failed(state, engine, *store, false, "appending events");
       break;
     }
   }
   world.events = true;
   std::vector<EventView> latest;
-  if (!store->LatestEvents(store->id(0), 50, &latest) || latest.size() != 50) {
-    Fail(state, "timeline after append: " + store->error());
+  bool ok = store->LatestEvents(store->id(0), 50, &latest);
+  if (!ok || latest.size() != 50) {
+    Failed(state, engine, *store, ok, "timeline after append");
   }
   state.SetItemsProcessed(state.iterations() * g_sizes.events);
 }
@@ -188,7 +229,7 @@ void AppendSpreadEvents(benchmark::State& state, Engine engine) {
       ok = store->AppendEvents(rows);
     }
     if (!ok) {
-      Fail(state, store->error());
+      Failed(state, engine, *store, false, "appending events");
       break;
     }
   }
@@ -228,7 +269,7 @@ void GetCustomer(benchmark::State& state, Engine engine, Key key) {
                   ? store->GetByEmail(c.email, &view)
                   : store->GetByExternalId(c.external_id, &view);
     if (!ok || view.email != c.email || view.segment != c.segment) {
-      Fail(state, "wrong customer read: " + store->error());
+      Failed(state, engine, *store, ok, "wrong customer read");
       break;
     }
     i = (i + 1) % wanted.size();
@@ -244,11 +285,12 @@ void FilterBySegment(benchmark::State& state, Engine engine) {
   std::vector<CustomerView> rows;
   for (auto _ : state) {
     int64_t segment = segments[i];
-    if (!store->FilterBySegment(segment, &rows) ||
+    bool ok = store->FilterBySegment(segment, &rows);
+    if (!ok ||
         static_cast<int64_t>(rows.size()) !=
             CustomersInSegment(g_sizes, segment) ||
         rows.back().segment != segment) {
-      Fail(state, "wrong filter result: " + store->error());
+      Failed(state, engine, *store, ok, "wrong filter result");
       break;
     }
     i = (i + 1) % segments.size();
@@ -264,9 +306,9 @@ void CountBySegment(benchmark::State& state, Engine engine) {
   int64_t count = 0;
   for (auto _ : state) {
     int64_t segment = segments[i];
-    if (!store->CountBySegment(segment, &count) ||
-        count != CustomersInSegment(g_sizes, segment)) {
-      Fail(state, "wrong count: " + store->error());
+    bool ok = store->CountBySegment(segment, &count);
+    if (!ok || count != CustomersInSegment(g_sizes, segment)) {
+      Failed(state, engine, *store, ok, "wrong count");
       break;
     }
     i = (i + 1) % segments.size();
@@ -282,10 +324,10 @@ void LatestEventsFew(benchmark::State& state, Engine engine) {
   size_t i = 0;
   std::vector<EventView> events;
   for (auto _ : state) {
-    if (!store->LatestEvents(store->id(customers[i]), 50, &events) ||
-        events.empty() || events.size() > 50 ||
+    bool ok = store->LatestEvents(store->id(customers[i]), 50, &events);
+    if (!ok || events.empty() || events.size() > 50 ||
         events.front().occurred_at_us < events.back().occurred_at_us) {
-      Fail(state, "wrong timeline: " + store->error());
+      Failed(state, engine, *store, ok, "wrong timeline");
       break;
     }
     i = (i + 1) % customers.size();
@@ -300,10 +342,10 @@ void LatestEvents(benchmark::State& state, Engine engine) {
   size_t i = 0;
   std::vector<EventView> events;
   for (auto _ : state) {
-    if (!store->LatestEvents(store->id(customers[i]), 50, &events) ||
-        events.size() != 50 ||
+    bool ok = store->LatestEvents(store->id(customers[i]), 50, &events);
+    if (!ok || events.size() != 50 ||
         events[0].occurred_at_us < events[49].occurred_at_us) {
-      Fail(state, "wrong timeline: " + store->error());
+      Failed(state, engine, *store, ok, "wrong timeline");
       break;
     }
     i = (i + 1) % customers.size();
@@ -322,7 +364,7 @@ void CountEventsByType(benchmark::State& state, Engine engine, bool day) {
                   : store->CountEventsByTypeMonth(&rows);
     for (const GroupRow& row : rows) total += row.value;
     if (!ok || total != static_cast<double>(world.event_count())) {
-      Fail(state, "wrong event counts: " + store->error());
+      Failed(state, engine, *store, ok, "wrong event counts");
       break;
     }
   }
@@ -334,9 +376,10 @@ void AverageRevenueByPlan(benchmark::State& state, Engine engine) {
   if (store == nullptr) return;
   std::vector<GroupRow> rows;
   for (auto _ : state) {
-    if (!store->AverageRevenueByPlan(&rows) ||
+    bool ok = store->AverageRevenueByPlan(&rows);
+    if (!ok ||
         rows.size() != std::min<size_t>(Plans().size(), g_sizes.customers)) {
-      Fail(state, "wrong averages: " + store->error());
+      Failed(state, engine, *store, ok, "wrong averages");
       break;
     }
   }
@@ -356,8 +399,8 @@ void FetchCustomers(benchmark::State& state, Engine engine) {
       ++count;
     });
     if (!ok || !same || count != g_sizes.customers) {
-      Fail(state, "wrong rows fetched (" + std::to_string(count) +
-                      "): " + store->error());
+      Failed(state, engine, *store, ok,
+             "wrong rows fetched (" + std::to_string(count) + ")");
       break;
     }
   }
@@ -371,6 +414,11 @@ void Register(const std::string& name, const Workload& workload,
               benchmark::TimeUnit unit) {
   static const bool libcrm_queries = NewLibcrmStore()->HasQueries();
   if (query && libcrm_queries) engines.insert(engines.begin(), Engine::kLibcrm);
+  // libcrm on PostgreSQL runs wherever libcrm does, right after it.
+  auto libcrm = std::find(engines.begin(), engines.end(), Engine::kLibcrm);
+  if (!g_postgres_url.empty() && libcrm != engines.end()) {
+    engines.insert(libcrm + 1, Engine::kLibcrmPg);
+  }
   for (Engine engine : engines) {
     auto* bench = benchmark::RegisterBenchmark(
         (name + "/" + kEngineNames[static_cast<int>(engine)]).c_str(),
@@ -427,6 +475,9 @@ void RegisterAll() {
 
 // Takes this suite's own flags out of argv; false on a bad one.
 bool ParseFlags(int* argc, char** argv) {
+  if (const char* url = std::getenv("CRM_BENCH_POSTGRES_URL")) {
+    g_postgres_url = url;
+  }
   int kept = 1;
   for (int i = 1; i < *argc; ++i) {
     std::string arg = argv[i];
@@ -447,6 +498,8 @@ bool ParseFlags(int* argc, char** argv) {
     } else if (const char* v = value("--workspace_dir=")) {
       g_root = v;
       g_keep_root = true;
+    } else if (const char* v = value("--postgres_url=")) {
+      g_postgres_url = v;
     } else {
       argv[kept++] = argv[i];
     }
@@ -465,7 +518,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr,
                  "usage: %s [--size=ci|default|scale] [--customers=N >= 200] "
                  "[--events=N >= 1000] [--batch=N] [--read_repetitions=N] "
-                 "[--workspace_dir=DIR] [benchmark flags]\n",
+                 "[--workspace_dir=DIR] [--postgres_url=URL] "
+                 "[benchmark flags]\n",
                  argv[0]);
     return 2;
   }
@@ -490,10 +544,27 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("crm_batch", std::to_string(g_sizes.batch));
   benchmark::AddCustomContext("crm_libcrm_queries",
                               NewLibcrmStore()->HasQueries() ? "yes" : "no");
+  // Never the URL itself: it may hold a password.
+  const char* pg = g_postgres_url.empty()
+                       ? "not registered (no --postgres_url= and no "
+                         "CRM_BENCH_POSTGRES_URL)"
+                       : "registered";
+  benchmark::AddCustomContext("crm_libcrm_pg", pg);
+  std::fprintf(stderr, "libcrm_pg: %s\n", pg);
   RegisterAll();
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   for (World& world : g_worlds) world = World();
   if (!g_keep_root) std::filesystem::remove_all(g_root);
+  for (const std::string& url : g_pg_workspaces) {
+    const std::string name = url.substr(url.rfind("workspace=") + 10);
+    if (g_keep_root) {
+      std::fprintf(stderr, "kept PostgreSQL workspace %s\n", name.c_str());
+    } else if (std::string error = DropLibcrmWorkspace(url); !error.empty()) {
+      std::fprintf(stderr, "dropping PostgreSQL workspace %s: %s\n",
+                   name.c_str(), error.c_str());
+      g_failed = true;
+    }
+  }
   return g_failed ? 1 : 0;
 }

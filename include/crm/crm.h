@@ -211,7 +211,8 @@ CRM_API void crm_string_free(char* s);
 #define CRM_RULE_CONNECTION "connection" /* server unreachable, or lost */
 #define CRM_RULE_SERVER "server"         /* the server refused a statement */
 #define CRM_RULE_PLUGIN "plugin" /* a backend's plugin library unusable */
-#define CRM_RULE_BACKEND "backend" /* CRM_E_UNSUPPORTED: not on this backend */
+/* CRM_E_UNSUPPORTED: a call the workspace's backend does not offer yet. */
+#define CRM_RULE_BACKEND "backend"
 
 /* Argument rules: for CRM_E_INVALID_ARGUMENT the rule is the name of the
  * parameter (or option member) at fault, as spelled in this header. */

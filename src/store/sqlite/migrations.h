@@ -15,10 +15,10 @@ int LatestSchemaVersion();
 // Makes `connection` a workspace of the latest layout: identifies the file
 // (libcrm's application id, or an empty database when creating), verifies
 // its schema (schema_verifier.h; `read_field_columns` reads the columns
-// its field definitions own), migrates an older layout forward in one transaction, and
-// turns on WAL and foreign keys. A file of a newer layout fails with
-// kVersion, a foreign or tampered file with kNotWorkspace; neither is
-// written to.
+// its field definitions own), migrates an older layout forward in one
+// transaction, and turns on WAL and foreign keys. A file of a newer layout
+// fails with kVersion, a foreign or tampered file with kNotWorkspace; neither
+// is written to.
 absl::Status OpenWorkspace(Connection& connection,
                            const FieldColumnsReader& read_field_columns);
 

@@ -123,6 +123,16 @@ TEST_F(PostgresCatalogTest, TablesLibcrmDidNotMakeAreRefused) {
       "ALTER TABLE crm_workspaces ALTER COLUMN name DROP NOT NULL",
       "ALTER TABLE crm_workspaces ALTER COLUMN name TYPE varchar(10)",
       "CREATE INDEX crm_sneaky ON crm_workspaces (created_at_us)",
+      "CREATE FUNCTION crm_sneaky() RETURNS trigger LANGUAGE plpgsql AS "
+      "'BEGIN RETURN NEW; END'; CREATE TRIGGER crm_sneaky BEFORE INSERT ON "
+      "crm_customers FOR EACH ROW EXECUTE FUNCTION crm_sneaky()",
+      "CREATE RULE crm_sneaky AS ON INSERT TO crm_segments DO ALSO NOTIFY "
+      "crm_sneaky",
+      "ALTER TABLE crm_customers ENABLE ROW LEVEL SECURITY",
+      "CREATE POLICY crm_sneaky ON crm_events USING (false)",
+      "ALTER TABLE crm_events DROP CONSTRAINT crm_events_workspace_id_fkey",
+      "ALTER TABLE crm_counters ADD CONSTRAINT crm_sneaky CHECK (next_seq > "
+      "0)",
   };
   for (const std::string& tampering : tamperings) {
     Exec(*connection_, tampering);

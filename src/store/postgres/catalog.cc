@@ -191,6 +191,30 @@ absl::StatusOr<std::vector<std::string>> LayoutOf(
     layout.push_back(absl::StrCat("index ", indexes->Text(row, 0), " ",
                                   indexes->Text(row, 1)));
   }
+  // What runs code or changes what a statement does (triggers, rules, row
+  // security and its policies), and every constraint (a dropped foreign key
+  // is a change too); the internal triggers of foreign keys are counted as
+  // their constraints.
+  auto others = connection.Execute(
+      "WITH t AS (SELECT c.oid, c.relname, c.relrowsecurity FROM pg_class c "
+      "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 "
+      "AND c.relname LIKE 'crm\\_%') "
+      "SELECT 'trigger ' || t.relname || ' ' || g.tgname FROM pg_trigger g "
+      "JOIN t ON t.oid = g.tgrelid WHERE NOT g.tgisinternal "
+      "UNION ALL SELECT 'rule ' || t.relname || ' ' || r.rulename FROM "
+      "pg_rewrite r JOIN t ON t.oid = r.ev_class "
+      "UNION ALL SELECT 'policy ' || t.relname || ' ' || p.polname FROM "
+      "pg_policy p JOIN t ON t.oid = p.polrelid "
+      "UNION ALL SELECT 'row security ' || t.relname FROM t WHERE "
+      "t.relrowsecurity "
+      "UNION ALL SELECT 'constraint ' || t.relname || ' ' || k.conname || ' ' "
+      "|| replace(pg_get_constraintdef(k.oid), quote_ident($1) || '.', '') "
+      "FROM pg_constraint k JOIN t ON t.oid = k.conrelid ORDER BY 1",
+      in_schema);
+  if (!others.ok()) return others.status();
+  for (int row = 0; row < others->rows(); ++row) {
+    layout.emplace_back(others->Text(row, 0));
+  }
   return layout;
 }
 

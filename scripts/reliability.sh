@@ -9,6 +9,7 @@
 #             the benchmarks are left to stage one: an uninstrumented host
 #             cannot load it).
 #   2. tsan:  -fsanitize=thread build; the concurrency tests of tests/capi
+#             (on SQLite files and on PostgreSQL workspaces)
 #             and tests/reliability.
 #   3. fuzz:  the libFuzzer targets of fuzz/ (clang), each for
 #             CRM_FUZZ_SECONDS (default 30) from the seeds in fuzz/corpus/.
@@ -86,7 +87,7 @@ if [[ " $stages " == *" tsan "* ]]; then
   echo "== tsan: building in $out/tsan (at ${SECONDS} s)"
   rm -f "$tsan_stats"
   if configure_and_build "$out/tsan" "-fsanitize=thread -fno-omit-frame-pointer" \
-      -- crm_capi_tests crm_reliability_tests crm_crash_writer; then
+      -- crm_capi_tests crm_reliability_tests crm_crash_writer crm_postgres; then
     if TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
        CRM_RELIABILITY_STATS="$tsan_stats" \
        ctest --test-dir "$out/tsan" --output-on-failure --timeout 900 \

@@ -137,14 +137,6 @@ constexpr char kPrepareLockKey[] = "119199878050413";
 // A schema that only exists inside PrepareDatabase()'s transaction.
 constexpr char kScratchSchema[] = "crm_expected_layout";
 
-using Parameters = std::vector<std::optional<std::string>>;
-
-absl::Status Run(Connection& connection, const std::string& sql,
-                 const Parameters& parameters = {}) {
-  auto result = connection.Execute(sql, parameters);
-  return result.ok() ? absl::OkStatus() : result.status();
-}
-
 absl::Status SchemaError(absl::string_view message) {
   return MakeError(ErrorCode::kNotWorkspace, message, "", Rule::kSchema);
 }

@@ -148,4 +148,9 @@ bool Connection::TransactionAborted() const {
 
 int Connection::BackendPid() const { return PQbackendPID(connection_); }
 
+absl::Status Run(Connection& connection, absl::string_view sql,
+                 absl::Span<const std::optional<std::string>> parameters) {
+  return connection.Execute(sql, parameters).status();
+}
+
 }  // namespace crm::store::postgres

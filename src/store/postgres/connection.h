@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -94,6 +95,13 @@ class Connection {
   pg_conn* connection_;
   std::string conninfo_;
 };
+
+// The $1..$n parameters of a statement (std::nullopt is NULL).
+using Parameters = std::vector<std::optional<std::string>>;
+
+// Connection::Execute() for a statement whose rows nobody reads.
+absl::Status Run(Connection& connection, absl::string_view sql,
+                 absl::Span<const std::optional<std::string>> parameters = {});
 
 }  // namespace crm::store::postgres
 

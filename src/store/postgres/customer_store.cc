@@ -12,8 +12,6 @@
 namespace crm::store::postgres {
 namespace {
 
-using Parameters = std::vector<std::optional<std::string>>;
-
 // A unique violation names the index (server_errors.h); the core wants the
 // column it guards.
 absl::Status NameColumn(absl::Status status) {

@@ -21,7 +21,6 @@ namespace {
 
 // Every value goes to the server as a parameter in PostgreSQL's text format
 // (std::nullopt is NULL); numbers as decimal text, bytes as hex.
-using Parameters = std::vector<std::optional<std::string>>;
 
 // The columns every event read selects, in ReadEventRow()'s order. The body
 // comes back as hex through encode(), whatever the server's bytea_output.

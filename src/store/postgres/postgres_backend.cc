@@ -26,10 +26,6 @@ absl::Status Unsupported(absl::string_view what) {
                    "", Rule::kBackend);
 }
 
-absl::Status Run(Connection& connection, absl::string_view sql) {
-  return connection.Execute(sql).status();
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<PostgresBackend>> PostgresBackend::Open(

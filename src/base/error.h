@@ -37,10 +37,10 @@ enum class ErrorCode {
 absl::Status MakeError(ErrorCode code, absl::string_view message,
                        absl::string_view field = {}, Rule rule = Rule::kNone);
 
-// An error for a value read back from the workspace file that libcrm could
-// not have written there (the file was damaged or edited by hand): kIo, rule
-// "damaged", naming `field` where one applies. Never kInternal: a workspace
-// file is input, and nothing in it is a libcrm bug.
+// An error for a value read back from a workspace (a SQLite file or a
+// PostgreSQL database) that libcrm could not have written there (damaged, or
+// edited by hand): kIo, rule "damaged", naming `field` where one applies.
+// Never kInternal: stored data is input, and nothing in it is a libcrm bug.
 absl::Status DamagedValue(absl::string_view message,
                           absl::string_view field = {});
 

@@ -105,6 +105,7 @@ absl::Status ConvertStoredValues(Session& session, const Field& old_field,
                                  const Field& new_field) {
   CRM_ASSIGN_OR_RETURN(auto stored,
                        session.backend().ReadColumn(old_field.column()));
+  std::vector<std::pair<int64_t, store::SqlValue>> changed;
   for (const auto& entry : stored) {
     const int64_t customer_id = entry.first;
     const store::SqlValue& stored_value = entry.second;
@@ -128,9 +129,32 @@ absl::Status ConvertStoredValues(Session& session, const Field& old_field,
           old_field.name(), Rule::kType);
     }
     if (*converted != stored_value) {
-      CRM_RETURN_IF_ERROR(session.backend().WriteColumnValue(
-          old_field.column(), customer_id, *converted));
+      changed.emplace_back(customer_id, *std::move(converted));
     }
+  }
+  // A unique column's values are first cleared, then written converted: a
+  // new value may equal another row's value that is not converted yet
+  // (scale 2 to 3 makes 0.10 of one customer 100, which 1.00 of another
+  // still is). The call's transaction makes the two passes one change.
+  if (old_field.definition().unique()) {
+    for (const auto& [customer_id, value] : changed) {
+      CRM_RETURN_IF_ERROR(session.backend().WriteColumnValue(
+          old_field.column(), customer_id, store::SqlValue()));
+    }
+  }
+  for (const auto& [customer_id, value] : changed) {
+    absl::Status written = session.backend().WriteColumnValue(
+        old_field.column(), customer_id, value);
+    if (RuleIdOf(written) == Rule::kUnique) {
+      return MakeError(
+          ErrorCode::kConstraint,
+          absl::StrCat("field '", old_field.name(), "': cannot change type to ",
+                       FieldTypeName(new_field.type()),
+                       ": the converted value of customer ", customer_id,
+                       " equals another customer's, and the field is unique"),
+          old_field.name(), Rule::kUnique);
+    }
+    CRM_RETURN_IF_ERROR(written);
   }
   return absl::OkStatus();
 }

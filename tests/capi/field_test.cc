@@ -3,6 +3,8 @@
 
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "test_support.h"
 
@@ -496,6 +498,49 @@ TEST_F(FieldTest, LossyTypeChangesAreRefusedAndChangeNothing) {
   ASSERT_EQ(crm_record_get_decimal(&text, got.get(), "amount"), CRM_OK);
   EXPECT_STREQ(text, "10.25");
   EXPECT_TRUE(Contains(Describe(db_.get(), "amount"), "\"type\":\"decimal\""));
+}
+
+// Converting a unique field rewrites its values one customer at a time: a
+// converted value may equal another customer's value that is not converted
+// yet (scale 2 to 3 turns 0.10 into the stored 100 that 1.00 still is).
+TEST_F(FieldTest, UniqueValuesConvertEvenWhenOneBecomesAnothersOldValue) {
+  Define(db_.get(),
+         R"({"name": "ref", "type": "decimal", "scale": 2, "unique": true})");
+  Define(db_.get(), R"({"name": "seat", "type": "integer", "unique": true})");
+  std::vector<int64_t> ids;
+  for (const auto& [ref, seat] : std::vector<std::pair<const char*, int64_t>>{
+           {"0.10", 12}, {"1.00", 1200}}) {
+    int64_t id = 0;
+    ASSERT_EQ(CreateWith(
+                  [&](crm_record* r) {
+                    crm_record_set_decimal(r, "ref", ref);
+                    crm_record_set_integer(r, "seat", seat);
+                  },
+                  &id),
+              CRM_OK)
+        << crm_last_error_message();
+    ids.push_back(id);
+  }
+  ASSERT_EQ(crm_field_update(db_.get(), "ref", R"({"scale": 3})"), CRM_OK)
+      << crm_last_error_message();
+  ASSERT_EQ(
+      crm_field_update(db_.get(), "seat", R"({"type": "decimal", "scale": 2})"),
+      CRM_OK)
+      << crm_last_error_message();
+  const char* expected[][2] = {{"0.100", "12.00"}, {"1.000", "1200.00"}};
+  for (size_t i = 0; i < ids.size(); ++i) {
+    Record got = Get(db_.get(), ids[i]);
+    const char* text = nullptr;
+    ASSERT_EQ(crm_record_get_decimal(&text, got.get(), "ref"), CRM_OK);
+    EXPECT_STREQ(text, expected[i][0]);
+    ASSERT_EQ(crm_record_get_decimal(&text, got.get(), "seat"), CRM_OK);
+    EXPECT_STREQ(text, expected[i][1]);
+  }
+  // Still unique after the conversion.
+  EXPECT_CRM_ERROR(CreateWith([](crm_record* r) {
+                     crm_record_set_decimal(r, "ref", "0.1");
+                   }),
+                   CRM_E_CONSTRAINT, "ref", "unique");
 }
 
 TEST_F(FieldTest, MakingAFieldUniqueFailsOverDuplicates) {

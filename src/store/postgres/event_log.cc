@@ -383,9 +383,12 @@ absl::StatusOr<int64_t> InsertEvent(Connection& connection,
                                     int64_t workspace_id, const EventRow& row,
                                     const EventIds& ids) {
   CRM_RETURN_IF_ERROR(CheckText(row.idempotency_key, "idempotency_key"));
-  // The jsonb copy of the properties that PostgreSQL queries read.
-  CRM_ASSIGN_OR_RETURN(std::string properties_json,
-                       BodyPropertiesJson(row.body));
+  // The jsonb copy of the properties that PostgreSQL queries read, made
+  // from the body. A body the reader cannot read (the core encodes every
+  // one; only another caller could hand such bytes) is stored as given with
+  // no properties, as SQLite stores any body.
+  absl::StatusOr<std::string> properties = BodyPropertiesJson(row.body);
+  std::string properties_json = properties.ok() ? *std::move(properties) : "";
   CRM_RETURN_IF_ERROR(CheckText(properties_json, "properties"));
   Parameters parameters = {
       absl::StrCat(workspace_id),

@@ -6,13 +6,16 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <functional>
 #include <random>
 
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
 #include "core/wire.h"
+#include "crm/crm.h"
 #include "store/sqlite/connection.h"
+#include "store/sqlite/migrations.h"
 #include "store/sqlite/statement.h"
 
 namespace crm::store {
@@ -249,6 +252,46 @@ TEST_F(EventBodySql, DamagedBodyFailsTheStatementAsIo) {
   ASSERT_TRUE(row.ok()) << row.status();
   EXPECT_EQ((*row)[0], SqlValue());
   EXPECT_EQ((*row)[1], SqlValue());
+}
+
+// A workspace file whose event body was damaged: a query over properties
+// fails as I/O (the file), never as a libcrm bug, and other queries run.
+TEST(EventBodyFile, DamagedBodyFailsPropertyQueriesAsIo) {
+  auto path = std::filesystem::temp_directory_path() /
+              ("crm-event-body-" + std::to_string(getpid()) + ".crm");
+  std::filesystem::remove(path);
+  {
+    auto connection = Connection::Open(path.string(), {});
+    ASSERT_TRUE(connection.ok());
+    ASSERT_TRUE(
+        sqlite::MigrateTo(**connection, sqlite::LatestSchemaVersion()).ok());
+    ASSERT_TRUE(
+        (*connection)
+            ->Execute("INSERT INTO crm_customers(version, created_at, "
+                      "updated_at, kind, name) VALUES (1, 1, 1, 'person', "
+                      "'Ada'); UPDATE crm_meta SET value = 1 WHERE key = "
+                      "'last_customer_id'; INSERT INTO crm_events("
+                      "customer_id, occurred_at, recorded_at, type_id, "
+                      "body) VALUES (1, 2, 2, 4, x'0a050a')")
+            .ok());
+  }
+  crm_db* db = nullptr;
+  ASSERT_EQ(crm_open(&db, path.c_str(), nullptr), CRM_OK)
+      << crm_last_error_message();
+  auto count = [&](const char* filter) {
+    crm_query* query = nullptr;
+    EXPECT_EQ(crm_query_new(&query, CRM_QUERY_EVENTS), CRM_OK);
+    EXPECT_EQ(crm_query_set_filter(query, filter), CRM_OK);
+    int64_t n = -1;
+    int rc = crm_query_count(&n, db, query);
+    crm_query_free(query);
+    return rc == CRM_OK ? n : -rc;
+  };
+  EXPECT_EQ(count("properties.amount > 1"), -CRM_E_IO);
+  EXPECT_EQ(count("properties.tags has any ('a')"), -CRM_E_IO);
+  EXPECT_EQ(count("customer_id = 1"), 1);
+  crm_close(db);
+  std::filesystem::remove(path);
 }
 
 }  // namespace

@@ -307,3 +307,32 @@ writes = {
 }
 for name, data in writes.items():
     write("stored_value", "write_" + name, data)
+
+# event_body: the first byte is the length of the key looked up, its bytes
+# follow, the rest is an encoded EventBody (properties = 1: name = 1,
+# value = 2; changes = 2).
+def prop(name, value):
+    return field(1, field(1, name.encode()) + field(2, value))
+
+
+every_kind = (prop("text", field(1, 'a"b\\\n\u00fc'.encode())) +
+              prop("integer", vint(2, zigzag(-42))) +
+              prop("money", field(3, b"-12.50")) +
+              prop("yes", vint(4, 1)) + prop("day", field(5, b"2024-02-29")) +
+              prop("at", vint(6, zigzag(-1))) +
+              prop("skus", field(7, field(1, b"A-1") + field(1, b"B"))) +
+              prop("null", b""))
+bodies = {
+    "every_kind": (b"skus", every_kind),
+    "text": (b"text", every_kind),
+    "missing": (b"nothing", every_kind),
+    "merged_list": (b"k", field(1, field(1, b"k") + field(2, field(7, field(
+        1, b"a"))) + field(2, field(7, field(1, b"b"))))),
+    "history": (b"k", field(2, field(1, b"city"))),
+    "truncated": (b"text", every_kind[:17]),
+    "group": (b"k", b"\x0b\x0c"),
+    "bad_utf8": (b"k", prop("k", field(1, b"\xff"))),
+}
+for name, (key, body) in bodies.items():
+    os.makedirs(os.path.join(HERE, "event_body"), exist_ok=True)
+    write("event_body", name, bytes([len(key)]) + key + body)

@@ -10,7 +10,6 @@
 #include "base/utf8.h"
 #include "core/history.h"
 #include "core/json.h"
-#include "core/string_list.h"
 #include "core/time_text.h"
 #include "store/rows.h"
 
@@ -171,55 +170,6 @@ absl::StatusOr<wire::EventBody> CheckedBody(const Schema& schema,
   return body;
 }
 
-// The properties as a JSON object for the query language: text, dates and
-// list items as strings, integers, datetimes (us) and decimals as numbers,
-// booleans as true/false.
-std::string PropertiesJson(const wire::EventBody& body) {
-  if (body.properties_size() == 0) return "";
-  std::string json = "{";
-  for (int i = 0; i < body.properties_size(); ++i) {
-    const wire::Property& property = body.properties(i);
-    if (i > 0) json.push_back(',');
-    AppendJsonString(property.name(), &json);
-    json.push_back(':');
-    const wire::Value& value = property.value();
-    switch (value.kind_case()) {
-      case wire::Value::kText:
-        AppendJsonString(value.text(), &json);
-        break;
-      case wire::Value::kDate:
-        AppendJsonString(value.date(), &json);
-        break;
-      case wire::Value::kInteger:
-        absl::StrAppend(&json, value.integer());
-        break;
-      case wire::Value::kDatetimeUs:
-        absl::StrAppend(&json, value.datetime_us());
-        break;
-      case wire::Value::kDecimal: {
-        // Canonical form, so that the text is a JSON number.
-        int scale = DecimalScale(value.decimal());
-        absl::StatusOr<int64_t> scaled = ParseDecimal(value.decimal(), scale);
-        absl::StrAppend(&json, scaled.ok() ? FormatDecimal(*scaled, scale)
-                                           : std::string("null"));
-        break;
-      }
-      case wire::Value::kBoolean:
-        json += value.boolean() ? "true" : "false";
-        break;
-      case wire::Value::kList:
-        json += EncodeStringList(
-            {value.list().items().begin(), value.list().items().end()});
-        break;
-      case wire::Value::KIND_NOT_SET:
-        json += "null";
-        break;
-    }
-  }
-  json.push_back('}');
-  return json;
-}
-
 Event EventFromRow(const Schema& schema, store::EventRow row) {
   Event event;
   event.seq = row.seq;
@@ -345,7 +295,6 @@ absl::StatusOr<AppendResult> AppendOne(
   row.recorded_at_us = now;
   row.idempotency_key = event.idempotency_key;
   row.body = body.SerializeAsString();
-  row.properties_json = PropertiesJson(body);
   store::EventIds ids;
   CRM_ASSIGN_OR_RETURN(ids.type, session.Intern(event.type));
   if (!event.channel.empty()) {

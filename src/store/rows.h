@@ -80,10 +80,9 @@ struct EventRow {
   int64_t type_id = 0;
   std::string type, channel, actor, source;
   std::string idempotency_key;
-  std::string body;  // encoded crm.wire.EventBody
-  // The properties as a JSON object for queries ("" for none); written,
-  // never read back into events.
-  std::string properties_json;
+  // Encoded crm.wire.EventBody: the only copy of the properties (backends
+  // read them from it with store/event_body.h).
+  std::string body;
 };
 
 // The text of interned ids, kept by the caller across calls so that event

@@ -178,16 +178,18 @@ TEST(QueryGolden, EventFilters) {
        "SELECT count(*) FROM crm_events e LEFT JOIN crm_customers c ON c.id = "
        "e.customer_id WHERE c.\"stage\" IN (?) | 'customer'"},
       {"properties.amount > 100",
-       "SELECT count(*) FROM crm_events e WHERE json_extract(e.\"properties\", "
-       "'$.amount') > ? | 100"},
+       "SELECT count(*) FROM crm_events e WHERE crm_property(e.body, "
+       "'amount') > ? | 100"},
       {"properties.sku = 'A-1'",
-       "SELECT count(*) FROM crm_events e WHERE json_extract(e.\"properties\", "
-       "'$.sku') IN (?) | 'A-1'"},
+       "SELECT count(*) FROM crm_events e WHERE crm_property(e.body, 'sku') "
+       "IN (?) | 'A-1'"},
       {"properties.skus has any ('a', 'b')",
        "SELECT count(*) FROM crm_events e WHERE EXISTS (SELECT 1 FROM "
-       "json_each(e.\"properties\", '$.skus') WHERE "
-       "json_type(e.\"properties\", '$.skus') = 'array' AND value IN (?, ?)) | "
+       "json_each(crm_property_list(e.body, 'skus')) WHERE value IN (?, ?)) | "
        "'a', 'b'"},
+      {"properties.sku not in ('A-1')",
+       "SELECT count(*) FROM crm_events e WHERE (crm_property(e.body, 'sku') "
+       "IS NULL OR crm_property(e.body, 'sku') NOT IN (?)) | 'A-1'"},
       {"customer.seats >= 3 and type != 'visit'",
        "SELECT count(*) FROM crm_events e LEFT JOIN crm_customers c ON c.id = "
        "e.customer_id WHERE (c.\"f_17\" >= ? AND (e.\"type_id\" IS NULL OR "

@@ -15,6 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "base/error.h"
 #include "base/utf8.h"
+#include "store/event_body.h"
 
 namespace crm::store::postgres {
 namespace {
@@ -382,7 +383,13 @@ absl::StatusOr<int64_t> InsertEvent(Connection& connection,
                                     int64_t workspace_id, const EventRow& row,
                                     const EventIds& ids) {
   CRM_RETURN_IF_ERROR(CheckText(row.idempotency_key, "idempotency_key"));
-  CRM_RETURN_IF_ERROR(CheckText(row.properties_json, "properties"));
+  // The jsonb copy of the properties that PostgreSQL queries read, made
+  // from the body. A body the reader cannot read (the core encodes every
+  // one; only another caller could hand such bytes) is stored as given with
+  // no properties, as SQLite stores any body.
+  absl::StatusOr<std::string> properties = BodyPropertiesJson(row.body);
+  std::string properties_json = properties.ok() ? *std::move(properties) : "";
+  CRM_RETURN_IF_ERROR(CheckText(properties_json, "properties"));
   Parameters parameters = {
       absl::StrCat(workspace_id),
       absl::StrCat(row.customer_id),
@@ -395,8 +402,7 @@ absl::StatusOr<int64_t> InsertEvent(Connection& connection,
       row.idempotency_key.empty() ? std::nullopt
                                   : std::optional(row.idempotency_key),
       absl::BytesToHexString(row.body),
-      row.properties_json.empty() ? std::nullopt
-                                  : std::optional(row.properties_json)};
+      properties_json.empty() ? std::nullopt : std::optional(properties_json)};
   // One round trip once the transaction holds the append lock.
   absl::StatusOr<Result> inserted = ExecuteAppending(
       connection, workspace_id,
@@ -414,7 +420,7 @@ absl::StatusOr<int64_t> InsertEvent(Connection& connection,
   if (!inserted.ok()) {
     // Every other value is a number, hex or checked text: a value the
     // server refuses is the properties' JSON.
-    if (!row.properties_json.empty() && IsDataException(inserted.status())) {
+    if (!properties_json.empty() && IsDataException(inserted.status())) {
       return MakeError(
           ErrorCode::kInvalidArgument,
           absl::StrCat("the event's properties are not JSON that PostgreSQL "

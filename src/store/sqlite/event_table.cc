@@ -147,15 +147,13 @@ absl::StatusOr<int64_t> InsertEvent(Connection& connection, const EventRow& row,
       Statement * insert,
       connection.Prepare(
           "INSERT INTO crm_events(customer_id, occurred_at, recorded_at, "
-          "type_id, channel_id, actor_id, source_id, idempotency_key, body, "
-          "properties) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+          "type_id, channel_id, actor_id, source_id, idempotency_key, body) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   CRM_RETURN_IF_ERROR(insert->BindAll(
       {row.customer_id, row.occurred_at_us, row.recorded_at_us, ids.type,
        OptionalId(ids.channel), OptionalId(ids.actor), OptionalId(ids.source),
        row.idempotency_key.empty() ? SqlValue() : SqlValue(row.idempotency_key),
-       Blob{row.body},
-       row.properties_json.empty() ? SqlValue()
-                                   : SqlValue(row.properties_json)}));
+       Blob{row.body}}));
   CRM_RETURN_IF_ERROR(insert->Run());
   return connection.LastInsertId();
 }

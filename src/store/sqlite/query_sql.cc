@@ -34,15 +34,20 @@ const char* AliasOf(Table table) {
   return table == Table::kCustomers ? "c" : "e";
 }
 
+// `function`(body, 'key') over an event property (`column.json_key`): the
+// properties live only in the encoded body (see sql_functions.h).
+std::string PropertyCall(absl::string_view function, const ColumnRef& column) {
+  // QuoteIdentifier checks the key is a plain name before it is spliced.
+  QuoteIdentifier(column.json_key);
+  return absl::StrCat(function, "(", AliasOf(column.table), ".body, '",
+                      column.json_key, "')");
+}
+
 // The column's value as an expression (interned strings as their text).
 std::string ValueExpr(const ColumnRef& column) {
   std::string ref =
       absl::StrCat(AliasOf(column.table), ".", QuoteIdentifier(column.column));
-  if (!column.json_key.empty()) {
-    // QuoteIdentifier checks the key is a plain name before it is spliced.
-    QuoteIdentifier(column.json_key);
-    return absl::StrCat("json_extract(", ref, ", '$.", column.json_key, "')");
-  }
+  if (!column.json_key.empty()) return PropertyCall("crm_property", column);
   if (column.interned) {
     return absl::StrCat("(SELECT text FROM crm_strings WHERE id = ", ref, ")");
   }
@@ -58,15 +63,11 @@ std::string RawRef(const ColumnRef& column) {
 // fields hold JSON arrays; a property holds a list only in some events, and
 // any other value has no items (a text is never parsed as JSON).
 std::string ListItems(const ColumnRef& column) {
-  if (column.json_key.empty()) {
-    return absl::StrCat(" FROM json_each(", ValueExpr(column), ") WHERE ");
-  }
-  QuoteIdentifier(column.json_key);  // a plain name, safe to splice
-  std::string json = RawRef(column);
-  std::string path = absl::StrCat("'$.", column.json_key, "'");
-  return absl::StrCat(" FROM json_each(", json, ", ", path,
-                      ") WHERE json_type(", json, ", ", path,
-                      ") = 'array' AND ");
+  return absl::StrCat(" FROM json_each(",
+                      column.json_key.empty()
+                          ? ValueExpr(column)
+                          : PropertyCall("crm_property_list", column),
+                      ") WHERE ");
 }
 
 // `text` as a LIKE pattern matching it literally, with '\' as the escape.
@@ -130,7 +131,12 @@ void RenderCompare(const Condition& condition, SqlBuilder* sql) {
     case Compare::kIn:
     case Compare::kNotIn: {
       bool negate = op == Compare::kNotIn;
-      if (negate) sql->Text(absl::StrCat("(", RawRef(column), " IS NULL OR "));
+      if (negate) {
+        // A property missing from an event matches, as for "!=".
+        sql->Text(absl::StrCat("(",
+                               column.json_key.empty() ? RawRef(column) : value,
+                               " IS NULL OR "));
+      }
       if (column.interned) {
         sql->Text(absl::StrCat(RawRef(column), negate ? " NOT IN" : " IN",
                                " (SELECT id FROM crm_strings WHERE text IN ("));
@@ -436,9 +442,8 @@ void RenderSum(const AggregateColumn& aggregate, SqlBuilder* sql) {
   if (column.json_key.empty()) {
     sql->Text(absl::StrCat("crm_integer_sum(", ValueExpr(column), ", "));
   } else {
-    QuoteIdentifier(column.json_key);  // a plain name, safe to splice
-    sql->Text(absl::StrCat("crm_decimal_sum(", RawRef(column), " -> '$.",
-                           column.json_key, "', "));
+    sql->Text(absl::StrCat("crm_decimal_sum(",
+                           PropertyCall("crm_property_json", column), ", "));
   }
   sql->Param(aggregate.name);
   sql->Text(")");

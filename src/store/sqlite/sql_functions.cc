@@ -9,6 +9,7 @@
 #include "absl/strings/string_view.h"
 #include "base/decimal.h"
 #include "base/error.h"
+#include "store/event_body.h"
 
 namespace crm::store::sqlite {
 namespace {
@@ -100,6 +101,54 @@ void IntegerSumFinal(sqlite3_context* context) {
   }
 }
 
+// What crm_property, crm_property_json and crm_property_list return (the
+// function's user data).
+enum PropertyForm : intptr_t { kQueryValue, kJsonText, kListJson };
+
+void ResultText(sqlite3_context* context, absl::string_view text) {
+  sqlite3_result_text(context, text.data(), static_cast<int>(text.size()),
+                      SQLITE_TRANSIENT);
+}
+
+void PropertyFunction(sqlite3_context* context, int, sqlite3_value** args) {
+  auto form = static_cast<PropertyForm>(
+      reinterpret_cast<intptr_t>(sqlite3_user_data(context)));
+  const void* blob = sqlite3_value_blob(args[0]);
+  absl::string_view body(static_cast<const char*>(blob),
+                         blob == nullptr ? 0 : sqlite3_value_bytes(args[0]));
+  absl::StatusOr<std::optional<BodyValue>> found =
+      FindBodyProperty(body, TextOf(args[1]));
+  if (!found.ok()) {
+    std::string message(found.status().message());
+    sqlite3_result_error(context, message.c_str(),
+                         static_cast<int>(message.size()));
+    sqlite3_result_error_code(context, SQLITE_CORRUPT);
+    return;
+  }
+  if (!found->has_value() ||
+      (form == kListJson && (*found)->kind != BodyValue::Kind::kList)) {
+    sqlite3_result_null(context);
+    return;
+  }
+  const BodyValue& value = **found;
+  if (form != kQueryValue) {
+    std::string json;
+    AppendBodyValueJson(value, &json);
+    ResultText(context, json);
+    return;
+  }
+  SqlValue result = BodyValueForQuery(value);
+  if (const auto* integer = std::get_if<int64_t>(&result)) {
+    sqlite3_result_int64(context, *integer);
+  } else if (const auto* real = std::get_if<double>(&result)) {
+    sqlite3_result_double(context, *real);
+  } else if (const auto* text = std::get_if<std::string>(&result)) {
+    ResultText(context, *text);
+  } else {
+    sqlite3_result_null(context);
+  }
+}
+
 }  // namespace
 
 int RegisterSqlFunctions(sqlite3* db) {
@@ -107,9 +156,24 @@ int RegisterSqlFunctions(sqlite3* db) {
       db, "crm_decimal_sum", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
       nullptr, DecimalSumStep, DecimalSumFinal, nullptr);
   if (rc != SQLITE_OK) return rc;
-  return sqlite3_create_function_v2(
+  rc = sqlite3_create_function_v2(
       db, "crm_integer_sum", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
       nullptr, IntegerSumStep, IntegerSumFinal, nullptr);
+  const struct {
+    const char* name;
+    PropertyForm form;
+  } property_functions[] = {{"crm_property", kQueryValue},
+                            {"crm_property_json", kJsonText},
+                            {"crm_property_list", kListJson}};
+  for (const auto& function : property_functions) {
+    if (rc != SQLITE_OK) return rc;
+    rc = sqlite3_create_function_v2(
+        db, function.name, 2,
+        SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+        reinterpret_cast<void*>(function.form), PropertyFunction, nullptr,
+        nullptr, nullptr);
+  }
+  return rc;
 }
 
 }  // namespace crm::store::sqlite

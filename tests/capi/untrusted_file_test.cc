@@ -124,8 +124,16 @@ TEST(CustomerIds, MigrationStartsAboveIdsOnlyEventsRemember) {
     grace = CreateNamed(db.get(), "Grace");
     ASSERT_EQ(crm_customer_delete(db.get(), grace, 0, "desk"), CRM_OK);
   }
+  // Layout 4 also kept the properties of events as JSON (layout 6 dropped
+  // the column): put it back, with the text the CREATE TABLE of layout 2
+  // gave it.
   Tamper(path,
          "DELETE FROM crm_meta WHERE key = 'last_customer_id'; "
+         "ALTER TABLE crm_events ADD COLUMN properties TEXT; "
+         "PRAGMA writable_schema = ON; "
+         "UPDATE sqlite_schema SET sql = replace(sql, ', properties TEXT)', "
+         "',' || char(10) || '        properties TEXT)') "
+         "WHERE name = 'crm_events'; "
          "PRAGMA user_version = 4");
   Db db = OpenDb(path);
   int64_t next = CreateNamed(db.get(), "Mallory");

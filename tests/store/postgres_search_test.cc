@@ -4,10 +4,13 @@
 // makes them) must find the same customers on both. Also: folded accents,
 // prefixes, phone digits, removed and replaced text, workspaces apart,
 // hostile query text, PostgreSQL's size limits, the migration that adds the
-// terms to an older database, and verification of the new layout. Each test
-// works in a schema of its own.
+// terms to an older database, and verification of the new layout; and
+// through the C ABI (crm_customer_search) on a file and on a PostgreSQL
+// workspace side by side. Each test works in a schema of its own.
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
 #include "core/query_checker.h"
+#include "crm/crm.h"
 #include "gtest/gtest.h"
 #include "postgres_test_support.h"
 #include "store/backend.h"
@@ -440,6 +444,121 @@ TEST_F(PostgresSearchTest, VerificationRefusesAChangedSearchLayout) {
   Exec("ALTER TABLE crm_customer_search ALTER COLUMN terms DROP NOT NULL");
   refused = PrepareDatabase(*connection_);
   EXPECT_EQ(CodeOf(refused), ErrorCode::kNotWorkspace) << refused;
+}
+
+// ---- through the C ABI, on a file and on PostgreSQL -------------------------
+
+struct DbCloser {
+  void operator()(crm_db* db) const { crm_close(db); }
+};
+using Db = std::unique_ptr<crm_db, DbCloser>;
+
+class CapiSearchTest : public PostgresSearchTest {
+ protected:
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(PostgresSearchTest::SetUp());
+    ASSERT_EQ(setenv("CRM_PLUGIN_DIR", CRM_TEST_PLUGIN_DIR, 1), 0);
+    std::filesystem::path file =
+        std::filesystem::path(::testing::TempDir()) / "crm-search-test.crm";
+    std::filesystem::remove(file);
+    crm_db* opened = nullptr;
+    ASSERT_EQ(crm_open(&opened, file.c_str(), nullptr), CRM_OK)
+        << crm_last_error_message();
+    file_.reset(opened);
+    std::string url = absl::StrCat(server_url_, "&options=-csearch_path%3D",
+                                   schema_, "&workspace=capi");
+    ASSERT_EQ(crm_open_url(&opened, url.c_str(), nullptr), CRM_OK)
+        << crm_last_error_message();
+    postgres_.reset(opened);
+  }
+
+  // Creates the same customer in both; returns its id (the same in both).
+  int64_t Create(const char* name, const char* email, const char* phone) {
+    int64_t ids[2] = {0, 0};
+    for (int i = 0; i < 2; ++i) {
+      crm_record* record = nullptr;
+      EXPECT_EQ(crm_record_new(&record), CRM_OK);
+      crm_record_set_text(record, "name", name);
+      if (email != nullptr) crm_record_set_text(record, "email", email);
+      if (phone != nullptr) crm_record_set_text(record, "phone", phone);
+      EXPECT_EQ(crm_customer_create(&ids[i], Both()[i], record, nullptr),
+                CRM_OK)
+          << crm_last_error_message();
+      crm_record_free(record);
+    }
+    EXPECT_EQ(ids[0], ids[1]);
+    return ids[0];
+  }
+
+  std::vector<crm_db*> Both() { return {file_.get(), postgres_.get()}; }
+
+  // The ids crm_customer_search() returns on `db`, in ascending order.
+  static std::vector<int64_t> Search(crm_db* db, const char* text) {
+    crm_rows* rows = nullptr;
+    EXPECT_EQ(crm_customer_search(&rows, db, text, 1000), CRM_OK)
+        << crm_last_error_message() << " for " << text;
+    std::vector<int64_t> ids;
+    for (size_t i = 0; i < crm_rows_size(rows); ++i) {
+      ids.push_back(crm_record_id(crm_rows_at(rows, i)));
+    }
+    crm_rows_free(rows);
+    return Sorted(ids);
+  }
+
+  // What `text` finds, the same on both backends (a failure otherwise).
+  std::vector<int64_t> Same(const char* text) {
+    std::vector<int64_t> on_file = Search(file_.get(), text);
+    EXPECT_EQ(Search(postgres_.get(), text), on_file) << "search: " << text;
+    return on_file;
+  }
+
+  Db file_;
+  Db postgres_;
+};
+
+TEST_F(CapiSearchTest, BothBackendsFindTheSameCustomers) {
+  int64_t ada =
+      Create("Ada Lovelace", "ada@analytical.example", "+44 (20) 7946-0001");
+  int64_t holdings = Create("Lovelace Holdings", nullptr, nullptr);
+  int64_t zoe =
+      Create("Zoë Müller-Lüdenscheidt", "zoe@example.org", "+1 555 0100");
+  Create("O'Brien \\ & Co (x) <-> :*", nullptr, nullptr);
+  EXPECT_EQ(Same("lovelace"), (Ids{ada, holdings}));
+  EXPECT_EQ(Same("love*"), (Ids{ada, holdings}));
+  EXPECT_EQ(Same("442079460001"), Ids{ada});
+  EXPECT_EQ(Same("4420*"), Ids{ada});
+  EXPECT_EQ(Same("analytical"), Ids{ada});
+  EXPECT_EQ(Same("ZOE muller"), Ids{zoe});
+  EXPECT_EQ(Same("müller-lüdenscheidt"), Ids{zoe});
+  EXPECT_EQ(Same("1555*"), Ids{zoe});
+  EXPECT_EQ(Same("o'brien"), Ids{4});
+  for (const char* text : {"person", "p*", "example", "co", "x", "'", ":*",
+                           "\\", "ada*lovelace", "' OR 1=1 --", "nobody"}) {
+    Same(text);
+  }
+  // Updates and deletes reach the index on both.
+  crm_record* changes = nullptr;
+  ASSERT_EQ(crm_record_new(&changes), CRM_OK);
+  crm_record_set_text(changes, "name", "Augusta King");
+  crm_record_set_null(changes, "phone");
+  for (crm_db* db : Both()) {
+    ASSERT_EQ(crm_customer_update(nullptr, db, ada, 0, changes, nullptr),
+              CRM_OK)
+        << crm_last_error_message();
+  }
+  crm_record_free(changes);
+  EXPECT_EQ(Same("lovelace"), Ids{holdings});
+  EXPECT_EQ(Same("augusta"), Ids{ada});
+  EXPECT_EQ(Same("442079460001"), Ids{});
+  for (crm_db* db : Both()) {
+    ASSERT_EQ(crm_customer_delete(db, ada, 0, nullptr), CRM_OK)
+        << crm_last_error_message();
+  }
+  EXPECT_EQ(Same("augusta"), Ids{});
+  EXPECT_EQ(Same("analytical"), Ids{});
+  crm_rows* rows = nullptr;
+  EXPECT_EQ(crm_customer_search(&rows, postgres_.get(), "  ", 10),
+            CRM_E_VALIDATION);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <utility>
 
@@ -31,49 +32,60 @@ constexpr size_t kMaxWordsBytes = 1000000;
 constexpr size_t kMaxQueryWords = 1000;
 constexpr size_t kMaxQueryBytes = 65536;
 
-// SQLite's unicode61 tokenizer, set up once per process in an in-memory
-// database that lives as long as the process (never closed: the plugin may
-// be unloaded while another thread still tokenizes). A tokenizer instance
-// keeps a buffer of its own, so calls are serialised on `mutex`.
+// SQLite's unicode61 tokenizer in an in-memory database. A tokenizer
+// instance keeps a buffer of its own: not thread-safe.
 struct Tokenizer {
-  std::mutex mutex;
   sqlite3* db = nullptr;
   fts5_tokenizer api{};
   Fts5Tokenizer* instance = nullptr;
+
+  ~Tokenizer() {
+    if (instance != nullptr) api.xDelete(instance);
+    sqlite3_close(db);
+  }
 };
 
-// Null when SQLite could not set it up (out of memory, FTS5 left out of the
+// Null when SQLite cannot set one up (out of memory, FTS5 left out of the
 // build).
-Tokenizer* SharedTokenizer() {
-  static Tokenizer* const shared = []() -> Tokenizer* {
-    auto* made = new Tokenizer;
-    if (sqlite3_open_v2(":memory:", &made->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX,
-                        nullptr) != SQLITE_OK) {
-      return nullptr;
-    }
-    fts5_api* fts5 = nullptr;
-    sqlite3_stmt* get = nullptr;
-    if (sqlite3_prepare_v2(made->db, "SELECT fts5(?1)", -1, &get, nullptr) !=
-        SQLITE_OK) {
-      return nullptr;
-    }
-    sqlite3_bind_pointer(get, 1, &fts5, "fts5_api_ptr", nullptr);
-    sqlite3_step(get);
-    sqlite3_finalize(get);
-    void* context = nullptr;
-    if (fts5 == nullptr || fts5->iVersion < 2 ||
-        fts5->xFindTokenizer(fts5, "unicode61", &context, &made->api) !=
-            SQLITE_OK) {
-      return nullptr;
-    }
-    const char* options[] = {"remove_diacritics", "2"};
-    if (made->api.xCreate(context, options, 2, &made->instance) != SQLITE_OK) {
-      return nullptr;
-    }
-    return made;
-  }();
-  return shared;
+std::unique_ptr<Tokenizer> MakeTokenizer() {
+  auto made = std::make_unique<Tokenizer>();
+  if (sqlite3_open_v2(":memory:", &made->db, SQLITE_OPEN_READWRITE, nullptr) !=
+      SQLITE_OK) {
+    return nullptr;
+  }
+  fts5_api* fts5 = nullptr;
+  sqlite3_stmt* get = nullptr;
+  if (sqlite3_prepare_v2(made->db, "SELECT fts5(?1)", -1, &get, nullptr) !=
+      SQLITE_OK) {
+    return nullptr;
+  }
+  sqlite3_bind_pointer(get, 1, &fts5, "fts5_api_ptr", nullptr);
+  sqlite3_step(get);
+  sqlite3_finalize(get);
+  void* context = nullptr;
+  if (fts5 == nullptr || fts5->iVersion < 2 ||
+      fts5->xFindTokenizer(fts5, "unicode61", &context, &made->api) !=
+          SQLITE_OK) {
+    return nullptr;
+  }
+  const char* options[] = {"remove_diacritics", "2"};
+  if (made->api.xCreate(context, options, 2, &made->instance) != SQLITE_OK) {
+    made->instance = nullptr;
+    return nullptr;
+  }
+  return made;
+}
+
+// The process's tokenizer, made at first use (again after a failure), and
+// the lock that serialises its use. Never destroyed: the plugin may be
+// unloaded while another thread still tokenizes.
+std::mutex& TokenizerMutex() {
+  static auto* const mutex = new std::mutex;
+  return *mutex;
+}
+std::unique_ptr<Tokenizer>& SharedTokenizer() {
+  static auto* const shared = new std::unique_ptr<Tokenizer>;
+  return *shared;
 }
 
 int CollectWord(void* context, int /*flags*/, const char* word, int size,
@@ -119,13 +131,14 @@ absl::StatusOr<std::vector<std::string>> SearchWords(absl::string_view text) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "search text longer than 2 GiB", "text", Rule::kText);
   }
-  Tokenizer* tokenizer = SharedTokenizer();
+  std::lock_guard<std::mutex> lock(TokenizerMutex());
+  std::unique_ptr<Tokenizer>& tokenizer = SharedTokenizer();
+  if (tokenizer == nullptr) tokenizer = MakeTokenizer();
   if (tokenizer == nullptr) {
     return MakeError(ErrorCode::kNoMemory,
                      "SQLite could not set up its FTS5 tokenizer for search");
   }
   std::vector<std::string> words;
-  std::lock_guard<std::mutex> lock(tokenizer->mutex);
   int tokenized = tokenizer->api.xTokenize(
       tokenizer->instance, &words, FTS5_TOKENIZE_DOCUMENT, text.data(),
       static_cast<int>(text.size()), CollectWord);

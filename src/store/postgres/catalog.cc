@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "base/error.h"
 #include "store/postgres/column_index.h"
+#include "store/postgres/search.h"
 #include "store/postgres/transaction.h"
 
 namespace crm::store::postgres {
@@ -128,7 +129,19 @@ CREATE TABLE crm_segments (
   PRIMARY KEY (workspace_id, name)
 );
 )sql",
+    // 4: full-text search (store/postgres/search.h): the words of each
+    // customer's text as a tsvector, which libcrm computes (search_terms.h)
+    // and writes with the text, under a GIN index. Rows of an older layout
+    // are filled in by PrepareDatabase() right after this migration.
+    R"sql(
+ALTER TABLE crm_customer_search ADD COLUMN terms tsvector NOT NULL DEFAULT '';
+ALTER TABLE crm_customer_search ALTER COLUMN terms DROP DEFAULT;
+CREATE INDEX crm_customer_search_terms ON crm_customer_search USING gin (terms);
+)sql",
 };
+
+// The first layout whose crm_customer_search holds terms.
+constexpr int kSearchTermsVersion = 4;
 
 // Serialises PrepareDatabase() across processes: pg_advisory_xact_lock key
 // (the bytes "libcrm" read as a number).
@@ -315,6 +328,9 @@ absl::Status PrepareDatabase(Connection& connection) {
   CRM_RETURN_IF_ERROR(Verify(connection, schema, version));
   if (version == latest) return transaction->Commit();
   CRM_RETURN_IF_ERROR(Migrate(connection, version, latest));
+  if (version < kSearchTermsVersion) {
+    CRM_RETURN_IF_ERROR(IndexStoredSearchText(connection));
+  }
   Parameters latest_text = {std::to_string(latest)};
   CRM_RETURN_IF_ERROR(Run(connection,
                           "INSERT INTO crm_schema (version) VALUES ($1::int) "

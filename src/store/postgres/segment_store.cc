@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
+#include "store/postgres/search_terms.h"
 
 namespace crm::store::postgres {
 
@@ -16,12 +17,14 @@ absl::Status SetSearchText(Connection& connection, int64_t workspace_id,
             {absl::StrCat(workspace_id), absl::StrCat(id)})
         .status();
   }
+  CRM_ASSIGN_OR_RETURN(std::string terms, TsVectorLiteral(text));
   return connection
       .Execute(
           "INSERT INTO crm_customer_search (workspace_id, customer_id, "
-          "content) VALUES ($1, $2, $3) ON CONFLICT (workspace_id, "
-          "customer_id) DO UPDATE SET content = excluded.content",
-          {absl::StrCat(workspace_id), absl::StrCat(id), text})
+          "content, terms) VALUES ($1, $2, $3, $4::tsvector) ON CONFLICT "
+          "(workspace_id, customer_id) DO UPDATE SET content = "
+          "excluded.content, terms = excluded.terms",
+          {absl::StrCat(workspace_id), absl::StrCat(id), text, terms})
       .status();
 }
 

@@ -1,6 +1,6 @@
 // Saved segments and the searchable text of customers of PostgreSQL
-// workspaces (crm_segments, crm_customer_search). The text is stored now;
-// searching it (a tsvector over it) arrives with issue #18. The PostgreSQL
+// workspaces (crm_segments, crm_customer_search): the text and its words as
+// a tsvector (search_terms.h), which search.h searches. The PostgreSQL
 // backend's methods of the same names forward here (store/backend.h states
 // each contract); every function takes the workspace's id and runs inside
 // the transaction the caller opened on `connection`.

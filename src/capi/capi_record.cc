@@ -75,7 +75,8 @@ const Value* FindPlain(const crm_record* record, const char* field,
   for (; field[size] != '\0'; ++size) {
     if (static_cast<unsigned char>(field[size]) >= 0x80) return nullptr;
   }
-  const Value* value = record->record.Get(absl::string_view(field, size));
+  const Value* value =
+      record->record.Get(absl::string_view(field, size), &record->next_lookup);
   return value != nullptr && value->kind == kind ? value : nullptr;
 }
 

@@ -1,5 +1,6 @@
 #include "capi/capi_encode.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <utility>
@@ -21,9 +22,11 @@ namespace {
 using core::Value;
 using core::ValueKind;
 
-const Value* ValueAt(const core::CustomerRecord& row,
-                     const std::string& column) {
-  const Value* value = row.Get(column);
+// The value of `column` in `row` that is not null, or NULL; `next` as in
+// CustomerRecord::Get().
+const Value* ValueAt(const core::CustomerRecord& row, const std::string& column,
+                     size_t* next) {
+  const Value* value = row.Get(column, next);
   return value != nullptr && value->kind != ValueKind::kNull ? value : nullptr;
 }
 
@@ -113,11 +116,13 @@ struct ColumnShape {
   size_t nulls = 0;
 };
 
-ColumnShape ShapeOf(const RowsToEncode& rows, const std::string& column) {
+// `next` holds a lookup position per row (CustomerRecord::Get()).
+ColumnShape ShapeOf(const RowsToEncode& rows, const std::string& column,
+                    std::vector<size_t>* next) {
   ColumnShape shape;
   bool seen = false, mixed = false;
-  for (const core::CustomerRecord* row : rows.rows) {
-    const Value* value = ValueAt(*row, column);
+  for (size_t r = 0; r < rows.rows.size(); ++r) {
+    const Value* value = ValueAt(*rows.rows[r], column, &(*next)[r]);
     if (value == nullptr) {
       ++shape.nulls;
     } else if (!seen) {
@@ -264,8 +269,9 @@ std::string EncodeRowSet(const RowsToEncode& rows) {
     std::vector<uint32_t> value_sizes(columns);
     for (const core::CustomerRecord* row : rows.rows) {
       uint32_t row_size = 0;
+      size_t next = 0;
       for (size_t c = 0; c < columns; ++c) {
-        values[c] = row->Get((*rows.columns)[c]);
+        values[c] = row->Get((*rows.columns)[c], &next);
         value_sizes[c] = values[c] != nullptr ? ValueSize(*values[c]) : 0;
         row_size += LengthDelimitedSize(value_sizes[c]);
       }
@@ -296,8 +302,10 @@ std::string EncodeRowsJson(const RowsToEncode& rows) {
   std::vector<int64_t> nulls;
   kinds.reserve(columns.size());
   nulls.reserve(columns.size());
+  // Columns outside, rows inside: a lookup position per row.
+  std::vector<size_t> next(rows.rows.size());
   for (const std::string& column : columns) {
-    ColumnShape shape = ShapeOf(rows, column);
+    ColumnShape shape = ShapeOf(rows, column, &next);
     kinds.push_back(shape.kind);
     nulls.push_back(static_cast<int64_t>(shape.nulls));
   }
@@ -329,12 +337,13 @@ std::string EncodeRowsJson(const RowsToEncode& rows) {
     AppendNumberArray(numbers, &out);
   }
   out.append(",\"values\":[");
+  std::fill(next.begin(), next.end(), 0);
   for (size_t c = 0; c < columns.size(); ++c) {
     if (c > 0) out.push_back(',');
     out.push_back('[');
     for (size_t r = 0; r < rows.rows.size(); ++r) {
       if (r > 0) out.push_back(',');
-      const Value* value = ValueAt(*rows.rows[r], columns[c]);
+      const Value* value = ValueAt(*rows.rows[r], columns[c], &next[r]);
       if (value == nullptr) {
         out.append("null");
       } else if (kinds[c] != ValueKind::kNull) {

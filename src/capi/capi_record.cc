@@ -63,10 +63,38 @@ absl::StatusOr<const Value*> Lookup(const crm_record* record, const char* field,
   return value;
 }
 
-// Reads into *out what `read` takes from the value of `field`.
+// The value of `field` in `record` when looking it up needs no error: both
+// are not NULL, `field` is ASCII (libcrm text, so CheckText() cannot fail)
+// and names a value of `kind`. NULL otherwise; Lookup() then finds the
+// error. Saves the getters of a record read field by field the text check
+// and the error machinery of Call().
+const Value* FindPlain(const crm_record* record, const char* field,
+                       ValueKind kind) {
+  if (record == nullptr || field == nullptr) return nullptr;
+  size_t size = 0;
+  for (; field[size] != '\0'; ++size) {
+    if (static_cast<unsigned char>(field[size]) >= 0x80) return nullptr;
+  }
+  const Value* value =
+      record->record.Get(absl::string_view(field, size), &record->next_lookup);
+  return value != nullptr && value->kind == kind ? value : nullptr;
+}
+
+// Reads into *out what `read` takes from the value of `field`. The answer
+// is Call()'s in every case; a read that succeeds takes the short way
+// (FindPlain) and leaves the last error as it was, as Call() does.
 template <typename T, typename Read>
 int GetValue(T* out, const crm_record* record, const char* field,
              ValueKind kind, Read read) {
+  if (out != nullptr) {
+    if (const Value* value = FindPlain(record, field, kind)) {
+      absl::StatusOr<T> result = read(*value);
+      if (result.ok()) {
+        *out = *result;
+        return CRM_OK;
+      }
+    }
+  }
   return Call(Out(out, Rule::kOut), [&]() -> absl::StatusOr<T> {
     CRM_ASSIGN_OR_RETURN(const Value* value, Lookup(record, field, kind));
     return read(*value);

@@ -66,6 +66,10 @@ struct crm_record {
   // crm_record_encode() and crm_record_encode_json(), made on first use
   // after the last change (the setters clear them).
   std::string encoded, encoded_json;
+  // Where the getters look first (CustomerRecord::Get()): a host reads a
+  // row's fields in column order. Changed by const getters, which crm.h
+  // allows since a record is used from one thread at a time.
+  mutable size_t next_lookup = 0;
 };
 
 struct crm_batch_report {

@@ -2,6 +2,7 @@
 #ifndef CRM_CORE_CUSTOMER_RECORD_H_
 #define CRM_CORE_CUSTOMER_RECORD_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -28,6 +29,11 @@ struct CustomerRecord {
   void Set(absl::string_view field, Value value);
   // The value of `field`, or null when the record does not hold it.
   const Value* Get(absl::string_view field) const;
+  // The same, looking first at position *next and leaving *next just after
+  // the value found (unchanged when none is): a reader that asks for the
+  // fields in the order the record holds them (a query's columns) finds
+  // each at the first comparison. *next may be any number.
+  const Value* Get(absl::string_view field, size_t* next) const;
 };
 
 }  // namespace crm::core

@@ -78,8 +78,14 @@ absl::StatusOr<Expr> ExprOf(const ColumnRef& column) {
     if (name != "properties" || !PlainKey(column.json_key)) {
       return BadColumn(absl::StrCat(name, ".", column.json_key));
     }
-    return Expr{absl::StrCat("nullif(e.properties -> '", column.json_key,
-                             "', 'null'::jsonb)"),
+    // As json_extract() reads it: JSON null is SQL NULL, true and false
+    // are 1 and 0.
+    std::string value =
+        absl::StrCat("(e.properties -> '", column.json_key, "')");
+    return Expr{absl::StrCat("(CASE jsonb_typeof(", value,
+                             ") WHEN 'boolean' THEN to_jsonb((", value,
+                             ")::boolean::int) WHEN 'null' THEN NULL ELSE ",
+                             value, " END)"),
                 Kind::kJson, false, column.json_key};
   }
   if (column.interned) {
@@ -88,7 +94,7 @@ absl::StatusOr<Expr> ExprOf(const ColumnRef& column) {
       return BadColumn(name);
     }
     return Expr{absl::StrCat("(SELECT s.text FROM crm_strings s WHERE "
-                             "s.workspace_id = e.workspace_id AND "
+                             "s.workspace_id = $1 AND "
                              "s.string_id = e.",
                              name, ")"),
                 Kind::kText, false, name};

@@ -33,7 +33,7 @@ struct Expr {
   // holding the array's text; anything but strings and numbers is damaged)
   // rather than an event property (any JSON; lists are arrays).
   bool customer = true;
-  std::string name;  // the column, for errors
+  std::string name;  // the column (the key of a property), for errors
 };
 
 absl::Status BadColumn(absl::string_view column) {
@@ -301,13 +301,15 @@ void RenderTextMatch(const FilterOperator& match, const std::string& value,
 // is an array (a text is never parsed as JSON, as on SQLite).
 std::string ListItems(const Expr& expr) {
   const std::string& x = expr.sql;
+  // A property's JSON as stored: its arrays are the lists.
+  std::string stored = absl::StrCat("(e.properties -> '", expr.name, "')");
   std::string array =
       expr.customer
           ? absl::StrCat("CASE WHEN jsonb_typeof(", x, ") = 'string' AND left(",
                          x, " #>> '{}', 1) = '[' THEN (", x,
                          " #>> '{}')::jsonb ELSE '[]'::jsonb END")
-          : absl::StrCat("CASE WHEN jsonb_typeof(", x, ") = 'array' THEN ", x,
-                         " ELSE '[]'::jsonb END");
+          : absl::StrCat("CASE WHEN jsonb_typeof(", stored, ") = 'array' THEN ",
+                         stored, " ELSE '[]'::jsonb END");
   return absl::StrCat(" FROM jsonb_array_elements(", array,
                       ") AS item(value) WHERE item.value IN (");
 }
@@ -653,12 +655,16 @@ absl::StatusOr<std::vector<int64_t>> Integers(const Result& result,
 // The text of a time value as a bucket's name (UTC), as SQLite's strftime
 // makes it: day "2024-03-01", week its Monday, month "2024-03", quarter
 // "2024-Q1", year "2024". Microseconds are cut to whole seconds toward
-// zero first, as SQLite's integer division.
+// zero first, as SQLite's integer division; times before year 1 or after
+// 9999 have no bucket (NULL, as strftime gives them) instead of failing.
 std::string BucketExpr(const Expr& expr, Bucket bucket, TimeUnit time) {
+  std::string seconds = absl::StrCat("trunc(", NumericOf(expr), " / 1000000)");
   std::string at =
       time == TimeUnit::kMicroseconds
-          ? absl::StrCat("(to_timestamp(trunc(", NumericOf(expr),
-                         " / 1000000)::float8) AT TIME ZONE 'UTC')")
+          ? absl::StrCat("(CASE WHEN ", seconds,
+                         " BETWEEN -62135596800 AND 253402300799 THEN "
+                         "to_timestamp(",
+                         seconds, "::float8) AT TIME ZONE 'UTC' END)")
           : absl::StrCat("(", TextOf(expr), ")::timestamp");
   switch (bucket) {
     case Bucket::kDay:

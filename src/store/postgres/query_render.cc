@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
 #include "base/filter_operators.h"
+#include "store/like_pattern.h"
 #include "store/postgres/column_index.h"
 #include "store/postgres/stored_value.h"
 
@@ -190,16 +191,6 @@ void Operands(const std::vector<SqlValue>& values, Mode mode, SqlBuilder* sql) {
   }
 }
 
-// `text` as a LIKE pattern matching it literally, with '\' as the escape.
-std::string LikeLiteral(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
-  return out;
-}
-
 // `value` (text) holding `operand` where `match` says: case-sensitively by
 // position, ignoring ASCII case as a LIKE pattern (lower() under "C" folds
 // ASCII letters only, as SQLite's LIKE).
@@ -212,13 +203,8 @@ void RenderTextMatch(const FilterOperator& match, const std::string& value,
     text = "";
   }
   if (match.ignore_case) {
-    std::string literal = LikeLiteral(*text);
-    std::string pattern =
-        match.text_match == TextMatch::kAnywhere ? "%" + literal + "%"
-        : match.text_match == TextMatch::kStart  ? literal + "%"
-                                                 : "%" + literal;
     sql->Text(absl::StrCat("lower(", value, " COLLATE \"C\") LIKE lower("));
-    sql->Param(pattern, "text");
+    sql->Param(LikePattern(match.text_match, *text), "text");
     sql->Text(" COLLATE \"C\") ESCAPE '\\'");
     return;
   }

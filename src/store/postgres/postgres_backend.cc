@@ -8,6 +8,7 @@
 #include "store/postgres/customer_store.h"
 #include "store/postgres/event_log.h"
 #include "store/postgres/field_store.h"
+#include "store/postgres/query_sql.h"
 #include "store/postgres/segment_store.h"
 #include "store/postgres/transaction.h"
 
@@ -362,40 +363,43 @@ absl::StatusOr<std::vector<SegmentRow>> PostgresBackend::LoadSegments() {
   return postgres::LoadSegments(*connection_, workspace_id_);
 }
 
-// ---- queries: issue #18 -----------------------------------------------------
+// ---- queries (query_sql.h) ----------------------------------------------
 
 absl::StatusOr<std::vector<SelectedRow>> PostgresBackend::RunSelect(
-    const SelectPlan&) {
-  return Unsupported("a query");
+    const SelectPlan& plan) {
+  return postgres::RunSelect(*connection_, workspace_id_, plan);
 }
 
 absl::StatusOr<int64_t> PostgresBackend::RunCount(
-    Table, const std::optional<Condition>&) {
-  return Unsupported("a count");
+    Table target, const std::optional<Condition>& where) {
+  return postgres::RunCount(*connection_, workspace_id_, target, where);
 }
 
-absl::Status PostgresBackend::PrepareCount(Table,
-                                           const std::optional<Condition>&) {
-  return Unsupported("a count");
+absl::Status PostgresBackend::PrepareCount(
+    Table target, const std::optional<Condition>& where) {
+  return postgres::PrepareCount(*connection_, workspace_id_, target, where);
 }
 
 absl::StatusOr<std::vector<std::vector<SqlValue>>>
-PostgresBackend::RunAggregate(const AggregatePlan&) {
-  return Unsupported("an aggregate");
+PostgresBackend::RunAggregate(const AggregatePlan& plan) {
+  return postgres::RunAggregate(*connection_, workspace_id_, plan);
 }
 
-absl::StatusOr<std::string> PostgresBackend::ExplainSelect(const SelectPlan&) {
-  return Unsupported("a query plan");
+absl::StatusOr<std::string> PostgresBackend::ExplainSelect(
+    const SelectPlan& plan) {
+  return postgres::ExplainSelect(*connection_, workspace_id_, plan);
 }
 
 absl::StatusOr<std::vector<int64_t>> PostgresBackend::CountFilled(
-    const std::vector<ColumnRef>&) {
-  return Unsupported("counting filled fields");
+    const std::vector<ColumnRef>& columns) {
+  return postgres::CountFilled(*connection_, workspace_id_, columns);
 }
 
 absl::StatusOr<std::vector<std::vector<SqlValue>>> PostgresBackend::RunCohort(
-    const std::string&, const std::string&, int64_t, Bucket) {
-  return Unsupported("a cohort");
+    const std::string& first_type, const std::string& then_type,
+    int64_t within_us, Bucket bucket) {
+  return postgres::RunCohort(*connection_, workspace_id_, first_type, then_type,
+                             within_us, bucket);
 }
 
 }  // namespace crm::store::postgres

@@ -144,18 +144,6 @@ TEST_F(PostgresWorkspace, WorkspacesInOneDatabaseAreApart) {
   EXPECT_EQ(Count(globex.get()), 1);
 }
 
-TEST_F(PostgresWorkspace, CallsOfPartTwoAreNamedUnsupported) {
-  Db db = OpenDbUrl(Url("later"));
-  ASSERT_NE(db, nullptr);
-  CreateNamed(db.get(), "Ada");
-  crm_rows* rows = nullptr;
-  EXPECT_CRM_ERROR(crm_customer_search(&rows, db.get(), "Ada", 10),
-                   CRM_E_UNSUPPORTED, "", CRM_RULE_BACKEND);
-  EXPECT_EQ(rows, nullptr);
-  // The handle keeps working after the refusal.
-  EXPECT_EQ(Count(db.get()), 1);
-}
-
 // The server ends the connection under a handle (an administrator, a
 // failover, a network cut): the call in flight fails with a named status,
 // nothing of the transaction it was in remains, and a later call, outside any

@@ -744,24 +744,10 @@ TEST_F(PostgresBackendTest, WorkspacesAreCreatedAndDroppedWithAllTheyHold) {
   EXPECT_EQ(*bolt->CountCustomers(), 1);
 }
 
-TEST_F(PostgresBackendTest, QueriesAndSearchArriveWithIssue18) {
+TEST_F(PostgresBackendTest, ANewWorkspaceIsAtTheLatestLayout) {
   auto backend = Open("acme");
   ASSERT_NE(backend, nullptr);
   auto scope = Scope::Begin(*backend, ScopeKind::kRead);
-  std::vector<absl::Status> answers = {
-      backend->SearchCustomers("ada", 10).status(),
-      backend->RunSelect({}).status(),
-      backend->RunCount(Table::kCustomers, std::nullopt).status(),
-      backend->PrepareCount(Table::kCustomers, std::nullopt),
-      backend->RunAggregate({}).status(),
-      backend->ExplainSelect({}).status(),
-      backend->CountFilled({}).status(),
-      backend->RunCohort("a", "b", 1, Bucket::kDay).status()};
-  for (const absl::Status& answer : answers) {
-    EXPECT_EQ(CodeOf(answer), ErrorCode::kUnsupported) << answer;
-    EXPECT_EQ(RuleOf(answer), "backend");
-    EXPECT_TRUE(absl::StrContains(answer.message(), "#18"));
-  }
   EXPECT_FALSE(*backend->TakeMetaFlag("history_baseline_pending"));
   EXPECT_EQ(*backend->SchemaVersion(), LatestSchemaVersion());
 }

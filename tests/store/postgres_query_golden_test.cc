@@ -231,9 +231,17 @@ TEST(PostgresQueryGolden, EventFilters) {
   ExpectGoldens(QueryTarget::kEvents, cases);
 }
 
-TEST(PostgresQueryGolden, SearchIsNotRenderedYet) {
-  EXPECT_EQ(Golden(QueryTarget::kCustomers, "search matches 'ada'"),
-            "error backend");
+// The query's words become a tsquery parameter (search_terms.h); a query
+// without words matches nothing, as in FTS5.
+TEST(PostgresQueryGolden, SearchMatchesTheCustomersWords) {
+  EXPECT_EQ(Golden(QueryTarget::kCustomers, "search matches 'Ådå lov*'"),
+            "SELECT count(*) FROM crm_customers c WHERE c.workspace_id = $1 "
+            "AND EXISTS (SELECT 1 FROM crm_customer_search s WHERE "
+            "s.workspace_id = $1 AND s.customer_id = c.customer_id AND "
+            "s.terms @@ $2::tsquery) | '42', 'XX'");
+  EXPECT_EQ(Golden(QueryTarget::kCustomers, "search matches '--'"),
+            "SELECT count(*) FROM crm_customers c WHERE c.workspace_id = $1 "
+            "AND false | '42'");
 }
 
 TEST(PostgresQueryGolden, ColumnsNoTableHasFailTheRender) {

@@ -9,6 +9,7 @@
 #include "store/postgres/event_log.h"
 #include "store/postgres/field_store.h"
 #include "store/postgres/query_sql.h"
+#include "store/postgres/search.h"
 #include "store/postgres/segment_store.h"
 #include "store/postgres/transaction.h"
 
@@ -17,14 +18,6 @@ namespace {
 
 absl::Status ReadOnly() {
   return MakeError(ErrorCode::kReadOnly, "the workspace was opened read-only");
-}
-
-absl::Status Unsupported(absl::string_view what) {
-  return MakeError(ErrorCode::kUnsupported,
-                   absl::StrCat(what,
-                                " on a PostgreSQL workspace arrives with issue "
-                                "#18"),
-                   "", Rule::kBackend);
 }
 
 }  // namespace
@@ -347,8 +340,8 @@ absl::Status PostgresBackend::SetSearchText(int64_t id, const std::string& text,
 }
 
 absl::StatusOr<std::vector<int64_t>> PostgresBackend::SearchCustomers(
-    const std::string&, int64_t) {
-  return Unsupported("full-text search");
+    const std::string& query, int64_t limit) {
+  return postgres::SearchCustomers(*connection_, workspace_id_, query, limit);
 }
 
 absl::Status PostgresBackend::SaveSegment(const SegmentRow& segment) {

@@ -3,8 +3,8 @@
 // plugin library libcrm_postgres.so. Its rows live in tables all workspaces
 // share, keyed by the workspace's id (catalog.cc, migration 3); the work is
 // done by customer_store.h, field_store.h, segment_store.h and event_log.h,
-// to which the methods forward with that id, and queries by query_sql.h.
-// Search returns kUnsupported, rule "backend", until issue #18 brings it.
+// to which the methods forward with that id, queries by query_sql.h and
+// full-text search by search.h.
 //
 // Transactions. A call's scope outside a host transaction is a transaction
 // of its own; inside the host's, a savepoint. Write scopes and the host's

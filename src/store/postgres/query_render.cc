@@ -1,7 +1,9 @@
 #include "store/postgres/query_render.h"
 
 #include <cmath>
+#include <optional>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -11,6 +13,7 @@
 #include "base/filter_operators.h"
 #include "store/like_pattern.h"
 #include "store/postgres/column_index.h"
+#include "store/postgres/search_terms.h"
 #include "store/postgres/stored_value.h"
 
 namespace crm::store::postgres::render {
@@ -22,11 +25,31 @@ absl::Status BadColumn(absl::string_view column) {
                                 "', which PostgreSQL workspaces do not store"));
 }
 
-absl::Status SearchUnsupported() {
-  return MakeError(ErrorCode::kUnsupported,
-                   "full-text search on a PostgreSQL workspace arrives with "
-                   "issue #18",
-                   "", Rule::kBackend);
+// "search matches": the customer's words (search_terms.h) hold the query's
+// phrases. A query without words matches nothing, as in FTS5.
+void RenderMatches(const Condition& condition, SqlBuilder* sql) {
+  const std::string* query = std::get_if<std::string>(&condition.values[0]);
+  if (query == nullptr) {
+    sql->Fail(MakeError(ErrorCode::kInvalidArgument,
+                        "a search query is text", "", Rule::kType));
+    sql->Text("false");
+    return;
+  }
+  absl::StatusOr<std::optional<std::string>> tsquery = TsQueryLiteral(*query);
+  if (!tsquery.ok()) {
+    sql->Fail(tsquery.status());
+    sql->Text("false");
+    return;
+  }
+  if (!tsquery->has_value()) {
+    sql->Text("false");
+    return;
+  }
+  sql->Text(
+      "EXISTS (SELECT 1 FROM crm_customer_search s WHERE s.workspace_id = $1 "
+      "AND s.customer_id = c.customer_id AND s.terms @@ ");
+  sql->Param(**tsquery, "tsquery");
+  sql->Text(")");
 }
 
 // A property key spliced into SQL: [a-z][a-z0-9_]* (query_plan.h).
@@ -244,8 +267,7 @@ std::string ListItems(const Expr& expr) {
 
 void RenderCompare(const Condition& condition, SqlBuilder* sql) {
   if (condition.op == Compare::kMatches) {
-    sql->Fail(SearchUnsupported());
-    sql->Text("false");
+    RenderMatches(condition, sql);
     return;
   }
   const ColumnRef& column = condition.column;

@@ -38,8 +38,8 @@ struct RenderedSql {
 };
 
 // What RunCount() runs. Errors: a value PostgreSQL cannot hold
-// (kInvalidArgument, as stored_value.h), a column no table has, search
-// (kUnsupported, rule "backend": another part of issue #18).
+// (kInvalidArgument, as stored_value.h), a column no table has, a search
+// query beyond PostgreSQL's limits (kValidation, search_terms.h).
 absl::StatusOr<RenderedSql> RenderCountSql(
     int64_t workspace_id, Table target, const std::optional<Condition>& where);
 // What RunSelect() runs.

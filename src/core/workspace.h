@@ -62,7 +62,10 @@ class Workspace {
   ~Workspace();
 
   // Runs `body` in a scope of `kind` and commits it when `body` succeeds;
-  // on failure nothing `body` wrote remains.
+  // on failure nothing `body` wrote remains. A read body may run twice in
+  // the same snapshot (when the field schema it ran with turns out to be
+  // older than the snapshot's): it must have no effect beyond its result and
+  // the session's caches.
   absl::Status Run(store::ScopeKind kind,
                    absl::FunctionRef<absl::Status(Session&)> body);
 
@@ -74,15 +77,17 @@ class Workspace {
 
  private:
   class Hold;
-  explicit Workspace(std::unique_ptr<store::Backend> backend)
-      : backend_(std::move(backend)) {}
+  Workspace(std::unique_ptr<store::Backend> backend,
+            bool check_schema_after_reads)
+      : backend_(std::move(backend)),
+        check_schema_after_reads_(check_schema_after_reads) {}
   // Takes over a backend that holds a verified workspace and readies it:
   // standard fields, one-off work migrations left, the first schema.
   static absl::StatusOr<std::unique_ptr<Workspace>> Start(
       std::unique_ptr<store::Backend> backend,
-      const store::ConnectionOptions& options);
-  // Reloads the schema if the stored generation moved.
-  absl::Status RefreshSchema();
+      const store::ConnectionOptions& options, bool check_schema_after_reads);
+  // Reloads the schema if the stored generation moved; true when it did.
+  absl::StatusOr<bool> RefreshSchema();
   absl::Status SeedStandardFields();
   // kMisuse when another thread owns the open transaction.
   absl::Status CheckTransactionOwner() const;
@@ -104,7 +109,13 @@ class Workspace {
   std::condition_variable released_;
   std::optional<std::thread::id> transaction_owner_;  // guarded by mutex_
   std::unique_ptr<store::Backend> backend_;           // guarded by mutex_
-  std::shared_ptr<const Schema> schema_;              // guarded by mutex_
+  // Whether a read call outside a host transaction checks the schema after
+  // its body instead of before: for backends whose read scope is one
+  // snapshot from its first read on and whose SchemaGeneration() needs no
+  // statement once a read has taken it (a file). Others, such as a server
+  // whose failed statement aborts the scope, check first.
+  const bool check_schema_after_reads_;
+  std::shared_ptr<const Schema> schema_;  // guarded by mutex_
   // Interned event strings; only ever holds committed ids between calls.
   absl::flat_hash_map<std::string, int64_t> strings_;  // guarded by mutex_
   // Their text by id, likewise.

@@ -33,6 +33,7 @@ class Workspace::Hold {
 
 absl::Status Session::SchemaChanged() {
   CRM_RETURN_IF_ERROR(backend_->BumpSchemaGeneration());
+  filters_->Clear();
   CRM_ASSIGN_OR_RETURN(*schema_, LoadSchema(*backend_));
   return absl::OkStatus();
 }
@@ -123,6 +124,7 @@ absl::Status Workspace::SeedStandardFields() {
 absl::StatusOr<bool> Workspace::RefreshSchema() {
   CRM_ASSIGN_OR_RETURN(int64_t generation, backend_->SchemaGeneration());
   if (schema_ && schema_->generation() == generation) return false;
+  filters_.Clear();
   CRM_ASSIGN_OR_RETURN(schema_, LoadSchema(*backend_));
   backend_->LayoutChanged();
   return true;
@@ -140,7 +142,7 @@ absl::Status Workspace::Run(store::ScopeKind kind,
   const bool check_after = check_schema_after_reads_ && read &&
                            !transaction_owner_ && schema_ != nullptr;
   if (!check_after) CRM_RETURN_IF_ERROR(RefreshSchema().status());
-  Session session(backend_.get(), &schema_, &strings_, &texts_);
+  Session session(backend_.get(), &schema_, &strings_, &texts_, &filters_);
   absl::Status status = body(session);
   if (check_after) {
     absl::StatusOr<bool> reloaded = RefreshSchema();
@@ -234,6 +236,7 @@ absl::Status Workspace::CheckTransactionOwner() const {
 
 void Workspace::ForgetUncommitted() {
   schema_.reset();
+  filters_.Clear();
   strings_.clear();
   texts_.clear();
 }

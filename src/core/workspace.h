@@ -13,6 +13,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "core/filter_cache.h"
 #include "core/schema.h"
 #include "store/backend.h"
 #include "store/rows.h"
@@ -33,18 +34,25 @@ class Session {
   absl::StatusOr<int64_t> Intern(const std::string& text);
   // The text of interned ids read so far, for the event reads.
   store::InternedTexts& texts() { return *texts_; }
+  // Filters checked against schema().
+  FilterCache& filters() { return *filters_; }
 
  private:
   friend class Workspace;
   Session(store::Backend* backend, std::shared_ptr<const Schema>* schema,
           absl::flat_hash_map<std::string, int64_t>* strings,
-          store::InternedTexts* texts)
-      : backend_(backend), schema_(schema), strings_(strings), texts_(texts) {}
+          store::InternedTexts* texts, FilterCache* filters)
+      : backend_(backend),
+        schema_(schema),
+        strings_(strings),
+        texts_(texts),
+        filters_(filters) {}
 
   store::Backend* backend_;
   std::shared_ptr<const Schema>* schema_;
   absl::flat_hash_map<std::string, int64_t>* strings_;
   store::InternedTexts* texts_;
+  FilterCache* filters_;
 };
 
 // Thread-safe. Every call runs under the workspace's lock; a host
@@ -120,6 +128,8 @@ class Workspace {
   absl::flat_hash_map<std::string, int64_t> strings_;  // guarded by mutex_
   // Their text by id, likewise.
   store::InternedTexts texts_;  // guarded by mutex_
+  // Filters checked against schema_; cleared whenever schema_ changes.
+  FilterCache filters_;  // guarded by mutex_
 };
 
 // Creates the workspace `url` names in its database server, or drops it with

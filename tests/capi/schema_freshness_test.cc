@@ -32,6 +32,18 @@ class SchemaFreshnessTest : public ::testing::Test {
     return count;
   }
 
+  // Customers matching `filter`, which holds no parameter (so that its
+  // checked condition is kept whole), as `reader_` counts them; -1 on error.
+  int64_t CountConstant(const char* filter) {
+    Query query = NewQuery(filter);
+    int64_t count = -1;
+    if (crm_query_count(&count, reader_.get(), query.get()) != CRM_OK) {
+      last_error_ = crm_last_error_message();
+      return -1;
+    }
+    return count;
+  }
+
   // The ids `reader_` finds for `filter` with parameter 1 = `value`, as
   // text ("3,5"), or "error" when the call fails.
   std::string IdsWhere(const char* filter, int64_t value) {
@@ -99,12 +111,15 @@ TEST_F(SchemaFreshnessTest, CachedFilterFollowsARename) {
   int64_t id = CreateWithScore(writer_.get(), "score", 3);
   EXPECT_EQ(CountWhere("score = ?", 3), 1) << last_error_;
   EXPECT_EQ(IdsWhere("score = ?", 3), std::to_string(id));
+  EXPECT_EQ(CountConstant("score = 3"), 1) << last_error_;
   ASSERT_EQ(crm_field_update(writer_.get(), "score", R"({"name": "points"})"),
             CRM_OK)
       << crm_last_error_message();
   EXPECT_EQ(CountWhere("score = ?", 3), -1)
       << "a filter checked against the old name was reused";
   EXPECT_EQ(IdsWhere("score = ?", 3), "error");
+  EXPECT_EQ(CountConstant("score = 3"), -1)
+      << "a constant filter checked against the old name was reused";
   EXPECT_EQ(CountWhere("points = ?", 3), 1) << last_error_;
   EXPECT_EQ(IdsWhere("points = ?", 3), std::to_string(id));
 }
@@ -118,6 +133,14 @@ TEST_F(SchemaFreshnessTest, CachedFilterFollowsAnArchive) {
   EXPECT_EQ(CountWhere("score = ?", 4), -1)
       << "a filter on an archived field was answered from the cache";
   EXPECT_EQ(IdsWhere("score = ?", 4), "error");
+  // The same text with archived fields included is another query.
+  Query archived = NewQuery("score = ?");
+  crm_record_set_integer(crm_query_params(archived.get()), "1", 4);
+  ASSERT_EQ(crm_query_include_archived(archived.get(), 1), CRM_OK);
+  int64_t count = -1;
+  EXPECT_EQ(crm_query_count(&count, reader_.get(), archived.get()), CRM_OK)
+      << crm_last_error_message();
+  EXPECT_EQ(count, 1);
   ASSERT_EQ(crm_field_restore(writer_.get(), "score"), CRM_OK)
       << crm_last_error_message();
   EXPECT_EQ(CountWhere("score = ?", 4), 1) << last_error_;
@@ -127,6 +150,8 @@ TEST_F(SchemaFreshnessTest, CachedFilterFollowsATypeChange) {
   Define(writer_.get(), R"({"name": "score", "type": "integer"})");
   int64_t id = CreateWithScore(writer_.get(), "score", 5);
   EXPECT_EQ(CountWhere("score = ?", 5), 1) << last_error_;
+  EXPECT_EQ(CountConstant("score = 5"), 1) << last_error_;
+  EXPECT_EQ(CountConstant("score = 5"), 1) << last_error_;
   // As a decimal with scale 2 the value is stored scaled: a condition
   // checked for the integer field would compare with the wrong number.
   ASSERT_EQ(crm_field_update(writer_.get(), "score",
@@ -137,6 +162,9 @@ TEST_F(SchemaFreshnessTest, CachedFilterFollowsATypeChange) {
   EXPECT_EQ(IdsWhere("score = ?", 5), std::to_string(id));
   EXPECT_EQ(CountWhere("score > ?", 4), 1) << last_error_;
   EXPECT_EQ(CountWhere("score > ?", 5), 0) << last_error_;
+  EXPECT_EQ(CountConstant("score = 5"), 1)
+      << "a condition checked for the integer field was reused";
+  EXPECT_EQ(CountConstant("score = 5.00"), 1) << last_error_;
   const char* decimal = nullptr;
   Record got = Get(reader_.get(), id);
   ASSERT_EQ(crm_record_get_decimal(&decimal, got.get(), "score"), CRM_OK);

@@ -87,9 +87,10 @@ class SchemaFreshnessTest : public ::testing::Test {
 
 TEST_F(SchemaFreshnessTest, ReadsSeeAFieldAnotherHandleDefined) {
   int64_t plain = CreateNamed(writer_.get(), "plain");
-  // The reader's schema and checks are warm before the change.
-  EXPECT_EQ(Text(Get(reader_.get(), plain).get(), "name"), "plain");
+  // The reader's schema and checks are warm before the change, and its last
+  // call before it succeeded.
   EXPECT_EQ(CountWhere("score = ?", 7), -1);
+  EXPECT_EQ(Text(Get(reader_.get(), plain).get(), "name"), "plain");
   Define(writer_.get(), R"({"name": "score", "type": "integer"})");
   int64_t scored = CreateWithScore(writer_.get(), "score", 7);
   int64_t value = 0;
@@ -128,8 +129,11 @@ TEST_F(SchemaFreshnessTest, CachedFilterFollowsAnArchive) {
   Define(writer_.get(), R"({"name": "score", "type": "integer"})");
   CreateWithScore(writer_.get(), "score", 4);
   EXPECT_EQ(CountWhere("score = ?", 4), 1) << last_error_;
+  EXPECT_EQ(CountConstant("score = 4"), 1) << last_error_;
   ASSERT_EQ(crm_field_archive(writer_.get(), "score"), CRM_OK)
       << crm_last_error_message();
+  EXPECT_EQ(CountConstant("score = 4"), -1)
+      << "a constant filter on an archived field was reused";
   EXPECT_EQ(CountWhere("score = ?", 4), -1)
       << "a filter on an archived field was answered from the cache";
   EXPECT_EQ(IdsWhere("score = ?", 4), "error");
@@ -173,8 +177,8 @@ TEST_F(SchemaFreshnessTest, CachedFilterFollowsATypeChange) {
 
 TEST_F(SchemaFreshnessTest, ReadsSeeAFieldAnotherProcessDefined) {
   int64_t plain = CreateNamed(writer_.get(), "plain");
-  EXPECT_EQ(Text(Get(reader_.get(), plain).get(), "name"), "plain");
   EXPECT_EQ(CountWhere("level = ?", 2), -1);
+  EXPECT_EQ(Text(Get(reader_.get(), plain).get(), "name"), "plain");
   pid_t child = fork();
   ASSERT_GE(child, 0);
   if (child == 0) {

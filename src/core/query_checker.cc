@@ -596,9 +596,30 @@ absl::StatusOr<std::optional<store::Condition>> CheckFilter(
     return std::optional<store::Condition>();
   }
   CRM_ASSIGN_OR_RETURN(std::unique_ptr<Expr> expr, query::Parse(filter));
-  Checker checker(schema, target, params, include_archived, now_us);
-  CRM_ASSIGN_OR_RETURN(Condition condition, checker.Check(*expr));
+  CRM_ASSIGN_OR_RETURN(Condition condition,
+                       CheckParsedFilter(schema, target, *expr, params,
+                                         include_archived, now_us));
   return std::optional<store::Condition>(std::move(condition));
+}
+
+absl::StatusOr<store::Condition> CheckParsedFilter(
+    const Schema& schema, QueryTarget target, const query::Expr& filter,
+    const CustomerRecord& params, bool include_archived, int64_t now_us) {
+  Checker checker(schema, target, params, include_archived, now_us);
+  return checker.Check(filter);
+}
+
+bool IsConstantFilter(const query::Expr& filter) {
+  for (const query::Operand& operand : filter.operands) {
+    if (operand.kind == query::Operand::Kind::kParameter ||
+        operand.kind == query::Operand::Kind::kSpan) {
+      return false;
+    }
+  }
+  for (const auto& child : filter.children) {
+    if (!IsConstantFilter(*child)) return false;
+  }
+  return true;
 }
 
 absl::StatusOr<Value> ResultValue(const QueryField& field,

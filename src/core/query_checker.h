@@ -11,6 +11,7 @@
 #include "core/customer_record.h"
 #include "core/field_type.h"
 #include "core/schema.h"
+#include "query/ast.h"
 #include "store/query_plan.h"
 
 namespace crm::core {
@@ -42,6 +43,15 @@ absl::StatusOr<QueryField> ResolveQueryField(const Schema& schema,
 absl::StatusOr<std::optional<store::Condition>> CheckFilter(
     const Schema& schema, QueryTarget target, absl::string_view filter,
     const CustomerRecord& params, bool include_archived, int64_t now_us);
+
+// CheckFilter() for a filter already parsed (query::Parse()).
+absl::StatusOr<store::Condition> CheckParsedFilter(
+    const Schema& schema, QueryTarget target, const query::Expr& filter,
+    const CustomerRecord& params, bool include_archived, int64_t now_us);
+
+// Whether the condition checked from `filter` depends on nothing but the
+// schema: no parameter and no time relative to now.
+bool IsConstantFilter(const query::Expr& filter);
 
 // An FTS5 query for the words of `text`: each word quoted (nothing of the
 // text is FTS syntax), a trailing '*' kept as a prefix search.

@@ -124,8 +124,9 @@ absl::StatusOr<std::vector<QueryField>> SelectedFields(
 
 absl::StatusOr<std::optional<store::Condition>> Where(
     Session& session, const QueryRequest& request) {
-  return CheckFilter(session.schema(), request.target, request.filter,
-                     request.params, request.include_archived, NowMicros());
+  return session.filters().Check(session.schema(), request.target,
+                                 request.filter, request.params,
+                                 request.include_archived, NowMicros());
 }
 
 absl::StatusOr<store::SelectPlan> SelectPlanOf(

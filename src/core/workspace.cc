@@ -33,6 +33,7 @@ class Workspace::Hold {
 
 absl::Status Session::SchemaChanged() {
   CRM_RETURN_IF_ERROR(backend_->BumpSchemaGeneration());
+  filters_->Clear();
   CRM_ASSIGN_OR_RETURN(*schema_, LoadSchema(*backend_));
   return absl::OkStatus();
 }
@@ -49,14 +50,14 @@ absl::StatusOr<std::unique_ptr<Workspace>> Workspace::OpenFile(
     const std::string& path, const store::ConnectionOptions& options) {
   CRM_ASSIGN_OR_RETURN(std::unique_ptr<store::Backend> backend,
                        OpenFileBackend(path, options));
-  return Start(std::move(backend), options);
+  return Start(std::move(backend), options, true);
 }
 
 absl::StatusOr<std::unique_ptr<Workspace>> Workspace::OpenUrl(
     const std::string& url, const store::ConnectionOptions& options) {
   CRM_ASSIGN_OR_RETURN(std::unique_ptr<store::Backend> backend,
                        store::OpenUrlBackend(url, options, ReadFieldColumns));
-  return Start(std::move(backend), options);
+  return Start(std::move(backend), options, false);
 }
 
 absl::Status CreateUrlWorkspace(const std::string& url) {
@@ -69,8 +70,9 @@ absl::Status DropUrlWorkspace(const std::string& url) {
 
 absl::StatusOr<std::unique_ptr<Workspace>> Workspace::Start(
     std::unique_ptr<store::Backend> backend,
-    const store::ConnectionOptions& options) {
-  std::unique_ptr<Workspace> workspace(new Workspace(std::move(backend)));
+    const store::ConnectionOptions& options, bool check_schema_after_reads) {
+  std::unique_ptr<Workspace> workspace(
+      new Workspace(std::move(backend), check_schema_after_reads));
   if (!options.read_only) {
     CRM_RETURN_IF_ERROR(workspace->SeedStandardFields());
     // A file from before the event log gets its customers' current values
@@ -119,12 +121,13 @@ absl::Status Workspace::SeedStandardFields() {
   return scope.Commit();
 }
 
-absl::Status Workspace::RefreshSchema() {
+absl::StatusOr<bool> Workspace::RefreshSchema() {
   CRM_ASSIGN_OR_RETURN(int64_t generation, backend_->SchemaGeneration());
-  if (schema_ && schema_->generation() == generation) return absl::OkStatus();
+  if (schema_ && schema_->generation() == generation) return false;
+  filters_.Clear();
   CRM_ASSIGN_OR_RETURN(schema_, LoadSchema(*backend_));
   backend_->LayoutChanged();
-  return absl::OkStatus();
+  return true;
 }
 
 absl::Status Workspace::Run(store::ScopeKind kind,
@@ -133,13 +136,26 @@ absl::Status Workspace::Run(store::ScopeKind kind,
   CRM_RETURN_IF_ERROR(RecoverStrayTransaction());
   CRM_ASSIGN_OR_RETURN(store::Scope scope,
                        store::Scope::Begin(*backend_, kind));
-  CRM_RETURN_IF_ERROR(RefreshSchema());
-  Session session(backend_.get(), &schema_, &strings_, &texts_);
+  const bool read = kind == store::ScopeKind::kRead;
+  // The check after the body is made in the snapshot the body read, so that
+  // no field change can fall between the check and the reads.
+  const bool check_after = check_schema_after_reads_ && read &&
+                           !transaction_owner_ && schema_ != nullptr;
+  if (!check_after) CRM_RETURN_IF_ERROR(RefreshSchema().status());
+  Session session(backend_.get(), &schema_, &strings_, &texts_, &filters_);
   absl::Status status = body(session);
+  if (check_after) {
+    absl::StatusOr<bool> reloaded = RefreshSchema();
+    if (!reloaded.ok()) {
+      status = reloaded.status();
+    } else if (*reloaded) {
+      status = body(session);  // what it read was read with an older schema
+    }
+  }
   if (status.ok()) status = scope.Commit();
   // A failed call may have loaded a schema or interned strings that its
-  // rollback undid.
-  if (!status.ok()) ForgetUncommitted();
+  // rollback undid; a read's rollback undoes nothing.
+  if (!status.ok() && !read) ForgetUncommitted();
   return status;
 }
 
@@ -220,6 +236,7 @@ absl::Status Workspace::CheckTransactionOwner() const {
 
 void Workspace::ForgetUncommitted() {
   schema_.reset();
+  filters_.Clear();
   strings_.clear();
   texts_.clear();
 }

@@ -13,6 +13,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "core/filter_cache.h"
 #include "core/schema.h"
 #include "store/backend.h"
 #include "store/rows.h"
@@ -33,18 +34,25 @@ class Session {
   absl::StatusOr<int64_t> Intern(const std::string& text);
   // The text of interned ids read so far, for the event reads.
   store::InternedTexts& texts() { return *texts_; }
+  // Filters checked against schema().
+  FilterCache& filters() { return *filters_; }
 
  private:
   friend class Workspace;
   Session(store::Backend* backend, std::shared_ptr<const Schema>* schema,
           absl::flat_hash_map<std::string, int64_t>* strings,
-          store::InternedTexts* texts)
-      : backend_(backend), schema_(schema), strings_(strings), texts_(texts) {}
+          store::InternedTexts* texts, FilterCache* filters)
+      : backend_(backend),
+        schema_(schema),
+        strings_(strings),
+        texts_(texts),
+        filters_(filters) {}
 
   store::Backend* backend_;
   std::shared_ptr<const Schema>* schema_;
   absl::flat_hash_map<std::string, int64_t>* strings_;
   store::InternedTexts* texts_;
+  FilterCache* filters_;
 };
 
 // Thread-safe. Every call runs under the workspace's lock; a host
@@ -62,7 +70,10 @@ class Workspace {
   ~Workspace();
 
   // Runs `body` in a scope of `kind` and commits it when `body` succeeds;
-  // on failure nothing `body` wrote remains.
+  // on failure nothing `body` wrote remains. A read body may run twice in
+  // the same snapshot (when the field schema it ran with turns out to be
+  // older than the snapshot's): it must have no effect beyond its result and
+  // the session's caches.
   absl::Status Run(store::ScopeKind kind,
                    absl::FunctionRef<absl::Status(Session&)> body);
 
@@ -74,15 +85,17 @@ class Workspace {
 
  private:
   class Hold;
-  explicit Workspace(std::unique_ptr<store::Backend> backend)
-      : backend_(std::move(backend)) {}
+  Workspace(std::unique_ptr<store::Backend> backend,
+            bool check_schema_after_reads)
+      : backend_(std::move(backend)),
+        check_schema_after_reads_(check_schema_after_reads) {}
   // Takes over a backend that holds a verified workspace and readies it:
   // standard fields, one-off work migrations left, the first schema.
   static absl::StatusOr<std::unique_ptr<Workspace>> Start(
       std::unique_ptr<store::Backend> backend,
-      const store::ConnectionOptions& options);
-  // Reloads the schema if the stored generation moved.
-  absl::Status RefreshSchema();
+      const store::ConnectionOptions& options, bool check_schema_after_reads);
+  // Reloads the schema if the stored generation moved; true when it did.
+  absl::StatusOr<bool> RefreshSchema();
   absl::Status SeedStandardFields();
   // kMisuse when another thread owns the open transaction.
   absl::Status CheckTransactionOwner() const;
@@ -104,11 +117,19 @@ class Workspace {
   std::condition_variable released_;
   std::optional<std::thread::id> transaction_owner_;  // guarded by mutex_
   std::unique_ptr<store::Backend> backend_;           // guarded by mutex_
-  std::shared_ptr<const Schema> schema_;              // guarded by mutex_
+  // Whether a read call outside a host transaction checks the schema after
+  // its body instead of before: for backends whose read scope is one
+  // snapshot from its first read on and whose SchemaGeneration() needs no
+  // statement once a read has taken it (a file). Others, such as a server
+  // whose failed statement aborts the scope, check first.
+  const bool check_schema_after_reads_;
+  std::shared_ptr<const Schema> schema_;  // guarded by mutex_
   // Interned event strings; only ever holds committed ids between calls.
   absl::flat_hash_map<std::string, int64_t> strings_;  // guarded by mutex_
   // Their text by id, likewise.
   store::InternedTexts texts_;  // guarded by mutex_
+  // Filters checked against schema_; cleared whenever schema_ changes.
+  FilterCache filters_;  // guarded by mutex_
 };
 
 // Creates the workspace `url` names in its database server, or drops it with

@@ -179,4 +179,14 @@ bool Connection::InTransaction() const {
   return sqlite3_get_autocommit(db_) == 0;
 }
 
+std::optional<uint32_t> Connection::SnapshotVersion() const {
+  if (sqlite3_txn_state(db_, "main") == SQLITE_TXN_NONE) return std::nullopt;
+  unsigned int version = 0;
+  if (sqlite3_file_control(db_, "main", SQLITE_FCNTL_DATA_VERSION, &version) !=
+      SQLITE_OK) {
+    return std::nullopt;
+  }
+  return version;
+}
+
 }  // namespace crm::store::sqlite

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
@@ -42,6 +43,12 @@ class Connection {
 
   int64_t LastInsertId() const;
   bool InTransaction() const;
+  // The data version of the snapshot the open transaction reads
+  // (SQLITE_FCNTL_DATA_VERSION): it differs from an earlier one whenever a
+  // commit, by any connection, lies between the two snapshots. nullopt while
+  // no read has started since BEGIN (a deferred transaction takes its
+  // snapshot at its first read) or outside a transaction.
+  std::optional<uint32_t> SnapshotVersion() const;
   bool read_only() const { return options_.read_only; }
   const ConnectionOptions& options() const { return options_; }
 

@@ -38,13 +38,18 @@ absl::Status SqliteBackend::CommitScope() {
   if (!scope_nested_.has_value()) {
     return MakeError(ErrorCode::kInternal, "no scope is open to commit");
   }
-  CRM_RETURN_IF_ERROR(sqlite::CommitScope(*connection_, *scope_nested_));
+  absl::Status status = sqlite::CommitScope(*connection_, *scope_nested_);
+  if (!status.ok()) {
+    ForgetGeneration();
+    return status;
+  }
   scope_nested_.reset();
   return absl::OkStatus();
 }
 
 void SqliteBackend::RollbackScope() {
   if (!scope_nested_.has_value()) return;
+  ForgetGeneration();
   sqlite::RollbackScope(*connection_, *scope_nested_);
   scope_nested_.reset();
 }
@@ -54,10 +59,13 @@ absl::Status SqliteBackend::BeginTransaction() {
 }
 
 absl::Status SqliteBackend::CommitTransaction() {
-  return CommitHostTransaction(*connection_);
+  absl::Status status = CommitHostTransaction(*connection_);
+  if (!status.ok()) ForgetGeneration();
+  return status;
 }
 
 absl::Status SqliteBackend::RollbackTransaction() {
+  ForgetGeneration();
   return RollbackHostTransaction(*connection_);
 }
 
@@ -103,10 +111,21 @@ absl::Status SqliteBackend::SetColumnIndex(const std::string& column,
 }
 
 absl::StatusOr<int64_t> SqliteBackend::SchemaGeneration() {
-  return sqlite::SchemaGeneration(*connection_);
+  std::optional<uint32_t> version = connection_->SnapshotVersion();
+  if (version && known_generation_ && known_generation_->first == *version) {
+    return known_generation_->second;
+  }
+  CRM_ASSIGN_OR_RETURN(int64_t generation,
+                       sqlite::SchemaGeneration(*connection_));
+  // The read above took the snapshot if none was taken yet.
+  version = connection_->SnapshotVersion();
+  known_generation_.reset();
+  if (version) known_generation_.emplace(*version, generation);
+  return generation;
 }
 
 absl::Status SqliteBackend::BumpSchemaGeneration() {
+  ForgetGeneration();
   return sqlite::BumpSchemaGeneration(*connection_);
 }
 

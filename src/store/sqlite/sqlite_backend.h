@@ -125,7 +125,17 @@ class SqliteBackend final : public Backend {
       int64_t within_us, Bucket bucket) override;
 
  private:
+  // Forgets the generation known for a snapshot: after this connection
+  // changed it or undid changes (its own commits need not move the data
+  // version).
+  void ForgetGeneration() { known_generation_.reset(); }
+
   std::unique_ptr<Connection> connection_;
+  // The schema generation read in the snapshot whose data version is
+  // `first`: SchemaGeneration() answers from it, without a statement, in a
+  // later snapshot with the same data version (nothing was committed
+  // between them).
+  std::optional<std::pair<uint32_t, int64_t>> known_generation_;
   // Whether the open scope is a savepoint inside the host's transaction;
   // nullopt when no scope is open.
   std::optional<bool> scope_nested_;

@@ -238,7 +238,7 @@ TEST(PostgresQueryGolden, SearchMatchesTheCustomersWords) {
             "SELECT count(*) FROM crm_customers c WHERE c.workspace_id = $1 "
             "AND EXISTS (SELECT 1 FROM crm_customer_search s WHERE "
             "s.workspace_id = $1 AND s.customer_id = c.customer_id AND "
-            "s.terms @@ $2::tsquery) | '42', 'XX'");
+            "s.terms @@ $2::tsquery) | '42', '('ada') & ('lov':*)'");
   EXPECT_EQ(Golden(QueryTarget::kCustomers, "search matches '--'"),
             "SELECT count(*) FROM crm_customers c WHERE c.workspace_id = $1 "
             "AND false | '42'");

@@ -1047,7 +1047,11 @@ CRM_API int crm_field_fill_rates(crm_rows** out, crm_db* db);
 
 /* Customers matching the words of `text` in their names, emails, phone
  * numbers (with or without punctuation), company and other text fields; a
- * trailing * matches a prefix (type-ahead). Best match first. */
+ * trailing * matches a prefix (type-ahead). Best match first. Both backends
+ * find the same set of customers (words split and folded alike); the order
+ * among them may differ (SQLite ranks by bm25, PostgreSQL by ts_rank, ties
+ * by id), so with a `limit` below the number of matches the two may keep
+ * different customers. */
 CRM_API int crm_customer_search(crm_rows** out, crm_db* db, const char* text,
                                 uint32_t limit);
 

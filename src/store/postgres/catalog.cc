@@ -179,10 +179,13 @@ absl::StatusOr<std::vector<std::string>> LayoutOf(
     }
     layout.push_back(absl::StrCat("column ", absl::StrJoin(parts, " ")));
   }
+  // An index another workspace's call drops while this runs (a field no
+  // longer indexed, a workspace dropped) is still listed but has no
+  // definition any more: it is gone, not changed.
   auto indexes = connection.Execute(
       "SELECT tablename, replace(indexdef, quote_ident(schemaname) || '.', "
       "''), indexname FROM pg_indexes WHERE schemaname = $1 AND tablename "
-      "LIKE 'crm\\_%' ORDER BY tablename, indexname",
+      "LIKE 'crm\\_%' AND indexdef IS NOT NULL ORDER BY tablename, indexname",
       in_schema);
   if (!indexes.ok()) return indexes.status();
   for (int row = 0; row < indexes->rows(); ++row) {

@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
+#include "base/json_text.h"
 #include "base/utf8.h"
 #include "capi/capi_support.h"
 #include "core/customer_batch.h"
@@ -28,43 +29,6 @@ const Value* ValueAt(const core::CustomerRecord& row, const std::string& column,
                      size_t* next) {
   const Value* value = row.Get(column, next);
   return value != nullptr && value->kind != ValueKind::kNull ? value : nullptr;
-}
-
-// Appends `text` as a JSON string. libcrm text is UTF-8 without NUL bytes;
-// only quotes, backslashes and control characters need escaping.
-void AppendJsonString(absl::string_view text, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  size_t run = 0;  // start of the bytes not yet appended
-  for (size_t i = 0; i < text.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out->append(text.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default:
-        out->append("\\u00");
-        out->push_back(kHex[c >> 4]);
-        out->push_back(kHex[c & 0xF]);
-    }
-  }
-  out->append(text.data() + run, text.size() - run);
-  out->push_back('"');
 }
 
 // Appends a value that is not null in its plain JSON form (crm.h).

@@ -1,8 +1,7 @@
 #include "core/string_list.h"
 
-#include <cstdio>
-
 #include "base/error.h"
+#include "base/json_text.h"
 
 namespace crm::core {
 namespace {
@@ -30,24 +29,6 @@ absl::Status Malformed() {
 }
 
 }  // namespace
-
-void AppendJsonString(absl::string_view text, std::string* out) {
-  out->push_back('"');
-  for (char c : text) {
-    auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out->push_back('\\');
-      out->push_back(c);
-    } else if (byte < 0x20) {
-      char escape[8];
-      std::snprintf(escape, sizeof escape, "\\u%04x", byte);
-      *out += escape;
-    } else {
-      out->push_back(c);
-    }
-  }
-  out->push_back('"');
-}
 
 std::string EncodeStringList(const std::vector<std::string>& items) {
   std::string out = "[";

@@ -13,9 +13,6 @@ namespace crm::core {
 
 std::string EncodeStringList(const std::vector<std::string>& items);
 
-// Appends `text` as a JSON string literal (quoted and escaped).
-void AppendJsonString(absl::string_view text, std::string* out);
-
 // Decodes what EncodeStringList wrote (and any JSON array of strings).
 absl::StatusOr<std::vector<std::string>> DecodeStringList(
     absl::string_view json);

@@ -1,11 +1,10 @@
 #include "store/event_body.h"
 
-#include <cstdio>
-
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/decimal.h"
 #include "base/error.h"
+#include "base/json_text.h"
 #include "base/utf8.h"
 
 namespace crm::store {
@@ -212,25 +211,6 @@ absl::Status ForEachProperty(absl::string_view body, Visit visit) {
   return absl::OkStatus();
 }
 
-// Appends `text` (UTF-8) as a JSON string literal.
-void AppendJsonText(absl::string_view text, std::string* out) {
-  out->push_back('"');
-  for (char c : text) {
-    auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out->push_back('\\');
-      out->push_back(c);
-    } else if (byte < 0x20) {
-      char escape[8];
-      std::snprintf(escape, sizeof escape, "\\u%04x", byte);
-      *out += escape;
-    } else {
-      out->push_back(c);
-    }
-  }
-  out->push_back('"');
-}
-
 // The canonical text of a decimal property and its scale; nullopt when the
 // text is not a decimal.
 std::optional<std::pair<int64_t, int>> ParsedDecimal(absl::string_view text) {
@@ -292,7 +272,7 @@ void AppendBodyValueJson(const BodyValue& value, std::string* out) {
   switch (value.kind) {
     case Kind::kText:
     case Kind::kDate:
-      AppendJsonText(value.text, out);
+      AppendJsonString(value.text, out);
       return;
     case Kind::kInteger:
     case Kind::kDateTime:
@@ -315,7 +295,7 @@ void AppendBodyValueJson(const BodyValue& value, std::string* out) {
       ForEachListItem(value, [&](absl::string_view item) {
         if (!first) out->push_back(',');
         first = false;
-        AppendJsonText(item, out);
+        AppendJsonString(item, out);
       });
       out->push_back(']');
       return;
@@ -335,7 +315,7 @@ absl::StatusOr<std::string> BodyPropertiesJson(absl::string_view body) {
         }
         CRM_ASSIGN_OR_RETURN(BodyValue value, ReadValue(property));
         json.push_back(json.empty() ? '{' : ',');
-        AppendJsonText(property.name, &json);
+        AppendJsonString(property.name, &json);
         json.push_back(':');
         AppendBodyValueJson(value, &json);
         return false;

@@ -62,7 +62,7 @@ TEST(EventBody, PropertiesJsonWritesEveryKind) {
       BodyPropertiesJson(EveryKind().SerializeAsString());
   ASSERT_TRUE(json.ok()) << json.status();
   EXPECT_EQ(*json,
-            R"({"text":"Ab \"q\" \\ \u000a ü","empty":"","integer":-42,)"
+            R"({"text":"Ab \"q\" \\ \n ü","empty":"","integer":-42,)"
             R"("big":9223372036854775807,"whole":12,"money":-12.50,)"
             R"("tiny":0.000000001,"long":123456789.123456789,"padded":7.10,)"
             R"("yes":true,"no":false,"day":"2024-02-29","at":-1,)"

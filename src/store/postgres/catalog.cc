@@ -143,9 +143,10 @@ CREATE INDEX crm_customer_search_terms ON crm_customer_search USING gin (terms);
 // The first layout whose crm_customer_search holds terms.
 constexpr int kSearchTermsVersion = 4;
 
-// Serialises PrepareDatabase() across processes: pg_advisory_xact_lock key
-// (the bytes "libcrm" read as a number).
-constexpr char kPrepareLockKey[] = "119199878050413";
+// Serialises PrepareDatabase() and the changes of the tables' shared
+// layout across processes: pg_advisory_xact_lock key (the bytes "libcrm"
+// read as a number).
+constexpr char kLayoutLockKey[] = "119199878050413";
 
 // A schema that only exists inside PrepareDatabase()'s transaction.
 constexpr char kScratchSchema[] = "crm_expected_layout";
@@ -312,11 +313,14 @@ absl::StatusOr<int> DatabaseSchemaVersion(Connection& connection) {
   return number;
 }
 
+absl::Status LockSharedLayout(Connection& connection) {
+  return Run(connection, absl::StrCat("SELECT pg_advisory_xact_lock(",
+                                      kLayoutLockKey, ")"));
+}
+
 absl::Status PrepareDatabase(Connection& connection) {
   CRM_ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(connection));
-  CRM_RETURN_IF_ERROR(
-      Run(connection,
-          absl::StrCat("SELECT pg_advisory_xact_lock(", kPrepareLockKey, ")")));
+  CRM_RETURN_IF_ERROR(LockSharedLayout(connection));
   CRM_ASSIGN_OR_RETURN(std::string schema, CurrentSchema(connection));
   CRM_ASSIGN_OR_RETURN(int version, DatabaseSchemaVersion(connection));
   const int latest = LatestSchemaVersion();

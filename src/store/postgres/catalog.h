@@ -34,6 +34,18 @@ int LatestSchemaVersion();
 // made otherwise), and the connection's errors.
 absl::Status PrepareDatabase(Connection& connection);
 
+// Takes, until the caller's transaction ends, the lock that serialises
+// changes to what all workspaces share (indexes and statistics on
+// crm_customers, made or dropped as fields change, workspaces dropped) with
+// each other and with PrepareDatabase()'s verification. Without it two such
+// changes deadlock (CREATE INDEX's share lock, then ANALYZE's lock, which
+// the other's share lock blocks) and verification reads an index another
+// transaction is dropping. A transaction that wrote crm_customers before
+// taking it (a type change that converts values, a host transaction that
+// wrote customers and then changes a field) can still deadlock with one
+// that holds it; the server then fails one of them, CRM_E_BUSY.
+absl::Status LockSharedLayout(Connection& connection);
+
 // The layout version of the database (0 when it holds none).
 absl::StatusOr<int> DatabaseSchemaVersion(Connection& connection);
 

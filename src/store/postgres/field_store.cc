@@ -91,6 +91,7 @@ absl::Status DeleteUserField(Connection& connection, int64_t workspace_id,
 absl::Status SetColumnIndex(Connection& connection, int64_t workspace_id,
                             const std::string& column, ColumnIndex index) {
   CRM_RETURN_IF_ERROR(CheckColumnName(column));
+  CRM_RETURN_IF_ERROR(LockSharedLayout(connection));
   CRM_RETURN_IF_ERROR(connection.ExecuteScript(absl::StrCat(
       "DROP INDEX IF EXISTS ", ColumnIndexName(workspace_id, column),
       "; DROP STATISTICS IF EXISTS ",

@@ -7,8 +7,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "base/error.h"
+#include "base/json_text.h"
 
 namespace crm::store::postgres {
 namespace {
@@ -25,21 +25,6 @@ std::string DoubleText(double number) {
   return text;
 }
 
-void AppendJsonString(std::string* out, absl::string_view text) {
-  out->push_back('"');
-  for (char c : text) {
-    if (c == '"' || c == '\\') {
-      out->push_back('\\');
-      out->push_back(c);
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      absl::StrAppend(out, absl::StrFormat("\\u%04x", static_cast<int>(c)));
-    } else {
-      out->push_back(c);
-    }
-  }
-  out->push_back('"');
-}
-
 absl::Status InvalidValue(absl::string_view why) {
   return MakeError(ErrorCode::kInvalidArgument,
                    absl::StrCat("PostgreSQL cannot store the value: ", why));
@@ -51,7 +36,7 @@ absl::StatusOr<std::string> JsonOf(const SqlValue& value) {
   if (std::holds_alternative<std::string>(value)) {
     CRM_ASSIGN_OR_RETURN(std::string checked, StoredText(value));
     std::string json;
-    AppendJsonString(&json, checked);
+    AppendJsonString(checked, &json);
     return json;
   }
   return StoredText(value);

@@ -76,6 +76,7 @@ absl::Status Drop(const std::string& url) {
   CRM_ASSIGN_OR_RETURN(auto connected, Connect(url));
   auto& [connection, name] = connected;
   CRM_ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*connection));
+  CRM_RETURN_IF_ERROR(LockSharedLayout(*connection));
   CRM_ASSIGN_OR_RETURN(int64_t id, FindWorkspace(*connection, name));
   // Its per-column indexes and statistics (column_index.h) are not rows:
   // dropped by name.

@@ -73,8 +73,9 @@ absl::string_view TypeOf(const SqlValue& value) {
   return std::holds_alternative<std::string>(value) ? "string" : "number";
 }
 
-// The text of a JSON string token in the forms JsonOf writes (\" \\ and
-// \u00XX escapes; no raw control bytes), nullopt for anything else.
+// The text of a JSON string token in the forms JsonOf writes (\" \\, \n
+// \r \t and \u00XX escapes; no raw control bytes), nullopt for anything
+// else.
 std::optional<std::string> JsonStringText(absl::string_view json) {
   if (json.size() < 2 || json.front() != '"' || json.back() != '"') {
     return std::nullopt;
@@ -91,6 +92,8 @@ std::optional<std::string> JsonStringText(absl::string_view json) {
     char escaped = json[++i];
     if (escaped == '"' || escaped == '\\') {
       text.push_back(escaped);
+    } else if (escaped == 'n' || escaped == 'r' || escaped == 't') {
+      text.push_back(escaped == 'n' ? '\n' : escaped == 'r' ? '\r' : '\t');
     } else if (escaped == 'u' && i + 5 < json.size() &&
                json.substr(i + 1, 2) == "00") {
       unsigned value = 0;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "../core/query_test_schema.h"
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
 #include "core/customer_record.h"
@@ -21,36 +22,6 @@ namespace crm::core {
 namespace {
 
 constexpr int64_t kWorkspace = 42;
-
-// The standard fields and a few user fields, as crm_fields rows.
-std::shared_ptr<const Schema> TestSchema() {
-  std::vector<store::FieldRow> rows;
-  int64_t id = 0;
-  for (const wire::FieldDefinition& definition : StandardFieldDefinitions()) {
-    rows.push_back({++id, definition.name(), definition.name(), "active",
-                    MessageToJson(definition)});
-  }
-  for (const char* json : {
-           R"({"name": "seats", "type": "integer"})",
-           R"({"name": "ltv", "type": "decimal", "scale": 2})",
-           R"({"name": "since", "type": "date"})",
-           R"({"name": "vip", "type": "boolean"})",
-           R"({"name": "channels", "type": "multi_choice",
-               "options": ["email", "phone"]})",
-       }) {
-    wire::FieldDefinition definition;
-    absl::Status parsed =
-        MessageFromJson(json, "field definition", &definition);
-    EXPECT_TRUE(parsed.ok()) << parsed;
-    ++id;
-    rows.push_back({id, definition.name(), absl::StrCat("f_", id), "active",
-                    MessageToJson(definition)});
-  }
-  absl::StatusOr<std::shared_ptr<const Schema>> schema =
-      Schema::FromRows(rows, {}, 1);
-  EXPECT_TRUE(schema.ok()) << schema.status();
-  return *schema;
-}
 
 std::string Shown(const std::optional<std::string>& param) {
   return param ? absl::StrCat("'", *param, "'") : "NULL";
@@ -73,7 +44,7 @@ std::string Shown(const absl::StatusOr<store::postgres::RenderedSql>& sql) {
 // "SQL | $1, $2, ..." of the count of `filter`, or "error <rule>".
 std::string Golden(QueryTarget target, const std::string& filter,
                    const CustomerRecord& params = {}) {
-  static const std::shared_ptr<const Schema> schema = TestSchema();
+  static const std::shared_ptr<const Schema> schema = QueryTestSchema();
   // 2024-03-01T00:00:00Z: relative times ("within last") are fixed.
   constexpr int64_t kNow = 1709251200000000;
   absl::StatusOr<std::optional<store::Condition>> condition =

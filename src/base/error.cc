@@ -68,8 +68,8 @@ absl::Status MakeError(ErrorCode code, absl::string_view message,
 absl::Status DamagedValue(absl::string_view message, absl::string_view field) {
   return MakeError(
       ErrorCode::kIo,
-      absl::StrCat("the workspace holds a damaged value: ", message),
-      field, Rule::kDamaged);
+      absl::StrCat("the workspace holds a damaged value: ", message), field,
+      Rule::kDamaged);
 }
 
 ErrorCode CodeOf(const absl::Status& status) {

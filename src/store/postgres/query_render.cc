@@ -30,8 +30,8 @@ absl::Status BadColumn(absl::string_view column) {
 void RenderMatches(const Condition& condition, SqlBuilder* sql) {
   const std::string* query = std::get_if<std::string>(&condition.values[0]);
   if (query == nullptr) {
-    sql->Fail(MakeError(ErrorCode::kInvalidArgument,
-                        "a search query is text", "", Rule::kType));
+    sql->Fail(MakeError(ErrorCode::kInvalidArgument, "a search query is text",
+                        "", Rule::kType));
     sql->Text("false");
     return;
   }

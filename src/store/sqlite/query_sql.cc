@@ -4,6 +4,7 @@
 #include "absl/strings/str_join.h"
 #include "base/error.h"
 #include "base/filter_operators.h"
+#include "store/like_pattern.h"
 
 namespace crm::store::sqlite {
 namespace {
@@ -70,29 +71,14 @@ std::string ListItems(const ColumnRef& column) {
                       ") WHERE ");
 }
 
-// `text` as a LIKE pattern matching it literally, with '\' as the escape.
-std::string LikeLiteral(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
-  return out;
-}
-
 // `value` holding the text `operand` where `match` says: case-sensitively
 // by position, ignoring ASCII case as a LIKE pattern.
 void RenderTextMatch(const FilterOperator& match, const std::string& value,
                      const SqlValue& operand, SqlBuilder* sql) {
   if (match.ignore_case) {
     const std::string* text = std::get_if<std::string>(&operand);
-    std::string literal = LikeLiteral(text ? *text : std::string());
-    std::string pattern =
-        match.text_match == TextMatch::kAnywhere ? "%" + literal + "%"
-        : match.text_match == TextMatch::kStart  ? literal + "%"
-                                                 : "%" + literal;
     sql->Text(absl::StrCat(value, " LIKE "));
-    sql->Param(pattern);
+    sql->Param(LikePattern(match.text_match, text ? *text : ""));
     sql->Text(" ESCAPE '\\'");
     return;
   }

@@ -1,6 +1,12 @@
 namespace Crm.Tests;
 
-/// <summary>An in-memory workspace with a few user-defined fields of every value type.</summary>
+/// <summary>
+/// Workspaces on the backend under test: in memory, or on PostgreSQL when
+/// CRM_TEST_BACKEND_URL is set (CTest csharp_binding_postgres). A test that
+/// only a file can run (paths, a file's bytes, SQLite's own wording) opens a
+/// file itself and carries [Trait("Backend", "File")], which the PostgreSQL
+/// run leaves out.
+/// </summary>
 internal static class TestWorkspace
 {
     /// <summary>
@@ -19,6 +25,42 @@ internal static class TestWorkspace
         string server = Environment.GetEnvironmentVariable("CRM_TEST_BACKEND_URL")!;
         string name = "cs_" + Guid.NewGuid().ToString("N");
         return CrmDatabase.OpenUrl(server + (server.Contains('?') ? "&" : "?") + "workspace=" + name);
+    }
+
+    /// <summary>
+    /// A workspace a test opens more than once (to reopen it, or read-only):
+    /// a file in a new temporary folder, or a new PostgreSQL workspace in the
+    /// conformance run. Dispose removes the folder (a workspace on the server
+    /// is left for the throwaway server to take with it).
+    /// </summary>
+    public sealed class Place : IDisposable
+    {
+        private readonly string? _folder;
+
+        public Place()
+        {
+            if (OnPostgres)
+            {
+                string server = Environment.GetEnvironmentVariable("CRM_TEST_BACKEND_URL")!;
+                Location = server + (server.Contains('?') ? "&" : "?") + "workspace=cs_" + Guid.NewGuid().ToString("N");
+            }
+            else
+            {
+                _folder = Directory.CreateTempSubdirectory("crm-cs-").FullName;
+                Location = System.IO.Path.Combine(_folder, "w.crm");
+            }
+        }
+
+        /// <summary>The file path or the workspace URL.</summary>
+        public string Location { get; }
+
+        public CrmDatabase Open(OpenOptions? options = null) =>
+            OnPostgres ? CrmDatabase.OpenUrl(Location, options) : CrmDatabase.Open(Location, options);
+
+        public void Dispose()
+        {
+            if (_folder is not null) Directory.Delete(_folder, recursive: true);
+        }
     }
 
     public static CrmDatabase Open()

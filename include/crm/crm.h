@@ -368,6 +368,12 @@ CRM_API int crm_open(crm_db** out, const char* path,
  *    call on PostgreSQL sees what other writers committed meanwhile (read
  *    committed); guard updates with expected_version. On PostgreSQL the
  *    busy timeout is the server's lock_timeout (0 waits 1 ms).
+ *  - Field changes: on PostgreSQL, making a field indexed or unique adds
+ *    an index to the customer table all the database's workspaces share,
+ *    which holds back their writes (not their reads) until the change
+ *    commits; taking one away (indexed or unique turned off, such a field
+ *    deleted) holds back their reads too. In a file they concern that file
+ *    only.
  *  - Erasure: neither backend erases bytes yet (issue #19).
  *    crm_customer_delete() keeps the history; the deleted values stay in a
  *    file's free pages and write-ahead log, and on PostgreSQL in dead row
@@ -485,7 +491,9 @@ CRM_API int crm_rollback(crm_db* db);
  * read-only created_at and updated_at.
  */
 
-/* Defines a new user-defined field. *out_field_id receives its id. */
+/* Defines a new user-defined field. *out_field_id receives its id. An
+ * indexed or unique one on PostgreSQL holds back other workspaces' writes
+ * while it is made: see "Backends: what differs". */
 CRM_API int crm_field_define(int64_t* out_field_id, crm_db* db,
                              const char* definition_json);
 
@@ -499,6 +507,8 @@ CRM_API int crm_field_define(int64_t* out_field_id, crm_db* db,
  * "min": "" or "max": "" removes that bound; "default_value": {} removes
  * the default.
  * Standard fields accept label, description, group, indexed and add_options.
+ * Adding or taking away an index on PostgreSQL holds back other workspaces:
+ * see "Backends: what differs".
  */
 CRM_API int crm_field_update(crm_db* db, const char* name,
                              const char* patch_json);
@@ -507,7 +517,8 @@ CRM_API int crm_field_update(crm_db* db, const char* name,
 CRM_API int crm_field_archive(crm_db* db, const char* name);
 /* Restores an archived field with its data. */
 CRM_API int crm_field_restore(crm_db* db, const char* name);
-/* Deletes a user-defined field and its values. Cannot be undone. */
+/* Deletes a user-defined field and its values. Cannot be undone. An indexed
+ * or unique one on PostgreSQL: see "Backends: what differs". */
 CRM_API int crm_field_delete(crm_db* db, const char* name);
 
 /* The definition of one field (archived ones too) as a JSON object, with

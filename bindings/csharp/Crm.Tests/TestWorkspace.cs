@@ -22,10 +22,22 @@ internal static class TestWorkspace
     public static CrmDatabase OpenEmpty()
     {
         if (!OnPostgres) return CrmDatabase.Open(":memory:");
-        string server = Environment.GetEnvironmentVariable("CRM_TEST_BACKEND_URL")!;
-        string name = "cs_" + Guid.NewGuid().ToString("N");
-        return CrmDatabase.OpenUrl(server + (server.Contains('?') ? "&" : "?") + "workspace=" + name);
+        return CrmDatabase.OpenUrl(NewWorkspaceUrl(), ServerOptions());
     }
+
+    private static string NewWorkspaceUrl()
+    {
+        string server = Environment.GetEnvironmentVariable("CRM_TEST_BACKEND_URL")!;
+        return server + (server.Contains('?') ? "&" : "?") + "workspace=cs_" + Guid.NewGuid().ToString("N");
+    }
+
+    // The test classes run in parallel, each on workspaces of one server.
+    // Adding a field's index there locks the customer table every workspace
+    // shares against writers until it commits (crm.h, "Backends: what
+    // differs"), so on a loaded machine a write may wait longer than the
+    // default 5 s busy timeout for another class's field definition.
+    private static OpenOptions ServerOptions(OpenOptions? options = null) =>
+        (options ?? new OpenOptions()) with { BusyTimeout = TimeSpan.FromSeconds(60) };
 
     /// <summary>
     /// A workspace a test opens more than once (to reopen it, or read-only):
@@ -41,8 +53,7 @@ internal static class TestWorkspace
         {
             if (OnPostgres)
             {
-                string server = Environment.GetEnvironmentVariable("CRM_TEST_BACKEND_URL")!;
-                Location = server + (server.Contains('?') ? "&" : "?") + "workspace=cs_" + Guid.NewGuid().ToString("N");
+                Location = NewWorkspaceUrl();
             }
             else
             {
@@ -55,7 +66,7 @@ internal static class TestWorkspace
         public string Location { get; }
 
         public CrmDatabase Open(OpenOptions? options = null) =>
-            OnPostgres ? CrmDatabase.OpenUrl(Location, options) : CrmDatabase.Open(Location, options);
+            OnPostgres ? CrmDatabase.OpenUrl(Location, ServerOptions(options)) : CrmDatabase.Open(Location, options);
 
         public void Dispose()
         {

@@ -265,7 +265,9 @@ internal static unsafe partial class Native
 
     /// <summary>
     /// <c>int crm_field_define(int64_t* out_field_id, crm_db* db, const char* definition_json)</c>
-    /// Defines a new user-defined field. *out_field_id receives its id.
+    /// Defines a new user-defined field. *out_field_id receives its id. An
+    /// indexed or unique one on PostgreSQL holds back other workspaces' writes
+    /// while it is made: see "Backends: what differs".
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_field_define(out long outFieldId, DbHandle db, string? definitionJson);
@@ -281,6 +283,8 @@ internal static unsafe partial class Native
     /// "min": "" or "max": "" removes that bound; "default_value": {} removes
     /// the default.
     /// Standard fields accept label, description, group, indexed and add_options.
+    /// Adding or taking away an index on PostgreSQL holds back other workspaces:
+    /// see "Backends: what differs".
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_field_update(DbHandle db, string? name, string? patchJson);
@@ -301,7 +305,8 @@ internal static unsafe partial class Native
 
     /// <summary>
     /// <c>int crm_field_delete(crm_db* db, const char* name)</c>
-    /// Deletes a user-defined field and its values. Cannot be undone.
+    /// Deletes a user-defined field and its values. Cannot be undone. An indexed
+    /// or unique one on PostgreSQL: see "Backends: what differs".
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_field_delete(DbHandle db, string? name);

@@ -442,8 +442,8 @@ CRM_API int crm_db_schema_version(int* out, crm_db* db);
  * whole transaction, and every later call (crm_commit included) returns
  * CRM_E_MISUSE saying so until crm_rollback() ends it. Nothing of it is
  * stored either way. Transactions do not nest: crm_begin() inside one is
- * CRM_E_MISUSE. On PostgreSQL what other writers commit meanwhile is seen,
- * and a lost connection ends the transaction: see "Backends: what differs".
+ * CRM_E_MISUSE. What a transaction on PostgreSQL sees of other writers, and
+ * a lost connection: see "Backends: what differs".
  */
 CRM_API int crm_begin(crm_db* db);
 CRM_API int crm_commit(crm_db* db);
@@ -840,8 +840,8 @@ CRM_API int crm_event_decode(crm_event** out, const void* batch,
  * types and, for a registered type, its property schema). *out_seq gets
  * the event's sequence number, which grows with every append.
  * *out_duplicate (may be NULL) is 1 when the idempotency key was already
- * used and nothing was stored. On PostgreSQL seqs commit out of order: see
- * "Backends: what differs". */
+ * used and nothing was stored. Seqs on PostgreSQL: see "Backends: what
+ * differs". */
 CRM_API int crm_event_append(int64_t* out_seq, int* out_duplicate, crm_db* db,
                              const crm_event* event);
 
@@ -918,8 +918,7 @@ CRM_API int crm_event_timeline(crm_event_page** out, crm_db* db,
 
 /* Up to `limit` (1 to 10,000) events of all customers with seq greater than
  * `after_seq`, in seq order: for integrators that mirror the log. On
- * PostgreSQL only up to the committed high-water mark: see "Backends: what
- * differs". */
+ * PostgreSQL: see "Backends: what differs". */
 CRM_API int crm_event_follow(crm_event_page** out, crm_db* db,
                              int64_t after_seq, uint32_t limit);
 

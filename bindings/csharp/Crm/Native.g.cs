@@ -249,8 +249,8 @@ internal static unsafe partial class Native
     /// whole transaction, and every later call (crm_commit included) returns
     /// CRM_E_MISUSE saying so until crm_rollback() ends it. Nothing of it is
     /// stored either way. Transactions do not nest: crm_begin() inside one is
-    /// CRM_E_MISUSE. On PostgreSQL what other writers commit meanwhile is seen,
-    /// and a lost connection ends the transaction: see "Backends: what differs".
+    /// CRM_E_MISUSE. What a transaction on PostgreSQL sees of other writers, and
+    /// a lost connection: see "Backends: what differs".
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_begin(DbHandle db);
@@ -758,8 +758,8 @@ internal static unsafe partial class Native
     /// types and, for a registered type, its property schema). *out_seq gets
     /// the event's sequence number, which grows with every append.
     /// *out_duplicate (may be NULL) is 1 when the idempotency key was already
-    /// used and nothing was stored. On PostgreSQL seqs commit out of order: see
-    /// "Backends: what differs".
+    /// used and nothing was stored. Seqs on PostgreSQL: see "Backends: what
+    /// differs".
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_event_append(out long outSeq, out int outDuplicate, DbHandle db, EventHandle @event);
@@ -840,8 +840,7 @@ internal static unsafe partial class Native
     /// <c>int crm_event_follow(crm_event_page** out, crm_db* db, int64_t after_seq, uint32_t limit)</c>
     /// Up to `limit` (1 to 10,000) events of all customers with seq greater than
     /// `after_seq`, in seq order: for integrators that mirror the log. On
-    /// PostgreSQL only up to the committed high-water mark: see "Backends: what
-    /// differs".
+    /// PostgreSQL: see "Backends: what differs".
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_event_follow(out EventPageHandle @out, DbHandle db, long afterSeq, uint limit);

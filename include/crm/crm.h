@@ -36,7 +36,8 @@
  * (crm_record, crm_event, pages, reports) are not thread-safe: use one from
  * one thread at a time.
  * Several processes may open the same workspace file; writers wait up to the
- * busy timeout for each other and then fail with CRM_E_BUSY.
+ * busy timeout for each other and then fail with CRM_E_BUSY. A workspace on
+ * PostgreSQL differs: see "Backends: what differs" below.
  */
 #ifndef CRM_CRM_H_
 #define CRM_CRM_H_
@@ -276,6 +277,8 @@ enum {
   CRM_OPEN_READ_ONLY = 2 /* never write; writes fail with CRM_E_READ_ONLY */
 };
 
+/* Durability of a file's commits; a PostgreSQL workspace's is the server's
+ * (see "Backends: what differs" below). */
 enum {
   /* Default. A commit survives a crash of the process; after a power loss
    * the last commits before it may be lost, never half-applied. */
@@ -321,6 +324,78 @@ CRM_API int crm_open(crm_db** out, const char* path,
                      const crm_open_options* options);
 
 /*
+ * Backends: what differs. A workspace file (crm_open) and a workspace in a
+ * PostgreSQL database (crm_open_url) take the same calls with the same
+ * statuses, rules and results, except for what this list says; the
+ * functions concerned point here.
+ *
+ *  - Search order: both find the same set of customers, in another order
+ *    (a file ranks by FTS5's bm25, PostgreSQL by ts_rank; ties by id on
+ *    both), so a limit below the number of matches may keep different ones.
+ *  - Search limits on PostgreSQL: a search holds at most 1,000 words and
+ *    65,536 bytes of words (else CRM_E_VALIDATION, rule "terms"); in very
+ *    long text (long_text) a word counts by its first 2,046 bytes, only a
+ *    word's first 256 positions are kept, positions past 16,383 count as
+ *    16,383, and once a customer's words take 1,000,000 bytes the rest of
+ *    its text is not indexed.
+ *  - Text order: sorting (rows and groups) and <, <=, >, >=, between over
+ *    the text of fields and event properties follow the database's
+ *    collation on PostgreSQL and byte order in a file: alike under the "C"
+ *    and "C.UTF-8" collations, not under a language's (e.g.
+ *    "en_US.UTF-8"). Equality, in, min, max and the contains / starts with
+ *    / ends with operators (and their i- forms, which fold ASCII case only)
+ *    compare bytes on both.
+ *  - Event properties: one property holding values of different kinds in
+ *    different events sorts and compares across kinds differently (in
+ *    PostgreSQL's jsonb order text comes before numbers, in a file after),
+ *    and so do min and max over booleans and lists. Decimal properties
+ *    compare exactly on PostgreSQL (as numeric), as binary floating point
+ *    in a file.
+ *  - crm_query_explain() returns the backend's own plan text (SQLite's
+ *    EXPLAIN QUERY PLAN, PostgreSQL's EXPLAIN), and the server's planner
+ *    chooses by its statistics of tables all its workspaces share.
+ *  - Durability: CRM_SYNC_* apply to files. On PostgreSQL `sync` has no
+ *    effect: whether a commit survives a crash of the server or a power
+ *    loss is the server's setting (synchronous_commit, fsync, replicas).
+ *  - Writers [integrator: check against issue #18's many-writers work]: a
+ *    file has one writer at a time (others wait up to the busy timeout,
+ *    then CRM_E_BUSY). A PostgreSQL workspace has several writers at once,
+ *    each with its own crm_db (field definitions still take turns with
+ *    writes); event seqs are unique but commit out of order, and a
+ *    rolled-back write leaves a hole among ids and seqs, so
+ *    crm_event_follow() returns events only up to the committed high-water
+ *    mark, below which no event appears later. Within crm_begin() each
+ *    call on PostgreSQL sees what other writers committed meanwhile (read
+ *    committed); guard updates with expected_version. On PostgreSQL the
+ *    busy timeout is the server's lock_timeout (0 waits 1 ms).
+ *  - Field changes: on PostgreSQL, making a field indexed or unique adds
+ *    an index to the customer table all the database's workspaces share,
+ *    which holds back their writes (not their reads) until the change
+ *    commits; taking one away (indexed or unique turned off, such a field
+ *    deleted) holds back their reads too. In a file they concern that file
+ *    only.
+ *  - Erasure: neither backend erases bytes yet (issue #19).
+ *    crm_customer_delete() keeps the history; the deleted values stay in a
+ *    file's free pages and write-ahead log, and on PostgreSQL in dead row
+ *    versions until VACUUM, in the server's WAL, replicas and backups.
+ *  - CRM_OPEN_READ_ONLY: writes fail with CRM_E_READ_ONLY on both, and
+ *    neither creates a workspace. A file of an older layout cannot be
+ *    opened read-only (CRM_E_READ_ONLY: it would need migrating); on
+ *    PostgreSQL opening may still create or migrate libcrm's tables, which
+ *    the database's workspaces share.
+ *  - Errors only a server gives: CRM_E_IO rule "connection" (unreachable,
+ *    or the connection was lost: the call's changes are gone; within
+ *    crm_begin() end the transaction with crm_rollback(); the next call
+ *    outside one reconnects), CRM_E_IO rule "server" (a statement the
+ *    server refused: permissions, disk full, a timeout; its SQLSTATE in the
+ *    message) and CRM_E_IO rule "plugin" (libcrm_postgres.so or libpq
+ *    unusable).
+ *  - Paths and URLs: ":memory:" is a file's; crm_workspace_create() and
+ *    crm_workspace_drop() take URLs only. No other call is for one backend
+ *    only; none exists yet for a file's upkeep (such as a checkpoint).
+ */
+
+/*
  * Opens (and with CRM_OPEN_CREATE creates) a workspace that lives in a
  * database server rather than a file. `url` is a libpq connection URL with
  * the workspace's name as the `workspace` parameter:
@@ -335,7 +410,8 @@ CRM_API int crm_open(crm_db** out, const char* path,
  * libcrm's layout), CRM_E_NOT_WORKSPACE rule "schema" (tables libcrm did not
  * make). Calls the backend does not offer yet fail with CRM_E_UNSUPPORTED,
  * rule "backend". `options` as for crm_open(); `sync` has no effect (the
- * server's own durability settings apply).
+ * server's own durability settings apply). What else differs from a file:
+ * "Backends: what differs" in crm.h.
  */
 CRM_API int crm_open_url(crm_db** out, const char* url,
                          const crm_open_options* options);
@@ -366,7 +442,8 @@ CRM_API int crm_db_schema_version(int* out, crm_db* db);
  * whole transaction, and every later call (crm_commit included) returns
  * CRM_E_MISUSE saying so until crm_rollback() ends it. Nothing of it is
  * stored either way. Transactions do not nest: crm_begin() inside one is
- * CRM_E_MISUSE.
+ * CRM_E_MISUSE. What a transaction on PostgreSQL sees of other writers, and
+ * a lost connection: see "Backends: what differs".
  */
 CRM_API int crm_begin(crm_db* db);
 CRM_API int crm_commit(crm_db* db);
@@ -414,7 +491,9 @@ CRM_API int crm_rollback(crm_db* db);
  * read-only created_at and updated_at.
  */
 
-/* Defines a new user-defined field. *out_field_id receives its id. */
+/* Defines a new user-defined field. *out_field_id receives its id. An
+ * indexed or unique one on PostgreSQL holds back other workspaces' writes
+ * while it is made: see "Backends: what differs". */
 CRM_API int crm_field_define(int64_t* out_field_id, crm_db* db,
                              const char* definition_json);
 
@@ -428,6 +507,8 @@ CRM_API int crm_field_define(int64_t* out_field_id, crm_db* db,
  * "min": "" or "max": "" removes that bound; "default_value": {} removes
  * the default.
  * Standard fields accept label, description, group, indexed and add_options.
+ * Adding or taking away an index on PostgreSQL holds back other workspaces:
+ * see "Backends: what differs".
  */
 CRM_API int crm_field_update(crm_db* db, const char* name,
                              const char* patch_json);
@@ -436,7 +517,8 @@ CRM_API int crm_field_update(crm_db* db, const char* name,
 CRM_API int crm_field_archive(crm_db* db, const char* name);
 /* Restores an archived field with its data. */
 CRM_API int crm_field_restore(crm_db* db, const char* name);
-/* Deletes a user-defined field and its values. Cannot be undone. */
+/* Deletes a user-defined field and its values. Cannot be undone. An indexed
+ * or unique one on PostgreSQL: see "Backends: what differs". */
 CRM_API int crm_field_delete(crm_db* db, const char* name);
 
 /* The definition of one field (archived ones too) as a JSON object, with
@@ -607,7 +689,8 @@ CRM_API int crm_customer_update(int64_t* out_version, crm_db* db, int64_t id,
 
 /* Deletes a customer. expected_version as for update. A customer that a
  * reference field of another customer points to is not deleted
- * (CRM_E_CONSTRAINT naming that field). */
+ * (CRM_E_CONSTRAINT naming that field). Its history stays, and neither
+ * backend erases its bytes yet: see "Backends: what differs". */
 CRM_API int crm_customer_delete(crm_db* db, int64_t id,
                                 int64_t expected_version, const char* actor);
 
@@ -757,7 +840,8 @@ CRM_API int crm_event_decode(crm_event** out, const void* batch,
  * types and, for a registered type, its property schema). *out_seq gets
  * the event's sequence number, which grows with every append.
  * *out_duplicate (may be NULL) is 1 when the idempotency key was already
- * used and nothing was stored. */
+ * used and nothing was stored. Seqs on PostgreSQL: see "Backends: what
+ * differs". */
 CRM_API int crm_event_append(int64_t* out_seq, int* out_duplicate, crm_db* db,
                              const crm_event* event);
 
@@ -833,7 +917,8 @@ CRM_API int crm_event_timeline(crm_event_page** out, crm_db* db,
                                const crm_timeline_options* options);
 
 /* Up to `limit` (1 to 10,000) events of all customers with seq greater than
- * `after_seq`, in seq order: for integrators that mirror the log. */
+ * `after_seq`, in seq order: for integrators that mirror the log. On
+ * PostgreSQL: see "Backends: what differs". */
 CRM_API int crm_event_follow(crm_event_page** out, crm_db* db,
                              int64_t after_seq, uint32_t limit);
 
@@ -910,7 +995,8 @@ CRM_API crm_record* crm_field_timeline_value(crm_field_timeline* timeline,
  * occurred_at, recorded_at, the event's customer as customer.<field>, and
  * its properties as properties.<name>. A property is compared as written:
  * 'text' as text, numbers as numbers (decimals compare as binary floating
- * point, so compare money with a margin), true/false, has / has any / has
+ * point in a file, exactly on PostgreSQL: see "Backends: what differs"; so
+ * compare money with a margin), true/false, has / has any / has
  * all for lists (a property that holds no list has none of the values);
  * "within" does not apply. CRM_AGG_SUM and CRM_AGG_AVG over a
  * property are exact: the numbers are added as the decimals they were
@@ -937,7 +1023,8 @@ CRM_API crm_record* crm_query_params(crm_query* query);
  * "aggregates". */
 CRM_API int crm_query_select(crm_query* query, const char* field);
 /* Adds a sort key; rows with no value come first ascending, last
- * descending; ties are ordered by id (or seq). */
+ * descending; ties are ordered by id (or seq). Text sorts by the database's
+ * collation on PostgreSQL: see "Backends: what differs". */
 CRM_API int crm_query_order_by(crm_query* query, const char* field,
                                int descending);
 /* Rows per page, 1 to 10,000 (default 100). */
@@ -989,8 +1076,10 @@ CRM_API int crm_query_count(int64_t* out, crm_db* db, const crm_query* query);
 /* One row per group: group fields, then aggregates by alias. */
 CRM_API int crm_query_run_aggregate(crm_rows** out, crm_db* db,
                                     const crm_query* query);
-/* How SQLite runs the query's select, one step per line (e.g. "SEARCH c
- * USING INDEX ..."): to check an index is used. */
+/* How the backend runs the query's select, one step per line, in its own
+ * words (a file: SQLite's, e.g. "SEARCH c USING INDEX ..."; PostgreSQL:
+ * its EXPLAIN, e.g. "Index Scan using ..."): to check an index is used.
+ * See "Backends: what differs". */
 CRM_API int crm_query_explain(char** out, crm_db* db, const crm_query* query);
 
 CRM_API void crm_rows_free(crm_rows* rows);
@@ -1051,13 +1140,13 @@ CRM_API int crm_field_fill_rates(crm_rows** out, crm_db* db);
  * find the same set of customers (words split and folded alike); the order
  * among them may differ (SQLite ranks by bm25, PostgreSQL by ts_rank, ties
  * by id), so with a `limit` below the number of matches the two may keep
- * different customers. */
+ * different customers. PostgreSQL's limits: see "Backends: what differs". */
 CRM_API int crm_customer_search(crm_rows** out, crm_db* db, const char* text,
                                 uint32_t limit);
 
 /* Saved segments: a named filter (without parameters) stored in the
  * workspace. Saving an existing name replaces it. Saving checks the filter
- * as counting it does (against the fields, and prepared by SQLite) and
+ * as counting it does (against the fields, and prepared by the backend) and
  * refuses one that cannot run with the error its count would give. A field
  * a segment uses cannot be renamed or deleted (CRM_E_CONSTRAINT, rule
  * "segment"); one archived or changed to a type the filter does not fit

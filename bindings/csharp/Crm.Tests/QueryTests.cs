@@ -5,7 +5,7 @@ public class QueryTests : IDisposable
 {
     private static readonly DateTimeOffset Jan = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private readonly CrmDatabase _db = CrmDatabase.Open(":memory:");
+    private readonly CrmDatabase _db = TestWorkspace.OpenEmpty();
     private readonly List<long> _ids = new();
 
     public QueryTests()
@@ -142,8 +142,21 @@ public class QueryTests : IDisposable
 
         // Rows with no value sort first ascending.
         Assert.Equal("Dan O'Neil", Names(new Query().OrderBy("ltv")).First());
-        Assert.Contains("USING INDEX", _db.Explain(new Query("ltv > 10000")));
-        Assert.Contains("SCAN", _db.Explain(new Query("seats > 3")));
+        AssertExplains(new Query("ltv > 10000"), sqliteIndex: true);
+        AssertExplains(new Query("seats > 3"), sqliteIndex: false);
+    }
+
+    // The plan is the backend's own text, one step per line (crm.h,
+    // "Backends: what differs"): SQLite's wording says when the index of an
+    // indexed field is used; PostgreSQL's planner may read five rows either
+    // way, and names the table it reads (tests/capi/postgres_parity_test.cc
+    // checks its index use on enough rows).
+    private void AssertExplains(Query query, bool sqliteIndex)
+    {
+        string plan = _db.Explain(query);
+        Assert.EndsWith("\n", plan);
+        if (TestWorkspace.OnPostgres) Assert.Contains("crm_customers", plan);
+        else Assert.Contains(sqliteIndex ? "USING INDEX" : "SCAN", plan);
     }
 
     [Fact]

@@ -9,7 +9,10 @@ public sealed class ProcessState;
 /// ReadmeSamples.targets) and run here, so that the README cannot drift from
 /// the binding.
 /// </summary>
+/// File-only: the samples open files ("customers.crm") in a new folder, as
+/// the README shows a first user.
 [Collection(nameof(ProcessState))]
+[Trait("Backend", "File")]
 public class ReadmeTests
 {
     [Fact]

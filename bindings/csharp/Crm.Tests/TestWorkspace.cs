@@ -1,6 +1,12 @@
 namespace Crm.Tests;
 
-/// <summary>An in-memory workspace with a few user-defined fields of every value type.</summary>
+/// <summary>
+/// Workspaces on the backend under test: in memory, or on PostgreSQL when
+/// CRM_TEST_BACKEND_URL is set (CTest csharp_binding_postgres). A test that
+/// only a file can run (paths, a file's bytes, SQLite's own wording) opens a
+/// file itself and carries [Trait("Backend", "File")], which the PostgreSQL
+/// run leaves out.
+/// </summary>
 internal static class TestWorkspace
 {
     /// <summary>
@@ -16,9 +22,56 @@ internal static class TestWorkspace
     public static CrmDatabase OpenEmpty()
     {
         if (!OnPostgres) return CrmDatabase.Open(":memory:");
+        return CrmDatabase.OpenUrl(NewWorkspaceUrl(), ServerOptions());
+    }
+
+    private static string NewWorkspaceUrl()
+    {
         string server = Environment.GetEnvironmentVariable("CRM_TEST_BACKEND_URL")!;
-        string name = "cs_" + Guid.NewGuid().ToString("N");
-        return CrmDatabase.OpenUrl(server + (server.Contains('?') ? "&" : "?") + "workspace=" + name);
+        return server + (server.Contains('?') ? "&" : "?") + "workspace=cs_" + Guid.NewGuid().ToString("N");
+    }
+
+    // The test classes run in parallel, each on workspaces of one server.
+    // Adding a field's index there locks the customer table every workspace
+    // shares against writers until it commits (crm.h, "Backends: what
+    // differs"), so on a loaded machine a write may wait longer than the
+    // default 5 s busy timeout for another class's field definition.
+    private static OpenOptions ServerOptions(OpenOptions? options = null) =>
+        (options ?? new OpenOptions()) with { BusyTimeout = TimeSpan.FromSeconds(60) };
+
+    /// <summary>
+    /// A workspace a test opens more than once (to reopen it, or read-only):
+    /// a file in a new temporary folder, or a new PostgreSQL workspace in the
+    /// conformance run. Dispose removes the folder (a workspace on the server
+    /// is left for the throwaway server to take with it).
+    /// </summary>
+    public sealed class Place : IDisposable
+    {
+        private readonly string? _folder;
+
+        public Place()
+        {
+            if (OnPostgres)
+            {
+                Location = NewWorkspaceUrl();
+            }
+            else
+            {
+                _folder = Directory.CreateTempSubdirectory("crm-cs-").FullName;
+                Location = System.IO.Path.Combine(_folder, "w.crm");
+            }
+        }
+
+        /// <summary>The file path or the workspace URL.</summary>
+        public string Location { get; }
+
+        public CrmDatabase Open(OpenOptions? options = null) =>
+            OnPostgres ? CrmDatabase.OpenUrl(Location, ServerOptions(options)) : CrmDatabase.Open(Location, options);
+
+        public void Dispose()
+        {
+            if (_folder is not null) Directory.Delete(_folder, recursive: true);
+        }
     }
 
     public static CrmDatabase Open()

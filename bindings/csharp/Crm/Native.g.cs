@@ -198,7 +198,8 @@ internal static unsafe partial class Native
     /// libcrm's layout), CRM_E_NOT_WORKSPACE rule "schema" (tables libcrm did not
     /// make). Calls the backend does not offer yet fail with CRM_E_UNSUPPORTED,
     /// rule "backend". `options` as for crm_open(); `sync` has no effect (the
-    /// server's own durability settings apply).
+    /// server's own durability settings apply). What else differs from a file:
+    /// "Backends: what differs" in crm.h.
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_open_url(out DbHandle @out, string? url, OpenOptions* options);
@@ -248,7 +249,8 @@ internal static unsafe partial class Native
     /// whole transaction, and every later call (crm_commit included) returns
     /// CRM_E_MISUSE saying so until crm_rollback() ends it. Nothing of it is
     /// stored either way. Transactions do not nest: crm_begin() inside one is
-    /// CRM_E_MISUSE.
+    /// CRM_E_MISUSE. What a transaction on PostgreSQL sees of other writers, and
+    /// a lost connection: see "Backends: what differs".
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_begin(DbHandle db);
@@ -263,7 +265,9 @@ internal static unsafe partial class Native
 
     /// <summary>
     /// <c>int crm_field_define(int64_t* out_field_id, crm_db* db, const char* definition_json)</c>
-    /// Defines a new user-defined field. *out_field_id receives its id.
+    /// Defines a new user-defined field. *out_field_id receives its id. An
+    /// indexed or unique one on PostgreSQL holds back other workspaces' writes
+    /// while it is made: see "Backends: what differs".
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_field_define(out long outFieldId, DbHandle db, string? definitionJson);
@@ -279,6 +283,8 @@ internal static unsafe partial class Native
     /// "min": "" or "max": "" removes that bound; "default_value": {} removes
     /// the default.
     /// Standard fields accept label, description, group, indexed and add_options.
+    /// Adding or taking away an index on PostgreSQL holds back other workspaces:
+    /// see "Backends: what differs".
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_field_update(DbHandle db, string? name, string? patchJson);
@@ -299,7 +305,8 @@ internal static unsafe partial class Native
 
     /// <summary>
     /// <c>int crm_field_delete(crm_db* db, const char* name)</c>
-    /// Deletes a user-defined field and its values. Cannot be undone.
+    /// Deletes a user-defined field and its values. Cannot be undone. An indexed
+    /// or unique one on PostgreSQL: see "Backends: what differs".
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_field_delete(DbHandle db, string? name);
@@ -520,7 +527,8 @@ internal static unsafe partial class Native
     /// <c>int crm_customer_delete(crm_db* db, int64_t id, int64_t expected_version, const char* actor)</c>
     /// Deletes a customer. expected_version as for update. A customer that a
     /// reference field of another customer points to is not deleted
-    /// (CRM_E_CONSTRAINT naming that field).
+    /// (CRM_E_CONSTRAINT naming that field). Its history stays, and neither
+    /// backend erases its bytes yet: see "Backends: what differs".
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_customer_delete(DbHandle db, long id, long expectedVersion, string? actor);
@@ -750,7 +758,8 @@ internal static unsafe partial class Native
     /// types and, for a registered type, its property schema). *out_seq gets
     /// the event's sequence number, which grows with every append.
     /// *out_duplicate (may be NULL) is 1 when the idempotency key was already
-    /// used and nothing was stored.
+    /// used and nothing was stored. Seqs on PostgreSQL: see "Backends: what
+    /// differs".
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_event_append(out long outSeq, out int outDuplicate, DbHandle db, EventHandle @event);
@@ -830,7 +839,8 @@ internal static unsafe partial class Native
     /// <summary>
     /// <c>int crm_event_follow(crm_event_page** out, crm_db* db, int64_t after_seq, uint32_t limit)</c>
     /// Up to `limit` (1 to 10,000) events of all customers with seq greater than
-    /// `after_seq`, in seq order: for integrators that mirror the log.
+    /// `after_seq`, in seq order: for integrators that mirror the log. On
+    /// PostgreSQL: see "Backends: what differs".
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_event_follow(out EventPageHandle @out, DbHandle db, long afterSeq, uint limit);
@@ -919,7 +929,8 @@ internal static unsafe partial class Native
     /// <summary>
     /// <c>int crm_query_order_by(crm_query* query, const char* field, int descending)</c>
     /// Adds a sort key; rows with no value come first ascending, last
-    /// descending; ties are ordered by id (or seq).
+    /// descending; ties are ordered by id (or seq). Text sorts by the database's
+    /// collation on PostgreSQL: see "Backends: what differs".
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_query_order_by(QueryHandle query, string? field, int descending);
@@ -982,8 +993,10 @@ internal static unsafe partial class Native
 
     /// <summary>
     /// <c>int crm_query_explain(char** out, crm_db* db, const crm_query* query)</c>
-    /// How SQLite runs the query's select, one step per line (e.g. "SEARCH c
-    /// USING INDEX ..."): to check an index is used.
+    /// How the backend runs the query's select, one step per line, in its own
+    /// words (a file: SQLite's, e.g. "SEARCH c USING INDEX ..."; PostgreSQL:
+    /// its EXPLAIN, e.g. "Index Scan using ..."): to check an index is used.
+    /// See "Backends: what differs".
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_query_explain(out StringHandle @out, DbHandle db, QueryHandle query);
@@ -1072,7 +1085,7 @@ internal static unsafe partial class Native
     /// find the same set of customers (words split and folded alike); the order
     /// among them may differ (SQLite ranks by bm25, PostgreSQL by ts_rank, ties
     /// by id), so with a `limit` below the number of matches the two may keep
-    /// different customers.
+    /// different customers. PostgreSQL's limits: see "Backends: what differs".
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_customer_search(out RowsHandle @out, DbHandle db, string? text, uint limit);
@@ -1081,7 +1094,7 @@ internal static unsafe partial class Native
     /// <c>int crm_segment_save(crm_db* db, const char* name, int target, const char* filter)</c>
     /// Saved segments: a named filter (without parameters) stored in the
     /// workspace. Saving an existing name replaces it. Saving checks the filter
-    /// as counting it does (against the fields, and prepared by SQLite) and
+    /// as counting it does (against the fields, and prepared by the backend) and
     /// refuses one that cannot run with the error its count would give. A field
     /// a segment uses cannot be renamed or deleted (CRM_E_CONSTRAINT, rule
     /// "segment"); one archived or changed to a type the filter does not fit

@@ -26,16 +26,23 @@ def on_postgres() -> bool:
     return bool(os.environ.get("CRM_TEST_BACKEND_URL"))
 
 
-def open_under_test(path: str) -> crm.Database:
+def open_under_test(path: str, *, create: bool = True, read_only: bool = False) -> crm.Database:
     """``crm.open(path)``, or on PostgreSQL the workspace standing for
     ``path``: the same path reopens the same workspace. Workspaces are left
     for the throwaway server to take with it."""
     if not on_postgres():
-        return crm.open(path)
+        return crm.open(path, create=create, read_only=read_only)
     server = os.environ["CRM_TEST_BACKEND_URL"]
     name = "py_" + hashlib.sha1(path.encode()).hexdigest()[:20]
     url = server + ("&" if "?" in server else "?") + "workspace=" + name
-    return crm.open_url(url)
+    return crm.open_url(url, create=create, read_only=read_only)
+
+
+def file_only(why: str):
+    """Marks a test that only a workspace file can run (paths, a file's
+    bytes, SQLite's own settings or wording): skipped, saying ``why``, in
+    the PostgreSQL run, which runs every other test."""
+    return unittest.skipIf(on_postgres(), f"file-only: {why}")
 
 
 class WorkspaceTestCase(unittest.TestCase):

@@ -19,7 +19,7 @@ import traceback
 import unittest
 from typing import List, NamedTuple
 
-from .support import library_or_skip_message
+from .support import file_only, library_or_skip_message
 
 README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
 NOT_RUN = re.compile(r"# not run: \S")
@@ -66,6 +66,7 @@ def run_sample(sample: Sample) -> str:
     return printed.getvalue()
 
 
+@file_only("the README's samples open files, as a first user does")
 class ReadmeSamplesTest(unittest.TestCase):
     def test_every_python_sample_runs(self) -> None:
         library_or_skip_message()

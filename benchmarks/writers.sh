@@ -5,7 +5,8 @@
 # workspace and each writer on a workspace of its own.
 #   benchmarks/run.sh writers [N...] [crm_writer_scaling flags]
 # e.g. benchmarks/run.sh writers 1 4 16 --iterations=128 --rounds=2
-# Writes results-writers.json and .csv beside the binary and prints the table.
+# Writes results-writers.json and .csv beside the binary and prints the table
+# (writers_report.py: the medians over --rounds, as benchmarks/README.md shows).
 # The exit status fails when a writer met an error other than CRM_E_CONFLICT
 # or CRM_E_BUSY, or a workspace did not hold what its writers reported.
 set -euo pipefail
@@ -33,3 +34,4 @@ out="$build/benchmarks/results-writers"
   --json="$out.json" --csv="$out.csv" "$@"
 echo "load: $(uptime)"
 echo "results: $out.json $out.csv"
+python3 "$here/writers_report.py" "$out.csv"

@@ -3,6 +3,9 @@
 #   build  $CRM_BENCH_BUILD_DIR, else build-bench/ in the repository
 #   bench_build TARGET...   configures (Release) and builds those targets,
 #                           unless CRM_BENCH_NO_BUILD=1 (use what is built)
+#   bench_postgres NAME     starts a throwaway server in /tmp/NAME-<pid>,
+#                           stopped and removed when the script exits, and
+#                           sets `url` to its database's libpq URL
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${CRM_BENCH_BUILD_DIR:-$root/build-bench}"
 
@@ -15,4 +18,13 @@ bench_build() {
     cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
   # At most 2 jobs: the machines this runs on have 2 cores, often shared.
   cmake --build "$build" --parallel 2 --target "$@"
+}
+
+bench_postgres() {
+  # A short path: the socket's must fit in 107 bytes.
+  server="/tmp/$1-$$"
+  [ ! -e "$server" ] || { echo "$0: $server exists" >&2; exit 1; }
+  trap '"$root/scripts/postgres.sh" stop "$server"' EXIT
+  url="$("$root/scripts/postgres.sh" start "$server" | tail -n 1)"
+  "/usr/lib/postgresql/15/bin/postgres" --version
 }

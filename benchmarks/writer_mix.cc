@@ -10,31 +10,11 @@
 
 #include "crm/crm.h"
 #include "crm/crm.pb.h"
+#include "crm_owned.h"
 
 namespace crm_bench {
 namespace {
 
-struct DbClose {
-  void operator()(crm_db* db) const { crm_close(db); }
-};
-struct RecordFree {
-  void operator()(crm_record* r) const { crm_record_free(r); }
-};
-struct EventFree {
-  void operator()(crm_event* e) const { crm_event_free(e); }
-};
-struct ReportFree {
-  void operator()(crm_batch_report* r) const { crm_batch_report_free(r); }
-};
-struct PageFree {
-  void operator()(crm_event_page* p) const { crm_event_page_free(p); }
-};
-struct QueryFree {
-  void operator()(crm_query* q) const { crm_query_free(q); }
-};
-struct RowsFree {
-  void operator()(crm_rows* r) const { crm_rows_free(r); }
-};
 using Db = std::unique_ptr<crm_db, DbClose>;
 
 // Retries after CRM_E_BUSY at most this often per call: a writer waiting
@@ -153,23 +133,8 @@ class Writer {
       row->add_values()->set_text(NextEmail());
     }
     pending_ = 0;
-    std::string bytes = batch.SerializeAsString();
-    crm_batch_report* raw = nullptr;
-    if (!Timed(kCreateBatch, "crm_customer_write_batch", [&] {
-          crm_batch_report_free(raw);
-          raw = nullptr;
-          return crm_customer_write_batch(&raw, db_, bytes.data(), bytes.size(),
-                                          CRM_BATCH_CREATE);
-        })) {
-      crm_batch_report_free(raw);
-      return false;
-    }
-    std::unique_ptr<crm_batch_report, ReportFree> report(raw);
-    for (int r = 0; r < kBatchRows; ++r) {
-      result_->ids.push_back(crm_batch_report_id(report.get(), r));
-    }
-    result_->rows += kBatchRows;
-    return true;
+    return WriteBatch(kCreateBatch, "crm_customer_write_batch",
+                      batch.SerializeAsString(), &result_->ids);
   }
 
   // One event for each customer of the last batch.
@@ -184,19 +149,28 @@ class Writer {
       n->set_name("n");
       n->mutable_value()->set_integer(iteration);
     }
-    std::string bytes = batch.SerializeAsString();
+    return WriteBatch(kAppendBatch, "crm_event_append_batch",
+                      batch.SerializeAsString(), &result_->seqs);
+  }
+
+  // Writes one batch of kBatchRows (customers for kCreateBatch, else
+  // events) and appends the ids or seqs its report gives to `out`.
+  bool WriteBatch(CallKind kind, const char* what, const std::string& bytes,
+                  std::vector<int64_t>* out) {
     crm_batch_report* raw = nullptr;
-    if (!Timed(kAppendBatch, "crm_event_append_batch", [&] {
-          crm_batch_report_free(raw);
-          raw = nullptr;
-          return crm_event_append_batch(&raw, db_, bytes.data(), bytes.size());
-        })) {
+    bool ok = Timed(kind, what, [&] {
       crm_batch_report_free(raw);
-      return false;
-    }
+      raw = nullptr;
+      return kind == kCreateBatch
+                 ? crm_customer_write_batch(&raw, db_, bytes.data(),
+                                            bytes.size(), CRM_BATCH_CREATE)
+                 : crm_event_append_batch(&raw, db_, bytes.data(),
+                                          bytes.size());
+    });
     std::unique_ptr<crm_batch_report, ReportFree> report(raw);
+    if (!ok) return false;
     for (int r = 0; r < kBatchRows; ++r) {
-      result_->seqs.push_back(crm_batch_report_id(report.get(), r));
+      out->push_back(crm_batch_report_id(report.get(), r));
     }
     result_->rows += kBatchRows;
     return true;

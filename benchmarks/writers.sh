@@ -20,13 +20,7 @@ done
 [ ${#counts[@]} -gt 0 ] || counts=(1 4 16)
 writers="$(IFS=,; echo "${counts[*]}")"
 bench_build crm_writer_scaling crm_postgres
-# A server of its own, stopped and removed however the run ends; a short
-# path, as the socket's must fit in 107 bytes.
-server="/tmp/crm-writers-pg-$$"
-[ ! -e "$server" ] || { echo "$0: $server exists" >&2; exit 1; }
-trap '"$root/scripts/postgres.sh" stop "$server"' EXIT
-url="$("$root/scripts/postgres.sh" start "$server" | tail -n 1)"
-"/usr/lib/postgresql/15/bin/postgres" --version
+bench_postgres crm-writers-pg  # stopped and removed however the run ends
 echo "load: $(uptime)"
 out="$build/benchmarks/results-writers"
 "$build/benchmarks/crm_writer_scaling" --writers="$writers" \

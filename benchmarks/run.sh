@@ -39,13 +39,7 @@ source "$here/common.sh"
 name="$size"
 if [ "$postgres" = 1 ]; then
   bench_build crm_benchmarks crm_postgres
-  # A server of its own, stopped and removed however the run ends. The path
-  # stays short: the socket's must fit in 107 bytes.
-  server="/tmp/crm-bench-pg-$$"
-  [ ! -e "$server" ] || { echo "$0: $server exists" >&2; exit 1; }
-  trap '"$root/scripts/postgres.sh" stop "$server"' EXIT
-  url="$("$root/scripts/postgres.sh" start "$server" | tail -n 1)"
-  "/usr/lib/postgresql/15/bin/postgres" --version
+  bench_postgres crm-bench-pg  # stopped and removed however the run ends
   flags+=(--postgres_url="$url"
           "--benchmark_filter=/(libcrm|libcrm_pg|sqlite_same)/")
   name="postgres-$size"

@@ -136,6 +136,9 @@ int g_go_fd = -1;
 void SignalReady(bool opened) {
   char c = opened ? 'r' : 'x';
   (void)!write(g_ready_fd, &c, 1);
+  // Closed at once, so that a writer dying before its byte ends the
+  // parent's wait (end of file) instead of leaving it waiting for ever.
+  close(g_ready_fd);
 }
 void AwaitStart() {
   char c;

@@ -9,6 +9,7 @@
 
 #include "crm/crm.h"
 #include "crm/crm.pb.h"
+#include "crm_owned.h"
 #include "store.h"
 
 namespace crm_bench {
@@ -32,22 +33,6 @@ constexpr const char* kColumns[] = {
     "name",    "email",     "phone",  "city",        "external_id",
     "segment", "revenue",   "active", "signup_date", "last_contact",
     "plan",    "interests", "notes",  "employees",   "credit_limit"};
-
-struct RecordFree {
-  void operator()(crm_record* r) const { crm_record_free(r); }
-};
-struct ReportFree {
-  void operator()(crm_batch_report* r) const { crm_batch_report_free(r); }
-};
-struct QueryFree {
-  void operator()(crm_query* query) const { crm_query_free(query); }
-};
-struct RowsFree {
-  void operator()(crm_rows* rows) const { crm_rows_free(rows); }
-};
-struct PageFree {
-  void operator()(crm_event_page* p) const { crm_event_page_free(p); }
-};
 
 // This thread's last libcrm error: "CRM_E_...: message".
 std::string LastError() {

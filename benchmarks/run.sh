@@ -8,6 +8,8 @@
 #   benchmarks/run.sh scale [customers...]     scale.sh: growth, memory, open
 #   benchmarks/run.sh bindings [rows [batch]]  run_bindings.sh: Python, C#
 #   benchmarks/run.sh plot [customers...]      plot.sh: read latency by size
+#   benchmarks/run.sh writers [N...] [flags]   writers.sh: 1, 4, 16 writer
+#                      processes on PostgreSQL (a throwaway server) and SQLite
 # Build directory: $CRM_BENCH_BUILD_DIR, else build-bench/ (Release).
 # Rounds: $CRM_BENCH_ROUNDS (default 3, ci 1) runs of the whole suite, one
 # after the other; the report gives the median of each figure over them.
@@ -29,20 +31,15 @@ case "$size" in
   scale) exec "$here/scale.sh" "$@" ;;
   bindings) exec "$here/run_bindings.sh" "$@" ;;
   plot) exec "$here/plot.sh" "$@" ;;
-  *) echo "usage: $0 [ci|default|postgres|memory|scale|bindings|plot] [arguments]" >&2; exit 2 ;;
+  writers) exec "$here/writers.sh" "$@" ;;
+  *) echo "usage: $0 [ci|default|postgres|memory|scale|bindings|plot|writers] [arguments]" >&2; exit 2 ;;
 esac
 rounds="${CRM_BENCH_ROUNDS:-$rounds}"
 source "$here/common.sh"
 name="$size"
 if [ "$postgres" = 1 ]; then
   bench_build crm_benchmarks crm_postgres
-  # A server of its own, stopped and removed however the run ends. The path
-  # stays short: the socket's must fit in 107 bytes.
-  server="/tmp/crm-bench-pg-$$"
-  [ ! -e "$server" ] || { echo "$0: $server exists" >&2; exit 1; }
-  trap '"$root/scripts/postgres.sh" stop "$server"' EXIT
-  url="$("$root/scripts/postgres.sh" start "$server" | tail -n 1)"
-  "/usr/lib/postgresql/15/bin/postgres" --version
+  bench_postgres crm-bench-pg  # stopped and removed however the run ends
   flags+=(--postgres_url="$url"
           "--benchmark_filter=/(libcrm|libcrm_pg|sqlite_same)/")
   name="postgres-$size"

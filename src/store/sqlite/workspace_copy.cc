@@ -4,6 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
+#include "store/sqlite/customer_table.h"
+#include "store/sqlite/field_table.h"
 #include "store/sqlite/meta_table.h"
 
 namespace crm::store::sqlite {
@@ -29,20 +31,7 @@ class SqliteCopySeam final : public WorkspaceCopySeam {
   explicit SqliteCopySeam(Connection& connection) : connection_(connection) {}
 
   absl::StatusOr<std::vector<FieldRow>> LoadAllFields() override {
-    CRM_ASSIGN_OR_RETURN(
-        Statement * statement,
-        connection_.Prepare("SELECT id, name, column_name, status, "
-                            "definition FROM crm_fields ORDER BY id"));
-    std::vector<FieldRow> rows;
-    while (true) {
-      CRM_ASSIGN_OR_RETURN(bool more, statement->Step());
-      if (!more) break;
-      rows.push_back({statement->ColumnInt(0), statement->ColumnText(1),
-                      statement->ColumnText(2), statement->ColumnText(3),
-                      statement->ColumnText(4)});
-    }
-    statement->Reset();
-    return rows;
+    return sqlite::LoadAllFields(connection_);
   }
 
   absl::StatusOr<std::vector<CustomerRow>> SelectCustomersAfter(
@@ -64,16 +53,7 @@ class SqliteCopySeam final : public WorkspaceCopySeam {
         return more.status();
       }
       if (!*more) break;
-      CustomerRow row;
-      row.id = statement->ColumnInt(0);
-      row.version = statement->ColumnInt(1);
-      row.created_at_us = statement->ColumnInt(2);
-      row.updated_at_us = statement->ColumnInt(3);
-      row.values.reserve(columns.size());
-      for (size_t i = 0; i < columns.size(); ++i) {
-        row.values.push_back(statement->Column(static_cast<int>(i + 4)));
-      }
-      rows.push_back(std::move(row));
+      rows.push_back(ReadCustomerRow(*statement, columns.size()));
     }
     statement->Reset();
     return rows;

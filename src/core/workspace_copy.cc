@@ -253,12 +253,6 @@ absl::Status CopyInto(Session& source, Session& target) {
                        CopyFields(target, *to, target_fields, source_fields));
   target.backend().LayoutChanged();
   CRM_RETURN_IF_ERROR(CopyCustomers(target, *from, *to, *schema));
-  // Indexes after the rows: one build instead of an update per row.
-  std::vector<FieldRow> live;
-  for (const FieldRow& row : source_fields) {
-    if (row.status != "deleted") live.push_back(row);
-  }
-  CRM_RETURN_IF_ERROR(CopyIndexes(target, live, indexes));
   CRM_RETURN_IF_ERROR(CopyEvents(source, target, *to));
   CRM_ASSIGN_OR_RETURN(auto event_types, source.backend().LoadEventTypes());
   for (const auto& [name, definition] : event_types) {
@@ -270,6 +264,14 @@ absl::Status CopyInto(Session& source, Session& target) {
   }
   CRM_ASSIGN_OR_RETURN(store::IdFloors floors, from->ReadIdFloors());
   CRM_RETURN_IF_ERROR(to->RaiseIdFloors(floors));
+  // Indexes after the rows (one build instead of an update per row), and
+  // last: on a server, building one locks the customer table shared by all
+  // workspaces against writes until the copy commits.
+  std::vector<FieldRow> live;
+  for (const FieldRow& row : source_fields) {
+    if (row.status != "deleted") live.push_back(row);
+  }
+  CRM_RETURN_IF_ERROR(CopyIndexes(target, live, indexes));
   return target.SchemaChanged();
 }
 

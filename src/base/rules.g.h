@@ -86,6 +86,7 @@ enum class Rule {
   kFilter,  // CRM_RULE_FILTER
   kFirstType,  // CRM_RULE_FIRST_TYPE
   kFlags,  // CRM_RULE_FLAGS
+  kFrom,  // CRM_RULE_FROM
   kId,  // CRM_RULE_ID
   kIdempotencyKey,  // CRM_RULE_IDEMPOTENCY_KEY
   kIndex,  // CRM_RULE_INDEX
@@ -109,12 +110,13 @@ enum class Rule {
   kStructSize,  // CRM_RULE_STRUCT_SIZE
   kText,  // CRM_RULE_TEXT
   kThenType,  // CRM_RULE_THEN_TYPE
+  kTo,  // CRM_RULE_TO
   kTypes,  // CRM_RULE_TYPES
   kUrl,  // CRM_RULE_URL
   kValue,  // CRM_RULE_VALUE
 };
 
-inline constexpr size_t kRuleCount = 98;
+inline constexpr size_t kRuleCount = 100;
 
 // The text of `rule`, as crm_last_error_rule() returns it.
 inline constexpr const char* RuleText(Rule rule) {
@@ -191,6 +193,7 @@ inline constexpr const char* RuleText(Rule rule) {
       CRM_RULE_FILTER,
       CRM_RULE_FIRST_TYPE,
       CRM_RULE_FLAGS,
+      CRM_RULE_FROM,
       CRM_RULE_ID,
       CRM_RULE_IDEMPOTENCY_KEY,
       CRM_RULE_INDEX,
@@ -214,6 +217,7 @@ inline constexpr const char* RuleText(Rule rule) {
       CRM_RULE_STRUCT_SIZE,
       CRM_RULE_TEXT,
       CRM_RULE_THEN_TYPE,
+      CRM_RULE_TO,
       CRM_RULE_TYPES,
       CRM_RULE_URL,
       CRM_RULE_VALUE,

@@ -26,6 +26,7 @@
 #include "store/query_plan.h"
 #include "store/rows.h"
 #include "store/sql_value.h"
+#include "store/workspace_copy_seam.h"
 
 namespace crm::store {
 
@@ -192,6 +193,11 @@ class Backend {
   virtual absl::StatusOr<std::vector<std::vector<SqlValue>>> RunCohort(
       const std::string& first_type, const std::string& then_type,
       int64_t within_us, Bucket bucket) = 0;
+
+  // ---- moving a workspace (core/workspace_copy.h) -------------------------
+  // The reads and as-is writes a copy between backends needs, on this
+  // backend's connection; valid while the backend lives.
+  virtual absl::StatusOr<std::unique_ptr<WorkspaceCopySeam>> CopySeam() = 0;
 };
 
 // The scope one library call runs in (Backend::BeginScope). Destroying a

@@ -178,6 +178,7 @@ internal static partial class Native
     internal const string CRM_RULE_FILTER = "filter";
     internal const string CRM_RULE_FIRST_TYPE = "first_type";
     internal const string CRM_RULE_FLAGS = "flags";
+    internal const string CRM_RULE_FROM = "from";
     internal const string CRM_RULE_ID = "id";
     internal const string CRM_RULE_IDEMPOTENCY_KEY = "idempotency_key";
     internal const string CRM_RULE_INDEX = "index";
@@ -201,6 +202,7 @@ internal static partial class Native
     internal const string CRM_RULE_STRUCT_SIZE = "struct_size";
     internal const string CRM_RULE_TEXT = "text";
     internal const string CRM_RULE_THEN_TYPE = "then_type";
+    internal const string CRM_RULE_TO = "to";
     internal const string CRM_RULE_TYPES = "types";
     internal const string CRM_RULE_URL = "url";
     internal const string CRM_RULE_VALUE = "value";

@@ -219,6 +219,51 @@ internal static unsafe partial class Native
     internal static partial int crm_workspace_drop(string? url);
 
     /// <summary>
+    /// <c>int crm_workspace_copy(crm_db* to, crm_db* from)</c>
+    /// Moving a workspace between a file and a PostgreSQL workspace (in any
+    /// direction, also file to file and server to server): copies all the
+    /// content of `from` into `to`, which must be empty, as crm_open() or
+    /// crm_open_url() creates it (only the standard fields; else
+    /// CRM_E_CONFLICT, rule "target", saying what it holds, and nothing
+    /// changes). Kept as they are: field definitions (ids, names, types, labels,
+    /// groups, rules, archived, indexed, unique; deleted fields too, which
+    /// history names), customers with their ids, versions, created_at,
+    /// updated_at and values, every event with its seq, times, type, channel,
+    /// actor, source, idempotency key and properties or history changes,
+    /// registered event types and saved segments; and the id counters, so that
+    /// the next customer id and event seq of `to` are above every one `from`
+    /// ever handed out (deleted customers' ids included). `to`'s search index
+    /// and column indexes are rebuilt from the copied values and fields.
+    ///
+    /// `from` is read in one snapshot (a concurrent writer of `from` is either
+    /// wholly in the copy or not at all); `to` is written in one transaction: on
+    /// any failure it stays empty. Customers and events go in pages of 1,000, so
+    /// memory does not grow with the workspace. Takes `from`'s lock, then
+    /// `to`'s: do not copy between the same two handles in opposite directions
+    /// from two threads at once. Inside a host transaction (crm_begin) on `to`,
+    /// the copy is part of it. CRM_E_INVALID_ARGUMENT (rule "to") when `to` and
+    /// `from` are the same handle; a value in `from` libcrm never writes is
+    /// CRM_E_IO, rule "damaged".
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_workspace_copy(DbHandle to, DbHandle from);
+
+    /// <summary>
+    /// <c>int crm_workspace_checksum(char** out, crm_db* db)</c>
+    /// A checksum of the workspace's content: SHA-256 in 64 lower-case hex
+    /// digits, into *out (free with crm_string_free). Equal for two
+    /// workspaces holding the same content whatever their backends (as after
+    /// crm_workspace_copy()), different after any change to a field definition,
+    /// a customer, an event, a registered event type or a segment. Covers what
+    /// crm_workspace_copy() keeps, except the id counters; not what is derived
+    /// (search and column indexes) nor how a backend lays rows out (see
+    /// docs/postgresql.md, "Moving a workspace", for the canonical form). Read
+    /// in one snapshot, in pages.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_workspace_checksum(out StringHandle @out, DbHandle db);
+
+    /// <summary>
     /// <c>void crm_close(crm_db* db)</c>
     /// Closes the workspace; an open transaction is rolled back. Accepts NULL.
     /// No other thread may be using `db` during or after the call.

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from . import _native
 from ._native import LibraryLoadError
-from .db import Database, create_workspace, drop_workspace, open, open_url
+from .db import Database, copy_workspace, create_workspace, drop_workspace, open, open_url
 from .errors import (
     RULES,
     BatchError,
@@ -50,6 +50,7 @@ __all__ = [
     "open_url",
     "create_workspace",
     "drop_workspace",
+    "copy_workspace",
     "Database",
     "Customer",
     "Row",

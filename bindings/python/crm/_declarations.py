@@ -93,6 +93,7 @@ __all__ = [
     "CRM_RULE_FILTER",
     "CRM_RULE_FIRST_TYPE",
     "CRM_RULE_FLAGS",
+    "CRM_RULE_FROM",
     "CRM_RULE_ID",
     "CRM_RULE_IDEMPOTENCY_KEY",
     "CRM_RULE_INDEX",
@@ -116,6 +117,7 @@ __all__ = [
     "CRM_RULE_STRUCT_SIZE",
     "CRM_RULE_TEXT",
     "CRM_RULE_THEN_TYPE",
+    "CRM_RULE_TO",
     "CRM_RULE_TYPES",
     "CRM_RULE_URL",
     "CRM_RULE_VALUE",
@@ -273,6 +275,7 @@ CRM_RULE_FIELD = "field"
 CRM_RULE_FILTER = "filter"
 CRM_RULE_FIRST_TYPE = "first_type"
 CRM_RULE_FLAGS = "flags"
+CRM_RULE_FROM = "from"
 CRM_RULE_ID = "id"
 CRM_RULE_IDEMPOTENCY_KEY = "idempotency_key"
 CRM_RULE_INDEX = "index"
@@ -296,6 +299,7 @@ CRM_RULE_SOURCE = "source"
 CRM_RULE_STRUCT_SIZE = "struct_size"
 CRM_RULE_TEXT = "text"
 CRM_RULE_THEN_TYPE = "then_type"
+CRM_RULE_TO = "to"
 CRM_RULE_TYPES = "types"
 CRM_RULE_URL = "url"
 CRM_RULE_VALUE = "value"
@@ -552,6 +556,10 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Tuple[str, Any]]]] = {
     "crm_workspace_create": (c_int, [("url", c_char_p)]),
     # int crm_workspace_drop(const char* url)
     "crm_workspace_drop": (c_int, [("url", c_char_p)]),
+    # int crm_workspace_copy(crm_db* to, crm_db* from)
+    "crm_workspace_copy": (c_int, [("to", DbPtr), ("from", DbPtr)]),
+    # int crm_workspace_checksum(char** out, crm_db* db)
+    "crm_workspace_checksum": (c_int, [("out", POINTER(OwnedString)), ("db", DbPtr)]),
     # void crm_close(crm_db* db)
     "crm_close": (None, [("db", DbPtr)]),
     # int crm_schema_version(void)

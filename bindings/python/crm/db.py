@@ -14,13 +14,23 @@ from ._db_fields import FieldsMixin
 from ._db_customers import CustomersMixin
 from ._db_events import EventsMixin
 from ._db_queries import QueriesMixin
+from ._db_workspace_copy import WorkspaceCopyMixin, copy_workspace
 
-__all__ = ["Database", "open", "open_url", "create_workspace", "drop_workspace"]
+__all__ = [
+    "Database",
+    "open",
+    "open_url",
+    "create_workspace",
+    "drop_workspace",
+    "copy_workspace",
+]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
 
-class Database(FieldsMixin, CustomersMixin, EventsMixin, QueriesMixin):
+class Database(
+    FieldsMixin, CustomersMixin, EventsMixin, QueriesMixin, WorkspaceCopyMixin
+):
     """An open libcrm workspace. Create it with :func:`crm.open`.
 
     A Database may be shared by threads: libcrm serializes calls on the

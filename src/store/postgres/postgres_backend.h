@@ -140,6 +140,9 @@ class PostgresBackend : public Backend {
       const std::string& first_type, const std::string& then_type,
       int64_t within_us, Bucket bucket) override;
 
+  // ---- moving a workspace: defined in workspace_copy.cc (helper H2) -------
+  absl::StatusOr<std::unique_ptr<WorkspaceCopySeam>> CopySeam() override;
+
  private:
   PostgresBackend(std::unique_ptr<Connection> connection, int64_t workspace_id,
                   const ConnectionOptions& options)

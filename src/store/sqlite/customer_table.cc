@@ -122,17 +122,22 @@ absl::StatusOr<std::optional<CustomerRow>> SelectCustomer(
     statement->Reset();
     return std::optional<CustomerRow>();
   }
-  CustomerRow row;
-  row.id = statement->ColumnInt(0);
-  row.version = statement->ColumnInt(1);
-  row.created_at_us = statement->ColumnInt(2);
-  row.updated_at_us = statement->ColumnInt(3);
-  row.values.reserve(columns.size());
-  for (size_t i = 0; i < columns.size(); ++i) {
-    row.values.push_back(statement->Column(static_cast<int>(i + 4)));
-  }
+  CustomerRow row = ReadCustomerRow(*statement, columns.size());
   statement->Reset();
   return std::optional<CustomerRow>(std::move(row));
+}
+
+CustomerRow ReadCustomerRow(const Statement& statement, size_t value_count) {
+  CustomerRow row;
+  row.id = statement.ColumnInt(0);
+  row.version = statement.ColumnInt(1);
+  row.created_at_us = statement.ColumnInt(2);
+  row.updated_at_us = statement.ColumnInt(3);
+  row.values.reserve(value_count);
+  for (size_t i = 0; i < value_count; ++i) {
+    row.values.push_back(statement.Column(static_cast<int>(i + 4)));
+  }
+  return row;
 }
 
 absl::Status DeleteCustomer(Connection& connection, int64_t id) {

@@ -31,6 +31,10 @@ absl::StatusOr<std::optional<CustomerRow>> SelectCustomer(
     Connection& connection, const std::vector<std::string>& columns,
     const std::string& key_column, const SqlValue& key, bool nocase);
 
+// The customer row at `statement`'s current row, selected as id, version,
+// created_at, updated_at and then `value_count` value columns.
+CustomerRow ReadCustomerRow(const Statement& statement, size_t value_count);
+
 absl::Status DeleteCustomer(Connection& connection, int64_t id);
 
 // Whether any customer other than `id` holds `id` in `column`.

@@ -11,12 +11,12 @@ constexpr char kSchemaGenerationKey[] = "schema_generation";
 
 }  // namespace
 
-absl::StatusOr<std::vector<FieldRow>> LoadFields(Connection& connection) {
-  CRM_ASSIGN_OR_RETURN(
-      Statement * statement,
-      connection.Prepare("SELECT id, name, column_name, status, definition "
-                         "FROM crm_fields WHERE status != 'deleted' "
-                         "ORDER BY id"));
+namespace {
+
+// The field rows `sql` selects (id, name, column_name, status, definition).
+absl::StatusOr<std::vector<FieldRow>> SelectFieldRows(Connection& connection,
+                                                      const std::string& sql) {
+  CRM_ASSIGN_OR_RETURN(Statement * statement, connection.Prepare(sql));
   std::vector<FieldRow> rows;
   while (true) {
     CRM_ASSIGN_OR_RETURN(bool more, statement->Step());
@@ -27,6 +27,21 @@ absl::StatusOr<std::vector<FieldRow>> LoadFields(Connection& connection) {
   }
   statement->Reset();
   return rows;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<FieldRow>> LoadFields(Connection& connection) {
+  return SelectFieldRows(connection,
+                         "SELECT id, name, column_name, status, definition "
+                         "FROM crm_fields WHERE status != 'deleted' "
+                         "ORDER BY id");
+}
+
+absl::StatusOr<std::vector<FieldRow>> LoadAllFields(Connection& connection) {
+  return SelectFieldRows(connection,
+                         "SELECT id, name, column_name, status, definition "
+                         "FROM crm_fields ORDER BY id");
 }
 
 absl::Status InsertStandardField(Connection& connection, const FieldRow& row) {

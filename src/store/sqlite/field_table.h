@@ -17,6 +17,8 @@ namespace crm::store::sqlite {
 
 // Every field row that is not deleted, by id.
 absl::StatusOr<std::vector<FieldRow>> LoadFields(Connection& connection);
+// Every field row, deleted ones included, by id.
+absl::StatusOr<std::vector<FieldRow>> LoadAllFields(Connection& connection);
 
 // Inserts a field row for a standard column that already exists.
 absl::Status InsertStandardField(Connection& connection, const FieldRow& row);

@@ -9,6 +9,7 @@
 #include "store/sqlite/query_sql.h"
 #include "store/sqlite/search_table.h"
 #include "store/sqlite/transaction.h"
+#include "store/sqlite/workspace_copy.h"
 
 namespace crm::store::sqlite {
 
@@ -293,6 +294,13 @@ absl::StatusOr<std::vector<std::vector<SqlValue>>> SqliteBackend::RunCohort(
     int64_t within_us, Bucket bucket) {
   return sqlite::RunCohort(*connection_, first_type, then_type, within_us,
                            bucket);
+}
+
+// ---- moving a workspace
+// -------------------------------------------------------
+
+absl::StatusOr<std::unique_ptr<WorkspaceCopySeam>> SqliteBackend::CopySeam() {
+  return NewSqliteCopySeam(*connection_);
 }
 
 }  // namespace crm::store::sqlite

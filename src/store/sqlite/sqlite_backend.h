@@ -124,6 +124,8 @@ class SqliteBackend final : public Backend {
       const std::string& first_type, const std::string& then_type,
       int64_t within_us, Bucket bucket) override;
 
+  absl::StatusOr<std::unique_ptr<WorkspaceCopySeam>> CopySeam() override;
+
  private:
   // Forgets the generation known for a snapshot: after this connection
   // changed it or undid changes (its own commits need not move the data

@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "base/error.h"
 #include "store/postgres/column_index.h"
+#include "store/postgres/id_sequences.h"
 #include "store/postgres/search.h"
 #include "store/postgres/transaction.h"
 
@@ -137,6 +138,42 @@ CREATE TABLE crm_segments (
 ALTER TABLE crm_customer_search ADD COLUMN terms tsvector NOT NULL DEFAULT '';
 ALTER TABLE crm_customer_search ALTER COLUMN terms DROP DEFAULT;
 CREATE INDEX crm_customer_search_terms ON crm_customer_search USING gin (terms);
+)sql",
+    // 5: many writers per workspace (id_sequences.h). Customer ids, event
+    // seqs and interned string ids come from per-workspace sequences, which
+    // CreateWorkspace() makes; for the workspaces already there they start
+    // past every id stored and past crm_counters' floors (which this layout
+    // no longer reads or writes), so no id is handed out twice. The
+    // options are id_sequences.cc's kOptions.
+    R"sql(
+DO $$
+DECLARE
+  w record;
+BEGIN
+  FOR w IN
+    SELECT c.workspace_id,
+      greatest(c.next_customer_id, coalesce((SELECT max(customer_id) FROM
+        crm_customers x WHERE x.workspace_id = c.workspace_id), 0) + 1)
+        AS customer_id,
+      greatest(c.next_seq, coalesce((SELECT max(seq) FROM crm_events x
+        WHERE x.workspace_id = c.workspace_id), 0) + 1) AS seq,
+      greatest(c.next_string_id, 5, coalesce((SELECT max(string_id) FROM
+        crm_strings x WHERE x.workspace_id = c.workspace_id), 0) + 1)
+        AS string_id
+    FROM crm_counters c
+  LOOP
+    EXECUTE format('CREATE SEQUENCE crm_ws%s_customer_ids AS bigint '
+      'INCREMENT 1 MINVALUE 1 NO MAXVALUE CACHE 1 NO CYCLE START %s',
+      w.workspace_id, w.customer_id);
+    EXECUTE format('CREATE SEQUENCE crm_ws%s_event_seqs AS bigint '
+      'INCREMENT 1 MINVALUE 1 NO MAXVALUE CACHE 1 NO CYCLE START %s',
+      w.workspace_id, w.seq);
+    EXECUTE format('CREATE SEQUENCE crm_ws%s_string_ids AS bigint '
+      'INCREMENT 1 MINVALUE 1 NO MAXVALUE CACHE 1 NO CYCLE START %s',
+      w.workspace_id, w.string_id);
+  END LOOP;
+END
+$$;
 )sql",
 };
 
@@ -372,6 +409,7 @@ absl::StatusOr<int64_t> CreateWorkspace(Connection& connection,
       connection.Execute("INSERT INTO crm_counters (workspace_id) VALUES ($1)",
                          Parameters{absl::StrCat(id)});
   if (!counters.ok()) return counters.status();
+  CRM_RETURN_IF_ERROR(CreateIdSequences(connection, id));
   return id;
 }
 
@@ -394,14 +432,16 @@ absl::StatusOr<int64_t> FindWorkspace(Connection& connection,
 
 absl::Status DropWorkspace(Connection& connection, absl::string_view name) {
   Parameters named = {std::string(name)};
-  auto dropped =
-      connection.Execute("DELETE FROM crm_workspaces WHERE name = $1", named);
+  auto dropped = connection.Execute(
+      "DELETE FROM crm_workspaces WHERE name = $1 RETURNING workspace_id",
+      named);
   if (!dropped.ok()) return dropped.status();
-  if (dropped->AffectedRows() == 0) {
+  if (dropped->rows() == 0) {
     return MakeError(ErrorCode::kNotFound,
                      absl::StrCat("no workspace is called '", name, "'"));
   }
-  return absl::OkStatus();
+  CRM_ASSIGN_OR_RETURN(int64_t id, dropped->Integer(0, 0, "workspace id"));
+  return DropIdSequences(connection, id);
 }
 
 absl::Status WorkspaceGone(int64_t workspace_id) {

@@ -2,7 +2,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -45,6 +50,153 @@ TEST(Concurrency, ThreadsShareOneHandle) {
   for (auto& thread : threads) thread.join();
   EXPECT_EQ(failures.load(), 0);
   EXPECT_EQ(Count(db.get()), kThreads * kPerThread);
+}
+
+// Appends an event of `type` to `customer` with idempotency `key`; the seq
+// and whether the key was there already, or minus the status.
+int64_t AppendKeyed(crm_db* db, int64_t customer, const std::string& key,
+                    int* duplicate) {
+  crm_event* event = nullptr;
+  if (crm_event_new(&event) != CRM_OK) return -CRM_E_NOMEM;
+  crm_event_set_customer(event, customer);
+  crm_event_set_type(event, "test.ping");
+  crm_event_set_channel(event, "shared");
+  crm_event_set_idempotency_key(event, key.c_str());
+  int64_t seq = 0;
+  int rc = crm_event_append(&seq, duplicate, db, event);
+  crm_event_free(event);
+  return rc == CRM_OK ? seq : -rc;
+}
+
+// Every event of the log, by following it from the start.
+std::vector<std::pair<int64_t, std::string>> FollowAll(crm_db* db) {
+  std::vector<std::pair<int64_t, std::string>> events;
+  int64_t after = 0;
+  for (;;) {
+    crm_event_page* page = nullptr;
+    EXPECT_EQ(crm_event_follow(&page, db, after, 1000), CRM_OK)
+        << crm_last_error_message();
+    size_t size = crm_event_page_size(page);
+    for (size_t i = 0; i < size; ++i) {
+      crm_event* event = crm_event_page_at(page, i);
+      events.emplace_back(crm_event_seq(event),
+                          crm_event_idempotency_key(event));
+      after = crm_event_seq(event);
+    }
+    crm_event_page_free(page);
+    if (size == 0) return events;
+  }
+}
+
+// Threads with a handle each (on PostgreSQL: a connection each, writing
+// truly at once) create customers, increment one shared counter with
+// optimistic versions, and append events whose keys they partly share.
+TEST(Concurrency, HandlesOfOneWorkspaceWriteAtOnce) {
+  TempDir dir;
+  const std::string path = dir.File("writers.crm");
+  Db setup = OpenDb(path);
+  Define(setup.get(), R"({"name": "counter", "type": "integer"})");
+  Record initial = NewRecord();
+  crm_record_set_integer(initial.get(), "counter", 0);
+  const int64_t counter = Create(setup.get(), initial.get());
+  constexpr int kThreads = 4, kRounds = 25;
+  std::mutex mutex;
+  std::vector<int64_t> created;                          // guarded by mutex
+  std::map<std::string, std::vector<int64_t>> firsts;    // key -> seqs
+  std::map<std::string, std::vector<int64_t>> repeats;   // key -> seqs
+  std::atomic<int> failures{0}, increments{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      crm_db* raw = nullptr;
+      if (OpenOn(&raw, path, nullptr) != CRM_OK) {
+        ++failures;
+        return;
+      }
+      Db db(raw);
+      for (int i = 0; i < kRounds; ++i) {
+        int64_t id = CreateFromThread(
+            db.get(), "w" + std::to_string(t) + "-" + std::to_string(i));
+        if (id <= 0) ++failures;
+        for (;;) {
+          crm_record* current = nullptr;
+          if (crm_customer_get(&current, db.get(), counter) != CRM_OK) {
+            ++failures;
+            break;
+          }
+          int64_t value = 0;
+          crm_record_get_integer(&value, current, "counter");
+          int64_t version = crm_record_version(current);
+          crm_record_free(current);
+          Record change = NewRecord();
+          crm_record_set_integer(change.get(), "counter", value + 1);
+          int rc = crm_customer_update(nullptr, db.get(), counter, version,
+                                       change.get(), nullptr);
+          if (rc == CRM_OK) {
+            ++increments;
+            break;
+          }
+          if (rc != CRM_E_CONFLICT && rc != CRM_E_BUSY) {
+            ++failures;
+            break;
+          }
+        }
+        // One key every thread appends, one of this thread's own.
+        for (const std::string& key :
+             {"shared-" + std::to_string(i),
+              "own-" + std::to_string(t) + "-" + std::to_string(i)}) {
+          int duplicate = -1;
+          int64_t seq = AppendKeyed(db.get(), counter, key, &duplicate);
+          std::lock_guard<std::mutex> lock(mutex);
+          if (seq <= 0) {
+            ++failures;
+            ADD_FAILURE() << key << ": " << -seq << " "
+                          << crm_last_error_message();
+            continue;
+          }
+          (duplicate ? repeats : firsts)[key].push_back(seq);
+        }
+        std::lock_guard<std::mutex> lock(mutex);
+        if (id > 0) created.push_back(id);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(Count(setup.get()), 1 + kThreads * kRounds);
+  std::sort(created.begin(), created.end());
+  EXPECT_EQ(std::adjacent_find(created.begin(), created.end()), created.end());
+  // Every successful increment counted: none lost to another writer.
+  EXPECT_EQ(increments.load(), kThreads * kRounds);
+  int64_t final_value = -1;
+  crm_record_get_integer(&final_value, Get(setup.get(), counter).get(),
+                         "counter");
+  EXPECT_EQ(final_value, increments.load());
+  // One event per key; those who came second got the first one's seq.
+  EXPECT_EQ(firsts.size(), static_cast<size_t>(kRounds + kThreads * kRounds));
+  for (const auto& [key, seqs] : firsts) {
+    ASSERT_EQ(seqs.size(), 1u) << key;
+    for (int64_t seq : repeats[key]) EXPECT_EQ(seq, seqs[0]) << key;
+    EXPECT_EQ(seqs.size() + repeats[key].size(),
+              key.rfind("shared-", 0) == 0 ? size_t{kThreads} : size_t{1})
+        << key;
+  }
+  // The log, followed from the start once every writer ended: unique seqs
+  // in order, each key once, and the mark at the last of them.
+  std::vector<std::pair<int64_t, std::string>> log = FollowAll(setup.get());
+  std::map<std::string, int> keys;
+  for (size_t i = 0; i < log.size(); ++i) {
+    if (i > 0) {
+      EXPECT_LT(log[i - 1].first, log[i].first);
+    }
+    if (!log[i].second.empty()) ++keys[log[i].second];
+  }
+  EXPECT_EQ(keys.size(), firsts.size());
+  for (const auto& [key, count] : keys) EXPECT_EQ(count, 1) << key;
+  int64_t high_water = 0;
+  ASSERT_EQ(crm_event_high_water(&high_water, setup.get()), CRM_OK);
+  ASSERT_FALSE(log.empty());
+  EXPECT_GE(high_water, log.back().first);
 }
 
 TEST(Concurrency, OptimisticUpdatesFromThreadsLoseNothing) {

@@ -149,6 +149,9 @@ CREATE INDEX crm_customer_search_terms ON crm_customer_search USING gin (terms);
 DO $$
 DECLARE
   w record;
+  kind text;
+  name text;
+  next bigint;
 BEGIN
   FOR w IN
     SELECT c.workspace_id,
@@ -162,15 +165,18 @@ BEGIN
         AS string_id
     FROM crm_counters c
   LOOP
-    EXECUTE format('CREATE SEQUENCE crm_ws%s_customer_ids AS bigint '
-      'INCREMENT 1 MINVALUE 1 NO MAXVALUE CACHE 1 NO CYCLE START %s',
-      w.workspace_id, w.customer_id);
-    EXECUTE format('CREATE SEQUENCE crm_ws%s_event_seqs AS bigint '
-      'INCREMENT 1 MINVALUE 1 NO MAXVALUE CACHE 1 NO CYCLE START %s',
-      w.workspace_id, w.seq);
-    EXECUTE format('CREATE SEQUENCE crm_ws%s_string_ids AS bigint '
-      'INCREMENT 1 MINVALUE 1 NO MAXVALUE CACHE 1 NO CYCLE START %s',
-      w.workspace_id, w.string_id);
+    FOREACH kind IN ARRAY ARRAY['customer_ids', 'event_seqs', 'string_ids']
+    LOOP
+      name := format('crm_ws%s_%s', w.workspace_id, kind);
+      next := CASE kind WHEN 'customer_ids' THEN w.customer_id
+        WHEN 'event_seqs' THEN w.seq ELSE w.string_id END;
+      EXECUTE format('CREATE SEQUENCE IF NOT EXISTS %I AS bigint INCREMENT '
+        '1 MINVALUE 1 NO MAXVALUE CACHE 1 NO CYCLE START %s', name, next);
+      -- One already there (a database a later libcrm wrote and an older
+      -- layout number was put back on) is raised, never lowered.
+      EXECUTE format('SELECT setval(%L, greatest(%s, last_value + CASE WHEN '
+        'is_called THEN 1 ELSE 0 END), false) FROM %I', name, next, name);
+    END LOOP;
   END LOOP;
 END
 $$;

@@ -310,9 +310,8 @@ absl::StatusOr<AppendResult> AppendOne(
   if (!row.idempotency_key.empty() && RuleIdOf(seq.status()) == Rule::kUnique &&
       FieldOf(seq.status()) == "idempotency_key") {
     // Another writer appended the key since the check above.
-    CRM_ASSIGN_OR_RETURN(
-        std::optional<int64_t> first,
-        session.backend().FindEventByKey(row.idempotency_key));
+    CRM_ASSIGN_OR_RETURN(std::optional<int64_t> first,
+                         session.backend().FindEventByKey(row.idempotency_key));
     if (first) return AppendResult{*first, true};
   }
   if (!seq.ok()) return seq.status();

@@ -101,9 +101,9 @@ TEST(Concurrency, HandlesOfOneWorkspaceWriteAtOnce) {
   const int64_t counter = Create(setup.get(), initial.get());
   constexpr int kThreads = 4, kRounds = 25;
   std::mutex mutex;
-  std::vector<int64_t> created;                          // guarded by mutex
-  std::map<std::string, std::vector<int64_t>> firsts;    // key -> seqs
-  std::map<std::string, std::vector<int64_t>> repeats;   // key -> seqs
+  std::vector<int64_t> created;                         // guarded by mutex
+  std::map<std::string, std::vector<int64_t>> firsts;   // key -> seqs
+  std::map<std::string, std::vector<int64_t>> repeats;  // key -> seqs
   std::atomic<int> failures{0}, increments{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
@@ -197,6 +197,70 @@ TEST(Concurrency, HandlesOfOneWorkspaceWriteAtOnce) {
   ASSERT_EQ(crm_event_high_water(&high_water, setup.get()), CRM_OK);
   ASSERT_FALSE(log.empty());
   EXPECT_GE(high_water, log.back().first);
+}
+
+// The seqs crm_event_follow() returns from the start.
+std::vector<int64_t> FollowedSeqs(crm_db* db) {
+  std::vector<int64_t> seqs;
+  for (const auto& [seq, key] : FollowAll(db)) seqs.push_back(seq);
+  return seqs;
+}
+
+bool Contains(const std::vector<int64_t>& seqs, int64_t seq) {
+  return std::find(seqs.begin(), seqs.end(), seq) != seqs.end();
+}
+
+// PostgreSQL: while one handle's transaction holds an appended event (seq
+// s), another handle appends and creates without waiting for it, and a
+// follower sees neither s nor the later committed seqs until that
+// transaction ends; rolled back, s is a hole the mark passes.
+TEST(Concurrency, WritersDoNotWaitAndFollowersStopBelowAnOpenOne) {
+  if (!OnPostgres()) {
+    GTEST_SKIP() << "PostgreSQL only: writers of a file take turns";
+  }
+  TempDir dir;
+  const std::string path = dir.File("mark.crm");
+  Db holder = OpenDb(path);
+  Db follower = OpenDb(path);
+  // Waiting 200 ms for the holder would fail this handle's calls as busy.
+  crm_open_options quick = CRM_OPEN_OPTIONS_INIT;
+  quick.busy_timeout_ms = 200;
+  crm_db* raw = nullptr;
+  ASSERT_EQ(OpenOn(&raw, path, &quick), CRM_OK) << crm_last_error_message();
+  Db other(raw);
+  const int64_t customer = CreateNamed(holder.get(), "Ada");
+  // The event's type and channel are interned before: a string new in the
+  // holder's transaction would make the other wait for it (its unique
+  // index), as a new unique value does.
+  int duplicate = 0;
+  ASSERT_GT(AppendKeyed(holder.get(), customer, "warm", &duplicate), 0);
+  for (const bool commit : {false, true}) {
+    SCOPED_TRACE(commit ? "committed" : "rolled back");
+    const std::string round = commit ? "c" : "r";
+    ASSERT_EQ(crm_begin(holder.get()), CRM_OK);
+    const int64_t held =
+        AppendKeyed(holder.get(), customer, "held-" + round, &duplicate);
+    ASSERT_GT(held, 0) << crm_last_error_message();
+    const int64_t later =
+        AppendKeyed(other.get(), customer, "later-" + round, &duplicate);
+    ASSERT_GT(later, held) << crm_last_error_message();
+    EXPECT_GT(CreateFromThread(other.get(), "Bob-" + round), 0)
+        << crm_last_error_message();
+    int64_t mark = 0;
+    ASSERT_EQ(crm_event_high_water(&mark, follower.get()), CRM_OK);
+    EXPECT_LT(mark, held);
+    std::vector<int64_t> seen = FollowedSeqs(follower.get());
+    ASSERT_FALSE(seen.empty());  // what committed before is there
+    EXPECT_LT(seen.back(), held);
+    EXPECT_FALSE(Contains(seen, later));
+    ASSERT_EQ(commit ? crm_commit(holder.get()) : crm_rollback(holder.get()),
+              CRM_OK);
+    ASSERT_EQ(crm_event_high_water(&mark, follower.get()), CRM_OK);
+    EXPECT_GE(mark, later);
+    seen = FollowedSeqs(follower.get());
+    EXPECT_TRUE(Contains(seen, later));
+    EXPECT_EQ(Contains(seen, held), commit);
+  }
 }
 
 TEST(Concurrency, OptimisticUpdatesFromThreadsLoseNothing) {

@@ -50,7 +50,8 @@ absl::Status LockSharedLayout(Connection& connection);
 absl::StatusOr<int> DatabaseSchemaVersion(Connection& connection);
 
 // Registers a new workspace, makes its id sequences (id_sequences.h) and
-// returns its id. kConstraint rule "unique" when the name is taken. `name` as workspace_url.h checks it.
+// returns its id. kConstraint rule "unique" when the name is taken. `name` as
+// workspace_url.h checks it.
 absl::StatusOr<int64_t> CreateWorkspace(Connection& connection,
                                         absl::string_view name);
 // The id of workspace `name`; kNotFound when there is none.

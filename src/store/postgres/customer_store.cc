@@ -114,8 +114,7 @@ absl::StatusOr<int64_t> InsertCustomer(Connection& connection,
   if (inserted.rows() == 1) return inserted.Integer(0, 0, "customer id");
   CRM_ASSIGN_OR_RETURN(
       Result retried,
-      ExecuteGuarded(connection,
-                     absl::StrCat(insert, " RETURNING customer_id"),
+      ExecuteGuarded(connection, absl::StrCat(insert, " RETURNING customer_id"),
                      parameters));
   return retried.Integer(0, 0, "customer id");
 }

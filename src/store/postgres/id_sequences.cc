@@ -63,11 +63,11 @@ absl::Status VerifyIdSequences(Connection& connection, int64_t workspace_id) {
           names));
   CRM_ASSIGN_OR_RETURN(int64_t count, found.Integer(0, 0, "sequence count"));
   if (count == 3) return absl::OkStatus();
-  return MakeError(ErrorCode::kNotWorkspace,
-                   absl::StrCat("the sequences that number workspace ",
-                                workspace_id,
-                                "'s ids are missing or not what libcrm makes"),
-                   "", Rule::kSchema);
+  return MakeError(
+      ErrorCode::kNotWorkspace,
+      absl::StrCat("the sequences that number workspace ", workspace_id,
+                   "'s ids are missing or not what libcrm makes"),
+      "", Rule::kSchema);
 }
 
 absl::Status RaiseIdSequences(Connection& connection, int64_t workspace_id,

@@ -52,6 +52,21 @@ TEST(Concurrency, ThreadsShareOneHandle) {
   EXPECT_EQ(Count(db.get()), kThreads * kPerThread);
 }
 
+// Reads customer `id`'s "counter" and writes it back plus one, expecting
+// the version read: the status of the read or of the update.
+int TryIncrement(crm_db* db, int64_t id) {
+  crm_record* current = nullptr;
+  int rc = crm_customer_get(&current, db, id);
+  if (rc != CRM_OK) return rc;
+  int64_t value = 0;
+  crm_record_get_integer(&value, current, "counter");
+  int64_t version = crm_record_version(current);
+  crm_record_free(current);
+  Record change = NewRecord();
+  crm_record_set_integer(change.get(), "counter", value + 1);
+  return crm_customer_update(nullptr, db, id, version, change.get(), nullptr);
+}
+
 // Appends an event of `type` to `customer` with idempotency `key`; the seq
 // and whether the key was there already, or minus the status.
 int64_t AppendKeyed(crm_db* db, int64_t customer, const std::string& key,
@@ -119,19 +134,7 @@ TEST(Concurrency, HandlesOfOneWorkspaceWriteAtOnce) {
             db.get(), "w" + std::to_string(t) + "-" + std::to_string(i));
         if (id <= 0) ++failures;
         for (;;) {
-          crm_record* current = nullptr;
-          if (crm_customer_get(&current, db.get(), counter) != CRM_OK) {
-            ++failures;
-            break;
-          }
-          int64_t value = 0;
-          crm_record_get_integer(&value, current, "counter");
-          int64_t version = crm_record_version(current);
-          crm_record_free(current);
-          Record change = NewRecord();
-          crm_record_set_integer(change.get(), "counter", value + 1);
-          int rc = crm_customer_update(nullptr, db.get(), counter, version,
-                                       change.get(), nullptr);
+          int rc = TryIncrement(db.get(), counter);
           if (rc == CRM_OK) {
             ++increments;
             break;
@@ -275,16 +278,7 @@ TEST(Concurrency, OptimisticUpdatesFromThreadsLoseNothing) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&] {
       for (int done = 0; done < kIncrements;) {
-        crm_record* current = nullptr;
-        ASSERT_EQ(crm_customer_get(&current, db.get(), id), CRM_OK);
-        int64_t value = 0;
-        crm_record_get_integer(&value, current, "counter");
-        int64_t version = crm_record_version(current);
-        crm_record_free(current);
-        Record change = NewRecord();
-        crm_record_set_integer(change.get(), "counter", value + 1);
-        int rc = crm_customer_update(nullptr, db.get(), id, version,
-                                     change.get(), nullptr);
+        int rc = TryIncrement(db.get(), id);
         if (rc == CRM_OK) {
           ++done;
         } else {

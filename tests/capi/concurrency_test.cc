@@ -349,6 +349,64 @@ TEST(Concurrency, TwoProcessesWriteOneFile) {
   EXPECT_EQ(Count(OpenDb(path).get()), 2 * kPerProcess);
 }
 
+// Three processes create customers and append events to one workspace at
+// once (on PostgreSQL truly at once, on a file in turns), some events under
+// keys all of them use: counts exact, every key once, seqs unique.
+TEST(Concurrency, ProcessesCreateAndAppendAtOnce) {
+  TempDir dir;
+  const std::string path = dir.File("processes.crm");
+  int64_t customer = 0;
+  {
+    Db setup = OpenDb(path);
+    customer = CreateNamed(setup.get(), "Ada");
+    int duplicate = 0;
+    ASSERT_GT(AppendKeyed(setup.get(), customer, "warm", &duplicate), 0);
+  }
+  constexpr int kProcesses = 3, kEach = 40;
+  std::vector<pid_t> children;
+  for (int p = 0; p < kProcesses; ++p) {
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      crm_db* db = nullptr;
+      if (OpenOn(&db, path, nullptr) != CRM_OK) _exit(2);
+      for (int i = 0; i < kEach; ++i) {
+        const std::string tag = std::to_string(p) + "-" + std::to_string(i);
+        if (CreateFromThread(db, "p" + tag) <= 0) _exit(3);
+        int duplicate = 0;
+        if (AppendKeyed(db, customer, "own-" + tag, &duplicate) <= 0 ||
+            duplicate) {
+          _exit(4);
+        }
+        if (AppendKeyed(db, customer, "shared-" + std::to_string(i),
+                        &duplicate) <= 0) {
+          _exit(5);
+        }
+      }
+      crm_close(db);
+      _exit(0);
+    }
+    children.push_back(pid);
+  }
+  for (pid_t pid : children) {
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+  }
+  Db db = OpenDb(path);
+  EXPECT_EQ(Count(db.get()), 1 + kProcesses * kEach);
+  std::map<std::string, int> keys;
+  int64_t last = 0;
+  for (const auto& [seq, key] : FollowAll(db.get())) {
+    EXPECT_GT(seq, last);
+    last = seq;
+    if (!key.empty()) ++keys[key];
+  }
+  EXPECT_EQ(keys.size(), static_cast<size_t>(1 + kProcesses * kEach + kEach));
+  for (const auto& [key, count] : keys) EXPECT_EQ(count, 1) << key;
+}
+
 TEST(Concurrency, FieldDefinedInOneProcessIsSeenByAnother) {
   TempDir dir;
   std::string path = dir.File("schema.crm");

@@ -225,11 +225,20 @@ absl::StatusOr<std::vector<std::string>> LayoutOf(
   }
   // An index another workspace's call drops while this runs (a field no
   // longer indexed, a workspace dropped) is still listed but has no
-  // definition any more: it is gone, not changed.
+  // definition any more: it is gone, not changed. The schema's indexes are
+  // listed first (MATERIALIZED), so that pg_get_indexdef() never reads an
+  // index of another schema, which a DROP SCHEMA may be removing: that
+  // fails ("could not open relation") instead of answering NULL.
   auto indexes = connection.Execute(
-      "SELECT tablename, replace(indexdef, quote_ident(schemaname) || '.', "
-      "''), indexname FROM pg_indexes WHERE schemaname = $1 AND tablename "
-      "LIKE 'crm\\_%' AND indexdef IS NOT NULL ORDER BY tablename, indexname",
+      "WITH listed AS MATERIALIZED (SELECT c.relname AS tablename, i.relname "
+      "AS indexname, i.oid FROM pg_index x JOIN pg_class c ON c.oid = "
+      "x.indrelid JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_namespace "
+      "n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN "
+      "('r', 'm', 'p') AND i.relkind IN ('i', 'I') AND c.relname LIKE "
+      "'crm\\_%'), defined AS MATERIALIZED (SELECT tablename, indexname, "
+      "pg_get_indexdef(oid) AS indexdef FROM listed) SELECT tablename, "
+      "replace(indexdef, quote_ident($1) || '.', ''), indexname FROM defined "
+      "WHERE indexdef IS NOT NULL ORDER BY tablename, indexname",
       in_schema);
   if (!indexes.ok()) return indexes.status();
   for (int row = 0; row < indexes->rows(); ++row) {

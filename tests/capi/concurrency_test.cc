@@ -52,6 +52,16 @@ TEST(Concurrency, ThreadsShareOneHandle) {
   EXPECT_EQ(Count(db.get()), kThreads * kPerThread);
 }
 
+// Waits for forked test processes, expecting each to exit with 0.
+void WaitForChildren(const std::vector<pid_t>& children) {
+  for (pid_t pid : children) {
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+  }
+}
+
 // Reads customer `id`'s "counter" and writes it back plus one, expecting
 // the version read: the status of the read or of the update.
 int TryIncrement(crm_db* db, int64_t id) {
@@ -340,12 +350,7 @@ TEST(Concurrency, TwoProcessesWriteOneFile) {
     }
     children.push_back(pid);
   }
-  for (pid_t pid : children) {
-    int status = 0;
-    ASSERT_EQ(waitpid(pid, &status, 0), pid);
-    ASSERT_TRUE(WIFEXITED(status));
-    EXPECT_EQ(WEXITSTATUS(status), 0);
-  }
+  WaitForChildren(children);
   EXPECT_EQ(Count(OpenDb(path).get()), 2 * kPerProcess);
 }
 
@@ -388,12 +393,7 @@ TEST(Concurrency, ProcessesCreateAndAppendAtOnce) {
     }
     children.push_back(pid);
   }
-  for (pid_t pid : children) {
-    int status = 0;
-    ASSERT_EQ(waitpid(pid, &status, 0), pid);
-    ASSERT_TRUE(WIFEXITED(status));
-    EXPECT_EQ(WEXITSTATUS(status), 0);
-  }
+  WaitForChildren(children);
   Db db = OpenDb(path);
   EXPECT_EQ(Count(db.get()), 1 + kProcesses * kEach);
   std::map<std::string, int> keys;

@@ -359,7 +359,7 @@ CRM_API int crm_open(crm_db** out, const char* path,
  *  - Durability: CRM_SYNC_* apply to files. On PostgreSQL `sync` has no
  *    effect: whether a commit survives a crash of the server or a power
  *    loss is the server's setting (synchronous_commit, fsync, replicas).
- *  - Writers [integrator: check against issue #18's many-writers work]: a
+ *  - Writers: a
  *    file has one writer at a time (others wait up to the busy timeout,
  *    then CRM_E_BUSY). A PostgreSQL workspace has several writers at once,
  *    each with its own crm_db (field definitions still take turns with
@@ -956,10 +956,25 @@ CRM_API int crm_event_timeline(crm_event_page** out, crm_db* db,
                                const crm_timeline_options* options);
 
 /* Up to `limit` (1 to 10,000) events of all customers with seq greater than
- * `after_seq`, in seq order: for integrators that mirror the log. On
- * PostgreSQL: see "Backends: what differs". */
+ * `after_seq`, in seq order: for integrators that mirror the log. Only
+ * events up to the committed high-water mark (crm_event_high_water) are
+ * returned, so a follower that passes the last seq it saw as `after_seq`
+ * never skips an event committed later with a lower seq; a short or empty
+ * page does not mean the log ends there. See "Backends: what differs". */
 CRM_API int crm_event_follow(crm_event_page** out, crm_db* db,
                              int64_t after_seq, uint32_t limit);
+
+/* The committed high-water mark of the event log in `*out_seq`: every event
+ * with seq <= the mark is stored and visible, or will never exist. Seqs are
+ * increasing but not gapless: a writer that rolls back (or loses a race for
+ * an idempotency key) leaves a hole, which no later event fills. On
+ * PostgreSQL, where several writers append at once and commit in any order,
+ * the mark stays below the seqs of transactions still open and can be below
+ * the highest seq already visible; on a file (one writer at a time) it is
+ * the highest seq ever committed. The mark never goes down, also when
+ * events are erased later (an erased event is gone, its seq not reused).
+ * 0 when no event is final yet. */
+CRM_API int crm_event_high_water(int64_t* out_seq, crm_db* db);
 
 /* ------------------------------------------------------------------------ */
 /* History of records                                                       */

@@ -296,10 +296,20 @@ int crm_timeline_options_init(crm_timeline_options* options,
 
 int crm_event_follow(crm_event_page** out, crm_db* db, int64_t after_seq,
                      uint32_t limit) {
-  return Call(Out(out, Rule::kOut), [&] {
+  return Call(Out(out, Rule::kOut), [&]() -> HandleOr<crm_event_page> {
+    // The mark in a scope of its own, the events in a later one: its
+    // snapshot sees every event up to the mark (store/backend.h).
+    CRM_ASSIGN_OR_RETURN(int64_t high_water,
+                         OnDb(db, ScopeKind::kRead, crm::core::EventHighWater));
     return ReadPage(db, [&](Session& session) {
-      return crm::core::EventsAfter(session, after_seq, limit);
+      return crm::core::EventsAfter(session, after_seq, limit, high_water);
     });
+  });
+}
+
+int crm_event_high_water(int64_t* out_seq, crm_db* db) {
+  return Call(Out(out_seq, Rule::kOut), [&]() -> absl::StatusOr<int64_t> {
+    return OnDb(db, ScopeKind::kRead, crm::core::EventHighWater);
   });
 }
 

@@ -306,8 +306,16 @@ absl::StatusOr<AppendResult> AppendOne(
   if (!event.source.empty()) {
     CRM_ASSIGN_OR_RETURN(ids.source, session.Intern(event.source));
   }
-  CRM_ASSIGN_OR_RETURN(int64_t seq, session.backend().InsertEvent(row, ids));
-  return AppendResult{seq, false};
+  absl::StatusOr<int64_t> seq = session.backend().InsertEvent(row, ids);
+  if (!row.idempotency_key.empty() && RuleIdOf(seq.status()) == Rule::kUnique &&
+      FieldOf(seq.status()) == "idempotency_key") {
+    // Another writer appended the key since the check above.
+    CRM_ASSIGN_OR_RETURN(std::optional<int64_t> first,
+                         session.backend().FindEventByKey(row.idempotency_key));
+    if (first) return AppendResult{*first, true};
+  }
+  if (!seq.ok()) return seq.status();
+  return AppendResult{*seq, false};
 }
 
 }  // namespace
@@ -425,8 +433,12 @@ absl::StatusOr<EventPage> Timeline(Session& session,
   return PageOf(session.schema(), std::move(rows), request.page_size);
 }
 
+absl::StatusOr<int64_t> EventHighWater(Session& session) {
+  return session.backend().EventHighWater();
+}
+
 absl::StatusOr<EventPage> EventsAfter(Session& session, int64_t after_seq,
-                                      int64_t limit) {
+                                      int64_t limit, int64_t high_water) {
   if (after_seq < 0) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "after_seq must be 0 (from the start) or a seq", "",
@@ -439,6 +451,8 @@ absl::StatusOr<EventPage> EventsAfter(Session& session, int64_t after_seq,
   CRM_ASSIGN_OR_RETURN(
       std::vector<store::EventRow> rows,
       session.backend().SelectEventsAfter(session.texts(), after_seq, limit));
+  // By seq: those above the mark are the tail.
+  while (!rows.empty() && rows.back().seq > high_water) rows.pop_back();
   EventPage page = PageOf(session.schema(), std::move(rows), limit);
   return page;
 }

@@ -52,10 +52,15 @@ struct EventPage {
 absl::StatusOr<EventPage> Timeline(Session& session,
                                    const TimelineRequest& request);
 
+// The committed high-water mark (store::Backend::EventHighWater()).
+absl::StatusOr<int64_t> EventHighWater(Session& session);
+
 // Up to `limit` (1 to 10,000) events of every customer with seq greater
-// than `after_seq`, by seq.
+// than `after_seq` and at most `high_water`, by seq. `high_water` is what
+// EventHighWater() returned in an earlier call (scope), so that no event
+// committed later can have a seq the page passes.
 absl::StatusOr<EventPage> EventsAfter(Session& session, int64_t after_seq,
-                                      int64_t limit);
+                                      int64_t limit, int64_t high_water);
 
 // Registers (or replaces) an event type from a crm.wire.EventTypeDefinition
 // in JSON. Events appended later are validated against it.

@@ -131,7 +131,10 @@ class Backend {
   virtual absl::StatusOr<std::optional<int64_t>> FindString(
       const std::string& text) = 0;
   // Appends an event; returns its sequence number (increasing, never
-  // reused).
+  // reused). A backend with many writers (PostgreSQL) fails with
+  // kConstraint, rule "unique", field "idempotency_key", storing nothing,
+  // when another writer stored an event with the same key after the
+  // caller's FindEventByKey(): the caller then finds that one.
   virtual absl::StatusOr<int64_t> InsertEvent(const EventRow& row,
                                               const EventIds& ids) = 0;
   // The sequence number of the event stored with idempotency `key`, if any.
@@ -157,6 +160,16 @@ class Backend {
   LoadEventTypes() = 0;
   virtual absl::Status UpsertEventType(const std::string& name,
                                        const std::string& definition) = 0;
+
+  // ---- the committed high-water mark (crm_event_high_water) ---------------
+  // A seq H such that every event with seq <= H is committed or will never
+  // exist (a seq a rolled-back writer took). Writers may commit out of seq
+  // order, so H can be below the highest seq visible. Events with
+  // seq <= H are only all visible to a snapshot taken after this returns:
+  // a follower reads them in a later scope (or a later statement of a
+  // transaction whose statements each see what committed before them).
+  // Never decreases, also when events are erased.
+  virtual absl::StatusOr<int64_t> EventHighWater() = 0;
 
   // ---- search and segments ------------------------------------------------
   // Replaces the searchable text of customer `id` (empty text removes it).

@@ -176,9 +176,9 @@ TEST_F(PostgresWorkspace, LostConnectionLosesNothingCommittedAndReconnects) {
   // uncommitted one is not.
   EXPECT_EQ(Count(db.get()), 1);
   EXPECT_EQ(Text(Get(db.get(), 1).get(), "name"), "Committed");
-  // As on SQLite, a rolled-back transaction leaves no trace, not even a
-  // consumed id: id 2 was never committed.
-  EXPECT_EQ(Create(db.get(), record.get()), 2);
+  // Unlike on SQLite, the id the rolled-back transaction took stays taken
+  // (a sequence never goes back, docs/postgresql.md): id 2 is a hole.
+  EXPECT_EQ(Create(db.get(), record.get()), 3);
 }
 
 }  // namespace

@@ -578,8 +578,9 @@ TEST_F(PostgresBackendTest, AConnectionKilledMidTransactionWritesNothing) {
   scope = absl::InternalError("ended");  // rolls back: nothing to do
 
   // The next scope connects again, with the session's settings. The id
-  // taken in the lost transaction was never committed.
-  EXPECT_EQ(Insert(*backend, Values({"name"}, {std::string("C")})), 1);
+  // taken in the lost transaction was never committed and stays taken (a
+  // sequence never goes back).
+  EXPECT_EQ(Insert(*backend, Values({"name"}, {std::string("C")})), 2);
   auto* postgres = dynamic_cast<PostgresBackend*>(backend.get());
   ASSERT_NE(postgres, nullptr);
   auto timeout = postgres->connection().Execute("SHOW lock_timeout");
@@ -646,11 +647,14 @@ TEST_F(PostgresBackendTest, AHostTransactionLostWithItsConnectionEnds) {
   EXPECT_FALSE(backend->InTransaction());
   EXPECT_EQ(CodeOf(backend->CommitTransaction()), ErrorCode::kMisuse);
   EXPECT_EQ(Value("SELECT count(*) FROM crm_customers"), "0");
-  // The next call connects again.
-  EXPECT_EQ(Insert(*backend, Values({"name"}, {std::string("new")})), 1);
+  // The next call connects again; id 1 went with the lost transaction.
+  EXPECT_EQ(Insert(*backend, Values({"name"}, {std::string("new")})), 2);
 }
 
-TEST_F(PostgresBackendTest, WritersOfOneWorkspaceQueueOthersDoNot) {
+// Writers of one workspace run at once (each would fail as busy after 50
+// ms of waiting); a field change, which updates the workspace's counters
+// row, waits for every writer, and other workspaces do not.
+TEST_F(PostgresBackendTest, WritersOfOneWorkspaceRunAtOnceFieldChangesWait) {
   ConnectionOptions quick;
   quick.busy_timeout_ms = 50;
   auto first = Open("acme", quick);
@@ -661,18 +665,85 @@ TEST_F(PostgresBackendTest, WritersOfOneWorkspaceQueueOthersDoNot) {
   ASSERT_NE(other, nullptr);
   auto holding = Scope::Begin(*first, ScopeKind::kWrite);
   ASSERT_TRUE(holding.ok());
-  auto waiting = Scope::Begin(*second, ScopeKind::kWrite);
-  ASSERT_FALSE(waiting.ok());
-  EXPECT_EQ(CodeOf(waiting.status()), ErrorCode::kBusy) << waiting.status();
+  ASSERT_TRUE(
+      first->InsertCustomer(1, Values({"name"}, {std::string("a")})).ok());
+  EXPECT_EQ(Insert(*second, Values({"name"}, {std::string("b")})), 2);
+  {
+    auto changing = Scope::Begin(*second, ScopeKind::kWrite);
+    ASSERT_TRUE(changing.ok()) << changing.status();
+    absl::Status bumped = second->BumpSchemaGeneration();
+    EXPECT_EQ(CodeOf(bumped), ErrorCode::kBusy) << bumped;
+  }
   EXPECT_FALSE(second->InTransaction());
   // Readers and other workspaces' writers go on.
   auto reading = Scope::Begin(*second, ScopeKind::kRead);
   ASSERT_TRUE(reading.ok()) << reading.status();
-  EXPECT_EQ(*second->CountCustomers(), 0);
+  EXPECT_EQ(*second->CountCustomers(), 1);
   ASSERT_OK(reading->Commit());
   EXPECT_EQ(Insert(*other, Values({"name"}, {std::string("x")})), 1);
   ASSERT_OK(holding->Commit());
-  EXPECT_EQ(Insert(*second, Values({"name"}, {std::string("y")})), 1);
+  Write(*second, [&] { ASSERT_OK(second->BumpSchemaGeneration()); });
+}
+
+// A workspace's id sequences (id_sequences.h) are part of its layout:
+// one missing or made otherwise is refused at open, and dropping the
+// workspace drops them.
+TEST_F(PostgresBackendTest, AWorkspaceWithoutItsSequencesIsRefused) {
+  ASSERT_NE(Open("acme"), nullptr);
+  for (const char* kind : {"customer_ids", "event_seqs", "string_ids"}) {
+    const std::string name = absl::StrCat("crm_ws1_", kind);
+    for (const std::string& tampering :
+         {"DROP SEQUENCE " + name, "ALTER SEQUENCE " + name + " CACHE 20"}) {
+      SCOPED_TRACE(tampering);
+      Exec(tampering);
+      auto refused = OpenWorkspace(Url("acme"), {}, Reader());
+      ASSERT_FALSE(refused.ok());
+      EXPECT_EQ(CodeOf(refused.status()), ErrorCode::kNotWorkspace);
+      EXPECT_EQ(RuleOf(refused.status()), "schema") << refused.status();
+      Exec("DROP SEQUENCE IF EXISTS " + name + "; CREATE SEQUENCE " + name +
+           " AS bigint INCREMENT 1 MINVALUE 1 NO MAXVALUE CACHE 1 NO CYCLE "
+           "START 5");
+      ASSERT_NE(Open("acme"), nullptr);
+    }
+  }
+  ASSERT_OK(DropWorkspace(Url("acme")));
+  EXPECT_EQ(Value("SELECT count(*) FROM pg_sequences WHERE schemaname = "
+                  "current_schema() AND sequencename LIKE 'crm\\_ws%'"),
+            "0");
+}
+
+// Migration 5 gives the workspaces of an older layout sequences that start
+// past every stored id and past the floors of crm_counters (the id of a
+// deleted customer, seqs of deleted events): no id is handed out twice.
+TEST_F(PostgresBackendTest, MigrationStartsSequencesPastStoredIdsAndFloors) {
+  {
+    auto backend = Open("acme");
+    ASSERT_NE(backend, nullptr);
+    Insert(*backend, Values({"name"}, {std::string("a")}));
+    Insert(*backend, Values({"name"}, {std::string("b")}));
+    Write(*backend, [&] { ASSERT_TRUE(backend->InternString("call").ok()); });
+  }
+  // Layout 4 as it was: no sequences, floors in crm_counters.
+  Exec(
+      "DROP SEQUENCE crm_ws1_customer_ids, crm_ws1_event_seqs, "
+      "crm_ws1_string_ids; UPDATE crm_schema SET version = 4; UPDATE "
+      "crm_counters SET next_customer_id = 10, next_seq = 7, "
+      "next_string_id = 3");
+  auto backend = Open("acme");
+  ASSERT_NE(backend, nullptr);
+  EXPECT_EQ(Value("SELECT version FROM crm_schema"), "5");
+  EXPECT_EQ(Insert(*backend, Values({"name"}, {std::string("c")})), 10);
+  Write(*backend, [&] {
+    auto email = backend->InternString("email");
+    ASSERT_TRUE(email.ok()) << email.status();
+    EXPECT_EQ(*email, 6);  // past "call", 5, above the floor of 3
+    EventRow row;
+    row.customer_id = 1;
+    row.body = "b";
+    auto seq = backend->InsertEvent(row, EventIds{kRecordCreatedTypeId});
+    ASSERT_TRUE(seq.ok()) << seq.status();
+    EXPECT_EQ(*seq, 7);
+  });
 }
 
 TEST_F(PostgresBackendTest, AReadOnlyHandleWritesNothing) {

@@ -225,6 +225,18 @@ public class EventTests
     }
 
     [Fact]
+    public void EventHighWaterIsTheNewestCommittedSeq()
+    {
+        using var db = TestWorkspace.Open();
+        long customer = NewCustomer(db);
+        long before = db.EventHighWater();
+        long seq = db.AppendEvent(Call(customer, Base, key: "hw-1")).Seq;
+        Assert.True(seq > before);
+        Assert.Equal(seq, db.EventHighWater());
+        Assert.Equal(seq, db.Follow(0).Max(e => e.Seq));
+    }
+
+    [Fact]
     public void AppendEventsOfAThousandReturnsAThousandSeqs()
     {
         using var db = TestWorkspace.Open();

@@ -137,10 +137,23 @@ public sealed partial class CrmDatabase
     }
 
     /// <summary>
+    /// The committed high-water mark: every event with a sequence number up to
+    /// it is stored, or will never exist (numbers of rolled-back writers are
+    /// holes). On PostgreSQL, where writers commit out of order, it stays below
+    /// the numbers of transactions still open; it never goes down.
+    /// </summary>
+    public long EventHighWater()
+    {
+        Errors.Check(Native.crm_event_high_water(out long seq, Handle));
+        return seq;
+    }
+
+    /// <summary>
     /// Up to <paramref name="limit"/> events of all customers with a sequence
-    /// number above <paramref name="afterSeq"/>, in sequence order: for
+    /// number above <paramref name="afterSeq"/> and at most the committed
+    /// high-water mark (<see cref="EventHighWater"/>), in sequence order: for
     /// mirroring the log. Pass the last event's <see cref="CrmEvent.Seq"/> to
-    /// get the next ones.
+    /// get the next ones; no event committed later has a number passed.
     /// </summary>
     /// <param name="afterSeq">The last sequence number already seen (0 for the start).</param>
     /// <param name="limit">At most this many events, 1 to 10,000.</param>

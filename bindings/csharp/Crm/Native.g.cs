@@ -884,11 +884,30 @@ internal static unsafe partial class Native
     /// <summary>
     /// <c>int crm_event_follow(crm_event_page** out, crm_db* db, int64_t after_seq, uint32_t limit)</c>
     /// Up to `limit` (1 to 10,000) events of all customers with seq greater than
-    /// `after_seq`, in seq order: for integrators that mirror the log. On
-    /// PostgreSQL: see "Backends: what differs".
+    /// `after_seq`, in seq order: for integrators that mirror the log. Only
+    /// events up to the committed high-water mark (crm_event_high_water) are
+    /// returned, so a follower that passes the last seq it saw as `after_seq`
+    /// never skips an event committed later with a lower seq; a short or empty
+    /// page does not mean the log ends there. See "Backends: what differs".
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_event_follow(out EventPageHandle @out, DbHandle db, long afterSeq, uint limit);
+
+    /// <summary>
+    /// <c>int crm_event_high_water(int64_t* out_seq, crm_db* db)</c>
+    /// The committed high-water mark of the event log in `*out_seq`: every event
+    /// with seq &lt;= the mark is stored and visible, or will never exist. Seqs are
+    /// increasing but not gapless: a writer that rolls back (or loses a race for
+    /// an idempotency key) leaves a hole, which no later event fills. On
+    /// PostgreSQL, where several writers append at once and commit in any order,
+    /// the mark stays below the seqs of transactions still open and can be below
+    /// the highest seq already visible; on a file (one writer at a time) it is
+    /// the highest seq ever committed. The mark never goes down, also when
+    /// events are erased later (an erased event is gone, its seq not reused).
+    /// 0 when no event is final yet.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_event_high_water(out long outSeq, DbHandle db);
 
     /// <summary>
     /// <c>int crm_customer_get_at(crm_record** out, crm_db* db, int64_t id, int64_t at_us)</c>

@@ -257,10 +257,21 @@ class EventsMixin(DatabaseCore):
 
         return events()
 
+    def event_high_water(self) -> int:
+        """The committed high-water mark: every event with a seq up to it is
+        stored, or will never exist (seqs of rolled-back writers are holes).
+        On PostgreSQL, where writers commit out of seq order, it stays below
+        the seqs of transactions still open; it never goes down."""
+        out = ctypes.c_int64()
+        with self._use() as handle:
+            check(_native.lib().crm_event_high_water(ctypes.byref(out), handle))
+        return out.value
+
     def follow(self, after_seq: int = 0, limit: int = 1000) -> List[Event]:
         """Up to ``limit`` (1 to 10,000) events of all customers with seq
-        greater than ``after_seq``, in seq order: call again with the last
-        seq to mirror the log."""
+        greater than ``after_seq`` and at most the committed high-water mark
+        (``event_high_water()``), in seq order: call again with the last seq
+        to mirror the log; no event committed later has a seq passed."""
         c_after = _check_id(after_seq, "after_seq")
         if isinstance(limit, bool) or not isinstance(limit, int):
             raise TypeError(f"limit must be an int, not {type_name(limit)}")

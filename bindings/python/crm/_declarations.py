@@ -740,6 +740,8 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Tuple[str, Any]]]] = {
     "crm_event_timeline": (c_int, [("out", POINTER(EventPagePtr)), ("db", DbPtr), ("customer_id", c_int64), ("options", POINTER(TimelineOptions))]),
     # int crm_event_follow(crm_event_page** out, crm_db* db, int64_t after_seq, uint32_t limit)
     "crm_event_follow": (c_int, [("out", POINTER(EventPagePtr)), ("db", DbPtr), ("after_seq", c_int64), ("limit", c_uint32)]),
+    # int crm_event_high_water(int64_t* out_seq, crm_db* db)
+    "crm_event_high_water": (c_int, [("out_seq", POINTER(c_int64)), ("db", DbPtr)]),
     # int crm_customer_get_at(crm_record** out, crm_db* db, int64_t id, int64_t at_us)
     "crm_customer_get_at": (c_int, [("out", POINTER(RecordPtr)), ("db", DbPtr), ("id", c_int64), ("at_us", c_int64)]),
     # int crm_field_timeline_get(crm_field_timeline** out, crm_db* db, int64_t customer_id, const char* field)

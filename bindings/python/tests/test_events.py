@@ -282,6 +282,22 @@ class TimelineTest(WorkspaceTestCase):
         with self.assertRaises(ValueError):
             self.db.follow(limit=0)
 
+    def test_event_high_water(self) -> None:
+        before = self.db.event_high_water()
+        seq = self.db.append_event(self.customer, "call").seq
+        self.assertGreater(seq, before)
+        # One writer, nothing open: the mark is the newest committed seq.
+        self.assertEqual(self.db.event_high_water(), seq)
+        self.assertEqual(self.db.follow()[-1].seq, seq)
+        # A rolled-back append adds no event; on PostgreSQL its seq is a hole
+        # the mark passes, on a file it is handed out again.
+        with self.assertRaises(RuntimeError):
+            with self.db.transaction():
+                self.db.append_event(self.customer, "call")
+                raise RuntimeError("roll back")
+        self.assertGreaterEqual(self.db.event_high_water(), seq)
+        self.assertEqual(self.db.follow()[-1].seq, seq)
+
 
 class AppendEventsTest(WorkspaceTestCase):
     def setUp(self) -> None:

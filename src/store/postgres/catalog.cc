@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "base/error.h"
 #include "store/postgres/column_index.h"
+#include "store/postgres/id_sequences.h"
 #include "store/postgres/search.h"
 #include "store/postgres/transaction.h"
 
@@ -138,6 +139,48 @@ ALTER TABLE crm_customer_search ADD COLUMN terms tsvector NOT NULL DEFAULT '';
 ALTER TABLE crm_customer_search ALTER COLUMN terms DROP DEFAULT;
 CREATE INDEX crm_customer_search_terms ON crm_customer_search USING gin (terms);
 )sql",
+    // 5: many writers per workspace (id_sequences.h). Customer ids, event
+    // seqs and interned string ids come from per-workspace sequences, which
+    // CreateWorkspace() makes; for the workspaces already there they start
+    // past every id stored and past crm_counters' floors (which this layout
+    // no longer reads or writes), so no id is handed out twice. The
+    // options are id_sequences.cc's kOptions.
+    R"sql(
+DO $$
+DECLARE
+  w record;
+  kind text;
+  name text;
+  next bigint;
+BEGIN
+  FOR w IN
+    SELECT c.workspace_id,
+      greatest(c.next_customer_id, coalesce((SELECT max(customer_id) FROM
+        crm_customers x WHERE x.workspace_id = c.workspace_id), 0) + 1)
+        AS customer_id,
+      greatest(c.next_seq, coalesce((SELECT max(seq) FROM crm_events x
+        WHERE x.workspace_id = c.workspace_id), 0) + 1) AS seq,
+      greatest(c.next_string_id, 5, coalesce((SELECT max(string_id) FROM
+        crm_strings x WHERE x.workspace_id = c.workspace_id), 0) + 1)
+        AS string_id
+    FROM crm_counters c
+  LOOP
+    FOREACH kind IN ARRAY ARRAY['customer_ids', 'event_seqs', 'string_ids']
+    LOOP
+      name := format('crm_ws%s_%s', w.workspace_id, kind);
+      next := CASE kind WHEN 'customer_ids' THEN w.customer_id
+        WHEN 'event_seqs' THEN w.seq ELSE w.string_id END;
+      EXECUTE format('CREATE SEQUENCE IF NOT EXISTS %I AS bigint INCREMENT '
+        '1 MINVALUE 1 NO MAXVALUE CACHE 1 NO CYCLE START %s', name, next);
+      -- One already there (a database a later libcrm wrote and an older
+      -- layout number was put back on) is raised, never lowered.
+      EXECUTE format('SELECT setval(%L, greatest(%s, last_value + CASE WHEN '
+        'is_called THEN 1 ELSE 0 END), false) FROM %I', name, next, name);
+    END LOOP;
+  END LOOP;
+END
+$$;
+)sql",
 };
 
 // The first layout whose crm_customer_search holds terms.
@@ -182,11 +225,20 @@ absl::StatusOr<std::vector<std::string>> LayoutOf(
   }
   // An index another workspace's call drops while this runs (a field no
   // longer indexed, a workspace dropped) is still listed but has no
-  // definition any more: it is gone, not changed.
+  // definition any more: it is gone, not changed. The schema's indexes are
+  // listed first (MATERIALIZED), so that pg_get_indexdef() never reads an
+  // index of another schema, which a DROP SCHEMA may be removing: that
+  // fails ("could not open relation") instead of answering NULL.
   auto indexes = connection.Execute(
-      "SELECT tablename, replace(indexdef, quote_ident(schemaname) || '.', "
-      "''), indexname FROM pg_indexes WHERE schemaname = $1 AND tablename "
-      "LIKE 'crm\\_%' AND indexdef IS NOT NULL ORDER BY tablename, indexname",
+      "WITH listed AS MATERIALIZED (SELECT c.relname AS tablename, i.relname "
+      "AS indexname, i.oid FROM pg_index x JOIN pg_class c ON c.oid = "
+      "x.indrelid JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_namespace "
+      "n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN "
+      "('r', 'm', 'p') AND i.relkind IN ('i', 'I') AND c.relname LIKE "
+      "'crm\\_%'), defined AS MATERIALIZED (SELECT tablename, indexname, "
+      "pg_get_indexdef(oid) AS indexdef FROM listed) SELECT tablename, "
+      "replace(indexdef, quote_ident($1) || '.', ''), indexname FROM defined "
+      "WHERE indexdef IS NOT NULL ORDER BY tablename, indexname",
       in_schema);
   if (!indexes.ok()) return indexes.status();
   for (int row = 0; row < indexes->rows(); ++row) {
@@ -372,6 +424,7 @@ absl::StatusOr<int64_t> CreateWorkspace(Connection& connection,
       connection.Execute("INSERT INTO crm_counters (workspace_id) VALUES ($1)",
                          Parameters{absl::StrCat(id)});
   if (!counters.ok()) return counters.status();
+  CRM_RETURN_IF_ERROR(CreateIdSequences(connection, id));
   return id;
 }
 
@@ -394,14 +447,16 @@ absl::StatusOr<int64_t> FindWorkspace(Connection& connection,
 
 absl::Status DropWorkspace(Connection& connection, absl::string_view name) {
   Parameters named = {std::string(name)};
-  auto dropped =
-      connection.Execute("DELETE FROM crm_workspaces WHERE name = $1", named);
+  auto dropped = connection.Execute(
+      "DELETE FROM crm_workspaces WHERE name = $1 RETURNING workspace_id",
+      named);
   if (!dropped.ok()) return dropped.status();
-  if (dropped->AffectedRows() == 0) {
+  if (dropped->rows() == 0) {
     return MakeError(ErrorCode::kNotFound,
                      absl::StrCat("no workspace is called '", name, "'"));
   }
-  return absl::OkStatus();
+  CRM_ASSIGN_OR_RETURN(int64_t id, dropped->Integer(0, 0, "workspace id"));
+  return DropIdSequences(connection, id);
 }
 
 absl::Status WorkspaceGone(int64_t workspace_id) {

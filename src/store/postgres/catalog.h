@@ -49,15 +49,16 @@ absl::Status LockSharedLayout(Connection& connection);
 // The layout version of the database (0 when it holds none).
 absl::StatusOr<int> DatabaseSchemaVersion(Connection& connection);
 
-// Registers a new workspace and returns its id. kConstraint rule "unique"
-// when the name is taken. `name` as workspace_url.h checks it.
+// Registers a new workspace, makes its id sequences (id_sequences.h) and
+// returns its id. kConstraint rule "unique" when the name is taken. `name` as
+// workspace_url.h checks it.
 absl::StatusOr<int64_t> CreateWorkspace(Connection& connection,
                                         absl::string_view name);
 // The id of workspace `name`; kNotFound when there is none.
 absl::StatusOr<int64_t> FindWorkspace(Connection& connection,
                                       absl::string_view name);
-// Removes workspace `name` and everything the catalog holds of it;
-// kNotFound when there is none.
+// Removes workspace `name`, everything the catalog holds of it and its id
+// sequences; kNotFound when there is none.
 absl::Status DropWorkspace(Connection& connection, absl::string_view name);
 // The error for a workspace whose row is gone (dropped while open):
 // kNotFound.

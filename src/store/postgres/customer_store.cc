@@ -7,6 +7,7 @@
 #include "base/error.h"
 #include "store/postgres/catalog.h"
 #include "store/postgres/column_index.h"
+#include "store/postgres/id_sequences.h"
 #include "store/postgres/stored_value.h"
 
 namespace crm::store::postgres {
@@ -92,38 +93,30 @@ absl::StatusOr<int64_t> InsertCustomer(Connection& connection,
                                        int64_t workspace_id, int64_t now_us,
                                        const ColumnValues& values) {
   CRM_ASSIGN_OR_RETURN(ValuePatch patch, PatchOf(values));
-  // The id is one above the highest stored, and above the counter, a floor
-  // that DeleteCustomer() raises past a deleted id, so no id is handed out
-  // twice. Writers of one workspace take turns (the scope's lock on its
-  // counters row), so the highest id cannot move under this statement.
-  // Updating the counter on every insert instead made each insert of a long
-  // transaction slower than the one before (PostgreSQL keeps every version
-  // of a row one transaction updates): 0.22 ms each for 2,000 inserts, 0.78
-  // ms for 8,000.
-  constexpr char kInsert[] =
-      "WITH taken AS (SELECT greatest(c.next_customer_id, coalesce((SELECT "
-      "max(customer_id) FROM crm_customers WHERE workspace_id = $1), 0) + 1) "
-      "AS id FROM crm_counters c WHERE c.workspace_id = $1) INSERT INTO "
-      "crm_customers (workspace_id, customer_id, version, created_at_us, "
-      "updated_at_us, data) SELECT $1, id, 1, $2, $2, $3::jsonb FROM taken";
+  // The id comes from the workspace's sequence (id_sequences.h): writers
+  // insert at once, and an id is never handed out twice. The workspace's
+  // existence is checked by the scope's lock on its crm_counters row.
+  const std::string insert = absl::StrCat(
+      "INSERT INTO crm_customers (workspace_id, customer_id, version, "
+      "created_at_us, updated_at_us, data) VALUES ($1, nextval('",
+      IdSequenceName(workspace_id, IdSequence::kCustomerIds),
+      "'), 1, $2, $2, $3::jsonb)");
   Parameters parameters = {absl::StrCat(workspace_id), absl::StrCat(now_us),
                            patch.patch};
   // A conflict skips the row instead of aborting the transaction; only then
   // is the insert run again, guarded, for the error naming the index.
   CRM_ASSIGN_OR_RETURN(
       Result inserted,
-      connection.Execute(absl::StrCat(kInsert,
+      connection.Execute(absl::StrCat(insert,
                                       " ON CONFLICT DO NOTHING "
                                       "RETURNING customer_id"),
                          parameters));
   if (inserted.rows() == 1) return inserted.Integer(0, 0, "customer id");
   CRM_ASSIGN_OR_RETURN(
       Result retried,
-      ExecuteGuarded(connection,
-                     absl::StrCat(kInsert, " RETURNING customer_id"),
+      ExecuteGuarded(connection, absl::StrCat(insert, " RETURNING customer_id"),
                      parameters));
-  if (retried.rows() == 1) return retried.Integer(0, 0, "customer id");
-  return WorkspaceGone(workspace_id);
+  return retried.Integer(0, 0, "customer id");
 }
 
 absl::Status UpdateCustomer(Connection& connection, int64_t workspace_id,
@@ -144,7 +137,7 @@ absl::Status UpdateCustomer(Connection& connection, int64_t workspace_id,
 absl::StatusOr<std::optional<CustomerRow>> SelectCustomer(
     Connection& connection, int64_t workspace_id,
     const std::vector<std::string>& columns, const std::string& key_column,
-    const SqlValue& key, bool nocase) {
+    const SqlValue& key, bool nocase, RowLock lock) {
   // A key of no kind the column can hold (NULL, or a non-integer id)
   // matches no customer, as an SQL comparison would not.
   if (IsNull(key) ||
@@ -160,7 +153,10 @@ absl::StatusOr<std::optional<CustomerRow>> SelectCustomer(
                        "updated_at_us",
                        value_columns,
                        " FROM crm_customers WHERE workspace_id = $1 AND ",
-                       condition.first),
+                       condition.first,
+                       lock == RowLock::kUpdate     ? " FOR NO KEY UPDATE"
+                       : lock == RowLock::kKeyShare ? " FOR KEY SHARE"
+                                                    : ""),
           {absl::StrCat(workspace_id), std::move(condition.second)}));
   // No LIMIT: PostgreSQL keeps no statistics for the expressions of partial
   // indexes, so it guesses that many rows match, and with a LIMIT a
@@ -186,14 +182,11 @@ absl::StatusOr<std::optional<CustomerRow>> SelectCustomer(
 
 absl::Status DeleteCustomer(Connection& connection, int64_t workspace_id,
                             int64_t id) {
-  // The floor rises past the deleted id (InsertCustomer): it stays used.
+  // The id stays used: the sequence never hands it out again.
   return connection
       .Execute(
-          "WITH gone AS (DELETE FROM crm_customers WHERE workspace_id = $1 "
-          "AND customer_id = $2 RETURNING customer_id) UPDATE crm_counters "
-          "SET next_customer_id = greatest(next_customer_id, (SELECT "
-          "customer_id + 1 FROM gone)) WHERE workspace_id = $1 AND EXISTS "
-          "(SELECT 1 FROM gone)",
+          "DELETE FROM crm_customers WHERE workspace_id = $1 AND customer_id "
+          "= $2",
           {absl::StrCat(workspace_id), absl::StrCat(id)})
       .status();
 }

@@ -27,10 +27,18 @@ absl::StatusOr<int64_t> InsertCustomer(Connection& connection,
 absl::Status UpdateCustomer(Connection& connection, int64_t workspace_id,
                             int64_t id, int64_t new_version, int64_t now_us,
                             const ColumnValues& values);
+// The row lock SelectCustomer() takes on the customer it finds, until the
+// caller's transaction ends: none (reads), FOR KEY SHARE (a write that needs
+// the customer to go on existing: an event appended to it, a reference to
+// it), FOR NO KEY UPDATE (a write about to change or delete it, whose
+// version check must hold). Locks wait up to lock_timeout (then kBusy);
+// only a write transaction may take them.
+enum class RowLock { kNone, kKeyShare, kUpdate };
+
 absl::StatusOr<std::optional<CustomerRow>> SelectCustomer(
     Connection& connection, int64_t workspace_id,
     const std::vector<std::string>& columns, const std::string& key_column,
-    const SqlValue& key, bool nocase);
+    const SqlValue& key, bool nocase, RowLock lock = RowLock::kNone);
 absl::Status DeleteCustomer(Connection& connection, int64_t workspace_id,
                             int64_t id);
 absl::StatusOr<bool> IsReferenced(Connection& connection, int64_t workspace_id,

@@ -16,6 +16,8 @@
 #include "base/error.h"
 #include "base/utf8.h"
 #include "store/event_body.h"
+#include "store/postgres/high_water.h"
+#include "store/postgres/id_sequences.h"
 
 namespace crm::store::postgres {
 namespace {
@@ -255,88 +257,49 @@ absl::Status NotInTransaction() {
                    "only");
 }
 
-// Appending and numbering. A counter row updated for every event would be
-// the simple way, but PostgreSQL keeps every version of a row a transaction
-// updates until it ends, and each update walks them all: 100,000 appends in
-// one transaction took 300 s (3 ms each, growing with each append). So the
-// counters of crm_counters are floors instead: an event takes
-// greatest(next_seq, max(seq) + 1), a string likewise, and the workspace's
-// row is updated once per transaction that writes it, by TakeAppendLock():
-//   - its row lock, held to the end of the transaction, orders writers of a
-//     workspace (seqs follow commit order, no two take the same number);
-//   - under READ COMMITTED the statements after it see every write
-//     committed before the lock was granted; under REPEATABLE READ or
-//     SERIALIZABLE a concurrent writer's update fails it with a
-//     serialization failure (kBusy) instead of a stale max();
-//   - it raises the floors to what is stored, and leaves them in
-//     transaction-local settings (set_config(..., true): undone with the
-//     transaction or savepoint that made them, as is the lock) that the
-//     appending statements read, and whose presence says the lock is held.
-// Numbers stay increasing and are never reused as long as nothing deletes
-// the newest events or strings; code that deletes some (none does today:
-// DropWorkspace removes a workspace whole) must first raise the floor past
-// them (UPDATE crm_counters SET next_seq = greatest(next_seq, max + 1)).
+// Appending and numbering. Event seqs and string ids come from the
+// workspace's sequences (id_sequences.h), so writers append at once. Before
+// a transaction takes its first seq it takes the workspace's seq hold
+// (high_water.h), which the appending statement checks through a
+// transaction-local setting (set_config(..., true): undone with the
+// transaction or savepoint that made it) so that the hold costs one round
+// trip per transaction, not per event. Concurrent duplicates are settled by
+// the unique indexes: an idempotency key or a string text inserted by
+// another writer meanwhile makes the insert do nothing (ON CONFLICT waits
+// for that writer and sees its commit), and the winner is read instead.
 
-// The setting holding a workspace's seq floor while its lock is held.
-constexpr char kSeqFloor[] =
-    "nullif(current_setting('crm.seq_floor_' || $1::bigint, true), '')::bigint";
-constexpr char kStringFloor[] =
-    "nullif(current_setting('crm.string_floor_' || $1::bigint, true), "
-    "'')::bigint";
-
-absl::Status TakeAppendLock(Connection& connection, int64_t workspace_id) {
-  Parameters parameters = {absl::StrCat(workspace_id)};
-  CRM_ASSIGN_OR_RETURN(
-      Result locked,
-      connection.Execute(
-          "UPDATE crm_counters SET next_seq = greatest(next_seq, "
-          "coalesce((SELECT max(seq) FROM crm_events WHERE workspace_id = "
-          "$1::bigint), 0) + 1), next_string_id = greatest(next_string_id, "
-          "coalesce((SELECT max(string_id) FROM crm_strings WHERE "
-          "workspace_id = $1), 0) + 1) WHERE workspace_id = $1 RETURNING "
-          "set_config('crm.seq_floor_' || $1::bigint, next_seq::text, true), "
-          "set_config('crm.string_floor_' || $1::bigint, next_string_id::text, "
-          "true)",
-          parameters));
-  if (locked.rows() == 0) return NoWorkspace(workspace_id);
-  return absl::OkStatus();
-}
-
-// Runs an appending statement, which returns no row when the workspace's
-// append lock is not held in this transaction; then takes it and runs the
-// statement again.
-absl::StatusOr<Result> ExecuteAppending(Connection& connection,
-                                        int64_t workspace_id,
-                                        const std::string& sql,
-                                        const Parameters& parameters) {
-  // The settings are named after the id: a positive number, as the
-  // catalog's identity column makes them.
-  if (workspace_id <= 0) return NoWorkspace(workspace_id);
+// Runs an appending statement whose first column says whether this
+// transaction holds the seq hold; when it does not, takes the hold and runs
+// the statement again.
+absl::StatusOr<Result> ExecuteHolding(Connection& connection,
+                                      int64_t workspace_id,
+                                      const std::string& sql,
+                                      const Parameters& parameters) {
   CRM_ASSIGN_OR_RETURN(Result result, connection.Execute(sql, parameters));
-  if (result.rows() > 0) return result;
-  CRM_RETURN_IF_ERROR(TakeAppendLock(connection, workspace_id));
+  if (result.rows() == 1 && result.Text(0, 0) == "t") return result;
+  CRM_RETURN_IF_ERROR(TakeSeqHold(connection, workspace_id));
   CRM_ASSIGN_OR_RETURN(result, connection.Execute(sql, parameters));
-  // Settings and lock ended with the statement: no transaction is open.
-  if (result.rows() == 0) return NotInTransaction();
+  // The setting ended with the statement: no transaction is open.
+  if (result.rows() != 1 || result.Text(0, 0) != "t") {
+    return NotInTransaction();
+  }
   return result;
 }
 
 }  // namespace
 
 absl::Status SeedEventLog(Connection& connection, int64_t workspace_id) {
-  // The texts of ids 1-4 (store/rows.h), as SQLite's migration 2 seeds them.
+  // The texts of ids 1-4 (store/rows.h), as SQLite's migration 2 seeds them;
+  // the string sequence starts at 5 (id_sequences.h).
   Parameters parameters = {absl::StrCat(workspace_id)};
   CRM_ASSIGN_OR_RETURN(
       Result seeded,
       connection.Execute(
-          "WITH workspace AS (UPDATE crm_counters SET next_string_id = "
-          "greatest(next_string_id, 5) WHERE workspace_id = $1 RETURNING "
-          "workspace_id) "
           "INSERT INTO crm_strings (workspace_id, string_id, text) "
-          "SELECT workspace.workspace_id, fixed.id, fixed.text FROM "
-          "workspace, (VALUES (1, 'crm.record.created'), "
-          "(2, 'crm.record.updated'), (3, 'crm.record.deleted'), "
-          "(4, 'crm')) AS fixed (id, text)",
+          "SELECT c.workspace_id, fixed.id, fixed.text FROM crm_counters c, "
+          "(VALUES (1, 'crm.record.created'), (2, 'crm.record.updated'), "
+          "(3, 'crm.record.deleted'), (4, 'crm')) AS fixed (id, text) WHERE "
+          "c.workspace_id = $1",
           parameters));
   if (seeded.AffectedRows() == 0) return NoWorkspace(workspace_id);
   return absl::OkStatus();
@@ -355,27 +318,28 @@ absl::StatusOr<int64_t> InternString(Connection& connection,
                                      int64_t workspace_id,
                                      const std::string& text) {
   CRM_RETURN_IF_ERROR(CheckText(text, "interned text"));
-  // One round trip once the transaction holds the append lock: the
-  // existing id, else a new one above the floor.
+  // One round trip: the existing id, else a new one from the sequence. No
+  // row comes back when another writer inserted the text meanwhile (the
+  // insert waited for it to commit): its id is read then.
+  const std::string find =
+      "SELECT string_id FROM crm_strings WHERE workspace_id = $1::bigint AND "
+      "text = $2::text";
   Parameters parameters = {absl::StrCat(workspace_id), text};
   CRM_ASSIGN_OR_RETURN(
       Result interned,
-      ExecuteAppending(
-          connection, workspace_id,
-          absl::StrCat(
-              "WITH found AS (SELECT string_id FROM crm_strings WHERE "
-              "workspace_id = $1::bigint AND text = $2::text), "
-              "floor AS (SELECT ",
-              kStringFloor,
-              " AS floor), "
-              "added AS (INSERT INTO crm_strings (workspace_id, string_id, "
-              "text) SELECT $1, greatest(floor, coalesce((SELECT "
-              "max(string_id) FROM crm_strings WHERE workspace_id = $1), 0) "
-              "+ 1), $2 FROM floor WHERE floor IS NOT NULL AND NOT EXISTS "
-              "(SELECT 1 FROM found) RETURNING string_id) "
-              "SELECT string_id FROM found UNION ALL SELECT string_id FROM "
-              "added"),
+      connection.Execute(
+          absl::StrCat("WITH found AS (", find,
+                       "), added AS (INSERT INTO crm_strings (workspace_id, "
+                       "string_id, text) SELECT $1, nextval('",
+                       IdSequenceName(workspace_id, IdSequence::kStringIds),
+                       "'), $2 WHERE NOT EXISTS (SELECT 1 FROM found) ON "
+                       "CONFLICT (workspace_id, text) DO NOTHING RETURNING "
+                       "string_id) SELECT string_id FROM found UNION ALL "
+                       "SELECT string_id FROM added"),
           parameters));
+  if (interned.rows() == 0) {
+    CRM_ASSIGN_OR_RETURN(interned, connection.Execute(find, parameters));
+  }
   return FirstId(interned, "an interned string id");
 }
 
@@ -403,19 +367,24 @@ absl::StatusOr<int64_t> InsertEvent(Connection& connection,
                                   : std::optional(row.idempotency_key),
       absl::BytesToHexString(row.body),
       properties_json.empty() ? std::nullopt : std::optional(properties_json)};
-  // One round trip once the transaction holds the append lock.
-  absl::StatusOr<Result> inserted = ExecuteAppending(
+  // One round trip once the transaction holds the seq hold: whether it is
+  // held, and the new seq (NULL when the idempotency key was stored by
+  // another writer meanwhile).
+  absl::StatusOr<Result> inserted = ExecuteHolding(
       connection, workspace_id,
       absl::StrCat(
-          "WITH floor AS (SELECT ", kSeqFloor,
-          " AS floor) INSERT INTO crm_events (workspace_id, seq, "
+          "WITH held AS (SELECT ", kSeqHoldHeld,
+          " AS held), added AS (INSERT INTO crm_events (workspace_id, seq, "
           "customer_id, occurred_at_us, recorded_at_us, type_id, channel_id, "
           "actor_id, source_id, idempotency_key, body, properties) "
-          "SELECT $1::bigint, greatest(floor, coalesce((SELECT max(seq) FROM "
-          "crm_events WHERE workspace_id = $1), 0) + 1), $2::bigint, "
-          "$3::bigint, $4::bigint, $5::bigint, $6::bigint, $7::bigint, "
-          "$8::bigint, $9::text, decode($10::text, 'hex'), $11::jsonb "
-          "FROM floor WHERE floor IS NOT NULL RETURNING seq"),
+          "SELECT $1::bigint, nextval('",
+          IdSequenceName(workspace_id, IdSequence::kEventSeqs),
+          "'), $2::bigint, $3::bigint, $4::bigint, $5::bigint, $6::bigint, "
+          "$7::bigint, $8::bigint, $9::text, decode($10::text, 'hex'), "
+          "$11::jsonb FROM held WHERE held ON CONFLICT (workspace_id, "
+          "idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING "
+          "RETURNING seq) SELECT coalesce((SELECT held FROM held), false), "
+          "(SELECT seq FROM added)"),
       parameters);
   if (!inserted.ok()) {
     // Every other value is a number, hex or checked text: a value the
@@ -430,7 +399,14 @@ absl::StatusOr<int64_t> InsertEvent(Connection& connection,
     }
     return inserted.status();
   }
-  return FirstId(*inserted, "an event seq");
+  CRM_RETURN_IF_ERROR(CheckColumns(*inserted, 2));
+  if (inserted->IsNull(0, 1) && !row.idempotency_key.empty()) {
+    return MakeError(ErrorCode::kConstraint,
+                     "another writer stored an event with this "
+                     "idempotency_key meanwhile",
+                     "idempotency_key", Rule::kUnique);
+  }
+  return NumberAt(*inserted, 0, 1, "an event seq");
 }
 
 absl::StatusOr<std::optional<int64_t>> FindEventByKey(Connection& connection,

@@ -25,12 +25,22 @@ namespace crm::store::postgres {
 // CreateWorkspace(), in its transaction.
 absl::Status SeedEventLog(Connection& connection, int64_t workspace_id);
 
+// The id of `text`, a new one from the workspace's string sequence when it
+// is new. Another writer interning the same new text meanwhile makes this
+// wait for its transaction and then return its id (the unique index on
+// the text): both get the one id.
 absl::StatusOr<int64_t> InternString(Connection& connection,
                                      int64_t workspace_id,
                                      const std::string& text);
 absl::StatusOr<std::optional<int64_t>> FindString(Connection& connection,
                                                   int64_t workspace_id,
                                                   const std::string& text);
+// Appends an event under a seq from the workspace's sequence, taking the
+// transaction's seq hold first (high_water.h); kMisuse outside a
+// transaction. An idempotency key another writer stored meanwhile (after
+// the caller's FindEventByKey()) is kConstraint, rule "unique", field
+// "idempotency_key", with nothing stored and the transaction still usable
+// (store/backend.h).
 absl::StatusOr<int64_t> InsertEvent(Connection& connection,
                                     int64_t workspace_id, const EventRow& row,
                                     const EventIds& ids);

@@ -8,6 +8,8 @@
 #include "store/postgres/customer_store.h"
 #include "store/postgres/event_log.h"
 #include "store/postgres/field_store.h"
+#include "store/postgres/high_water.h"
+#include "store/postgres/id_sequences.h"
 #include "store/postgres/query_sql.h"
 #include "store/postgres/search.h"
 #include "store/postgres/segment_store.h"
@@ -43,9 +45,10 @@ absl::Status PostgresBackend::ConfigureSession() {
                                         options_.read_only ? "on" : "off"));
 }
 
-absl::Status PostgresBackend::VerifyColumnIndexes(
+absl::Status PostgresBackend::VerifyWorkspaceObjects(
     const FieldColumnsReader& read_field_columns) {
   CRM_ASSIGN_OR_RETURN(Scope scope, Scope::Begin(*this, ScopeKind::kRead));
+  CRM_RETURN_IF_ERROR(VerifyIdSequences(*connection_, workspace_id_));
   CRM_ASSIGN_OR_RETURN(std::vector<FieldRow> rows, LoadFields());
   CRM_ASSIGN_OR_RETURN(std::vector<FieldColumn> columns,
                        read_field_columns(rows));
@@ -98,7 +101,7 @@ absl::Status PostgresBackend::BeginTopLevel(ScopeKind kind) {
   CRM_RETURN_IF_ERROR(
       Run(*connection_, "BEGIN ISOLATION LEVEL READ COMMITTED"));
   absl::StatusOr<Result> locked = connection_->Execute(
-      "SELECT 1 FROM crm_counters WHERE workspace_id = $1 FOR NO KEY UPDATE",
+      "SELECT 1 FROM crm_counters WHERE workspace_id = $1 FOR SHARE",
       {absl::StrCat(workspace_id_)});
   absl::Status status = locked.status();
   if (status.ok() && locked->rows() != 1) status = WorkspaceGone(workspace_id_);
@@ -110,6 +113,7 @@ absl::Status PostgresBackend::BeginTopLevel(ScopeKind kind) {
 
 absl::Status PostgresBackend::BeginScope(ScopeKind kind) {
   if (kind == ScopeKind::kWrite && options_.read_only) return ReadOnly();
+  scope_kind_ = kind;
   if (connection_->InTransaction()) {
     CRM_RETURN_IF_ERROR(Run(*connection_, "SAVEPOINT crm_call"));
     scope_is_savepoint_ = true;
@@ -250,8 +254,14 @@ absl::Status PostgresBackend::UpdateCustomer(int64_t id, int64_t new_version,
 absl::StatusOr<std::optional<CustomerRow>> PostgresBackend::SelectCustomer(
     const std::vector<std::string>& columns, const std::string& key_column,
     const SqlValue& key, bool nocase) {
+  // A write locks the customer it reads by id (customer_store.h), so that
+  // its checks (the expected version, existence) hold until it commits.
+  RowLock lock = RowLock::kNone;
+  if (scope_kind_ == ScopeKind::kWrite && key_column == "id") {
+    lock = columns.empty() ? RowLock::kKeyShare : RowLock::kUpdate;
+  }
   return postgres::SelectCustomer(*connection_, workspace_id_, columns,
-                                  key_column, key, nocase);
+                                  key_column, key, nocase, lock);
 }
 
 absl::Status PostgresBackend::DeleteCustomer(int64_t id) {
@@ -308,6 +318,10 @@ absl::StatusOr<std::vector<EventRow>> PostgresBackend::SelectEventsAfter(
     InternedTexts& texts, int64_t after_seq, int64_t limit) {
   return postgres::SelectEventsAfter(*connection_, workspace_id_, texts,
                                      after_seq, limit);
+}
+
+absl::StatusOr<int64_t> PostgresBackend::EventHighWater() {
+  return postgres::EventHighWater(*connection_, workspace_id_);
 }
 
 absl::StatusOr<std::vector<EventRow>> PostgresBackend::SelectHistory(

@@ -9,15 +9,19 @@
 // Transactions. A call's scope outside a host transaction is a transaction
 // of its own; inside the host's, a savepoint. Write scopes and the host's
 // transaction run at READ COMMITTED and first lock the workspace's row in
-// crm_workspaces (FOR NO KEY UPDATE, the lock the id counters take anyway):
-// writers of one workspace queue there, waiting up to lock_timeout (the
-// busy timeout; then kBusy), as SQLite's BEGIN IMMEDIATE makes them queue,
-// so each write sees every earlier write committed and none can slip in
-// between a check and the write it allows; writers of other workspaces do
-// not wait. Part 1 has one writer per workspace handle; part 2's many
-// writers keep this order (a stricter isolation level would instead fail
-// their checks with serialization errors to retry). Read scopes run at
-// REPEATABLE READ: one snapshot for all of a call's reads, no locks.
+// crm_counters FOR SHARE: writers of a workspace run at once (ids come from
+// sequences, id_sequences.h), while a field change, which updates that row
+// (schema generation, field ids), waits for every writer to end and keeps
+// new ones out until it commits, so no write mixes two schemas. Waits last
+// up to lock_timeout (the busy timeout; then kBusy). Two field changes at
+// once can deadlock on the row (both hold it shared, both update it): the
+// server fails one, kBusy. What a write checks and then relies on is locked
+// or guarded by an index: the customer it reads by id (SelectCustomer,
+// FOR NO KEY UPDATE with values, FOR KEY SHARE for existence), unique
+// values by their unique indexes, idempotency keys by theirs (event_log.h).
+// Event seqs are taken in insert order, not commit order: high_water.h says
+// how a reader knows which seqs are final. Read scopes run at REPEATABLE
+// READ: one snapshot for all of a call's reads, no locks.
 //
 // A connection lost mid-call fails with rule "connection"; the server rolls
 // the open transaction back, so nothing is half-written, and InTransaction()
@@ -47,10 +51,11 @@ class PostgresBackend : public Backend {
       std::unique_ptr<Connection> connection, int64_t workspace_id,
       const ConnectionOptions& options);
 
-  // Checks that the workspace's per-column indexes are those its fields
-  // need (what `read_field_columns` says of them): kNotWorkspace, rule
-  // "schema", otherwise. Runs in a read scope of its own.
-  absl::Status VerifyColumnIndexes(
+  // Checks that the workspace's id sequences are there (id_sequences.h) and
+  // its per-column indexes are those its fields need (what
+  // `read_field_columns` says of them): kNotWorkspace, rule "schema",
+  // otherwise. Runs in a read scope of its own.
+  absl::Status VerifyWorkspaceObjects(
       const FieldColumnsReader& read_field_columns);
 
   int64_t workspace_id() const { return workspace_id_; }
@@ -109,6 +114,7 @@ class PostgresBackend : public Backend {
       InternedTexts& texts, const TimelineQuery& query) override;
   absl::StatusOr<std::vector<EventRow>> SelectEventsAfter(
       InternedTexts& texts, int64_t after_seq, int64_t limit) override;
+  absl::StatusOr<int64_t> EventHighWater() override;
   absl::StatusOr<std::vector<EventRow>> SelectHistory(
       InternedTexts& texts, int64_t customer_id, int64_t until_us) override;
   absl::StatusOr<std::vector<int64_t>> CustomersWithoutHistory() override;
@@ -160,6 +166,8 @@ class PostgresBackend : public Backend {
   const int64_t workspace_id_;
   const ConnectionOptions options_;
   bool scope_is_savepoint_ = false;
+  // The kind of the scope open (or last opened).
+  ScopeKind scope_kind_ = ScopeKind::kRead;
 };
 
 }  // namespace crm::store::postgres

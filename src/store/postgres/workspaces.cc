@@ -68,7 +68,7 @@ absl::StatusOr<std::unique_ptr<Backend>> Open(
   CRM_ASSIGN_OR_RETURN(
       std::unique_ptr<PostgresBackend> backend,
       PostgresBackend::Open(std::move(connection), *id, options));
-  CRM_RETURN_IF_ERROR(backend->VerifyColumnIndexes(read_field_columns));
+  CRM_RETURN_IF_ERROR(backend->VerifyWorkspaceObjects(read_field_columns));
   return std::unique_ptr<Backend>(std::move(backend));
 }
 

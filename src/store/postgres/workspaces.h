@@ -17,8 +17,9 @@ namespace crm::store::postgres {
 
 // Opens the workspace `url` names, creating it first when it is absent and
 // `options.create` is set (and not `options.read_only`): kNotFound when it
-// is absent otherwise. Verifies its indexes against its fields
-// (PostgresBackend::VerifyColumnIndexes).
+// is absent otherwise. Verifies its id sequences, and its indexes against its
+// fields
+// (PostgresBackend::VerifyWorkspaceObjects).
 absl::StatusOr<std::unique_ptr<Backend>> OpenWorkspace(
     const std::string& url, const ConnectionOptions& options,
     const FieldColumnsReader& read_field_columns);

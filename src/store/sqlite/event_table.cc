@@ -172,6 +172,20 @@ absl::StatusOr<std::optional<int64_t>> FindEventByKey(Connection& connection,
   return seq;
 }
 
+absl::StatusOr<int64_t> EventHighWater(Connection& connection) {
+  CRM_ASSIGN_OR_RETURN(
+      Statement * select,
+      connection.Prepare(
+          "SELECT max(coalesce((SELECT max(seq) FROM sqlite_sequence WHERE "
+          "name = 'crm_events'), 0), coalesce((SELECT max(seq) FROM "
+          "crm_events), 0))"));
+  CRM_ASSIGN_OR_RETURN(bool found, select->Step());
+  int64_t high = found ? select->ColumnInt(0) : 0;
+  select->Reset();
+  // A damaged sqlite_sequence may hold anything: no mark below 0.
+  return high < 0 ? 0 : high;
+}
+
 absl::StatusOr<std::optional<EventRow>> SelectEvent(Connection& connection,
                                                     InternedTexts& texts,
                                                     int64_t seq) {

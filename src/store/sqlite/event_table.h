@@ -40,6 +40,13 @@ absl::StatusOr<std::vector<EventRow>> SelectTimeline(Connection& connection,
                                                      const TimelineQuery& q);
 
 // Events with seq > `after_seq` across all customers, by seq.
+// Backend::EventHighWater(): with one writer at a time, committing in seq
+// order, the highest seq ever committed (AUTOINCREMENT's sqlite_sequence
+// row, which erasing the newest events does not lower; an append rolled
+// back leaves no hole, its seq is handed out again, never having been
+// visible).
+absl::StatusOr<int64_t> EventHighWater(Connection& connection);
+
 absl::StatusOr<std::vector<EventRow>> SelectEventsAfter(Connection& connection,
                                                         InternedTexts& texts,
                                                         int64_t after_seq,

@@ -209,6 +209,10 @@ absl::StatusOr<std::vector<EventRow>> SqliteBackend::SelectTimeline(
   return sqlite::SelectTimeline(*connection_, texts, query);
 }
 
+absl::StatusOr<int64_t> SqliteBackend::EventHighWater() {
+  return sqlite::EventHighWater(*connection_);
+}
+
 absl::StatusOr<std::vector<EventRow>> SqliteBackend::SelectEventsAfter(
     InternedTexts& texts, int64_t after_seq, int64_t limit) {
   return sqlite::SelectEventsAfter(*connection_, texts, after_seq, limit);

@@ -93,6 +93,7 @@ class SqliteBackend final : public Backend {
       InternedTexts& texts, const TimelineQuery& query) override;
   absl::StatusOr<std::vector<EventRow>> SelectEventsAfter(
       InternedTexts& texts, int64_t after_seq, int64_t limit) override;
+  absl::StatusOr<int64_t> EventHighWater() override;
   absl::StatusOr<std::vector<EventRow>> SelectHistory(
       InternedTexts& texts, int64_t customer_id, int64_t until_us) override;
   absl::StatusOr<std::vector<int64_t>> CustomersWithoutHistory() override;

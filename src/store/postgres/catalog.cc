@@ -142,9 +142,9 @@ CREATE INDEX crm_customer_search_terms ON crm_customer_search USING gin (terms);
     // 5: many writers per workspace (id_sequences.h). Customer ids, event
     // seqs and interned string ids come from per-workspace sequences, which
     // CreateWorkspace() makes; for the workspaces already there they start
-    // past every id stored and past crm_counters' floors (which this layout
-    // no longer reads or writes), so no id is handed out twice. The
-    // options are id_sequences.cc's kOptions.
+    // past every id stored and past crm_counters' floors, which then go
+    // (the field id counter and the schema generation stay), so no id is
+    // handed out twice. The options are id_sequences.cc's kOptions.
     R"sql(
 DO $$
 DECLARE
@@ -180,6 +180,8 @@ BEGIN
   END LOOP;
 END
 $$;
+ALTER TABLE crm_counters DROP COLUMN next_customer_id, DROP COLUMN next_seq,
+  DROP COLUMN next_string_id;
 )sql",
 };
 

@@ -51,18 +51,8 @@ absl::Status TakeSeqHold(Connection& connection, int64_t workspace_id) {
 absl::StatusOr<int64_t> EventHighWater(Connection& connection,
                                        int64_t workspace_id) {
   // L first, then the holds: the order the proof in high_water.h needs.
-  CRM_ASSIGN_OR_RETURN(
-      Result last,
-      connection.Execute(absl::StrCat(
-          "SELECT last_value - CASE WHEN is_called THEN 0 ELSE 1 END FROM ",
-          IdSequenceName(workspace_id, IdSequence::kEventSeqs))));
-  if (last.rows() != 1) {
-    return DamagedValue("PostgreSQL sent no last value of a sequence");
-  }
-  CRM_ASSIGN_OR_RETURN(int64_t high, last.Integer(0, 0, "a sequence value"));
-  if (high < 0) {
-    return DamagedValue("PostgreSQL sent a negative sequence value");
-  }
+  CRM_ASSIGN_OR_RETURN(int64_t high, LastIdTaken(connection, workspace_id,
+                                                 IdSequence::kEventSeqs));
   // Holds not yet granted count too (none waits today: every hold is
   // shared), which can only lower the mark.
   CRM_ASSIGN_OR_RETURN(

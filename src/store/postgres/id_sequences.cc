@@ -70,6 +70,23 @@ absl::Status VerifyIdSequences(Connection& connection, int64_t workspace_id) {
       "", Rule::kSchema);
 }
 
+absl::StatusOr<int64_t> LastIdTaken(Connection& connection,
+                                    int64_t workspace_id, IdSequence sequence) {
+  CRM_ASSIGN_OR_RETURN(
+      Result last,
+      connection.Execute(absl::StrCat(
+          "SELECT last_value - CASE WHEN is_called THEN 0 ELSE 1 END FROM ",
+          IdSequenceName(workspace_id, sequence))));
+  if (last.rows() != 1) {
+    return DamagedValue("PostgreSQL sent no last value of a sequence");
+  }
+  CRM_ASSIGN_OR_RETURN(int64_t taken, last.Integer(0, 0, "a sequence value"));
+  if (taken < 0) {
+    return DamagedValue("PostgreSQL sent a negative sequence value");
+  }
+  return taken;
+}
+
 absl::Status RaiseIdSequences(Connection& connection, int64_t workspace_id,
                               int64_t next_customer_id, int64_t next_seq,
                               int64_t next_string_id) {

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "store/postgres/connection.h"
 
 namespace crm::store::postgres {
@@ -37,6 +38,13 @@ absl::Status DropIdSequences(Connection& connection, int64_t workspace_id);
 // Checks that the workspace's three sequences exist and are what
 // CreateIdSequences() makes: kNotWorkspace, rule "schema", otherwise.
 absl::Status VerifyIdSequences(Connection& connection, int64_t workspace_id);
+
+// The highest value `sequence` of the workspace has handed out (0 when
+// none), committed or not: read outside any snapshot, so it is at least what
+// the caller's snapshot shows. kIo rule "damaged" for a value that cannot be
+// one; the connection's errors.
+absl::StatusOr<int64_t> LastIdTaken(Connection& connection,
+                                    int64_t workspace_id, IdSequence sequence);
 
 // Raises a workspace's sequences so that the next value each hands out is
 // at least the one given (never lowers one): for a workspace whose rows

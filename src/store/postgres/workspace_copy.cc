@@ -11,6 +11,7 @@
 #include "base/json_text.h"
 #include "store/event_body.h"
 #include "store/postgres/catalog.h"
+#include "store/postgres/id_sequences.h"
 #include "store/postgres/postgres_backend.h"
 #include "store/postgres/stored_value.h"
 #include "store/workspace_copy_seam.h"
@@ -97,26 +98,25 @@ class PostgresCopySeam final : public WorkspaceCopySeam {
   }
 
   absl::StatusOr<IdFloors> ReadIdFloors() override {
-    // The counters are floors (the next id, or lower); the rows stored may
-    // be above them.
+    // Customer ids and seqs: what the sequences handed out (deleted
+    // customers and rolled-back writers included). Field ids: the counter
+    // is a floor (the next id, or lower); the rows stored may be above it.
+    IdFloors floors;
+    CRM_ASSIGN_OR_RETURN(
+        floors.customer_id,
+        LastIdTaken(connection_, workspace_id_, IdSequence::kCustomerIds));
+    CRM_ASSIGN_OR_RETURN(floors.seq, LastIdTaken(connection_, workspace_id_,
+                                                 IdSequence::kEventSeqs));
     CRM_ASSIGN_OR_RETURN(
         Result read,
         connection_.Execute(
-            "SELECT greatest(c.next_customer_id - 1, coalesce((SELECT "
-            "max(customer_id) FROM crm_customers WHERE workspace_id = $1), "
-            "0)), greatest(c.next_seq - 1, coalesce((SELECT max(seq) FROM "
-            "crm_events WHERE workspace_id = $1), 0)), "
-            "greatest(c.next_field_id - 1, coalesce((SELECT max(field_id) "
-            "FROM crm_fields WHERE workspace_id = $1), 0)) FROM crm_counters "
-            "c WHERE c.workspace_id = $1",
+            "SELECT greatest(c.next_field_id - 1, coalesce((SELECT "
+            "max(field_id) FROM crm_fields WHERE workspace_id = $1), 0)) "
+            "FROM crm_counters c WHERE c.workspace_id = $1",
             {workspace_}));
     if (read.rows() != 1) return WorkspaceGone(workspace_id_);
-    IdFloors floors;
-    CRM_ASSIGN_OR_RETURN(floors.customer_id,
-                         read.Integer(0, 0, "customer id counter"));
-    CRM_ASSIGN_OR_RETURN(floors.seq, read.Integer(0, 1, "seq counter"));
     CRM_ASSIGN_OR_RETURN(floors.field_id,
-                         read.Integer(0, 2, "field id counter"));
+                         read.Integer(0, 0, "field id counter"));
     return floors;
   }
 
@@ -206,31 +206,22 @@ class PostgresCopySeam final : public WorkspaceCopySeam {
   }
 
   absl::Status RaiseIdFloors(const IdFloors& floors) override {
-    return RaiseCounterFloors(floors);
-  }
-
- private:
-  // TODO(H1's id sequences): becomes RaiseIdSequences(connection_,
-  // workspace_id, floors.customer_id + 1, floors.seq + 1, next_string_id)
-  // from store/postgres/id_sequences.h, when crm_counters' floors give way
-  // to per-workspace sequences; the field floor stays here if fields keep
-  // their counter.
-  absl::Status RaiseCounterFloors(const IdFloors& floors) {
+    // Strings need no raise: the copy interns them through the target's
+    // own sequence (Backend::InternString).
+    CRM_RETURN_IF_ERROR(RaiseIdSequences(connection_, workspace_id_,
+                                         floors.customer_id + 1, floors.seq + 1,
+                                         /*next_string_id=*/1));
     CRM_ASSIGN_OR_RETURN(
         Result raised,
-        connection_.Execute(
-            "UPDATE crm_counters SET next_customer_id = "
-            "greatest(next_customer_id, $2::bigint + 1), next_seq = "
-            "greatest(next_seq, $3::bigint + 1), next_field_id = "
-            "greatest(next_field_id, $4::bigint + 1) WHERE workspace_id = $1",
-            {workspace_, absl::StrCat(floors.customer_id),
-             absl::StrCat(floors.seq), absl::StrCat(floors.field_id)}));
-    if (raised.AffectedRows() != 1) {
-      return WorkspaceGone(workspace_id_);
-    }
+        connection_.Execute("UPDATE crm_counters SET next_field_id = "
+                            "greatest(next_field_id, $2::bigint + 1) WHERE "
+                            "workspace_id = $1",
+                            {workspace_, absl::StrCat(floors.field_id)}));
+    if (raised.AffectedRows() != 1) return WorkspaceGone(workspace_id_);
     return absl::OkStatus();
   }
 
+ private:
   Connection& connection_;
   const int64_t workspace_id_;
   const std::string workspace_;  // workspace_id_ as a parameter

@@ -38,7 +38,7 @@ void RunAllocationPoints(AllocFaults* source, const std::string& name,
   }
   const int max_points = EnvInt("CRM_ALLOC_MAX_POINTS", 250);
   FaultPointStats stats =
-      RunFaultPoints(source, name, dir, template_path, max_points);
+      RunFaultPoints(source, name, FilesIn(dir, template_path), max_points);
   std::printf(
       "%s: %lld allocations in the workload, one in %lld made to fail: %d "
       "fault points injected; %d made a call fail, %d were absorbed\n",

@@ -6,7 +6,7 @@
 // "connection" (or succeed, when the statement was a ROLLBACK after which
 // nothing was lost), the next call reconnects, and the workspace must hold
 // exactly the work of the calls that returned CRM_OK.
-// CRM_PG_FAULT_MAX_POINTS (default 120) and CRM_PG_RESTART_POINTS (default
+// CRM_PG_FAULT_MAX_POINTS (default 40) and CRM_PG_RESTART_POINTS (default
 // 8) choose how many points; CRM_FAULT_POINT one point only.
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -82,7 +82,7 @@ TEST(PostgresFaults, DroppedConnectionLeavesExactlyTheSucceededWork) {
   ServerFaults source(ServerFaults::Kind::kDropConnection, server, "");
   const FaultPointStats stats =
       RunFaultPoints(&source, "dropped connection", WorkspacesOn(server, "fd"),
-                     EnvInt("CRM_PG_FAULT_MAX_POINTS", 120));
+                     EnvInt("CRM_PG_FAULT_MAX_POINTS", 40));
   Report("dropped connection", stats, source);
   RecordStat("pg_dropped_connection_points", stats.injected);
   RecordStat("pg_dropped_connection_reported", stats.reported);
@@ -93,8 +93,12 @@ TEST(PostgresFaults, DroppedConnectionLeavesExactlyTheSucceededWork) {
 class OwnServer {
  public:
   OwnServer() {
-    const std::string parent = MakeTempDir("crm-pgr");
-    dir_ = parent + "/pg";
+    // Not under a mkdtemp() directory: as root the server runs as user
+    // postgres, which must reach it. The socket path stays short.
+    dir_ = (std::filesystem::temp_directory_path() /
+            ("crm-pg-restart-" + std::to_string(getpid())))
+               .string();
+    std::filesystem::remove_all(dir_);
     const std::string command =
         std::string(CRM_POSTGRES_SCRIPT) + " start " + dir_ + " >/dev/null";
     if (std::system(command.c_str()) == 0) {
@@ -105,7 +109,6 @@ class OwnServer {
     const std::string command =
         std::string(CRM_POSTGRES_SCRIPT) + " stop " + dir_;
     (void)std::system(command.c_str());
-    std::filesystem::remove_all(std::filesystem::path(dir_).parent_path());
   }
   const std::string& dir() const { return dir_; }
   const std::string& url() const { return url_; }  // "" if it did not start

@@ -37,7 +37,8 @@ class RawDb {
   int64_t Count(const std::string& sql);
 
   // "ok" when the workspace is sound, else the problems found: on SQLite
-  // PRAGMA integrity_check; on both backends, that every event's customer
+  // PRAGMA integrity_check (alone for a file without libcrm's tables yet);
+  // on both backends, that every event's customer
   // was created (has a crm.record.created event), every event's type,
   // channel, actor and source is an interned string, and every customer
   // has its crm.record.created event; on PostgreSQL also one search row per

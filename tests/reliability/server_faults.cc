@@ -96,12 +96,12 @@ void ServerFaults::RestartServer() {
 }  // namespace crm_reliability
 
 // libpq's statement functions, as libcrm's plugin calls them: the armed
-// ServerFaults sees each statement first.
-extern "C" PGresult* PQexecParams(PGconn* conn, const char* command,
-                                  int nParams, const Oid* paramTypes,
-                                  const char* const* paramValues,
-                                  const int* paramLengths,
-                                  const int* paramFormats, int resultFormat) {
+// ServerFaults sees each statement first. Default visibility, as the build
+// hides symbols by default.
+extern "C" __attribute__((visibility("default"))) PGresult* PQexecParams(
+    PGconn* conn, const char* command, int nParams, const Oid* paramTypes,
+    const char* const* paramValues, const int* paramLengths,
+    const int* paramFormats, int resultFormat) {
   static auto* real =
       crm_reliability::Real<decltype(PQexecParams)>("PQexecParams");
   crm_reliability::Before(conn);
@@ -109,7 +109,8 @@ extern "C" PGresult* PQexecParams(PGconn* conn, const char* command,
               paramFormats, resultFormat);
 }
 
-extern "C" PGresult* PQexec(PGconn* conn, const char* query) {
+extern "C" __attribute__((visibility("default"))) PGresult* PQexec(
+    PGconn* conn, const char* query) {
   crm_reliability::Before(conn);
   return crm_reliability::RealExec(conn, query);
 }

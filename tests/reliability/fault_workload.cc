@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <vector>
 
@@ -467,6 +468,27 @@ FaultPointStats RunFaultPoints(FaultSource* source, const std::string& name,
     if (!run(nth)) break;
   }
   return stats;
+}
+
+void ReportFaultPoints(const std::string& name, const char* calls,
+                       const FaultPointStats& stats, int expected_status) {
+  std::printf(
+      "%s: %lld %s in the workload, one in %lld made to fail: %d fault points "
+      "injected; %d made a call fail, %d were absorbed\n",
+      name.c_str(), static_cast<long long>(stats.calls), calls,
+      static_cast<long long>(stats.stride), stats.injected, stats.reported,
+      stats.absorbed);
+  for (const auto& [failure, runs] : stats.failures) {
+    const auto& [status, step] = failure;
+    std::printf("  %d failing calls in %s returned %s\n", runs, step.c_str(),
+                crm_status_name(status));
+    EXPECT_EQ(status, expected_status)
+        << name << ": " << runs << " failing calls in " << step << " returned "
+        << crm_status_name(status);
+  }
+  if (EnvInt("CRM_FAULT_POINT", 0) == 0) {
+    EXPECT_GT(stats.reported, 0) << name;  // (one point alone need not)
+  }
 }
 
 std::string MakeTempDir(const std::string& prefix) {

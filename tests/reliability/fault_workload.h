@@ -190,6 +190,13 @@ FaultPointStats RunFaultPoints(FaultSource* source, const std::string& name,
                                const FaultWorkspaces& workspaces,
                                int max_points);
 
+// Prints what the fault points of `name` did (`calls` names what the source
+// counts, e.g. "allocations") and expects every failing call to have
+// returned `expected_status`, and some to have failed (unless
+// CRM_FAULT_POINT chose one point).
+void ReportFaultPoints(const std::string& name, const char* calls,
+                       const FaultPointStats& stats, int expected_status);
+
 // A fresh temporary directory for a test's files.
 std::string MakeTempDir(const std::string& prefix);
 

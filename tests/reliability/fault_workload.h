@@ -55,9 +55,8 @@ class Workload {
       : source_(source), model_(model) {}
 
   // Runs every step on the workspace at `location` (a path or a PostgreSQL
-  // workspace URL); a step whose call fails
-  // changes nothing in the model. Returns crm_open's status. `where`
-  // prefixes failure messages.
+  // workspace URL); a step whose call fails changes nothing in the model.
+  // Returns crm_open's status. `where` prefixes failure messages.
   int Run(const std::string& location, const std::string& where);
 
   int failed() const { return failed_; }

@@ -8,6 +8,11 @@
 #                                   crm_test, and prints its libpq URL
 #   scripts/postgres.sh url DIR     prints the URL of the server in DIR
 #   scripts/postgres.sh stop DIR    stops the server and removes DIR
+#   scripts/postgres.sh restart DIR [fast|immediate]
+#                                   restarts the server in DIR (default fast:
+#                                   sessions are ended, transactions rolled
+#                                   back; immediate: as after a crash, the
+#                                   server recovers from its WAL on start)
 #
 # PostgreSQL refuses to run as root; as root the server runs as the
 # `postgres` user that Debian's package creates, otherwise as the caller.
@@ -16,12 +21,13 @@ set -euo pipefail
 
 bin=/usr/lib/postgresql/15/bin
 usage() {
-  echo "usage: $0 start|url|stop DIR" >&2
+  echo "usage: $0 start|url|stop DIR, or $0 restart DIR [fast|immediate]" >&2
   exit 2
 }
-[ $# -eq 2 ] || usage
+[ $# -eq 2 ] || { [ $# -eq 3 ] && [ "$1" = restart ]; } || usage
 action="$1"
 dir="$2"
+mode="${3:-fast}"
 case "$dir" in /*) ;; *) dir="$(pwd)/$dir" ;; esac
 
 as_owner() {
@@ -78,6 +84,13 @@ case "$action" in
     ;;
   url)
     url
+    ;;
+  restart)
+    case "$mode" in fast | immediate) ;; *) usage ;; esac
+    # pg_ctl restart starts the server with the options it was started with.
+    as_owner "$bin/pg_ctl" --pgdata="$dir/data" --log="$dir/server.log" \
+      --wait --timeout=60 --mode="$mode" restart >/dev/null ||
+      { tail -20 "$dir/server.log" >&2; exit 1; }
     ;;
   stop)
     if [ -d "$dir/data" ]; then

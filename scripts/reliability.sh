@@ -8,9 +8,12 @@
 #             Python or .NET, the install check, the README's C samples and
 #             the benchmarks are left to stage one: an uninstrumented host
 #             cannot load it).
+#             The PostgreSQL tests among them (postgres.*: the C ABI suite,
+#             the reliability suite's crash, concurrency and fault tests on
+#             PostgreSQL) run against the server CTest's fixture starts.
 #   2. tsan:  -fsanitize=thread build; the concurrency tests of tests/capi
-#             (on SQLite files and on PostgreSQL workspaces)
-#             and tests/reliability.
+#             and tests/reliability, on SQLite files and on PostgreSQL
+#             workspaces (CTest's fixture starts the server).
 #   3. fuzz:  the libFuzzer targets of fuzz/ (clang), each for
 #             CRM_FUZZ_SECONDS (default 30) from the seeds in fuzz/corpus/.
 #
@@ -191,9 +194,14 @@ if [ -f "$asan_stats" ]; then
   [ "$(stat "$asan_stats" cxx_alloc_points)" -gt 0 ] &&
     echo "operator new failures (asan): $(stat "$asan_stats" cxx_alloc_points) points injected, $(stat "$asan_stats" cxx_alloc_points_reported) made a call fail"
   echo "concurrency (asan):   $(stat "$asan_stats" concurrent_ops) operations"
+  echo "PostgreSQL crash safety (asan): $(stat "$asan_stats" pg_crash_iterations) iterations, $(stat "$asan_stats" pg_crash_kills) SIGKILLs, $(stat "$asan_stats" pg_crash_steps_committed) commits checked"
+  echo "PostgreSQL dropped connection (asan): $(stat "$asan_stats" pg_dropped_connection_points) fault points injected, $(stat "$asan_stats" pg_dropped_connection_reported) made a call fail"
+  echo "PostgreSQL server restart (asan): $(stat "$asan_stats" pg_restart_points) restarts injected, $(stat "$asan_stats" pg_restart_reported) made a call fail"
+  echo "PostgreSQL concurrency (asan): $(stat "$asan_stats" pg_concurrent_ops) operations"
 fi
 if [ -f "$tsan_stats" ]; then
   echo "concurrency (tsan):   $(stat "$tsan_stats" concurrent_ops) operations"
+  echo "PostgreSQL concurrency (tsan): $(stat "$tsan_stats" pg_concurrent_ops) operations"
 fi
 for target in "${fuzz_targets[@]}"; do
   [ -n "${fuzz_result[$target]:-}" ] &&

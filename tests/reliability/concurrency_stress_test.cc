@@ -1,7 +1,8 @@
 // Concurrency stress: threads share one handle and mix every kind of write
 // (creates, optimistic updates, events, batches, host transactions) while
-// other processes write batches to the same file. Nothing may be lost,
-// duplicated or torn. CRM_STRESS_OPS scales the work per thread.
+// other processes write batches to the same workspace: a file, and a
+// PostgreSQL workspace. Nothing may be lost, duplicated or torn.
+// CRM_STRESS_OPS scales the work per thread.
 #include <gtest/gtest.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -13,6 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include "backends.h"
+#include "fault_workload.h"
 #include "workspace_check.h"
 
 extern char** environ;
@@ -123,16 +126,19 @@ void Worker(crm_db* db, int thread, int rounds, int64_t shared_id,
   }
 }
 
-TEST(ReliabilityConcurrency, ThreadsAndProcessesLoseNothing) {
+class ReliabilityConcurrency : public testing::TestWithParam<Backend> {};
+
+TEST_P(ReliabilityConcurrency, ThreadsAndProcessesLoseNothing) {
+  const bool postgres = GetParam() == Backend::kPostgres;
   const int rounds = EnvInt("CRM_STRESS_OPS", 40);
-  std::string pattern =
-      (std::filesystem::temp_directory_path() / "crm-stress-XXXXXX").string();
-  const std::string dir = mkdtemp(pattern.data());
-  const std::string path = dir + "/stress.crm";
+  const std::string dir = MakeTempDir("crm-stress");
+  const std::string path = NewWorkspace(GetParam(), dir, "stress");
+  if (path.empty()) GTEST_SKIP() << "CRM_TEST_BACKEND_URL is not set";
   crm_open_options options = CRM_OPEN_OPTIONS_INIT;
   options.busy_timeout_ms = 60000;
   crm_db* db = nullptr;
-  ASSERT_EQ(crm_open(&db, path.c_str(), &options), CRM_OK);
+  ASSERT_EQ(OpenWorkspace(&db, path, &options), CRM_OK)
+      << crm_last_error_message();
   int64_t field = 0;
   ASSERT_EQ(
       crm_field_define(&field, db, R"({"name": "counter", "type": "integer"})"),
@@ -183,17 +189,24 @@ TEST(ReliabilityConcurrency, ThreadsAndProcessesLoseNothing) {
 
   RawDb raw(path);
   EXPECT_EQ(raw.IntegrityCheck(), "ok");
+  EXPECT_EQ(CreatedEvents(raw), count) << "one crm.record.created each";
   EXPECT_EQ(raw.Count("SELECT count(*) FROM crm_events WHERE "
                       "idempotency_key IS NOT NULL"),
             counters.events.load() + process_customers);
   std::filesystem::remove_all(dir);
   int64_t ops = counters.ops.load() + kProcesses * kUnitsPerProcess * 2;
   std::printf(
-      "concurrency stress: %lld operations from %d threads and %d "
+      "concurrency stress (%s): %lld operations from %d threads and %d "
       "processes\n",
-      static_cast<long long>(ops), kThreads, kProcesses);
-  RecordStat("concurrent_ops", ops);
+      postgres ? "PostgreSQL" : "SQLite", static_cast<long long>(ops), kThreads,
+      kProcesses);
+  RecordStat(postgres ? "pg_concurrent_ops" : "concurrent_ops", ops);
+  if (postgres) crm_workspace_drop(path.c_str());
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, ReliabilityConcurrency,
+                         testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         BackendName);
 
 }  // namespace
 }  // namespace crm_reliability

@@ -1,7 +1,9 @@
 // Crash safety: a writer process is killed with SIGKILL at random moments;
-// after every kill the workspace must pass PRAGMA integrity_check, hold every
-// step the writer reported committed, each one whole, and nothing beyond the
-// one commit that was in flight. CRM_CRASH_ITERATIONS runs more iterations,
+// after every kill the workspace must be sound (RawDb::IntegrityCheck: on a
+// file PRAGMA integrity_check), hold every step the writer reported
+// committed, each one whole, and nothing beyond the one commit that was in
+// flight. On both backends: a file, and a PostgreSQL workspace (whose server
+// must keep running). CRM_CRASH_ITERATIONS runs more iterations,
 // CRM_CRASH_SEED replays one run.
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -15,6 +17,7 @@
 #include <random>
 #include <thread>
 
+#include "backends.h"
 #include "workspace_check.h"
 
 extern char** environ;
@@ -55,13 +58,27 @@ class TempDir {
   }
   ~TempDir() { std::filesystem::remove_all(path_); }
   std::string File(const std::string& name) const { return path_ + "/" + name; }
+  const std::string& path() const { return path_; }
 
  private:
   std::string path_;
 };
 
-TEST(CrashSafety, KilledWriterLeavesEveryReportedStepWholeAndNothingMore) {
-  const int iterations = EnvInt("CRM_CRASH_ITERATIONS", 30);
+class CrashSafety : public testing::TestWithParam<Backend> {};
+
+// The time the server started (on SQLite ""): a server that restarted
+// (after a crash of one of its processes) shows another.
+std::string ServerStart(const std::string& location) {
+  if (!IsWorkspaceUrl(location)) return "";
+  RawDb raw(location);
+  std::vector<std::string> start =
+      raw.Column("SELECT pg_postmaster_start_time()");
+  return raw.ok() && start.size() == 1 ? start[0] : "error: " + raw.error();
+}
+
+TEST_P(CrashSafety, KilledWriterLeavesEveryReportedStepWholeAndNothingMore) {
+  const bool postgres = GetParam() == Backend::kPostgres;
+  const int iterations = EnvInt("CRM_CRASH_ITERATIONS", postgres ? 20 : 30);
   const unsigned seed = static_cast<unsigned>(EnvInt(
       "CRM_CRASH_SEED",
       static_cast<int>(std::chrono::steady_clock::now().time_since_epoch() /
@@ -69,20 +86,26 @@ TEST(CrashSafety, KilledWriterLeavesEveryReportedStepWholeAndNothingMore) {
   std::printf("crash safety: seed %u (CRM_CRASH_SEED to replay)\n", seed);
   std::mt19937 random(seed);
   TempDir dir;
-  const std::string workspace = dir.File("crash.crm");
+  const std::string workspace = NewWorkspace(GetParam(), dir.path(), "crash");
+  if (workspace.empty()) GTEST_SKIP() << "CRM_TEST_BACKEND_URL is not set";
+  // The writer's sessions on the server, which must be gone before a check.
+  const std::string writer_name =
+      "crm_crash_writer_" + std::to_string(getpid());
+  const std::string writer_location = Marked(workspace, writer_name);
   {
     crm_db* db = nullptr;
-    ASSERT_EQ(crm_open(&db, workspace.c_str(), nullptr), CRM_OK)
+    ASSERT_EQ(OpenWorkspace(&db, workspace, nullptr), CRM_OK)
         << crm_last_error_message();
     crm_close(db);
   }
+  const std::string server_start = ServerStart(workspace);
   std::set<int64_t> reported, expected;  // expected: reported + in flight
   int64_t next_unit = 0;
   int kills = 0, in_flight_applied = 0;
   for (int i = 0; i < iterations; ++i) {
     const std::string report = dir.File("report-" + std::to_string(i));
     const bool full_sync = i % 2 == 1;
-    pid_t pid = SpawnWriter(workspace, report, next_unit, 0, full_sync);
+    pid_t pid = SpawnWriter(writer_location, report, next_unit, 0, full_sync);
     ASSERT_GT(pid, 0) << "cannot start " << CRM_CRASH_WRITER;
     // Every fifth kill lands early (open, recovery of the last crash); the
     // others once the writer is committing, so that slow builds (sanitizers)
@@ -97,6 +120,12 @@ TEST(CrashSafety, KilledWriterLeavesEveryReportedStepWholeAndNothingMore) {
         << "the writer ended by itself (status " << status
         << "): see its message above";
     ++kills;
+    // On PostgreSQL the server ends the killed writer's session and its
+    // transaction, or finishes the COMMIT it had received: wait for it.
+    ASSERT_TRUE(WaitForSessionsToEnd(workspace, writer_name))
+        << "iteration " << i << ": the killed writer's session lives on";
+    ASSERT_EQ(ServerStart(workspace), server_start)
+        << "iteration " << i << ": the server restarted";
 
     std::set<int64_t> committed = ReadReport(report);
     int64_t last = committed.empty() ? -1 : *committed.rbegin();
@@ -127,7 +156,7 @@ TEST(CrashSafety, KilledWriterLeavesEveryReportedStepWholeAndNothingMore) {
 
     // libcrm opens the file the crash left and agrees with the raw view.
     crm_db* db = nullptr;
-    ASSERT_EQ(crm_open(&db, workspace.c_str(), nullptr), CRM_OK)
+    ASSERT_EQ(OpenWorkspace(&db, workspace, nullptr), CRM_OK)
         << crm_last_error_message();
     int64_t count = -1;
     EXPECT_EQ(crm_customer_count(&count, db), CRM_OK);
@@ -145,15 +174,23 @@ TEST(CrashSafety, KilledWriterLeavesEveryReportedStepWholeAndNothingMore) {
         contents.steps.empty() ? next_unit : *contents.steps.rbegin() / 2 + 1;
   }
   std::printf(
-      "crash safety: %d iterations, %d SIGKILLs, %zu steps reported "
+      "crash safety (%s): %d iterations, %d SIGKILLs, %zu steps reported "
       "committed, %d in-flight commits found stored, %lld customers\n",
-      iterations, kills, reported.size(), in_flight_applied,
+      postgres ? "PostgreSQL" : "SQLite", iterations, kills, reported.size(),
+      in_flight_applied,
       static_cast<long long>(ReadContents(workspace).customers));
   EXPECT_GT(reported.size(), 0u) << "the writer never committed anything";
-  RecordStat("crash_iterations", iterations);
-  RecordStat("crash_kills", kills);
-  RecordStat("crash_steps_committed", static_cast<int64_t>(reported.size()));
+  const std::string prefix = postgres ? "pg_" : "";
+  RecordStat(prefix + "crash_iterations", iterations);
+  RecordStat(prefix + "crash_kills", kills);
+  RecordStat(prefix + "crash_steps_committed",
+             static_cast<int64_t>(reported.size()));
+  if (postgres) crm_workspace_drop(workspace.c_str());
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, CrashSafety,
+                         testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         BackendName);
 
 }  // namespace
 }  // namespace crm_reliability

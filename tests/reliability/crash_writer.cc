@@ -1,5 +1,6 @@
-// A libcrm host that writes units of work to one workspace file until it is
-// killed (or has written the number of units it was asked for).
+// A libcrm host that writes units of work to one workspace (a file, or a
+// PostgreSQL workspace URL) until it is killed (or has written the number
+// of units it was asked for).
 //
 // Unit u writes kRowsPerBatch customers with crm_customer_write_batch() and
 // one keyed event per customer with crm_event_append_batch(). These are
@@ -8,7 +9,7 @@
 // line, to the report file and fsyncs it, so whoever reads the report knows
 // what libcrm said was committed.
 //
-// Usage: crm_crash_writer WORKSPACE REPORT FIRST_UNIT UNITS(0 = no end)
+// Usage: crm_crash_writer PATH|URL REPORT FIRST_UNIT UNITS(0 = no end)
 //                         normal|full
 #include <fcntl.h>
 #include <unistd.h>
@@ -49,7 +50,7 @@ int Run(const char* path, const char* report_path, int64_t first, int64_t units,
   options.busy_timeout_ms = 60000;
   options.sync = full_sync ? CRM_SYNC_FULL : CRM_SYNC_NORMAL;
   crm_db* db = nullptr;
-  int rc = crm_open(&db, path, &options);
+  int rc = OpenWorkspace(&db, path, &options);
   if (rc != CRM_OK) return Fail("open", rc);
   for (int64_t unit = first; units == 0 || unit < first + units; ++unit) {
     bool in_transaction = unit % 3 == 0;

@@ -57,7 +57,7 @@ TEST(FaultInjection, EveryFailedWriteOrSyncLeavesExactlyTheSucceededWork) {
     VfsFaults source(kind);
     // Each run creates its workspace, so opening it is under the fault too.
     FaultPointStats stats =
-        RunFaultPoints(&source, KindName(kind), dir, "", max_points);
+        RunFaultPoints(&source, KindName(kind), FilesIn(dir, ""), max_points);
     ASSERT_TRUE(source.installed());
     if (HasFailure()) return;
     std::printf("%s: %lld calls, one in %lld made to fail\n", KindName(kind),

@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <vector>
 
 #include "capi/test_support.h"
+#include "raw_db.h"
 #include "reliability_support.h"
 
 // After a failed call, expects `out` cleared as the header promises, and
@@ -73,11 +75,12 @@ void RemoveWorkspace(const std::string& path) {
 
 }  // namespace
 
-int Workload::Run(const std::string& path, const std::string& where) {
+int Workload::Run(const std::string& location, const std::string& where) {
   where_ = where;
   step_ = "open";
   db_ = Unset<crm_db>();
-  int rc = Call(Library([&] { return crm_open(&db_, path.c_str(), nullptr); }));
+  int rc =
+      Call(Library([&] { return OpenWorkspace(&db_, location, nullptr); }));
   EXPECT_CLEARED_ON_FAILURE(rc, db_, where_);
   if (rc == CRM_OK) Steps();
   step_ = "close";
@@ -262,6 +265,7 @@ void Workload::Delete(const std::string& external_id) {
 void Workload::Transaction() {
   step_ = "begin";
   if (Call(Library([&] { return crm_begin(db_); })) != CRM_OK) return;
+  in_transaction_ = true;
   const Model before = *model_;
   Create("c4", 4);
   Update("c0", 7);
@@ -271,6 +275,7 @@ void Workload::Transaction() {
     Call(Library([&] { return crm_rollback(db_); }));
     *model_ = before;
   }
+  in_transaction_ = false;
 }
 
 // Counts the customers with seats and sums their seats, and the orders and
@@ -361,20 +366,23 @@ void ExpectHoldsThroughLibcrm(crm_db* db, const Model& model,
 
 }  // namespace
 
-void ExpectHolds(const std::string& path, const Model& model,
+void ExpectHolds(const std::string& location, const Model& model,
                  const std::string& where) {
   {
-    RawDb raw(path);
+    RawDb raw(location);
     ASSERT_TRUE(raw.ok()) << where << raw.error();
     ASSERT_EQ(raw.IntegrityCheck(), "ok") << where;
   }
   {
     // libcrm opens it (a file whose creation failed is created now).
-    crm_test::Db db = crm_test::OpenDb(path);
+    crm_db* opened = nullptr;
+    EXPECT_EQ(OpenWorkspace(&opened, location, nullptr), CRM_OK)
+        << where << crm_last_error_message();
+    crm_test::Db db(opened);
     ASSERT_NE(db, nullptr) << where;
     ExpectHoldsThroughLibcrm(db.get(), model, where);
   }
-  RawDb raw(path);
+  RawDb raw(location);
   std::vector<std::string> keys = raw.Column(
       "SELECT idempotency_key FROM crm_events WHERE idempotency_key IS NOT "
       "NULL ORDER BY 1");
@@ -386,21 +394,34 @@ void ExpectHolds(const std::string& path, const Model& model,
   EXPECT_TRUE(raw.ok()) << where << raw.error();
 }
 
+FaultWorkspaces FilesIn(const std::string& dir,
+                        const std::string& template_path) {
+  FaultWorkspaces files;
+  files.prepare = [dir, template_path](int64_t nth) {
+    const std::string path = dir + "/" + std::to_string(nth) + ".crm";
+    RemoveWorkspace(path);
+    if (!template_path.empty()) {
+      std::filesystem::copy_file(template_path, path);
+    }
+    return path;
+  };
+  files.exists = [](const std::string& path) {
+    return std::filesystem::exists(path);
+  };
+  files.remove = RemoveWorkspace;
+  return files;
+}
+
 FaultPointStats RunFaultPoints(FaultSource* source, const std::string& name,
-                               const std::string& dir,
-                               const std::string& template_path,
+                               const FaultWorkspaces& workspaces,
                                int max_points) {
   FaultPointStats stats;
   // Stop at the first point that fails a check, unless asked to go on.
   const bool keep_going = EnvInt("CRM_FAULT_KEEP_GOING", 0) != 0;
   // One run with the Nth call failing; false to stop.
   auto run = [&](int64_t nth) {
-    const std::string path = dir + "/" + std::to_string(nth) + ".crm";
     const std::string where = name + " at call " + std::to_string(nth) + ": ";
-    RemoveWorkspace(path);
-    if (!template_path.empty()) {
-      std::filesystem::copy_file(template_path, path);
-    }
+    const std::string path = workspaces.prepare(nth);
     Model model;
     Workload workload(source, &model);
     source->Arm(nth);
@@ -413,14 +434,16 @@ FaultPointStats RunFaultPoints(FaultSource* source, const std::string& name,
       EXPECT_EQ(workload.failed(), 0) << where << crm_last_error_message();
     } else if (fired > 0) {
       ++stats.injected;
+      if (workload.failed_after_fault() > 0) ++stats.failed_after;
       if (workload.fault_in_failed_call()) {
         ++stats.reported;
         ++stats.failures[{workload.fault_status(), workload.fault_step()}];
+        ++stats.rules[workload.fault_rule()];
       } else {
         ++stats.absorbed;
       }
     }
-    if (open_rc == CRM_OK || std::filesystem::exists(path)) {
+    if (open_rc == CRM_OK || workspaces.exists(path)) {
       std::string fault;
       if (!workload.fault_step().empty()) {
         fault = "(fault in " + workload.fault_step() + ", which returned " +
@@ -429,7 +452,7 @@ FaultPointStats RunFaultPoints(FaultSource* source, const std::string& name,
       ExpectHolds(path, model, where + fault);
     }
     if (testing::Test::HasFailure()) return keep_going && nth > 0;
-    RemoveWorkspace(path);
+    workspaces.remove(path);
     return true;
   };
   if (!run(0)) return stats;
@@ -445,6 +468,27 @@ FaultPointStats RunFaultPoints(FaultSource* source, const std::string& name,
     if (!run(nth)) break;
   }
   return stats;
+}
+
+void ReportFaultPoints(const std::string& name, const char* calls,
+                       const FaultPointStats& stats, int expected_status) {
+  std::printf(
+      "%s: %lld %s in the workload, one in %lld made to fail: %d fault points "
+      "injected; %d made a call fail, %d were absorbed\n",
+      name.c_str(), static_cast<long long>(stats.calls), calls,
+      static_cast<long long>(stats.stride), stats.injected, stats.reported,
+      stats.absorbed);
+  for (const auto& [failure, runs] : stats.failures) {
+    const auto& [status, step] = failure;
+    std::printf("  %d failing calls in %s returned %s\n", runs, step.c_str(),
+                crm_status_name(status));
+    EXPECT_EQ(status, expected_status)
+        << name << ": " << runs << " failing calls in " << step << " returned "
+        << crm_status_name(status);
+  }
+  if (EnvInt("CRM_FAULT_POINT", 0) == 0) {
+    EXPECT_GT(stats.reported, 0) << name;  // (one point alone need not)
+  }
 }
 
 std::string MakeTempDir(const std::string& prefix) {

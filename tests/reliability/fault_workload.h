@@ -7,6 +7,7 @@
 #define CRM_TESTS_RELIABILITY_FAULT_WORKLOAD_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -53,16 +54,22 @@ class Workload {
   Workload(FaultSource* source, Model* model)
       : source_(source), model_(model) {}
 
-  // Runs every step on the workspace at `path`; a step whose call fails
-  // changes nothing in the model. Returns crm_open's status. `where`
-  // prefixes failure messages.
-  int Run(const std::string& path, const std::string& where);
+  // Runs every step on the workspace at `location` (a path or a PostgreSQL
+  // workspace URL); a step whose call fails changes nothing in the model.
+  // Returns crm_open's status. `where` prefixes failure messages.
+  int Run(const std::string& location, const std::string& where);
 
   int failed() const { return failed_; }
+  // Calls that failed after the one the fault fired in, outside the host
+  // transaction (which a fault may end): after a fault the next call
+  // should work again.
+  int failed_after_fault() const { return failed_after_fault_; }
   // Whether the call during which the fault fired returned an error, and
   // which.
   bool fault_in_failed_call() const { return fault_status_ != CRM_OK; }
   int fault_status() const { return fault_status_; }
+  // The rule of that error (crm_last_error_rule()).
+  const std::string& fault_rule() const { return fault_rule_; }
   // The step the fault fired in ("" if none did), e.g. "create c1".
   const std::string& fault_step() const { return fault_step_; }
 
@@ -80,12 +87,17 @@ class Workload {
   template <typename Apply>
   int Call(int rc, Apply apply) {
     const bool fault_now = source_->Fired() > 0 && !fault_seen_;
+    if (rc != CRM_OK && fault_seen_ && !in_transaction_) ++failed_after_fault_;
     if (fault_now) fault_step_ = step_;
     if (rc == CRM_OK) {
       apply();
     } else {
       ++failed_;
-      if (fault_now) fault_status_ = rc;
+      if (fault_now) {
+        fault_status_ = rc;
+        const char* rule = crm_last_error_rule();
+        fault_rule_ = rule != nullptr ? rule : "";
+      }
     }
     fault_seen_ = source_->Fired() > 0;
     return rc;
@@ -119,15 +131,19 @@ class Workload {
   std::string fault_step_;
   crm_db* db_ = nullptr;
   int failed_ = 0;
+  int failed_after_fault_ = 0;
   bool fault_seen_ = false;
+  bool in_transaction_ = false;  // between crm_begin and its end
   int fault_status_ = CRM_OK;
+  std::string fault_rule_;
 };
 
-// Checks the file at `path` against the model: its integrity through a raw
-// SQLite connection, the customers, their values and the field through
-// libcrm, then the event keys and the history events through SQLite again.
+// Checks the workspace at `location` (a path or a PostgreSQL workspace URL)
+// against the model: its integrity behind libcrm's back (raw_db.h), the
+// customers, their values and the field through libcrm, then the event keys
+// and the history events behind its back again.
 // Failures are gtest failures prefixed with `where`.
-void ExpectHolds(const std::string& path, const Model& model,
+void ExpectHolds(const std::string& location, const Model& model,
                  const std::string& where);
 
 // How the fault points of one source went.
@@ -137,21 +153,48 @@ struct FaultPointStats {
   int injected = 0;    // runs in which the fault fired
   int reported = 0;    // ... and the call it fired in returned an error
   int absorbed = 0;    // ... and the call it fired in returned CRM_OK
+  // Runs in which a call after the fault's, outside the host transaction,
+  // failed too (Workload::failed_after_fault()).
+  int failed_after = 0;
   // (status the failing call returned, its step) -> runs
   std::map<std::pair<int, std::string>, int> failures;
+  std::map<std::string, int> rules;  // rule of the failing call -> runs
 };
+
+// Where the runs of the workload work: one new workspace per run.
+struct FaultWorkspaces {
+  // The location (a path or a PostgreSQL workspace URL) for the run of
+  // fault point `nth` (0: the run without a fault), ready for the
+  // workload's crm_open: nothing there yet, or a copy of a template.
+  std::function<std::string(int64_t nth)> prepare;
+  // Whether a run whose open failed left a workspace there to check.
+  std::function<bool(const std::string& location)> exists;
+  // Removes it after a run that passed its checks.
+  std::function<void(const std::string& location)> remove;
+};
+
+// Workspace files `dir`/<nth>.crm, each a copy of `template_path` (a fresh
+// file when it is empty).
+FaultWorkspaces FilesIn(const std::string& dir,
+                        const std::string& template_path);
 
 // Runs the workload once without a fault (it must succeed), then once per
 // fault point: the Nth call of `source` fails, for N = stride, 2 * stride,
 // ... up to the calls the workload makes, where stride spreads at most
 // `max_points` points evenly over them (1, every call, when they are
-// fewer). Each run starts from a copy of `template_path` (a fresh file
-// when it is empty) in `dir`, and the file must hold its model afterwards.
-// `name` prefixes failure messages. Gtest failures on the way.
+// fewer). Each run works on a workspace of `workspaces`, which must hold
+// its model afterwards. `name` prefixes failure messages. Gtest failures on
+// the way.
 FaultPointStats RunFaultPoints(FaultSource* source, const std::string& name,
-                               const std::string& dir,
-                               const std::string& template_path,
+                               const FaultWorkspaces& workspaces,
                                int max_points);
+
+// Prints what the fault points of `name` did (`calls` names what the source
+// counts, e.g. "allocations") and expects every failing call to have
+// returned `expected_status`, and some to have failed (unless
+// CRM_FAULT_POINT chose one point).
+void ReportFaultPoints(const std::string& name, const char* calls,
+                       const FaultPointStats& stats, int expected_status);
 
 // A fresh temporary directory for a test's files.
 std::string MakeTempDir(const std::string& prefix);

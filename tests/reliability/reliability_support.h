@@ -1,9 +1,8 @@
-// Helpers shared by libcrm's reliability tests: building the batches a
-// writer sends, and checking a workspace file with a raw SQLite connection.
+// Helpers shared by libcrm's reliability tests and the crash writer: the
+// batches a writer sends, opening a workspace on either backend, the
+// environment and the statistics file. raw_db.h checks what is stored.
 #ifndef CRM_TESTS_RELIABILITY_RELIABILITY_SUPPORT_H_
 #define CRM_TESTS_RELIABILITY_RELIABILITY_SUPPORT_H_
-
-#include <sqlite3.h>
 
 #include <cstdint>
 #include <cstdlib>
@@ -59,65 +58,18 @@ inline std::string EventBatchBytes(int64_t unit,
   return batch.SerializeAsString();
 }
 
-// A raw SQLite connection to a workspace file (through the default VFS).
-class RawDb {
- public:
-  explicit RawDb(const std::string& path) {
-    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr) !=
-        SQLITE_OK) {
-      error_ = db_ ? sqlite3_errmsg(db_) : "cannot open";
-    }
-  }
-  ~RawDb() { sqlite3_close(db_); }
-  RawDb(const RawDb&) = delete;
-  RawDb& operator=(const RawDb&) = delete;
+// Whether `location` is a PostgreSQL workspace URL rather than a file path.
+inline bool IsWorkspaceUrl(const std::string& location) {
+  return location.rfind("postgresql:", 0) == 0 ||
+         location.rfind("postgres:", 0) == 0;
+}
 
-  bool ok() const { return error_.empty(); }
-  const std::string& error() const { return error_; }
-
-  // Every row's first column as text; sets error() on failure.
-  std::vector<std::string> Column(const std::string& sql) {
-    std::vector<std::string> out;
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
-      error_ = sqlite3_errmsg(db_);
-      return out;
-    }
-    int rc;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-      const unsigned char* text = sqlite3_column_text(stmt, 0);
-      out.emplace_back(text ? reinterpret_cast<const char*>(text) : "");
-    }
-    if (rc != SQLITE_DONE) error_ = sqlite3_errmsg(db_);
-    sqlite3_finalize(stmt);
-    return out;
-  }
-
-  // "ok" when the file passes PRAGMA integrity_check, else the problems.
-  std::string IntegrityCheck() {
-    std::string result;
-    for (const std::string& line : Column("PRAGMA integrity_check")) {
-      result += (result.empty() ? "" : "; ") + line;
-    }
-    return ok() ? result : "error: " + error_;
-  }
-
-  int64_t Count(const std::string& sql) {
-    std::vector<std::string> rows = Column(sql);
-    return rows.empty() ? -1 : std::strtoll(rows[0].c_str(), nullptr, 10);
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-  std::string error_;
-};
-
-// The crm.record.created history events in the workspace of `raw`: one per
-// customer ever created, deleted ones included.
-inline int64_t CreatedEvents(RawDb& raw) {
-  return raw.Count(
-      "SELECT count(*) FROM crm_events e JOIN crm_strings s ON s.id = "
-      "e.type_id WHERE s.text = 'crm.record.created'");
+// Opens the workspace at `location`: crm_open_url() for a URL, crm_open()
+// for a path (crm_open never reads a URL).
+inline int OpenWorkspace(crm_db** out, const std::string& location,
+                         const crm_open_options* options) {
+  return IsWorkspaceUrl(location) ? crm_open_url(out, location.c_str(), options)
+                                  : crm_open(out, location.c_str(), options);
 }
 
 // An integer from the environment, or `fallback`.

@@ -1,5 +1,6 @@
-// What a workspace file written by crm_crash_writer holds, read with a raw
-// SQLite connection: which steps are stored, and whether each is whole.
+// What a workspace written by crm_crash_writer holds, read behind libcrm's
+// back (raw_db.h: a file or a PostgreSQL workspace): which steps are
+// stored, and whether each is whole.
 #ifndef CRM_TESTS_RELIABILITY_WORKSPACE_CHECK_H_
 #define CRM_TESTS_RELIABILITY_WORKSPACE_CHECK_H_
 
@@ -13,6 +14,7 @@
 #include <sstream>
 #include <string>
 
+#include "raw_db.h"
 #include "reliability_support.h"
 
 namespace crm_reliability {
@@ -32,9 +34,9 @@ inline int64_t UnitOf(const std::string& id) {
   return std::strtoll(id.c_str() + 1, nullptr, 10);
 }
 
-inline WorkspaceContents ReadContents(const std::string& path) {
+inline WorkspaceContents ReadContents(const std::string& location) {
   WorkspaceContents out;
-  RawDb raw(path);
+  RawDb raw(location);
   if (!raw.ok()) {
     out.error = raw.error();
     return out;

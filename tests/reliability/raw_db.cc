@@ -1,0 +1,204 @@
+#include "raw_db.h"
+
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
+#include <cstdlib>
+
+#include "reliability_support.h"
+
+namespace crm_reliability {
+namespace {
+
+// The value of the `workspace` parameter of `url` ("" if none).
+std::string WorkspaceName(const std::string& url) {
+  size_t query = url.find('?');
+  while (query != std::string::npos) {
+    size_t end = url.find('&', query + 1);
+    std::string parameter =
+        url.substr(query + 1, end == std::string::npos ? end : end - query - 1);
+    if (parameter.rfind("workspace=", 0) == 0) return parameter.substr(10);
+    query = end;
+  }
+  return "";
+}
+
+// A check of the workspace: the SQL counts the rows that break the rule
+// `problem` names. Ids 1 (crm.record.created) to 4 are fixed on both
+// backends (store/rows.h).
+struct Consistency {
+  const char* problem;
+  const char* sql;
+  bool postgres_only;
+};
+
+constexpr Consistency kChecks[] = {
+    {"events of a customer never created",
+     "SELECT count(*) FROM crm_events e WHERE NOT EXISTS (SELECT 1 FROM "
+     "crm_events c WHERE c.customer_id = e.customer_id AND c.type_id = 1)",
+     false},
+    {"events naming a string that is not interned",
+     "SELECT count(*) FROM crm_events e WHERE NOT EXISTS (SELECT 1 FROM "
+     "crm_strings s WHERE s.id = e.type_id) OR (e.channel_id IS NOT NULL AND "
+     "NOT EXISTS (SELECT 1 FROM crm_strings s WHERE s.id = e.channel_id)) OR "
+     "(e.actor_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM crm_strings s "
+     "WHERE s.id = e.actor_id)) OR (e.source_id IS NOT NULL AND NOT EXISTS "
+     "(SELECT 1 FROM crm_strings s WHERE s.id = e.source_id))",
+     false},
+    {"customers without their crm.record.created event",
+     "SELECT count(*) FROM crm_customers c WHERE NOT EXISTS (SELECT 1 FROM "
+     "crm_events e WHERE e.customer_id = c.id AND e.type_id = 1)",
+     false},
+    {"customers without search text",
+     "SELECT count(*) FROM crm_customers c WHERE NOT EXISTS (SELECT 1 FROM "
+     "crm_customer_search s WHERE s.customer_id = c.id)",
+     true},
+    {"search text of customers not stored",
+     "SELECT count(*) FROM crm_customer_search s WHERE NOT EXISTS (SELECT 1 "
+     "FROM crm_customers c WHERE c.id = s.customer_id)",
+     true},
+};
+
+}  // namespace
+
+std::string ServerConninfo(const std::string& url,
+                           const std::string& application) {
+  size_t query = url.find('?');
+  std::string out = url.substr(0, query);
+  char separator = '?';
+  while (query != std::string::npos) {
+    size_t end = url.find('&', query + 1);
+    std::string parameter =
+        url.substr(query + 1, end == std::string::npos ? end : end - query - 1);
+    if (parameter.rfind("workspace=", 0) != 0 &&
+        parameter.rfind("application_name=", 0) != 0) {
+      out += separator + parameter;
+      separator = '&';
+    }
+    query = end;
+  }
+  return out + separator + "application_name=" + application;
+}
+
+RawDb::RawDb(const std::string& location) {
+  if (IsWorkspaceUrl(location)) {
+    ConnectPostgres(location);
+    return;
+  }
+  if (sqlite3_open_v2(location.c_str(), &sqlite_, SQLITE_OPEN_READWRITE,
+                      nullptr) != SQLITE_OK) {
+    error_ = sqlite_ ? sqlite3_errmsg(sqlite_) : "cannot open";
+  }
+}
+
+void RawDb::ConnectPostgres(const std::string& url) {
+  postgres_ = PQconnectdb(ServerConninfo(url, "crm_reliability_raw").c_str());
+  if (PQstatus(postgres_) != CONNECTION_OK) {
+    error_ = PQerrorMessage(postgres_);
+    return;
+  }
+  const std::string name = WorkspaceName(url);
+  const char* values[] = {name.c_str()};
+  PGresult* result = PQexecParams(
+      postgres_, "SELECT workspace_id FROM crm_workspaces WHERE name = $1", 1,
+      nullptr, values, nullptr, nullptr, 0);
+  if (PQresultStatus(result) != PGRES_TUPLES_OK || PQntuples(result) != 1) {
+    error_ = "no workspace " + name + ": " + PQerrorMessage(postgres_);
+    PQclear(result);
+    return;
+  }
+  const std::string id = PQgetvalue(result, 0, 0);  // digits: a bigint
+  PQclear(result);
+  const std::string where = " WHERE workspace_id = " + id;
+  Column(
+      "CREATE TEMP VIEW crm_customers AS SELECT customer_id AS id, "
+      "data ->> 'external_id' AS external_id FROM public.crm_customers" +
+      where);
+  Column(
+      "CREATE TEMP VIEW crm_events AS SELECT seq, customer_id, type_id, "
+      "channel_id, actor_id, source_id, idempotency_key FROM "
+      "public.crm_events" +
+      where);
+  Column(
+      "CREATE TEMP VIEW crm_strings AS SELECT string_id AS id, text FROM "
+      "public.crm_strings" +
+      where);
+  Column(
+      "CREATE TEMP VIEW crm_customer_search AS SELECT customer_id FROM "
+      "public.crm_customer_search" +
+      where);
+}
+
+RawDb::~RawDb() {
+  sqlite3_close(sqlite_);
+  PQfinish(postgres_);
+}
+
+std::vector<std::string> RawDb::Column(const std::string& sql) {
+  std::vector<std::string> out;
+  if (postgres_ != nullptr) {
+    PGresult* result = PQexec(postgres_, sql.c_str());
+    ExecStatusType status = PQresultStatus(result);
+    if (status == PGRES_TUPLES_OK) {
+      for (int row = 0; row < PQntuples(result); ++row) {
+        out.emplace_back(PQgetvalue(result, row, 0));
+      }
+    } else if (status != PGRES_COMMAND_OK) {
+      error_ = PQerrorMessage(postgres_);
+    }
+    PQclear(result);
+    return out;
+  }
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(sqlite_, sql.c_str(), -1, &stmt, nullptr) !=
+      SQLITE_OK) {
+    error_ = sqlite3_errmsg(sqlite_);
+    return out;
+  }
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    const unsigned char* text = sqlite3_column_text(stmt, 0);
+    out.emplace_back(text ? reinterpret_cast<const char*>(text) : "");
+  }
+  if (rc != SQLITE_DONE) error_ = sqlite3_errmsg(sqlite_);
+  sqlite3_finalize(stmt);
+  return out;
+}
+
+int64_t RawDb::Count(const std::string& sql) {
+  std::vector<std::string> rows = Column(sql);
+  return rows.empty() ? -1 : std::strtoll(rows[0].c_str(), nullptr, 10);
+}
+
+std::string RawDb::IntegrityCheck() {
+  std::string result;
+  if (sqlite_ != nullptr) {
+    for (const std::string& line : Column("PRAGMA integrity_check")) {
+      if (line != "ok") result += (result.empty() ? "" : "; ") + line;
+    }
+  }
+  // Not so a file whose creation failed before libcrm made its tables.
+  const bool has_tables =
+      sqlite_ == nullptr ||
+      Count(
+          "SELECT count(*) FROM sqlite_master WHERE name IN "
+          "('crm_customers', 'crm_events', 'crm_strings')") == 3;
+  for (const Consistency& check : kChecks) {
+    if (!has_tables || (check.postgres_only && !on_postgres())) continue;
+    const int64_t broken = Count(check.sql);
+    if (broken != 0) {
+      result += (result.empty() ? "" : "; ") + std::to_string(broken) + " " +
+                check.problem;
+    }
+  }
+  if (!ok()) return "error: " + error_;
+  return result.empty() ? "ok" : result;
+}
+
+int64_t CreatedEvents(RawDb& raw) {
+  return raw.Count(
+      "SELECT count(*) FROM crm_events e JOIN crm_strings s ON s.id = "
+      "e.type_id WHERE s.text = 'crm.record.created'");
+}
+
+}  // namespace crm_reliability

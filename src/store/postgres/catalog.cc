@@ -142,9 +142,11 @@ CREATE INDEX crm_customer_search_terms ON crm_customer_search USING gin (terms);
     // 5: many writers per workspace (id_sequences.h). Customer ids, event
     // seqs and interned string ids come from per-workspace sequences, which
     // CreateWorkspace() makes; for the workspaces already there they start
-    // past every id stored and past crm_counters' floors, which then go
-    // (the field id counter and the schema generation stay), so no id is
-    // handed out twice. The options are id_sequences.cc's kOptions.
+    // past every id stored and past crm_counters' floors, so no id is handed
+    // out twice. Those floors (next_customer_id, next_seq, next_string_id)
+    // are no longer read or written; they stay, as a migration that drops
+    // them would leave the older layouts' columns out of the order
+    // verification compares. The options are id_sequences.cc's kOptions.
     R"sql(
 DO $$
 DECLARE
@@ -180,8 +182,6 @@ BEGIN
   END LOOP;
 END
 $$;
-ALTER TABLE crm_counters DROP COLUMN next_customer_id, DROP COLUMN next_seq,
-  DROP COLUMN next_string_id;
 )sql",
 };
 

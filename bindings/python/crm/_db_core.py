@@ -202,7 +202,9 @@ class DatabaseCore:
 
     # -- one-crossing readers shared by the domains -------------------------
 
-    def _read_json(self, call: Any) -> Any:
+    def _read_text(self, call: Any) -> str:
+        """The string ``call(char** out, handle)`` returns, freed after ("" for
+        NULL)."""
         out = _native.OwnedString()
         cdll = _native.lib()
         with self._use() as handle:
@@ -210,10 +212,12 @@ class DatabaseCore:
             if status != CRM_OK:
                 raise last_error(status)
         try:
-            text = ctypes.string_at(out.value).decode("utf-8") if out.value else "null"
+            return ctypes.string_at(out.value).decode("utf-8") if out.value else ""
         finally:
             cdll.crm_string_free(out)
-        return json.loads(text)
+
+    def _read_json(self, call: Any) -> Any:
+        return json.loads(self._read_text(call) or "null")
 
     def _get(self, call: Any) -> Customer:
         cdll = _native.lib()

@@ -4,11 +4,9 @@ faithful (crm.h, crm_workspace_copy and crm_workspace_checksum)."""
 
 from __future__ import annotations
 
-import ctypes
-
 from . import _native
 from ._db_core import DatabaseCore
-from .errors import CRM_OK, check, last_error
+from .errors import check
 
 
 class WorkspaceCopyMixin(DatabaseCore):
@@ -20,16 +18,7 @@ class WorkspaceCopyMixin(DatabaseCore):
         backends (as after :func:`crm.copy_workspace`), different after any
         change to a field, a customer, an event, an event type or a
         segment."""
-        out = _native.OwnedString()
-        cdll = _native.lib()
-        with self._use() as handle:
-            status = cdll.crm_workspace_checksum(ctypes.byref(out), handle)
-            if status != CRM_OK:
-                raise last_error(status)
-        try:
-            return ctypes.string_at(out.value).decode("ascii")
-        finally:
-            cdll.crm_string_free(out)
+        return self._read_text(_native.lib().crm_workspace_checksum)
 
 
 def copy_workspace(to: DatabaseCore, source: DatabaseCore) -> None:

@@ -150,22 +150,21 @@ absl::StatusOr<absl::flat_hash_map<std::string, store::ColumnIndex>> CopyFields(
   return indexes;
 }
 
-// Gives each column the index the source's fields ask for, where the
-// target's differs.
-absl::Status CopyIndexes(
-    Session& target, const std::vector<FieldRow>& live_source_fields,
+// The columns whose index the source's fields ask for differs from the
+// target's.
+absl::StatusOr<std::vector<store::FieldColumn>> IndexChanges(
+    const std::vector<FieldRow>& live_source_fields,
     const absl::flat_hash_map<std::string, store::ColumnIndex>& before) {
   CRM_ASSIGN_OR_RETURN(std::vector<store::FieldColumn> columns,
                        ReadFieldColumns(live_source_fields));
+  std::vector<store::FieldColumn> changes;
   for (const store::FieldColumn& column : columns) {
     auto it = before.find(column.column);
     store::ColumnIndex had =
         it == before.end() ? store::ColumnIndex::kNone : it->second;
-    if (had == column.index) continue;
-    CRM_RETURN_IF_ERROR(
-        target.backend().SetColumnIndex(column.column, column.index));
+    if (had != column.index) changes.push_back(column);
   }
-  return absl::OkStatus();
+  return changes;
 }
 
 absl::Status CopyCustomers(Session& target, store::WorkspaceCopySeam& from,
@@ -252,6 +251,13 @@ absl::Status CopyInto(Session& source, Session& target) {
   CRM_ASSIGN_OR_RETURN(auto indexes,
                        CopyFields(target, *to, target_fields, source_fields));
   target.backend().LayoutChanged();
+  std::vector<FieldRow> live;
+  for (const FieldRow& row : source_fields) {
+    if (row.status != "deleted") live.push_back(row);
+  }
+  CRM_ASSIGN_OR_RETURN(std::vector<store::FieldColumn> index_changes,
+                       IndexChanges(live, indexes));
+  if (!index_changes.empty()) CRM_RETURN_IF_ERROR(to->LockForIndexBuilds());
   CRM_RETURN_IF_ERROR(CopyCustomers(target, *from, *to, *schema));
   CRM_RETURN_IF_ERROR(CopyEvents(source, target, *to));
   CRM_ASSIGN_OR_RETURN(auto event_types, source.backend().LoadEventTypes());
@@ -267,11 +273,10 @@ absl::Status CopyInto(Session& source, Session& target) {
   // Indexes after the rows (one build instead of an update per row), and
   // last: on a server, building one locks the customer table shared by all
   // workspaces against writes until the copy commits.
-  std::vector<FieldRow> live;
-  for (const FieldRow& row : source_fields) {
-    if (row.status != "deleted") live.push_back(row);
+  for (const store::FieldColumn& column : index_changes) {
+    CRM_RETURN_IF_ERROR(
+        target.backend().SetColumnIndex(column.column, column.index));
   }
-  CRM_RETURN_IF_ERROR(CopyIndexes(target, live, indexes));
   return target.SchemaChanged();
 }
 

@@ -62,6 +62,13 @@ class WorkspaceCopySeam {
   // Raises the counters so that the next customer id, seq and field id are
   // above `floors` (never lowers them).
   virtual absl::Status RaiseIdFloors(const IdFloors& floors) = 0;
+  // Called before the first row is written when the copy will build column
+  // indexes at its end (Backend::SetColumnIndex). A backend whose index
+  // builds take a lock of its shared layout takes it here, so that the
+  // copy's locks on shared tables never come before it (the order every
+  // layout change keeps; the other order deadlocks with a field change of
+  // another workspace). Held until the copy's transaction ends.
+  virtual absl::Status LockForIndexBuilds() = 0;
 };
 
 }  // namespace crm::store

@@ -205,6 +205,10 @@ class PostgresCopySeam final : public WorkspaceCopySeam {
         {workspace_, std::move(json)});
   }
 
+  absl::Status LockForIndexBuilds() override {
+    return LockSharedLayout(connection_);
+  }
+
   absl::Status RaiseIdFloors(const IdFloors& floors) override {
     // Strings need no raise: the copy interns them through the target's
     // own sequence (Backend::InternString).

@@ -117,6 +117,9 @@ class SqliteCopySeam final : public WorkspaceCopySeam {
     return absl::OkStatus();
   }
 
+  // A file's write transaction already excludes every other writer.
+  absl::Status LockForIndexBuilds() override { return absl::OkStatus(); }
+
   absl::Status RaiseIdFloors(const IdFloors& floors) override {
     CRM_ASSIGN_OR_RETURN(
         Statement * customer,

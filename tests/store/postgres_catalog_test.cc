@@ -131,7 +131,8 @@ TEST_F(PostgresCatalogTest, TablesLibcrmDidNotMakeAreRefused) {
       "ALTER TABLE crm_customers ENABLE ROW LEVEL SECURITY",
       "CREATE POLICY crm_sneaky ON crm_events USING (false)",
       "ALTER TABLE crm_events DROP CONSTRAINT crm_events_workspace_id_fkey",
-      "ALTER TABLE crm_counters ADD CONSTRAINT crm_sneaky CHECK (next_field_id > "
+      "ALTER TABLE crm_counters ADD CONSTRAINT crm_sneaky CHECK (next_field_id "
+      "> "
       "0)",
   };
   for (const std::string& tampering : tamperings) {

@@ -79,16 +79,9 @@ absl::StatusOr<std::vector<EventRow>> CollectEvents(Connection& connection,
                                                     Statement* statement) {
   std::vector<EventRow> rows;
   std::vector<EventIds> ids;
-  while (true) {
-    absl::StatusOr<bool> more = statement->Step();
-    if (!more.ok()) {
-      statement->Reset();
-      return more.status();
-    }
-    if (!*more) break;
-    rows.push_back(ReadEventRow(*statement, &ids.emplace_back()));
-  }
-  statement->Reset();
+  CRM_RETURN_IF_ERROR(statement->ForEachRow([&](const Statement& at) {
+    rows.push_back(ReadEventRow(at, &ids.emplace_back()));
+  }));
   // Resolved once the statement is done: a lookup uses another statement.
   size_t kept = 0;
   for (size_t i = 0; i < rows.size(); ++i) {

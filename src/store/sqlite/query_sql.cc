@@ -360,21 +360,12 @@ absl::StatusOr<Statement*> PrepareBound(Connection& connection,
 absl::StatusOr<std::vector<std::vector<SqlValue>>> Collect(
     Statement* statement) {
   std::vector<std::vector<SqlValue>> rows;
-  while (true) {
-    absl::StatusOr<bool> more = statement->Step();
-    if (!more.ok()) {
-      statement->Reset();
-      return more.status();
-    }
-    if (!*more) break;
+  CRM_RETURN_IF_ERROR(statement->ForEachRow([&](const Statement& at) {
     std::vector<SqlValue> row;
-    row.reserve(statement->ColumnCount());
-    for (int i = 0; i < statement->ColumnCount(); ++i) {
-      row.push_back(statement->Column(i));
-    }
+    row.reserve(at.ColumnCount());
+    for (int i = 0; i < at.ColumnCount(); ++i) row.push_back(at.Column(i));
     rows.push_back(std::move(row));
-  }
-  statement->Reset();
+  }));
   return rows;
 }
 

@@ -140,17 +140,10 @@ absl::StatusOr<std::vector<SchemaObject>> ReadSchemaObjects(
       connection.Prepare("SELECT type, name, tbl_name, sql FROM "
                          "main.sqlite_schema ORDER BY name"));
   std::vector<SchemaObject> objects;
-  while (true) {
-    absl::StatusOr<bool> more = statement->Step();
-    if (!more.ok()) {
-      statement->Reset();
-      return more.status();
-    }
-    if (!*more) break;
-    objects.push_back({statement->ColumnText(0), statement->ColumnText(1),
-                       statement->ColumnText(2), statement->ColumnText(3)});
-  }
-  statement->Reset();
+  CRM_RETURN_IF_ERROR(statement->ForEachRow([&](const Statement& at) {
+    objects.push_back({at.ColumnText(0), at.ColumnText(1), at.ColumnText(2),
+                       at.ColumnText(3)});
+  }));
   return objects;
 }
 

@@ -86,6 +86,21 @@ bool Statement::ColumnIsNull(int index) const {
   return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
 }
 
+absl::Status Statement::ForEachRow(
+    absl::FunctionRef<void(const Statement&)> read) {
+  while (true) {
+    absl::StatusOr<bool> more = Step();
+    if (!more.ok()) {
+      Reset();
+      return more.status();
+    }
+    if (!*more) break;
+    read(*this);
+  }
+  Reset();
+  return absl::OkStatus();
+}
+
 void Statement::Reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);

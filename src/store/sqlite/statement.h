@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "store/sql_value.h"
 
@@ -31,6 +32,10 @@ class Statement {
   absl::StatusOr<bool> Step();
   // Runs to completion, ignoring rows.
   absl::Status Run();
+  // Steps through every row, calling `read` with this statement positioned
+  // on it (read its columns; do not step or reset it), then resets the
+  // statement, also when a step fails (that error is returned).
+  absl::Status ForEachRow(absl::FunctionRef<void(const Statement&)> read);
 
   int ColumnCount() const;
   SqlValue Column(int index) const;

@@ -46,16 +46,9 @@ class SqliteCopySeam final : public WorkspaceCopySeam {
     CRM_ASSIGN_OR_RETURN(Statement * statement, connection_.Prepare(sql));
     CRM_RETURN_IF_ERROR(statement->BindAll({after_id, limit}));
     std::vector<CustomerRow> rows;
-    while (true) {
-      absl::StatusOr<bool> more = statement->Step();
-      if (!more.ok()) {
-        statement->Reset();
-        return more.status();
-      }
-      if (!*more) break;
-      rows.push_back(ReadCustomerRow(*statement, columns.size()));
-    }
-    statement->Reset();
+    CRM_RETURN_IF_ERROR(statement->ForEachRow([&](const Statement& at) {
+      rows.push_back(ReadCustomerRow(at, columns.size()));
+    }));
     return rows;
   }
 

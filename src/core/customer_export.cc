@@ -281,6 +281,9 @@ absl::StatusOr<CustomerLog> ReadLog(Session& session, int64_t id) {
     if (static_cast<int64_t>(rows.size()) < kPageSize) break;
     query.after_occurred_us = rows.back().occurred_at_us;
     query.after_seq = rows.back().seq;
+    // Also as the lower bound: SQLite seeks its index by it (the keyset
+    // alone left every page scanning from the customer's first event).
+    query.from_us = query.after_occurred_us;
   }
   return log;
 }

@@ -244,6 +244,16 @@ class CustomerExportTest : public ::testing::Test {
     return seq;
   }
 
+  void AppendBatch(const crm::wire::EventBatch& batch) {
+    std::string bytes = batch.SerializeAsString();
+    crm_batch_report* raw = nullptr;
+    ASSERT_EQ(
+        crm_event_append_batch(&raw, db_.get(), bytes.data(), bytes.size()),
+        CRM_OK)
+        << crm_last_error_message();
+    crm_batch_report_free(raw);
+  }
+
   TempDir dir_;
   std::string path_ = dir_.File("export.crm");
   Db db_;
@@ -511,12 +521,7 @@ TEST_F(CustomerExportTest, ManyEventsArePagedAndPutInSeqOrder) {
     property->set_name("n");
     property->mutable_value()->set_integer(i);
   }
-  std::string bytes = batch.SerializeAsString();
-  crm_batch_report* raw = nullptr;
-  ASSERT_EQ(crm_event_append_batch(&raw, db_.get(), bytes.data(), bytes.size()),
-            CRM_OK)
-      << crm_last_error_message();
-  Report report(raw);
+  AppendBatch(batch);
   Struct doc = Parse(ExportText(db_.get(), ada_));
   const auto& events = At(doc, "events").list_value().values();
   ASSERT_EQ(events.size(), kEvents + 2u);
@@ -555,13 +560,7 @@ TEST_F(CustomerExportTest, DISABLED_MeasureAPersonWith100000Events) {
       ms->set_name("ms");
       ms->mutable_value()->set_integer(i % 977);
     }
-    std::string bytes = batch.SerializeAsString();
-    crm_batch_report* raw = nullptr;
-    ASSERT_EQ(
-        crm_event_append_batch(&raw, db_.get(), bytes.data(), bytes.size()),
-        CRM_OK)
-        << crm_last_error_message();
-    crm_batch_report_free(raw);
+    AppendBatch(batch);
   }
   // The peak resident memory from here on (Linux: writing 5 to clear_refs
   // resets VmHWM).

@@ -3,6 +3,7 @@
 // deleted and unknown customers, bad arguments, and large logs in pages.
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
+#include <sqlite3.h>
 
 #include <chrono>
 #include <cstdio>
@@ -504,6 +505,84 @@ TEST_F(CustomerExportTest, InsideAHostTransactionItSeesItsWrites) {
   char* json = nullptr;
   EXPECT_CRM_ERROR(crm_customer_export(&json, db_.get(), dora), CRM_E_NOT_FOUND,
                    "", "");
+}
+
+// What only a file lets a test write: stored rows libcrm's calls would not
+// write (yet). Left out of the PostgreSQL run.
+class CustomerExportFileTest : public CustomerExportTest {
+ protected:
+  // Runs `sql` on the closed workspace file with plain SQLite, then reopens.
+  void EditFile(const std::string& sql) {
+    db_.reset();
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &raw), SQLITE_OK);
+    char* error = nullptr;
+    int rc = sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, &error);
+    std::string message = error ? error : "";
+    sqlite3_free(error);
+    sqlite3_close(raw);
+    ASSERT_EQ(rc, SQLITE_OK) << sql << ": " << message;
+    db_ = OpenDb(path_);
+  }
+};
+
+std::string Hex(const std::string& bytes) {
+  std::string hex;
+  for (unsigned char c : bytes) {
+    static const char kDigits[] = "0123456789ABCDEF";
+    hex += kDigits[c >> 4];
+    hex += kDigits[c & 15];
+  }
+  return hex;
+}
+
+// The tombstone erasure leaves (a "crm.record.erased" event on the id, with
+// no personal data) is the "erased" marker, and an id that holds only it
+// exports rather than being unknown. Written by hand here as erasure would
+// leave it: the record and every event of the customer gone.
+TEST_F(CustomerExportFileTest, ErasureTombstoneIsTheErasedMarker) {
+  int64_t carl = CreateNamed(db_.get(), "Carl MARKER_C");
+  Append(carl, "visit", "store", "MARKER_C_KEY", "MARKER_C_PROP", kJan2024);
+  ASSERT_EQ(crm_customer_delete(db_.get(), carl, 0, "dpo"), CRM_OK);
+  crm::wire::EventBody body;
+  crm::wire::Property* reason = body.add_properties();
+  reason->set_name("reason");
+  reason->mutable_value()->set_text("request 17");
+  std::string id = std::to_string(carl);
+  EditFile(
+      "DELETE FROM crm_events WHERE customer_id = " + id +
+      "; INSERT INTO crm_strings(text) VALUES ('crm.record.erased');"
+      "INSERT INTO crm_events(customer_id, occurred_at, recorded_at, type_id,"
+      " channel_id, actor_id, body) SELECT " +
+      id + ", 1733000000000000, 1733000000000000, s.id, 4, a.id, X'" +
+      Hex(body.SerializeAsString()) +
+      "' FROM crm_strings s, crm_strings a WHERE s.text = "
+      "'crm.record.erased' AND a.text = 'dpo'");
+  std::string json = ExportText(db_.get(), carl);
+  EXPECT_EQ(json.find("MARKER_C"), std::string::npos) << json;
+  Struct doc = Parse(json);
+  EXPECT_EQ(At(doc, "record").kind_case(), Value::kNullValue);
+  EXPECT_TRUE(At(doc, "history").list_value().values().empty());
+  EXPECT_TRUE(At(doc, "events").list_value().values().empty());
+  const Struct& markers = At(doc, "markers").struct_value();
+  EXPECT_TRUE(At(markers, "deleted").bool_value());
+  const Struct& erased = At(markers, "erased").struct_value();
+  EXPECT_GT(Int(At(erased, "seq")), bob_ticket_);
+  EXPECT_EQ(Int(At(erased, "erased_at")), 1733000000000000);
+  EXPECT_EQ(At(erased, "actor").string_value(), "dpo");
+  EXPECT_EQ(At(erased, "reason").string_value(), "request 17");
+}
+
+// A stored body libcrm never writes fails the export with a named error,
+// never a crash or CRM_E_INTERNAL; the other customer still exports.
+TEST_F(CustomerExportFileTest, DamagedEventBodyIsAnIoError) {
+  EditFile("UPDATE crm_events SET body = X'0AFF' WHERE seq = " +
+           std::to_string(ada_order_));
+  char* json = nullptr;
+  EXPECT_CRM_ERROR(crm_customer_export(&json, db_.get(), ada_), CRM_E_IO, "",
+                   CRM_RULE_DAMAGED);
+  EXPECT_EQ(json, nullptr);
+  EXPECT_FALSE(ExportText(db_.get(), bob_).empty());
 }
 
 // More events than one page of the store's timeline, occurring in another

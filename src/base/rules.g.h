@@ -98,6 +98,7 @@ enum class Rule {
   kOutBytes,  // CRM_RULE_OUT_BYTES
   kOutFieldId,  // CRM_RULE_OUT_FIELD_ID
   kOutId,  // CRM_RULE_OUT_ID
+  kOutJson,  // CRM_RULE_OUT_JSON
   kOutSeq,  // CRM_RULE_OUT_SEQ
   kOutSize,  // CRM_RULE_OUT_SIZE
   kPageSize,  // CRM_RULE_PAGE_SIZE
@@ -116,7 +117,7 @@ enum class Rule {
   kValue,  // CRM_RULE_VALUE
 };
 
-inline constexpr size_t kRuleCount = 100;
+inline constexpr size_t kRuleCount = 101;
 
 // The text of `rule`, as crm_last_error_rule() returns it.
 inline constexpr const char* RuleText(Rule rule) {
@@ -205,6 +206,7 @@ inline constexpr const char* RuleText(Rule rule) {
       CRM_RULE_OUT_BYTES,
       CRM_RULE_OUT_FIELD_ID,
       CRM_RULE_OUT_ID,
+      CRM_RULE_OUT_JSON,
       CRM_RULE_OUT_SEQ,
       CRM_RULE_OUT_SIZE,
       CRM_RULE_PAGE_SIZE,

@@ -13,6 +13,7 @@
 #include "capi/capi_support.h"
 #include "core/customer_batch.h"
 #include "core/value.h"
+#include "core/value_json.h"
 #include "core/wire.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -29,36 +30,6 @@ const Value* ValueAt(const core::CustomerRecord& row, const std::string& column,
                      size_t* next) {
   const Value* value = row.Get(column, next);
   return value != nullptr && value->kind != ValueKind::kNull ? value : nullptr;
-}
-
-// Appends a value that is not null in its plain JSON form (crm.h).
-void AppendPlainValue(const Value& value, std::string* out) {
-  switch (value.kind) {
-    case ValueKind::kText:
-    case ValueKind::kDecimal:
-    case ValueKind::kDate:
-      AppendJsonString(value.text, out);
-      return;
-    case ValueKind::kInteger:
-    case ValueKind::kDateTime:
-      absl::StrAppend(out, value.integer);
-      return;
-    case ValueKind::kBoolean:
-      out->append(value.integer != 0 ? "true" : "false");
-      return;
-    case ValueKind::kList: {
-      out->push_back('[');
-      for (size_t i = 0; i < value.list.size(); ++i) {
-        if (i > 0) out->push_back(',');
-        AppendJsonString(value.list[i], out);
-      }
-      out->push_back(']');
-      return;
-    }
-    case ValueKind::kNull:
-      break;
-  }
-  out->append("null");
 }
 
 template <typename Numbers>
@@ -311,10 +282,10 @@ std::string EncodeRowsJson(const RowsToEncode& rows) {
       if (value == nullptr) {
         out.append("null");
       } else if (kinds[c] != ValueKind::kNull) {
-        AppendPlainValue(*value, &out);
+        core::AppendValueJson(*value, &out);
       } else {
         absl::StrAppend(&out, "[", static_cast<int>(value->kind), ",");
-        AppendPlainValue(*value, &out);
+        core::AppendValueJson(*value, &out);
         out.push_back(']');
       }
     }

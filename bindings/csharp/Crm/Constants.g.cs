@@ -190,6 +190,7 @@ internal static partial class Native
     internal const string CRM_RULE_OUT_BYTES = "out_bytes";
     internal const string CRM_RULE_OUT_FIELD_ID = "out_field_id";
     internal const string CRM_RULE_OUT_ID = "out_id";
+    internal const string CRM_RULE_OUT_JSON = "out_json";
     internal const string CRM_RULE_OUT_SEQ = "out_seq";
     internal const string CRM_RULE_OUT_SIZE = "out_size";
     internal const string CRM_RULE_PAGE_SIZE = "page_size";

@@ -105,6 +105,7 @@ __all__ = [
     "CRM_RULE_OUT_BYTES",
     "CRM_RULE_OUT_FIELD_ID",
     "CRM_RULE_OUT_ID",
+    "CRM_RULE_OUT_JSON",
     "CRM_RULE_OUT_SEQ",
     "CRM_RULE_OUT_SIZE",
     "CRM_RULE_PAGE_SIZE",
@@ -287,6 +288,7 @@ CRM_RULE_OUT = "out"
 CRM_RULE_OUT_BYTES = "out_bytes"
 CRM_RULE_OUT_FIELD_ID = "out_field_id"
 CRM_RULE_OUT_ID = "out_id"
+CRM_RULE_OUT_JSON = "out_json"
 CRM_RULE_OUT_SEQ = "out_seq"
 CRM_RULE_OUT_SIZE = "out_size"
 CRM_RULE_PAGE_SIZE = "page_size"
@@ -812,4 +814,6 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Tuple[str, Any]]]] = {
     "crm_segment_list": (c_int, [("out", POINTER(RowsPtr)), ("db", DbPtr)]),
     # int crm_cohort(crm_rows** out, crm_db* db, const char* first_type, const char* then_type, uint32_t within_days, int bucket)
     "crm_cohort": (c_int, [("out", POINTER(RowsPtr)), ("db", DbPtr), ("first_type", c_char_p), ("then_type", c_char_p), ("within_days", c_uint32), ("bucket", c_int)]),
+    # int crm_customer_export(char** out_json, crm_db* db, int64_t id)
+    "crm_customer_export": (c_int, [("out_json", POINTER(OwnedString)), ("db", DbPtr), ("id", c_int64)]),
 }

@@ -13,6 +13,7 @@ from .literals import SYNC_MODES, SyncMode
 from ._db_fields import FieldsMixin
 from ._db_customers import CustomersMixin
 from ._db_events import EventsMixin
+from ._db_export import ExportMixin
 from ._db_queries import QueriesMixin
 from ._db_workspace_copy import WorkspaceCopyMixin, copy_workspace
 
@@ -29,7 +30,12 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 
 class Database(
-    FieldsMixin, CustomersMixin, EventsMixin, QueriesMixin, WorkspaceCopyMixin
+    FieldsMixin,
+    CustomersMixin,
+    EventsMixin,
+    QueriesMixin,
+    WorkspaceCopyMixin,
+    ExportMixin,
 ):
     """An open libcrm workspace. Create it with :func:`crm.open`.
 

@@ -565,6 +565,34 @@ TEST_F(ErasureTest, BadArgumentsChangeNothing) {
   EXPECT_EQ(filled.flags, 0);
 }
 
+// Without legal holds defined, keeping held data or overriding holds
+// erases as usual: nothing is held.
+TEST_F(ErasureTest, HoldFlagsEraseAsUsualWhenNothingIsHeld) {
+  for (int flags : {CRM_ERASE_KEEP_HELD, CRM_ERASE_OVERRIDE_HOLD}) {
+    int64_t person = CreatePerson();
+    crm_erase_options options = CRM_ERASE_OPTIONS_INIT;
+    options.flags = flags;
+    char* raw = nullptr;
+    ASSERT_EQ(crm_customer_erase(&raw, db_.get(), person, &options), CRM_OK)
+        << crm_last_error_message();
+    String receipt(raw);
+    EXPECT_EQ(std::string(raw), ExpectedReceipt({person}, {TombstoneOf(person)},
+                                                {1, 4, 4, 3, 1, 0}));
+  }
+}
+
+// Until suppression (issue #19, helper H4) is merged, asking for it fails
+// rather than erasing without keeping the hashes the host asked for.
+TEST_F(ErasureTest, SuppressIsRefusedUntilSuppressionIsBuilt) {
+  int64_t person = CreatePerson();
+  crm_erase_options options = CRM_ERASE_OPTIONS_INIT;
+  options.flags = CRM_ERASE_SUPPRESS;
+  char* raw = nullptr;
+  EXPECT_CRM_ERROR(crm_customer_erase(&raw, db_.get(), person, &options),
+                   CRM_E_INVALID_ARGUMENT, "", CRM_RULE_FLAGS);
+  EXPECT_EQ(SearchHits(kMarker), 1u);
+}
+
 TEST_F(ErasureTest, AReadOnlyWorkspaceErasesNothing) {
   int64_t person = CreatePerson();
   db_.reset();

@@ -1392,10 +1392,12 @@ CRM_API int crm_customer_erase_where(char** out_receipt_json, crm_db* db,
  * that erased bytes are gone from both; CRM_E_BUSY when another connection
  * (another handle, another process) still reads or writes the file after
  * the busy timeout: the log is then not truncated (part of it may have
- * been copied into the file); try again once that connection is done. On PostgreSQL: VACUUM of libcrm's tables (see "Backends: what
- * differs"). An in-memory workspace has nothing to do. Errors:
- * CRM_E_MISUSE inside a host transaction (crm_begin), CRM_E_READ_ONLY on a
- * workspace opened read-only.
+ * been copied into the file); try again once that connection is done. On
+ * PostgreSQL: VACUUM of libcrm's tables (see "Backends: what differs").
+ * An in-memory workspace has nothing to do. Errors: CRM_E_MISUSE inside a
+ * host transaction (crm_begin), CRM_E_READ_ONLY on a workspace opened
+ * read-only; on PostgreSQL CRM_E_IO, rule "server", when the role may not
+ * vacuum libcrm's tables.
  */
 CRM_API int crm_checkpoint(crm_db* db);
 

@@ -565,6 +565,32 @@ TEST_F(ErasureTest, BadArgumentsChangeNothing) {
   EXPECT_EQ(filled.flags, 0);
 }
 
+// A reference in an archived field, or a required one, points at no one
+// after an erase either: cleared all the same, in one update per customer.
+TEST_F(ErasureTest, ArchivedAndRequiredReferencesAreClearedToo) {
+  int64_t person = CreatePerson();
+  Define(db_.get(), R"({"name": "mentor", "type": "reference"})");
+  Record record = NewRecord();
+  crm_record_set_text(record.get(), "name", "Cy");
+  crm_record_set_integer(record.get(), "manager", person);
+  crm_record_set_integer(record.get(), "mentor", person);
+  int64_t cy = Create(db_.get(), record.get());
+  ASSERT_EQ(crm_field_update(db_.get(), "manager", R"({"required": true})"),
+            CRM_OK)
+      << crm_last_error_message();
+  ASSERT_EQ(crm_field_archive(db_.get(), "mentor"), CRM_OK);
+  int64_t version = crm_record_version(Get(db_.get(), cy).get());
+
+  std::string receipt = Erase(person, nullptr, nullptr);
+  EXPECT_EQ(receipt, ExpectedReceipt({person}, {TombstoneOf(person)},
+                                     {1, 4, 4, 3, 1, 1}));
+  ASSERT_EQ(crm_field_restore(db_.get(), "mentor"), CRM_OK);
+  Record after = Get(db_.get(), cy);
+  EXPECT_EQ(crm_record_kind(after.get(), "manager"), CRM_VALUE_NULL);
+  EXPECT_EQ(crm_record_kind(after.get(), "mentor"), CRM_VALUE_NULL);
+  EXPECT_EQ(crm_record_version(after.get()), version + 1);
+}
+
 // Without legal holds defined, keeping held data or overriding holds
 // erases as usual: nothing is held.
 TEST_F(ErasureTest, HoldFlagsEraseAsUsualWhenNothingIsHeld) {

@@ -16,6 +16,7 @@ from ._db_events import EventsMixin
 from ._db_export import ExportMixin
 from ._db_queries import QueriesMixin
 from ._db_workspace_copy import WorkspaceCopyMixin, copy_workspace
+from ._db_erasure import ErasureMixin
 
 __all__ = [
     "Database",
@@ -36,6 +37,7 @@ class Database(
     QueriesMixin,
     WorkspaceCopyMixin,
     ExportMixin,
+    ErasureMixin,
 ):
     """An open libcrm workspace. Create it with :func:`crm.open`.
 

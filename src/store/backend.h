@@ -207,6 +207,28 @@ class Backend {
       const std::string& first_type, const std::string& then_type,
       int64_t within_us, Bucket bucket) = 0;
 
+  // ---- retention and legal hold (core/retention.h, core/legal_hold.h) ----
+  // Marks customer `id` as the stub of a legal hold, kept until
+  // `held_until_us`.
+  virtual absl::Status InsertStub(int64_t id, int64_t held_until_us) = 0;
+  // When the hold of stub `id` ends; nullopt when `id` is not a stub.
+  virtual absl::StatusOr<std::optional<int64_t>> StubHeldUntil(int64_t id) = 0;
+  // The stubs whose hold ended at `now_us` (held_until <= now_us), by id.
+  virtual absl::StatusOr<std::vector<int64_t>> EndedStubs(int64_t now_us) = 0;
+  // Removes stub `id` whole: its events, its search text, its customer row
+  // and its stub mark. Returns how many events it removed.
+  virtual absl::StatusOr<int64_t> DeleteStub(int64_t id) = 0;
+  // Gives event `seq` to customer `customer_id` with `body` as its
+  // properties, and removes its idempotency key.
+  virtual absl::Status RelinkEvent(int64_t seq, int64_t customer_id,
+                                   const std::string& body) = 0;
+  // Removes the events of type `type_id` that occurred before `before_us`:
+  // of customers that are not stubs, or with `of_stubs` only those of
+  // stubs. Returns how many.
+  virtual absl::StatusOr<int64_t> DeleteEventsBefore(int64_t type_id,
+                                                     int64_t before_us,
+                                                     bool of_stubs) = 0;
+
   // ---- moving a workspace (core/workspace_copy.h) -------------------------
   // The reads and as-is writes a copy between backends needs, on this
   // backend's connection; valid while the backend lives.

@@ -183,6 +183,21 @@ BEGIN
 END
 $$;
 )sql",
+    // 6: legal hold (core/legal_hold.h): the customers that are stubs
+    // keeping an erased customer's held data, and when each hold ends. Stub
+    // ids come from the customer id sequence; a stub's mark goes with its
+    // customer row.
+    R"sql(
+CREATE TABLE crm_stubs (
+  workspace_id bigint NOT NULL,
+  customer_id bigint NOT NULL,
+  held_until_us bigint NOT NULL,
+  PRIMARY KEY (workspace_id, customer_id),
+  FOREIGN KEY (workspace_id, customer_id) REFERENCES crm_customers
+    ON DELETE CASCADE
+);
+CREATE INDEX crm_stubs_held_until ON crm_stubs (workspace_id, held_until_us);
+)sql",
 };
 
 // The first layout whose crm_customer_search holds terms.

@@ -147,6 +147,15 @@ class PostgresBackend : public Backend {
       int64_t within_us, Bucket bucket) override;
 
   // ---- moving a workspace: defined in workspace_copy.cc (helper H2) -------
+  absl::Status InsertStub(int64_t id, int64_t held_until_us) override;
+  absl::StatusOr<std::optional<int64_t>> StubHeldUntil(int64_t id) override;
+  absl::StatusOr<std::vector<int64_t>> EndedStubs(int64_t now_us) override;
+  absl::StatusOr<int64_t> DeleteStub(int64_t id) override;
+  absl::Status RelinkEvent(int64_t seq, int64_t customer_id,
+                           const std::string& body) override;
+  absl::StatusOr<int64_t> DeleteEventsBefore(int64_t type_id, int64_t before_us,
+                                             bool of_stubs) override;
+
   absl::StatusOr<std::unique_ptr<WorkspaceCopySeam>> CopySeam() override;
 
  private:

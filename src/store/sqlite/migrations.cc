@@ -114,6 +114,15 @@ const std::vector<const char*>& Migrations() {
       R"sql(
       ALTER TABLE crm_events DROP COLUMN properties;
       )sql",
+      // 7: legal hold (core/legal_hold.h): the customers that are stubs
+      // keeping an erased customer's held data, and when each hold ends.
+      R"sql(
+      CREATE TABLE crm_stubs(
+        customer_id INTEGER PRIMARY KEY
+          REFERENCES crm_customers(id) ON DELETE CASCADE,
+        held_until INTEGER NOT NULL);
+      CREATE INDEX crm_stubs_held_until ON crm_stubs(held_until);
+      )sql",
   };
   return migrations;
 }

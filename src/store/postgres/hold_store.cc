@@ -1,0 +1,106 @@
+#include "store/postgres/hold_store.h"
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "base/error.h"
+#include "store/event_body.h"
+#include "store/postgres/segment_store.h"
+
+namespace crm::store::postgres {
+
+absl::Status InsertStub(Connection& connection, int64_t workspace_id,
+                        int64_t id, int64_t held_until_us) {
+  return Run(connection,
+             "INSERT INTO crm_stubs (workspace_id, customer_id, "
+             "held_until_us) VALUES ($1::bigint, $2::bigint, $3::bigint)",
+             Parameters{absl::StrCat(workspace_id), absl::StrCat(id),
+                        absl::StrCat(held_until_us)});
+}
+
+absl::StatusOr<std::optional<int64_t>> StubHeldUntil(Connection& connection,
+                                                     int64_t workspace_id,
+                                                     int64_t id) {
+  CRM_ASSIGN_OR_RETURN(
+      Result found,
+      connection.Execute(
+          "SELECT held_until_us FROM crm_stubs WHERE "
+          "workspace_id = $1 AND customer_id = $2",
+          Parameters{absl::StrCat(workspace_id), absl::StrCat(id)}));
+  if (found.rows() == 0) return std::optional<int64_t>();
+  CRM_ASSIGN_OR_RETURN(int64_t held_until,
+                       found.Integer(0, 0, "a stub's held-until time"));
+  return std::optional<int64_t>(held_until);
+}
+
+absl::StatusOr<std::vector<int64_t>> EndedStubs(Connection& connection,
+                                                int64_t workspace_id,
+                                                int64_t now_us) {
+  CRM_ASSIGN_OR_RETURN(
+      Result found,
+      connection.Execute(
+          "SELECT customer_id FROM crm_stubs WHERE "
+          "workspace_id = $1 AND held_until_us <= $2::bigint "
+          "ORDER BY customer_id",
+          Parameters{absl::StrCat(workspace_id), absl::StrCat(now_us)}));
+  std::vector<int64_t> ids;
+  for (int row = 0; row < found.rows(); ++row) {
+    CRM_ASSIGN_OR_RETURN(ids.emplace_back(),
+                         found.Integer(row, 0, "a stub's customer id"));
+  }
+  return ids;
+}
+
+absl::StatusOr<int64_t> DeleteStub(Connection& connection, int64_t workspace_id,
+                                   int64_t id) {
+  Parameters keys = {absl::StrCat(workspace_id), absl::StrCat(id)};
+  CRM_ASSIGN_OR_RETURN(
+      Result events,
+      connection.Execute("DELETE FROM crm_events WHERE workspace_id = $1 AND "
+                         "customer_id = $2",
+                         keys));
+  CRM_RETURN_IF_ERROR(SetSearchText(connection, workspace_id, id, "", false));
+  // The stub mark goes with the customer row (ON DELETE CASCADE).
+  CRM_RETURN_IF_ERROR(Run(connection,
+                          "DELETE FROM crm_customers WHERE workspace_id = $1 "
+                          "AND customer_id = $2",
+                          keys));
+  return events.AffectedRows();
+}
+
+absl::Status RelinkEvent(Connection& connection, int64_t workspace_id,
+                         int64_t seq, int64_t customer_id,
+                         const std::string& body) {
+  // As InsertEvent() makes it: no jsonb copy for a body without properties.
+  absl::StatusOr<std::string> properties = BodyPropertiesJson(body);
+  std::string properties_json = properties.ok() ? *std::move(properties) : "";
+  return Run(
+      connection,
+      "UPDATE crm_events SET customer_id = $3::bigint, body = "
+      "decode($4::text, 'hex'), properties = $5::jsonb, "
+      "idempotency_key = NULL WHERE workspace_id = $1 AND seq = $2",
+      Parameters{absl::StrCat(workspace_id), absl::StrCat(seq),
+                 absl::StrCat(customer_id), absl::BytesToHexString(body),
+                 properties_json.empty() ? std::nullopt
+                                         : std::optional(properties_json)});
+}
+
+absl::StatusOr<int64_t> DeleteEventsBefore(Connection& connection,
+                                           int64_t workspace_id,
+                                           int64_t type_id, int64_t before_us,
+                                           bool of_stubs) {
+  CRM_ASSIGN_OR_RETURN(
+      Result removed,
+      connection.Execute(
+          absl::StrCat("DELETE FROM crm_events e WHERE e.workspace_id = $1 "
+                       "AND e.type_id = $2::bigint AND e.occurred_at_us < "
+                       "$3::bigint AND ",
+                       of_stubs ? "" : "NOT ",
+                       "EXISTS (SELECT 1 FROM crm_stubs s WHERE "
+                       "s.workspace_id = e.workspace_id AND s.customer_id = "
+                       "e.customer_id)"),
+          Parameters{absl::StrCat(workspace_id), absl::StrCat(type_id),
+                     absl::StrCat(before_us)}));
+  return removed.AffectedRows();
+}
+
+}  // namespace crm::store::postgres

@@ -16,6 +16,7 @@ from __future__ import annotations
 from . import _native
 from ._native import LibraryLoadError
 from .db import Database, copy_workspace, create_workspace, drop_workspace, open, open_url
+from ._db_retention import RetentionReport
 from .errors import (
     RULES,
     BatchError,
@@ -52,6 +53,7 @@ __all__ = [
     "drop_workspace",
     "copy_workspace",
     "Database",
+    "RetentionReport",
     "Customer",
     "Row",
     "EventRow",

@@ -37,8 +37,9 @@ class LegalHoldTest : public ::testing::Test {
     if (server != nullptr && *server != '\0') {
       std::string url = server;
       url += url.find('?') == std::string::npos ? "?" : "&";
+      static int opened = 0;
       url += "workspace=hold_" + std::to_string(getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name();
+             std::to_string(++opened);
       ASSERT_EQ(crm_open_url(&db, url.c_str(), nullptr), CRM_OK)
           << crm_last_error_message();
     } else {

@@ -216,6 +216,7 @@ class Backend {
   // The stubs whose hold ended at `now_us` (held_until <= now_us), by id.
   virtual absl::StatusOr<std::vector<int64_t>> EndedStubs(int64_t now_us) = 0;
   // Removes stub `id` whole: its events, its search text, its customer row
+  // (if still there: crm_customer_delete leaves the mark and the history)
   // and its stub mark. Returns how many events it removed.
   virtual absl::StatusOr<int64_t> DeleteStub(int64_t id) = 0;
   // Gives event `seq` to customer `customer_id` with `body` as its

@@ -324,6 +324,23 @@ TEST_F(LegalHoldTest, StubHoldsOnlyHeldDataAndRetentionRemovesItAtTheEnd) {
   EXPECT_EQ(EventsOf(bob_).size(), 3u);
 }
 
+// crm_customer_delete keeps a customer's history: on a stub that is held
+// data, which retention still removes when the hold ends.
+TEST_F(LegalHoldTest, ADeletedStubsHistoryGoesWhenItsHoldEnds) {
+  Invoice(ada_, kNow - 10 * kDay, "inv-1");
+  absl::StatusOr<int64_t> stub = Move(ada_, kNow);
+  ASSERT_TRUE(stub.ok()) << stub.status();
+  Ok(crm_customer_delete(db_.get(), *stub, 0, "clerk"));
+  EXPECT_EQ(EventsOf(*stub).size(), 3u);  // created, invoice, deleted
+  EXPECT_EQ(ApplyRetention(kNow + 3650 * kDay),
+            R"({"events_removed": 1, "by_type": {"invoice.sent": 1}, )"
+            R"("stubs_removed": 1, "stub_events_removed": 2})");
+  EXPECT_TRUE(EventsOf(*stub).empty());
+  EXPECT_EQ(ApplyRetention(kNow + 3650 * kDay),
+            R"({"events_removed": 0, "by_type": {"invoice.sent": 0}, )"
+            R"("stubs_removed": 0, "stub_events_removed": 0})");
+}
+
 TEST_F(LegalHoldTest, NothingHeldMakesNoStub) {
   Call(ada_, kNow - kDay);
   Ok(crm_field_update(db_.get(), "email", R"({"hold_days": 0})"));

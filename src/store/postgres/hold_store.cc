@@ -59,11 +59,12 @@ absl::StatusOr<int64_t> DeleteStub(Connection& connection, int64_t workspace_id,
                          "customer_id = $2",
                          keys));
   CRM_RETURN_IF_ERROR(SetSearchText(connection, workspace_id, id, "", false));
-  // The stub mark goes with the customer row (ON DELETE CASCADE).
-  CRM_RETURN_IF_ERROR(Run(connection,
-                          "DELETE FROM crm_customers WHERE workspace_id = $1 "
-                          "AND customer_id = $2",
-                          keys));
+  for (const char* sql :
+       {"DELETE FROM crm_customers WHERE workspace_id = $1 AND customer_id = "
+        "$2",
+        "DELETE FROM crm_stubs WHERE workspace_id = $1 AND customer_id = $2"}) {
+    CRM_RETURN_IF_ERROR(Run(connection, sql, keys));
+  }
   return events.AffectedRows();
 }
 

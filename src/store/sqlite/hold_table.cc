@@ -63,12 +63,12 @@ absl::StatusOr<int64_t> DeleteStub(Connection& connection, int64_t id) {
   CRM_RETURN_IF_ERROR(events->Bind(1, id));
   CRM_ASSIGN_OR_RETURN(int64_t removed, RunCounting(connection, events));
   CRM_RETURN_IF_ERROR(SetSearchText(connection, id, "", false));
-  // The stub mark goes with the customer row (ON DELETE CASCADE).
-  CRM_ASSIGN_OR_RETURN(
-      Statement * customer,
-      connection.Prepare("DELETE FROM crm_customers WHERE id = ?"));
-  CRM_RETURN_IF_ERROR(customer->Bind(1, id));
-  CRM_RETURN_IF_ERROR(customer->Run());
+  for (const char* sql : {"DELETE FROM crm_customers WHERE id = ?",
+                          "DELETE FROM crm_stubs WHERE customer_id = ?"}) {
+    CRM_ASSIGN_OR_RETURN(Statement * remove, connection.Prepare(sql));
+    CRM_RETURN_IF_ERROR(remove->Bind(1, id));
+    CRM_RETURN_IF_ERROR(remove->Run());
+  }
   return removed;
 }
 

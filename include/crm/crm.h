@@ -1286,7 +1286,10 @@ CRM_API int crm_cohort(crm_rows** out, crm_db* db, const char* first_type,
  * tells a stub from other customers and when its hold ends. Its held
  * events are removed as their own holds end, and the stub with everything
  * left on it when its hold ends, both by crm_retention_apply(). Retention
- * periods do not apply to a stub's events while the stub is held.
+ * periods do not apply to a stub's events while the stub is held. A stub
+ * can be updated (a correction) and deleted like any customer; deleted with
+ * crm_customer_delete(), its history (the held values) stays until the
+ * hold ends, when crm_retention_apply() removes it too.
  */
 
 /*

@@ -58,6 +58,14 @@ void DefineType(crm_db* db, const std::string& json) {
       << crm_last_error_message();
 }
 
+// "page.view" with a "url" property, kept `retention_days` days.
+void DefinePageView(crm_db* db, int retention_days) {
+  DefineType(db, "{\"name\": \"page.view\", \"retention_days\": " +
+                     std::to_string(retention_days) +
+                     ", \"properties\": [{\"name\": \"url\", \"type\": "
+                     "\"url\"}]}");
+}
+
 class RetentionTest : public ::testing::Test {
  protected:
   TempDir dir_;
@@ -66,9 +74,7 @@ class RetentionTest : public ::testing::Test {
 
 TEST_F(RetentionTest, RemovesExactlyTheExpiredEventsOfTheTypeAndNoHistory) {
   crm_db* db = db_.get();
-  DefineType(db,
-             R"({"name": "page.view", "retention_days": 90,
-                 "properties": [{"name": "url", "type": "url"}]})");
+  DefinePageView(db, 90);
   DefineType(db,
              R"({"name": "order.placed",
                  "properties": [{"name": "url", "type": "url"}]})");
@@ -122,8 +128,7 @@ TEST_F(RetentionTest, RemovesExactlyTheExpiredEventsOfTheTypeAndNoHistory) {
 
 TEST_F(RetentionTest, ApplyIsIdempotentAlsoWhenTheClockStepsBack) {
   crm_db* db = db_.get();
-  DefineType(db, R"({"name": "page.view", "retention_days": 30,
-                     "properties": [{"name": "url", "type": "url"}]})");
+  DefinePageView(db, 30);
   int64_t ada = CreateNamed(db, "Ada");
   AppendAt(db, ada, "page.view", kNow - 40 * kDay);
   AppendAt(db, ada, "page.view", kNow - 20 * kDay);
@@ -154,14 +159,12 @@ TEST_F(RetentionTest, AWorkspaceWithoutPeriodsReportsNothing) {
 
 TEST_F(RetentionTest, ARedefinedTypeAppliesItsNewPeriod) {
   crm_db* db = db_.get();
-  DefineType(db, R"({"name": "page.view", "retention_days": 365,
-                     "properties": [{"name": "url", "type": "url"}]})");
+  DefinePageView(db, 365);
   int64_t ada = CreateNamed(db, "Ada");
   AppendAt(db, ada, "page.view", kNow - 100 * kDay);
   Apply(db, kNow);
   EXPECT_EQ(Events(db, ada).size(), 2u);
-  DefineType(db, R"({"name": "page.view", "retention_days": 30,
-                     "properties": [{"name": "url", "type": "url"}]})");
+  DefinePageView(db, 30);
   Apply(db, kNow);
   EXPECT_EQ(Events(db, ada).size(), 1u);
 }
@@ -219,16 +222,14 @@ TEST_F(RetentionTest, DefinitionsOfPeriodsAreChecked) {
 TEST_F(RetentionTest, FieldsTakeHoldDaysAndShowThem) {
   crm_db* db = db_.get();
   int64_t id = 0;
-  EXPECT_CRM_ERROR(
-      crm_field_define(&id, db,
-                       R"({"name": "vat_id", "type": "text",
+  EXPECT_CRM_ERROR(crm_field_define(&id, db,
+                                    R"({"name": "vat_id", "type": "text",
                            "hold_days": 36501})"),
-      CRM_E_VALIDATION, "vat_id", CRM_RULE_HOLD);
-  EXPECT_CRM_ERROR(
-      crm_field_define(&id, db,
-                       R"({"name": "vat_id", "type": "text",
+                   CRM_E_VALIDATION, "vat_id", CRM_RULE_HOLD);
+  EXPECT_CRM_ERROR(crm_field_define(&id, db,
+                                    R"({"name": "vat_id", "type": "text",
                            "hold_days": -1})"),
-      CRM_E_VALIDATION, "vat_id", CRM_RULE_HOLD);
+                   CRM_E_VALIDATION, "vat_id", CRM_RULE_HOLD);
   Define(db, R"({"name": "vat_id", "type": "text", "hold_days": 3650})");
   char* json = nullptr;
   ASSERT_EQ(crm_field_describe(&json, db, "vat_id"), CRM_OK);
@@ -290,8 +291,7 @@ TEST_F(RetentionTest, ArgumentsAreChecked) {
 
 TEST_F(RetentionTest, AppliesInsideAHostTransactionAndRollsBackWithIt) {
   crm_db* db = db_.get();
-  DefineType(db, R"({"name": "page.view", "retention_days": 1,
-                     "properties": [{"name": "url", "type": "url"}]})");
+  DefinePageView(db, 1);
   int64_t ada = CreateNamed(db, "Ada");
   AppendAt(db, ada, "page.view", kNow - 10 * kDay);
   ASSERT_EQ(crm_begin(db), CRM_OK);

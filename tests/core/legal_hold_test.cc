@@ -3,6 +3,8 @@
 // workspace when CRM_TEST_BACKEND_URL names a server), set up and read back
 // through the C ABI; then crm_retention_apply removes the stub when its hold
 // ends.
+#include "core/legal_hold.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -13,7 +15,6 @@
 #include <vector>
 
 #include "capi/capi_support.h"
-#include "core/legal_hold.h"
 #include "crm/crm.h"
 
 namespace crm::core {
@@ -58,8 +59,7 @@ class LegalHoldTest : public ::testing::Test {
                         R"({"name": "vat_id", "type": "text",
                             "hold_days": 365})"));
     Ok(crm_field_define(&id, d, R"({"name": "notes", "type": "long_text"})"));
-    Ok(crm_event_type_define(
-        d, R"({"name": "invoice.sent", "hold_days": 100,
+    Ok(crm_event_type_define(d, R"({"name": "invoice.sent", "hold_days": 100,
                "held_properties": ["amount"],
                "properties": [{"name": "amount", "type": "decimal",
                                "scale": 2},
@@ -72,9 +72,7 @@ class LegalHoldTest : public ::testing::Test {
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
 
-  static void Ok(int rc) {
-    ASSERT_EQ(rc, CRM_OK) << crm_last_error_message();
-  }
+  static void Ok(int rc) { ASSERT_EQ(rc, CRM_OK) << crm_last_error_message(); }
 
   int64_t CreatePerson(const char* name, const char* email,
                        const char* vat_id) {
@@ -165,9 +163,8 @@ class LegalHoldTest : public ::testing::Test {
     crm_record* record = nullptr;
     EXPECT_EQ(crm_customer_get(&record, db_.get(), id), CRM_OK);
     const char* text = nullptr;
-    std::string value = crm_record_get_text(&text, record, field) == CRM_OK
-                            ? text
-                            : "<none>";
+    std::string value =
+        crm_record_get_text(&text, record, field) == CRM_OK ? text : "<none>";
     crm_record_free(record);
     return value;
   }
@@ -178,15 +175,14 @@ class LegalHoldTest : public ::testing::Test {
     options.oldest_first = 1;
     options.page_size = 1000;
     crm_event_page* page = nullptr;
-    EXPECT_EQ(crm_event_timeline(&page, db_.get(), customer, &options),
-              CRM_OK);
+    EXPECT_EQ(crm_event_timeline(&page, db_.get(), customer, &options), CRM_OK);
     std::vector<std::string> events;
     for (size_t i = 0; i < crm_event_page_size(page); ++i) {
       crm_event* event = crm_event_page_at(page, i);
       std::string line = std::string(crm_event_type(event)) + " " +
                          std::to_string(crm_event_seq(event)) + " " +
-                         crm_event_actor(event) + " key=" +
-                         crm_event_idempotency_key(event);
+                         crm_event_actor(event) +
+                         " key=" + crm_event_idempotency_key(event);
       crm_record* properties = crm_event_properties(event);
       for (size_t p = 0; p < crm_record_field_count(properties); ++p) {
         line += std::string(" ") + crm_record_field_name(properties, p);
@@ -232,8 +228,7 @@ TEST_F(LegalHoldTest, FindHeldNamesHeldFieldsWithAValueAndHeldEvents) {
   EXPECT_EQ(bob->fields, std::vector<std::string>{"email"});
   EXPECT_EQ(bob->events, 1);
 
-  EXPECT_EQ(Find(999999, kNow).status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(Find(999999, kNow).status().code(), absl::StatusCode::kNotFound);
 }
 
 TEST_F(LegalHoldTest, StubHoldsOnlyHeldDataAndRetentionRemovesItAtTheEnd) {

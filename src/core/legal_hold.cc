@@ -170,12 +170,20 @@ absl::StatusOr<int64_t> MoveHeldToStub(Session& session, int64_t id,
       stub_id, std::max(held.held_until_us, now_us)));
   CRM_RETURN_IF_ERROR(RecordHistory(session, stub_id, HistoryKind::kCreated,
                                     changes, checked_actor, now_us));
+  // Relinked a page at a time: one statement per page on a server.
+  std::vector<std::pair<int64_t, std::string>> page;
   CRM_RETURN_IF_ERROR(ForEachHeldEvent(
       session, id, now_us,
       [&](const EventType& type, const store::EventRow& row, int64_t) {
-        return session.backend().RelinkEvent(row.seq, stub_id,
-                                             HeldBody(type, row.body));
+        page.emplace_back(row.seq, HeldBody(type, row.body));
+        if (static_cast<int64_t>(page.size()) < kEventPage) {
+          return absl::OkStatus();
+        }
+        absl::Status relinked = session.backend().RelinkEvents(stub_id, page);
+        page.clear();
+        return relinked;
       }));
+  CRM_RETURN_IF_ERROR(session.backend().RelinkEvents(stub_id, page));
   return stub_id;
 }
 

@@ -219,10 +219,12 @@ class Backend {
   // (if still there: crm_customer_delete leaves the mark and the history)
   // and its stub mark. Returns how many events it removed.
   virtual absl::StatusOr<int64_t> DeleteStub(int64_t id) = 0;
-  // Gives event `seq` to customer `customer_id` with `body` as its
-  // properties, and removes its idempotency key.
-  virtual absl::Status RelinkEvent(int64_t seq, int64_t customer_id,
-                                   const std::string& body) = 0;
+  // Gives each event of `events` (seq, new body) to customer
+  // `customer_id` with that body as its properties, and removes its
+  // idempotency key. At most 1,000 events a call.
+  virtual absl::Status RelinkEvents(
+      int64_t customer_id,
+      const std::vector<std::pair<int64_t, std::string>>& events) = 0;
   // Removes the events of type `type_id` that occurred before `before_us`:
   // of customers that are not stubs, or with `of_stubs` only those of
   // stubs. Returns how many.

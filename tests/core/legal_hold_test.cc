@@ -197,6 +197,17 @@ class LegalHoldTest : public ::testing::Test {
     return events;
   }
 
+  int64_t CountEvents(const std::string& filter) {
+    crm_query* query = nullptr;
+    EXPECT_EQ(crm_query_new(&query, CRM_QUERY_EVENTS), CRM_OK);
+    EXPECT_EQ(crm_query_set_filter(query, filter.c_str()), CRM_OK);
+    int64_t count = -1;
+    EXPECT_EQ(crm_query_count(&count, db_.get(), query), CRM_OK)
+        << crm_last_error_message();
+    crm_query_free(query);
+    return count;
+  }
+
   std::string ApplyRetention(int64_t now_us) {
     char* json = nullptr;
     EXPECT_EQ(crm_retention_apply(&json, db_.get(), now_us), CRM_OK)
@@ -267,6 +278,14 @@ TEST_F(LegalHoldTest, StubHoldsOnlyHeldDataAndRetentionRemovesItAtTheEnd) {
   EXPECT_NE(stub_events[2].find(" dpo key= after.email after.vat_id"),
             std::string::npos)
       << stub_events[2];
+  // Queries read the relinked properties too (on PostgreSQL their jsonb
+  // copy).
+  EXPECT_EQ(CountEvents("customer_id = " + std::to_string(*stub) +
+                        " and properties.amount = 99.50"),
+            2);
+  EXPECT_EQ(CountEvents("customer_id = " + std::to_string(*stub) +
+                        " and properties.note is not null"),
+            0);
   // The original keeps what was not held (the erase removes it next), and
   // no longer holds the held values.
   EXPECT_EQ(TextOf(ada_, "email"), "<none>");

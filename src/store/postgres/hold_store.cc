@@ -68,21 +68,29 @@ absl::StatusOr<int64_t> DeleteStub(Connection& connection, int64_t workspace_id,
   return events.AffectedRows();
 }
 
-absl::Status RelinkEvent(Connection& connection, int64_t workspace_id,
-                         int64_t seq, int64_t customer_id,
-                         const std::string& body) {
-  // As InsertEvent() makes it: no jsonb copy for a body without properties.
-  absl::StatusOr<std::string> properties = BodyPropertiesJson(body);
-  std::string properties_json = properties.ok() ? *std::move(properties) : "";
+absl::Status RelinkEvents(
+    Connection& connection, int64_t workspace_id, int64_t customer_id,
+    const std::vector<std::pair<int64_t, std::string>>& events) {
+  if (events.empty()) return absl::OkStatus();
+  // One JSON array of {"seq", "body" (hex), "properties"}: the properties
+  // as InsertEvent() makes them (null for a body without any).
+  std::string rows = "[";
+  for (const auto& [seq, body] : events) {
+    absl::StatusOr<std::string> properties = BodyPropertiesJson(body);
+    bool has = properties.ok() && !properties->empty();
+    absl::StrAppend(&rows, rows.size() > 1 ? "," : "", "{\"seq\":", seq,
+                    ",\"body\":\"", absl::BytesToHexString(body),
+                    "\",\"properties\":", has ? *properties : "null", "}");
+  }
+  rows += "]";
   return Run(
       connection,
-      "UPDATE crm_events SET customer_id = $3::bigint, body = "
-      "decode($4::text, 'hex'), properties = $5::jsonb, "
-      "idempotency_key = NULL WHERE workspace_id = $1 AND seq = $2",
-      Parameters{absl::StrCat(workspace_id), absl::StrCat(seq),
-                 absl::StrCat(customer_id), absl::BytesToHexString(body),
-                 properties_json.empty() ? std::nullopt
-                                         : std::optional(properties_json)});
+      "UPDATE crm_events e SET customer_id = $2::bigint, body = "
+      "decode(x.body, 'hex'), properties = x.properties, "
+      "idempotency_key = NULL FROM jsonb_to_recordset($3::jsonb) AS "
+      "x(seq bigint, body text, properties jsonb) WHERE "
+      "e.workspace_id = $1 AND e.seq = x.seq",
+      Parameters{absl::StrCat(workspace_id), absl::StrCat(customer_id), rows});
 }
 
 absl::StatusOr<int64_t> DeleteEventsBefore(Connection& connection,

@@ -29,10 +29,11 @@ absl::StatusOr<std::vector<int64_t>> EndedStubs(Connection& connection,
 // (crm.h, "Backends: what differs").
 absl::StatusOr<int64_t> DeleteStub(Connection& connection, int64_t workspace_id,
                                    int64_t id);
-// Also rewrites the jsonb copy of the properties that queries read.
-absl::Status RelinkEvent(Connection& connection, int64_t workspace_id,
-                         int64_t seq, int64_t customer_id,
-                         const std::string& body);
+// In one statement; also rewrites the jsonb copy of the properties that
+// queries read.
+absl::Status RelinkEvents(
+    Connection& connection, int64_t workspace_id, int64_t customer_id,
+    const std::vector<std::pair<int64_t, std::string>>& events);
 absl::StatusOr<int64_t> DeleteEventsBefore(Connection& connection,
                                            int64_t workspace_id,
                                            int64_t type_id, int64_t before_us,

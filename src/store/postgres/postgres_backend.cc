@@ -430,10 +430,11 @@ absl::StatusOr<int64_t> PostgresBackend::DeleteStub(int64_t id) {
   return postgres::DeleteStub(*connection_, workspace_id_, id);
 }
 
-absl::Status PostgresBackend::RelinkEvent(int64_t seq, int64_t customer_id,
-                                          const std::string& body) {
-  return postgres::RelinkEvent(*connection_, workspace_id_, seq, customer_id,
-                               body);
+absl::Status PostgresBackend::RelinkEvents(
+    int64_t customer_id,
+    const std::vector<std::pair<int64_t, std::string>>& events) {
+  return postgres::RelinkEvents(*connection_, workspace_id_, customer_id,
+                                events);
 }
 
 absl::StatusOr<int64_t> PostgresBackend::DeleteEventsBefore(int64_t type_id,

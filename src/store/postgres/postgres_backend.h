@@ -151,8 +151,9 @@ class PostgresBackend : public Backend {
   absl::StatusOr<std::optional<int64_t>> StubHeldUntil(int64_t id) override;
   absl::StatusOr<std::vector<int64_t>> EndedStubs(int64_t now_us) override;
   absl::StatusOr<int64_t> DeleteStub(int64_t id) override;
-  absl::Status RelinkEvent(int64_t seq, int64_t customer_id,
-                           const std::string& body) override;
+  absl::Status RelinkEvents(
+      int64_t customer_id,
+      const std::vector<std::pair<int64_t, std::string>>& events) override;
   absl::StatusOr<int64_t> DeleteEventsBefore(int64_t type_id, int64_t before_us,
                                              bool of_stubs) override;
 

@@ -72,14 +72,18 @@ absl::StatusOr<int64_t> DeleteStub(Connection& connection, int64_t id) {
   return removed;
 }
 
-absl::Status RelinkEvent(Connection& connection, int64_t seq,
-                         int64_t customer_id, const std::string& body) {
-  CRM_ASSIGN_OR_RETURN(
-      Statement * update,
-      connection.Prepare("UPDATE crm_events SET customer_id = ?, body = ?, "
-                         "idempotency_key = NULL WHERE seq = ?"));
-  CRM_RETURN_IF_ERROR(update->BindAll({customer_id, Blob{body}, seq}));
-  return update->Run();
+absl::Status RelinkEvents(
+    Connection& connection, int64_t customer_id,
+    const std::vector<std::pair<int64_t, std::string>>& events) {
+  for (const auto& [seq, body] : events) {
+    CRM_ASSIGN_OR_RETURN(
+        Statement * update,
+        connection.Prepare("UPDATE crm_events SET customer_id = ?, body = ?, "
+                           "idempotency_key = NULL WHERE seq = ?"));
+    CRM_RETURN_IF_ERROR(update->BindAll({customer_id, Blob{body}, seq}));
+    CRM_RETURN_IF_ERROR(update->Run());
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<int64_t> DeleteEventsBefore(Connection& connection,

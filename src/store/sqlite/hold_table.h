@@ -24,8 +24,9 @@ absl::StatusOr<std::vector<int64_t>> EndedStubs(Connection& connection,
                                                 int64_t now_us);
 // The stub's rows go with SQLite's secure_delete as set on the connection.
 absl::StatusOr<int64_t> DeleteStub(Connection& connection, int64_t id);
-absl::Status RelinkEvent(Connection& connection, int64_t seq,
-                         int64_t customer_id, const std::string& body);
+absl::Status RelinkEvents(
+    Connection& connection, int64_t customer_id,
+    const std::vector<std::pair<int64_t, std::string>>& events);
 absl::StatusOr<int64_t> DeleteEventsBefore(Connection& connection,
                                            int64_t type_id, int64_t before_us,
                                            bool of_stubs);

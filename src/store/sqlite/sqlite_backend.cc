@@ -327,9 +327,10 @@ absl::StatusOr<int64_t> SqliteBackend::DeleteStub(int64_t id) {
   return sqlite::DeleteStub(*connection_, id);
 }
 
-absl::Status SqliteBackend::RelinkEvent(int64_t seq, int64_t customer_id,
-                                        const std::string& body) {
-  return sqlite::RelinkEvent(*connection_, seq, customer_id, body);
+absl::Status SqliteBackend::RelinkEvents(
+    int64_t customer_id,
+    const std::vector<std::pair<int64_t, std::string>>& events) {
+  return sqlite::RelinkEvents(*connection_, customer_id, events);
 }
 
 absl::StatusOr<int64_t> SqliteBackend::DeleteEventsBefore(int64_t type_id,

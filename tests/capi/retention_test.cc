@@ -289,6 +289,22 @@ TEST_F(RetentionTest, ArgumentsAreChecked) {
   EXPECT_EQ(held_until, 0);  // a customer, not a stub
 }
 
+TEST_F(RetentionTest, AReadOnlyWorkspaceRefusesToApply) {
+  DefinePageView(db_.get(), 1);
+  int64_t ada = CreateNamed(db_.get(), "Ada");
+  AppendAt(db_.get(), ada, "page.view", kNow - 10 * kDay);
+  crm_open_options options = CRM_OPEN_OPTIONS_INIT;
+  options.flags = CRM_OPEN_READ_ONLY;
+  crm_db* raw = nullptr;
+  ASSERT_EQ(OpenOn(&raw, dir_.File("retention.crm"), &options), CRM_OK)
+      << crm_last_error_message();
+  Db reader(raw);
+  char* json = nullptr;
+  EXPECT_EQ(crm_retention_apply(&json, reader.get(), kNow), CRM_E_READ_ONLY);
+  EXPECT_EQ(json, nullptr);
+  EXPECT_EQ(Events(db_.get(), ada).size(), 2u);
+}
+
 TEST_F(RetentionTest, AppliesInsideAHostTransactionAndRollsBackWithIt) {
   crm_db* db = db_.get();
   DefinePageView(db, 1);

@@ -1302,7 +1302,9 @@ CRM_API int crm_cohort(crm_rows** out, crm_db* db, const char* first_type,
  * events of other customers are never removed. All in one write: on failure
  * nothing is removed. Idempotent: a later call with the same or an earlier
  * `now_us` removes nothing more (the host's clock may step back). There are
- * no background threads: the host schedules the call (e.g. daily).
+ * no background threads: the host schedules the call (e.g. daily). A
+ * removed event's idempotency key goes with it: appending the key again
+ * stores a new event. Seqs of removed events are not reused.
  *
  * What goes is gone as erasure makes it gone: in a file the freed pages
  * are overwritten (SQLite's secure_delete) and the write-ahead log holds

@@ -36,6 +36,8 @@ class LegalHoldTest : public ::testing::Test {
     const char* server = std::getenv("CRM_TEST_BACKEND_URL");
     crm_db* db = nullptr;
     if (server != nullptr && *server != '\0') {
+      // This static binary is not beside the plugin this build made.
+      setenv("CRM_PLUGIN_DIR", CRM_TEST_PLUGIN_DIR, /*overwrite=*/0);
       std::string url = server;
       url += url.find('?') == std::string::npos ? "?" : "&";
       static int opened = 0;

@@ -79,6 +79,11 @@ definitions = {
                '{"type": "text"}'),
     "tags": ('{"name": "labels", "type": "tags", "default_value": '
              '{"list": {"items": ["x"]}}}', "labels", '{"default_value": {}}'),
+    # Legal hold: a held field, a standard field taking a hold, and bounds.
+    "hold": ('{"name": "vat_id", "type": "text", "hold_days": 3650}', "vat_id",
+             '{"hold_days": 0}'),
+    "hold_standard": ('{"name": "n", "type": "text", "hold_days": 36501}',
+                      "name", '{"hold_days": 36500, "label": "Name"}'),
 }
 for name, (definition, target, patch) in definitions.items():
     write("field_definition", name,

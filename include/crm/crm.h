@@ -186,6 +186,11 @@ CRM_API void crm_string_free(char* s);
 #define CRM_RULE_COLUMNS "columns" /* a batch's columns are inconsistent */
 #define CRM_RULE_JSON "json"       /* malformed JSON text */
 #define CRM_RULE_KEY "key"         /* an unknown key in JSON text */
+/* A legal hold: a bad hold_days or held_properties in a definition; or held
+ * data that blocks an erase made without choosing what to do with it. */
+#define CRM_RULE_HOLD "hold"
+/* A bad retention_days in an event type definition. */
+#define CRM_RULE_RETENTION "retention"
 
 /* Rules about filters and queries. */
 #define CRM_RULE_SYNTAX "syntax"     /* a filter that does not parse */
@@ -245,6 +250,7 @@ CRM_API void crm_string_free(char* s);
 #define CRM_RULE_LIMIT "limit"
 #define CRM_RULE_MODE "mode"
 #define CRM_RULE_NAME "name"
+#define CRM_RULE_NOW_US "now_us"
 #define CRM_RULE_OUT "out"
 #define CRM_RULE_OUT_BYTES "out_bytes"
 #define CRM_RULE_OUT_FIELD_ID "out_field_id"
@@ -1405,6 +1411,89 @@ CRM_API int crm_checkpoint(crm_db* db);
 /* ------------------------------------------------------------------------ */
 /* Retention and legal hold                                                 */
 /* ------------------------------------------------------------------------ */
+
+/*
+ * Retention: an event type may be kept for a period. crm_event_type_define()
+ * takes "retention_days": N (1 to 36,500): an event of the type is removed
+ * by crm_retention_apply() once now_us >= occurred_at + N days. Types
+ * starting with "crm." (the history) cannot be defined, so history is never
+ * removed by retention; only erasure removes it.
+ *
+ * Legal hold: some data must outlive an erasure (an invoice kept 10 years
+ * for tax). A field definition (crm_field_define, crm_field_update; standard
+ * fields too, except the read-only created_at and updated_at) takes
+ * "hold_days": N: an erased customer's value of the field is kept N days
+ * from the erasure ("hold_days": 0 in an update ends the hold for later
+ * erasures). An event type takes "hold_days": N with "held_properties":
+ * [names of its properties]: an erased customer's events of the type are
+ * kept until occurred_at + N days, with only the held properties (the
+ * others are removed from them). Periods are 1 to 36,500 days; a bad one is
+ * CRM_E_VALIDATION naming the key ("retention_days", "hold_days",
+ * "held_properties") with rule CRM_RULE_RETENTION or CRM_RULE_HOLD (a held
+ * property that is not one of the type's properties, or held_properties
+ * without hold_days; CRM_RULE_DISTINCT for one listed twice); a property's
+ * own definition takes no hold_days. crm_field_describe() and
+ * crm_field_list() show "hold_days" (0 for none).
+ *
+ * A stub: erasing a customer who has held data, when the host chooses to
+ * keep it, moves what is held to a stub, a new customer record under an id
+ * never used before, with no stored link to the erased id (its seqs and
+ * times sit beside the erasure's in the log: that much an auditor with the
+ * whole log can tell). The stub holds only the held fields' values; it is
+ * not in the search index (crm_customer_search never finds it; queries and
+ * crm_customer_get do); its history starts with one "crm.record.created"
+ * event at the erasure's time, by the erasure's actor, holding those
+ * values; the erasure's reason is not copied (it may name the person: it
+ * stays in the erasure's tombstone). The held events are relinked to the
+ * stub with their seq, times, type, channel, actor and source, only their
+ * held properties and no idempotency key. The stub is held until the last
+ * of its holds ends (the longest field hold from the erasure, and the
+ * latest occurred_at + hold_days of its events); crm_customer_held_until()
+ * tells a stub from other customers and when its hold ends. Its held
+ * events are removed as their own holds end, and the stub with everything
+ * left on it when its hold ends, both by crm_retention_apply(). Retention
+ * periods do not apply to a stub's events while the stub is held. A stub
+ * can be updated (a correction) and deleted like any customer; deleted with
+ * crm_customer_delete(), its history (the held values) stays until the
+ * hold ends, when crm_retention_apply() removes it too.
+ */
+
+/*
+ * Applies every retention and hold period at `now_us`, the host's clock
+ * (UTC microseconds; a time in the years 0001 to 9999, else
+ * CRM_E_INVALID_ARGUMENT, rule "now_us"): removes the events of types with
+ * "retention_days" whose period ended (of customers that are not stubs),
+ * the events on stubs whose type's "hold_days" ended, and the stubs whose
+ * hold ended with their remaining events (history included). History
+ * events of other customers are never removed. All in one write: on failure
+ * nothing is removed. Idempotent: a later call with the same or an earlier
+ * `now_us` removes nothing more (the host's clock may step back). There are
+ * no background threads: the host schedules the call (e.g. daily). A
+ * removed event's idempotency key goes with it: appending the key again
+ * stores a new event. Seqs of removed events are not reused.
+ *
+ * What goes is gone as erasure makes it gone: in a file the freed pages
+ * are overwritten (SQLite's secure_delete) and the write-ahead log holds
+ * the old pages until a checkpoint; on PostgreSQL rows stay as dead row
+ * versions until VACUUM, and in the server's WAL, replicas and backups (see
+ * "Backends: what differs"). A workspace with a million events scans its
+ * log once per type with a period (no index by type).
+ *
+ * *out_json receives a report, free with crm_string_free():
+ *   {"events_removed": N, "by_type": {"page.view": N, ...},
+ *    "stubs_removed": K, "stub_events_removed": M}
+ * events_removed counts the events removed because their type's period
+ * ended, by_type the same by type name (every type with a retention or
+ * hold period is listed, with 0 when none of its events went; keys in byte
+ * order), stubs_removed the stubs removed, stub_events_removed the events
+ * those stubs still held. Later releases may add keys at the end.
+ */
+CRM_API int crm_retention_apply(char** out_json, crm_db* db, int64_t now_us);
+
+/* When the legal hold of stub `id` ends (UTC microseconds) in *out_us, or 0
+ * when customer `id` is not a stub. CRM_E_NOT_FOUND when there is no such
+ * customer. */
+CRM_API int crm_customer_held_until(int64_t* out_us, crm_db* db, int64_t id);
 
 /* ------------------------------------------------------------------------ */
 /* Suppression: not taking an erased person back by accident                */

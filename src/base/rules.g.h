@@ -46,6 +46,8 @@ enum class Rule {
   kColumns,  // CRM_RULE_COLUMNS
   kJson,  // CRM_RULE_JSON
   kKey,  // CRM_RULE_KEY
+  kHold,  // CRM_RULE_HOLD
+  kRetention,  // CRM_RULE_RETENTION
   kSyntax,  // CRM_RULE_SYNTAX
   kDepth,  // CRM_RULE_DEPTH
   kTerms,  // CRM_RULE_TERMS
@@ -94,6 +96,7 @@ enum class Rule {
   kLimit,  // CRM_RULE_LIMIT
   kMode,  // CRM_RULE_MODE
   kName,  // CRM_RULE_NAME
+  kNowUs,  // CRM_RULE_NOW_US
   kOut,  // CRM_RULE_OUT
   kOutBytes,  // CRM_RULE_OUT_BYTES
   kOutFieldId,  // CRM_RULE_OUT_FIELD_ID
@@ -118,7 +121,7 @@ enum class Rule {
   kValue,  // CRM_RULE_VALUE
 };
 
-inline constexpr size_t kRuleCount = 102;
+inline constexpr size_t kRuleCount = 105;
 
 // The text of `rule`, as crm_last_error_rule() returns it.
 inline constexpr const char* RuleText(Rule rule) {
@@ -155,6 +158,8 @@ inline constexpr const char* RuleText(Rule rule) {
       CRM_RULE_COLUMNS,
       CRM_RULE_JSON,
       CRM_RULE_KEY,
+      CRM_RULE_HOLD,
+      CRM_RULE_RETENTION,
       CRM_RULE_SYNTAX,
       CRM_RULE_DEPTH,
       CRM_RULE_TERMS,
@@ -203,6 +208,7 @@ inline constexpr const char* RuleText(Rule rule) {
       CRM_RULE_LIMIT,
       CRM_RULE_MODE,
       CRM_RULE_NAME,
+      CRM_RULE_NOW_US,
       CRM_RULE_OUT,
       CRM_RULE_OUT_BYTES,
       CRM_RULE_OUT_FIELD_ID,

@@ -136,6 +136,21 @@ absl::Status CheckOptions(const wire::FieldDefinition& definition,
   return absl::OkStatus();
 }
 
+// hold_days: 0 (no hold) or 1 to 36,500, and only for a field that holds a
+// value of its own (not the read-only created_at and updated_at).
+absl::Status CheckHoldDays(const wire::FieldDefinition& definition) {
+  if (definition.hold_days() == 0) return absl::OkStatus();
+  if (definition.hold_days() < 0 || definition.hold_days() > kMaxPeriodDays) {
+    return DefinitionError(definition.name(), Rule::kHold,
+                           "hold_days is 1 to 36,500 (or 0 for no hold)");
+  }
+  if (definition.read_only()) {
+    return DefinitionError(definition.name(), Rule::kHold,
+                           "a read-only field holds no value to keep");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status CheckFieldName(absl::string_view name) {
@@ -223,6 +238,7 @@ absl::StatusOr<std::shared_ptr<const Field>> Field::Compile(
                            absl::StrCat("max_length is for text fields, 1 to ",
                                         MaxValueBytes(*type), " bytes"));
   }
+  CRM_RETURN_IF_ERROR(CheckHoldDays(definition));
   std::shared_ptr<Field> field(
       new Field(std::move(definition), std::move(column), *type));
   const wire::FieldDefinition& def = field->definition_;

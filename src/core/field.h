@@ -37,6 +37,8 @@ class Field {
   bool read_only() const { return definition_.read_only(); }
   bool archived() const { return definition_.status() == "archived"; }
   bool required() const { return definition_.required(); }
+  // Days an erased customer's value is kept on a stub; 0 for none.
+  int hold_days() const { return definition_.hold_days(); }
   bool has_default() const {
     return definition_.default_value().kind_case() != wire::Value::KIND_NOT_SET;
   }
@@ -83,6 +85,9 @@ class Field {
   // Bounds as comparable numbers (integer, scaled decimal, datetime us).
   std::optional<int64_t> min_number_, max_number_;
 };
+
+// The longest retention or hold period, in days (100 years).
+inline constexpr int kMaxPeriodDays = 36500;
 
 // Names a field may have: [a-z][a-z0-9_]*, at most 48 bytes.
 absl::Status CheckFieldName(absl::string_view name);

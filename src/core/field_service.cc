@@ -194,7 +194,7 @@ absl::StatusOr<wire::FieldDefinition> Patched(const Field& field,
     if (!only_allowed) {
       return RefuseBuiltin(field,
                            "change more than its label, description, "
-                           "group, index and options");
+                           "group, index, options and hold");
     }
     if (patch.has_indexed() && field.definition().unique()) {
       return RefuseBuiltin(field, "change its index (it is unique)");
@@ -221,6 +221,7 @@ absl::StatusOr<wire::FieldDefinition> Patched(const Field& field,
     patch.max().empty() ? next.clear_max() : next.set_max(patch.max());
   }
   if (patch.has_max_length()) next.set_max_length(patch.max_length());
+  if (patch.has_hold_days()) next.set_hold_days(patch.hold_days());
   if (patch.has_pattern()) next.set_pattern(patch.pattern());
   for (const std::string& option : patch.add_options()) {
     next.add_options(option);

@@ -3,6 +3,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
+#include "base/utf8.h"
 #include "core/json.h"
 
 namespace crm::core {
@@ -62,8 +63,63 @@ std::vector<wire::FieldDefinition> StandardFieldDefinitions() {
   return fields;
 }
 
+namespace {
+
+absl::Status PeriodError(absl::string_view key, Rule rule,
+                         absl::string_view message) {
+  return MakeError(ErrorCode::kValidation,
+                   absl::StrCat("event type ", key, ": ", message), key, rule);
+}
+
+// retention_days, hold_days (0, or 1 to 36,500) and held_properties (names
+// of the type's properties, each once, only with hold_days); properties
+// take no hold_days of their own.
+absl::Status CheckPeriods(const wire::EventTypeDefinition& definition) {
+  if (definition.retention_days() < 0 ||
+      definition.retention_days() > kMaxPeriodDays) {
+    return PeriodError("retention_days", Rule::kRetention,
+                       "1 to 36,500 days (or 0 for none)");
+  }
+  if (definition.hold_days() < 0 || definition.hold_days() > kMaxPeriodDays) {
+    return PeriodError("hold_days", Rule::kHold,
+                       "1 to 36,500 days (or 0 for none)");
+  }
+  if (definition.held_properties_size() > 0 && definition.hold_days() == 0) {
+    return PeriodError("held_properties", Rule::kHold,
+                       "held properties need hold_days");
+  }
+  absl::flat_hash_set<std::string> held;
+  for (const std::string& name : definition.held_properties()) {
+    bool defined = false;
+    for (const wire::FieldDefinition& property : definition.properties()) {
+      defined = defined || property.name() == name;
+    }
+    std::string shown = TextProblem(name).empty() ? name : "(not valid text)";
+    if (!defined) {
+      return PeriodError("held_properties", Rule::kHold,
+                         absl::StrCat("'", shown, "' is not a property"));
+    }
+    if (!held.insert(name).second) {
+      return PeriodError("held_properties", Rule::kDistinct,
+                         absl::StrCat("'", shown, "' is listed twice"));
+    }
+  }
+  for (const wire::FieldDefinition& property : definition.properties()) {
+    if (property.hold_days() != 0) {
+      return PeriodError("hold_days", Rule::kHold,
+                         absl::StrCat("property '", property.name(),
+                                      "' takes none: the type's hold_days "
+                                      "and held_properties say what is kept"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<EventType> CompileEventType(
     wire::EventTypeDefinition definition) {
+  CRM_RETURN_IF_ERROR(CheckPeriods(definition));
   EventType type;
   for (wire::FieldDefinition& property : *definition.mutable_properties()) {
     property.set_status("active");

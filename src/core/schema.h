@@ -39,6 +39,10 @@ class Schema {
   const Field* FindById(int64_t id) const;
   // The registered event type called `name`, or null.
   const EventType* FindEventType(absl::string_view name) const;
+  // Every registered event type, by name.
+  const absl::flat_hash_map<std::string, EventType>& event_types() const {
+    return event_types_;
+  }
   // The field owning `column`, or null.
   const Field* FindByColumn(absl::string_view column) const;
   // All fields, standard first, then user-defined by id.

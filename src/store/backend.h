@@ -227,6 +227,30 @@ class Backend {
   // scope and transaction (the one other exception to the rule above);
   // kReadOnly on a workspace opened read-only.
   virtual absl::Status Checkpoint() = 0;
+  // ---- retention and legal hold (core/retention.h, core/legal_hold.h) ----
+  // Marks customer `id` as the stub of a legal hold, kept until
+  // `held_until_us`.
+  virtual absl::Status InsertStub(int64_t id, int64_t held_until_us) = 0;
+  // When the hold of stub `id` ends; nullopt when `id` is not a stub.
+  virtual absl::StatusOr<std::optional<int64_t>> StubHeldUntil(int64_t id) = 0;
+  // The stubs whose hold ended at `now_us` (held_until <= now_us), by id.
+  virtual absl::StatusOr<std::vector<int64_t>> EndedStubs(int64_t now_us) = 0;
+  // Removes stub `id` whole: its events, its search text, its customer row
+  // (if still there: crm_customer_delete leaves the mark and the history)
+  // and its stub mark. Returns how many events it removed.
+  virtual absl::StatusOr<int64_t> DeleteStub(int64_t id) = 0;
+  // Gives each event of `events` (seq, new body) to customer
+  // `customer_id` with that body as its properties, and removes its
+  // idempotency key. At most 1,000 events a call.
+  virtual absl::Status RelinkEvents(
+      int64_t customer_id,
+      const std::vector<std::pair<int64_t, std::string>>& events) = 0;
+  // Removes the events of type `type_id` that occurred before `before_us`:
+  // of customers that are not stubs, or with `of_stubs` only those of
+  // stubs. Returns how many.
+  virtual absl::StatusOr<int64_t> DeleteEventsBefore(int64_t type_id,
+                                                     int64_t before_us,
+                                                     bool of_stubs) = 0;
 
   // ---- moving a workspace (core/workspace_copy.h) -------------------------
   // The reads and as-is writes a copy between backends needs, on this

@@ -146,6 +146,8 @@ internal static partial class Native
     internal const string CRM_RULE_COLUMNS = "columns";
     internal const string CRM_RULE_JSON = "json";
     internal const string CRM_RULE_KEY = "key";
+    internal const string CRM_RULE_HOLD = "hold";
+    internal const string CRM_RULE_RETENTION = "retention";
     internal const string CRM_RULE_SYNTAX = "syntax";
     internal const string CRM_RULE_DEPTH = "depth";
     internal const string CRM_RULE_TERMS = "terms";
@@ -194,6 +196,7 @@ internal static partial class Native
     internal const string CRM_RULE_LIMIT = "limit";
     internal const string CRM_RULE_MODE = "mode";
     internal const string CRM_RULE_NAME = "name";
+    internal const string CRM_RULE_NOW_US = "now_us";
     internal const string CRM_RULE_OUT = "out";
     internal const string CRM_RULE_OUT_BYTES = "out_bytes";
     internal const string CRM_RULE_OUT_FIELD_ID = "out_field_id";

@@ -179,12 +179,17 @@ public sealed partial class CrmDatabase
     /// <param name="name">The event type, e.g. "order.placed".</param>
     /// <param name="properties">The properties, each defined like a field.</param>
     /// <param name="description">A description of the type.</param>
-    /// <exception cref="ValidationException">A property definition is not valid.</exception>
+    /// <param name="retentionDays">Events older than that are removed by <see cref="ApplyRetention"/> (0: kept).</param>
+    /// <param name="holdDays">An erased customer's events of the type are kept that long on a stub (0: none).</param>
+    /// <param name="heldProperties">The properties such held events keep.</param>
+    /// <exception cref="ValidationException">A property definition or a period is not valid.</exception>
     /// <exception cref="InvalidArgumentException">The name is not valid, or is one of libcrm's own types.</exception>
-    public void DefineEventType(string name, IEnumerable<FieldDefinition> properties, string description = "")
+    public void DefineEventType(string name, IEnumerable<FieldDefinition> properties, string description = "",
+        int retentionDays = 0, int holdDays = 0, IReadOnlyList<string>? heldProperties = null)
     {
         DbHandle handle = Handle;
-        string json = FieldJson.EventType(Arg(name, nameof(name)), Arg(description, nameof(description)), properties);
+        string json = FieldJson.EventType(Arg(name, nameof(name)), Arg(description, nameof(description)), properties,
+            retentionDays, holdDays, heldProperties);
         Errors.Check(Native.crm_event_type_define(handle, json));
     }
 

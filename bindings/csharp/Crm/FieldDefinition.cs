@@ -58,4 +58,11 @@ public sealed record FieldDefinition
 
     /// <summary>The value a new customer gets when none is given, as a .NET value (string, long, decimal, ...).</summary>
     public object? DefaultValue { get; init; }
+
+    /// <summary>
+    /// Legal hold: days an erased customer's value of the field is kept, on a
+    /// stub (1 to 36,500; crm.h, "Retention and legal hold"). Not for event
+    /// properties.
+    /// </summary>
+    public int? HoldDays { get; init; }
 }

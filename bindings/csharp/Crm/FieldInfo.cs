@@ -66,6 +66,9 @@ public sealed record FieldInfo
     /// <summary>"active" or "archived".</summary>
     public string Status { get; init; } = "";
 
+    /// <summary>Days an erased customer's value is kept on a stub; 0 when there is no hold.</summary>
+    public int HoldDays { get; init; }
+
     /// <summary>Whether the field is archived.</summary>
     public bool IsArchived => Status == "archived";
 }

@@ -25,14 +25,21 @@ internal static class FieldJson
         return Write(w => WriteDefinition(w, definition));
     }
 
-    /// <summary>A crm.wire.EventTypeDefinition: name, description and properties defined like fields.</summary>
-    public static string EventType(string name, string description, IEnumerable<FieldDefinition> properties)
+    /// <summary>
+    /// A crm.wire.EventTypeDefinition: name, description and properties defined
+    /// like fields; retention and hold periods when not 0.
+    /// </summary>
+    public static string EventType(string name, string description, IEnumerable<FieldDefinition> properties,
+        int retentionDays = 0, int holdDays = 0, IReadOnlyList<string>? heldProperties = null)
     {
         ArgumentNullException.ThrowIfNull(properties);
         return Write(w =>
         {
             w.WriteString("name", name);
             w.WriteString("description", description);
+            if (retentionDays != 0) w.WriteNumber("retention_days", retentionDays);
+            if (holdDays != 0) w.WriteNumber("hold_days", holdDays);
+            WriteList(w, "held_properties", heldProperties);
             w.WriteStartArray("properties");
             foreach (FieldDefinition? property in properties)
             {
@@ -55,6 +62,7 @@ internal static class FieldJson
         WriteBound(w, "max", definition.Max, clear: false, definition.Name);
         WriteList(w, "options", definition.Options);
         if (definition.DefaultValue is not null) WriteValue(w, "default_value", CrmValue.From(definition.DefaultValue, definition.Name));
+        if (definition.HoldDays is { } hold) w.WriteNumber("hold_days", hold);
     }
 
     public static string Patch(FieldPatch patch, string field)
@@ -69,6 +77,7 @@ internal static class FieldJson
             WriteBound(w, "min", patch.Min, patch.ClearMin, field);
             WriteBound(w, "max", patch.Max, patch.ClearMax, field);
             WriteList(w, "add_options", patch.AddOptions);
+            if (patch.HoldDays is { } hold) w.WriteNumber("hold_days", hold);
             if (patch.ClearDefaultValue)
             {
                 w.WriteStartObject("default_value");
@@ -102,6 +111,7 @@ internal static class FieldJson
         Builtin = Bool(e, "builtin"),
         ReadOnly = Bool(e, "read_only"),
         Status = Str(e, "status") ?? "",
+        HoldDays = checked((int)Int64(e, "hold_days")),
     };
 
     public static FieldInfo ParseField(string json)

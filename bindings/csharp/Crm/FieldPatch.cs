@@ -5,7 +5,7 @@ namespace Crm;
 /// <summary>
 /// A change to a field, for <see cref="CrmDatabase.UpdateField"/>: only the
 /// properties that are set change. Standard fields accept Label, Description,
-/// Group, Indexed and AddOptions.
+/// Group, Indexed, AddOptions and HoldDays.
 /// </summary>
 public sealed record FieldPatch
 {
@@ -62,4 +62,7 @@ public sealed record FieldPatch
 
     /// <summary>Removes the default value (takes precedence over <see cref="DefaultValue"/>).</summary>
     public bool ClearDefaultValue { get; init; }
+
+    /// <summary>A new legal hold in days (0 ends it for later erasures); standard fields take it too.</summary>
+    public int? HoldDays { get; init; }
 }

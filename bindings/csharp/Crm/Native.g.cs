@@ -1305,6 +1305,49 @@ internal static unsafe partial class Native
     internal static partial int crm_checkpoint(DbHandle db);
 
     /// <summary>
+    /// <c>int crm_retention_apply(char** out_json, crm_db* db, int64_t now_us)</c>
+    /// Applies every retention and hold period at `now_us`, the host's clock
+    /// (UTC microseconds; a time in the years 0001 to 9999, else
+    /// CRM_E_INVALID_ARGUMENT, rule "now_us"): removes the events of types with
+    /// "retention_days" whose period ended (of customers that are not stubs),
+    /// the events on stubs whose type's "hold_days" ended, and the stubs whose
+    /// hold ended with their remaining events (history included). History
+    /// events of other customers are never removed. All in one write: on failure
+    /// nothing is removed. Idempotent: a later call with the same or an earlier
+    /// `now_us` removes nothing more (the host's clock may step back). There are
+    /// no background threads: the host schedules the call (e.g. daily). A
+    /// removed event's idempotency key goes with it: appending the key again
+    /// stores a new event. Seqs of removed events are not reused.
+    ///
+    /// What goes is gone as erasure makes it gone: in a file the freed pages
+    /// are overwritten (SQLite's secure_delete) and the write-ahead log holds
+    /// the old pages until a checkpoint; on PostgreSQL rows stay as dead row
+    /// versions until VACUUM, and in the server's WAL, replicas and backups (see
+    /// "Backends: what differs"). A workspace with a million events scans its
+    /// log once per type with a period (no index by type).
+    ///
+    /// *out_json receives a report, free with crm_string_free():
+    /// {"events_removed": N, "by_type": {"page.view": N, ...},
+    /// "stubs_removed": K, "stub_events_removed": M}
+    /// events_removed counts the events removed because their type's period
+    /// ended, by_type the same by type name (every type with a retention or
+    /// hold period is listed, with 0 when none of its events went; keys in byte
+    /// order), stubs_removed the stubs removed, stub_events_removed the events
+    /// those stubs still held. Later releases may add keys at the end.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_retention_apply(out StringHandle outJson, DbHandle db, long nowUs);
+
+    /// <summary>
+    /// <c>int crm_customer_held_until(int64_t* out_us, crm_db* db, int64_t id)</c>
+    /// When the legal hold of stub `id` ends (UTC microseconds) in *out_us, or 0
+    /// when customer `id` is not a stub. CRM_E_NOT_FOUND when there is no such
+    /// customer.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_customer_held_until(out long outUs, DbHandle db, long id);
+
+    /// <summary>
     /// <c>int crm_customer_export(char** out_json, crm_db* db, int64_t id)</c>
     /// Everything libcrm holds on one customer, for a data subject's request of
     /// access or portability (GDPR Art. 15 and 20), as one JSON document into

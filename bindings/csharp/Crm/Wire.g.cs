@@ -96,6 +96,8 @@ internal static class Wire
         internal const int ReadOnly = 18;
         /// <summary>string status = 19.</summary>
         internal const int Status = 19;
+        /// <summary>int32 hold_days = 20.</summary>
+        internal const int HoldDays = 20;
     }
 
     /// <summary>crm.wire.FieldPatch.</summary>
@@ -131,6 +133,8 @@ internal static class Wire
         internal const int AddOptions = 14;
         /// <summary>Value default_value = 15.</summary>
         internal const int DefaultValue = 15;
+        /// <summary>optional int32 hold_days = 16.</summary>
+        internal const int HoldDays = 16;
     }
 
     /// <summary>crm.wire.Property.</summary>
@@ -199,6 +203,12 @@ internal static class Wire
         internal const int Description = 2;
         /// <summary>repeated FieldDefinition properties = 3.</summary>
         internal const int Properties = 3;
+        /// <summary>int32 retention_days = 4.</summary>
+        internal const int RetentionDays = 4;
+        /// <summary>int32 hold_days = 5.</summary>
+        internal const int HoldDays = 5;
+        /// <summary>repeated string held_properties = 6.</summary>
+        internal const int HeldProperties = 6;
     }
 
     /// <summary>crm.wire.QueryCursor.</summary>

@@ -17,6 +17,7 @@ from . import _native
 from ._native import LibraryLoadError
 from ._db_erasure import EraseReceipt
 from .db import Database, copy_workspace, create_workspace, drop_workspace, open, open_url
+from ._db_retention import RetentionReport
 from .errors import (
     RULES,
     BatchError,
@@ -53,6 +54,7 @@ __all__ = [
     "drop_workspace",
     "copy_workspace",
     "Database",
+    "RetentionReport",
     "Customer",
     "Row",
     "EventRow",

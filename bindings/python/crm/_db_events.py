@@ -284,12 +284,23 @@ class EventsMixin(DatabaseCore):
         return events
 
     def define_event_type(
-        self, name: str, properties: Iterable[Mapping[str, Any]], description: str = ""
+        self,
+        name: str,
+        properties: Iterable[Mapping[str, Any]],
+        description: str = "",
+        *,
+        retention_days: int = 0,
+        hold_days: int = 0,
+        held_properties: Iterable[str] = (),
     ) -> None:
         """Registers (or replaces) an event type; events of that type are
         then validated against ``properties``, each a dict defining a
         property like :meth:`define_field` does a field: ``{"name": "amount",
-        "type": "decimal", "scale": 2, "required": True, "min": 0}``."""
+        "type": "decimal", "scale": 2, "required": True, "min": 0}``.
+        ``retention_days``: events older than that are removed by
+        :meth:`apply_retention`; ``hold_days`` and ``held_properties``: an
+        erased customer's events are kept that long with those properties
+        (0: none)."""
         if not isinstance(name, str):
             raise TypeError(f"name must be a str, not {type_name(name)}")
         if not isinstance(description, str):
@@ -302,6 +313,16 @@ class EventsMixin(DatabaseCore):
         body: Dict[str, Any] = {"name": name, "properties": definitions}
         if description:
             body["description"] = description
+        for key, days in (("retention_days", retention_days), ("hold_days", hold_days)):
+            if isinstance(days, bool) or not isinstance(days, int):
+                raise TypeError(f"{key} must be an int, not {type_name(days)}")
+            if days:
+                body[key] = days
+        held = [] if isinstance(held_properties, str) else list(held_properties)
+        if isinstance(held_properties, str) or not all(isinstance(p, str) for p in held):
+            raise TypeError("held_properties must be a list of str")
+        if held:
+            body["held_properties"] = held
         try:
             text = json.dumps(body, ensure_ascii=False)
         except TypeError as error:

@@ -53,6 +53,8 @@ __all__ = [
     "CRM_RULE_COLUMNS",
     "CRM_RULE_JSON",
     "CRM_RULE_KEY",
+    "CRM_RULE_HOLD",
+    "CRM_RULE_RETENTION",
     "CRM_RULE_SYNTAX",
     "CRM_RULE_DEPTH",
     "CRM_RULE_TERMS",
@@ -101,6 +103,7 @@ __all__ = [
     "CRM_RULE_LIMIT",
     "CRM_RULE_MODE",
     "CRM_RULE_NAME",
+    "CRM_RULE_NOW_US",
     "CRM_RULE_OUT",
     "CRM_RULE_OUT_BYTES",
     "CRM_RULE_OUT_FIELD_ID",
@@ -242,6 +245,8 @@ CRM_RULE_ABSENT = "absent"
 CRM_RULE_COLUMNS = "columns"
 CRM_RULE_JSON = "json"
 CRM_RULE_KEY = "key"
+CRM_RULE_HOLD = "hold"
+CRM_RULE_RETENTION = "retention"
 CRM_RULE_SYNTAX = "syntax"
 CRM_RULE_DEPTH = "depth"
 CRM_RULE_TERMS = "terms"
@@ -290,6 +295,7 @@ CRM_RULE_ITEMS = "items"
 CRM_RULE_LIMIT = "limit"
 CRM_RULE_MODE = "mode"
 CRM_RULE_NAME = "name"
+CRM_RULE_NOW_US = "now_us"
 CRM_RULE_OUT = "out"
 CRM_RULE_OUT_BYTES = "out_bytes"
 CRM_RULE_OUT_FIELD_ID = "out_field_id"
@@ -858,6 +864,10 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Tuple[str, Any]]]] = {
     "crm_customer_erase_where": (c_int, [("out_receipt_json", POINTER(OwnedString)), ("db", DbPtr), ("query", QueryPtr), ("options", POINTER(EraseOptions))]),
     # int crm_checkpoint(crm_db* db)
     "crm_checkpoint": (c_int, [("db", DbPtr)]),
+    # int crm_retention_apply(char** out_json, crm_db* db, int64_t now_us)
+    "crm_retention_apply": (c_int, [("out_json", POINTER(OwnedString)), ("db", DbPtr), ("now_us", c_int64)]),
+    # int crm_customer_held_until(int64_t* out_us, crm_db* db, int64_t id)
+    "crm_customer_held_until": (c_int, [("out_us", POINTER(c_int64)), ("db", DbPtr), ("id", c_int64)]),
     # int crm_customer_export(char** out_json, crm_db* db, int64_t id)
     "crm_customer_export": (c_int, [("out_json", POINTER(OwnedString)), ("db", DbPtr), ("id", c_int64)]),
 }

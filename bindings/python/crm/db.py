@@ -17,6 +17,7 @@ from ._db_export import ExportMixin
 from ._db_queries import QueriesMixin
 from ._db_workspace_copy import WorkspaceCopyMixin, copy_workspace
 from ._db_erasure import ErasureMixin
+from ._db_retention import RetentionMixin
 
 __all__ = [
     "Database",
@@ -38,6 +39,7 @@ class Database(
     WorkspaceCopyMixin,
     ExportMixin,
     ErasureMixin,
+    RetentionMixin,
 ):
     """An open libcrm workspace. Create it with :func:`crm.open`.
 

@@ -183,6 +183,20 @@ BEGIN
 END
 $$;
 )sql",
+    // 6: legal hold (core/legal_hold.h): the customers that are stubs
+    // keeping an erased customer's held data, and when each hold ends. Stub
+    // ids come from the customer id sequence. A mark outlives its customer
+    // row (a stub deleted with crm_customer_delete leaves its history), so
+    // that retention still removes what the stub held when the hold ends.
+    R"sql(
+CREATE TABLE crm_stubs (
+  workspace_id bigint NOT NULL REFERENCES crm_workspaces ON DELETE CASCADE,
+  customer_id bigint NOT NULL,
+  held_until_us bigint NOT NULL,
+  PRIMARY KEY (workspace_id, customer_id)
+);
+CREATE INDEX crm_stubs_held_until ON crm_stubs (workspace_id, held_until_us);
+)sql",
 };
 
 // The first layout whose crm_customer_search holds terms.

@@ -9,6 +9,7 @@
 #include "store/postgres/event_log.h"
 #include "store/postgres/field_store.h"
 #include "store/postgres/high_water.h"
+#include "store/postgres/hold_store.h"
 #include "store/postgres/id_sequences.h"
 #include "store/postgres/query_sql.h"
 #include "store/postgres/search.h"
@@ -407,6 +408,40 @@ absl::StatusOr<std::vector<std::vector<SqlValue>>> PostgresBackend::RunCohort(
     int64_t within_us, Bucket bucket) {
   return postgres::RunCohort(*connection_, workspace_id_, first_type, then_type,
                              within_us, bucket);
+}
+
+// ---- retention and legal hold ---------------------------------------------
+
+absl::Status PostgresBackend::InsertStub(int64_t id, int64_t held_until_us) {
+  return postgres::InsertStub(*connection_, workspace_id_, id, held_until_us);
+}
+
+absl::StatusOr<std::optional<int64_t>> PostgresBackend::StubHeldUntil(
+    int64_t id) {
+  return postgres::StubHeldUntil(*connection_, workspace_id_, id);
+}
+
+absl::StatusOr<std::vector<int64_t>> PostgresBackend::EndedStubs(
+    int64_t now_us) {
+  return postgres::EndedStubs(*connection_, workspace_id_, now_us);
+}
+
+absl::StatusOr<int64_t> PostgresBackend::DeleteStub(int64_t id) {
+  return postgres::DeleteStub(*connection_, workspace_id_, id);
+}
+
+absl::Status PostgresBackend::RelinkEvents(
+    int64_t customer_id,
+    const std::vector<std::pair<int64_t, std::string>>& events) {
+  return postgres::RelinkEvents(*connection_, workspace_id_, customer_id,
+                                events);
+}
+
+absl::StatusOr<int64_t> PostgresBackend::DeleteEventsBefore(int64_t type_id,
+                                                            int64_t before_us,
+                                                            bool of_stubs) {
+  return postgres::DeleteEventsBefore(*connection_, workspace_id_, type_id,
+                                      before_us, of_stubs);
 }
 
 }  // namespace crm::store::postgres

@@ -114,6 +114,17 @@ const std::vector<const char*>& Migrations() {
       R"sql(
       ALTER TABLE crm_events DROP COLUMN properties;
       )sql",
+      // 7: legal hold (core/legal_hold.h): the customers that are stubs
+      // keeping an erased customer's held data, and when each hold ends. A
+      // mark outlives its customer row (a stub deleted with
+      // crm_customer_delete leaves its history), so that retention still
+      // removes what the stub held when the hold ends.
+      R"sql(
+      CREATE TABLE crm_stubs(
+        customer_id INTEGER PRIMARY KEY,
+        held_until INTEGER NOT NULL);
+      CREATE INDEX crm_stubs_held_until ON crm_stubs(held_until);
+      )sql",
   };
   return migrations;
 }

@@ -4,6 +4,7 @@
 #include "store/sqlite/customer_table.h"
 #include "store/sqlite/event_table.h"
 #include "store/sqlite/field_table.h"
+#include "store/sqlite/hold_table.h"
 #include "store/sqlite/meta_table.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/query_sql.h"
@@ -305,6 +306,37 @@ absl::StatusOr<std::vector<std::vector<SqlValue>>> SqliteBackend::RunCohort(
 
 absl::StatusOr<std::unique_ptr<WorkspaceCopySeam>> SqliteBackend::CopySeam() {
   return NewSqliteCopySeam(*connection_);
+}
+
+// ---- retention and legal hold ---------------------------------------------
+
+absl::Status SqliteBackend::InsertStub(int64_t id, int64_t held_until_us) {
+  return sqlite::InsertStub(*connection_, id, held_until_us);
+}
+
+absl::StatusOr<std::optional<int64_t>> SqliteBackend::StubHeldUntil(
+    int64_t id) {
+  return sqlite::StubHeldUntil(*connection_, id);
+}
+
+absl::StatusOr<std::vector<int64_t>> SqliteBackend::EndedStubs(int64_t now_us) {
+  return sqlite::EndedStubs(*connection_, now_us);
+}
+
+absl::StatusOr<int64_t> SqliteBackend::DeleteStub(int64_t id) {
+  return sqlite::DeleteStub(*connection_, id);
+}
+
+absl::Status SqliteBackend::RelinkEvents(
+    int64_t customer_id,
+    const std::vector<std::pair<int64_t, std::string>>& events) {
+  return sqlite::RelinkEvents(*connection_, customer_id, events);
+}
+
+absl::StatusOr<int64_t> SqliteBackend::DeleteEventsBefore(int64_t type_id,
+                                                          int64_t before_us,
+                                                          bool of_stubs) {
+  return sqlite::DeleteEventsBefore(*connection_, type_id, before_us, of_stubs);
 }
 
 }  // namespace crm::store::sqlite

@@ -132,6 +132,15 @@ class SqliteBackend final : public Backend {
       const std::string& column, int64_t id) override;
   absl::Status PurgeSearchIndex() override;
   absl::Status Checkpoint() override;
+  absl::Status InsertStub(int64_t id, int64_t held_until_us) override;
+  absl::StatusOr<std::optional<int64_t>> StubHeldUntil(int64_t id) override;
+  absl::StatusOr<std::vector<int64_t>> EndedStubs(int64_t now_us) override;
+  absl::StatusOr<int64_t> DeleteStub(int64_t id) override;
+  absl::Status RelinkEvents(
+      int64_t customer_id,
+      const std::vector<std::pair<int64_t, std::string>>& events) override;
+  absl::StatusOr<int64_t> DeleteEventsBefore(int64_t type_id, int64_t before_us,
+                                             bool of_stubs) override;
 
   absl::StatusOr<std::unique_ptr<WorkspaceCopySeam>> CopySeam() override;
 

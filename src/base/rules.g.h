@@ -46,6 +46,7 @@ enum class Rule {
   kColumns,  // CRM_RULE_COLUMNS
   kJson,  // CRM_RULE_JSON
   kKey,  // CRM_RULE_KEY
+  kSuppressed,  // CRM_RULE_SUPPRESSED
   kSyntax,  // CRM_RULE_SYNTAX
   kDepth,  // CRM_RULE_DEPTH
   kTerms,  // CRM_RULE_TERMS
@@ -100,9 +101,11 @@ enum class Rule {
   kOutId,  // CRM_RULE_OUT_ID
   kOutSeq,  // CRM_RULE_OUT_SEQ
   kOutSize,  // CRM_RULE_OUT_SIZE
+  kOutSuppressed,  // CRM_RULE_OUT_SUPPRESSED
   kPageSize,  // CRM_RULE_PAGE_SIZE
   kPatchJson,  // CRM_RULE_PATCH_JSON
   kPath,  // CRM_RULE_PATH
+  kPhone,  // CRM_RULE_PHONE
   kQuery,  // CRM_RULE_QUERY
   kRecord,  // CRM_RULE_RECORD
   kRows,  // CRM_RULE_ROWS
@@ -116,7 +119,7 @@ enum class Rule {
   kValue,  // CRM_RULE_VALUE
 };
 
-inline constexpr size_t kRuleCount = 100;
+inline constexpr size_t kRuleCount = 103;
 
 // The text of `rule`, as crm_last_error_rule() returns it.
 inline constexpr const char* RuleText(Rule rule) {
@@ -153,6 +156,7 @@ inline constexpr const char* RuleText(Rule rule) {
       CRM_RULE_COLUMNS,
       CRM_RULE_JSON,
       CRM_RULE_KEY,
+      CRM_RULE_SUPPRESSED,
       CRM_RULE_SYNTAX,
       CRM_RULE_DEPTH,
       CRM_RULE_TERMS,
@@ -207,9 +211,11 @@ inline constexpr const char* RuleText(Rule rule) {
       CRM_RULE_OUT_ID,
       CRM_RULE_OUT_SEQ,
       CRM_RULE_OUT_SIZE,
+      CRM_RULE_OUT_SUPPRESSED,
       CRM_RULE_PAGE_SIZE,
       CRM_RULE_PATCH_JSON,
       CRM_RULE_PATH,
+      CRM_RULE_PHONE,
       CRM_RULE_QUERY,
       CRM_RULE_RECORD,
       CRM_RULE_ROWS,

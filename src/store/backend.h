@@ -207,6 +207,27 @@ class Backend {
       const std::string& first_type, const std::string& then_type,
       int64_t within_us, Bucket bucket) = 0;
 
+  // ---- suppression (core/suppression.h) -----------------------------------
+  // The workspace's 32-byte suppression key; nullopt before the first
+  // suppression. A stored key of another length is damage (kIo "damaged").
+  virtual absl::StatusOr<std::optional<std::string>> LoadSuppressionKey() = 0;
+  // Stores `key` as the workspace's suppression key unless one is stored
+  // already (another writer's, on a server): returns the key stored.
+  virtual absl::StatusOr<std::string> StoreSuppressionKey(
+      const std::string& key) = 0;
+  // Adds a suppression; false when its hash was stored already.
+  virtual absl::StatusOr<bool> InsertSuppression(const SuppressionRow& row) = 0;
+  // Whether any suppression is stored: the cheap test customer writes make
+  // first.
+  virtual absl::StatusOr<bool> HasSuppressions() = 0;
+  // Whether any of `hashes` is stored.
+  virtual absl::StatusOr<bool> FindSuppression(
+      const std::vector<std::string>& hashes) = 0;
+  // Removes the suppressions with those hashes; returns how many were there.
+  virtual absl::StatusOr<int64_t> DeleteSuppressions(
+      const std::vector<std::string>& hashes) = 0;
+  virtual absl::StatusOr<int64_t> CountSuppressions() = 0;
+
   // ---- moving a workspace (core/workspace_copy.h) -------------------------
   // The reads and as-is writes a copy between backends needs, on this
   // backend's connection; valid while the backend lives.

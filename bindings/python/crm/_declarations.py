@@ -53,6 +53,7 @@ __all__ = [
     "CRM_RULE_COLUMNS",
     "CRM_RULE_JSON",
     "CRM_RULE_KEY",
+    "CRM_RULE_SUPPRESSED",
     "CRM_RULE_SYNTAX",
     "CRM_RULE_DEPTH",
     "CRM_RULE_TERMS",
@@ -107,9 +108,11 @@ __all__ = [
     "CRM_RULE_OUT_ID",
     "CRM_RULE_OUT_SEQ",
     "CRM_RULE_OUT_SIZE",
+    "CRM_RULE_OUT_SUPPRESSED",
     "CRM_RULE_PAGE_SIZE",
     "CRM_RULE_PATCH_JSON",
     "CRM_RULE_PATH",
+    "CRM_RULE_PHONE",
     "CRM_RULE_QUERY",
     "CRM_RULE_RECORD",
     "CRM_RULE_ROWS",
@@ -235,6 +238,7 @@ CRM_RULE_ABSENT = "absent"
 CRM_RULE_COLUMNS = "columns"
 CRM_RULE_JSON = "json"
 CRM_RULE_KEY = "key"
+CRM_RULE_SUPPRESSED = "suppressed"
 CRM_RULE_SYNTAX = "syntax"
 CRM_RULE_DEPTH = "depth"
 CRM_RULE_TERMS = "terms"
@@ -289,9 +293,11 @@ CRM_RULE_OUT_FIELD_ID = "out_field_id"
 CRM_RULE_OUT_ID = "out_id"
 CRM_RULE_OUT_SEQ = "out_seq"
 CRM_RULE_OUT_SIZE = "out_size"
+CRM_RULE_OUT_SUPPRESSED = "out_suppressed"
 CRM_RULE_PAGE_SIZE = "page_size"
 CRM_RULE_PATCH_JSON = "patch_json"
 CRM_RULE_PATH = "path"
+CRM_RULE_PHONE = "phone"
 CRM_RULE_QUERY = "query"
 CRM_RULE_RECORD = "record"
 CRM_RULE_ROWS = "rows"
@@ -812,4 +818,12 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Tuple[str, Any]]]] = {
     "crm_segment_list": (c_int, [("out", POINTER(RowsPtr)), ("db", DbPtr)]),
     # int crm_cohort(crm_rows** out, crm_db* db, const char* first_type, const char* then_type, uint32_t within_days, int bucket)
     "crm_cohort": (c_int, [("out", POINTER(RowsPtr)), ("db", DbPtr), ("first_type", c_char_p), ("then_type", c_char_p), ("within_days", c_uint32), ("bucket", c_int)]),
+    # int crm_suppression_add(crm_db* db, const char* email, const char* phone)
+    "crm_suppression_add": (c_int, [("db", DbPtr), ("email", c_char_p), ("phone", c_char_p)]),
+    # int crm_suppression_check(int* out_suppressed, crm_db* db, const char* email, const char* phone)
+    "crm_suppression_check": (c_int, [("out_suppressed", POINTER(c_int)), ("db", DbPtr), ("email", c_char_p), ("phone", c_char_p)]),
+    # int crm_suppression_remove(crm_db* db, const char* email, const char* phone)
+    "crm_suppression_remove": (c_int, [("db", DbPtr), ("email", c_char_p), ("phone", c_char_p)]),
+    # int crm_suppression_count(int64_t* out, crm_db* db)
+    "crm_suppression_count": (c_int, [("out", POINTER(c_int64)), ("db", DbPtr)]),
 }

@@ -13,6 +13,7 @@
 #include "store/postgres/query_sql.h"
 #include "store/postgres/search.h"
 #include "store/postgres/segment_store.h"
+#include "store/postgres/suppression_store.h"
 #include "store/postgres/transaction.h"
 
 namespace crm::store::postgres {
@@ -368,6 +369,41 @@ absl::StatusOr<bool> PostgresBackend::DeleteSegment(const std::string& name) {
 
 absl::StatusOr<std::vector<SegmentRow>> PostgresBackend::LoadSegments() {
   return postgres::LoadSegments(*connection_, workspace_id_);
+}
+
+// ---- suppression ------------------------------------------------------------
+
+absl::StatusOr<std::optional<std::string>>
+PostgresBackend::LoadSuppressionKey() {
+  return postgres::LoadSuppressionKey(*connection_, workspace_id_);
+}
+
+absl::StatusOr<std::string> PostgresBackend::StoreSuppressionKey(
+    const std::string& key) {
+  return postgres::StoreSuppressionKey(*connection_, workspace_id_, key);
+}
+
+absl::StatusOr<bool> PostgresBackend::InsertSuppression(
+    const SuppressionRow& row) {
+  return postgres::InsertSuppression(*connection_, workspace_id_, row);
+}
+
+absl::StatusOr<bool> PostgresBackend::HasSuppressions() {
+  return postgres::HasSuppressions(*connection_, workspace_id_);
+}
+
+absl::StatusOr<bool> PostgresBackend::FindSuppression(
+    const std::vector<std::string>& hashes) {
+  return postgres::FindSuppression(*connection_, workspace_id_, hashes);
+}
+
+absl::StatusOr<int64_t> PostgresBackend::DeleteSuppressions(
+    const std::vector<std::string>& hashes) {
+  return postgres::DeleteSuppressions(*connection_, workspace_id_, hashes);
+}
+
+absl::StatusOr<int64_t> PostgresBackend::CountSuppressions() {
+  return postgres::CountSuppressions(*connection_, workspace_id_);
 }
 
 // ---- queries (query_sql.h) ----------------------------------------------

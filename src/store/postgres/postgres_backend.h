@@ -146,6 +146,18 @@ class PostgresBackend : public Backend {
       const std::string& first_type, const std::string& then_type,
       int64_t within_us, Bucket bucket) override;
 
+  // ---- suppression: suppression_store.h ----------------------------------
+  absl::StatusOr<std::optional<std::string>> LoadSuppressionKey() override;
+  absl::StatusOr<std::string> StoreSuppressionKey(
+      const std::string& key) override;
+  absl::StatusOr<bool> InsertSuppression(const SuppressionRow& row) override;
+  absl::StatusOr<bool> HasSuppressions() override;
+  absl::StatusOr<bool> FindSuppression(
+      const std::vector<std::string>& hashes) override;
+  absl::StatusOr<int64_t> DeleteSuppressions(
+      const std::vector<std::string>& hashes) override;
+  absl::StatusOr<int64_t> CountSuppressions() override;
+
   // ---- moving a workspace: defined in workspace_copy.cc (helper H2) -------
   absl::StatusOr<std::unique_ptr<WorkspaceCopySeam>> CopySeam() override;
 

@@ -8,6 +8,7 @@
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/query_sql.h"
 #include "store/sqlite/search_table.h"
+#include "store/sqlite/suppression_table.h"
 #include "store/sqlite/transaction.h"
 #include "store/sqlite/workspace_copy.h"
 
@@ -298,6 +299,40 @@ absl::StatusOr<std::vector<std::vector<SqlValue>>> SqliteBackend::RunCohort(
     int64_t within_us, Bucket bucket) {
   return sqlite::RunCohort(*connection_, first_type, then_type, within_us,
                            bucket);
+}
+
+// ---- suppression ------------------------------------------------------------
+
+absl::StatusOr<std::optional<std::string>> SqliteBackend::LoadSuppressionKey() {
+  return sqlite::LoadSuppressionKey(*connection_);
+}
+
+absl::StatusOr<std::string> SqliteBackend::StoreSuppressionKey(
+    const std::string& key) {
+  return sqlite::StoreSuppressionKey(*connection_, key);
+}
+
+absl::StatusOr<bool> SqliteBackend::InsertSuppression(
+    const SuppressionRow& row) {
+  return sqlite::InsertSuppression(*connection_, row);
+}
+
+absl::StatusOr<bool> SqliteBackend::HasSuppressions() {
+  return sqlite::HasSuppressions(*connection_);
+}
+
+absl::StatusOr<bool> SqliteBackend::FindSuppression(
+    const std::vector<std::string>& hashes) {
+  return sqlite::FindSuppression(*connection_, hashes);
+}
+
+absl::StatusOr<int64_t> SqliteBackend::DeleteSuppressions(
+    const std::vector<std::string>& hashes) {
+  return sqlite::DeleteSuppressions(*connection_, hashes);
+}
+
+absl::StatusOr<int64_t> SqliteBackend::CountSuppressions() {
+  return sqlite::CountSuppressions(*connection_);
 }
 
 // ---- moving a workspace

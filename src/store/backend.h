@@ -208,6 +208,9 @@ class Backend {
       int64_t within_us, Bucket bucket) = 0;
 
   // ---- suppression (core/suppression.h) -----------------------------------
+  // LoadSuppressionKey() and HasSuppressions() may answer from what the
+  // scope read before (store/suppression_cache.h): once per batch, not per
+  // row.
   // The workspace's 32-byte suppression key; nullopt before the first
   // suppression. A stored key of another length is damage (kIo "damaged").
   virtual absl::StatusOr<std::optional<std::string>> LoadSuppressionKey() = 0;

@@ -404,6 +404,32 @@ TEST_F(SuppressionTest, RollingBackTheHostTransactionUndoesTheSuppression) {
   EXPECT_EQ(CreatePerson("ada@example.com", nullptr), CRM_OK);
 }
 
+TEST_F(SuppressionTest, AKeyRolledBackIsNotUsedLater) {
+  ASSERT_EQ(crm_begin(db_.get()), CRM_OK);
+  ASSERT_EQ(crm_suppression_add(db_.get(), "ada@example.com", nullptr), CRM_OK);
+  EXPECT_EQ(Suppressed("ada@example.com", nullptr), 1);
+  ASSERT_EQ(crm_rollback(db_.get()), CRM_OK);
+  // The key made in the rolled-back transaction is gone; a new one is made.
+  ASSERT_EQ(crm_suppression_add(db_.get(), "bob@example.com", nullptr), CRM_OK);
+  EXPECT_EQ(Suppressed("bob@example.com", nullptr), 1);
+  EXPECT_EQ(Suppressed("ada@example.com", nullptr), 0);
+  EXPECT_CRM_ERROR(CreatePerson("bob@example.com", nullptr), CRM_E_CONSTRAINT,
+                   "email", "suppressed");
+}
+
+TEST_F(SuppressionTest, ASuppressionMadeThroughAnotherHandleIsSeen) {
+  Db other = OpenDb(path_);
+  EXPECT_EQ(CreatePerson("carol@example.com", nullptr), CRM_OK);
+  ASSERT_EQ(crm_suppression_add(other.get(), "ada@example.com", nullptr),
+            CRM_OK);
+  EXPECT_CRM_ERROR(CreatePerson("ada@example.com", nullptr), CRM_E_CONSTRAINT,
+                   "email", "suppressed");
+  ASSERT_EQ(crm_suppression_remove(other.get(), "ada@example.com", nullptr),
+            CRM_OK);
+  EXPECT_EQ(CreatePerson("ada@example.com", nullptr), CRM_OK)
+      << crm_last_error_message();
+}
+
 TEST_F(SuppressionTest, OnlyKeyedHashesAreStored) {
   ASSERT_EQ(crm_suppression_add(db_.get(), "Marker.Person@Example.com",
                                 "+47 98 76 54 32"),

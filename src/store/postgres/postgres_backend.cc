@@ -115,6 +115,7 @@ absl::Status PostgresBackend::BeginTopLevel(ScopeKind kind) {
 absl::Status PostgresBackend::BeginScope(ScopeKind kind) {
   if (kind == ScopeKind::kWrite && options_.read_only) return ReadOnly();
   scope_kind_ = kind;
+  suppressions_.Forget();
   if (connection_->InTransaction()) {
     CRM_RETURN_IF_ERROR(Run(*connection_, "SAVEPOINT crm_call"));
     scope_is_savepoint_ = true;
@@ -375,21 +376,29 @@ absl::StatusOr<std::vector<SegmentRow>> PostgresBackend::LoadSegments() {
 
 absl::StatusOr<std::optional<std::string>>
 PostgresBackend::LoadSuppressionKey() {
-  return postgres::LoadSuppressionKey(*connection_, workspace_id_);
+  return suppressions_.Key([&] {
+    return postgres::LoadSuppressionKey(*connection_, workspace_id_);
+  });
 }
 
 absl::StatusOr<std::string> PostgresBackend::StoreSuppressionKey(
     const std::string& key) {
-  return postgres::StoreSuppressionKey(*connection_, workspace_id_, key);
+  return suppressions_.StoreKey([&] {
+    return postgres::StoreSuppressionKey(*connection_, workspace_id_, key);
+  });
 }
 
 absl::StatusOr<bool> PostgresBackend::InsertSuppression(
     const SuppressionRow& row) {
-  return postgres::InsertSuppression(*connection_, workspace_id_, row);
+  absl::StatusOr<bool> inserted =
+      postgres::InsertSuppression(*connection_, workspace_id_, row);
+  if (inserted.ok()) suppressions_.Added();
+  return inserted;
 }
 
 absl::StatusOr<bool> PostgresBackend::HasSuppressions() {
-  return postgres::HasSuppressions(*connection_, workspace_id_);
+  return suppressions_.Any(
+      [&] { return postgres::HasSuppressions(*connection_, workspace_id_); });
 }
 
 absl::StatusOr<bool> PostgresBackend::FindSuppression(
@@ -399,6 +408,7 @@ absl::StatusOr<bool> PostgresBackend::FindSuppression(
 
 absl::StatusOr<int64_t> PostgresBackend::DeleteSuppressions(
     const std::vector<std::string>& hashes) {
+  suppressions_.Removed();
   return postgres::DeleteSuppressions(*connection_, workspace_id_, hashes);
 }
 

@@ -40,6 +40,7 @@
 
 #include "store/backend.h"
 #include "store/postgres/connection.h"
+#include "store/suppression_cache.h"
 
 namespace crm::store::postgres {
 
@@ -180,6 +181,8 @@ class PostgresBackend : public Backend {
   bool scope_is_savepoint_ = false;
   // The kind of the scope open (or last opened).
   ScopeKind scope_kind_ = ScopeKind::kRead;
+  // Suppression state read in the open scope (store/suppression_cache.h).
+  SuppressionCache suppressions_;
 };
 
 }  // namespace crm::store::postgres

@@ -33,6 +33,7 @@ absl::Status SqliteBackend::BeginScope(ScopeKind kind) {
   }
   CRM_ASSIGN_OR_RETURN(bool nested, sqlite::BeginScope(*connection_, kind));
   scope_nested_ = nested;
+  suppressions_.Forget();
   return absl::OkStatus();
 }
 
@@ -304,21 +305,26 @@ absl::StatusOr<std::vector<std::vector<SqlValue>>> SqliteBackend::RunCohort(
 // ---- suppression ------------------------------------------------------------
 
 absl::StatusOr<std::optional<std::string>> SqliteBackend::LoadSuppressionKey() {
-  return sqlite::LoadSuppressionKey(*connection_);
+  return suppressions_.Key(
+      [&] { return sqlite::LoadSuppressionKey(*connection_); });
 }
 
 absl::StatusOr<std::string> SqliteBackend::StoreSuppressionKey(
     const std::string& key) {
-  return sqlite::StoreSuppressionKey(*connection_, key);
+  return suppressions_.StoreKey(
+      [&] { return sqlite::StoreSuppressionKey(*connection_, key); });
 }
 
 absl::StatusOr<bool> SqliteBackend::InsertSuppression(
     const SuppressionRow& row) {
-  return sqlite::InsertSuppression(*connection_, row);
+  absl::StatusOr<bool> inserted = sqlite::InsertSuppression(*connection_, row);
+  if (inserted.ok()) suppressions_.Added();
+  return inserted;
 }
 
 absl::StatusOr<bool> SqliteBackend::HasSuppressions() {
-  return sqlite::HasSuppressions(*connection_);
+  return suppressions_.Any(
+      [&] { return sqlite::HasSuppressions(*connection_); });
 }
 
 absl::StatusOr<bool> SqliteBackend::FindSuppression(
@@ -328,6 +334,7 @@ absl::StatusOr<bool> SqliteBackend::FindSuppression(
 
 absl::StatusOr<int64_t> SqliteBackend::DeleteSuppressions(
     const std::vector<std::string>& hashes) {
+  suppressions_.Removed();
   return sqlite::DeleteSuppressions(*connection_, hashes);
 }
 

@@ -19,6 +19,7 @@
 #include "store/rows.h"
 #include "store/sql_value.h"
 #include "store/sqlite/connection.h"
+#include "store/suppression_cache.h"
 
 namespace crm::store::sqlite {
 
@@ -154,6 +155,8 @@ class SqliteBackend final : public Backend {
   // Whether the open scope is a savepoint inside the host's transaction;
   // nullopt when no scope is open.
   std::optional<bool> scope_nested_;
+  // Suppression state read in the open scope (store/suppression_cache.h).
+  SuppressionCache suppressions_;
 };
 
 }  // namespace crm::store::sqlite

@@ -191,6 +191,8 @@ CRM_API void crm_string_free(char* s);
 #define CRM_RULE_HOLD "hold"
 /* A bad retention_days in an event type definition. */
 #define CRM_RULE_RETENTION "retention"
+/* An email or phone number that is suppressed (see "Suppression"). */
+#define CRM_RULE_SUPPRESSED "suppressed"
 
 /* Rules about filters and queries. */
 #define CRM_RULE_SYNTAX "syntax"     /* a filter that does not parse */
@@ -258,9 +260,11 @@ CRM_API void crm_string_free(char* s);
 #define CRM_RULE_OUT_JSON "out_json"
 #define CRM_RULE_OUT_SEQ "out_seq"
 #define CRM_RULE_OUT_SIZE "out_size"
+#define CRM_RULE_OUT_SUPPRESSED "out_suppressed"
 #define CRM_RULE_PAGE_SIZE "page_size"
 #define CRM_RULE_PATCH_JSON "patch_json"
 #define CRM_RULE_PATH "path"
+#define CRM_RULE_PHONE "phone"
 #define CRM_RULE_QUERY "query"
 #define CRM_RULE_REASON "reason"
 #define CRM_RULE_RECORD "record"
@@ -1498,6 +1502,87 @@ CRM_API int crm_customer_held_until(int64_t* out_us, crm_db* db, int64_t id);
 /* ------------------------------------------------------------------------ */
 /* Suppression: not taking an erased person back by accident                */
 /* ------------------------------------------------------------------------ */
+
+/*
+ * A workspace can keep a list of suppressed email addresses and phone
+ * numbers: a person who was erased (or whom the host suppresses without
+ * erasing, e.g. after an objection to processing) is not taken back by a
+ * later import or create. While an email or phone number is suppressed,
+ * every customer write that sets a field of type "email" or "phone" to it
+ * fails with CRM_E_CONSTRAINT, rule CRM_RULE_SUPPRESSED ("suppressed"),
+ * naming the field (e.g. "email"), and changes nothing:
+ * crm_customer_create(), crm_customer_update() (only when the value
+ * changes: a customer that already holds a suppressed value keeps it and
+ * can be updated otherwise), crm_customer_upsert(), and each row of
+ * crm_customer_write_batch() in CRM_BATCH_CREATE and CRM_BATCH_UPSERT
+ * mode, which reports that row as rejected with the same status, field and
+ * rule, while the other rows are still checked and reported; the batch
+ * stays all or nothing. The message says that a person with this email (or
+ * phone number) was erased and suppressed; it never holds the stored hash.
+ * Events, field changes and reads are not affected.
+ *
+ * What is kept. Nothing readable: per value one keyed hash,
+ * HMAC-SHA256(key, kind || normalised value), with the kind (email or
+ * phone), the version of the normalisation that made it and the time it
+ * was added. The key is 32 random bytes made for the workspace with its
+ * first suppression and stored in the same workspace (the file, or the
+ * workspace's rows on PostgreSQL); it never leaves libcrm and differs
+ * between workspaces, so the same address hashes differently in each and
+ * two workspaces' lists cannot be joined. What it cannot promise: the key
+ * lives beside the hashes, so whoever holds the workspace (a copy of the
+ * file, a database dump) can test a guessed address or number against the
+ * list, as libcrm itself does; only the addresses and numbers nobody
+ * guesses stay unknown. Phone numbers, having few digits, are easier to
+ * guess than addresses. crm_workspace_copy() and crm_workspace_checksum()
+ * do not cover the list yet.
+ *
+ * Normalisation (version 1): an email is trimmed of ASCII white space and
+ * lower-cased in ASCII, as the email field compares values for
+ * uniqueness ("Ada@Example.com " is "ada@example.com"); a phone number
+ * keeps its digits only, and a '+' when it is the first character other
+ * than white space ("+47 (22) 33-44.55" is "+4722334455"). Issue #24 brings
+ * E.164 numbers through libphonenumber, which will make the phone
+ * normalisation stricter (e.g. "0047..." read as "+47..."): each hash
+ * stores the normalisation version that made it, and a value is tested
+ * under every version the library knows (only version 1 today), so hashes
+ * stored before stay valid and are never rewritten.
+ *
+ * Refusing is the only reaction today. Accepting the write and flagging
+ * the record instead (as an option per write) needs the versioned write
+ * options and result that issues #21 and #24 bring (crm_write_options and
+ * the result object of the _v2 writes); it will come with them.
+ *
+ * Erasure (crm_customer_erase with CRM_ERASE_SUPPRESS) suppresses the
+ * person's email and phone in the same transaction as it removes them.
+ * Each call below runs in one transaction (or inside the host's, see
+ * crm_begin()), on both backends alike.
+ */
+
+/* Suppresses an email address and/or a phone number: either may be NULL,
+ * not both (CRM_E_INVALID_ARGUMENT, rule "email"). An email that is empty
+ * once normalised is CRM_E_INVALID_ARGUMENT rule "email"; a phone number
+ * without a digit, rule "phone". Suppressing what is already suppressed
+ * changes nothing and succeeds. Customers that already hold the value keep
+ * it: suppression stops new writes only. */
+CRM_API int crm_suppression_add(crm_db* db, const char* email,
+                                const char* phone);
+
+/* *out_suppressed is 1 when the given email or phone number (either may be
+ * NULL, not both) is suppressed, else 0. Arguments as for
+ * crm_suppression_add(). */
+CRM_API int crm_suppression_check(int* out_suppressed, crm_db* db,
+                                  const char* email, const char* phone);
+
+/* Takes back the suppression of the given email and/or phone number
+ * (either may be NULL, not both), e.g. after the person came back and
+ * consented: later writes may set them again. Removes the hashes of every
+ * normalisation version. CRM_E_NOT_FOUND when none of them was suppressed
+ * (nothing changes). */
+CRM_API int crm_suppression_remove(crm_db* db, const char* email,
+                                   const char* phone);
+
+/* The number of suppressed values (emails and phone numbers) in *out. */
+CRM_API int crm_suppression_count(int64_t* out, crm_db* db);
 
 /* ------------------------------------------------------------------------ */
 /* Export of everything held on one person                                  */

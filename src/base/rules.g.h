@@ -48,6 +48,7 @@ enum class Rule {
   kKey,  // CRM_RULE_KEY
   kHold,  // CRM_RULE_HOLD
   kRetention,  // CRM_RULE_RETENTION
+  kSuppressed,  // CRM_RULE_SUPPRESSED
   kSyntax,  // CRM_RULE_SYNTAX
   kDepth,  // CRM_RULE_DEPTH
   kTerms,  // CRM_RULE_TERMS
@@ -104,9 +105,11 @@ enum class Rule {
   kOutJson,  // CRM_RULE_OUT_JSON
   kOutSeq,  // CRM_RULE_OUT_SEQ
   kOutSize,  // CRM_RULE_OUT_SIZE
+  kOutSuppressed,  // CRM_RULE_OUT_SUPPRESSED
   kPageSize,  // CRM_RULE_PAGE_SIZE
   kPatchJson,  // CRM_RULE_PATCH_JSON
   kPath,  // CRM_RULE_PATH
+  kPhone,  // CRM_RULE_PHONE
   kQuery,  // CRM_RULE_QUERY
   kReason,  // CRM_RULE_REASON
   kRecord,  // CRM_RULE_RECORD
@@ -121,7 +124,7 @@ enum class Rule {
   kValue,  // CRM_RULE_VALUE
 };
 
-inline constexpr size_t kRuleCount = 105;
+inline constexpr size_t kRuleCount = 108;
 
 // The text of `rule`, as crm_last_error_rule() returns it.
 inline constexpr const char* RuleText(Rule rule) {
@@ -160,6 +163,7 @@ inline constexpr const char* RuleText(Rule rule) {
       CRM_RULE_KEY,
       CRM_RULE_HOLD,
       CRM_RULE_RETENTION,
+      CRM_RULE_SUPPRESSED,
       CRM_RULE_SYNTAX,
       CRM_RULE_DEPTH,
       CRM_RULE_TERMS,
@@ -216,9 +220,11 @@ inline constexpr const char* RuleText(Rule rule) {
       CRM_RULE_OUT_JSON,
       CRM_RULE_OUT_SEQ,
       CRM_RULE_OUT_SIZE,
+      CRM_RULE_OUT_SUPPRESSED,
       CRM_RULE_PAGE_SIZE,
       CRM_RULE_PATCH_JSON,
       CRM_RULE_PATH,
+      CRM_RULE_PHONE,
       CRM_RULE_QUERY,
       CRM_RULE_REASON,
       CRM_RULE_RECORD,

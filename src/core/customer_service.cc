@@ -7,6 +7,7 @@
 #include "base/utf8.h"
 #include "core/history.h"
 #include "core/query_service.h"
+#include "core/suppression.h"
 #include "core/time_text.h"
 #include "store/rows.h"
 
@@ -226,6 +227,8 @@ absl::StatusOr<int64_t> CreateResolved(Session& session,
                                        const ResolvedValues& input,
                                        const std::string& actor) {
   CRM_ASSIGN_OR_RETURN(PreparedWrite write, Prepare(session, input, true, 0));
+  CRM_RETURN_IF_ERROR(
+      CheckNotSuppressed(session, write.fields, write.columns.values));
   int64_t now = NowMicros();
   absl::StatusOr<int64_t> id =
       session.backend().InsertCustomer(now, write.columns);
@@ -278,6 +281,8 @@ absl::StatusOr<int64_t> UpdateResolved(Session& session, int64_t id,
     changed.Add(field, new_stored);
   }
   if (history.empty()) return current->version;
+  CRM_RETURN_IF_ERROR(
+      CheckNotSuppressed(session, changed.fields, changed.columns.values));
   int64_t new_version = current->version + 1;
   int64_t now = NowMicros();
   absl::Status status =

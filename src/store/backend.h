@@ -251,6 +251,29 @@ class Backend {
   virtual absl::StatusOr<int64_t> DeleteEventsBefore(int64_t type_id,
                                                      int64_t before_us,
                                                      bool of_stubs) = 0;
+  // ---- suppression (core/suppression.h) -----------------------------------
+  // LoadSuppressionKey() and HasSuppressions() may answer from what the
+  // scope read before (store/suppression_cache.h): once per batch, not per
+  // row.
+  // The workspace's 32-byte suppression key; nullopt before the first
+  // suppression. A stored key of another length is damage (kIo "damaged").
+  virtual absl::StatusOr<std::optional<std::string>> LoadSuppressionKey() = 0;
+  // Stores `key` as the workspace's suppression key unless one is stored
+  // already (another writer's, on a server): returns the key stored.
+  virtual absl::StatusOr<std::string> StoreSuppressionKey(
+      const std::string& key) = 0;
+  // Adds a suppression; false when its hash was stored already.
+  virtual absl::StatusOr<bool> InsertSuppression(const SuppressionRow& row) = 0;
+  // Whether any suppression is stored: the cheap test customer writes make
+  // first.
+  virtual absl::StatusOr<bool> HasSuppressions() = 0;
+  // Whether any of `hashes` is stored.
+  virtual absl::StatusOr<bool> FindSuppression(
+      const std::vector<std::string>& hashes) = 0;
+  // Removes the suppressions with those hashes; returns how many were there.
+  virtual absl::StatusOr<int64_t> DeleteSuppressions(
+      const std::vector<std::string>& hashes) = 0;
+  virtual absl::StatusOr<int64_t> CountSuppressions() = 0;
 
   // ---- moving a workspace (core/workspace_copy.h) -------------------------
   // The reads and as-is writes a copy between backends needs, on this

@@ -136,6 +136,16 @@ struct SelectedRow {
   std::vector<SqlValue> sort_keys;  // aligned with the plan's sort
 };
 
+// ---- suppression (core/suppression.h) -------------------------------------
+
+// One suppressed value: its keyed hash, never the value itself.
+struct SuppressionRow {
+  std::string hash;       // HMAC-SHA256, 32 bytes
+  int kind = 0;           // 1 email, 2 phone (core::SuppressionKind)
+  int normalization = 0;  // the normalisation version that made it
+  int64_t created_at_us = 0;
+};
+
 }  // namespace crm::store
 
 #endif  // CRM_STORE_ROWS_H_

@@ -148,6 +148,7 @@ internal static partial class Native
     internal const string CRM_RULE_KEY = "key";
     internal const string CRM_RULE_HOLD = "hold";
     internal const string CRM_RULE_RETENTION = "retention";
+    internal const string CRM_RULE_SUPPRESSED = "suppressed";
     internal const string CRM_RULE_SYNTAX = "syntax";
     internal const string CRM_RULE_DEPTH = "depth";
     internal const string CRM_RULE_TERMS = "terms";
@@ -204,9 +205,11 @@ internal static partial class Native
     internal const string CRM_RULE_OUT_JSON = "out_json";
     internal const string CRM_RULE_OUT_SEQ = "out_seq";
     internal const string CRM_RULE_OUT_SIZE = "out_size";
+    internal const string CRM_RULE_OUT_SUPPRESSED = "out_suppressed";
     internal const string CRM_RULE_PAGE_SIZE = "page_size";
     internal const string CRM_RULE_PATCH_JSON = "patch_json";
     internal const string CRM_RULE_PATH = "path";
+    internal const string CRM_RULE_PHONE = "phone";
     internal const string CRM_RULE_QUERY = "query";
     internal const string CRM_RULE_REASON = "reason";
     internal const string CRM_RULE_RECORD = "record";

@@ -1348,6 +1348,45 @@ internal static unsafe partial class Native
     internal static partial int crm_customer_held_until(out long outUs, DbHandle db, long id);
 
     /// <summary>
+    /// <c>int crm_suppression_add(crm_db* db, const char* email, const char* phone)</c>
+    /// Suppresses an email address and/or a phone number: either may be NULL,
+    /// not both (CRM_E_INVALID_ARGUMENT, rule "email"). An email that is empty
+    /// once normalised is CRM_E_INVALID_ARGUMENT rule "email"; a phone number
+    /// without a digit, rule "phone". Suppressing what is already suppressed
+    /// changes nothing and succeeds. Customers that already hold the value keep
+    /// it: suppression stops new writes only.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_suppression_add(DbHandle db, string? email, string? phone);
+
+    /// <summary>
+    /// <c>int crm_suppression_check(int* out_suppressed, crm_db* db, const char* email, const char* phone)</c>
+    /// out_suppressed is 1 when the given email or phone number (either may be
+    /// NULL, not both) is suppressed, else 0. Arguments as for
+    /// crm_suppression_add().
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_suppression_check(out int outSuppressed, DbHandle db, string? email, string? phone);
+
+    /// <summary>
+    /// <c>int crm_suppression_remove(crm_db* db, const char* email, const char* phone)</c>
+    /// Takes back the suppression of the given email and/or phone number
+    /// (either may be NULL, not both), e.g. after the person came back and
+    /// consented: later writes may set them again. Removes the hashes of every
+    /// normalisation version. CRM_E_NOT_FOUND when none of them was suppressed
+    /// (nothing changes).
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_suppression_remove(DbHandle db, string? email, string? phone);
+
+    /// <summary>
+    /// <c>int crm_suppression_count(int64_t* out, crm_db* db)</c>
+    /// The number of suppressed values (emails and phone numbers) in *out.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_suppression_count(out long @out, DbHandle db);
+
+    /// <summary>
     /// <c>int crm_customer_export(char** out_json, crm_db* db, int64_t id)</c>
     /// Everything libcrm holds on one customer, for a data subject's request of
     /// access or portability (GDPR Art. 15 and 20), as one JSON document into

@@ -55,6 +55,7 @@ __all__ = [
     "CRM_RULE_KEY",
     "CRM_RULE_HOLD",
     "CRM_RULE_RETENTION",
+    "CRM_RULE_SUPPRESSED",
     "CRM_RULE_SYNTAX",
     "CRM_RULE_DEPTH",
     "CRM_RULE_TERMS",
@@ -111,9 +112,11 @@ __all__ = [
     "CRM_RULE_OUT_JSON",
     "CRM_RULE_OUT_SEQ",
     "CRM_RULE_OUT_SIZE",
+    "CRM_RULE_OUT_SUPPRESSED",
     "CRM_RULE_PAGE_SIZE",
     "CRM_RULE_PATCH_JSON",
     "CRM_RULE_PATH",
+    "CRM_RULE_PHONE",
     "CRM_RULE_QUERY",
     "CRM_RULE_REASON",
     "CRM_RULE_RECORD",
@@ -247,6 +250,7 @@ CRM_RULE_JSON = "json"
 CRM_RULE_KEY = "key"
 CRM_RULE_HOLD = "hold"
 CRM_RULE_RETENTION = "retention"
+CRM_RULE_SUPPRESSED = "suppressed"
 CRM_RULE_SYNTAX = "syntax"
 CRM_RULE_DEPTH = "depth"
 CRM_RULE_TERMS = "terms"
@@ -303,9 +307,11 @@ CRM_RULE_OUT_ID = "out_id"
 CRM_RULE_OUT_JSON = "out_json"
 CRM_RULE_OUT_SEQ = "out_seq"
 CRM_RULE_OUT_SIZE = "out_size"
+CRM_RULE_OUT_SUPPRESSED = "out_suppressed"
 CRM_RULE_PAGE_SIZE = "page_size"
 CRM_RULE_PATCH_JSON = "patch_json"
 CRM_RULE_PATH = "path"
+CRM_RULE_PHONE = "phone"
 CRM_RULE_QUERY = "query"
 CRM_RULE_REASON = "reason"
 CRM_RULE_RECORD = "record"
@@ -868,6 +874,14 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Tuple[str, Any]]]] = {
     "crm_retention_apply": (c_int, [("out_json", POINTER(OwnedString)), ("db", DbPtr), ("now_us", c_int64)]),
     # int crm_customer_held_until(int64_t* out_us, crm_db* db, int64_t id)
     "crm_customer_held_until": (c_int, [("out_us", POINTER(c_int64)), ("db", DbPtr), ("id", c_int64)]),
+    # int crm_suppression_add(crm_db* db, const char* email, const char* phone)
+    "crm_suppression_add": (c_int, [("db", DbPtr), ("email", c_char_p), ("phone", c_char_p)]),
+    # int crm_suppression_check(int* out_suppressed, crm_db* db, const char* email, const char* phone)
+    "crm_suppression_check": (c_int, [("out_suppressed", POINTER(c_int)), ("db", DbPtr), ("email", c_char_p), ("phone", c_char_p)]),
+    # int crm_suppression_remove(crm_db* db, const char* email, const char* phone)
+    "crm_suppression_remove": (c_int, [("db", DbPtr), ("email", c_char_p), ("phone", c_char_p)]),
+    # int crm_suppression_count(int64_t* out, crm_db* db)
+    "crm_suppression_count": (c_int, [("out", POINTER(c_int64)), ("db", DbPtr)]),
     # int crm_customer_export(char** out_json, crm_db* db, int64_t id)
     "crm_customer_export": (c_int, [("out_json", POINTER(OwnedString)), ("db", DbPtr), ("id", c_int64)]),
 }

@@ -18,6 +18,7 @@ from ._db_queries import QueriesMixin
 from ._db_workspace_copy import WorkspaceCopyMixin, copy_workspace
 from ._db_erasure import ErasureMixin
 from ._db_retention import RetentionMixin
+from ._db_suppression import SuppressionMixin
 
 __all__ = [
     "Database",
@@ -40,6 +41,7 @@ class Database(
     ExportMixin,
     ErasureMixin,
     RetentionMixin,
+    SuppressionMixin,
 ):
     """An open libcrm workspace. Create it with :func:`crm.open`.
 

@@ -197,6 +197,22 @@ CREATE TABLE crm_stubs (
 );
 CREATE INDEX crm_stubs_held_until ON crm_stubs (workspace_id, held_until_us);
 )sql",
+    // 7: suppression of erased people (suppression_store.h): keyed hashes of
+    // emails and phone numbers, never the values, and each workspace's key.
+    R"sql(
+CREATE TABLE crm_suppression_keys (
+  workspace_id bigint PRIMARY KEY REFERENCES crm_workspaces ON DELETE CASCADE,
+  secret bytea NOT NULL
+);
+CREATE TABLE crm_suppressions (
+  workspace_id bigint NOT NULL REFERENCES crm_workspaces ON DELETE CASCADE,
+  hash bytea NOT NULL,
+  kind smallint NOT NULL,
+  normalization smallint NOT NULL,
+  created_at_us bigint NOT NULL,
+  PRIMARY KEY (workspace_id, hash)
+);
+)sql",
 };
 
 // The first layout whose crm_customer_search holds terms.

@@ -14,6 +14,7 @@
 #include "store/postgres/query_sql.h"
 #include "store/postgres/search.h"
 #include "store/postgres/segment_store.h"
+#include "store/postgres/suppression_store.h"
 #include "store/postgres/transaction.h"
 
 namespace crm::store::postgres {
@@ -115,6 +116,7 @@ absl::Status PostgresBackend::BeginTopLevel(ScopeKind kind) {
 absl::Status PostgresBackend::BeginScope(ScopeKind kind) {
   if (kind == ScopeKind::kWrite && options_.read_only) return ReadOnly();
   scope_kind_ = kind;
+  suppressions_.Forget();
   if (connection_->InTransaction()) {
     CRM_RETURN_IF_ERROR(Run(*connection_, "SAVEPOINT crm_call"));
     scope_is_savepoint_ = true;
@@ -369,6 +371,50 @@ absl::StatusOr<bool> PostgresBackend::DeleteSegment(const std::string& name) {
 
 absl::StatusOr<std::vector<SegmentRow>> PostgresBackend::LoadSegments() {
   return postgres::LoadSegments(*connection_, workspace_id_);
+}
+
+// ---- suppression ------------------------------------------------------------
+
+absl::StatusOr<std::optional<std::string>>
+PostgresBackend::LoadSuppressionKey() {
+  return suppressions_.Key([&] {
+    return postgres::LoadSuppressionKey(*connection_, workspace_id_);
+  });
+}
+
+absl::StatusOr<std::string> PostgresBackend::StoreSuppressionKey(
+    const std::string& key) {
+  return suppressions_.StoreKey([&] {
+    return postgres::StoreSuppressionKey(*connection_, workspace_id_, key);
+  });
+}
+
+absl::StatusOr<bool> PostgresBackend::InsertSuppression(
+    const SuppressionRow& row) {
+  absl::StatusOr<bool> inserted =
+      postgres::InsertSuppression(*connection_, workspace_id_, row);
+  if (inserted.ok()) suppressions_.Added();
+  return inserted;
+}
+
+absl::StatusOr<bool> PostgresBackend::HasSuppressions() {
+  return suppressions_.Any(
+      [&] { return postgres::HasSuppressions(*connection_, workspace_id_); });
+}
+
+absl::StatusOr<bool> PostgresBackend::FindSuppression(
+    const std::vector<std::string>& hashes) {
+  return postgres::FindSuppression(*connection_, workspace_id_, hashes);
+}
+
+absl::StatusOr<int64_t> PostgresBackend::DeleteSuppressions(
+    const std::vector<std::string>& hashes) {
+  suppressions_.Removed();
+  return postgres::DeleteSuppressions(*connection_, workspace_id_, hashes);
+}
+
+absl::StatusOr<int64_t> PostgresBackend::CountSuppressions() {
+  return postgres::CountSuppressions(*connection_, workspace_id_);
 }
 
 // ---- queries (query_sql.h) ----------------------------------------------

@@ -40,6 +40,7 @@
 
 #include "store/backend.h"
 #include "store/postgres/connection.h"
+#include "store/suppression_cache.h"
 
 namespace crm::store::postgres {
 
@@ -153,6 +154,17 @@ class PostgresBackend : public Backend {
       const std::string& column, int64_t id) override;
   absl::Status PurgeSearchIndex() override;
   absl::Status Checkpoint() override;
+  // ---- suppression: suppression_store.h ----------------------------------
+  absl::StatusOr<std::optional<std::string>> LoadSuppressionKey() override;
+  absl::StatusOr<std::string> StoreSuppressionKey(
+      const std::string& key) override;
+  absl::StatusOr<bool> InsertSuppression(const SuppressionRow& row) override;
+  absl::StatusOr<bool> HasSuppressions() override;
+  absl::StatusOr<bool> FindSuppression(
+      const std::vector<std::string>& hashes) override;
+  absl::StatusOr<int64_t> DeleteSuppressions(
+      const std::vector<std::string>& hashes) override;
+  absl::StatusOr<int64_t> CountSuppressions() override;
 
   // ---- moving a workspace: defined in workspace_copy.cc (helper H2) -------
   absl::Status InsertStub(int64_t id, int64_t held_until_us) override;
@@ -186,6 +198,8 @@ class PostgresBackend : public Backend {
   bool scope_is_savepoint_ = false;
   // The kind of the scope open (or last opened).
   ScopeKind scope_kind_ = ScopeKind::kRead;
+  // Suppression state read in the open scope (store/suppression_cache.h).
+  SuppressionCache suppressions_;
 };
 
 }  // namespace crm::store::postgres

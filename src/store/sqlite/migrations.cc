@@ -125,6 +125,19 @@ const std::vector<const char*>& Migrations() {
         held_until INTEGER NOT NULL);
       CREATE INDEX crm_stubs_held_until ON crm_stubs(held_until);
       )sql",
+      // 8: suppression of erased people (suppression_table.h): keyed hashes
+      // of emails and phone numbers, never the values, and the workspace's
+      // one key.
+      R"sql(
+      CREATE TABLE crm_suppression_key(
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        key BLOB NOT NULL);
+      CREATE TABLE crm_suppressions(
+        hash BLOB PRIMARY KEY,
+        kind INTEGER NOT NULL,
+        normalization INTEGER NOT NULL,
+        created_at INTEGER NOT NULL) WITHOUT ROWID;
+      )sql",
   };
   return migrations;
 }

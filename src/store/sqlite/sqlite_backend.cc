@@ -9,6 +9,7 @@
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/query_sql.h"
 #include "store/sqlite/search_table.h"
+#include "store/sqlite/suppression_table.h"
 #include "store/sqlite/transaction.h"
 #include "store/sqlite/workspace_copy.h"
 
@@ -33,6 +34,7 @@ absl::Status SqliteBackend::BeginScope(ScopeKind kind) {
   }
   CRM_ASSIGN_OR_RETURN(bool nested, sqlite::BeginScope(*connection_, kind));
   scope_nested_ = nested;
+  suppressions_.Forget();
   return absl::OkStatus();
 }
 
@@ -299,6 +301,46 @@ absl::StatusOr<std::vector<std::vector<SqlValue>>> SqliteBackend::RunCohort(
     int64_t within_us, Bucket bucket) {
   return sqlite::RunCohort(*connection_, first_type, then_type, within_us,
                            bucket);
+}
+
+// ---- suppression ------------------------------------------------------------
+
+absl::StatusOr<std::optional<std::string>> SqliteBackend::LoadSuppressionKey() {
+  return suppressions_.Key(
+      [&] { return sqlite::LoadSuppressionKey(*connection_); });
+}
+
+absl::StatusOr<std::string> SqliteBackend::StoreSuppressionKey(
+    const std::string& key) {
+  return suppressions_.StoreKey(
+      [&] { return sqlite::StoreSuppressionKey(*connection_, key); });
+}
+
+absl::StatusOr<bool> SqliteBackend::InsertSuppression(
+    const SuppressionRow& row) {
+  absl::StatusOr<bool> inserted = sqlite::InsertSuppression(*connection_, row);
+  if (inserted.ok()) suppressions_.Added();
+  return inserted;
+}
+
+absl::StatusOr<bool> SqliteBackend::HasSuppressions() {
+  return suppressions_.Any(
+      [&] { return sqlite::HasSuppressions(*connection_); });
+}
+
+absl::StatusOr<bool> SqliteBackend::FindSuppression(
+    const std::vector<std::string>& hashes) {
+  return sqlite::FindSuppression(*connection_, hashes);
+}
+
+absl::StatusOr<int64_t> SqliteBackend::DeleteSuppressions(
+    const std::vector<std::string>& hashes) {
+  suppressions_.Removed();
+  return sqlite::DeleteSuppressions(*connection_, hashes);
+}
+
+absl::StatusOr<int64_t> SqliteBackend::CountSuppressions() {
+  return sqlite::CountSuppressions(*connection_);
 }
 
 // ---- moving a workspace

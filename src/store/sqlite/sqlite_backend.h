@@ -19,6 +19,7 @@
 #include "store/rows.h"
 #include "store/sql_value.h"
 #include "store/sqlite/connection.h"
+#include "store/suppression_cache.h"
 
 namespace crm::store::sqlite {
 
@@ -141,6 +142,17 @@ class SqliteBackend final : public Backend {
       const std::vector<std::pair<int64_t, std::string>>& events) override;
   absl::StatusOr<int64_t> DeleteEventsBefore(int64_t type_id, int64_t before_us,
                                              bool of_stubs) override;
+  // ---- suppression: suppression_table.h ----------------------------------
+  absl::StatusOr<std::optional<std::string>> LoadSuppressionKey() override;
+  absl::StatusOr<std::string> StoreSuppressionKey(
+      const std::string& key) override;
+  absl::StatusOr<bool> InsertSuppression(const SuppressionRow& row) override;
+  absl::StatusOr<bool> HasSuppressions() override;
+  absl::StatusOr<bool> FindSuppression(
+      const std::vector<std::string>& hashes) override;
+  absl::StatusOr<int64_t> DeleteSuppressions(
+      const std::vector<std::string>& hashes) override;
+  absl::StatusOr<int64_t> CountSuppressions() override;
 
   absl::StatusOr<std::unique_ptr<WorkspaceCopySeam>> CopySeam() override;
 
@@ -159,6 +171,8 @@ class SqliteBackend final : public Backend {
   // Whether the open scope is a savepoint inside the host's transaction;
   // nullopt when no scope is open.
   std::optional<bool> scope_nested_;
+  // Suppression state read in the open scope (store/suppression_cache.h).
+  SuppressionCache suppressions_;
 };
 
 }  // namespace crm::store::sqlite

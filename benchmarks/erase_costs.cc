@@ -32,6 +32,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -40,6 +41,7 @@
 #include <string>
 #include <vector>
 
+#include "connection_hooks.h"
 #include "cost_meter.h"
 #include "crm/crm.h"
 #include "crm_owned.h"
@@ -69,19 +71,6 @@ void Failure(const std::string& message) {
 std::string LastCrmError() {
   return std::string(crm_status_name(crm_last_error_code())) + ": " +
          crm_last_error_message();
-}
-
-// secure_delete for every SQLite connection opened from now on: 1 ON, 0
-// OFF, -1 SQLite's default.
-int g_secure_delete = -1;
-
-int ApplySecureDelete(sqlite3* db, const char**, const void*) {
-  if (g_secure_delete == 1) {
-    sqlite3_exec(db, "PRAGMA secure_delete = ON", nullptr, nullptr, nullptr);
-  } else if (g_secure_delete == 0) {
-    sqlite3_exec(db, "PRAGMA secure_delete = OFF", nullptr, nullptr, nullptr);
-  }
-  return SQLITE_OK;
 }
 
 // A raw SQLite connection to a workspace file, behind libcrm's back.
@@ -201,6 +190,8 @@ bool DeleteAndRewrite(const std::string& path, int64_t index, Rewrite* out) {
     }
   }
   RawFile raw(path);
+  // As libcrm's erase rewrites it: freed pages overwritten.
+  if (!raw.Exec("PRAGMA secure_delete = ON")) return false;
   CostMeter meter;
   if (!raw.Exec("INSERT INTO crm_customer_search(crm_customer_search) "
                 "VALUES('optimize')")) {
@@ -363,14 +354,13 @@ void SecureDelete(const std::string& dir) {
   Sizes sizes{g_flags.customers.empty() ? 50000 : g_flags.customers[0],
               g_flags.events > 0 ? g_flags.events : 250000, 10000};
   sizes.batch = std::min<int64_t>(sizes.batch, sizes.customers);
-  sqlite3_auto_extension(reinterpret_cast<void (*)(void)>(ApplySecureDelete));
   for (int on : {0, 1}) {  // the setting reaches a connection opened now
-    g_secure_delete = on;
+    SetSecureDeleteOnOpen(on);
     if (RawFile(":memory:").Integer("PRAGMA secure_delete") != on) {
       Failure("PRAGMA secure_delete not applied to new connections");
     }
   }
-  g_secure_delete = -1;
+  SetSecureDeleteOnOpen(-1);
   // [engine][phase][on] -> CPU seconds, and bytes written
   std::map<std::string, std::map<std::string, std::vector<double>[2]>> cpu,
       written;
@@ -385,10 +375,10 @@ void SecureDelete(const std::string& dir) {
         for (const char* suffix : {"", "-wal", "-shm"}) {
           std::filesystem::remove(path + suffix);
         }
-        g_secure_delete = on;
+        SetSecureDeleteOnOpen(on);
         PhaseCosts costs;
         const bool ok = SecureDeleteRun(path, libcrm, sizes, &costs);
-        g_secure_delete = -1;
+        SetSecureDeleteOnOpen(-1);
         if (!ok) return;
         for (const auto& [phase, cost] : costs) {
           cpu[engine][phase][on].push_back(cost.cpu_s);
@@ -462,6 +452,200 @@ bool Dataset(const std::string& dir, EraseDataset* dataset) {
   return true;
 }
 
+// ------------------------------------------------------------------ erase
+#ifdef CRM_ERASE_OPTIONS_INIT
+
+// The integer after "key": in a receipt (crm_customer_erase), -1 if absent.
+int64_t ReceiptNumber(const std::string& receipt, const std::string& key) {
+  const size_t at = receipt.find("\"" + key + "\":");
+  if (at == std::string::npos) return -1;
+  return std::atoll(receipt.c_str() + at + key.size() + 3);
+}
+
+// The number of ids in the receipt's "erased_ids" list.
+int64_t ReceiptErasedIds(const std::string& receipt) {
+  const size_t begin = receipt.find("\"erased_ids\":[");
+  if (begin == std::string::npos) return -1;
+  const size_t end = receipt.find(']', begin);
+  const std::string list = receipt.substr(begin + 14, end - begin - 14);
+  if (list.empty()) return 0;
+  return 1 + static_cast<int64_t>(std::count(list.begin(), list.end(), ','));
+}
+
+// One erase call measured: its cost, the statements' times inside it, the
+// write-ahead log and file it left, and the checkpoint after it.
+struct EraseRun {
+  Cost cost;
+  StatementTimes times;
+  int64_t file_before = 0, wal_after = 0, file_after = 0;
+  Cost checkpoint;
+  int64_t file_checkpointed = 0, wal_checkpointed = 0;
+};
+
+// Runs `erase` (which returns a status and sets the receipt), then
+// crm_checkpoint, measuring both.
+template <typename Erase>
+bool MeasureErase(crm_db* db, const std::string& path, Erase erase,
+                  std::string* receipt, EraseRun* run) {
+  run->file_before = FileBytes(path);
+  char* json = nullptr;
+  ResetStatementTimes();
+  CostMeter meter;
+  const int rc = erase(&json);
+  run->cost = meter.Stop();
+  run->times = GetStatementTimes();
+  if (rc != CRM_OK) {
+    Failure("erase: " + LastCrmError());
+    return false;
+  }
+  receipt->assign(json);
+  crm_string_free(json);
+  run->wal_after = FileBytes(path + "-wal");
+  run->file_after = FileBytes(path);
+  CostMeter checkpoint;
+  if (crm_checkpoint(db) != CRM_OK) {
+    Failure("checkpoint: " + LastCrmError());
+    return false;
+  }
+  run->checkpoint = checkpoint.Stop();
+  run->file_checkpointed = FileBytes(path);
+  run->wal_checkpointed = FileBytes(path + "-wal");
+  return true;
+}
+
+void PrintEraseRow(const std::string& what, const std::string& removed,
+                   const std::vector<EraseRun>& runs) {
+  std::vector<double> total, rewrite, commit, rest, cpu, written, wal,
+      checkpoint;
+  for (const EraseRun& run : runs) {
+    total.push_back(run.cost.wall_s);
+    rewrite.push_back(static_cast<double>(run.times.search_rewrite_ns) / 1e9);
+    commit.push_back(static_cast<double>(run.times.commit_ns) / 1e9);
+    rest.push_back(run.cost.wall_s - rewrite.back());
+    cpu.push_back(run.cost.cpu_s);
+    written.push_back(static_cast<double>(run.cost.written));
+    wal.push_back(static_cast<double>(run.wal_after));
+    checkpoint.push_back(run.checkpoint.wall_s);
+  }
+  if (runs.empty()) return;
+  const EraseRun& last = runs.back();
+  Summary t = Summarize(total), r = Summarize(rest), w = Summarize(rewrite),
+          c = Summarize(checkpoint);
+  std::printf(
+      "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | "
+      "%s -> %s -> %s | %s | %s |\n",
+      what.c_str(), removed.c_str(), Seconds(t.median).c_str(),
+      Percent(t.spread).c_str(), Seconds(r.median).c_str(),
+      Percent(r.spread).c_str(), Seconds(w.median).c_str(),
+      Percent(w.spread).c_str(), Seconds(Summarize(commit).median).c_str(),
+      Seconds(Summarize(cpu).median).c_str(),
+      Megabytes(Summarize(written).median).c_str(),
+      Megabytes(Summarize(wal).median).c_str(),
+      std::to_string(last.wal_checkpointed).c_str(),
+      Megabytes(static_cast<double>(last.file_before)).c_str(),
+      Megabytes(static_cast<double>(last.file_after)).c_str(),
+      Megabytes(static_cast<double>(last.file_checkpointed)).c_str(),
+      Seconds(c.median).c_str(), Percent(c.spread).c_str());
+}
+
+void Erase(const std::string& dir) {
+  EraseDataset dataset = DatasetOfFlags();
+  if (!Dataset(dir, &dataset)) return;
+  const Sizes& sizes = dataset.sizes;
+  // erase_where's people: customers whose segment is one of the last five
+  // (5 x 200 = 1,000 at the default size), the person (segment 0) aside.
+  const int64_t first_segment = std::max<int64_t>(1, sizes.segments() - 5);
+  std::vector<bool> chosen(sizes.customers, false);
+  int64_t people = 0, people_events = 0;
+  for (int64_t k = 1; k < sizes.customers; ++k) {
+    chosen[k] = k % sizes.segments() >= first_segment;
+    people += chosen[k];
+  }
+  for (int64_t i = 0; i < sizes.events; ++i) {
+    people_events += chosen[EraseDatasetEventCustomer(dataset, i)];
+  }
+  const std::string work = dir + "/erase-work.crm";
+  crm_erase_options options = CRM_ERASE_OPTIONS_INIT;
+  options.actor = "bench";
+  options.reason = "ticket 19";
+  std::vector<EraseRun> one, many;
+  for (int round = 0; round < g_flags.rounds && !g_failed; ++round) {
+    if (!CopyWorkspace(dataset.path, work)) break;
+    auto db = OpenWorkspace(work);
+    if (db == nullptr) break;
+    const int64_t person = CustomerId(db.get(), 0);
+    std::string receipt;
+    EraseRun run;
+    if (!MeasureErase(
+            db.get(), work,
+            [&](char** json) {
+              return crm_customer_erase(json, db.get(), person, &options);
+            },
+            &receipt, &run)) {
+      break;
+    }
+    if (ReceiptNumber(receipt, "customers") != 1 ||
+        ReceiptNumber(receipt, "events") != dataset.person_events ||
+        ReceiptNumber(receipt, "history_events") < 1) {
+      Failure("receipt of the person's erase: " + receipt);
+      break;
+    }
+    one.push_back(run);
+    std::unique_ptr<crm_query, QueryFree> query;
+    {
+      crm_query* raw = nullptr;
+      crm_query_new(&raw, CRM_QUERY_CUSTOMERS);
+      query.reset(raw);
+    }
+    crm_query_set_filter(query.get(), "segment >= ?");
+    crm_record_set_integer(crm_query_params(query.get()), "1", first_segment);
+    if (!MeasureErase(
+            db.get(), work,
+            [&](char** json) {
+              return crm_customer_erase_where(json, db.get(), query.get(),
+                                              &options);
+            },
+            &receipt, &run)) {
+      break;
+    }
+    if (ReceiptErasedIds(receipt) != people ||
+        ReceiptNumber(receipt, "customers") != people ||
+        ReceiptNumber(receipt, "events") != people_events) {
+      Failure("receipt of erase_where: expected " + std::to_string(people) +
+              " people, " + std::to_string(people_events) +
+              " events: " + receipt.substr(0, 300));
+      break;
+    }
+    many.push_back(run);
+    int64_t count = 0;
+    if (crm_customer_count(&count, db.get()) != CRM_OK ||
+        count != sizes.customers - 1 - people) {
+      Failure("customers after the erases: " + std::to_string(count));
+    }
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::filesystem::remove(work + suffix);
+  }
+  std::printf(
+      "\n## Erase on the data set above, %d rounds (a fresh copy each)\n"
+      "| call | removed | total | spread | without the search rewrite | "
+      "spread | search rewrite | spread | of which COMMIT | CPU | written | "
+      "WAL after | WAL after checkpoint | file before -> after -> "
+      "checkpointed | checkpoint | spread |\n"
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
+      g_flags.rounds);
+  PrintEraseRow(
+      "crm_customer_erase",
+      "1 person, " + std::to_string(dataset.person_events) + " events", one);
+  PrintEraseRow("crm_customer_erase_where",
+                std::to_string(people) + " people, " +
+                    std::to_string(people_events) + " events",
+                many);
+  std::fflush(stdout);
+}
+
+#endif  // CRM_ERASE_OPTIONS_INIT
+
 // ------------------------------------------------------------------ main
 
 std::vector<int64_t> ParseList(const char* text) {
@@ -512,6 +696,7 @@ int main(int argc, char** argv) {
         argv[0]);
     return 2;
   }
+  InstallConnectionHooks();
   const bool temporary = g_flags.dir.empty();
   std::string dir = g_flags.dir;
   if (temporary) {
@@ -532,6 +717,10 @@ int main(int argc, char** argv) {
       SearchRewrite(dir);
     } else if (measure == "secure_delete") {
       SecureDelete(dir);
+#ifdef CRM_ERASE_OPTIONS_INIT
+    } else if (measure == "erase") {
+      Erase(dir);
+#endif
     } else if (measure == "dataset") {
       EraseDataset dataset = DatasetOfFlags();
       Dataset(dir, &dataset);

@@ -398,6 +398,12 @@ void SecureDelete(const std::string& dir) {
       "written OFF | written ON |\n|---|---|---|---|---|---|---|---|---|\n",
       static_cast<long long>(sizes.customers),
       static_cast<long long>(sizes.events), g_flags.rounds);
+#ifdef CRM_ERASE_OPTIONS_INIT
+  std::printf(
+      "(this libcrm turns secure_delete on itself when it opens a file, "
+      "after the hook: its OFF rows ran with it ON too; measure OFF on a "
+      "libcrm without erase)\n");
+#endif
   for (const std::string engine : {"libcrm", "sqlite_same"}) {
     for (const std::string& phase : phase_order) {
       auto& values = cpu[engine][phase];

@@ -11,6 +11,14 @@
 #include "store.h"
 
 namespace crm_bench {
+
+void RemoveWorkspace(const std::string& path) {
+  std::error_code error;
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::filesystem::remove(path + suffix, error);
+  }
+}
+
 namespace {
 
 // Builds `path` with `fill` on a new libcrm workspace unless `path`.done
@@ -28,9 +36,7 @@ std::string EnsureBuilt(const std::string& path,
   std::filesystem::create_directories(std::filesystem::path(path).parent_path(),
                                       error);
   const std::string building = path + ".building";
-  for (const char* suffix : {"", "-wal", "-shm"}) {
-    std::filesystem::remove(building + suffix, error);
-  }
+  RemoveWorkspace(building);
   CostMeter meter;
   {
     std::unique_ptr<Store> store = NewLibcrmStore();

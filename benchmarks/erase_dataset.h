@@ -37,6 +37,9 @@ std::string EnsureEraseDataset(const std::string& dir, EraseDataset* dataset);
 std::string EnsureSearchDataset(const std::string& dir, int64_t customers,
                                 std::string* path, double* generated_s);
 
+// Removes the workspace file `path` with its -wal and -shm, if there.
+void RemoveWorkspace(const std::string& path);
+
 }  // namespace crm_bench
 
 #endif  // CRM_BENCHMARKS_ERASE_DATASET_H_

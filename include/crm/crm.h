@@ -255,6 +255,7 @@ CRM_API void crm_string_free(char* s);
 #define CRM_RULE_PATCH_JSON "patch_json"
 #define CRM_RULE_PATH "path"
 #define CRM_RULE_QUERY "query"
+#define CRM_RULE_REASON "reason"
 #define CRM_RULE_RECORD "record"
 #define CRM_RULE_ROWS "rows"
 #define CRM_RULE_SOURCE "source"
@@ -376,10 +377,22 @@ CRM_API int crm_open(crm_db** out, const char* path,
  *    commits; taking one away (indexed or unique turned off, such a field
  *    deleted) holds back their reads too. In a file they concern that file
  *    only.
- *  - Erasure: neither backend erases bytes yet (issue #19).
- *    crm_customer_delete() keeps the history; the deleted values stay in a
- *    file's free pages and write-ahead log, and on PostgreSQL in dead row
- *    versions until VACUUM, in the server's WAL, replicas and backups.
+ *  - Erasure (crm_customer_erase): both remove the same rows. In a file
+ *    the removed bytes are overwritten (secure delete, the search index
+ *    rewritten) and, after crm_checkpoint() or the last crm_close(), gone
+ *    from the file and its write-ahead log. On PostgreSQL erased rows stay
+ *    as dead row versions until VACUUM (crm_checkpoint() runs it on
+ *    libcrm's tables), VACUUM does not zero the space it frees, and the
+ *    server's WAL, archives, replicas and backups keep them as long as
+ *    the server's settings keep those. crm_customer_delete() erases no
+ *    bytes on either.
+ *  - crm_checkpoint(): in a file it truncates the write-ahead log
+ *    (CRM_E_BUSY while another connection reads or writes the file); on
+ *    PostgreSQL it runs VACUUM on libcrm's tables, which drops the dead
+ *    row versions no open transaction of the server can still see, for
+ *    every workspace of the database (row versions a transaction can still
+ *    see are dropped by a later VACUUM; tables the role does not own are
+ *    skipped by the server).
  *  - CRM_OPEN_READ_ONLY: writes fail with CRM_E_READ_ONLY on both, and
  *    neither creates a workspace. A file of an older layout cannot be
  *    opened read-only (CRM_E_READ_ONLY: it would need migrating); on
@@ -394,7 +407,7 @@ CRM_API int crm_open(crm_db** out, const char* path,
  *    unusable).
  *  - Paths and URLs: ":memory:" is a file's; crm_workspace_create() and
  *    crm_workspace_drop() take URLs only. No other call is for one backend
- *    only; none exists yet for a file's upkeep (such as a checkpoint).
+ *    only; crm_checkpoint() does each backend's own upkeep (above).
  */
 
 /*
@@ -728,8 +741,12 @@ CRM_API int crm_customer_update(int64_t* out_version, crm_db* db, int64_t id,
 
 /* Deletes a customer. expected_version as for update. A customer that a
  * reference field of another customer points to is not deleted
- * (CRM_E_CONSTRAINT naming that field). Its history stays, and neither
- * backend erases its bytes yet: see "Backends: what differs". */
+ * (CRM_E_CONSTRAINT naming that field). Its history and events stay,
+ * readable for audit (crm_customer_get_at, crm_field_timeline_get,
+ * crm_event_timeline), and so do the deleted values' bytes: delete ends a
+ * customer relationship, it does not forget the person. To remove a person
+ * for good (a data-protection erasure request), use crm_customer_erase()
+ * instead, also after a delete: see "Erasure" below. */
 CRM_API int crm_customer_delete(crm_db* db, int64_t id,
                                 int64_t expected_version, const char* actor);
 
@@ -814,8 +831,9 @@ CRM_API const char* crm_batch_report_rule(const crm_batch_report* report,
  * starting with "crm." are libcrm's own: every create, update and delete of
  * a customer appends a "crm.record.created", "crm.record.updated" or
  * "crm.record.deleted" event (channel "crm", actor as given to the call)
- * holding each changed field's value before and after. Hosts cannot append
- * those, and cannot skip them.
+ * holding each changed field's value before and after; crm_customer_erase()
+ * leaves a "crm.record.erased" tombstone (see "Erasure"). Hosts cannot
+ * append those, and cannot skip them.
  *
  * A crm_event is built by the host for crm_event_append(), or read from the
  * log. Not thread-safe.
@@ -1235,6 +1253,145 @@ CRM_API int crm_cohort(crm_rows** out, crm_db* db, const char* first_type,
 /* ------------------------------------------------------------------------ */
 /* Erasure: removing a person for good                                      */
 /* ------------------------------------------------------------------------ */
+
+/*
+ * Delete or erase. crm_customer_delete() ends a customer relationship: the
+ * record goes, while its history and events stay readable for audit. Use it
+ * for the everyday "this is no longer a customer". crm_customer_erase()
+ * forgets a person, as a data-protection erasure request (GDPR Art. 17)
+ * requires: use it when the person's data must be gone. It cannot be
+ * undone. A customer deleted earlier can still be erased (its history and
+ * events then go): that is how a host erases someone it deleted before.
+ *
+ * What an erase removes, in one transaction (all of it or, on failure,
+ * nothing):
+ *  - the customer's record and its search-index entry;
+ *  - every event of the customer: its interactions, with their properties
+ *    and idempotency keys, and the history of its record (crm.record.*);
+ *  - every reference to it: a reference field of another customer that
+ *    points at it (also an archived or required one) is cleared, as an
+ *    update of that customer by `actor`: its version grows and its history
+ *    records the change (the reason is in the tombstone).
+ * What it leaves:
+ *  - a tombstone, the event "crm.record.erased" on the erased id: channel
+ *    "crm", the actor, the time it was recorded, and the properties
+ *    {"reason": ...}; no personal data. crm_event_follow() returns it in
+ *    seq order, so that a mirror of the log (an integrator's copy, a backup
+ *    pruner) learns which ids to erase in its own copies; the erased
+ *    events are gone from the feed. Afterwards crm_event_timeline() of the
+ *    id shows only the tombstone; crm_customer_get(), crm_customer_get_at()
+ *    and crm_field_timeline_get() answer CRM_E_NOT_FOUND, as for an id that
+ *    never existed; queries and searches find nothing of the person. The
+ *    id is never handed out again.
+ *  - the names libcrm interns: actors, sources, channels and event types
+ *    (they name the host's users and systems, not the people it serves;
+ *    a host must not put personal data in them), and field definitions
+ *    and segments' filters.
+ * Bytes. In a file every connection overwrites what it deletes (SQLite's
+ * secure_delete, on since libcrm 0.2: values replaced by earlier updates
+ * are zeroed too, except in files written by older releases), and each
+ * erase call rewrites the full-text index once, so that no index segment
+ * keeps the person's words; the removed bytes then remain only in the
+ * write-ahead log until crm_checkpoint() truncates it, or the last
+ * connection to the file closes (which removes the log). On PostgreSQL see
+ * "Backends: what differs": dead row versions until VACUUM, and the
+ * server's WAL, replicas and backups.
+ * Beyond libcrm's reach: every copy the host made (backups, exports, its
+ * own logs, caches and mirrors): follow the tombstones to erase those.
+ *
+ * Cost: the index rewrite reads and writes the whole search index (it
+ * grows with the customers' text): erase many people in one call
+ * (crm_customer_erase_where) to pay it once. Everything else is
+ * proportional to what the person holds.
+ */
+
+/* What an erase keeps or adds besides removing (flags of
+ * crm_erase_options). */
+enum {
+  CRM_ERASE_KEEP_HELD = 1,     /* keep data under a legal hold in a stub */
+  CRM_ERASE_OVERRIDE_HOLD = 2, /* erase held data too (the host decided so) */
+  CRM_ERASE_SUPPRESS = 4       /* keep keyed hashes of email and phone */
+};
+
+typedef struct crm_erase_options {
+  uint32_t struct_size; /* sizeof(crm_erase_options); set by _INIT */
+  /* Who asked; kept in the tombstone (UTF-8, at most 255 bytes). NULL:
+   * "api". */
+  const char* actor;
+  /* Why, kept in the tombstone: a ticket or request number, never
+   * personal data (UTF-8, at most 1,000 bytes). NULL: "". */
+  const char* reason;
+  int flags; /* CRM_ERASE_* bits */
+} crm_erase_options;
+
+#define CRM_ERASE_OPTIONS_INIT \
+  { sizeof(crm_erase_options), NULL, NULL, 0 }
+
+/* Fills `options` with the values of CRM_ERASE_OPTIONS_INIT; as
+ * crm_open_options_init(). */
+CRM_API int crm_erase_options_init(crm_erase_options* options,
+                                   size_t struct_size);
+
+/*
+ * Erases customer `id` (see above) and returns a receipt: JSON text into
+ * *out_receipt_json, which the caller frees with crm_string_free(). The
+ * keys come in this order (later releases may add keys at the end):
+ *
+ *   {"erased_ids":[17],"tombstones":[4711],
+ *    "removed":{"customers":1,"events":12,"history_events":5,
+ *               "idempotency_keys":3,"search_entries":1,
+ *               "references_cleared":2},
+ *    "kept":[],"suppressed":0}
+ *
+ * erased_ids: the ids erased, ascending; tombstones: the seq of each one's
+ * tombstone, aligned with them. removed: customers (records removed: 0 for
+ * a customer deleted earlier), events (interactions), history_events
+ * (crm.record.* events), idempotency_keys (of the events removed),
+ * search_entries (index entries removed), references_cleared (other
+ * customers whose reference fields were cleared). kept: what a legal hold
+ * kept (CRM_ERASE_KEEP_HELD); suppressed: hashes kept (CRM_ERASE_SUPPRESS).
+ *
+ * `options` may be NULL for the defaults (CRM_ERASE_OPTIONS_INIT).
+ * Errors: CRM_E_NOT_FOUND when `id` is no customer and no deleted one with
+ * history (an id erased before: only its tombstone remains, there is
+ * nothing to erase); CRM_E_INVALID_ARGUMENT with rule "out", "id",
+ * "struct_size", "utf8" (an actor that is not UTF-8), "actor" (over 255
+ * bytes), "reason" (not UTF-8, or over 1,000 bytes) or "flags" (unknown
+ * bits, or both CRM_ERASE_KEEP_HELD and CRM_ERASE_OVERRIDE_HOLD);
+ * CRM_E_READ_ONLY. Inside a host transaction the erase is part of it (and
+ * its bytes go only once it commits).
+ */
+CRM_API int crm_customer_erase(char** out_receipt_json, crm_db* db, int64_t id,
+                               const crm_erase_options* options);
+
+/*
+ * Erases every customer matching the query's filter (target
+ * CRM_QUERY_CUSTOMERS, its parameters bound; select, sort, paging and
+ * groups are ignored), in one transaction: all of them or none. The search
+ * index is rewritten once for all of them. One receipt as for
+ * crm_customer_erase(), with the counts summed; references between the
+ * customers erased are not counted as cleared. An empty filter is refused
+ * (CRM_E_INVALID_ARGUMENT, rule "filter": to erase every customer, say so,
+ * e.g. "id > 0"); a filter matching nobody erases nothing and succeeds.
+ * Errors as crm_customer_erase() and crm_query_count(), and
+ * CRM_E_INVALID_ARGUMENT rule "query" (NULL, or not a customer query).
+ */
+CRM_API int crm_customer_erase_where(char** out_receipt_json, crm_db* db,
+                                     const crm_query* query,
+                                     const crm_erase_options* options);
+
+/*
+ * The backend's upkeep after an erase. In a file: moves every committed
+ * change into the file and truncates its write-ahead log to zero bytes, so
+ * that erased bytes are gone from both; CRM_E_BUSY when another connection
+ * (another handle, another process) still reads or writes the file after
+ * the busy timeout: the log is then not truncated (part of it may have
+ * been copied into the file); try again once that connection is done. On PostgreSQL: VACUUM of libcrm's tables (see "Backends: what
+ * differs"). An in-memory workspace has nothing to do. Errors:
+ * CRM_E_MISUSE inside a host transaction (crm_begin), CRM_E_READ_ONLY on a
+ * workspace opened read-only.
+ */
+CRM_API int crm_checkpoint(crm_db* db);
 
 /* ------------------------------------------------------------------------ */
 /* Retention and legal hold                                                 */

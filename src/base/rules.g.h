@@ -104,6 +104,7 @@ enum class Rule {
   kPatchJson,  // CRM_RULE_PATCH_JSON
   kPath,  // CRM_RULE_PATH
   kQuery,  // CRM_RULE_QUERY
+  kReason,  // CRM_RULE_REASON
   kRecord,  // CRM_RULE_RECORD
   kRows,  // CRM_RULE_ROWS
   kSource,  // CRM_RULE_SOURCE
@@ -116,7 +117,7 @@ enum class Rule {
   kValue,  // CRM_RULE_VALUE
 };
 
-inline constexpr size_t kRuleCount = 100;
+inline constexpr size_t kRuleCount = 101;
 
 // The text of `rule`, as crm_last_error_rule() returns it.
 inline constexpr const char* RuleText(Rule rule) {
@@ -211,6 +212,7 @@ inline constexpr const char* RuleText(Rule rule) {
       CRM_RULE_PATCH_JSON,
       CRM_RULE_PATH,
       CRM_RULE_QUERY,
+      CRM_RULE_REASON,
       CRM_RULE_RECORD,
       CRM_RULE_ROWS,
       CRM_RULE_SOURCE,

@@ -246,4 +246,15 @@ absl::StatusOr<int> Workspace::SchemaVersion() {
   return backend_->SchemaVersion();
 }
 
+absl::Status Workspace::Checkpoint() {
+  Hold hold(*this);
+  if (transaction_owner_) {
+    return MakeError(ErrorCode::kMisuse,
+                     "a checkpoint cannot run inside a transaction begun "
+                     "with crm_begin: commit or roll it back first");
+  }
+  CRM_RETURN_IF_ERROR(RecoverStrayTransaction());
+  return backend_->Checkpoint();
+}
+
 }  // namespace crm::core

@@ -83,6 +83,10 @@ class Workspace {
 
   absl::StatusOr<int> SchemaVersion();
 
+  // The backend's upkeep outside any scope (store::Backend::Checkpoint(),
+  // crm_checkpoint): kMisuse inside a host transaction.
+  absl::Status Checkpoint();
+
  private:
   class Hold;
   Workspace(std::unique_ptr<store::Backend> backend,

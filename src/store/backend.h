@@ -207,6 +207,27 @@ class Backend {
       const std::string& first_type, const std::string& then_type,
       int64_t within_us, Bucket bucket) = 0;
 
+  // ---- erasure (core/erasure.h) ------------------------------------------
+  // Deletes every event of customer `customer_id` (interactions and
+  // history, with their idempotency keys) and counts them by kind. Its
+  // seqs are never handed out again.
+  virtual absl::StatusOr<RemovedEvents> DeleteCustomerEvents(
+      int64_t customer_id) = 0;
+  // The customers other than `id` holding `id` in the reference column
+  // `column`, ascending.
+  virtual absl::StatusOr<std::vector<int64_t>> CustomersReferencing(
+      const std::string& column, int64_t id) = 0;
+  // Rewrites the search index so that nothing of the entries removed
+  // (SetSearchText with "") remains in what it keeps: a file's FTS5
+  // segments are merged into one. Costs a pass over the whole index.
+  virtual absl::Status PurgeSearchIndex() = 0;
+  // The storage's upkeep that takes erased bytes out of reach (crm.h,
+  // crm_checkpoint): a file's write-ahead log truncated (kBusy while
+  // another connection uses it), VACUUM on a server. Runs outside any
+  // scope and transaction (the one other exception to the rule above);
+  // kReadOnly on a workspace opened read-only.
+  virtual absl::Status Checkpoint() = 0;
+
   // ---- moving a workspace (core/workspace_copy.h) -------------------------
   // The reads and as-is writes a copy between backends needs, on this
   // backend's connection; valid while the backend lives.

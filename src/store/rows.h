@@ -98,6 +98,13 @@ struct EventIds {
   int64_t type = 0, channel = 0, actor = 0, source = 0;
 };
 
+// What removing a customer's events removed (Backend::DeleteCustomerEvents).
+struct RemovedEvents {
+  int64_t events = 0;            // interactions: not crm.record.* history
+  int64_t history_events = 0;    // crm.record.created / updated / deleted
+  int64_t idempotency_keys = 0;  // events removed that carried a key
+};
+
 // A page of one customer's events, by (occurred_at, seq).
 struct TimelineQuery {
   int64_t customer_id = 0;

@@ -101,6 +101,14 @@ internal static partial class Native
     internal const int CRM_AGG_MIN = 5;
     internal const int CRM_AGG_MAX = 6;
 
+    // enum { CRM_ERASE_KEEP_HELD ... CRM_ERASE_SUPPRESS }
+    /// <summary>keep data under a legal hold in a stub</summary>
+    internal const int CRM_ERASE_KEEP_HELD = 1;
+    /// <summary>erase held data too (the host decided so)</summary>
+    internal const int CRM_ERASE_OVERRIDE_HOLD = 2;
+    /// <summary>keep keyed hashes of email and phone</summary>
+    internal const int CRM_ERASE_SUPPRESS = 4;
+
     // #define
     internal const int CRM_VERSION_MAJOR = 0;
     internal const int CRM_VERSION_MINOR = 2;
@@ -196,6 +204,7 @@ internal static partial class Native
     internal const string CRM_RULE_PATCH_JSON = "patch_json";
     internal const string CRM_RULE_PATH = "path";
     internal const string CRM_RULE_QUERY = "query";
+    internal const string CRM_RULE_REASON = "reason";
     internal const string CRM_RULE_RECORD = "record";
     internal const string CRM_RULE_ROWS = "rows";
     internal const string CRM_RULE_SOURCE = "source";

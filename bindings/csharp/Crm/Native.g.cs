@@ -80,6 +80,25 @@ internal static unsafe partial class Native
         };
     }
 
+    /// <summary>crm_erase_options, as crm.h declares it.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct EraseOptions
+    {
+        public uint StructSize; // uint32_t struct_size
+        public byte* Actor; // const char* actor
+        public byte* Reason; // const char* reason
+        public int Flags; // int flags
+
+        /// <summary>CRM_ERASE_OPTIONS_INIT: { sizeof(crm_erase_options), NULL, NULL, 0 }.</summary>
+        public static EraseOptions Init() => new()
+        {
+            StructSize = (uint)sizeof(EraseOptions),
+            Actor = null,
+            Reason = null,
+            Flags = 0,
+        };
+    }
+
     /// <summary>
     /// <c>const char* crm_version(void)</c>
     /// The version of the library actually loaded, e.g. "0.1.0". Static storage.
@@ -572,8 +591,12 @@ internal static unsafe partial class Native
     /// <c>int crm_customer_delete(crm_db* db, int64_t id, int64_t expected_version, const char* actor)</c>
     /// Deletes a customer. expected_version as for update. A customer that a
     /// reference field of another customer points to is not deleted
-    /// (CRM_E_CONSTRAINT naming that field). Its history stays, and neither
-    /// backend erases its bytes yet: see "Backends: what differs".
+    /// (CRM_E_CONSTRAINT naming that field). Its history and events stay,
+    /// readable for audit (crm_customer_get_at, crm_field_timeline_get,
+    /// crm_event_timeline), and so do the deleted values' bytes: delete ends a
+    /// customer relationship, it does not forget the person. To remove a person
+    /// for good (a data-protection erasure request), use crm_customer_erase()
+    /// instead, also after a delete: see "Erasure" below.
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_customer_delete(DbHandle db, long id, long expectedVersion, string? actor);
@@ -1206,4 +1229,76 @@ internal static unsafe partial class Native
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_cohort(out RowsHandle @out, DbHandle db, string? firstType, string? thenType, uint withinDays, int bucket);
+
+    /// <summary>
+    /// <c>int crm_erase_options_init(crm_erase_options* options, size_t struct_size)</c>
+    /// Fills `options` with the values of CRM_ERASE_OPTIONS_INIT; as
+    /// crm_open_options_init().
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_erase_options_init(EraseOptions* options, nuint structSize);
+
+    /// <summary>
+    /// <c>int crm_customer_erase(char** out_receipt_json, crm_db* db, int64_t id, const crm_erase_options* options)</c>
+    /// Erases customer `id` (see above) and returns a receipt: JSON text into
+    /// *out_receipt_json, which the caller frees with crm_string_free(). The
+    /// keys come in this order (later releases may add keys at the end):
+    ///
+    /// {"erased_ids":[17],"tombstones":[4711],
+    /// "removed":{"customers":1,"events":12,"history_events":5,
+    /// "idempotency_keys":3,"search_entries":1,
+    /// "references_cleared":2},
+    /// "kept":[],"suppressed":0}
+    ///
+    /// erased_ids: the ids erased, ascending; tombstones: the seq of each one's
+    /// tombstone, aligned with them. removed: customers (records removed: 0 for
+    /// a customer deleted earlier), events (interactions), history_events
+    /// (crm.record.* events), idempotency_keys (of the events removed),
+    /// search_entries (index entries removed), references_cleared (other
+    /// customers whose reference fields were cleared). kept: what a legal hold
+    /// kept (CRM_ERASE_KEEP_HELD); suppressed: hashes kept (CRM_ERASE_SUPPRESS).
+    ///
+    /// `options` may be NULL for the defaults (CRM_ERASE_OPTIONS_INIT).
+    /// Errors: CRM_E_NOT_FOUND when `id` is no customer and no deleted one with
+    /// history (an id erased before: only its tombstone remains, there is
+    /// nothing to erase); CRM_E_INVALID_ARGUMENT with rule "out", "id",
+    /// "struct_size", "utf8" (an actor that is not UTF-8), "actor" (over 255
+    /// bytes), "reason" (not UTF-8, or over 1,000 bytes) or "flags" (unknown
+    /// bits, or both CRM_ERASE_KEEP_HELD and CRM_ERASE_OVERRIDE_HOLD);
+    /// CRM_E_READ_ONLY. Inside a host transaction the erase is part of it (and
+    /// its bytes go only once it commits).
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_customer_erase(out StringHandle outReceiptJson, DbHandle db, long id, EraseOptions* options);
+
+    /// <summary>
+    /// <c>int crm_customer_erase_where(char** out_receipt_json, crm_db* db, const crm_query* query, const crm_erase_options* options)</c>
+    /// Erases every customer matching the query's filter (target
+    /// CRM_QUERY_CUSTOMERS, its parameters bound; select, sort, paging and
+    /// groups are ignored), in one transaction: all of them or none. The search
+    /// index is rewritten once for all of them. One receipt as for
+    /// crm_customer_erase(), with the counts summed; references between the
+    /// customers erased are not counted as cleared. An empty filter is refused
+    /// (CRM_E_INVALID_ARGUMENT, rule "filter": to erase every customer, say so,
+    /// e.g. "id &gt; 0"); a filter matching nobody erases nothing and succeeds.
+    /// Errors as crm_customer_erase() and crm_query_count(), and
+    /// CRM_E_INVALID_ARGUMENT rule "query" (NULL, or not a customer query).
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_customer_erase_where(out StringHandle outReceiptJson, DbHandle db, QueryHandle query, EraseOptions* options);
+
+    /// <summary>
+    /// <c>int crm_checkpoint(crm_db* db)</c>
+    /// The backend's upkeep after an erase. In a file: moves every committed
+    /// change into the file and truncates its write-ahead log to zero bytes, so
+    /// that erased bytes are gone from both; CRM_E_BUSY when another connection
+    /// (another handle, another process) still reads or writes the file after
+    /// the busy timeout: the log is then not truncated (part of it may have
+    /// been copied into the file); try again once that connection is done. On PostgreSQL: VACUUM of libcrm's tables (see "Backends: what
+    /// differs"). An in-memory workspace has nothing to do. Errors:
+    /// CRM_E_MISUSE inside a host transaction (crm_begin), CRM_E_READ_ONLY on a
+    /// workspace opened read-only.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_checkpoint(DbHandle db);
 }

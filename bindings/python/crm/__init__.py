@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from . import _native
 from ._native import LibraryLoadError
+from ._db_erasure import EraseReceipt
 from .db import Database, copy_workspace, create_workspace, drop_workspace, open, open_url
 from .errors import (
     RULES,
@@ -60,6 +61,7 @@ __all__ = [
     "EventInput",
     "AppendResult",
     "FieldInterval",
+    "EraseReceipt",
     "Target",
     "Bucket",
     "AggregateFunction",

@@ -111,6 +111,7 @@ __all__ = [
     "CRM_RULE_PATCH_JSON",
     "CRM_RULE_PATH",
     "CRM_RULE_QUERY",
+    "CRM_RULE_REASON",
     "CRM_RULE_RECORD",
     "CRM_RULE_ROWS",
     "CRM_RULE_SOURCE",
@@ -167,6 +168,9 @@ __all__ = [
     "CRM_AGG_AVG",
     "CRM_AGG_MIN",
     "CRM_AGG_MAX",
+    "CRM_ERASE_KEEP_HELD",
+    "CRM_ERASE_OVERRIDE_HOLD",
+    "CRM_ERASE_SUPPRESS",
     "ValueKind",
     "crm_db",
     "crm_record",
@@ -189,6 +193,8 @@ __all__ = [
     "open_options",
     "TimelineOptions",
     "timeline_options",
+    "EraseOptions",
+    "erase_options",
     "PROTOTYPES",
 ]
 
@@ -293,6 +299,7 @@ CRM_RULE_PAGE_SIZE = "page_size"
 CRM_RULE_PATCH_JSON = "patch_json"
 CRM_RULE_PATH = "path"
 CRM_RULE_QUERY = "query"
+CRM_RULE_REASON = "reason"
 CRM_RULE_RECORD = "record"
 CRM_RULE_ROWS = "rows"
 CRM_RULE_SOURCE = "source"
@@ -392,6 +399,13 @@ CRM_AGG_SUM = 3
 CRM_AGG_AVG = 4
 CRM_AGG_MIN = 5
 CRM_AGG_MAX = 6
+
+#: keep data under a legal hold in a stub
+CRM_ERASE_KEEP_HELD = 1
+#: erase held data too (the host decided so)
+CRM_ERASE_OVERRIDE_HOLD = 2
+#: keep keyed hashes of email and phone
+CRM_ERASE_SUPPRESS = 4
 
 
 class ValueKind(enum.IntEnum):
@@ -518,6 +532,28 @@ def timeline_options() -> TimelineOptions:
         oldest_first=0,
         page_size=50,
         cursor=None,
+    )
+
+
+class EraseOptions(CheckedStructure):
+    """``crm_erase_options`` (integer members range-checked when set)."""
+
+    _c_name_ = "crm_erase_options"
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("actor", c_char_p),
+        ("reason", c_char_p),
+        ("flags", c_int),
+    ]
+
+
+def erase_options() -> EraseOptions:
+    """A ``crm_erase_options`` set as ``CRM_ERASE_OPTIONS_INIT``."""
+    return EraseOptions(
+        struct_size=ctypes.sizeof(EraseOptions),
+        actor=None,
+        reason=None,
+        flags=0,
     )
 
 
@@ -812,4 +848,12 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Tuple[str, Any]]]] = {
     "crm_segment_list": (c_int, [("out", POINTER(RowsPtr)), ("db", DbPtr)]),
     # int crm_cohort(crm_rows** out, crm_db* db, const char* first_type, const char* then_type, uint32_t within_days, int bucket)
     "crm_cohort": (c_int, [("out", POINTER(RowsPtr)), ("db", DbPtr), ("first_type", c_char_p), ("then_type", c_char_p), ("within_days", c_uint32), ("bucket", c_int)]),
+    # int crm_erase_options_init(crm_erase_options* options, size_t struct_size)
+    "crm_erase_options_init": (c_int, [("options", POINTER(EraseOptions)), ("struct_size", c_size_t)]),
+    # int crm_customer_erase(char** out_receipt_json, crm_db* db, int64_t id, const crm_erase_options* options)
+    "crm_customer_erase": (c_int, [("out_receipt_json", POINTER(OwnedString)), ("db", DbPtr), ("id", c_int64), ("options", POINTER(EraseOptions))]),
+    # int crm_customer_erase_where(char** out_receipt_json, crm_db* db, const crm_query* query, const crm_erase_options* options)
+    "crm_customer_erase_where": (c_int, [("out_receipt_json", POINTER(OwnedString)), ("db", DbPtr), ("query", QueryPtr), ("options", POINTER(EraseOptions))]),
+    # int crm_checkpoint(crm_db* db)
+    "crm_checkpoint": (c_int, [("db", DbPtr)]),
 }

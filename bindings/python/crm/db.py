@@ -15,6 +15,7 @@ from ._db_customers import CustomersMixin
 from ._db_events import EventsMixin
 from ._db_queries import QueriesMixin
 from ._db_workspace_copy import WorkspaceCopyMixin, copy_workspace
+from ._db_erasure import ErasureMixin
 
 __all__ = [
     "Database",
@@ -29,7 +30,12 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 
 class Database(
-    FieldsMixin, CustomersMixin, EventsMixin, QueriesMixin, WorkspaceCopyMixin
+    FieldsMixin,
+    CustomersMixin,
+    EventsMixin,
+    QueriesMixin,
+    WorkspaceCopyMixin,
+    ErasureMixin,
 ):
     """An open libcrm workspace. Create it with :func:`crm.open`.
 

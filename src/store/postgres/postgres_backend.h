@@ -146,6 +146,14 @@ class PostgresBackend : public Backend {
       const std::string& first_type, const std::string& then_type,
       int64_t within_us, Bucket bucket) override;
 
+  // ---- erasure: defined in erasure_store.cc -------------------------------
+  absl::StatusOr<RemovedEvents> DeleteCustomerEvents(
+      int64_t customer_id) override;
+  absl::StatusOr<std::vector<int64_t>> CustomersReferencing(
+      const std::string& column, int64_t id) override;
+  absl::Status PurgeSearchIndex() override;
+  absl::Status Checkpoint() override;
+
   // ---- moving a workspace: defined in workspace_copy.cc (helper H2) -------
   absl::StatusOr<std::unique_ptr<WorkspaceCopySeam>> CopySeam() override;
 

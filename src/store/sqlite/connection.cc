@@ -128,6 +128,11 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
   sqlite3_limit(db, SQLITE_LIMIT_LENGTH, 32 * 1024 * 1024);
   // Damaged b-tree cells are reported as corruption before they are used.
   CRM_RETURN_IF_ERROR(connection->Execute("PRAGMA cell_size_check = ON"));
+  // What a connection deletes or overwrites is zeroed in the file, not left
+  // in free space (crm.h, "Erasure"): on for every write, so that values
+  // replaced by ordinary updates are gone too, not only an erase's. Each
+  // freed page and cell costs a write of zeros.
+  CRM_RETURN_IF_ERROR(connection->Execute("PRAGMA secure_delete = ON"));
   return connection;
 }
 

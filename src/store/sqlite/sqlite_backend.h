@@ -125,6 +125,13 @@ class SqliteBackend final : public Backend {
       const std::string& first_type, const std::string& then_type,
       int64_t within_us, Bucket bucket) override;
 
+  absl::StatusOr<RemovedEvents> DeleteCustomerEvents(
+      int64_t customer_id) override;
+  absl::StatusOr<std::vector<int64_t>> CustomersReferencing(
+      const std::string& column, int64_t id) override;
+  absl::Status PurgeSearchIndex() override;
+  absl::Status Checkpoint() override;
+
   absl::StatusOr<std::unique_ptr<WorkspaceCopySeam>> CopySeam() override;
 
  private:

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # What erasure costs (crm_erase_costs, issue #19): the search-index rewrite by
-# index size, secure_delete ON against OFF, and the erase data set (100,000
-# customers, 1,000,000 events, 10,000 of them one person's).
+# index size, secure_delete ON against OFF, and erase of one person (10,000
+# events in a 1,000,000-event workspace) and of 1,000 people.
 #   benchmarks/run.sh erase [measure...] [crm_erase_costs flags]
-# Measures: search_rewrite secure_delete dataset (default: all).
+# Measures: search_rewrite secure_delete dataset erase (default: all, which
+# is search_rewrite secure_delete erase).
 # Built workspaces are kept in $CRM_BENCH_ERASE_DIR (default
 # /tmp/crm-erase-data) so that a second run does not build them again (up to
 # about 2 GB); remove it when done. Flags go to every measure, e.g.

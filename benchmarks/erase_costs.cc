@@ -23,7 +23,15 @@
 //       1,000,000 events, 10,000 of them one person's) unless --dir holds
 //       it, and says how long that took.
 //
-//   crm_erase_costs all ...   every measure above, in that order.
+//   crm_erase_costs erase [--customers=N --events=N]
+//       On a copy of the erase data set per round: crm_customer_erase of
+//       the person (receipt checked: 1 customer, every one of its events),
+//       then crm_customer_erase_where of 1,000 others (customers whose
+//       segment is one of the last five; receipt checked against the data
+//       set), each followed by crm_checkpoint. Total time, the search
+//       rewrite and COMMIT apart (statement profile), CPU, bytes written,
+//       the WAL and file sizes.
+//   crm_erase_costs all ...   search_rewrite, secure_delete and erase.
 //
 // Common flags: --dir=DIR keeps the built workspaces there between runs
 // (else a temporary directory removed at exit), --rounds=N (3).
@@ -397,12 +405,10 @@ void SecureDelete(const std::string& dir) {
       "written OFF | written ON |\n|---|---|---|---|---|---|---|---|---|\n",
       static_cast<long long>(sizes.customers),
       static_cast<long long>(sizes.events), g_flags.rounds);
-#ifdef CRM_ERASE_OPTIONS_INIT
   std::printf(
       "(this libcrm turns secure_delete on itself when it opens a file, "
       "after the hook: its OFF rows ran with it ON too; measure OFF on a "
       "libcrm without erase)\n");
-#endif
   for (const std::string engine : {"libcrm", "sqlite_same"}) {
     for (const std::string& phase : phase_order) {
       auto& values = cpu[engine][phase];
@@ -458,7 +464,6 @@ bool Dataset(const std::string& dir, EraseDataset* dataset) {
 }
 
 // ------------------------------------------------------------------ erase
-#ifdef CRM_ERASE_OPTIONS_INIT
 
 // The integer after "key": in a receipt (crm_customer_erase), -1 if absent.
 int64_t ReceiptNumber(const std::string& receipt, const std::string& key) {
@@ -647,8 +652,6 @@ void Erase(const std::string& dir) {
   std::fflush(stdout);
 }
 
-#endif  // CRM_ERASE_OPTIONS_INIT
-
 // ------------------------------------------------------------------ main
 
 std::vector<int64_t> ParseList(const char* text) {
@@ -712,18 +715,15 @@ int main(int argc, char** argv) {
   }
   const std::vector<std::string> measures =
       g_flags.measure == "all"
-          ? std::vector<std::string>{"search_rewrite", "secure_delete",
-                                     "dataset"}
+          ? std::vector<std::string>{"search_rewrite", "secure_delete", "erase"}
           : std::vector<std::string>{g_flags.measure};
   for (const std::string& measure : measures) {
     if (measure == "search_rewrite") {
       SearchRewrite(dir);
     } else if (measure == "secure_delete") {
       SecureDelete(dir);
-#ifdef CRM_ERASE_OPTIONS_INIT
     } else if (measure == "erase") {
       Erase(dir);
-#endif
     } else if (measure == "dataset") {
       EraseDataset dataset = DatasetOfFlags();
       Dataset(dir, &dataset);

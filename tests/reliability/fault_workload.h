@@ -7,6 +7,7 @@
 #define CRM_TESTS_RELIABILITY_FAULT_WORKLOAD_H_
 
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <set>
@@ -105,7 +106,12 @@ class Workload {
   template <typename Apply>
   int Call(int rc, Apply apply) {
     const bool fault_now = source_->Fired() > 0 && !fault_seen_;
-    if (rc != CRM_OK && fault_seen_ && !in_transaction_) ++failed_after_fault_;
+    if (rc != CRM_OK && fault_seen_ && !in_transaction_) {
+      ++failed_after_fault_;
+      std::printf("%scall in %s failed after the fault in %s: %s: %s\n",
+                  where_.c_str(), step_.c_str(), fault_step_.c_str(),
+                  crm_status_name(rc), crm_last_error_message());
+    }
     if (fault_now) fault_step_ = step_;
     if (rc == CRM_OK) {
       apply();

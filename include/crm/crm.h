@@ -1285,11 +1285,13 @@ CRM_API int crm_cohort(crm_rows** out, crm_db* db, const char* first_type,
  *    id is never handed out again.
  *  - the names libcrm interns: actors, sources, channels and event types
  *    (they name the host's users and systems, not the people it serves;
- *    a host must not put personal data in them), and field definitions
- *    and segments' filters.
+ *    a host must not put personal data in them), field definitions, and
+ *    segments' filters (a segment whose filter names the person keeps
+ *    naming them: delete or change it).
  * Bytes. In a file every connection overwrites what it deletes (SQLite's
- * secure_delete, on since libcrm 0.2: values replaced by earlier updates
- * are zeroed too, except in files written by older releases), and each
+ * secure_delete, which libcrm turns on for every write: values replaced by
+ * earlier updates are zeroed too; a file written by an older libcrm may
+ * keep such values in free pages until they are reused), and each
  * erase call rewrites the full-text index once, so that no index segment
  * keeps the person's words; the removed bytes then remain only in the
  * write-ahead log until crm_checkpoint() truncates it, or the last
@@ -1299,10 +1301,14 @@ CRM_API int crm_cohort(crm_rows** out, crm_db* db, const char* first_type,
  * Beyond libcrm's reach: every copy the host made (backups, exports, its
  * own logs, caches and mirrors): follow the tombstones to erase those.
  *
- * Cost: the index rewrite reads and writes the whole search index (it
- * grows with the customers' text): erase many people in one call
- * (crm_customer_erase_where) to pay it once. Everything else is
- * proportional to what the person holds.
+ * Cost: in a file the index rewrite reads and writes the whole search
+ * index, which grows with the customers' text: measured at 0.08 s for
+ * 10,000 customers (1.1 MB of index segments) and 0.4 to 0.8 s for 100,000
+ * (11 MB), the bulk of an erase. Erase many people in one call
+ * (crm_customer_erase_where) to pay it once. The rest is proportional to
+ * what the person holds: removing a person with 10,000 events from a file
+ * of 1,000,000 events took 0.04 s, plus 0.15 s to commit. PostgreSQL
+ * rewrites no index (its VACUUM, in crm_checkpoint, reads the tables).
  */
 
 /* What an erase keeps or adds besides removing (flags of
@@ -1386,10 +1392,12 @@ CRM_API int crm_customer_erase_where(char** out_receipt_json, crm_db* db,
  * that erased bytes are gone from both; CRM_E_BUSY when another connection
  * (another handle, another process) still reads or writes the file after
  * the busy timeout: the log is then not truncated (part of it may have
- * been copied into the file); try again once that connection is done. On PostgreSQL: VACUUM of libcrm's tables (see "Backends: what
- * differs"). An in-memory workspace has nothing to do. Errors:
- * CRM_E_MISUSE inside a host transaction (crm_begin), CRM_E_READ_ONLY on a
- * workspace opened read-only.
+ * been copied into the file); try again once that connection is done. On
+ * PostgreSQL: VACUUM of libcrm's tables (see "Backends: what differs").
+ * An in-memory workspace has nothing to do. Errors: CRM_E_MISUSE inside a
+ * host transaction (crm_begin), CRM_E_READ_ONLY on a workspace opened
+ * read-only; on PostgreSQL CRM_E_IO, rule "server", when the role may not
+ * vacuum libcrm's tables.
  */
 CRM_API int crm_checkpoint(crm_db* db);
 

@@ -13,6 +13,7 @@ using crm::capi::CheckOptionalText;
 using crm::capi::OnDb;
 using crm::capi::Out;
 using crm::core::EraseReceipt;
+using crm::core::EraseRequest;
 using crm::core::Session;
 using crm::store::ScopeKind;
 
@@ -31,8 +32,7 @@ constexpr uint32_t kFirstEraseOptionsSize =
     offsetof(crm_erase_options, flags) + sizeof(int);
 
 // `options` (NULL for the defaults) as the core takes them.
-absl::StatusOr<crm::core::EraseRequest> RequestOf(
-    const crm_erase_options* options) {
+absl::StatusOr<EraseRequest> RequestOf(const crm_erase_options* options) {
   CRM_ASSIGN_OR_RETURN(
       const crm_erase_options chosen,
       crm::capi::ReadOptions(options, crm_erase_options(CRM_ERASE_OPTIONS_INIT),
@@ -40,11 +40,33 @@ absl::StatusOr<crm::core::EraseRequest> RequestOf(
   CRM_RETURN_IF_ERROR(CheckOptionalText(chosen.actor, Rule::kActor));
   // The reason's text is checked by the core, which names it "reason" for
   // bad UTF-8 as for its length.
-  crm::core::EraseRequest request;
+  EraseRequest request;
   if (chosen.actor != nullptr) request.actor = chosen.actor;
   if (chosen.reason != nullptr) request.reason = chosen.reason;
   request.flags = chosen.flags;
   return request;
+}
+
+absl::Status CheckId(int64_t id) {
+  if (id > 0) return absl::OkStatus();
+  return crm::MakeError(crm::ErrorCode::kInvalidArgument,
+                        "a customer id is a positive integer", "", Rule::kId);
+}
+
+// The receipt of `erase`, run in a write scope on `db` with `options`
+// checked, once `argument` (the check of the call's own argument) is OK.
+absl::StatusOr<std::string> Erase(
+    const absl::Status& argument, crm_db* db, const crm_erase_options* options,
+    absl::FunctionRef<absl::StatusOr<EraseReceipt>(Session&,
+                                                   const EraseRequest&)>
+        erase) {
+  CRM_RETURN_IF_ERROR(argument);
+  CRM_ASSIGN_OR_RETURN(EraseRequest request, RequestOf(options));
+  CRM_ASSIGN_OR_RETURN(EraseReceipt receipt,
+                       OnDb(db, ScopeKind::kWrite, [&](Session& session) {
+                         return erase(session, request);
+                       }));
+  return crm::core::ReceiptJson(receipt);
 }
 
 }  // namespace
@@ -61,41 +83,28 @@ int crm_erase_options_init(crm_erase_options* options, size_t struct_size) {
 
 int crm_customer_erase(char** out_receipt_json, crm_db* db, int64_t id,
                        const crm_erase_options* options) {
-  return Call(Out(out_receipt_json, Rule::kOut),
-              [&]() -> absl::StatusOr<std::string> {
-                if (id <= 0) {
-                  return crm::MakeError(crm::ErrorCode::kInvalidArgument,
-                                        "a customer id is a positive integer",
-                                        "", Rule::kId);
-                }
-                CRM_ASSIGN_OR_RETURN(crm::core::EraseRequest request,
-                                     RequestOf(options));
-                CRM_ASSIGN_OR_RETURN(
-                    EraseReceipt receipt,
-                    OnDb(db, ScopeKind::kWrite, [&](Session& session) {
-                      return crm::core::EraseCustomer(session, id, request);
-                    }));
-                return crm::core::ReceiptJson(receipt);
-              });
+  return Call(Out(out_receipt_json, Rule::kOut), [&] {
+    return Erase(CheckId(id), db, options,
+                 [&](Session& session, const EraseRequest& request) {
+                   return crm::core::EraseCustomer(session, id, request);
+                 });
+  });
 }
 
 int crm_customer_erase_where(char** out_receipt_json, crm_db* db,
                              const crm_query* query,
                              const crm_erase_options* options) {
-  return Call(Out(out_receipt_json, Rule::kOut),
-              [&]() -> absl::StatusOr<std::string> {
-                CRM_RETURN_IF_ERROR(CheckNotNull(query, Rule::kQuery));
-                crm::core::QueryRequest selection = query->request;
-                selection.params = query->params.record;
-                CRM_ASSIGN_OR_RETURN(crm::core::EraseRequest request,
-                                     RequestOf(options));
-                CRM_ASSIGN_OR_RETURN(
-                    EraseReceipt receipt,
-                    OnDb(db, ScopeKind::kWrite, [&](Session& session) {
-                      return crm::core::EraseWhere(session, selection, request);
-                    }));
-                return crm::core::ReceiptJson(receipt);
-              });
+  return Call(Out(out_receipt_json, Rule::kOut), [&] {
+    crm::core::QueryRequest selection;
+    if (query != nullptr) {
+      selection = query->request;
+      selection.params = query->params.record;
+    }
+    return Erase(CheckNotNull(query, Rule::kQuery), db, options,
+                 [&](Session& session, const EraseRequest& request) {
+                   return crm::core::EraseWhere(session, selection, request);
+                 });
+  });
 }
 
 int crm_checkpoint(crm_db* db) {

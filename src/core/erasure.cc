@@ -192,10 +192,10 @@ absl::Status EraseOne(Session& session, int64_t id,
   return absl::OkStatus();
 }
 
+// Erases `ids` for a `request` Checked() returned.
 absl::StatusOr<EraseReceipt> EraseIds(Session& session,
                                       const std::vector<int64_t>& ids,
-                                      const EraseRequest& request) {
-  CRM_ASSIGN_OR_RETURN(EraseRequest checked, Checked(request));
+                                      const EraseRequest& checked) {
   const absl::flat_hash_set<int64_t> erasing(ids.begin(), ids.end());
   const int64_t now = NowMicros();
   EraseReceipt receipt;
@@ -210,12 +210,14 @@ absl::StatusOr<EraseReceipt> EraseIds(Session& session,
 
 absl::StatusOr<EraseReceipt> EraseCustomer(Session& session, int64_t id,
                                            const EraseRequest& request) {
-  return EraseIds(session, {id}, request);
+  CRM_ASSIGN_OR_RETURN(EraseRequest checked, Checked(request));
+  return EraseIds(session, {id}, checked);
 }
 
 absl::StatusOr<EraseReceipt> EraseWhere(Session& session,
                                         const QueryRequest& query,
                                         const EraseRequest& request) {
+  CRM_ASSIGN_OR_RETURN(EraseRequest checked, Checked(request));
   if (query.target != QueryTarget::kCustomers) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "an erase takes a query over customers "
@@ -245,7 +247,7 @@ absl::StatusOr<EraseReceipt> EraseWhere(Session& session,
     page_request.cursor = page.next_cursor;
   }
   std::sort(ids.begin(), ids.end());
-  return EraseIds(session, ids, request);
+  return EraseIds(session, ids, checked);
 }
 
 std::string ReceiptJson(const EraseReceipt& receipt) {

@@ -565,6 +565,60 @@ TEST_F(ErasureTest, BadArgumentsChangeNothing) {
   EXPECT_EQ(filled.flags, 0);
 }
 
+// A reference in an archived field, or a required one, points at no one
+// after an erase either: cleared all the same, in one update per customer.
+TEST_F(ErasureTest, ArchivedAndRequiredReferencesAreClearedToo) {
+  int64_t person = CreatePerson();
+  Define(db_.get(), R"({"name": "mentor", "type": "reference"})");
+  Record record = NewRecord();
+  crm_record_set_text(record.get(), "name", "Cy");
+  crm_record_set_integer(record.get(), "manager", person);
+  crm_record_set_integer(record.get(), "mentor", person);
+  int64_t cy = Create(db_.get(), record.get());
+  ASSERT_EQ(crm_field_update(db_.get(), "manager", R"({"required": true})"),
+            CRM_OK)
+      << crm_last_error_message();
+  ASSERT_EQ(crm_field_archive(db_.get(), "mentor"), CRM_OK);
+  int64_t version = crm_record_version(Get(db_.get(), cy).get());
+
+  std::string receipt = Erase(person, nullptr, nullptr);
+  EXPECT_EQ(receipt, ExpectedReceipt({person}, {TombstoneOf(person)},
+                                     {1, 4, 4, 3, 1, 1}));
+  ASSERT_EQ(crm_field_restore(db_.get(), "mentor"), CRM_OK);
+  Record after = Get(db_.get(), cy);
+  EXPECT_EQ(crm_record_kind(after.get(), "manager"), CRM_VALUE_NULL);
+  EXPECT_EQ(crm_record_kind(after.get(), "mentor"), CRM_VALUE_NULL);
+  EXPECT_EQ(crm_record_version(after.get()), version + 1);
+}
+
+// Without legal holds defined, keeping held data or overriding holds
+// erases as usual: nothing is held.
+TEST_F(ErasureTest, HoldFlagsEraseAsUsualWhenNothingIsHeld) {
+  for (int flags : {CRM_ERASE_KEEP_HELD, CRM_ERASE_OVERRIDE_HOLD}) {
+    int64_t person = CreatePerson();
+    crm_erase_options options = CRM_ERASE_OPTIONS_INIT;
+    options.flags = flags;
+    char* raw = nullptr;
+    ASSERT_EQ(crm_customer_erase(&raw, db_.get(), person, &options), CRM_OK)
+        << crm_last_error_message();
+    String receipt(raw);
+    EXPECT_EQ(std::string(raw), ExpectedReceipt({person}, {TombstoneOf(person)},
+                                                {1, 4, 4, 3, 1, 0}));
+  }
+}
+
+// Until suppression (issue #19, helper H4) is merged, asking for it fails
+// rather than erasing without keeping the hashes the host asked for.
+TEST_F(ErasureTest, SuppressIsRefusedUntilSuppressionIsBuilt) {
+  int64_t person = CreatePerson();
+  crm_erase_options options = CRM_ERASE_OPTIONS_INIT;
+  options.flags = CRM_ERASE_SUPPRESS;
+  char* raw = nullptr;
+  EXPECT_CRM_ERROR(crm_customer_erase(&raw, db_.get(), person, &options),
+                   CRM_E_INVALID_ARGUMENT, "", CRM_RULE_FLAGS);
+  EXPECT_EQ(SearchHits(kMarker), 1u);
+}
+
 TEST_F(ErasureTest, AReadOnlyWorkspaceErasesNothing) {
   int64_t person = CreatePerson();
   db_.reset();

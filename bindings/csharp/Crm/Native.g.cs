@@ -1294,10 +1294,12 @@ internal static unsafe partial class Native
     /// that erased bytes are gone from both; CRM_E_BUSY when another connection
     /// (another handle, another process) still reads or writes the file after
     /// the busy timeout: the log is then not truncated (part of it may have
-    /// been copied into the file); try again once that connection is done. On PostgreSQL: VACUUM of libcrm's tables (see "Backends: what
-    /// differs"). An in-memory workspace has nothing to do. Errors:
-    /// CRM_E_MISUSE inside a host transaction (crm_begin), CRM_E_READ_ONLY on a
-    /// workspace opened read-only.
+    /// been copied into the file); try again once that connection is done. On
+    /// PostgreSQL: VACUUM of libcrm's tables (see "Backends: what differs").
+    /// An in-memory workspace has nothing to do. Errors: CRM_E_MISUSE inside a
+    /// host transaction (crm_begin), CRM_E_READ_ONLY on a workspace opened
+    /// read-only; on PostgreSQL CRM_E_IO, rule "server", when the role may not
+    /// vacuum libcrm's tables.
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_checkpoint(DbHandle db);

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
+#include "store/sqlite/sqlite_backend.h"
 
 namespace crm::store::sqlite {
 
@@ -66,6 +67,26 @@ absl::Status TruncateLog(Connection& connection) {
                      "be truncated; try again once it is done");
   }
   return absl::OkStatus();
+}
+
+// ---- SqliteBackend's erasure methods ------------------------------------
+
+absl::StatusOr<RemovedEvents> SqliteBackend::DeleteCustomerEvents(
+    int64_t customer_id) {
+  return sqlite::DeleteCustomerEvents(*connection_, customer_id);
+}
+
+absl::StatusOr<std::vector<int64_t>> SqliteBackend::CustomersReferencing(
+    const std::string& column, int64_t id) {
+  return sqlite::CustomersReferencing(*connection_, column, id);
+}
+
+absl::Status SqliteBackend::PurgeSearchIndex() {
+  return sqlite::PurgeSearchIndex(*connection_);
+}
+
+absl::Status SqliteBackend::Checkpoint() {
+  return sqlite::TruncateLog(*connection_);
 }
 
 }  // namespace crm::store::sqlite

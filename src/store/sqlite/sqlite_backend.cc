@@ -2,7 +2,6 @@
 
 #include "base/error.h"
 #include "store/sqlite/customer_table.h"
-#include "store/sqlite/erasure_store.h"
 #include "store/sqlite/event_table.h"
 #include "store/sqlite/field_table.h"
 #include "store/sqlite/meta_table.h"
@@ -299,27 +298,6 @@ absl::StatusOr<std::vector<std::vector<SqlValue>>> SqliteBackend::RunCohort(
     int64_t within_us, Bucket bucket) {
   return sqlite::RunCohort(*connection_, first_type, then_type, within_us,
                            bucket);
-}
-
-// ---- erasure
-// ------------------------------------------------------------------
-
-absl::StatusOr<RemovedEvents> SqliteBackend::DeleteCustomerEvents(
-    int64_t customer_id) {
-  return sqlite::DeleteCustomerEvents(*connection_, customer_id);
-}
-
-absl::StatusOr<std::vector<int64_t>> SqliteBackend::CustomersReferencing(
-    const std::string& column, int64_t id) {
-  return sqlite::CustomersReferencing(*connection_, column, id);
-}
-
-absl::Status SqliteBackend::PurgeSearchIndex() {
-  return sqlite::PurgeSearchIndex(*connection_);
-}
-
-absl::Status SqliteBackend::Checkpoint() {
-  return sqlite::TruncateLog(*connection_);
 }
 
 // ---- moving a workspace

@@ -125,6 +125,7 @@ class SqliteBackend final : public Backend {
       const std::string& first_type, const std::string& then_type,
       int64_t within_us, Bucket bucket) override;
 
+  // Erasure: defined in erasure_store.cc.
   absl::StatusOr<RemovedEvents> DeleteCustomerEvents(
       int64_t customer_id) override;
   absl::StatusOr<std::vector<int64_t>> CustomersReferencing(

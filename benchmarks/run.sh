@@ -10,6 +10,8 @@
 #   benchmarks/run.sh plot [customers...]      plot.sh: read latency by size
 #   benchmarks/run.sh writers [N...] [flags]   writers.sh: 1, 4, 16 writer
 #                      processes on PostgreSQL (a throwaway server) and SQLite
+#   benchmarks/run.sh erase [measure...] [flags]   erase.sh: what erasure
+#                      costs (search rewrite by size, secure_delete, erase)
 # Build directory: $CRM_BENCH_BUILD_DIR, else build-bench/ (Release).
 # Rounds: $CRM_BENCH_ROUNDS (default 3, ci 1) runs of the whole suite, one
 # after the other; the report gives the median of each figure over them.
@@ -32,7 +34,8 @@ case "$size" in
   bindings) exec "$here/run_bindings.sh" "$@" ;;
   plot) exec "$here/plot.sh" "$@" ;;
   writers) exec "$here/writers.sh" "$@" ;;
-  *) echo "usage: $0 [ci|default|postgres|memory|scale|bindings|plot|writers] [arguments]" >&2; exit 2 ;;
+  erase) exec "$here/erase.sh" "$@" ;;
+  *) echo "usage: $0 [ci|default|postgres|memory|scale|bindings|plot|writers|erase] [arguments]" >&2; exit 2 ;;
 esac
 rounds="${CRM_BENCH_ROUNDS:-$rounds}"
 source "$here/common.sh"

@@ -26,7 +26,9 @@ namespace {
 // The counts go to CRM_RELIABILITY_STATS as <stat>_points and
 // <stat>_points_reported.
 void RunAllocationPoints(AllocFaults* source, const std::string& name,
-                         bool existing_workspace, const std::string& stat) {
+                         bool existing_workspace, const std::string& stat,
+                         const std::vector<std::string>& focus = {},
+                         int default_points = 250) {
   const std::string dir = MakeTempDir("crm-alloc");
   std::string template_path;
   if (existing_workspace) {
@@ -36,9 +38,9 @@ void RunAllocationPoints(AllocFaults* source, const std::string& name,
         << crm_last_error_message();
     crm_close(db);
   }
-  const int max_points = EnvInt("CRM_ALLOC_MAX_POINTS", 250);
-  FaultPointStats stats =
-      RunFaultPoints(source, name, FilesIn(dir, template_path), max_points);
+  const int max_points = EnvInt("CRM_ALLOC_MAX_POINTS", default_points);
+  FaultPointStats stats = RunFaultPoints(
+      source, name, FilesIn(dir, template_path), max_points, focus);
   ReportFaultPoints(name, "allocations", stats, CRM_E_NOMEM);
   if (testing::Test::HasFailure()) {
     std::printf("  the failing point's files are in %s\n", dir.c_str());
@@ -57,6 +59,13 @@ TEST(AllocationFailure, SqliteAllocationsInAWorkload) {
 TEST(AllocationFailure, SqliteAllocationsCreatingAWorkspace) {
   RunAllocationPoints(&SqliteAllocFaults(), "SQLite allocation, new workspace",
                       false, "alloc");
+}
+
+// The allocations of the erase steps only (erase of a customer, of a
+// deleted one, by a filter, and the checkpoint), 100 points at most.
+TEST(AllocationFailure, SqliteAllocationsDuringErase) {
+  RunAllocationPoints(&SqliteAllocFaults(), "SQLite allocation, erase", true,
+                      "alloc_erase", EraseSteps(), 100);
 }
 
 // operator new failures also reach dependencies that are not safe for

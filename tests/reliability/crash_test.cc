@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <thread>
 
@@ -25,19 +26,23 @@ extern char** environ;
 namespace crm_reliability {
 namespace {
 
-pid_t SpawnWriter(const std::string& workspace, const std::string& report,
-                  int64_t first_unit, int64_t units, bool full_sync) {
-  std::string first = std::to_string(first_unit), count = std::to_string(units);
-  std::string sync = full_sync ? "full" : "normal";
-  const char* argv[] = {CRM_CRASH_WRITER, workspace.c_str(), report.c_str(),
-                        first.c_str(),    count.c_str(),     sync.c_str(),
-                        nullptr};
+// Starts crm_crash_writer with `args` (see crash_writer.cc); -1 on failure.
+pid_t Spawn(const std::vector<std::string>& args) {
+  std::vector<const char*> argv = {CRM_CRASH_WRITER};
+  for (const std::string& arg : args) argv.push_back(arg.c_str());
+  argv.push_back(nullptr);
   pid_t pid = -1;
   if (posix_spawn(&pid, CRM_CRASH_WRITER, nullptr, nullptr,
-                  const_cast<char**>(argv), environ) != 0) {
+                  const_cast<char**>(argv.data()), environ) != 0) {
     return -1;
   }
   return pid;
+}
+
+pid_t SpawnWriter(const std::string& workspace, const std::string& report,
+                  int64_t first_unit, int64_t units, bool full_sync) {
+  return Spawn({workspace, report, std::to_string(first_unit),
+                std::to_string(units), full_sync ? "full" : "normal"});
 }
 
 // Waits (at most 20 s) until the writer reported a commit.
@@ -64,6 +69,20 @@ class TempDir {
   std::string path_;
 };
 
+// A new workspace of `backend` named `name` ("" without a server for
+// PostgreSQL), and where the writer opens it: with an application name on
+// a server, by which its sessions are found (they must be gone before a
+// check).
+struct WriterTarget {
+  WriterTarget(Backend backend, const TempDir& dir, const std::string& name)
+      : workspace(NewWorkspace(backend, dir.path(), name)),
+        writer_name("crm_" + name + "_writer_" + std::to_string(getpid())),
+        writer_location(Marked(workspace, writer_name)) {}
+  const std::string workspace;
+  const std::string writer_name;
+  const std::string writer_location;
+};
+
 class CrashSafety : public testing::TestWithParam<Backend> {};
 
 // The time the server started (on SQLite ""): a server that restarted
@@ -76,22 +95,37 @@ std::string ServerStart(const std::string& location) {
   return raw.ok() && start.size() == 1 ? start[0] : "error: " + raw.error();
 }
 
-TEST_P(CrashSafety, KilledWriterLeavesEveryReportedStepWholeAndNothingMore) {
-  const bool postgres = GetParam() == Backend::kPostgres;
-  const int iterations = EnvInt("CRM_CRASH_ITERATIONS", postgres ? 20 : 30);
+// The kill times' seed: CRM_CRASH_SEED, else the clock; printed under `what`.
+unsigned Seed(const char* what) {
   const unsigned seed = static_cast<unsigned>(EnvInt(
       "CRM_CRASH_SEED",
       static_cast<int>(std::chrono::steady_clock::now().time_since_epoch() /
                        std::chrono::microseconds(1))));
-  std::printf("crash safety: seed %u (CRM_CRASH_SEED to replay)\n", seed);
-  std::mt19937 random(seed);
+  std::printf("%s: seed %u (CRM_CRASH_SEED to replay)\n", what, seed);
+  return seed;
+}
+
+// Kills the writer `pid` with SIGKILL and reaps it; false (and a gtest
+// failure) when it had ended by itself.
+bool KillWriter(pid_t pid) {
+  kill(pid, SIGKILL);
+  int status = 0;
+  EXPECT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+      << "the writer ended by itself (status " << status
+      << "): see its message above";
+  return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+}
+
+TEST_P(CrashSafety, KilledWriterLeavesEveryReportedStepWholeAndNothingMore) {
+  const bool postgres = GetParam() == Backend::kPostgres;
+  const int iterations = EnvInt("CRM_CRASH_ITERATIONS", postgres ? 20 : 30);
+  std::mt19937 random(Seed("crash safety"));
   TempDir dir;
-  const std::string workspace = NewWorkspace(GetParam(), dir.path(), "crash");
+  const WriterTarget target(GetParam(), dir, "crash");
+  const std::string& workspace = target.workspace;
   if (workspace.empty()) GTEST_SKIP() << "CRM_TEST_BACKEND_URL is not set";
-  // The writer's sessions on the server, which must be gone before a check.
-  const std::string writer_name =
-      "crm_crash_writer_" + std::to_string(getpid());
-  const std::string writer_location = Marked(workspace, writer_name);
+  const std::string& writer_name = target.writer_name;
   {
     crm_db* db = nullptr;
     ASSERT_EQ(OpenWorkspace(&db, workspace, nullptr), CRM_OK)
@@ -105,7 +139,8 @@ TEST_P(CrashSafety, KilledWriterLeavesEveryReportedStepWholeAndNothingMore) {
   for (int i = 0; i < iterations; ++i) {
     const std::string report = dir.File("report-" + std::to_string(i));
     const bool full_sync = i % 2 == 1;
-    pid_t pid = SpawnWriter(writer_location, report, next_unit, 0, full_sync);
+    pid_t pid =
+        SpawnWriter(target.writer_location, report, next_unit, 0, full_sync);
     ASSERT_GT(pid, 0) << "cannot start " << CRM_CRASH_WRITER;
     // Every fifth kill lands early (open, recovery of the last crash); the
     // others once the writer is committing, so that slow builds (sanitizers)
@@ -113,12 +148,7 @@ TEST_P(CrashSafety, KilledWriterLeavesEveryReportedStepWholeAndNothingMore) {
     if (i % 5 != 0) WaitForFirstCommit(report);
     std::this_thread::sleep_for(std::chrono::milliseconds(
         std::uniform_int_distribution<int>(0, 150)(random)));
-    kill(pid, SIGKILL);
-    int status = 0;
-    ASSERT_EQ(waitpid(pid, &status, 0), pid);
-    ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
-        << "the writer ended by itself (status " << status
-        << "): see its message above";
+    ASSERT_TRUE(KillWriter(pid));
     ++kills;
     // On PostgreSQL the server ends the killed writer's session and its
     // transaction, or finishes the COMMIT it had received: wait for it.
@@ -185,6 +215,129 @@ TEST_P(CrashSafety, KilledWriterLeavesEveryReportedStepWholeAndNothingMore) {
   RecordStat(prefix + "crash_kills", kills);
   RecordStat(prefix + "crash_steps_committed",
              static_cast<int64_t>(reported.size()));
+  if (postgres) crm_workspace_drop(workspace.c_str());
+}
+
+// Writes units [first, first + units) as the crash writer does, in this
+// process; false (and a gtest failure) when a call fails.
+bool WriteUnits(const std::string& workspace, int64_t first, int64_t units) {
+  crm_db* db = nullptr;
+  EXPECT_EQ(OpenWorkspace(&db, workspace, nullptr), CRM_OK)
+      << crm_last_error_message();
+  bool ok = db != nullptr;
+  for (int64_t unit = first; ok && unit < first + units; ++unit) {
+    const std::string customers = CustomerBatchBytes(unit);
+    crm_batch_report* batch = nullptr;
+    ok = crm_customer_write_batch(&batch, db, customers.data(),
+                                  customers.size(), CRM_BATCH_CREATE) == CRM_OK;
+    std::vector<int64_t> ids;
+    for (size_t row = 0; ok && row < crm_batch_report_size(batch); ++row) {
+      ids.push_back(crm_batch_report_id(batch, row));
+    }
+    crm_batch_report_free(batch);
+    const std::string events = EventBatchBytes(unit, ids);
+    ok = ok && crm_event_append_batch(nullptr, db, events.data(),
+                                      events.size()) == CRM_OK;
+    EXPECT_TRUE(ok) << "unit " << unit << ": " << crm_last_error_message();
+  }
+  crm_close(db);
+  return ok;
+}
+
+// A writer killed while crm_customer_erase_where() erases every customer
+// (each with its history and a keyed event) leaves all of them erased, each
+// with its tombstone, or none: the workspace sound, libcrm opening it and
+// counting what the raw view counts. The kill lands 0 to 1.5 times the
+// last finished erase's duration after the writer reported it was about to
+// call (the window doubles after a kill that found none finished), so that
+// kills fall both inside the call and after it.
+TEST_P(CrashSafety, KilledEraseWhereErasesAllOrNone) {
+  const bool postgres = GetParam() == Backend::kPostgres;
+  const int iterations =
+      EnvInt("CRM_CRASH_ERASE_ITERATIONS", postgres ? 8 : 12);
+  const int64_t units = 10;  // 200 customers and 200 events an iteration
+  std::mt19937 random(Seed("crash during erase"));
+  TempDir dir;
+  const WriterTarget target(GetParam(), dir, "erase");
+  const std::string& workspace = target.workspace;
+  if (workspace.empty()) GTEST_SKIP() << "CRM_TEST_BACKEND_URL is not set";
+  const std::string& writer_name = target.writer_name;
+  std::string server_start;  // once the workspace exists
+  int64_t next_unit = 0, alive = 0, tombstones = 0;
+  int none = 0, all = 0, reported_done = 0;
+  int window_us = 50000;  // adapted to the erase's duration
+  for (int i = 0; i < iterations; ++i) {
+    ASSERT_TRUE(WriteUnits(workspace, next_unit, units));
+    if (i == 0) server_start = ServerStart(workspace);
+    next_unit += units;
+    alive += units * kRowsPerBatch;
+    const std::string report = dir.File("erase-" + std::to_string(i));
+    pid_t pid = Spawn({target.writer_location, report, "erase",
+                       i % 2 == 1 ? "full" : "normal"});
+    ASSERT_GT(pid, 0) << "cannot start " << CRM_CRASH_WRITER;
+    WaitForFirstCommit(report);  // "ready"
+    std::this_thread::sleep_for(std::chrono::microseconds(
+        std::uniform_int_distribution<int>(0, window_us)(random)));
+    ASSERT_TRUE(KillWriter(pid));
+    ASSERT_TRUE(WaitForSessionsToEnd(workspace, writer_name))
+        << "iteration " << i << ": the killed writer's session lives on";
+    std::ifstream lines(report);
+    std::string line;
+    bool done = false;
+    while (std::getline(lines, line)) {
+      if (line.rfind("erased ", 0) == 0) {
+        done = true;
+        window_us = std::max(2000, std::atoi(line.c_str() + 7) * 3 / 2);
+      }
+    }
+    // No erase finished yet: wait longer next time, so that some do.
+    if (!done) window_us = std::min(window_us * 2, 5000000);
+
+    WorkspaceContents contents = ReadContents(workspace);
+    ASSERT_EQ(contents.error, "") << "iteration " << i;
+    ASSERT_EQ(contents.integrity, "ok") << "iteration " << i;
+    ASSERT_TRUE(contents.torn.empty())
+        << "iteration " << i << ": " << contents.torn.front();
+    RawDb raw(workspace);
+    const int64_t added = TombstoneEvents(raw) - tombstones;
+    if (contents.customers == 0) {
+      EXPECT_EQ(added, alive) << "iteration " << i << ": all erased, but "
+                              << added << " tombstones for " << alive;
+      EXPECT_TRUE(contents.steps.empty()) << "iteration " << i;
+      ++all;
+      tombstones += added;
+      alive = 0;
+    } else {
+      EXPECT_FALSE(done) << "iteration " << i
+                         << ": the erase returned, but customers are left";
+      EXPECT_EQ(contents.customers, alive)
+          << "iteration " << i << ": some customers erased, not all";
+      EXPECT_EQ(added, 0) << "iteration " << i << ": tombstones of a "
+                          << "rolled-back erase";
+      EXPECT_EQ(static_cast<int64_t>(contents.steps.size()),
+                2 * alive / kRowsPerBatch)
+          << "iteration " << i << ": events of some customers gone";
+      ++none;
+    }
+    reported_done += done;
+    ASSERT_EQ(contents.created_events, contents.customers) << "iteration " << i;
+    crm_db* db = nullptr;
+    ASSERT_EQ(OpenWorkspace(&db, workspace, nullptr), CRM_OK)
+        << crm_last_error_message();
+    int64_t count = -1;
+    EXPECT_EQ(crm_customer_count(&count, db), CRM_OK);
+    EXPECT_EQ(count, contents.customers);
+    crm_close(db);
+    if (HasFailure()) break;
+  }
+  EXPECT_EQ(ServerStart(workspace), server_start) << "the server restarted";
+  std::printf(
+      "crash during erase (%s): %d SIGKILLs during or after "
+      "crm_customer_erase_where: %d left every customer erased (%d after "
+      "the call returned), %d left none erased\n",
+      postgres ? "PostgreSQL" : "SQLite", iterations, all, reported_done, none);
+  const std::string prefix = postgres ? "pg_" : "";
+  RecordStat(prefix + "crash_erase_kills", iterations);
   if (postgres) crm_workspace_drop(workspace.c_str());
 }
 

@@ -11,9 +11,15 @@
 //
 // Usage: crm_crash_writer PATH|URL REPORT FIRST_UNIT UNITS(0 = no end)
 //                         normal|full
+//
+// Or, to be killed during an erase: crm_crash_writer PATH|URL REPORT erase
+// normal|full erases every customer with one crm_customer_erase_where()
+// (filter "id > 0"), reporting "ready" before the call and "erased
+// <microseconds>" after it returns, then waits to be killed.
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -39,19 +45,30 @@ void Report(int fd, const std::string& lines) {
   }
 }
 
-int Run(const char* path, const char* report_path, int64_t first, int64_t units,
-        bool full_sync) {
-  int report = open(report_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
-  if (report < 0) {
+// Opens the report file (for appending) and the workspace; 0, or the exit
+// status to return.
+int OpenBoth(const char* path, const char* report_path, bool full_sync,
+             int* report, crm_db** db) {
+  *report = open(report_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+  if (*report < 0) {
     std::perror("crash_writer: open report");
     return 3;
   }
   crm_open_options options = CRM_OPEN_OPTIONS_INIT;
   options.busy_timeout_ms = 60000;
   options.sync = full_sync ? CRM_SYNC_FULL : CRM_SYNC_NORMAL;
+  int rc = OpenWorkspace(db, path, &options);
+  return rc == CRM_OK ? 0 : Fail("open", rc);
+}
+
+int Run(const char* path, const char* report_path, int64_t first, int64_t units,
+        bool full_sync) {
+  int report = -1;
   crm_db* db = nullptr;
-  int rc = OpenWorkspace(&db, path, &options);
-  if (rc != CRM_OK) return Fail("open", rc);
+  if (int status = OpenBoth(path, report_path, full_sync, &report, &db)) {
+    return status;
+  }
+  int rc = CRM_OK;
   for (int64_t unit = first; units == 0 || unit < first + units; ++unit) {
     bool in_transaction = unit % 3 == 0;
     if (in_transaction && (rc = crm_begin(db)) != CRM_OK) {
@@ -83,14 +100,45 @@ int Run(const char* path, const char* report_path, int64_t first, int64_t units,
   return 0;
 }
 
+int RunErase(const char* path, const char* report_path, bool full_sync) {
+  int report = -1;
+  crm_db* db = nullptr;
+  if (int status = OpenBoth(path, report_path, full_sync, &report, &db)) {
+    return status;
+  }
+  int rc = CRM_OK;
+  crm_query* query = nullptr;
+  if ((rc = crm_query_new(&query, CRM_QUERY_CUSTOMERS)) != CRM_OK ||
+      (rc = crm_query_set_filter(query, "id > 0")) != CRM_OK) {
+    return Fail("query", rc);
+  }
+  Report(report, "ready\n");
+  const auto start = std::chrono::steady_clock::now();
+  char* receipt = nullptr;
+  rc = crm_customer_erase_where(&receipt, db, query, nullptr);
+  if (rc != CRM_OK) return Fail("erase where", rc);
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::steady_clock::now() - start)
+                      .count();
+  Report(report, "erased " + std::to_string(us) + "\n");
+  crm_string_free(receipt);
+  crm_query_free(query);
+  for (;;) pause();  // until the test kills it
+}
+
 }  // namespace
 }  // namespace crm_reliability
 
 int main(int argc, char** argv) {
+  if (argc == 5 && std::string(argv[3]) == "erase") {
+    return crm_reliability::RunErase(argv[1], argv[2],
+                                     std::string(argv[4]) == "full");
+  }
   if (argc != 6) {
     std::fprintf(stderr,
-                 "usage: %s WORKSPACE REPORT FIRST_UNIT UNITS normal|full\n",
-                 argv[0]);
+                 "usage: %s WORKSPACE REPORT FIRST_UNIT UNITS normal|full\n"
+                 "       %s WORKSPACE REPORT erase normal|full\n",
+                 argv[0], argv[0]);
     return 64;
   }
   return crm_reliability::Run(argv[1], argv[2], std::atoll(argv[3]),

@@ -84,5 +84,30 @@ TEST(FaultInjection, EveryFailedWriteOrSyncLeavesExactlyTheSucceededWork) {
   RecordStat("fault_points_reported", reported);
 }
 
+// Every write and sync of the erase steps (an erase of a customer with
+// history and events, of a deleted one, by a filter, and the checkpoint)
+// fails in turn: the customer is there whole or gone whole with its
+// tombstone (ExpectHolds), whatever the point. CRM_FAULT_ERASE_POINTS
+// points per fault kind at most (default 100: every one, about 5 s).
+TEST(FaultInjection, EveryFailedWriteOrSyncDuringEraseLeavesAllOrNothing) {
+  ASSERT_TRUE(InstallFaultVfs());
+  UninstallFaultVfs();
+  const int max_points = EnvInt("CRM_FAULT_ERASE_POINTS", 100);
+  const std::string dir = MakeTempDir("crm-fault-erase");
+  int injected = 0;
+  for (FaultKind kind : {FaultKind::kWriteIoError, FaultKind::kSyncIoError,
+                         FaultKind::kWriteDiskFull}) {
+    VfsFaults source(kind);
+    const std::string name = std::string(KindName(kind)) + " during erase";
+    FaultPointStats stats = RunFaultPoints(&source, name, FilesIn(dir, ""),
+                                           max_points, EraseSteps());
+    if (HasFailure()) return;
+    ReportFaultPoints(name, "writes and syncs", stats, CRM_E_IO);
+    injected += stats.injected;
+  }
+  std::filesystem::remove_all(dir);
+  RecordStat("fault_erase_points", injected);
+}
+
 }  // namespace
 }  // namespace crm_reliability

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <vector>
@@ -109,6 +110,10 @@ void Workload::Steps() {
   EventBatch();
   Delete("c2");
   Transaction();
+  Erase("c0");  // history, events with keys, the batch's events
+  Erase("c2");  // deleted before: its history goes now
+  EraseWhere();
+  Checkpoint();
   Query();
 }
 
@@ -197,7 +202,10 @@ void Workload::AppendEvent(const std::string& external_id,
     int64_t seq = kUnsetId;
     rc = Call(
         Library([&] { return crm_event_append(&seq, nullptr, db_, event); }),
-        [&] { model_->event_keys.insert(key); });
+        [&] {
+          model_->event_keys.insert(key);
+          model_->key_owner[key] = external_id;
+        });
     EXPECT_CLEARED_ON_FAILURE(rc, seq, where_);
   }
   Library([&] {
@@ -248,7 +256,12 @@ void Workload::EventBatch() {
          return crm_event_append_batch(nullptr, db_, bytes.data(),
                                        bytes.size());
        }),
-       [&] { model_->event_keys.insert(keys.begin(), keys.end()); });
+       [&] {
+         for (const std::string& key : keys) {
+           model_->event_keys.insert(key);
+           model_->key_owner[key] = "c0";
+         }
+       });
 }
 
 void Workload::Delete(const std::string& external_id) {
@@ -258,7 +271,86 @@ void Workload::Delete(const std::string& external_id) {
   Call(Library([&] { return crm_customer_delete(db_, id, 0, "faults"); }), [&] {
     model_->seats.erase(external_id);
     model_->ids.erase(external_id);
+    model_->deleted[external_id] = id;
   });
+}
+
+void Workload::Forget(const std::string& external_id, int64_t id) {
+  model_->seats.erase(external_id);
+  model_->ids.erase(external_id);
+  model_->deleted.erase(external_id);
+  for (auto owned = model_->key_owner.begin();
+       owned != model_->key_owner.end();) {
+    if (owned->second == external_id) {
+      model_->event_keys.erase(owned->first);
+      owned = model_->key_owner.erase(owned);
+    } else {
+      ++owned;
+    }
+  }
+  --model_->created;
+  model_->erased.insert(id);
+}
+
+void Workload::Erase(const std::string& external_id) {
+  const bool live = model_->ids.count(external_id) > 0;
+  if (!live && !model_->deleted.count(external_id)) return;
+  step_ = "erase " + external_id;
+  const int64_t id =
+      live ? model_->ids[external_id] : model_->deleted[external_id];
+  crm_erase_options options = CRM_ERASE_OPTIONS_INIT;
+  options.actor = "faults";
+  options.reason = "request 1";
+  char* receipt = Unset<char>();
+  int rc = Call(
+      Library([&] { return crm_customer_erase(&receipt, db_, id, &options); }),
+      [&] { Forget(external_id, id); });
+  EXPECT_CLEARED_ON_FAILURE(rc, receipt, where_);
+  Library([&] {
+    crm_string_free(receipt);
+    return 0;
+  });
+}
+
+void Workload::EraseWhere() {
+  step_ = "erase where";
+  crm_query* query = Unset<crm_query>();
+  int rc =
+      Call(Library([&] { return crm_query_new(&query, CRM_QUERY_CUSTOMERS); }));
+  EXPECT_CLEARED_ON_FAILURE(rc, query, where_);
+  if (rc != CRM_OK) return;
+  const std::vector<std::string> chosen = {"bat-4", "bat-5", "bat-6", "bat-7"};
+  if (Call(Library([&] {
+        return crm_query_set_filter(
+            query, "external_id in ('bat-4', 'bat-5', 'bat-6', 'bat-7')");
+      })) == CRM_OK) {
+    char* receipt = Unset<char>();
+    rc = Call(Library([&] {
+                return crm_customer_erase_where(&receipt, db_, query, nullptr);
+              }),
+              [&] {
+                for (const std::string& external_id : chosen) {
+                  if (model_->ids.count(external_id)) {
+                    Forget(external_id, model_->ids[external_id]);
+                  }
+                }
+              });
+    EXPECT_CLEARED_ON_FAILURE(rc, receipt, where_);
+    Library([&] {
+      crm_string_free(receipt);
+      return 0;
+    });
+  }
+  Library([&] {
+    crm_query_free(query);
+    return 0;
+  });
+}
+
+// Truncates the write-ahead log (on PostgreSQL: VACUUM); stores nothing.
+void Workload::Checkpoint() {
+  step_ = "checkpoint";
+  Call(Library([&] { return crm_checkpoint(db_); }));
 }
 
 // A host transaction: its calls count only if the commit succeeds.
@@ -391,6 +483,25 @@ void ExpectHolds(const std::string& location, const Model& model,
   // Every customer ever created has its history event, and no other.
   EXPECT_EQ(CreatedEvents(raw), model.created)
       << where << "crm.record.created events vs. customers created";
+  // An erased customer is gone whole: no record, no event but its
+  // tombstone, no search entry; one that was not erased is there whole
+  // (above: its record, values, keys and created event).
+  EXPECT_EQ(TombstoneEvents(raw), static_cast<int64_t>(model.erased.size()))
+      << where << "crm.record.erased tombstones vs. customers erased";
+  const std::string search_id = raw.on_postgres() ? "customer_id" : "rowid";
+  for (int64_t id : model.erased) {
+    const std::string erased = std::to_string(id);
+    EXPECT_EQ(
+        raw.Count("SELECT count(*) FROM crm_customers WHERE id = " + erased) +
+            raw.Count("SELECT count(*) FROM crm_customer_search WHERE " +
+                      search_id + " = " + erased) +
+            raw.Count("SELECT count(*) FROM crm_events e JOIN "
+                      "crm_strings s ON s.id = e.type_id WHERE "
+                      "e.customer_id = " +
+                      erased + " AND s.text != 'crm.record.erased'"),
+        0)
+        << where << "what is left of erased customer " << id;
+  }
   EXPECT_TRUE(raw.ok()) << where << raw.error();
 }
 
@@ -414,7 +525,8 @@ FaultWorkspaces FilesIn(const std::string& dir,
 
 FaultPointStats RunFaultPoints(FaultSource* source, const std::string& name,
                                const FaultWorkspaces& workspaces,
-                               int max_points) {
+                               int max_points,
+                               const std::vector<std::string>& focus) {
   FaultPointStats stats;
   // Stop at the first point that fails a check, unless asked to go on.
   const bool keep_going = EnvInt("CRM_FAULT_KEEP_GOING", 0) != 0;
@@ -430,6 +542,20 @@ FaultPointStats RunFaultPoints(FaultSource* source, const std::string& name,
     const int64_t calls = source->Calls(), fired = source->Fired();
     if (nth == 0) {
       stats.calls = calls;
+      stats.last = calls;
+      if (!focus.empty()) {
+        stats.first = calls + 1;
+        stats.last = 0;
+        for (const auto& [step, range] : workload.step_calls()) {
+          for (const std::string& prefix : focus) {
+            if (step.rfind(prefix, 0) != 0) continue;
+            stats.first = std::min(stats.first, range.first);
+            stats.last = std::max(stats.last, range.second);
+          }
+        }
+        EXPECT_LE(stats.first, stats.last)
+            << where << "no step of the focus made a call to fail";
+      }
       EXPECT_GT(calls, 0) << where << "the workload made no call to fail";
       EXPECT_EQ(workload.failed(), 0) << where << crm_last_error_message();
     } else if (fired > 0) {
@@ -456,15 +582,21 @@ FaultPointStats RunFaultPoints(FaultSource* source, const std::string& name,
     return true;
   };
   if (!run(0)) return stats;
+  // The first run in a process makes calls later ones do not (SQLite and
+  // libcrm set up what they keep for the process): with a focus, whose
+  // points are call numbers, count them on a second run.
+  if (!focus.empty() && !run(0)) return stats;
   // One point only, to reproduce a failure (after the same run without a
   // fault, so that the calls are counted as in the whole loop).
   if (const int64_t only = EnvInt("CRM_FAULT_POINT", 0); only > 0) {
     run(only);
     return stats;
   }
-  stats.stride = std::max<int64_t>(
-      1, (stats.calls + max_points - 1) / std::max(1, max_points));
-  for (int64_t nth = stats.stride; nth <= stats.calls; nth += stats.stride) {
+  const int64_t points = stats.last - stats.first + 1;
+  stats.stride =
+      std::max<int64_t>(1, (points + max_points - 1) / std::max(1, max_points));
+  const int64_t start = focus.empty() ? stats.stride : stats.first;
+  for (int64_t nth = start; nth <= stats.last; nth += stats.stride) {
     if (!run(nth)) break;
   }
   return stats;
@@ -478,6 +610,11 @@ void ReportFaultPoints(const std::string& name, const char* calls,
       name.c_str(), static_cast<long long>(stats.calls), calls,
       static_cast<long long>(stats.stride), stats.injected, stats.reported,
       stats.absorbed);
+  if (stats.first > 1 || stats.last < stats.calls) {
+    std::printf("  (points only in calls %lld to %lld: the focus's steps)\n",
+                static_cast<long long>(stats.first),
+                static_cast<long long>(stats.last));
+  }
   for (const auto& [failure, runs] : stats.failures) {
     const auto& [status, step] = failure;
     std::printf("  %d failing calls in %s returned %s\n", runs, step.c_str(),

@@ -7,11 +7,13 @@
 #define CRM_TESTS_RELIABILITY_FAULT_WORKLOAD_H_
 
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "crm/crm.h"
 
@@ -40,15 +42,21 @@ struct Model {
   std::map<std::string, int64_t> seats;  // external id -> seats (-1: none)
   std::map<std::string, int64_t> ids;    // external id -> customer id
   std::set<std::string> event_keys;
-  int64_t created = 0;  // customers ever created (crm.record.created events)
+  // crm.record.created events: customers ever created, less those erased
+  // (an erase removes a customer's history too).
+  int64_t created = 0;
+  std::map<std::string, int64_t> deleted;  // external id -> id, deleted ones
+  std::map<std::string, std::string> key_owner;  // event key -> external id
+  std::set<int64_t> erased;  // ids erased: nothing but a tombstone each
 };
 
 // Opens a workspace (creating it, or an existing one), defines a field,
 // creates customers one by one and in a batch, updates one, appends events
 // one by one and in a batch, deletes one, writes in a host transaction,
-// counts and sums customers and events with queries, and closes the
-// workspace. Every libcrm call runs between source->EnterLibrary() and
-// LeaveLibrary().
+// erases a customer with history and events, the deleted one and, by a
+// filter, half of the batch's, checkpoints, counts and sums customers and
+// events with queries, and closes the workspace. Every libcrm call runs
+// between source->EnterLibrary() and LeaveLibrary().
 class Workload {
  public:
   Workload(FaultSource* source, Model* model)
@@ -72,14 +80,25 @@ class Workload {
   const std::string& fault_rule() const { return fault_rule_; }
   // The step the fault fired in ("" if none did), e.g. "create c1".
   const std::string& fault_step() const { return fault_step_; }
+  // The calls of the source (numbered from 1 since Arm()) each step made:
+  // step -> (first, last).
+  const std::map<std::string, std::pair<int64_t, int64_t>>& step_calls() const {
+    return step_calls_;
+  }
 
  private:
   // Runs one libcrm call between EnterLibrary() and LeaveLibrary().
   template <typename Body>
   int Library(Body body) {
     source_->EnterLibrary();
+    const int64_t before = source_->Calls();
     int rc = body();
+    const int64_t after = source_->Calls();
     source_->LeaveLibrary();
+    if (after > before) {
+      auto [range, fresh] = step_calls_.try_emplace(step_, before + 1, after);
+      if (!fresh) range->second.second = after;
+    }
     return rc;
   }
   // Records the outcome of a call that returned `rc`; applies `apply` to
@@ -87,7 +106,12 @@ class Workload {
   template <typename Apply>
   int Call(int rc, Apply apply) {
     const bool fault_now = source_->Fired() > 0 && !fault_seen_;
-    if (rc != CRM_OK && fault_seen_ && !in_transaction_) ++failed_after_fault_;
+    if (rc != CRM_OK && fault_seen_ && !in_transaction_) {
+      ++failed_after_fault_;
+      std::printf("%scall in %s failed after the fault in %s: %s: %s\n",
+                  where_.c_str(), step_.c_str(), fault_step_.c_str(),
+                  crm_status_name(rc), crm_last_error_message());
+    }
     if (fault_now) fault_step_ = step_;
     if (rc == CRM_OK) {
       apply();
@@ -118,6 +142,13 @@ class Workload {
   void EventBatch();
   void Delete(const std::string& external_id);
   void Transaction();
+  // Erases the customer (or the deleted customer) `external_id`.
+  void Erase(const std::string& external_id);
+  // Erases the batch's customers bat-4 to bat-7 by a filter.
+  void EraseWhere();
+  void Checkpoint();
+  // The model after `external_id` (id `id`) was erased.
+  void Forget(const std::string& external_id, int64_t id);
   void Query();
   // Counts the rows of `target` that match `filter` and sums `field` over
   // them; expects `count` and `sum` ("" for no value).
@@ -136,6 +167,7 @@ class Workload {
   bool in_transaction_ = false;  // between crm_begin and its end
   int fault_status_ = CRM_OK;
   std::string fault_rule_;
+  std::map<std::string, std::pair<int64_t, int64_t>> step_calls_;
 };
 
 // Checks the workspace at `location` (a path or a PostgreSQL workspace URL)
@@ -148,7 +180,10 @@ void ExpectHolds(const std::string& location, const Model& model,
 
 // How the fault points of one source went.
 struct FaultPointStats {
-  int64_t calls = 0;   // calls of the source in a run without a fault
+  int64_t calls = 0;  // calls of the source in a run without a fault
+  // The points' range: every call, or those of the focus's steps.
+  int64_t first = 1;
+  int64_t last = 0;
   int64_t stride = 1;  // every stride-th call was made to fail
   int injected = 0;    // runs in which the fault fired
   int reported = 0;    // ... and the call it fired in returned an error
@@ -182,12 +217,21 @@ FaultWorkspaces FilesIn(const std::string& dir,
 // fault point: the Nth call of `source` fails, for N = stride, 2 * stride,
 // ... up to the calls the workload makes, where stride spreads at most
 // `max_points` points evenly over them (1, every call, when they are
-// fewer). Each run works on a workspace of `workspaces`, which must hold
-// its model afterwards. `name` prefixes failure messages. Gtest failures on
-// the way.
+// fewer). With `focus`, only the calls from the first to the last made by
+// the steps whose names start with one of those prefixes (e.g. "erase",
+// "checkpoint") are points. Each run works on a workspace of `workspaces`,
+// which must hold its model afterwards. `name` prefixes failure messages.
+// Gtest failures on the way.
 FaultPointStats RunFaultPoints(FaultSource* source, const std::string& name,
                                const FaultWorkspaces& workspaces,
-                               int max_points);
+                               int max_points,
+                               const std::vector<std::string>& focus = {});
+
+// The step names the erase fault tests focus on (RunFaultPoints).
+inline const std::vector<std::string>& EraseSteps() {
+  static const std::vector<std::string> steps = {"erase", "checkpoint"};
+  return steps;
+}
 
 // Prints what the fault points of `name` did (`calls` names what the source
 // counts, e.g. "allocations") and expects every failing call to have

@@ -71,6 +71,22 @@ TEST(PostgresFaults, DroppedConnectionLeavesExactlyTheSucceededWork) {
   RecordStat("pg_dropped_connection_reported", stats.reported);
 }
 
+// The connection dropped before each statement of the erase steps (an
+// erase of a customer with history and events, of a deleted one, by a
+// filter, and crm_checkpoint's VACUUM): all or nothing, and the next call
+// reconnects. CRM_PG_ERASE_POINTS statements at most (default 60: every
+// one today).
+TEST(PostgresFaults, DroppedConnectionDuringEraseLeavesAllOrNothing) {
+  const std::string server = TestServerUrl();
+  if (server.empty()) GTEST_SKIP() << "CRM_TEST_BACKEND_URL is not set";
+  ServerFaults source(ServerFaults::Kind::kDropConnection, server, "");
+  const FaultPointStats stats = RunFaultPoints(
+      &source, "dropped connection during erase", WorkspacesOn(server, "fe"),
+      EnvInt("CRM_PG_ERASE_POINTS", 60), EraseSteps());
+  Report("dropped connection during erase", stats, source);
+  RecordStat("pg_dropped_connection_erase_points", stats.injected);
+}
+
 // A server of the test's own (scripts/postgres.sh), as the restarts would
 // disturb other tests on the shared one.
 class OwnServer {

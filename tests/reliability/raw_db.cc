@@ -35,7 +35,18 @@ struct Consistency {
 constexpr Consistency kChecks[] = {
     {"events of a customer never created",
      "SELECT count(*) FROM crm_events e WHERE NOT EXISTS (SELECT 1 FROM "
-     "crm_events c WHERE c.customer_id = e.customer_id AND c.type_id = 1)",
+     "crm_events c WHERE c.customer_id = e.customer_id AND c.type_id = 1) "
+     "AND e.type_id NOT IN (SELECT id FROM crm_strings WHERE text = "
+     "'crm.record.erased')",
+     false},
+    {"records or events left of an erased customer",
+     "SELECT (SELECT count(*) FROM crm_customers c WHERE c.id IN (SELECT "
+     "customer_id FROM crm_events t JOIN crm_strings s ON s.id = t.type_id "
+     "WHERE s.text = 'crm.record.erased')) + (SELECT count(*) FROM "
+     "crm_events e JOIN crm_strings s ON s.id = e.type_id WHERE s.text != "
+     "'crm.record.erased' AND e.customer_id IN (SELECT customer_id FROM "
+     "crm_events t JOIN crm_strings u ON u.id = t.type_id WHERE u.text = "
+     "'crm.record.erased'))",
      false},
     {"events naming a string that is not interned",
      "SELECT count(*) FROM crm_events e WHERE NOT EXISTS (SELECT 1 FROM "
@@ -199,6 +210,12 @@ int64_t CreatedEvents(RawDb& raw) {
   return raw.Count(
       "SELECT count(*) FROM crm_events e JOIN crm_strings s ON s.id = "
       "e.type_id WHERE s.text = 'crm.record.created'");
+}
+
+int64_t TombstoneEvents(RawDb& raw) {
+  return raw.Count(
+      "SELECT count(*) FROM crm_events e JOIN crm_strings s ON s.id = "
+      "e.type_id WHERE s.text = 'crm.record.erased'");
 }
 
 }  // namespace crm_reliability

@@ -39,10 +39,13 @@ class RawDb {
   // "ok" when the workspace is sound, else the problems found: on SQLite
   // PRAGMA integrity_check (alone for a file without libcrm's tables yet);
   // on both backends, that every event's customer
-  // was created (has a crm.record.created event), every event's type,
-  // channel, actor and source is an interned string, and every customer
-  // has its crm.record.created event; on PostgreSQL also one search row per
-  // customer and none for a customer that is not stored.
+  // was created (has a crm.record.created event) unless the event is a
+  // crm.record.erased tombstone, every event's type, channel, actor and
+  // source is an interned string, every customer has its
+  // crm.record.created event, and an erased customer (one with a
+  // tombstone) has no record and no event but the tombstone; on PostgreSQL
+  // also one search row per customer and none for a customer that is not
+  // stored.
   std::string IntegrityCheck();
 
  private:
@@ -56,6 +59,10 @@ class RawDb {
 // The crm.record.created history events in the workspace of `raw`: one per
 // customer ever created, deleted ones included.
 int64_t CreatedEvents(RawDb& raw);
+
+// The crm.record.erased tombstones in the workspace of `raw`: one per
+// customer erased.
+int64_t TombstoneEvents(RawDb& raw);
 
 // The libpq connection string of a PostgreSQL workspace URL: the URL
 // without its `workspace` and `application_name` parameters, with

@@ -197,6 +197,7 @@ if [ -f "$asan_stats" ]; then
   echo "PostgreSQL crash safety (asan): $(stat "$asan_stats" pg_crash_iterations) iterations, $(stat "$asan_stats" pg_crash_kills) SIGKILLs, $(stat "$asan_stats" pg_crash_steps_committed) commits checked"
   echo "PostgreSQL dropped connection (asan): $(stat "$asan_stats" pg_dropped_connection_points) fault points injected, $(stat "$asan_stats" pg_dropped_connection_reported) made a call fail"
   echo "PostgreSQL server restart (asan): $(stat "$asan_stats" pg_restart_points) restarts injected, $(stat "$asan_stats" pg_restart_reported) made a call fail"
+  echo "erasure (asan): $(stat "$asan_stats" fault_erase_points) I/O fault points, $(stat "$asan_stats" alloc_erase_points) allocation failure points, $(stat "$asan_stats" crash_erase_kills) SIGKILLs during erase_where, $(stat "$asan_stats" pg_dropped_connection_erase_points) dropped PostgreSQL connections"
   echo "PostgreSQL concurrency (asan): $(stat "$asan_stats" pg_concurrent_ops) operations"
 fi
 if [ -f "$tsan_stats" ]; then

@@ -459,7 +459,9 @@ CRM_API int crm_workspace_drop(const char* url);
  * history names), customers with their ids, versions, created_at,
  * updated_at and values, every event with its seq, times, type, channel,
  * actor, source, idempotency key and properties or history changes,
- * registered event types and saved segments; and the id counters, so that
+ * registered event types and saved segments, legal-hold stubs' marks with
+ * when each hold ends, the suppression key and list; and the id counters,
+ * so that
  * the next customer id and event seq of `to` are above every one `from`
  * ever handed out (deleted customers' ids included). `to`'s search index
  * and column indexes are rebuilt from the copied values and fields.
@@ -479,7 +481,8 @@ CRM_API int crm_workspace_copy(crm_db* to, crm_db* from);
  * digits, into *out (free with crm_string_free). Equal for two
  * workspaces holding the same content whatever their backends (as after
  * crm_workspace_copy()), different after any change to a field definition,
- * a customer, an event, a registered event type or a segment. Covers what
+ * a customer, an event, a registered event type, a segment, a legal-hold
+ * stub or a suppression. Covers what
  * crm_workspace_copy() keeps, except the id counters; not what is derived
  * (search and column indexes) nor how a backend lays rows out (see
  * docs/postgresql.md, "Moving a workspace", for the canonical form). Read
@@ -1366,7 +1369,19 @@ CRM_API int crm_erase_options_init(crm_erase_options* options,
  * (crm.record.* events), idempotency_keys (of the events removed),
  * search_entries (index entries removed), references_cleared (other
  * customers whose reference fields were cleared). kept: what a legal hold
- * kept (CRM_ERASE_KEEP_HELD); suppressed: hashes kept (CRM_ERASE_SUPPRESS).
+ * kept (CRM_ERASE_KEEP_HELD), one object per customer,
+ * {"customer_id":17,"stub_id":90,"held_until":<UTC us>,"fields":["tax_id"],
+ * "events":4}; suppressed: hashes kept (CRM_ERASE_SUPPRESS).
+ *
+ * Legal hold (see "Retention and legal hold"): when the customer holds data
+ * under a hold, an erase that did not choose fails with CRM_E_CONSTRAINT,
+ * rule "hold", naming the first held field ("" when only events are held),
+ * and changes nothing. CRM_ERASE_KEEP_HELD moves the held data to a stub
+ * first and erases the rest; CRM_ERASE_OVERRIDE_HOLD erases it all.
+ * Suppression (see "Suppression"): CRM_ERASE_SUPPRESS keeps keyed hashes of
+ * the record's standard email and phone, in the same transaction; a
+ * customer deleted before the erase has no record left, so nothing of it
+ * is suppressed (suppressed 0): suppress it with crm_suppression_add().
  *
  * `options` may be NULL for the defaults (CRM_ERASE_OPTIONS_INIT).
  * Errors: CRM_E_NOT_FOUND when `id` is no customer and no deleted one with
@@ -1375,7 +1390,7 @@ CRM_API int crm_erase_options_init(crm_erase_options* options,
  * "struct_size", "utf8" (an actor that is not UTF-8), "actor" (over 255
  * bytes), "reason" (not UTF-8, or over 1,000 bytes) or "flags" (unknown
  * bits, or both CRM_ERASE_KEEP_HELD and CRM_ERASE_OVERRIDE_HOLD);
- * CRM_E_READ_ONLY. Inside a host transaction the erase is part of it (and
+ * CRM_E_CONSTRAINT rule "hold" (above); CRM_E_READ_ONLY. Inside a host transaction the erase is part of it (and
  * its bytes go only once it commits).
  */
 CRM_API int crm_customer_erase(char** out_receipt_json, crm_db* db, int64_t id,
@@ -1468,8 +1483,11 @@ CRM_API int crm_checkpoint(crm_db* db);
  * CRM_E_INVALID_ARGUMENT, rule "now_us"): removes the events of types with
  * "retention_days" whose period ended (of customers that are not stubs),
  * the events on stubs whose type's "hold_days" ended, and the stubs whose
- * hold ended with their remaining events (history included). History
- * events of other customers are never removed. All in one write: on failure
+ * hold ended with their remaining events (history included); a removed
+ * stub leaves a tombstone ("crm.record.erased" by actor "retention",
+ * reason "legal hold ended", at `now_us`), as an erase does, so that
+ * followers of the log erase their copies. History events of other
+ * customers are never removed. All in one write: on failure
  * nothing is removed. Idempotent: a later call with the same or an earlier
  * `now_us` removes nothing more (the host's clock may step back). There are
  * no background threads: the host schedules the call (e.g. daily). A
@@ -1533,8 +1551,9 @@ CRM_API int crm_customer_held_until(int64_t* out_us, crm_db* db, int64_t id);
  * file, a database dump) can test a guessed address or number against the
  * list, as libcrm itself does; only the addresses and numbers nobody
  * guesses stay unknown. Phone numbers, having few digits, are easier to
- * guess than addresses. crm_workspace_copy() and crm_workspace_checksum()
- * do not cover the list yet.
+ * guess than addresses. crm_workspace_copy() moves the key and the list
+ * (into a workspace that has no key of its own yet), and
+ * crm_workspace_checksum() covers both.
  *
  * Normalisation (version 1): an email is trimmed of ASCII white space and
  * lower-cased in ASCII, as the email field compares values for

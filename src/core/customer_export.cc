@@ -10,6 +10,7 @@
 #include "base/error.h"
 #include "base/json_text.h"
 #include "base/utf8.h"
+#include "core/erasure.h"
 #include "core/event.h"
 #include "core/query_checker.h"
 #include "core/value_json.h"
@@ -22,7 +23,6 @@ namespace {
 // Events per read of the store's timeline (its page size).
 constexpr int64_t kPageSize = 1000;
 // The tombstone erasure leaves in the log under the erased id (issue #19).
-constexpr char kErasedType[] = "crm.record.erased";
 
 // The members of one JSON object, written to `out` in the order they are
 // added. Close() ends the object.
@@ -268,7 +268,7 @@ absl::StatusOr<CustomerLog> ReadLog(Session& session, int64_t id) {
         CRM_ASSIGN_OR_RETURN(std::string json, HistoryJson(row, names));
         log.bytes += json.size();
         log.history.push_back({row.seq, std::move(json)});
-      } else if (row.type == kErasedType) {
+      } else if (row.type == kErasedEventType) {
         if (row.seq < erased_seq) continue;
         erased_seq = row.seq;
         CRM_ASSIGN_OR_RETURN(log.erased, ErasedJson(row));

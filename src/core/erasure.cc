@@ -8,9 +8,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/error.h"
+#include "base/json_text.h"
 #include "base/utf8.h"
 #include "core/customer_service.h"
 #include "core/history.h"
+#include "core/legal_hold.h"
+#include "core/suppression.h"
 #include "core/time_text.h"
 #include "store/rows.h"
 
@@ -45,11 +48,6 @@ absl::StatusOr<EraseRequest> Checked(const EraseRequest& request) {
       (request.flags & kEraseOverrideHold)) {
     return BadFlags(
         "CRM_ERASE_KEEP_HELD and CRM_ERASE_OVERRIDE_HOLD exclude each other");
-  }
-  // ---- merge point: suppression (helper H4) --------------------------------
-  // Until suppression is built, asking for it must not pass silently.
-  if (request.flags & kEraseSuppress) {
-    return BadFlags("CRM_ERASE_SUPPRESS is not available in this build");
   }
   return checked;
 }
@@ -116,24 +114,57 @@ absl::Status ClearReferences(Session& session, int64_t id,
   return absl::OkStatus();
 }
 
-// Appends the tombstone of `id`; returns its seq.
-absl::StatusOr<int64_t> AppendTombstone(Session& session, int64_t id,
-                                        const EraseRequest& request,
-                                        int64_t now) {
-  wire::EventBody body;
-  wire::Property* reason = body.add_properties();
-  reason->set_name("reason");
-  ValueToWire(Value::Text(request.reason), reason->mutable_value());
-  store::EventRow row;
-  row.customer_id = id;
-  row.occurred_at_us = now;
-  row.recorded_at_us = now;
-  row.body = body.SerializeAsString();
-  store::EventIds ids;
-  CRM_ASSIGN_OR_RETURN(ids.type, session.Intern(kErasedEventType));
-  ids.channel = store::kSystemChannelId;
-  CRM_ASSIGN_OR_RETURN(ids.actor, session.Intern(request.actor));
-  return session.backend().InsertEvent(row, ids);
+// The text customer `record` (read with schema.stored_columns()) holds in
+// standard field `name`, if any.
+std::optional<std::string> StandardText(const Schema& schema,
+                                        const store::CustomerRow& record,
+                                        absl::string_view name) {
+  const Field* field = schema.Find(name);
+  if (field == nullptr) return std::nullopt;
+  const std::vector<std::string>& columns = schema.stored_columns();
+  auto it = std::find(columns.begin(), columns.end(), field->column());
+  if (it == columns.end()) return std::nullopt;
+  size_t index = static_cast<size_t>(it - columns.begin());
+  if (index >= record.values.size()) return std::nullopt;
+  const auto* text = std::get_if<std::string>(&record.values[index]);
+  if (text == nullptr) return std::nullopt;
+  return *text;
+}
+
+// Before anything of customer `id` is removed: what a legal hold keeps of
+// it moves to a stub with kEraseKeepHeld (added to receipt->kept as
+// {"customer_id","stub_id","held_until","fields","events"}), goes with the
+// rest with kEraseOverrideHold, and without either refuses the erase
+// (kConstraint, rule "hold", naming the first held field).
+absl::Status KeepOrRefuseHeld(Session& session, int64_t id,
+                              const EraseRequest& request, int64_t now,
+                              EraseReceipt* receipt) {
+  CRM_ASSIGN_OR_RETURN(HeldData held, FindHeld(session, id, now));
+  if (held.empty() || (request.flags & kEraseOverrideHold)) {
+    return absl::OkStatus();
+  }
+  if (!(request.flags & kEraseKeepHeld)) {
+    return MakeError(
+        ErrorCode::kConstraint,
+        absl::StrCat("customer ", id, " has data under a legal hold (",
+                     held.fields.size(), " field(s), ", held.events,
+                     " event(s)) until ", held.held_until_us,
+                     " us: erase with CRM_ERASE_KEEP_HELD to keep it under a "
+                     "stub, or CRM_ERASE_OVERRIDE_HOLD to erase it too"),
+        held.fields.empty() ? "" : held.fields.front(), Rule::kHold);
+  }
+  CRM_ASSIGN_OR_RETURN(int64_t stub,
+                       MoveHeldToStub(session, id, held, now, request.actor));
+  std::string kept =
+      absl::StrCat("{\"customer_id\":", id, ",\"stub_id\":", stub,
+                   ",\"held_until\":", held.held_until_us, ",\"fields\":[");
+  for (size_t i = 0; i < held.fields.size(); ++i) {
+    if (i > 0) kept += ",";
+    AppendJsonString(held.fields[i], &kept);
+  }
+  absl::StrAppend(&kept, "],\"events\":", held.events, "}");
+  receipt->kept.push_back(std::move(kept));
+  return absl::OkStatus();
 }
 
 // Erases one customer, adding to `receipt`; the search index is purged by
@@ -158,12 +189,9 @@ absl::Status EraseOne(Session& session, int64_t id,
     }
   }
 
-  // ---- merge point: legal hold (helper H2) ---------------------------------
-  // Before anything is removed: find the data of `id` under a hold. With
-  // kEraseKeepHeld move it to a stub under a new id (held fields; held
-  // events relinked to the stub, so that DeleteCustomerEvents() below
-  // leaves them) and add to receipt->kept; with kEraseOverrideHold erase it
-  // with the rest; with neither, refuse while anything is held.
+  if (record) {
+    CRM_RETURN_IF_ERROR(KeepOrRefuseHeld(session, id, request, now, receipt));
+  }
 
   // The record first: on PostgreSQL its delete locks the id, so no writer
   // can add a reference or an event to it until this commits.
@@ -180,15 +208,19 @@ absl::Status EraseOne(Session& session, int64_t id,
   receipt->events += removed.events;
   receipt->history_events += removed.history_events;
   receipt->idempotency_keys += removed.idempotency_keys;
-  CRM_ASSIGN_OR_RETURN(int64_t tombstone,
-                       AppendTombstone(session, id, request, now));
+  CRM_ASSIGN_OR_RETURN(
+      int64_t tombstone,
+      AppendTombstone(session, id, request.actor, request.reason, now));
   receipt->erased_ids.push_back(id);
   receipt->tombstones.push_back(tombstone);
 
-  // ---- merge point: suppression (helper H4) --------------------------------
-  // After removing: with kEraseSuppress keep keyed hashes of the email and
-  // phone `record` held (a customer deleted earlier: its last history
-  // values) and count them in receipt->suppressed.
+  if (record && (request.flags & kEraseSuppress)) {
+    CRM_ASSIGN_OR_RETURN(
+        int added,
+        SuppressPerson(session, StandardText(schema, *record, "email"),
+                       StandardText(schema, *record, "phone"), now));
+    receipt->suppressed += added;
+  }
   return absl::OkStatus();
 }
 
@@ -207,6 +239,25 @@ absl::StatusOr<EraseReceipt> EraseIds(Session& session,
 }
 
 }  // namespace
+
+absl::StatusOr<int64_t> AppendTombstone(Session& session, int64_t id,
+                                        absl::string_view actor,
+                                        absl::string_view reason, int64_t now) {
+  wire::EventBody body;
+  wire::Property* reason = body.add_properties();
+  reason->set_name("reason");
+  ValueToWire(Value::Text(std::string(reason)), reason->mutable_value());
+  store::EventRow row;
+  row.customer_id = id;
+  row.occurred_at_us = now;
+  row.recorded_at_us = now;
+  row.body = body.SerializeAsString();
+  store::EventIds ids;
+  CRM_ASSIGN_OR_RETURN(ids.type, session.Intern(kErasedEventType));
+  ids.channel = store::kSystemChannelId;
+  CRM_ASSIGN_OR_RETURN(ids.actor, session.Intern(std::string(actor)));
+  return session.backend().InsertEvent(row, ids);
+}
 
 absl::StatusOr<EraseReceipt> EraseCustomer(Session& session, int64_t id,
                                            const EraseRequest& request) {

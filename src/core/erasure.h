@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "core/query_service.h"
 #include "core/workspace.h"
 
@@ -46,10 +47,20 @@ struct EraseReceipt {
   int64_t search_entries = 0;       // search-index entries removed
   int64_t references_cleared = 0;   // other customers whose references
                                     // to an erased id were cleared
-  // What a legal hold kept: one JSON object each (legal hold, helper H2).
+  // What a legal hold kept (CRM_ERASE_KEEP_HELD): one JSON object per
+  // customer, {"customer_id","stub_id","held_until","fields","events"}.
   std::vector<std::string> kept;
-  int64_t suppressed = 0;  // hashes kept (suppression, helper H4)
+  int64_t suppressed = 0;  // hashes kept (CRM_ERASE_SUPPRESS)
 };
+
+// Appends the tombstone of erased customer `id` (kErasedEventType on the
+// id, channel "crm", recorded and occurred at `now` (UTC microseconds),
+// by `actor`, properties {"reason": reason}) and returns its seq. The
+// caller has checked actor and reason; used by erase and by retention when
+// it removes a stub.
+absl::StatusOr<int64_t> AppendTombstone(Session& session, int64_t id,
+                                        absl::string_view actor,
+                                        absl::string_view reason, int64_t now);
 
 // Erases customer `id`, or a customer deleted earlier whose history
 // remains; kNotFound for any other id (also one erased before). Errors of

@@ -3,6 +3,8 @@
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
 #include "base/json_text.h"
+#include "core/erasure.h"
+#include "core/erasure.h"
 #include "core/legal_hold.h"
 #include "core/schema.h"
 #include "store/rows.h"
@@ -42,6 +44,11 @@ absl::StatusOr<RetentionReport> ApplyRetention(Session& session,
                        session.backend().EndedStubs(now_us));
   for (int64_t id : ended) {
     CRM_ASSIGN_OR_RETURN(int64_t events, session.backend().DeleteStub(id));
+    // Followers of the log learn that the stub's data is gone, as after an
+    // erase.
+    CRM_RETURN_IF_ERROR(
+        AppendTombstone(session, id, "retention", "legal hold ended", now_us)
+            .status());
     report.stub_events_removed += events;
     ++report.stubs_removed;
   }

@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -236,6 +238,51 @@ absl::Status CopyEvents(Session& source, Session& target,
 
 // Everything CopyWorkspace() writes, in `target`'s write scope, read from
 // `source`'s read scope.
+// Every legal-hold stub's mark (core/legal_hold.h), with when its hold ends.
+absl::StatusOr<std::vector<std::pair<int64_t, int64_t>>> Stubs(
+    Session& session) {
+  CRM_ASSIGN_OR_RETURN(
+      std::vector<int64_t> ids,
+      session.backend().EndedStubs(std::numeric_limits<int64_t>::max()));
+  std::vector<std::pair<int64_t, int64_t>> stubs;
+  for (int64_t id : ids) {
+    CRM_ASSIGN_OR_RETURN(std::optional<int64_t> until,
+                         session.backend().StubHeldUntil(id));
+    if (until.has_value()) stubs.emplace_back(id, *until);
+  }
+  return stubs;
+}
+
+absl::Status CopyStubs(Session& source, Session& target) {
+  CRM_ASSIGN_OR_RETURN(auto stubs, Stubs(source));
+  for (const auto& [id, until] : stubs) {
+    CRM_RETURN_IF_ERROR(target.backend().InsertStub(id, until));
+  }
+  return absl::OkStatus();
+}
+
+// The suppression key and every keyed hash (core/suppression.h): the hashes
+// are only of use under the key that made them.
+absl::Status CopySuppressions(Session& source, Session& target) {
+  CRM_ASSIGN_OR_RETURN(std::optional<std::string> key,
+                       source.backend().LoadSuppressionKey());
+  if (!key.has_value()) return absl::OkStatus();
+  CRM_ASSIGN_OR_RETURN(std::string stored,
+                       target.backend().StoreSuppressionKey(*key));
+  if (stored != *key) {
+    return MakeError(ErrorCode::kConflict,
+                     "the target workspace has a suppression key of its own: "
+                     "copy into a new, empty workspace",
+                     "", Rule::kTarget);
+  }
+  CRM_ASSIGN_OR_RETURN(std::vector<store::SuppressionRow> rows,
+                       source.backend().LoadSuppressions());
+  for (const store::SuppressionRow& row : rows) {
+    CRM_RETURN_IF_ERROR(target.backend().InsertSuppression(row).status());
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CopyInto(Session& source, Session& target) {
   CRM_ASSIGN_OR_RETURN(std::unique_ptr<store::WorkspaceCopySeam> from,
                        source.backend().CopySeam());
@@ -268,6 +315,8 @@ absl::Status CopyInto(Session& source, Session& target) {
   for (const store::SegmentRow& segment : segments) {
     CRM_RETURN_IF_ERROR(target.backend().SaveSegment(segment));
   }
+  CRM_RETURN_IF_ERROR(CopyStubs(source, target));
+  CRM_RETURN_IF_ERROR(CopySuppressions(source, target));
   CRM_ASSIGN_OR_RETURN(store::IdFloors floors, from->ReadIdFloors());
   CRM_RETURN_IF_ERROR(to->RaiseIdFloors(floors));
   // Indexes after the rows (one build instead of an update per row), and
@@ -299,7 +348,10 @@ absl::Status CopyInto(Session& source, Session& target) {
 //                 recorded_at, type, channel, actor, source (as text, ""
 //                 for none), idempotency key ("" for none), body (bytes);
 //   "event types" by name: name, definition;
-//   "segments"    by name: name, target, filter, created_at.
+//   "segments"    by name: name, target, filter, created_at;
+//   "stubs"       legal-hold stubs by id: id, when the hold ends;
+//   "suppressions" the suppression key ("" for none), then every keyed
+//                 hash by hash: hash, kind, normalisation, created_at.
 // Out of it: how a backend lays rows out (SQLite's row ids and column
 // order, PostgreSQL's workspace id and jsonb form), interned string ids,
 // the search index (derived from values), column indexes (derived from
@@ -441,6 +493,26 @@ absl::Status HashContent(Session& session, CanonicalHash& hash) {
     hash.Text(segment.target);
     hash.Text(segment.filter);
     hash.Integer(segment.created_at_us);
+  }
+  hash.Text("end");
+  CRM_ASSIGN_OR_RETURN(auto stubs, Stubs(session));
+  hash.Text("stubs");
+  for (const auto& [id, until] : stubs) {
+    hash.Integer(id);
+    hash.Integer(until);
+  }
+  hash.Text("end");
+  CRM_ASSIGN_OR_RETURN(std::optional<std::string> key,
+                       session.backend().LoadSuppressionKey());
+  CRM_ASSIGN_OR_RETURN(std::vector<store::SuppressionRow> suppressions,
+                       session.backend().LoadSuppressions());
+  hash.Text("suppressions");
+  hash.Text(key.value_or(""));
+  for (const store::SuppressionRow& row : suppressions) {
+    hash.Text(row.hash);
+    hash.Integer(row.kind);
+    hash.Integer(row.normalization);
+    hash.Integer(row.created_at_us);
   }
   hash.Text("end");
   return absl::OkStatus();

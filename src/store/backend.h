@@ -274,6 +274,9 @@ class Backend {
   virtual absl::StatusOr<int64_t> DeleteSuppressions(
       const std::vector<std::string>& hashes) = 0;
   virtual absl::StatusOr<int64_t> CountSuppressions() = 0;
+  // Every suppression, by hash (moving a workspace, its checksum). A row
+  // whose hash is not 32 bytes is damage (kIo "damaged").
+  virtual absl::StatusOr<std::vector<SuppressionRow>> LoadSuppressions() = 0;
 
   // ---- moving a workspace (core/workspace_copy.h) -------------------------
   // The reads and as-is writes a copy between backends needs, on this

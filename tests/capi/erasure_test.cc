@@ -607,16 +607,75 @@ TEST_F(ErasureTest, HoldFlagsEraseAsUsualWhenNothingIsHeld) {
   }
 }
 
-// Until suppression (issue #19, helper H4) is merged, asking for it fails
-// rather than erasing without keeping the hashes the host asked for.
-TEST_F(ErasureTest, SuppressIsRefusedUntilSuppressionIsBuilt) {
+// CRM_ERASE_SUPPRESS keeps keyed hashes of the erased person's email, so
+// that the same person cannot be created again by accident.
+TEST_F(ErasureTest, SuppressKeepsTheEmailSoTheSamePersonIsRefusedLater) {
   int64_t person = CreatePerson();
   crm_erase_options options = CRM_ERASE_OPTIONS_INIT;
   options.flags = CRM_ERASE_SUPPRESS;
   char* raw = nullptr;
-  EXPECT_CRM_ERROR(crm_customer_erase(&raw, db_.get(), person, &options),
-                   CRM_E_INVALID_ARGUMENT, "", CRM_RULE_FLAGS);
+  ASSERT_EQ(crm_customer_erase(&raw, db_.get(), person, &options), CRM_OK)
+      << crm_last_error_message();
+  String receipt(raw);
+  EXPECT_NE(std::string(raw).find("\"suppressed\":1"), std::string::npos)
+      << raw;
+  const std::string email = Marked("ada.") + "@example.org";
+  int suppressed = 0;
+  ASSERT_EQ(
+      crm_suppression_check(&suppressed, db_.get(), email.c_str(), nullptr),
+      CRM_OK);
+  EXPECT_EQ(suppressed, 1);
+  Record again = NewRecord();
+  crm_record_set_text(again.get(), "email", email.c_str());
+  int64_t id = 0;
+  EXPECT_CRM_ERROR(crm_customer_create(&id, db_.get(), again.get(), "desk"),
+                   CRM_E_CONSTRAINT, "email", CRM_RULE_SUPPRESSED);
+}
+
+// A field under a legal hold blocks an erase that did not choose: nothing
+// changes. CRM_ERASE_KEEP_HELD keeps the held value under a stub (a new id
+// holding only it, and its hold's end); CRM_ERASE_OVERRIDE_HOLD erases it.
+TEST_F(ErasureTest, HeldDataBlocksAnEraseUntilTheHostChooses) {
+  ASSERT_EQ(crm_field_update(db_.get(), "notes", "{\"hold_days\": 3650}"),
+            CRM_OK)
+      << crm_last_error_message();
+  int64_t person = CreatePerson();
+  char* raw = nullptr;
+  EXPECT_CRM_ERROR(crm_customer_erase(&raw, db_.get(), person, nullptr),
+                   CRM_E_CONSTRAINT, "notes", CRM_RULE_HOLD);
   EXPECT_EQ(SearchHits(kMarker), 1u);
+
+  crm_erase_options options = CRM_ERASE_OPTIONS_INIT;
+  options.flags = CRM_ERASE_KEEP_HELD;
+  ASSERT_EQ(crm_customer_erase(&raw, db_.get(), person, &options), CRM_OK)
+      << crm_last_error_message();
+  std::string receipt(raw);
+  crm_string_free(raw);
+  const std::string stub_key = "\"stub_id\":";
+  size_t at = receipt.find(stub_key);
+  ASSERT_NE(at, std::string::npos) << receipt;
+  int64_t stub = std::stoll(receipt.substr(at + stub_key.size()));
+  EXPECT_NE(stub, person);
+  EXPECT_NE(receipt.find("\"fields\":[\"notes\"]"), std::string::npos)
+      << receipt;
+  crm_record* kept = nullptr;
+  ASSERT_EQ(crm_customer_get(&kept, db_.get(), stub), CRM_OK);
+  Record stub_record(kept);
+  const char* notes = nullptr;
+  ASSERT_EQ(crm_record_get_text(&notes, kept, "notes"), CRM_OK);
+  EXPECT_EQ(std::string(notes), "note 3 " + Marked("n"));
+  const char* email = nullptr;
+  EXPECT_EQ(crm_record_get_text(&email, kept, "email"), CRM_E_NOT_FOUND);
+  int64_t until = 0;
+  ASSERT_EQ(crm_customer_held_until(&until, db_.get(), stub), CRM_OK);
+  EXPECT_GT(until, 0);
+
+  int64_t other = CreatePerson();
+  options.flags = CRM_ERASE_OVERRIDE_HOLD;
+  ASSERT_EQ(crm_customer_erase(&raw, db_.get(), other, &options), CRM_OK)
+      << crm_last_error_message();
+  String overridden(raw);
+  EXPECT_NE(std::string(raw).find("\"kept\":[]"), std::string::npos) << raw;
 }
 
 TEST_F(ErasureTest, AReadOnlyWorkspaceErasesNothing) {

@@ -360,6 +360,51 @@ TEST_F(WorkspaceCopyTest, FailureMidwayLeavesTheTargetEmpty) {
   ExpectSameContent(good.get(), target.get(), deleted);
 }
 
+// Legal-hold stubs keep their hold, and the suppression key and list move
+// with the workspace: an erased, suppressed person stays refused after a
+// move, and held data still goes when its hold ends.
+TEST_F(WorkspaceCopyTest, CopiesLegalHoldStubsAndSuppressions) {
+  Db source = OpenDb(dir_.File("source.crm"));
+  Db target = OpenDb(dir_.File("target.crm"));
+  ASSERT_EQ(crm_field_update(source.get(), "company", R"({"hold_days": 30})"),
+            CRM_OK)
+      << crm_last_error_message();
+  Record ada = NewRecord();
+  crm_record_set_text(ada.get(), "name", "Ada");
+  crm_record_set_text(ada.get(), "company", "Acme");
+  crm_record_set_text(ada.get(), "email", "ada@example.org");
+  const int64_t id = Create(source.get(), ada.get());
+  crm_erase_options options = CRM_ERASE_OPTIONS_INIT;
+  options.flags = CRM_ERASE_KEEP_HELD | CRM_ERASE_SUPPRESS;
+  char* receipt = nullptr;
+  ASSERT_EQ(crm_customer_erase(&receipt, source.get(), id, &options), CRM_OK)
+      << crm_last_error_message();
+  const std::string text(receipt);
+  crm_string_free(receipt);
+  const size_t at = text.find("\"stub_id\":");
+  ASSERT_NE(at, std::string::npos) << text;
+  const int64_t stub = std::stoll(text.substr(at + 10));
+  int64_t held_until = 0;
+  ASSERT_EQ(crm_customer_held_until(&held_until, source.get(), stub), CRM_OK);
+  ASSERT_GT(held_until, 0);
+  const std::string before = Checksum(source.get());
+
+  ASSERT_EQ(crm_workspace_copy(target.get(), source.get()), CRM_OK)
+      << crm_last_error_message();
+  EXPECT_EQ(Checksum(target.get()), before);
+  int64_t copied_until = 0;
+  ASSERT_EQ(crm_customer_held_until(&copied_until, target.get(), stub), CRM_OK);
+  EXPECT_EQ(copied_until, held_until);
+  int suppressed = 0;
+  ASSERT_EQ(crm_suppression_check(&suppressed, target.get(), "ADA@example.org",
+                                  nullptr),
+            CRM_OK);
+  EXPECT_EQ(suppressed, 1);
+  ASSERT_EQ(crm_suppression_add(target.get(), "bob@example.org", nullptr),
+            CRM_OK);
+  EXPECT_NE(Checksum(target.get()), before);
+}
+
 // File -> PostgreSQL -> file, when a server is given: all three hold the
 // same content, and each copy hands out ids above the source's.
 TEST_F(WorkspaceCopyTest, FileToPostgresToFile) {

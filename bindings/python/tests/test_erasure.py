@@ -88,6 +88,26 @@ class ErasureTest(WorkspaceTestCase):
         none = self.db.erase_where("city = :city", {"city": "Nowhere"})
         self.assertEqual((none.erased_ids, none.customers), ((), 0))
 
+    def test_suppress_keeps_the_email_and_a_hold_keeps_its_field(self) -> None:
+        ada = self.person()
+        receipt = self.db.erase(ada, suppress=True)
+        self.assertEqual(receipt.suppressed, 1)
+        self.assertTrue(self.db.is_suppressed(email=f"{MARKER}@EXAMPLE.org"))
+        with self.assertRaises(crm.ConstraintError) as raised:
+            self.db.create_customer(email=f"{MARKER}@example.org")
+        self.assertEqual(raised.exception.rule, "suppressed")
+
+        self.db.update_field("city", hold_days=30)
+        kim = self.db.create_customer(name="Kim", city="Holdtown")
+        with self.assertRaises(crm.ConstraintError) as raised:
+            self.db.erase(kim)
+        self.assertEqual((raised.exception.rule, raised.exception.field), ("hold", "city"))
+        kept = self.db.erase(kim, keep_held=True).kept
+        self.assertEqual(len(kept), 1)
+        self.assertEqual((kept[0]["customer_id"], kept[0]["fields"]), (kim, ["city"]))
+        stub = self.db.get_customer(kept[0]["stub_id"])
+        self.assertEqual((stub.get("city"), stub.get("name")), ("Holdtown", None))
+
     def test_bad_arguments_raise_and_change_nothing(self) -> None:
         ada = self.person()
         with self.assertRaises(crm.InvalidArgumentError) as raised:

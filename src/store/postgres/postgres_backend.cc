@@ -417,6 +417,11 @@ absl::StatusOr<int64_t> PostgresBackend::CountSuppressions() {
   return postgres::CountSuppressions(*connection_, workspace_id_);
 }
 
+absl::StatusOr<std::vector<SuppressionRow>>
+PostgresBackend::LoadSuppressions() {
+  return postgres::LoadSuppressions(*connection_, workspace_id_);
+}
+
 // ---- queries (query_sql.h) ----------------------------------------------
 
 absl::StatusOr<std::vector<SelectedRow>> PostgresBackend::RunSelect(

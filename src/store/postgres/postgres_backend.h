@@ -165,6 +165,7 @@ class PostgresBackend : public Backend {
   absl::StatusOr<int64_t> DeleteSuppressions(
       const std::vector<std::string>& hashes) override;
   absl::StatusOr<int64_t> CountSuppressions() override;
+  absl::StatusOr<std::vector<SuppressionRow>> LoadSuppressions() override;
 
   // ---- moving a workspace: defined in workspace_copy.cc (helper H2) -------
   absl::Status InsertStub(int64_t id, int64_t held_until_us) override;

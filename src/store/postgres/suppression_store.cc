@@ -1,5 +1,7 @@
 #include "store/postgres/suppression_store.h"
 
+#include <algorithm>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
@@ -114,6 +116,38 @@ absl::StatusOr<int64_t> CountSuppressions(Connection& connection,
                                           "workspace_id = $1",
                                           {absl::StrCat(workspace_id)}));
   return read.Integer(0, 0, "suppression count");
+}
+
+absl::StatusOr<std::vector<SuppressionRow>> LoadSuppressions(
+    Connection& connection, int64_t workspace_id) {
+  CRM_ASSIGN_OR_RETURN(
+      Result read,
+      connection.Execute("SELECT encode(hash, 'base64'), kind, normalization, "
+                         "created_at_us FROM crm_suppressions WHERE "
+                         "workspace_id = $1 ORDER BY hash",
+                         {absl::StrCat(workspace_id)}));
+  std::vector<SuppressionRow> rows;
+  for (int i = 0; i < read.rows(); ++i) {
+    SuppressionRow row;
+    if (read.IsNull(i, 0) ||
+        !absl::Base64Unescape(read.Text(i, 0), &row.hash) ||
+        row.hash.size() != kKeyBytes) {
+      return DamagedValue("a suppression's hash is not 32 bytes");
+    }
+    CRM_ASSIGN_OR_RETURN(int64_t kind, read.Integer(i, 1, "suppression kind"));
+    CRM_ASSIGN_OR_RETURN(int64_t normalization,
+                         read.Integer(i, 2, "suppression normalization"));
+    CRM_ASSIGN_OR_RETURN(row.created_at_us,
+                         read.Integer(i, 3, "suppression time"));
+    if (kind < 1 || kind > 2) {
+      return DamagedValue("a suppression of a kind libcrm never writes");
+    }
+    row.kind = static_cast<int>(kind);
+    row.normalization =
+        static_cast<int>(std::clamp<int64_t>(normalization, 0, 1 << 30));
+    rows.push_back(std::move(row));
+  }
+  return rows;
 }
 
 }  // namespace crm::store::postgres

@@ -38,6 +38,8 @@ absl::StatusOr<int64_t> DeleteSuppressions(
     const std::vector<std::string>& hashes);
 absl::StatusOr<int64_t> CountSuppressions(Connection& connection,
                                           int64_t workspace_id);
+absl::StatusOr<std::vector<SuppressionRow>> LoadSuppressions(
+    Connection& connection, int64_t workspace_id);
 
 }  // namespace crm::store::postgres
 

@@ -343,6 +343,10 @@ absl::StatusOr<int64_t> SqliteBackend::CountSuppressions() {
   return sqlite::CountSuppressions(*connection_);
 }
 
+absl::StatusOr<std::vector<SuppressionRow>> SqliteBackend::LoadSuppressions() {
+  return sqlite::LoadSuppressions(*connection_);
+}
+
 // ---- moving a workspace
 // -------------------------------------------------------
 

@@ -153,6 +153,7 @@ class SqliteBackend final : public Backend {
   absl::StatusOr<int64_t> DeleteSuppressions(
       const std::vector<std::string>& hashes) override;
   absl::StatusOr<int64_t> CountSuppressions() override;
+  absl::StatusOr<std::vector<SuppressionRow>> LoadSuppressions() override;
 
   absl::StatusOr<std::unique_ptr<WorkspaceCopySeam>> CopySeam() override;
 

@@ -1,5 +1,8 @@
 #include "store/sqlite/suppression_table.h"
 
+#include <algorithm>
+#include <variant>
+
 #include "base/error.h"
 
 namespace crm::store::sqlite {
@@ -109,6 +112,32 @@ absl::StatusOr<int64_t> CountSuppressions(Connection& connection) {
   CRM_RETURN_IF_ERROR(statement->ForEachRow(
       [&](const Statement& row) { count = row.ColumnInt(0); }));
   return count;
+}
+
+absl::StatusOr<std::vector<SuppressionRow>> LoadSuppressions(
+    Connection& connection) {
+  CRM_ASSIGN_OR_RETURN(
+      Statement * statement,
+      connection.Prepare("SELECT hash, kind, normalization, created_at FROM "
+                         "crm_suppressions ORDER BY hash"));
+  std::vector<SuppressionRow> rows;
+  bool damaged = false;
+  CRM_RETURN_IF_ERROR(statement->ForEachRow([&](const Statement& row) {
+    SqlValue value = row.Column(0);
+    const Blob* bytes = std::get_if<Blob>(&value);
+    const int64_t kind = row.ColumnInt(1);
+    if (bytes == nullptr || bytes->bytes.size() != kKeyBytes || kind < 1 ||
+        kind > 2) {
+      damaged = true;
+      return;
+    }
+    rows.push_back(
+        {bytes->bytes, static_cast<int>(kind),
+         static_cast<int>(std::clamp<int64_t>(row.ColumnInt(2), 0, 1 << 30)),
+         row.ColumnInt(3)});
+  }));
+  if (damaged) return DamagedValue("a suppression row libcrm never writes");
+  return rows;
 }
 
 }  // namespace crm::store::sqlite

@@ -29,6 +29,8 @@ absl::StatusOr<bool> FindSuppression(Connection& connection,
 absl::StatusOr<int64_t> DeleteSuppressions(
     Connection& connection, const std::vector<std::string>& hashes);
 absl::StatusOr<int64_t> CountSuppressions(Connection& connection);
+absl::StatusOr<std::vector<SuppressionRow>> LoadSuppressions(
+    Connection& connection);
 
 }  // namespace crm::store::sqlite
 

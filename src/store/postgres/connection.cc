@@ -101,6 +101,7 @@ absl::StatusOr<Result> Connection::Execute(
       raw != nullptr ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     absl::Status error = StatementError(connection_, raw);
+    if (ConnectionLost(connection_, raw)) lost_ = true;
     PQclear(raw);
     return error;
   }
@@ -120,6 +121,7 @@ absl::Status Connection::ExecuteScript(const std::string& sql) {
   absl::Status error = absl::OkStatus();
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     error = StatementError(connection_, result);
+    if (ConnectionLost(connection_, result)) lost_ = true;
   }
   PQclear(result);
   return error;
@@ -127,22 +129,29 @@ absl::Status Connection::ExecuteScript(const std::string& sql) {
 
 absl::Status Connection::Reconnect() {
   if (connected()) return absl::OkStatus();
+  // PQreset() closes the old socket even when libpq still thinks it is up.
   PQreset(connection_);
-  if (!connected()) return ConnectionError(connection_, conninfo_);
+  if (PQstatus(connection_) != CONNECTION_OK) {
+    return ConnectionError(connection_, conninfo_);
+  }
+  lost_ = false;
   return absl::OkStatus();
 }
 
 bool Connection::connected() const {
-  return PQstatus(connection_) == CONNECTION_OK;
+  return !lost_ && PQstatus(connection_) == CONNECTION_OK;
 }
 
 bool Connection::InTransaction() const {
+  // The server rolls back the transaction of a connection it lost.
+  if (lost_) return false;
   PGTransactionStatusType status = PQtransactionStatus(connection_);
   return status == PQTRANS_INTRANS || status == PQTRANS_INERROR ||
          status == PQTRANS_ACTIVE;
 }
 
 bool Connection::TransactionAborted() const {
+  if (lost_) return false;
   return PQtransactionStatus(connection_) == PQTRANS_INERROR;
 }
 

@@ -94,6 +94,10 @@ class Connection {
 
   pg_conn* connection_;
   std::string conninfo_;
+  // Set when a statement failed because the connection is gone, which
+  // PQstatus() does not always show (see ConnectionLost()); cleared by a
+  // successful Reconnect().
+  bool lost_ = false;
 };
 
 // The $1..$n parameters of a statement (std::nullopt is NULL).

@@ -18,14 +18,24 @@ std::string Trimmed(const char* text) {
   return std::string(absl::StripTrailingAsciiWhitespace(text));
 }
 
-}  // namespace
-
-absl::Status StatementError(const pg_conn* connection,
-                            const pg_result* result) {
+std::string SqlState(const pg_result* result) {
   const char* state = result != nullptr
                           ? PQresultErrorField(result, PG_DIAG_SQLSTATE)
                           : nullptr;
-  std::string sqlstate = state != nullptr ? state : "";
+  return state != nullptr ? state : "";
+}
+
+}  // namespace
+
+bool ConnectionLost(const pg_conn* connection, const pg_result* result) {
+  const std::string sqlstate = SqlState(result);
+  return PQstatus(connection) == CONNECTION_BAD || sqlstate.empty() ||
+         absl::StartsWith(sqlstate, "08") || absl::StartsWith(sqlstate, "57P0");
+}
+
+absl::Status StatementError(const pg_conn* connection,
+                            const pg_result* result) {
+  std::string sqlstate = SqlState(result);
   std::string message =
       result != nullptr
           ? Trimmed(PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY))
@@ -34,9 +44,7 @@ absl::Status StatementError(const pg_conn* connection,
   std::string text = absl::StrCat("PostgreSQL: ", message,
                                   sqlstate.empty() ? "" : " (SQLSTATE ",
                                   sqlstate, sqlstate.empty() ? "" : ")");
-  bool lost = PQstatus(connection) == CONNECTION_BAD;
-  if (lost || sqlstate.empty() || absl::StartsWith(sqlstate, "08") ||
-      absl::StartsWith(sqlstate, "57P0")) {
+  if (ConnectionLost(connection, result)) {
     return MakeError(ErrorCode::kIo,
                      absl::StrCat("the connection to the PostgreSQL server "
                                   "was lost: ",

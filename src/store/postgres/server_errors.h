@@ -29,6 +29,12 @@ namespace crm::store::postgres {
 // The message carries the server's primary message and the SQLSTATE.
 absl::Status StatementError(const pg_conn* connection, const pg_result* result);
 
+// Whether a failed statement means the connection is gone (the cases
+// StatementError() reports with rule "connection"). libpq may still report
+// CONNECTION_OK then: a send that failed on a socket the server had closed
+// leaves PQstatus() untouched.
+bool ConnectionLost(const pg_conn* connection, const pg_result* result);
+
 // The error for a connection that could not be made or was lost: kIo, rule
 // "connection", with libpq's message less any password in `url`.
 absl::Status ConnectionError(const pg_conn* connection, absl::string_view url);

@@ -244,9 +244,9 @@ absl::StatusOr<int64_t> AppendTombstone(Session& session, int64_t id,
                                         absl::string_view actor,
                                         absl::string_view reason, int64_t now) {
   wire::EventBody body;
-  wire::Property* reason = body.add_properties();
-  reason->set_name("reason");
-  ValueToWire(Value::Text(std::string(reason)), reason->mutable_value());
+  wire::Property* property = body.add_properties();
+  property->set_name("reason");
+  ValueToWire(Value::Text(std::string(reason)), property->mutable_value());
   store::EventRow row;
   row.customer_id = id;
   row.occurred_at_us = now;

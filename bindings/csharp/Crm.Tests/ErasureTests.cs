@@ -84,6 +84,27 @@ public class ErasureTests
     }
 
     [Fact]
+    public void SuppressKeepsTheEmailAndAHoldKeepsItsField()
+    {
+        using var db = TestWorkspace.Open();
+        long ada = db.CreateCustomer(TestWorkspace.Row(("name", "Ada"), ("email", "ada@example.org")));
+        Assert.Equal(1, db.Erase(ada, suppress: true).Suppressed);
+        Assert.True(db.IsSuppressed(email: "ADA@example.org"));
+        var again = Assert.Throws<ConstraintException>(() => db.CreateCustomer(TestWorkspace.Row(("email", "ada@example.org"))));
+        Assert.Equal(("suppressed", "email"), (again.Rule, again.Field));
+
+        db.UpdateField("city", new FieldPatch { HoldDays = 30 });
+        long kim = db.CreateCustomer(TestWorkspace.Row(("name", "Kim"), ("city", "Holdtown")));
+        var held = Assert.Throws<ConstraintException>(() => db.Erase(kim));
+        Assert.Equal(("hold", "city"), (held.Rule, held.Field));
+        EraseReceipt receipt = db.Erase(kim, keepHeld: true);
+        using var kept = System.Text.Json.JsonDocument.Parse(Assert.Single(receipt.Kept));
+        long stub = kept.RootElement.GetProperty("stub_id").GetInt64();
+        Assert.Equal("Holdtown", db.GetCustomer(stub).GetString("city"));
+        Assert.NotNull(db.HeldUntil(stub));
+    }
+
+    [Fact]
     public void CheckpointIsRefusedInsideATransaction()
     {
         using var db = TestWorkspace.Open();

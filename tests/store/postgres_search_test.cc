@@ -415,6 +415,7 @@ TEST_F(PostgresSearchTest, TextBeyondPostgresLimitsIsStoredAndStillFound) {
 TEST_F(PostgresSearchTest, MigrationIndexesTheTextOfAnOlderLayout) {
   // A database of layout 3: the text without its words.
   Exec(
+      "DROP TABLE crm_stubs, crm_suppression_keys, crm_suppressions; "
       "DROP INDEX crm_customer_search_terms; ALTER TABLE crm_customer_search "
       "DROP COLUMN terms; UPDATE crm_schema SET version = 3");
   auto inserted = connection_->Execute(
@@ -423,7 +424,8 @@ TEST_F(PostgresSearchTest, MigrationIndexesTheTextOfAnOlderLayout) {
       "generate_series(1, 2500) g",
       {absl::StrCat(workspace_)});
   ASSERT_TRUE(inserted.ok()) << inserted.status();
-  ASSERT_OK(PrepareDatabase(*connection_));
+  absl::Status prepared = PrepareDatabase(*connection_);
+  ASSERT_TRUE(prepared.ok()) << prepared;
   auto version = DatabaseSchemaVersion(*connection_);
   ASSERT_TRUE(version.ok());
   EXPECT_EQ(*version, LatestSchemaVersion());

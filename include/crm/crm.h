@@ -1390,8 +1390,8 @@ CRM_API int crm_erase_options_init(crm_erase_options* options,
  * "struct_size", "utf8" (an actor that is not UTF-8), "actor" (over 255
  * bytes), "reason" (not UTF-8, or over 1,000 bytes) or "flags" (unknown
  * bits, or both CRM_ERASE_KEEP_HELD and CRM_ERASE_OVERRIDE_HOLD);
- * CRM_E_CONSTRAINT rule "hold" (above); CRM_E_READ_ONLY. Inside a host transaction the erase is part of it (and
- * its bytes go only once it commits).
+ * CRM_E_CONSTRAINT rule "hold" (above); CRM_E_READ_ONLY. Inside a host
+ * transaction the erase is part of it (and its bytes go only once it commits).
  */
 CRM_API int crm_customer_erase(char** out_receipt_json, crm_db* db, int64_t id,
                                const crm_erase_options* options);
@@ -1650,8 +1650,8 @@ CRM_API int crm_suppression_count(int64_t* out, crm_db* db);
  * Everything but "exported_at" is the same in two exports of an unchanged
  * workspace, and in exports of a workspace and of its crm_workspace_copy()
  * on the other backend (except "segments" of a filter with a relative time,
- * "within last 30 days", as time passes). The export holds nothing of other customers
- * except their ids where the customer's own reference fields (and its
+ * "within last 30 days", as time passes). The export holds nothing of other
+ * customers except their ids where the customer's own reference fields (and its
  * events' properties, as the host wrote them) name them. Later releases
  * only add keys at the end of an object (readers ignore keys they do not
  * know); a changed meaning raises "version".

@@ -4,7 +4,6 @@
 #include "base/error.h"
 #include "base/json_text.h"
 #include "core/erasure.h"
-#include "core/erasure.h"
 #include "core/legal_hold.h"
 #include "core/schema.h"
 #include "store/rows.h"

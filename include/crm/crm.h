@@ -92,7 +92,8 @@ enum {
   CRM_E_VERSION = 11,         /* written by a newer libcrm; left untouched */
   CRM_E_READ_ONLY = 12,       /* write on a workspace opened read-only */
   CRM_E_INTERNAL = 13,        /* a libcrm bug: please report it */
-  CRM_E_UNSUPPORTED = 14      /* the workspace's storage backend lacks it */
+  CRM_E_UNSUPPORTED = 14,     /* the workspace's storage backend lacks it */
+  CRM_E_DENIED = 15           /* the handle's access profile forbids it */
 };
 
 /* Name of a status code, e.g. "CRM_E_VALIDATION". Static storage. */
@@ -211,6 +212,17 @@ CRM_API void crm_string_free(char* s);
 #define CRM_RULE_PARAMETER "parameter"     /* a filter parameter not supplied */
 #define CRM_RULE_WITHIN_DAYS "within_days" /* a cohort window out of range */
 
+/* Rules about access profiles (CRM_E_DENIED; "profile" also for
+ * CRM_E_VALIDATION of a profile definition and CRM_E_NOT_FOUND of a
+ * profile name). */
+#define CRM_RULE_PROFILE "profile"     /* a bad, unknown or dropped profile */
+#define CRM_RULE_HIDDEN "hidden"       /* names a field or event it hides */
+#define CRM_RULE_NOT_WRITABLE "not_writable" /* writes a field it can't */
+#define CRM_RULE_MASKED "masked"       /* compares a masked field */
+#define CRM_RULE_SCOPE "scope"         /* a write leaving the record scope */
+#define CRM_RULE_OPERATION "operation" /* an operation it does not grant */
+#define CRM_RULE_APPEND "append"       /* appends an event it may not */
+
 /* Rules about workspace files (CRM_E_NOT_WORKSPACE, CRM_E_IO). */
 #define CRM_RULE_SCHEMA "schema"   /* the file's schema is not libcrm's */
 #define CRM_RULE_DAMAGED "damaged" /* a stored value libcrm never writes */
@@ -261,6 +273,7 @@ CRM_API void crm_string_free(char* s);
 #define CRM_RULE_OUT_SEQ "out_seq"
 #define CRM_RULE_OUT_SIZE "out_size"
 #define CRM_RULE_OUT_SUPPRESSED "out_suppressed"
+#define CRM_RULE_OUT_VIEW "out_view"
 #define CRM_RULE_PAGE_SIZE "page_size"
 #define CRM_RULE_PATCH_JSON "patch_json"
 #define CRM_RULE_PATH "path"
@@ -1665,6 +1678,112 @@ CRM_API int crm_suppression_count(int64_t* out, crm_db* db);
  * later does not reach it.
  */
 CRM_API int crm_customer_export(char** out_json, crm_db* db, int64_t id);
+
+/* ------------------------------------------------------------------------ */
+/* Access profiles and restricted handles                                   */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * An access profile says what a restricted handle may see and change. The
+ * host holds the unrestricted handle (crm_open, crm_open_url), which manages
+ * profiles, and hands restricted handles (crm_db_restrict) to its users,
+ * departments, partners or plug-ins. No call on a restricted handle returns
+ * an unrestricted one, changes a profile, or reaches data its profile does
+ * not grant, directly or by inference (counts, sorts, search, the feed).
+ *
+ * A profile is an allow-list, stored in the workspace, defined in JSON:
+ *
+ *   {"name": "front_desk",
+ *    "fields": {"phone": "masked", "balance": "hidden"},
+ *    "groups": {"contact": "read_write", "": "read_only"},
+ *    "events": [{"type": "appointment", "access": "append"},
+ *               {"channel": "phone", "access": "read"}],
+ *    "scope": "owner = :actor",
+ *    "operations": ["bulk_export"]}
+ *
+ * "fields" and "groups" (by a field's group; "" is the group of fields
+ * without one) give each field one of "read_write", "read_only", "masked"
+ * (read masked, never written, never compared), "masked_match" (masked,
+ * and comparable by equality of the whole value: = != in) or "hidden". A
+ * field's own rule wins over its group's; a field named by neither is
+ * hidden, so new fields take their group's rule. id is always readable;
+ * created_at and updated_at follow their own rules like any field.
+ * Masks, by field type: text keeps its first character ("A***"), email its
+ * domain ("***@example.com"), phone its last 4 digits ("***1234"), numbers,
+ * decimals, dates, datetimes, booleans, choices and lists become "***"
+ * (text).
+ *
+ * "events" rules each name a "type", a "channel" or both, with "access"
+ * "hidden", "read" or "append" (read and append). The most specific rule
+ * wins (type and channel, then type, then channel); an event no rule names
+ * is hidden. History events (types "crm.record.*") follow the field rules
+ * instead: each shows only the changes of fields the profile reads (masked
+ * ones masked), and a change of hidden fields only is not shown at all.
+ * Where a field rule and an event rule disagree, the stricter holds.
+ *
+ * "scope" (optional) is a customer filter (the filter language) with
+ * `:actor` bound to the handle's actor. Customers outside it behave as if
+ * absent: CRM_E_NOT_FOUND by id, left out of queries, counts, aggregates,
+ * search, timelines and the feed. A create or update through the handle
+ * whose result falls outside the scope fails with CRM_E_DENIED, rule
+ * "scope". The scope is written by the host and may name fields the
+ * profile hides.
+ *
+ * "operations" grants what a restricted handle is otherwise denied
+ * (CRM_E_DENIED, rule "operation"): "erase" (crm_customer_erase*),
+ * "define_fields" (crm_field_* changes), "define_event_types",
+ * "retention" (crm_retention_apply), "suppression" (crm_suppression_add
+ * and _remove), "segments" (crm_segment_save and _delete), "bulk_export",
+ * "import", "dump", "backup", "merge" (for calls of later releases). Profile
+ * management (crm_profile_*) and crm_workspace_copy, crm_workspace_checksum
+ * and crm_checkpoint are never allowed on a restricted handle.
+ *
+ * On a restricted handle: reads return only the fields the profile reads
+ * (masked ones masked); writing a field it does not grant read_write fails
+ * with CRM_E_DENIED, rule "not_writable", naming the field; a filter, sort
+ * key, group key, aggregate, cohort, segment or select that names a hidden
+ * field fails with CRM_E_DENIED, rule "hidden" (a silently empty answer
+ * would leak it through counts), one that compares a masked field other
+ * than by whole-value equality where "masked_match" allows it with rule
+ * "masked"; full-text search matches only the text of fields it reads
+ * unmasked; a customer's version and updated_at are those of the last
+ * change the profile can see, so a change of hidden fields only shows no
+ * bump; events written through the handle record its actor, and their
+ * source is "profile:<name>".
+ *
+ * Unique fields reveal that a value is taken, as in any system with unique
+ * keys: a create through a restricted handle whose email is taken fails
+ * with CRM_E_CONSTRAINT whether or not the holder is in scope (the error
+ * names neither the holder nor its id).
+ */
+
+/* Defines or replaces the profile `definition_json` names. Unrestricted
+ * handles only (CRM_E_DENIED, rule "operation", on a restricted one).
+ * CRM_E_VALIDATION, rule "profile" (the message names the key), for a bad
+ * definition: unknown keys, modes, operations or fields, a scope filter that
+ * does not check. Handles restricted to a replaced profile apply the new
+ * definition from their next call. */
+CRM_API int crm_profile_define(crm_db* db, const char* definition_json);
+/* The stored definition of profile `name` as JSON (free with
+ * crm_string_free). CRM_E_NOT_FOUND, rule "profile", when there is none. */
+CRM_API int crm_profile_get(char** out_json, crm_db* db, const char* name);
+/* The names of every profile, as a JSON array of strings, by name. */
+CRM_API int crm_profile_list(char** out_json, crm_db* db);
+/* Drops profile `name`; calls on handles restricted to it then fail with
+ * CRM_E_DENIED, rule "profile". CRM_E_NOT_FOUND when there is none. */
+CRM_API int crm_profile_drop(crm_db* db, const char* name);
+
+/* A handle on the same workspace restricted to profile `profile`, acting as
+ * `actor` (bound to `:actor` in the profile's scope, recorded on what it
+ * writes; NULL or "" is "api"). Free it with crm_close(): it shares the
+ * workspace, which stays open until its last handle is closed. Thread-safety
+ * as any crm_db. `db` must be unrestricted (CRM_E_DENIED, rule "operation"
+ * otherwise); CRM_E_NOT_FOUND, rule "profile", for an unknown profile. */
+CRM_API int crm_db_restrict(crm_db** out_view, crm_db* db, const char* profile,
+                            const char* actor);
+/* The profile `db` is restricted to ("" for an unrestricted handle), owned
+ * by the handle; NULL for a NULL handle. */
+CRM_API const char* crm_db_profile(const crm_db* db);
 
 #ifdef __cplusplus
 } /* extern "C" */

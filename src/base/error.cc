@@ -37,6 +37,7 @@ absl::StatusCode AbslCodeFor(ErrorCode code) {
     case ErrorCode::kVersion:
       return absl::StatusCode::kFailedPrecondition;
     case ErrorCode::kReadOnly:
+    case ErrorCode::kDenied:
       return absl::StatusCode::kPermissionDenied;
     case ErrorCode::kInternal:
       return absl::StatusCode::kInternal;

@@ -29,6 +29,7 @@ enum class ErrorCode {
   kReadOnly = 12,
   kInternal = 13,
   kUnsupported = 14,
+  kDenied = 15,
 };
 
 // Builds an error. `field` may be empty, `rule` Rule::kNone. The rule is

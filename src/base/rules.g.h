@@ -63,6 +63,13 @@ enum class Rule {
   kFunction,  // CRM_RULE_FUNCTION
   kParameter,  // CRM_RULE_PARAMETER
   kWithinDays,  // CRM_RULE_WITHIN_DAYS
+  kProfile,  // CRM_RULE_PROFILE
+  kHidden,  // CRM_RULE_HIDDEN
+  kNotWritable,  // CRM_RULE_NOT_WRITABLE
+  kMasked,  // CRM_RULE_MASKED
+  kScope,  // CRM_RULE_SCOPE
+  kOperation,  // CRM_RULE_OPERATION
+  kAppend,  // CRM_RULE_APPEND
   kSchema,  // CRM_RULE_SCHEMA
   kDamaged,  // CRM_RULE_DAMAGED
   kConnection,  // CRM_RULE_CONNECTION
@@ -106,6 +113,7 @@ enum class Rule {
   kOutSeq,  // CRM_RULE_OUT_SEQ
   kOutSize,  // CRM_RULE_OUT_SIZE
   kOutSuppressed,  // CRM_RULE_OUT_SUPPRESSED
+  kOutView,  // CRM_RULE_OUT_VIEW
   kPageSize,  // CRM_RULE_PAGE_SIZE
   kPatchJson,  // CRM_RULE_PATCH_JSON
   kPath,  // CRM_RULE_PATH
@@ -124,7 +132,7 @@ enum class Rule {
   kValue,  // CRM_RULE_VALUE
 };
 
-inline constexpr size_t kRuleCount = 108;
+inline constexpr size_t kRuleCount = 116;
 
 // The text of `rule`, as crm_last_error_rule() returns it.
 inline constexpr const char* RuleText(Rule rule) {
@@ -178,6 +186,13 @@ inline constexpr const char* RuleText(Rule rule) {
       CRM_RULE_FUNCTION,
       CRM_RULE_PARAMETER,
       CRM_RULE_WITHIN_DAYS,
+      CRM_RULE_PROFILE,
+      CRM_RULE_HIDDEN,
+      CRM_RULE_NOT_WRITABLE,
+      CRM_RULE_MASKED,
+      CRM_RULE_SCOPE,
+      CRM_RULE_OPERATION,
+      CRM_RULE_APPEND,
       CRM_RULE_SCHEMA,
       CRM_RULE_DAMAGED,
       CRM_RULE_CONNECTION,
@@ -221,6 +236,7 @@ inline constexpr const char* RuleText(Rule rule) {
       CRM_RULE_OUT_SEQ,
       CRM_RULE_OUT_SIZE,
       CRM_RULE_OUT_SUPPRESSED,
+      CRM_RULE_OUT_VIEW,
       CRM_RULE_PAGE_SIZE,
       CRM_RULE_PATCH_JSON,
       CRM_RULE_PATH,

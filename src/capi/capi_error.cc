@@ -76,6 +76,8 @@ const char* crm_status_name(int status) {
       return "CRM_E_INTERNAL";
     case CRM_E_UNSUPPORTED:
       return "CRM_E_UNSUPPORTED";
+    case CRM_E_DENIED:
+      return "CRM_E_DENIED";
     default:
       return "CRM_E_UNKNOWN";
   }

@@ -57,8 +57,12 @@
 #include "core/workspace.h"
 #include "crm/crm.h"
 
+// A handle on a workspace. Handles made by crm_db_restrict() share their
+// workspace with the handle they came from; it closes with the last.
 struct crm_db {
-  std::unique_ptr<crm::core::Workspace> workspace;
+  std::shared_ptr<crm::core::Workspace> workspace;
+  // Set on a restricted handle: the profile and actor of every call.
+  std::optional<crm::core::Viewer> viewer;
 };
 
 struct crm_record {
@@ -242,15 +246,18 @@ auto OnDb(crm_db* db, store::ScopeKind kind, Body&& body)
     -> std::invoke_result_t<Body&, core::Session&> {
   using Result = std::invoke_result_t<Body&, core::Session&>;
   CRM_RETURN_IF_ERROR(CheckDb(db));
+  const core::Viewer* viewer = db->viewer ? &*db->viewer : nullptr;
   if constexpr (std::is_same_v<Result, absl::Status>) {
-    return db->workspace->Run(kind, body);
+    return db->workspace->Run(kind, body, viewer);
   } else {
     std::optional<typename Result::value_type> value;
-    CRM_RETURN_IF_ERROR(
-        db->workspace->Run(kind, [&](core::Session& session) -> absl::Status {
+    CRM_RETURN_IF_ERROR(db->workspace->Run(
+        kind,
+        [&](core::Session& session) -> absl::Status {
           CRM_ASSIGN_OR_RETURN(value, body(session));
           return absl::OkStatus();
-        }));
+        },
+        viewer));
     return *std::move(value);
   }
 }

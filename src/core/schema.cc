@@ -255,6 +255,11 @@ const EventType* Schema::FindEventType(absl::string_view name) const {
   return it == event_types_.end() ? nullptr : &it->second;
 }
 
+const Access* Schema::FindProfile(absl::string_view name) const {
+  auto it = profiles_.find(name);
+  return it == profiles_.end() ? nullptr : it->second.get();
+}
+
 const Field* Schema::FindByColumn(absl::string_view column) const {
   auto it = by_column_.find(column);
   return it == by_column_.end() ? nullptr : it->second;

@@ -10,6 +10,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "core/access.h"
 #include "core/field.h"
 #include "store/backend.h"
 #include "store/rows.h"
@@ -57,6 +58,9 @@ class Schema {
   const std::vector<std::string>& stored_columns() const {
     return stored_columns_;
   }
+  // The access profile called `name`, resolved against this snapshot, or
+  // null.
+  const Access* FindProfile(absl::string_view name) const;
   int64_t generation() const { return generation_; }
   size_t user_field_count() const { return user_field_count_; }
 
@@ -66,6 +70,8 @@ class Schema {
   absl::flat_hash_map<std::string, const Field*> by_column_;
   absl::flat_hash_map<int64_t, const Field*> by_id_;
   absl::flat_hash_map<std::string, EventType> event_types_;
+  // Access profiles by name (access.h), resolved against this snapshot.
+  absl::flat_hash_map<std::string, std::unique_ptr<const Access>> profiles_;
   std::vector<const Field*> stored_fields_;
   std::vector<std::string> stored_columns_;
   int64_t generation_ = 0;

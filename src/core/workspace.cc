@@ -1,6 +1,8 @@
 #include "core/workspace.h"
 
+#include "absl/strings/str_cat.h"
 #include "base/error.h"
+#include "core/access.h"
 #include "core/file_backend.h"
 #include "core/history.h"
 #include "core/json.h"
@@ -130,8 +132,26 @@ absl::StatusOr<bool> Workspace::RefreshSchema() {
   return true;
 }
 
+const Access* Session::access() const {
+  return viewer_ == nullptr ? nullptr : schema().FindProfile(viewer_->profile);
+}
+
+namespace {
+// kDenied when the session's profile was dropped since its handle was made.
+absl::Status CheckViewer(const Session& session) {
+  if (session.viewer() == nullptr || session.access() != nullptr) {
+    return absl::OkStatus();
+  }
+  return MakeError(ErrorCode::kDenied,
+                   absl::StrCat("access profile '", session.viewer()->profile,
+                                "' no longer exists"),
+                   "", Rule::kProfile);
+}
+}  // namespace
+
 absl::Status Workspace::Run(store::ScopeKind kind,
-                            absl::FunctionRef<absl::Status(Session&)> body) {
+                            absl::FunctionRef<absl::Status(Session&)> body,
+                            const Viewer* viewer) {
   Hold hold(*this);
   CRM_RETURN_IF_ERROR(RecoverStrayTransaction());
   CRM_ASSIGN_OR_RETURN(store::Scope scope,
@@ -142,8 +162,10 @@ absl::Status Workspace::Run(store::ScopeKind kind,
   const bool check_after = check_schema_after_reads_ && read &&
                            !transaction_owner_ && schema_ != nullptr;
   if (!check_after) CRM_RETURN_IF_ERROR(RefreshSchema().status());
-  Session session(backend_.get(), &schema_, &strings_, &texts_, &filters_);
-  absl::Status status = body(session);
+  Session session(backend_.get(), &schema_, &strings_, &texts_, &filters_,
+                  viewer);
+  absl::Status status = CheckViewer(session);
+  if (status.ok()) status = body(session);
   if (check_after) {
     absl::StatusOr<bool> reloaded = RefreshSchema();
     if (!reloaded.ok()) {

@@ -20,6 +20,16 @@
 
 namespace crm::core {
 
+class Access;
+
+// Who a restricted handle acts for (crm_db_restrict): the profile every call
+// runs with, and the actor bound to its scope's `:actor` and recorded on
+// what it writes.
+struct Viewer {
+  std::string profile;
+  std::string actor;
+};
+
 // What one call sees while it runs: the backend inside its scope, and the
 // schema current in that scope.
 class Session {
@@ -36,23 +46,32 @@ class Session {
   store::InternedTexts& texts() { return *texts_; }
   // Filters checked against schema().
   FilterCache& filters() { return *filters_; }
+  // The rules of the call's profile, resolved against schema(); null for an
+  // unrestricted call. Valid until the schema changes (SchemaChanged()).
+  const Access* access() const;
+  // The restricted handle the call came through; null for an unrestricted
+  // one.
+  const Viewer* viewer() const { return viewer_; }
 
  private:
   friend class Workspace;
   Session(store::Backend* backend, std::shared_ptr<const Schema>* schema,
           absl::flat_hash_map<std::string, int64_t>* strings,
-          store::InternedTexts* texts, FilterCache* filters)
+          store::InternedTexts* texts, FilterCache* filters,
+          const Viewer* viewer)
       : backend_(backend),
         schema_(schema),
         strings_(strings),
         texts_(texts),
-        filters_(filters) {}
+        filters_(filters),
+        viewer_(viewer) {}
 
   store::Backend* backend_;
   std::shared_ptr<const Schema>* schema_;
   absl::flat_hash_map<std::string, int64_t>* strings_;
   store::InternedTexts* texts_;
   FilterCache* filters_;
+  const Viewer* viewer_;
 };
 
 // Thread-safe. Every call runs under the workspace's lock; a host
@@ -74,8 +93,11 @@ class Workspace {
   // the same snapshot (when the field schema it ran with turns out to be
   // older than the snapshot's): it must have no effect beyond its result and
   // the session's caches.
+  // `viewer` (may be null: unrestricted) must outlive the call; a call
+  // whose viewer's profile is gone fails with kDenied, rule kProfile.
   absl::Status Run(store::ScopeKind kind,
-                   absl::FunctionRef<absl::Status(Session&)> body);
+                   absl::FunctionRef<absl::Status(Session&)> body,
+                   const Viewer* viewer = nullptr);
 
   absl::Status Begin();
   absl::Status Commit();

@@ -5,7 +5,7 @@ namespace Crm;
 
 internal static partial class Native
 {
-    // enum { CRM_OK ... CRM_E_UNSUPPORTED }
+    // enum { CRM_OK ... CRM_E_DENIED }
     internal const int CRM_OK = 0;
     /// <summary>no record, field or item with that key</summary>
     internal const int CRM_E_NOT_FOUND = 1;
@@ -35,6 +35,8 @@ internal static partial class Native
     internal const int CRM_E_INTERNAL = 13;
     /// <summary>the workspace's storage backend lacks it</summary>
     internal const int CRM_E_UNSUPPORTED = 14;
+    /// <summary>the handle's access profile forbids it</summary>
+    internal const int CRM_E_DENIED = 15;
 
     // enum { CRM_OPEN_CREATE ... CRM_OPEN_READ_ONLY }
     /// <summary>create the file if it does not exist</summary>
@@ -163,6 +165,13 @@ internal static partial class Native
     internal const string CRM_RULE_FUNCTION = "function";
     internal const string CRM_RULE_PARAMETER = "parameter";
     internal const string CRM_RULE_WITHIN_DAYS = "within_days";
+    internal const string CRM_RULE_PROFILE = "profile";
+    internal const string CRM_RULE_HIDDEN = "hidden";
+    internal const string CRM_RULE_NOT_WRITABLE = "not_writable";
+    internal const string CRM_RULE_MASKED = "masked";
+    internal const string CRM_RULE_SCOPE = "scope";
+    internal const string CRM_RULE_OPERATION = "operation";
+    internal const string CRM_RULE_APPEND = "append";
     internal const string CRM_RULE_SCHEMA = "schema";
     internal const string CRM_RULE_DAMAGED = "damaged";
     internal const string CRM_RULE_CONNECTION = "connection";
@@ -206,6 +215,7 @@ internal static partial class Native
     internal const string CRM_RULE_OUT_SEQ = "out_seq";
     internal const string CRM_RULE_OUT_SIZE = "out_size";
     internal const string CRM_RULE_OUT_SUPPRESSED = "out_suppressed";
+    internal const string CRM_RULE_OUT_VIEW = "out_view";
     internal const string CRM_RULE_PAGE_SIZE = "page_size";
     internal const string CRM_RULE_PATCH_JSON = "patch_json";
     internal const string CRM_RULE_PATH = "path";
@@ -259,6 +269,8 @@ public enum StatusCode
     Internal = 13,
     /// <summary>CRM_E_UNSUPPORTED: the workspace's storage backend lacks it.</summary>
     Unsupported = 14,
+    /// <summary>CRM_E_DENIED: the handle's access profile forbids it.</summary>
+    Denied = 15,
 }
 
 /// <summary>crm_value_kind in crm/crm.h.</summary>

@@ -1464,4 +1464,59 @@ internal static unsafe partial class Native
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_customer_export(out StringHandle outJson, DbHandle db, long id);
+
+    /// <summary>
+    /// <c>int crm_profile_define(crm_db* db, const char* definition_json)</c>
+    /// Defines or replaces the profile `definition_json` names. Unrestricted
+    /// handles only (CRM_E_DENIED, rule "operation", on a restricted one).
+    /// CRM_E_VALIDATION, rule "profile" (the message names the key), for a bad
+    /// definition: unknown keys, modes, operations or fields, a scope filter that
+    /// does not check. Handles restricted to a replaced profile apply the new
+    /// definition from their next call.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_profile_define(DbHandle db, string? definitionJson);
+
+    /// <summary>
+    /// <c>int crm_profile_get(char** out_json, crm_db* db, const char* name)</c>
+    /// The stored definition of profile `name` as JSON (free with
+    /// crm_string_free). CRM_E_NOT_FOUND, rule "profile", when there is none.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_profile_get(out StringHandle outJson, DbHandle db, string? name);
+
+    /// <summary>
+    /// <c>int crm_profile_list(char** out_json, crm_db* db)</c>
+    /// The names of every profile, as a JSON array of strings, by name.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_profile_list(out StringHandle outJson, DbHandle db);
+
+    /// <summary>
+    /// <c>int crm_profile_drop(crm_db* db, const char* name)</c>
+    /// Drops profile `name`; calls on handles restricted to it then fail with
+    /// CRM_E_DENIED, rule "profile". CRM_E_NOT_FOUND when there is none.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_profile_drop(DbHandle db, string? name);
+
+    /// <summary>
+    /// <c>int crm_db_restrict(crm_db** out_view, crm_db* db, const char* profile, const char* actor)</c>
+    /// A handle on the same workspace restricted to profile `profile`, acting as
+    /// `actor` (bound to `:actor` in the profile's scope, recorded on what it
+    /// writes; NULL or "" is "api"). Free it with crm_close(): it shares the
+    /// workspace, which stays open until its last handle is closed. Thread-safety
+    /// as any crm_db. `db` must be unrestricted (CRM_E_DENIED, rule "operation"
+    /// otherwise); CRM_E_NOT_FOUND, rule "profile", for an unknown profile.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_db_restrict(out DbHandle outView, DbHandle db, string? profile, string? actor);
+
+    /// <summary>
+    /// <c>const char* crm_db_profile(const crm_db* db)</c>
+    /// The profile `db` is restricted to ("" for an unrestricted handle), owned
+    /// by the handle; NULL for a NULL handle.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial nint crm_db_profile(DbHandle db);
 }

@@ -70,6 +70,13 @@ __all__ = [
     "CRM_RULE_FUNCTION",
     "CRM_RULE_PARAMETER",
     "CRM_RULE_WITHIN_DAYS",
+    "CRM_RULE_PROFILE",
+    "CRM_RULE_HIDDEN",
+    "CRM_RULE_NOT_WRITABLE",
+    "CRM_RULE_MASKED",
+    "CRM_RULE_SCOPE",
+    "CRM_RULE_OPERATION",
+    "CRM_RULE_APPEND",
     "CRM_RULE_SCHEMA",
     "CRM_RULE_DAMAGED",
     "CRM_RULE_CONNECTION",
@@ -113,6 +120,7 @@ __all__ = [
     "CRM_RULE_OUT_SEQ",
     "CRM_RULE_OUT_SIZE",
     "CRM_RULE_OUT_SUPPRESSED",
+    "CRM_RULE_OUT_VIEW",
     "CRM_RULE_PAGE_SIZE",
     "CRM_RULE_PATCH_JSON",
     "CRM_RULE_PATH",
@@ -146,6 +154,7 @@ __all__ = [
     "CRM_E_READ_ONLY",
     "CRM_E_INTERNAL",
     "CRM_E_UNSUPPORTED",
+    "CRM_E_DENIED",
     "CRM_OPEN_CREATE",
     "CRM_OPEN_READ_ONLY",
     "CRM_SYNC_NORMAL",
@@ -265,6 +274,13 @@ CRM_RULE_TARGET = "target"
 CRM_RULE_FUNCTION = "function"
 CRM_RULE_PARAMETER = "parameter"
 CRM_RULE_WITHIN_DAYS = "within_days"
+CRM_RULE_PROFILE = "profile"
+CRM_RULE_HIDDEN = "hidden"
+CRM_RULE_NOT_WRITABLE = "not_writable"
+CRM_RULE_MASKED = "masked"
+CRM_RULE_SCOPE = "scope"
+CRM_RULE_OPERATION = "operation"
+CRM_RULE_APPEND = "append"
 CRM_RULE_SCHEMA = "schema"
 CRM_RULE_DAMAGED = "damaged"
 CRM_RULE_CONNECTION = "connection"
@@ -308,6 +324,7 @@ CRM_RULE_OUT_JSON = "out_json"
 CRM_RULE_OUT_SEQ = "out_seq"
 CRM_RULE_OUT_SIZE = "out_size"
 CRM_RULE_OUT_SUPPRESSED = "out_suppressed"
+CRM_RULE_OUT_VIEW = "out_view"
 CRM_RULE_PAGE_SIZE = "page_size"
 CRM_RULE_PATCH_JSON = "patch_json"
 CRM_RULE_PATH = "path"
@@ -359,6 +376,8 @@ CRM_E_READ_ONLY = 12
 CRM_E_INTERNAL = 13
 #: the workspace's storage backend lacks it
 CRM_E_UNSUPPORTED = 14
+#: the handle's access profile forbids it
+CRM_E_DENIED = 15
 
 #: create the file if it does not exist
 CRM_OPEN_CREATE = 1
@@ -884,4 +903,16 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Tuple[str, Any]]]] = {
     "crm_suppression_count": (c_int, [("out", POINTER(c_int64)), ("db", DbPtr)]),
     # int crm_customer_export(char** out_json, crm_db* db, int64_t id)
     "crm_customer_export": (c_int, [("out_json", POINTER(OwnedString)), ("db", DbPtr), ("id", c_int64)]),
+    # int crm_profile_define(crm_db* db, const char* definition_json)
+    "crm_profile_define": (c_int, [("db", DbPtr), ("definition_json", c_char_p)]),
+    # int crm_profile_get(char** out_json, crm_db* db, const char* name)
+    "crm_profile_get": (c_int, [("out_json", POINTER(OwnedString)), ("db", DbPtr), ("name", c_char_p)]),
+    # int crm_profile_list(char** out_json, crm_db* db)
+    "crm_profile_list": (c_int, [("out_json", POINTER(OwnedString)), ("db", DbPtr)]),
+    # int crm_profile_drop(crm_db* db, const char* name)
+    "crm_profile_drop": (c_int, [("db", DbPtr), ("name", c_char_p)]),
+    # int crm_db_restrict(crm_db** out_view, crm_db* db, const char* profile, const char* actor)
+    "crm_db_restrict": (c_int, [("out_view", POINTER(DbPtr)), ("db", DbPtr), ("profile", c_char_p), ("actor", c_char_p)]),
+    # const char* crm_db_profile(const crm_db* db)
+    "crm_db_profile": (c_char_p, [("db", DbPtr)]),
 }

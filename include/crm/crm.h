@@ -1730,7 +1730,8 @@ CRM_API int crm_customer_export(char** out_json, crm_db* db, int64_t id);
  * profile hides.
  *
  * "operations" grants what a restricted handle is otherwise denied
- * (CRM_E_DENIED, rule "operation"): "erase" (crm_customer_erase*),
+ * (CRM_E_DENIED, rule "operation"): "delete" (crm_customer_delete, which
+ * removes values the profile may not see), "erase" (crm_customer_erase*),
  * "define_fields" (crm_field_* changes), "define_event_types",
  * "retention" (crm_retention_apply), "suppression" (crm_suppression_add
  * and _remove), "segments" (crm_segment_save and _delete), "bulk_export",

@@ -45,6 +45,7 @@ enum class EventAccess { kHidden, kRead, kAppend };
 // Operations a restricted handle is denied unless its profile grants them
 // (crm.h lists their names, e.g. "bulk_export").
 enum class Operation {
+  kDelete,
   kErase,
   kDefineFields,
   kDefineEventTypes,

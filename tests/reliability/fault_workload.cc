@@ -348,9 +348,17 @@ void Workload::EraseWhere() {
 }
 
 // Truncates the write-ahead log (on PostgreSQL: VACUUM); stores nothing.
+// CRM_E_BUSY means another connection held what the checkpoint needs (on
+// PostgreSQL: another workspace's VACUUM or field change on the tables all
+// workspaces of the database share) and is retried as a host would; it
+// says nothing about the fault.
 void Workload::Checkpoint() {
   step_ = "checkpoint";
-  Call(Library([&] { return crm_checkpoint(db_); }));
+  int rc = CRM_E_BUSY;
+  for (int attempt = 0; attempt < 5 && rc == CRM_E_BUSY; ++attempt) {
+    rc = Library([&] { return crm_checkpoint(db_); });
+  }
+  Call(rc);
 }
 
 // A host transaction: its calls count only if the commit succeeds.

@@ -228,7 +228,12 @@ INSTANTIATE_TEST_SUITE_P(
         Tampering{"missing_id_counter",
                   "DELETE FROM crm_meta WHERE key = 'last_customer_id'"},
         Tampering{"altered_event_table",
-                  "ALTER TABLE crm_events ADD COLUMN extra"}),
+                  "ALTER TABLE crm_events ADD COLUMN extra"},
+        Tampering{"altered_profile_table",
+                  "ALTER TABLE crm_profiles ADD COLUMN extra"},
+        Tampering{"trigger_on_profiles",
+                  "CREATE TRIGGER widen AFTER INSERT ON crm_profiles BEGIN "
+                  "UPDATE crm_profiles SET definition = '{}'; END"}),
     [](const ::testing::TestParamInfo<Tampering>& info) {
       return std::string(info.param.what);
     });

@@ -341,3 +341,36 @@ bodies = {
 for name, (key, body) in bodies.items():
     os.makedirs(os.path.join(HERE, "event_body"), exist_ok=True)
     write("event_body", name, bytes([len(key)]) + key + body)
+
+# profile_definition: the actor (ended by a backslash and another byte, as
+# FuzzedDataProvider reads a random-length string), then the definition.
+profiles = {
+    "full": '{"name": "front_desk", "fields": {"phone": "masked", '
+            '"balance": "hidden"}, "groups": {"standard": "read_write", '
+            '"": "read_only"}, "events": [{"type": "appointment", '
+            '"access": "append"}, {"channel": "phone", "access": "read"}], '
+            '"scope": "owner = :actor", "operations": ["bulk_export"]}',
+    "minimal": '{"name": "x"}',
+    "masked_match": '{"name": "m", "fields": {"email": "masked_match", '
+                    '"name": "masked"}, "groups": {"finance": "read_only"}}',
+    "every_operation": '{"name": "all", "operations": ["delete", "erase", '
+                       '"define_fields", "define_event_types", "retention", '
+                       '"suppression", "segments", "bulk_export", "import", '
+                       '"dump", "backup", "merge"]}',
+    "scope_on_hidden": '{"name": "s", "fields": {"owner": "hidden"}, '
+                       '"scope": "owner = :actor and balance > 10"}',
+    "unknown_mode": '{"name": "x", "fields": {"phone": "rw"}}',
+    "unknown_key": '{"name": "x", "colour": "red"}',
+    "duplicate_event_rule": '{"name": "x", "events": [{"type": "a", '
+                            '"access": "read"}, {"type": "a", '
+                            '"access": "append"}]}',
+    "rule_without_type": '{"name": "x", "events": [{"access": "read"}]}',
+    "bad_scope": '{"name": "x", "scope": "owner = "}',
+    "unknown_field": '{"name": "x", "fields": {"nothing": "hidden"}}',
+    "bad_name": '{"name": "Front Desk"}',
+    "not_an_object": '["name"]',
+    "truncated": '{"name": "x", "fields": {"phone": "mas',
+}
+os.makedirs(os.path.join(HERE, "profile_definition"), exist_ok=True)
+for name, definition in profiles.items():
+    write("profile_definition", name, b"alice\\x" + definition.encode())

@@ -3,6 +3,7 @@
 #include <cstddef>
 
 #include "capi/capi_support.h"
+#include "core/access.h"
 #include "core/erasure.h"
 
 using crm::Rule;
@@ -12,8 +13,10 @@ using crm::capi::CheckNotNull;
 using crm::capi::CheckOptionalText;
 using crm::capi::OnDb;
 using crm::capi::Out;
+using crm::core::Access;
 using crm::core::EraseReceipt;
 using crm::core::EraseRequest;
+using crm::core::Operation;
 using crm::core::Session;
 using crm::store::ScopeKind;
 
@@ -62,10 +65,14 @@ absl::StatusOr<std::string> Erase(
         erase) {
   CRM_RETURN_IF_ERROR(argument);
   CRM_ASSIGN_OR_RETURN(EraseRequest request, RequestOf(options));
-  CRM_ASSIGN_OR_RETURN(EraseReceipt receipt,
-                       OnDb(db, ScopeKind::kWrite, [&](Session& session) {
-                         return erase(session, request);
-                       }));
+  CRM_ASSIGN_OR_RETURN(
+      EraseReceipt receipt,
+      OnDb(db, ScopeKind::kWrite,
+           [&](Session& session) -> absl::StatusOr<EraseReceipt> {
+             CRM_RETURN_IF_ERROR(
+                 Access::Require(session.access(), Operation::kErase));
+             return erase(session, request);
+           }));
   return crm::core::ReceiptJson(receipt);
 }
 
@@ -110,6 +117,7 @@ int crm_customer_erase_where(char** out_receipt_json, crm_db* db,
 int crm_checkpoint(crm_db* db) {
   return Call([&] {
     CRM_RETURN_IF_ERROR(CheckDb(db));
+    CRM_RETURN_IF_ERROR(crm::capi::DenyOnView(db, "crm_checkpoint"));
     return db->workspace->Checkpoint();
   });
 }

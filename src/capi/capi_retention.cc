@@ -1,6 +1,8 @@
 // crm.h: retention and legal hold.
 #include "capi/capi_support.h"
+#include "core/access.h"
 #include "core/legal_hold.h"
+#include "core/record_scope.h"
 #include "core/retention.h"
 #include "core/time_text.h"
 
@@ -9,6 +11,8 @@ using crm::Rule;
 using crm::capi::Call;
 using crm::capi::OnDb;
 using crm::capi::Out;
+using crm::core::Access;
+using crm::core::Operation;
 using crm::core::Session;
 using crm::store::ScopeKind;
 
@@ -23,6 +27,8 @@ int crm_retention_apply(char** out_json, crm_db* db, int64_t now_us) {
     }
     return OnDb(db, ScopeKind::kWrite,
                 [&](Session& session) -> absl::StatusOr<std::string> {
+                  CRM_RETURN_IF_ERROR(
+                      Access::Require(session.access(), Operation::kRetention));
                   CRM_ASSIGN_OR_RETURN(
                       crm::core::RetentionReport report,
                       crm::core::ApplyRetention(session, now_us));
@@ -38,10 +44,17 @@ int crm_customer_held_until(int64_t* out_us, crm_db* db, int64_t id) {
                             "a customer id is a positive integer", "",
                             Rule::kId);
     }
-    CRM_ASSIGN_OR_RETURN(std::optional<int64_t> held_until,
-                         OnDb(db, ScopeKind::kRead, [&](Session& session) {
-                           return crm::core::StubHeldUntil(session, id);
-                         }));
+    CRM_ASSIGN_OR_RETURN(
+        std::optional<int64_t> held_until,
+        OnDb(db, ScopeKind::kRead,
+             [&](Session& session) -> absl::StatusOr<std::optional<int64_t>> {
+               // A read: outside a restricted handle's
+               // scope the customer is not there.
+               if (session.access() != nullptr) {
+                 CRM_RETURN_IF_ERROR(crm::core::CheckInScope(session, id));
+               }
+               return crm::core::StubHeldUntil(session, id);
+             }));
     return held_until.value_or(0);
   });
 }

@@ -111,6 +111,16 @@ absl::Status CheckDb(const crm_db* db) {
   return absl::OkStatus();
 }
 
+absl::Status DenyOnView(const crm_db* db, absl::string_view what) {
+  if (!db->viewer) return absl::OkStatus();
+  return MakeError(ErrorCode::kDenied,
+                   absl::StrCat(what,
+                                " is not allowed on a handle restricted to "
+                                "access profile '",
+                                db->viewer->profile, "'"),
+                   "", Rule::kOperation);
+}
+
 std::unique_ptr<crm_record> NewRecord(core::CustomerRecord record) {
   auto handle = std::make_unique<crm_record>();
   handle->record = std::move(record);

@@ -237,6 +237,11 @@ absl::Status CheckText(const char* text, Rule parameter,
 absl::Status CheckOptionalText(const char* text, Rule parameter);
 // Not NULL and not closed (CRM_E_MISUSE).
 absl::Status CheckDb(const crm_db* db);
+// For calls crm.h never allows on a restricted handle that run outside a
+// session (crm_checkpoint, crm_workspace_copy, crm_workspace_checksum): OK
+// for an unrestricted `db`, else CRM_E_DENIED, rule "operation", naming
+// `what`.
+absl::Status DenyOnView(const crm_db* db, absl::string_view what);
 
 // Runs `body` on `db`'s workspace in a scope of `kind`, after CheckDb(db),
 // and returns what `body` returns: an absl::Status, or an absl::StatusOr<V>

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "capi/capi_support.h"
+#include "core/access.h"
 #include "core/suppression.h"
 
 using crm::ErrorCode;
@@ -37,12 +38,22 @@ absl::StatusOr<Person> CheckPerson(const char* email, const char* phone) {
 
 }  // namespace
 
+namespace {
+// Adding and removing need the operation "suppression" on a restricted
+// handle; checking and counting are allowed.
+absl::Status RequireSuppression(const Session& session) {
+  return crm::core::Access::Require(session.access(),
+                                    crm::core::Operation::kSuppression);
+}
+}  // namespace
+
 extern "C" {
 
 int crm_suppression_add(crm_db* db, const char* email, const char* phone) {
   return Call([&]() -> absl::Status {
     CRM_ASSIGN_OR_RETURN(Person person, CheckPerson(email, phone));
-    return OnDb(db, ScopeKind::kWrite, [&](Session& session) {
+    return OnDb(db, ScopeKind::kWrite, [&](Session& session) -> absl::Status {
+      CRM_RETURN_IF_ERROR(RequireSuppression(session));
       return crm::core::AddSuppression(session, person.email, person.phone);
     });
   });
@@ -65,7 +76,8 @@ int crm_suppression_check(int* out_suppressed, crm_db* db, const char* email,
 int crm_suppression_remove(crm_db* db, const char* email, const char* phone) {
   return Call([&]() -> absl::Status {
     CRM_ASSIGN_OR_RETURN(Person person, CheckPerson(email, phone));
-    return OnDb(db, ScopeKind::kWrite, [&](Session& session) {
+    return OnDb(db, ScopeKind::kWrite, [&](Session& session) -> absl::Status {
+      CRM_RETURN_IF_ERROR(RequireSuppression(session));
       return crm::core::RemoveSuppression(session, person.email, person.phone);
     });
   });

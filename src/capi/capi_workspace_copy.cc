@@ -7,6 +7,7 @@ using crm::Rule;
 using crm::capi::Call;
 using crm::capi::CheckDb;
 using crm::capi::CheckNotNull;
+using crm::capi::DenyOnView;
 using crm::capi::Out;
 
 namespace {
@@ -25,6 +26,8 @@ int crm_workspace_copy(crm_db* to, crm_db* from) {
   return Call([&]() -> absl::Status {
     CRM_RETURN_IF_ERROR(CheckNamedDb(to, Rule::kTo));
     CRM_RETURN_IF_ERROR(CheckNamedDb(from, Rule::kFrom));
+    CRM_RETURN_IF_ERROR(DenyOnView(to, "crm_workspace_copy"));
+    CRM_RETURN_IF_ERROR(DenyOnView(from, "crm_workspace_copy"));
     if (to == from) {
       return MakeError(ErrorCode::kInvalidArgument,
                        "to and from are the same workspace handle", "",
@@ -37,6 +40,7 @@ int crm_workspace_copy(crm_db* to, crm_db* from) {
 int crm_workspace_checksum(char** out, crm_db* db) {
   return Call(Out(out, Rule::kOut), [&]() -> absl::StatusOr<std::string> {
     CRM_RETURN_IF_ERROR(CheckDb(db));
+    CRM_RETURN_IF_ERROR(DenyOnView(db, "crm_workspace_checksum"));
     return crm::core::WorkspaceChecksum(*db->workspace);
   });
 }

@@ -13,6 +13,7 @@
 #include "core/customer_service.h"
 #include "core/history.h"
 #include "core/legal_hold.h"
+#include "core/record_scope.h"
 #include "core/suppression.h"
 #include "core/time_text.h"
 #include "store/rows.h"
@@ -262,6 +263,10 @@ absl::StatusOr<int64_t> AppendTombstone(Session& session, int64_t id,
 absl::StatusOr<EraseReceipt> EraseCustomer(Session& session, int64_t id,
                                            const EraseRequest& request) {
   CRM_ASSIGN_OR_RETURN(EraseRequest checked, Checked(request));
+  // A restricted session erases only customers in its scope.
+  if (session.access() != nullptr) {
+    CRM_RETURN_IF_ERROR(CheckInScope(session, id));
+  }
   return EraseIds(session, {id}, checked);
 }
 
@@ -298,6 +303,16 @@ absl::StatusOr<EraseReceipt> EraseWhere(Session& session,
     page_request.cursor = page.next_cursor;
   }
   std::sort(ids.begin(), ids.end());
+  // A restricted session erases only customers in its scope, whatever the
+  // query it ran saw.
+  if (session.access() != nullptr) {
+    std::vector<int64_t> in_scope;
+    for (int64_t id : ids) {
+      CRM_ASSIGN_OR_RETURN(bool in, InScope(session, id));
+      if (in) in_scope.push_back(id);
+    }
+    ids = std::move(in_scope);
+  }
   return EraseIds(session, ids, checked);
 }
 

@@ -107,6 +107,8 @@ absl::Status CheckEmpty(Session& target, store::WorkspaceCopySeam& seam,
   if (!segments.empty()) return NotEmpty("saved segments");
   CRM_ASSIGN_OR_RETURN(auto event_types, backend.LoadEventTypes());
   if (!event_types.empty()) return NotEmpty("registered event types");
+  CRM_ASSIGN_OR_RETURN(auto profiles, backend.LoadProfiles());
+  if (!profiles.empty()) return NotEmpty("access profiles");
   CRM_ASSIGN_OR_RETURN(store::IdFloors floors, seam.ReadIdFloors());
   if (floors.customer_id > 0 || floors.seq > 0) {
     return NotEmpty("ids of deleted customers or events");
@@ -311,6 +313,10 @@ absl::Status CopyInto(Session& source, Session& target) {
   for (const auto& [name, definition] : event_types) {
     CRM_RETURN_IF_ERROR(target.backend().UpsertEventType(name, definition));
   }
+  CRM_ASSIGN_OR_RETURN(auto profiles, source.backend().LoadProfiles());
+  for (const auto& [name, definition] : profiles) {
+    CRM_RETURN_IF_ERROR(target.backend().UpsertProfile(name, definition));
+  }
   CRM_ASSIGN_OR_RETURN(auto segments, source.backend().LoadSegments());
   for (const store::SegmentRow& segment : segments) {
     CRM_RETURN_IF_ERROR(target.backend().SaveSegment(segment));
@@ -352,6 +358,9 @@ absl::Status CopyInto(Session& source, Session& target) {
 //   "stubs"       legal-hold stubs by id: id, when the hold ends;
 //   "suppressions" the suppression key ("" for none), then every keyed
 //                 hash by hash: hash, kind, normalisation, created_at.
+//   "profiles"    access profiles by name: name, definition (the canonical
+//                 JSON ProfileToJson() stores), so that defining, changing
+//                 or dropping a profile changes the checksum.
 // Out of it: how a backend lays rows out (SQLite's row ids and column
 // order, PostgreSQL's workspace id and jsonb form), interned string ids,
 // the search index (derived from values), column indexes (derived from
@@ -513,6 +522,14 @@ absl::Status HashContent(Session& session, CanonicalHash& hash) {
     hash.Integer(row.kind);
     hash.Integer(row.normalization);
     hash.Integer(row.created_at_us);
+  }
+  hash.Text("end");
+  CRM_ASSIGN_OR_RETURN(auto profiles, session.backend().LoadProfiles());
+  std::sort(profiles.begin(), profiles.end());
+  hash.Text("profiles");
+  for (const auto& [name, definition] : profiles) {
+    hash.Text(name);
+    hash.Text(definition);
   }
   hash.Text("end");
   return absl::OkStatus();

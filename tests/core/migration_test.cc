@@ -179,3 +179,46 @@ TEST(Migrations, EventPropertiesMoveToTheBodyOnly) {
 
 }  // namespace
 }  // namespace crm::store::sqlite
+
+namespace crm::store::sqlite {
+namespace {
+
+// A workspace of layout 8 (before access profiles) opens, migrates, keeps
+// its customers, and takes profiles.
+TEST(Migrations, LayoutEightGainsAccessProfiles) {
+  std::string path = TempPath("v8");
+  {
+    crm_db* db = nullptr;
+    ASSERT_EQ(crm_open(&db, path.c_str(), nullptr), CRM_OK);
+    crm_record* record = nullptr;
+    ASSERT_EQ(crm_record_new(&record), CRM_OK);
+    ASSERT_EQ(crm_record_set_text(record, "name", "Ada"), CRM_OK);
+    int64_t id = 0;
+    ASSERT_EQ(crm_customer_create(&id, db, record, "test"), CRM_OK);
+    crm_record_free(record);
+    crm_close(db);
+    // Back to layout 8: no crm_profiles.
+    auto connection = Connection::Open(path, {});
+    ASSERT_TRUE(connection.ok());
+    ASSERT_TRUE((*connection)
+                    ->Execute("DROP TABLE crm_profiles; "
+                              "PRAGMA user_version = 8")
+                    .ok());
+  }
+  crm_db* db = OpenMigrated(path);
+  ASSERT_NE(db, nullptr);
+  int64_t count = 0;
+  EXPECT_EQ(crm_customer_count(&count, db), CRM_OK);
+  EXPECT_EQ(count, 1);
+  EXPECT_EQ(crm_profile_define(db, R"({"name": "desk"})"), CRM_OK)
+      << crm_last_error_message();
+  char* list = nullptr;
+  ASSERT_EQ(crm_profile_list(&list, db), CRM_OK);
+  EXPECT_STREQ(list, R"(["desk"])");
+  crm_string_free(list);
+  crm_close(db);
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace crm::store::sqlite

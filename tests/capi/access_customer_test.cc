@@ -449,7 +449,8 @@ TEST_F(AccessCustomerTest, PersonExportHoldsNothingHidden) {
     crm_record_set_text(crm_event_properties(raw), "memo",
                         std::string(type) == "payment" ? "MARKER-hidden-event"
                                                        : "visible memo");
-    ASSERT_EQ(crm_event_append(nullptr, nullptr, db_.get(), raw), CRM_OK)
+    int64_t seq = 0;
+    ASSERT_EQ(crm_event_append(&seq, nullptr, db_.get(), raw), CRM_OK)
         << crm_last_error_message();
   }
   std::string admin = Export(db_.get(), ada_);

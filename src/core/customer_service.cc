@@ -431,10 +431,8 @@ absl::StatusOr<int64_t> UpdateCustomer(Session& session, int64_t id,
 absl::Status DeleteCustomer(Session& session, int64_t id,
                             int64_t expected_version, absl::string_view actor) {
   CRM_ASSIGN_OR_RETURN(std::string checked_actor, CheckActor(actor));
-  const Access* access = session.access();
-  if (access != nullptr && !access->Allows(Operation::kDelete)) {
-    return access->Denied(Operation::kDelete);
-  }
+  // Delete removes values a profile may not see: an operation it grants.
+  CRM_RETURN_IF_ERROR(Access::Require(session.access(), Operation::kDelete));
   CRM_ASSIGN_OR_RETURN(auto current, SelectById(session, id, true));
   if (!current) return NotFound(id);
   CRM_ASSIGN_OR_RETURN(bool out_of_scope, OutOfScope(session, id));

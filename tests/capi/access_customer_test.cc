@@ -462,6 +462,9 @@ TEST_F(AccessCustomerTest, PersonExportHoldsNothingHidden) {
   EXPECT_EQ(seen.find("MARKER-hidden"), std::string::npos) << seen;
   EXPECT_EQ(seen.find("\"payment\""), std::string::npos) << seen;
   EXPECT_EQ(seen.find("\"secret\""), std::string::npos) << seen;
+  // The update of the hidden field only is left out of the history.
+  EXPECT_NE(admin.find("crm.record.updated"), std::string::npos) << admin;
+  EXPECT_EQ(seen.find("crm.record.updated"), std::string::npos) << seen;
   EXPECT_EQ(seen.find("ada@example.com"), std::string::npos) << seen;
   EXPECT_NE(seen.find("***@example.com"), std::string::npos) << seen;
   EXPECT_NE(seen.find("visible memo"), std::string::npos) << seen;

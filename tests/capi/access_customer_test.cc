@@ -376,12 +376,25 @@ TEST_F(AccessCustomerTest, AChangeOfHiddenFieldsOnlyShowsNoBump) {
   EXPECT_EQ(Text(at_now.get(), "secret"), "<none>");
   EXPECT_EQ(Text(at_now.get(), "email"), "***@example.com");
 
+  int64_t hidden_change_at = UpdatedAt(Get(db_.get(), ada_).get());
+  ASSERT_GT(hidden_change_at, updated_at);
+
   // A visible change bumps the visible version by exactly one.
   ASSERT_EQ(SetText(db_.get(), ada_, "tier", "platinum"), CRM_OK);
   Record visible = Get(view_.get(), ada_);
   EXPECT_EQ(crm_record_version(visible.get()), version + 1);
   EXPECT_GT(UpdatedAt(visible.get()), updated_at);
   EXPECT_EQ(crm_record_version(Get(db_.get(), ada_).get()), 4);
+
+  // Read as of the hidden changes: the visible fields as they were then,
+  // with no bump either.
+  ASSERT_EQ(crm_customer_get_at(&raw, view_.get(), ada_, hidden_change_at),
+            CRM_OK)
+      << crm_last_error_message();
+  Record then(raw);
+  EXPECT_EQ(Text(then.get(), "tier"), "gold");
+  EXPECT_EQ(crm_record_version(then.get()), version);
+  EXPECT_EQ(UpdatedAt(then.get()), updated_at);
 }
 
 TEST_F(AccessCustomerTest, ExpectedVersionOnAViewIsTheVisibleOne) {

@@ -187,6 +187,34 @@ class AccessEventTest : public ::testing::Test {
     return message;
   }
 
+  // Appends 500 events of which one in ten, a call to Ada, is visible to the
+  // view (the others are of hidden kinds, or Bob's), at occurrence times out
+  // of seq order, some shared; returns the seqs of the visible ones.
+  std::vector<int64_t> AppendMostlyHidden() {
+    crm::wire::EventBatch batch;
+    for (int i = 0; i < 500; ++i) {
+      crm::wire::EventInput* input = batch.add_events();
+      input->set_customer_id(i % 10 == 3 ? bob_ : ada_);
+      input->set_type(i % 10 == 0 || i % 10 == 3 ? "call"
+                      : i % 10 == 5              ? "secret"
+                                                 : "other");
+      input->set_channel(i % 10 == 5 ? "email" : "phone");
+      input->set_occurred_at_us(kJan2024 + (i * 7919) % 250);
+    }
+    std::string bytes = batch.SerializeAsString();
+    crm_batch_report* raw = nullptr;
+    EXPECT_EQ(
+        crm_event_append_batch(&raw, admin_.get(), bytes.data(), bytes.size()),
+        CRM_OK)
+        << crm_last_error_message();
+    Report report(raw);
+    std::vector<int64_t> visible;
+    for (size_t i = 0; i < 500; i += 10) {
+      visible.push_back(crm_batch_report_id(report.get(), i));
+    }
+    return visible;
+  }
+
   Db admin_ = OpenDb(":memory:");
   Db view_;
   int64_t ada_ = 0, bob_ = 0;
@@ -504,26 +532,7 @@ TEST_F(AccessEventTest, AnIdempotencyKeyOfAnEventTheViewCannotSeeRevealsNoSeq) {
 
 TEST_F(AccessEventTest, FollowPagesToTheEndOverAMostlyHiddenLog) {
   int64_t start = HighWater();
-  crm::wire::EventBatch batch;
-  for (int i = 0; i < 500; ++i) {
-    crm::wire::EventInput* input = batch.add_events();
-    // One in ten is visible; Bob's calls are out of scope.
-    input->set_customer_id(i % 10 == 3 ? bob_ : ada_);
-    input->set_type(i % 10 == 0 ? "call" : i % 10 == 5 ? "secret" : "other");
-    input->set_channel(i % 10 == 5 ? "email" : "phone");
-    input->set_occurred_at_us(kJan2024 + (i * 7919) % 500);
-  }
-  std::string bytes = batch.SerializeAsString();
-  crm_batch_report* raw = nullptr;
-  ASSERT_EQ(
-      crm_event_append_batch(&raw, admin_.get(), bytes.data(), bytes.size()),
-      CRM_OK)
-      << crm_last_error_message();
-  Report report(raw);
-  std::vector<int64_t> visible;
-  for (size_t i = 0; i < 500; i += 10) {
-    visible.push_back(crm_batch_report_id(report.get(), i));
-  }
+  std::vector<int64_t> visible = AppendMostlyHidden();
   // Hidden events after the last visible one: the follower must still end.
   AppendAs(admin_.get(), ada_, "other", "phone");
 
@@ -545,26 +554,8 @@ TEST_F(AccessEventTest, FollowPagesToTheEndOverAMostlyHiddenLog) {
 }
 
 TEST_F(AccessEventTest, TimelinePagesOverAMostlyHiddenLogInBothOrders) {
-  crm::wire::EventBatch batch;
-  for (int i = 0; i < 500; ++i) {
-    crm::wire::EventInput* input = batch.add_events();
-    input->set_customer_id(ada_);
-    input->set_type(i % 10 == 0 ? "call" : "other");
-    input->set_channel("phone");
-    // Occurrence times out of seq order, some shared.
-    input->set_occurred_at_us(kJan2024 + (i * 7919) % 250);
-  }
-  std::string bytes = batch.SerializeAsString();
-  crm_batch_report* raw = nullptr;
-  ASSERT_EQ(
-      crm_event_append_batch(&raw, admin_.get(), bytes.data(), bytes.size()),
-      CRM_OK)
-      << crm_last_error_message();
-  Report report(raw);
-  std::set<int64_t> visible;
-  for (size_t i = 0; i < 500; i += 10) {
-    visible.insert(crm_batch_report_id(report.get(), i));
-  }
+  std::vector<int64_t> appended = AppendMostlyHidden();
+  std::set<int64_t> visible(appended.begin(), appended.end());
 
   for (bool oldest_first : {true, false}) {
     // The admin's order of the visible events is the view's order.

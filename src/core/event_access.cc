@@ -45,6 +45,15 @@ bool ChangesReadableField(const Schema& schema, const Access& access,
   return false;
 }
 
+// CRM_E_DENIED, rule "hidden", naming the event type or channel `name`
+// (`what` says which) that a request named.
+absl::Status HiddenKind(absl::string_view what, absl::string_view name) {
+  return MakeError(ErrorCode::kDenied,
+                   absl::StrCat(what, " '", name,
+                                "' is hidden by the handle's access profile"),
+                   name, Rule::kHidden);
+}
+
 }  // namespace
 
 absl::StatusOr<bool> EventView::CoversCustomer(int64_t id) {
@@ -102,7 +111,7 @@ absl::Status EventView::CheckNamed(
     for (const std::string& channel : rule_channels) {
       visible = visible || (!IsLibcrmType(type) && SeesKind(type, channel));
     }
-    if (!visible) return Access::Hidden(type);
+    if (!visible) return HiddenKind("event type", type);
   }
   for (const std::string& channel : channels) {
     bool visible =
@@ -110,7 +119,7 @@ absl::Status EventView::CheckNamed(
     for (const std::string& type : rule_types) {
       visible = visible || (!IsLibcrmType(type) && SeesKind(type, channel));
     }
-    if (!visible) return Access::Hidden(channel);
+    if (!visible) return HiddenKind("channel", channel);
   }
   return absl::OkStatus();
 }

@@ -609,10 +609,8 @@ absl::StatusOr<EventPage> EventsAfter(Session& session, int64_t after_seq,
 }
 
 absl::Status DefineEventType(Session& session, absl::string_view json) {
-  const Access* access = session.access();
-  if (access != nullptr && !access->Allows(Operation::kDefineEventTypes)) {
-    return access->Denied(Operation::kDefineEventTypes);
-  }
+  CRM_RETURN_IF_ERROR(
+      Access::Require(session.access(), Operation::kDefineEventTypes));
   wire::EventTypeDefinition definition;
   CRM_RETURN_IF_ERROR(
       MessageFromJson(json, "event type definition", &definition));

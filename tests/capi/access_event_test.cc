@@ -578,41 +578,60 @@ TEST_F(AccessEventTest, TimelinePagesOverAMostlyHiddenLogInBothOrders) {
   }
 }
 
-TEST_F(AccessEventTest, ATimelineNamingAHiddenTypeOrChannelIsRefused) {
-  AppendAs(admin_.get(), ada_, "call", "phone");
-  for (const char* type : {"secret", "other"}) {
-    crm_timeline_options options = CRM_TIMELINE_OPTIONS_INIT;
-    const char* types[] = {"call", type};
-    options.types = types;
-    options.type_count = 2;
-    crm_event_page* raw = nullptr;
-    EXPECT_CRM_ERROR(crm_event_timeline(&raw, view_.get(), ada_, &options),
-                     CRM_E_DENIED, type, CRM_RULE_HIDDEN);
+// crm_event_timeline() through `db` of `customer` naming `types` and
+// `channels`: the status, and the page's size when it succeeds.
+std::pair<int, size_t> NamedTimeline(crm_db* db, int64_t customer,
+                                     std::vector<const char*> types,
+                                     std::vector<const char*> channels) {
+  crm_timeline_options options = CRM_TIMELINE_OPTIONS_INIT;
+  options.types = types.data();
+  options.type_count = types.size();
+  options.channels = channels.data();
+  options.channel_count = channels.size();
+  crm_event_page* raw = nullptr;
+  int rc = crm_event_timeline(&raw, db, customer, &options);
+  Page page(raw);
+  if (rc != CRM_OK) {
     EXPECT_EQ(raw, nullptr);
   }
-  {
-    crm_timeline_options options = CRM_TIMELINE_OPTIONS_INIT;
-    const char* channels[] = {"sms"};
-    options.channels = channels;
-    options.channel_count = 1;
-    crm_event_page* raw = nullptr;
-    EXPECT_CRM_ERROR(crm_event_timeline(&raw, view_.get(), ada_, &options),
-                     CRM_E_DENIED, "sms", CRM_RULE_HIDDEN);
-  }
-  // Types and channels it may see (also by a type rule on any channel, or
-  // libcrm's own history) are allowed.
-  crm_timeline_options options = CRM_TIMELINE_OPTIONS_INIT;
-  const char* types[] = {"call", "note", "visit", "crm.record.created"};
-  const char* channels[] = {"phone", "email", "fax"};
-  options.types = types;
-  options.type_count = 4;
-  options.channels = channels;
-  options.channel_count = 3;
-  crm_event_page* raw = nullptr;
-  ASSERT_EQ(crm_event_timeline(&raw, view_.get(), ada_, &options), CRM_OK)
+  return {rc, crm_event_page_size(page.get())};
+}
+
+TEST_F(AccessEventTest, ATimelineNamingAHiddenTypeOrChannelIsRefused) {
+  AppendAs(admin_.get(), ada_, "call", "phone");
+  // "secret" is hidden on every channel.
+  EXPECT_CRM_ERROR(
+      NamedTimeline(view_.get(), ada_, {"call", "secret"}, {}).first,
+      CRM_E_DENIED, "secret", CRM_RULE_HIDDEN);
+  // Types and channels some visible event may have are allowed: "other" on
+  // "email", any type's "sms" calls, libcrm's history.
+  std::pair<int, size_t> allowed = NamedTimeline(
+      view_.get(), ada_, {"call", "note", "other", "crm.record.created"},
+      {"phone", "email", "fax", "sms"});
+  EXPECT_EQ(allowed.first, CRM_OK) << crm_last_error_message();
+  EXPECT_EQ(allowed.second, 1u);
+
+  // A profile that reads the phone channel only, and hides history updates
+  // although it reads the fields they change: the stricter rule holds.
+  ASSERT_EQ(crm_profile_define(admin_.get(), R"({"name": "phones",
+      "fields": {"name": "read_only", "city": "read_only"},
+      "events": [{"channel": "phone", "access": "read"},
+                 {"type": "crm.record.updated", "access": "hidden"}]})"),
+            CRM_OK)
       << crm_last_error_message();
-  Page page(raw);
-  EXPECT_EQ(crm_event_page_size(page.get()), 1u);
+  Db phones = Restrict("phones", "pat");
+  EXPECT_CRM_ERROR(NamedTimeline(phones.get(), ada_, {}, {"sms"}).first,
+                   CRM_E_DENIED, "sms", CRM_RULE_HIDDEN);
+  EXPECT_CRM_ERROR(
+      NamedTimeline(phones.get(), ada_, {"crm.record.updated"}, {}).first,
+      CRM_E_DENIED, "crm.record.updated", CRM_RULE_HIDDEN);
+  EXPECT_EQ(NamedTimeline(phones.get(), ada_, {"visit"}, {"phone"}).first,
+            CRM_OK);
+  int64_t start = HighWater();
+  Update(ada_, {{"city", "Hamburg"}});
+  int64_t call = AppendAs(admin_.get(), ada_, "visit", "phone");
+  EXPECT_EQ(SeqsOf(Follow(phones.get(), start, 100)),
+            std::vector<int64_t>{call});
 }
 
 TEST_F(AccessEventTest, DefiningEventTypesNeedsTheOperation) {

@@ -634,6 +634,30 @@ TEST_F(AccessEventTest, ATimelineNamingAHiddenTypeOrChannelIsRefused) {
             std::vector<int64_t>{call});
 }
 
+TEST_F(AccessEventTest, ErasureTombstonesReachViewsWithoutAScopeOnly) {
+  ASSERT_EQ(crm_profile_define(admin_.get(), R"({"name": "everyone",
+      "fields": {"name": "read_only"},
+      "events": [{"type": "call", "access": "read"}]})"),
+            CRM_OK)
+      << crm_last_error_message();
+  Db everyone = Restrict("everyone", "eve");
+  int64_t start = HighWater();
+  crm_erase_options options = CRM_ERASE_OPTIONS_INIT;
+  options.reason = "request";
+  char* receipt = nullptr;
+  ASSERT_EQ(crm_customer_erase(&receipt, admin_.get(), ada_, &options), CRM_OK)
+      << crm_last_error_message();
+  crm_string_free(receipt);
+
+  // A view of every customer learns which id to erase in its copies; a
+  // scoped one cannot tell that the id was ever in its scope.
+  std::vector<Seen> seen = Follow(everyone.get(), start, 100);
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].type, "crm.record.erased");
+  EXPECT_EQ(seen[0].customer, ada_);
+  EXPECT_TRUE(Follow(view_.get(), start, 100).empty());
+}
+
 TEST_F(AccessEventTest, DefiningEventTypesNeedsTheOperation) {
   const char* definition = R"({"name": "call", "properties": []})";
   EXPECT_EQ(crm_event_type_define(view_.get(), definition), CRM_E_DENIED);

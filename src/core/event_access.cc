@@ -140,8 +140,4 @@ absl::Status EventView::CheckAppend(const std::string& type,
       type, Rule::kAppend);
 }
 
-std::string ProfileSource(const std::string& profile) {
-  return absl::StrCat("profile:", profile);
-}
-
 }  // namespace crm::core

@@ -76,10 +76,6 @@ class EventView {
   absl::flat_hash_map<int64_t, bool> covered_;  // customer id -> in scope
 };
 
-// The source recorded on events written through a restricted handle of
-// profile `profile`: "profile:<name>".
-std::string ProfileSource(const std::string& profile);
-
 }  // namespace crm::core
 
 #endif  // CRM_CORE_EVENT_ACCESS_H_

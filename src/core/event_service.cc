@@ -11,6 +11,7 @@
 #include "base/error.h"
 #include "base/utf8.h"
 #include "core/access.h"
+#include "core/customer_view.h"
 #include "core/event_access.h"
 #include "core/history.h"
 #include "core/json.h"
@@ -351,11 +352,10 @@ absl::StatusOr<AppendResult> DuplicateOf(Session& session, EventView& view,
 absl::StatusOr<AppendResult> AppendOne(
     Session& session, const Event& event, EventView& view,
     absl::flat_hash_set<int64_t>* known_customers) {
-  const Viewer* viewer = view.restricted() ? session.viewer() : nullptr;
-  const std::string& actor = viewer ? viewer->actor : event.actor;
-  std::string profile_source;
-  if (viewer) profile_source = ProfileSource(session.access()->name());
-  const std::string& source = viewer ? profile_source : event.source;
+  const std::string& actor = WritingActor(session, event.actor);
+  std::string view_source;
+  if (view.restricted()) view_source = WritingSource(session);
+  const std::string& source = view.restricted() ? view_source : event.source;
   if (!event.idempotency_key.empty()) {
     CRM_RETURN_IF_ERROR(
         ValidateText(event.idempotency_key, "idempotency_key",

@@ -180,8 +180,8 @@ TEST_F(AccessQueryTest, SortGroupAggregateAndSelectOfAHiddenFieldAreRefused) {
   Query select = NewQuery("");
   crm_query_select(select.get(), "name");
   crm_query_select(select.get(), "secret");
-  EXPECT_CRM_ERROR(crm_query_run(&raw, view_.get(), select.get()),
-                   CRM_E_DENIED, "secret", "hidden");
+  EXPECT_CRM_ERROR(crm_query_run(&raw, view_.get(), select.get()), CRM_E_DENIED,
+                   "secret", "hidden");
   Query group = NewQuery("");
   crm_query_group_by(group.get(), "secret", CRM_BUCKET_NONE);
   crm_query_aggregate(group.get(), CRM_AGG_COUNT, nullptr, nullptr);
@@ -218,9 +218,9 @@ TEST_F(AccessQueryTest, MaskedFieldsCompareOnlyByWholeValueWithMaskedMatch) {
   EXPECT_EQ(Names(view_.get(), equal.get()), std::vector<std::string>{"Ada"});
   EXPECT_EQ(CountOn(view_.get(), "email in ('di@example.com', 'x@y.z')"), 1);
   EXPECT_EQ(CountOn(view_.get(), "email is empty"), 1);
-  EXPECT_EQ(CountOn(view_.get(), "email != 'ada@example.com'"),
-            CountOn(db_.get(),
-                    "email != 'ada@example.com' and owner = 'alice'"));
+  EXPECT_EQ(
+      CountOn(view_.get(), "email != 'ada@example.com'"),
+      CountOn(db_.get(), "email != 'ada@example.com' and owner = 'alice'"));
   // Anything else on a masked field is refused.
   ExpectFilterDenied("email contains 'ada'", "email", "masked", 0);
   ExpectFilterDenied("tier = 'gold' and email < 'b'", "email", "masked", 18);
@@ -358,9 +358,9 @@ TEST_F(AccessQueryTest, SegmentsNeedTheOperationAndHideWhatNamesHiddenFields) {
   EXPECT_CRM_ERROR(
       crm_segment_save(view_.get(), "mine", CRM_QUERY_CUSTOMERS, "tier = 'x'"),
       CRM_E_DENIED, "", "operation");
-  ASSERT_EQ(crm_segment_save(db_.get(), "gold", CRM_QUERY_CUSTOMERS,
-                             "tier = 'gold'"),
-            CRM_OK);
+  ASSERT_EQ(
+      crm_segment_save(db_.get(), "gold", CRM_QUERY_CUSTOMERS, "tier = 'gold'"),
+      CRM_OK);
   ASSERT_EQ(crm_segment_save(db_.get(), "zebras", CRM_QUERY_CUSTOMERS,
                              "secret = 'zebra'"),
             CRM_OK);
@@ -410,12 +410,12 @@ TEST_F(AccessQueryTest, EventQueriesCountOnlyReadableEventsOfCustomersInScope) {
   EXPECT_EQ(CountOn(view_.get(), "type = 'visit'", CRM_QUERY_EVENTS), 2);
   EXPECT_EQ(CountOn(view_.get(), "channel = 'sms'", CRM_QUERY_EVENTS), 0);
   // History events are left out on a view, though the admin sees them.
-  EXPECT_GT(CountOn(db_.get(), "type starts with 'crm.record.'",
-                    CRM_QUERY_EVENTS),
-            0);
-  EXPECT_EQ(CountOn(view_.get(), "type starts with 'crm.record.'",
-                    CRM_QUERY_EVENTS),
-            0);
+  EXPECT_GT(
+      CountOn(db_.get(), "type starts with 'crm.record.'", CRM_QUERY_EVENTS),
+      0);
+  EXPECT_EQ(
+      CountOn(view_.get(), "type starts with 'crm.record.'", CRM_QUERY_EVENTS),
+      0);
   // Grouped by customer: only Ada and Cy.
   Query group = NewQuery("", CRM_QUERY_EVENTS);
   crm_query_group_by(group.get(), "customer_id", CRM_BUCKET_NONE);

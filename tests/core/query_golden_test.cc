@@ -10,8 +10,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
+#include "core/access.h"
 #include "core/customer_record.h"
 #include "core/json.h"
+#include "core/query_access.h"
 #include "core/query_checker.h"
 #include "core/schema.h"
 #include "query_test_schema.h"
@@ -34,6 +36,22 @@ std::string Shown(const store::SqlValue& value) {
   return "<blob>";
 }
 
+// "SQL | param, param" of a count of `target` under `condition`.
+std::string CountSql(QueryTarget target,
+                     const std::optional<store::Condition>& condition) {
+  store::sqlite::RenderedSql rendered = store::sqlite::RenderCountSql(
+      target == QueryTarget::kCustomers ? store::Table::kCustomers
+                                        : store::Table::kEvents,
+      condition);
+  std::string out = rendered.sql;
+  const char* separator = " | ";
+  for (const store::SqlValue& param : rendered.params) {
+    absl::StrAppend(&out, separator, Shown(param));
+    separator = ", ";
+  }
+  return out;
+}
+
 // "SQL | param, param" for `filter`, or "error <rule> @<position>".
 std::string Golden(QueryTarget target, const std::string& filter,
                    const CustomerRecord& params = {}) {
@@ -46,17 +64,7 @@ std::string Golden(QueryTarget target, const std::string& filter,
     return absl::StrCat("error ", RuleOf(condition.status()), " @",
                         PositionOf(condition.status()));
   }
-  store::sqlite::RenderedSql rendered = store::sqlite::RenderCountSql(
-      target == QueryTarget::kCustomers ? store::Table::kCustomers
-                                        : store::Table::kEvents,
-      *condition);
-  std::string out = rendered.sql;
-  const char* separator = " | ";
-  for (const store::SqlValue& param : rendered.params) {
-    absl::StrAppend(&out, separator, Shown(param));
-    separator = ", ";
-  }
-  return out;
+  return CountSql(target, *condition);
 }
 
 struct Case {
@@ -178,6 +186,42 @@ TEST(QueryGolden, ParametersBindAsTheFieldStoresThem) {
       Golden(QueryTarget::kCustomers, "ltv >= :min and seats < ?", params),
       "SELECT count(*) FROM crm_customers c WHERE (c.\"f_18\" >= ? AND "
       "c.\"f_17\" < ?) | 1250, 3");
+}
+
+// The condition a restricted handle ANDs into event queries for the
+// (type, channel) pairs its profile reads (query_access.h ReadableEvents).
+std::string ReadableGolden(std::vector<EventRule> rules) {
+  static const std::shared_ptr<const Schema> schema = QueryTestSchema();
+  ProfileDefinition definition;
+  definition.name = "p";
+  definition.events = std::move(rules);
+  Access access(definition, *schema);
+  return CountSql(QueryTarget::kEvents, ReadableEvents(access));
+}
+
+TEST(QueryGolden, EventsAProfileReads) {
+  using enum EventAccess;
+  // No rule: no event.
+  EXPECT_EQ(ReadableGolden({}),
+            "SELECT count(*) FROM crm_events e WHERE e.\"seq\" IS NULL");
+  // A type on any channel.
+  EXPECT_EQ(ReadableGolden({{"call", "", kRead}}),
+            "SELECT count(*) FROM crm_events e WHERE e.\"type_id\" IN (SELECT "
+            "id FROM crm_strings WHERE text IN (?)) | 'call'");
+  // A type but one channel; a channel of any other type.
+  EXPECT_EQ(
+      ReadableGolden({{"call", "", kAppend},
+                      {"call", "sms", kHidden},
+                      {"", "email", kRead}}),
+      "SELECT count(*) FROM crm_events e WHERE ((e.\"type_id\" IN (SELECT id "
+      "FROM crm_strings WHERE text IN (?)) AND e.\"channel_id\" IN (SELECT "
+      "id FROM crm_strings WHERE text IN (?))) OR (e.\"type_id\" IN (SELECT "
+      "id FROM crm_strings WHERE text IN (?)) AND (e.\"channel_id\" IS NULL "
+      "OR e.\"channel_id\" NOT IN (SELECT id FROM crm_strings WHERE text IN "
+      "(?, ?)))) OR ((e.\"type_id\" IS NULL OR e.\"type_id\" NOT IN (SELECT "
+      "id FROM crm_strings WHERE text IN (?))) AND e.\"channel_id\" IN "
+      "(SELECT id FROM crm_strings WHERE text IN (?)))) | 'call', 'email', "
+      "'call', 'email', 'sms', 'call', 'email'");
 }
 
 }  // namespace

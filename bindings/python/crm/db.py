@@ -59,6 +59,9 @@ class Database(
     handle and transactions of ``_db_core.py``.
     """
 
+    def __enter__(self) -> "Database":
+        return self
+
 
 def _open_options(
     create: bool, read_only: bool, busy_timeout_ms: int, sync: SyncMode

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import json
+import unittest
 from decimal import Decimal
 
 import crm
@@ -133,3 +134,14 @@ class ProfilesTest(WorkspaceTestCase):
             with self.assertRaises(crm.DeniedError) as caught:
                 view.get_customer(self.ada)
             self.assertEqual(caught.exception.rule, "profile")
+
+
+class DeniedErrorTest(unittest.TestCase):
+    def test_status_maps_to_denied_error(self) -> None:
+        code = crm.errors.CRM_E_DENIED
+        self.assertIs(crm.errors.error_class(code), crm.DeniedError)
+        self.assertTrue(issubclass(crm.errors.query_error_class(code), crm.DeniedError))
+        self.assertTrue(issubclass(crm.errors.query_error_class(code), crm.QueryError))
+        self.assertTrue(issubclass(crm.errors.batch_error_class(code), crm.DeniedError))
+        error = crm.DeniedError("no", field="balance", rule="hidden")
+        self.assertEqual(str(error), "CRM_E_DENIED: no (field 'balance', rule 'hidden')")

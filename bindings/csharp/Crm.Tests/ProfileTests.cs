@@ -11,7 +11,7 @@ public class ProfileTests
 
     private static (CrmDatabase Db, long Ada) Clinic(CrmDatabase db)
     {
-        db.DefineField(new FieldDefinition { Name = "city", Type = FieldType.Text, Group = "contact" });
+        db.UpdateField("city", new FieldPatch { Group = "contact" });  // a standard field
         db.DefineField(new FieldDefinition { Name = "balance", Type = FieldType.Decimal, Scale = 2, Group = "finance" });
         long ada = db.CreateCustomer(TestWorkspace.Row(("name", "Ada"), ("city", "Oslo"), ("balance", 12.50m)));
         return (db, ada);

@@ -24,7 +24,7 @@ class ProfilesTest(WorkspaceTestCase):
     def setUp(self) -> None:
         super().setUp()
         db = self.db
-        db.define_field("city", "text", group="contact")
+        db.update_field("city", group="contact")  # a standard field
         db.define_field("balance", "decimal", scale=2, group="finance")
         self.ada = db.create_customer(name="Ada", email="ada@example.com", city="Oslo",
                                       balance=Decimal("12.50"))

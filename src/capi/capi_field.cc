@@ -1,5 +1,6 @@
 // crm.h: field definitions.
 #include "capi/capi_support.h"
+#include "core/access.h"
 #include "core/field_service.h"
 
 using crm::ErrorCode;
@@ -9,16 +10,26 @@ using crm::capi::CheckNotNull;
 using crm::capi::CheckText;
 using crm::capi::OnDb;
 using crm::capi::Out;
+using crm::core::Access;
+using crm::core::Operation;
 using crm::core::Session;
 using crm::store::ScopeKind;
 
 namespace {
 
+// Field changes on a restricted handle need the operation "define_fields".
+absl::Status RequireDefineFields(const Session& session) {
+  return Access::Require(session.access(), Operation::kDefineFields);
+}
+
 // Runs `change` on the field called `name`.
 absl::Status ChangeField(crm_db* db, const char* name,
                          absl::FunctionRef<absl::Status(Session&)> change) {
   CRM_RETURN_IF_ERROR(CheckText(name, Rule::kName));
-  return OnDb(db, ScopeKind::kWrite, change);
+  return OnDb(db, ScopeKind::kWrite, [&](Session& session) -> absl::Status {
+    CRM_RETURN_IF_ERROR(RequireDefineFields(session));
+    return change(session);
+  });
 }
 
 }  // namespace
@@ -30,9 +41,11 @@ int crm_field_define(int64_t* out_field_id, crm_db* db,
   return Call(
       Out(out_field_id, Rule::kOutFieldId), [&]() -> absl::StatusOr<int64_t> {
         CRM_RETURN_IF_ERROR(CheckText(definition_json, Rule::kDefinitionJson));
-        return OnDb(db, ScopeKind::kWrite, [&](Session& session) {
-          return crm::core::DefineField(session, definition_json);
-        });
+        return OnDb(db, ScopeKind::kWrite,
+                    [&](Session& session) -> absl::StatusOr<int64_t> {
+                      CRM_RETURN_IF_ERROR(RequireDefineFields(session));
+                      return crm::core::DefineField(session, definition_json);
+                    });
       });
 }
 

@@ -137,6 +137,14 @@ class Access {
   static absl::Status MaskedCompare(const Field& field);  // rule kMasked
   absl::Status Denied(Operation operation) const;         // rule kOperation
 
+  // For gating a whole call on `access` (Session::access(), null when
+  // unrestricted): OK when unrestricted or granted, else Denied().
+  static absl::Status Require(const Access* access, Operation operation);
+  // For what crm.h never allows on a restricted handle (profile management,
+  // crm_workspace_copy, crm_checkpoint...): OK when unrestricted, else
+  // kDenied, rule kOperation, naming `what` (e.g. "crm_checkpoint").
+  static absl::Status Never(const Access* access, absl::string_view what);
+
  private:
   ProfileDefinition definition_;
   absl::flat_hash_map<int64_t, FieldAccess> by_field_id_;

@@ -4,6 +4,7 @@
 #include "base/decimal.h"
 #include "base/error.h"
 #include "base/utf8.h"
+#include "core/access.h"
 #include "core/json.h"
 #include "core/query_service.h"
 #include "core/time_text.h"
@@ -22,6 +23,11 @@ absl::StatusOr<Message> ParseJson(absl::string_view json, const char* what) {
 absl::StatusOr<const Field*> FindField(Session& session,
                                        absl::string_view name) {
   const Field* field = session.schema().Find(name);
+  // A field the session's profile hides is not there for it.
+  const Access* access = session.access();
+  if (field != nullptr && access != nullptr && !access->Reads(*field)) {
+    field = nullptr;
+  }
   if (field == nullptr) {
     std::string shown = TextProblem(name).empty()
                             ? std::string(name.substr(0, 64))
@@ -322,10 +328,12 @@ absl::StatusOr<std::string> DescribeField(Session& session,
 
 absl::StatusOr<std::string> ListFields(Session& session,
                                        bool include_archived) {
+  const Access* access = session.access();
   std::string json = "[";
   bool first = true;
   for (const auto& field : session.schema().fields()) {
     if (field->archived() && !include_archived) continue;
+    if (access != nullptr && !access->Reads(*field)) continue;
     if (!first) json += ",";
     first = false;
     json += MessageToJson(field->definition(), true);

@@ -144,7 +144,8 @@ absl::StatusOr<std::shared_ptr<const Schema>> LoadSchema(
   CRM_ASSIGN_OR_RETURN(int64_t generation, backend.SchemaGeneration());
   CRM_ASSIGN_OR_RETURN(std::vector<store::FieldRow> rows, backend.LoadFields());
   CRM_ASSIGN_OR_RETURN(auto event_types, backend.LoadEventTypes());
-  return Schema::FromRows(rows, event_types, generation);
+  CRM_ASSIGN_OR_RETURN(auto profiles, backend.LoadProfiles());
+  return Schema::FromRows(rows, event_types, generation, profiles);
 }
 
 namespace {
@@ -202,7 +203,8 @@ absl::StatusOr<std::vector<store::FieldColumn>> ReadFieldColumns(
 absl::StatusOr<std::shared_ptr<const Schema>> Schema::FromRows(
     const std::vector<store::FieldRow>& rows,
     const std::vector<std::pair<std::string, std::string>>& event_types,
-    int64_t generation) {
+    int64_t generation,
+    const std::vector<std::pair<std::string, std::string>>& profiles) {
   auto schema = std::make_shared<Schema>();
   schema->generation_ = generation;
   for (const auto& [name, json] : event_types) {
@@ -236,6 +238,19 @@ absl::StatusOr<std::shared_ptr<const Schema>> Schema::FromRows(
       schema->stored_fields_.push_back(field.get());
       schema->stored_columns_.push_back(field->column());
     }
+  }
+  for (const auto& [name, json] : profiles) {
+    absl::StatusOr<ProfileDefinition> definition = ParseProfile(json);
+    if (!definition.ok() || definition->name != name) {
+      return MakeError(
+          ErrorCode::kNotWorkspace,
+          absl::StrCat("the stored access profile '", name, "' is damaged",
+                       definition.ok() ? "" : ": ",
+                       definition.ok() ? "" : definition.status().message()),
+          "", Rule::kDamaged);
+    }
+    schema->profiles_[name] =
+        std::make_unique<const Access>(*std::move(definition), *schema);
   }
   return std::shared_ptr<const Schema>(std::move(schema));
 }

@@ -28,11 +28,15 @@ struct EventType {
 class Schema {
  public:
   // Compiles the stored definitions. `generation` is the stored counter the
-  // snapshot was read at.
+  // snapshot was read at. `profiles` (name and definition JSON, as stored)
+  // are resolved against the compiled fields; a definition that does not
+  // parse, or that names another profile, is damage (kNotWorkspace, rule
+  // kDamaged).
   static absl::StatusOr<std::shared_ptr<const Schema>> FromRows(
       const std::vector<store::FieldRow>& rows,
       const std::vector<std::pair<std::string, std::string>>& event_types,
-      int64_t generation);
+      int64_t generation,
+      const std::vector<std::pair<std::string, std::string>>& profiles = {});
 
   // The field called `name` (active or archived), or null.
   const Field* Find(absl::string_view name) const;
@@ -61,6 +65,11 @@ class Schema {
   // The access profile called `name`, resolved against this snapshot, or
   // null.
   const Access* FindProfile(absl::string_view name) const;
+  // Every access profile, by name (unordered).
+  const absl::flat_hash_map<std::string, std::unique_ptr<const Access>>&
+  profiles() const {
+    return profiles_;
+  }
   int64_t generation() const { return generation_; }
   size_t user_field_count() const { return user_field_count_; }
 

@@ -160,6 +160,16 @@ class Backend {
   LoadEventTypes() = 0;
   virtual absl::Status UpsertEventType(const std::string& name,
                                        const std::string& definition) = 0;
+  // Access profiles (core/access.h): name and canonical JSON definition, by
+  // name. A profile change is a schema change: the caller bumps the schema
+  // generation.
+  virtual absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+  LoadProfiles() = 0;
+  // Adds or replaces the profile `name`.
+  virtual absl::Status UpsertProfile(const std::string& name,
+                                     const std::string& definition) = 0;
+  // Removes the profile `name`; whether there was one.
+  virtual absl::StatusOr<bool> DeleteProfile(const std::string& name) = 0;
 
   // ---- the committed high-water mark (crm_event_high_water) ---------------
   // A seq H such that every event with seq <= H is committed or will never

@@ -126,11 +126,11 @@ TEST(CustomerIds, MigrationStartsAboveIdsOnlyEventsRemember) {
   }
   // Layout 4 also kept the properties of events as JSON (layout 6 dropped
   // the column): put it back, with the text the CREATE TABLE of layout 2
-  // gave it; and it had none of the tables of layouts 7 and 8.
+  // gave it; and it had none of the tables of layouts 7 to 9.
   Tamper(path,
          "DELETE FROM crm_meta WHERE key = 'last_customer_id'; "
          "DROP TABLE crm_stubs; DROP TABLE crm_suppression_key; "
-         "DROP TABLE crm_suppressions; "
+         "DROP TABLE crm_suppressions; DROP TABLE crm_profiles; "
          "ALTER TABLE crm_events ADD COLUMN properties TEXT; "
          "PRAGMA writable_schema = ON; "
          "UPDATE sqlite_schema SET sql = replace(sql, ', properties TEXT)', "

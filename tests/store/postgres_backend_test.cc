@@ -724,9 +724,10 @@ TEST_F(PostgresBackendTest, MigrationStartsSequencesPastStoredIdsAndFloors) {
     Write(*backend, [&] { ASSERT_TRUE(backend->InternString("call").ok()); });
   }
   // Layout 4 as it was: no sequences, floors in crm_counters, none of the
-  // tables of layouts 6 and 7.
+  // tables of layouts 6 to 8.
   Exec(
-      "DROP TABLE crm_stubs, crm_suppression_keys, crm_suppressions; "
+      "DROP TABLE crm_stubs, crm_suppression_keys, crm_suppressions, "
+      "crm_profiles; "
       "DROP SEQUENCE crm_ws1_customer_ids, crm_ws1_event_seqs, "
       "crm_ws1_string_ids; UPDATE crm_schema SET version = 4; UPDATE "
       "crm_counters SET next_customer_id = 10, next_seq = 7, "

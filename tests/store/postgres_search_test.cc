@@ -415,7 +415,8 @@ TEST_F(PostgresSearchTest, TextBeyondPostgresLimitsIsStoredAndStillFound) {
 TEST_F(PostgresSearchTest, MigrationIndexesTheTextOfAnOlderLayout) {
   // A database of layout 3: the text without its words.
   Exec(
-      "DROP TABLE crm_stubs, crm_suppression_keys, crm_suppressions; "
+      "DROP TABLE crm_stubs, crm_suppression_keys, crm_suppressions, "
+      "crm_profiles; "
       "DROP INDEX crm_customer_search_terms; ALTER TABLE crm_customer_search "
       "DROP COLUMN terms; UPDATE crm_schema SET version = 3");
   auto inserted = connection_->Execute(

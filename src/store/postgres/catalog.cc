@@ -213,6 +213,16 @@ CREATE TABLE crm_suppressions (
   PRIMARY KEY (workspace_id, hash)
 );
 )sql",
+    // 8: access profiles (core/access.h): each profile's canonical JSON
+    // definition, loaded with the schema.
+    R"sql(
+CREATE TABLE crm_profiles (
+  workspace_id bigint NOT NULL REFERENCES crm_workspaces ON DELETE CASCADE,
+  name text COLLATE "C" NOT NULL,
+  definition text NOT NULL,
+  PRIMARY KEY (workspace_id, name)
+);
+)sql",
 };
 
 // The first layout whose crm_customer_search holds terms.

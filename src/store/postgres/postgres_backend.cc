@@ -13,6 +13,7 @@
 #include "store/postgres/id_sequences.h"
 #include "store/postgres/query_sql.h"
 #include "store/postgres/search.h"
+#include "store/postgres/profile_store.h"
 #include "store/postgres/segment_store.h"
 #include "store/postgres/suppression_store.h"
 #include "store/postgres/transaction.h"
@@ -347,6 +348,21 @@ absl::Status PostgresBackend::UpsertEventType(const std::string& name,
                                               const std::string& definition) {
   return postgres::UpsertEventType(*connection_, workspace_id_, name,
                                    definition);
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+PostgresBackend::LoadProfiles() {
+  return postgres::LoadProfiles(*connection_, workspace_id_);
+}
+
+absl::Status PostgresBackend::UpsertProfile(const std::string& name,
+                                            const std::string& definition) {
+  return postgres::UpsertProfile(*connection_, workspace_id_, name,
+                                 definition);
+}
+
+absl::StatusOr<bool> PostgresBackend::DeleteProfile(const std::string& name) {
+  return postgres::DeleteProfile(*connection_, workspace_id_, name);
 }
 
 // ---- search and segments ----------------------------------------------------

@@ -138,6 +138,13 @@ const std::vector<const char*>& Migrations() {
         normalization INTEGER NOT NULL,
         created_at INTEGER NOT NULL) WITHOUT ROWID;
       )sql",
+      // 9: access profiles (core/access.h): each profile's canonical JSON
+      // definition, loaded with the schema.
+      R"sql(
+      CREATE TABLE crm_profiles(
+        name TEXT PRIMARY KEY,
+        definition TEXT NOT NULL) WITHOUT ROWID;
+      )sql",
   };
   return migrations;
 }

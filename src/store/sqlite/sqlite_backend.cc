@@ -7,6 +7,7 @@
 #include "store/sqlite/hold_table.h"
 #include "store/sqlite/meta_table.h"
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/profile_table.h"
 #include "store/sqlite/query_sql.h"
 #include "store/sqlite/search_table.h"
 #include "store/sqlite/suppression_table.h"
@@ -238,6 +239,20 @@ SqliteBackend::LoadEventTypes() {
 absl::Status SqliteBackend::UpsertEventType(const std::string& name,
                                             const std::string& definition) {
   return sqlite::UpsertEventType(*connection_, name, definition);
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+SqliteBackend::LoadProfiles() {
+  return sqlite::LoadProfiles(*connection_);
+}
+
+absl::Status SqliteBackend::UpsertProfile(const std::string& name,
+                                          const std::string& definition) {
+  return sqlite::UpsertProfile(*connection_, name, definition);
+}
+
+absl::StatusOr<bool> SqliteBackend::DeleteProfile(const std::string& name) {
+  return sqlite::DeleteProfile(*connection_, name);
 }
 
 // ---- search and segments ----------------------------------------------------

@@ -102,6 +102,11 @@ class SqliteBackend final : public Backend {
   LoadEventTypes() override;
   absl::Status UpsertEventType(const std::string& name,
                                const std::string& definition) override;
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+  LoadProfiles() override;
+  absl::Status UpsertProfile(const std::string& name,
+                             const std::string& definition) override;
+  absl::StatusOr<bool> DeleteProfile(const std::string& name) override;
 
   absl::Status SetSearchText(int64_t id, const std::string& text,
                              bool is_new) override;

@@ -10,10 +10,13 @@
 #include "base/error.h"
 #include "base/json_text.h"
 #include "base/utf8.h"
+#include "core/access.h"
 #include "core/erasure.h"
 #include "core/event.h"
 #include "core/query_checker.h"
+#include "core/record_scope.h"
 #include "core/value_json.h"
+#include "core/visible_stamp.h"
 #include "core/wire.h"
 #include "store/rows.h"
 
@@ -76,16 +79,29 @@ void AppendNamedValues(NamedValues values, std::string* out) {
   object.Close();
 }
 
+// Whether a restricted session reads the bookkeeping field `name` (created_at,
+// updated_at) as stored; always for an unrestricted one.
+bool ReadsTime(const Session& session, absl::string_view name) {
+  const Access* access = session.access();
+  if (access == nullptr) return true;
+  const Field* field = session.schema().Find(name);
+  return field != nullptr && access->ReadsPlain(*field);
+}
+
 // "record": the customer's values of every field that is not deleted
 // (archived ones too), by name; null when it has no record. Returns whether
-// it has one.
+// it has one. Through a restricted handle: only the fields its profile reads
+// (masked ones masked), the visible version and updated_at (visible_stamp.h),
+// and null for a time the profile does not read as stored.
 absl::StatusOr<bool> AppendRecord(Session& session, int64_t id,
                                   std::string* out) {
+  const Access* access = session.access();
   std::vector<const Field*> fields;
   std::vector<std::string> columns;
   for (const auto& field : session.schema().fields()) {
     // created_at and updated_at: the row's own times, below.
     if (field->read_only()) continue;
+    if (access != nullptr && !access->Reads(*field)) continue;
     fields.push_back(field.get());
     columns.push_back(field->column());
   }
@@ -100,15 +116,29 @@ absl::StatusOr<bool> AppendRecord(Session& session, int64_t id,
   for (size_t i = 0; i < fields.size() && i < row->values.size(); ++i) {
     if (store::IsNull(row->values[i])) continue;
     CRM_ASSIGN_OR_RETURN(Value value, fields[i]->FromStored(row->values[i]));
+    if (access != nullptr && !access->ReadsPlain(*fields[i])) {
+      value = MaskValue(*fields[i], value);
+    }
     held.emplace_back(fields[i], std::move(value));
   }
   std::sort(held.begin(), held.end(), [](const auto& a, const auto& b) {
     return a.first->name() < b.first->name();
   });
+  CRM_ASSIGN_OR_RETURN(
+      VisibleStamp stamp,
+      VisibleStampOf(session, id, row->version, row->updated_at_us));
   JsonObject record(out);
-  record.Integer("version", row->version);
-  record.Integer("created_at", row->created_at_us);
-  record.Integer("updated_at", row->updated_at_us);
+  record.Integer("version", stamp.version);
+  if (ReadsTime(session, "created_at")) {
+    record.Integer("created_at", row->created_at_us);
+  } else {
+    record.Key("created_at")->append("null");
+  }
+  if (ReadsTime(session, "updated_at")) {
+    record.Integer("updated_at", stamp.updated_at_us);
+  } else {
+    record.Key("updated_at")->append("null");
+  }
   std::string* list = record.Key("fields");
   list->push_back('[');
   for (size_t i = 0; i < held.size(); ++i) {
@@ -152,10 +182,15 @@ absl::StatusOr<wire::EventBody> BodyOf(const store::EventRow& row) {
 }
 
 // One history event: the changed fields' values before and after, by name.
-absl::StatusOr<std::string> HistoryJson(const store::EventRow& row,
+// Through a restricted session only the changes of fields its profile reads
+// (masked ones masked); "" for an update none of whose changes it reads.
+absl::StatusOr<std::string> HistoryJson(const Session& session,
+                                        const store::EventRow& row,
                                         const FieldNames& names) {
   CRM_ASSIGN_OR_RETURN(wire::EventBody body, BodyOf(row));
+  const Access* access = session.access();
   NamedValues before, after;
+  bool shown = false;
   for (const wire::FieldChange& change : body.changes()) {
     auto name = names.find(change.field_id());
     if (name == names.end()) {
@@ -167,12 +202,30 @@ absl::StatusOr<std::string> HistoryJson(const store::EventRow& row,
     // An empty side is left out, as crm_event_before() / _after() do.
     Value old_value = ValueFromWire(change.old_value());
     Value new_value = ValueFromWire(change.new_value());
+    if (access != nullptr) {
+      // A field deleted since is read by no profile.
+      const Field* field = session.schema().FindById(change.field_id());
+      if (field == nullptr || !access->Reads(*field)) continue;
+      if (!access->ReadsPlain(*field)) {
+        if (old_value.kind != ValueKind::kNull) {
+          old_value = MaskValue(*field, old_value);
+        }
+        if (new_value.kind != ValueKind::kNull) {
+          new_value = MaskValue(*field, new_value);
+        }
+      }
+    }
+    shown = true;
     if (old_value.kind != ValueKind::kNull) {
       before.emplace_back(name->second, std::move(old_value));
     }
     if (new_value.kind != ValueKind::kNull) {
       after.emplace_back(name->second, std::move(new_value));
     }
+  }
+  if (access != nullptr && !shown &&
+      row.type_id == store::kRecordUpdatedTypeId) {
+    return std::string();
   }
   std::string json;
   JsonObject entry(&json);
@@ -265,7 +318,9 @@ absl::StatusOr<CustomerLog> ReadLog(Session& session, int64_t id) {
     for (const store::EventRow& row : rows) {
       if (row.type_id >= store::kRecordCreatedTypeId &&
           row.type_id <= store::kRecordDeletedTypeId) {
-        CRM_ASSIGN_OR_RETURN(std::string json, HistoryJson(row, names));
+        CRM_ASSIGN_OR_RETURN(std::string json,
+                             HistoryJson(session, row, names));
+        if (json.empty()) continue;
         log.bytes += json.size();
         log.history.push_back({row.seq, std::move(json)});
       } else if (row.type == kErasedEventType) {
@@ -273,6 +328,11 @@ absl::StatusOr<CustomerLog> ReadLog(Session& session, int64_t id) {
         erased_seq = row.seq;
         CRM_ASSIGN_OR_RETURN(log.erased, ErasedJson(row));
       } else {
+        if (session.access() != nullptr &&
+            session.access()->OfEvent(row.type, row.channel) <
+                EventAccess::kRead) {
+          continue;
+        }
         CRM_ASSIGN_OR_RETURN(std::string json, EventJson(row));
         log.bytes += json.size();
         log.events.push_back({row.seq, std::move(json)});
@@ -301,10 +361,26 @@ void AppendBySeq(std::vector<Rendered> entries, std::string* out) {
   out->push_back(']');
 }
 
+// Whether `condition` compares a customer field `access` hides.
+bool NamesHidden(const Access& access, const Schema& schema,
+                 const store::Condition& condition) {
+  if (condition.kind != store::Condition::Kind::kCompare) {
+    for (const store::Condition& child : condition.children) {
+      if (NamesHidden(access, schema, child)) return true;
+    }
+    return false;
+  }
+  if (condition.column.table != store::Table::kCustomers) return false;
+  const Field* field = schema.FindByColumn(condition.column.column);
+  return field != nullptr && !access.Reads(*field);
+}
+
 // "segments": the names of the customer segments whose filter matches
 // customer `id` (the segment's count with the extra condition id = `id`);
 // "segments_failed": those whose filter cannot run, with the error
 // crm_segment_count() gives, as crm_segment_list() lists them. Both by name.
+// Through a restricted session: only segments whose filter names no field
+// its profile hides, and no failed ones (their error may name any field).
 absl::Status AppendSegments(Session& session, int64_t id, int64_t now_us,
                             JsonObject* document) {
   CRM_ASSIGN_OR_RETURN(std::vector<store::SegmentRow> segments,
@@ -318,6 +394,7 @@ absl::Status AppendSegments(Session& session, int64_t id, int64_t now_us,
   is_customer.column = id_field.column;
   is_customer.op = store::Compare::kEq;
   is_customer.values = {store::SqlValue(id)};
+  const Access* access = session.access();
   std::string in = "[", failed = "[";
   for (const store::SegmentRow& segment : segments) {
     if (segment.target == "events") continue;
@@ -332,6 +409,10 @@ absl::Status AppendSegments(Session& session, int64_t id, int64_t now_us,
           std::optional<store::Condition> where,
           session.filters().Check(session.schema(), QueryTarget::kCustomers,
                                   segment.filter, {}, false, now_us));
+      if (access != nullptr && where &&
+          NamesHidden(*access, session.schema(), *where)) {
+        return 0;
+      }
       store::Condition condition = is_customer;
       if (where) {
         condition = store::Condition();
@@ -351,6 +432,7 @@ absl::Status AppendSegments(Session& session, int64_t id, int64_t now_us,
     if (code != ErrorCode::kValidation && code != ErrorCode::kInvalidArgument) {
       return count.status();
     }
+    if (access != nullptr) continue;
     if (failed.size() > 1) failed.push_back(',');
     JsonObject entry(&failed);
     entry.Text("name", segment.name);
@@ -370,6 +452,10 @@ absl::Status AppendSegments(Session& session, int64_t id, int64_t now_us,
 
 absl::StatusOr<std::string> ExportCustomer(Session& session, int64_t id,
                                            int64_t now_us) {
+  // Outside a restricted handle's scope a customer is as absent.
+  if (session.access() != nullptr) {
+    CRM_RETURN_IF_ERROR(CheckInScope(session, id));
+  }
   std::string out;
   JsonObject document(&out);
   document.Text("format", "libcrm.customer_export");

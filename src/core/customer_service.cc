@@ -5,10 +5,14 @@
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
 #include "base/utf8.h"
+#include "core/access.h"
+#include "core/customer_view.h"
 #include "core/history.h"
 #include "core/query_service.h"
+#include "core/record_scope.h"
 #include "core/suppression.h"
 #include "core/time_text.h"
+#include "core/visible_stamp.h"
 #include "store/rows.h"
 
 namespace crm::core {
@@ -21,19 +25,40 @@ absl::Status NotFound(int64_t id) {
                    absl::StrCat("no customer with id ", id));
 }
 
+// The value of unique `field` is held by another customer (named neither
+// by id nor otherwise).
+absl::Status ValueTaken(const Field& field) {
+  return MakeError(ErrorCode::kConstraint,
+                   absl::StrCat("field '", field.name(),
+                                "': the value is already used by another "
+                                "customer"),
+                   field.name(), Rule::kUnique);
+}
+
 // Turns a store constraint error on a column into one naming the field.
 absl::Status NameConstraint(const Schema& schema, absl::Status status) {
   if (CodeOf(status) != ErrorCode::kConstraint) return status;
   const Field* field = schema.FindByColumn(FieldOf(status));
   if (field == nullptr) return status;
-  if (RuleOf(status) == "unique") {
-    return MakeError(ErrorCode::kConstraint,
-                     absl::StrCat("field '", field->name(),
-                                  "': the value is already used by another "
-                                  "customer"),
-                     field->name(), Rule::kUnique);
-  }
+  if (RuleOf(status) == "unique") return ValueTaken(*field);
   return WithField(status, field->name());
+}
+
+// Whether customer `id`, which exists, is hidden from the session by its
+// profile's record scope (never for an unrestricted session).
+absl::StatusOr<bool> OutOfScope(Session& session, int64_t id) {
+  if (session.access() == nullptr) return false;
+  CRM_ASSIGN_OR_RETURN(bool in_scope, InScope(session, id));
+  return !in_scope;
+}
+
+// The version of stored customer `row` the session sees (visible_stamp.h).
+absl::StatusOr<int64_t> SeenVersion(Session& session,
+                                    const store::CustomerRow& row) {
+  CRM_ASSIGN_OR_RETURN(
+      VisibleStamp stamp,
+      VisibleStampOf(session, row.id, row.version, row.updated_at_us));
+  return stamp.version;
 }
 
 absl::StatusOr<std::optional<store::CustomerRow>> SelectById(Session& session,
@@ -226,6 +251,7 @@ absl::StatusOr<std::vector<const Field*>> ResolveWritableFields(
 absl::StatusOr<int64_t> CreateResolved(Session& session,
                                        const ResolvedValues& input,
                                        const std::string& actor) {
+  CRM_RETURN_IF_ERROR(CheckWritable(session, input.fields));
   CRM_ASSIGN_OR_RETURN(PreparedWrite write, Prepare(session, input, true, 0));
   CRM_RETURN_IF_ERROR(
       CheckNotSuppressed(session, write.fields, write.columns.values));
@@ -246,6 +272,7 @@ absl::StatusOr<int64_t> CreateResolved(Session& session,
   CRM_RETURN_IF_ERROR(session.backend().SetSearchText(
       *id, SearchText(session.schema(), StoredRow(session, write)),
       /*is_new=*/true));
+  CRM_RETURN_IF_ERROR(CheckResultInScope(session, *id));
   return *id;
 }
 
@@ -253,12 +280,18 @@ absl::StatusOr<int64_t> UpdateResolved(Session& session, int64_t id,
                                        int64_t expected_version,
                                        const ResolvedValues& changes,
                                        const std::string& actor) {
+  CRM_RETURN_IF_ERROR(CheckWritable(session, changes.fields));
   CRM_ASSIGN_OR_RETURN(auto current, SelectById(session, id, true));
   if (!current) return NotFound(id);
-  if (expected_version > 0 && current->version != expected_version) {
+  CRM_ASSIGN_OR_RETURN(bool out_of_scope, OutOfScope(session, id));
+  if (out_of_scope) return NotFound(id);
+  // On a restricted handle both the expected and the returned version are
+  // visible ones (visible_stamp.h).
+  CRM_ASSIGN_OR_RETURN(int64_t seen_version, SeenVersion(session, *current));
+  if (expected_version > 0 && seen_version != expected_version) {
     return MakeError(
         ErrorCode::kConflict,
-        absl::StrCat("customer ", id, " is at version ", current->version,
+        absl::StrCat("customer ", id, " is at version ", seen_version,
                      ", not the expected ", expected_version,
                      "; read it again and retry"));
   }
@@ -280,7 +313,7 @@ absl::StatusOr<int64_t> UpdateResolved(Session& session, int64_t id,
     history.push_back({field, std::move(old_value), std::move(new_value)});
     changed.Add(field, new_stored);
   }
-  if (history.empty()) return current->version;
+  if (history.empty()) return seen_version;
   CRM_RETURN_IF_ERROR(
       CheckNotSuppressed(session, changed.fields, changed.columns.values));
   int64_t new_version = current->version + 1;
@@ -296,7 +329,9 @@ absl::StatusOr<int64_t> UpdateResolved(Session& session, int64_t id,
   }
   CRM_RETURN_IF_ERROR(session.backend().SetSearchText(
       id, SearchText(session.schema(), row), /*is_new=*/false));
-  return new_version;
+  CRM_RETURN_IF_ERROR(CheckResultInScope(session, id));
+  // A restricted handle writes only fields it reads, so its change shows.
+  return seen_version + (new_version - current->version);
 }
 
 absl::StatusOr<UpsertResult> UpsertResolved(Session& session,
@@ -314,10 +349,20 @@ absl::StatusOr<UpsertResult> UpsertResolved(Session& session,
                      "an upsert needs a non-empty text external_id",
                      "external_id", Rule::kRequired);
   }
+  // Checked before the lookup, which must tell a restricted handle nothing
+  // about a customer it could not write anyway.
+  CRM_RETURN_IF_ERROR(CheckWritable(session, input.fields));
   CRM_ASSIGN_OR_RETURN(
       auto existing,
       session.backend().SelectCustomer(
           {}, "external_id", store::SqlValue(external_id->text), false));
+  if (existing) {
+    // A holder outside the scope is a taken value, as for a create.
+    CRM_ASSIGN_OR_RETURN(bool out_of_scope, OutOfScope(session, existing->id));
+    if (out_of_scope) {
+      return ValueTaken(*session.schema().Find("external_id"));
+    }
+  }
   if (!existing) {
     CRM_ASSIGN_OR_RETURN(int64_t id, CreateResolved(session, input, actor));
     return UpsertResult{id, true};
@@ -340,24 +385,37 @@ absl::StatusOr<CustomerRecord> GetCustomer(Session& session, CustomerKey key,
   const char* column = key == CustomerKey::kId           ? "id"
                        : key == CustomerKey::kExternalId ? "external_id"
                                                          : "email";
+  if (key != CustomerKey::kId) {
+    const Field* field = session.schema().Find(column);
+    if (field != nullptr) {
+      CRM_RETURN_IF_ERROR(CheckLookupField(session, *field));
+    }
+  }
   store::SqlValue stored = value.kind == ValueKind::kInteger
                                ? store::SqlValue(value.integer)
                                : store::SqlValue(value.text);
   CRM_ASSIGN_OR_RETURN(auto row, session.backend().SelectCustomer(
                                      session.schema().stored_columns(), column,
                                      stored, key == CustomerKey::kEmail));
-  if (!row) {
+  // A customer outside a restricted handle's scope is as absent.
+  bool found = row.has_value();
+  if (found) {
+    CRM_ASSIGN_OR_RETURN(bool out_of_scope, OutOfScope(session, row->id));
+    found = !out_of_scope;
+  }
+  if (!found) {
     return MakeError(ErrorCode::kNotFound,
                      key == CustomerKey::kId
                          ? absl::StrCat("no customer with id ", value.integer)
                          : absl::StrCat("no customer with ", column, " '",
                                         value.text.substr(0, 64), "'"));
   }
+  int64_t updated_at_us = row->updated_at_us;
   absl::Status error;
   CustomerRecord record =
       RecordFromRow(session.schema(), *std::move(row), &error);
   if (!error.ok()) return error;
-  return record;
+  return ViewOf(session, std::move(record), updated_at_us);
 }
 
 absl::StatusOr<int64_t> UpdateCustomer(Session& session, int64_t id,
@@ -373,12 +431,19 @@ absl::StatusOr<int64_t> UpdateCustomer(Session& session, int64_t id,
 absl::Status DeleteCustomer(Session& session, int64_t id,
                             int64_t expected_version, absl::string_view actor) {
   CRM_ASSIGN_OR_RETURN(std::string checked_actor, CheckActor(actor));
+  const Access* access = session.access();
+  if (access != nullptr && !access->Allows(Operation::kDelete)) {
+    return access->Denied(Operation::kDelete);
+  }
   CRM_ASSIGN_OR_RETURN(auto current, SelectById(session, id, true));
   if (!current) return NotFound(id);
-  if (expected_version > 0 && current->version != expected_version) {
+  CRM_ASSIGN_OR_RETURN(bool out_of_scope, OutOfScope(session, id));
+  if (out_of_scope) return NotFound(id);
+  CRM_ASSIGN_OR_RETURN(int64_t seen_version, SeenVersion(session, *current));
+  if (expected_version > 0 && seen_version != expected_version) {
     return MakeError(
         ErrorCode::kConflict,
-        absl::StrCat("customer ", id, " is at version ", current->version,
+        absl::StrCat("customer ", id, " is at version ", seen_version,
                      ", not the expected ", expected_version));
   }
   for (const auto& field : session.schema().fields()) {
@@ -418,7 +483,10 @@ absl::StatusOr<UpsertResult> UpsertCustomer(Session& session,
 }
 
 absl::StatusOr<int64_t> CountCustomers(Session& session) {
-  return session.backend().CountCustomers();
+  CRM_ASSIGN_OR_RETURN(std::optional<store::Condition> scope,
+                       ScopeCondition(session));
+  if (!scope) return session.backend().CountCustomers();
+  return session.backend().RunCount(store::Table::kCustomers, *scope);
 }
 
 }  // namespace crm::core

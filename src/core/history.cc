@@ -4,7 +4,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
+#include "core/access.h"
+#include "core/customer_view.h"
+#include "core/record_scope.h"
 #include "core/time_text.h"
+#include "core/visible_stamp.h"
 #include "store/rows.h"
 
 namespace crm::core {
@@ -77,12 +81,23 @@ absl::Status RecordHistory(Session& session, int64_t customer_id,
   store::EventIds ids;
   ids.type = TypeIdOf(kind);
   ids.channel = store::kSystemChannelId;
-  CRM_ASSIGN_OR_RETURN(ids.actor, session.Intern(actor));
+  // Through a restricted handle: its actor, whatever the call said, and its
+  // profile as the source. The event itself is stored whole.
+  CRM_ASSIGN_OR_RETURN(ids.actor, session.Intern(WritingActor(session, actor)));
+  std::string source = WritingSource(session);
+  if (!source.empty()) {
+    CRM_ASSIGN_OR_RETURN(ids.source, session.Intern(source));
+  }
   return session.backend().InsertEvent(row, ids).status();
 }
 
 absl::StatusOr<CustomerRecord> CustomerAt(Session& session, int64_t id,
                                           int64_t at_us) {
+  const Access* access = session.access();
+  // Outside a restricted handle's scope a customer is as absent.
+  if (access != nullptr) {
+    CRM_RETURN_IF_ERROR(CheckInScope(session, id));
+  }
   CRM_ASSIGN_OR_RETURN(
       std::vector<store::EventRow> rows,
       session.backend().SelectHistory(session.texts(), id, at_us));
@@ -104,7 +119,15 @@ absl::StatusOr<CustomerRecord> CustomerAt(Session& session, int64_t id,
   record.values.push_back(
       {"created_at", Value::DateTime(rows.front().occurred_at_us)});
   record.values.push_back({"updated_at", Value::DateTime(last_change_us)});
-  return record;
+  if (access == nullptr) return record;
+  // The version and time of the last change up to `at_us` the profile sees.
+  VisibleStamp stamp;
+  for (const store::EventRow& row : rows) {
+    if (!ShowsChange(*access, session.schema(), row)) continue;
+    ++stamp.version;
+    stamp.updated_at_us = row.occurred_at_us;
+  }
+  return FilterWithStamp(session, record, stamp);
 }
 
 absl::StatusOr<std::vector<FieldInterval>> FieldTimeline(
@@ -114,6 +137,11 @@ absl::StatusOr<std::vector<FieldInterval>> FieldTimeline(
     return MakeError(ErrorCode::kNotFound,
                      absl::StrCat("no field named '", field_name, "'"),
                      field_name, Rule::kUnknownField);
+  }
+  const Access* access = session.access();
+  if (access != nullptr) {
+    if (!access->Reads(*field)) return Access::Hidden(field->name());
+    CRM_RETURN_IF_ERROR(CheckInScope(session, id));
   }
   CRM_ASSIGN_OR_RETURN(
       std::vector<store::EventRow> rows,
@@ -142,6 +170,11 @@ absl::StatusOr<std::vector<FieldInterval>> FieldTimeline(
       if (value.kind != ValueKind::kNull) {
         intervals.push_back({row.occurred_at_us, INT64_MAX, std::move(value)});
       }
+    }
+  }
+  if (access != nullptr && !access->ReadsPlain(*field)) {
+    for (FieldInterval& interval : intervals) {
+      interval.value = MaskValue(*field, interval.value);
     }
   }
   return intervals;

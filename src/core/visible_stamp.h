@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "core/workspace.h"
+#include "store/rows.h"
 
 namespace crm::core {
 
@@ -25,6 +26,17 @@ struct VisibleStamp {
 absl::StatusOr<VisibleStamp> VisibleStampOf(Session& session, int64_t id,
                                             int64_t stored_version,
                                             int64_t stored_updated_at_us);
+
+// Whether `access` reads every field a history event can change (every
+// field of `schema` but the read-only bookkeeping ones, archived included):
+// then every change shows and the stored stamp is the visible one.
+bool ReadsEveryField(const Access& access, const Schema& schema);
+
+// Whether history event `row` shows `access` a change: a created event
+// always; an updated event when one of its changed fields is one `access`
+// reads (masked included); nothing else.
+bool ShowsChange(const Access& access, const Schema& schema,
+                 const store::EventRow& row);
 
 }  // namespace crm::core
 

@@ -1,5 +1,7 @@
 #include "core/event_service.h"
 
+#include <algorithm>
+
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -8,6 +10,8 @@
 #include "base/decimal.h"
 #include "base/error.h"
 #include "base/utf8.h"
+#include "core/access.h"
+#include "core/event_access.h"
 #include "core/history.h"
 #include "core/json.h"
 #include "core/time_text.h"
@@ -194,8 +198,10 @@ Event EventFromRow(const Schema& schema, store::EventRow row) {
   return event;
 }
 
+// The page of `rows` (page_size and one more, when there is a next page),
+// each event as `view` shows it.
 EventPage PageOf(const Schema& schema, std::vector<store::EventRow> rows,
-                 size_t page_size) {
+                 size_t page_size, const EventView& view) {
   EventPage page;
   bool more = rows.size() > page_size;
   if (more) rows.resize(page_size);
@@ -206,6 +212,7 @@ EventPage PageOf(const Schema& schema, std::vector<store::EventRow> rows,
   page.events.reserve(rows.size());
   for (store::EventRow& row : rows) {
     page.events.push_back(EventFromRow(schema, std::move(row)));
+    view.Shape(&page.events.back());
   }
   return page;
 }
@@ -235,15 +242,120 @@ absl::StatusOr<std::vector<int64_t>> IdsOf(
   return ids;
 }
 
+// The next number of rows a restricted read asks the store for, after
+// `last`: twice as many, up to `most`, so that a page of rare visible events
+// takes few reads and none is larger than an unrestricted one may be.
+int64_t NextChunk(int64_t last, int64_t most) {
+  return std::min(most, std::max(last, last * 2));
+}
+
+// The first `query.limit` (page size and one) rows of a timeline that
+// `view` sees, reading on past the rows it does not see. The keyset
+// position of the next page is that of the last row returned, so hidden
+// rows between two pages are read again, never skipped.
+absl::StatusOr<std::vector<store::EventRow>> VisibleTimelineRows(
+    Session& session, EventView& view, store::TimelineQuery query) {
+  const size_t wanted = static_cast<size_t>(query.limit);
+  std::vector<store::EventRow> kept;
+  while (true) {
+    CRM_ASSIGN_OR_RETURN(
+        std::vector<store::EventRow> rows,
+        session.backend().SelectTimeline(session.texts(), query));
+    bool exhausted = rows.size() < static_cast<size_t>(query.limit);
+    if (!rows.empty()) {
+      query.after_occurred_us = rows.back().occurred_at_us;
+      query.after_seq = rows.back().seq;
+    }
+    for (store::EventRow& row : rows) {
+      CRM_ASSIGN_OR_RETURN(bool seen, view.Sees(row));
+      if (!seen) continue;
+      kept.push_back(std::move(row));
+      if (kept.size() == wanted) return kept;
+    }
+    if (exhausted) return kept;
+    query.limit = NextChunk(query.limit, kMaxPageSize + 1);
+  }
+}
+
+// Up to `limit` rows with seq above `after_seq` and at most `high_water`
+// that `view` sees, by seq, reading on past the rows it does not see until
+// the page is full or the mark is reached: so a page shorter than `limit`
+// means, as for an unrestricted session, that nothing visible lies between
+// its last event and the mark, and a follower that passes the last seq it
+// saw never skips nor repeats an event.
+absl::StatusOr<std::vector<store::EventRow>> VisibleRowsAfter(
+    Session& session, EventView& view, int64_t after_seq, int64_t limit,
+    int64_t high_water) {
+  std::vector<store::EventRow> kept;
+  int64_t chunk = limit;
+  while (true) {
+    CRM_ASSIGN_OR_RETURN(
+        std::vector<store::EventRow> rows,
+        session.backend().SelectEventsAfter(session.texts(), after_seq, chunk));
+    bool exhausted = rows.size() < static_cast<size_t>(chunk);
+    for (store::EventRow& row : rows) {
+      if (row.seq > high_water) return kept;
+      after_seq = row.seq;
+      CRM_ASSIGN_OR_RETURN(bool seen, view.Sees(row));
+      if (!seen) continue;
+      kept.push_back(std::move(row));
+      if (kept.size() == static_cast<size_t>(limit)) return kept;
+    }
+    if (exhausted) return kept;
+    chunk = NextChunk(chunk, kMaxFollowLimit);
+  }
+}
+
 }  // namespace
 
 namespace {
 
+// The error of an event naming customer `id` that does not exist (or lies
+// outside the scope of a restricted session).
+absl::Status NoCustomer(int64_t id) {
+  return MakeError(ErrorCode::kNotFound,
+                   absl::StrCat("no customer with id ", id), "customer_id");
+}
+
+// The error of an idempotency key that an event the restricted session
+// cannot see holds: like a taken unique value, it names neither that event
+// nor its seq.
+absl::Status KeyTaken() {
+  return MakeError(ErrorCode::kConstraint,
+                   "idempotency_key is already used by another event",
+                   "idempotency_key", Rule::kUnique);
+}
+
+// The result of an append whose idempotency key event `first` holds: that
+// event's seq, if the session may see it.
+absl::StatusOr<AppendResult> DuplicateOf(Session& session, EventView& view,
+                                         int64_t first) {
+  if (view.restricted()) {
+    CRM_ASSIGN_OR_RETURN(auto row,
+                         session.backend().SelectEvent(session.texts(), first));
+    bool seen = false;
+    if (row) {
+      CRM_ASSIGN_OR_RETURN(seen, view.Sees(*row));
+    }
+    if (!seen) return KeyTaken();
+  }
+  return AppendResult{first, true};
+}
+
 // Appends one event. `known_customers`, if given, holds ids this call has
 // already found, so a batch looks each customer up once; it is filled in.
+// Through a restricted handle (crm.h): the profile must grant appending the
+// type on the channel and the customer must be in scope, which are checked
+// before the idempotency key is looked up (so that the key reveals nothing
+// to a session that may not append); the actor and source are the handle's.
 absl::StatusOr<AppendResult> AppendOne(
-    Session& session, const Event& event,
+    Session& session, const Event& event, EventView& view,
     absl::flat_hash_set<int64_t>* known_customers) {
+  const Viewer* viewer = view.restricted() ? session.viewer() : nullptr;
+  const std::string& actor = viewer ? viewer->actor : event.actor;
+  std::string profile_source;
+  if (viewer) profile_source = ProfileSource(session.access()->name());
+  const std::string& source = viewer ? profile_source : event.source;
   if (!event.idempotency_key.empty()) {
     CRM_RETURN_IF_ERROR(
         ValidateText(event.idempotency_key, "idempotency_key",
@@ -253,10 +365,12 @@ absl::StatusOr<AppendResult> AppendOne(
                        "idempotency_key must be UTF-8 of at most 255 bytes",
                        "idempotency_key", Rule::kMaxLength);
     }
-    CRM_ASSIGN_OR_RETURN(
-        std::optional<int64_t> first,
-        session.backend().FindEventByKey(event.idempotency_key));
-    if (first) return AppendResult{*first, true};
+    if (!view.restricted()) {
+      CRM_ASSIGN_OR_RETURN(
+          std::optional<int64_t> first,
+          session.backend().FindEventByKey(event.idempotency_key));
+      if (first) return AppendResult{*first, true};
+    }
   }
   if (event.customer_id <= 0) {
     return MakeError(ErrorCode::kInvalidArgument,
@@ -266,8 +380,9 @@ absl::StatusOr<AppendResult> AppendOne(
   CRM_RETURN_IF_ERROR(CheckEventName(event.type, "type", true));
   CRM_RETURN_IF_ERROR(RefuseReservedType(event.type, "type"));
   CRM_RETURN_IF_ERROR(CheckEventName(event.channel, "channel", false));
-  CRM_RETURN_IF_ERROR(CheckFreeText(event.actor, "actor"));
-  CRM_RETURN_IF_ERROR(CheckFreeText(event.source, "source"));
+  CRM_RETURN_IF_ERROR(CheckFreeText(actor, "actor"));
+  CRM_RETURN_IF_ERROR(CheckFreeText(source, "source"));
+  CRM_RETURN_IF_ERROR(view.CheckAppend(event.type, event.channel));
   int64_t now = NowMicros();
   int64_t occurred = event.occurred_at_us.value_or(now);
   if (!CheckDateTime(occurred).ok()) {
@@ -280,12 +395,18 @@ absl::StatusOr<AppendResult> AppendOne(
         auto customer,
         session.backend().SelectCustomer(
             {}, "id", store::SqlValue(event.customer_id), false));
-    if (!customer) {
-      return MakeError(ErrorCode::kNotFound,
-                       absl::StrCat("no customer with id ", event.customer_id),
-                       "customer_id");
-    }
+    if (!customer) return NoCustomer(event.customer_id);
     if (known_customers) known_customers->insert(event.customer_id);
+  }
+  if (view.restricted()) {
+    CRM_ASSIGN_OR_RETURN(bool covered, view.CoversCustomer(event.customer_id));
+    if (!covered) return NoCustomer(event.customer_id);
+    if (!event.idempotency_key.empty()) {
+      CRM_ASSIGN_OR_RETURN(
+          std::optional<int64_t> first,
+          session.backend().FindEventByKey(event.idempotency_key));
+      if (first) return DuplicateOf(session, view, *first);
+    }
   }
   CRM_ASSIGN_OR_RETURN(wire::EventBody body,
                        CheckedBody(session.schema(), event));
@@ -300,11 +421,11 @@ absl::StatusOr<AppendResult> AppendOne(
   if (!event.channel.empty()) {
     CRM_ASSIGN_OR_RETURN(ids.channel, session.Intern(event.channel));
   }
-  if (!event.actor.empty()) {
-    CRM_ASSIGN_OR_RETURN(ids.actor, session.Intern(event.actor));
+  if (!actor.empty()) {
+    CRM_ASSIGN_OR_RETURN(ids.actor, session.Intern(actor));
   }
-  if (!event.source.empty()) {
-    CRM_ASSIGN_OR_RETURN(ids.source, session.Intern(event.source));
+  if (!source.empty()) {
+    CRM_ASSIGN_OR_RETURN(ids.source, session.Intern(source));
   }
   absl::StatusOr<int64_t> seq = session.backend().InsertEvent(row, ids);
   if (!row.idempotency_key.empty() && RuleIdOf(seq.status()) == Rule::kUnique &&
@@ -312,7 +433,7 @@ absl::StatusOr<AppendResult> AppendOne(
     // Another writer appended the key since the check above.
     CRM_ASSIGN_OR_RETURN(std::optional<int64_t> first,
                          session.backend().FindEventByKey(row.idempotency_key));
-    if (first) return AppendResult{*first, true};
+    if (first) return DuplicateOf(session, view, *first);
   }
   if (!seq.ok()) return seq.status();
   return AppendResult{*seq, false};
@@ -321,7 +442,8 @@ absl::StatusOr<AppendResult> AppendOne(
 }  // namespace
 
 absl::StatusOr<AppendResult> AppendEvent(Session& session, const Event& event) {
-  return AppendOne(session, event, nullptr);
+  EventView view(session);
+  return AppendOne(session, event, view, nullptr);
 }
 
 absl::Status AppendEventBatch(Session& session, const wire::EventBatch& batch,
@@ -333,6 +455,7 @@ absl::Status AppendEventBatch(Session& session, const wire::EventBatch& batch,
   // customers the batch names are looked up first, in one ascending pass
   // (rows naming a missing customer are looked up again, and fail, in turn).
   absl::flat_hash_set<int64_t> known_customers;
+  EventView view(session);
   std::vector<int64_t> named;
   named.reserve(batch.events_size());
   for (const wire::EventInput& input : batch.events()) {
@@ -357,7 +480,7 @@ absl::Status AppendEventBatch(Session& session, const wire::EventBatch& batch,
       event.properties.Set(property.name(), ValueFromWire(property.value()));
     }
     absl::StatusOr<AppendResult> appended =
-        AppendOne(session, event, &known_customers);
+        AppendOne(session, event, view, &known_customers);
     RowOutcome& result = outcome->rows[r];
     if (appended.ok()) {
       result.id = appended->seq;
@@ -388,11 +511,19 @@ absl::Status AppendEventBatch(Session& session, const wire::EventBatch& batch,
 absl::StatusOr<Event> GetEvent(Session& session, int64_t seq) {
   CRM_ASSIGN_OR_RETURN(auto row,
                        session.backend().SelectEvent(session.texts(), seq));
-  if (!row) {
+  EventView view(session);
+  bool seen = false;
+  if (row) {
+    CRM_ASSIGN_OR_RETURN(seen, view.Sees(*row));
+  }
+  // An event the session may not see is absent, with the same error.
+  if (!seen) {
     return MakeError(ErrorCode::kNotFound,
                      absl::StrCat("no event with seq ", seq));
   }
-  return EventFromRow(session.schema(), *std::move(row));
+  Event event = EventFromRow(session.schema(), *std::move(row));
+  view.Shape(&event);
+  return event;
 }
 
 absl::StatusOr<EventPage> Timeline(Session& session,
@@ -425,12 +556,25 @@ absl::StatusOr<EventPage> Timeline(Session& session,
     CRM_RETURN_IF_ERROR(ParseCursor(request.cursor, &query.after_occurred_us,
                                     &query.after_seq));
   }
+  EventView view(session);
+  if (view.restricted()) {
+    CRM_RETURN_IF_ERROR(view.CheckNamed(request.types, request.channels));
+    // Outside the scope the customer's timeline is that of a missing one.
+    CRM_ASSIGN_OR_RETURN(bool covered,
+                         view.CoversCustomer(request.customer_id));
+    if (!covered) return EventPage();
+  }
   CRM_ASSIGN_OR_RETURN(query.type_ids, IdsOf(session, request.types));
   CRM_ASSIGN_OR_RETURN(query.channel_ids, IdsOf(session, request.channels));
+  if (view.restricted()) {
+    CRM_ASSIGN_OR_RETURN(std::vector<store::EventRow> rows,
+                         VisibleTimelineRows(session, view, query));
+    return PageOf(session.schema(), std::move(rows), request.page_size, view);
+  }
   CRM_ASSIGN_OR_RETURN(
       std::vector<store::EventRow> rows,
       session.backend().SelectTimeline(session.texts(), query));
-  return PageOf(session.schema(), std::move(rows), request.page_size);
+  return PageOf(session.schema(), std::move(rows), request.page_size, view);
 }
 
 absl::StatusOr<int64_t> EventHighWater(Session& session) {
@@ -448,16 +592,27 @@ absl::StatusOr<EventPage> EventsAfter(Session& session, int64_t after_seq,
     return MakeError(ErrorCode::kInvalidArgument, "limit must be 1 to 10,000",
                      "", Rule::kLimit);
   }
+  EventView view(session);
+  if (view.restricted()) {
+    CRM_ASSIGN_OR_RETURN(
+        std::vector<store::EventRow> rows,
+        VisibleRowsAfter(session, view, after_seq, limit, high_water));
+    return PageOf(session.schema(), std::move(rows), limit, view);
+  }
   CRM_ASSIGN_OR_RETURN(
       std::vector<store::EventRow> rows,
       session.backend().SelectEventsAfter(session.texts(), after_seq, limit));
   // By seq: those above the mark are the tail.
   while (!rows.empty() && rows.back().seq > high_water) rows.pop_back();
-  EventPage page = PageOf(session.schema(), std::move(rows), limit);
+  EventPage page = PageOf(session.schema(), std::move(rows), limit, view);
   return page;
 }
 
 absl::Status DefineEventType(Session& session, absl::string_view json) {
+  const Access* access = session.access();
+  if (access != nullptr && !access->Allows(Operation::kDefineEventTypes)) {
+    return access->Denied(Operation::kDefineEventTypes);
+  }
   wire::EventTypeDefinition definition;
   CRM_RETURN_IF_ERROR(
       MessageFromJson(json, "event type definition", &definition));

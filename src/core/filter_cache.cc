@@ -5,13 +5,15 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
+#include "core/query_access.h"
 #include "query/parser.h"
 
 namespace crm::core {
 
 absl::StatusOr<std::optional<store::Condition>> FilterCache::Check(
     const Schema& schema, QueryTarget target, absl::string_view filter,
-    const CustomerRecord& params, bool include_archived, int64_t now_us) {
+    const CustomerRecord& params, bool include_archived, int64_t now_us,
+    const Access* access) {
   if (absl::StripAsciiWhitespace(filter).empty()) {
     return std::optional<store::Condition>();
   }
@@ -24,10 +26,15 @@ absl::StatusOr<std::optional<store::Condition>> FilterCache::Check(
                          query::Parse(filter));
     if (entries_.size() >= kMaxEntries) entries_.clear();
     it = entries_.emplace(std::move(key), Entry{std::move(parsed), {}}).first;
-  } else if (it->second.constant.has_value()) {
-    return std::optional<store::Condition>(*it->second.constant);
   }
   const query::Expr& parsed = *it->second.parsed;
+  if (access != nullptr) {
+    CRM_RETURN_IF_ERROR(
+        CheckFilterAccess(*access, schema, target, parsed, include_archived));
+  }
+  if (it->second.constant.has_value()) {
+    return std::optional<store::Condition>(*it->second.constant);
+  }
   CRM_ASSIGN_OR_RETURN(store::Condition condition,
                        CheckParsedFilter(schema, target, parsed, params,
                                          include_archived, now_us));

@@ -12,6 +12,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "core/access.h"
 #include "core/customer_record.h"
 #include "core/query_checker.h"
 #include "core/schema.h"
@@ -27,10 +28,15 @@ namespace crm::core {
 class FilterCache {
  public:
   // CheckFilter() (query_checker.h) for `schema`, which must be the schema
-  // current since the last Clear().
+  // current since the last Clear(). With `access` (a restricted session's
+  // profile), the filter is first checked against it on every call
+  // (query_access.h CheckFilterAccess), cached or not: what is cached is
+  // the same for every profile, so no check made for one is reused for
+  // another.
   absl::StatusOr<std::optional<store::Condition>> Check(
       const Schema& schema, QueryTarget target, absl::string_view filter,
-      const CustomerRecord& params, bool include_archived, int64_t now_us);
+      const CustomerRecord& params, bool include_archived, int64_t now_us,
+      const Access* access = nullptr);
   void Clear() { entries_.clear(); }
 
   static constexpr size_t kMaxEntries = 256;

@@ -8,7 +8,11 @@
 #include "base/decimal.h"
 #include "base/error.h"
 #include "base/utf8.h"
+#include "core/query_access.h"
+#include "core/query_rows.h"
+#include "core/record_scope.h"
 #include "core/time_text.h"
+#include "core/visible_search.h"
 #include "query/parser.h"
 #include "store/rows.h"
 
@@ -95,38 +99,34 @@ absl::Status DecodeCursor(const std::string& text, size_t keys,
   return absl::OkStatus();
 }
 
-// The fields a query returns: those asked for, or every active one.
-absl::StatusOr<std::vector<QueryField>> SelectedFields(
-    const Schema& schema, const QueryRequest& request) {
-  std::vector<std::string> names = request.select;
-  if (names.empty()) {
-    if (request.target == QueryTarget::kEvents) {
-      names = {"customer_id", "type",       "channel",
-               "actor",       "source",     "idempotency_key",
-               "occurred_at", "recorded_at"};
-    } else {
-      for (const Field* field : schema.stored_fields()) {
-        names.push_back(field->name());
-      }
-      names.push_back("created_at");
-      names.push_back("updated_at");
-    }
+// A field a query sorts, groups or aggregates on, checked against the
+// session's profile.
+absl::StatusOr<QueryField> ComparedField(Session& session,
+                                         const QueryRequest& request,
+                                         const std::string& name) {
+  CRM_ASSIGN_OR_RETURN(QueryField field,
+                       ResolveQueryField(session.schema(), request.target, name,
+                                         request.include_archived));
+  if (session.access() != nullptr) {
+    CRM_RETURN_IF_ERROR(CheckFieldUse(*session.access(), session.schema(),
+                                      field, FieldUse::kCompare));
   }
-  std::vector<QueryField> fields;
-  for (const std::string& name : names) {
-    CRM_ASSIGN_OR_RETURN(QueryField field,
-                         ResolveQueryField(schema, request.target, name,
-                                           request.include_archived));
-    fields.push_back(std::move(field));
-  }
-  return fields;
+  return field;
 }
 
+// The request's filter, and on a restricted session its scope and the
+// events it reads (query_access.h).
 absl::StatusOr<std::optional<store::Condition>> Where(
     Session& session, const QueryRequest& request) {
-  return session.filters().Check(session.schema(), request.target,
-                                 request.filter, request.params,
-                                 request.include_archived, NowMicros());
+  CRM_ASSIGN_OR_RETURN(
+      std::optional<store::Condition> where,
+      session.filters().Check(session.schema(), request.target, request.filter,
+                              request.params, request.include_archived,
+                              NowMicros(), session.access()));
+  if (session.access() == nullptr) return where;
+  CRM_ASSIGN_OR_RETURN(std::optional<store::Condition> limits,
+                       AccessCondition(session, request.target));
+  return AndConditions(std::move(where), std::move(limits));
 }
 
 absl::StatusOr<store::SelectPlan> SelectPlanOf(
@@ -142,13 +142,12 @@ absl::StatusOr<store::SelectPlan> SelectPlanOf(
   store::SelectPlan plan;
   plan.target = TableOf(request.target);
   CRM_ASSIGN_OR_RETURN(plan.where, Where(session, request));
-  CRM_ASSIGN_OR_RETURN(*fields, SelectedFields(session.schema(), request));
+  CRM_ASSIGN_OR_RETURN(
+      *fields, SelectedFields(session.schema(), request, session.access()));
   for (const QueryField& field : *fields) plan.columns.push_back(field.column);
   for (const SortSpec& sort : request.sort) {
-    CRM_ASSIGN_OR_RETURN(
-        QueryField field,
-        ResolveQueryField(session.schema(), request.target, sort.field,
-                          request.include_archived));
+    CRM_ASSIGN_OR_RETURN(QueryField field,
+                         ComparedField(session, request, sort.field));
     if (field.column.list) {
       return MakeError(ErrorCode::kValidation,
                        absl::StrCat("field '", field.name,
@@ -162,22 +161,6 @@ absl::StatusOr<store::SelectPlan> SelectPlanOf(
   }
   plan.limit = request.page_size + 1;  // one more tells whether a next exists
   return plan;
-}
-
-// A record of one result row.
-absl::StatusOr<CustomerRecord> RowRecord(const std::vector<QueryField>& fields,
-                                         const store::SelectedRow& row,
-                                         QueryTarget target) {
-  CustomerRecord record;
-  record.id = row.id;
-  record.version = target == QueryTarget::kCustomers ? row.version : 0;
-  record.values.reserve(fields.size());
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (store::IsNull(row.values[i])) continue;
-    CRM_ASSIGN_OR_RETURN(Value value, ResultValue(fields[i], row.values[i]));
-    record.values.push_back({fields[i].name, std::move(value)});
-  }
-  return record;
 }
 
 // "2024-03"-style text for bucketed keys; the field's own value otherwise.
@@ -251,7 +234,7 @@ absl::StatusOr<QueryPage> RunQuery(Session& session,
   if (more) rows.resize(request.page_size);
   for (const store::SelectedRow& row : rows) {
     CRM_ASSIGN_OR_RETURN(CustomerRecord record,
-                         RowRecord(fields, row, request.target));
+                         RowRecord(session, fields, row, request.target));
     page.rows.push_back(std::move(record));
   }
   if (more)
@@ -268,6 +251,13 @@ absl::StatusOr<int64_t> CountQuery(Session& session,
 
 absl::StatusOr<std::string> ExplainQuery(Session& session,
                                          const QueryRequest& request) {
+  if (session.access() != nullptr) {
+    // A plan names the scope's fields and the columns: it is for hosts.
+    return MakeError(ErrorCode::kDenied,
+                     "crm_query_explain is for unrestricted handles: a plan "
+                     "names the profile's scope and the stored columns",
+                     "", Rule::kOperation);
+  }
   std::vector<QueryField> fields;
   CRM_ASSIGN_OR_RETURN(store::SelectPlan plan,
                        SelectPlanOf(session, request, &fields));
@@ -289,10 +279,8 @@ absl::StatusOr<QueryPage> RunAggregate(Session& session,
   CRM_ASSIGN_OR_RETURN(plan.where, Where(session, request));
   std::vector<QueryField> group_fields;
   for (const GroupSpec& group : request.groups) {
-    CRM_ASSIGN_OR_RETURN(
-        QueryField field,
-        ResolveQueryField(session.schema(), request.target, group.field,
-                          request.include_archived));
+    CRM_ASSIGN_OR_RETURN(QueryField field,
+                         ComparedField(session, request, group.field));
     store::GroupKey key{field.column, group.bucket, store::TimeUnit::kNone};
     ValueKind kind = ValueKindOf(field.type);
     if (group.bucket != store::Bucket::kNone) {
@@ -319,9 +307,7 @@ absl::StatusOr<QueryPage> RunAggregate(Session& session,
     store::AggregateColumn column{spec.function, std::nullopt, spec.field};
     std::optional<QueryField> field;
     if (!spec.field.empty()) {
-      CRM_ASSIGN_OR_RETURN(
-          field, ResolveQueryField(session.schema(), request.target, spec.field,
-                                   request.include_archived));
+      CRM_ASSIGN_OR_RETURN(field, ComparedField(session, request, spec.field));
       ValueKind kind = ValueKindOf(field->type);
       // Property values are checked row by row as they are summed.
       bool numeric = kind == ValueKind::kInteger ||
@@ -398,15 +384,52 @@ absl::StatusOr<QueryPage> RunAggregate(Session& session,
   return page;
 }
 
+namespace {
+
+// Per column, how many customers of the session's scope hold a value (a
+// non-empty list for list columns), then how many it holds: one count each.
+absl::StatusOr<std::vector<int64_t>> CountFilledInScope(
+    Session& session, const std::vector<store::ColumnRef>& columns,
+    const store::Condition& scope) {
+  std::vector<int64_t> counts;
+  for (const store::ColumnRef& column : columns) {
+    store::Condition filled;
+    filled.column = column;
+    filled.op = store::Compare::kIsNotNull;
+    CRM_ASSIGN_OR_RETURN(
+        int64_t count,
+        session.backend().RunCount(store::Table::kCustomers,
+                                   AndConditions(scope, std::move(filled))));
+    counts.push_back(count);
+  }
+  CRM_ASSIGN_OR_RETURN(int64_t total, session.backend().RunCount(
+                                          store::Table::kCustomers, scope));
+  counts.push_back(total);
+  return counts;
+}
+
+}  // namespace
+
 absl::StatusOr<QueryPage> FillRates(Session& session) {
+  const Access* access = session.access();
   std::vector<store::ColumnRef> columns;
-  const auto& fields = session.schema().stored_fields();
-  for (const Field* field : fields) {
+  std::vector<const Field*> fields;
+  for (const Field* field : session.schema().stored_fields()) {
+    if (access != nullptr && !access->Reads(*field)) continue;
+    fields.push_back(field);
     columns.push_back({store::Table::kCustomers, field->column(), false, false,
                        IsList(field->type()), ""});
   }
-  CRM_ASSIGN_OR_RETURN(std::vector<int64_t> counts,
-                       session.backend().CountFilled(columns));
+  std::optional<store::Condition> scope;
+  if (access != nullptr) {
+    CRM_ASSIGN_OR_RETURN(scope, ScopeCondition(session));
+  }
+  std::vector<int64_t> counts;
+  if (scope) {
+    CRM_ASSIGN_OR_RETURN(counts, CountFilledInScope(session, columns, *scope));
+  } else {
+    CRM_ASSIGN_OR_RETURN(counts, session.backend().CountFilled(columns));
+  }
   QueryPage page;
   page.columns = {"field", "label", "group", "filled", "total"};
   int64_t total = counts.back();
@@ -430,6 +453,9 @@ absl::StatusOr<QueryPage> SearchCustomers(Session& session,
   if (limit < 1 || limit > kMaxPageSize) {
     return BadArgument("limit must be 1 to 10,000", Rule::kLimit);
   }
+  if (session.access() != nullptr) {
+    return SearchVisibleCustomers(session, text, limit);
+  }
   CRM_ASSIGN_OR_RETURN(std::string fts, FullTextQuery(std::string(text)));
   CRM_ASSIGN_OR_RETURN(std::vector<int64_t> ids,
                        session.backend().SearchCustomers(fts, limit));
@@ -437,18 +463,22 @@ absl::StatusOr<QueryPage> SearchCustomers(Session& session,
   QueryPage page;
   const Schema& schema = session.schema();
   std::vector<QueryField> fields;
-  CRM_ASSIGN_OR_RETURN(fields, SelectedFields(schema, request));
+  CRM_ASSIGN_OR_RETURN(fields, SelectedFields(schema, request, nullptr));
   for (const QueryField& field : fields) page.columns.push_back(field.name);
   for (int64_t id : ids) {
     CRM_ASSIGN_OR_RETURN(auto row, session.backend().SelectCustomer(
                                        schema.stored_columns(), "id",
                                        store::SqlValue(id), false));
     if (!row) continue;
-    store::SelectedRow selected{row->id, row->version, row->values, {}};
-    selected.values.push_back(row->created_at_us);
-    selected.values.push_back(row->updated_at_us);
-    CRM_ASSIGN_OR_RETURN(CustomerRecord record,
-                         RowRecord(fields, selected, QueryTarget::kCustomers));
+    store::SelectedRow selected{row->id, row->version, std::move(row->values),
+                                {}};
+    selected.values.emplace_back(std::in_place_type<int64_t>,
+                                 row->created_at_us);
+    selected.values.emplace_back(std::in_place_type<int64_t>,
+                                 row->updated_at_us);
+    CRM_ASSIGN_OR_RETURN(
+        CustomerRecord record,
+        RowRecord(session, fields, selected, QueryTarget::kCustomers));
     page.rows.push_back(std::move(record));
   }
   return page;
@@ -498,6 +528,10 @@ absl::Status IndexAllCustomerText(Session& session) {
 
 absl::Status SaveSegment(Session& session, absl::string_view name,
                          QueryTarget target, absl::string_view filter) {
+  const Access* access = session.access();
+  if (access != nullptr && !access->Allows(Operation::kSegments)) {
+    return access->Denied(Operation::kSegments);
+  }
   if (name.empty() || name.size() > 255 || !IsValidUtf8(name)) {
     return MakeError(ErrorCode::kValidation,
                      "a segment name is 1 to 255 bytes of UTF-8", "",
@@ -517,6 +551,10 @@ absl::Status SaveSegment(Session& session, absl::string_view name,
 }
 
 absl::Status DeleteSegment(Session& session, absl::string_view name) {
+  const Access* access = session.access();
+  if (access != nullptr && !access->Allows(Operation::kSegments)) {
+    return access->Denied(Operation::kSegments);
+  }
   CRM_ASSIGN_OR_RETURN(bool deleted,
                        session.backend().DeleteSegment(std::string(name)));
   if (deleted) return absl::OkStatus();
@@ -543,6 +581,13 @@ absl::StatusOr<int64_t> CountOf(Session& session,
   return CountQuery(session, request);
 }
 
+// Whether `status` refuses a query for naming a field the session's
+// profile hides.
+bool IsHiddenFromProfile(const absl::Status& status) {
+  return CodeOf(status) == ErrorCode::kDenied &&
+         RuleIdOf(status) == Rule::kHidden;
+}
+
 }  // namespace
 
 absl::StatusOr<QueryPage> ListSegments(Session& session) {
@@ -552,12 +597,15 @@ absl::StatusOr<QueryPage> ListSegments(Session& session) {
   page.columns = {"name", "target", "filter", "count", "error"};
   for (const store::SegmentRow& segment : segments) {
     absl::StatusOr<int64_t> count = CountOf(session, segment);
+    // A restricted handle does not see segments that name a field its
+    // profile hides.
+    if (IsHiddenFromProfile(count.status())) continue;
     // A segment that can no longer run (a field it uses was archived or
     // changed type since) is listed with why instead of its count, so that
     // the others can still be listed and it can be mended or deleted.
     ErrorCode code = CodeOf(count.status());
     if (!count.ok() && code != ErrorCode::kValidation &&
-        code != ErrorCode::kInvalidArgument) {
+        code != ErrorCode::kInvalidArgument && code != ErrorCode::kDenied) {
       return count.status();
     }
     CustomerRecord record;
@@ -615,10 +663,16 @@ absl::StatusOr<QueryPage> RunCohort(Session& session,
       !IsValidUtf8(then_type)) {
     return BadArgument("both event types must be given", Rule::kType);
   }
-  CRM_ASSIGN_OR_RETURN(
-      auto rows, session.backend().RunCohort(std::string(first_type),
-                                             std::string(then_type),
-                                             within_days * kDayUs, bucket));
+  std::optional<store::Condition> customers;
+  if (session.access() != nullptr) {
+    CRM_RETURN_IF_ERROR(CheckEventTypeReadable(*session.access(), first_type));
+    CRM_RETURN_IF_ERROR(CheckEventTypeReadable(*session.access(), then_type));
+    CRM_ASSIGN_OR_RETURN(customers, ScopeCondition(session));
+  }
+  CRM_ASSIGN_OR_RETURN(auto rows,
+                       session.backend().RunCohort(
+                           std::string(first_type), std::string(then_type),
+                           within_days * kDayUs, bucket, customers));
   QueryPage page;
   page.columns = {"cohort", "customers", "converted", "events"};
   for (const auto& row : rows) {

@@ -213,9 +213,12 @@ class Backend {
       const std::vector<ColumnRef>& columns) = 0;
   // Per bucket of the first event of type `first_type`: customers, customers
   // with an event of `then_type` within `within_us` after it, such events.
+  // With `customers`, only customers matching it count (a restricted
+  // handle's scope).
   virtual absl::StatusOr<std::vector<std::vector<SqlValue>>> RunCohort(
       const std::string& first_type, const std::string& then_type,
-      int64_t within_us, Bucket bucket) = 0;
+      int64_t within_us, Bucket bucket,
+      const std::optional<Condition>& customers) = 0;
 
   // ---- erasure (core/erasure.h) ------------------------------------------
   // Deletes every event of customer `customer_id` (interactions and

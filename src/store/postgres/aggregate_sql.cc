@@ -305,7 +305,8 @@ absl::StatusOr<std::vector<int64_t>> CountFilled(
 
 absl::StatusOr<std::vector<std::vector<SqlValue>>> RunCohort(
     Connection& connection, int64_t workspace_id, const std::string& first_type,
-    const std::string& then_type, int64_t within_us, Bucket bucket) {
+    const std::string& then_type, int64_t within_us, Bucket bucket,
+    const std::optional<Condition>& customers) {
   Expr first{"e.t0", Kind::kInteger, false, "occurred_at"};
   std::string group = bucket == Bucket::kNone
                           ? std::string("'all'::text")
@@ -318,8 +319,14 @@ absl::StatusOr<std::vector<std::vector<SqlValue>>> RunCohort(
       "crm_events WHERE workspace_id = $1 AND type_id = (SELECT string_id "
       "FROM crm_strings WHERE workspace_id = $1 AND text = "));
   sql.Param(first_type, "text");
+  sql.Text(")");
+  if (customers) {
+    sql.Text(" AND customer_id IN (SELECT c.customer_id");
+    RenderFrom(Table::kCustomers, customers, false, &sql);
+    sql.Text(")");
+  }
   sql.Text(
-      ") GROUP BY customer_id) e LEFT JOIN crm_events f ON f.workspace_id = "
+      " GROUP BY customer_id) e LEFT JOIN crm_events f ON f.workspace_id = "
       "$1 AND f.customer_id = e.customer_id AND f.type_id = (SELECT "
       "string_id FROM crm_strings WHERE workspace_id = $1 AND text = ");
   sql.Param(then_type, "text");

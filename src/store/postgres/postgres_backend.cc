@@ -472,9 +472,10 @@ absl::StatusOr<std::vector<int64_t>> PostgresBackend::CountFilled(
 
 absl::StatusOr<std::vector<std::vector<SqlValue>>> PostgresBackend::RunCohort(
     const std::string& first_type, const std::string& then_type,
-    int64_t within_us, Bucket bucket) {
+    int64_t within_us, Bucket bucket,
+    const std::optional<Condition>& customers) {
   return postgres::RunCohort(*connection_, workspace_id_, first_type, then_type,
-                             within_us, bucket);
+                             within_us, bucket, customers);
 }
 
 // ---- retention and legal hold ---------------------------------------------

@@ -78,10 +78,11 @@ absl::StatusOr<std::vector<int64_t>> CountFilled(
 
 // Per bucket (UTC) of the first event of type `first_type`: customers,
 // customers with an event of `then_type` within `within_us` after it, such
-// events.
+// events; with `customers`, of the customers matching it only.
 absl::StatusOr<std::vector<std::vector<SqlValue>>> RunCohort(
     Connection& connection, int64_t workspace_id, const std::string& first_type,
-    const std::string& then_type, int64_t within_us, Bucket bucket);
+    const std::string& then_type, int64_t within_us, Bucket bucket,
+    const std::optional<Condition>& customers);
 
 }  // namespace crm::store::postgres
 

@@ -430,7 +430,8 @@ void RenderSum(const AggregateColumn& aggregate, SqlBuilder* sql) {
 
 absl::StatusOr<std::vector<std::vector<SqlValue>>> RunCohort(
     Connection& connection, const std::string& first_type,
-    const std::string& then_type, int64_t within_us, Bucket bucket) {
+    const std::string& then_type, int64_t within_us, Bucket bucket,
+    const std::optional<Condition>& customers) {
   GroupKey key;
   key.column = {Table::kEvents, "t0", false, false, false, ""};
   key.bucket = bucket;
@@ -445,8 +446,14 @@ absl::StatusOr<std::vector<std::vector<SqlValue>>> RunCohort(
       "count(f.seq) FROM (SELECT customer_id, min(occurred_at) AS t0 FROM "
       "crm_events WHERE type_id = (SELECT id FROM crm_strings WHERE text = ");
   sql.Param(first_type);
+  sql.Text(")");
+  if (customers) {
+    sql.Text(" AND customer_id IN (SELECT c.id");
+    RenderFrom(Table::kCustomers, customers, false, &sql);
+    sql.Text(")");
+  }
   sql.Text(
-      ") GROUP BY customer_id) e LEFT JOIN crm_events f ON f.customer_id = "
+      " GROUP BY customer_id) e LEFT JOIN crm_events f ON f.customer_id = "
       "e.customer_id AND f.type_id = (SELECT id FROM crm_strings WHERE text "
       "= ");
   sql.Param(then_type);

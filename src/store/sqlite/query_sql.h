@@ -49,10 +49,12 @@ absl::StatusOr<std::vector<int64_t>> CountFilled(
     Connection& connection, const std::vector<ColumnRef>& columns);
 
 // Per bucket of the first event of type `first_type`: customers, customers
-// with an event of `then_type` within `within_us` after it, such events.
+// with an event of `then_type` within `within_us` after it, such events;
+// with `customers`, of the customers matching it only.
 absl::StatusOr<std::vector<std::vector<SqlValue>>> RunCohort(
     Connection& connection, const std::string& first_type,
-    const std::string& then_type, int64_t within_us, Bucket bucket);
+    const std::string& then_type, int64_t within_us, Bucket bucket,
+    const std::optional<Condition>& customers);
 
 }  // namespace crm::store::sqlite
 

@@ -313,9 +313,10 @@ absl::StatusOr<std::vector<int64_t>> SqliteBackend::CountFilled(
 
 absl::StatusOr<std::vector<std::vector<SqlValue>>> SqliteBackend::RunCohort(
     const std::string& first_type, const std::string& then_type,
-    int64_t within_us, Bucket bucket) {
+    int64_t within_us, Bucket bucket,
+    const std::optional<Condition>& customers) {
   return sqlite::RunCohort(*connection_, first_type, then_type, within_us,
-                           bucket);
+                           bucket, customers);
 }
 
 // ---- suppression ------------------------------------------------------------

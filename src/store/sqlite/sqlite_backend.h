@@ -129,7 +129,8 @@ class SqliteBackend final : public Backend {
       const std::vector<ColumnRef>& columns) override;
   absl::StatusOr<std::vector<std::vector<SqlValue>>> RunCohort(
       const std::string& first_type, const std::string& then_type,
-      int64_t within_us, Bucket bucket) override;
+      int64_t within_us, Bucket bucket,
+      const std::optional<Condition>& customers) override;
 
   // Erasure: defined in erasure_store.cc.
   absl::StatusOr<RemovedEvents> DeleteCustomerEvents(

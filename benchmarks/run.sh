@@ -12,6 +12,9 @@
 #                      processes on PostgreSQL (a throwaway server) and SQLite
 #   benchmarks/run.sh erase [measure...] [flags]   erase.sh: what erasure
 #                      costs (search rewrite by size, secure_delete, erase)
+#   benchmarks/run.sh access [flags]   crm_access_costs: restricted handles
+#                      against the unrestricted one (get, page, count,
+#                      search on 10,000 customers)
 # Build directory: $CRM_BENCH_BUILD_DIR, else build-bench/ (Release).
 # Rounds: $CRM_BENCH_ROUNDS (default 3, ci 1) runs of the whole suite, one
 # after the other; the report gives the median of each figure over them.
@@ -35,7 +38,12 @@ case "$size" in
   plot) exec "$here/plot.sh" "$@" ;;
   writers) exec "$here/writers.sh" "$@" ;;
   erase) exec "$here/erase.sh" "$@" ;;
-  *) echo "usage: $0 [ci|default|postgres|memory|scale|bindings|plot|writers|erase] [arguments]" >&2; exit 2 ;;
+  access)
+    source "$here/common.sh"
+    bench_build crm_access_costs
+    echo "load: $(uptime)"
+    exec "$build/benchmarks/crm_access_costs" "$@" ;;
+  *) echo "usage: $0 [ci|default|postgres|memory|scale|bindings|plot|writers|erase|access] [arguments]" >&2; exit 2 ;;
 esac
 rounds="${CRM_BENCH_ROUNDS:-$rounds}"
 source "$here/common.sh"

@@ -155,3 +155,20 @@ public class UnsupportedException : CrmException
     public UnsupportedException(string statusName, string message, string field, string rule)
         : base(StatusCode.Unsupported, statusName, message, field, rule) { }
 }
+
+/// <summary>
+/// The access profile of a restricted handle does not grant the call (CRM_E_DENIED).
+/// <see cref="CrmException.Rule"/> says why: "hidden" (a filter, sort or select names a field the
+/// profile hides), "not_writable", "masked", "scope", "operation", "append" or "profile";
+/// <see cref="CrmException.Field"/> names the field, if any.
+/// </summary>
+public class CrmDeniedException : CrmException
+{
+    /// <summary>Creates the exception from libcrm's last error.</summary>
+    /// <param name="statusName">The status code's name.</param>
+    /// <param name="message">libcrm's message.</param>
+    /// <param name="field">The field the error is about, or "".</param>
+    /// <param name="rule">The rule that was broken, or "".</param>
+    public CrmDeniedException(string statusName, string message, string field, string rule)
+        : base(StatusCode.Denied, statusName, message, field, rule) { }
+}

@@ -16,6 +16,7 @@ from __future__ import annotations
 from . import _native
 from ._native import LibraryLoadError
 from ._db_erasure import EraseReceipt
+from ._db_profiles import Profiles
 from .db import Database, copy_workspace, create_workspace, drop_workspace, open, open_url
 from ._db_retention import RetentionReport
 from .errors import (
@@ -27,6 +28,7 @@ from .errors import (
     ConstraintError,
     CrmError,
     CrmIOError,
+    DeniedError,
     IntegerRangeError,
     InternalError,
     InvalidArgumentError,
@@ -54,6 +56,7 @@ __all__ = [
     "drop_workspace",
     "copy_workspace",
     "Database",
+    "Profiles",
     "RetentionReport",
     "Customer",
     "Row",
@@ -91,6 +94,7 @@ __all__ = [
     "ReadOnlyError",
     "InternalError",
     "UnsupportedError",
+    "DeniedError",
     "BatchError",
     "BatchRowError",
     "QueryError",

@@ -19,6 +19,7 @@ from ._db_workspace_copy import WorkspaceCopyMixin, copy_workspace
 from ._db_erasure import ErasureMixin
 from ._db_retention import RetentionMixin
 from ._db_suppression import SuppressionMixin
+from ._db_profiles import ProfilesMixin
 
 __all__ = [
     "Database",
@@ -42,6 +43,7 @@ class Database(
     ErasureMixin,
     RetentionMixin,
     SuppressionMixin,
+    ProfilesMixin,
 ):
     """An open libcrm workspace. Create it with :func:`crm.open`.
 
@@ -56,6 +58,9 @@ class Database(
     history (``_db_events.py``), queries (``_db_queries.py``), on the
     handle and transactions of ``_db_core.py``.
     """
+
+    def __enter__(self) -> "Database":
+        return self
 
 
 def _open_options(

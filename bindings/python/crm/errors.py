@@ -15,6 +15,7 @@ from ._declarations import (  # the status codes of crm.h
     CRM_E_BUSY,
     CRM_E_CONFLICT,
     CRM_E_CONSTRAINT,
+    CRM_E_DENIED,
     CRM_E_INTERNAL,
     CRM_E_INVALID_ARGUMENT,
     CRM_E_IO,
@@ -53,6 +54,7 @@ __all__ = [
     "ReadOnlyError",
     "InternalError",
     "UnsupportedError",
+    "DeniedError",
     "BatchError",
     "BatchRowError",
     "QueryError",
@@ -207,6 +209,15 @@ class UnsupportedError(CrmError):
     default_code, default_status_name = CRM_E_UNSUPPORTED, "CRM_E_UNSUPPORTED"
 
 
+class DeniedError(CrmError):
+    """The access profile of a restricted handle does not grant the call
+    (CRM_E_DENIED). ``rule`` says why: "hidden" (a filter, sort or select
+    names a field the profile hides), "not_writable", "masked", "scope",
+    "operation", "append" or "profile"; ``field`` names the field, if any."""
+
+    default_code, default_status_name = CRM_E_DENIED, "CRM_E_DENIED"
+
+
 _BY_CODE: Dict[int, Type[CrmError]] = {
     cls.default_code: cls
     for cls in (
@@ -224,6 +235,7 @@ _BY_CODE: Dict[int, Type[CrmError]] = {
         ReadOnlyError,
         InternalError,
         UnsupportedError,
+        DeniedError,
     )
 }
 

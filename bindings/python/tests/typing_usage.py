@@ -37,6 +37,16 @@ def well_typed(db: crm.Database) -> None:
     db.define_field("interests", field_type, options=["golf"])
     customer = db.get_customer(1)
     customer.get("plan")
+    db.profiles.define({"name": "desk", "groups": {"contact": "read_write"}})
+    names: list[str] = db.profiles.list()
+    definition: dict[str, object] = db.profiles.get(names[0])
+    with db.restrict("desk", actor=str(definition.get("name"))) as view:
+        restricted: crm.Database = view
+        profile: str = restricted.profile
+        try:
+            restricted.update_customer(1, city=profile)
+        except crm.DeniedError as denied:
+            print(denied.rule, denied.field)
 
 
 def misspelt(db: crm.Database) -> None:

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <utility>
 #include <vector>
 
 #include "capi/test_support.h"
@@ -110,6 +111,7 @@ void Workload::Steps() {
   EventBatch();
   Delete("c2");
   Transaction();
+  Restricted();
   Erase("c0");  // history, events with keys, the batch's events
   Erase("c2");  // deleted before: its history goes now
   EraseWhere();
@@ -359,6 +361,43 @@ void Workload::Checkpoint() {
     rc = Library([&] { return crm_checkpoint(db_); });
   }
   Call(rc);
+}
+
+void Workload::Restricted() {
+  step_ = "define profile";
+  if (Call(Library([&] {
+        return crm_profile_define(
+            db_, R"({"name": "desk", "groups": {"": "read_write",
+                     "standard": "read_only"}})");
+      })) != CRM_OK) {
+    return;
+  }
+  step_ = "restrict";
+  crm_db* view = Unset<crm_db>();
+  int rc = Call(
+      Library([&] { return crm_db_restrict(&view, db_, "desk", "desk"); }));
+  EXPECT_CLEARED_ON_FAILURE(rc, view, where_);
+  if (rc != CRM_OK) return;
+  // The steps below run on the restricted handle.
+  std::swap(db_, view);
+  if (model_->ids.count("c3")) {
+    step_ = "restricted read c3";
+    crm_record* record = Unset<crm_record>();
+    rc = Call(Library(
+        [&] { return crm_customer_get(&record, db_, model_->ids["c3"]); }));
+    EXPECT_CLEARED_ON_FAILURE(rc, record, where_);
+    Library([&] {
+      crm_record_free(record);
+      return 0;
+    });
+  }
+  Update("c3", 6);
+  std::swap(db_, view);
+  step_ = "close restricted handle";
+  Library([&] {
+    crm_close(view);
+    return 0;
+  });
 }
 
 // A host transaction: its calls count only if the commit succeeds.

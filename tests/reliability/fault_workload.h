@@ -147,6 +147,9 @@ class Workload {
   // Erases the batch's customers bat-4 to bat-7 by a filter.
   void EraseWhere();
   void Checkpoint();
+  // Defines an access profile and reads and updates through a handle
+  // restricted to it (crm_db_restrict): all or nothing like any other call.
+  void Restricted();
   // The model after `external_id` (id `id`) was erased.
   void Forget(const std::string& external_id, int64_t id);
   void Query();

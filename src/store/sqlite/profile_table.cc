@@ -36,9 +36,10 @@ absl::StatusOr<bool> DeleteProfile(Connection& connection,
       connection.Prepare("DELETE FROM crm_profiles WHERE name = ? "
                          "RETURNING name"));
   CRM_RETURN_IF_ERROR(remove->Bind(1, name));
-  CRM_ASSIGN_OR_RETURN(bool found, remove->Step());
-  if (found) CRM_RETURN_IF_ERROR(remove->Run());
-  remove->Reset();
+  // RETURNING yields the row removed, if any.
+  bool found = false;
+  CRM_RETURN_IF_ERROR(
+      remove->ForEachRow([&](const Statement&) { found = true; }));
   return found;
 }
 

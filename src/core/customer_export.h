@@ -23,6 +23,9 @@ inline constexpr int kCustomerExportVersion = 1;
 // "exported_at" is `now_us`, which is also the "now" of segment filters
 // with relative times. Nothing else in the text depends on when it is made.
 // kNotFound when the workspace holds neither a record nor an event of `id`.
+// On a restricted session only what its profile reads, and kNotFound for a
+// customer not in its scope now (docs/customer-export.md, "Through a
+// restricted handle").
 // The events are read in pages of the store's timeline; memory peaks at
 // about twice the document (the events rendered, then put in seq order).
 absl::StatusOr<std::string> ExportCustomer(Session& session, int64_t id,

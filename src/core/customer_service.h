@@ -1,5 +1,15 @@
 // Customer records: create, read, update, delete, upsert, count. Each
 // function runs inside a Session's scope; a failure leaves nothing written.
+//
+// On a restricted session (Session::access(), crm.h "Access profiles and
+// restricted handles"): a customer outside the profile's scope is kNotFound
+// as if absent; records read are filtered (hidden fields left out, masked
+// ones masked) and carry the visible stamp (visible_stamp.h); every field
+// written must be one the profile writes (kDenied, rule kNotWritable, per
+// row in a batch); a write whose result leaves the scope fails with kDenied,
+// rule kScope, after the write, so that the scope rolls it back; versions
+// expected and returned are visible ones; history records the handle's actor
+// (the `actor` arguments are ignored) and source "profile:<name>".
 #ifndef CRM_CORE_CUSTOMER_SERVICE_H_
 #define CRM_CORE_CUSTOMER_SERVICE_H_
 
@@ -21,7 +31,9 @@ absl::StatusOr<int64_t> CreateCustomer(Session& session,
 
 enum class CustomerKey { kId, kExternalId, kEmail };
 
-// The customer with that key; kNotFound when there is none.
+// The customer with that key; kNotFound when there is none. On a restricted
+// session a lookup by a field the profile hides is kDenied rule kHidden, by
+// one it masks without "masked_match" rule kMasked.
 absl::StatusOr<CustomerRecord> GetCustomer(Session& session, CustomerKey key,
                                            const Value& value);
 
@@ -32,9 +44,13 @@ absl::StatusOr<int64_t> UpdateCustomer(Session& session, int64_t id,
                                        const CustomerRecord& changes,
                                        absl::string_view actor);
 
+// On a restricted session, needs the operation "delete" (kDenied, rule
+// kOperation).
 absl::Status DeleteCustomer(Session& session, int64_t id,
                             int64_t expected_version, absl::string_view actor);
 
+// On a restricted session, a key held by a customer outside the scope is a
+// taken value (kConstraint, rule kUnique): never updated nor named.
 struct UpsertResult {
   int64_t id = 0;
   bool created = false;
@@ -43,6 +59,7 @@ absl::StatusOr<UpsertResult> UpsertCustomer(Session& session,
                                             const CustomerRecord& record,
                                             absl::string_view actor);
 
+// On a restricted session, the customers in the profile's scope.
 absl::StatusOr<int64_t> CountCustomers(Session& session);
 
 }  // namespace crm::core

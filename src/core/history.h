@@ -24,14 +24,19 @@ struct FieldChangeValue {
   Value new_value;  // null kind: the field is now empty
 };
 
-// Appends the history event of one change to customer `customer_id`.
+// Appends the history event of one change to customer `customer_id`, whole
+// (reads filter it). On a restricted session the event records the handle's
+// actor instead of `actor`, and the source "profile:<name>".
 absl::Status RecordHistory(Session& session, int64_t customer_id,
                            HistoryKind kind,
                            const std::vector<FieldChangeValue>& changes,
                            const std::string& actor, int64_t at_us);
 
 // The customer as it was at `at_us` (its active fields, by current names);
-// kNotFound when it did not exist then.
+// kNotFound when it did not exist then. On a restricted session: kNotFound
+// for a customer not in the scope now (or deleted), the record filtered by
+// the profile, with the version and updated_at of the last change up to
+// `at_us` the profile can see.
 absl::StatusOr<CustomerRecord> CustomerAt(Session& session, int64_t id,
                                           int64_t at_us);
 
@@ -43,7 +48,9 @@ struct FieldInterval {
 };
 
 // The intervals during which `field` of customer `id` held a value, oldest
-// first; empty stretches are left out.
+// first; empty stretches are left out. On a restricted session: kDenied,
+// rule kHidden, for a field the profile hides; kNotFound for a customer not
+// in the scope now; masked values masked.
 absl::StatusOr<std::vector<FieldInterval>> FieldTimeline(
     Session& session, int64_t id, absl::string_view field);
 

@@ -156,7 +156,7 @@ class AccessQueryTest : public ::testing::Test {
 
 TEST_F(AccessQueryTest, FilterNamingAHiddenFieldIsRefusedAtItsPosition) {
   ExpectFilterDenied("secret = 'zebra'", "secret", "hidden", 0);
-  ExpectFilterDenied("tier = 'gold' and secret is empty", "secret", "hidden",
+  ExpectFilterDenied("tier = 'gold' and secret is null", "secret", "hidden",
                      18);
   ExpectFilterDenied("customer.secret = 'zebra'", "customer.secret", "hidden",
                      0, CRM_QUERY_EVENTS);
@@ -217,7 +217,7 @@ TEST_F(AccessQueryTest, MaskedFieldsCompareOnlyByWholeValueWithMaskedMatch) {
   Query equal = NewQuery("email = 'ada@example.com'");
   EXPECT_EQ(Names(view_.get(), equal.get()), std::vector<std::string>{"Ada"});
   EXPECT_EQ(CountOn(view_.get(), "email in ('di@example.com', 'x@y.z')"), 1);
-  EXPECT_EQ(CountOn(view_.get(), "email is empty"), 1);
+  EXPECT_EQ(CountOn(view_.get(), "email is null"), 1);
   EXPECT_EQ(
       CountOn(view_.get(), "email != 'ada@example.com'"),
       CountOn(db_.get(), "email != 'ada@example.com' and owner = 'alice'"));
@@ -459,7 +459,7 @@ TEST_F(AccessQueryTest, CohortsNeedVisibleTypesAndCountCustomersInScope) {
       crm_cohort(&raw, planner.get(), "order", "order", 30, CRM_BUCKET_NONE),
       CRM_E_DENIED, "order", "hidden");
   EXPECT_CRM_ERROR(
-      crm_cohort(&raw, view_.get(), "call", "visit", 30, CRM_BUCKET_NONE),
+      crm_cohort(&raw, view_.get(), "order", "visit", 30, CRM_BUCKET_NONE),
       CRM_E_DENIED, "visit", "hidden");
   EXPECT_CRM_ERROR(crm_cohort(&raw, view_.get(), "crm.record.created", "call",
                               30, CRM_BUCKET_NONE),

@@ -470,8 +470,8 @@ absl::StatusOr<QueryPage> SearchCustomers(Session& session,
                                        schema.stored_columns(), "id",
                                        store::SqlValue(id), false));
     if (!row) continue;
-    store::SelectedRow selected{row->id, row->version, std::move(row->values),
-                                {}};
+    store::SelectedRow selected{
+        row->id, row->version, std::move(row->values), {}};
     selected.values.emplace_back(std::in_place_type<int64_t>,
                                  row->created_at_us);
     selected.values.emplace_back(std::in_place_type<int64_t>,

@@ -121,6 +121,21 @@ class AccessQueryTest : public ::testing::Test {
     return names;
   }
 
+  // Each row as "<key>:<part>/<whole>" (text key, integer part and whole).
+  static std::vector<std::string> Ratios(Rows rows, const char* key,
+                                         const char* part, const char* whole) {
+    std::vector<std::string> out;
+    for (size_t i = 0; i < crm_rows_size(rows.get()); ++i) {
+      crm_record* row = crm_rows_at(rows.get(), i);
+      int64_t numerator = 0, denominator = 0;
+      crm_record_get_integer(&numerator, row, part);
+      crm_record_get_integer(&denominator, row, whole);
+      out.push_back(Text(row, key) + ":" + std::to_string(numerator) + "/" +
+                    std::to_string(denominator));
+    }
+    return out;
+  }
+
   static std::vector<std::string> Search(crm_db* db, const char* text) {
     crm_rows* raw = nullptr;
     EXPECT_EQ(crm_customer_search(&raw, db, text, 100), CRM_OK)
@@ -266,17 +281,7 @@ TEST_F(AccessQueryTest, CountsAndAggregatesStayInsideTheScope) {
     crm_rows* raw = nullptr;
     EXPECT_EQ(crm_query_run_aggregate(&raw, db, query.get()), CRM_OK)
         << crm_last_error_message();
-    Rows rows(raw);
-    std::vector<std::string> out;
-    for (size_t i = 0; i < crm_rows_size(raw); ++i) {
-      crm_record* row = crm_rows_at(raw, i);
-      int64_t total = 0, n = 0;
-      crm_record_get_integer(&total, row, "total");
-      crm_record_get_integer(&n, row, "n");
-      out.push_back(Text(row, "tier") + ":" + std::to_string(total) + "/" +
-                    std::to_string(n));
-    }
-    return out;
+    return Ratios(Rows(raw), "tier", "total", "n");
   };
   EXPECT_EQ(sums(view_.get(), ""), sums(db_.get(), "owner = 'alice'"));
   EXPECT_EQ(sums(view_.get(), ""),
@@ -288,18 +293,11 @@ TEST_F(AccessQueryTest, FillRatesListReadableFieldsCountedInScope) {
     crm_rows* raw = nullptr;
     EXPECT_EQ(crm_field_fill_rates(&raw, db), CRM_OK)
         << crm_last_error_message();
-    Rows rows(raw);
     std::vector<std::string> out;
-    for (size_t i = 0; i < crm_rows_size(raw); ++i) {
-      crm_record* row = crm_rows_at(raw, i);
-      int64_t filled = 0, total = 0;
-      crm_record_get_integer(&filled, row, "filled");
-      crm_record_get_integer(&total, row, "total");
-      std::string field = Text(row, "field");
-      if (field == "note" || field == "secret" || field == "email" ||
-          field == "name") {
-        out.push_back(field + ":" + std::to_string(filled) + "/" +
-                      std::to_string(total));
+    for (const std::string& rate :
+         Ratios(Rows(raw), "field", "filled", "total")) {
+      for (const char* field : {"name:", "email:", "note:", "secret:"}) {
+        if (rate.rfind(field, 0) == 0) out.push_back(rate);
       }
     }
     return out;

@@ -227,6 +227,30 @@ TEST_F(AccessQueryTest, DefaultRowsHoldOnlyReadableFieldsMasked) {
   EXPECT_EQ(crm_record_id(ada), ada_);
 }
 
+TEST_F(AccessQueryTest, RowsShowTheVersionOfChangesTheProfileSees) {
+  auto stamp = [](crm_db* db) {
+    Query query = NewQuery("name = 'Ada'");
+    crm_query_select(query.get(), "name");
+    crm_query_select(query.get(), "updated_at");
+    Rows rows = RunOn(db, query.get());
+    EXPECT_EQ(crm_rows_size(rows.get()), 1u);
+    const crm_record* ada = crm_rows_at(rows.get(), 0);
+    int64_t at = 0;
+    EXPECT_EQ(crm_record_get_datetime(&at, ada, "updated_at"), CRM_OK);
+    return std::to_string(crm_record_version(ada)) + "@" + std::to_string(at);
+  };
+  std::string view_before = stamp(view_.get());
+  std::string admin_before = stamp(db_.get());
+  Record change = NewRecord();
+  crm_record_set_text(change.get(), "secret", "giraffe");
+  ASSERT_EQ(
+      crm_customer_update(nullptr, db_.get(), ada_, 0, change.get(), "admin"),
+      CRM_OK)
+      << crm_last_error_message();
+  EXPECT_NE(stamp(db_.get()), admin_before);
+  EXPECT_EQ(stamp(view_.get()), view_before);
+}
+
 TEST_F(AccessQueryTest, MaskedFieldsCompareOnlyByWholeValueWithMaskedMatch) {
   // email is masked_match: equality and emptiness run.
   Query equal = NewQuery("email = 'ada@example.com'");
@@ -414,6 +438,18 @@ TEST_F(AccessQueryTest, EventQueriesCountOnlyReadableEventsOfCustomersInScope) {
   EXPECT_EQ(
       CountOn(view_.get(), "type starts with 'crm.record.'", CRM_QUERY_EVENTS),
       0);
+  // Their customers' fields as the profile reads them: email masked.
+  Query calls = NewQuery("type = 'call'", CRM_QUERY_EVENTS);
+  crm_query_select(calls.get(), "customer.email");
+  Rows shown = RunOn(view_.get(), calls.get());
+  ASSERT_EQ(crm_rows_size(shown.get()), 2u);
+  EXPECT_EQ(Text(crm_rows_at(shown.get(), 0), "customer.email"),
+            "***@example.com");
+  Query secrets = NewQuery("", CRM_QUERY_EVENTS);
+  crm_query_select(secrets.get(), "customer.secret");
+  crm_rows* denied = nullptr;
+  EXPECT_CRM_ERROR(crm_query_run(&denied, view_.get(), secrets.get()),
+                   CRM_E_DENIED, "customer.secret", "hidden");
   // Grouped by customer: only Ada and Cy.
   Query group = NewQuery("", CRM_QUERY_EVENTS);
   crm_query_group_by(group.get(), "customer_id", CRM_BUCKET_NONE);

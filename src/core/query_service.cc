@@ -470,8 +470,8 @@ absl::StatusOr<QueryPage> SearchCustomers(Session& session,
                                        schema.stored_columns(), "id",
                                        store::SqlValue(id), false));
     if (!row) continue;
-    store::SelectedRow selected{row->id, row->version, std::move(row->values),
-                                {}};
+    store::SelectedRow selected{
+        row->id, row->version, std::move(row->values), {}};
     selected.values.emplace_back(std::in_place_type<int64_t>,
                                  row->created_at_us);
     selected.values.emplace_back(std::in_place_type<int64_t>,
@@ -528,10 +528,7 @@ absl::Status IndexAllCustomerText(Session& session) {
 
 absl::Status SaveSegment(Session& session, absl::string_view name,
                          QueryTarget target, absl::string_view filter) {
-  const Access* access = session.access();
-  if (access != nullptr && !access->Allows(Operation::kSegments)) {
-    return access->Denied(Operation::kSegments);
-  }
+  CRM_RETURN_IF_ERROR(Access::Require(session.access(), Operation::kSegments));
   if (name.empty() || name.size() > 255 || !IsValidUtf8(name)) {
     return MakeError(ErrorCode::kValidation,
                      "a segment name is 1 to 255 bytes of UTF-8", "",
@@ -551,10 +548,7 @@ absl::Status SaveSegment(Session& session, absl::string_view name,
 }
 
 absl::Status DeleteSegment(Session& session, absl::string_view name) {
-  const Access* access = session.access();
-  if (access != nullptr && !access->Allows(Operation::kSegments)) {
-    return access->Denied(Operation::kSegments);
-  }
+  CRM_RETURN_IF_ERROR(Access::Require(session.access(), Operation::kSegments));
   CRM_ASSIGN_OR_RETURN(bool deleted,
                        session.backend().DeleteSegment(std::string(name)));
   if (deleted) return absl::OkStatus();

@@ -121,6 +121,21 @@ class AccessQueryTest : public ::testing::Test {
     return names;
   }
 
+  // Each row as "<key>:<part>/<whole>" (text key, integer part and whole).
+  static std::vector<std::string> Ratios(Rows rows, const char* key,
+                                         const char* part, const char* whole) {
+    std::vector<std::string> out;
+    for (size_t i = 0; i < crm_rows_size(rows.get()); ++i) {
+      crm_record* row = crm_rows_at(rows.get(), i);
+      int64_t numerator = 0, denominator = 0;
+      crm_record_get_integer(&numerator, row, part);
+      crm_record_get_integer(&denominator, row, whole);
+      out.push_back(Text(row, key) + ":" + std::to_string(numerator) + "/" +
+                    std::to_string(denominator));
+    }
+    return out;
+  }
+
   static std::vector<std::string> Search(crm_db* db, const char* text) {
     crm_rows* raw = nullptr;
     EXPECT_EQ(crm_customer_search(&raw, db, text, 100), CRM_OK)
@@ -156,7 +171,7 @@ class AccessQueryTest : public ::testing::Test {
 
 TEST_F(AccessQueryTest, FilterNamingAHiddenFieldIsRefusedAtItsPosition) {
   ExpectFilterDenied("secret = 'zebra'", "secret", "hidden", 0);
-  ExpectFilterDenied("tier = 'gold' and secret is empty", "secret", "hidden",
+  ExpectFilterDenied("tier = 'gold' and secret is null", "secret", "hidden",
                      18);
   ExpectFilterDenied("customer.secret = 'zebra'", "customer.secret", "hidden",
                      0, CRM_QUERY_EVENTS);
@@ -212,12 +227,36 @@ TEST_F(AccessQueryTest, DefaultRowsHoldOnlyReadableFieldsMasked) {
   EXPECT_EQ(crm_record_id(ada), ada_);
 }
 
+TEST_F(AccessQueryTest, RowsShowTheVersionOfChangesTheProfileSees) {
+  auto stamp = [](crm_db* db) {
+    Query query = NewQuery("name = 'Ada'");
+    crm_query_select(query.get(), "name");
+    crm_query_select(query.get(), "updated_at");
+    Rows rows = RunOn(db, query.get());
+    EXPECT_EQ(crm_rows_size(rows.get()), 1u);
+    const crm_record* ada = crm_rows_at(rows.get(), 0);
+    int64_t at = 0;
+    EXPECT_EQ(crm_record_get_datetime(&at, ada, "updated_at"), CRM_OK);
+    return std::to_string(crm_record_version(ada)) + "@" + std::to_string(at);
+  };
+  std::string view_before = stamp(view_.get());
+  std::string admin_before = stamp(db_.get());
+  Record change = NewRecord();
+  crm_record_set_text(change.get(), "secret", "giraffe");
+  ASSERT_EQ(
+      crm_customer_update(nullptr, db_.get(), ada_, 0, change.get(), "admin"),
+      CRM_OK)
+      << crm_last_error_message();
+  EXPECT_NE(stamp(db_.get()), admin_before);
+  EXPECT_EQ(stamp(view_.get()), view_before);
+}
+
 TEST_F(AccessQueryTest, MaskedFieldsCompareOnlyByWholeValueWithMaskedMatch) {
   // email is masked_match: equality and emptiness run.
   Query equal = NewQuery("email = 'ada@example.com'");
   EXPECT_EQ(Names(view_.get(), equal.get()), std::vector<std::string>{"Ada"});
   EXPECT_EQ(CountOn(view_.get(), "email in ('di@example.com', 'x@y.z')"), 1);
-  EXPECT_EQ(CountOn(view_.get(), "email is empty"), 1);
+  EXPECT_EQ(CountOn(view_.get(), "email is null"), 1);
   EXPECT_EQ(
       CountOn(view_.get(), "email != 'ada@example.com'"),
       CountOn(db_.get(), "email != 'ada@example.com' and owner = 'alice'"));
@@ -266,17 +305,7 @@ TEST_F(AccessQueryTest, CountsAndAggregatesStayInsideTheScope) {
     crm_rows* raw = nullptr;
     EXPECT_EQ(crm_query_run_aggregate(&raw, db, query.get()), CRM_OK)
         << crm_last_error_message();
-    Rows rows(raw);
-    std::vector<std::string> out;
-    for (size_t i = 0; i < crm_rows_size(raw); ++i) {
-      crm_record* row = crm_rows_at(raw, i);
-      int64_t total = 0, n = 0;
-      crm_record_get_integer(&total, row, "total");
-      crm_record_get_integer(&n, row, "n");
-      out.push_back(Text(row, "tier") + ":" + std::to_string(total) + "/" +
-                    std::to_string(n));
-    }
-    return out;
+    return Ratios(Rows(raw), "tier", "total", "n");
   };
   EXPECT_EQ(sums(view_.get(), ""), sums(db_.get(), "owner = 'alice'"));
   EXPECT_EQ(sums(view_.get(), ""),
@@ -288,18 +317,11 @@ TEST_F(AccessQueryTest, FillRatesListReadableFieldsCountedInScope) {
     crm_rows* raw = nullptr;
     EXPECT_EQ(crm_field_fill_rates(&raw, db), CRM_OK)
         << crm_last_error_message();
-    Rows rows(raw);
     std::vector<std::string> out;
-    for (size_t i = 0; i < crm_rows_size(raw); ++i) {
-      crm_record* row = crm_rows_at(raw, i);
-      int64_t filled = 0, total = 0;
-      crm_record_get_integer(&filled, row, "filled");
-      crm_record_get_integer(&total, row, "total");
-      std::string field = Text(row, "field");
-      if (field == "note" || field == "secret" || field == "email" ||
-          field == "name") {
-        out.push_back(field + ":" + std::to_string(filled) + "/" +
-                      std::to_string(total));
+    for (const std::string& rate :
+         Ratios(Rows(raw), "field", "filled", "total")) {
+      for (const char* field : {"name:", "email:", "note:", "secret:"}) {
+        if (rate.rfind(field, 0) == 0) out.push_back(rate);
       }
     }
     return out;
@@ -416,6 +438,18 @@ TEST_F(AccessQueryTest, EventQueriesCountOnlyReadableEventsOfCustomersInScope) {
   EXPECT_EQ(
       CountOn(view_.get(), "type starts with 'crm.record.'", CRM_QUERY_EVENTS),
       0);
+  // Their customers' fields as the profile reads them: email masked.
+  Query calls = NewQuery("type = 'call'", CRM_QUERY_EVENTS);
+  crm_query_select(calls.get(), "customer.email");
+  Rows shown = RunOn(view_.get(), calls.get());
+  ASSERT_EQ(crm_rows_size(shown.get()), 2u);
+  EXPECT_EQ(Text(crm_rows_at(shown.get(), 0), "customer.email"),
+            "***@example.com");
+  Query secrets = NewQuery("", CRM_QUERY_EVENTS);
+  crm_query_select(secrets.get(), "customer.secret");
+  crm_rows* denied = nullptr;
+  EXPECT_CRM_ERROR(crm_query_run(&denied, view_.get(), secrets.get()),
+                   CRM_E_DENIED, "customer.secret", "hidden");
   // Grouped by customer: only Ada and Cy.
   Query group = NewQuery("", CRM_QUERY_EVENTS);
   crm_query_group_by(group.get(), "customer_id", CRM_BUCKET_NONE);
@@ -459,7 +493,7 @@ TEST_F(AccessQueryTest, CohortsNeedVisibleTypesAndCountCustomersInScope) {
       crm_cohort(&raw, planner.get(), "order", "order", 30, CRM_BUCKET_NONE),
       CRM_E_DENIED, "order", "hidden");
   EXPECT_CRM_ERROR(
-      crm_cohort(&raw, view_.get(), "call", "visit", 30, CRM_BUCKET_NONE),
+      crm_cohort(&raw, view_.get(), "order", "visit", 30, CRM_BUCKET_NONE),
       CRM_E_DENIED, "visit", "hidden");
   EXPECT_CRM_ERROR(crm_cohort(&raw, view_.get(), "crm.record.created", "call",
                               30, CRM_BUCKET_NONE),

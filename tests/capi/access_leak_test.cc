@@ -61,8 +61,8 @@ struct FieldSpec {
   bool standard;
 };
 
-// The fields the data uses: standard ones (group "") and user-defined ones,
-// given a random group per iteration.
+// The fields the data uses: standard ones (group "standard") and user-defined
+// ones, given a random group per iteration.
 const FieldSpec kFields[] = {
     {"name", "text", true},   {"city", "text", true},  {"owner", "text", true},
     {"t1", "text", false},    {"t2", "text", false},   {"n1", "integer", false},
@@ -243,11 +243,13 @@ struct World {
 World RandomWorld(Random& random) {
   World world;
   for (const FieldSpec& field : kFields) {
-    world.group_of[field.name] = field.standard ? "" : random.Pick(kGroups);
+    world.group_of[field.name] =
+        field.standard ? "standard" : random.Pick(kGroups);
   }
   const Mode modes[] = {Mode::kReadWrite, Mode::kReadOnly, Mode::kHidden};
   Profile& profile = world.profile;
-  profile.groups[""] = random.Chance(25) ? Mode::kHidden : Mode::kReadOnly;
+  profile.groups["standard"] =
+      random.Chance(25) ? Mode::kHidden : Mode::kReadOnly;
   for (const char* group : kGroups) profile.groups[group] = random.Pick(modes);
   for (const FieldSpec& field : kFields) {
     if (random.Chance(30)) profile.fields[field.name] = random.Pick(modes);

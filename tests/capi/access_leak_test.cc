@@ -81,7 +81,7 @@ struct Options {
 };
 
 Options ReadOptions() {
-  Options options{std::random_device{}(), 3};
+  Options options{std::random_device{}(), 5};
   if (const char* seed = std::getenv("CRM_LEAK_SEED")) {
     options.seed = std::strtoull(seed, nullptr, 10);
   }

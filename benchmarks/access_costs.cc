@@ -249,15 +249,15 @@ int Main(int argc, char** argv) {
               std::chrono::duration<double>(Clock::now() - load_start).count());
 
   Check(crm_profile_define(admin.get(), R"({"name": "all",
-      "groups": {"": "read_only", "contact": "read_write",
+      "groups": {"standard": "read_only", "contact": "read_write",
                  "finance": "read_write", "notes": "read_write"}})"),
         "profile all");
   Check(crm_profile_define(admin.get(), R"({"name": "hiding",
-      "groups": {"": "read_only", "contact": "read_write",
+      "groups": {"standard": "read_only", "contact": "read_write",
                  "finance": "hidden", "notes": "read_write"}})"),
         "profile hiding");
   Check(crm_profile_define(admin.get(), R"({"name": "scope",
-      "groups": {"": "read_only", "contact": "read_write",
+      "groups": {"standard": "read_only", "contact": "read_write",
                  "finance": "read_write", "notes": "read_write"},
       "scope": "owner = :actor"})"),
         "profile scope");

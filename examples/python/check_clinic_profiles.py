@@ -59,7 +59,7 @@ EXPECTED: Dict[str, List[str]] = {
     ],
     "lab": [
         r"^  refused reading a patient referred elsewhere: not found$",
-        r"^  refused searching names: hidden name$",
+        r"^  refused filtering by name: hidden name$",
         r"^  refused writing a diagnosis: not_writable diagnosis$",
         r"^  patients visible: 2$",
         r"^    #\d+: diagnosis=Asthma$",

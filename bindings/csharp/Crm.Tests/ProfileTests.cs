@@ -7,7 +7,7 @@ namespace Crm.Tests;
 public class ProfileTests
 {
     private const string FrontDesk =
-        """{"name": "front_desk", "groups": {"contact": "read_write", "": "read_only"}, "fields": {"balance": "hidden"}}""";
+        """{"name": "front_desk", "groups": {"contact": "read_write", "standard": "read_only"}, "fields": {"balance": "hidden"}}""";
 
     private static (CrmDatabase Db, long Ada) Clinic(CrmDatabase db)
     {
@@ -24,7 +24,7 @@ public class ProfileTests
         Clinic(db);
         Assert.Empty(db.Profiles.List());
         db.Profiles.Define(FrontDesk);
-        db.Profiles.Define("""{"name": "auditor", "groups": {"": "read_only"}}""");
+        db.Profiles.Define("""{"name": "auditor", "groups": {"standard": "read_only"}}""");
         Assert.Equal(["auditor", "front_desk"], db.Profiles.List());
         using (JsonDocument stored = JsonDocument.Parse(db.Profiles.Get("front_desk")))
         {

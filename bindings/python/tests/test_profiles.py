@@ -15,7 +15,7 @@ from .support import WorkspaceTestCase, open_under_test
 
 FRONT_DESK = {
     "name": "front_desk",
-    "groups": {"contact": "read_write", "": "read_only"},
+    "groups": {"contact": "read_write", "standard": "read_only"},
     "fields": {"balance": "hidden"},
 }
 
@@ -33,7 +33,7 @@ class ProfilesTest(WorkspaceTestCase):
         profiles = self.db.profiles
         self.assertEqual(profiles.list(), [])
         profiles.define(FRONT_DESK)
-        profiles.define(json.dumps({"name": "auditor", "groups": {"": "read_only"}}))
+        profiles.define(json.dumps({"name": "auditor", "groups": {"standard": "read_only"}}))
         self.assertEqual(profiles.list(), ["auditor", "front_desk"])
         stored = profiles.get("front_desk")
         self.assertEqual(stored["name"], "front_desk")
@@ -76,7 +76,7 @@ class ProfilesTest(WorkspaceTestCase):
         with self.db.restrict("front_desk") as view:
             view.update_customer(self.ada, city="Bergen")
             with self.assertRaises(crm.DeniedError) as caught:
-                view.update_customer(self.ada, name="Ada L.")  # group "": read_only
+                view.update_customer(self.ada, name="Ada L.")  # group "standard": read_only
             self.assertEqual(caught.exception.rule, "not_writable")
             self.assertEqual(caught.exception.field, "name")
             self.assertEqual(caught.exception.code, crm.errors.CRM_E_DENIED)

@@ -215,10 +215,10 @@ CRM_API void crm_string_free(char* s);
 /* Rules about access profiles (CRM_E_DENIED; "profile" also for
  * CRM_E_VALIDATION of a profile definition and CRM_E_NOT_FOUND of a
  * profile name). */
-#define CRM_RULE_PROFILE "profile"     /* a bad, unknown or dropped profile */
-#define CRM_RULE_HIDDEN "hidden"       /* names a field or event it hides */
+#define CRM_RULE_PROFILE "profile" /* a bad, unknown or dropped profile */
+#define CRM_RULE_HIDDEN "hidden"   /* names a field or event it hides */
 #define CRM_RULE_NOT_WRITABLE "not_writable" /* writes a field it can't */
-#define CRM_RULE_MASKED "masked"       /* compares a masked field */
+#define CRM_RULE_MASKED "masked"             /* compares a masked field */
 #define CRM_RULE_SCOPE "scope"         /* a write leaving the record scope */
 #define CRM_RULE_OPERATION "operation" /* an operation it does not grant */
 #define CRM_RULE_APPEND "append"       /* appends an event it may not */
@@ -1695,31 +1695,41 @@ CRM_API int crm_customer_export(char** out_json, crm_db* db, int64_t id);
  *
  *   {"name": "front_desk",
  *    "fields": {"phone": "masked", "balance": "hidden"},
- *    "groups": {"contact": "read_write", "": "read_only"},
+ *    "groups": {"contact": "read_write", "standard": "read_only"},
  *    "events": [{"type": "appointment", "access": "append"},
  *               {"channel": "phone", "access": "read"}],
  *    "scope": "owner = :actor",
  *    "operations": ["bulk_export"]}
  *
- * "fields" and "groups" (by a field's group; "" is the group of fields
- * without one) give each field one of "read_write", "read_only", "masked"
+ * "fields" and "groups" (by a field's group: standard fields are in group
+ * "standard" until crm_field_update moves one; "" is the group of
+ * user-defined fields defined without one) give each field one of
+ * "read_write", "read_only", "masked"
  * (read masked, never written, never compared), "masked_match" (masked,
  * and comparable by equality of the whole value: = != in) or "hidden". A
  * field's own rule wins over its group's; a field named by neither is
  * hidden, so new fields take their group's rule. id is always readable;
- * created_at and updated_at follow their own rules like any field.
- * Masks, by field type: text keeps its first character ("A***"), email its
- * domain ("***@example.com"), phone its last 4 digits ("***1234"), numbers,
- * decimals, dates, datetimes, booleans, choices and lists become "***"
- * (text).
+ * created_at and updated_at follow their own rules like any field. Fields
+ * a definition names must exist when it is defined; one deleted later is
+ * ignored. A hidden field does not exist for a restricted handle:
+ * crm_field_list leaves it out and crm_field_describe fails with
+ * CRM_E_NOT_FOUND as for an unknown field. Masks, by field type: text keeps its
+ * first character ("A***"), email its domain ("***@example.com"), phone its
+ * last 4 digits ("***1234"), numbers, decimals, dates, datetimes, booleans,
+ * choices and lists become "***" (text). A null value stays null (the mask
+ * shows that a field is empty).
  *
  * "events" rules each name a "type", a "channel" or both, with "access"
  * "hidden", "read" or "append" (read and append). The most specific rule
  * wins (type and channel, then type, then channel); an event no rule names
  * is hidden. History events (types "crm.record.*") follow the field rules
  * instead: each shows only the changes of fields the profile reads (masked
- * ones masked), and a change of hidden fields only is not shown at all.
- * Where a field rule and an event rule disagree, the stricter holds.
+ * ones masked); a created or deleted one is always shown, an updated one
+ * only when it changed a field the profile reads. Where a field rule and an
+ * event rule disagree, the stricter holds (an events rule hiding a
+ * crm.record type hides those events whatever the fields). The
+ * crm.record.erased tombstones of erased customers reach profiles without a
+ * scope only (a scoped profile cannot tell whether the id was in it).
  *
  * "scope" (optional) is a customer filter (the filter language) with
  * `:actor` bound to the handle's actor. Customers outside it behave as if
@@ -1727,7 +1737,10 @@ CRM_API int crm_customer_export(char** out_json, crm_db* db, int64_t id);
  * search, timelines and the feed. A create or update through the handle
  * whose result falls outside the scope fails with CRM_E_DENIED, rule
  * "scope". The scope is written by the host and may name fields the
- * profile hides.
+ * profile hides. crm_customer_get_at, crm_field_timeline_get,
+ * crm_customer_export and crm_customer_held_until treat a customer outside
+ * the scope, or a deleted one, as absent; crm_event_timeline of such a
+ * customer is the empty page of a missing one.
  *
  * "operations" grants what a restricted handle is otherwise denied
  * (CRM_E_DENIED, rule "operation"): "delete" (crm_customer_delete, which
@@ -1736,8 +1749,10 @@ CRM_API int crm_customer_export(char** out_json, crm_db* db, int64_t id);
  * "retention" (crm_retention_apply), "suppression" (crm_suppression_add
  * and _remove), "segments" (crm_segment_save and _delete), "bulk_export",
  * "import", "dump", "backup", "merge" (for calls of later releases). Profile
- * management (crm_profile_*) and crm_workspace_copy, crm_workspace_checksum
- * and crm_checkpoint are never allowed on a restricted handle.
+ * management (crm_profile_*), crm_db_restrict, crm_workspace_copy,
+ * crm_workspace_checksum, crm_checkpoint and crm_query_explain (a plan
+ * names the scope and the stored columns) are never allowed on a restricted
+ * handle.
  *
  * On a restricted handle: reads return only the fields the profile reads
  * (masked ones masked); writing a field it does not grant read_write fails
@@ -1749,13 +1764,45 @@ CRM_API int crm_customer_export(char** out_json, crm_db* db, int64_t id);
  * "masked"; full-text search matches only the text of fields it reads
  * unmasked; a customer's version and updated_at are those of the last
  * change the profile can see, so a change of hidden fields only shows no
- * bump; events written through the handle record its actor, and their
- * source is "profile:<name>".
+ * bump: expected_version arguments are compared with that visible version
+ * and the versions returned are visible ones. On a profile that hides any
+ * field, updated_at cannot be filtered, sorted, grouped or aggregated on
+ * (rule "hidden"): it moves with hidden changes. "search matches" in a
+ * filter is refused (rule "hidden", field "search") unless the profile
+ * reads every textual field unmasked; crm_customer_search returns its
+ * matches by ascending id, not by rank (the rank weighs hidden text).
+ * crm_customer_get_by_external_id and crm_customer_get_by_email by a field
+ * the profile hides fail with rule "hidden" (one it masks without
+ * "masked_match": rule "masked"). crm_segment_list leaves out segments
+ * whose filter names a hidden field; crm_cohort needs both types readable
+ * on every channel (rule "hidden", naming the type).
+ *
+ * Events on a restricted handle: crm_event_get of an event the profile does
+ * not show fails as for a missing seq; crm_event_timeline whose `types`
+ * (`channels`) names one that no event the profile shows can have fails
+ * with rule "hidden", naming it, while an event-target query whose filter
+ * names a hidden type matches nothing of it; event-target queries leave out
+ * history events; crm_event_follow returns only the events the profile
+ * shows, reading past the others up to the high-water mark, so that a page
+ * shorter than `limit` means nothing visible lies between its last event
+ * and the mark. crm_event_high_water is the mark of the whole log: it
+ * reveals how many seqs the workspace has used, not what they hold. An
+ * append needs "append" on the event's type and channel (rule "append",
+ * naming the type) and a customer in scope (else CRM_E_NOT_FOUND as for a
+ * missing customer). Whatever is written through the handle records the
+ * handle's actor (per-call actor arguments are ignored) and the source
+ * "profile:<name>". crm_event_type_define needs "define_event_types".
  *
  * Unique fields reveal that a value is taken, as in any system with unique
  * keys: a create through a restricted handle whose email is taken fails
  * with CRM_E_CONSTRAINT whether or not the holder is in scope (the error
- * names neither the holder nor its id).
+ * names neither the holder nor its id). So do idempotency keys: an append
+ * whose key an event the handle cannot see holds fails with
+ * CRM_E_CONSTRAINT, rule "unique", field "idempotency_key" (naming neither
+ * that event nor its seq); one held by an event it sees returns that
+ * event's seq as a duplicate. An upsert whose external_id is held by a
+ * customer outside the scope fails with CRM_E_CONSTRAINT, rule "unique",
+ * and changes nothing. docs/access-profiles.md has the threat model.
  */
 
 /* Defines or replaces the profile `definition_json` names. Unrestricted
@@ -1766,12 +1813,17 @@ CRM_API int crm_customer_export(char** out_json, crm_db* db, int64_t id);
  * definition from their next call. */
 CRM_API int crm_profile_define(crm_db* db, const char* definition_json);
 /* The stored definition of profile `name` as JSON (free with
- * crm_string_free). CRM_E_NOT_FOUND, rule "profile", when there is none. */
+ * crm_string_free), in its canonical form: every key present (name, fields,
+ * groups, events, scope, operations), fields and groups by name, events by
+ * type then channel, operations in the order listed above; defining it
+ * again gives the same profile. CRM_E_NOT_FOUND, rule "profile", when there
+ * is none. */
 CRM_API int crm_profile_get(char** out_json, crm_db* db, const char* name);
 /* The names of every profile, as a JSON array of strings, by name. */
 CRM_API int crm_profile_list(char** out_json, crm_db* db);
 /* Drops profile `name`; calls on handles restricted to it then fail with
- * CRM_E_DENIED, rule "profile". CRM_E_NOT_FOUND when there is none. */
+ * CRM_E_DENIED, rule "profile". CRM_E_NOT_FOUND, rule "profile", when there
+ * is none. */
 CRM_API int crm_profile_drop(crm_db* db, const char* name);
 
 /* A handle on the same workspace restricted to profile `profile`, acting as

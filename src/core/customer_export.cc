@@ -13,6 +13,7 @@
 #include "core/access.h"
 #include "core/erasure.h"
 #include "core/event.h"
+#include "core/event_access.h"
 #include "core/query_checker.h"
 #include "core/record_scope.h"
 #include "core/value_json.h"
@@ -306,6 +307,7 @@ struct CustomerLog {
 absl::StatusOr<CustomerLog> ReadLog(Session& session, int64_t id) {
   CRM_ASSIGN_OR_RETURN(FieldNames names, LoadFieldNames(session));
   CustomerLog log;
+  EventView events(session);  // what a restricted session may see
   int64_t erased_seq = 0;
   store::TimelineQuery query;
   query.customer_id = id;
@@ -328,10 +330,9 @@ absl::StatusOr<CustomerLog> ReadLog(Session& session, int64_t id) {
         erased_seq = row.seq;
         CRM_ASSIGN_OR_RETURN(log.erased, ErasedJson(row));
       } else {
-        if (session.access() != nullptr &&
-            session.access()->OfEvent(row.type, row.channel) <
-                EventAccess::kRead) {
-          continue;
+        if (events.restricted()) {
+          CRM_ASSIGN_OR_RETURN(bool seen, events.Sees(row));
+          if (!seen) continue;
         }
         CRM_ASSIGN_OR_RETURN(std::string json, EventJson(row));
         log.bytes += json.size();
@@ -359,20 +360,6 @@ void AppendBySeq(std::vector<Rendered> entries, std::string* out) {
     std::string().swap(entries[i].json);
   }
   out->push_back(']');
-}
-
-// Whether `condition` compares a customer field `access` hides.
-bool NamesHidden(const Access& access, const Schema& schema,
-                 const store::Condition& condition) {
-  if (condition.kind != store::Condition::Kind::kCompare) {
-    for (const store::Condition& child : condition.children) {
-      if (NamesHidden(access, schema, child)) return true;
-    }
-    return false;
-  }
-  if (condition.column.table != store::Table::kCustomers) return false;
-  const Field* field = schema.FindByColumn(condition.column.column);
-  return field != nullptr && !access.Reads(*field);
 }
 
 // "segments": the names of the customer segments whose filter matches
@@ -405,14 +392,16 @@ absl::Status AppendSegments(Session& session, int64_t id, int64_t now_us,
                                       "' is stored with an unknown target"),
                          "", Rule::kTarget);
       }
-      CRM_ASSIGN_OR_RETURN(
-          std::optional<store::Condition> where,
+      absl::StatusOr<std::optional<store::Condition>> checked =
           session.filters().Check(session.schema(), QueryTarget::kCustomers,
-                                  segment.filter, {}, false, now_us));
-      if (access != nullptr && where &&
-          NamesHidden(*access, session.schema(), *where)) {
+                                  segment.filter, {}, false, now_us, access);
+      // A segment the profile may not run (it names a hidden field, or
+      // compares a masked one) is left out, as from crm_segment_list.
+      if (!checked.ok() && CodeOf(checked.status()) == ErrorCode::kDenied) {
         return 0;
       }
+      CRM_ASSIGN_OR_RETURN(std::optional<store::Condition> where,
+                           std::move(checked));
       store::Condition condition = is_customer;
       if (where) {
         condition = store::Condition();

@@ -1480,7 +1480,11 @@ internal static unsafe partial class Native
     /// <summary>
     /// <c>int crm_profile_get(char** out_json, crm_db* db, const char* name)</c>
     /// The stored definition of profile `name` as JSON (free with
-    /// crm_string_free). CRM_E_NOT_FOUND, rule "profile", when there is none.
+    /// crm_string_free), in its canonical form: every key present (name, fields,
+    /// groups, events, scope, operations), fields and groups by name, events by
+    /// type then channel, operations in the order listed above; defining it
+    /// again gives the same profile. CRM_E_NOT_FOUND, rule "profile", when there
+    /// is none.
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_profile_get(out StringHandle outJson, DbHandle db, string? name);
@@ -1495,7 +1499,8 @@ internal static unsafe partial class Native
     /// <summary>
     /// <c>int crm_profile_drop(crm_db* db, const char* name)</c>
     /// Drops profile `name`; calls on handles restricted to it then fail with
-    /// CRM_E_DENIED, rule "profile". CRM_E_NOT_FOUND when there is none.
+    /// CRM_E_DENIED, rule "profile". CRM_E_NOT_FOUND, rule "profile", when there
+    /// is none.
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_profile_drop(DbHandle db, string? name);

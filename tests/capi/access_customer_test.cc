@@ -53,10 +53,7 @@ class AccessCustomerTest : public ::testing::Test {
   }
 
   Db Restrict(const char* profile, const char* actor) {
-    crm_db* raw = nullptr;
-    EXPECT_EQ(crm_db_restrict(&raw, db_.get(), profile, actor), CRM_OK)
-        << crm_last_error_message();
-    return Db(raw);
+    return RestrictTo(db_.get(), profile, actor);
   }
 
   int64_t AdminCreate(const char* name, const char* owner, const char* email,

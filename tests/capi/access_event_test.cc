@@ -94,10 +94,7 @@ class AccessEventTest : public ::testing::Test {
   }
 
   Db Restrict(const char* profile, const char* actor) {
-    crm_db* raw = nullptr;
-    EXPECT_EQ(crm_db_restrict(&raw, admin_.get(), profile, actor), CRM_OK)
-        << crm_last_error_message();
-    return Db(raw);
+    return RestrictTo(admin_.get(), profile, actor);
   }
 
   void Update(int64_t id,

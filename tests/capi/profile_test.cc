@@ -35,10 +35,7 @@ class ProfileTest : public ::testing::Test {
     return String(json).get() == nullptr ? "" : std::string(json);
   }
   Db Restrict(const char* profile, const char* actor) {
-    crm_db* view = nullptr;
-    EXPECT_EQ(crm_db_restrict(&view, db_.get(), profile, actor), CRM_OK)
-        << crm_last_error_message();
-    return Db(view);
+    return RestrictTo(db_.get(), profile, actor);
   }
   // A restricted handle on a profile granting `operations` (a JSON array)
   // and read_write on every standard field.

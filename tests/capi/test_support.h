@@ -53,6 +53,15 @@ using Page = std::unique_ptr<crm_event_page, PageFreer>;
 using Query = std::unique_ptr<crm_query, QueryFreer>;
 using Rows = std::unique_ptr<crm_rows, RowsFreer>;
 
+// A handle on `admin`'s workspace restricted to `profile`, acting as
+// `actor` (crm_db_restrict); a failure is reported and gives a null handle.
+inline Db RestrictTo(crm_db* admin, const char* profile, const char* actor) {
+  crm_db* view = nullptr;
+  EXPECT_EQ(crm_db_restrict(&view, admin, profile, actor), CRM_OK)
+      << crm_last_error_message();
+  return Db(view);
+}
+
 // A directory removed with everything in it when the test ends.
 class TempDir {
  public:

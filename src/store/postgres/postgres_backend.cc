@@ -11,9 +11,9 @@
 #include "store/postgres/high_water.h"
 #include "store/postgres/hold_store.h"
 #include "store/postgres/id_sequences.h"
+#include "store/postgres/profile_store.h"
 #include "store/postgres/query_sql.h"
 #include "store/postgres/search.h"
-#include "store/postgres/profile_store.h"
 #include "store/postgres/segment_store.h"
 #include "store/postgres/suppression_store.h"
 #include "store/postgres/transaction.h"
@@ -357,8 +357,7 @@ PostgresBackend::LoadProfiles() {
 
 absl::Status PostgresBackend::UpsertProfile(const std::string& name,
                                             const std::string& definition) {
-  return postgres::UpsertProfile(*connection_, workspace_id_, name,
-                                 definition);
+  return postgres::UpsertProfile(*connection_, workspace_id_, name, definition);
 }
 
 absl::StatusOr<bool> PostgresBackend::DeleteProfile(const std::string& name) {

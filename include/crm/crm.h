@@ -1739,13 +1739,18 @@ CRM_API int crm_customer_export(char** out_json, crm_db* db, int64_t id);
  * "scope". The scope is written by the host and may name fields the
  * profile hides. crm_customer_get_at, crm_field_timeline_get,
  * crm_customer_export and crm_customer_held_until treat a customer outside
- * the scope, or a deleted one, as absent; crm_event_timeline of such a
- * customer is the empty page of a missing one.
+ * the scope, or a deleted one, as absent; crm_event_timeline of a customer
+ * outside the scope is the empty page of a missing one (a profile without a
+ * scope sees the events of deleted customers, as an unrestricted handle
+ * does). A reference field written through the handle may name only
+ * customers in its scope (another id fails as a missing one would).
  *
  * "operations" grants what a restricted handle is otherwise denied
  * (CRM_E_DENIED, rule "operation"): "delete" (crm_customer_delete, which
  * removes values the profile may not see), "erase" (crm_customer_erase*),
- * "define_fields" (crm_field_* changes), "define_event_types",
+ * "define_fields" (crm_field_* changes, of fields the profile writes, and
+ * never a new name or group: CRM_E_DENIED, rules "not_writable" and
+ * "operation"), "define_event_types",
  * "retention" (crm_retention_apply), "suppression" (crm_suppression_add
  * and _remove), "segments" (crm_segment_save and _delete), "bulk_export",
  * "import", "dump", "backup", "merge" (for calls of later releases). Profile

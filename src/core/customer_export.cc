@@ -320,6 +320,12 @@ absl::StatusOr<CustomerLog> ReadLog(Session& session, int64_t id) {
     for (const store::EventRow& row : rows) {
       if (row.type_id >= store::kRecordCreatedTypeId &&
           row.type_id <= store::kRecordDeletedTypeId) {
+        // An events rule may hide history whatever its fields (crm.h: the
+        // stricter holds); HistoryJson() keeps the readable fields.
+        if (events.restricted()) {
+          CRM_ASSIGN_OR_RETURN(bool seen, events.Sees(row));
+          if (!seen) continue;
+        }
         CRM_ASSIGN_OR_RETURN(std::string json,
                              HistoryJson(session, row, names));
         if (json.empty()) continue;

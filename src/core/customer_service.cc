@@ -80,8 +80,16 @@ absl::Status CheckReference(Session& session, const Field& field,
                                   "': a customer cannot refer to itself"),
                      field.name(), Rule::kReference);
   }
-  CRM_ASSIGN_OR_RETURN(auto row, SelectById(session, target, false));
-  if (!row) {
+  // A restricted session may refer only to customers in its scope, and
+  // learns nothing of one outside it (the same error as for a missing id).
+  bool exists = false;
+  if (session.access() != nullptr) {
+    CRM_ASSIGN_OR_RETURN(exists, InScope(session, target));
+  } else {
+    CRM_ASSIGN_OR_RETURN(auto row, SelectById(session, target, false));
+    exists = row.has_value();
+  }
+  if (!exists) {
     return MakeError(ErrorCode::kValidation,
                      absl::StrCat("field '", field.name(),
                                   "': no customer with id ", target),

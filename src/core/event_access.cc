@@ -6,7 +6,7 @@
 #include "core/access.h"
 #include "core/record_scope.h"
 #include "core/schema.h"
-#include "core/wire.h"
+#include "core/visible_stamp.h"
 
 namespace crm::core {
 namespace {
@@ -28,19 +28,6 @@ bool NamedByRule(const Access& access, absl::string_view type,
     bool channel_matches = rule.channel.empty() || rule.channel == channel;
     bool names = rule.type == type || rule.channel == channel;
     if (type_matches && channel_matches && names) return true;
-  }
-  return false;
-}
-
-// Whether the history event `row` changed a field `access` reads.
-bool ChangesReadableField(const Schema& schema, const Access& access,
-                          const store::EventRow& row) {
-  // Reused per thread: parsing into a cleared message keeps its allocations.
-  thread_local wire::EventBody body;
-  body.ParseFromString(row.body);
-  for (const wire::FieldChange& change : body.changes()) {
-    const Field* field = schema.FindById(change.field_id());
-    if (field != nullptr && access.Reads(*field)) return true;
   }
   return false;
 }
@@ -78,7 +65,7 @@ absl::StatusOr<bool> EventView::Sees(const store::EventRow& row) {
   if (access == nullptr) return true;
   if (!SeesKind(row.type, row.channel)) return false;
   if (row.type_id == store::kRecordUpdatedTypeId &&
-      !ChangesReadableField(session_.schema(), *access, row)) {
+      !ShowsChange(*access, session_.schema(), row)) {
     return false;
   }
   return CoversCustomer(row.customer_id);

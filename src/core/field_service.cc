@@ -276,12 +276,39 @@ absl::StatusOr<int64_t> DefineField(Session& session,
   return row.id;
 }
 
+namespace {
+
+// FindField() for a change of the field's definition: a restricted session
+// (granted "define_fields") changes only fields its profile writes.
+absl::StatusOr<const Field*> FindChangeableField(Session& session,
+                                                 absl::string_view name) {
+  CRM_ASSIGN_OR_RETURN(const Field* field, FindField(session, name));
+  const Access* access = session.access();
+  if (access != nullptr && !access->Writes(*field)) {
+    return Access::NotWritable(*field);
+  }
+  return field;
+}
+
+}  // namespace
+
 absl::Status UpdateField(Session& session, absl::string_view name,
                          absl::string_view patch_json) {
-  CRM_ASSIGN_OR_RETURN(const Field* field, FindField(session, name));
+  CRM_ASSIGN_OR_RETURN(const Field* field, FindChangeableField(session, name));
   CRM_ASSIGN_OR_RETURN(wire::FieldPatch patch,
                        ParseJson<wire::FieldPatch>(patch_json, "field patch"));
   CRM_ASSIGN_OR_RETURN(wire::FieldDefinition next, Patched(*field, patch));
+  // A new name or group would put the field under another rule of the
+  // profile, which could widen what the restricted session sees.
+  if (session.access() != nullptr &&
+      (next.name() != field->name() ||
+       next.group() != field->definition().group())) {
+    return MakeError(ErrorCode::kDenied,
+                     absl::StrCat("field '", field->name(),
+                                  "': a restricted handle cannot rename a "
+                                  "field or move it to another group"),
+                     field->name(), Rule::kOperation);
+  }
   if (next.name() != field->name()) {
     CRM_RETURN_IF_ERROR(RefuseIfSegmentsUse(session, *field, "renamed"));
     CRM_RETURN_IF_ERROR(CheckFieldName(next.name()));
@@ -301,7 +328,7 @@ absl::Status UpdateField(Session& session, absl::string_view name,
 
 absl::Status SetFieldArchived(Session& session, absl::string_view name,
                               bool archived) {
-  CRM_ASSIGN_OR_RETURN(const Field* field, FindField(session, name));
+  CRM_ASSIGN_OR_RETURN(const Field* field, FindChangeableField(session, name));
   if (field->builtin()) {
     return RefuseBuiltin(*field, archived ? "be archived" : "be restored");
   }
@@ -313,7 +340,7 @@ absl::Status SetFieldArchived(Session& session, absl::string_view name,
 }
 
 absl::Status DeleteField(Session& session, absl::string_view name) {
-  CRM_ASSIGN_OR_RETURN(const Field* field, FindField(session, name));
+  CRM_ASSIGN_OR_RETURN(const Field* field, FindChangeableField(session, name));
   if (field->builtin()) return RefuseBuiltin(*field, "be deleted");
   CRM_RETURN_IF_ERROR(RefuseIfSegmentsUse(session, *field, "deleted"));
   CRM_RETURN_IF_ERROR(session.backend().DeleteUserField(RowOf(*field)));

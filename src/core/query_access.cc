@@ -133,8 +133,10 @@ absl::Status CheckFilterAccess(const Access& access, const Schema& schema,
                   "search", Rule::kHidden),
         position);
   }
+  // Archived fields too: a hidden field must be refused as hidden, not
+  // reported by the checker as archived (which would name it).
   absl::StatusOr<QueryField> field =
-      ResolveQueryField(schema, target, filter.field, include_archived);
+      ResolveQueryField(schema, target, filter.field, true);
   if (!field.ok() || field->field == nullptr) return absl::OkStatus();
   FieldAccess granted = access.OfField(*field->field);
   absl::Status status;

@@ -33,11 +33,27 @@ class Workspace::Hold {
   std::unique_lock<std::mutex> lock_;
 };
 
+namespace {
+// kDenied when the session's profile is gone (dropped since its handle was
+// made). Checked whenever the session gets a schema: services read a null
+// access() as "unrestricted", so a restricted session must never run on a
+// schema without its profile.
+absl::Status CheckViewer(const Session& session) {
+  if (session.viewer() == nullptr || session.access() != nullptr) {
+    return absl::OkStatus();
+  }
+  return MakeError(ErrorCode::kDenied,
+                   absl::StrCat("access profile '", session.viewer()->profile,
+                                "' no longer exists"),
+                   "", Rule::kProfile);
+}
+}  // namespace
+
 absl::Status Session::SchemaChanged() {
   CRM_RETURN_IF_ERROR(backend_->BumpSchemaGeneration());
   filters_->Clear();
   CRM_ASSIGN_OR_RETURN(*schema_, LoadSchema(*backend_));
-  return absl::OkStatus();
+  return CheckViewer(*this);
 }
 
 absl::StatusOr<int64_t> Session::Intern(const std::string& text) {
@@ -136,19 +152,6 @@ const Access* Session::access() const {
   return viewer_ == nullptr ? nullptr : schema().FindProfile(viewer_->profile);
 }
 
-namespace {
-// kDenied when the session's profile was dropped since its handle was made.
-absl::Status CheckViewer(const Session& session) {
-  if (session.viewer() == nullptr || session.access() != nullptr) {
-    return absl::OkStatus();
-  }
-  return MakeError(ErrorCode::kDenied,
-                   absl::StrCat("access profile '", session.viewer()->profile,
-                                "' no longer exists"),
-                   "", Rule::kProfile);
-}
-}  // namespace
-
 absl::Status Workspace::Run(store::ScopeKind kind,
                             absl::FunctionRef<absl::Status(Session&)> body,
                             const Viewer* viewer) {
@@ -171,7 +174,9 @@ absl::Status Workspace::Run(store::ScopeKind kind,
     if (!reloaded.ok()) {
       status = reloaded.status();
     } else if (*reloaded) {
-      status = body(session);  // what it read was read with an older schema
+      // What it read was read with an older schema.
+      status = CheckViewer(session);
+      if (status.ok()) status = body(session);
     }
   }
   if (status.ok()) status = scope.Commit();

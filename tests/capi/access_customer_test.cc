@@ -181,6 +181,46 @@ TEST_F(AccessCustomerTest, OutOfScopeCustomersAreLikeMissingOnes) {
   EXPECT_EQ(Count(db_.get()), 2);
 }
 
+// A reference field written through a view may name only customers in its
+// scope, and one outside it gets the error of a missing id: no probe, and no
+// link to a customer the view cannot see.
+TEST_F(AccessCustomerTest, ReferencesReachOnlyCustomersInScope) {
+  Define(db_.get(), R"({"name": "manager", "type": "reference"})");
+  ASSERT_EQ(crm_profile_define(db_.get(), R"({"name": "refs",
+      "fields": {"name": "read_write", "owner": "read_write",
+                 "manager": "read_write"},
+      "scope": "owner = :actor"})"),
+            CRM_OK)
+      << crm_last_error_message();
+  Db view = Restrict("refs", "alice");
+  const int64_t carl = AdminCreate("Carl", "alice", "carl@example.com", "c");
+  auto set_manager = [&](int64_t manager) {
+    Record record = NewRecord();
+    crm_record_set_integer(record.get(), "manager", manager);
+    int64_t version = 0;
+    return crm_customer_update(&version, view.get(), ada_, 0, record.get(),
+                               "alice");
+  };
+  const int64_t missing = bob_ + 1000;
+  EXPECT_CRM_ERROR(set_manager(missing), CRM_E_VALIDATION, "manager",
+                   "reference");
+  const std::string absent = crm_last_error_message();
+  EXPECT_CRM_ERROR(set_manager(bob_), CRM_E_VALIDATION, "manager", "reference");
+  std::string out_of_scope = crm_last_error_message();
+  const std::string bob_text = std::to_string(bob_);
+  out_of_scope.replace(out_of_scope.find(bob_text), bob_text.size(),
+                       std::to_string(missing));
+  EXPECT_EQ(out_of_scope, absent);
+  EXPECT_EQ(set_manager(carl), CRM_OK) << crm_last_error_message();
+  crm_record* stored = nullptr;
+  ASSERT_EQ(crm_customer_get(&stored, db_.get(), ada_), CRM_OK);
+  Record admin_view(stored);
+  int64_t manager = 0;
+  ASSERT_EQ(crm_record_get_integer(&manager, admin_view.get(), "manager"),
+            CRM_OK);
+  EXPECT_EQ(manager, carl);
+}
+
 TEST_F(AccessCustomerTest, LookupByHiddenOrMaskedFieldIsDenied) {
   Db narrow = Restrict("narrow", "alice");
   crm_record* raw = nullptr;

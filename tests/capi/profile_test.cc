@@ -159,6 +159,33 @@ TEST_F(ProfileTest, ADroppedProfileDeniesTheViewsNextCall) {
                    "profile");
 }
 
+// Another handle drops the profile while the view's read runs on the
+// schema it had: the read must not go on unrestricted once the schema it
+// reloads has no such profile (a file's reads check the schema after their
+// body and run it again on a newer one).
+TEST_F(ProfileTest, AProfileDroppedByAnotherHandleNeverLeavesTheViewOpen) {
+  DefineProfile(R"({"name": "names", "groups": {"standard": "read_only"},
+                    "fields": {"email": "hidden"}})");
+  Record record = NewRecord();
+  crm_record_set_text(record.get(), "name", "Ada");
+  crm_record_set_text(record.get(), "email", "ada@example.com");
+  int64_t id = 0;
+  ASSERT_EQ(crm_customer_create(&id, db_.get(), record.get(), "host"), CRM_OK)
+      << crm_last_error_message();
+  Db view = Restrict("names", "alice");
+  crm_record* seen = nullptr;
+  ASSERT_EQ(crm_customer_get(&seen, view.get(), id), CRM_OK)
+      << crm_last_error_message();
+  Record first(seen);
+  Db other = OpenDb(dir_.File("crm.db"));
+  ASSERT_EQ(crm_profile_drop(other.get(), "names"), CRM_OK)
+      << crm_last_error_message();
+  seen = nullptr;
+  EXPECT_CRM_ERROR(crm_customer_get(&seen, view.get(), id), CRM_E_DENIED, "",
+                   "profile");
+  EXPECT_EQ(seen, nullptr);
+}
+
 TEST_F(ProfileTest, AReplacedProfileAppliesFromTheNextCall) {
   Db view = ViewWith("[]");
   int64_t id = 0;
@@ -255,6 +282,29 @@ TEST_F(ProfileOperationTest, FieldChangesAreAllowedWhenGranted) {
       << crm_last_error_message();
   EXPECT_EQ(crm_field_delete(view.get(), "score"), CRM_OK)
       << crm_last_error_message();
+}
+
+// "define_fields" does not let a profile widen itself: a field it does not
+// write stays as it is, and no field moves to another rule of the profile.
+TEST_F(ProfileOperationTest, FieldChangesCannotWidenTheProfile) {
+  Define(db_.get(), R"({"name": "salary", "type": "decimal",
+                        "group": "finance"})");
+  Define(db_.get(), R"({"name": "score", "type": "integer"})");
+  DefineProfile(R"({"name": "designer", "groups": {"": "read_write",
+                    "finance": "masked"}, "operations": ["define_fields"]})");
+  Db view = Restrict("designer", "alice");
+  EXPECT_CRM_ERROR(crm_field_update(view.get(), "salary", R"({"group": ""})"),
+                   CRM_E_DENIED, "salary", "not_writable");
+  EXPECT_CRM_ERROR(crm_field_archive(view.get(), "salary"), CRM_E_DENIED,
+                   "salary", "not_writable");
+  EXPECT_CRM_ERROR(
+      crm_field_update(view.get(), "score", R"({"group": "finance"})"),
+      CRM_E_DENIED, "score", "operation");
+  EXPECT_CRM_ERROR(crm_field_update(view.get(), "score", R"({"name": "s2"})"),
+                   CRM_E_DENIED, "score", "operation");
+  char* json = nullptr;
+  ASSERT_EQ(crm_field_describe(&json, db_.get(), "salary"), CRM_OK);
+  EXPECT_NE(std::string(String(json).get()).find("finance"), std::string::npos);
 }
 
 TEST_F(ProfileOperationTest, HiddenFieldsAreNotListedNorDescribed) {

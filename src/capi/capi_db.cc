@@ -72,7 +72,7 @@ int crm_open(crm_db** out, const char* path, const crm_open_options* options) {
                          ConnectionOptionsOf(options));
     CRM_ASSIGN_OR_RETURN(auto workspace, crm::core::Workspace::OpenFile(
                                              path, connection_options));
-    return std::make_unique<crm_db>(crm_db{std::move(workspace)});
+    return std::make_unique<crm_db>(crm_db{std::move(workspace), std::nullopt});
   });
 }
 
@@ -84,7 +84,7 @@ int crm_open_url(crm_db** out, const char* url,
                          ConnectionOptionsOf(options));
     CRM_ASSIGN_OR_RETURN(
         auto workspace, crm::core::Workspace::OpenUrl(url, connection_options));
-    return std::make_unique<crm_db>(crm_db{std::move(workspace)});
+    return std::make_unique<crm_db>(crm_db{std::move(workspace), std::nullopt});
   });
 }
 

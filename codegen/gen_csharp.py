@@ -61,6 +61,7 @@ PARAM_TYPES = {
     "const char*": "string?",  # UTF-8 text in
     "const char*const*": "string?[]?",  # an array of UTF-8 texts in
     "const void*": "void*",  # bytes in (with their size)
+    "const int64_t*": "long[]",  # an array of integers in (with its size)
     "int*": "out int",  # out-parameters (crm.h: out-parameters come first)
     "int32_t*": "out int",
     "uint32_t*": "out uint",

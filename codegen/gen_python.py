@@ -37,6 +37,7 @@ CTYPES = {
     "size_t": "c_size_t",
     "int*": "POINTER(c_int)",
     "int64_t*": "POINTER(c_int64)",
+    "const int64_t*": "POINTER(c_int64)",  # an array of integers in
     "size_t*": "POINTER(c_size_t)",
     # Text passed in, or returned borrowed (valid until a documented event):
     # ctypes converts it to bytes.

@@ -222,6 +222,9 @@ CRM_API void crm_string_free(char* s);
 #define CRM_RULE_SCOPE "scope"         /* a write leaving the record scope */
 #define CRM_RULE_OPERATION "operation" /* an operation it does not grant */
 #define CRM_RULE_APPEND "append"       /* appends an event it may not */
+/* Valid time (see "Valid time"). */
+#define CRM_RULE_FUTURE "future" /* a valid time ahead of the clock */
+#define CRM_RULE_BEFORE_CREATED "before_created" /* before created_at */
 
 /* Rules about workspace files (CRM_E_NOT_WORKSPACE, CRM_E_IO). */
 #define CRM_RULE_SCHEMA "schema"   /* the file's schema is not libcrm's */
@@ -250,6 +253,8 @@ CRM_API void crm_string_free(char* s);
 #define CRM_RULE_DEFINITION_JSON "definition_json"
 #define CRM_RULE_EMAIL "email"
 #define CRM_RULE_EVENT "event"
+#define CRM_RULE_EFFECTIVE_AT "effective_at"
+#define CRM_RULE_EFFECTIVE_UNTIL "effective_until"
 #define CRM_RULE_EXPECTED_VERSION "expected_version"
 #define CRM_RULE_EXTERNAL_ID "external_id"
 #define CRM_RULE_FIELD "field"
@@ -260,6 +265,7 @@ CRM_API void crm_string_free(char* s);
 #define CRM_RULE_ID "id"
 #define CRM_RULE_IDEMPOTENCY_KEY "idempotency_key"
 #define CRM_RULE_INDEX "index"
+#define CRM_RULE_INSTANTS "instants"
 #define CRM_RULE_ITEMS "items"
 #define CRM_RULE_LIMIT "limit"
 #define CRM_RULE_MODE "mode"
@@ -844,6 +850,104 @@ CRM_API const char* crm_batch_report_rule(const crm_batch_report* report,
                                           size_t row);
 
 /* ------------------------------------------------------------------------ */
+/* Write options and results: the _v2 writes                                */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Per-write parameters beyond the record and the actor go into one
+ * versioned struct, taken by the _v2 create, update, upsert and batch calls;
+ * it only grows at the end. Results beyond an id come back through one
+ * versioned result object, which later releases grow with accessors. A _v2
+ * call with `options` NULL behaves exactly as the call without _v2.
+ */
+
+/* effective_at's default: the time of the call. */
+#define CRM_EFFECTIVE_NOW INT64_MIN
+
+/* How far ahead of libcrm's clock a valid time may lie: a time up to this
+ * far in the future is taken as now (clocks of hosts disagree); one further
+ * ahead is refused (rule "future"). 60 seconds, in microseconds. */
+#define CRM_CLOCK_SKEW_US 60000000
+
+typedef struct crm_write_options {
+  uint32_t struct_size; /* sizeof(crm_write_options); set by _INIT */
+  /* From when the written values hold (valid time, UTC microseconds); see
+   * "Valid time" below. CRM_EFFECTIVE_NOW: the time of the call. */
+  int64_t effective_at;
+  /* Until when a correction holds (exclusive); after it the value in force
+   * before it resumes. CRM_TIME_MAX: open, the change holds until the next
+   * known change of the field. Updates only. */
+  int64_t effective_until;
+} crm_write_options;
+
+#define CRM_WRITE_OPTIONS_INIT \
+  { sizeof(crm_write_options), CRM_EFFECTIVE_NOW, CRM_TIME_MAX }
+
+/* Fills `options` with the values of CRM_WRITE_OPTIONS_INIT; as
+ * crm_open_options_init(). */
+CRM_API int crm_write_options_init(crm_write_options* options,
+                                   size_t struct_size);
+
+/* What a _v2 write did. Not thread-safe; freed with crm_write_result_free()
+ * (NULL accepted). Every _v2 write takes `out` NULL when the caller does not
+ * want it; on failure *out is NULL. */
+typedef struct crm_write_result crm_write_result;
+
+CRM_API void crm_write_result_free(crm_write_result* result);
+/* The customer written. */
+CRM_API int64_t crm_write_result_id(const crm_write_result* result);
+/* Its version after the write (as crm_customer_update's out_version). */
+CRM_API int64_t crm_write_result_version(const crm_write_result* result);
+/* 1 if the write created the customer, else 0. */
+CRM_API int crm_write_result_created(const crm_write_result* result);
+/* The valid time the write's values hold from: effective_at as applied
+ * (CRM_EFFECTIVE_NOW and times within the clock skew become the call's
+ * time; a create's is the record's created_at). */
+CRM_API int64_t crm_write_result_effective_at(const crm_write_result* result);
+/* 1 if the write changed the values in force now; 0 for a correction of
+ * the past that a later change overrides (it changed history only) or a
+ * write that changed nothing. */
+CRM_API int crm_write_result_changed_current(const crm_write_result* result);
+
+/*
+ * As crm_customer_create(), with options. The record may hold "created_at"
+ * (a datetime): the customer's real start, e.g. from a system it is
+ * migrated from; its values hold from then. Without it, created_at is
+ * options->effective_at, else now. Both given and different:
+ * CRM_E_INVALID_ARGUMENT, rule "effective_at". effective_until must be
+ * CRM_TIME_MAX (rule "effective_until"): a record cannot be created for a
+ * while only.
+ */
+CRM_API int crm_customer_create_v2(crm_write_result** out, crm_db* db,
+                                   const crm_record* record,
+                                   const crm_write_options* options,
+                                   const char* actor);
+/* As crm_customer_update(), with options: a change effective in the past
+ * slots into each field's timeline at its place (see "Valid time"). */
+CRM_API int crm_customer_update_v2(crm_write_result** out, crm_db* db,
+                                   int64_t id, int64_t expected_version,
+                                   const crm_record* changes,
+                                   const crm_write_options* options,
+                                   const char* actor);
+/* As crm_customer_upsert(), with options. A created_at in the record
+ * creates as crm_customer_create_v2(); when the upsert updates, it must
+ * equal the stored created_at (else CRM_E_VALIDATION, rule "read_only"), so
+ * that a re-sent record updates. An upsert that would create with an
+ * effective_until fails (rule "effective_until"). */
+CRM_API int crm_customer_upsert_v2(crm_write_result** out, crm_db* db,
+                                   const crm_record* record,
+                                   const crm_write_options* options,
+                                   const char* actor);
+/* As crm_customer_write_batch(), with options applying to every row. A
+ * row that creates may hold a "created_at" column, each row its own; in a
+ * row that updates it must equal the stored created_at, as for
+ * crm_customer_upsert_v2(). */
+CRM_API int crm_customer_write_batch_v2(crm_batch_report** out_report,
+                                        crm_db* db, const void* batch,
+                                        size_t batch_size, int mode,
+                                        const crm_write_options* options);
+
+/* ------------------------------------------------------------------------ */
 /* Events: the append-only log of every interaction                         */
 /* ------------------------------------------------------------------------ */
 
@@ -894,6 +998,9 @@ CRM_API int64_t crm_event_seq(const crm_event* event);
 CRM_API int64_t crm_event_customer(const crm_event* event);
 CRM_API int64_t crm_event_occurred_at(const crm_event* event);
 CRM_API int64_t crm_event_recorded_at(const crm_event* event);
+/* A history event's end of valid time: a correction's effective_until;
+ * CRM_TIME_MAX for every other event (see "Valid time"). */
+CRM_API int64_t crm_event_valid_until(const crm_event* event);
 CRM_API const char* crm_event_type(const crm_event* event);
 CRM_API const char* crm_event_channel(const crm_event* event);
 CRM_API const char* crm_event_actor(const crm_event* event);
@@ -1052,6 +1159,87 @@ CRM_API crm_record* crm_field_timeline_value(crm_field_timeline* timeline,
                                              size_t index);
 
 /* ------------------------------------------------------------------------ */
+/* Valid time: when a change held, and what libcrm knew when                */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Every history event keeps two times: from when its values hold (valid
+ * time: the event's occurred_at, given as a write's effective_at or a
+ * create's created_at) and when libcrm recorded it (the event's
+ * recorded_at, always the time of the write). Data that arrives late (a
+ * billing system's changes of last month, a migrated CRM's history, a
+ * clerk's correction) is recorded at its place in valid time, and nothing
+ * recorded before is rewritten: history stays append-only, and what libcrm
+ * believed at any past instant stays readable ("known at").
+ *
+ * The rules, per field of one customer, as the changes were recorded (in
+ * seq order; every rule is applied to the history recorded up to the
+ * instant a read is "known at"):
+ *  1. A change holds from its effective_at. With effective_until it holds
+ *     until then (exclusive): a correction of a closed stretch, after which
+ *     the value in force before the correction resumes.
+ *  2. Without effective_until it holds until the next change of the field
+ *     already recorded with a later effective_at (any such change, also a
+ *     correction's start), or for good when there is none. So setting
+ *     plan=basic from 1 March when plan=premium was recorded from 15 March
+ *     gives basic on 1-15 March and premium after.
+ *  3. Where a change holds, it overrides every change recorded before it;
+ *     elsewhere they keep holding. A record's values now are those in force
+ *     after every known change (the customer's stored values).
+ *  4. A change with the value the field already holds over its whole
+ *     stretch is no change: it records nothing (re-sending the same late
+ *     data is harmless).
+ *  5. A valid time after now (beyond CRM_CLOCK_SKEW_US) fails with
+ *     CRM_E_VALIDATION, rule "future": scheduled changes are not kept. One
+ *     before the record's created_at fails with rule "before_created". An
+ *     effective_until at or before effective_at fails with rule "range".
+ *     Each names "effective_at" or "effective_until" as the field.
+ *  6. A deletion holds from the time of the call: the record did not exist
+ *     from then on, by any valid time after it.
+ * Each write that records a change bumps the record's version by one, also
+ * when it corrects only the past. Field timelines and point-in-time reads
+ * are built from record history only (ordinary events never change a
+ * field).
+ */
+
+/*
+ * The customer as it was at valid time `valid_us`, by what libcrm had
+ * recorded up to `known_at_us` (CRM_TIME_MAX: by today's knowledge, as
+ * crm_customer_get_at()). Its version is the number of history events
+ * recorded by then whose valid time is at or before `valid_us`; created_at
+ * is the record's start, updated_at the valid time of the last of those.
+ * CRM_E_NOT_FOUND when by that knowledge it did not exist at `valid_us`.
+ * On a restricted handle as crm_customer_get_at().
+ */
+CRM_API int crm_customer_get_at_v2(crm_record** out, crm_db* db, int64_t id,
+                                   int64_t valid_us, int64_t known_at_us);
+
+/* A field's timeline in valid time as libcrm knew it at `known_at_us`
+ * (CRM_TIME_MAX: today). Adjacent intervals with equal values are one. */
+CRM_API int crm_field_timeline_get_v2(crm_field_timeline** out, crm_db* db,
+                                      int64_t customer_id, const char* field,
+                                      int64_t known_at_us);
+/* When libcrm recorded the change that set interval `index`'s value (of
+ * the merged changes, the earliest); 0 when out of range. */
+CRM_API int64_t crm_field_timeline_recorded_at(
+    const crm_field_timeline* timeline, size_t index);
+/* The length of interval `index` in microseconds; for the current interval,
+ * up to the time the timeline was read. 0 when out of range. */
+CRM_API int64_t crm_field_timeline_duration(const crm_field_timeline* timeline,
+                                            size_t index);
+/*
+ * The time in [from_us, to_us) during which the field held the value in
+ * `value` (a record holding that one field, as crm_field_timeline_value()
+ * gives), exact to the microsecond; the current interval counts up to the
+ * time the timeline was read. CRM_E_INVALID_ARGUMENT when `value` holds not
+ * exactly that field (rule "value") or from_us > to_us (rule "range").
+ */
+CRM_API int crm_field_timeline_held(int64_t* out_us,
+                                    const crm_field_timeline* timeline,
+                                    const crm_record* value, int64_t from_us,
+                                    int64_t to_us);
+
+/* ------------------------------------------------------------------------ */
 /* Queries: filters, sorting, paging, counts, aggregates                    */
 /* ------------------------------------------------------------------------ */
 
@@ -1133,6 +1321,19 @@ CRM_API int crm_query_set_page_size(crm_query* query, uint32_t page_size);
  * changed meanwhile never make a page repeat or skip a row. */
 CRM_API int crm_query_set_cursor(crm_query* query, const char* cursor);
 CRM_API int crm_query_include_archived(crm_query* query, int include);
+/*
+ * Evaluates a customers query as of valid time `valid_us` by what libcrm had
+ * recorded up to `known_at_us` (CRM_TIME_MAX: today's knowledge), with the
+ * rules of "Valid time": its filter, rows, count and aggregates see each
+ * customer as crm_customer_get_at_v2() would, and only customers that
+ * existed then. `valid_us` CRM_TIME_MAX (the default) means now, as
+ * without this call. An events query as of a past time fails when run
+ * (CRM_E_INVALID_ARGUMENT, rule "target"): events do not change; filter
+ * them by occurred_at and recorded_at instead. On a restricted handle the
+ * customers are those in its scope now, as for crm_customer_get_at().
+ */
+CRM_API int crm_query_set_as_of(crm_query* query, int64_t valid_us,
+                                int64_t known_at_us);
 
 /* Time buckets for crm_query_group_by(). */
 enum {
@@ -1175,6 +1376,22 @@ CRM_API int crm_query_count(int64_t* out, crm_db* db, const crm_query* query);
 /* One row per group: group fields, then aggregates by alias. */
 CRM_API int crm_query_run_aggregate(crm_rows** out, crm_db* db,
                                     const crm_query* query);
+/* At most this many instants in one crm_query_run_series(). */
+#define CRM_MAX_SERIES_INSTANTS 1000
+/*
+ * The query's aggregate (as crm_query_run_aggregate(); without aggregates,
+ * a count) as of each of `instants` (valid times, UTC microseconds; known
+ * at the query's known_at, see crm_query_set_as_of(), whose valid time this
+ * call replaces), in one pass over the history: e.g. the customers on the
+ * premium plan at each month-end of a year. Each row starts with
+ * "valid_at" (a datetime), then the groups and aggregates; rows are
+ * ordered by instant, in the order given. 1 to CRM_MAX_SERIES_INSTANTS
+ * instants (else CRM_E_INVALID_ARGUMENT, rule "instants"). Customers
+ * queries only (rule "target").
+ */
+CRM_API int crm_query_run_series(crm_rows** out, crm_db* db,
+                                 const crm_query* query,
+                                 const int64_t* instants, size_t count);
 /* How the backend runs the query's select, one step per line, in its own
  * words (a file: SQLite's, e.g. "SEARCH c USING INDEX ..."; PostgreSQL:
  * its EXPLAIN, e.g. "Index Scan using ..."): to check an index is used.

@@ -70,6 +70,8 @@ enum class Rule {
   kScope,  // CRM_RULE_SCOPE
   kOperation,  // CRM_RULE_OPERATION
   kAppend,  // CRM_RULE_APPEND
+  kFuture,  // CRM_RULE_FUTURE
+  kBeforeCreated,  // CRM_RULE_BEFORE_CREATED
   kSchema,  // CRM_RULE_SCHEMA
   kDamaged,  // CRM_RULE_DAMAGED
   kConnection,  // CRM_RULE_CONNECTION
@@ -90,6 +92,8 @@ enum class Rule {
   kDefinitionJson,  // CRM_RULE_DEFINITION_JSON
   kEmail,  // CRM_RULE_EMAIL
   kEvent,  // CRM_RULE_EVENT
+  kEffectiveAt,  // CRM_RULE_EFFECTIVE_AT
+  kEffectiveUntil,  // CRM_RULE_EFFECTIVE_UNTIL
   kExpectedVersion,  // CRM_RULE_EXPECTED_VERSION
   kExternalId,  // CRM_RULE_EXTERNAL_ID
   kField,  // CRM_RULE_FIELD
@@ -100,6 +104,7 @@ enum class Rule {
   kId,  // CRM_RULE_ID
   kIdempotencyKey,  // CRM_RULE_IDEMPOTENCY_KEY
   kIndex,  // CRM_RULE_INDEX
+  kInstants,  // CRM_RULE_INSTANTS
   kItems,  // CRM_RULE_ITEMS
   kLimit,  // CRM_RULE_LIMIT
   kMode,  // CRM_RULE_MODE
@@ -132,7 +137,7 @@ enum class Rule {
   kValue,  // CRM_RULE_VALUE
 };
 
-inline constexpr size_t kRuleCount = 116;
+inline constexpr size_t kRuleCount = 121;
 
 // The text of `rule`, as crm_last_error_rule() returns it.
 inline constexpr const char* RuleText(Rule rule) {
@@ -193,6 +198,8 @@ inline constexpr const char* RuleText(Rule rule) {
       CRM_RULE_SCOPE,
       CRM_RULE_OPERATION,
       CRM_RULE_APPEND,
+      CRM_RULE_FUTURE,
+      CRM_RULE_BEFORE_CREATED,
       CRM_RULE_SCHEMA,
       CRM_RULE_DAMAGED,
       CRM_RULE_CONNECTION,
@@ -213,6 +220,8 @@ inline constexpr const char* RuleText(Rule rule) {
       CRM_RULE_DEFINITION_JSON,
       CRM_RULE_EMAIL,
       CRM_RULE_EVENT,
+      CRM_RULE_EFFECTIVE_AT,
+      CRM_RULE_EFFECTIVE_UNTIL,
       CRM_RULE_EXPECTED_VERSION,
       CRM_RULE_EXTERNAL_ID,
       CRM_RULE_FIELD,
@@ -223,6 +232,7 @@ inline constexpr const char* RuleText(Rule rule) {
       CRM_RULE_ID,
       CRM_RULE_IDEMPOTENCY_KEY,
       CRM_RULE_INDEX,
+      CRM_RULE_INSTANTS,
       CRM_RULE_ITEMS,
       CRM_RULE_LIMIT,
       CRM_RULE_MODE,

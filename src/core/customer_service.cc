@@ -265,7 +265,7 @@ absl::StatusOr<int64_t> CreateResolved(Session& session,
       CheckNotSuppressed(session, write.fields, write.columns.values));
   int64_t now = NowMicros();
   absl::StatusOr<int64_t> id =
-      session.backend().InsertCustomer(now, write.columns);
+      session.backend().InsertCustomer(now, now, write.columns);
   if (!id.ok()) return NameConstraint(session.schema(), id.status());
   std::vector<FieldChangeValue> changes;
   changes.reserve(write.fields.size());

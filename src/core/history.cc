@@ -1,5 +1,6 @@
 #include "core/history.h"
 
+#include <algorithm>
 #include <map>
 
 #include "absl/strings/str_cat.h"
@@ -100,7 +101,12 @@ absl::StatusOr<CustomerRecord> CustomerAt(Session& session, int64_t id,
   }
   CRM_ASSIGN_OR_RETURN(
       std::vector<store::EventRow> rows,
-      session.backend().SelectHistory(session.texts(), id, at_us));
+      session.backend().SelectHistory(session.texts(), id, INT64_MAX));
+  rows.erase(std::remove_if(rows.begin(), rows.end(),
+                            [&](const store::EventRow& row) {
+                              return row.occurred_at_us > at_us;
+                            }),
+             rows.end());
   std::map<int64_t, Value> values;
   int64_t last_change_us = 0;
   if (rows.empty() || !Replay(rows, &values, &last_change_us)) {

@@ -164,8 +164,8 @@ absl::StatusOr<int64_t> MoveHeldToStub(Session& session, int64_t id,
     columns.values.push_back(std::move(stored));
     changes.push_back({field, Value::Null(), std::move(value)});
   }
-  CRM_ASSIGN_OR_RETURN(int64_t stub_id,
-                       session.backend().InsertCustomer(now_us, columns));
+  CRM_ASSIGN_OR_RETURN(int64_t stub_id, session.backend().InsertCustomer(
+                                            now_us, now_us, columns));
   CRM_RETURN_IF_ERROR(session.backend().InsertStub(
       stub_id, std::max(held.held_until_us, now_us)));
   CRM_RETURN_IF_ERROR(RecordHistory(session, stub_id, HistoryKind::kCreated,

@@ -103,9 +103,10 @@ class Backend {
                                         const SqlValue& value) = 0;
 
   // ---- customers ----------------------------------------------------------
-  // Inserts a customer at version 1 under a new id, never one used before.
+  // Inserts a customer at version 1 under a new id, never one used before,
+  // created at `created_at_us` (valid time) and last written at `now_us`.
   virtual absl::StatusOr<int64_t> InsertCustomer(
-      int64_t now_us, const ColumnValues& values) = 0;
+      int64_t created_at_us, int64_t now_us, const ColumnValues& values) = 0;
   // Writes `values` into customer `id` and sets its version and update time.
   virtual absl::Status UpdateCustomer(int64_t id, int64_t new_version,
                                       int64_t now_us,
@@ -149,10 +150,11 @@ class Backend {
   // Events with seq > `after_seq` across all customers, by seq.
   virtual absl::StatusOr<std::vector<EventRow>> SelectEventsAfter(
       InternedTexts& texts, int64_t after_seq, int64_t limit) = 0;
-  // The history events of a customer (created/updated/deleted) up to and
-  // including `until_us`, oldest first.
+  // The history events of a customer (created/updated/deleted) recorded at
+  // or before `known_at_us` (recorded_at), in seq order (the order they
+  // were recorded).
   virtual absl::StatusOr<std::vector<EventRow>> SelectHistory(
-      InternedTexts& texts, int64_t customer_id, int64_t until_us) = 0;
+      InternedTexts& texts, int64_t customer_id, int64_t known_at_us) = 0;
   // Customers holding no history event (for a history baseline).
   virtual absl::StatusOr<std::vector<int64_t>> CustomersWithoutHistory() = 0;
   // Registered event types: name and JSON definition.

@@ -122,7 +122,7 @@ class PostgresBackendTest : public ::testing::Test {
   int64_t Insert(Backend& backend, ColumnValues values, int64_t now = 1000) {
     int64_t id = 0;
     Write(backend, [&] {
-      auto inserted = backend.InsertCustomer(now, values);
+      auto inserted = backend.InsertCustomer(now, now, values);
       ASSERT_TRUE(inserted.ok()) << inserted.status();
       id = *inserted;
     });
@@ -331,13 +331,13 @@ TEST_F(PostgresBackendTest, ValuesOfEveryKindReadBackAsStored) {
   for (const SqlValue& bad :
        {SqlValue(std::nan("")), SqlValue(INFINITY),
         SqlValue(std::string("nul \0 byte", 10)), SqlValue(Blob{"x"})}) {
-    auto inserted = backend->InsertCustomer(1, Values({"f_1"}, {bad}));
+    auto inserted = backend->InsertCustomer(1, 1, Values({"f_1"}, {bad}));
     ASSERT_FALSE(inserted.ok());
     EXPECT_EQ(CodeOf(inserted.status()), ErrorCode::kInvalidArgument)
         << inserted.status();
   }
   auto hostile_column =
-      backend->InsertCustomer(1, Values({"x') OR true; --"}, {int64_t{1}}));
+      backend->InsertCustomer(1, 1, Values({"x') OR true; --"}, {int64_t{1}}));
   EXPECT_EQ(CodeOf(hostile_column.status()), ErrorCode::kInvalidArgument);
   EXPECT_EQ(*backend->CountCustomers(), 1);
 }
@@ -477,7 +477,7 @@ TEST_F(PostgresBackendTest, UniqueIndexesRefuseDuplicatesNamingTheColumn) {
         Case{"f_2", int64_t{7}}}) {
     SCOPED_TRACE(duplicate.column);
     auto inserted = backend->InsertCustomer(
-        1, Values({duplicate.column}, {duplicate.value}));
+        1, 1, Values({duplicate.column}, {duplicate.value}));
     ASSERT_FALSE(inserted.ok());
     EXPECT_EQ(CodeOf(inserted.status()), ErrorCode::kConstraint);
     EXPECT_EQ(RuleOf(inserted.status()), "unique");
@@ -491,7 +491,8 @@ TEST_F(PostgresBackendTest, UniqueIndexesRefuseDuplicatesNamingTheColumn) {
   }
   // Text "7" is not the number 7; "E1" differs from "e1" where case counts.
   auto fine = backend->InsertCustomer(
-      1, Values({"f_2", "external_id"}, {std::string("7"), std::string("e1")}));
+      1, 1,
+      Values({"f_2", "external_id"}, {std::string("7"), std::string("e1")}));
   ASSERT_TRUE(fine.ok()) << fine.status();
   // A unique index over values that are not unique is refused too.
   ASSERT_OK(backend->WriteColumnValue("name", *fine, std::string("Bob")));
@@ -561,14 +562,15 @@ TEST_F(PostgresBackendTest, AConnectionKilledMidTransactionWritesNothing) {
   auto scope = Scope::Begin(*backend, ScopeKind::kWrite);
   ASSERT_TRUE(scope.ok());
   ASSERT_TRUE(
-      backend->InsertCustomer(1, Values({"name"}, {std::string("A")})).ok());
+      backend->InsertCustomer(1, 1, Values({"name"}, {std::string("A")})).ok());
   // Kill the backend's server process from another connection (this
   // backend's only: other tests run beside this one).
   Exec(absl::StrCat(
       "SELECT pg_terminate_backend(",
       static_cast<PostgresBackend&>(*backend).connection().BackendPid(),
       ", 5000)"));
-  auto lost = backend->InsertCustomer(1, Values({"name"}, {std::string("B")}));
+  auto lost =
+      backend->InsertCustomer(1, 1, Values({"name"}, {std::string("B")}));
   ASSERT_FALSE(lost.ok());
   EXPECT_EQ(CodeOf(lost.status()), ErrorCode::kIo);
   EXPECT_EQ(RuleOf(lost.status()), "connection");
@@ -606,7 +608,7 @@ TEST_F(PostgresBackendTest, AHostTransactionHoldsCallsAsSavepoints) {
     auto scope = Scope::Begin(*backend, ScopeKind::kWrite);
     ASSERT_TRUE(scope.ok());
     ASSERT_TRUE(
-        backend->InsertCustomer(1, Values({"name"}, {std::string("undone")}))
+        backend->InsertCustomer(1, 1, Values({"name"}, {std::string("undone")}))
             .ok());
     // A statement the server refuses aborts the transaction up to the
     // savepoint, which the scope's end rolls back.
@@ -666,7 +668,7 @@ TEST_F(PostgresBackendTest, WritersOfOneWorkspaceRunAtOnceFieldChangesWait) {
   auto holding = Scope::Begin(*first, ScopeKind::kWrite);
   ASSERT_TRUE(holding.ok());
   ASSERT_TRUE(
-      first->InsertCustomer(1, Values({"name"}, {std::string("a")})).ok());
+      first->InsertCustomer(1, 1, Values({"name"}, {std::string("a")})).ok());
   EXPECT_EQ(Insert(*second, Values({"name"}, {std::string("b")})), 2);
   {
     auto changing = Scope::Begin(*second, ScopeKind::kWrite);
@@ -766,7 +768,7 @@ TEST_F(PostgresBackendTest, AReadOnlyHandleWritesNothing) {
   EXPECT_EQ(Select(*reader, {"name"}, "id", int64_t{1})->values[0],
             SqlValue(std::string("Ada")));
   // Even a write inside a read scope is refused by the server.
-  auto inserted = reader->InsertCustomer(1, Values({}, {}));
+  auto inserted = reader->InsertCustomer(1, 1, Values({}, {}));
   EXPECT_EQ(CodeOf(inserted.status()), ErrorCode::kReadOnly)
       << inserted.status();
   // A read-only handle does not create its workspace.
@@ -793,7 +795,8 @@ TEST_F(PostgresBackendTest, WorkspacesAreCreatedAndDroppedWithAllTheyHold) {
       ASSERT_TRUE(backend->InsertUserField(Field("plan")).ok());
       ASSERT_OK(backend->SetColumnIndex("f_1", ColumnIndex::kPlain));
       ASSERT_TRUE(
-          backend->InsertCustomer(1, Values({"f_1"}, {std::string("g")})).ok());
+          backend->InsertCustomer(1, 1, Values({"f_1"}, {std::string("g")}))
+              .ok());
       ASSERT_OK(backend->SetSearchText(1, "text", true));
       ASSERT_OK(backend->SaveSegment({"s", "customers", "f", 1}));
     });

@@ -107,10 +107,20 @@ class PostgresEventLogTest : public ::testing::Test {
   int64_t Append(int64_t workspace, int64_t customer, int64_t occurred_us,
                  int64_t type_id, int64_t channel_id = 0,
                  const std::string& key = "", const std::string& body = "b") {
+    return AppendRecorded(workspace, customer, occurred_us,
+                          1'700'000'000'000'000, type_id, channel_id, key,
+                          body);
+  }
+
+  int64_t AppendRecorded(int64_t workspace, int64_t customer,
+                         int64_t occurred_us, int64_t recorded_us,
+                         int64_t type_id, int64_t channel_id = 0,
+                         const std::string& key = "",
+                         const std::string& body = "b") {
     EventRow row;
     row.customer_id = customer;
     row.occurred_at_us = occurred_us;
-    row.recorded_at_us = 1'700'000'000'000'000;
+    row.recorded_at_us = recorded_us;
     row.idempotency_key = key;
     row.body = body;
     EventIds ids;
@@ -530,34 +540,39 @@ TEST_F(PostgresEventLogTest, TimelinePagesInSqlitesOrderWithFilters) {
   EXPECT_TRUE(SelectTimeline(*connection_, a_, texts, all)->empty());
 }
 
-TEST_F(PostgresEventLogTest, HistoryIsTheRecordEventsUpToAnInstantBySeq) {
+TEST_F(PostgresEventLogTest, HistoryIsTheRecordEventsKnownAtAnInstantBySeq) {
   ASSERT_OK_AND_ASSIGN(auto transaction, Transaction::Begin(*connection_));
   int64_t call = Intern(a_, "call");
-  int64_t created = Append(a_, 3, 100, kRecordCreatedTypeId, kSystemChannelId);
-  Append(a_, 3, 150, call);  // not history
-  int64_t late = Append(a_, 3, 500, kRecordUpdatedTypeId);
-  int64_t back = Append(a_, 3, 50, kRecordUpdatedTypeId);  // valid earlier
-  int64_t at = Append(a_, 3, 300, kRecordUpdatedTypeId);
-  Append(a_, 4, 100, kRecordCreatedTypeId);  // another customer
-  Append(b_, 3, 100, kRecordCreatedTypeId);  // another workspace
-  int64_t deleted = Append(a_, 3, 300, kRecordDeletedTypeId);
+  // Valid time (occurred_at) and recorded time differ: a late change is
+  // valid at 50 but recorded at 400.
+  int64_t created =
+      AppendRecorded(a_, 3, 100, 100, kRecordCreatedTypeId, kSystemChannelId);
+  AppendRecorded(a_, 3, 150, 150, call);  // not history
+  int64_t late = AppendRecorded(a_, 3, 500, 500, kRecordUpdatedTypeId);
+  int64_t back = AppendRecorded(a_, 3, 50, 400, kRecordUpdatedTypeId);
+  int64_t at = AppendRecorded(a_, 3, 300, 300, kRecordUpdatedTypeId);
+  AppendRecorded(a_, 4, 100, 100, kRecordCreatedTypeId);  // another customer
+  AppendRecorded(b_, 3, 100, 100, kRecordCreatedTypeId);  // another workspace
+  int64_t deleted = AppendRecorded(a_, 3, 600, 300, kRecordDeletedTypeId);
   InternedTexts texts;
-  ASSERT_OK_AND_ASSIGN(std::vector<EventRow> until_300,
+  ASSERT_OK_AND_ASSIGN(std::vector<EventRow> known_300,
                        SelectHistory(*connection_, a_, texts, 3, 300));
-  // By seq, not by time; `until_us` inclusive.
-  EXPECT_EQ(SeqsOf(until_300),
+  // By seq, not by time; `known_at_us` inclusive, on recorded_at.
+  EXPECT_EQ(SeqsOf(known_300), (std::vector<int64_t>{created, at, deleted}));
+  EXPECT_EQ(known_300[0].type, "crm.record.created");
+  EXPECT_EQ(known_300[0].channel, "crm");
+  EXPECT_EQ(known_300[2].type, "crm.record.deleted");
+  EXPECT_EQ(known_300[2].occurred_at_us, 600);
+  EXPECT_EQ(known_300[2].recorded_at_us, 300);
+  ASSERT_OK_AND_ASSIGN(std::vector<EventRow> known_400,
+                       SelectHistory(*connection_, a_, texts, 3, 400));
+  EXPECT_EQ(SeqsOf(known_400),
             (std::vector<int64_t>{created, back, at, deleted}));
-  EXPECT_EQ(until_300[0].type, "crm.record.created");
-  EXPECT_EQ(until_300[0].channel, "crm");
-  EXPECT_EQ(until_300[3].type, "crm.record.deleted");
-  ASSERT_OK_AND_ASSIGN(std::vector<EventRow> until_299,
-                       SelectHistory(*connection_, a_, texts, 3, 299));
-  EXPECT_EQ(SeqsOf(until_299), (std::vector<int64_t>{created, back}));
   ASSERT_OK_AND_ASSIGN(std::vector<EventRow> everything,
                        SelectHistory(*connection_, a_, texts, 3, INT64_MAX));
   EXPECT_EQ(SeqsOf(everything),
             (std::vector<int64_t>{created, late, back, at, deleted}));
-  EXPECT_TRUE(SelectHistory(*connection_, a_, texts, 3, 49)->empty());
+  EXPECT_TRUE(SelectHistory(*connection_, a_, texts, 3, 99)->empty());
 }
 
 TEST_F(PostgresEventLogTest, EventsAfterASeqAcrossCustomersBySeq) {

@@ -84,7 +84,7 @@ TEST(PostgresLayoutTest, DISABLED_MeasureLayout) {
   for (int i = 0; i < kCustomers; i += 1000) {
     auto scope = Scope::Begin(backend, ScopeKind::kWrite);
     for (int j = i; j < i + 1000; ++j) {
-      ASSERT_TRUE(backend.InsertCustomer(1, row_values(j)).ok());
+      ASSERT_TRUE(backend.InsertCustomer(1, 1, row_values(j)).ok());
     }
     ASSERT_TRUE(scope->Commit().ok());
   }
@@ -125,7 +125,7 @@ TEST(PostgresLayoutTest, DISABLED_MeasureLayout) {
   start = std::chrono::steady_clock::now();
   for (int i = 0; i < kCalls; ++i) {
     auto scope = Scope::Begin(backend, ScopeKind::kWrite);
-    ASSERT_TRUE(backend.InsertCustomer(1, row_values(kCustomers + i)).ok());
+    ASSERT_TRUE(backend.InsertCustomer(1, 1, row_values(kCustomers + i)).ok());
     ASSERT_TRUE(scope->Commit().ok());
   }
   double call_insert = MicrosSince(start, kCalls);

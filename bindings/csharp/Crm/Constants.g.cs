@@ -172,6 +172,8 @@ internal static partial class Native
     internal const string CRM_RULE_SCOPE = "scope";
     internal const string CRM_RULE_OPERATION = "operation";
     internal const string CRM_RULE_APPEND = "append";
+    internal const string CRM_RULE_FUTURE = "future";
+    internal const string CRM_RULE_BEFORE_CREATED = "before_created";
     internal const string CRM_RULE_SCHEMA = "schema";
     internal const string CRM_RULE_DAMAGED = "damaged";
     internal const string CRM_RULE_CONNECTION = "connection";
@@ -192,6 +194,8 @@ internal static partial class Native
     internal const string CRM_RULE_DEFINITION_JSON = "definition_json";
     internal const string CRM_RULE_EMAIL = "email";
     internal const string CRM_RULE_EVENT = "event";
+    internal const string CRM_RULE_EFFECTIVE_AT = "effective_at";
+    internal const string CRM_RULE_EFFECTIVE_UNTIL = "effective_until";
     internal const string CRM_RULE_EXPECTED_VERSION = "expected_version";
     internal const string CRM_RULE_EXTERNAL_ID = "external_id";
     internal const string CRM_RULE_FIELD = "field";
@@ -202,6 +206,7 @@ internal static partial class Native
     internal const string CRM_RULE_ID = "id";
     internal const string CRM_RULE_IDEMPOTENCY_KEY = "idempotency_key";
     internal const string CRM_RULE_INDEX = "index";
+    internal const string CRM_RULE_INSTANTS = "instants";
     internal const string CRM_RULE_ITEMS = "items";
     internal const string CRM_RULE_LIMIT = "limit";
     internal const string CRM_RULE_MODE = "mode";
@@ -232,8 +237,11 @@ internal static partial class Native
     internal const string CRM_RULE_TYPES = "types";
     internal const string CRM_RULE_URL = "url";
     internal const string CRM_RULE_VALUE = "value";
+    internal const long CRM_EFFECTIVE_NOW = long.MinValue;
+    internal const int CRM_CLOCK_SKEW_US = 60000000;
     internal const long CRM_TIME_MIN = long.MinValue;
     internal const long CRM_TIME_MAX = long.MaxValue;
+    internal const int CRM_MAX_SERIES_INSTANTS = 1000;
 }
 
 /// <summary>The status codes of libcrm (CRM_OK and CRM_E_* in crm/crm.h).</summary>

@@ -57,6 +57,23 @@ internal sealed partial class BatchReportHandle : CrmHandle
 }
 
 /// <summary>
+/// crm_write_result: What a _v2 write did. Not thread-safe; freed with crm_write_result_free() (NULL accepted). Every _v2 write takes `out` NULL when the caller does not want it; on failure *out is NULL.
+/// Owned (released with crm_write_result_free) or borrowed from another object.
+/// </summary>
+internal sealed partial class WriteResultHandle : CrmHandle
+{
+    /// <summary>Wraps a crm_write_result borrowed from <paramref name="owner"/>'s object; the owner stays alive until this handle is released.</summary>
+    internal static WriteResultHandle Borrow(nint pointer, SafeHandle owner)
+    {
+        var handle = new WriteResultHandle();
+        handle.BorrowFrom(pointer, owner, "crm_write_result");
+        return handle;
+    }
+
+    protected override void Free(nint pointer) => Native.crm_write_result_free(pointer);
+}
+
+/// <summary>
 /// crm_event: An event belongs to one customer and records something that happened: when (occurred_at, UTC microseconds, given by the host; recorded_at is set by libcrm), what (type, e.g. "call", "email.sent", "order.placed"), through which channel ("phone", "email", "web", ...), who acted (actor), where it came from (source), and typed properties. Events are immutable. Type and channel names are 1 to 64 letters, digits and . _ - : /. Types starting with "crm." are libcrm's own: every create, update and delete of a customer appends a "crm.record.created", "crm.record.updated" or "crm.record.deleted" event (channel "crm", actor as given to the call) holding each changed field's value before and after; crm_customer_erase() leaves a "crm.record.erased" tombstone (see "Erasure"). Hosts cannot append those, and cannot skip them. A crm_event is built by the host for crm_event_append(), or read from the log. Not thread-safe.
 /// Owned (released with crm_event_free) or borrowed from another object.
 /// </summary>

@@ -49,6 +49,23 @@ internal static unsafe partial class Native
         };
     }
 
+    /// <summary>crm_write_options, as crm.h declares it.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct WriteOptions
+    {
+        public uint StructSize; // uint32_t struct_size
+        public long EffectiveAt; // int64_t effective_at
+        public long EffectiveUntil; // int64_t effective_until
+
+        /// <summary>CRM_WRITE_OPTIONS_INIT: { sizeof(crm_write_options), CRM_EFFECTIVE_NOW, CRM_TIME_MAX }.</summary>
+        public static WriteOptions Init() => new()
+        {
+            StructSize = (uint)sizeof(WriteOptions),
+            EffectiveAt = CRM_EFFECTIVE_NOW,
+            EffectiveUntil = CRM_TIME_MAX,
+        };
+    }
+
     /// <summary>crm_timeline_options, as crm.h declares it.</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal struct TimelineOptions
@@ -698,6 +715,99 @@ internal static unsafe partial class Native
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nint crm_batch_report_rule(BatchReportHandle report, nuint row);
 
+    /// <summary>
+    /// <c>int crm_write_options_init(crm_write_options* options, size_t struct_size)</c>
+    /// Fills `options` with the values of CRM_WRITE_OPTIONS_INIT; as
+    /// crm_open_options_init().
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_write_options_init(WriteOptions* options, nuint structSize);
+
+    /// <summary><c>void crm_write_result_free(crm_write_result* result)</c></summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial void crm_write_result_free(nint result);
+
+    /// <summary>
+    /// <c>int64_t crm_write_result_id(const crm_write_result* result)</c>
+    /// The customer written.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial long crm_write_result_id(WriteResultHandle result);
+
+    /// <summary>
+    /// <c>int64_t crm_write_result_version(const crm_write_result* result)</c>
+    /// Its version after the write (as crm_customer_update's out_version).
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial long crm_write_result_version(WriteResultHandle result);
+
+    /// <summary>
+    /// <c>int crm_write_result_created(const crm_write_result* result)</c>
+    /// 1 if the write created the customer, else 0.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_write_result_created(WriteResultHandle result);
+
+    /// <summary>
+    /// <c>int64_t crm_write_result_effective_at(const crm_write_result* result)</c>
+    /// The valid time the write's values hold from: effective_at as applied
+    /// (CRM_EFFECTIVE_NOW and times within the clock skew become the call's
+    /// time; a create's is the record's created_at).
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial long crm_write_result_effective_at(WriteResultHandle result);
+
+    /// <summary>
+    /// <c>int crm_write_result_changed_current(const crm_write_result* result)</c>
+    /// 1 if the write changed the values in force now; 0 for a correction of
+    /// the past that a later change overrides (it changed history only) or a
+    /// write that changed nothing.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_write_result_changed_current(WriteResultHandle result);
+
+    /// <summary>
+    /// <c>int crm_customer_create_v2(crm_write_result** out, crm_db* db, const crm_record* record, const crm_write_options* options, const char* actor)</c>
+    /// As crm_customer_create(), with options. The record may hold "created_at"
+    /// (a datetime): the customer's real start, e.g. from a system it is
+    /// migrated from; its values hold from then. Without it, created_at is
+    /// options-&gt;effective_at, else now. Both given and different:
+    /// CRM_E_INVALID_ARGUMENT, rule "effective_at". effective_until must be
+    /// CRM_TIME_MAX (rule "effective_until"): a record cannot be created for a
+    /// while only.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_customer_create_v2(out WriteResultHandle @out, DbHandle db, RecordHandle record, WriteOptions* options, string? actor);
+
+    /// <summary>
+    /// <c>int crm_customer_update_v2(crm_write_result** out, crm_db* db, int64_t id, int64_t expected_version, const crm_record* changes, const crm_write_options* options, const char* actor)</c>
+    /// As crm_customer_update(), with options: a change effective in the past
+    /// slots into each field's timeline at its place (see "Valid time").
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_customer_update_v2(out WriteResultHandle @out, DbHandle db, long id, long expectedVersion, RecordHandle changes, WriteOptions* options, string? actor);
+
+    /// <summary>
+    /// <c>int crm_customer_upsert_v2(crm_write_result** out, crm_db* db, const crm_record* record, const crm_write_options* options, const char* actor)</c>
+    /// As crm_customer_upsert(), with options. A created_at in the record
+    /// creates as crm_customer_create_v2(); when the upsert updates, it must
+    /// equal the stored created_at (else CRM_E_VALIDATION, rule "read_only"), so
+    /// that a re-sent record updates. An upsert that would create with an
+    /// effective_until fails (rule "effective_until").
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_customer_upsert_v2(out WriteResultHandle @out, DbHandle db, RecordHandle record, WriteOptions* options, string? actor);
+
+    /// <summary>
+    /// <c>int crm_customer_write_batch_v2(crm_batch_report** out_report, crm_db* db, const void* batch, size_t batch_size, int mode, const crm_write_options* options)</c>
+    /// As crm_customer_write_batch(), with options applying to every row. A
+    /// row that creates may hold a "created_at" column, each row its own; in a
+    /// row that updates it must equal the stored created_at, as for
+    /// crm_customer_upsert_v2().
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_customer_write_batch_v2(out BatchReportHandle outReport, DbHandle db, void* batch, nuint batchSize, int mode, WriteOptions* options);
+
     /// <summary><c>int crm_event_new(crm_event** out)</c></summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_event_new(out EventHandle @out);
@@ -773,6 +883,14 @@ internal static unsafe partial class Native
     /// <summary><c>int64_t crm_event_recorded_at(const crm_event* event)</c></summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial long crm_event_recorded_at(EventHandle @event);
+
+    /// <summary>
+    /// <c>int64_t crm_event_valid_until(const crm_event* event)</c>
+    /// A history event's end of valid time: a correction's effective_until;
+    /// CRM_TIME_MAX for every other event (see "Valid time").
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial long crm_event_valid_until(EventHandle @event);
 
     /// <summary><c>const char* crm_event_type(const crm_event* event)</c></summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
@@ -980,6 +1098,54 @@ internal static unsafe partial class Native
     internal static partial nint crm_field_timeline_value(FieldTimelineHandle timeline, nuint index);
 
     /// <summary>
+    /// <c>int crm_customer_get_at_v2(crm_record** out, crm_db* db, int64_t id, int64_t valid_us, int64_t known_at_us)</c>
+    /// The customer as it was at valid time `valid_us`, by what libcrm had
+    /// recorded up to `known_at_us` (CRM_TIME_MAX: by today's knowledge, as
+    /// crm_customer_get_at()). Its version is the number of history events
+    /// recorded by then whose valid time is at or before `valid_us`; created_at
+    /// is the record's start, updated_at the valid time of the last of those.
+    /// CRM_E_NOT_FOUND when by that knowledge it did not exist at `valid_us`.
+    /// On a restricted handle as crm_customer_get_at().
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_customer_get_at_v2(out RecordHandle @out, DbHandle db, long id, long validUs, long knownAtUs);
+
+    /// <summary>
+    /// <c>int crm_field_timeline_get_v2(crm_field_timeline** out, crm_db* db, int64_t customer_id, const char* field, int64_t known_at_us)</c>
+    /// A field's timeline in valid time as libcrm knew it at `known_at_us`
+    /// (CRM_TIME_MAX: today). Adjacent intervals with equal values are one.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_field_timeline_get_v2(out FieldTimelineHandle @out, DbHandle db, long customerId, string? field, long knownAtUs);
+
+    /// <summary>
+    /// <c>int64_t crm_field_timeline_recorded_at(const crm_field_timeline* timeline, size_t index)</c>
+    /// When libcrm recorded the change that set interval `index`'s value (of
+    /// the merged changes, the earliest); 0 when out of range.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial long crm_field_timeline_recorded_at(FieldTimelineHandle timeline, nuint index);
+
+    /// <summary>
+    /// <c>int64_t crm_field_timeline_duration(const crm_field_timeline* timeline, size_t index)</c>
+    /// The length of interval `index` in microseconds; for the current interval,
+    /// up to the time the timeline was read. 0 when out of range.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial long crm_field_timeline_duration(FieldTimelineHandle timeline, nuint index);
+
+    /// <summary>
+    /// <c>int crm_field_timeline_held(int64_t* out_us, const crm_field_timeline* timeline, const crm_record* value, int64_t from_us, int64_t to_us)</c>
+    /// The time in [from_us, to_us) during which the field held the value in
+    /// `value` (a record holding that one field, as crm_field_timeline_value()
+    /// gives), exact to the microsecond; the current interval counts up to the
+    /// time the timeline was read. CRM_E_INVALID_ARGUMENT when `value` holds not
+    /// exactly that field (rule "value") or from_us &gt; to_us (rule "range").
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_field_timeline_held(out long outUs, FieldTimelineHandle timeline, RecordHandle value, long fromUs, long toUs);
+
+    /// <summary>
     /// <c>int crm_query_new(crm_query** out, int target)</c>
     /// A query over `target`. Not thread-safe.
     /// </summary>
@@ -1046,6 +1212,21 @@ internal static unsafe partial class Native
     internal static partial int crm_query_include_archived(QueryHandle query, int include);
 
     /// <summary>
+    /// <c>int crm_query_set_as_of(crm_query* query, int64_t valid_us, int64_t known_at_us)</c>
+    /// Evaluates a customers query as of valid time `valid_us` by what libcrm had
+    /// recorded up to `known_at_us` (CRM_TIME_MAX: today's knowledge), with the
+    /// rules of "Valid time": its filter, rows, count and aggregates see each
+    /// customer as crm_customer_get_at_v2() would, and only customers that
+    /// existed then. `valid_us` CRM_TIME_MAX (the default) means now, as
+    /// without this call. An events query as of a past time fails when run
+    /// (CRM_E_INVALID_ARGUMENT, rule "target"): events do not change; filter
+    /// them by occurred_at and recorded_at instead. On a restricted handle the
+    /// customers are those in its scope now, as for crm_customer_get_at().
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_query_set_as_of(QueryHandle query, long validUs, long knownAtUs);
+
+    /// <summary>
     /// <c>int crm_query_group_by(crm_query* query, const char* field, int bucket)</c>
     /// Groups by a field, or by time buckets of a date or datetime field.
     /// </summary>
@@ -1080,6 +1261,21 @@ internal static unsafe partial class Native
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_query_run_aggregate(out RowsHandle @out, DbHandle db, QueryHandle query);
+
+    /// <summary>
+    /// <c>int crm_query_run_series(crm_rows** out, crm_db* db, const crm_query* query, const int64_t* instants, size_t count)</c>
+    /// The query's aggregate (as crm_query_run_aggregate(); without aggregates,
+    /// a count) as of each of `instants` (valid times, UTC microseconds; known
+    /// at the query's known_at, see crm_query_set_as_of(), whose valid time this
+    /// call replaces), in one pass over the history: e.g. the customers on the
+    /// premium plan at each month-end of a year. Each row starts with
+    /// "valid_at" (a datetime), then the groups and aggregates; rows are
+    /// ordered by instant, in the order given. 1 to CRM_MAX_SERIES_INSTANTS
+    /// instants (else CRM_E_INVALID_ARGUMENT, rule "instants"). Customers
+    /// queries only (rule "target").
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_query_run_series(out RowsHandle @out, DbHandle db, QueryHandle query, long[] instants, nuint count);
 
     /// <summary>
     /// <c>int crm_query_explain(char** out, crm_db* db, const crm_query* query)</c>

@@ -192,6 +192,8 @@ internal static class Wire
         internal const int Properties = 1;
         /// <summary>repeated FieldChange changes = 2.</summary>
         internal const int Changes = 2;
+        /// <summary>optional sint64 valid_until_us = 3.</summary>
+        internal const int ValidUntilUs = 3;
     }
 
     /// <summary>crm.wire.EventTypeDefinition.</summary>

@@ -77,6 +77,8 @@ __all__ = [
     "CRM_RULE_SCOPE",
     "CRM_RULE_OPERATION",
     "CRM_RULE_APPEND",
+    "CRM_RULE_FUTURE",
+    "CRM_RULE_BEFORE_CREATED",
     "CRM_RULE_SCHEMA",
     "CRM_RULE_DAMAGED",
     "CRM_RULE_CONNECTION",
@@ -97,6 +99,8 @@ __all__ = [
     "CRM_RULE_DEFINITION_JSON",
     "CRM_RULE_EMAIL",
     "CRM_RULE_EVENT",
+    "CRM_RULE_EFFECTIVE_AT",
+    "CRM_RULE_EFFECTIVE_UNTIL",
     "CRM_RULE_EXPECTED_VERSION",
     "CRM_RULE_EXTERNAL_ID",
     "CRM_RULE_FIELD",
@@ -107,6 +111,7 @@ __all__ = [
     "CRM_RULE_ID",
     "CRM_RULE_IDEMPOTENCY_KEY",
     "CRM_RULE_INDEX",
+    "CRM_RULE_INSTANTS",
     "CRM_RULE_ITEMS",
     "CRM_RULE_LIMIT",
     "CRM_RULE_MODE",
@@ -137,8 +142,11 @@ __all__ = [
     "CRM_RULE_TYPES",
     "CRM_RULE_URL",
     "CRM_RULE_VALUE",
+    "CRM_EFFECTIVE_NOW",
+    "CRM_CLOCK_SKEW_US",
     "CRM_TIME_MIN",
     "CRM_TIME_MAX",
+    "CRM_MAX_SERIES_INSTANTS",
     "CRM_OK",
     "CRM_E_NOT_FOUND",
     "CRM_E_INVALID_ARGUMENT",
@@ -191,6 +199,7 @@ __all__ = [
     "crm_db",
     "crm_record",
     "crm_batch_report",
+    "crm_write_result",
     "crm_event",
     "crm_event_page",
     "crm_field_timeline",
@@ -199,6 +208,7 @@ __all__ = [
     "DbPtr",
     "RecordPtr",
     "BatchReportPtr",
+    "WriteResultPtr",
     "EventPtr",
     "EventPagePtr",
     "FieldTimelinePtr",
@@ -207,6 +217,8 @@ __all__ = [
     "Error",
     "OpenOptions",
     "open_options",
+    "WriteOptions",
+    "write_options",
     "TimelineOptions",
     "timeline_options",
     "EraseOptions",
@@ -281,6 +293,8 @@ CRM_RULE_MASKED = "masked"
 CRM_RULE_SCOPE = "scope"
 CRM_RULE_OPERATION = "operation"
 CRM_RULE_APPEND = "append"
+CRM_RULE_FUTURE = "future"
+CRM_RULE_BEFORE_CREATED = "before_created"
 CRM_RULE_SCHEMA = "schema"
 CRM_RULE_DAMAGED = "damaged"
 CRM_RULE_CONNECTION = "connection"
@@ -301,6 +315,8 @@ CRM_RULE_DB = "db"
 CRM_RULE_DEFINITION_JSON = "definition_json"
 CRM_RULE_EMAIL = "email"
 CRM_RULE_EVENT = "event"
+CRM_RULE_EFFECTIVE_AT = "effective_at"
+CRM_RULE_EFFECTIVE_UNTIL = "effective_until"
 CRM_RULE_EXPECTED_VERSION = "expected_version"
 CRM_RULE_EXTERNAL_ID = "external_id"
 CRM_RULE_FIELD = "field"
@@ -311,6 +327,7 @@ CRM_RULE_FROM = "from"
 CRM_RULE_ID = "id"
 CRM_RULE_IDEMPOTENCY_KEY = "idempotency_key"
 CRM_RULE_INDEX = "index"
+CRM_RULE_INSTANTS = "instants"
 CRM_RULE_ITEMS = "items"
 CRM_RULE_LIMIT = "limit"
 CRM_RULE_MODE = "mode"
@@ -341,8 +358,11 @@ CRM_RULE_TO = "to"
 CRM_RULE_TYPES = "types"
 CRM_RULE_URL = "url"
 CRM_RULE_VALUE = "value"
+CRM_EFFECTIVE_NOW = -9223372036854775808  # INT64_MIN
+CRM_CLOCK_SKEW_US = 60000000
 CRM_TIME_MIN = -9223372036854775808  # INT64_MIN
 CRM_TIME_MAX = 9223372036854775807  # INT64_MAX
+CRM_MAX_SERIES_INSTANTS = 1000
 
 
 # -- Enumerators -----------------------------------------------------------
@@ -469,6 +489,10 @@ class crm_batch_report(Structure):
     """Opaque ``crm_batch_report`` of crm.h."""
 
 
+class crm_write_result(Structure):
+    """Opaque ``crm_write_result`` of crm.h."""
+
+
 class crm_event(Structure):
     """Opaque ``crm_event`` of crm.h."""
 
@@ -492,6 +516,7 @@ class crm_rows(Structure):
 DbPtr = POINTER(crm_db)
 RecordPtr = POINTER(crm_record)
 BatchReportPtr = POINTER(crm_batch_report)
+WriteResultPtr = POINTER(crm_write_result)
 EventPtr = POINTER(crm_event)
 EventPagePtr = POINTER(crm_event_page)
 FieldTimelinePtr = POINTER(crm_field_timeline)
@@ -531,6 +556,26 @@ def open_options() -> OpenOptions:
         flags=1,  # CRM_OPEN_CREATE
         busy_timeout_ms=5000,
         sync=1,  # CRM_SYNC_NORMAL
+    )
+
+
+class WriteOptions(CheckedStructure):
+    """``crm_write_options`` (integer members range-checked when set)."""
+
+    _c_name_ = "crm_write_options"
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("effective_at", c_int64),
+        ("effective_until", c_int64),
+    ]
+
+
+def write_options() -> WriteOptions:
+    """A ``crm_write_options`` set as ``CRM_WRITE_OPTIONS_INIT``."""
+    return WriteOptions(
+        struct_size=ctypes.sizeof(WriteOptions),
+        effective_at=-9223372036854775808,  # CRM_EFFECTIVE_NOW
+        effective_until=9223372036854775807,  # CRM_TIME_MAX
     )
 
 
@@ -743,6 +788,28 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Tuple[str, Any]]]] = {
     "crm_batch_report_field": (c_char_p, [("report", BatchReportPtr), ("row", c_size_t)]),
     # const char* crm_batch_report_rule(const crm_batch_report* report, size_t row)
     "crm_batch_report_rule": (c_char_p, [("report", BatchReportPtr), ("row", c_size_t)]),
+    # int crm_write_options_init(crm_write_options* options, size_t struct_size)
+    "crm_write_options_init": (c_int, [("options", POINTER(WriteOptions)), ("struct_size", c_size_t)]),
+    # void crm_write_result_free(crm_write_result* result)
+    "crm_write_result_free": (None, [("result", WriteResultPtr)]),
+    # int64_t crm_write_result_id(const crm_write_result* result)
+    "crm_write_result_id": (c_int64, [("result", WriteResultPtr)]),
+    # int64_t crm_write_result_version(const crm_write_result* result)
+    "crm_write_result_version": (c_int64, [("result", WriteResultPtr)]),
+    # int crm_write_result_created(const crm_write_result* result)
+    "crm_write_result_created": (c_int, [("result", WriteResultPtr)]),
+    # int64_t crm_write_result_effective_at(const crm_write_result* result)
+    "crm_write_result_effective_at": (c_int64, [("result", WriteResultPtr)]),
+    # int crm_write_result_changed_current(const crm_write_result* result)
+    "crm_write_result_changed_current": (c_int, [("result", WriteResultPtr)]),
+    # int crm_customer_create_v2(crm_write_result** out, crm_db* db, const crm_record* record, const crm_write_options* options, const char* actor)
+    "crm_customer_create_v2": (c_int, [("out", POINTER(WriteResultPtr)), ("db", DbPtr), ("record", RecordPtr), ("options", POINTER(WriteOptions)), ("actor", c_char_p)]),
+    # int crm_customer_update_v2(crm_write_result** out, crm_db* db, int64_t id, int64_t expected_version, const crm_record* changes, const crm_write_options* options, const char* actor)
+    "crm_customer_update_v2": (c_int, [("out", POINTER(WriteResultPtr)), ("db", DbPtr), ("id", c_int64), ("expected_version", c_int64), ("changes", RecordPtr), ("options", POINTER(WriteOptions)), ("actor", c_char_p)]),
+    # int crm_customer_upsert_v2(crm_write_result** out, crm_db* db, const crm_record* record, const crm_write_options* options, const char* actor)
+    "crm_customer_upsert_v2": (c_int, [("out", POINTER(WriteResultPtr)), ("db", DbPtr), ("record", RecordPtr), ("options", POINTER(WriteOptions)), ("actor", c_char_p)]),
+    # int crm_customer_write_batch_v2(crm_batch_report** out_report, crm_db* db, const void* batch, size_t batch_size, int mode, const crm_write_options* options)
+    "crm_customer_write_batch_v2": (c_int, [("out_report", POINTER(BatchReportPtr)), ("db", DbPtr), ("batch", c_void_p), ("batch_size", c_size_t), ("mode", c_int), ("options", POINTER(WriteOptions))]),
     # int crm_event_new(crm_event** out)
     "crm_event_new": (c_int, [("out", POINTER(EventPtr))]),
     # void crm_event_free(crm_event* event)
@@ -771,6 +838,8 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Tuple[str, Any]]]] = {
     "crm_event_occurred_at": (c_int64, [("event", EventPtr)]),
     # int64_t crm_event_recorded_at(const crm_event* event)
     "crm_event_recorded_at": (c_int64, [("event", EventPtr)]),
+    # int64_t crm_event_valid_until(const crm_event* event)
+    "crm_event_valid_until": (c_int64, [("event", EventPtr)]),
     # const char* crm_event_type(const crm_event* event)
     "crm_event_type": (c_char_p, [("event", EventPtr)]),
     # const char* crm_event_channel(const crm_event* event)
@@ -825,6 +894,16 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Tuple[str, Any]]]] = {
     "crm_field_timeline_to": (c_int64, [("timeline", FieldTimelinePtr), ("index", c_size_t)]),
     # crm_record* crm_field_timeline_value(crm_field_timeline* timeline, size_t index)
     "crm_field_timeline_value": (RecordPtr, [("timeline", FieldTimelinePtr), ("index", c_size_t)]),
+    # int crm_customer_get_at_v2(crm_record** out, crm_db* db, int64_t id, int64_t valid_us, int64_t known_at_us)
+    "crm_customer_get_at_v2": (c_int, [("out", POINTER(RecordPtr)), ("db", DbPtr), ("id", c_int64), ("valid_us", c_int64), ("known_at_us", c_int64)]),
+    # int crm_field_timeline_get_v2(crm_field_timeline** out, crm_db* db, int64_t customer_id, const char* field, int64_t known_at_us)
+    "crm_field_timeline_get_v2": (c_int, [("out", POINTER(FieldTimelinePtr)), ("db", DbPtr), ("customer_id", c_int64), ("field", c_char_p), ("known_at_us", c_int64)]),
+    # int64_t crm_field_timeline_recorded_at(const crm_field_timeline* timeline, size_t index)
+    "crm_field_timeline_recorded_at": (c_int64, [("timeline", FieldTimelinePtr), ("index", c_size_t)]),
+    # int64_t crm_field_timeline_duration(const crm_field_timeline* timeline, size_t index)
+    "crm_field_timeline_duration": (c_int64, [("timeline", FieldTimelinePtr), ("index", c_size_t)]),
+    # int crm_field_timeline_held(int64_t* out_us, const crm_field_timeline* timeline, const crm_record* value, int64_t from_us, int64_t to_us)
+    "crm_field_timeline_held": (c_int, [("out_us", POINTER(c_int64)), ("timeline", FieldTimelinePtr), ("value", RecordPtr), ("from_us", c_int64), ("to_us", c_int64)]),
     # int crm_query_new(crm_query** out, int target)
     "crm_query_new": (c_int, [("out", POINTER(QueryPtr)), ("target", c_int)]),
     # void crm_query_free(crm_query* query)
@@ -843,6 +922,8 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Tuple[str, Any]]]] = {
     "crm_query_set_cursor": (c_int, [("query", QueryPtr), ("cursor", c_char_p)]),
     # int crm_query_include_archived(crm_query* query, int include)
     "crm_query_include_archived": (c_int, [("query", QueryPtr), ("include", c_int)]),
+    # int crm_query_set_as_of(crm_query* query, int64_t valid_us, int64_t known_at_us)
+    "crm_query_set_as_of": (c_int, [("query", QueryPtr), ("valid_us", c_int64), ("known_at_us", c_int64)]),
     # int crm_query_group_by(crm_query* query, const char* field, int bucket)
     "crm_query_group_by": (c_int, [("query", QueryPtr), ("field", c_char_p), ("bucket", c_int)]),
     # int crm_query_aggregate(crm_query* query, int function, const char* field, const char* alias)
@@ -853,6 +934,8 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Tuple[str, Any]]]] = {
     "crm_query_count": (c_int, [("out", POINTER(c_int64)), ("db", DbPtr), ("query", QueryPtr)]),
     # int crm_query_run_aggregate(crm_rows** out, crm_db* db, const crm_query* query)
     "crm_query_run_aggregate": (c_int, [("out", POINTER(RowsPtr)), ("db", DbPtr), ("query", QueryPtr)]),
+    # int crm_query_run_series(crm_rows** out, crm_db* db, const crm_query* query, const int64_t* instants, size_t count)
+    "crm_query_run_series": (c_int, [("out", POINTER(RowsPtr)), ("db", DbPtr), ("query", QueryPtr), ("instants", POINTER(c_int64)), ("count", c_size_t)]),
     # int crm_query_explain(char** out, crm_db* db, const crm_query* query)
     "crm_query_explain": (c_int, [("out", POINTER(OwnedString)), ("db", DbPtr), ("query", QueryPtr)]),
     # void crm_rows_free(crm_rows* rows)

@@ -226,6 +226,9 @@ EVENT_BODY_PROPERTIES_WIRE = LEN
 #: repeated FieldChange changes
 EVENT_BODY_CHANGES = 2
 EVENT_BODY_CHANGES_WIRE = LEN
+#: optional sint64 valid_until_us
+EVENT_BODY_VALID_UNTIL_US = 3
+EVENT_BODY_VALID_UNTIL_US_WIRE = VARINT
 
 # message EventTypeDefinition
 #: string name

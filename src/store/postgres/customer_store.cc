@@ -90,7 +90,8 @@ absl::StatusOr<std::pair<std::string, std::string>> KeyCondition(
 }  // namespace
 
 absl::StatusOr<int64_t> InsertCustomer(Connection& connection,
-                                       int64_t workspace_id, int64_t now_us,
+                                       int64_t workspace_id,
+                                       int64_t created_at_us, int64_t now_us,
                                        const ColumnValues& values) {
   CRM_ASSIGN_OR_RETURN(ValuePatch patch, PatchOf(values));
   // The id comes from the workspace's sequence (id_sequences.h): writers
@@ -100,8 +101,9 @@ absl::StatusOr<int64_t> InsertCustomer(Connection& connection,
       "INSERT INTO crm_customers (workspace_id, customer_id, version, "
       "created_at_us, updated_at_us, data) VALUES ($1, nextval('",
       IdSequenceName(workspace_id, IdSequence::kCustomerIds),
-      "'), 1, $2, $2, $3::jsonb)");
-  Parameters parameters = {absl::StrCat(workspace_id), absl::StrCat(now_us),
+      "'), 1, $2, $3, $4::jsonb)");
+  Parameters parameters = {absl::StrCat(workspace_id),
+                           absl::StrCat(created_at_us), absl::StrCat(now_us),
                            patch.patch};
   // A conflict skips the row instead of aborting the transaction; only then
   // is the insert run again, guarded, for the error naming the index.

@@ -22,7 +22,8 @@
 namespace crm::store::postgres {
 
 absl::StatusOr<int64_t> InsertCustomer(Connection& connection,
-                                       int64_t workspace_id, int64_t now_us,
+                                       int64_t workspace_id,
+                                       int64_t created_at_us, int64_t now_us,
                                        const ColumnValues& values);
 absl::Status UpdateCustomer(Connection& connection, int64_t workspace_id,
                             int64_t id, int64_t new_version, int64_t now_us,

@@ -481,14 +481,15 @@ absl::StatusOr<std::vector<EventRow>> SelectHistory(Connection& connection,
                                                     int64_t workspace_id,
                                                     InternedTexts& texts,
                                                     int64_t customer_id,
-                                                    int64_t until_us) {
+                                                    int64_t known_at_us) {
   Parameters parameters = {absl::StrCat(workspace_id),
-                           absl::StrCat(customer_id), absl::StrCat(until_us)};
+                           absl::StrCat(customer_id),
+                           absl::StrCat(known_at_us)};
   return CollectEvents(
       connection, workspace_id, texts,
       absl::StrCat(kSelectEvents,
                    " AND customer_id = $2 AND type_id BETWEEN 1 AND 3 AND "
-                   "occurred_at_us <= $3 ORDER BY seq"),
+                   "recorded_at_us <= $3 ORDER BY seq"),
       parameters);
 }
 

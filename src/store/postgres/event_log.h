@@ -63,7 +63,7 @@ absl::StatusOr<std::vector<EventRow>> SelectHistory(Connection& connection,
                                                     int64_t workspace_id,
                                                     InternedTexts& texts,
                                                     int64_t customer_id,
-                                                    int64_t until_us);
+                                                    int64_t known_at_us);
 absl::StatusOr<std::vector<int64_t>> CustomersWithoutHistory(
     Connection& connection, int64_t workspace_id);
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> LoadEventTypes(

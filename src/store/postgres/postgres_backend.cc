@@ -244,8 +244,9 @@ absl::Status PostgresBackend::WriteColumnValue(const std::string& column,
 // ---- customers --------------------------------------------------------------
 
 absl::StatusOr<int64_t> PostgresBackend::InsertCustomer(
-    int64_t now_us, const ColumnValues& values) {
-  return postgres::InsertCustomer(*connection_, workspace_id_, now_us, values);
+    int64_t created_at_us, int64_t now_us, const ColumnValues& values) {
+  return postgres::InsertCustomer(*connection_, workspace_id_, created_at_us,
+                                  now_us, values);
 }
 
 absl::Status PostgresBackend::UpdateCustomer(int64_t id, int64_t new_version,
@@ -329,9 +330,9 @@ absl::StatusOr<int64_t> PostgresBackend::EventHighWater() {
 }
 
 absl::StatusOr<std::vector<EventRow>> PostgresBackend::SelectHistory(
-    InternedTexts& texts, int64_t customer_id, int64_t until_us) {
+    InternedTexts& texts, int64_t customer_id, int64_t known_at_us) {
   return postgres::SelectHistory(*connection_, workspace_id_, texts,
-                                 customer_id, until_us);
+                                 customer_id, known_at_us);
 }
 
 absl::StatusOr<std::vector<int64_t>>

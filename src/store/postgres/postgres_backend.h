@@ -88,7 +88,7 @@ class PostgresBackend : public Backend {
   absl::Status WriteColumnValue(const std::string& column, int64_t customer_id,
                                 const SqlValue& value) override;
 
-  absl::StatusOr<int64_t> InsertCustomer(int64_t now_us,
+  absl::StatusOr<int64_t> InsertCustomer(int64_t created_at_us, int64_t now_us,
                                          const ColumnValues& values) override;
   absl::Status UpdateCustomer(int64_t id, int64_t new_version, int64_t now_us,
                               const ColumnValues& values) override;
@@ -117,7 +117,7 @@ class PostgresBackend : public Backend {
       InternedTexts& texts, int64_t after_seq, int64_t limit) override;
   absl::StatusOr<int64_t> EventHighWater() override;
   absl::StatusOr<std::vector<EventRow>> SelectHistory(
-      InternedTexts& texts, int64_t customer_id, int64_t until_us) override;
+      InternedTexts& texts, int64_t customer_id, int64_t known_at_us) override;
   absl::StatusOr<std::vector<int64_t>> CustomersWithoutHistory() override;
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
   LoadEventTypes() override;

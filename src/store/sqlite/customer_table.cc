@@ -57,26 +57,28 @@ absl::StatusOr<int64_t> NextCustomerId(Connection& connection) {
 
 }  // namespace
 
-absl::StatusOr<int64_t> InsertCustomer(Connection& connection, int64_t now_us,
+absl::StatusOr<int64_t> InsertCustomer(Connection& connection,
+                                       int64_t created_at_us, int64_t now_us,
                                        const ColumnValues& values) {
   CRM_ASSIGN_OR_RETURN(int64_t id, NextCustomerId(connection));
   const std::string& sql = CachedSql("insert", values.columns, [&] {
     std::string text =
         "INSERT INTO crm_customers(id, version, created_at, updated_at";
-    std::string params = "?1, 1, ?2, ?2";
+    std::string params = "?1, 1, ?2, ?3";
     for (size_t i = 0; i < values.columns.size(); ++i) {
       absl::StrAppend(&text, ", ", QuoteIdentifier(values.columns[i]));
-      absl::StrAppend(&params, ", ?", i + 3);
+      absl::StrAppend(&params, ", ?", i + 4);
     }
     absl::StrAppend(&text, ") VALUES (", params, ")");
     return text;
   });
   CRM_ASSIGN_OR_RETURN(Statement * statement, connection.Prepare(sql));
   CRM_RETURN_IF_ERROR(statement->Bind(1, id));
-  CRM_RETURN_IF_ERROR(statement->Bind(2, now_us));
+  CRM_RETURN_IF_ERROR(statement->Bind(2, created_at_us));
+  CRM_RETURN_IF_ERROR(statement->Bind(3, now_us));
   for (size_t i = 0; i < values.values.size(); ++i) {
     CRM_RETURN_IF_ERROR(
-        statement->Bind(static_cast<int>(i + 3), values.values[i]));
+        statement->Bind(static_cast<int>(i + 4), values.values[i]));
   }
   CRM_RETURN_IF_ERROR(statement->Run());
   return id;

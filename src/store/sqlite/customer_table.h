@@ -17,7 +17,8 @@ namespace crm::store::sqlite {
 
 // Inserts a customer at version 1 under a new id, never one used before;
 // returns the id.
-absl::StatusOr<int64_t> InsertCustomer(Connection& connection, int64_t now_us,
+absl::StatusOr<int64_t> InsertCustomer(Connection& connection,
+                                       int64_t created_at_us, int64_t now_us,
                                        const ColumnValues& values);
 
 // Writes `values` into customer `id` and sets its version and update time.

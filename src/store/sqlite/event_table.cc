@@ -242,14 +242,14 @@ absl::StatusOr<std::vector<EventRow>> SelectEventsAfter(Connection& connection,
 absl::StatusOr<std::vector<EventRow>> SelectHistory(Connection& connection,
                                                     InternedTexts& texts,
                                                     int64_t customer_id,
-                                                    int64_t until_us) {
+                                                    int64_t known_at_us) {
   CRM_ASSIGN_OR_RETURN(
       Statement * select,
       connection.Prepare(
           absl::StrCat(kSelectEvents,
                        "WHERE e.customer_id = ? AND e.type_id BETWEEN 1 AND 3 "
-                       "AND e.occurred_at <= ? ORDER BY e.seq")));
-  CRM_RETURN_IF_ERROR(select->BindAll({customer_id, until_us}));
+                       "AND e.recorded_at <= ? ORDER BY e.seq")));
+  CRM_RETURN_IF_ERROR(select->BindAll({customer_id, known_at_us}));
   return CollectEvents(connection, texts, select);
 }
 

@@ -57,7 +57,7 @@ absl::StatusOr<std::vector<EventRow>> SelectEventsAfter(Connection& connection,
 absl::StatusOr<std::vector<EventRow>> SelectHistory(Connection& connection,
                                                     InternedTexts& texts,
                                                     int64_t customer_id,
-                                                    int64_t until_us);
+                                                    int64_t known_at_us);
 
 // Customers holding no history event (for the baseline after migration 2).
 absl::StatusOr<std::vector<int64_t>> CustomersWithoutHistory(

@@ -148,8 +148,8 @@ absl::Status SqliteBackend::WriteColumnValue(const std::string& column,
 // ---- customers --------------------------------------------------------------
 
 absl::StatusOr<int64_t> SqliteBackend::InsertCustomer(
-    int64_t now_us, const ColumnValues& values) {
-  return sqlite::InsertCustomer(*connection_, now_us, values);
+    int64_t created_at_us, int64_t now_us, const ColumnValues& values) {
+  return sqlite::InsertCustomer(*connection_, created_at_us, now_us, values);
 }
 
 absl::Status SqliteBackend::UpdateCustomer(int64_t id, int64_t new_version,
@@ -223,8 +223,8 @@ absl::StatusOr<std::vector<EventRow>> SqliteBackend::SelectEventsAfter(
 }
 
 absl::StatusOr<std::vector<EventRow>> SqliteBackend::SelectHistory(
-    InternedTexts& texts, int64_t customer_id, int64_t until_us) {
-  return sqlite::SelectHistory(*connection_, texts, customer_id, until_us);
+    InternedTexts& texts, int64_t customer_id, int64_t known_at_us) {
+  return sqlite::SelectHistory(*connection_, texts, customer_id, known_at_us);
 }
 
 absl::StatusOr<std::vector<int64_t>> SqliteBackend::CustomersWithoutHistory() {

@@ -15,7 +15,7 @@
 #             and tests/reliability, on SQLite files and on PostgreSQL
 #             workspaces (CTest's fixture starts the server).
 #   3. fuzz:  the libFuzzer targets of fuzz/ (clang), each for
-#             CRM_FUZZ_SECONDS (default 30) from the seeds in fuzz/corpus/.
+#             CRM_FUZZ_SECONDS (default 20) from the seeds in fuzz/corpus/.
 #
 # Environment: CRM_RELIABILITY_DIR (build dirs; default build-reliability/),
 # CRM_FUZZ_SECONDS, CRM_CRASH_ITERATIONS, CRM_FAULT_MAX_POINTS,
@@ -25,7 +25,7 @@ set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${CRM_RELIABILITY_DIR:-$root/build-reliability}"
 stages="${CRM_RELIABILITY_STAGES:-asan tsan fuzz}"
-fuzz_seconds="${CRM_FUZZ_SECONDS:-30}"
+fuzz_seconds="${CRM_FUZZ_SECONDS:-20}"
 jobs=2
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)

@@ -90,7 +90,8 @@ if [[ " $stages " == *" tsan "* ]]; then
   echo "== tsan: building in $out/tsan (at ${SECONDS} s)"
   rm -f "$tsan_stats"
   if configure_and_build "$out/tsan" "-fsanitize=thread -fno-omit-frame-pointer" \
-      -- crm_capi_tests crm_reliability_tests crm_crash_writer crm_postgres; then
+      -- crm_capi_concurrency_tests crm_reliability_tests crm_crash_writer \
+      crm_postgres; then
     if TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
        CRM_RELIABILITY_STATS="$tsan_stats" \
        ctest --test-dir "$out/tsan" --output-on-failure --timeout 900 \

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "field_timeline_support.h"
 #include "test_support.h"
 
 namespace crm_test {
@@ -13,10 +14,7 @@ namespace {
 
 constexpr int64_t kDay = 86400LL * 1000000;
 
-struct TimelineFreer {
-  void operator()(crm_field_timeline* t) const { crm_field_timeline_free(t); }
-};
-using FieldTimeline = std::unique_ptr<crm_field_timeline, TimelineFreer>;
+using FieldTimeline = OwnedTimeline;
 
 int64_t NowUs() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -98,14 +96,7 @@ class ValidTimeLateReadTest : public ::testing::Test {
 
   static int64_t Held(const crm_field_timeline* timeline, const char* plan,
                       int64_t from_us, int64_t to_us) {
-    Record value = NewRecord();
-    crm_record_set_text(value.get(), "plan", plan);
-    int64_t held = -1;
-    EXPECT_EQ(
-        crm_field_timeline_held(&held, timeline, value.get(), from_us, to_us),
-        CRM_OK)
-        << crm_last_error_message();
-    return held;
+    return HeldText(timeline, "plan", plan, from_us, to_us);
   }
 
   static int64_t DateTime(const crm_record* record, const char* field) {

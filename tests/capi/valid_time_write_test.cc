@@ -358,6 +358,26 @@ TEST_F(ValidTimeWriteTest, BoundedCorrectionRestoresWhatHeldAfterIt) {
   EXPECT_EQ(Text(Get(db_.get(), id).get(), "city"), "Paris");
 }
 
+// Unique values are checked only for values that become current: the past
+// may have held a value another customer holds now.
+TEST_F(ValidTimeWriteTest, UniqueHoldsForCurrentValuesOnly) {
+  int64_t ada = CreateAged("Ada", 60);
+  int64_t bob = CreateAged("Bob", 60);
+  Set(ada, "email", "ada@example.com", Options(CRM_EFFECTIVE_NOW));
+  Result past = Set(bob, "email", "ada@example.com",
+                    Options(now_ - 20 * kDay, now_ - 10 * kDay));
+  EXPECT_EQ(crm_write_result_changed_current(past.get()), 0);
+  int status = CRM_OK;
+  Result now =
+      Set(bob, "email", "ada@example.com", Options(now_ - 5 * kDay), &status);
+  EXPECT_EQ(status, CRM_E_CONSTRAINT);
+  EXPECT_STREQ(crm_last_error_field(), "email");
+  EXPECT_STREQ(crm_last_error_rule(), "unique");
+  EXPECT_EQ(now, nullptr);
+  EXPECT_EQ(Version(bob), 2);
+  EXPECT_EQ(Text(Get(db_.get(), bob).get(), "email"), "<none>");
+}
+
 TEST_F(ValidTimeWriteTest, UpsertChecksCreatedAtAgainstTheStoredOne) {
   Record record = NewRecord();
   crm_record_set_text(record.get(), "name", "Ada");

@@ -349,6 +349,9 @@ TEST_F(ValidTimeWriteTest, BoundedCorrectionRestoresWhatHeldAfterIt) {
   ASSERT_EQ(crm_event_page_size(page.get()), 2u);
   crm_event* correction = crm_event_page_at(page.get(), 1);
   EXPECT_EQ(crm_event_occurred_at(correction), now_ - 20 * kDay);
+  EXPECT_EQ(crm_event_valid_until(correction), now_ - 10 * kDay);
+  EXPECT_EQ(crm_event_valid_until(crm_event_page_at(page.get(), 0)),
+            CRM_TIME_MAX);
   EXPECT_EQ(Text(crm_event_before(correction), "city"), "Paris");
   EXPECT_EQ(Text(crm_event_after(correction), "city"), "Rome");
 

@@ -292,6 +292,7 @@ CRM_API void crm_string_free(char* s);
 #define CRM_RULE_STRUCT_SIZE "struct_size"
 #define CRM_RULE_TEXT "text"
 #define CRM_RULE_THEN_TYPE "then_type"
+#define CRM_RULE_TIMELINE "timeline"
 #define CRM_RULE_TO "to"
 #define CRM_RULE_TYPES "types"
 #define CRM_RULE_URL "url"
@@ -572,8 +573,9 @@ CRM_API int crm_rollback(crm_db* db);
  * Standard fields exist in every workspace and are described by the same
  * calls: kind ("person" or "company"), name, email (unique), phone, company,
  * street, city, region, postal_code, country, owner, stage (lead, prospect,
- * customer, former), tags, external_id (unique, owned by the host), and the
- * read-only created_at and updated_at.
+ * customer, former), tags, external_id (unique, owned by the host), and
+ * created_at and updated_at, which libcrm maintains (a create may give
+ * created_at: see crm_customer_create_v2()).
  */
 
 /* Defines a new user-defined field. *out_field_id receives its id. An
@@ -747,7 +749,8 @@ CRM_API int crm_record_decode(crm_record** out, const void* batch,
  */
 
 /* Creates a customer from the fields in `record`. Missing fields take their
- * default; required fields without one must be present. Customer ids are
+ * default; required fields without one must be present. The record may
+ * hold "created_at", as for crm_customer_create_v2() with options NULL. Customer ids are
  * never reused: a new customer never gets the id of a deleted one, nor its
  * events and history, across reopens too. */
 CRM_API int crm_customer_create(int64_t* out_id, crm_db* db,
@@ -923,7 +926,11 @@ CRM_API int crm_customer_create_v2(crm_write_result** out, crm_db* db,
                                    const crm_write_options* options,
                                    const char* actor);
 /* As crm_customer_update(), with options: a change effective in the past
- * slots into each field's timeline at its place (see "Valid time"). */
+ * slots into each field's timeline at its place (see "Valid time").
+ * `changes` may hold "created_at" only with the customer's stored value
+ * (else CRM_E_VALIDATION, rule "read_only"). A valid time outside the years
+ * 0001-9999 fails with rule "range", naming effective_at, effective_until
+ * or created_at. */
 CRM_API int crm_customer_update_v2(crm_write_result** out, crm_db* db,
                                    int64_t id, int64_t expected_version,
                                    const crm_record* changes,
@@ -999,7 +1006,7 @@ CRM_API int64_t crm_event_customer(const crm_event* event);
 CRM_API int64_t crm_event_occurred_at(const crm_event* event);
 CRM_API int64_t crm_event_recorded_at(const crm_event* event);
 /* A history event's end of valid time: a correction's effective_until;
- * CRM_TIME_MAX for every other event (see "Valid time"). */
+ * CRM_TIME_MAX for every other event (see "Valid time"); 0 for NULL. */
 CRM_API int64_t crm_event_valid_until(const crm_event* event);
 CRM_API const char* crm_event_type(const crm_event* event);
 CRM_API const char* crm_event_channel(const crm_event* event);
@@ -1193,7 +1200,9 @@ CRM_API crm_record* crm_field_timeline_value(crm_field_timeline* timeline,
  *     CRM_E_VALIDATION, rule "future": scheduled changes are not kept. One
  *     before the record's created_at fails with rule "before_created". An
  *     effective_until at or before effective_at fails with rule "range".
- *     Each names "effective_at" or "effective_until" as the field.
+ *     Each names "effective_at" or "effective_until" as the field; a
+ *     create's created_at is checked as effective_at is, naming
+ *     "created_at".
  *  6. A deletion holds from the time of the call: the record did not exist
  *     from then on, by any valid time after it.
  * Each write that records a change bumps the record's version by one, also
@@ -1215,7 +1224,8 @@ CRM_API int crm_customer_get_at_v2(crm_record** out, crm_db* db, int64_t id,
                                    int64_t valid_us, int64_t known_at_us);
 
 /* A field's timeline in valid time as libcrm knew it at `known_at_us`
- * (CRM_TIME_MAX: today). Adjacent intervals with equal values are one. */
+ * (CRM_TIME_MAX: today). Adjacent intervals with equal values are one.
+ * CRM_E_NOT_FOUND when nothing of the customer was recorded by then. */
 CRM_API int crm_field_timeline_get_v2(crm_field_timeline** out, crm_db* db,
                                       int64_t customer_id, const char* field,
                                       int64_t known_at_us);
@@ -1231,8 +1241,11 @@ CRM_API int64_t crm_field_timeline_duration(const crm_field_timeline* timeline,
  * The time in [from_us, to_us) during which the field held the value in
  * `value` (a record holding that one field, as crm_field_timeline_value()
  * gives), exact to the microsecond; the current interval counts up to the
- * time the timeline was read. CRM_E_INVALID_ARGUMENT when `value` holds not
- * exactly that field (rule "value") or from_us > to_us (rule "range").
+ * time the timeline was read. A value holding the field as null is held 0
+ * (empty stretches are not intervals); on a restricted handle masked values
+ * compare as masked. CRM_E_INVALID_ARGUMENT for a NULL timeline (rule
+ * "timeline"), a `value` holding not exactly that field (rule "value") or
+ * from_us > to_us (rule "range").
  */
 CRM_API int crm_field_timeline_held(int64_t* out_us,
                                     const crm_field_timeline* timeline,

@@ -131,13 +131,14 @@ enum class Rule {
   kStructSize,  // CRM_RULE_STRUCT_SIZE
   kText,  // CRM_RULE_TEXT
   kThenType,  // CRM_RULE_THEN_TYPE
+  kTimeline,  // CRM_RULE_TIMELINE
   kTo,  // CRM_RULE_TO
   kTypes,  // CRM_RULE_TYPES
   kUrl,  // CRM_RULE_URL
   kValue,  // CRM_RULE_VALUE
 };
 
-inline constexpr size_t kRuleCount = 121;
+inline constexpr size_t kRuleCount = 122;
 
 // The text of `rule`, as crm_last_error_rule() returns it.
 inline constexpr const char* RuleText(Rule rule) {
@@ -259,6 +260,7 @@ inline constexpr const char* RuleText(Rule rule) {
       CRM_RULE_STRUCT_SIZE,
       CRM_RULE_TEXT,
       CRM_RULE_THEN_TYPE,
+      CRM_RULE_TIMELINE,
       CRM_RULE_TO,
       CRM_RULE_TYPES,
       CRM_RULE_URL,

@@ -111,7 +111,7 @@ int crm_field_timeline_held(int64_t* out_us, const crm_field_timeline* timeline,
                             const crm_record* value, int64_t from_us,
                             int64_t to_us) {
   return Call(Out(out_us, Rule::kOut), [&]() -> absl::StatusOr<int64_t> {
-    CRM_RETURN_IF_ERROR(CheckNotNull(timeline, Rule::kValue, "timeline"));
+    CRM_RETURN_IF_ERROR(CheckNotNull(timeline, Rule::kTimeline, "timeline"));
     CRM_RETURN_IF_ERROR(CheckNotNull(value, Rule::kValue));
     const crm::core::CustomerRecord& record = value->record;
     if (record.values.size() != 1 ||

@@ -214,7 +214,7 @@ TEST_F(ValidTimeReadTest, HeldChecksItsArguments) {
       crm_field_timeline_held(&held, timeline.get(), nullptr, 0, 1),
       CRM_E_INVALID_ARGUMENT, "", "value");
   EXPECT_CRM_ERROR(crm_field_timeline_held(&held, nullptr, value.get(), 0, 1),
-                   CRM_E_INVALID_ARGUMENT, "", "value");
+                   CRM_E_INVALID_ARGUMENT, "", "timeline");
   EXPECT_CRM_ERROR(
       crm_field_timeline_held(&held, timeline.get(), value.get(), 2, 1),
       CRM_E_INVALID_ARGUMENT, "from_us", "range");

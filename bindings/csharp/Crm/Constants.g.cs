@@ -233,6 +233,7 @@ internal static partial class Native
     internal const string CRM_RULE_STRUCT_SIZE = "struct_size";
     internal const string CRM_RULE_TEXT = "text";
     internal const string CRM_RULE_THEN_TYPE = "then_type";
+    internal const string CRM_RULE_TIMELINE = "timeline";
     internal const string CRM_RULE_TO = "to";
     internal const string CRM_RULE_TYPES = "types";
     internal const string CRM_RULE_URL = "url";

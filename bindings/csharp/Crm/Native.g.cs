@@ -571,7 +571,8 @@ internal static unsafe partial class Native
     /// <summary>
     /// <c>int crm_customer_create(int64_t* out_id, crm_db* db, const crm_record* record, const char* actor)</c>
     /// Creates a customer from the fields in `record`. Missing fields take their
-    /// default; required fields without one must be present. Customer ids are
+    /// default; required fields without one must be present. The record may
+    /// hold "created_at", as for crm_customer_create_v2() with options NULL. Customer ids are
     /// never reused: a new customer never gets the id of a deleted one, nor its
     /// events and history, across reopens too.
     /// </summary>
@@ -783,6 +784,10 @@ internal static unsafe partial class Native
     /// <c>int crm_customer_update_v2(crm_write_result** out, crm_db* db, int64_t id, int64_t expected_version, const crm_record* changes, const crm_write_options* options, const char* actor)</c>
     /// As crm_customer_update(), with options: a change effective in the past
     /// slots into each field's timeline at its place (see "Valid time").
+    /// `changes` may hold "created_at" only with the customer's stored value
+    /// (else CRM_E_VALIDATION, rule "read_only"). A valid time outside the years
+    /// 0001-9999 fails with rule "range", naming effective_at, effective_until
+    /// or created_at.
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_customer_update_v2(out WriteResultHandle @out, DbHandle db, long id, long expectedVersion, RecordHandle changes, WriteOptions* options, string? actor);
@@ -887,7 +892,7 @@ internal static unsafe partial class Native
     /// <summary>
     /// <c>int64_t crm_event_valid_until(const crm_event* event)</c>
     /// A history event's end of valid time: a correction's effective_until;
-    /// CRM_TIME_MAX for every other event (see "Valid time").
+    /// CRM_TIME_MAX for every other event (see "Valid time"); 0 for NULL.
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial long crm_event_valid_until(EventHandle @event);
@@ -1114,6 +1119,7 @@ internal static unsafe partial class Native
     /// <c>int crm_field_timeline_get_v2(crm_field_timeline** out, crm_db* db, int64_t customer_id, const char* field, int64_t known_at_us)</c>
     /// A field's timeline in valid time as libcrm knew it at `known_at_us`
     /// (CRM_TIME_MAX: today). Adjacent intervals with equal values are one.
+    /// CRM_E_NOT_FOUND when nothing of the customer was recorded by then.
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_field_timeline_get_v2(out FieldTimelineHandle @out, DbHandle db, long customerId, string? field, long knownAtUs);
@@ -1139,8 +1145,11 @@ internal static unsafe partial class Native
     /// The time in [from_us, to_us) during which the field held the value in
     /// `value` (a record holding that one field, as crm_field_timeline_value()
     /// gives), exact to the microsecond; the current interval counts up to the
-    /// time the timeline was read. CRM_E_INVALID_ARGUMENT when `value` holds not
-    /// exactly that field (rule "value") or from_us &gt; to_us (rule "range").
+    /// time the timeline was read. A value holding the field as null is held 0
+    /// (empty stretches are not intervals); on a restricted handle masked values
+    /// compare as masked. CRM_E_INVALID_ARGUMENT for a NULL timeline (rule
+    /// "timeline"), a `value` holding not exactly that field (rule "value") or
+    /// from_us &gt; to_us (rule "range").
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_field_timeline_held(out long outUs, FieldTimelineHandle timeline, RecordHandle value, long fromUs, long toUs);

@@ -138,6 +138,7 @@ __all__ = [
     "CRM_RULE_STRUCT_SIZE",
     "CRM_RULE_TEXT",
     "CRM_RULE_THEN_TYPE",
+    "CRM_RULE_TIMELINE",
     "CRM_RULE_TO",
     "CRM_RULE_TYPES",
     "CRM_RULE_URL",
@@ -354,6 +355,7 @@ CRM_RULE_SOURCE = "source"
 CRM_RULE_STRUCT_SIZE = "struct_size"
 CRM_RULE_TEXT = "text"
 CRM_RULE_THEN_TYPE = "then_type"
+CRM_RULE_TIMELINE = "timeline"
 CRM_RULE_TO = "to"
 CRM_RULE_TYPES = "types"
 CRM_RULE_URL = "url"

@@ -152,8 +152,8 @@ class RefusesWhatItCannotMap(unittest.TestCase):
         self.assertRefused("CRM_API int crm_ratio(double* out, crm_db* db);",
                            "crm_ratio", "double* out")
         self.assertRefused("CRM_API int crm_ids(crm_db* db, "
-                           "const int64_t* ids, size_t count);",
-                           "crm_ids", "const int64_t* ids")
+                           "const int32_t* ids, size_t count);",
+                           "crm_ids", "const int32_t* ids")
         self.assertRefused("CRM_API int crm_fill(char* buffer, size_t size);",
                            "crm_fill", "char* buffer")
 

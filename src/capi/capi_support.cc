@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/utf8.h"
 #include "capi/capi_error.h"
+#include "core/access.h"
 
 namespace crm::capi {
 namespace {
@@ -113,12 +114,7 @@ absl::Status CheckDb(const crm_db* db) {
 
 absl::Status DenyOnView(const crm_db* db, absl::string_view what) {
   if (!db->viewer) return absl::OkStatus();
-  return MakeError(ErrorCode::kDenied,
-                   absl::StrCat(what,
-                                " is not allowed on a handle restricted to "
-                                "access profile '",
-                                db->viewer->profile, "'"),
-                   "", Rule::kOperation);
+  return core::NeverOnProfile(db->viewer->profile, what);
 }
 
 std::unique_ptr<crm_record> NewRecord(core::CustomerRecord record) {

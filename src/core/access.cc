@@ -479,11 +479,15 @@ absl::Status Access::Require(const Access* access, Operation operation) {
 
 absl::Status Access::Never(const Access* access, absl::string_view what) {
   if (access == nullptr) return absl::OkStatus();
+  return NeverOnProfile(access->name(), what);
+}
+
+absl::Status NeverOnProfile(absl::string_view profile, absl::string_view what) {
   return MakeError(ErrorCode::kDenied,
                    absl::StrCat(what,
                                 " is not allowed on a handle restricted "
                                 "to access profile '",
-                                access->name(), "'"),
+                                profile, "'"),
                    "", Rule::kOperation);
 }
 

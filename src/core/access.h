@@ -150,6 +150,10 @@ class Access {
   absl::flat_hash_map<int64_t, FieldAccess> by_field_id_;
 };
 
+// kDenied, rule kOperation: `what` is never allowed on a handle restricted
+// to `profile` (Access::Never's error, for callers that hold only the name).
+absl::Status NeverOnProfile(absl::string_view profile, absl::string_view what);
+
 // The masked form of a non-null `value` of `field` (crm.h lists the masks):
 // always text.
 Value MaskValue(const Field& field, const Value& value);

@@ -448,9 +448,7 @@ absl::Status AppendSegments(Session& session, int64_t id, int64_t now_us,
 absl::StatusOr<std::string> ExportCustomer(Session& session, int64_t id,
                                            int64_t now_us) {
   // Outside a restricted handle's scope a customer is as absent.
-  if (session.access() != nullptr) {
-    CRM_RETURN_IF_ERROR(CheckInScope(session, id));
-  }
+  CRM_RETURN_IF_ERROR(CheckInViewScope(session, id));
   std::string out;
   JsonObject document(&out);
   document.Text("format", "libcrm.customer_export");

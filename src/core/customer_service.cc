@@ -45,14 +45,6 @@ absl::Status NameConstraint(const Schema& schema, absl::Status status) {
   return WithField(status, field->name());
 }
 
-// Whether customer `id`, which exists, is hidden from the session by its
-// profile's record scope (never for an unrestricted session).
-absl::StatusOr<bool> OutOfScope(Session& session, int64_t id) {
-  if (session.access() == nullptr) return false;
-  CRM_ASSIGN_OR_RETURN(bool in_scope, InScope(session, id));
-  return !in_scope;
-}
-
 // The version of stored customer `row` the session sees (visible_stamp.h).
 absl::StatusOr<int64_t> SeenVersion(Session& session,
                                     const store::CustomerRow& row) {
@@ -423,7 +415,7 @@ absl::StatusOr<WriteOutcome> UpdateResolved(Session& session, int64_t id,
   CRM_RETURN_IF_ERROR(CheckWritable(session, changes.fields));
   CRM_ASSIGN_OR_RETURN(auto current, SelectById(session, id, true));
   if (!current) return NotFound(id);
-  CRM_ASSIGN_OR_RETURN(bool out_of_scope, OutOfScope(session, id));
+  CRM_ASSIGN_OR_RETURN(bool out_of_scope, OutsideViewScope(session, id));
   if (out_of_scope) return NotFound(id);
   // On a restricted handle both the expected and the returned version are
   // visible ones (visible_stamp.h).
@@ -516,7 +508,8 @@ absl::StatusOr<WriteOutcome> UpsertResolved(Session& session,
           {}, "external_id", store::SqlValue(external_id->text), false));
   if (existing) {
     // A holder outside the scope is a taken value, as for a create.
-    CRM_ASSIGN_OR_RETURN(bool out_of_scope, OutOfScope(session, existing->id));
+    CRM_ASSIGN_OR_RETURN(bool out_of_scope,
+                         OutsideViewScope(session, existing->id));
     if (out_of_scope) {
       return ValueTaken(*session.schema().Find("external_id"));
     }
@@ -554,7 +547,7 @@ absl::StatusOr<CustomerRecord> GetCustomer(Session& session, CustomerKey key,
   // A customer outside a restricted handle's scope is as absent.
   bool found = row.has_value();
   if (found) {
-    CRM_ASSIGN_OR_RETURN(bool out_of_scope, OutOfScope(session, row->id));
+    CRM_ASSIGN_OR_RETURN(bool out_of_scope, OutsideViewScope(session, row->id));
     found = !out_of_scope;
   }
   if (!found) {
@@ -591,7 +584,7 @@ absl::Status DeleteCustomer(Session& session, int64_t id,
   CRM_RETURN_IF_ERROR(Access::Require(session.access(), Operation::kDelete));
   CRM_ASSIGN_OR_RETURN(auto current, SelectById(session, id, true));
   if (!current) return NotFound(id);
-  CRM_ASSIGN_OR_RETURN(bool out_of_scope, OutOfScope(session, id));
+  CRM_ASSIGN_OR_RETURN(bool out_of_scope, OutsideViewScope(session, id));
   if (out_of_scope) return NotFound(id);
   CRM_ASSIGN_OR_RETURN(int64_t seen_version, SeenVersion(session, *current));
   if (expected_version > 0 && seen_version != expected_version) {

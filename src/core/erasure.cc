@@ -264,9 +264,7 @@ absl::StatusOr<EraseReceipt> EraseCustomer(Session& session, int64_t id,
                                            const EraseRequest& request) {
   CRM_ASSIGN_OR_RETURN(EraseRequest checked, Checked(request));
   // A restricted session erases only customers in its scope.
-  if (session.access() != nullptr) {
-    CRM_RETURN_IF_ERROR(CheckInScope(session, id));
-  }
+  CRM_RETURN_IF_ERROR(CheckInViewScope(session, id));
   return EraseIds(session, {id}, checked);
 }
 

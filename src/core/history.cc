@@ -103,9 +103,7 @@ absl::StatusOr<CustomerRecord> CustomerAt(Session& session, int64_t id,
                                           int64_t known_at_us) {
   const Access* access = session.access();
   // Outside a restricted handle's scope a customer is as absent.
-  if (access != nullptr) {
-    CRM_RETURN_IF_ERROR(CheckInScope(session, id));
-  }
+  CRM_RETURN_IF_ERROR(CheckInViewScope(session, id));
   CRM_ASSIGN_OR_RETURN(
       std::vector<store::EventRow> rows,
       session.backend().SelectHistory(session.texts(), id, known_at_us));
@@ -144,10 +142,10 @@ absl::StatusOr<std::vector<FieldInterval>> FieldTimeline(
                      field_name, Rule::kUnknownField);
   }
   const Access* access = session.access();
-  if (access != nullptr) {
-    if (!access->Reads(*field)) return Access::Hidden(field->name());
-    CRM_RETURN_IF_ERROR(CheckInScope(session, id));
+  if (access != nullptr && !access->Reads(*field)) {
+    return Access::Hidden(field->name());
   }
+  CRM_RETURN_IF_ERROR(CheckInViewScope(session, id));
   CRM_ASSIGN_OR_RETURN(
       std::vector<store::EventRow> rows,
       session.backend().SelectHistory(session.texts(), id, known_at_us));

@@ -49,4 +49,15 @@ absl::Status CheckInScope(Session& session, int64_t id) {
                    absl::StrCat("no customer with id ", id));
 }
 
+absl::Status CheckInViewScope(Session& session, int64_t id) {
+  if (session.access() == nullptr) return absl::OkStatus();
+  return CheckInScope(session, id);
+}
+
+absl::StatusOr<bool> OutsideViewScope(Session& session, int64_t id) {
+  if (session.access() == nullptr) return false;
+  CRM_ASSIGN_OR_RETURN(bool in_scope, InScope(session, id));
+  return !in_scope;
+}
+
 }  // namespace crm::core

@@ -28,6 +28,15 @@ absl::StatusOr<bool> InScope(Session& session, int64_t id);
 // does not exist) unless InScope(session, id).
 absl::Status CheckInScope(Session& session, int64_t id);
 
+// For reads and erasure that take any id from an unrestricted session (a
+// deleted customer's history included): on a restricted session
+// CheckInScope(session, id), on an unrestricted one OK without a query.
+absl::Status CheckInViewScope(Session& session, int64_t id);
+
+// Whether existing customer `id` lies outside a restricted session's scope
+// (never for an unrestricted session, without a query).
+absl::StatusOr<bool> OutsideViewScope(Session& session, int64_t id);
+
 }  // namespace crm::core
 
 #endif  // CRM_CORE_RECORD_SCOPE_H_

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
+#include "store/postgres/event_log.h"
 #include "store/postgres/query_render.h"
 #include "store/postgres/stored_value.h"
 
@@ -15,11 +15,6 @@ namespace {
 constexpr int kHistoryPage = 20000;
 // As-of rows sent per statement.
 constexpr size_t kFillBatch = 5000;
-
-absl::Status Damaged(absl::string_view what) {
-  return MakeError(ErrorCode::kIo, absl::StrCat("PostgreSQL sent ", what), "",
-                   Rule::kDamaged);
-}
 
 }  // namespace
 
@@ -42,7 +37,8 @@ absl::Status ForEachHistoryRow(
                 kHistoryPage),
             {absl::StrCat(workspace_id), absl::StrCat(known_at_us),
              absl::StrCat(after_customer), absl::StrCat(after_seq)}));
-    if (page.columns() != 6) return Damaged("history with other columns");
+    if (page.columns() != 6)
+      return DamagedValue("PostgreSQL sent history with other columns");
     for (int i = 0; i < page.rows(); ++i) {
       CRM_ASSIGN_OR_RETURN(row.seq, page.Integer(i, 0, "seq"));
       CRM_ASSIGN_OR_RETURN(row.customer_id, page.Integer(i, 1, "customer_id"));
@@ -51,10 +47,7 @@ absl::Status ForEachHistoryRow(
       CRM_ASSIGN_OR_RETURN(row.recorded_at_us,
                            page.Integer(i, 3, "recorded_at_us"));
       CRM_ASSIGN_OR_RETURN(row.type_id, page.Integer(i, 4, "type_id"));
-      row.body.clear();
-      if (!absl::HexStringToBytes(page.Text(i, 5), &row.body)) {
-        return Damaged("an event body that is not hex");
-      }
+      CRM_ASSIGN_OR_RETURN(row.body, BytesFromHex(page.Text(i, 5)));
       CRM_RETURN_IF_ERROR(visit(row));
     }
     if (page.rows() < kHistoryPage) return absl::OkStatus();

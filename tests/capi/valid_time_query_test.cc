@@ -36,6 +36,28 @@ Query NewQuery(const char* filter, int target = CRM_QUERY_CUSTOMERS) {
   return Query(raw);
 }
 
+// The count of `filter` as of `valid_us` known at `known_at_us`.
+int64_t CountAsOf(crm_db* db, const char* filter, int64_t valid_us,
+                  int64_t known_at_us = CRM_TIME_MAX) {
+  Query query = NewQuery(filter);
+  EXPECT_EQ(crm_query_set_as_of(query.get(), valid_us, known_at_us), CRM_OK);
+  int64_t count = -1;
+  EXPECT_EQ(crm_query_count(&count, db, query.get()), CRM_OK)
+      << crm_last_error_message();
+  return count;
+}
+
+// The rows of `query`'s series at `instants` on `db`.
+Rows RunSeries(crm_db* db, const crm_query* query,
+               const std::vector<int64_t>& instants) {
+  crm_rows* raw = nullptr;
+  EXPECT_EQ(
+      crm_query_run_series(&raw, db, query, instants.data(), instants.size()),
+      CRM_OK)
+      << crm_last_error_message();
+  return Rows(raw);
+}
+
 // "north" reads name, plan and amount; hides secret; sees the customers of
 // the north region.
 constexpr char kNorth[] = R"({"name": "north",
@@ -87,27 +109,11 @@ class ValidTimeQueryTest : public ::testing::Test {
         << crm_last_error_message();
   }
 
-  // The count of `filter` as of `valid_us` known at `known_at_us`.
-  int64_t CountAsOf(crm_db* db, const char* filter, int64_t valid_us,
-                    int64_t known_at_us = CRM_TIME_MAX) {
-    Query query = NewQuery(filter);
-    EXPECT_EQ(crm_query_set_as_of(query.get(), valid_us, known_at_us), CRM_OK);
-    int64_t count = -1;
-    EXPECT_EQ(crm_query_count(&count, db, query.get()), CRM_OK)
-        << crm_last_error_message();
-    return count;
-  }
-
   // "valid_at=count" per row of a series of `filter`.
   std::string Series(crm_db* db, const char* filter,
                      const std::vector<int64_t>& instants) {
     Query query = NewQuery(filter);
-    crm_rows* raw = nullptr;
-    EXPECT_EQ(crm_query_run_series(&raw, db, query.get(), instants.data(),
-                                   instants.size()),
-              CRM_OK)
-        << crm_last_error_message();
-    Rows rows(raw);
+    Rows rows = RunSeries(db, query.get(), instants);
     std::string out;
     for (size_t i = 0; i < crm_rows_size(rows.get()); ++i) {
       crm_record* row = crm_rows_at(rows.get(), i);
@@ -241,13 +247,7 @@ TEST_F(ValidTimeQueryTest, SeriesCountsEachInstantInTheOrderGiven) {
 TEST_F(ValidTimeQueryTest, SeriesGroupsWithinEachInstant) {
   Query query = NewQuery("");
   ASSERT_EQ(crm_query_group_by(query.get(), "plan", CRM_BUCKET_NONE), CRM_OK);
-  std::vector<int64_t> instants = {t1_, now_};
-  crm_rows* raw = nullptr;
-  ASSERT_EQ(crm_query_run_series(&raw, db_.get(), query.get(), instants.data(),
-                                 instants.size()),
-            CRM_OK)
-      << crm_last_error_message();
-  Rows rows(raw);
+  Rows rows = RunSeries(db_.get(), query.get(), {t1_, now_});
   std::string out;
   for (size_t i = 0; i < crm_rows_size(rows.get()); ++i) {
     crm_record* row = crm_rows_at(rows.get(), i);
@@ -377,12 +377,7 @@ class LateDataQueryTest : public ::testing::Test {
 
   int64_t CountAsOf(const char* filter, int64_t valid_us,
                     int64_t known_at_us = CRM_TIME_MAX) {
-    Query query = NewQuery(filter);
-    EXPECT_EQ(crm_query_set_as_of(query.get(), valid_us, known_at_us), CRM_OK);
-    int64_t count = -1;
-    EXPECT_EQ(crm_query_count(&count, db_.get(), query.get()), CRM_OK)
-        << crm_last_error_message();
-    return count;
+    return crm_test::CountAsOf(db_.get(), filter, valid_us, known_at_us);
   }
 
   // The counts of a series of `filter` at the month-ends, known at
@@ -392,12 +387,7 @@ class LateDataQueryTest : public ::testing::Test {
     EXPECT_EQ(crm_query_set_as_of(query.get(), CRM_TIME_MAX, known_at_us),
               CRM_OK);
     std::vector<int64_t> ends = {kFeb1 - 1, kMar1 - 1, kApr1 - 1, kMay1 - 1};
-    crm_rows* raw = nullptr;
-    EXPECT_EQ(crm_query_run_series(&raw, db_.get(), query.get(), ends.data(),
-                                   ends.size()),
-              CRM_OK)
-        << crm_last_error_message();
-    Rows rows(raw);
+    Rows rows = RunSeries(db_.get(), query.get(), ends);
     std::string out;
     for (size_t i = 0; i < crm_rows_size(rows.get()); ++i) {
       int64_t at = 0, count = -1;

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import ctypes
-from typing import Any, Dict, List, Optional, Tuple
+import datetime as _dt
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from . import _native
 from .errors import check, check_query
@@ -20,6 +21,7 @@ from .queries import (
     ParamsArg,
     Row,
     RowIterator,
+    as_of_times,
     bind_parameters,
     dicts_of,
     rows_of,
@@ -27,7 +29,11 @@ from .queries import (
     target_name,
 )
 from .wire import RowSet, type_name
+from .valid_time import valid_instant
 from ._db_core import DatabaseCore
+
+#: ``as_of`` / ``known_at`` arguments: aware datetimes or None.
+When = Optional[_dt.datetime]
 
 
 class QueriesMixin(DatabaseCore):
@@ -58,6 +64,8 @@ class QueriesMixin(DatabaseCore):
         order_by: NamesArg = None,
         page_size: int = 100,
         include_archived: bool = False,
+        as_of: When = None,
+        known_at: When = None,
         params_by_name: ParamsArg = None,
         **named_params: object,
     ) -> RowIterator:
@@ -72,6 +80,13 @@ class QueriesMixin(DatabaseCore):
         (ties go by id or seq). ``?`` parameters take ``params`` in order,
         ``:name`` ones the keyword arguments (or ``params_by_name``).
 
+        ``as_of`` (aware datetime) evaluates the filter and rows on each
+        customer as it was then (valid time, late changes included), and
+        only on customers that existed then; ``known_at`` by what libcrm had
+        recorded up to that instant (None: today's knowledge). The same two
+        arguments apply to :meth:`query_page`, :meth:`count` and
+        :meth:`aggregate`; events queries refuse them (events never change).
+
         The first page is read at the call, so a bad filter raises a
         :class:`crm.QueryError` (with ``.position``) here; paging is by
         position, so rows written meanwhile never make it repeat or skip one.
@@ -84,6 +99,7 @@ class QueriesMixin(DatabaseCore):
             order_by=order_by,
             page_size=page_size,
             include_archived=include_archived,
+            as_of=as_of_times(as_of, known_at),
         )
         return RowIterator(self._run_page, query, self._row_class(target))
 
@@ -98,6 +114,8 @@ class QueriesMixin(DatabaseCore):
         page_size: int = 100,
         cursor: Optional[str] = None,
         include_archived: bool = False,
+        as_of: When = None,
+        known_at: When = None,
         params_by_name: ParamsArg = None,
         **named_params: object,
     ) -> Tuple[List[Row], Optional[str]]:
@@ -112,6 +130,7 @@ class QueriesMixin(DatabaseCore):
             order_by=order_by,
             page_size=page_size,
             include_archived=include_archived,
+            as_of=as_of_times(as_of, known_at),
         )
         try:
             query.set_cursor(cursor)
@@ -127,6 +146,8 @@ class QueriesMixin(DatabaseCore):
         *params: object,
         target: Target = "customers",
         include_archived: bool = False,
+        as_of: When = None,
+        known_at: When = None,
         params_by_name: ParamsArg = None,
         **named_params: object,
     ) -> int:
@@ -136,6 +157,7 @@ class QueriesMixin(DatabaseCore):
             filter,
             bind_parameters(params, named_params, params_by_name),
             include_archived=include_archived,
+            as_of=as_of_times(as_of, known_at),
         )
         out = ctypes.c_int64()
         try:
@@ -190,6 +212,8 @@ class QueriesMixin(DatabaseCore):
         group_by: GroupByArg = None,
         aggregates: AggregatesArg = ("count",),
         include_archived: bool = False,
+        as_of: When = None,
+        known_at: When = None,
         params_by_name: ParamsArg = None,
         **named_params: object,
     ) -> List[Dict[str, Any]]:
@@ -215,6 +239,7 @@ class QueriesMixin(DatabaseCore):
             include_archived=include_archived,
             group_by=group_by,
             aggregates=aggregates,
+            as_of=as_of_times(as_of, known_at),
         )
         cdll = _native.lib()
         keys = [name for name, _ in group_keys(group_by)] + [
@@ -235,6 +260,51 @@ class QueriesMixin(DatabaseCore):
                     return out
         finally:
             query.close()
+
+    def aggregate_series(
+        self,
+        filter: str = "",
+        /,
+        *params: object,
+        instants: Iterable[_dt.datetime],
+        group_by: GroupByArg = None,
+        aggregates: AggregatesArg = ("count",),
+        include_archived: bool = False,
+        known_at: When = None,
+        params_by_name: ParamsArg = None,
+        **named_params: object,
+    ) -> List[Dict[str, Any]]:
+        """:meth:`aggregate` of customers as of each of ``instants`` (aware
+        datetimes, valid time; 1 to 1,000), in one pass over the history:
+        e.g. the customers on the premium plan at each month-end. One dict
+        per instant (and group), in the order of ``instants``: ``valid_at``
+        (the instant), then the group keys and aggregates. ``known_at`` as
+        for :meth:`query`."""
+        c_instants = [valid_instant(at, "instants") for at in instants]
+        query = CQuery(
+            "customers",
+            filter,
+            bind_parameters(params, named_params, params_by_name),
+            include_archived=include_archived,
+            group_by=group_by,
+            aggregates=aggregates,
+            as_of=as_of_times(None, known_at),
+        )
+        cdll = _native.lib()
+        keys = ["valid_at"] + [name for name, _ in group_keys(group_by)] + [
+            alias for _, _, alias in aggregate_specs(aggregates) if alias
+        ]
+        array = (ctypes.c_int64 * max(1, len(c_instants)))(*c_instants)
+        try:
+            pointer = query.pointer
+            page = self._rows_call(
+                lambda rows, handle: cdll.crm_query_run_series(
+                    rows, handle, pointer, array, len(c_instants)
+                )
+            )
+        finally:
+            query.close()
+        return dicts_of(page, keys)
 
     def fill_rates(self) -> List[Dict[str, Any]]:
         """Per active field: ``field``, ``label``, ``group``, ``filled``

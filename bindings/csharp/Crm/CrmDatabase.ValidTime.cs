@@ -18,11 +18,9 @@ public sealed partial class CrmDatabase
     public unsafe WriteResult CreateCustomer(IReadOnlyDictionary<string, object?> values, WriteOptions options, string? actor = null)
     {
         DbHandle handle = Handle;
-        ArgumentNullException.ThrowIfNull(options);
-        Native.WriteOptions native = options.ToNative();
-        using RecordHandle record = RecordWriter.Build(values, nameof(values));
-        int status = Native.crm_customer_create_v2(out WriteResultHandle result, handle, record, &native, Actor(actor));
-        return ReadResult(status, result);
+        return WriteV2(values, nameof(values), options,
+            (RecordHandle record, Native.WriteOptions* native, out WriteResultHandle result) =>
+                Native.crm_customer_create_v2(out result, handle, record, native, Actor(actor)));
     }
 
     /// <summary>
@@ -43,11 +41,9 @@ public sealed partial class CrmDatabase
     public unsafe WriteResult UpdateCustomer(long id, IReadOnlyDictionary<string, object?> changes, WriteOptions options, long expectedVersion = 0, string? actor = null)
     {
         DbHandle handle = Handle;
-        ArgumentNullException.ThrowIfNull(options);
-        Native.WriteOptions native = options.ToNative();
-        using RecordHandle record = RecordWriter.Build(changes, nameof(changes));
-        int status = Native.crm_customer_update_v2(out WriteResultHandle result, handle, id, expectedVersion, record, &native, Actor(actor));
-        return ReadResult(status, result);
+        return WriteV2(changes, nameof(changes), options,
+            (RecordHandle record, Native.WriteOptions* native, out WriteResultHandle result) =>
+                Native.crm_customer_update_v2(out result, handle, id, expectedVersion, record, native, Actor(actor)));
     }
 
     /// <summary>
@@ -60,15 +56,21 @@ public sealed partial class CrmDatabase
     public unsafe WriteResult UpsertCustomer(IReadOnlyDictionary<string, object?> values, WriteOptions options, string? actor = null)
     {
         DbHandle handle = Handle;
-        ArgumentNullException.ThrowIfNull(options);
-        Native.WriteOptions native = options.ToNative();
-        using RecordHandle record = RecordWriter.Build(values, nameof(values));
-        int status = Native.crm_customer_upsert_v2(out WriteResultHandle result, handle, record, &native, Actor(actor));
-        return ReadResult(status, result);
+        return WriteV2(values, nameof(values), options,
+            (RecordHandle record, Native.WriteOptions* native, out WriteResultHandle result) =>
+                Native.crm_customer_upsert_v2(out result, handle, record, native, Actor(actor)));
     }
 
-    private static WriteResult ReadResult(int status, WriteResultHandle result)
+    /// <summary>One _v2 write of a record, given the record and the native options.</summary>
+    private unsafe delegate int WriteV2Call(RecordHandle record, Native.WriteOptions* options, out WriteResultHandle result);
+
+    /// <summary>Builds the record and the options, runs <paramref name="call"/>, and reads its crm_write_result.</summary>
+    private static unsafe WriteResult WriteV2(IReadOnlyDictionary<string, object?> values, string parameter, WriteOptions options, WriteV2Call call)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        Native.WriteOptions native = options.ToNative();
+        using RecordHandle record = RecordWriter.Build(values, parameter);
+        int status = call(record, &native, out WriteResultHandle result);
         using (result)
         {
             Errors.Check(status);

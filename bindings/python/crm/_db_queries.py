@@ -36,6 +36,32 @@ from ._db_core import DatabaseCore
 When = Optional[_dt.datetime]
 
 
+def _aggregate_query(
+    target: object,
+    filter: str,
+    params: Any,
+    include_archived: bool,
+    group_by: GroupByArg,
+    aggregates: AggregatesArg,
+    as_of: Optional[Tuple[int, int]],
+) -> Tuple[CQuery, List[str]]:
+    """The CQuery of an aggregate, and the keys every result dict gets (the
+    group fields, then the aggregates' aliases)."""
+    query = CQuery(
+        target,
+        filter,
+        params,
+        include_archived=include_archived,
+        group_by=group_by,
+        aggregates=aggregates,
+        as_of=as_of,
+    )
+    keys = [name for name, _ in group_keys(group_by)] + [
+        alias for _, _, alias in aggregate_specs(aggregates) if alias
+    ]
+    return query, keys
+
+
 class QueriesMixin(DatabaseCore):
     """Queries: filters, pages, counts, aggregates, search, segments,
     cohorts.
@@ -232,19 +258,16 @@ class QueriesMixin(DatabaseCore):
         alias is libcrm's ("count", "sum_<field>", ...). A group whose key
         is empty has None there.
         """
-        query = CQuery(
+        query, keys = _aggregate_query(
             target,
             filter,
             bind_parameters(params, named_params, params_by_name),
-            include_archived=include_archived,
-            group_by=group_by,
-            aggregates=aggregates,
-            as_of=as_of_times(as_of, known_at),
+            include_archived,
+            group_by,
+            aggregates,
+            as_of_times(as_of, known_at),
         )
         cdll = _native.lib()
-        keys = [name for name, _ in group_keys(group_by)] + [
-            alias for _, _, alias in aggregate_specs(aggregates) if alias
-        ]
         out: List[Dict[str, Any]] = []
         cursor: Optional[str] = None
         try:
@@ -281,19 +304,17 @@ class QueriesMixin(DatabaseCore):
         (the instant), then the group keys and aggregates. ``known_at`` as
         for :meth:`query`."""
         c_instants = [valid_instant(at, "instants") for at in instants]
-        query = CQuery(
+        query, keys = _aggregate_query(
             "customers",
             filter,
             bind_parameters(params, named_params, params_by_name),
-            include_archived=include_archived,
-            group_by=group_by,
-            aggregates=aggregates,
-            as_of=as_of_times(None, known_at),
+            include_archived,
+            group_by,
+            aggregates,
+            as_of_times(None, known_at),
         )
+        keys.insert(0, "valid_at")
         cdll = _native.lib()
-        keys = ["valid_at"] + [name for name, _ in group_keys(group_by)] + [
-            alias for _, _, alias in aggregate_specs(aggregates) if alias
-        ]
         array = (ctypes.c_int64 * max(1, len(c_instants)))(*c_instants)
         try:
             pointer = query.pointer

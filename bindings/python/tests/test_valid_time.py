@@ -6,26 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
-import time
 import unittest
 
 import crm
 
-from .support import WorkspaceTestCase
+from .support import WorkspaceTestCase, pause
 
 UTC = dt.timezone.utc
 
 
 def day(month: int, dom: int, year: int = 2025) -> dt.datetime:
     return dt.datetime(year, month, dom, tzinfo=UTC)
-
-
-def pause() -> dt.datetime:
-    """An instant strictly between the writes before and after it."""
-    time.sleep(0.002)
-    moment = dt.datetime.now(UTC)
-    time.sleep(0.002)
-    return moment
 
 
 class ValidTimeCase(WorkspaceTestCase):

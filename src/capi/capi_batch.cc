@@ -1,5 +1,6 @@
 // crm.h: bulk writes and their reports.
 #include "capi/capi_support.h"
+#include "capi/capi_write.h"
 #include "core/customer_batch.h"
 
 using crm::ErrorCode;
@@ -25,6 +26,13 @@ extern "C" {
 
 int crm_customer_write_batch(crm_batch_report** out_report, crm_db* db,
                              const void* batch, size_t batch_size, int mode) {
+  return crm_customer_write_batch_v2(out_report, db, batch, batch_size, mode,
+                                     nullptr);
+}
+
+int crm_customer_write_batch_v2(crm_batch_report** out_report, crm_db* db,
+                                const void* batch, size_t batch_size, int mode,
+                                const crm_write_options* options) {
   return CallBatch(out_report, [&]() -> absl::StatusOr<BatchWritten> {
     CRM_RETURN_IF_ERROR(CheckDb(db));
     if (batch_size > 0) {
@@ -35,6 +43,8 @@ int crm_customer_write_batch(crm_batch_report** out_report, crm_db* db,
                             "mode must be CRM_BATCH_CREATE or CRM_BATCH_UPSERT",
                             "", Rule::kMode);
     }
+    CRM_ASSIGN_OR_RETURN(crm::core::WriteTime time,
+                         crm::capi::ReadWriteTime(options));
     CRM_ASSIGN_OR_RETURN(crm::wire::CustomerBatch decoded,
                          DecodeBatch<crm::wire::CustomerBatch>(
                              batch, batch_size, "crm.wire.CustomerBatch"));
@@ -44,7 +54,7 @@ int crm_customer_write_batch(crm_batch_report** out_report, crm_db* db,
               session, decoded,
               mode == CRM_BATCH_CREATE ? crm::core::BatchMode::kCreate
                                        : crm::core::BatchMode::kUpsert,
-              outcome);
+              time, outcome);
         });
   });
 }

@@ -1,5 +1,6 @@
 // crm.h: customers one at a time.
 #include "capi/capi_support.h"
+#include "capi/capi_write.h"
 #include "core/customer_service.h"
 
 using crm::ErrorCode;
@@ -14,6 +15,8 @@ using crm::capi::Out;
 using crm::core::CustomerKey;
 using crm::core::Session;
 using crm::core::Value;
+using crm::core::WriteOutcome;
+using crm::core::WriteTime;
 using crm::store::ScopeKind;
 
 namespace {
@@ -50,6 +53,53 @@ HandleOr<crm_record> GetByText(crm_db* db, CustomerKey key, const char* text,
   return GetBy(db, key, Value::Text(text));
 }
 
+// The writes, v1 and _v2 alike (a v1 call is its _v2 with options NULL).
+absl::StatusOr<WriteOutcome> Create(crm_db* db, const crm_record* record,
+                                    const crm_write_options* options,
+                                    const char* actor) {
+  CRM_RETURN_IF_ERROR(CheckNotNull(record, Rule::kRecord));
+  CRM_RETURN_IF_ERROR(CheckOptionalText(actor, Rule::kActor));
+  CRM_ASSIGN_OR_RETURN(WriteTime time, crm::capi::ReadWriteTime(options));
+  return OnDb(db, ScopeKind::kWrite, [&](Session& session) {
+    return crm::core::CreateCustomer(session, record->record, time,
+                                     ActorOrDefault(actor));
+  });
+}
+
+absl::StatusOr<WriteOutcome> Update(crm_db* db, int64_t id,
+                                    int64_t expected_version,
+                                    const crm_record* changes,
+                                    const crm_write_options* options,
+                                    const char* actor) {
+  CRM_RETURN_IF_ERROR(CheckNotNull(changes, Rule::kChanges));
+  CRM_RETURN_IF_ERROR(CheckId(id));
+  CRM_RETURN_IF_ERROR(CheckOptionalText(actor, Rule::kActor));
+  CRM_RETURN_IF_ERROR(CheckExpectedVersion(expected_version));
+  CRM_ASSIGN_OR_RETURN(WriteTime time, crm::capi::ReadWriteTime(options));
+  return OnDb(db, ScopeKind::kWrite, [&](Session& session) {
+    return crm::core::UpdateCustomer(session, id, expected_version,
+                                     changes->record, time,
+                                     ActorOrDefault(actor));
+  });
+}
+
+absl::StatusOr<WriteOutcome> Upsert(crm_db* db, const crm_record* record,
+                                    const crm_write_options* options,
+                                    const char* actor) {
+  CRM_RETURN_IF_ERROR(CheckNotNull(record, Rule::kRecord));
+  CRM_RETURN_IF_ERROR(CheckOptionalText(actor, Rule::kActor));
+  CRM_ASSIGN_OR_RETURN(WriteTime time, crm::capi::ReadWriteTime(options));
+  return OnDb(db, ScopeKind::kWrite, [&](Session& session) {
+    return crm::core::UpsertCustomer(session, record->record, time,
+                                     ActorOrDefault(actor));
+  });
+}
+
+HandleOr<crm_write_result> ResultOf(absl::StatusOr<WriteOutcome> outcome) {
+  CRM_RETURN_IF_ERROR(outcome.status());
+  return crm::capi::NewWriteResult(*outcome);
+}
+
 }  // namespace
 
 extern "C" {
@@ -57,13 +107,18 @@ extern "C" {
 int crm_customer_create(int64_t* out_id, crm_db* db, const crm_record* record,
                         const char* actor) {
   return Call(Out(out_id, Rule::kOutId), [&]() -> absl::StatusOr<int64_t> {
-    CRM_RETURN_IF_ERROR(CheckNotNull(record, Rule::kRecord));
-    CRM_RETURN_IF_ERROR(CheckOptionalText(actor, Rule::kActor));
-    return OnDb(db, ScopeKind::kWrite, [&](Session& session) {
-      return crm::core::CreateCustomer(session, record->record,
-                                       ActorOrDefault(actor));
-    });
+    CRM_ASSIGN_OR_RETURN(WriteOutcome written,
+                         Create(db, record, nullptr, actor));
+    return written.id;
   });
+}
+
+int crm_customer_create_v2(crm_write_result** out, crm_db* db,
+                           const crm_record* record,
+                           const crm_write_options* options,
+                           const char* actor) {
+  return Call(Out(out),
+              [&] { return ResultOf(Create(db, record, options, actor)); });
 }
 
 int crm_customer_get(crm_record** out, crm_db* db, int64_t id) {
@@ -91,14 +146,18 @@ int crm_customer_update(int64_t* out_version, crm_db* db, int64_t id,
                         int64_t expected_version, const crm_record* changes,
                         const char* actor) {
   return Call(Out(out_version), [&]() -> absl::StatusOr<int64_t> {
-    CRM_RETURN_IF_ERROR(CheckNotNull(changes, Rule::kChanges));
-    CRM_RETURN_IF_ERROR(CheckId(id));
-    CRM_RETURN_IF_ERROR(CheckOptionalText(actor, Rule::kActor));
-    CRM_RETURN_IF_ERROR(CheckExpectedVersion(expected_version));
-    return OnDb(db, ScopeKind::kWrite, [&](Session& session) {
-      return crm::core::UpdateCustomer(session, id, expected_version,
-                                       changes->record, ActorOrDefault(actor));
-    });
+    CRM_ASSIGN_OR_RETURN(WriteOutcome written, Update(db, id, expected_version,
+                                                      changes, nullptr, actor));
+    return written.version;
+  });
+}
+
+int crm_customer_update_v2(crm_write_result** out, crm_db* db, int64_t id,
+                           int64_t expected_version, const crm_record* changes,
+                           const crm_write_options* options,
+                           const char* actor) {
+  return Call(Out(out), [&] {
+    return ResultOf(Update(db, id, expected_version, changes, options, actor));
   });
 }
 
@@ -119,17 +178,19 @@ int crm_customer_upsert(int64_t* out_id, int* out_created, crm_db* db,
                         const crm_record* record, const char* actor) {
   return Call(Out(out_id, Rule::kOutId), Out(out_created),
               [&]() -> absl::StatusOr<std::pair<int64_t, int>> {
-                CRM_RETURN_IF_ERROR(CheckNotNull(record, Rule::kRecord));
-                CRM_RETURN_IF_ERROR(CheckOptionalText(actor, Rule::kActor));
-                CRM_ASSIGN_OR_RETURN(
-                    crm::core::UpsertResult result,
-                    OnDb(db, ScopeKind::kWrite, [&](Session& session) {
-                      return crm::core::UpsertCustomer(session, record->record,
-                                                       ActorOrDefault(actor));
-                    }));
-                return std::pair<int64_t, int>(result.id,
-                                               result.created ? 1 : 0);
+                CRM_ASSIGN_OR_RETURN(WriteOutcome written,
+                                     Upsert(db, record, nullptr, actor));
+                return std::pair<int64_t, int>(written.id,
+                                               written.created ? 1 : 0);
               });
+}
+
+int crm_customer_upsert_v2(crm_write_result** out, crm_db* db,
+                           const crm_record* record,
+                           const crm_write_options* options,
+                           const char* actor) {
+  return Call(Out(out),
+              [&] { return ResultOf(Upsert(db, record, options, actor)); });
 }
 
 int crm_customer_count(int64_t* out, crm_db* db) {

@@ -1,5 +1,8 @@
 #include "core/customer_batch.h"
 
+#include <algorithm>
+#include <optional>
+
 #include "absl/strings/str_cat.h"
 #include "core/customer_service.h"
 
@@ -7,17 +10,24 @@ namespace crm::core {
 namespace {
 
 // The fields and values a row of a batch with the columns `fields` gives, in
-// column order, leaving out the columns the row lists as absent.
-absl::Status RowInput(const wire::CustomerRow& row,
+// column order, leaving out the columns the row lists as absent; the column
+// whose field is nullptr is created_at.
+absl::Status RowInput(const Schema& schema, const wire::CustomerRow& row,
                       const std::vector<const Field*>& fields,
                       ResolvedValues* input) {
   CRM_ASSIGN_OR_RETURN(std::vector<bool> left_out,
                        AbsentColumns(row, fields.size()));
   input->fields.clear();
   input->values.clear();
+  input->created_at_us.reset();
   int next = 0;
   for (size_t c = 0; c < fields.size(); ++c) {
     if (!left_out.empty() && left_out[c]) continue;
+    if (fields[c] == nullptr) {
+      CRM_RETURN_IF_ERROR(
+          SetCreatedAt(schema, ValueFromWire(row.values(next++)), input));
+      continue;
+    }
     input->fields.push_back(fields[c]);
     input->values.push_back(ValueFromWire(row.values(next++)));
   }
@@ -62,37 +72,42 @@ absl::StatusOr<std::vector<bool>> AbsentColumns(const wire::CustomerRow& row,
 
 absl::Status WriteCustomerBatch(Session& session,
                                 const wire::CustomerBatch& batch,
-                                BatchMode mode, BatchOutcome* outcome) {
+                                BatchMode mode, const WriteTime& time,
+                                BatchOutcome* outcome) {
   outcome->rows.clear();
   outcome->rejected = 0;
   CRM_ASSIGN_OR_RETURN(std::string actor, CheckActor(batch.actor()));
   std::vector<std::string> names(batch.columns().begin(),
                                  batch.columns().end());
+  // created_at, read-only elsewhere, is each creating row's start.
+  auto created_at = std::find(names.begin(), names.end(), "created_at");
+  std::optional<size_t> created_at_column;
+  if (created_at != names.end()) {
+    created_at_column = created_at - names.begin();
+    names.erase(created_at);
+  }
   CRM_ASSIGN_OR_RETURN(std::vector<const Field*> fields,
                        ResolveWritableFields(session.schema(), names));
+  if (created_at_column) {
+    fields.insert(fields.begin() + *created_at_column, nullptr);
+  }
   outcome->rows.assign(batch.rows_size(), RowOutcome());
   absl::Status first_error;
   std::string first_message;
   ResolvedValues input;
   for (int r = 0; r < batch.rows_size(); ++r) {
     RowOutcome& result = outcome->rows[r];
-    absl::Status status = RowInput(batch.rows(r), fields, &input);
+    absl::Status status =
+        RowInput(session.schema(), batch.rows(r), fields, &input);
     if (status.ok()) {
-      if (mode == BatchMode::kCreate) {
-        absl::StatusOr<int64_t> id = CreateResolved(session, input, actor);
-        status = id.status();
-        if (id.ok()) {
-          result.id = *id;
-          result.created = true;
-        }
-      } else {
-        absl::StatusOr<UpsertResult> upserted =
-            UpsertResolved(session, input, actor);
-        status = upserted.status();
-        if (upserted.ok()) {
-          result.id = upserted->id;
-          result.created = upserted->created;
-        }
+      absl::StatusOr<WriteOutcome> written =
+          mode == BatchMode::kCreate
+              ? CreateResolved(session, input, time, actor)
+              : UpsertResolved(session, input, time, actor);
+      status = written.status();
+      if (written.ok()) {
+        result.id = written->id;
+        result.created = written->created;
       }
     }
     if (status.ok()) continue;

@@ -11,6 +11,7 @@
 #include "base/error.h"
 #include "core/wire.h"
 #include "core/workspace.h"
+#include "core/write_time.h"
 
 namespace crm::core {
 
@@ -40,9 +41,12 @@ absl::StatusOr<std::vector<bool>> AbsentColumns(const wire::CustomerRow& row,
 // `outcome` (all rows are tried, so that one call reports every problem);
 // the returned status is then the first rejected row's. On success every
 // row's id is in `outcome`.
+// `time` applies to every row (crm_customer_write_batch_v2); a column
+// "created_at" gives each row that creates its own start.
 absl::Status WriteCustomerBatch(Session& session,
                                 const wire::CustomerBatch& batch,
-                                BatchMode mode, BatchOutcome* outcome);
+                                BatchMode mode, const WriteTime& time,
+                                BatchOutcome* outcome);
 
 }  // namespace crm::core
 

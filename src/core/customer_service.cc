@@ -12,6 +12,7 @@
 #include "core/record_scope.h"
 #include "core/suppression.h"
 #include "core/time_text.h"
+#include "core/valid_time.h"
 #include "core/visible_stamp.h"
 #include "store/rows.h"
 
@@ -178,11 +179,95 @@ absl::StatusOr<ResolvedValues> Resolve(const Schema& schema,
   ResolvedValues resolved;
   names.reserve(record.values.size());
   for (const FieldValue& value : record.values) {
+    if (value.field == "created_at") {
+      CRM_RETURN_IF_ERROR(SetCreatedAt(schema, value.value, &resolved));
+      continue;
+    }
     names.push_back(value.field);
     resolved.values.push_back(value.value);
   }
   CRM_ASSIGN_OR_RETURN(resolved.fields, ResolveWritableFields(schema, names));
   return resolved;
+}
+
+absl::Status CreatedAtDiffers() {
+  return MakeError(ErrorCode::kValidation,
+                   "field 'created_at' is read-only; an update may give it "
+                   "only with the customer's stored value",
+                   "created_at", Rule::kReadOnly);
+}
+
+absl::Status BeforeCreated(int64_t created_at_us) {
+  return MakeError(ErrorCode::kValidation,
+                   absl::StrCat("effective_at lies before the customer's "
+                                "created_at ",
+                                FormatDateTime(created_at_us)),
+                   "effective_at", Rule::kBeforeCreated);
+}
+
+// The changes of `write`, effective from `time` on, slotted into the
+// customer's history (crm.h "Valid time"): `history` gets each field whose
+// timeline changes (rule 4 drops the others) with its value in force at
+// effective_at as the old value; `changed` gets each field whose value now
+// (rule 3) differs from the stored one in `current`.
+absl::Status LateChanges(Session& session, const store::CustomerRow& current,
+                         const AppliedTime& time, const PreparedWrite& write,
+                         PreparedWrite* changed,
+                         std::vector<FieldChangeValue>* history) {
+  CRM_ASSIGN_OR_RETURN(
+      std::vector<store::EventRow> rows,
+      session.backend().SelectHistory(session.texts(), current.id, INT64_MAX));
+  RecordTimeline timeline = ReplayHistory(rows, kOpenEnd);
+  const std::vector<const Field*>& stored_fields =
+      session.schema().stored_fields();
+  for (size_t i = 0; i < write.fields.size(); ++i) {
+    const Field* field = write.fields[i];
+    const store::SqlValue& stored =
+        current.values[IndexOf(stored_fields, field)];
+    auto [entry, fresh] = timeline.fields.try_emplace(field->id());
+    FieldValidTimeline& line = entry->second;
+    if (fresh && !store::IsNull(stored)) {
+      // A value no history event holds (a field given a default after the
+      // customer was created): taken as held since created_at.
+      CRM_ASSIGN_OR_RETURN(Value held, field->FromStored(stored));
+      line.Apply(current.created_at_us, kOpenEnd, held, current.created_at_us);
+    }
+    CRM_ASSIGN_OR_RETURN(Value value,
+                         field->FromStored(write.columns.values[i]));
+    int64_t end = time.effective_until_us != kOpenEnd
+                      ? time.effective_until_us
+                      : line.OpenEnd(time.effective_at_us);
+    if (line.HoldsThroughout(time.effective_at_us, end, value)) continue;
+    Value old_value = line.At(time.effective_at_us);
+    line.Apply(time.effective_at_us, time.effective_until_us, value,
+               time.now_us);
+    CRM_ASSIGN_OR_RETURN(store::SqlValue now_stored,
+                         field->ToStored(line.Current()));
+    if (now_stored != stored) changed->Add(field, std::move(now_stored));
+    history->push_back({field, std::move(old_value), std::move(value)});
+  }
+  return absl::OkStatus();
+}
+
+// The changes of `write` from now on: each field whose stored value in
+// `current` really changes.
+absl::Status LiveChanges(Session& session, const store::CustomerRow& current,
+                         const PreparedWrite& write, PreparedWrite* changed,
+                         std::vector<FieldChangeValue>* history) {
+  const std::vector<const Field*>& stored_fields =
+      session.schema().stored_fields();
+  for (size_t i = 0; i < write.fields.size(); ++i) {
+    const Field* field = write.fields[i];
+    const store::SqlValue& old_stored =
+        current.values[IndexOf(stored_fields, field)];
+    const store::SqlValue& new_stored = write.columns.values[i];
+    if (old_stored == new_stored) continue;
+    CRM_ASSIGN_OR_RETURN(Value old_value, field->FromStored(old_stored));
+    CRM_ASSIGN_OR_RETURN(Value new_value, field->FromStored(new_stored));
+    history->push_back({field, std::move(old_value), std::move(new_value)});
+    changed->Add(field, new_stored);
+  }
+  return absl::OkStatus();
 }
 
 CustomerRecord RecordFromRow(const Schema& schema, store::CustomerRow row,
@@ -256,16 +341,54 @@ absl::StatusOr<std::vector<const Field*>> ResolveWritableFields(
   return fields;
 }
 
-absl::StatusOr<int64_t> CreateResolved(Session& session,
-                                       const ResolvedValues& input,
-                                       const std::string& actor) {
+absl::Status SetCreatedAt(const Schema& schema, const Value& value,
+                          ResolvedValues* input) {
+  if (value.kind == ValueKind::kNull) {
+    input->created_at_us.reset();
+    return absl::OkStatus();
+  }
+  const Field* field = schema.Find("created_at");
+  if (field == nullptr) {
+    return MakeError(ErrorCode::kValidation, "no field named 'created_at'",
+                     "created_at", Rule::kUnknownField);
+  }
+  CRM_ASSIGN_OR_RETURN(store::SqlValue stored, field->ToStored(value));
+  input->created_at_us = std::get<int64_t>(stored);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<WriteOutcome> CreateResolved(Session& session,
+                                            const ResolvedValues& input,
+                                            const WriteTime& time,
+                                            const std::string& actor) {
+  if (time.bounded()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "effective_until applies to updates only: a customer "
+                     "cannot be created for a while only",
+                     "", Rule::kEffectiveUntil);
+  }
+  if (input.created_at_us && time.effective_at &&
+      *input.created_at_us != *time.effective_at) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "the record's created_at and options->effective_at "
+                     "differ",
+                     "", Rule::kEffectiveAt);
+  }
+  int64_t now = NowMicros();
+  int64_t created_at = now;
+  if (input.created_at_us) {
+    CRM_ASSIGN_OR_RETURN(created_at,
+                         ClampToNow(*input.created_at_us, now, "created_at"));
+  } else if (time.effective_at) {
+    CRM_ASSIGN_OR_RETURN(created_at,
+                         ClampToNow(*time.effective_at, now, "effective_at"));
+  }
   CRM_RETURN_IF_ERROR(CheckWritable(session, input.fields));
   CRM_ASSIGN_OR_RETURN(PreparedWrite write, Prepare(session, input, true, 0));
   CRM_RETURN_IF_ERROR(
       CheckNotSuppressed(session, write.fields, write.columns.values));
-  int64_t now = NowMicros();
   absl::StatusOr<int64_t> id =
-      session.backend().InsertCustomer(now, now, write.columns);
+      session.backend().InsertCustomer(created_at, now, write.columns);
   if (!id.ok()) return NameConstraint(session.schema(), id.status());
   std::vector<FieldChangeValue> changes;
   changes.reserve(write.fields.size());
@@ -275,19 +398,28 @@ absl::StatusOr<int64_t> CreateResolved(Session& session,
                          write.fields[i]->FromStored(write.columns.values[i]));
     changes.push_back({write.fields[i], Value::Null(), std::move(value)});
   }
-  CRM_RETURN_IF_ERROR(
-      RecordHistory(session, *id, HistoryKind::kCreated, changes, actor, now));
+  CRM_RETURN_IF_ERROR(RecordHistory(session, *id, HistoryKind::kCreated,
+                                    changes, actor,
+                                    HistoryTime{.valid_from_us = created_at,
+                                                .recorded_at_us = now,
+                                                .valid_until_us = INT64_MAX}));
   CRM_RETURN_IF_ERROR(session.backend().SetSearchText(
       *id, SearchText(session.schema(), StoredRow(session, write)),
       /*is_new=*/true));
   CRM_RETURN_IF_ERROR(CheckResultInScope(session, *id));
-  return *id;
+  return WriteOutcome{.id = *id,
+                      .version = 1,
+                      .created = true,
+                      .effective_at_us = created_at,
+                      .changed_current = true};
 }
 
-absl::StatusOr<int64_t> UpdateResolved(Session& session, int64_t id,
-                                       int64_t expected_version,
-                                       const ResolvedValues& changes,
-                                       const std::string& actor) {
+absl::StatusOr<WriteOutcome> UpdateResolved(Session& session, int64_t id,
+                                            int64_t expected_version,
+                                            const ResolvedValues& changes,
+                                            const WriteTime& time,
+                                            const std::string& actor) {
+  CRM_ASSIGN_OR_RETURN(AppliedTime applied, ApplyWriteTime(time, NowMicros()));
   CRM_RETURN_IF_ERROR(CheckWritable(session, changes.fields));
   CRM_ASSIGN_OR_RETURN(auto current, SelectById(session, id, true));
   if (!current) return NotFound(id);
@@ -303,47 +435,65 @@ absl::StatusOr<int64_t> UpdateResolved(Session& session, int64_t id,
                      ", not the expected ", expected_version,
                      "; read it again and retry"));
   }
+  if (changes.created_at_us &&
+      *changes.created_at_us != current->created_at_us) {
+    return CreatedAtDiffers();
+  }
+  if (applied.effective_at_us < current->created_at_us) {
+    return BeforeCreated(current->created_at_us);
+  }
   CRM_ASSIGN_OR_RETURN(PreparedWrite write,
                        Prepare(session, changes, false, id));
+  WriteOutcome outcome{.id = id,
+                       .version = seen_version,
+                       .created = false,
+                       .effective_at_us = applied.effective_at_us,
+                       .changed_current = false};
   // Only the fields whose stored value really changes are written.
-  const std::vector<const Field*>& stored_fields =
-      session.schema().stored_fields();
   PreparedWrite changed;
   std::vector<FieldChangeValue> history;
-  for (size_t i = 0; i < write.fields.size(); ++i) {
-    const Field* field = write.fields[i];
-    const store::SqlValue& old_stored =
-        current->values[IndexOf(stored_fields, field)];
-    const store::SqlValue& new_stored = write.columns.values[i];
-    if (old_stored == new_stored) continue;
-    CRM_ASSIGN_OR_RETURN(Value old_value, field->FromStored(old_stored));
-    CRM_ASSIGN_OR_RETURN(Value new_value, field->FromStored(new_stored));
-    history.push_back({field, std::move(old_value), std::move(new_value)});
-    changed.Add(field, new_stored);
+  if (applied.late()) {
+    CRM_RETURN_IF_ERROR(
+        LateChanges(session, *current, applied, write, &changed, &history));
+  } else {
+    CRM_RETURN_IF_ERROR(
+        LiveChanges(session, *current, write, &changed, &history));
   }
-  if (history.empty()) return seen_version;
+  if (history.empty()) return outcome;
   CRM_RETURN_IF_ERROR(
       CheckNotSuppressed(session, changed.fields, changed.columns.values));
+  // Every recorded change bumps the version, also one of the past only.
   int64_t new_version = current->version + 1;
-  int64_t now = NowMicros();
+  int64_t now = applied.now_us;
   absl::Status status =
       session.backend().UpdateCustomer(id, new_version, now, changed.columns);
   if (!status.ok()) return NameConstraint(session.schema(), status);
   CRM_RETURN_IF_ERROR(
-      RecordHistory(session, id, HistoryKind::kUpdated, history, actor, now));
-  std::vector<store::SqlValue> row = current->values;
-  for (size_t i = 0; i < changed.fields.size(); ++i) {
-    row[IndexOf(stored_fields, changed.fields[i])] = changed.columns.values[i];
+      RecordHistory(session, id, HistoryKind::kUpdated, history, actor,
+                    HistoryTime{.valid_from_us = applied.effective_at_us,
+                                .recorded_at_us = now,
+                                .valid_until_us = applied.effective_until_us}));
+  if (!changed.fields.empty()) {
+    const std::vector<const Field*>& stored_fields =
+        session.schema().stored_fields();
+    std::vector<store::SqlValue> row = current->values;
+    for (size_t i = 0; i < changed.fields.size(); ++i) {
+      row[IndexOf(stored_fields, changed.fields[i])] =
+          changed.columns.values[i];
+    }
+    CRM_RETURN_IF_ERROR(session.backend().SetSearchText(
+        id, SearchText(session.schema(), row), /*is_new=*/false));
   }
-  CRM_RETURN_IF_ERROR(session.backend().SetSearchText(
-      id, SearchText(session.schema(), row), /*is_new=*/false));
   CRM_RETURN_IF_ERROR(CheckResultInScope(session, id));
   // A restricted handle writes only fields it reads, so its change shows.
-  return seen_version + (new_version - current->version);
+  outcome.version = seen_version + (new_version - current->version);
+  outcome.changed_current = !changed.fields.empty();
+  return outcome;
 }
 
-absl::StatusOr<UpsertResult> UpsertResolved(Session& session,
+absl::StatusOr<WriteOutcome> UpsertResolved(Session& session,
                                             const ResolvedValues& input,
+                                            const WriteTime& time,
                                             const std::string& actor) {
   const Value* external_id = nullptr;
   for (size_t i = 0; i < input.fields.size(); ++i) {
@@ -371,21 +521,17 @@ absl::StatusOr<UpsertResult> UpsertResolved(Session& session,
       return ValueTaken(*session.schema().Find("external_id"));
     }
   }
-  if (!existing) {
-    CRM_ASSIGN_OR_RETURN(int64_t id, CreateResolved(session, input, actor));
-    return UpsertResult{id, true};
-  }
-  CRM_RETURN_IF_ERROR(
-      UpdateResolved(session, existing->id, 0, input, actor).status());
-  return UpsertResult{existing->id, false};
+  if (!existing) return CreateResolved(session, input, time, actor);
+  return UpdateResolved(session, existing->id, 0, input, time, actor);
 }
 
-absl::StatusOr<int64_t> CreateCustomer(Session& session,
-                                       const CustomerRecord& record,
-                                       absl::string_view actor) {
+absl::StatusOr<WriteOutcome> CreateCustomer(Session& session,
+                                            const CustomerRecord& record,
+                                            const WriteTime& time,
+                                            absl::string_view actor) {
   CRM_ASSIGN_OR_RETURN(std::string checked_actor, CheckActor(actor));
   CRM_ASSIGN_OR_RETURN(ResolvedValues input, Resolve(session.schema(), record));
-  return CreateResolved(session, input, checked_actor);
+  return CreateResolved(session, input, time, checked_actor);
 }
 
 absl::StatusOr<CustomerRecord> GetCustomer(Session& session, CustomerKey key,
@@ -426,14 +572,16 @@ absl::StatusOr<CustomerRecord> GetCustomer(Session& session, CustomerKey key,
   return ViewOf(session, std::move(record), updated_at_us);
 }
 
-absl::StatusOr<int64_t> UpdateCustomer(Session& session, int64_t id,
-                                       int64_t expected_version,
-                                       const CustomerRecord& changes,
-                                       absl::string_view actor) {
+absl::StatusOr<WriteOutcome> UpdateCustomer(Session& session, int64_t id,
+                                            int64_t expected_version,
+                                            const CustomerRecord& changes,
+                                            const WriteTime& time,
+                                            absl::string_view actor) {
   CRM_ASSIGN_OR_RETURN(std::string checked_actor, CheckActor(actor));
   CRM_ASSIGN_OR_RETURN(ResolvedValues input,
                        Resolve(session.schema(), changes));
-  return UpdateResolved(session, id, expected_version, input, checked_actor);
+  return UpdateResolved(session, id, expected_version, input, time,
+                        checked_actor);
 }
 
 absl::Status DeleteCustomer(Session& session, int64_t id,
@@ -477,15 +625,16 @@ absl::Status DeleteCustomer(Session& session, int64_t id,
   CRM_RETURN_IF_ERROR(session.backend().DeleteCustomer(id));
   CRM_RETURN_IF_ERROR(session.backend().SetSearchText(id, "", false));
   return RecordHistory(session, id, HistoryKind::kDeleted, history,
-                       checked_actor, NowMicros());
+                       checked_actor, HistoryTime::Live(NowMicros()));
 }
 
-absl::StatusOr<UpsertResult> UpsertCustomer(Session& session,
+absl::StatusOr<WriteOutcome> UpsertCustomer(Session& session,
                                             const CustomerRecord& record,
+                                            const WriteTime& time,
                                             absl::string_view actor) {
   CRM_ASSIGN_OR_RETURN(std::string checked_actor, CheckActor(actor));
   CRM_ASSIGN_OR_RETURN(ResolvedValues input, Resolve(session.schema(), record));
-  return UpsertResolved(session, input, checked_actor);
+  return UpsertResolved(session, input, time, checked_actor);
 }
 
 absl::StatusOr<int64_t> CountCustomers(Session& session) {

@@ -14,20 +14,30 @@
 #define CRM_CORE_CUSTOMER_SERVICE_H_
 
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "core/customer_record.h"
 #include "core/workspace.h"
+#include "core/write_time.h"
 
 namespace crm::core {
 
 // Checks an actor name (UTF-8, at most 255 bytes); empty becomes "api".
 absl::StatusOr<std::string> CheckActor(absl::string_view actor);
 
-absl::StatusOr<int64_t> CreateCustomer(Session& session,
-                                       const CustomerRecord& record,
-                                       absl::string_view actor);
+// Creates a customer. The record may hold "created_at" (a datetime): the
+// customer's start; without it, created_at is time.effective_at, else now.
+// Both given and different: kInvalidArgument, rule kEffectiveAt; a bounded
+// `time`: kInvalidArgument, rule kEffectiveUntil; a time too far ahead:
+// kValidation, rule kFuture.
+absl::StatusOr<WriteOutcome> CreateCustomer(Session& session,
+                                            const CustomerRecord& record,
+                                            const WriteTime& time,
+                                            absl::string_view actor);
 
 enum class CustomerKey { kId, kExternalId, kEmail };
 
@@ -37,26 +47,28 @@ enum class CustomerKey { kId, kExternalId, kEmail };
 absl::StatusOr<CustomerRecord> GetCustomer(Session& session, CustomerKey key,
                                            const Value& value);
 
-// Applies `changes`; returns the new version. expected_version 0 skips the
-// optimistic check.
-absl::StatusOr<int64_t> UpdateCustomer(Session& session, int64_t id,
-                                       int64_t expected_version,
-                                       const CustomerRecord& changes,
-                                       absl::string_view actor);
+// Applies `changes` from `time` on (crm.h "Valid time"); the outcome holds
+// the new version. expected_version 0 skips the optimistic check. A
+// "created_at" in `changes` must equal the stored one (kValidation, rule
+// kReadOnly).
+absl::StatusOr<WriteOutcome> UpdateCustomer(Session& session, int64_t id,
+                                            int64_t expected_version,
+                                            const CustomerRecord& changes,
+                                            const WriteTime& time,
+                                            absl::string_view actor);
 
 // On a restricted session, needs the operation "delete" (kDenied, rule
 // kOperation).
 absl::Status DeleteCustomer(Session& session, int64_t id,
                             int64_t expected_version, absl::string_view actor);
 
-// On a restricted session, a key held by a customer outside the scope is a
-// taken value (kConstraint, rule kUnique): never updated nor named.
-struct UpsertResult {
-  int64_t id = 0;
-  bool created = false;
-};
-absl::StatusOr<UpsertResult> UpsertCustomer(Session& session,
+// Creates as CreateCustomer() or updates as UpdateCustomer() the customer
+// with the record's external_id. On a restricted session, a key held by a
+// customer outside the scope is a taken value (kConstraint, rule kUnique):
+// never updated nor named.
+absl::StatusOr<WriteOutcome> UpsertCustomer(Session& session,
                                             const CustomerRecord& record,
+                                            const WriteTime& time,
                                             absl::string_view actor);
 
 // On a restricted session, the customers in the profile's scope.
@@ -68,10 +80,18 @@ namespace crm::core {
 
 // Field values already resolved against the schema: fields[i] gets
 // values[i]. The batch path resolves column names once per batch.
+// created_at, read-only otherwise, may be given to a create (see
+// CreateCustomer()).
 struct ResolvedValues {
   std::vector<const Field*> fields;
   std::vector<Value> values;
+  std::optional<int64_t> created_at_us;
 };
+
+// Sets input->created_at_us from `value`, given for "created_at" (null: not
+// given); a value that is not a datetime fails as for any datetime field.
+absl::Status SetCreatedAt(const Schema& schema, const Value& value,
+                          ResolvedValues* input);
 
 // The writable fields called `names`, each at most once; unknown, archived
 // and read-only names are validation errors naming the field.
@@ -79,17 +99,22 @@ absl::StatusOr<std::vector<const Field*>> ResolveWritableFields(
     const Schema& schema, const std::vector<std::string>& names);
 
 // The *Resolved functions take an actor already checked by CheckActor().
-absl::StatusOr<int64_t> CreateResolved(Session& session,
-                                       const ResolvedValues& input,
-                                       const std::string& actor);
-// An update that changes no stored value writes nothing and returns the
-// current version.
-absl::StatusOr<int64_t> UpdateResolved(Session& session, int64_t id,
-                                       int64_t expected_version,
-                                       const ResolvedValues& changes,
-                                       const std::string& actor);
-absl::StatusOr<UpsertResult> UpsertResolved(Session& session,
+absl::StatusOr<WriteOutcome> CreateResolved(Session& session,
                                             const ResolvedValues& input,
+                                            const WriteTime& time,
+                                            const std::string& actor);
+// An update that changes nothing (no stored value, and with a past
+// effective time no value of any stretch: rule 4) writes nothing and returns
+// the current version. A change of the past only bumps the version without
+// changing the values stored (changed_current false).
+absl::StatusOr<WriteOutcome> UpdateResolved(Session& session, int64_t id,
+                                            int64_t expected_version,
+                                            const ResolvedValues& changes,
+                                            const WriteTime& time,
+                                            const std::string& actor);
+absl::StatusOr<WriteOutcome> UpsertResolved(Session& session,
+                                            const ResolvedValues& input,
+                                            const WriteTime& time,
                                             const std::string& actor);
 
 }  // namespace crm::core

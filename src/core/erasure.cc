@@ -109,7 +109,7 @@ absl::Status ClearReferences(Session& session, int64_t id,
     CRM_RETURN_IF_ERROR(
         backend.UpdateCustomer(holder, current->version + 1, now, cleared));
     CRM_RETURN_IF_ERROR(RecordHistory(session, holder, HistoryKind::kUpdated,
-                                      changes, actor, now));
+                                      changes, actor, HistoryTime::Live(now)));
     ++receipt->references_cleared;
   }
   return absl::OkStatus();

@@ -59,7 +59,7 @@ bool Replay(const std::vector<store::EventRow>& rows,
 absl::Status RecordHistory(Session& session, int64_t customer_id,
                            HistoryKind kind,
                            const std::vector<FieldChangeValue>& changes,
-                           const std::string& actor, int64_t at_us) {
+                           const std::string& actor, const HistoryTime& time) {
   // Reused per thread: a cleared message keeps its allocations.
   thread_local wire::EventBody body;
   body.Clear();
@@ -74,10 +74,13 @@ absl::Status RecordHistory(Session& session, int64_t customer_id,
       ValueToWire(change.new_value, stored->mutable_new_value());
     }
   }
+  if (time.valid_until_us != INT64_MAX) {
+    body.set_valid_until_us(time.valid_until_us);
+  }
   store::EventRow row;
   row.customer_id = customer_id;
-  row.occurred_at_us = at_us;
-  row.recorded_at_us = at_us;
+  row.occurred_at_us = time.valid_from_us;
+  row.recorded_at_us = time.recorded_at_us;
   row.body = body.SerializeAsString();
   store::EventIds ids;
   ids.type = TypeIdOf(kind);
@@ -204,7 +207,7 @@ absl::Status WriteHistoryBaseline(Session& session) {
     }
     CRM_RETURN_IF_ERROR(RecordHistory(session, id, HistoryKind::kCreated,
                                       changes, "migration",
-                                      row->created_at_us));
+                                      HistoryTime::Live(row->created_at_us)));
   }
   return absl::OkStatus();
 }

@@ -24,13 +24,29 @@ struct FieldChangeValue {
   Value new_value;  // null kind: the field is now empty
 };
 
+// The two times of a history event (crm.h "Valid time").
+struct HistoryTime {
+  int64_t valid_from_us = 0;           // the event's occurred_at
+  int64_t recorded_at_us = 0;          // when libcrm wrote it
+  int64_t valid_until_us = INT64_MAX;  // a correction's end; else open
+
+  // A change that holds from the time it is recorded, `now_us`, on.
+  static HistoryTime Live(int64_t now_us) {
+    return HistoryTime{.valid_from_us = now_us,
+                       .recorded_at_us = now_us,
+                       .valid_until_us = INT64_MAX};
+  }
+};
+
 // Appends the history event of one change to customer `customer_id`, whole
-// (reads filter it). On a restricted session the event records the handle's
-// actor instead of `actor`, and the source "profile:<name>".
+// (reads filter it), with occurred_at `time.valid_from_us`, recorded_at
+// `time.recorded_at_us` and, when bounded, the body's valid_until_us. On a
+// restricted session the event records the handle's actor instead of
+// `actor`, and the source "profile:<name>".
 absl::Status RecordHistory(Session& session, int64_t customer_id,
                            HistoryKind kind,
                            const std::vector<FieldChangeValue>& changes,
-                           const std::string& actor, int64_t at_us);
+                           const std::string& actor, const HistoryTime& time);
 
 // The customer as it was at `at_us` (its active fields, by current names);
 // kNotFound when it did not exist then. On a restricted session: kNotFound

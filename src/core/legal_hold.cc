@@ -169,7 +169,8 @@ absl::StatusOr<int64_t> MoveHeldToStub(Session& session, int64_t id,
   CRM_RETURN_IF_ERROR(session.backend().InsertStub(
       stub_id, std::max(held.held_until_us, now_us)));
   CRM_RETURN_IF_ERROR(RecordHistory(session, stub_id, HistoryKind::kCreated,
-                                    changes, checked_actor, now_us));
+                                    changes, checked_actor,
+                                    HistoryTime::Live(now_us)));
   // Relinked a page at a time: one statement per page on a server.
   std::vector<std::pair<int64_t, std::string>> page;
   CRM_RETURN_IF_ERROR(ForEachHeldEvent(

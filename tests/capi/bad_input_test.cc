@@ -219,9 +219,9 @@ TEST_F(BadInputTest, ValueOfTheWrongKindIsATypeError) {
   EXPECT_CRM_ERROR(crm_customer_create(&id, db_.get(), record.get(), nullptr),
                    CRM_E_VALIDATION, "name", "type");
   Record dt = NewRecord();
-  crm_record_set_datetime(dt.get(), "created_at", INT64_MAX);
+  crm_record_set_datetime(dt.get(), "updated_at", INT64_MAX);
   EXPECT_CRM_ERROR(crm_customer_create(&id, db_.get(), dt.get(), nullptr),
-                   CRM_E_VALIDATION, "created_at", "read_only");
+                   CRM_E_VALIDATION, "updated_at", "read_only");
   ExpectUnchanged();
 }
 

@@ -100,12 +100,13 @@ class CustomersMixin(DatabaseCore):
             )
             return out.value
         options = write_options(effective_at, effective_until)
-        return self._write_v2(
+        result = self._write_v2(
             merged,
             lambda out, record, handle, cdll: cdll.crm_customer_create_v2(
                 out, handle, record, ctypes.byref(options), c_actor
             ),
         )
+        return result if return_result else result.id
 
     def _write_v2(self, values: Mapping[str, object], call: Any) -> WriteResult:
         """Runs a _v2 write, ``call(byref(result), record, handle, cdll)``,
@@ -229,12 +230,13 @@ class CustomersMixin(DatabaseCore):
             )
             return out.value
         options = write_options(effective_at, effective_until)
-        return self._write_v2(
+        result = self._write_v2(
             merged,
             lambda out, record, handle, cdll: cdll.crm_customer_update_v2(
                 out, handle, c_id, c_expected, record, ctypes.byref(options), c_actor
             ),
         )
+        return result if return_result else result.version
 
     def delete_customer(
         self, id: int, /, *, expected_version: int = 0, actor: Optional[str] = None
@@ -306,12 +308,13 @@ class CustomersMixin(DatabaseCore):
             )
             return out_id.value, bool(out_created.value)
         options = write_options(effective_at, effective_until)
-        return self._write_v2(
+        result = self._write_v2(
             merged,
             lambda out, record, handle, cdll: cdll.crm_customer_upsert_v2(
                 out, handle, record, ctypes.byref(options), c_actor
             ),
         )
+        return result if return_result else (result.id, result.created)
 
     def count_customers(self) -> int:
         """Number of customers in the workspace."""

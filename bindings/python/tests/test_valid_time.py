@@ -75,9 +75,16 @@ class LateChangeTest(ValidTimeCase):
         self.assertEqual(self.db.get_customer_at(result.id, day(1, 10))["plan"], "basic")
         with self.assertRaises(crm.NotFoundError):
             self.db.get_customer_at(result.id, day(1, 9))
-        # effective_at gives the same start as created_at.
+        # effective_at gives the same start as created_at; without
+        # return_result the writes return today's types.
         other = self.db.create_customer(name="Other", effective_at=day(2, 1))
+        self.assertIsInstance(other, int)
         self.assertEqual(self.db.get_customer(other)["created_at"], day(2, 1))
+        self.assertEqual(self.db.update_customer(other, plan="basic", effective_at=day(2, 2)), 2)
+        self.assertEqual(
+            self.db.upsert_customer(external_id="m-1", name="M", effective_at=day(3, 1)),
+            (self.db.get_customer_by_external_id("m-1").id, True),
+        )
 
     def test_a_live_write_changes_the_current_values(self) -> None:
         jane = self.db.create_customer(name="Jane", plan="basic")

@@ -1,8 +1,10 @@
 // A sequence of C ABI calls read from the input: define fields, create,
 // update, upsert and delete customers, host transactions, events, timelines
-// and point-in-time reads on one in-memory workspace. After every call the
-// customer count must equal the creates minus the deletes that succeeded
-// (and were not rolled back).
+// and point-in-time reads on one in-memory workspace, and the _v2 writes
+// with any effective times and created_at. After every call the customer
+// count must equal the creates minus the deletes that succeeded (and were
+// not rolled back); a _v2 write hands out a result exactly when it
+// succeeds, naming the customer it wrote.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <set>
@@ -63,9 +65,79 @@ crm_record* RandomRecord(FuzzedDataProvider& input, const State& state) {
   return record;
 }
 
+// A valid time near now (days back, or seconds ahead within and beyond the
+// clock skew), or any int64.
+int64_t RandomTime(FuzzedDataProvider& input) {
+  if (input.ConsumeBool()) return input.ConsumeIntegral<int64_t>();
+  int64_t now = crm_fuzz::NowMicros();
+  int64_t offset = input.ConsumeIntegralInRange<int64_t>(-400, 2);
+  return now + offset * (input.ConsumeBool() ? 86400000000 : 40000000);
+}
+
+crm_write_options RandomOptions(FuzzedDataProvider& input) {
+  crm_write_options options = CRM_WRITE_OPTIONS_INIT;
+  if (input.ConsumeBool()) options.effective_at = RandomTime(input);
+  if (input.ConsumeBool()) options.effective_until = RandomTime(input);
+  if (input.ConsumeIntegral<uint8_t>() == 0) {
+    options.struct_size = input.ConsumeIntegral<uint32_t>();
+  }
+  return options;
+}
+
+// A _v2 write's result: set exactly when it succeeded, for customer `id`
+// (0: any), with a version and flags in range.
+void CheckResult(int rc, const crm_write_result* result, int64_t id) {
+  CRM_FUZZ_CHECK((rc == CRM_OK) == (result != nullptr));
+  if (result == nullptr) return;
+  CRM_FUZZ_CHECK(id == 0 || crm_write_result_id(result) == id);
+  CRM_FUZZ_CHECK(crm_write_result_id(result) > 0);
+  CRM_FUZZ_CHECK(crm_write_result_version(result) >= 1);
+  CRM_FUZZ_CHECK(crm_write_result_created(result) == 0 ||
+                 crm_write_result_created(result) == 1);
+  CRM_FUZZ_CHECK(crm_write_result_effective_at(result) <=
+                 crm_fuzz::NowMicros());
+}
+
+// A create or upsert through the _v2 calls, the record maybe holding a
+// created_at.
+void WriteV2(FuzzedDataProvider& input, crm_db* db, State& state) {
+  crm_record* record = RandomRecord(input, state);
+  if (input.ConsumeBool()) {
+    crm_record_set_datetime(record, "created_at", RandomTime(input));
+  }
+  crm_write_options options = RandomOptions(input);
+  bool upsert = input.ConsumeBool();
+  crm_write_result* result = nullptr;
+  int rc = upsert
+               ? crm_customer_upsert_v2(&result, db, record, &options, "fuzz")
+               : crm_customer_create_v2(&result, db, record, &options, "fuzz");
+  CheckResult(rc, result, 0);
+  if (rc == CRM_OK && crm_write_result_created(result)) {
+    CRM_FUZZ_CHECK(state.live.insert(crm_write_result_id(result)).second);
+  }
+  CRM_FUZZ_CHECK(rc != CRM_OK || upsert || crm_write_result_created(result));
+  crm_write_result_free(result);
+  crm_record_free(record);
+}
+
+// An update through crm_customer_update_v2 (a late change, a correction).
+void UpdateV2(FuzzedDataProvider& input, crm_db* db, const State& state) {
+  crm_record* record = RandomRecord(input, state);
+  crm_write_options options = RandomOptions(input);
+  int64_t id = PickId(input, state);
+  crm_write_result* result = nullptr;
+  int rc = crm_customer_update_v2(&result, db, id,
+                                  input.ConsumeIntegralInRange<int64_t>(0, 3),
+                                  record, &options, "fuzz");
+  CheckResult(rc, result, id);
+  CRM_FUZZ_CHECK(result == nullptr || !crm_write_result_created(result));
+  crm_write_result_free(result);
+  crm_record_free(record);
+}
+
 void Step(FuzzedDataProvider& input, crm_db* db, State& state) {
   int64_t id = 0;
-  switch (input.ConsumeIntegralInRange(0, 11)) {
+  switch (input.ConsumeIntegralInRange(0, 13)) {
     case 0: {
       int64_t field = 0;
       crm_field_define(&field, db, input.PickValueInArray(kDefinitions));
@@ -166,6 +238,12 @@ void Step(FuzzedDataProvider& input, crm_db* db, State& state) {
       } else {
         crm_field_restore(db, "seats");
       }
+      break;
+    case 12:
+      WriteV2(input, db, state);
+      break;
+    case 13:
+      UpdateV2(input, db, state);
       break;
     default: {
       crm_record* record = RandomRecord(input, state);

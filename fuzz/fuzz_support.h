@@ -4,6 +4,7 @@
 #ifndef CRM_FUZZ_FUZZ_SUPPORT_H_
 #define CRM_FUZZ_FUZZ_SUPPORT_H_
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -21,6 +22,13 @@ namespace crm_fuzz {
       std::abort();                                                           \
     }                                                                         \
   } while (false)
+
+// The wall clock, in UTC microseconds (libcrm's "now").
+inline int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 inline int64_t Count(crm_db* db) {
   int64_t count = -1;

@@ -157,6 +157,10 @@ int64_t crm_event_recorded_at(const crm_event* event) {
   return event ? event->event.recorded_at_us : 0;
 }
 
+int64_t crm_event_valid_until(const crm_event* event) {
+  return event ? event->event.valid_until_us : 0;
+}
+
 const char* crm_event_type(const crm_event* event) {
   return event ? event->event.type.c_str() : "";
 }

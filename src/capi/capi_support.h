@@ -110,6 +110,9 @@ struct crm_rows {
 struct crm_field_timeline {
   std::vector<crm::core::FieldInterval> intervals;
   std::vector<crm_record> values;  // aligned with intervals
+  std::string field;               // as the host named it; values hold it
+  // When the timeline was read: where the current interval's duration ends.
+  int64_t read_at_us = 0;
 };
 
 namespace crm::capi {

@@ -25,6 +25,9 @@ struct Event {
   CustomerRecord properties;
   // History events only: the changed fields' values before and after.
   CustomerRecord before, after;
+  // History events only: a correction's end of valid time (crm.h "Valid
+  // time"); INT64_MAX for every other event.
+  int64_t valid_until_us = INT64_MAX;
 };
 
 }  // namespace crm::core

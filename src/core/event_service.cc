@@ -196,6 +196,7 @@ Event EventFromRow(const Schema& schema, store::EventRow row) {
         {property.name(), ValueFromWire(property.value())});
   }
   DecodeHistoryBody(schema, body, &event.before, &event.after);
+  if (body.has_valid_until_us()) event.valid_until_us = body.valid_until_us();
   return event;
 }
 

@@ -27,31 +27,34 @@ int64_t TypeIdOf(HistoryKind kind) {
   return store::kRecordUpdatedTypeId;
 }
 
-// Replays history events in order into field values by field id; returns
-// false when the customer was deleted by the last event.
-bool Replay(const std::vector<store::EventRow>& rows,
-            std::map<int64_t, Value>* values, int64_t* last_change_us) {
-  bool exists = false;
-  for (const store::EventRow& row : rows) {
-    wire::EventBody body;
-    body.ParseFromString(row.body);
-    if (row.type_id == store::kRecordDeletedTypeId) {
-      values->clear();
-      exists = false;
-    } else {
-      exists = true;
-      for (const wire::FieldChange& change : body.changes()) {
-        Value value = ValueFromWire(change.new_value());
-        if (value.kind == ValueKind::kNull) {
-          values->erase(change.field_id());
-        } else {
-          (*values)[change.field_id()] = std::move(value);
-        }
-      }
-    }
-    *last_change_us = row.occurred_at_us;
+// "customer <id> did not exist at <valid time>[ as known at <time>]".
+absl::Status NotExistingAt(int64_t id, int64_t valid_us, int64_t known_at_us) {
+  std::string message = absl::StrCat(
+      "customer ", id, " did not exist ",
+      valid_us == INT64_MAX ? "now" : "at " + FormatDateTime(valid_us));
+  if (known_at_us != INT64_MAX) {
+    absl::StrAppend(&message, " as known at ", FormatDateTime(known_at_us));
   }
-  return exists;
+  return MakeError(ErrorCode::kNotFound, message);
+}
+
+// The version and updated_at a restricted session sees of the customer at
+// valid time `valid_us`: of the history `rows` known (recorded up to
+// `known_at_us`) whose valid time is at or before it, those showing
+// `access` a change; updated_at the latest of their valid times.
+VisibleStamp VisibleStampAt(const Access& access, const Schema& schema,
+                            const std::vector<store::EventRow>& rows,
+                            int64_t valid_us, int64_t known_at_us) {
+  VisibleStamp stamp;
+  for (const store::EventRow& row : rows) {
+    if (row.recorded_at_us > known_at_us || row.occurred_at_us > valid_us) {
+      continue;
+    }
+    if (!ShowsChange(access, schema, row)) continue;
+    ++stamp.version;
+    stamp.updated_at_us = std::max(stamp.updated_at_us, row.occurred_at_us);
+  }
+  return stamp;
 }
 
 }  // namespace
@@ -96,7 +99,8 @@ absl::Status RecordHistory(Session& session, int64_t customer_id,
 }
 
 absl::StatusOr<CustomerRecord> CustomerAt(Session& session, int64_t id,
-                                          int64_t at_us) {
+                                          int64_t valid_us,
+                                          int64_t known_at_us) {
   const Access* access = session.access();
   // Outside a restricted handle's scope a customer is as absent.
   if (access != nullptr) {
@@ -104,43 +108,35 @@ absl::StatusOr<CustomerRecord> CustomerAt(Session& session, int64_t id,
   }
   CRM_ASSIGN_OR_RETURN(
       std::vector<store::EventRow> rows,
-      session.backend().SelectHistory(session.texts(), id, INT64_MAX));
-  rows.erase(std::remove_if(rows.begin(), rows.end(),
-                            [&](const store::EventRow& row) {
-                              return row.occurred_at_us > at_us;
-                            }),
-             rows.end());
-  std::map<int64_t, Value> values;
-  int64_t last_change_us = 0;
-  if (rows.empty() || !Replay(rows, &values, &last_change_us)) {
-    return MakeError(ErrorCode::kNotFound,
-                     absl::StrCat("customer ", id, " did not exist at ",
-                                  FormatDateTime(at_us)));
+      session.backend().SelectHistory(session.texts(), id, known_at_us));
+  const RecordTimeline timeline = ReplayHistory(rows, known_at_us);
+  if (!timeline.ExistsAt(valid_us)) {
+    return NotExistingAt(id, valid_us, known_at_us);
   }
   CustomerRecord record;
   record.id = id;
-  record.version = static_cast<int64_t>(rows.size());
+  record.version = timeline.VersionAt(valid_us);
   for (const Field* field : session.schema().stored_fields()) {
-    auto it = values.find(field->id());
-    if (it != values.end())
-      record.values.push_back({field->name(), it->second});
+    auto it = timeline.fields.find(field->id());
+    if (it == timeline.fields.end()) continue;
+    Value value = it->second.At(valid_us);
+    if (value.kind != ValueKind::kNull) {
+      record.values.push_back({field->name(), std::move(value)});
+    }
   }
   record.values.push_back(
-      {"created_at", Value::DateTime(rows.front().occurred_at_us)});
-  record.values.push_back({"updated_at", Value::DateTime(last_change_us)});
+      {"created_at", Value::DateTime(timeline.created_at_us)});
+  record.values.push_back(
+      {"updated_at", Value::DateTime(timeline.UpdatedAt(valid_us))});
   if (access == nullptr) return record;
-  // The version and time of the last change up to `at_us` the profile sees.
-  VisibleStamp stamp;
-  for (const store::EventRow& row : rows) {
-    if (!ShowsChange(*access, session.schema(), row)) continue;
-    ++stamp.version;
-    stamp.updated_at_us = row.occurred_at_us;
-  }
-  return FilterWithStamp(session, record, stamp);
+  return FilterWithStamp(
+      session, record,
+      VisibleStampAt(*access, session.schema(), rows, valid_us, known_at_us));
 }
 
 absl::StatusOr<std::vector<FieldInterval>> FieldTimeline(
-    Session& session, int64_t id, absl::string_view field_name) {
+    Session& session, int64_t id, absl::string_view field_name,
+    int64_t known_at_us) {
   const Field* field = session.schema().Find(field_name);
   if (field == nullptr) {
     return MakeError(ErrorCode::kNotFound,
@@ -154,33 +150,16 @@ absl::StatusOr<std::vector<FieldInterval>> FieldTimeline(
   }
   CRM_ASSIGN_OR_RETURN(
       std::vector<store::EventRow> rows,
-      session.backend().SelectHistory(session.texts(), id, INT64_MAX));
-  if (rows.empty()) {
+      session.backend().SelectHistory(session.texts(), id, known_at_us));
+  const RecordTimeline timeline = ReplayHistory(rows, known_at_us);
+  if (!timeline.exists) {
     return MakeError(ErrorCode::kNotFound,
                      absl::StrCat("customer ", id, " has no history"));
   }
-  std::vector<FieldInterval> intervals;
-  auto close_open_interval = [&](int64_t at_us) {
-    if (!intervals.empty() && intervals.back().to_us == INT64_MAX) {
-      intervals.back().to_us = at_us;
-    }
-  };
-  for (const store::EventRow& row : rows) {
-    if (row.type_id == store::kRecordDeletedTypeId) {
-      close_open_interval(row.occurred_at_us);
-      continue;
-    }
-    wire::EventBody body;
-    body.ParseFromString(row.body);
-    for (const wire::FieldChange& change : body.changes()) {
-      if (change.field_id() != field->id()) continue;
-      close_open_interval(row.occurred_at_us);
-      Value value = ValueFromWire(change.new_value());
-      if (value.kind != ValueKind::kNull) {
-        intervals.push_back({row.occurred_at_us, INT64_MAX, std::move(value)});
-      }
-    }
-  }
+  auto it = timeline.fields.find(field->id());
+  if (it == timeline.fields.end()) return std::vector<FieldInterval>();
+  std::vector<FieldInterval> intervals =
+      it->second.Intervals(timeline.deleted_at_us);
   if (access != nullptr && !access->ReadsPlain(*field)) {
     for (FieldInterval& interval : intervals) {
       interval.value = MaskValue(*field, interval.value);

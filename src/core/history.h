@@ -11,6 +11,7 @@
 #include "core/customer_record.h"
 #include "core/event.h"
 #include "core/field.h"
+#include "core/valid_time.h"
 #include "core/workspace.h"
 #include "store/rows.h"
 
@@ -48,27 +49,32 @@ absl::Status RecordHistory(Session& session, int64_t customer_id,
                            const std::vector<FieldChangeValue>& changes,
                            const std::string& actor, const HistoryTime& time);
 
-// The customer as it was at `at_us` (its active fields, by current names);
-// kNotFound when it did not exist then. On a restricted session: kNotFound
-// for a customer not in the scope now (or deleted), the record filtered by
-// the profile, with the version and updated_at of the last change up to
-// `at_us` the profile can see.
+// The customer as it was at valid time `valid_us` by the history recorded
+// up to `known_at_us` (INT64_MAX: today's knowledge), with the rules of
+// crm.h "Valid time" (its active fields, by current names); kNotFound when
+// by that knowledge it did not exist then. Its version counts the history
+// events known whose valid time is at or before `valid_us`; updated_at is
+// the latest of those valid times. On a restricted session: kNotFound for a
+// customer not in the scope now (or deleted), the record filtered by the
+// profile, with the version and updated_at of the changes so counted that
+// the profile can see.
 absl::StatusOr<CustomerRecord> CustomerAt(Session& session, int64_t id,
-                                          int64_t at_us);
+                                          int64_t valid_us,
+                                          int64_t known_at_us);
 
-// A span of time during which a field held one value.
-struct FieldInterval {
-  int64_t from_us = 0;
-  int64_t to_us = 0;  // INT64_MAX while the value is still current
-  Value value;
-};
+// A span of valid time during which a field held one value, and when the
+// change that set it was recorded (to_us INT64_MAX while still current).
+using FieldInterval = ValidInterval;
 
-// The intervals during which `field` of customer `id` held a value, oldest
-// first; empty stretches are left out. On a restricted session: kDenied,
-// rule kHidden, for a field the profile hides; kNotFound for a customer not
-// in the scope now; masked values masked.
+// The intervals of valid time during which `field` of customer `id` held a
+// value by the history recorded up to `known_at_us` (INT64_MAX: today),
+// oldest first; adjacent equal values are one interval, empty stretches are
+// left out, a deletion ends the last. kNotFound when no history of the
+// customer was recorded by then. On a restricted session: kDenied, rule
+// kHidden, for a field the profile hides; kNotFound for a customer not in
+// the scope now; masked values masked.
 absl::StatusOr<std::vector<FieldInterval>> FieldTimeline(
-    Session& session, int64_t id, absl::string_view field);
+    Session& session, int64_t id, absl::string_view field, int64_t known_at_us);
 
 // Writes a "created" history event holding the current values of every
 // customer that has no history (files from before the event log).

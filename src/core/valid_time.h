@@ -81,7 +81,10 @@ struct RecordTimeline {
 
   // Whether the record existed at valid time `at_us` (rule 6).
   bool ExistsAt(int64_t at_us) const {
-    return exists && created_at_us <= at_us && at_us < deleted_at_us;
+    // kOpenEnd as `deleted_at_us` is no deletion: even kOpenEnd (now, as
+    // crm_customer_get_at(INT64_MAX) asks) is before it.
+    return exists && created_at_us <= at_us &&
+           (deleted_at_us == kOpenEnd || at_us < deleted_at_us);
   }
   // The number of changes whose valid time is at or before `at_us`.
   int64_t VersionAt(int64_t at_us) const;

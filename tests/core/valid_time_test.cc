@@ -214,6 +214,9 @@ TEST(ValidTime, DeletionEndsEveryInterval) {
   EXPECT_FALSE(timeline.ExistsAt(Day(20)));
   EXPECT_FALSE(timeline.ExistsAt(Day(0) - 1));
   EXPECT_TRUE(timeline.ExistsAt(Day(0)));
+  EXPECT_FALSE(timeline.ExistsAt(kOpenEnd));
+  // Not deleted: it exists up to and at the end of time ("now").
+  EXPECT_TRUE(ReplayHistory(rows, Day(20) - 1).ExistsAt(kOpenEnd));
   // Known before the deletion was recorded: it still exists.
   EXPECT_TRUE(ReplayHistory(rows, Day(20) - 1).ExistsAt(Day(30)));
   // A deletion before a stretch leaves it out.

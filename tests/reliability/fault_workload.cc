@@ -106,6 +106,7 @@ void Workload::Steps() {
   EXPECT_CLEARED_ON_FAILURE(rc, field_id, where_);
   for (int i = 0; i < 4; ++i) Create("c" + std::to_string(i), i);
   Update("c1", 10);
+  LateChange("c1");
   AppendEvent("c0", "k1");
   CustomerBatch();
   EventBatch();
@@ -181,6 +182,51 @@ void Workload::Update(const std::string& external_id, int64_t seats) {
     crm_record_free(record);
     return 0;
   });
+}
+
+void Workload::LateChange(const std::string& external_id) {
+  if (!model_->ids.count(external_id) || !model_->field_defined) return;
+  step_ = "late change " + external_id;
+  const int64_t id = model_->ids[external_id];
+  crm_record* got = Unset<crm_record>();
+  int rc = Call(Library([&] { return crm_customer_get(&got, db_, id); }));
+  EXPECT_CLEARED_ON_FAILURE(rc, got, where_);
+  if (rc != CRM_OK) return;
+  int64_t created_at = 0;
+  rc = Call(Library(
+      [&] { return crm_record_get_datetime(&created_at, got, "created_at"); }));
+  Library([&] {
+    crm_record_free(got);
+    return 0;
+  });
+  if (rc != CRM_OK) return;
+  // Open from created_at (current only when no later change of seats was
+  // stored), then bounded to its first microsecond (never current).
+  const int64_t ends[] = {CRM_TIME_MAX, created_at + 1};
+  for (int n = 0; n < 2; ++n) {
+    crm_record* record = NewRecord("", "", 20 + n);
+    if (record == nullptr) return;
+    crm_write_options options = CRM_WRITE_OPTIONS_INIT;
+    options.effective_at = created_at;
+    options.effective_until = ends[n];
+    crm_write_result* result = Unset<crm_write_result>();
+    rc = Call(Library([&] {
+                return crm_customer_update_v2(&result, db_, id, 0, record,
+                                              &options, "faults");
+              }),
+              [&] {
+                ++model_->late_changes;
+                if (crm_write_result_changed_current(result)) {
+                  model_->seats[external_id] = 20 + n;
+                }
+              });
+    EXPECT_CLEARED_ON_FAILURE(rc, result, where_);
+    Library([&] {
+      crm_write_result_free(result);
+      crm_record_free(record);
+      return 0;
+    });
+  }
 }
 
 void Workload::AppendEvent(const std::string& external_id,
@@ -533,6 +579,8 @@ void ExpectHolds(const std::string& location, const Model& model,
   // An erased customer is gone whole: no record, no event but its
   // tombstone, no search entry; one that was not erased is there whole
   // (above: its record, values, keys and created event).
+  EXPECT_EQ(LateUpdateEvents(raw), model.late_changes)
+      << where << "late crm.record.updated events vs. late changes made";
   EXPECT_EQ(TombstoneEvents(raw), static_cast<int64_t>(model.erased.size()))
       << where << "crm.record.erased tombstones vs. customers erased";
   const std::string search_id = raw.on_postgres() ? "customer_id" : "rowid";

@@ -48,10 +48,14 @@ struct Model {
   std::map<std::string, int64_t> deleted;  // external id -> id, deleted ones
   std::map<std::string, std::string> key_owner;  // event key -> external id
   std::set<int64_t> erased;  // ids erased: nothing but a tombstone each
+  // crm.record.updated events of changes effective in the past (of
+  // customers not erased).
+  int64_t late_changes = 0;
 };
 
 // Opens a workspace (creating it, or an existing one), defines a field,
-// creates customers one by one and in a batch, updates one, appends events
+// creates customers one by one and in a batch, updates one (also with late
+// and corrective changes of the past), appends events
 // one by one and in a batch, deletes one, writes in a host transaction,
 // erases a customer with history and events, the deleted one and, by a
 // filter, half of the batch's, checkpoints, counts and sums customers and
@@ -137,6 +141,9 @@ class Workload {
                         int64_t seats);
   void Create(const std::string& external_id, int64_t seats);
   void Update(const std::string& external_id, int64_t seats);
+  // Sets seats from the customer's created_at on (a late change), then
+  // corrects them for its first microsecond (a bounded correction).
+  void LateChange(const std::string& external_id);
   void AppendEvent(const std::string& external_id, const std::string& key);
   void CustomerBatch();
   void EventBatch();

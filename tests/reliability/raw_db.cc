@@ -127,7 +127,8 @@ void RawDb::ConnectPostgres(const std::string& url) {
       where);
   Column(
       "CREATE TEMP VIEW crm_events AS SELECT seq, customer_id, type_id, "
-      "channel_id, actor_id, source_id, idempotency_key FROM "
+      "channel_id, actor_id, source_id, idempotency_key, occurred_at_us AS "
+      "occurred_at, recorded_at_us AS recorded_at FROM "
       "public.crm_events" +
       where);
   Column(
@@ -210,6 +211,13 @@ int64_t CreatedEvents(RawDb& raw) {
   return raw.Count(
       "SELECT count(*) FROM crm_events e JOIN crm_strings s ON s.id = "
       "e.type_id WHERE s.text = 'crm.record.created'");
+}
+
+int64_t LateUpdateEvents(RawDb& raw) {
+  return raw.Count(
+      "SELECT count(*) FROM crm_events e JOIN crm_strings s ON s.id = "
+      "e.type_id WHERE s.text = 'crm.record.updated' AND e.occurred_at < "
+      "e.recorded_at");
 }
 
 int64_t TombstoneEvents(RawDb& raw) {

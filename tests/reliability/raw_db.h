@@ -60,6 +60,10 @@ class RawDb {
 // customer ever created, deleted ones included.
 int64_t CreatedEvents(RawDb& raw);
 
+// The crm.record.updated history events recorded after their valid time
+// (late and corrective changes, crm_customer_update_v2).
+int64_t LateUpdateEvents(RawDb& raw);
+
 // The crm.record.erased tombstones in the workspace of `raw`: one per
 // customer erased.
 int64_t TombstoneEvents(RawDb& raw);

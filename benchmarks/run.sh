@@ -15,6 +15,9 @@
 #   benchmarks/run.sh access [flags]   crm_access_costs: restricted handles
 #                      against the unrestricted one (get, page, count,
 #                      search on 10,000 customers)
+#   benchmarks/run.sh valid_time [flags]   crm_valid_time_costs: get_at
+#                      against get, as-of count and a 12-instant series on
+#                      100,000 customers with 10 changes each
 # Build directory: $CRM_BENCH_BUILD_DIR, else build-bench/ (Release).
 # Rounds: $CRM_BENCH_ROUNDS (default 3, ci 1) runs of the whole suite, one
 # after the other; the report gives the median of each figure over them.
@@ -43,7 +46,12 @@ case "$size" in
     bench_build crm_access_costs
     echo "load: $(uptime)"
     exec "$build/benchmarks/crm_access_costs" "$@" ;;
-  *) echo "usage: $0 [ci|default|postgres|memory|scale|bindings|plot|writers|erase|access] [arguments]" >&2; exit 2 ;;
+  valid_time)
+    source "$here/common.sh"
+    bench_build crm_valid_time_costs
+    echo "load: $(uptime)"
+    exec "$build/benchmarks/crm_valid_time_costs" "$@" ;;
+  *) echo "usage: $0 [ci|default|postgres|memory|scale|bindings|plot|writers|erase|access|valid_time] [arguments]" >&2; exit 2 ;;
 esac
 rounds="${CRM_BENCH_ROUNDS:-$rounds}"
 source "$here/common.sh"

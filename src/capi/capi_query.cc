@@ -163,6 +163,15 @@ int crm_query_include_archived(crm_query* query, int include) {
   });
 }
 
+int crm_query_set_as_of(crm_query* query, int64_t valid_us,
+                        int64_t known_at_us) {
+  return ChangeQuery(query, [&](QueryRequest& request) {
+    request.valid_us = valid_us;
+    request.known_at_us = known_at_us;
+    return absl::OkStatus();
+  });
+}
+
 int crm_query_group_by(crm_query* query, const char* field, int bucket) {
   return ChangeQuery(query, [&](QueryRequest& request) {
     CRM_RETURN_IF_ERROR(CheckText(field, Rule::kField));
@@ -195,6 +204,27 @@ int crm_query_run(crm_rows** out, crm_db* db, const crm_query* query) {
 int crm_query_run_aggregate(crm_rows** out, crm_db* db,
                             const crm_query* query) {
   return ReadQuery(out, db, query, &crm::core::RunAggregate);
+}
+
+int crm_query_run_series(crm_rows** out, crm_db* db, const crm_query* query,
+                         const int64_t* instants, size_t count) {
+  return Call(Out(out), [&]() -> HandleOr<crm_rows> {
+    CRM_RETURN_IF_ERROR(CheckNotNull(query, Rule::kQuery));
+    if (count == 0 || count > CRM_MAX_SERIES_INSTANTS) {
+      return crm::MakeError(
+          ErrorCode::kInvalidArgument,
+          absl::StrCat("a series has 1 to ", CRM_MAX_SERIES_INSTANTS,
+                       " instants, not ", count),
+          "", Rule::kInstants);
+    }
+    CRM_RETURN_IF_ERROR(CheckNotNull(instants, Rule::kInstants));
+    CRM_RETURN_IF_ERROR(CheckNotNull(out, Rule::kOut));
+    QueryRequest request = RequestOf(query);
+    std::vector<int64_t> at(instants, instants + count);
+    return ReadRows(db, [&](Session& session) {
+      return crm::core::RunSeries(session, request, at);
+    });
+  });
 }
 
 int crm_query_count(int64_t* out, crm_db* db, const crm_query* query) {

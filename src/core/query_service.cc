@@ -1,5 +1,7 @@
 #include "core/query_service.h"
 
+#include <algorithm>
+#include <map>
 #include <set>
 
 #include "absl/strings/escaping.h"
@@ -8,6 +10,7 @@
 #include "base/decimal.h"
 #include "base/error.h"
 #include "base/utf8.h"
+#include "core/as_of.h"
 #include "core/query_access.h"
 #include "core/query_rows.h"
 #include "core/record_scope.h"
@@ -48,6 +51,14 @@ absl::Status AtMost(size_t count, size_t limit, absl::string_view does,
 store::Table TableOf(QueryTarget target) {
   return target == QueryTarget::kCustomers ? store::Table::kCustomers
                                            : store::Table::kEvents;
+}
+
+// Whether a request reads customers as of a past valid time
+// (crm_query_set_as_of): from the as-of table core/as_of.h fills.
+bool AsOf(const QueryRequest& request) { return request.valid_us != INT64_MAX; }
+
+store::Table TableOf(const QueryRequest& request) {
+  return AsOf(request) ? store::Table::kAsOf : TableOf(request.target);
 }
 
 wire::Value WireOf(const store::SqlValue& value) {
@@ -118,12 +129,20 @@ absl::StatusOr<QueryField> ComparedField(Session& session,
 // events it reads (query_access.h).
 absl::StatusOr<std::optional<store::Condition>> Where(
     Session& session, const QueryRequest& request) {
+  if (AsOf(request) && request.target != QueryTarget::kCustomers) {
+    return BadArgument(
+        "events do not change: filter them by occurred_at and recorded_at "
+        "instead of querying them as of a past time",
+        Rule::kTarget);
+  }
   CRM_ASSIGN_OR_RETURN(
       std::optional<store::Condition> where,
       session.filters().Check(session.schema(), request.target, request.filter,
                               request.params, request.include_archived,
                               NowMicros(), session.access()));
-  if (session.access() == nullptr) return where;
+  // As of a valid time, the scope applies to customers now: FillAsOf()
+  // keeps only those.
+  if (session.access() == nullptr || AsOf(request)) return where;
   CRM_ASSIGN_OR_RETURN(std::optional<store::Condition> limits,
                        AccessCondition(session, request.target));
   return AndConditions(std::move(where), std::move(limits));
@@ -140,7 +159,7 @@ absl::StatusOr<store::SelectPlan> SelectPlanOf(
   CRM_RETURN_IF_ERROR(
       AtMost(request.sort.size(), kMaxSort, "sorts by", "fields", Rule::kSort));
   store::SelectPlan plan;
-  plan.target = TableOf(request.target);
+  plan.target = TableOf(request);
   CRM_ASSIGN_OR_RETURN(plan.where, Where(session, request));
   CRM_ASSIGN_OR_RETURN(
       *fields, SelectedFields(session.schema(), request, session.access()));
@@ -226,6 +245,10 @@ absl::StatusOr<QueryPage> RunQuery(Session& session,
   std::vector<QueryField> fields;
   CRM_ASSIGN_OR_RETURN(store::SelectPlan plan,
                        SelectPlanOf(session, request, &fields));
+  if (AsOf(request)) {
+    CRM_RETURN_IF_ERROR(FillAsOf(session, {request.valid_us},
+                                 request.known_at_us, ColumnsOf(plan)));
+  }
   CRM_ASSIGN_OR_RETURN(std::vector<store::SelectedRow> rows,
                        session.backend().RunSelect(plan));
   QueryPage page;
@@ -246,7 +269,11 @@ absl::StatusOr<int64_t> CountQuery(Session& session,
                                    const QueryRequest& request) {
   CRM_ASSIGN_OR_RETURN(std::optional<store::Condition> where,
                        Where(session, request));
-  return session.backend().RunCount(TableOf(request.target), where);
+  if (AsOf(request)) {
+    CRM_RETURN_IF_ERROR(FillAsOf(session, {request.valid_us},
+                                 request.known_at_us, ColumnsOf(where)));
+  }
+  return session.backend().RunCount(TableOf(request), where);
 }
 
 absl::StatusOr<std::string> ExplainQuery(Session& session,
@@ -261,11 +288,26 @@ absl::StatusOr<std::string> ExplainQuery(Session& session,
   std::vector<QueryField> fields;
   CRM_ASSIGN_OR_RETURN(store::SelectPlan plan,
                        SelectPlanOf(session, request, &fields));
+  if (AsOf(request)) {
+    CRM_RETURN_IF_ERROR(FillAsOf(session, {request.valid_us},
+                                 request.known_at_us, ColumnsOf(plan)));
+  }
   return session.backend().ExplainSelect(plan);
 }
 
-absl::StatusOr<QueryPage> RunAggregate(Session& session,
-                                       const QueryRequest& request) {
+namespace {
+
+// An aggregate request checked and planned, with the fields of its result
+// columns.
+struct AggregateQuery {
+  store::AggregatePlan plan;
+  std::vector<QueryField> group_fields;
+  std::vector<std::optional<QueryField>> aggregate_fields;
+  std::vector<std::string> aliases;
+};
+
+absl::StatusOr<AggregateQuery> AggregateQueryOf(Session& session,
+                                                const QueryRequest& request) {
   if (request.aggregates.empty() && request.groups.empty()) {
     return BadArgument("an aggregate query needs a group or an aggregate",
                        Rule::kAggregates);
@@ -274,10 +316,10 @@ absl::StatusOr<QueryPage> RunAggregate(Session& session,
                              "fields", Rule::kGroup));
   CRM_RETURN_IF_ERROR(AtMost(request.aggregates.size(), kMaxAggregates,
                              "computes", "aggregates", Rule::kAggregates));
-  store::AggregatePlan plan;
-  plan.target = TableOf(request.target);
+  AggregateQuery query;
+  store::AggregatePlan& plan = query.plan;
+  plan.target = TableOf(request);
   CRM_ASSIGN_OR_RETURN(plan.where, Where(session, request));
-  std::vector<QueryField> group_fields;
   for (const GroupSpec& group : request.groups) {
     CRM_ASSIGN_OR_RETURN(QueryField field,
                          ComparedField(session, request, group.field));
@@ -300,9 +342,8 @@ absl::StatusOr<QueryPage> RunAggregate(Session& session,
                        field.name, Rule::kGroup);
     }
     plan.groups.push_back(key);
-    group_fields.push_back(std::move(field));
+    query.group_fields.push_back(std::move(field));
   }
-  std::vector<std::optional<QueryField>> aggregate_fields;
   for (const AggregateSpec& spec : request.aggregates) {
     store::AggregateColumn column{spec.function, std::nullopt, spec.field};
     std::optional<QueryField> field;
@@ -326,60 +367,154 @@ absl::StatusOr<QueryPage> RunAggregate(Session& session,
       return BadArgument("only count works without a field", Rule::kAggregates);
     }
     plan.aggregates.push_back(column);
-    aggregate_fields.push_back(std::move(field));
+    query.aggregate_fields.push_back(std::move(field));
+    query.aliases.push_back(spec.alias.empty() ? DefaultAlias(spec)
+                                               : spec.alias);
   }
-  CRM_ASSIGN_OR_RETURN(auto rows, session.backend().RunAggregate(plan));
-  QueryPage page;
-  for (const QueryField& field : group_fields)
-    page.columns.push_back(field.name);
-  for (const AggregateSpec& spec : request.aggregates) {
-    page.columns.push_back(spec.alias.empty() ? DefaultAlias(spec)
-                                              : spec.alias);
+  return query;
+}
+
+// The record of an aggregate row `row` whose group keys start at `at`.
+absl::StatusOr<CustomerRecord> AggregateRecord(
+    const AggregateQuery& query, const QueryRequest& request,
+    const std::vector<store::SqlValue>& row, size_t at) {
+  CustomerRecord record;
+  const std::vector<QueryField>& group_fields = query.group_fields;
+  for (size_t g = 0; g < group_fields.size(); ++g, ++at) {
+    CRM_ASSIGN_OR_RETURN(
+        Value value,
+        GroupValue(group_fields[g], request.groups[g].bucket, row[at]));
+    record.values.push_back({group_fields[g].name, std::move(value)});
   }
-  for (const auto& row : rows) {
-    CustomerRecord record;
-    size_t at = 0;
-    for (size_t g = 0; g < group_fields.size(); ++g, ++at) {
-      CRM_ASSIGN_OR_RETURN(
-          Value value,
-          GroupValue(group_fields[g], request.groups[g].bucket, row[at]));
-      record.values.push_back({group_fields[g].name, std::move(value)});
-    }
-    for (size_t a = 0; a < request.aggregates.size(); ++a, ++at) {
-      const AggregateSpec& spec = request.aggregates[a];
-      const std::optional<QueryField>& field = aggregate_fields[a];
-      std::string alias = spec.alias.empty() ? DefaultAlias(spec) : spec.alias;
-      Value value;
-      switch (spec.function) {
-        case store::Function::kCount:
-        case store::Function::kCountDistinct:
-          value = Value::Integer(std::get<int64_t>(row[at]));
-          break;
-        case store::Function::kSum: {
-          CRM_ASSIGN_OR_RETURN(std::optional<ScaledSum> sum,
-                               SumOf(*field, row[at]));
-          if (sum) {
-            value = sum->decimal
-                        ? Value::Decimal(FormatDecimal(sum->scaled, sum->scale))
-                        : Value::Integer(sum->scaled);
-          }
-          break;
+  for (size_t a = 0; a < request.aggregates.size(); ++a, ++at) {
+    const AggregateSpec& spec = request.aggregates[a];
+    const std::optional<QueryField>& field = query.aggregate_fields[a];
+    Value value;
+    switch (spec.function) {
+      case store::Function::kCount:
+      case store::Function::kCountDistinct:
+        value = Value::Integer(std::get<int64_t>(row[at]));
+        break;
+      case store::Function::kSum: {
+        CRM_ASSIGN_OR_RETURN(std::optional<ScaledSum> sum,
+                             SumOf(*field, row[at]));
+        if (sum) {
+          value = sum->decimal
+                      ? Value::Decimal(FormatDecimal(sum->scaled, sum->scale))
+                      : Value::Integer(sum->scaled);
         }
-        case store::Function::kAvg: {
-          CRM_ASSIGN_OR_RETURN(std::optional<ScaledSum> sum,
-                               SumOf(*field, row[at]));
-          int64_t count = std::get<int64_t>(row[++at]);
-          if (sum) value = Average(sum->scaled, count, sum->scale);
-          break;
-        }
-        case store::Function::kMin:
-        case store::Function::kMax:
-          CRM_ASSIGN_OR_RETURN(value, ResultValue(*field, row[at]));
-          break;
+        break;
       }
-      record.values.push_back({alias, std::move(value)});
+      case store::Function::kAvg: {
+        CRM_ASSIGN_OR_RETURN(std::optional<ScaledSum> sum,
+                             SumOf(*field, row[at]));
+        int64_t count = std::get<int64_t>(row[++at]);
+        if (sum) value = Average(sum->scaled, count, sum->scale);
+        break;
+      }
+      case store::Function::kMin:
+      case store::Function::kMax:
+        CRM_ASSIGN_OR_RETURN(value, ResultValue(*field, row[at]));
+        break;
     }
+    record.values.push_back({query.aliases[a], std::move(value)});
+  }
+  return record;
+}
+
+}  // namespace
+
+absl::StatusOr<QueryPage> RunAggregate(Session& session,
+                                       const QueryRequest& request) {
+  CRM_ASSIGN_OR_RETURN(AggregateQuery query,
+                       AggregateQueryOf(session, request));
+  if (AsOf(request)) {
+    CRM_RETURN_IF_ERROR(FillAsOf(session, {request.valid_us},
+                                 request.known_at_us, ColumnsOf(query.plan)));
+  }
+  CRM_ASSIGN_OR_RETURN(auto rows, session.backend().RunAggregate(query.plan));
+  QueryPage page;
+  for (const QueryField& field : query.group_fields) {
+    page.columns.push_back(field.name);
+  }
+  for (const std::string& alias : query.aliases) page.columns.push_back(alias);
+  for (const auto& row : rows) {
+    CRM_ASSIGN_OR_RETURN(CustomerRecord record,
+                         AggregateRecord(query, request, row, 0));
     page.rows.push_back(std::move(record));
+  }
+  return page;
+}
+
+absl::StatusOr<QueryPage> RunSeries(Session& session,
+                                    const QueryRequest& request,
+                                    const std::vector<int64_t>& instants) {
+  if (request.target != QueryTarget::kCustomers) {
+    return BadArgument("a series is of a customers query", Rule::kTarget);
+  }
+  if (instants.empty()) {
+    return BadArgument("a series has at least one instant", Rule::kInstants);
+  }
+  QueryRequest series = request;
+  series.valid_us = instants.front();  // as of a valid time: Table::kAsOf
+  if (series.aggregates.empty()) {
+    series.aggregates.push_back({store::Function::kCount, "", ""});
+  }
+  CRM_ASSIGN_OR_RETURN(AggregateQuery query, AggregateQueryOf(session, series));
+  // Grouped by instant first: every instant's rows are in the one table.
+  store::GroupKey instant{{store::Table::kCustomers, store::kAsOfInstantColumn,
+                           false, false, false, ""},
+                          store::Bucket::kNone,
+                          store::TimeUnit::kNone};
+  query.plan.groups.insert(query.plan.groups.begin(), instant);
+  std::vector<int64_t> distinct = instants;
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  CRM_RETURN_IF_ERROR(
+      FillAsOf(session, distinct, series.known_at_us, ColumnsOf(query.plan)));
+  CRM_ASSIGN_OR_RETURN(auto rows, session.backend().RunAggregate(query.plan));
+  QueryPage page;
+  page.columns.push_back(store::kAsOfInstantColumn);
+  for (const QueryField& field : query.group_fields) {
+    page.columns.push_back(field.name);
+  }
+  for (const std::string& alias : query.aliases) page.columns.push_back(alias);
+  // The rows of each instant, in the order the groups came.
+  std::map<int64_t, std::vector<CustomerRecord>> by_instant;
+  for (const auto& row : rows) {
+    const int64_t* at = std::get_if<int64_t>(&row[0]);
+    if (at == nullptr) {
+      return MakeError(ErrorCode::kIo, "an as-of row without its instant", "",
+                       Rule::kDamaged);
+    }
+    CRM_ASSIGN_OR_RETURN(CustomerRecord record,
+                         AggregateRecord(query, series, row, 1));
+    by_instant[*at].push_back(std::move(record));
+  }
+  for (int64_t at : instants) {
+    std::vector<CustomerRecord>* records = &by_instant[at];
+    std::vector<CustomerRecord> empty;
+    if (records->empty() && series.groups.empty()) {
+      // No customer then: the aggregates of no rows (counts 0, others
+      // empty), as an ungrouped aggregate query answers.
+      CustomerRecord none;
+      for (size_t a = 0; a < series.aggregates.size(); ++a) {
+        store::Function function = series.aggregates[a].function;
+        bool count = function == store::Function::kCount ||
+                     function == store::Function::kCountDistinct;
+        none.values.push_back(
+            {query.aliases[a], count ? Value::Integer(0) : Value::Null()});
+      }
+      empty.push_back(std::move(none));
+      records = &empty;
+    }
+    for (const CustomerRecord& record : *records) {
+      CustomerRecord out;
+      out.values.push_back({store::kAsOfInstantColumn, Value::DateTime(at)});
+      out.values.insert(out.values.end(), record.values.begin(),
+                        record.values.end());
+      page.rows.push_back(std::move(out));
+    }
   }
   return page;
 }

@@ -43,6 +43,11 @@ struct QueryRequest {
   std::string cursor;
   std::vector<GroupSpec> groups;
   std::vector<AggregateSpec> aggregates;
+  // crm_query_set_as_of(): customers as of valid time `valid_us` by what
+  // was recorded up to `known_at_us`; INT64_MAX (CRM_TIME_MAX) as valid
+  // time is now, today's path. Events queries refuse a past valid time.
+  int64_t valid_us = INT64_MAX;
+  int64_t known_at_us = INT64_MAX;
 };
 
 // Result rows as records (id and version set for customers, id = seq for
@@ -64,6 +69,15 @@ absl::StatusOr<std::string> ExplainQuery(Session& session,
 // "2024-Q1", "2024-W" weeks as their Monday), then each aggregate by alias.
 absl::StatusOr<QueryPage> RunAggregate(Session& session,
                                        const QueryRequest& request);
+// The aggregate of RunAggregate() (a count without aggregates) as of each
+// of `instants` (valid times; the request's valid time is replaced, its
+// known_at kept), in one pass over the history: rows start with "valid_at",
+// one group of rows per instant in the order given. Customers only (rule
+// "target"); at least one instant (rule "instants"; the C ABI checks the
+// most).
+absl::StatusOr<QueryPage> RunSeries(Session& session,
+                                    const QueryRequest& request,
+                                    const std::vector<int64_t>& instants);
 
 // One row per active field: field, label, group, filled, total.
 absl::StatusOr<QueryPage> FillRates(Session& session);

@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "store/query_plan.h"
@@ -31,6 +32,13 @@
 namespace crm::store {
 
 enum class ScopeKind { kRead, kWrite };
+
+// A customer as of one instant, for Backend::FillAsOf(): its bookkeeping as
+// crm_customer_get_at_v2 gives it, its values, and the instant.
+struct AsOfRow {
+  CustomerRow customer;
+  int64_t valid_at_us = 0;
+};
 
 // Reads field definitions into the customer columns they own: the core's
 // knowledge, handed to a backend that verifies a workspace at open.
@@ -221,6 +229,23 @@ class Backend {
       const std::string& first_type, const std::string& then_type,
       int64_t within_us, Bucket bucket,
       const std::optional<Condition>& customers) = 0;
+
+  // ---- queries as of a valid time (core/as_of.h) -------------------------
+  // Calls `visit` with the history events (created/updated/deleted) of every
+  // customer recorded at or before `known_at_us`, ordered by customer id
+  // then seq. Rows carry seq, customer_id, occurred_at, recorded_at, type_id
+  // and body; their names are not resolved. Stops at `visit`'s first error.
+  virtual absl::Status ForEachHistoryRow(
+      int64_t known_at_us,
+      absl::FunctionRef<absl::Status(const EventRow&)> visit) = 0;
+  // Replaces the rows of the connection's as-of table (Table::kAsOf), made
+  // when missing, with `rows`: values aligned with `columns` (customer
+  // columns, stored forms). With `scope`, keeps only rows whose customer
+  // matches it now in the customers table. The workspace's stored layout
+  // never changes: the table is temporary, of this connection only.
+  virtual absl::Status FillAsOf(const std::vector<std::string>& columns,
+                                const std::vector<AsOfRow>& rows,
+                                const std::optional<Condition>& scope) = 0;
 
   // ---- erasure (core/erasure.h) ------------------------------------------
   // Deletes every event of customer `customer_id` (interactions and

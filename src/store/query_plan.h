@@ -14,7 +14,19 @@
 
 namespace crm::store {
 
-enum class Table { kCustomers, kEvents };
+// kAsOf: the customers as of a valid time (core/as_of.h), which
+// Backend::FillAsOf() materialises in a temporary table of the connection
+// with the customers' columns plus "valid_at" (the instant, UTC
+// microseconds). A query over it reads its columns through ColumnRefs of
+// Table::kCustomers (alias "c"): every filter, sort and aggregate of a
+// customers query renders the same.
+enum class Table { kCustomers, kEvents, kAsOf };
+
+// Whether a query over `target` reads customer rows ("c").
+inline bool IsCustomerTable(Table target) { return target != Table::kEvents; }
+
+// The column of Table::kAsOf holding each row's instant.
+inline constexpr char kAsOfInstantColumn[] = "valid_at";
 
 // A value a query reads: a column of customers ("c") or events ("e"), or of
 // the customer an event belongs to.

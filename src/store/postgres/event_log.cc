@@ -20,6 +20,18 @@
 #include "store/postgres/id_sequences.h"
 
 namespace crm::store::postgres {
+
+absl::StatusOr<std::string> BytesFromHex(absl::string_view hex) {
+  bool valid = hex.size() % 2 == 0;
+  for (size_t i = 0; valid && i < hex.size(); ++i) {
+    valid = absl::ascii_isxdigit(static_cast<unsigned char>(hex[i]));
+  }
+  if (!valid) {
+    return DamagedValue("PostgreSQL sent an event body that is not bytes");
+  }
+  return absl::HexStringToBytes(hex);
+}
+
 namespace {
 
 // Every value goes to the server as a parameter in PostgreSQL's text format
@@ -127,18 +139,6 @@ absl::StatusOr<std::optional<int64_t>> FindIdByText(Connection& connection,
   Parameters parameters = {absl::StrCat(workspace_id), text};
   CRM_ASSIGN_OR_RETURN(Result found, connection.Execute(sql, parameters));
   return OptionalSingleId(found, what);
-}
-
-// The bytes of hex text; a damaged value for anything else.
-absl::StatusOr<std::string> BytesFromHex(absl::string_view hex) {
-  bool valid = hex.size() % 2 == 0;
-  for (size_t i = 0; valid && i < hex.size(); ++i) {
-    valid = absl::ascii_isxdigit(static_cast<unsigned char>(hex[i]));
-  }
-  if (!valid) {
-    return DamagedValue("PostgreSQL sent an event body that is not bytes");
-  }
-  return absl::HexStringToBytes(hex);
 }
 
 // Row `row` of a kSelectEvents result, names still as ids.

@@ -3,6 +3,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
+#include "store/postgres/as_of_store.h"
 #include "store/postgres/catalog.h"
 #include "store/postgres/column_index.h"
 #include "store/postgres/customer_store.h"
@@ -476,6 +477,21 @@ absl::StatusOr<std::vector<std::vector<SqlValue>>> PostgresBackend::RunCohort(
     const std::optional<Condition>& customers) {
   return postgres::RunCohort(*connection_, workspace_id_, first_type, then_type,
                              within_us, bucket, customers);
+}
+
+// ---- queries as of a valid time -------------------------------------------
+
+absl::Status PostgresBackend::ForEachHistoryRow(
+    int64_t known_at_us,
+    absl::FunctionRef<absl::Status(const EventRow&)> visit) {
+  return postgres::ForEachHistoryRow(*connection_, workspace_id_, known_at_us,
+                                     visit);
+}
+
+absl::Status PostgresBackend::FillAsOf(const std::vector<std::string>& columns,
+                                       const std::vector<AsOfRow>& rows,
+                                       const std::optional<Condition>& scope) {
+  return postgres::FillAsOf(*connection_, workspace_id_, columns, rows, scope);
 }
 
 // ---- retention and legal hold ---------------------------------------------

@@ -152,6 +152,12 @@ class PostgresBackend : public Backend {
       const std::string& first_type, const std::string& then_type,
       int64_t within_us, Bucket bucket,
       const std::optional<Condition>& customers) override;
+  absl::Status ForEachHistoryRow(
+      int64_t known_at_us,
+      absl::FunctionRef<absl::Status(const EventRow&)> visit) override;
+  absl::Status FillAsOf(const std::vector<std::string>& columns,
+                        const std::vector<AsOfRow>& rows,
+                        const std::optional<Condition>& scope) override;
 
   // ---- erasure: defined in erasure_store.cc -------------------------------
   absl::StatusOr<RemovedEvents> DeleteCustomerEvents(

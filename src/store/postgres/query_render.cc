@@ -12,6 +12,7 @@
 #include "base/error.h"
 #include "base/filter_operators.h"
 #include "store/like_pattern.h"
+#include "store/postgres/as_of_store.h"
 #include "store/postgres/column_index.h"
 #include "store/postgres/search_terms.h"
 #include "store/postgres/stored_value.h"
@@ -72,6 +73,10 @@ absl::StatusOr<Expr> ExprOf(const ColumnRef& column) {
   const std::string& name = column.column;
   if (column.table == Table::kCustomers) {
     if (name == "id") return Expr{"c.customer_id", Kind::kInteger, true, name};
+    // Only in the as-of table (Table::kAsOf); never a key of `data`.
+    if (name == kAsOfInstantColumn) {
+      return Expr{"c.valid_at_us", Kind::kInteger, true, name};
+    }
     if (name == "created_at" || name == "updated_at") {
       return Expr{absl::StrCat("c.", name, "_us"), Kind::kInteger, true, name};
     }
@@ -413,6 +418,9 @@ void RenderFrom(Table target, const std::optional<Condition>& where,
                 bool join_customers, SqlBuilder* sql) {
   if (target == Table::kCustomers) {
     sql->Text(" FROM crm_customers c WHERE c.workspace_id = $1");
+  } else if (target == Table::kAsOf) {
+    sql->Text(
+        absl::StrCat(" FROM ", kAsOfTable, " c WHERE c.workspace_id = $1"));
   } else {
     sql->Text(" FROM crm_events e");
     if (join_customers || (where && UsesCustomers(*where))) {

@@ -24,7 +24,7 @@ using render::ValueAt;
 // order ORDER BY gives: nulls before values ascending, after them
 // descending.
 void RenderAfter(const SelectPlan& plan, size_t key, SqlBuilder* sql) {
-  const char* id = plan.target == Table::kCustomers ? "c.customer_id" : "e.seq";
+  const char* id = IsCustomerTable(plan.target) ? "c.customer_id" : "e.seq";
   if (key == plan.sort.size()) {
     sql->Text(absl::StrCat(id, " > "));
     sql->Param(absl::StrCat(plan.after_id), "bigint");
@@ -62,7 +62,7 @@ void RenderAfter(const SelectPlan& plan, size_t key, SqlBuilder* sql) {
 SqlBuilder RenderSelect(int64_t workspace_id, const SelectPlan& plan,
                         std::vector<Expr>* outputs) {
   SqlBuilder sql(workspace_id);
-  bool customers = plan.target == Table::kCustomers;
+  bool customers = IsCustomerTable(plan.target);
   sql.Text(customers ? "SELECT c.customer_id, c.version" : "SELECT e.seq, 0");
   bool join = false;
   std::vector<Expr> sorts;

@@ -5,6 +5,7 @@
 #include "base/error.h"
 #include "base/filter_operators.h"
 #include "store/like_pattern.h"
+#include "store/sqlite/as_of_table.h"
 
 namespace crm::store::sqlite {
 namespace {
@@ -31,9 +32,7 @@ class SqlBuilder {
   std::vector<SqlValue> params_;
 };
 
-const char* AliasOf(Table table) {
-  return table == Table::kCustomers ? "c" : "e";
-}
+const char* AliasOf(Table table) { return IsCustomerTable(table) ? "c" : "e"; }
 
 // `function`(body, 'key') over an event property (`column.json_key`): the
 // properties live only in the encoded body (see sql_functions.h).
@@ -238,6 +237,8 @@ void RenderFrom(Table target, const std::optional<Condition>& where,
                 bool join_customers, SqlBuilder* sql) {
   if (target == Table::kCustomers) {
     sql->Text(" FROM crm_customers c");
+  } else if (target == Table::kAsOf) {
+    sql->Text(absl::StrCat(" FROM ", kAsOfTable, " c"));
   } else {
     sql->Text(" FROM crm_events e");
     if (join_customers || (where && UsesCustomers(*where))) {
@@ -270,7 +271,7 @@ bool HasEquality(const Condition& condition) {
 
 // The keyset condition "after the row with these sort keys and id".
 void RenderAfter(const SelectPlan& plan, size_t key, SqlBuilder* sql) {
-  const char* id = plan.target == Table::kCustomers ? "c.id" : "e.seq";
+  const char* id = IsCustomerTable(plan.target) ? "c.id" : "e.seq";
   if (key == plan.sort.size()) {
     sql->Text(absl::StrCat(id, " > "));
     sql->Param(plan.after_id);
@@ -306,7 +307,7 @@ void RenderAfter(const SelectPlan& plan, size_t key, SqlBuilder* sql) {
 
 SqlBuilder RenderSelect(const SelectPlan& plan) {
   SqlBuilder sql;
-  bool customers = plan.target == Table::kCustomers;
+  bool customers = IsCustomerTable(plan.target);
   sql.Text(customers ? "SELECT c.id, c.version" : "SELECT e.seq, 0");
   bool join = false;
   for (const ColumnRef& column : plan.columns) {
@@ -488,6 +489,13 @@ absl::StatusOr<std::vector<SelectedRow>> RunSelect(Connection& connection,
 RenderedSql RenderCountSql(Table target,
                            const std::optional<Condition>& where) {
   SqlBuilder sql = RenderCount(target, where);
+  return {sql.sql(), sql.params()};
+}
+
+RenderedSql RenderCustomerIdsSql(const Condition& where) {
+  SqlBuilder sql;
+  sql.Text("SELECT c.id");
+  RenderFrom(Table::kCustomers, where, false, &sql);
   return {sql.sql(), sql.params()};
 }
 

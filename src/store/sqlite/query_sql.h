@@ -22,6 +22,9 @@ struct RenderedSql {
 
 // What RunCount() runs.
 RenderedSql RenderCountSql(Table target, const std::optional<Condition>& where);
+// "SELECT c.id FROM crm_customers c WHERE <where>": the ids of the customers
+// matching `where` (a restricted handle's scope), for a subquery.
+RenderedSql RenderCustomerIdsSql(const Condition& where);
 
 absl::StatusOr<std::vector<SelectedRow>> RunSelect(Connection& connection,
                                                    const SelectPlan& plan);

@@ -1,6 +1,7 @@
 #include "store/sqlite/sqlite_backend.h"
 
 #include "base/error.h"
+#include "store/sqlite/as_of_table.h"
 #include "store/sqlite/customer_table.h"
 #include "store/sqlite/event_table.h"
 #include "store/sqlite/field_table.h"
@@ -317,6 +318,20 @@ absl::StatusOr<std::vector<std::vector<SqlValue>>> SqliteBackend::RunCohort(
     const std::optional<Condition>& customers) {
   return sqlite::RunCohort(*connection_, first_type, then_type, within_us,
                            bucket, customers);
+}
+
+// ---- queries as of a valid time ---------------------------------------------
+
+absl::Status SqliteBackend::ForEachHistoryRow(
+    int64_t known_at_us,
+    absl::FunctionRef<absl::Status(const EventRow&)> visit) {
+  return sqlite::ForEachHistoryRow(*connection_, known_at_us, visit);
+}
+
+absl::Status SqliteBackend::FillAsOf(const std::vector<std::string>& columns,
+                                     const std::vector<AsOfRow>& rows,
+                                     const std::optional<Condition>& scope) {
+  return sqlite::FillAsOf(*connection_, columns, rows, scope);
 }
 
 // ---- suppression ------------------------------------------------------------

@@ -132,6 +132,13 @@ class SqliteBackend final : public Backend {
       int64_t within_us, Bucket bucket,
       const std::optional<Condition>& customers) override;
 
+  absl::Status ForEachHistoryRow(
+      int64_t known_at_us,
+      absl::FunctionRef<absl::Status(const EventRow&)> visit) override;
+  absl::Status FillAsOf(const std::vector<std::string>& columns,
+                        const std::vector<AsOfRow>& rows,
+                        const std::optional<Condition>& scope) override;
+
   // Erasure: defined in erasure_store.cc.
   absl::StatusOr<RemovedEvents> DeleteCustomerEvents(
       int64_t customer_id) override;

@@ -136,7 +136,7 @@ def report(db: crm.Database, knowledge: Dict[dt.date, dt.datetime]) -> None:
     print(f"  billed premium while on basic in total: {days(total)}")
     if wrong:
         learned = first_known_basic(db, ana.id, wrong[0][0], knowledge)
-        print(f"  learned it on: {learned}")
+        print(f"  learned it on: {learned} (the billing system's record date)")
 
     month_ends = [dt.datetime(2025, month + 1, 1, tzinfo=UTC) - dt.timedelta(microseconds=1)
                   for month in range(1, 12)] + [YEAR[1] - dt.timedelta(microseconds=1)]
@@ -150,14 +150,12 @@ def report(db: crm.Database, knowledge: Dict[dt.date, dt.datetime]) -> None:
 def first_known_basic(
     db: crm.Database, id: int, at: dt.datetime, knowledge: Dict[dt.date, dt.datetime]
 ) -> Optional[dt.date]:
-    """The first billing-system day by whose knowledge the customer was on
-    basic at ``at`` (a read in valid time, as known at each day)."""
-    for day in sorted(knowledge):
-        try:
-            if db.get_customer_at(id, at, known_at=knowledge[day])["plan"] == "basic":
-                return day
-        except crm.NotFoundError:  # not yet imported by then
-            continue
+    """The first billing-system day after the billing run by whose knowledge
+    the customer was on basic at ``at`` (a read in valid time, as known at
+    each day)."""
+    for day in sorted(d for d in knowledge if d > BILLING_RUN):
+        if db.get_customer_at(id, at, known_at=knowledge[day])["plan"] == "basic":
+            return day
     return None
 
 

@@ -24,7 +24,7 @@ EXPECTED = [
     "  premium in 2025 by today:  245 days",
     "  billed premium while on basic: 2025-02-01 .. 2025-05-01",
     "  billed premium while on basic in total: 89 days",
-    "  learned it on: 2025-04-10",
+    "  learned it on: 2025-04-10 (the billing system's record date)",
     "Customers on premium at each month-end (today / as known on 2025-04-01):",
 ]
 SERIES_TODAY = [1, 2, 2, 2, 3, 2, 2, 2, 3, 2, 2, 2]

@@ -240,6 +240,36 @@ class BatchTest(ValidTimeCase):
             self.assertEqual(self.db.get_customer_at(id, day(4, 1))["plan"], "basic")
 
 
+class RestrictedTest(ValidTimeCase):
+    """A restricted handle whose profile hides the plan: the new calls
+    refuse it as the others do, and reads leave it out."""
+
+    def test_a_hidden_field_stays_hidden_on_both_axes(self) -> None:
+        jane = self.db.create_customer(name="Jane", plan="basic", created_at=day(1, 1))
+        self.db.update_customer(jane, plan="premium", effective_at=day(2, 1))
+        self.db.profiles.define(
+            {"name": "desk", "groups": {"standard": "read_write"}, "fields": {"plan": "hidden"}}
+        )
+        with self.db.restrict("desk") as view:
+            with self.assertRaises(crm.DeniedError) as caught:
+                view.update_customer(jane, plan="basic", effective_at=day(3, 1))
+            self.assertEqual(caught.exception.field, "plan")
+            with self.assertRaises(crm.DeniedError) as caught:
+                view.field_timeline(jane, "plan")
+            self.assertEqual(caught.exception.field, "plan")
+            with self.assertRaises(crm.DeniedError) as caught:
+                view.aggregate_series("plan = 'premium'", instants=[day(3, 1)])
+            self.assertEqual((caught.exception.field, caught.exception.rule), ("plan", "hidden"))
+            then = view.get_customer_at(jane, day(3, 1), known_at=dt.datetime.now(UTC))
+            self.assertEqual(then["name"], "Jane")
+            self.assertNotIn("plan", then)
+            # A late write of a field it may write works through the view.
+            view.update_customer(jane, name="Jane D.", effective_at=day(3, 1))
+            self.assertEqual(view.count("name = 'Jane D.'", as_of=day(3, 2)), 1)
+            self.assertEqual(view.count("name = 'Jane D.'", as_of=day(2, 28)), 0)
+        self.assertEqual(self.db.get_customer(jane)["plan"], "premium")
+
+
 class FieldIntervalTest(unittest.TestCase):
     """The binding's own objects; no workspace needed."""
 

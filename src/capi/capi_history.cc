@@ -20,6 +20,16 @@ using crm::store::ScopeKind;
 
 namespace {
 
+// Interval `index` of `timeline`; nullptr for a NULL timeline or an index
+// out of range (the getters then answer 0).
+const crm::core::FieldInterval* IntervalAt(const crm_field_timeline* timeline,
+                                           size_t index) {
+  if (timeline == nullptr || index >= timeline->intervals.size()) {
+    return nullptr;
+  }
+  return &timeline->intervals[index];
+}
+
 // The end of interval `interval` for durations: the time the timeline was
 // read while the value is still current.
 int64_t CountedEnd(const crm_field_timeline& timeline,
@@ -85,15 +95,15 @@ int crm_field_timeline_get_v2(crm_field_timeline** out, crm_db* db,
 
 int64_t crm_field_timeline_recorded_at(const crm_field_timeline* timeline,
                                        size_t index) {
-  if (timeline == nullptr || index >= timeline->intervals.size()) return 0;
-  return timeline->intervals[index].recorded_at_us;
+  const crm::core::FieldInterval* interval = IntervalAt(timeline, index);
+  return interval == nullptr ? 0 : interval->recorded_at_us;
 }
 
 int64_t crm_field_timeline_duration(const crm_field_timeline* timeline,
                                     size_t index) {
-  if (timeline == nullptr || index >= timeline->intervals.size()) return 0;
-  const crm::core::FieldInterval& interval = timeline->intervals[index];
-  return std::max<int64_t>(CountedEnd(*timeline, interval) - interval.from_us,
+  const crm::core::FieldInterval* interval = IntervalAt(timeline, index);
+  if (interval == nullptr) return 0;
+  return std::max<int64_t>(CountedEnd(*timeline, *interval) - interval->from_us,
                            0);
 }
 
@@ -134,14 +144,14 @@ size_t crm_field_timeline_size(const crm_field_timeline* timeline) {
 
 int64_t crm_field_timeline_from(const crm_field_timeline* timeline,
                                 size_t index) {
-  if (timeline == nullptr || index >= timeline->intervals.size()) return 0;
-  return timeline->intervals[index].from_us;
+  const crm::core::FieldInterval* interval = IntervalAt(timeline, index);
+  return interval == nullptr ? 0 : interval->from_us;
 }
 
 int64_t crm_field_timeline_to(const crm_field_timeline* timeline,
                               size_t index) {
-  if (timeline == nullptr || index >= timeline->intervals.size()) return 0;
-  return timeline->intervals[index].to_us;
+  const crm::core::FieldInterval* interval = IntervalAt(timeline, index);
+  return interval == nullptr ? 0 : interval->to_us;
 }
 
 crm_record* crm_field_timeline_value(crm_field_timeline* timeline,

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "field_timeline_support.h"
 #include "test_support.h"
 
 namespace crm_test {
@@ -13,10 +14,7 @@ namespace {
 
 constexpr int64_t kDay = 86400LL * 1000000;
 
-struct TimelineFreer {
-  void operator()(crm_field_timeline* t) const { crm_field_timeline_free(t); }
-};
-using FieldTimeline = std::unique_ptr<crm_field_timeline, TimelineFreer>;
+using FieldTimeline = OwnedTimeline;
 
 int64_t NowUs() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -98,14 +96,7 @@ class ValidTimeLateReadTest : public ::testing::Test {
 
   static int64_t Held(const crm_field_timeline* timeline, const char* plan,
                       int64_t from_us, int64_t to_us) {
-    Record value = NewRecord();
-    crm_record_set_text(value.get(), "plan", plan);
-    int64_t held = -1;
-    EXPECT_EQ(
-        crm_field_timeline_held(&held, timeline, value.get(), from_us, to_us),
-        CRM_OK)
-        << crm_last_error_message();
-    return held;
+    return HeldText(timeline, "plan", plan, from_us, to_us);
   }
 
   static int64_t DateTime(const crm_record* record, const char* field) {
@@ -186,19 +177,24 @@ TEST_F(ValidTimeLateReadTest, BoundedCorrectionsInsideAndAcrossChanges) {
   EXPECT_EQ(Text(Get(db_.get(), id_).get(), "plan"), "premium");
 
   // The corrections' history events carry their ends; the others none.
+  // The timeline lists them by occurred_at: their valid times.
   crm_timeline_options options = CRM_TIMELINE_OPTIONS_INIT;
   options.oldest_first = 1;
   crm_event_page* raw = nullptr;
   ASSERT_EQ(crm_event_timeline(&raw, db_.get(), id_, &options), CRM_OK);
   Page page(raw);
   ASSERT_EQ(crm_event_page_size(page.get()), 5u);
-  std::vector<int64_t> ends;
+  std::vector<std::string> ends;
   for (size_t i = 0; i < 5; ++i) {
-    ends.push_back(crm_event_valid_until(crm_event_page_at(page.get(), i)));
+    const crm_event* event = crm_event_page_at(page.get(), i);
+    int64_t until = crm_event_valid_until(event);
+    ends.push_back(
+        std::to_string((crm_event_occurred_at(event) - day0_) / kDay) + "-" +
+        (until == CRM_TIME_MAX ? "open"
+                               : std::to_string((until - day0_) / kDay)));
   }
-  EXPECT_EQ(ends, (std::vector<int64_t>{CRM_TIME_MAX, CRM_TIME_MAX,
-                                        CRM_TIME_MAX, Day(14), Day(40)}));
-  EXPECT_EQ(crm_event_occurred_at(crm_event_page_at(page.get(), 4)), Day(25));
+  EXPECT_EQ(ends, (std::vector<std::string>{"0-open", "10-open", "12-14",
+                                            "25-40", "30-open"}));
 }
 
 TEST_F(ValidTimeLateReadTest, OpenChangeBeforeACorrectionEndsWhereItStarts) {
@@ -236,7 +232,7 @@ TEST_F(ValidTimeLateReadTest, RestrictedHandleSeesLateChangesOfItsFields) {
   // updated_at is when the last visible change was recorded.
   Record now = Get(view.get(), id_);
   EXPECT_EQ(crm_record_version(now.get()), 2);
-  EXPECT_GT(DateTime(now.get(), "updated_at"), Day(99));
+  int64_t visible_updated_at = DateTime(now.get(), "updated_at");
   crm_field_timeline* timeline = nullptr;
   EXPECT_CRM_ERROR(crm_field_timeline_get_v2(&timeline, view.get(), id_,
                                              "secret", CRM_TIME_MAX),
@@ -248,6 +244,12 @@ TEST_F(ValidTimeLateReadTest, RestrictedHandleSeesLateChangesOfItsFields) {
   ASSERT_EQ(crm_field_timeline_size(masked.get()), 2u);
   EXPECT_EQ(crm_field_timeline_from(masked.get(), 1), Day(5));
   EXPECT_NE(Text(crm_field_timeline_value(masked.get(), 1), "plan"), "basic");
+  // Its current updated_at: when the late plan change was recorded (not its
+  // valid time, nor the later hidden change's recording).
+  EXPECT_EQ(visible_updated_at,
+            crm_field_timeline_recorded_at(masked.get(), 1));
+  EXPECT_LT(visible_updated_at,
+            DateTime(Get(db_.get(), id_).get(), "updated_at"));
   // The admin sees three versions at day 6.
   Record admin = At(Day(6), CRM_TIME_MAX);
   EXPECT_EQ(crm_record_version(admin.get()), 3);

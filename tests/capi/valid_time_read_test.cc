@@ -7,15 +7,13 @@
 #include <string>
 #include <thread>
 
+#include "field_timeline_support.h"
 #include "test_support.h"
 
 namespace crm_test {
 namespace {
 
-struct TimelineFreer {
-  void operator()(crm_field_timeline* t) const { crm_field_timeline_free(t); }
-};
-using FieldTimeline = std::unique_ptr<crm_field_timeline, TimelineFreer>;
+using FieldTimeline = OwnedTimeline;
 
 class ValidTimeReadTest : public ::testing::Test {
  protected:
@@ -57,14 +55,7 @@ class ValidTimeReadTest : public ::testing::Test {
 
   static int64_t Held(const crm_field_timeline* timeline, const char* plan,
                       int64_t from_us, int64_t to_us) {
-    Record value = NewRecord();
-    crm_record_set_text(value.get(), "plan", plan);
-    int64_t held = -1;
-    EXPECT_EQ(
-        crm_field_timeline_held(&held, timeline, value.get(), from_us, to_us),
-        CRM_OK)
-        << crm_last_error_message();
-    return held;
+    return HeldText(timeline, "plan", plan, from_us, to_us);
   }
 
   // Keeps successive writes at distinct microseconds.

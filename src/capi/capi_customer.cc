@@ -13,6 +13,7 @@ using crm::capi::HandleOr;
 using crm::capi::OnDb;
 using crm::capi::Out;
 using crm::core::CustomerKey;
+using crm::core::CustomerRecord;
 using crm::core::Session;
 using crm::core::Value;
 using crm::core::WriteOutcome;
@@ -54,15 +55,20 @@ HandleOr<crm_record> GetByText(crm_db* db, CustomerKey key, const char* text,
 }
 
 // The writes, v1 and _v2 alike (a v1 call is its _v2 with options NULL).
-absl::StatusOr<WriteOutcome> Create(crm_db* db, const crm_record* record,
-                                    const crm_write_options* options,
-                                    const char* actor) {
+// `write` is CreateCustomer or UpsertCustomer.
+using RecordWrite = absl::StatusOr<WriteOutcome> (*)(Session&,
+                                                     const CustomerRecord&,
+                                                     const WriteTime&,
+                                                     absl::string_view);
+absl::StatusOr<WriteOutcome> Write(RecordWrite write, crm_db* db,
+                                   const crm_record* record,
+                                   const crm_write_options* options,
+                                   const char* actor) {
   CRM_RETURN_IF_ERROR(CheckNotNull(record, Rule::kRecord));
   CRM_RETURN_IF_ERROR(CheckOptionalText(actor, Rule::kActor));
   CRM_ASSIGN_OR_RETURN(WriteTime time, crm::capi::ReadWriteTime(options));
   return OnDb(db, ScopeKind::kWrite, [&](Session& session) {
-    return crm::core::CreateCustomer(session, record->record, time,
-                                     ActorOrDefault(actor));
+    return write(session, record->record, time, ActorOrDefault(actor));
   });
 }
 
@@ -83,18 +89,6 @@ absl::StatusOr<WriteOutcome> Update(crm_db* db, int64_t id,
   });
 }
 
-absl::StatusOr<WriteOutcome> Upsert(crm_db* db, const crm_record* record,
-                                    const crm_write_options* options,
-                                    const char* actor) {
-  CRM_RETURN_IF_ERROR(CheckNotNull(record, Rule::kRecord));
-  CRM_RETURN_IF_ERROR(CheckOptionalText(actor, Rule::kActor));
-  CRM_ASSIGN_OR_RETURN(WriteTime time, crm::capi::ReadWriteTime(options));
-  return OnDb(db, ScopeKind::kWrite, [&](Session& session) {
-    return crm::core::UpsertCustomer(session, record->record, time,
-                                     ActorOrDefault(actor));
-  });
-}
-
 HandleOr<crm_write_result> ResultOf(absl::StatusOr<WriteOutcome> outcome) {
   CRM_RETURN_IF_ERROR(outcome.status());
   return crm::capi::NewWriteResult(*outcome);
@@ -107,8 +101,9 @@ extern "C" {
 int crm_customer_create(int64_t* out_id, crm_db* db, const crm_record* record,
                         const char* actor) {
   return Call(Out(out_id, Rule::kOutId), [&]() -> absl::StatusOr<int64_t> {
-    CRM_ASSIGN_OR_RETURN(WriteOutcome written,
-                         Create(db, record, nullptr, actor));
+    CRM_ASSIGN_OR_RETURN(
+        WriteOutcome written,
+        Write(crm::core::CreateCustomer, db, record, nullptr, actor));
     return written.id;
   });
 }
@@ -117,8 +112,10 @@ int crm_customer_create_v2(crm_write_result** out, crm_db* db,
                            const crm_record* record,
                            const crm_write_options* options,
                            const char* actor) {
-  return Call(Out(out),
-              [&] { return ResultOf(Create(db, record, options, actor)); });
+  return Call(Out(out), [&] {
+    return ResultOf(
+        Write(crm::core::CreateCustomer, db, record, options, actor));
+  });
 }
 
 int crm_customer_get(crm_record** out, crm_db* db, int64_t id) {
@@ -176,21 +173,24 @@ int crm_customer_delete(crm_db* db, int64_t id, int64_t expected_version,
 
 int crm_customer_upsert(int64_t* out_id, int* out_created, crm_db* db,
                         const crm_record* record, const char* actor) {
-  return Call(Out(out_id, Rule::kOutId), Out(out_created),
-              [&]() -> absl::StatusOr<std::pair<int64_t, int>> {
-                CRM_ASSIGN_OR_RETURN(WriteOutcome written,
-                                     Upsert(db, record, nullptr, actor));
-                return std::pair<int64_t, int>(written.id,
-                                               written.created ? 1 : 0);
-              });
+  return Call(
+      Out(out_id, Rule::kOutId), Out(out_created),
+      [&]() -> absl::StatusOr<std::pair<int64_t, int>> {
+        CRM_ASSIGN_OR_RETURN(
+            WriteOutcome written,
+            Write(crm::core::UpsertCustomer, db, record, nullptr, actor));
+        return std::pair<int64_t, int>(written.id, written.created ? 1 : 0);
+      });
 }
 
 int crm_customer_upsert_v2(crm_write_result** out, crm_db* db,
                            const crm_record* record,
                            const crm_write_options* options,
                            const char* actor) {
-  return Call(Out(out),
-              [&] { return ResultOf(Upsert(db, record, options, actor)); });
+  return Call(Out(out), [&] {
+    return ResultOf(
+        Write(crm::core::UpsertCustomer, db, record, options, actor));
+  });
 }
 
 int crm_customer_count(int64_t* out, crm_db* db) {

@@ -349,6 +349,9 @@ TEST_F(ValidTimeWriteTest, BoundedCorrectionRestoresWhatHeldAfterIt) {
   ASSERT_EQ(crm_event_page_size(page.get()), 2u);
   crm_event* correction = crm_event_page_at(page.get(), 1);
   EXPECT_EQ(crm_event_occurred_at(correction), now_ - 20 * kDay);
+  EXPECT_EQ(crm_event_valid_until(correction), now_ - 10 * kDay);
+  EXPECT_EQ(crm_event_valid_until(crm_event_page_at(page.get(), 0)),
+            CRM_TIME_MAX);
   EXPECT_EQ(Text(crm_event_before(correction), "city"), "Paris");
   EXPECT_EQ(Text(crm_event_after(correction), "city"), "Rome");
 
@@ -356,6 +359,26 @@ TEST_F(ValidTimeWriteTest, BoundedCorrectionRestoresWhatHeldAfterIt) {
   Result till_now = Set(id, "city", "Oslo", Options(now_ - 5 * kDay, NowUs()));
   EXPECT_EQ(crm_write_result_version(till_now.get()), 3);
   EXPECT_EQ(Text(Get(db_.get(), id).get(), "city"), "Paris");
+}
+
+// Unique values are checked only for values that become current: the past
+// may have held a value another customer holds now.
+TEST_F(ValidTimeWriteTest, UniqueHoldsForCurrentValuesOnly) {
+  int64_t ada = CreateAged("Ada", 60);
+  int64_t bob = CreateAged("Bob", 60);
+  Set(ada, "email", "ada@example.com", Options(CRM_EFFECTIVE_NOW));
+  Result past = Set(bob, "email", "ada@example.com",
+                    Options(now_ - 20 * kDay, now_ - 10 * kDay));
+  EXPECT_EQ(crm_write_result_changed_current(past.get()), 0);
+  int status = CRM_OK;
+  Result now =
+      Set(bob, "email", "ada@example.com", Options(now_ - 5 * kDay), &status);
+  EXPECT_EQ(status, CRM_E_CONSTRAINT);
+  EXPECT_STREQ(crm_last_error_field(), "email");
+  EXPECT_STREQ(crm_last_error_rule(), "unique");
+  EXPECT_EQ(now, nullptr);
+  EXPECT_EQ(Version(bob), 2);
+  EXPECT_EQ(Text(Get(db_.get(), bob).get(), "email"), "<none>");
 }
 
 TEST_F(ValidTimeWriteTest, UpsertChecksCreatedAtAgainstTheStoredOne) {

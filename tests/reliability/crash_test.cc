@@ -226,7 +226,8 @@ bool WriteUnits(const std::string& workspace, int64_t first, int64_t units) {
       << crm_last_error_message();
   bool ok = db != nullptr;
   for (int64_t unit = first; ok && unit < first + units; ++unit) {
-    const std::string customers = CustomerBatchBytes(unit);
+    const std::string customers =
+        CustomerBatchBytes(unit, NowMicros() - 86400LL * 1000000);
     crm_batch_report* batch = nullptr;
     ok = crm_customer_write_batch(&batch, db, customers.data(),
                                   customers.size(), CRM_BATCH_CREATE) == CRM_OK;
@@ -238,6 +239,8 @@ bool WriteUnits(const std::string& workspace, int64_t first, int64_t units) {
     const std::string events = EventBatchBytes(unit, ids);
     ok = ok && crm_event_append_batch(nullptr, db, events.data(),
                                       events.size()) == CRM_OK;
+    // As the writer: every third unit's first customer changes late.
+    ok = ok && (unit % 3 != 0 || ChangeLate(db, ids[0]) == CRM_OK);
     EXPECT_TRUE(ok) << "unit " << unit << ": " << crm_last_error_message();
   }
   crm_close(db);

@@ -2,9 +2,12 @@
 // PostgreSQL workspace URL) until it is killed (or has written the number
 // of units it was asked for).
 //
-// Unit u writes kRowsPerBatch customers with crm_customer_write_batch() and
-// one keyed event per customer with crm_event_append_batch(). These are
-// steps 2u and 2u+1. Every third unit wraps both in crm_begin()/crm_commit().
+// Unit u writes kRowsPerBatch customers with crm_customer_write_batch()
+// (created a day ago: a created_at column) and one keyed event per customer
+// with crm_event_append_batch(). These are steps 2u and 2u+1. Every third
+// unit wraps both in crm_begin()/crm_commit(), and there also changes the
+// city of its first customer late (crm_customer_update_v2 from 12 hours
+// ago) and corrects it for a closed stretch before (20 to 16 hours ago).
 // After each commit the writer appends the committed step numbers, one per
 // line, to the report file and fsyncs it, so whoever reads the report knows
 // what libcrm said was committed.
@@ -74,7 +77,8 @@ int Run(const char* path, const char* report_path, int64_t first, int64_t units,
     if (in_transaction && (rc = crm_begin(db)) != CRM_OK) {
       return Fail("begin", rc);
     }
-    std::string customers = CustomerBatchBytes(unit);
+    std::string customers =
+        CustomerBatchBytes(unit, NowMicros() - 86400LL * 1000000);
     crm_batch_report* batch = nullptr;
     rc = crm_customer_write_batch(&batch, db, customers.data(),
                                   customers.size(), CRM_BATCH_CREATE);
@@ -89,6 +93,11 @@ int Run(const char* path, const char* report_path, int64_t first, int64_t units,
     std::string events = EventBatchBytes(unit, ids);
     rc = crm_event_append_batch(nullptr, db, events.data(), events.size());
     if (rc != CRM_OK) return Fail("event batch", rc);
+    if (in_transaction && !ids.empty()) {
+      if ((rc = ChangeLate(db, ids[0])) != CRM_OK) {
+        return Fail("late change", rc);
+      }
+    }
     if (in_transaction && (rc = crm_commit(db)) != CRM_OK) {
       return Fail("commit", rc);
     }

@@ -4,6 +4,7 @@
 #ifndef CRM_TESTS_RELIABILITY_RELIABILITY_SUPPORT_H_
 #define CRM_TESTS_RELIABILITY_RELIABILITY_SUPPORT_H_
 
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
@@ -25,20 +26,61 @@ inline std::string EventKey(int64_t unit, int row) {
   return "e" + std::to_string(unit) + "-" + std::to_string(row);
 }
 
-// A crm.wire.CustomerBatch of kRowsPerBatch customers of `unit`.
-inline std::string CustomerBatchBytes(int64_t unit) {
+// UTC microseconds now.
+inline int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// A crm.wire.CustomerBatch of kRowsPerBatch customers of `unit`; with
+// `created_at_us` (not 0) each starts then (a "created_at" column).
+inline std::string CustomerBatchBytes(int64_t unit, int64_t created_at_us = 0) {
   crm::wire::CustomerBatch batch;
   batch.add_columns("name");
   batch.add_columns("external_id");
   batch.add_columns("city");
+  if (created_at_us != 0) batch.add_columns("created_at");
   batch.set_actor("crash-writer");
   for (int row = 0; row < kRowsPerBatch; ++row) {
     crm::wire::CustomerRow* values = batch.add_rows();
     values->add_values()->set_text("Customer " + ExternalId(unit, row));
     values->add_values()->set_text(ExternalId(unit, row));
     values->add_values()->set_text(std::string(200, 'a' + row % 26));
+    if (created_at_us != 0)
+      values->add_values()->set_datetime_us(created_at_us);
   }
   return batch.SerializeAsString();
+}
+
+// Changes the city of customer `id` late: "late" from 12 hours ago on
+// (crm_customer_update_v2), then "fixed" for 20 to 16 hours ago (a bounded
+// correction). The crash writer does it in every third unit, for the
+// unit's first customer, inside its host transaction. CRM_OK or the status
+// of the call that failed.
+inline int ChangeLate(crm_db* db, int64_t id) {
+  const int64_t now = NowMicros();
+  const int64_t hour = 3600LL * 1000000;
+  const struct {
+    const char* city;
+    int64_t from, until;
+  } changes[] = {{"late", now - 12 * hour, CRM_TIME_MAX},
+                 {"fixed", now - 20 * hour, now - 16 * hour}};
+  for (const auto& change : changes) {
+    crm_record* record = nullptr;
+    int rc = crm_record_new(&record);
+    if (rc == CRM_OK) rc = crm_record_set_text(record, "city", change.city);
+    crm_write_options options = CRM_WRITE_OPTIONS_INIT;
+    options.effective_at = change.from;
+    options.effective_until = change.until;
+    if (rc == CRM_OK) {
+      rc = crm_customer_update_v2(nullptr, db, id, 0, record, &options,
+                                  "crash-writer");
+    }
+    crm_record_free(record);
+    if (rc != CRM_OK) return rc;
+  }
+  return CRM_OK;
 }
 
 // A crm.wire.EventBatch with one keyed event per customer id.

@@ -71,12 +71,31 @@ inline WorkspaceContents ReadContents(const std::string& location) {
                          std::to_string(count) + " events");
     }
   }
-  // A unit written in a host transaction is both steps or neither.
+  // A unit written in a host transaction is both steps or neither, and its
+  // first customer's late change and correction are there with them.
+  std::map<std::string, int> late;
+  for (const std::string& id : raw.Column(
+           "SELECT c.external_id FROM crm_events e JOIN crm_strings s ON "
+           "s.id = e.type_id JOIN crm_customers c ON c.id = e.customer_id "
+           "WHERE s.text = 'crm.record.updated' AND e.occurred_at < "
+           "e.recorded_at")) {
+    ++late[id];
+  }
+  if (!raw.ok()) out.error = raw.error();
   for (int64_t step : out.steps) {
     int64_t unit = step / 2;
     if (unit % 3 == 0 && !out.steps.count(step ^ 1)) {
       out.torn.push_back("transaction of unit " + std::to_string(unit));
     }
+    const std::string first = ExternalId(unit, 0);
+    if (step % 2 == 0 && late[first] != (unit % 3 == 0 ? 2 : 0)) {
+      out.torn.push_back("late changes of " + first + ": " +
+                         std::to_string(late[first]));
+    }
+    late.erase(first);
+  }
+  for (const auto& [id, count] : late) {
+    out.torn.push_back("late changes of " + id + " outside a stored unit");
   }
   return out;
 }

@@ -38,6 +38,7 @@
 #include <string>
 #include <vector>
 
+#include "checked_run.h"
 #include "crm/crm.h"
 #include "crm_owned.h"
 
@@ -60,39 +61,13 @@ struct Flags {
   std::string path;
 };
 
-bool failed = false;
-
-void Fail(const std::string& what) {
-  std::fprintf(stderr, "WRONG: %s (%s)\n", what.c_str(),
-               crm_last_error_message());
-  failed = true;
-}
-
-void Check(int rc, const std::string& what) {
-  if (rc != CRM_OK) Fail(what);
-}
-
 Flags ParseFlags(int argc, char** argv) {
   Flags flags;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    auto value = [&](const char* name) -> const char* {
-      size_t n = std::strlen(name);
-      return arg.compare(0, n, name) == 0 ? arg.c_str() + n : nullptr;
-    };
-    if (const char* v = value("--customers=")) {
-      flags.customers = std::atoi(v);
-    } else if (const char* v = value("--rounds=")) {
-      flags.rounds = std::atoi(v);
-    } else if (const char* v = value("--ops=")) {
-      flags.ops = std::atoi(v);
-    } else if (const char* v = value("--path=")) {
-      flags.path = v;
-    } else {
-      std::fprintf(stderr, "unknown flag %s\n", arg.c_str());
-      std::exit(2);
-    }
-  }
+  crm_bench::ParseFlags(argc, argv,
+                        {{"--customers=", &flags.customers},
+                         {"--rounds=", &flags.rounds},
+                         {"--ops=", &flags.ops}},
+                        &flags.path);
   return flags;
 }
 
@@ -150,20 +125,6 @@ struct Handle {
 };
 
 using Clock = std::chrono::steady_clock;
-
-// Mean nanoseconds per call of `op` over `ops` calls.
-double Time(int ops, const std::function<void(int)>& op) {
-  auto start = Clock::now();
-  for (int i = 0; i < ops; ++i) op(i);
-  auto elapsed = std::chrono::duration<double, std::nano>(Clock::now() - start);
-  return elapsed.count() / ops;
-}
-
-double Median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  size_t n = values.size();
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
 
 const char* const kOps[] = {"get", "page", "count", "search"};
 
@@ -268,7 +229,7 @@ int Main(int argc, char** argv) {
           std::string("restrict ") + profiles[v]);
   }
   Db all(views[0]), hiding(views[1]), scope(views[2]);
-  if (failed) return 1;
+  if (Failed()) return 1;
   std::vector<int64_t> anns;
   for (size_t i = 0; i < ids.size(); i += 3) anns.push_back(ids[i]);
   std::vector<Handle> handles = {{"unrestricted", admin.get(), ids, false},
@@ -326,8 +287,8 @@ int Main(int argc, char** argv) {
   scope.reset();
   admin.reset();
   if (!dir.empty()) std::filesystem::remove_all(dir);
-  if (failed) std::fprintf(stderr, "some answers were wrong: see above\n");
-  return failed ? 1 : 0;
+  if (Failed()) std::fprintf(stderr, "some answers were wrong: see above\n");
+  return Failed() ? 1 : 0;
 }
 
 }  // namespace

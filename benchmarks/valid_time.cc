@@ -33,6 +33,7 @@
 #include <string>
 #include <vector>
 
+#include "checked_run.h"
 #include "crm/crm.h"
 #include "crm_owned.h"
 
@@ -53,41 +54,14 @@ struct Flags {
   std::string path;
 };
 
-bool failed = false;
-
-void Fail(const std::string& what) {
-  std::fprintf(stderr, "WRONG: %s (%s)\n", what.c_str(),
-               crm_last_error_message());
-  failed = true;
-}
-
-void Check(int rc, const std::string& what) {
-  if (rc != CRM_OK) Fail(what);
-}
-
 Flags ParseFlags(int argc, char** argv) {
   Flags flags;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    auto value = [&](const char* name) -> const char* {
-      size_t n = std::strlen(name);
-      return arg.compare(0, n, name) == 0 ? arg.c_str() + n : nullptr;
-    };
-    if (const char* v = value("--customers=")) {
-      flags.customers = std::atoi(v);
-    } else if (const char* v = value("--changes=")) {
-      flags.changes = std::atoi(v);
-    } else if (const char* v = value("--rounds=")) {
-      flags.rounds = std::atoi(v);
-    } else if (const char* v = value("--ops=")) {
-      flags.ops = std::atoi(v);
-    } else if (const char* v = value("--path=")) {
-      flags.path = v;
-    } else {
-      std::fprintf(stderr, "unknown flag %s\n", arg.c_str());
-      std::exit(2);
-    }
-  }
+  crm_bench::ParseFlags(argc, argv,
+                        {{"--customers=", &flags.customers},
+                         {"--changes=", &flags.changes},
+                         {"--rounds=", &flags.rounds},
+                         {"--ops=", &flags.ops}},
+                        &flags.path);
   if (flags.changes < 2) flags.changes = 2;
   return flags;
 }
@@ -152,21 +126,6 @@ std::vector<int64_t> Load(crm_db* db, const Flags& flags,
   return ids;
 }
 
-// Mean nanoseconds per call of `op` over `ops` calls.
-double Time(int ops, const std::function<void(int)>& op) {
-  auto start = Clock::now();
-  for (int i = 0; i < ops; ++i) op(i);
-  return std::chrono::duration<double, std::nano>(Clock::now() - start)
-             .count() /
-         ops;
-}
-
-double Median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  size_t n = values.size();
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-
 int64_t Visits(crm_record* record) {
   int64_t visits = -1;
   if (record != nullptr) crm_record_get_integer(&visits, record, "visits");
@@ -208,7 +167,7 @@ int Main(int argc, char** argv) {
   std::printf("%d customers with %d changes each loaded in %.1f s\n",
               flags.customers, flags.changes,
               std::chrono::duration<double>(Clock::now() - load_start).count());
-  if (failed) return 1;
+  if (Failed()) return 1;
   // Between the middle change and the next one.
   int middle = flags.changes / 2;
   int64_t at = instants[middle];
@@ -278,8 +237,8 @@ int Main(int argc, char** argv) {
       flags.rounds, flags.ops);
   db.reset();
   if (!dir.empty()) std::filesystem::remove_all(dir);
-  if (failed) std::fprintf(stderr, "some answers were wrong: see above\n");
-  return failed ? 1 : 0;
+  if (Failed()) std::fprintf(stderr, "some answers were wrong: see above\n");
+  return Failed() ? 1 : 0;
 }
 
 }  // namespace

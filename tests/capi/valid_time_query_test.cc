@@ -36,6 +36,28 @@ Query NewQuery(const char* filter, int target = CRM_QUERY_CUSTOMERS) {
   return Query(raw);
 }
 
+// The count of `filter` as of `valid_us` known at `known_at_us`.
+int64_t CountAsOf(crm_db* db, const char* filter, int64_t valid_us,
+                  int64_t known_at_us = CRM_TIME_MAX) {
+  Query query = NewQuery(filter);
+  EXPECT_EQ(crm_query_set_as_of(query.get(), valid_us, known_at_us), CRM_OK);
+  int64_t count = -1;
+  EXPECT_EQ(crm_query_count(&count, db, query.get()), CRM_OK)
+      << crm_last_error_message();
+  return count;
+}
+
+// The rows of `query`'s series at `instants` on `db`.
+Rows RunSeries(crm_db* db, const crm_query* query,
+               const std::vector<int64_t>& instants) {
+  crm_rows* raw = nullptr;
+  EXPECT_EQ(
+      crm_query_run_series(&raw, db, query, instants.data(), instants.size()),
+      CRM_OK)
+      << crm_last_error_message();
+  return Rows(raw);
+}
+
 // "north" reads name, plan and amount; hides secret; sees the customers of
 // the north region.
 constexpr char kNorth[] = R"({"name": "north",
@@ -87,27 +109,11 @@ class ValidTimeQueryTest : public ::testing::Test {
         << crm_last_error_message();
   }
 
-  // The count of `filter` as of `valid_us` known at `known_at_us`.
-  int64_t CountAsOf(crm_db* db, const char* filter, int64_t valid_us,
-                    int64_t known_at_us = CRM_TIME_MAX) {
-    Query query = NewQuery(filter);
-    EXPECT_EQ(crm_query_set_as_of(query.get(), valid_us, known_at_us), CRM_OK);
-    int64_t count = -1;
-    EXPECT_EQ(crm_query_count(&count, db, query.get()), CRM_OK)
-        << crm_last_error_message();
-    return count;
-  }
-
   // "valid_at=count" per row of a series of `filter`.
   std::string Series(crm_db* db, const char* filter,
                      const std::vector<int64_t>& instants) {
     Query query = NewQuery(filter);
-    crm_rows* raw = nullptr;
-    EXPECT_EQ(crm_query_run_series(&raw, db, query.get(), instants.data(),
-                                   instants.size()),
-              CRM_OK)
-        << crm_last_error_message();
-    Rows rows(raw);
+    Rows rows = RunSeries(db, query.get(), instants);
     std::string out;
     for (size_t i = 0; i < crm_rows_size(rows.get()); ++i) {
       crm_record* row = crm_rows_at(rows.get(), i);
@@ -241,13 +247,7 @@ TEST_F(ValidTimeQueryTest, SeriesCountsEachInstantInTheOrderGiven) {
 TEST_F(ValidTimeQueryTest, SeriesGroupsWithinEachInstant) {
   Query query = NewQuery("");
   ASSERT_EQ(crm_query_group_by(query.get(), "plan", CRM_BUCKET_NONE), CRM_OK);
-  std::vector<int64_t> instants = {t1_, now_};
-  crm_rows* raw = nullptr;
-  ASSERT_EQ(crm_query_run_series(&raw, db_.get(), query.get(), instants.data(),
-                                 instants.size()),
-            CRM_OK)
-      << crm_last_error_message();
-  Rows rows(raw);
+  Rows rows = RunSeries(db_.get(), query.get(), {t1_, now_});
   std::string out;
   for (size_t i = 0; i < crm_rows_size(rows.get()); ++i) {
     crm_record* row = crm_rows_at(rows.get(), i);
@@ -321,6 +321,118 @@ TEST_F(ValidTimeQueryTest, RestrictedHandleSeesItsScopeNow) {
   int64_t count = 0;
   EXPECT_CRM_ERROR(crm_query_count(&count, north.get(), hidden.get()),
                    CRM_E_DENIED, "secret", "hidden");
+}
+
+// Late data (crm_customer_create_v2 and crm_customer_update_v2 with valid
+// times in the past): each month-end of 2024 as libcrm knows it now, and as
+// it knew it before a late change was recorded.
+class LateDataQueryTest : public ::testing::Test {
+ protected:
+  static constexpr int64_t kDayUs = 86400LL * 1000000;
+  static constexpr int64_t kJan1 = 1704067200LL * 1000000;  // 2024-01-01
+  static constexpr int64_t kFeb1 = kJan1 + 31 * kDayUs;
+  static constexpr int64_t kMar1 = kFeb1 + 29 * kDayUs;
+  static constexpr int64_t kApr1 = kMar1 + 31 * kDayUs;
+  static constexpr int64_t kMay1 = kApr1 + 30 * kDayUs;
+
+  void SetUp() override {
+    Define(db_.get(), R"({"name": "plan", "type": "text"})");
+    ada_ = CreateAt("Ada", "basic", kJan1);
+    bob_ = CreateAt("Bob", "basic", kMar1 + 14 * kDayUs);  // 15 March
+    before_late_ = Between();
+    // Recorded now: Ada on premium from 1 March.
+    UpdateAt(ada_, "premium", kMar1, CRM_TIME_MAX);
+    before_fix_ = Between();
+    // A correction of a closed stretch: Ada on trial 1-15 February.
+    UpdateAt(ada_, "trial", kFeb1, kFeb1 + 14 * kDayUs);
+  }
+
+  int64_t CreateAt(const char* name, const char* plan, int64_t at) {
+    Record record = NewRecord();
+    crm_record_set_text(record.get(), "name", name);
+    crm_record_set_text(record.get(), "plan", plan);
+    crm_write_options options = CRM_WRITE_OPTIONS_INIT;
+    options.effective_at = at;
+    crm_write_result* result = nullptr;
+    EXPECT_EQ(crm_customer_create_v2(&result, db_.get(), record.get(), &options,
+                                     "test"),
+              CRM_OK)
+        << crm_last_error_message();
+    int64_t id = crm_write_result_id(result);
+    crm_write_result_free(result);
+    return id;
+  }
+
+  void UpdateAt(int64_t id, const char* plan, int64_t at, int64_t until) {
+    Record changes = NewRecord();
+    crm_record_set_text(changes.get(), "plan", plan);
+    crm_write_options options = CRM_WRITE_OPTIONS_INIT;
+    options.effective_at = at;
+    options.effective_until = until;
+    EXPECT_EQ(crm_customer_update_v2(nullptr, db_.get(), id, 0, changes.get(),
+                                     &options, "test"),
+              CRM_OK)
+        << crm_last_error_message();
+  }
+
+  int64_t CountAsOf(const char* filter, int64_t valid_us,
+                    int64_t known_at_us = CRM_TIME_MAX) {
+    return crm_test::CountAsOf(db_.get(), filter, valid_us, known_at_us);
+  }
+
+  // The counts of a series of `filter` at the month-ends, known at
+  // `known_at_us`, as "n n n n".
+  std::string MonthEnds(const char* filter, int64_t known_at_us) {
+    Query query = NewQuery(filter);
+    EXPECT_EQ(crm_query_set_as_of(query.get(), CRM_TIME_MAX, known_at_us),
+              CRM_OK);
+    std::vector<int64_t> ends = {kFeb1 - 1, kMar1 - 1, kApr1 - 1, kMay1 - 1};
+    Rows rows = RunSeries(db_.get(), query.get(), ends);
+    std::string out;
+    for (size_t i = 0; i < crm_rows_size(rows.get()); ++i) {
+      int64_t at = 0, count = -1;
+      crm_record* row = crm_rows_at(rows.get(), i);
+      EXPECT_EQ(crm_record_get_datetime(&at, row, "valid_at"), CRM_OK);
+      EXPECT_EQ(at, ends[i]);
+      EXPECT_EQ(crm_record_get_integer(&count, row, "count"), CRM_OK);
+      out += (i ? " " : "") + std::to_string(count);
+    }
+    return out;
+  }
+
+  TempDir dir_;
+  Db db_ = OpenDb(dir_.File("crm.db"));
+  int64_t ada_ = 0, bob_ = 0;
+  int64_t before_late_ = 0, before_fix_ = 0;
+};
+
+TEST_F(LateDataQueryTest, LateChangesHoldFromTheirValidTime) {
+  EXPECT_EQ(CountAsOf("plan = 'premium'", kMar1 - 1), 0);
+  EXPECT_EQ(CountAsOf("plan = 'premium'", kMar1), 1);
+  // The correction: trial from 1 to 15 February, basic again after.
+  EXPECT_EQ(CountAsOf("plan = 'trial'", kFeb1 + 9 * kDayUs), 1);
+  EXPECT_EQ(CountAsOf("plan = 'basic'", kFeb1 + 9 * kDayUs), 0);
+  EXPECT_EQ(CountAsOf("plan = 'basic'", kFeb1 + 20 * kDayUs), 1);
+  // Bob exists from 15 March on.
+  EXPECT_EQ(CountAsOf("", kMar1 + 13 * kDayUs), 1);
+  EXPECT_EQ(CountAsOf("", kMar1 + 14 * kDayUs), 2);
+}
+
+TEST_F(LateDataQueryTest, KnownAtGivesTheAnswerFromBeforeALateChange) {
+  // Before the late change libcrm had Ada on basic throughout.
+  EXPECT_EQ(CountAsOf("plan = 'premium'", kApr1, before_late_), 0);
+  EXPECT_EQ(CountAsOf("plan = 'basic'", kApr1, before_late_), 2);
+  EXPECT_EQ(CountAsOf("plan = 'premium'", kApr1, before_fix_), 1);
+  EXPECT_EQ(CountAsOf("plan = 'trial'", kFeb1 + kDayUs, before_fix_), 0);
+  EXPECT_EQ(CountAsOf("plan = 'trial'", kFeb1 + kDayUs), 1);
+}
+
+TEST_F(LateDataQueryTest, SeriesOfMonthEnds) {
+  EXPECT_EQ(MonthEnds("", CRM_TIME_MAX), "1 1 2 2");
+  EXPECT_EQ(MonthEnds("plan = 'premium'", CRM_TIME_MAX), "0 0 1 1");
+  EXPECT_EQ(MonthEnds("plan = 'premium'", before_late_), "0 0 0 0");
+  EXPECT_EQ(MonthEnds("plan = 'basic'", before_late_), "1 1 2 2");
+  EXPECT_EQ(MonthEnds("plan = 'basic'", CRM_TIME_MAX), "1 1 1 1");
 }
 
 }  // namespace

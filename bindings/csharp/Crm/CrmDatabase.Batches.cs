@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace Crm;
@@ -43,7 +44,33 @@ public sealed partial class CrmDatabase
         return outcome;
     }
 
-    private unsafe BatchRowResult[] WriteBatch(IEnumerable<IReadOnlyDictionary<string, object?>> rows, string? actor, int mode)
+    /// <summary>
+    /// As <see cref="InsertMany(IEnumerable{IReadOnlyDictionary{string, object?}}, string?)"/>, every customer
+    /// starting at <see cref="WriteOptions.EffectiveAt"/> (a row's own "created_at" may give each its own).
+    /// </summary>
+    public IReadOnlyList<long> InsertMany(IEnumerable<IReadOnlyDictionary<string, object?>> rows, WriteOptions options, string? actor = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        BatchRowResult[] results = WriteBatch(rows, actor, Native.CRM_BATCH_CREATE, options);
+        var ids = new long[results.Length];
+        for (int i = 0; i < results.Length; i++) ids[i] = results[i].Id;
+        return ids;
+    }
+
+    /// <summary>
+    /// As <see cref="UpsertMany(IEnumerable{IReadOnlyDictionary{string, object?}}, string?)"/>, with the valid
+    /// time of <paramref name="options"/> for every row (a row that creates refuses an EffectiveUntil).
+    /// </summary>
+    public IReadOnlyList<(long Id, bool Created)> UpsertMany(IEnumerable<IReadOnlyDictionary<string, object?>> rows, WriteOptions options, string? actor = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        BatchRowResult[] results = WriteBatch(rows, actor, Native.CRM_BATCH_UPSERT, options);
+        var outcome = new (long, bool)[results.Length];
+        for (int i = 0; i < results.Length; i++) outcome[i] = (results[i].Id, results[i].Created);
+        return outcome;
+    }
+
+    private unsafe BatchRowResult[] WriteBatch(IEnumerable<IReadOnlyDictionary<string, object?>> rows, string? actor, int mode, WriteOptions? options = null)
     {
         DbHandle handle = Handle;
         (byte[] batch, int count) = BatchEncoder.Encode(rows, Actor(actor));
@@ -53,7 +80,15 @@ public sealed partial class CrmDatabase
         BatchReportHandle report;
         fixed (byte* bytes = batch)
         {
-            status = Native.crm_customer_write_batch(out report, handle, bytes, (nuint)batch.Length, mode);
+            if (options is null)
+            {
+                status = Native.crm_customer_write_batch(out report, handle, bytes, (nuint)batch.Length, mode);
+            }
+            else
+            {
+                Native.WriteOptions native = options.ToNative();
+                status = Native.crm_customer_write_batch_v2(out report, handle, bytes, (nuint)batch.Length, mode, &native);
+            }
         }
         return FinishBatch(status, report);
     }

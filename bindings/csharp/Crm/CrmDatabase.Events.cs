@@ -231,7 +231,9 @@ public sealed partial class CrmDatabase
             key.Length == 0 ? null : key,
             ReadBorrowed(Native.crm_event_properties(evt), evt),
             before,
-            after);
+            after,
+            Native.crm_event_valid_until(evt) is long until && until != Native.CRM_TIME_MAX
+                ? CrmValue.FromMicros(until) : null);
     }
 
     /// <summary>

@@ -27,29 +27,6 @@ public sealed partial class CrmDatabase
     /// <param name="customerId">The customer's id.</param>
     /// <param name="field">The field's (current) name.</param>
     /// <exception cref="NotFoundException">No customer or field has that id or name.</exception>
-    public IReadOnlyList<FieldInterval> FieldTimeline(long customerId, string field)
-    {
-        DbHandle handle = Handle;
-        int status = Native.crm_field_timeline_get(out FieldTimelineHandle timeline, handle, customerId, Arg(field, nameof(field)));
-        using (timeline)
-        {
-            Errors.Check(status);
-            int size = checked((int)Native.crm_field_timeline_size(timeline));
-            var intervals = new FieldInterval[size];
-            for (int i = 0; i < size; i++)
-            {
-                nuint index = (nuint)i;
-                long to = Native.crm_field_timeline_to(timeline, index);
-                object? value;
-                // Borrowed from the timeline: read before the timeline is freed.
-                using (RecordHandle record = RecordHandle.Borrow(Native.crm_field_timeline_value(timeline, index), timeline))
-                    value = RecordReader.ReadSingleValue(record);
-                intervals[i] = new FieldInterval(
-                    CrmValue.FromMicros(Native.crm_field_timeline_from(timeline, index)),
-                    to == Native.CRM_TIME_MAX ? null : CrmValue.FromMicros(to),
-                    value);
-            }
-            return Array.AsReadOnly(intervals);
-        }
-    }
+    public IReadOnlyList<FieldInterval> FieldTimeline(long customerId, string field) =>
+        FieldTimeline(customerId, field, knownAt: null);
 }

@@ -15,8 +15,9 @@ public sealed class CrmEvent
     internal CrmEvent(long seq, long customerId, DateTimeOffset occurredAt, DateTimeOffset recordedAt, string type,
         string channel, string actor, string source, string? idempotencyKey,
         IReadOnlyDictionary<string, object?> properties, IReadOnlyDictionary<string, object?> before,
-        IReadOnlyDictionary<string, object?> after)
+        IReadOnlyDictionary<string, object?> after, DateTimeOffset? validUntil = null)
     {
+        ValidUntil = validUntil;
         Seq = seq;
         CustomerId = customerId;
         OccurredAt = occurredAt;
@@ -42,6 +43,9 @@ public sealed class CrmEvent
 
     /// <summary>When libcrm stored it (UTC, microseconds).</summary>
     public DateTimeOffset RecordedAt { get; }
+
+    /// <summary>A correction's end of valid time (exclusive, UTC); null for every other event, whose values hold until the next change.</summary>
+    public DateTimeOffset? ValidUntil { get; }
 
     /// <summary>What happened, e.g. "call" or "crm.record.updated".</summary>
     public string Type { get; }

@@ -128,6 +128,25 @@ public sealed class Query
     /// <summary>Whether archived fields may be filtered on and returned.</summary>
     public bool IncludeArchived { get; set; }
 
+    /// <summary>
+    /// The valid time the query sees customers as of (crm.h "Valid time"):
+    /// each as it was then, late changes included, and only those that existed
+    /// then; null for now. Customers queries only.
+    /// </summary>
+    public DateTimeOffset? ValidAt { get; set; }
+
+    /// <summary>Evaluates by what libcrm had recorded up to this instant; null for today's knowledge.</summary>
+    public DateTimeOffset? KnownAt { get; set; }
+
+    /// <summary>Sets <see cref="ValidAt"/> and <see cref="KnownAt"/>: the query as of a past instant, optionally as known at another.</summary>
+    /// <returns>This query.</returns>
+    public Query AsOf(DateTimeOffset validAt, DateTimeOffset? knownAt = null)
+    {
+        ValidAt = validAt;
+        KnownAt = knownAt;
+        return this;
+    }
+
     /// <summary>Values of the ? placeholders, in order (bound as "1", "2", ...).</summary>
     public IReadOnlyList<object?> PositionalParameters => _positional;
 
@@ -218,6 +237,7 @@ public sealed class Query
         var copy = new Query
         {
             Target = Target, Filter = Filter, _pageSize = _pageSize, IncludeArchived = IncludeArchived,
+            ValidAt = ValidAt, KnownAt = KnownAt,
         };
         copy._positional.AddRange(_positional);
         foreach (var (name, value) in _named) copy._named[name] = value;
@@ -262,6 +282,12 @@ public sealed class Query
                 Errors.Check(Native.crm_query_group_by(query, field, (int)bucket));
             foreach (var (function, field, alias) in _aggregates)
                 Errors.Check(Native.crm_query_aggregate(query, (int)function, field, alias));
+            if (ValidAt is not null || KnownAt is not null)
+            {
+                Errors.Check(Native.crm_query_set_as_of(query,
+                    ValidAt is DateTimeOffset valid ? CrmValue.ToMicros(valid) : Native.CRM_TIME_MAX,
+                    KnownAt is DateTimeOffset known ? CrmValue.ToMicros(known) : Native.CRM_TIME_MAX));
+            }
             return query;
         }
         catch

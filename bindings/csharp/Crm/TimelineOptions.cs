@@ -30,8 +30,15 @@ public sealed record TimelineOptions
 /// <param name="NextCursor">Where the next page starts; null when this was the last page.</param>
 public sealed record TimelinePage(IReadOnlyList<CrmEvent> Events, string? NextCursor);
 
-/// <summary>An interval during which one field of a customer held one value.</summary>
+/// <summary>An interval of valid time during which one field of a customer held one value.</summary>
 /// <param name="From">When the field took the value (UTC).</param>
 /// <param name="To">When it stopped holding it; null while the value is still current.</param>
 /// <param name="Value">The value, typed as in <see cref="Customer"/>.</param>
-public sealed record FieldInterval(DateTimeOffset From, DateTimeOffset? To, object? Value);
+public sealed record FieldInterval(DateTimeOffset From, DateTimeOffset? To, object? Value)
+{
+    /// <summary>When libcrm recorded the change that set the value (of merged changes, the earliest); null when not known.</summary>
+    public DateTimeOffset? RecordedAt { get; init; }
+
+    /// <summary>The interval's length; for the current interval, up to when the timeline was read.</summary>
+    public TimeSpan Duration { get; init; }
+}

@@ -46,6 +46,7 @@ from .events import AppendResult, Event, EventInput, FieldInterval
 from .literals import AggregateFunction, Bucket, FieldType, SyncMode, Target
 from .queries import EventRow, Row, RowIterator
 from .records import Customer
+from .valid_time import FieldTimeline, WriteResult
 
 __version__ = "0.2.0"
 
@@ -66,6 +67,8 @@ __all__ = [
     "EventInput",
     "AppendResult",
     "FieldInterval",
+    "FieldTimeline",
+    "WriteResult",
     "EraseReceipt",
     "Target",
     "Bucket",

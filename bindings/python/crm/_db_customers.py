@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import ctypes
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
+import datetime as _dt
+from typing import Any, Dict, Iterable, List, Literal, Mapping, Optional, Tuple, Union, overload
 
 from . import _native
 from .errors import check
 from .records import Customer, build_record
+from .valid_time import WriteResult, write_options
+from .values import decode_datetime
 from .wire import encode_customer_batch
 from ._db_core import DatabaseCore, _check_id, _check_version
+
+#: ``effective_at`` / ``effective_until`` arguments: aware datetimes or None.
+When = Optional[_dt.datetime]
 
 
 def _unchecked(function: Any) -> Any:
@@ -32,29 +38,95 @@ def _merged(values: Optional[Mapping[str, object]], fields: Dict[str, object]) -
 class CustomersMixin(DatabaseCore):
     """Customers: one at a time and in batches."""
 
+    @overload
     def create_customer(
         self,
         values: Optional[Mapping[str, object]] = None,
         /,
         *,
         actor: Optional[str] = None,
+        effective_at: When = None,
+        effective_until: When = None,
+        return_result: Literal[False] = False,
         **fields: object,
-    ) -> int:
+    ) -> int: ...
+
+    @overload
+    def create_customer(
+        self,
+        values: Optional[Mapping[str, object]] = None,
+        /,
+        *,
+        actor: Optional[str] = None,
+        effective_at: When = None,
+        effective_until: When = None,
+        return_result: Literal[True],
+        **fields: object,
+    ) -> WriteResult: ...
+
+    def create_customer(
+        self,
+        values: Optional[Mapping[str, object]] = None,
+        /,
+        *,
+        actor: Optional[str] = None,
+        effective_at: When = None,
+        effective_until: When = None,
+        return_result: bool = False,
+        **fields: object,
+    ) -> Union[int, WriteResult]:
         """Creates a customer and returns its id.
 
         Values come from the mapping ``values`` and/or keyword arguments
         (``db.create_customer(name="Jane", email="jane@example.com")``).
         Missing fields take their default. ``actor`` names who writes.
+
+        Valid time (see docs/valid-time.md): a ``created_at`` value (aware
+        datetime) or ``effective_at`` gives the customer's real start, e.g.
+        when migrating it from another system (both given must be equal);
+        ``effective_until`` is refused (a customer cannot be created for a
+        while only). With ``return_result=True`` it returns a
+        :class:`crm.WriteResult` instead of the id.
         """
         c_actor = _native.optional_c_string(actor, "actor")
-        out = ctypes.c_int64()
-        self._write_record(
-            _merged(values, fields),
-            lambda record, handle, cdll: cdll.crm_customer_create(
-                ctypes.byref(out), handle, record, c_actor
+        merged = _merged(values, fields)
+        if effective_at is None and effective_until is None and not return_result:
+            out = ctypes.c_int64()
+            self._write_record(
+                merged,
+                lambda record, handle, cdll: cdll.crm_customer_create(
+                    ctypes.byref(out), handle, record, c_actor
+                ),
+            )
+            return out.value
+        options = write_options(effective_at, effective_until)
+        result = self._write_v2(
+            merged,
+            lambda out, record, handle, cdll: cdll.crm_customer_create_v2(
+                out, handle, record, ctypes.byref(options), c_actor
             ),
         )
-        return out.value
+        return result if return_result else result.id
+
+    def _write_v2(self, values: Mapping[str, object], call: Any) -> WriteResult:
+        """Runs a _v2 write, ``call(byref(result), record, handle, cdll)``,
+        and returns what its crm_write_result says."""
+        result = _native.WriteResultPtr()
+        cdll = _native.lib()
+        try:
+            self._write_record(
+                values,
+                lambda record, handle, lib: call(ctypes.byref(result), record, handle, lib),
+            )
+            return WriteResult(
+                id=cdll.crm_write_result_id(result),
+                version=cdll.crm_write_result_version(result),
+                created=bool(cdll.crm_write_result_created(result)),
+                effective_at=decode_datetime(cdll.crm_write_result_effective_at(result)),
+                changed_current=bool(cdll.crm_write_result_changed_current(result)),
+            )
+        finally:
+            cdll.crm_write_result_free(result)  # NULL on failure; accepted
 
     def _write_record(self, values: Mapping[str, object], call: Any) -> None:
         """Runs ``call(record, handle, cdll)`` on a record holding ``values``
@@ -87,6 +159,7 @@ class CustomersMixin(DatabaseCore):
             lambda out, handle: cdll.crm_customer_get_by_external_id(out, handle, c_key)
         )
 
+    @overload
     def update_customer(
         self,
         id: int,
@@ -95,24 +168,75 @@ class CustomersMixin(DatabaseCore):
         *,
         expected_version: int = 0,
         actor: Optional[str] = None,
+        effective_at: When = None,
+        effective_until: When = None,
+        return_result: Literal[False] = False,
         **fields: object,
-    ) -> int:
+    ) -> int: ...
+
+    @overload
+    def update_customer(
+        self,
+        id: int,
+        values: Optional[Mapping[str, object]] = None,
+        /,
+        *,
+        expected_version: int = 0,
+        actor: Optional[str] = None,
+        effective_at: When = None,
+        effective_until: When = None,
+        return_result: Literal[True],
+        **fields: object,
+    ) -> WriteResult: ...
+
+    def update_customer(
+        self,
+        id: int,
+        values: Optional[Mapping[str, object]] = None,
+        /,
+        *,
+        expected_version: int = 0,
+        actor: Optional[str] = None,
+        effective_at: When = None,
+        effective_until: When = None,
+        return_result: bool = False,
+        **fields: object,
+    ) -> Union[int, WriteResult]:
         """Changes only the fields given, from the mapping ``values`` and/or
         keyword arguments (``db.update_customer(jane, plan="premium")``;
         None clears a field), and returns the new version. With
         ``expected_version`` > 0 the update applies only if the customer is
-        still at that version, else ConflictError and nothing changes."""
+        still at that version, else ConflictError and nothing changes.
+
+        A late or corrective change gives ``effective_at`` (aware datetime,
+        in the past: from when the values held) and, for a correction of a
+        closed stretch, ``effective_until`` (exclusive; after it the value
+        in force before resumes); it slots into each field's timeline by the
+        rules of docs/valid-time.md. With ``return_result=True`` it returns
+        a :class:`crm.WriteResult` (``changed_current`` tells whether the
+        values in force now changed) instead of the version.
+        """
         c_id = _check_id(id, "id")
         c_expected = _check_version(expected_version)
         c_actor = _native.optional_c_string(actor, "actor")
-        out = ctypes.c_int64()
-        self._write_record(
-            _merged(values, fields),
-            lambda record, handle, cdll: cdll.crm_customer_update(
-                ctypes.byref(out), handle, c_id, c_expected, record, c_actor
+        merged = _merged(values, fields)
+        if effective_at is None and effective_until is None and not return_result:
+            out = ctypes.c_int64()
+            self._write_record(
+                merged,
+                lambda record, handle, cdll: cdll.crm_customer_update(
+                    ctypes.byref(out), handle, c_id, c_expected, record, c_actor
+                ),
+            )
+            return out.value
+        options = write_options(effective_at, effective_until)
+        result = self._write_v2(
+            merged,
+            lambda out, record, handle, cdll: cdll.crm_customer_update_v2(
+                out, handle, c_id, c_expected, record, ctypes.byref(options), c_actor
             ),
         )
-        return out.value
+        return result if return_result else result.version
 
     def delete_customer(
         self, id: int, /, *, expected_version: int = 0, actor: Optional[str] = None
@@ -124,27 +248,73 @@ class CustomersMixin(DatabaseCore):
         with self._use() as handle:
             check(_native.lib().crm_customer_delete(handle, c_id, c_expected, c_actor))
 
+    @overload
     def upsert_customer(
         self,
         values: Optional[Mapping[str, object]] = None,
         /,
         *,
         actor: Optional[str] = None,
+        effective_at: When = None,
+        effective_until: When = None,
+        return_result: Literal[False] = False,
         **fields: object,
-    ) -> Tuple[int, bool]:
+    ) -> Tuple[int, bool]: ...
+
+    @overload
+    def upsert_customer(
+        self,
+        values: Optional[Mapping[str, object]] = None,
+        /,
+        *,
+        actor: Optional[str] = None,
+        effective_at: When = None,
+        effective_until: When = None,
+        return_result: Literal[True],
+        **fields: object,
+    ) -> WriteResult: ...
+
+    def upsert_customer(
+        self,
+        values: Optional[Mapping[str, object]] = None,
+        /,
+        *,
+        actor: Optional[str] = None,
+        effective_at: When = None,
+        effective_until: When = None,
+        return_result: bool = False,
+        **fields: object,
+    ) -> Union[Tuple[int, bool], WriteResult]:
         """Creates or updates the customer with the external_id given (in
         ``values`` and/or keyword arguments, as for create_customer);
-        returns (id, created)."""
+        returns (id, created).
+
+        ``effective_at`` and ``effective_until`` as for update_customer (an
+        upsert that would create with ``effective_until`` is refused); a
+        ``created_at`` value creates as create_customer does and, when the
+        customer exists, must equal its stored created_at (so re-sent
+        records update). With ``return_result=True`` it returns a
+        :class:`crm.WriteResult`."""
         c_actor = _native.optional_c_string(actor, "actor")
-        out_id = ctypes.c_int64()
-        out_created = ctypes.c_int()
-        self._write_record(
-            _merged(values, fields),
-            lambda record, handle, cdll: cdll.crm_customer_upsert(
-                ctypes.byref(out_id), ctypes.byref(out_created), handle, record, c_actor
+        merged = _merged(values, fields)
+        if effective_at is None and effective_until is None and not return_result:
+            out_id = ctypes.c_int64()
+            out_created = ctypes.c_int()
+            self._write_record(
+                merged,
+                lambda record, handle, cdll: cdll.crm_customer_upsert(
+                    ctypes.byref(out_id), ctypes.byref(out_created), handle, record, c_actor
+                ),
+            )
+            return out_id.value, bool(out_created.value)
+        options = write_options(effective_at, effective_until)
+        result = self._write_v2(
+            merged,
+            lambda out, record, handle, cdll: cdll.crm_customer_upsert_v2(
+                out, handle, record, ctypes.byref(options), c_actor
             ),
         )
-        return out_id.value, bool(out_created.value)
+        return result if return_result else (result.id, result.created)
 
     def count_customers(self) -> int:
         """Number of customers in the workspace."""
@@ -156,20 +326,32 @@ class CustomersMixin(DatabaseCore):
     # -- bulk ---------------------------------------------------------------
 
     def _write_batch(
-        self, rows: Iterable[Mapping[str, object]], actor: Optional[str], mode: int
+        self,
+        rows: Iterable[Mapping[str, object]],
+        actor: Optional[str],
+        mode: int,
+        effective_at: When = None,
+        effective_until: When = None,
     ) -> List[Tuple[int, bool]]:
         if actor is not None and not isinstance(actor, str):
             raise TypeError(f"actor must be a str or None, not {type(actor).__name__}")
+        options = None
+        if effective_at is not None or effective_until is not None:
+            options = write_options(effective_at, effective_until)
         payload, count = encode_customer_batch(rows, actor)
         if count == 0:
             with self._use():
                 return []
         cdll = _native.lib()
-        with self._batch_call(
-            lambda out, handle: cdll.crm_customer_write_batch(
-                out, handle, payload, len(payload), mode
+
+        def write(out: Any, handle: Any) -> int:
+            if options is None:  # today's call, unchanged
+                return cdll.crm_customer_write_batch(out, handle, payload, len(payload), mode)
+            return cdll.crm_customer_write_batch_v2(
+                out, handle, payload, len(payload), mode, ctypes.byref(options)
             )
-        ) as report:
+
+        with self._batch_call(write) as report:
             size = cdll.crm_batch_report_size(report)
             # Row numbers below the report's size fit size_t: the unchecked
             # functions skip the range check of each argument (_native.py).
@@ -183,21 +365,40 @@ class CustomersMixin(DatabaseCore):
             ]
 
     def insert_many(
-        self, rows: Iterable[Mapping[str, object]], actor: Optional[str] = None
+        self,
+        rows: Iterable[Mapping[str, object]],
+        actor: Optional[str] = None,
+        *,
+        effective_at: When = None,
     ) -> List[int]:
         """Creates one customer per row, all or nothing, in one call into
         libcrm; returns their ids in row order. On failure nothing is stored
         and a BatchError (also of the status's class, e.g. ValidationError)
-        lists the rejected rows."""
-        return [id for id, _ in self._write_batch(rows, actor, _native.CRM_BATCH_CREATE)]
+        lists the rejected rows. ``effective_at`` (aware datetime) is every
+        created customer's start; a row's own ``created_at`` column may give
+        each its own (as for create_customer)."""
+        return [
+            id
+            for id, _ in self._write_batch(rows, actor, _native.CRM_BATCH_CREATE, effective_at)
+        ]
 
     def upsert_many(
-        self, rows: Iterable[Mapping[str, object]], actor: Optional[str] = None
+        self,
+        rows: Iterable[Mapping[str, object]],
+        actor: Optional[str] = None,
+        *,
+        effective_at: When = None,
+        effective_until: When = None,
     ) -> List[Tuple[int, bool]]:
         """Creates or updates, by external_id (required in every row), one
         customer per row, all or nothing; returns (id, created) per row.
 
         A key that a row lacks is absent: an updated customer keeps its
         stored value, a created one gets the default. A key whose value is
-        None clears the field (a created customer gets the default)."""
-        return self._write_batch(rows, actor, _native.CRM_BATCH_UPSERT)
+        None clears the field (a created customer gets the default).
+
+        ``effective_at`` and ``effective_until`` apply to every row, as for
+        upsert_customer (a row that creates refuses ``effective_until``)."""
+        return self._write_batch(
+            rows, actor, _native.CRM_BATCH_UPSERT, effective_at, effective_until
+        )

@@ -11,6 +11,7 @@ from . import _native
 from .errors import check
 from .events import AppendResult, Event, FieldInterval, event_fields, read_event
 from .records import Customer, read_values
+from .valid_time import FieldTimeline, known_at_us, optional_datetime
 from .values import datetime_to_us, decode_datetime
 from .wire import encode_event_batch, type_name
 from ._db_core import DatabaseCore, _check_id
@@ -334,41 +335,72 @@ class EventsMixin(DatabaseCore):
 
     # -- history ------------------------------------------------------------
 
-    def get_customer_at(self, id: int, at: _dt.datetime) -> Customer:
-        """The customer as it was at the instant ``at`` (aware datetime),
-        with its version then; NotFoundError if it did not exist then."""
+    def get_customer_at(
+        self, id: int, at: _dt.datetime, *, known_at: Optional[_dt.datetime] = None
+    ) -> Customer:
+        """The customer as it was at the instant ``at`` (aware datetime;
+        valid time), with its version then; NotFoundError if it did not
+        exist then. ``known_at`` (aware datetime) answers by what libcrm had
+        recorded up to that instant: "what would we have said then"; None
+        means by today's knowledge, late changes included."""
         c_id = _check_id(id, "id")
         c_at = _instant(at, "at")
         cdll = _native.lib()
-        return self._get(lambda out, handle: cdll.crm_customer_get_at(out, handle, c_id, c_at))
+        if known_at is None:
+            return self._get(lambda out, handle: cdll.crm_customer_get_at(out, handle, c_id, c_at))
+        c_known = known_at_us(known_at)
+        return self._get(
+            lambda out, handle: cdll.crm_customer_get_at_v2(out, handle, c_id, c_at, c_known)
+        )
 
-    def field_timeline(self, customer_id: int, field: str) -> List[FieldInterval]:
-        """The intervals during which the field held each value, oldest
-        first, as FieldInterval(start, end, value); ``end`` is None for the
-        current value. Stretches when the field was empty are left out."""
+    def field_timeline(
+        self, customer_id: int, field: str, *, known_at: Optional[_dt.datetime] = None
+    ) -> FieldTimeline:
+        """The intervals of valid time during which the field held each
+        value, oldest first: a :class:`crm.FieldTimeline`, a list of
+        FieldInterval(start, end, value) with ``recorded_at`` and
+        ``duration``; ``end`` is None for the current value, whose duration
+        runs up to the read. Stretches when the field was empty are left
+        out; adjacent intervals of equal value are one. ``known_at`` (aware
+        datetime) gives the timeline as libcrm knew it then (None: today).
+        ``timeline.held(value, start, end)`` sums the time it held a value."""
         c_id = _check_id(customer_id, "customer_id")
         c_field = _native.to_c_string(field, "field")
+        c_known = known_at_us(known_at)
         cdll = _native.lib()
         timeline = _native.FieldTimelinePtr()
         with self._use() as handle:
-            check(cdll.crm_field_timeline_get(ctypes.byref(timeline), handle, c_id, c_field))
+            check(
+                cdll.crm_field_timeline_get_v2(
+                    ctypes.byref(timeline), handle, c_id, c_field, c_known
+                )
+            )
         try:
             intervals = []
+            read_at = _dt.datetime.now(_dt.timezone.utc)
             for index in range(cdll.crm_field_timeline_size(timeline)):
+                start_us = cdll.crm_field_timeline_from(timeline, index)
                 end_us = cdll.crm_field_timeline_to(timeline, index)
+                duration_us = cdll.crm_field_timeline_duration(timeline, index)
                 # Borrowed from the timeline: read before it is freed below.
                 values = read_values(cdll.crm_field_timeline_value(timeline, index))
                 if field in values:
                     value = values[field]
                 else:  # the record holds the one field, maybe under another name
                     value = next(iter(values.values()), None)
+                if end_us == _native.CRM_TIME_MAX:  # current: libcrm read it then
+                    read_at = decode_datetime(start_us + duration_us)
                 intervals.append(
                     FieldInterval(
-                        decode_datetime(cdll.crm_field_timeline_from(timeline, index)),
-                        None if end_us == _native.CRM_TIME_MAX else decode_datetime(end_us),
+                        decode_datetime(start_us),
+                        optional_datetime(end_us, decode_datetime),
                         value,
+                        recorded_at=decode_datetime(
+                            cdll.crm_field_timeline_recorded_at(timeline, index)
+                        ),
+                        duration=_dt.timedelta(microseconds=duration_us),
                     )
                 )
-            return intervals
+            return FieldTimeline(intervals, read_at)
         finally:
             cdll.crm_field_timeline_free(timeline)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import ctypes
-from typing import Any, Dict, List, Optional, Tuple
+import datetime as _dt
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from . import _native
 from .errors import check, check_query
@@ -20,6 +21,7 @@ from .queries import (
     ParamsArg,
     Row,
     RowIterator,
+    as_of_times,
     bind_parameters,
     dicts_of,
     rows_of,
@@ -27,7 +29,37 @@ from .queries import (
     target_name,
 )
 from .wire import RowSet, type_name
+from .valid_time import valid_instant
 from ._db_core import DatabaseCore
+
+#: ``as_of`` / ``known_at`` arguments: aware datetimes or None.
+When = Optional[_dt.datetime]
+
+
+def _aggregate_query(
+    target: object,
+    filter: str,
+    params: Any,
+    include_archived: bool,
+    group_by: GroupByArg,
+    aggregates: AggregatesArg,
+    as_of: Optional[Tuple[int, int]],
+) -> Tuple[CQuery, List[str]]:
+    """The CQuery of an aggregate, and the keys every result dict gets (the
+    group fields, then the aggregates' aliases)."""
+    query = CQuery(
+        target,
+        filter,
+        params,
+        include_archived=include_archived,
+        group_by=group_by,
+        aggregates=aggregates,
+        as_of=as_of,
+    )
+    keys = [name for name, _ in group_keys(group_by)] + [
+        alias for _, _, alias in aggregate_specs(aggregates) if alias
+    ]
+    return query, keys
 
 
 class QueriesMixin(DatabaseCore):
@@ -58,6 +90,8 @@ class QueriesMixin(DatabaseCore):
         order_by: NamesArg = None,
         page_size: int = 100,
         include_archived: bool = False,
+        as_of: When = None,
+        known_at: When = None,
         params_by_name: ParamsArg = None,
         **named_params: object,
     ) -> RowIterator:
@@ -72,6 +106,13 @@ class QueriesMixin(DatabaseCore):
         (ties go by id or seq). ``?`` parameters take ``params`` in order,
         ``:name`` ones the keyword arguments (or ``params_by_name``).
 
+        ``as_of`` (aware datetime) evaluates the filter and rows on each
+        customer as it was then (valid time, late changes included), and
+        only on customers that existed then; ``known_at`` by what libcrm had
+        recorded up to that instant (None: today's knowledge). The same two
+        arguments apply to :meth:`query_page`, :meth:`count` and
+        :meth:`aggregate`; events queries refuse them (events never change).
+
         The first page is read at the call, so a bad filter raises a
         :class:`crm.QueryError` (with ``.position``) here; paging is by
         position, so rows written meanwhile never make it repeat or skip one.
@@ -84,6 +125,7 @@ class QueriesMixin(DatabaseCore):
             order_by=order_by,
             page_size=page_size,
             include_archived=include_archived,
+            as_of=as_of_times(as_of, known_at),
         )
         return RowIterator(self._run_page, query, self._row_class(target))
 
@@ -98,6 +140,8 @@ class QueriesMixin(DatabaseCore):
         page_size: int = 100,
         cursor: Optional[str] = None,
         include_archived: bool = False,
+        as_of: When = None,
+        known_at: When = None,
         params_by_name: ParamsArg = None,
         **named_params: object,
     ) -> Tuple[List[Row], Optional[str]]:
@@ -112,6 +156,7 @@ class QueriesMixin(DatabaseCore):
             order_by=order_by,
             page_size=page_size,
             include_archived=include_archived,
+            as_of=as_of_times(as_of, known_at),
         )
         try:
             query.set_cursor(cursor)
@@ -127,6 +172,8 @@ class QueriesMixin(DatabaseCore):
         *params: object,
         target: Target = "customers",
         include_archived: bool = False,
+        as_of: When = None,
+        known_at: When = None,
         params_by_name: ParamsArg = None,
         **named_params: object,
     ) -> int:
@@ -136,6 +183,7 @@ class QueriesMixin(DatabaseCore):
             filter,
             bind_parameters(params, named_params, params_by_name),
             include_archived=include_archived,
+            as_of=as_of_times(as_of, known_at),
         )
         out = ctypes.c_int64()
         try:
@@ -190,6 +238,8 @@ class QueriesMixin(DatabaseCore):
         group_by: GroupByArg = None,
         aggregates: AggregatesArg = ("count",),
         include_archived: bool = False,
+        as_of: When = None,
+        known_at: When = None,
         params_by_name: ParamsArg = None,
         **named_params: object,
     ) -> List[Dict[str, Any]]:
@@ -208,18 +258,16 @@ class QueriesMixin(DatabaseCore):
         alias is libcrm's ("count", "sum_<field>", ...). A group whose key
         is empty has None there.
         """
-        query = CQuery(
+        query, keys = _aggregate_query(
             target,
             filter,
             bind_parameters(params, named_params, params_by_name),
-            include_archived=include_archived,
-            group_by=group_by,
-            aggregates=aggregates,
+            include_archived,
+            group_by,
+            aggregates,
+            as_of_times(as_of, known_at),
         )
         cdll = _native.lib()
-        keys = [name for name, _ in group_keys(group_by)] + [
-            alias for _, _, alias in aggregate_specs(aggregates) if alias
-        ]
         out: List[Dict[str, Any]] = []
         cursor: Optional[str] = None
         try:
@@ -235,6 +283,49 @@ class QueriesMixin(DatabaseCore):
                     return out
         finally:
             query.close()
+
+    def aggregate_series(
+        self,
+        filter: str = "",
+        /,
+        *params: object,
+        instants: Iterable[_dt.datetime],
+        group_by: GroupByArg = None,
+        aggregates: AggregatesArg = ("count",),
+        include_archived: bool = False,
+        known_at: When = None,
+        params_by_name: ParamsArg = None,
+        **named_params: object,
+    ) -> List[Dict[str, Any]]:
+        """:meth:`aggregate` of customers as of each of ``instants`` (aware
+        datetimes, valid time; 1 to 1,000), in one pass over the history:
+        e.g. the customers on the premium plan at each month-end. One dict
+        per instant (and group), in the order of ``instants``: ``valid_at``
+        (the instant), then the group keys and aggregates. ``known_at`` as
+        for :meth:`query`."""
+        c_instants = [valid_instant(at, "instants") for at in instants]
+        query, keys = _aggregate_query(
+            "customers",
+            filter,
+            bind_parameters(params, named_params, params_by_name),
+            include_archived,
+            group_by,
+            aggregates,
+            as_of_times(None, known_at),
+        )
+        keys.insert(0, "valid_at")
+        cdll = _native.lib()
+        array = (ctypes.c_int64 * max(1, len(c_instants)))(*c_instants)
+        try:
+            pointer = query.pointer
+            page = self._rows_call(
+                lambda rows, handle: cdll.crm_query_run_series(
+                    rows, handle, pointer, array, len(c_instants)
+                )
+            )
+        finally:
+            query.close()
+        return dicts_of(page, keys)
 
     def fill_rates(self) -> List[Dict[str, Any]]:
         """Per active field: ``field``, ``label``, ``group``, ``filled``

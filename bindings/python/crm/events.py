@@ -33,12 +33,50 @@ class AppendResult(NamedTuple):
     duplicate: bool  #: True when the idempotency key was already used: nothing stored
 
 
-class FieldInterval(NamedTuple):
-    """One stretch of time during which a field held ``value``."""
-
-    start: _dt.datetime  #: aware UTC datetime, inclusive
+class _Stretch(NamedTuple):
+    start: _dt.datetime  #: aware UTC datetime, inclusive (valid time)
     end: Optional[_dt.datetime]  #: exclusive; None while the value is current
     value: Any
+
+
+class FieldInterval(_Stretch):
+    """One stretch of valid time during which a field held ``value``.
+
+    A tuple ``(start, end, value)`` (unpacking and equality use those three),
+    with two more read-only attributes: ``recorded_at``, when libcrm recorded
+    the change that set the value (None when not known), and ``duration``,
+    ``end - start`` (for the current interval, up to when it was read).
+    """
+
+    recorded_at: Optional[_dt.datetime]
+    duration: _dt.timedelta
+
+    def __new__(
+        cls,
+        start: _dt.datetime,
+        end: Optional[_dt.datetime],
+        value: Any,
+        recorded_at: Optional[_dt.datetime] = None,
+        duration: Optional[_dt.timedelta] = None,
+    ) -> "FieldInterval":
+        self = super().__new__(cls, start, end, value)
+        if duration is None:
+            duration = end - start if end is not None else _dt.timedelta(0)
+        object.__setattr__(self, "recorded_at", recorded_at)
+        object.__setattr__(self, "duration", duration)
+        return self
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("a FieldInterval is read-only")
+
+    def __getnewargs__(self) -> Any:  # pickling keeps every attribute
+        return (self.start, self.end, self.value, self.recorded_at, self.duration)
+
+    def __repr__(self) -> str:
+        return (
+            f"FieldInterval(start={self.start!r}, end={self.end!r}, value={self.value!r}, "
+            f"recorded_at={self.recorded_at!r}, duration={self.duration!r})"
+        )
 
 
 @dataclass(frozen=True)
@@ -77,6 +115,7 @@ class Event:
         "_customer_id",
         "_occurred_at",
         "_recorded_at",
+        "_valid_until",
         "_type",
         "_channel",
         "_actor",
@@ -101,6 +140,7 @@ class Event:
         properties: Mapping[str, Any] = _EMPTY,
         before: Mapping[str, Any] = _EMPTY,
         after: Mapping[str, Any] = _EMPTY,
+        valid_until: Optional[_dt.datetime] = None,
     ) -> None:
         for name, value in (
             ("_seq", seq),
@@ -115,6 +155,7 @@ class Event:
             ("_properties", _frozen(properties)),
             ("_before", _frozen(before)),
             ("_after", _frozen(after)),
+            ("_valid_until", valid_until),
         ):
             object.__setattr__(self, name, value)
 
@@ -122,6 +163,11 @@ class Event:
     customer_id = property(lambda self: self._customer_id, doc="The customer's id.")
     occurred_at = property(lambda self: self._occurred_at, doc="When it happened (UTC).")
     recorded_at = property(lambda self: self._recorded_at, doc="When libcrm stored it (UTC).")
+    valid_until = property(
+        lambda self: self._valid_until,
+        doc="A correction's end of valid time (exclusive, UTC); None for every "
+        "other event (its values hold until the next change).",
+    )
     type = property(lambda self: self._type, doc='e.g. "call", "crm.record.updated".')
     channel = property(lambda self: self._channel, doc="e.g. \"phone\", or None.")
     actor = property(lambda self: self._actor, doc="Who acted, or None.")
@@ -156,6 +202,7 @@ class Event:
             dict(self._properties),
             dict(self._before),
             dict(self._after),
+            self._valid_until,
         )
 
     def __eq__(self, other: object) -> bool:
@@ -210,7 +257,12 @@ def read_event(event: Any) -> Event:
         properties=read_values(cdll.crm_event_properties(event)),
         before=read_values(cdll.crm_event_before(event)),
         after=read_values(cdll.crm_event_after(event)),
+        valid_until=_valid_until(cdll.crm_event_valid_until(event)),
     )
+
+
+def _valid_until(us: int) -> Optional[_dt.datetime]:
+    return None if us == _native.CRM_TIME_MAX else decode_datetime(us)
 
 
 def event_fields(item: object, index: int) -> Dict[str, Any]:

@@ -26,6 +26,7 @@ from . import _native
 from .errors import check_query
 from .literals import BUCKETS, FUNCTIONS, TARGETS, AggregateFunction, Bucket, Target
 from .records import fill_record, read_only, read_page, unknown_name
+from .valid_time import known_at_us, valid_instant
 from .wire import RowSet
 
 __all__ = [
@@ -260,7 +261,10 @@ class CQuery:
         include_archived: bool = False,
         group_by: object = None,
         aggregates: object = None,
+        as_of: Optional[Tuple[int, int]] = None,
     ) -> None:
+        """``as_of``: (valid_us, known_at_us) for crm_query_set_as_of(), or
+        None for today (see as_of_times)."""
         code = target_code(target)
         self.target = target
         c_filter = _native.to_c_string(filter if filter is not None else "", "filter")
@@ -299,6 +303,8 @@ class CQuery:
                 check_query(cdll.crm_query_group_by(query, field, bucket))
             for function, field, alias in specs:
                 check_query(cdll.crm_query_aggregate(query, function, field, alias))
+            if as_of is not None:
+                check_query(cdll.crm_query_set_as_of(query, as_of[0], as_of[1]))
         except BaseException:
             self.close()
             raise
@@ -315,6 +321,16 @@ class CQuery:
 
     def close(self) -> None:
         self._finalizer()
+
+
+def as_of_times(as_of: object, known_at: object) -> Optional[Tuple[int, int]]:
+    """The (valid_us, known_at_us) of a query's ``as_of``/``known_at``
+    arguments (aware datetimes; None: now, today's knowledge), or None when
+    both are None (the query runs as it always has)."""
+    if as_of is None and known_at is None:
+        return None
+    valid = _native.CRM_TIME_MAX if as_of is None else valid_instant(as_of, "as_of")
+    return valid, known_at_us(known_at)
 
 
 def read_row_set(rows: Any) -> RowSet:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import tempfile
+import time
 import unittest
 
 import crm
@@ -18,6 +20,15 @@ def library_or_skip_message() -> str:
         raise AssertionError(
             f"libcrm could not be loaded; set CRM_LIBRARY to the path of libcrm.so ({error})"
         ) from None
+
+
+def pause() -> dt.datetime:
+    """Sleeps 2 ms on each side of the instant returned, so that writes
+    before and after it get distinct microsecond timestamps."""
+    time.sleep(0.002)
+    moment = dt.datetime.now(dt.timezone.utc)
+    time.sleep(0.002)
+    return moment
 
 
 def on_postgres() -> bool:

@@ -4,24 +4,14 @@ field timelines."""
 from __future__ import annotations
 
 import datetime as dt
-import time
 import unittest
 from decimal import Decimal
 
 import crm
 
-from .support import WorkspaceTestCase
+from .support import WorkspaceTestCase, pause
 
 UTC = dt.timezone.utc
-
-
-def pause() -> dt.datetime:
-    """Sleeps 2 ms on each side of the instant returned, so that writes
-    before and after it get distinct microsecond timestamps."""
-    time.sleep(0.002)
-    moment = dt.datetime.now(UTC)
-    time.sleep(0.002)
-    return moment
 
 
 class HistoryEventsTest(WorkspaceTestCase):

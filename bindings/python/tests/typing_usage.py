@@ -10,6 +10,7 @@ check. Not a test module (unittest discovers ``test*.py`` only).
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import crm
@@ -47,6 +48,19 @@ def well_typed(db: crm.Database) -> None:
             restricted.update_customer(1, city=profile)
         except crm.DeniedError as denied:
             print(denied.rule, denied.field)
+    # Valid time: the return type follows return_result.
+    march = datetime(2025, 3, 1, tzinfo=timezone.utc)
+    version: int = db.update_customer(1, plan="basic", effective_at=march)
+    result: crm.WriteResult = db.update_customer(1, plan="basic", return_result=True)
+    created: crm.WriteResult = db.create_customer(name="Old", created_at=march, return_result=True)
+    id_and_created: tuple[int, bool] = db.upsert_customer(external_id="a", effective_at=march)
+    upserted: crm.WriteResult = db.upsert_customer(external_id="a", return_result=True)
+    print(version, result.changed_current, created.effective_at, id_and_created, upserted.id)
+    timeline: crm.FieldTimeline = db.field_timeline(1, "plan", known_at=march)
+    held: timedelta = timeline.held("premium", march, march + timedelta(days=30))
+    print(held, [(i.start, i.end, i.duration, i.recorded_at) for i in timeline])
+    db.count("plan = 'premium'", as_of=march, known_at=None)
+    db.aggregate_series("plan = 'premium'", instants=[march], group_by=["plan"])
 
 
 def misspelt(db: crm.Database) -> None:
@@ -63,3 +77,5 @@ def misspelt(db: crm.Database) -> None:
     crm.open(":memory:", sync="fast")  # pyright: ignore[reportArgumentType]
     customer = db.get_customer(1)
     customer["plan"] = "premium"  # pyright: ignore[reportIndexIssue]
+    as_int: int = db.update_customer(1, plan="basic", return_result=True)  # pyright: ignore[reportAssignmentType]
+    print(as_int)

@@ -1,5 +1,7 @@
 #include "store/sqlite/event_table.h"
 
+#include <utility>
+
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
@@ -49,8 +51,9 @@ EventRow ReadEventRow(const Statement& statement, EventIds* ids) {
   ids->actor = statement.ColumnInt(6);
   ids->source = statement.ColumnInt(7);
   row.idempotency_key = statement.ColumnText(8);
+  // The body's bytes are moved out of the column's copy, not copied twice.
   SqlValue body = statement.Column(9);
-  if (const Blob* blob = std::get_if<Blob>(&body)) row.body = blob->bytes;
+  if (Blob* blob = std::get_if<Blob>(&body)) row.body = std::move(blob->bytes);
   return row;
 }
 

@@ -948,7 +948,9 @@ CRM_API int crm_customer_upsert_v2(crm_write_result** out, crm_db* db,
 /* As crm_customer_write_batch(), with options applying to every row. A
  * row that creates may hold a "created_at" column, each row its own; in a
  * row that updates it must equal the stored created_at, as for
- * crm_customer_upsert_v2(). */
+ * crm_customer_upsert_v2(). A row's created_at and options->effective_at
+ * both given and different fail that row as crm_customer_create_v2() does
+ * (rule "effective_at"). */
 CRM_API int crm_customer_write_batch_v2(crm_batch_report** out_report,
                                         crm_db* db, const void* batch,
                                         size_t batch_size, int mode,
@@ -1343,7 +1345,10 @@ CRM_API int crm_query_include_archived(crm_query* query, int include);
  * without this call. An events query as of a past time fails when run
  * (CRM_E_INVALID_ARGUMENT, rule "target"): events do not change; filter
  * them by occurred_at and recorded_at instead. On a restricted handle the
- * customers are those in its scope now, as for crm_customer_get_at().
+ * customers are those in its scope now, as for crm_customer_get_at(), and
+ * rows show the version and updated_at the profile sees today. A
+ * `matches` filter as of a past time matches today's search text. Cost: a
+ * pass over the history of every customer per run (see docs/valid-time.md).
  */
 CRM_API int crm_query_set_as_of(crm_query* query, int64_t valid_us,
                                 int64_t known_at_us);
@@ -1400,7 +1405,10 @@ CRM_API int crm_query_run_aggregate(crm_rows** out, crm_db* db,
  * "valid_at" (a datetime), then the groups and aggregates; rows are
  * ordered by instant, in the order given. 1 to CRM_MAX_SERIES_INSTANTS
  * instants (else CRM_E_INVALID_ARGUMENT, rule "instants"). Customers
- * queries only (rule "target").
+ * queries only (rule "target"). All rows come in one crm_rows (no cursor).
+ * An instant given twice gives its rows twice; without groups, an instant
+ * at which no customer matches gives one row with count 0 and the other
+ * aggregates empty.
  */
 CRM_API int crm_query_run_series(crm_rows** out, crm_db* db,
                                  const crm_query* query,

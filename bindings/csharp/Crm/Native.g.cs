@@ -808,7 +808,9 @@ internal static unsafe partial class Native
     /// As crm_customer_write_batch(), with options applying to every row. A
     /// row that creates may hold a "created_at" column, each row its own; in a
     /// row that updates it must equal the stored created_at, as for
-    /// crm_customer_upsert_v2().
+    /// crm_customer_upsert_v2(). A row's created_at and options-&gt;effective_at
+    /// both given and different fail that row as crm_customer_create_v2() does
+    /// (rule "effective_at").
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_customer_write_batch_v2(out BatchReportHandle outReport, DbHandle db, void* batch, nuint batchSize, int mode, WriteOptions* options);
@@ -1230,7 +1232,10 @@ internal static unsafe partial class Native
     /// without this call. An events query as of a past time fails when run
     /// (CRM_E_INVALID_ARGUMENT, rule "target"): events do not change; filter
     /// them by occurred_at and recorded_at instead. On a restricted handle the
-    /// customers are those in its scope now, as for crm_customer_get_at().
+    /// customers are those in its scope now, as for crm_customer_get_at(), and
+    /// rows show the version and updated_at the profile sees today. A
+    /// `matches` filter as of a past time matches today's search text. Cost: a
+    /// pass over the history of every customer per run (see docs/valid-time.md).
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_query_set_as_of(QueryHandle query, long validUs, long knownAtUs);
@@ -1281,7 +1286,10 @@ internal static unsafe partial class Native
     /// "valid_at" (a datetime), then the groups and aggregates; rows are
     /// ordered by instant, in the order given. 1 to CRM_MAX_SERIES_INSTANTS
     /// instants (else CRM_E_INVALID_ARGUMENT, rule "instants"). Customers
-    /// queries only (rule "target").
+    /// queries only (rule "target"). All rows come in one crm_rows (no cursor).
+    /// An instant given twice gives its rows twice; without groups, an instant
+    /// at which no customer matches gives one row with count 0 and the other
+    /// aggregates empty.
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_query_run_series(out RowsHandle @out, DbHandle db, QueryHandle query, long[] instants, nuint count);

@@ -1341,9 +1341,11 @@ CRM_API int crm_query_include_archived(crm_query* query, int include);
  * recorded up to `known_at_us` (CRM_TIME_MAX: today's knowledge), with the
  * rules of "Valid time": its filter, rows, count and aggregates see each
  * customer as crm_customer_get_at_v2() would, and only customers that
- * existed then. `valid_us` CRM_TIME_MAX (the default) means now, as
- * without this call. An events query as of a past time fails when run
- * (CRM_E_INVALID_ARGUMENT, rule "target"): events do not change; filter
+ * existed then. `valid_us` CRM_TIME_MAX (the default) means now: with
+ * `known_at_us` CRM_TIME_MAX too, today's path, as without this call; with
+ * an earlier `known_at_us`, now by what libcrm knew then. An events query
+ * as of a past time fails when run (CRM_E_INVALID_ARGUMENT, rule
+ * "target"): events do not change; filter
  * them by occurred_at and recorded_at instead. On a restricted handle the
  * customers are those in its scope now, as for crm_customer_get_at(), and
  * rows show the version and updated_at the profile sees today. A
@@ -1404,7 +1406,9 @@ CRM_API int crm_query_run_aggregate(crm_rows** out, crm_db* db,
  * premium plan at each month-end of a year. Each row starts with
  * "valid_at" (a datetime), then the groups and aggregates; rows are
  * ordered by instant, in the order given. 1 to CRM_MAX_SERIES_INSTANTS
- * instants (else CRM_E_INVALID_ARGUMENT, rule "instants"). Customers
+ * instants, each a datetime of the years 0001-9999, and at most 2,000,000
+ * customer rows in all (customers times distinct instants), else
+ * CRM_E_INVALID_ARGUMENT, rule "instants". Customers
  * queries only (rule "target"). All rows come in one crm_rows (no cursor).
  * An instant given twice gives its rows twice; without groups, an instant
  * at which no customer matches gives one row with count 0 and the other

@@ -411,10 +411,17 @@ absl::StatusOr<WriteOutcome> UpdateResolved(Session& session, int64_t id,
                                             const ResolvedValues& changes,
                                             const WriteTime& time,
                                             const std::string& actor) {
-  CRM_ASSIGN_OR_RETURN(AppliedTime applied, ApplyWriteTime(time, NowMicros()));
   CRM_RETURN_IF_ERROR(CheckWritable(session, changes.fields));
   CRM_ASSIGN_OR_RETURN(auto current, SelectById(session, id, true));
   if (!current) return NotFound(id);
+  // The clock is read once the row is read (on PostgreSQL, locked against
+  // other writers), so that no change of another writer lies after "now".
+  CRM_ASSIGN_OR_RETURN(AppliedTime applied, ApplyWriteTime(time, NowMicros()));
+  if (!time.effective_at && applied.effective_at_us < current->updated_at_us) {
+    // A write "now" from a clock behind the last write's (another process,
+    // a clock set back) holds from the last write on, as a later change.
+    applied.effective_at_us = current->updated_at_us;
+  }
   CRM_ASSIGN_OR_RETURN(bool out_of_scope, OutsideViewScope(session, id));
   if (out_of_scope) return NotFound(id);
   // On a restricted handle both the expected and the returned version are
@@ -444,7 +451,10 @@ absl::StatusOr<WriteOutcome> UpdateResolved(Session& session, int64_t id,
   // Only the fields whose stored value really changes are written.
   PreparedWrite changed;
   std::vector<FieldChangeValue> history;
-  if (applied.late()) {
+  // A change given a time before the last write slots into the timelines;
+  // one at or after it holds for good, as the stored values do.
+  if (applied.effective_until_us != kOpenEnd ||
+      applied.effective_at_us < current->updated_at_us) {
     CRM_RETURN_IF_ERROR(
         LateChanges(session, *current, applied, write, &changed, &history));
   } else {

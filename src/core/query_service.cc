@@ -53,9 +53,15 @@ store::Table TableOf(QueryTarget target) {
                                            : store::Table::kEvents;
 }
 
-// Whether a request reads customers as of a past valid time
-// (crm_query_set_as_of): from the as-of table core/as_of.h fills.
-bool AsOf(const QueryRequest& request) { return request.valid_us != INT64_MAX; }
+// Whether a request reads customers as of a valid time or an earlier
+// knowledge (crm_query_set_as_of): from the as-of table core/as_of.h fills.
+bool AsOf(const QueryRequest& request) {
+  return request.valid_us != INT64_MAX || request.known_at_us != INT64_MAX;
+}
+
+// The most customer rows (customers times instants) one series fills: what
+// 100,000 customers at about 20 instants make, in a few hundred MB.
+constexpr int64_t kMaxSeriesRows = 2'000'000;
 
 store::Table TableOf(const QueryRequest& request) {
   return AsOf(request) ? store::Table::kAsOf : TableOf(request.target);
@@ -455,6 +461,16 @@ absl::StatusOr<QueryPage> RunSeries(Session& session,
   if (instants.empty()) {
     return BadArgument("a series has at least one instant", Rule::kInstants);
   }
+  for (int64_t at : instants) {
+    // Every instant is a datetime (rows give it as "valid_at"), so the first
+    // one also makes the request an as-of one (Table::kAsOf).
+    if (at < kMinDateTimeUs || at > kMaxDateTimeUs) {
+      return BadArgument(absl::StrCat("instant ", at,
+                                      " us lies outside the years 0001 to "
+                                      "9999"),
+                         Rule::kInstants);
+    }
+  }
   QueryRequest series = request;
   series.valid_us = instants.front();  // as of a valid time: Table::kAsOf
   if (series.aggregates.empty()) {
@@ -470,6 +486,14 @@ absl::StatusOr<QueryPage> RunSeries(Session& session,
   std::vector<int64_t> distinct = instants;
   std::sort(distinct.begin(), distinct.end());
   distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  CRM_ASSIGN_OR_RETURN(int64_t customers, session.backend().CountCustomers());
+  if (customers * static_cast<int64_t>(distinct.size()) > kMaxSeriesRows) {
+    return BadArgument(
+        absl::StrCat("a series of ", customers, " customers at ",
+                     distinct.size(), " instants holds more than ",
+                     kMaxSeriesRows, " rows; ask for fewer instants a call"),
+        Rule::kInstants);
+  }
   CRM_RETURN_IF_ERROR(
       FillAsOf(session, distinct, series.known_at_us, ColumnsOf(query.plan)));
   CRM_ASSIGN_OR_RETURN(auto rows, session.backend().RunAggregate(query.plan));

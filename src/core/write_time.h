@@ -29,11 +29,6 @@ struct AppliedTime {
   int64_t now_us = 0;
   int64_t effective_at_us = 0;  // now_us when not given or within the skew
   int64_t effective_until_us = INT64_MAX;
-  // Whether the write slots into the past (effective_at before now, or
-  // bounded): it replays history instead of taking today's fast path.
-  bool late() const {
-    return effective_at_us < now_us || effective_until_us != INT64_MAX;
-  }
 };
 
 // A valid time `us` named `field` ("effective_at", "effective_until",

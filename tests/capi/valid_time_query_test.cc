@@ -148,6 +148,26 @@ TEST_F(ValidTimeQueryTest, CountsAndFiltersSeeTheCustomersOfThatInstant) {
   EXPECT_EQ(CountAsOf(db_.get(), "", CRM_TIME_MAX), 2);
 }
 
+TEST_F(ValidTimeQueryTest, ReadOnlyHandlesQueryAsOf) {
+  crm_open_options options = CRM_OPEN_OPTIONS_INIT;
+  options.flags = CRM_OPEN_READ_ONLY;
+  crm_db* raw = nullptr;
+  ASSERT_EQ(OpenOn(&raw, dir_.File("crm.db"), &options), CRM_OK)
+      << crm_last_error_message();
+  Db reader(raw);
+  EXPECT_EQ(CountAsOf(reader.get(), "plan = 'premium'", t2_), 2);
+  EXPECT_EQ(Series(reader.get(), "", {t1_, t3_}), "0=1 1=3");
+  // A second as-of query on the same connection sees only its own rows.
+  EXPECT_EQ(CountAsOf(reader.get(), "", t1_), 1);
+}
+
+TEST_F(ValidTimeQueryTest, KnownAtAloneAnswersForNow) {
+  // Valid now (CRM_TIME_MAX) by what libcrm knew at t1: Ada alone, basic.
+  EXPECT_EQ(CountAsOf(db_.get(), "", CRM_TIME_MAX, t1_), 1);
+  EXPECT_EQ(CountAsOf(db_.get(), "plan = 'basic'", CRM_TIME_MAX, t1_), 1);
+  EXPECT_EQ(CountAsOf(db_.get(), "", CRM_TIME_MAX, CRM_TIME_MAX), 2);
+}
+
 TEST_F(ValidTimeQueryTest, KnownAtAnswersAsLibcrmWouldHaveThen) {
   // At t1 libcrm knew only Ada, on the basic plan, whatever valid time is
   // asked for.
@@ -281,6 +301,18 @@ TEST_F(ValidTimeQueryTest, BadArgumentsAndEventsFail) {
       CRM_E_INVALID_ARGUMENT, "", "query");
   EXPECT_CRM_ERROR(crm_query_set_as_of(nullptr, t1_, CRM_TIME_MAX),
                    CRM_E_INVALID_ARGUMENT, "", "query");
+  // Instants are datetimes: "now" (CRM_TIME_MAX) and times outside the
+  // years 0001-9999 are refused, first or later.
+  for (int64_t bad : {CRM_TIME_MAX, CRM_TIME_MIN}) {
+    std::vector<int64_t> instants = {bad, t1_};
+    EXPECT_CRM_ERROR(crm_query_run_series(&raw, db_.get(), query.get(),
+                                          instants.data(), instants.size()),
+                     CRM_E_INVALID_ARGUMENT, "", "instants");
+    std::swap(instants[0], instants[1]);
+    EXPECT_CRM_ERROR(crm_query_run_series(&raw, db_.get(), query.get(),
+                                          instants.data(), instants.size()),
+                     CRM_E_INVALID_ARGUMENT, "", "instants");
+  }
   // The most instants run.
   many.pop_back();
   ASSERT_EQ(crm_query_run_series(&raw, db_.get(), query.get(), many.data(),

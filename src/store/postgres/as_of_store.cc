@@ -56,18 +56,27 @@ absl::Status ForEachHistoryRow(
   }
 }
 
+absl::Status CreateAsOfTable(Connection& connection) {
+  // ON COMMIT DELETE ROWS: no as-of row outlives the call's transaction
+  // (erased customers' values included). Made when the session starts,
+  // because a read-only transaction may write a temporary table but not
+  // create one.
+  return connection
+      .Execute(
+          "CREATE TEMP TABLE IF NOT EXISTS crm_as_of (workspace_id bigint "
+          "NOT NULL, customer_id bigint NOT NULL, version bigint NOT NULL, "
+          "created_at_us bigint NOT NULL, updated_at_us bigint NOT NULL, "
+          "valid_at_us bigint NOT NULL, data jsonb NOT NULL) ON COMMIT "
+          "DELETE ROWS")
+      .status();
+}
+
 absl::Status FillAsOf(Connection& connection, int64_t workspace_id,
                       const std::vector<std::string>& columns,
                       const std::vector<AsOfRow>& rows,
                       const std::optional<Condition>& scope) {
-  CRM_RETURN_IF_ERROR(
-      connection
-          .Execute(absl::StrCat(
-              "CREATE TEMP TABLE IF NOT EXISTS crm_as_of (workspace_id bigint "
-              "NOT NULL, customer_id bigint NOT NULL, version bigint NOT "
-              "NULL, created_at_us bigint NOT NULL, updated_at_us bigint NOT "
-              "NULL, valid_at_us bigint NOT NULL, data jsonb NOT NULL)"))
-          .status());
+  // The table is the session's (CreateAsOfTable); rows of an earlier as-of
+  // query in the same host transaction go first.
   CRM_RETURN_IF_ERROR(
       connection.Execute(absl::StrCat("DELETE FROM ", kAsOfTable), {})
           .status());

@@ -30,7 +30,11 @@ absl::Status ForEachHistoryRow(
     Connection& connection, int64_t workspace_id, int64_t known_at_us,
     absl::FunctionRef<absl::Status(const EventRow&)> visit);
 
-// Backend::FillAsOf: makes pg_temp.crm_as_of when missing, replaces its rows
+// Makes the session's temporary as-of table, before the session turns
+// read-only (PostgresBackend::ConfigureSession, after each connect).
+absl::Status CreateAsOfTable(Connection& connection);
+
+// Backend::FillAsOf: replaces the rows of pg_temp.crm_as_of
 // with `rows`, and with `scope` deletes those of customers not matching it
 // in crm_customers.
 absl::Status FillAsOf(Connection& connection, int64_t workspace_id,

@@ -45,6 +45,7 @@ absl::Status PostgresBackend::ConfigureSession() {
                                      std::max(1, options_.busy_timeout_ms))));
   // libcrm sends and expects UTF-8 whatever PGCLIENTENCODING or the URL say.
   CRM_RETURN_IF_ERROR(Run(*connection_, "SET client_encoding = 'UTF8'"));
+  CRM_RETURN_IF_ERROR(CreateAsOfTable(*connection_));
   return Run(*connection_, absl::StrCat("SET default_transaction_read_only = ",
                                         options_.read_only ? "on" : "off"));
 }

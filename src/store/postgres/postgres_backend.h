@@ -179,7 +179,7 @@ class PostgresBackend : public Backend {
   absl::StatusOr<int64_t> CountSuppressions() override;
   absl::StatusOr<std::vector<SuppressionRow>> LoadSuppressions() override;
 
-  // ---- moving a workspace: defined in workspace_copy.cc (helper H2) -------
+  // ---- moving a workspace: defined in workspace_copy.cc --------------------
   absl::Status InsertStub(int64_t id, int64_t held_until_us) override;
   absl::StatusOr<std::optional<int64_t>> StubHeldUntil(int64_t id) override;
   absl::StatusOr<std::vector<int64_t>> EndedStubs(int64_t now_us) override;

@@ -190,19 +190,8 @@ int64_t CountWhere(crm_db* db, const char* filter) {
 int Main(int argc, char** argv) {
   Flags flags = ParseFlags(argc, argv);
   std::string dir;
-  std::string path = flags.path;
-  if (path.empty()) {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "crm-access-XXXXXX").string();
-    dir = mkdtemp(pattern.data());
-    path = dir + "/access.crm";
-  }
-  crm_db* raw = nullptr;
-  if (crm_open(&raw, path.c_str(), nullptr) != CRM_OK) {
-    std::fprintf(stderr, "open %s: %s\n", path.c_str(),
-                 crm_last_error_message());
-    return 1;
-  }
+  crm_db* raw = OpenWorkspace(flags.path, "access.crm", &dir);
+  if (raw == nullptr) return 1;
   Db admin(raw);
   auto load_start = Clock::now();
   std::vector<int64_t> ids = Load(admin.get(), flags.customers);

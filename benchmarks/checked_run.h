@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <functional>
 #include <initializer_list>
 #include <string>
@@ -80,6 +81,28 @@ inline void ParseFlags(int argc, char** argv,
       std::exit(2);
     }
   }
+}
+
+// Opens the workspace file `path`, or when it is empty `file_name` in a new
+// temporary directory, whose path goes to *made_dir (the caller removes it).
+// Null, with the error printed, when libcrm cannot open it; the caller owns
+// the handle.
+inline crm_db* OpenWorkspace(const std::string& path, const char* file_name,
+                             std::string* made_dir) {
+  std::string file = path;
+  if (file.empty()) {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "crm-bench-XXXXXX").string();
+    *made_dir = mkdtemp(pattern.data());
+    file = *made_dir + "/" + file_name;
+  }
+  crm_db* db = nullptr;
+  if (crm_open(&db, file.c_str(), nullptr) != CRM_OK) {
+    std::fprintf(stderr, "open %s: %s\n", file.c_str(),
+                 crm_last_error_message());
+    return nullptr;
+  }
+  return db;
 }
 
 }  // namespace crm_bench

@@ -147,19 +147,8 @@ int64_t CountPremium(crm_db* db, int64_t valid_us) {
 int Main(int argc, char** argv) {
   Flags flags = ParseFlags(argc, argv);
   std::string dir;
-  std::string path = flags.path;
-  if (path.empty()) {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "crm-valid-XXXXXX").string();
-    dir = mkdtemp(pattern.data());
-    path = dir + "/valid_time.crm";
-  }
-  crm_db* raw = nullptr;
-  if (crm_open(&raw, path.c_str(), nullptr) != CRM_OK) {
-    std::fprintf(stderr, "open %s: %s\n", path.c_str(),
-                 crm_last_error_message());
-    return 1;
-  }
+  crm_db* raw = OpenWorkspace(flags.path, "valid_time.crm", &dir);
+  if (raw == nullptr) return 1;
   Db db(raw);
   auto load_start = Clock::now();
   std::vector<int64_t> instants;

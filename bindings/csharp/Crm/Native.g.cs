@@ -572,9 +572,9 @@ internal static unsafe partial class Native
     /// <c>int crm_customer_create(int64_t* out_id, crm_db* db, const crm_record* record, const char* actor)</c>
     /// Creates a customer from the fields in `record`. Missing fields take their
     /// default; required fields without one must be present. The record may
-    /// hold "created_at", as for crm_customer_create_v2() with options NULL. Customer ids are
-    /// never reused: a new customer never gets the id of a deleted one, nor its
-    /// events and history, across reopens too.
+    /// hold "created_at", as for crm_customer_create_v2() with options NULL.
+    /// Customer ids are never reused: a new customer never gets the id of a
+    /// deleted one, nor its events and history, across reopens too.
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_customer_create(out long outId, DbHandle db, RecordHandle record, string? actor);

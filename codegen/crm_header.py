@@ -4,8 +4,8 @@ The ABI baseline check (tests/reliability/abi/extract-api.py) and the
 binding generators (codegen/generate.py) read crm.h through this module, so
 they cannot disagree about what the header declares. It understands exactly
 the C that crm.h uses (CRM_API prototypes, opaque and complete typedef'd
-structs, anonymous and named enums with explicit values, #define constants
-and the option structs' _INIT initializers) and raises HeaderError on
+structs, typedef'd function pointers (callbacks), anonymous and named enums
+with explicit values, #define constants and the option structs' _INIT initializers) and raises HeaderError on
 anything else it meets at the top level, rather than guess.
 """
 import re
@@ -40,6 +40,15 @@ class Struct:
 
 
 @dataclass
+class Callback:
+    """typedef RETURNS (*NAME)(PARAMS): a function the host hands libcrm."""
+    name: str
+    returns: str
+    params: List[Param]
+    doc: str
+
+
+@dataclass
 class Enumerator:
     name: str
     value: int
@@ -56,6 +65,7 @@ class Enum:
 class Header:
     functions: List[Function] = field(default_factory=list)
     structs: List[Struct] = field(default_factory=list)
+    callbacks: List[Callback] = field(default_factory=list)
     enums: List[Enum] = field(default_factory=list)
     # #define NAME VALUE for constants (numbers and strings), in order.
     defines: Dict[str, str] = field(default_factory=dict)
@@ -204,6 +214,8 @@ _TOKEN = re.compile(
   | (?P<directive>^\#[^\n]*)
   | (?P<extern>extern\s+"C"\s*\{|^\}(?=\s*(?:/\*[^\n]*\*/)?\s*$))
   | (?P<function>\bCRM_API\b(?P<fbody>[^;]*);)
+  | (?P<callback>typedef\s+(?P<cret>\w+[\s*]*?)\s*\(\s*\*\s*(?P<cname>\w+)\s*\)
+        \s*\((?P<cparams>[^)]*)\)\s*;)
   | (?P<struct>typedef\s+struct\s+(?P<sname>\w+)\s*
         (?:\{(?P<sbody>[^}]*)\}\s*)?(?P<salias>\w+)\s*;)
   | (?P<enum>(?:typedef\s+)?enum\s*(?P<ename>\w*)\s*\{(?P<ebody>[^}]*)\}
@@ -242,6 +254,12 @@ def parse(source: str) -> Header:
                     header.define_docs[name] = doc
         elif token.group("function"):
             header.functions.append(_function(token.group("fbody"), doc))
+        elif token.group("callback"):
+            function = _function(
+                f"{token.group('cret')} {token.group('cname')}"
+                f"({token.group('cparams')})", doc)
+            header.callbacks.append(Callback(function.name, function.returns,
+                                             function.params, doc))
         elif token.group("struct"):
             header.structs.append(_struct(token, doc))
         elif token.group("enum"):

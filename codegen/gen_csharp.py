@@ -92,6 +92,7 @@ MEMBER_TYPES = {
     "size_t": "nuint",
     "const char*": "byte*",
     "const char*const*": "byte**",
+    "void*": "nint",  # a host's context, passed back to its callback
 }
 
 # C constants that #define values may use.
@@ -182,6 +183,22 @@ class Contract:
         self.opaque = {s.name: s for s in header.structs if s.opaque}
         self.options = {s.name: s for s in header.structs if not s.opaque}
         self.named_enums = {e.name: e for e in header.enums if e.name}
+        # Member types: the table, and each callback of crm.h as an
+        # unmanaged function pointer (the binding passes an
+        # [UnmanagedCallersOnly] method's address).
+        self.member_types: Dict[str, str] = dict(MEMBER_TYPES)
+        for callback in header.callbacks:
+            types = []
+            for param in callback.params + [crm_header.Param(
+                    callback.returns, "")]:
+                if param.type not in MEMBER_TYPES:
+                    raise MappingError(
+                        f"callback {callback.name} has the C type "
+                        f"'{param.type}', which codegen/gen_csharp.py does "
+                        f"not map; add it to MEMBER_TYPES")
+                types.append(MEMBER_TYPES[param.type])
+            self.member_types[callback.name] = (
+                f"delegate* unmanaged<{', '.join(types)}>")
         # The type of each constant of Native, by C name.
         self.constants: Dict[str, str] = {}
         for item in header.enumerators():
@@ -416,7 +433,7 @@ def handles_file(contract: Contract) -> str:
 # ---------------------------------------------------------------------------
 
 def init_value(contract: Contract, struct_name: str, member, item: str) -> str:
-    cs_type = MEMBER_TYPES[member.type]
+    cs_type = contract.member_types[member.type]
     sizeof = re.fullmatch(r"sizeof\((\w+)\)", item)
     if sizeof:
         if sizeof.group(1) not in contract.options:
@@ -424,7 +441,9 @@ def init_value(contract: Contract, struct_name: str, member, item: str) -> str:
                                f"of {sizeof.group(1)}, not an option struct")
         return f"({cs_type})sizeof({pascal(sizeof.group(1))})"
     if item == "NULL":
-        if not cs_type.endswith("*"):
+        if cs_type == "nint":
+            return "0"
+        if not cs_type.endswith("*") and not cs_type.startswith("delegate*"):
             raise MappingError(f"{struct_name}.{member.name} is not a "
                                f"pointer but its initializer is NULL")
         return "null"
@@ -445,12 +464,12 @@ def struct_code(contract: Contract, struct: crm_header.Struct) -> str:
            "    [StructLayout(LayoutKind.Sequential)]\n",
            f"    internal struct {name}\n    {{\n"]
     for member in struct.members:
-        if member.type not in MEMBER_TYPES:
+        if member.type not in contract.member_types:
             raise MappingError(
                 f"{struct.name}.{member.name} has the C type '{member.type}', "
                 f"which codegen/gen_csharp.py does not map; add it to "
                 f"MEMBER_TYPES")
-        out.append(f"        public {MEMBER_TYPES[member.type]} "
+        out.append(f"        public {contract.member_types[member.type]} "
                    f"{pascal(member.name)}; // {member.type} {member.name}\n")
     inits = [(macro, items) for macro, (target, items)
              in contract.header.initializers.items() if target == struct.name]

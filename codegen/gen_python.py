@@ -49,6 +49,7 @@ CTYPES = {
     "char*": "OwnedString",
     "char**": "POINTER(OwnedString)",
     "const void*": "c_void_p",  # bytes in
+    "void*": "c_void_p",  # a host's context, passed back to its callback
     "const void**": "POINTER(c_void_p)",  # borrowed bytes out
 }
 RESULT_ONLY = {"void": "None"}
@@ -84,6 +85,10 @@ class _Types:
         self.table = dict(CTYPES)
         self.handles: List[Tuple[str, str]] = []  # (C struct, pointer type)
         self.options: List[crm_header.Struct] = []
+        self.callbacks: List[Tuple[crm_header.Callback, str]] = []
+        for callback in header.callbacks:
+            self.callbacks.append((callback, camel(callback.name)))
+            self.table[callback.name] = camel(callback.name)
         for struct in header.structs:
             if not struct.name.startswith("crm_"):
                 raise HeaderError(f"struct {struct.name} lacks the crm_ prefix")
@@ -153,7 +158,7 @@ def _common_prefix(names: List[str]) -> str:
 
 
 def _pointer(ctype: str) -> bool:
-    return ctype.startswith("POINTER(") or ctype in (
+    return ctype.startswith("POINTER(") or ctype.endswith("Fn") or ctype in (
         "c_char_p", "c_void_p", "OwnedString")
 
 
@@ -165,6 +170,13 @@ def _structs(header: crm_header.Header, types: _Types) -> List[str]:
                   f'    """Opaque ``{c_name}`` of crm.h."""', "", ""]
     lines += [f"{pointer} = POINTER({c_name})" for c_name, pointer
               in types.handles]
+    for callback, cls in types.callbacks:
+        where = f"callback {callback.name}"
+        params = [types.ctype(param.type, f"{where}({param.name})")
+                  for param in callback.params]
+        lines += ["", ""] + _comment_lines(callback.doc)
+        lines.append(f"{cls} = CFUNCTYPE("
+                     f"{', '.join([types.ctype(callback.returns, where)] + params)})")
     initializers = {struct: (macro, items) for macro, (struct, items)
                     in header.initializers.items()}
     for struct in types.options:
@@ -251,7 +263,7 @@ def declarations(header: crm_header.Header) -> str:
     body = (_constants(header) + ["", ""] + _structs(header, types)
             + ["", ""] + _prototypes(header, types))
     text = "\n".join(body)
-    used = sorted(set(re.findall(r"\bc_\w+\b|\bPOINTER\b|\bStructure\b",
+    used = sorted(set(re.findall(r"\bc_\w+\b|\bPOINTER\b|\bStructure\b|\bCFUNCTYPE\b",
                                  text)))
     uses: Set[str] = set(re.findall(r"\b(enum|ctypes)\.", text))
     head = [

@@ -93,7 +93,8 @@ enum {
   CRM_E_READ_ONLY = 12,       /* write on a workspace opened read-only */
   CRM_E_INTERNAL = 13,        /* a libcrm bug: please report it */
   CRM_E_UNSUPPORTED = 14,     /* the workspace's storage backend lacks it */
-  CRM_E_DENIED = 15           /* the handle's access profile forbids it */
+  CRM_E_DENIED = 15,          /* the handle's access profile forbids it */
+  CRM_E_CANCELLED = 16        /* the host's progress callback asked to stop */
 };
 
 /* Name of a status code, e.g. "CRM_E_VALIDATION". Static storage. */
@@ -229,6 +230,9 @@ CRM_API void crm_string_free(char* s);
 /* Rules about workspace files (CRM_E_NOT_WORKSPACE, CRM_E_IO). */
 #define CRM_RULE_SCHEMA "schema"   /* the file's schema is not libcrm's */
 #define CRM_RULE_DAMAGED "damaged" /* a stored value libcrm never writes */
+/* A file that is not in the format a call reads (an import's CSV or JSON
+ * Lines, a dump); also a cell that does not parse as its field's type. */
+#define CRM_RULE_FILE "file"
 
 /* Rules about storage backends (PostgreSQL workspaces; CRM_E_IO). */
 #define CRM_RULE_CONNECTION "connection" /* server unreachable, or lost */
@@ -243,6 +247,7 @@ CRM_API void crm_string_free(char* s);
 #define CRM_RULE_AFTER_SEQ "after_seq"
 #define CRM_RULE_ALIAS "alias"
 #define CRM_RULE_BATCH "batch"
+#define CRM_RULE_BATCH_ROWS "batch_rows"
 #define CRM_RULE_BATCH_SIZE "batch_size"
 #define CRM_RULE_CHANGES "changes"
 #define CRM_RULE_CHANNEL "channel"
@@ -258,16 +263,19 @@ CRM_API void crm_string_free(char* s);
 #define CRM_RULE_EXPECTED_VERSION "expected_version"
 #define CRM_RULE_EXTERNAL_ID "external_id"
 #define CRM_RULE_FIELD "field"
+#define CRM_RULE_FIELDS "fields"
 #define CRM_RULE_FILTER "filter"
 #define CRM_RULE_FIRST_TYPE "first_type"
 #define CRM_RULE_FLAGS "flags"
 #define CRM_RULE_FROM "from"
+#define CRM_RULE_FROM_US "from_us"
 #define CRM_RULE_ID "id"
 #define CRM_RULE_IDEMPOTENCY_KEY "idempotency_key"
 #define CRM_RULE_INDEX "index"
 #define CRM_RULE_INSTANTS "instants"
 #define CRM_RULE_ITEMS "items"
 #define CRM_RULE_LIMIT "limit"
+#define CRM_RULE_MAPPING_JSON "mapping_json"
 #define CRM_RULE_MODE "mode"
 #define CRM_RULE_NAME "name"
 #define CRM_RULE_NOW_US "now_us"
@@ -287,6 +295,7 @@ CRM_API void crm_string_free(char* s);
 #define CRM_RULE_QUERY "query"
 #define CRM_RULE_REASON "reason"
 #define CRM_RULE_RECORD "record"
+#define CRM_RULE_REJECT_PATH "reject_path"
 #define CRM_RULE_ROWS "rows"
 #define CRM_RULE_SOURCE "source"
 #define CRM_RULE_STRUCT_SIZE "struct_size"
@@ -295,6 +304,7 @@ CRM_API void crm_string_free(char* s);
 #define CRM_RULE_TIMELINE "timeline"
 #define CRM_RULE_TO "to"
 #define CRM_RULE_TYPES "types"
+#define CRM_RULE_UNTIL_US "until_us"
 #define CRM_RULE_URL "url"
 #define CRM_RULE_VALUE "value"
 
@@ -2084,6 +2094,338 @@ CRM_API int crm_db_restrict(crm_db** out_view, crm_db* db, const char* profile,
 /* The profile `db` is restricted to ("" for an unrestricted handle), owned
  * by the handle; NULL for a NULL handle. */
 CRM_API const char* crm_db_profile(const crm_db* db);
+
+/* ------------------------------------------------------------------------ */
+/* Data in and out: import, bulk export, dump and load, backup and verify   */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Four kinds of moving data, kept apart by name (crm_customer_export above
+ * is a fifth: everything held on one person):
+ *  - crm_import: customers or events from CSV or JSON Lines files, as a
+ *    spreadsheet, an old CRM or an ERP writes them, through a mapping;
+ *  - crm_export: customers or events to CSV or JSON Lines, for reports,
+ *    mirrors and the next system (a bulk export);
+ *  - crm_dump and crm_load: the whole workspace as one stream of crm.proto
+ *    messages, every id kept, to move it (between backends too) or keep it;
+ *  - crm_backup, crm_restore and crm_verify: a consistent copy taken while
+ *    the workspace is in use, put back into a new workspace, and checked.
+ *
+ * Files are named by path (UTF-8). Every call streams: memory does not grow
+ * with the file or the workspace. A call that writes a file writes it
+ * beside `path` and renames it over `path` when complete, so a failed or
+ * cancelled call leaves no half file (and a file at `path` as it was).
+ */
+
+/* A host's progress callback: `items` done so far (rows of an import or
+ * export, customers and events of a dump or load, pages of a file backup),
+ * `bytes` of the file read or written so far, and `bytes_total` the size of
+ * the file read (-1 when unknown, as for a file being written). Called on
+ * the calling thread, between batches (at least once per 10,000 items or
+ * 1 MiB, and once at the end); it must not call libcrm on the same handle.
+ * Return 0 to go on; anything else stops the call, which fails with
+ * CRM_E_CANCELLED as described by each call. */
+typedef int (*crm_progress_fn)(void* context, int64_t items, int64_t bytes,
+                               int64_t bytes_total);
+
+/* What an import or export reads or writes. */
+enum {
+  CRM_DATA_CUSTOMERS = 1, /* customer records */
+  CRM_DATA_EVENTS = 2     /* events of the log */
+};
+
+/* File formats of import and export. */
+enum {
+  CRM_FORMAT_AUTO = 0, /* by the file name: .jsonl or .ndjson JSON Lines,
+                          anything else CSV */
+  CRM_FORMAT_CSV = 1,  /* RFC 4180 CSV: a header row names the columns */
+  CRM_FORMAT_JSONL = 2 /* JSON Lines: one JSON object per line */
+};
+
+typedef struct crm_import_options {
+  uint32_t struct_size; /* sizeof(crm_import_options); set by _INIT */
+  int target;           /* CRM_DATA_CUSTOMERS or CRM_DATA_EVENTS */
+  int format;           /* CRM_FORMAT_* */
+  /* How columns become fields (see "The mapping" below); NULL or "": every
+   * column to the field (or event member) of its name, key external_id
+   * when a column maps to it, else email. */
+  const char* mapping_json;
+  /* Where rejected rows are listed (a CSV file: row, line, column, field,
+   * rule, message); NULL: not written (the report still counts them). */
+  const char* reject_path;
+  /* Nonzero: read, check and write every row in a transaction that is
+   * rolled back; the report says what the import would do. */
+  int dry_run;
+  /* Rows per transaction, 1 to 1,000,000; 0: the whole file in one. */
+  int64_t batch_rows;
+  const char* actor;        /* recorded on every write; NULL: "import" */
+  crm_progress_fn progress; /* NULL: none */
+  void* progress_context;   /* passed to `progress` as it is */
+} crm_import_options;
+
+#define CRM_IMPORT_OPTIONS_INIT                                            \
+  {                                                                        \
+    sizeof(crm_import_options), CRM_DATA_CUSTOMERS, CRM_FORMAT_AUTO, NULL, \
+        NULL, 0, 10000, NULL, NULL, NULL                                   \
+  }
+
+/* Fills `options` with the values of CRM_IMPORT_OPTIONS_INIT; as
+ * crm_open_options_init(). */
+CRM_API int crm_import_options_init(crm_import_options* options,
+                                    size_t struct_size);
+
+/*
+ * Imports the customers or events of the file at `path` (options->target).
+ *
+ * The file. CSV as RFC 4180 has it: a header row, fields quoted with " (a
+ * quote doubled inside), newlines inside quoted fields, CRLF or LF line
+ * ends, an optional UTF-8 byte-order mark, and a delimiter `,`, `;` or tab
+ * (the mapping's "delimiter", else the one of the three the header row
+ * uses most outside quotes). JSON Lines: one object per line, keys as
+ * column names, blank lines skipped. Text must be UTF-8.
+ *
+ * The mapping (JSON; every key optional):
+ *   {"columns": {"Customer no": "external_id",
+ *                "E-mail": "email",
+ *                "Joined": {"field": "created_at", "format": "%d.%m.%Y"},
+ *                "Balance": {"field": "balance", "decimal": ","},
+ *                "Tags": {"field": "tags", "separator": "|"},
+ *                "Active": {"field": "active",
+ *                           "true": ["ja"], "false": ["nei"]},
+ *                "Internal note": null},
+ *    "unmapped": "error",
+ *    "key": "external_id",
+ *    "empty": "keep",
+ *    "delimiter": ";",
+ *    "customer": {"column": "Customer no", "by": "external_id"},
+ *    "type": "call", "channel": "phone"}
+ * "columns" maps a column to a field by name (null: the column is not
+ * read); a column it does not name maps to the field of its own name, and
+ * one naming no field fails the whole call before any row is written
+ * ("unmapped": "error", the default; CRM_E_NOT_FOUND, rule
+ * "unknown_field", naming the column) or is not read ("ignore"). Per
+ * column, how a cell is read, by the field's type: dates and datetimes in
+ * libcrm's ISO-8601 text, or in "format" (strftime's conversions: %Y %m %d
+ * %H %M %S %z %b ...; a datetime without %z is UTC); decimals with "."
+ * (or "decimal": "," and then "." and spaces as thousands separators);
+ * lists (tags, multi-choice) as a JSON array, or split on "separator" with
+ * each item trimmed; booleans from true/false, yes/no, y/n, 1/0 in any
+ * case, or the mapping's own "true" and "false" words; everything else as
+ * the record setters take text. In JSON Lines a value of the field's JSON
+ * kind (number, true/false, array) is taken as it is; a string is read as
+ * a CSV cell would be.
+ *
+ * Customers: "key" says how a row finds the customer it updates:
+ * "external_id" or "email" (an upsert: the customer with that value is
+ * updated, else created), or null (every row creates a customer; such an
+ * import is not resumable). A row whose key is empty is rejected (rule
+ * "required", naming the key). Empty cells ("" in CSV, null or a missing
+ * key in JSON Lines) follow "empty": "keep" (the default; the field is
+ * left as it is, or takes its default when the row creates) or "clear"
+ * (the field is cleared). A column mapped to "created_at" gives a created
+ * customer its real start; one mapped to "effective_at" gives the row's
+ * valid time, as crm_write_options.effective_at does for a write (see
+ * "Valid time").
+ * Events: "customer" names the column that finds each row's customer, by
+ * "id", "external_id" or "email" (default: a column named customer_id, by
+ * id); a row whose customer is not found is rejected (rule "reference",
+ * naming the column). Columns map to the event's own members: "type",
+ * "channel", "occurred_at", "actor", "source", "idempotency_key" and
+ * "properties" (a JSON object), and any other name to a property of that
+ * name; "type" and "channel" at the top of the mapping are the values for
+ * rows without such a column. A row's idempotency key is its
+ * "idempotency_key" cell, else "import:" followed by the first 32 hex
+ * digits of the file's SHA-256 and ":" and the row number.
+ *
+ * Rows. Each row is checked and written as the single-row calls would
+ * (field rules, access profile, valid time); a rejected row is counted,
+ * listed in the reject file with its row number (1 for the first data
+ * row), the line it starts on, the column, field, rule and message, and
+ * changes nothing; the other rows import. Rows go in transactions of
+ * options->batch_rows. A call that fails as a whole (the file or the
+ * mapping unreadable, a storage error, CRM_E_CANCELLED from the progress
+ * callback) keeps the batches committed before it; the error says the
+ * row it stopped at (crm_last_error_position(): the byte offset in the
+ * file). Importing the same file again then completes it: customers are
+ * found by their key and a row that changes nothing writes nothing, events
+ * by their idempotency key, so that an import killed at any point and run
+ * again ends with exactly the rows of one complete import. With
+ * batch_rows 0, or inside a host transaction (crm_begin), the import is
+ * one transaction: a failed call changes nothing.
+ *
+ * *out_json (may be NULL; free with crm_string_free) is the report, also
+ * for a dry run:
+ *   {"rows": 1000, "created": 990, "updated": 4, "unchanged": 2,
+ *    "rejected": 4, "bytes": 81234, "dry_run": false,
+ *    "rejects": [{"row": 17, "line": 18, "column": "E-mail",
+ *                 "field": "email", "rule": "format", "message": "..."}]}
+ * "created" counts customers created or events appended, "updated"
+ * customers changed, "unchanged" rows that changed nothing (a customer as
+ * stored, an event already in the log); "rejects" lists the first 100.
+ * A row the file cannot be read past (an unterminated quote, a line that
+ * is not a JSON object) is rejected with rule "file"; a file that is not
+ * UTF-8, or whose header row is missing or names a column twice, fails the
+ * call with CRM_E_INVALID_ARGUMENT, rule "file". CRM_E_NOT_FOUND (rule
+ * "path") when the file does not exist; CRM_E_INVALID_ARGUMENT, rule
+ * "mapping_json", naming the key at fault, for a mapping libcrm cannot
+ * use. On a restricted handle the profile must grant "import" (else
+ * CRM_E_DENIED, rule "operation") and rows are written as through the
+ * handle (not_writable, scope).
+ */
+CRM_API int crm_import(char** out_json, crm_db* db, const char* path,
+                       const crm_import_options* options);
+
+typedef struct crm_export_options {
+  uint32_t struct_size; /* sizeof(crm_export_options); set by _INIT */
+  int target;           /* CRM_DATA_CUSTOMERS or CRM_DATA_EVENTS */
+  int format;           /* CRM_FORMAT_* */
+  /* Which rows: a customer filter (customers), an event filter (events),
+   * in the filter language; NULL or "": every row. */
+  const char* filter;
+  /* Which columns, comma-separated names; NULL or "": customers: id and
+   * every field the handle reads, by field id; events: every member. */
+  const char* fields;
+  /* Events: only those that occurred in [from_us, until_us). */
+  int64_t from_us;
+  int64_t until_us;
+  crm_progress_fn progress; /* NULL: none */
+  void* progress_context;   /* passed to `progress` as it is */
+} crm_export_options;
+
+#define CRM_EXPORT_OPTIONS_INIT                                            \
+  {                                                                        \
+    sizeof(crm_export_options), CRM_DATA_CUSTOMERS, CRM_FORMAT_AUTO, NULL, \
+        NULL, CRM_TIME_MIN, CRM_TIME_MAX, NULL, NULL                       \
+  }
+
+/* Fills `options` with the values of CRM_EXPORT_OPTIONS_INIT; as
+ * crm_open_options_init(). */
+CRM_API int crm_export_options_init(crm_export_options* options,
+                                    size_t struct_size);
+
+/*
+ * Writes the customers or events that match options->filter to the file
+ * at `path` (replaced when complete), by id or seq, read in one snapshot
+ * and streamed in pages. *out_rows (may be NULL) is the number of rows.
+ * CSV: a header row of the column names, values as crm_import reads them
+ * back by default (ISO-8601 dates and datetimes in UTC with microseconds,
+ * decimals with ".", booleans true/false, lists as JSON arrays, null as an
+ * empty cell), quoted where RFC 4180 needs it, "," between, CRLF line ends.
+ * JSON Lines: one object per row with the same keys and the JSON values of
+ * crm_record (see "Records"). Event columns: seq, customer_id,
+ * occurred_at, recorded_at, type, channel, actor, source, idempotency_key,
+ * properties (a JSON object; for crm.record.* history events the changes,
+ * as crm_event_timeline shows them). Exporting customers and importing the
+ * file into an empty workspace gives every customer the same field values
+ * (ids may differ).
+ * A column naming no field fails with CRM_E_NOT_FOUND, rule
+ * "unknown_field"; a filter as crm_query does. On a restricted handle the
+ * profile must grant "bulk_export" (else CRM_E_DENIED, rule "operation");
+ * the export holds what the handle reads: masked values masked, customers
+ * outside its scope and events it hides left out, a hidden field named in
+ * `fields` or the filter refused (rule "hidden"). CRM_E_CANCELLED from the
+ * progress callback leaves no file.
+ */
+CRM_API int crm_export(int64_t* out_rows, crm_db* db, const char* path,
+                       const crm_export_options* options);
+
+/* Options of the calls that move a whole workspace (dump, load, backup,
+ * restore). */
+typedef struct crm_transfer_options {
+  uint32_t struct_size;     /* sizeof(crm_transfer_options); set by _INIT */
+  crm_progress_fn progress; /* NULL: none */
+  void* progress_context;   /* passed to `progress` as it is */
+} crm_transfer_options;
+
+#define CRM_TRANSFER_OPTIONS_INIT \
+  { sizeof(crm_transfer_options), NULL, NULL }
+
+/* Fills `options` with the values of CRM_TRANSFER_OPTIONS_INIT; as
+ * crm_open_options_init(). */
+CRM_API int crm_transfer_options_init(crm_transfer_options* options,
+                                      size_t struct_size);
+
+/*
+ * Writes the whole workspace to the file at `path` (replaced when
+ * complete) as a dump: the 8 bytes "CRMDUMP\n", then crm.wire.DumpItem
+ * messages (crm.proto), each preceded by its size as a varint, from a
+ * DumpHeader (format version 1) to a DumpEnd that holds the counts and the
+ * crm_workspace_checksum() of what was dumped. It holds everything
+ * crm_workspace_copy() keeps (field definitions with deleted ones,
+ * customers with ids, versions, times and values, the whole event log with
+ * history on both time axes and erasure tombstones, event types, profiles,
+ * segments, legal-hold stubs, the suppression key and list, the id
+ * counters), and what later releases add in items of their own. Read in
+ * one snapshot; writers go on. The dump holds the suppression key: keep it
+ * as you keep the workspace. On a restricted handle the profile must grant
+ * "dump" and hide, mask and scope nothing (a dump holds everything; else
+ * CRM_E_DENIED, rule "operation").
+ */
+CRM_API int crm_dump(crm_db* db, const char* path,
+                     const crm_transfer_options* options);
+
+/*
+ * Loads the dump at `path` into `db`, which must be empty as for
+ * crm_workspace_copy() (else CRM_E_CONFLICT, rule "target"), in one
+ * transaction: every id, version, seq and time as dumped, so that
+ * crm_workspace_checksum() of `db` equals the dump's (checked before the
+ * load commits), on either backend whatever the dump came from. A dump is
+ * untrusted input: a file that does not start as a dump fails with
+ * CRM_E_NOT_WORKSPACE, rule "file"; a newer format version with
+ * CRM_E_VERSION; a truncated or inconsistent one (items out of order, a
+ * value that is not of its field's type, an event of an unknown customer,
+ * counts or checksum that differ) with CRM_E_IO, rule "damaged", its
+ * byte offset in crm_last_error_position(). On any failure `db` stays
+ * empty. Never on a restricted handle (CRM_E_DENIED, rule "operation").
+ */
+CRM_API int crm_load(crm_db* db, const char* path,
+                     const crm_transfer_options* options);
+
+/*
+ * A backup of the workspace at `path` (replaced when complete), taken while
+ * others read and write it, of one consistent state. A file workspace is
+ * copied with SQLite's online backup API into a workspace file (open it as
+ * any); an in-memory one too. A workspace on PostgreSQL is written as a
+ * dump (crm_dump): operators who back the whole server up with pg_dump or
+ * base backups keep every workspace in it, and take crm_backup for one
+ * workspace, portable to a file (docs/data-in-out.md says how the two
+ * combine). On a restricted handle the profile must grant "backup" and hide,
+ * mask and scope nothing (else CRM_E_DENIED, rule "operation").
+ */
+CRM_API int crm_backup(crm_db* db, const char* path,
+                       const crm_transfer_options* options);
+
+/*
+ * Restores the backup at `path` (a workspace file or a dump, as
+ * crm_backup wrote it, whatever the backend it came from) into `to`,
+ * which must be empty as for crm_load(); the content checksum of `to`
+ * then equals the backed-up workspace's. A workspace file is opened
+ * read-only and checked as crm_open checks any file (CRM_E_NOT_WORKSPACE,
+ * rule "schema", and the verifier's message). Never on a restricted handle.
+ */
+CRM_API int crm_restore(crm_db* to, const char* path,
+                        const crm_transfer_options* options);
+
+/*
+ * Checks the workspace and reports what it found, as JSON in *out_json
+ * (free with crm_string_free), read in one snapshot:
+ *   {"ok": false,
+ *    "checks": [{"name": "schema", "ok": true, "checked": 31},
+ *               {"name": "integrity", "ok": true, "checked": 1},
+ *               {"name": "counters", "ok": true, "checked": 3},
+ *               {"name": "history", "ok": false, "checked": 5000}],
+ *    "problems": [{"check": "history", "customer_id": 17,
+ *                  "field": "email", "message": "..."}]}
+ * "schema": the layout against what libcrm's migrations create (the check
+ * crm_open makes); "integrity": the storage's own check (SQLite's
+ * integrity_check; on PostgreSQL the workspace's rows against the layout's
+ * constraints); "counters": the next customer id, seq and field id above
+ * every one stored; "history": every customer's history replays to its
+ * stored values (deleted and erased customers to none). "problems" lists
+ * the first 100. CRM_OK whatever it found (read "ok"); an error only when
+ * the check itself could not run. Never on a restricted handle.
+ */
+CRM_API int crm_verify(char** out_json, crm_db* db);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -43,6 +43,8 @@ absl::StatusCode AbslCodeFor(ErrorCode code) {
       return absl::StatusCode::kInternal;
     case ErrorCode::kUnsupported:
       return absl::StatusCode::kUnimplemented;
+    case ErrorCode::kCancelled:
+      return absl::StatusCode::kCancelled;
   }
   return absl::StatusCode::kInternal;
 }

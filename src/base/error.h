@@ -30,6 +30,7 @@ enum class ErrorCode {
   kInternal = 13,
   kUnsupported = 14,
   kDenied = 15,
+  kCancelled = 16,
 };
 
 // Builds an error. `field` may be empty, `rule` Rule::kNone. The rule is

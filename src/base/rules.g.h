@@ -74,6 +74,7 @@ enum class Rule {
   kBeforeCreated,  // CRM_RULE_BEFORE_CREATED
   kSchema,  // CRM_RULE_SCHEMA
   kDamaged,  // CRM_RULE_DAMAGED
+  kFile,  // CRM_RULE_FILE
   kConnection,  // CRM_RULE_CONNECTION
   kServer,  // CRM_RULE_SERVER
   kPlugin,  // CRM_RULE_PLUGIN
@@ -82,6 +83,7 @@ enum class Rule {
   kAfterSeq,  // CRM_RULE_AFTER_SEQ
   kAlias,  // CRM_RULE_ALIAS
   kBatch,  // CRM_RULE_BATCH
+  kBatchRows,  // CRM_RULE_BATCH_ROWS
   kBatchSize,  // CRM_RULE_BATCH_SIZE
   kChanges,  // CRM_RULE_CHANGES
   kChannel,  // CRM_RULE_CHANNEL
@@ -97,16 +99,19 @@ enum class Rule {
   kExpectedVersion,  // CRM_RULE_EXPECTED_VERSION
   kExternalId,  // CRM_RULE_EXTERNAL_ID
   kField,  // CRM_RULE_FIELD
+  kFields,  // CRM_RULE_FIELDS
   kFilter,  // CRM_RULE_FILTER
   kFirstType,  // CRM_RULE_FIRST_TYPE
   kFlags,  // CRM_RULE_FLAGS
   kFrom,  // CRM_RULE_FROM
+  kFromUs,  // CRM_RULE_FROM_US
   kId,  // CRM_RULE_ID
   kIdempotencyKey,  // CRM_RULE_IDEMPOTENCY_KEY
   kIndex,  // CRM_RULE_INDEX
   kInstants,  // CRM_RULE_INSTANTS
   kItems,  // CRM_RULE_ITEMS
   kLimit,  // CRM_RULE_LIMIT
+  kMappingJson,  // CRM_RULE_MAPPING_JSON
   kMode,  // CRM_RULE_MODE
   kName,  // CRM_RULE_NAME
   kNowUs,  // CRM_RULE_NOW_US
@@ -126,6 +131,7 @@ enum class Rule {
   kQuery,  // CRM_RULE_QUERY
   kReason,  // CRM_RULE_REASON
   kRecord,  // CRM_RULE_RECORD
+  kRejectPath,  // CRM_RULE_REJECT_PATH
   kRows,  // CRM_RULE_ROWS
   kSource,  // CRM_RULE_SOURCE
   kStructSize,  // CRM_RULE_STRUCT_SIZE
@@ -134,11 +140,12 @@ enum class Rule {
   kTimeline,  // CRM_RULE_TIMELINE
   kTo,  // CRM_RULE_TO
   kTypes,  // CRM_RULE_TYPES
+  kUntilUs,  // CRM_RULE_UNTIL_US
   kUrl,  // CRM_RULE_URL
   kValue,  // CRM_RULE_VALUE
 };
 
-inline constexpr size_t kRuleCount = 122;
+inline constexpr size_t kRuleCount = 129;
 
 // The text of `rule`, as crm_last_error_rule() returns it.
 inline constexpr const char* RuleText(Rule rule) {
@@ -203,6 +210,7 @@ inline constexpr const char* RuleText(Rule rule) {
       CRM_RULE_BEFORE_CREATED,
       CRM_RULE_SCHEMA,
       CRM_RULE_DAMAGED,
+      CRM_RULE_FILE,
       CRM_RULE_CONNECTION,
       CRM_RULE_SERVER,
       CRM_RULE_PLUGIN,
@@ -211,6 +219,7 @@ inline constexpr const char* RuleText(Rule rule) {
       CRM_RULE_AFTER_SEQ,
       CRM_RULE_ALIAS,
       CRM_RULE_BATCH,
+      CRM_RULE_BATCH_ROWS,
       CRM_RULE_BATCH_SIZE,
       CRM_RULE_CHANGES,
       CRM_RULE_CHANNEL,
@@ -226,16 +235,19 @@ inline constexpr const char* RuleText(Rule rule) {
       CRM_RULE_EXPECTED_VERSION,
       CRM_RULE_EXTERNAL_ID,
       CRM_RULE_FIELD,
+      CRM_RULE_FIELDS,
       CRM_RULE_FILTER,
       CRM_RULE_FIRST_TYPE,
       CRM_RULE_FLAGS,
       CRM_RULE_FROM,
+      CRM_RULE_FROM_US,
       CRM_RULE_ID,
       CRM_RULE_IDEMPOTENCY_KEY,
       CRM_RULE_INDEX,
       CRM_RULE_INSTANTS,
       CRM_RULE_ITEMS,
       CRM_RULE_LIMIT,
+      CRM_RULE_MAPPING_JSON,
       CRM_RULE_MODE,
       CRM_RULE_NAME,
       CRM_RULE_NOW_US,
@@ -255,6 +267,7 @@ inline constexpr const char* RuleText(Rule rule) {
       CRM_RULE_QUERY,
       CRM_RULE_REASON,
       CRM_RULE_RECORD,
+      CRM_RULE_REJECT_PATH,
       CRM_RULE_ROWS,
       CRM_RULE_SOURCE,
       CRM_RULE_STRUCT_SIZE,
@@ -263,6 +276,7 @@ inline constexpr const char* RuleText(Rule rule) {
       CRM_RULE_TIMELINE,
       CRM_RULE_TO,
       CRM_RULE_TYPES,
+      CRM_RULE_UNTIL_US,
       CRM_RULE_URL,
       CRM_RULE_VALUE,
   };

@@ -78,6 +78,8 @@ const char* crm_status_name(int status) {
       return "CRM_E_UNSUPPORTED";
     case CRM_E_DENIED:
       return "CRM_E_DENIED";
+    case CRM_E_CANCELLED:
+      return "CRM_E_CANCELLED";
     default:
       return "CRM_E_UNKNOWN";
   }

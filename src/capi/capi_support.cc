@@ -112,6 +112,13 @@ absl::Status CheckDb(const crm_db* db) {
   return absl::OkStatus();
 }
 
+core::ProgressFn ProgressOf(crm_progress_fn progress, void* context) {
+  if (progress == nullptr) return nullptr;
+  return [progress, context](int64_t items, int64_t bytes, int64_t total) {
+    return progress(context, items, bytes, total) == 0;
+  };
+}
+
 absl::Status DenyOnView(const crm_db* db, absl::string_view what) {
   if (!db->viewer) return absl::OkStatus();
   return core::NeverOnProfile(db->viewer->profile, what);

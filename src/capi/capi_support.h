@@ -53,6 +53,7 @@
 #include "core/customer_record.h"
 #include "core/event.h"
 #include "core/history.h"
+#include "core/progress.h"
 #include "core/query_service.h"
 #include "core/workspace.h"
 #include "crm/crm.h"
@@ -245,6 +246,10 @@ absl::Status CheckDb(const crm_db* db);
 // for an unrestricted `db`, else CRM_E_DENIED, rule "operation", naming
 // `what`.
 absl::Status DenyOnView(const crm_db* db, absl::string_view what);
+
+// The host's progress callback (crm.h crm_progress_fn) as the core's:
+// empty for NULL; `context` is passed back as it is.
+core::ProgressFn ProgressOf(crm_progress_fn progress, void* context);
 
 // Runs `body` on `db`'s workspace in a scope of `kind`, after CheckDb(db),
 // and returns what `body` returns: an absl::Status, or an absl::StatusOr<V>

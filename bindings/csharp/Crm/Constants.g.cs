@@ -5,7 +5,7 @@ namespace Crm;
 
 internal static partial class Native
 {
-    // enum { CRM_OK ... CRM_E_DENIED }
+    // enum { CRM_OK ... CRM_E_CANCELLED }
     internal const int CRM_OK = 0;
     /// <summary>no record, field or item with that key</summary>
     internal const int CRM_E_NOT_FOUND = 1;
@@ -37,6 +37,8 @@ internal static partial class Native
     internal const int CRM_E_UNSUPPORTED = 14;
     /// <summary>the handle's access profile forbids it</summary>
     internal const int CRM_E_DENIED = 15;
+    /// <summary>the host's progress callback asked to stop</summary>
+    internal const int CRM_E_CANCELLED = 16;
 
     // enum { CRM_OPEN_CREATE ... CRM_OPEN_READ_ONLY }
     /// <summary>create the file if it does not exist</summary>
@@ -111,6 +113,23 @@ internal static partial class Native
     /// <summary>keep keyed hashes of email and phone</summary>
     internal const int CRM_ERASE_SUPPRESS = 4;
 
+    // enum { CRM_DATA_CUSTOMERS ... CRM_DATA_EVENTS }
+    /// <summary>customer records</summary>
+    internal const int CRM_DATA_CUSTOMERS = 1;
+    /// <summary>events of the log</summary>
+    internal const int CRM_DATA_EVENTS = 2;
+
+    // enum { CRM_FORMAT_AUTO ... CRM_FORMAT_JSONL }
+    /// <summary>
+    /// by the file name: .jsonl or .ndjson JSON Lines,
+    /// anything else CSV
+    /// </summary>
+    internal const int CRM_FORMAT_AUTO = 0;
+    /// <summary>RFC 4180 CSV: a header row names the columns</summary>
+    internal const int CRM_FORMAT_CSV = 1;
+    /// <summary>JSON Lines: one JSON object per line</summary>
+    internal const int CRM_FORMAT_JSONL = 2;
+
     // #define
     internal const int CRM_VERSION_MAJOR = 0;
     internal const int CRM_VERSION_MINOR = 2;
@@ -176,6 +195,7 @@ internal static partial class Native
     internal const string CRM_RULE_BEFORE_CREATED = "before_created";
     internal const string CRM_RULE_SCHEMA = "schema";
     internal const string CRM_RULE_DAMAGED = "damaged";
+    internal const string CRM_RULE_FILE = "file";
     internal const string CRM_RULE_CONNECTION = "connection";
     internal const string CRM_RULE_SERVER = "server";
     internal const string CRM_RULE_PLUGIN = "plugin";
@@ -184,6 +204,7 @@ internal static partial class Native
     internal const string CRM_RULE_AFTER_SEQ = "after_seq";
     internal const string CRM_RULE_ALIAS = "alias";
     internal const string CRM_RULE_BATCH = "batch";
+    internal const string CRM_RULE_BATCH_ROWS = "batch_rows";
     internal const string CRM_RULE_BATCH_SIZE = "batch_size";
     internal const string CRM_RULE_CHANGES = "changes";
     internal const string CRM_RULE_CHANNEL = "channel";
@@ -199,16 +220,19 @@ internal static partial class Native
     internal const string CRM_RULE_EXPECTED_VERSION = "expected_version";
     internal const string CRM_RULE_EXTERNAL_ID = "external_id";
     internal const string CRM_RULE_FIELD = "field";
+    internal const string CRM_RULE_FIELDS = "fields";
     internal const string CRM_RULE_FILTER = "filter";
     internal const string CRM_RULE_FIRST_TYPE = "first_type";
     internal const string CRM_RULE_FLAGS = "flags";
     internal const string CRM_RULE_FROM = "from";
+    internal const string CRM_RULE_FROM_US = "from_us";
     internal const string CRM_RULE_ID = "id";
     internal const string CRM_RULE_IDEMPOTENCY_KEY = "idempotency_key";
     internal const string CRM_RULE_INDEX = "index";
     internal const string CRM_RULE_INSTANTS = "instants";
     internal const string CRM_RULE_ITEMS = "items";
     internal const string CRM_RULE_LIMIT = "limit";
+    internal const string CRM_RULE_MAPPING_JSON = "mapping_json";
     internal const string CRM_RULE_MODE = "mode";
     internal const string CRM_RULE_NAME = "name";
     internal const string CRM_RULE_NOW_US = "now_us";
@@ -228,6 +252,7 @@ internal static partial class Native
     internal const string CRM_RULE_QUERY = "query";
     internal const string CRM_RULE_REASON = "reason";
     internal const string CRM_RULE_RECORD = "record";
+    internal const string CRM_RULE_REJECT_PATH = "reject_path";
     internal const string CRM_RULE_ROWS = "rows";
     internal const string CRM_RULE_SOURCE = "source";
     internal const string CRM_RULE_STRUCT_SIZE = "struct_size";
@@ -236,6 +261,7 @@ internal static partial class Native
     internal const string CRM_RULE_TIMELINE = "timeline";
     internal const string CRM_RULE_TO = "to";
     internal const string CRM_RULE_TYPES = "types";
+    internal const string CRM_RULE_UNTIL_US = "until_us";
     internal const string CRM_RULE_URL = "url";
     internal const string CRM_RULE_VALUE = "value";
     internal const long CRM_EFFECTIVE_NOW = long.MinValue;
@@ -280,6 +306,8 @@ public enum StatusCode
     Unsupported = 14,
     /// <summary>CRM_E_DENIED: the handle's access profile forbids it.</summary>
     Denied = 15,
+    /// <summary>CRM_E_CANCELLED: the host's progress callback asked to stop.</summary>
+    Cancelled = 16,
 }
 
 /// <summary>crm_value_kind in crm/crm.h.</summary>

@@ -49,6 +49,7 @@ internal static class Errors
             StatusCode.Internal => new InternalException(name, message, field, rule),
             StatusCode.Unsupported => new UnsupportedException(name, message, field, rule),
             StatusCode.Denied => new CrmDeniedException(name, message, field, rule),
+            StatusCode.Cancelled => new CrmCancelledException(name, message, field, rule),
             _ => new CrmException((StatusCode)status, name, message, field, rule),
         };
     }

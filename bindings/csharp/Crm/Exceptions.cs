@@ -172,3 +172,18 @@ public class CrmDeniedException : CrmException
     public CrmDeniedException(string statusName, string message, string field, string rule)
         : base(StatusCode.Denied, statusName, message, field, rule) { }
 }
+
+/// <summary>
+/// The host's progress callback asked a long call (import, export, dump, load, backup,
+/// restore) to stop (CRM_E_CANCELLED); what each call keeps is documented with it.
+/// </summary>
+public class CrmCancelledException : CrmException
+{
+    /// <summary>Creates the exception from libcrm's last error.</summary>
+    /// <param name="statusName">The status code's name.</param>
+    /// <param name="message">libcrm's message.</param>
+    /// <param name="field">The field the error is about, or "".</param>
+    /// <param name="rule">The rule that was broken, or "".</param>
+    public CrmCancelledException(string statusName, string message, string field, string rule)
+        : base(StatusCode.Cancelled, statusName, message, field, rule) { }
+}

@@ -116,6 +116,87 @@ internal static unsafe partial class Native
         };
     }
 
+    /// <summary>crm_import_options, as crm.h declares it.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct ImportOptions
+    {
+        public uint StructSize; // uint32_t struct_size
+        public int Target; // int target
+        public int Format; // int format
+        public byte* MappingJson; // const char* mapping_json
+        public byte* RejectPath; // const char* reject_path
+        public int DryRun; // int dry_run
+        public long BatchRows; // int64_t batch_rows
+        public byte* Actor; // const char* actor
+        public delegate* unmanaged<nint, long, long, long, int> Progress; // crm_progress_fn progress
+        public nint ProgressContext; // void* progress_context
+
+        /// <summary>CRM_IMPORT_OPTIONS_INIT: { sizeof(crm_import_options), CRM_DATA_CUSTOMERS, CRM_FORMAT_AUTO, NULL, NULL, 0, 10000, NULL, NULL, NULL }.</summary>
+        public static ImportOptions Init() => new()
+        {
+            StructSize = (uint)sizeof(ImportOptions),
+            Target = CRM_DATA_CUSTOMERS,
+            Format = CRM_FORMAT_AUTO,
+            MappingJson = null,
+            RejectPath = null,
+            DryRun = 0,
+            BatchRows = 10000,
+            Actor = null,
+            Progress = null,
+            ProgressContext = 0,
+        };
+    }
+
+    /// <summary>crm_export_options, as crm.h declares it.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct ExportOptions
+    {
+        public uint StructSize; // uint32_t struct_size
+        public int Target; // int target
+        public int Format; // int format
+        public byte* Filter; // const char* filter
+        public byte* Fields; // const char* fields
+        public long FromUs; // int64_t from_us
+        public long UntilUs; // int64_t until_us
+        public delegate* unmanaged<nint, long, long, long, int> Progress; // crm_progress_fn progress
+        public nint ProgressContext; // void* progress_context
+
+        /// <summary>CRM_EXPORT_OPTIONS_INIT: { sizeof(crm_export_options), CRM_DATA_CUSTOMERS, CRM_FORMAT_AUTO, NULL, NULL, CRM_TIME_MIN, CRM_TIME_MAX, NULL, NULL }.</summary>
+        public static ExportOptions Init() => new()
+        {
+            StructSize = (uint)sizeof(ExportOptions),
+            Target = CRM_DATA_CUSTOMERS,
+            Format = CRM_FORMAT_AUTO,
+            Filter = null,
+            Fields = null,
+            FromUs = CRM_TIME_MIN,
+            UntilUs = CRM_TIME_MAX,
+            Progress = null,
+            ProgressContext = 0,
+        };
+    }
+
+    /// <summary>
+    /// crm_transfer_options, as crm.h declares it.
+    /// Options of the calls that move a whole workspace (dump, load, backup,
+    /// restore).
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct TransferOptions
+    {
+        public uint StructSize; // uint32_t struct_size
+        public delegate* unmanaged<nint, long, long, long, int> Progress; // crm_progress_fn progress
+        public nint ProgressContext; // void* progress_context
+
+        /// <summary>CRM_TRANSFER_OPTIONS_INIT: { sizeof(crm_transfer_options), NULL, NULL }.</summary>
+        public static TransferOptions Init() => new()
+        {
+            StructSize = (uint)sizeof(TransferOptions),
+            Progress = null,
+            ProgressContext = 0,
+        };
+    }
+
     /// <summary>
     /// <c>const char* crm_version(void)</c>
     /// The version of the library actually loaded, e.g. "0.1.0". Static storage.
@@ -1741,4 +1822,245 @@ internal static unsafe partial class Native
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nint crm_db_profile(DbHandle db);
+
+    /// <summary>
+    /// <c>int crm_import_options_init(crm_import_options* options, size_t struct_size)</c>
+    /// Fills `options` with the values of CRM_IMPORT_OPTIONS_INIT; as
+    /// crm_open_options_init().
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_import_options_init(ImportOptions* options, nuint structSize);
+
+    /// <summary>
+    /// <c>int crm_import(char** out_json, crm_db* db, const char* path, const crm_import_options* options)</c>
+    /// Imports the customers or events of the file at `path` (options-&gt;target).
+    ///
+    /// The file. CSV as RFC 4180 has it: a header row, fields quoted with " (a
+    /// quote doubled inside), newlines inside quoted fields, CRLF or LF line
+    /// ends, an optional UTF-8 byte-order mark, and a delimiter `,`, `;` or tab
+    /// (the mapping's "delimiter", else the one of the three the header row
+    /// uses most outside quotes). JSON Lines: one object per line, keys as
+    /// column names, blank lines skipped. Text must be UTF-8.
+    ///
+    /// The mapping (JSON; every key optional):
+    /// {"columns": {"Customer no": "external_id",
+    /// "E-mail": "email",
+    /// "Joined": {"field": "created_at", "format": "%d.%m.%Y"},
+    /// "Balance": {"field": "balance", "decimal": ","},
+    /// "Tags": {"field": "tags", "separator": "|"},
+    /// "Active": {"field": "active",
+    /// "true": ["ja"], "false": ["nei"]},
+    /// "Internal note": null},
+    /// "unmapped": "error",
+    /// "key": "external_id",
+    /// "empty": "keep",
+    /// "delimiter": ";",
+    /// "customer": {"column": "Customer no", "by": "external_id"},
+    /// "type": "call", "channel": "phone"}
+    /// "columns" maps a column to a field by name (null: the column is not
+    /// read); a column it does not name maps to the field of its own name, and
+    /// one naming no field fails the whole call before any row is written
+    /// ("unmapped": "error", the default; CRM_E_NOT_FOUND, rule
+    /// "unknown_field", naming the column) or is not read ("ignore"). Per
+    /// column, how a cell is read, by the field's type: dates and datetimes in
+    /// libcrm's ISO-8601 text, or in "format" (strftime's conversions: %Y %m %d
+    /// %H %M %S %z %b ...; a datetime without %z is UTC); decimals with "."
+    /// (or "decimal": "," and then "." and spaces as thousands separators);
+    /// lists (tags, multi-choice) as a JSON array, or split on "separator" with
+    /// each item trimmed; booleans from true/false, yes/no, y/n, 1/0 in any
+    /// case, or the mapping's own "true" and "false" words; everything else as
+    /// the record setters take text. In JSON Lines a value of the field's JSON
+    /// kind (number, true/false, array) is taken as it is; a string is read as
+    /// a CSV cell would be.
+    ///
+    /// Customers: "key" says how a row finds the customer it updates:
+    /// "external_id" or "email" (an upsert: the customer with that value is
+    /// updated, else created), or null (every row creates a customer; such an
+    /// import is not resumable). A row whose key is empty is rejected (rule
+    /// "required", naming the key). Empty cells ("" in CSV, null or a missing
+    /// key in JSON Lines) follow "empty": "keep" (the default; the field is
+    /// left as it is, or takes its default when the row creates) or "clear"
+    /// (the field is cleared). A column mapped to "created_at" gives a created
+    /// customer its real start; one mapped to "effective_at" gives the row's
+    /// valid time, as crm_write_options.effective_at does for a write (see
+    /// "Valid time").
+    /// Events: "customer" names the column that finds each row's customer, by
+    /// "id", "external_id" or "email" (default: a column named customer_id, by
+    /// id); a row whose customer is not found is rejected (rule "reference",
+    /// naming the column). Columns map to the event's own members: "type",
+    /// "channel", "occurred_at", "actor", "source", "idempotency_key" and
+    /// "properties" (a JSON object), and any other name to a property of that
+    /// name; "type" and "channel" at the top of the mapping are the values for
+    /// rows without such a column. A row's idempotency key is its
+    /// "idempotency_key" cell, else "import:" followed by the first 32 hex
+    /// digits of the file's SHA-256 and ":" and the row number.
+    ///
+    /// Rows. Each row is checked and written as the single-row calls would
+    /// (field rules, access profile, valid time); a rejected row is counted,
+    /// listed in the reject file with its row number (1 for the first data
+    /// row), the line it starts on, the column, field, rule and message, and
+    /// changes nothing; the other rows import. Rows go in transactions of
+    /// options-&gt;batch_rows. A call that fails as a whole (the file or the
+    /// mapping unreadable, a storage error, CRM_E_CANCELLED from the progress
+    /// callback) keeps the batches committed before it; the error says the
+    /// row it stopped at (crm_last_error_position(): the byte offset in the
+    /// file). Importing the same file again then completes it: customers are
+    /// found by their key and a row that changes nothing writes nothing, events
+    /// by their idempotency key, so that an import killed at any point and run
+    /// again ends with exactly the rows of one complete import. With
+    /// batch_rows 0, or inside a host transaction (crm_begin), the import is
+    /// one transaction: a failed call changes nothing.
+    ///
+    /// *out_json (may be NULL; free with crm_string_free) is the report, also
+    /// for a dry run:
+    /// {"rows": 1000, "created": 990, "updated": 4, "unchanged": 2,
+    /// "rejected": 4, "bytes": 81234, "dry_run": false,
+    /// "rejects": [{"row": 17, "line": 18, "column": "E-mail",
+    /// "field": "email", "rule": "format", "message": "..."}]}
+    /// "created" counts customers created or events appended, "updated"
+    /// customers changed, "unchanged" rows that changed nothing (a customer as
+    /// stored, an event already in the log); "rejects" lists the first 100.
+    /// A row the file cannot be read past (an unterminated quote, a line that
+    /// is not a JSON object) is rejected with rule "file"; a file that is not
+    /// UTF-8, or whose header row is missing or names a column twice, fails the
+    /// call with CRM_E_INVALID_ARGUMENT, rule "file". CRM_E_NOT_FOUND (rule
+    /// "path") when the file does not exist; CRM_E_INVALID_ARGUMENT, rule
+    /// "mapping_json", naming the key at fault, for a mapping libcrm cannot
+    /// use. On a restricted handle the profile must grant "import" (else
+    /// CRM_E_DENIED, rule "operation") and rows are written as through the
+    /// handle (not_writable, scope).
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_import(out StringHandle outJson, DbHandle db, string? path, ImportOptions* options);
+
+    /// <summary>
+    /// <c>int crm_export_options_init(crm_export_options* options, size_t struct_size)</c>
+    /// Fills `options` with the values of CRM_EXPORT_OPTIONS_INIT; as
+    /// crm_open_options_init().
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_export_options_init(ExportOptions* options, nuint structSize);
+
+    /// <summary>
+    /// <c>int crm_export(int64_t* out_rows, crm_db* db, const char* path, const crm_export_options* options)</c>
+    /// Writes the customers or events that match options-&gt;filter to the file
+    /// at `path` (replaced when complete), by id or seq, read in one snapshot
+    /// and streamed in pages. *out_rows (may be NULL) is the number of rows.
+    /// CSV: a header row of the column names, values as crm_import reads them
+    /// back by default (ISO-8601 dates and datetimes in UTC with microseconds,
+    /// decimals with ".", booleans true/false, lists as JSON arrays, null as an
+    /// empty cell), quoted where RFC 4180 needs it, "," between, CRLF line ends.
+    /// JSON Lines: one object per row with the same keys and the JSON values of
+    /// crm_record (see "Records"). Event columns: seq, customer_id,
+    /// occurred_at, recorded_at, type, channel, actor, source, idempotency_key,
+    /// properties (a JSON object; for crm.record.* history events the changes,
+    /// as crm_event_timeline shows them). Exporting customers and importing the
+    /// file into an empty workspace gives every customer the same field values
+    /// (ids may differ).
+    /// A column naming no field fails with CRM_E_NOT_FOUND, rule
+    /// "unknown_field"; a filter as crm_query does. On a restricted handle the
+    /// profile must grant "bulk_export" (else CRM_E_DENIED, rule "operation");
+    /// the export holds what the handle reads: masked values masked, customers
+    /// outside its scope and events it hides left out, a hidden field named in
+    /// `fields` or the filter refused (rule "hidden"). CRM_E_CANCELLED from the
+    /// progress callback leaves no file.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_export(out long outRows, DbHandle db, string? path, ExportOptions* options);
+
+    /// <summary>
+    /// <c>int crm_transfer_options_init(crm_transfer_options* options, size_t struct_size)</c>
+    /// Fills `options` with the values of CRM_TRANSFER_OPTIONS_INIT; as
+    /// crm_open_options_init().
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_transfer_options_init(TransferOptions* options, nuint structSize);
+
+    /// <summary>
+    /// <c>int crm_dump(crm_db* db, const char* path, const crm_transfer_options* options)</c>
+    /// Writes the whole workspace to the file at `path` (replaced when
+    /// complete) as a dump: the 8 bytes "CRMDUMP\n", then crm.wire.DumpItem
+    /// messages (crm.proto), each preceded by its size as a varint, from a
+    /// DumpHeader (format version 1) to a DumpEnd that holds the counts and the
+    /// crm_workspace_checksum() of what was dumped. It holds everything
+    /// crm_workspace_copy() keeps (field definitions with deleted ones,
+    /// customers with ids, versions, times and values, the whole event log with
+    /// history on both time axes and erasure tombstones, event types, profiles,
+    /// segments, legal-hold stubs, the suppression key and list, the id
+    /// counters), and what later releases add in items of their own. Read in
+    /// one snapshot; writers go on. The dump holds the suppression key: keep it
+    /// as you keep the workspace. On a restricted handle the profile must grant
+    /// "dump" and hide, mask and scope nothing (a dump holds everything; else
+    /// CRM_E_DENIED, rule "operation").
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_dump(DbHandle db, string? path, TransferOptions* options);
+
+    /// <summary>
+    /// <c>int crm_load(crm_db* db, const char* path, const crm_transfer_options* options)</c>
+    /// Loads the dump at `path` into `db`, which must be empty as for
+    /// crm_workspace_copy() (else CRM_E_CONFLICT, rule "target"), in one
+    /// transaction: every id, version, seq and time as dumped, so that
+    /// crm_workspace_checksum() of `db` equals the dump's (checked before the
+    /// load commits), on either backend whatever the dump came from. A dump is
+    /// untrusted input: a file that does not start as a dump fails with
+    /// CRM_E_NOT_WORKSPACE, rule "file"; a newer format version with
+    /// CRM_E_VERSION; a truncated or inconsistent one (items out of order, a
+    /// value that is not of its field's type, an event of an unknown customer,
+    /// counts or checksum that differ) with CRM_E_IO, rule "damaged", its
+    /// byte offset in crm_last_error_position(). On any failure `db` stays
+    /// empty. Never on a restricted handle (CRM_E_DENIED, rule "operation").
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_load(DbHandle db, string? path, TransferOptions* options);
+
+    /// <summary>
+    /// <c>int crm_backup(crm_db* db, const char* path, const crm_transfer_options* options)</c>
+    /// A backup of the workspace at `path` (replaced when complete), taken while
+    /// others read and write it, of one consistent state. A file workspace is
+    /// copied with SQLite's online backup API into a workspace file (open it as
+    /// any); an in-memory one too. A workspace on PostgreSQL is written as a
+    /// dump (crm_dump): operators who back the whole server up with pg_dump or
+    /// base backups keep every workspace in it, and take crm_backup for one
+    /// workspace, portable to a file (docs/data-in-out.md says how the two
+    /// combine). On a restricted handle the profile must grant "backup" and hide,
+    /// mask and scope nothing (else CRM_E_DENIED, rule "operation").
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_backup(DbHandle db, string? path, TransferOptions* options);
+
+    /// <summary>
+    /// <c>int crm_restore(crm_db* to, const char* path, const crm_transfer_options* options)</c>
+    /// Restores the backup at `path` (a workspace file or a dump, as
+    /// crm_backup wrote it, whatever the backend it came from) into `to`,
+    /// which must be empty as for crm_load(); the content checksum of `to`
+    /// then equals the backed-up workspace's. A workspace file is opened
+    /// read-only and checked as crm_open checks any file (CRM_E_NOT_WORKSPACE,
+    /// rule "schema", and the verifier's message). Never on a restricted handle.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_restore(DbHandle to, string? path, TransferOptions* options);
+
+    /// <summary>
+    /// <c>int crm_verify(char** out_json, crm_db* db)</c>
+    /// Checks the workspace and reports what it found, as JSON in *out_json
+    /// (free with crm_string_free), read in one snapshot:
+    /// {"ok": false,
+    /// "checks": [{"name": "schema", "ok": true, "checked": 31},
+    /// {"name": "integrity", "ok": true, "checked": 1},
+    /// {"name": "counters", "ok": true, "checked": 3},
+    /// {"name": "history", "ok": false, "checked": 5000}],
+    /// "problems": [{"check": "history", "customer_id": 17,
+    /// "field": "email", "message": "..."}]}
+    /// "schema": the layout against what libcrm's migrations create (the check
+    /// crm_open makes); "integrity": the storage's own check (SQLite's
+    /// integrity_check; on PostgreSQL the workspace's rows against the layout's
+    /// constraints); "counters": the next customer id, seq and field id above
+    /// every one stored; "history": every customer's history replays to its
+    /// stored values (deleted and erased customers to none). "problems" lists
+    /// the first 100. CRM_OK whatever it found (read "ok"); an error only when
+    /// the check itself could not run. Never on a restricted handle.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_verify(out StringHandle outJson, DbHandle db);
 }

@@ -236,4 +236,189 @@ internal static class Wire
         /// <summary>repeated int64 versions = 5.</summary>
         internal const int Versions = 5;
     }
+
+    /// <summary>crm.wire.DumpHeader.</summary>
+    internal static class DumpHeader
+    {
+        /// <summary>string format = 1.</summary>
+        internal const int Format = 1;
+        /// <summary>uint32 version = 2.</summary>
+        internal const int Version = 2;
+        /// <summary>string library_version = 3.</summary>
+        internal const int LibraryVersion = 3;
+        /// <summary>sint64 dumped_at_us = 4.</summary>
+        internal const int DumpedAtUs = 4;
+        /// <summary>string backend = 5.</summary>
+        internal const int Backend = 5;
+    }
+
+    /// <summary>crm.wire.StoredField.</summary>
+    internal static class StoredField
+    {
+        /// <summary>int64 id = 1.</summary>
+        internal const int Id = 1;
+        /// <summary>string name = 2.</summary>
+        internal const int Name = 2;
+        /// <summary>string column = 3.</summary>
+        internal const int Column = 3;
+        /// <summary>string status = 4.</summary>
+        internal const int Status = 4;
+        /// <summary>string definition_json = 5.</summary>
+        internal const int DefinitionJson = 5;
+    }
+
+    /// <summary>crm.wire.StoredValue.</summary>
+    internal static class StoredValue
+    {
+        /// <summary>sint64 integer = 1 (oneof kind).</summary>
+        internal const int Integer = 1;
+        /// <summary>double real = 2 (oneof kind).</summary>
+        internal const int Real = 2;
+        /// <summary>string text = 3 (oneof kind).</summary>
+        internal const int Text = 3;
+    }
+
+    /// <summary>crm.wire.DumpColumns.</summary>
+    internal static class DumpColumns
+    {
+        /// <summary>repeated int64 field_ids = 1.</summary>
+        internal const int FieldIds = 1;
+    }
+
+    /// <summary>crm.wire.StoredCustomer.</summary>
+    internal static class StoredCustomer
+    {
+        /// <summary>int64 id = 1.</summary>
+        internal const int Id = 1;
+        /// <summary>int64 version = 2.</summary>
+        internal const int Version = 2;
+        /// <summary>sint64 created_at_us = 3.</summary>
+        internal const int CreatedAtUs = 3;
+        /// <summary>sint64 updated_at_us = 4.</summary>
+        internal const int UpdatedAtUs = 4;
+        /// <summary>repeated StoredValue values = 5.</summary>
+        internal const int Values = 5;
+    }
+
+    /// <summary>crm.wire.StoredEvent.</summary>
+    internal static class StoredEvent
+    {
+        /// <summary>int64 seq = 1.</summary>
+        internal const int Seq = 1;
+        /// <summary>int64 customer_id = 2.</summary>
+        internal const int CustomerId = 2;
+        /// <summary>sint64 occurred_at_us = 3.</summary>
+        internal const int OccurredAtUs = 3;
+        /// <summary>sint64 recorded_at_us = 4.</summary>
+        internal const int RecordedAtUs = 4;
+        /// <summary>string type = 5.</summary>
+        internal const int Type = 5;
+        /// <summary>string channel = 6.</summary>
+        internal const int Channel = 6;
+        /// <summary>string actor = 7.</summary>
+        internal const int Actor = 7;
+        /// <summary>string source = 8.</summary>
+        internal const int Source = 8;
+        /// <summary>string idempotency_key = 9.</summary>
+        internal const int IdempotencyKey = 9;
+        /// <summary>bytes body = 10.</summary>
+        internal const int Body = 10;
+    }
+
+    /// <summary>crm.wire.StoredDefinition.</summary>
+    internal static class StoredDefinition
+    {
+        /// <summary>string name = 1.</summary>
+        internal const int Name = 1;
+        /// <summary>string definition_json = 2.</summary>
+        internal const int DefinitionJson = 2;
+    }
+
+    /// <summary>crm.wire.StoredSegment.</summary>
+    internal static class StoredSegment
+    {
+        /// <summary>string name = 1.</summary>
+        internal const int Name = 1;
+        /// <summary>string target = 2.</summary>
+        internal const int Target = 2;
+        /// <summary>string filter = 3.</summary>
+        internal const int Filter = 3;
+        /// <summary>sint64 created_at_us = 4.</summary>
+        internal const int CreatedAtUs = 4;
+    }
+
+    /// <summary>crm.wire.StoredStub.</summary>
+    internal static class StoredStub
+    {
+        /// <summary>int64 customer_id = 1.</summary>
+        internal const int CustomerId = 1;
+        /// <summary>sint64 held_until_us = 2.</summary>
+        internal const int HeldUntilUs = 2;
+    }
+
+    /// <summary>crm.wire.StoredSuppression.</summary>
+    internal static class StoredSuppression
+    {
+        /// <summary>string hash = 1.</summary>
+        internal const int Hash = 1;
+        /// <summary>int32 kind = 2.</summary>
+        internal const int Kind = 2;
+        /// <summary>int32 normalization = 3.</summary>
+        internal const int Normalization = 3;
+        /// <summary>sint64 created_at_us = 4.</summary>
+        internal const int CreatedAtUs = 4;
+    }
+
+    /// <summary>crm.wire.IdFloors.</summary>
+    internal static class IdFloors
+    {
+        /// <summary>int64 customer_id = 1.</summary>
+        internal const int CustomerId = 1;
+        /// <summary>int64 seq = 2.</summary>
+        internal const int Seq = 2;
+        /// <summary>int64 field_id = 3.</summary>
+        internal const int FieldId = 3;
+    }
+
+    /// <summary>crm.wire.DumpEnd.</summary>
+    internal static class DumpEnd
+    {
+        /// <summary>int64 customers = 1.</summary>
+        internal const int Customers = 1;
+        /// <summary>int64 events = 2.</summary>
+        internal const int Events = 2;
+        /// <summary>string checksum = 3.</summary>
+        internal const int Checksum = 3;
+    }
+
+    /// <summary>crm.wire.DumpItem.</summary>
+    internal static class DumpItem
+    {
+        /// <summary>DumpHeader header = 1 (oneof item).</summary>
+        internal const int Header = 1;
+        /// <summary>StoredField field = 2 (oneof item).</summary>
+        internal const int Field = 2;
+        /// <summary>DumpColumns columns = 3 (oneof item).</summary>
+        internal const int Columns = 3;
+        /// <summary>StoredCustomer customer = 4 (oneof item).</summary>
+        internal const int Customer = 4;
+        /// <summary>StoredEvent event = 5 (oneof item).</summary>
+        internal const int Event = 5;
+        /// <summary>StoredDefinition event_type = 6 (oneof item).</summary>
+        internal const int EventType = 6;
+        /// <summary>StoredDefinition profile = 7 (oneof item).</summary>
+        internal const int Profile = 7;
+        /// <summary>StoredSegment segment = 8 (oneof item).</summary>
+        internal const int Segment = 8;
+        /// <summary>StoredStub stub = 9 (oneof item).</summary>
+        internal const int Stub = 9;
+        /// <summary>bytes suppression_key = 10 (oneof item).</summary>
+        internal const int SuppressionKey = 10;
+        /// <summary>StoredSuppression suppression = 11 (oneof item).</summary>
+        internal const int Suppression = 11;
+        /// <summary>IdFloors floors = 12 (oneof item).</summary>
+        internal const int Floors = 12;
+        /// <summary>DumpEnd end = 13 (oneof item).</summary>
+        internal const int End = 13;
+    }
 }

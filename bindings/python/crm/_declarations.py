@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import enum
-from ctypes import POINTER, Structure, c_char_p, c_int, c_int32, c_int64, c_size_t, c_uint32, c_void_p
+from ctypes import CFUNCTYPE, POINTER, Structure, c_char_p, c_int, c_int32, c_int64, c_size_t, c_uint32, c_void_p
 from typing import Any, Dict, List, Tuple
 
 from ._integers import CheckedStructure
@@ -81,6 +81,7 @@ __all__ = [
     "CRM_RULE_BEFORE_CREATED",
     "CRM_RULE_SCHEMA",
     "CRM_RULE_DAMAGED",
+    "CRM_RULE_FILE",
     "CRM_RULE_CONNECTION",
     "CRM_RULE_SERVER",
     "CRM_RULE_PLUGIN",
@@ -89,6 +90,7 @@ __all__ = [
     "CRM_RULE_AFTER_SEQ",
     "CRM_RULE_ALIAS",
     "CRM_RULE_BATCH",
+    "CRM_RULE_BATCH_ROWS",
     "CRM_RULE_BATCH_SIZE",
     "CRM_RULE_CHANGES",
     "CRM_RULE_CHANNEL",
@@ -104,16 +106,19 @@ __all__ = [
     "CRM_RULE_EXPECTED_VERSION",
     "CRM_RULE_EXTERNAL_ID",
     "CRM_RULE_FIELD",
+    "CRM_RULE_FIELDS",
     "CRM_RULE_FILTER",
     "CRM_RULE_FIRST_TYPE",
     "CRM_RULE_FLAGS",
     "CRM_RULE_FROM",
+    "CRM_RULE_FROM_US",
     "CRM_RULE_ID",
     "CRM_RULE_IDEMPOTENCY_KEY",
     "CRM_RULE_INDEX",
     "CRM_RULE_INSTANTS",
     "CRM_RULE_ITEMS",
     "CRM_RULE_LIMIT",
+    "CRM_RULE_MAPPING_JSON",
     "CRM_RULE_MODE",
     "CRM_RULE_NAME",
     "CRM_RULE_NOW_US",
@@ -133,6 +138,7 @@ __all__ = [
     "CRM_RULE_QUERY",
     "CRM_RULE_REASON",
     "CRM_RULE_RECORD",
+    "CRM_RULE_REJECT_PATH",
     "CRM_RULE_ROWS",
     "CRM_RULE_SOURCE",
     "CRM_RULE_STRUCT_SIZE",
@@ -141,6 +147,7 @@ __all__ = [
     "CRM_RULE_TIMELINE",
     "CRM_RULE_TO",
     "CRM_RULE_TYPES",
+    "CRM_RULE_UNTIL_US",
     "CRM_RULE_URL",
     "CRM_RULE_VALUE",
     "CRM_EFFECTIVE_NOW",
@@ -164,6 +171,7 @@ __all__ = [
     "CRM_E_INTERNAL",
     "CRM_E_UNSUPPORTED",
     "CRM_E_DENIED",
+    "CRM_E_CANCELLED",
     "CRM_OPEN_CREATE",
     "CRM_OPEN_READ_ONLY",
     "CRM_SYNC_NORMAL",
@@ -196,6 +204,11 @@ __all__ = [
     "CRM_ERASE_KEEP_HELD",
     "CRM_ERASE_OVERRIDE_HOLD",
     "CRM_ERASE_SUPPRESS",
+    "CRM_DATA_CUSTOMERS",
+    "CRM_DATA_EVENTS",
+    "CRM_FORMAT_AUTO",
+    "CRM_FORMAT_CSV",
+    "CRM_FORMAT_JSONL",
     "ValueKind",
     "crm_db",
     "crm_record",
@@ -215,6 +228,7 @@ __all__ = [
     "FieldTimelinePtr",
     "QueryPtr",
     "RowsPtr",
+    "ProgressFn",
     "Error",
     "OpenOptions",
     "open_options",
@@ -224,6 +238,12 @@ __all__ = [
     "timeline_options",
     "EraseOptions",
     "erase_options",
+    "ImportOptions",
+    "import_options",
+    "ExportOptions",
+    "export_options",
+    "TransferOptions",
+    "transfer_options",
     "PROTOTYPES",
 ]
 
@@ -298,6 +318,7 @@ CRM_RULE_FUTURE = "future"
 CRM_RULE_BEFORE_CREATED = "before_created"
 CRM_RULE_SCHEMA = "schema"
 CRM_RULE_DAMAGED = "damaged"
+CRM_RULE_FILE = "file"
 CRM_RULE_CONNECTION = "connection"
 CRM_RULE_SERVER = "server"
 CRM_RULE_PLUGIN = "plugin"
@@ -306,6 +327,7 @@ CRM_RULE_ACTOR = "actor"
 CRM_RULE_AFTER_SEQ = "after_seq"
 CRM_RULE_ALIAS = "alias"
 CRM_RULE_BATCH = "batch"
+CRM_RULE_BATCH_ROWS = "batch_rows"
 CRM_RULE_BATCH_SIZE = "batch_size"
 CRM_RULE_CHANGES = "changes"
 CRM_RULE_CHANNEL = "channel"
@@ -321,16 +343,19 @@ CRM_RULE_EFFECTIVE_UNTIL = "effective_until"
 CRM_RULE_EXPECTED_VERSION = "expected_version"
 CRM_RULE_EXTERNAL_ID = "external_id"
 CRM_RULE_FIELD = "field"
+CRM_RULE_FIELDS = "fields"
 CRM_RULE_FILTER = "filter"
 CRM_RULE_FIRST_TYPE = "first_type"
 CRM_RULE_FLAGS = "flags"
 CRM_RULE_FROM = "from"
+CRM_RULE_FROM_US = "from_us"
 CRM_RULE_ID = "id"
 CRM_RULE_IDEMPOTENCY_KEY = "idempotency_key"
 CRM_RULE_INDEX = "index"
 CRM_RULE_INSTANTS = "instants"
 CRM_RULE_ITEMS = "items"
 CRM_RULE_LIMIT = "limit"
+CRM_RULE_MAPPING_JSON = "mapping_json"
 CRM_RULE_MODE = "mode"
 CRM_RULE_NAME = "name"
 CRM_RULE_NOW_US = "now_us"
@@ -350,6 +375,7 @@ CRM_RULE_PHONE = "phone"
 CRM_RULE_QUERY = "query"
 CRM_RULE_REASON = "reason"
 CRM_RULE_RECORD = "record"
+CRM_RULE_REJECT_PATH = "reject_path"
 CRM_RULE_ROWS = "rows"
 CRM_RULE_SOURCE = "source"
 CRM_RULE_STRUCT_SIZE = "struct_size"
@@ -358,6 +384,7 @@ CRM_RULE_THEN_TYPE = "then_type"
 CRM_RULE_TIMELINE = "timeline"
 CRM_RULE_TO = "to"
 CRM_RULE_TYPES = "types"
+CRM_RULE_UNTIL_US = "until_us"
 CRM_RULE_URL = "url"
 CRM_RULE_VALUE = "value"
 CRM_EFFECTIVE_NOW = -9223372036854775808  # INT64_MIN
@@ -400,6 +427,8 @@ CRM_E_INTERNAL = 13
 CRM_E_UNSUPPORTED = 14
 #: the handle's access profile forbids it
 CRM_E_DENIED = 15
+#: the host's progress callback asked to stop
+CRM_E_CANCELLED = 16
 
 #: create the file if it does not exist
 CRM_OPEN_CREATE = 1
@@ -461,6 +490,18 @@ CRM_ERASE_KEEP_HELD = 1
 CRM_ERASE_OVERRIDE_HOLD = 2
 #: keep keyed hashes of email and phone
 CRM_ERASE_SUPPRESS = 4
+
+#: customer records
+CRM_DATA_CUSTOMERS = 1
+#: events of the log
+CRM_DATA_EVENTS = 2
+
+#: by the file name: .jsonl or .ndjson JSON Lines, anything else CSV
+CRM_FORMAT_AUTO = 0
+#: RFC 4180 CSV: a header row names the columns
+CRM_FORMAT_CSV = 1
+#: JSON Lines: one JSON object per line
+CRM_FORMAT_JSONL = 2
 
 
 class ValueKind(enum.IntEnum):
@@ -524,6 +565,17 @@ EventPagePtr = POINTER(crm_event_page)
 FieldTimelinePtr = POINTER(crm_field_timeline)
 QueryPtr = POINTER(crm_query)
 RowsPtr = POINTER(crm_rows)
+
+
+#: A host's progress callback: `items` done so far (rows of an import or
+#: export, customers and events of a dump or load, pages of a file backup),
+#: `bytes` of the file read or written so far, and `bytes_total` the size of
+#: the file read (-1 when unknown, as for a file being written). Called on the
+#: calling thread, between batches (at least once per 10,000 items or 1 MiB,
+#: and once at the end); it must not call libcrm on the same handle. Return 0
+#: to go on; anything else stops the call, which fails with CRM_E_CANCELLED as
+#: described by each call.
+ProgressFn = CFUNCTYPE(c_int, c_void_p, c_int64, c_int64, c_int64)
 
 
 class Error(CheckedStructure):
@@ -634,6 +686,92 @@ def erase_options() -> EraseOptions:
         actor=None,
         reason=None,
         flags=0,
+    )
+
+
+class ImportOptions(CheckedStructure):
+    """``crm_import_options`` (integer members range-checked when set)."""
+
+    _c_name_ = "crm_import_options"
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("target", c_int),
+        ("format", c_int),
+        ("mapping_json", c_char_p),
+        ("reject_path", c_char_p),
+        ("dry_run", c_int),
+        ("batch_rows", c_int64),
+        ("actor", c_char_p),
+        ("progress", ProgressFn),
+        ("progress_context", c_void_p),
+    ]
+
+
+def import_options() -> ImportOptions:
+    """A ``crm_import_options`` set as ``CRM_IMPORT_OPTIONS_INIT``."""
+    return ImportOptions(
+        struct_size=ctypes.sizeof(ImportOptions),
+        target=1,  # CRM_DATA_CUSTOMERS
+        format=0,  # CRM_FORMAT_AUTO
+        mapping_json=None,
+        reject_path=None,
+        dry_run=0,
+        batch_rows=10000,
+        actor=None,
+        progress=None,
+        progress_context=None,
+    )
+
+
+class ExportOptions(CheckedStructure):
+    """``crm_export_options`` (integer members range-checked when set)."""
+
+    _c_name_ = "crm_export_options"
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("target", c_int),
+        ("format", c_int),
+        ("filter", c_char_p),
+        ("fields", c_char_p),
+        ("from_us", c_int64),
+        ("until_us", c_int64),
+        ("progress", ProgressFn),
+        ("progress_context", c_void_p),
+    ]
+
+
+def export_options() -> ExportOptions:
+    """A ``crm_export_options`` set as ``CRM_EXPORT_OPTIONS_INIT``."""
+    return ExportOptions(
+        struct_size=ctypes.sizeof(ExportOptions),
+        target=1,  # CRM_DATA_CUSTOMERS
+        format=0,  # CRM_FORMAT_AUTO
+        filter=None,
+        fields=None,
+        from_us=-9223372036854775808,  # CRM_TIME_MIN
+        until_us=9223372036854775807,  # CRM_TIME_MAX
+        progress=None,
+        progress_context=None,
+    )
+
+
+class TransferOptions(CheckedStructure):
+    """``crm_transfer_options`` (integer members range-checked when set)."""
+
+    _c_name_ = "crm_transfer_options"
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("progress", ProgressFn),
+        ("progress_context", c_void_p),
+    ]
+
+
+def transfer_options() -> TransferOptions:
+    """A ``crm_transfer_options`` set as ``CRM_TRANSFER_OPTIONS_INIT``."""
+    return TransferOptions(
+        struct_size=ctypes.sizeof(TransferOptions),
+        progress=None,
+        progress_context=None,
     )
 
 
@@ -1000,4 +1138,24 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Tuple[str, Any]]]] = {
     "crm_db_restrict": (c_int, [("out_view", POINTER(DbPtr)), ("db", DbPtr), ("profile", c_char_p), ("actor", c_char_p)]),
     # const char* crm_db_profile(const crm_db* db)
     "crm_db_profile": (c_char_p, [("db", DbPtr)]),
+    # int crm_import_options_init(crm_import_options* options, size_t struct_size)
+    "crm_import_options_init": (c_int, [("options", POINTER(ImportOptions)), ("struct_size", c_size_t)]),
+    # int crm_import(char** out_json, crm_db* db, const char* path, const crm_import_options* options)
+    "crm_import": (c_int, [("out_json", POINTER(OwnedString)), ("db", DbPtr), ("path", c_char_p), ("options", POINTER(ImportOptions))]),
+    # int crm_export_options_init(crm_export_options* options, size_t struct_size)
+    "crm_export_options_init": (c_int, [("options", POINTER(ExportOptions)), ("struct_size", c_size_t)]),
+    # int crm_export(int64_t* out_rows, crm_db* db, const char* path, const crm_export_options* options)
+    "crm_export": (c_int, [("out_rows", POINTER(c_int64)), ("db", DbPtr), ("path", c_char_p), ("options", POINTER(ExportOptions))]),
+    # int crm_transfer_options_init(crm_transfer_options* options, size_t struct_size)
+    "crm_transfer_options_init": (c_int, [("options", POINTER(TransferOptions)), ("struct_size", c_size_t)]),
+    # int crm_dump(crm_db* db, const char* path, const crm_transfer_options* options)
+    "crm_dump": (c_int, [("db", DbPtr), ("path", c_char_p), ("options", POINTER(TransferOptions))]),
+    # int crm_load(crm_db* db, const char* path, const crm_transfer_options* options)
+    "crm_load": (c_int, [("db", DbPtr), ("path", c_char_p), ("options", POINTER(TransferOptions))]),
+    # int crm_backup(crm_db* db, const char* path, const crm_transfer_options* options)
+    "crm_backup": (c_int, [("db", DbPtr), ("path", c_char_p), ("options", POINTER(TransferOptions))]),
+    # int crm_restore(crm_db* to, const char* path, const crm_transfer_options* options)
+    "crm_restore": (c_int, [("to", DbPtr), ("path", c_char_p), ("options", POINTER(TransferOptions))]),
+    # int crm_verify(char** out_json, crm_db* db)
+    "crm_verify": (c_int, [("out_json", POINTER(OwnedString)), ("db", DbPtr)]),
 }

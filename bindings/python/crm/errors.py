@@ -13,6 +13,7 @@ from typing import Dict, List, Optional, Sequence, Type
 
 from ._declarations import (  # the status codes of crm.h
     CRM_E_BUSY,
+    CRM_E_CANCELLED,
     CRM_E_CONFLICT,
     CRM_E_CONSTRAINT,
     CRM_E_DENIED,
@@ -55,6 +56,7 @@ __all__ = [
     "InternalError",
     "UnsupportedError",
     "DeniedError",
+    "CancelledError",
     "BatchError",
     "BatchRowError",
     "QueryError",
@@ -218,6 +220,14 @@ class DeniedError(CrmError):
     default_code, default_status_name = CRM_E_DENIED, "CRM_E_DENIED"
 
 
+class CancelledError(CrmError):
+    """The progress callback asked a long call (import, export, dump, load,
+    backup, restore) to stop (CRM_E_CANCELLED); what each call keeps is
+    documented with it."""
+
+    default_code, default_status_name = CRM_E_CANCELLED, "CRM_E_CANCELLED"
+
+
 _BY_CODE: Dict[int, Type[CrmError]] = {
     cls.default_code: cls
     for cls in (
@@ -236,6 +246,7 @@ _BY_CODE: Dict[int, Type[CrmError]] = {
         InternalError,
         UnsupportedError,
         DeniedError,
+        CancelledError,
     )
 }
 

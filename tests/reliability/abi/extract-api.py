@@ -2,8 +2,9 @@
 """Prints the declarations of libcrm's public header that make its ABI, one
 normalized line each, sorted: every CRM_API function prototype (without
 parameter names: renaming a parameter changes no ABI), every public struct
-with its members in order, and every enumerator with its value. Reads crm.h
-through codegen/crm_header.py, the parser the binding generators use.
+with its members in order, every callback type, and every enumerator with
+its value. Reads crm.h through codegen/crm_header.py, the parser the binding
+generators use.
 
 Usage: extract-api.py path/to/crm.h
 """
@@ -32,6 +33,10 @@ def main(path):
             members = "".join("%s %s;" % (readable(m.type), m.name)
                               for m in struct.members)
             lines.add("struct %s {%s}" % (struct.name, members))
+    for callback in header.callbacks:
+        params = ", ".join(readable(p.type) for p in callback.params)
+        lines.add("callback %s %s(%s)" % (readable(callback.returns),
+                                          callback.name, params or "void"))
     for item in header.enumerators():
         lines.add("enumerator %s = %d" % (item.name, item.value))
     for line in sorted(lines):

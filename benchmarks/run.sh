@@ -15,6 +15,9 @@
 #   benchmarks/run.sh access [flags]   crm_access_costs: restricted handles
 #                      against the unrestricted one (get, page, count,
 #                      search on 10,000 customers)
+#   benchmarks/run.sh import [rows] [flags]   crm_import_costs: crm_import
+#                      of `rows` customers (default 20,000) from CSV against
+#                      crm_customer_write_batch of the same rows; peak RSS
 #   benchmarks/run.sh valid_time [flags]   crm_valid_time_costs: get_at
 #                      against get, as-of count and a 12-instant series on
 #                      100,000 customers with 10 changes each
@@ -51,7 +54,14 @@ case "$size" in
     bench_build crm_valid_time_costs
     echo "load: $(uptime)"
     exec "$build/benchmarks/crm_valid_time_costs" "$@" ;;
-  *) echo "usage: $0 [ci|default|postgres|memory|scale|bindings|plot|writers|erase|access|valid_time] [arguments]" >&2; exit 2 ;;
+  import)
+    source "$here/common.sh"
+    bench_build crm_import_costs
+    echo "load: $(uptime)"
+    rows="${1:-20000}"
+    shift || true
+    exec "$build/benchmarks/crm_import_costs" "--rows=$rows" "$@" ;;
+  *) echo "usage: $0 [ci|default|postgres|memory|scale|bindings|plot|writers|erase|access|valid_time|import] [arguments]" >&2; exit 2 ;;
 esac
 rounds="${CRM_BENCH_ROUNDS:-$rounds}"
 source "$here/common.sh"

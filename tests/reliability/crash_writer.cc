@@ -19,6 +19,13 @@
 // normal|full erases every customer with one crm_customer_erase_where()
 // (filter "id > 0"), reporting "ready" before the call and "erased
 // <microseconds>" after it returns, then waits to be killed.
+//
+// Or, to be killed during an import: crm_crash_writer PATH|URL REPORT import
+// CUSTOMERS_CSV EVENTS_CSV normal|full imports the customers (key
+// external_id) and then their events (customer by external_id, type
+// "visit") with crm_import in batches of kImportBatchRows rows, reporting
+// "ready" before and "imported <microseconds>" after, then waits to be
+// killed.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -135,10 +142,44 @@ int RunErase(const char* path, const char* report_path, bool full_sync) {
   for (;;) pause();  // until the test kills it
 }
 
+// The batch size of the import mode: rows per transaction, small so that a
+// kill finds some batches committed and some not.
+constexpr int64_t kImportBatchRows = 97;
+
+int RunImport(const char* path, const char* report_path,
+              const char* customers, const char* events, bool full_sync) {
+  int report = -1;
+  crm_db* db = nullptr;
+  if (int status = OpenBoth(path, report_path, full_sync, &report, &db)) {
+    return status;
+  }
+  Report(report, "ready\n");
+  const auto start = std::chrono::steady_clock::now();
+  crm_import_options options = CRM_IMPORT_OPTIONS_INIT;
+  options.batch_rows = kImportBatchRows;
+  int rc = crm_import(nullptr, db, customers, &options);
+  if (rc != CRM_OK) return Fail("import customers", rc);
+  options.target = CRM_DATA_EVENTS;
+  options.mapping_json =
+      R"({"customer": {"column": "customer", "by": "external_id"},
+          "type": "visit"})";
+  rc = crm_import(nullptr, db, events, &options);
+  if (rc != CRM_OK) return Fail("import events", rc);
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::steady_clock::now() - start)
+                      .count();
+  Report(report, "imported " + std::to_string(us) + "\n");
+  for (;;) pause();  // until the test kills it
+}
+
 }  // namespace
 }  // namespace crm_reliability
 
 int main(int argc, char** argv) {
+  if (argc == 7 && std::string(argv[3]) == "import") {
+    return crm_reliability::RunImport(argv[1], argv[2], argv[4], argv[5],
+                                      std::string(argv[6]) == "full");
+  }
   if (argc == 5 && std::string(argv[3]) == "erase") {
     return crm_reliability::RunErase(argv[1], argv[2],
                                      std::string(argv[4]) == "full");
@@ -146,8 +187,10 @@ int main(int argc, char** argv) {
   if (argc != 6) {
     std::fprintf(stderr,
                  "usage: %s WORKSPACE REPORT FIRST_UNIT UNITS normal|full\n"
-                 "       %s WORKSPACE REPORT erase normal|full\n",
-                 argv[0], argv[0]);
+                 "       %s WORKSPACE REPORT erase normal|full\n"
+                 "       %s WORKSPACE REPORT import CUSTOMERS EVENTS "
+                 "normal|full\n",
+                 argv[0], argv[0], argv[0]);
     return 64;
   }
   return crm_reliability::Run(argv[1], argv[2], std::atoll(argv[3]),

@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <utility>
 #include <vector>
 
@@ -109,6 +111,7 @@ void Workload::Steps() {
   LateChange("c1");
   AppendEvent("c0", "k1");
   CustomerBatch();
+  Import();
   EventBatch();
   Delete("c2");
   Transaction();
@@ -291,6 +294,37 @@ void Workload::CustomerBatch() {
     crm_batch_report_free(report);
     return 0;
   });
+}
+
+void Workload::Import() {
+  step_ = "import";
+  const std::string path =
+      (std::filesystem::temp_directory_path() /
+       ("crm-fault-import-" + std::to_string(getpid()) + ".csv"))
+          .string();
+  {
+    std::ofstream file(path, std::ios::binary | std::ios::trunc);
+    file << "external_id,name,seats\r\n";
+    for (int row = 0; row < 3; ++row) {
+      file << "imp-" << row << ",Imported " << row << "," << 30 + row
+           << "\r\n";
+    }
+  }
+  crm_import_options options = CRM_IMPORT_OPTIONS_INIT;
+  options.batch_rows = 0;
+  // Without the seats field (its definition failed) the column is skipped.
+  options.mapping_json = R"({"unmapped": "ignore"})";
+  Call(Library([&] {
+         return crm_import(nullptr, db_, path.c_str(), &options);
+       }),
+       [&] {
+         for (int row = 0; row < 3; ++row) {
+           model_->seats["imp-" + std::to_string(row)] =
+               model_->field_defined ? 30 + row : -1;
+           ++model_->created;
+         }
+       });
+  std::filesystem::remove(path);
 }
 
 void Workload::EventBatch() {

@@ -146,6 +146,9 @@ class Workload {
   void LateChange(const std::string& external_id);
   void AppendEvent(const std::string& external_id, const std::string& key);
   void CustomerBatch();
+  // Imports a 3-row CSV (imp-0 to imp-2, with seats when the field exists)
+  // with crm_import in one transaction (batch_rows 0): all rows or none.
+  void Import();
   void EventBatch();
   void Delete(const std::string& external_id);
   void Transaction();

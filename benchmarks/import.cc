@@ -69,8 +69,8 @@ Row RowAt(int i) {
   row.revenue = std::to_string(i % 100000) + "." + std::to_string(10 + i % 90);
   row.active = i % 3 != 0;
   char date[16];
-  std::snprintf(date, sizeof(date), "20%02d-%02d-%02d", 10 + i % 14,
-                1 + i % 12, 1 + i % 28);
+  std::snprintf(date, sizeof(date), "20%02d-%02d-%02d", 10 + i % 14, 1 + i % 12,
+                1 + i % 28);
   row.signup = date;
   row.plan = kPlans[i % 3];
   row.interests[0] = kTags[i % 4];
@@ -113,9 +113,9 @@ void CheckCount(crm_db* db, int rows, const char* what) {
 }
 
 int Run(const Flags& flags) {
-  std::string folder =
-      flags.path.empty() ? std::filesystem::temp_directory_path().string()
-                         : flags.path;
+  std::string folder = flags.path.empty()
+                           ? std::filesystem::temp_directory_path().string()
+                           : flags.path;
   std::string tag = std::to_string(getpid());
   std::string csv = folder + "/crm-import-" + tag + ".csv";
   std::string imported = folder + "/crm-import-" + tag + ".db";
@@ -135,8 +135,10 @@ int Run(const Flags& flags) {
     Check(crm_import(&report, db.get(), csv.c_str(), &options), "crm_import");
     import_seconds = Seconds(start);
     if (report == nullptr ||
-        std::strstr(report, ("\"created\":" + std::to_string(flags.rows) +
-                             ",").c_str()) == nullptr) {
+        std::strstr(
+            report,
+            ("\"created\":" + std::to_string(flags.rows) + ",").c_str()) ==
+            nullptr) {
       Fail(std::string("import report: ") + (report ? report : "(none)"));
     }
     crm_string_free(report);
@@ -193,8 +195,8 @@ int Run(const Flags& flags) {
   std::printf("rows %d, batch %d\n", flags.rows, flags.batch);
   std::printf("crm_import                %10.0f rows/s  (%.2f s)\n",
               import_rate, import_seconds);
-  std::printf("crm_customer_write_batch  %10.0f rows/s  (%.2f s)\n",
-              batch_rate, batch_seconds);
+  std::printf("crm_customer_write_batch  %10.0f rows/s  (%.2f s)\n", batch_rate,
+              batch_seconds);
   std::printf("ratio import/batch        %10.2fx  (target >= 0.70x)\n",
               import_rate / batch_rate);
   std::printf("peak RSS after import     %10.1f MB  (target < 256 MB)\n",

@@ -357,8 +357,7 @@ void WriteImportFiles(const std::string& customers, const std::string& events) {
   people << "external_id,name,city\r\n";
   visits << "customer,occurred_at,note\r\n";
   for (int i = 0; i < kImportRows; ++i) {
-    people << "imp-" << i << ",\"Person " << i << "\",City " << i % 7
-           << "\r\n";
+    people << "imp-" << i << ",\"Person " << i << "\",City " << i % 7 << "\r\n";
     visits << "imp-" << i << ",2024-05-0" << 1 + i % 9 << "T10:00:00Z,visit "
            << i << "\r\n";
   }

@@ -146,8 +146,8 @@ int RunErase(const char* path, const char* report_path, bool full_sync) {
 // kill finds some batches committed and some not.
 constexpr int64_t kImportBatchRows = 97;
 
-int RunImport(const char* path, const char* report_path,
-              const char* customers, const char* events, bool full_sync) {
+int RunImport(const char* path, const char* report_path, const char* customers,
+              const char* events, bool full_sync) {
   int report = -1;
   crm_db* db = nullptr;
   if (int status = OpenBoth(path, report_path, full_sync, &report, &db)) {

@@ -49,7 +49,8 @@ class CsvReader : public RowSource {
   absl::Status ResetParser();
   // Reads lines until a row ends: true with its fields in fields_; false at
   // the end of the file. *unreadable says why a row could not be read.
-  absl::StatusOr<bool> ReadRow(std::string* unreadable);
+  // *started is where the row read starts (after blank lines).
+  absl::StatusOr<bool> ReadRow(std::string* unreadable, RowPosition* started);
 
   std::unique_ptr<LineFile> file_;
   char delimiter_;
@@ -75,15 +76,21 @@ absl::Status CsvReader::ResetParser() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<bool> CsvReader::ReadRow(std::string* unreadable) {
+absl::StatusOr<bool> CsvReader::ReadRow(std::string* unreadable,
+                                        RowPosition* started) {
   fields_.clear();
   row_ended_ = false;
   unreadable->clear();
+  *started = next_;
   if (ended_) return false;
   int64_t line = next_.line;
   while (true) {
     absl::string_view text;
     const int64_t line_start = file_->offset();
+    if (parser_.pstate == 0) {
+      started->offset = line_start;
+      started->line = line;
+    }
     CRM_ASSIGN_OR_RETURN(bool more, file_->Next(&text));
     if (!more) {
       ended_ = true;
@@ -140,7 +147,8 @@ absl::Status CsvReader::Start() {
   CRM_RETURN_IF_ERROR(ResetParser());
   next_ = RowPosition{.offset = 0, .row = 0, .line = 1};
   std::string unreadable;
-  CRM_ASSIGN_OR_RETURN(bool found, ReadRow(&unreadable));
+  RowPosition started;
+  CRM_ASSIGN_OR_RETURN(bool found, ReadRow(&unreadable, &started));
   RowPosition header{.offset = 0, .row = 0, .line = 1};
   if (!found) return FileError(header, "the file has no header row");
   if (!unreadable.empty()) return FileError(header, unreadable);
@@ -164,9 +172,9 @@ absl::Status CsvReader::Start() {
 }
 
 absl::StatusOr<bool> CsvReader::Next(SourceRow* row) {
-  row->at = next_;
-  CRM_ASSIGN_OR_RETURN(bool found, ReadRow(&row->unreadable));
+  CRM_ASSIGN_OR_RETURN(bool found, ReadRow(&row->unreadable, &row->at));
   if (!found) return false;
+  row->at.row = next_.row;
   ++next_.row;
   row->cells.resize(columns_.size());
   for (Cell& cell : row->cells) cell.kind = Cell::Kind::kAbsent;

@@ -443,5 +443,33 @@ TEST_F(ImportTest, RestrictedHandlesNeedTheImportOperation) {
   EXPECT_EQ(Count(db_.get()), 1);
 }
 
+TEST_F(ImportTest, ARowThatLeavesTheHandlesScopeIsRejectedAndTheBatchKept) {
+  ASSERT_EQ(crm_profile_define(db_.get(), R"({"name": "own",
+      "fields": {"name": "read_write", "external_id": "read_write",
+                 "owner": "read_write"},
+      "scope": "owner = :actor", "operations": ["import"]})"),
+            CRM_OK)
+      << crm_last_error_message();
+  // Row 2 would create a customer outside the scope: refused after it was
+  // written, so its batch is rolled back and written again without it.
+  std::string path = Write("s.csv",
+                           "external_id,name,owner\n"
+                           "s1,Sam,ivy\n"
+                           "s2,Sue,bob\n"
+                           "s3,Sid,ivy\n");
+  Db own = RestrictTo(db_.get(), "own", "ivy");
+  crm_import_options options = Options();
+  options.batch_rows = 2;
+  std::string report = Import(path, options, nullptr, own.get());
+  EXPECT_EQ(Number(report, "created"), 2) << report;
+  EXPECT_EQ(Number(report, "rejected"), 1) << report;
+  EXPECT_NE(report.find(R"({"row":2,"line":3,)"), std::string::npos)
+      << report;
+  EXPECT_NE(report.find(R"("rule":"scope")"), std::string::npos) << report;
+  EXPECT_EQ(Count(db_.get()), 2);
+  EXPECT_EQ(Text(ByExternalId("s1").get(), "name"), "Sam");
+  EXPECT_EQ(Text(ByExternalId("s3").get(), "name"), "Sid");
+}
+
 }  // namespace
 }  // namespace crm_test

@@ -81,6 +81,22 @@ struct RowError {
   std::string column;
 };
 
+// The event member a text column of `role` fills.
+std::string Event::*TextMember(Role role) {
+  switch (role) {
+    case Role::kType:
+      return &Event::type;
+    case Role::kChannel:
+      return &Event::channel;
+    case Role::kActor:
+      return &Event::actor;
+    case Role::kSource:
+      return &Event::source;
+    default:
+      return &Event::idempotency_key;
+  }
+}
+
 bool FailsTheCall(const absl::Status& status) {
   switch (CodeOf(status)) {
     case ErrorCode::kIo:
@@ -465,24 +481,12 @@ absl::StatusOr<Done> Importer::AppendRowEvent(Session& session,
         event.customer_id = found->id;
         break;
       }
-      case Role::kType: {
-        CRM_ASSIGN_OR_RETURN(event.type, text());
-        break;
-      }
-      case Role::kChannel: {
-        CRM_ASSIGN_OR_RETURN(event.channel, text());
-        break;
-      }
-      case Role::kActor: {
-        CRM_ASSIGN_OR_RETURN(event.actor, text());
-        break;
-      }
-      case Role::kSource: {
-        CRM_ASSIGN_OR_RETURN(event.source, text());
-        break;
-      }
+      case Role::kType:
+      case Role::kChannel:
+      case Role::kActor:
+      case Role::kSource:
       case Role::kIdempotencyKey: {
-        CRM_ASSIGN_OR_RETURN(event.idempotency_key, text());
+        CRM_ASSIGN_OR_RETURN(event.*TextMember(column.role), text());
         break;
       }
       case Role::kOccurredAt: {

@@ -262,9 +262,12 @@ absl::Status Importer::ResolveColumn(Session& session, size_t index) {
             {"idempotency_key", Role::kIdempotencyKey},
             {"properties", Role::kProperties}};
     auto member = members.find(field);
-    column.role = name == mapping_.customer_column ? Role::kCustomer
-                  : member != members.end()        ? member->second
-                                                   : Role::kProperty;
+    // The customer column: the mapping's "customer" column, or one mapped
+    // to customer_id.
+    column.role = name == mapping_.customer_column || field == "customer_id"
+                      ? Role::kCustomer
+                  : member != members.end() ? member->second
+                                            : Role::kProperty;
     return absl::OkStatus();
   }
   if (field == "created_at" || field == "effective_at") {

@@ -32,6 +32,7 @@ namespace crm::core::import {
 namespace {
 
 constexpr size_t kReportedRejects = 100;
+constexpr size_t kNoColumn = static_cast<size_t>(-1);
 
 // What a column of the file fills.
 enum class Role {
@@ -78,7 +79,11 @@ struct Found {
 // A row's failure: reported with its column.
 struct RowError {
   absl::Status status;
-  std::string column;
+  // The column at fault, by index in RowSource::columns(); kNoColumn: found
+  // from the error's field (RejectOf()).
+  size_t column = kNoColumn;
+  // A column the file does not have (the mapping's customer column).
+  std::string missing_column;
 };
 
 // The event member a text column of `role` fills.
@@ -367,7 +372,7 @@ absl::StatusOr<Done> Importer::WriteCustomer(Session& session,
     if (column.role == Role::kSkip) continue;
     static const Cell kAbsent;
     const Cell& cell = c < row.cells.size() ? row.cells[c] : kAbsent;
-    error->column = source_->columns()[c];
+    error->column = c;
     if (IsEmpty(cell)) {
       if (column.role == Role::kField && mapping_.clear_empty) {
         input.fields.push_back(column.field);
@@ -403,7 +408,7 @@ absl::StatusOr<Done> Importer::WriteCustomer(Session& session,
   std::optional<Found> existing;
   if (key_ != ImportKey::kNone) {
     const char* key_name = key_ == ImportKey::kEmail ? "email" : "external_id";
-    error->column = key_column_ ? source_->columns()[*key_column_] : "";
+    error->column = key_column_.value_or(kNoColumn);
     if (key == nullptr || key->kind != ValueKind::kText || key->text.empty()) {
       return MakeError(
           ErrorCode::kValidation,
@@ -416,7 +421,7 @@ absl::StatusOr<Done> Importer::WriteCustomer(Session& session,
                                                     : CustomerBy::kExternalId,
                                                 *key, key_field_));
   }
-  error->column.clear();
+  error->column = kNoColumn;
   if (!existing) {
     CRM_RETURN_IF_ERROR(CreateResolved(session, input, time, actor_).status());
     return Done::kCreated;
@@ -445,7 +450,7 @@ absl::StatusOr<Done> Importer::AppendRowEvent(Session& session,
     static const Cell kAbsent;
     const Cell& cell = c < row.cells.size() ? row.cells[c] : kAbsent;
     if (IsEmpty(cell)) continue;
-    error->column = source_->columns()[c];
+    error->column = c;
     auto text = [&]() -> absl::StatusOr<std::string> {
       if (cell.kind == Cell::Kind::kText) return cell.text;
       return MakeError(ErrorCode::kValidation,
@@ -533,13 +538,13 @@ absl::StatusOr<Done> Importer::AppendRowEvent(Session& session,
     }
   }
   if (!customer_given) {
-    error->column = mapping_.customer_column;
+    error->missing_column = mapping_.customer_column;
     return MakeError(ErrorCode::kValidation,
                      absl::StrCat("the row has no '", mapping_.customer_column,
                                   "' to find its customer"),
                      "customer_id", Rule::kRequired);
   }
-  error->column.clear();
+  error->column = kNoColumn;
   if (event.idempotency_key.empty()) {
     event.idempotency_key = absl::StrCat("import:", file_key_, ":", row.at.row);
   }
@@ -551,7 +556,8 @@ Reject Importer::RejectOf(const SourceRow& row, const RowError& error) const {
   Reject reject;
   reject.row = row.at.row;
   reject.line = row.at.line;
-  reject.column = error.column;
+  reject.column = error.column != kNoColumn ? source_->columns()[error.column]
+                                            : error.missing_column;
   reject.field = FieldOf(error.status);
   // A write's error names the field: the column is the one that filled it.
   for (size_t c = 0; reject.column.empty() && c < columns_.size(); ++c) {

@@ -3,6 +3,7 @@
 #include <csv.h>
 #include <openssl/evp.h>
 
+#include <array>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -162,6 +163,20 @@ void AppendCsvCell(absl::string_view text, std::string* out) {
   size_t start = out->size();
   out->resize(start + csv_write(nullptr, 0, text.data(), text.size()));
   csv_write(out->data() + start, out->size() - start, text.data(), text.size());
+}
+
+// Appends the reject's column, field, rule and message to `out`, each after
+// its prefix and written by `append` (a CSV cell, a JSON string).
+void AppendRejectTexts(const Reject& reject,
+                       const std::array<const char*, 4>& prefixes,
+                       void (*append)(absl::string_view, std::string*),
+                       std::string* out) {
+  const std::string* texts[] = {&reject.column, &reject.field, &reject.rule,
+                                &reject.message};
+  for (size_t i = 0; i < prefixes.size(); ++i) {
+    *out += prefixes[i];
+    append(*texts[i], out);
+  }
 }
 
 class Importer {
@@ -640,13 +655,7 @@ absl::Status Importer::WriteRejects(const std::vector<Reject>& rejects) {
     ++rejected_;
     if (!reject_file_) continue;
     std::string line = absl::StrCat(reject.row, ",", reject.line, ",");
-    AppendCsvCell(reject.column, &line);
-    line += ",";
-    AppendCsvCell(reject.field, &line);
-    line += ",";
-    AppendCsvCell(reject.rule, &line);
-    line += ",";
-    AppendCsvCell(reject.message, &line);
+    AppendRejectTexts(reject, {"", ",", ",", ","}, AppendCsvCell, &line);
     line += "\r\n";
     CRM_RETURN_IF_ERROR(reject_file_->Write(line));
   }
@@ -662,14 +671,10 @@ std::string Importer::Report(int64_t bytes) const {
   for (size_t i = 0; i < totals_.rejects.size(); ++i) {
     const Reject& reject = totals_.rejects[i];
     absl::StrAppend(&out, i > 0 ? "," : "", "{\"row\":", reject.row,
-                    ",\"line\":", reject.line, ",\"column\":");
-    AppendJsonString(reject.column, &out);
-    out += ",\"field\":";
-    AppendJsonString(reject.field, &out);
-    out += ",\"rule\":";
-    AppendJsonString(reject.rule, &out);
-    out += ",\"message\":";
-    AppendJsonString(reject.message, &out);
+                    ",\"line\":", reject.line);
+    AppendRejectTexts(
+        reject, {",\"column\":", ",\"field\":", ",\"rule\":", ",\"message\":"},
+        AppendJsonString, &out);
     out += "}";
   }
   out += "]}";

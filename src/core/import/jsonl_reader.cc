@@ -1,5 +1,6 @@
 #include "core/import/jsonl_reader.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -74,10 +75,17 @@ absl::StatusOr<bool> JsonLinesReader::Next(SourceRow* row) {
     row->cells.resize(columns_.size());
     return true;
   }
-  std::vector<std::pair<size_t, google::protobuf::Value*>> given;
+  // Keys in name order within a row (a JSON object's members have none
+  // that the parser keeps), so that columns come in the same order each
+  // time the file is read.
+  std::vector<std::pair<const std::string*, google::protobuf::Value*>> keys;
   for (auto& [key, value] : *object.mutable_fields()) {
-    given.emplace_back(ColumnOf(key), &value);
+    keys.emplace_back(&key, &value);
   }
+  std::sort(keys.begin(), keys.end(),
+            [](const auto& a, const auto& b) { return *a.first < *b.first; });
+  std::vector<std::pair<size_t, google::protobuf::Value*>> given;
+  for (auto& [key, value] : keys) given.emplace_back(ColumnOf(*key), value);
   row->cells.resize(columns_.size());
   for (auto& [column, value] : given) {
     Cell& cell = row->cells[column];

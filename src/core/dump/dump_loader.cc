@@ -22,6 +22,7 @@
 #include "core/dump/content_target.h"
 #include "core/dump/dump.h"
 #include "core/dump/dump_writer.h"
+#include "core/event_service.h"
 #include "core/schema.h"
 #include "core/wire.h"
 #include "core/workspace_copy.h"
@@ -38,10 +39,8 @@ using store::FieldRow;
 // The largest item a loader reads (an event body is at most 1 MiB; a
 // customer holds at most 1,000 user fields).
 constexpr uint32_t kMaxItemBytes = 64u << 20;
-// Event names, actors, sources and idempotency keys, as the event calls
-// take them, and event bodies.
+// Field names (stored ones, deleted fields' included).
 constexpr size_t kMaxNameBytes = 255;
-constexpr size_t kMaxBodyBytes = 1024 * 1024;
 // Names of event types, profiles and segments.
 constexpr size_t kMaxDefinitionNameBytes = 255;
 // A suppression key is 32 bytes (at most one SHA-256 block); a keyed hash
@@ -374,9 +373,9 @@ class Loader {
           MakeError(
               ErrorCode::kVersion,
               absl::StrCat("the dump is of format version ", header.version(),
-                           ", written by libcrm ",
-                           header.library_version().substr(0, 32),
-                           "; this libcrm reads up to version ", kDumpVersion),
+                           " (a newer libcrm's); this libcrm reads up to "
+                           "version ",
+                           kDumpVersion),
               "", Rule::kFile),
           item_offset_);
     }
@@ -510,19 +509,20 @@ class Loader {
       return Damaged(absl::StrCat("event ", event.seq(), " has no customer"));
     }
     max_event_customer_ = std::max(max_event_customer_, event.customer_id());
-    if (event.type().empty()) {
-      return Damaged(absl::StrCat("event ", event.seq(), " has no type"));
+    // Names and texts as an append checks them (history types aside,
+    // which only libcrm writes).
+    absl::Status names = CheckEventName(event.type(), "type", true);
+    if (names.ok()) names = CheckEventName(event.channel(), "channel", false);
+    if (names.ok()) names = CheckFreeText(event.actor(), "actor");
+    if (names.ok()) names = CheckFreeText(event.source(), "source");
+    if (names.ok()) {
+      names = CheckFreeText(event.idempotency_key(), "idempotency_key");
     }
-    for (const std::string* text :
-         {&event.type(), &event.channel(), &event.actor(), &event.source(),
-          &event.idempotency_key()}) {
-      if (text->size() > kMaxNameBytes) {
-        return Damaged(absl::StrCat("event ", event.seq(),
-                                    " holds a name longer than ", kMaxNameBytes,
-                                    " bytes"));
-      }
+    if (!names.ok()) {
+      return Damaged(
+          absl::StrCat("event ", event.seq(), ": ", names.message()));
     }
-    if (event.body().size() > kMaxBodyBytes) {
+    if (event.body().size() > kMaxEventBodyBytes) {
       return Damaged(
           absl::StrCat("event ", event.seq(), " has a body larger than 1 MiB"));
     }

@@ -23,6 +23,7 @@
 #include "core/dump/dump.h"
 #include "core/dump/dump_writer.h"
 #include "core/event_service.h"
+#include "core/field.h"
 #include "core/schema.h"
 #include "core/wire.h"
 #include "core/workspace_copy.h"
@@ -39,8 +40,6 @@ using store::FieldRow;
 // The largest item a loader reads (an event body is at most 1 MiB; a
 // customer holds at most 1,000 user fields).
 constexpr uint32_t kMaxItemBytes = 64u << 20;
-// Field names (stored ones, deleted fields' included).
-constexpr size_t kMaxNameBytes = 255;
 // Names of event types, profiles and segments.
 constexpr size_t kMaxDefinitionNameBytes = 255;
 // A suppression key is 32 bytes (at most one SHA-256 block); a keyed hash
@@ -391,8 +390,9 @@ class Loader {
       return Damaged(
           absl::StrCat("field ", field.id(), " has no known status"));
     }
-    if (field.name().empty() || field.name().size() > kMaxNameBytes) {
-      return Damaged(absl::StrCat("field ", field.id(), " has no valid name"));
+    absl::Status named = CheckFieldName(field.name());
+    if (!named.ok()) {
+      return Damaged(absl::StrCat("field ", field.id(), ": ", named.message()));
     }
     fields_.push_back({field.id(), field.name(), field.column(), field.status(),
                        field.definition_json()});

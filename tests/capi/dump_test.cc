@@ -98,9 +98,9 @@ void FillMore(crm_db* db) {
   crm_record_set_text(late.get(), "company", "Acme Ltd");
   // Effective from the customer's first microsecond on: a late change.
   int64_t created_at = 0;
-  ASSERT_EQ(crm_record_get_datetime(&created_at, Get(db, 1).get(),
-                                    "created_at"),
-            CRM_OK);
+  ASSERT_EQ(
+      crm_record_get_datetime(&created_at, Get(db, 1).get(), "created_at"),
+      CRM_OK);
   crm_write_options options = CRM_WRITE_OPTIONS_INIT;
   options.effective_at = created_at + 1;
   crm_write_result* result = nullptr;
@@ -340,6 +340,18 @@ TEST_F(DumpTest, InconsistentDumpsAreRefusedAtTheItemAtFault) {
     changed[customer].mutable_customer()->mutable_values()->RemoveLast();
     EXPECT_EQ(refused(changed, "a value missing"),
               offset_of(changed, customer));
+  }
+  {  // A time outside years 1 to 9999.
+    auto changed = items;
+    changed[customer].mutable_customer()->set_created_at_us(INT64_MAX);
+    EXPECT_EQ(refused(changed, "time out of range"),
+              offset_of(changed, customer));
+  }
+  {  // A field name crm_field_define would refuse.
+    auto changed = items;
+    changed[columns - 1].mutable_field()->set_name("Not A Name");
+    EXPECT_EQ(refused(changed, "bad field name"),
+              offset_of(changed, columns - 1));
   }
   {  // An event of a customer id above every one handed out.
     auto changed = items;

@@ -25,6 +25,7 @@
 #include "core/event_service.h"
 #include "core/field.h"
 #include "core/schema.h"
+#include "core/time_text.h"
 #include "core/wire.h"
 #include "core/workspace_copy.h"
 #include "google/protobuf/io/coded_stream.h"
@@ -457,6 +458,11 @@ class Loader {
                                   customer.values_size(), " values for ",
                                   column_fields_.size(), " columns"));
     }
+    if (!CheckDateTime(customer.created_at_us()).ok() ||
+        !CheckDateTime(customer.updated_at_us()).ok()) {
+      return Damaged(absl::StrCat("customer ", customer.id(),
+                                  " has a time outside years 1 to 9999"));
+    }
     CustomerRow row;
     row.id = customer.id();
     row.version = customer.version();
@@ -521,6 +527,11 @@ class Loader {
     if (!names.ok()) {
       return Damaged(
           absl::StrCat("event ", event.seq(), ": ", names.message()));
+    }
+    if (!CheckDateTime(event.occurred_at_us()).ok() ||
+        !CheckDateTime(event.recorded_at_us()).ok()) {
+      return Damaged(absl::StrCat("event ", event.seq(),
+                                  " has a time outside years 1 to 9999"));
     }
     if (event.body().size() > kMaxEventBodyBytes) {
       return Damaged(

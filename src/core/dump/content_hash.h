@@ -86,8 +86,7 @@ class ContentHash : public ContentSink {
 
   EVP_MD_CTX* context_;  // owned
   bool ok_ = false;
-  bool customers_open_ = false;  // the "customers" section was opened
-  bool events_open_ = false;
+  bool events_open_ = false;  // the "events" section was opened
   NamedDefinitions profiles_;
 };
 

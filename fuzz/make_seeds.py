@@ -374,3 +374,85 @@ profiles = {
 os.makedirs(os.path.join(HERE, "profile_definition"), exist_ok=True)
 for name, definition in profiles.items():
     write("profile_definition", name, b"alice\\x" + definition.encode())
+
+# dump_loader: dumps (crm_dump) of small workspaces, made through libcrm
+# itself when CRM_LIBRARY names the libcrm.so to use (e.g.
+# CRM_LIBRARY=build/libcrm.so python3 fuzz/make_seeds.py), and hand-made
+# ones: the magic alone, and a header of a newer format version.
+os.makedirs(os.path.join(HERE, "dump_loader"), exist_ok=True)
+MAGIC = b"CRMDUMP\n"
+
+
+def delimited(item):
+    return varint(len(item)) + item
+
+
+write("dump_loader", "magic_only", MAGIC)
+header_v2 = field(1, field(1, b"libcrm.dump") + vint(2, 2))  # DumpItem.header
+write("dump_loader", "version_2", MAGIC + delimited(header_v2))
+
+
+def dump_seeds(library):
+    import ctypes
+    import tempfile
+
+    crm = ctypes.CDLL(library)
+    crm.crm_last_error_message.restype = ctypes.c_char_p
+    c_int64 = ctypes.c_int64
+
+    def ok(rc):
+        if rc != 0:
+            raise RuntimeError(crm.crm_last_error_message().decode())
+
+    def workspace(fill):
+        db = ctypes.c_void_p()
+        ok(crm.crm_open(ctypes.byref(db), b":memory:", None))
+        fill(db)
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "seed.crmdump").encode()
+            ok(crm.crm_dump(db, path, None))
+            with open(path, "rb") as f:
+                data = f.read()
+        crm.crm_close(db)
+        return data
+
+    def create(db, name, extra=None):
+        record = ctypes.c_void_p()
+        ok(crm.crm_record_new(ctypes.byref(record)))
+        ok(crm.crm_record_set_text(record, b"name", name))
+        if extra:
+            ok(crm.crm_record_set_integer(record, extra[0], c_int64(extra[1])))
+        new_id = c_int64()
+        ok(crm.crm_customer_create(ctypes.byref(new_id), db, record, b"seed"))
+        crm.crm_record_free(record)
+        return new_id.value
+
+    def small(db):
+        field_id = c_int64()
+        ok(crm.crm_field_define(ctypes.byref(field_id), db,
+                                b'{"name": "seats", "type": "integer"}'))
+        first = create(db, "Zoë".encode(), (b"seats", 3))
+        gone = create(db, b"Gone")
+        ok(crm.crm_customer_delete(db, c_int64(gone), c_int64(0), b"seed"))
+        event = ctypes.c_void_p()
+        ok(crm.crm_event_new(ctypes.byref(event)))
+        crm.crm_event_set_customer(event, c_int64(first))
+        crm.crm_event_set_type(event, b"call")
+        crm.crm_event_set_channel(event, b"phone")
+        crm.crm_event_set_idempotency_key(event, b"k1")
+        seq = c_int64()
+        ok(crm.crm_event_append(ctypes.byref(seq), None, db, event))
+        crm.crm_event_free(event)
+        ok(crm.crm_event_type_define(
+            db, b'{"name": "order", "properties": '
+                b'[{"name": "amount", "type": "integer"}]}'))
+        ok(crm.crm_segment_save(db, b"big", 1, b"seats > 2"))
+        ok(crm.crm_profile_define(db, b'{"name": "desk"}'))
+        ok(crm.crm_suppression_add(db, b"x@example.org", None))
+
+    write("dump_loader", "empty_workspace", workspace(lambda db: None))
+    write("dump_loader", "small_workspace", workspace(small))
+
+
+if os.environ.get("CRM_LIBRARY"):
+    dump_seeds(os.environ["CRM_LIBRARY"])

@@ -132,12 +132,14 @@ PROBE
 declare -A fuzz_execs fuzz_result
 fuzz_targets=(field_definition record_values batch_decoder api_sequence filter
   workspace_file workspace_url stored_value event_body profile_definition
-  import)
+  import dump_loader)
 # Inputs are capped at 4,096 bytes, except where a target needs longer ones:
 # a filter may be 64 KiB (plus the byte that picks its target), and deep or
 # long filters are where SQLite's limits lie; a workspace URL seed is 7 KB
-# (a 2,000-byte user and password, 500 hosts, 100 parameters).
-declare -A fuzz_max_len=([filter]=66560 [workspace_url]=16384)
+# (a 2,000-byte user and password, 500 hosts, 100 parameters); a dump of a
+# small workspace is 2.5 to 3.5 KB.
+declare -A fuzz_max_len=([filter]=66560 [workspace_url]=16384
+  [dump_loader]=16384)
 if [[ " $stages " == *" fuzz "* ]]; then
   echo "== fuzz: $fuzz_seconds s per target (at ${SECONDS} s)"
   if ! version=$(find_fuzz_clang); then

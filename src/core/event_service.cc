@@ -24,7 +24,6 @@ namespace {
 constexpr size_t kMaxNameBytes = 64;
 constexpr size_t kMaxTextBytes = 255;
 constexpr size_t kMaxProperties = 256;
-constexpr size_t kMaxBodyBytes = 1024 * 1024;
 constexpr int64_t kMaxPageSize = 1000;
 constexpr int64_t kMaxFollowLimit = 10000;
 // Each type or channel a timeline asks for is a bound value of its SQL.
@@ -37,7 +36,8 @@ absl::Status Invalid(absl::string_view what, Rule rule,
                    what, rule);
 }
 
-// Type and channel names: 1 to 64 bytes of letters, digits and . _ - : /
+}  // namespace
+
 absl::Status CheckEventName(const std::string& name, absl::string_view what,
                             bool required) {
   if (name.empty()) {
@@ -57,6 +57,8 @@ absl::Status CheckEventName(const std::string& name, absl::string_view what,
   return absl::OkStatus();
 }
 
+namespace {
+
 // Types starting with "crm." in any case ("CRM.record.deleted") are
 // libcrm's own (record history).
 absl::Status RefuseReservedType(const std::string& name,
@@ -66,6 +68,8 @@ absl::Status RefuseReservedType(const std::string& name,
                  "types starting with 'crm.' (in any case) are written by "
                  "libcrm only");
 }
+
+}  // namespace
 
 absl::Status CheckFreeText(const std::string& text, absl::string_view what) {
   CRM_RETURN_IF_ERROR(
@@ -77,6 +81,8 @@ absl::Status CheckFreeText(const std::string& text, absl::string_view what) {
   }
   return absl::OkStatus();
 }
+
+namespace {
 
 // Checks a property of an event whose type is not registered: the value
 // must be well-formed for its own kind.
@@ -168,7 +174,7 @@ absl::StatusOr<wire::EventBody> CheckedBody(const Schema& schema,
       }
     }
   }
-  if (body.ByteSizeLong() > kMaxBodyBytes) {
+  if (body.ByteSizeLong() > kMaxEventBodyBytes) {
     return Invalid("properties", Rule::kMaxLength,
                    "the properties take more than 1 MiB");
   }

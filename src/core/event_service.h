@@ -20,6 +20,18 @@ struct AppendResult {
   bool duplicate = false;  // the idempotency key was used before
 };
 
+// The largest encoded body (crm.wire.EventBody) an event may carry.
+inline constexpr size_t kMaxEventBodyBytes = 1024 * 1024;
+
+// OK for an event's type or channel: 1 to 64 bytes of letters, digits and
+// . _ - : / (an empty one when not `required`); else kInvalidArgument
+// naming `what`, rule "required" or "format".
+absl::Status CheckEventName(const std::string& name, absl::string_view what,
+                            bool required);
+// OK for an event's actor, source or idempotency key: UTF-8 of at most 255
+// bytes; else kInvalidArgument naming `what`.
+absl::Status CheckFreeText(const std::string& text, absl::string_view what);
+
 // Appends `event` after checking it; an idempotency key already in the log
 // returns the first event's seq with `duplicate` set, storing nothing.
 absl::StatusOr<AppendResult> AppendEvent(Session& session, const Event& event);

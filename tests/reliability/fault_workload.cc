@@ -121,6 +121,7 @@ void Workload::Steps() {
   EraseWhere();
   Checkpoint();
   Query();
+  DumpAndLoad();
 }
 
 crm_record* Workload::NewRecord(const std::string& name,
@@ -448,6 +449,63 @@ void Workload::Checkpoint() {
     rc = Library([&] { return crm_checkpoint(db_); });
   }
   Call(rc);
+}
+
+namespace {
+
+// The content checksum of `db` (crm_workspace_checksum), or "" when the
+// call failed.
+std::string ChecksumOf(crm_db* db) {
+  char* hex = nullptr;
+  if (crm_workspace_checksum(&hex, db) != CRM_OK) return "";
+  std::string sum = hex;
+  crm_string_free(hex);
+  return sum;
+}
+
+}  // namespace
+
+void Workload::DumpAndLoad() {
+  step_ = "dump";
+  const std::string path =
+      (std::filesystem::temp_directory_path() /
+       ("crm-fault-" + std::to_string(getpid()) + ".crmdump"))
+          .string();
+  if (Call(Library([&] { return crm_dump(db_, path.c_str(), nullptr); })) !=
+      CRM_OK) {
+    return;
+  }
+  step_ = "load";
+  crm_db* target = nullptr;
+  crm_db* empty = nullptr;
+  if (Call(Library([&] { return crm_open(&target, ":memory:", nullptr); })) ==
+      CRM_OK) {
+    const int rc =
+        Call(Library([&] { return crm_load(target, path.c_str(), nullptr); }));
+    std::string source_sum, target_sum, empty_sum;
+    Library([&] {
+      target_sum = ChecksumOf(target);
+      if (rc == CRM_OK) {
+        source_sum = ChecksumOf(db_);
+      } else if (crm_open(&empty, ":memory:", nullptr) == CRM_OK) {
+        empty_sum = ChecksumOf(empty);
+      }
+      return 0;
+    });
+    // A checksum call the fault made fail proves nothing either way.
+    if (rc == CRM_OK && !source_sum.empty() && !target_sum.empty()) {
+      EXPECT_EQ(target_sum, source_sum) << where_ << "the loaded dump differs";
+    } else if (rc != CRM_OK && !empty_sum.empty() && !target_sum.empty()) {
+      EXPECT_EQ(target_sum, empty_sum)
+          << where_ << "a failed load left something in its workspace";
+    }
+  }
+  Library([&] {
+    crm_close(empty);
+    crm_close(target);
+    return 0;
+  });
+  std::filesystem::remove(path);
 }
 
 void Workload::Restricted() {

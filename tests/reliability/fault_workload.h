@@ -59,7 +59,8 @@ struct Model {
 // one by one and in a batch, deletes one, writes in a host transaction,
 // erases a customer with history and events, the deleted one and, by a
 // filter, half of the batch's, checkpoints, counts and sums customers and
-// events with queries, and closes the workspace. Every libcrm call runs
+// events with queries, dumps the workspace and loads the dump into a new
+// one, and closes the workspace. Every libcrm call runs
 // between source->EnterLibrary() and LeaveLibrary().
 class Workload {
  public:
@@ -157,6 +158,10 @@ class Workload {
   // Erases the batch's customers bat-4 to bat-7 by a filter.
   void EraseWhere();
   void Checkpoint();
+  // Dumps the workspace (crm_dump) and loads the dump into a new in-memory
+  // workspace (crm_load): when both return OK the two checksums are equal;
+  // a failed load leaves that workspace empty. Changes nothing in the model.
+  void DumpAndLoad();
   // Defines an access profile and reads and updates through a handle
   // restricted to it (crm_db_restrict): all or nothing like any other call.
   void Restricted();

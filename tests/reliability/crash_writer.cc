@@ -19,6 +19,11 @@
 // normal|full erases every customer with one crm_customer_erase_where()
 // (filter "id > 0"), reporting "ready" before the call and "erased
 // <microseconds>" after it returns, then waits to be killed.
+//
+// Or, to be killed during a backup: crm_crash_writer PATH REPORT backup
+// BACKUP_PATH takes crm_backup() of the workspace into BACKUP_PATH,
+// reporting "ready" before the call and "backed up <microseconds>" after it
+// returns, then waits to be killed.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -135,6 +140,24 @@ int RunErase(const char* path, const char* report_path, bool full_sync) {
   for (;;) pause();  // until the test kills it
 }
 
+int RunBackup(const char* path, const char* report_path,
+              const char* backup_path) {
+  int report = -1;
+  crm_db* db = nullptr;
+  if (int status = OpenBoth(path, report_path, false, &report, &db)) {
+    return status;
+  }
+  Report(report, "ready\n");
+  const auto start = std::chrono::steady_clock::now();
+  int rc = crm_backup(db, backup_path, nullptr);
+  if (rc != CRM_OK) return Fail("backup", rc);
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::steady_clock::now() - start)
+                      .count();
+  Report(report, "backed up " + std::to_string(us) + "\n");
+  for (;;) pause();  // until the test kills it
+}
+
 }  // namespace
 }  // namespace crm_reliability
 
@@ -143,11 +166,15 @@ int main(int argc, char** argv) {
     return crm_reliability::RunErase(argv[1], argv[2],
                                      std::string(argv[4]) == "full");
   }
+  if (argc == 5 && std::string(argv[3]) == "backup") {
+    return crm_reliability::RunBackup(argv[1], argv[2], argv[4]);
+  }
   if (argc != 6) {
     std::fprintf(stderr,
                  "usage: %s WORKSPACE REPORT FIRST_UNIT UNITS normal|full\n"
-                 "       %s WORKSPACE REPORT erase normal|full\n",
-                 argv[0], argv[0]);
+                 "       %s WORKSPACE REPORT erase normal|full\n"
+                 "       %s WORKSPACE REPORT backup BACKUP_PATH\n",
+                 argv[0], argv[0], argv[0]);
     return 64;
   }
   return crm_reliability::Run(argv[1], argv[2], std::atoll(argv[3]),

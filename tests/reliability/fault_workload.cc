@@ -79,6 +79,7 @@ void RemoveWorkspace(const std::string& path) {
 
 int Workload::Run(const std::string& location, const std::string& where) {
   where_ = where;
+  location_ = location;
   step_ = "open";
   db_ = Unset<crm_db>();
   int rc =
@@ -117,6 +118,7 @@ void Workload::Steps() {
   Erase("c2");  // deleted before: its history goes now
   EraseWhere();
   Checkpoint();
+  Backup();
   Query();
 }
 
@@ -409,6 +411,19 @@ void Workload::Checkpoint() {
   Call(rc);
 }
 
+void Workload::Backup() {
+  if (location_.find("://") != std::string::npos) return;
+  step_ = "backup";
+  model_->backup = location_ + ".backup";
+  const int64_t customers = static_cast<int64_t>(model_->seats.size());
+  Call(
+      Library([&] { return crm_backup(db_, model_->backup.c_str(), nullptr); }),
+      [&] {
+        model_->backed_up = true;
+        model_->backup_customers = customers;
+      });
+}
+
 void Workload::Restricted() {
   step_ = "define profile";
   if (Call(Library([&] {
@@ -549,6 +564,42 @@ void ExpectHoldsThroughLibcrm(crm_db* db, const Model& model,
   }
 }
 
+// The backup Workload::Backup() took, as ExpectHolds() says; removes it.
+void ExpectBackupHolds(const Model& model, const std::string& where) {
+  if (model.backup.empty()) return;
+  const std::filesystem::path backup(model.backup);
+  for (const auto& entry :
+       std::filesystem::directory_iterator(backup.parent_path())) {
+    const std::string name = entry.path().filename().string();
+    EXPECT_NE(name.rfind(backup.filename().string() + ".tmp-", 0), 0u)
+        << where << "a half backup was left: " << name;
+  }
+  if (!model.backed_up) {
+    EXPECT_FALSE(std::filesystem::exists(backup))
+        << where << "a backup that failed left a file";
+    return;
+  }
+  {
+    crm_db* opened = nullptr;
+    ASSERT_EQ(crm_open(&opened, model.backup.c_str(), nullptr), CRM_OK)
+        << where << "the backup: " << crm_last_error_message();
+    crm_test::Db db(opened);
+    int64_t count = -1;
+    EXPECT_EQ(crm_customer_count(&count, db.get()), CRM_OK);
+    EXPECT_EQ(count, model.backup_customers)
+        << where << "customers in the backup vs. stored when it was taken";
+    char* report = nullptr;
+    EXPECT_EQ(crm_verify(&report, db.get()), CRM_OK)
+        << where << crm_last_error_message();
+    crm_test::String owned(report);
+    EXPECT_NE(
+        std::string(report != nullptr ? report : "").find("{\"ok\":true,"),
+        std::string::npos)
+        << where << "the backup: " << (report != nullptr ? report : "");
+  }
+  RemoveWorkspace(model.backup);
+}
+
 }  // namespace
 
 void ExpectHolds(const std::string& location, const Model& model,
@@ -566,7 +617,16 @@ void ExpectHolds(const std::string& location, const Model& model,
     crm_test::Db db(opened);
     ASSERT_NE(db, nullptr) << where;
     ExpectHoldsThroughLibcrm(db.get(), model, where);
+    char* report = nullptr;
+    EXPECT_EQ(crm_verify(&report, db.get()), CRM_OK)
+        << where << crm_last_error_message();
+    crm_test::String owned(report);
+    EXPECT_NE(
+        std::string(report != nullptr ? report : "").find("{\"ok\":true,"),
+        std::string::npos)
+        << where << (report != nullptr ? report : "");
   }
+  ExpectBackupHolds(model, where);
   RawDb raw(location);
   std::vector<std::string> keys = raw.Column(
       "SELECT idempotency_key FROM crm_events WHERE idempotency_key IS NOT "

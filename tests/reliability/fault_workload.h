@@ -51,6 +51,12 @@ struct Model {
   // crm.record.updated events of changes effective in the past (of
   // customers not erased).
   int64_t late_changes = 0;
+  // The backup the workload took ("" when it took none: a PostgreSQL
+  // workspace's backup is a dump, left to the dump's tests), whether
+  // crm_backup returned OK, and the customers stored when it did.
+  std::string backup;
+  bool backed_up = false;
+  int64_t backup_customers = -1;
 };
 
 // Opens a workspace (creating it, or an existing one), defines a field,
@@ -154,6 +160,9 @@ class Workload {
   // Erases the batch's customers bat-4 to bat-7 by a filter.
   void EraseWhere();
   void Checkpoint();
+  // Backs a file workspace up beside it (crm_backup); ExpectHolds() checks
+  // the backup.
+  void Backup();
   // Defines an access profile and reads and updates through a handle
   // restricted to it (crm_db_restrict): all or nothing like any other call.
   void Restricted();
@@ -168,7 +177,8 @@ class Workload {
   FaultSource* source_;
   Model* model_;
   std::string where_;
-  std::string step_;  // the step running, for messages
+  std::string location_;  // where Run() works
+  std::string step_;      // the step running, for messages
   std::string fault_step_;
   crm_db* db_ = nullptr;
   int failed_ = 0;
@@ -182,8 +192,11 @@ class Workload {
 
 // Checks the workspace at `location` (a path or a PostgreSQL workspace URL)
 // against the model: its integrity behind libcrm's back (raw_db.h), the
-// customers, their values and the field through libcrm, then the event keys
-// and the history events behind its back again.
+// customers, their values and the field through libcrm, crm_verify()'s
+// report, then the event keys and the history events behind its back again;
+// and the backup: one that returned OK opens, verifies ok and holds the
+// customers of its time; a failed one left no file (nor a half file beside
+// it). Removes the backup.
 // Failures are gtest failures prefixed with `where`.
 void ExpectHolds(const std::string& location, const Model& model,
                  const std::string& where);

@@ -1,7 +1,7 @@
 // Helpers of the backup, restore and verify tests: a workspace holding what
 // a backup must keep and a verify must accept (history with late changes,
-// deleted and erased customers, a deleted field, events), its checksum, and
-// crm_verify()'s report.
+// deleted and erased customers, a deleted field, events) and crm_verify()'s
+// report.
 #ifndef CRM_TESTS_CAPI_BACKUP_SUPPORT_H_
 #define CRM_TESTS_CAPI_BACKUP_SUPPORT_H_
 
@@ -9,23 +9,33 @@
 #include <vector>
 
 #include "test_support.h"
+#include "workspace_content_support.h"
 
 namespace crm_test {
 
-inline std::string Checksum(crm_db* db) {
-  char* hex = nullptr;
-  EXPECT_EQ(crm_workspace_checksum(&hex, db), CRM_OK)
-      << crm_last_error_message();
-  String owned(hex);
-  return hex != nullptr ? std::string(hex) : std::string();
-}
-
-// crm_verify()'s report; "" when the call fails.
+// crm_verify()'s report; "" when the call fails. (Checksum() is
+// workspace_content_support.h's.)
 inline std::string Verify(crm_db* db) {
   char* json = nullptr;
   EXPECT_EQ(crm_verify(&json, db), CRM_OK) << crm_last_error_message();
   String owned(json);
   return json != nullptr ? std::string(json) : std::string();
+}
+
+inline bool VerifiesOk(crm_db* db) {
+  const std::string report = Verify(db);
+  EXPECT_EQ(report.rfind("{\"ok\":true,", 0), 0u) << report;
+  return report.rfind("{\"ok\":true,", 0) == 0;
+}
+
+// A handle on `admin`'s workspace restricted to a profile "desk" (defined
+// here) that reads and writes names and grants no operation.
+inline Db RestrictedDesk(crm_db* admin) {
+  EXPECT_EQ(crm_profile_define(admin, R"({"name": "desk",
+      "fields": {"name": "read_write"}})"),
+            CRM_OK)
+      << crm_last_error_message();
+  return RestrictTo(admin, "desk", "agent");
 }
 
 // Customers a filled workspace keeps (FillWorkspace() deletes and erases

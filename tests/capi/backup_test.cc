@@ -44,16 +44,30 @@ std::vector<std::string> Names(const TempDir& dir) {
   return names;
 }
 
+// Fills `source` (FillWorkspace) and backs it up to `backup`; false (and a
+// test failure) when the backup fails.
+bool FillAndBackUp(crm_db* source, const std::string& backup) {
+  FillWorkspace(source);
+  const int rc = crm_backup(source, backup.c_str(), nullptr);
+  EXPECT_EQ(rc, CRM_OK) << crm_last_error_message();
+  return rc == CRM_OK;
+}
+
+// A new workspace of the backend under test at `path`, `backup` restored
+// into it.
+Db Restored(const std::string& path, const std::string& backup) {
+  Db restored = OpenDb(path);
+  EXPECT_EQ(crm_restore(restored.get(), backup.c_str(), nullptr), CRM_OK)
+      << crm_last_error_message();
+  return restored;
+}
+
 TEST(BackupTest, RestoreGivesTheSameChecksum) {
   TempDir dir;
   Db source = OpenDb(dir.File("source.crm"));
-  FillWorkspace(source.get());
   const std::string backup = dir.File("backup.bak");
-  ASSERT_EQ(crm_backup(source.get(), backup.c_str(), nullptr), CRM_OK)
-      << crm_last_error_message();
-  Db restored = OpenDb(dir.File("restored.crm"));
-  ASSERT_EQ(crm_restore(restored.get(), backup.c_str(), nullptr), CRM_OK)
-      << crm_last_error_message();
+  ASSERT_TRUE(FillAndBackUp(source.get(), backup));
+  Db restored = Restored(dir.File("restored.crm"), backup);
   EXPECT_EQ(Checksum(restored.get()), Checksum(source.get()));
   EXPECT_EQ(Count(restored.get()), kFilledCreated - 2);
   // A workspace's file is copied as a workspace file, a server's as a dump.
@@ -64,26 +78,22 @@ TEST(BackupTest, RestoreGivesTheSameChecksum) {
 TEST(BackupTest, FileBackupOpensAsTheSameWorkspace) {
   TempDir dir;
   Db source = OpenFile(dir.File("source.crm"));
-  FillWorkspace(source.get());
   const std::string backup = dir.File("backup.crm");
-  ASSERT_EQ(crm_backup(source.get(), backup.c_str(), nullptr), CRM_OK)
-      << crm_last_error_message();
+  ASSERT_TRUE(FillAndBackUp(source.get(), backup));
   EXPECT_EQ(Names(dir),
             (std::vector<std::string>{"backup.crm", "source.crm",
                                       "source.crm-shm", "source.crm-wal"}));
   Db copy = OpenFile(backup);
   ASSERT_NE(copy, nullptr);
   EXPECT_EQ(Checksum(copy.get()), Checksum(source.get()));
-  EXPECT_NE(Verify(copy.get()).find("\"ok\":true"), std::string::npos);
+  EXPECT_TRUE(VerifiesOk(copy.get()));
 }
 
 TEST(BackupTest, InMemoryWorkspaceBacksUpToAFile) {
   TempDir dir;
   Db source = OpenFile(":memory:");
-  FillWorkspace(source.get());
   const std::string backup = dir.File("memory.crm");
-  ASSERT_EQ(crm_backup(source.get(), backup.c_str(), nullptr), CRM_OK)
-      << crm_last_error_message();
+  ASSERT_TRUE(FillAndBackUp(source.get(), backup));
   Db copy = OpenFile(backup);
   ASSERT_NE(copy, nullptr);
   EXPECT_EQ(Checksum(copy.get()), Checksum(source.get()));
@@ -95,17 +105,13 @@ TEST(BackupTest, InMemoryWorkspaceBacksUpToAFile) {
 TEST(BackupTest, FileBackupRestoresIntoTheBackendUnderTest) {
   TempDir dir;
   Db source = OpenFile(dir.File("source.crm"));
-  FillWorkspace(source.get());
   const std::string backup = dir.File("backup.crm");
-  ASSERT_EQ(crm_backup(source.get(), backup.c_str(), nullptr), CRM_OK)
-      << crm_last_error_message();
-  Db restored = OpenDb(dir.File("restored.crm"));
-  ASSERT_EQ(crm_restore(restored.get(), backup.c_str(), nullptr), CRM_OK)
-      << crm_last_error_message();
+  ASSERT_TRUE(FillAndBackUp(source.get(), backup));
+  Db restored = Restored(dir.File("restored.crm"), backup);
   EXPECT_EQ(Checksum(restored.get()), Checksum(source.get()));
   // The ids go on above the restored ones.
   EXPECT_GT(CreateNamed(restored.get(), "Next"), kFilledCreated);
-  EXPECT_NE(Verify(restored.get()).find("\"ok\":true"), std::string::npos);
+  EXPECT_TRUE(VerifiesOk(restored.get()));
 }
 
 // Writes through another handle between the backup's steps: the backup
@@ -166,7 +172,7 @@ TEST(BackupTest, BackupTakenWhileAnotherHandleWritesIsOneState) {
   ASSERT_NE(copy, nullptr);
   EXPECT_EQ(Count(copy.get()), count);
   EXPECT_EQ(Checksum(copy.get()), before);
-  EXPECT_NE(Verify(copy.get()).find("\"ok\":true"), std::string::npos);
+  EXPECT_TRUE(VerifiesOk(copy.get()));
 }
 
 int Cancel(void*, int64_t, int64_t, int64_t) { return 1; }
@@ -187,6 +193,21 @@ TEST(BackupTest, CancelledBackupLeavesNoFileAndKeepsTheOldOne) {
                    CRM_E_CANCELLED, "", "");
   EXPECT_EQ(Names(dir), before);
   EXPECT_EQ(FileStart(backup, 100), "the previous backup");
+}
+
+TEST(BackupTest, CancelledRestoreLeavesTheTargetEmpty) {
+  TempDir dir;
+  Db source = OpenDb(dir.File("source.crm"));
+  const std::string backup = dir.File("backup.bak");
+  ASSERT_TRUE(FillAndBackUp(source.get(), backup));
+  Db target = OpenDb(dir.File("target.crm"));
+  const std::string empty = Checksum(target.get());
+  crm_transfer_options options = CRM_TRANSFER_OPTIONS_INIT;
+  options.progress = Cancel;
+  EXPECT_CRM_ERROR(crm_restore(target.get(), backup.c_str(), &options),
+                   CRM_E_CANCELLED, "", "");
+  EXPECT_EQ(Checksum(target.get()), empty);
+  EXPECT_EQ(Count(target.get()), 0);
 }
 
 TEST(BackupTest, BackupIntoAMissingFolderFailsNamingThePath) {
@@ -264,11 +285,7 @@ TEST(BackupTest, RestrictedHandlesMayNotRestoreNorBackUpWithoutTheGrant) {
   TempDir dir;
   Db admin = OpenDb(dir.File("admin.crm"));
   CreateNamed(admin.get(), "Ada");
-  ASSERT_EQ(crm_profile_define(admin.get(), R"({"name": "desk",
-      "fields": {"name": "read_write"}})"),
-            CRM_OK)
-      << crm_last_error_message();
-  Db view = RestrictTo(admin.get(), "desk", "agent");
+  Db view = RestrictedDesk(admin.get());
   const std::string path = dir.File("backup.bak");
   EXPECT_CRM_ERROR(crm_backup(view.get(), path.c_str(), nullptr), CRM_E_DENIED,
                    "", "operation");
@@ -276,13 +293,36 @@ TEST(BackupTest, RestrictedHandlesMayNotRestoreNorBackUpWithoutTheGrant) {
   ASSERT_EQ(crm_backup(admin.get(), path.c_str(), nullptr), CRM_OK)
       << crm_last_error_message();
   Db empty = OpenDb(dir.File("empty.crm"));
-  ASSERT_EQ(crm_profile_define(empty.get(), R"({"name": "desk",
-      "fields": {"name": "read_write"}})"),
-            CRM_OK)
-      << crm_last_error_message();
-  Db empty_view = RestrictTo(empty.get(), "desk", "agent");
+  Db empty_view = RestrictedDesk(empty.get());
   EXPECT_CRM_ERROR(crm_restore(empty_view.get(), path.c_str(), nullptr),
                    CRM_E_DENIED, "", "operation");
+}
+
+// A profile granting "backup" that withholds nothing takes the whole
+// workspace; granting it while scoping the customers is refused.
+TEST(BackupTest, RestrictedHandleWithTheGrantBacksUpEverything) {
+  TempDir dir;
+  Db admin = OpenDb(dir.File("admin.crm"));
+  CreateNamed(admin.get(), "Ada");
+  ASSERT_EQ(crm_profile_define(admin.get(), R"({"name": "all",
+      "groups": {"standard": "read_write"}, "operations": ["backup"]})"),
+            CRM_OK)
+      << crm_last_error_message();
+  ASSERT_EQ(crm_profile_define(admin.get(), R"({"name": "scoped",
+      "groups": {"standard": "read_write"}, "scope": "owner = :actor",
+      "operations": ["backup"]})"),
+            CRM_OK)
+      << crm_last_error_message();
+  Db scoped = RestrictTo(admin.get(), "scoped", "agent");
+  const std::string path = dir.File("backup.bak");
+  EXPECT_CRM_ERROR(crm_backup(scoped.get(), path.c_str(), nullptr),
+                   CRM_E_DENIED, "", "operation");
+  EXPECT_FALSE(std::filesystem::exists(path));
+  Db all = RestrictTo(admin.get(), "all", "agent");
+  ASSERT_EQ(crm_backup(all.get(), path.c_str(), nullptr), CRM_OK)
+      << crm_last_error_message();
+  Db restored = Restored(dir.File("restored.crm"), path);
+  EXPECT_EQ(Checksum(restored.get()), Checksum(admin.get()));
 }
 
 }  // namespace

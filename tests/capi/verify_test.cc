@@ -82,7 +82,7 @@ class VerifyPlantedTest : public ::testing::Test {
         << crm_last_error_message();
     db_.reset(db);
     ids_ = FillWorkspace(db_.get());
-    ASSERT_TRUE(Has(Verify(db_.get()), "{\"ok\":true,"));
+    ASSERT_TRUE(VerifiesOk(db_.get()));
   }
 
   TempDir dir_;
@@ -161,11 +161,7 @@ TEST_F(VerifyPlantedTest, CustomerWithoutHistoryIsNamed) {
 TEST(VerifyTest, NotOnARestrictedHandle) {
   TempDir dir;
   Db admin = OpenDb(dir.File("admin.crm"));
-  ASSERT_EQ(crm_profile_define(admin.get(), R"({"name": "desk",
-      "fields": {"name": "read_write"}})"),
-            CRM_OK)
-      << crm_last_error_message();
-  Db view = RestrictTo(admin.get(), "desk", "agent");
+  Db view = RestrictedDesk(admin.get());
   char* json = nullptr;
   EXPECT_CRM_ERROR(crm_verify(&json, view.get()), CRM_E_DENIED, "",
                    "operation");

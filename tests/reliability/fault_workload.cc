@@ -564,6 +564,16 @@ void ExpectHoldsThroughLibcrm(crm_db* db, const Model& model,
   }
 }
 
+// Expects crm_verify() of `db` to report ok; `where` prefixes failures.
+void ExpectVerifiesOk(crm_db* db, const std::string& where) {
+  char* report = nullptr;
+  EXPECT_EQ(crm_verify(&report, db), CRM_OK)
+      << where << crm_last_error_message();
+  crm_test::String owned(report);
+  const std::string text = report != nullptr ? report : "";
+  EXPECT_EQ(text.rfind("{\"ok\":true,", 0), 0u) << where << text;
+}
+
 // The backup Workload::Backup() took, as ExpectHolds() says; removes it.
 void ExpectBackupHolds(const Model& model, const std::string& where) {
   if (model.backup.empty()) return;
@@ -588,14 +598,7 @@ void ExpectBackupHolds(const Model& model, const std::string& where) {
     EXPECT_EQ(crm_customer_count(&count, db.get()), CRM_OK);
     EXPECT_EQ(count, model.backup_customers)
         << where << "customers in the backup vs. stored when it was taken";
-    char* report = nullptr;
-    EXPECT_EQ(crm_verify(&report, db.get()), CRM_OK)
-        << where << crm_last_error_message();
-    crm_test::String owned(report);
-    EXPECT_NE(
-        std::string(report != nullptr ? report : "").find("{\"ok\":true,"),
-        std::string::npos)
-        << where << "the backup: " << (report != nullptr ? report : "");
+    ExpectVerifiesOk(db.get(), where + "the backup: ");
   }
   RemoveWorkspace(model.backup);
 }
@@ -617,14 +620,7 @@ void ExpectHolds(const std::string& location, const Model& model,
     crm_test::Db db(opened);
     ASSERT_NE(db, nullptr) << where;
     ExpectHoldsThroughLibcrm(db.get(), model, where);
-    char* report = nullptr;
-    EXPECT_EQ(crm_verify(&report, db.get()), CRM_OK)
-        << where << crm_last_error_message();
-    crm_test::String owned(report);
-    EXPECT_NE(
-        std::string(report != nullptr ? report : "").find("{\"ok\":true,"),
-        std::string::npos)
-        << where << (report != nullptr ? report : "");
+    ExpectVerifiesOk(db.get(), where);
   }
   ExpectBackupHolds(model, where);
   RawDb raw(location);

@@ -108,9 +108,12 @@ absl::Status RestoreWorkspace(Workspace& to, const std::string& path,
     }
     return from.status();
   }
+  // The copy is one transaction without steps of its own to report: the
+  // file is reported once, before it, so that a host that stops the call
+  // there leaves `to` empty.
   progress.set_bytes_total(start.size);
-  CRM_RETURN_IF_ERROR(CopyWorkspace(to, **from));
-  return progress.Finish(0, start.size);
+  CRM_RETURN_IF_ERROR(progress.Finish(0, start.size));
+  return CopyWorkspace(to, **from);
 }
 
 }  // namespace crm::core

@@ -26,8 +26,9 @@ absl::Status BackupWorkspace(Workspace& workspace, const std::string& path,
 // (LoadWorkspace()); a workspace file (SQLite's header) is opened read-only
 // through the checks of any open (kNotWorkspace, rule "schema") and copied
 // (CopyWorkspace()). Anything else fails with kNotWorkspace, rule "file";
-// a missing file with kNotFound, rule "path". Progress reports the bytes
-// of the file at the end (a dump reports as LoadWorkspace() does).
+// a missing file with kNotFound, rule "path". Progress: a dump reports as
+// LoadWorkspace() does; a workspace file once, with its size, before the
+// copy (kCancelled there leaves `to` empty).
 absl::Status RestoreWorkspace(Workspace& to, const std::string& path,
                               Progress& progress);
 

@@ -333,7 +333,7 @@ class Backend {
   // connections go on meanwhile; the copy holds only what the snapshot
   // holds. Returns false, writing nothing, when the storage has no such
   // file of its own (a server: the caller writes a dump instead). Runs in a
-  // read scope.
+  // read scope; kMisuse inside the host's transaction.
   virtual absl::StatusOr<bool> BackupToFile(
       const std::string& path,
       absl::FunctionRef<absl::Status(int64_t pages_done, int64_t pages_total,

@@ -210,6 +210,22 @@ TEST(BackupTest, CancelledRestoreLeavesTheTargetEmpty) {
   EXPECT_EQ(Count(target.get()), 0);
 }
 
+TEST(BackupTest, NotInsideAHostTransaction) {
+  TempDir dir;
+  Db source = OpenFile(dir.File("source.crm"));
+  ASSERT_EQ(crm_begin(source.get()), CRM_OK);
+  CreateNamed(source.get(), "Uncommitted");
+  const std::string backup = dir.File("backup.crm");
+  EXPECT_CRM_ERROR(crm_backup(source.get(), backup.c_str(), nullptr),
+                   CRM_E_MISUSE, "", "");
+  EXPECT_FALSE(std::filesystem::exists(backup));
+  ASSERT_EQ(crm_rollback(source.get()), CRM_OK);
+  ASSERT_EQ(crm_backup(source.get(), backup.c_str(), nullptr), CRM_OK)
+      << crm_last_error_message();
+  Db copy = OpenFile(backup);
+  EXPECT_EQ(Count(copy.get()), 0);
+}
+
 TEST(BackupTest, BackupIntoAMissingFolderFailsNamingThePath) {
   TempDir dir;
   Db source = OpenDb(dir.File("source.crm"));

@@ -387,6 +387,13 @@ absl::StatusOr<std::vector<SuppressionRow>> SqliteBackend::LoadSuppressions() {
 absl::StatusOr<bool> SqliteBackend::BackupToFile(
     const std::string& path,
     absl::FunctionRef<absl::Status(int64_t, int64_t, int64_t)> step) {
+  // Inside the host's transaction the copy would hold its uncommitted
+  // writes (and SQLite refuses to copy from a connection writing).
+  if (scope_nested_.value_or(false)) {
+    return MakeError(ErrorCode::kMisuse,
+                     "a backup is not taken inside a transaction (crm_begin): "
+                     "commit or roll back first");
+  }
   return sqlite::BackupToFile(*connection_, path, step);
 }
 

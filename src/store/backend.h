@@ -40,6 +40,12 @@ struct AsOfRow {
   int64_t valid_at_us = 0;
 };
 
+// What Backend::CheckIntegrity() found.
+struct IntegrityReport {
+  int64_t checked = 0;                // checks run (pages, tables, rules)
+  std::vector<std::string> problems;  // one sentence each
+};
+
 // Reads field definitions into the customer columns they own: the core's
 // knowledge, handed to a backend that verifies a workspace at open.
 using FieldColumnsReader =
@@ -317,6 +323,33 @@ class Backend {
   // Every suppression, by hash (moving a workspace, its checksum). A row
   // whose hash is not 32 bytes is damage (kIo "damaged").
   virtual absl::StatusOr<std::vector<SuppressionRow>> LoadSuppressions() = 0;
+
+  // ---- backup and verify (core/backup) -------------------------------------
+  // Copies the workspace, as the scope's snapshot holds it, into the new,
+  // empty file at `path` as a workspace file of this backend's own format,
+  // in steps; after each, `step` gets the pages copied so far, the pages in
+  // all and the bytes of a page, and stops the copy with its first error
+  // (the file is then the caller's to remove). Writers on other
+  // connections go on meanwhile; the copy holds only what the snapshot
+  // holds. Returns false, writing nothing, when the storage has no such
+  // file of its own (a server: the caller writes a dump instead). Runs in a
+  // read scope; kMisuse inside the host's transaction.
+  virtual absl::StatusOr<bool> BackupToFile(
+      const std::string& path,
+      absl::FunctionRef<absl::Status(int64_t pages_done, int64_t pages_total,
+                                     int64_t page_bytes)>
+          step) = 0;
+  // Checks the workspace's layout as opening it does (`read_field_columns`
+  // says which columns its fields own): kNotWorkspace, rule "schema", with
+  // the verifier's message, for the first object at fault. Returns how many
+  // objects it checked. Runs in a read scope.
+  virtual absl::StatusOr<int64_t> CheckLayout(
+      const FieldColumnsReader& read_field_columns) = 0;
+  // The storage's own integrity check of the workspace's rows (a file's
+  // pages and indexes; a server's rows against the layout's constraints):
+  // what it checked and up to `limit` problems found, each as a sentence.
+  // Runs in a read scope.
+  virtual absl::StatusOr<IntegrityReport> CheckIntegrity(int64_t limit) = 0;
 
   // ---- moving a workspace (core/workspace_copy.h) -------------------------
   // The reads and as-is writes a copy between backends needs, on this

@@ -29,6 +29,17 @@ struct IdFloors {
   int64_t field_id = 0;
 };
 
+// The id counters as stored, beside the highest ids stored (crm_verify's
+// "counters" check): every `highest` must be at most its `counter`, or the
+// workspace would hand out an id again.
+struct IdCounters {
+  // The highest id each counter has handed out (0: none).
+  IdFloors counter;
+  // The highest customer id stored (in customers or their events), seq and
+  // field id (0: none).
+  IdFloors highest;
+};
+
 class WorkspaceCopySeam {
  public:
   virtual ~WorkspaceCopySeam() = default;
@@ -46,6 +57,9 @@ class WorkspaceCopySeam {
       const std::vector<std::string>& columns, int64_t after_id,
       int64_t limit) = 0;
   virtual absl::StatusOr<IdFloors> ReadIdFloors() = 0;
+  // The counters themselves and the highest ids stored, unmixed (unlike
+  // ReadIdFloors(), which takes the higher of the two).
+  virtual absl::StatusOr<IdCounters> ReadIdCounters() = 0;
 
   // ---- writing (the target, in a write scope) -------------------------------
   // Inserts a user-defined field row as it is (`row.id`, `row.column`,

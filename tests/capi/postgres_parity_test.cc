@@ -2,7 +2,8 @@
 // file's own bytes, and so stay out of the PostgreSQL conformance run:
 //   FieldIndex.IndexedAndUniqueFieldsGetAnIndexOnTheirColumn (sqlite_schema),
 //   QueryTest.IndexedUserFieldAndEmailUseAnIndex (SQLite's plan wording),
-//   ReportTest.SegmentsEditedInTheFileFailAloneWithANamedError (sqlite3).
+//   ReportTest.SegmentsEditedInTheFileFailAloneWithANamedError (sqlite3),
+//   VerifyPlantedTest.* (problems planted in a file with sqlite3).
 // Here the same promises are checked in the server's catalog, its plans and
 // its rows, read and written with psql as an administrator would.
 // CustomerIds.MigrationStartsAboveIdsOnlyEventsRemember has no counterpart:
@@ -14,7 +15,9 @@
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <vector>
 
+#include "backup_support.h"
 #include "test_support.h"
 
 namespace crm_test {
@@ -248,6 +251,38 @@ TEST_F(PostgresParity, SegmentsEditedInTheDatabaseFailAloneWithANamedError) {
   ASSERT_EQ(crm_segment_list(&raw, db.get()), CRM_OK);
   Rows after(raw);
   EXPECT_EQ(crm_rows_size(after.get()), 4u);
+}
+
+// crm_verify() names what was changed in the database behind libcrm's
+// back: a value without its history, a customer id sequence set back below
+// the ids stored, a search row of no customer.
+TEST_F(PostgresParity, VerifyNamesProblemsPlantedInTheDatabase) {
+  Db db = Open("verify");
+  ASSERT_NE(db, nullptr);
+  std::vector<int64_t> ids = FillWorkspace(db.get());
+  ASSERT_TRUE(VerifiesOk(db.get()));
+  const std::string where = " WHERE workspace_id = " + workspace_id_;
+  Psql(
+      "UPDATE crm_customers SET data = jsonb_set(data, '{email}', "
+      "'\"changed@x.org\"')" +
+      where + " AND customer_id = " + std::to_string(ids[6]) +
+      "; ALTER SEQUENCE crm_ws" + workspace_id_ +
+      "_customer_ids RESTART WITH 2; INSERT INTO crm_customer_search "
+      "(workspace_id, customer_id, content, terms) VALUES (" +
+      workspace_id_ + ", 999999, 'nobody', '')");
+  const std::string report = Verify(db.get());
+  EXPECT_TRUE(Has(report, "{\"ok\":false,")) << report;
+  EXPECT_TRUE(Has(report, "{\"check\":\"history\",\"customer_id\":" +
+                              std::to_string(ids[6]) +
+                              ",\"field\":\"email\",\"message\":"))
+      << report;
+  EXPECT_TRUE(Has(report, "the customer id counter stands at 1 but " +
+                              std::to_string(ids.back()) + " is stored"))
+      << report;
+  EXPECT_TRUE(Has(report, "{\"name\":\"integrity\",\"ok\":false")) << report;
+  EXPECT_TRUE(Has(report, "1 search rows belong to no stored customer"))
+      << report;
+  EXPECT_TRUE(Has(report, "{\"name\":\"schema\",\"ok\":true")) << report;
 }
 
 }  // namespace

@@ -53,6 +53,12 @@ absl::Status PostgresBackend::ConfigureSession() {
 absl::Status PostgresBackend::VerifyWorkspaceObjects(
     const FieldColumnsReader& read_field_columns) {
   CRM_ASSIGN_OR_RETURN(Scope scope, Scope::Begin(*this, ScopeKind::kRead));
+  CRM_RETURN_IF_ERROR(CheckLayout(read_field_columns).status());
+  return scope.Commit();
+}
+
+absl::StatusOr<int64_t> PostgresBackend::CheckLayout(
+    const FieldColumnsReader& read_field_columns) {
   CRM_RETURN_IF_ERROR(VerifyIdSequences(*connection_, workspace_id_));
   CRM_ASSIGN_OR_RETURN(std::vector<FieldRow> rows, LoadFields());
   CRM_ASSIGN_OR_RETURN(std::vector<FieldColumn> columns,
@@ -94,7 +100,63 @@ absl::Status PostgresBackend::VerifyWorkspaceObjects(
                      "an index the workspace's fields need is missing", "",
                      Rule::kSchema);
   }
-  return scope.Commit();
+  // Its three id sequences, and each index.
+  return 3 + static_cast<int64_t>(present.rows());
+}
+
+absl::StatusOr<IntegrityReport> PostgresBackend::CheckIntegrity(int64_t limit) {
+  // What the server's constraints do not say of a workspace's rows, one
+  // count each ($1 the workspace).
+  struct RowRule {
+    const char* sql;
+    const char* what;
+  };
+  static constexpr RowRule kRules[] = {
+      {"SELECT count(*) FROM crm_events e WHERE e.workspace_id = $1 AND "
+       "EXISTS (SELECT 1 FROM unnest(ARRAY[e.type_id, e.channel_id, "
+       "e.actor_id, e.source_id]) AS n(id) WHERE n.id IS NOT NULL AND NOT "
+       "EXISTS (SELECT 1 FROM crm_strings s WHERE s.workspace_id = $1 AND "
+       "s.string_id = n.id))",
+       "events name a type, channel, actor or source that is no interned "
+       "string"},
+      {"SELECT count(*) FROM crm_customer_search s WHERE s.workspace_id = $1 "
+       "AND NOT EXISTS (SELECT 1 FROM crm_customers c WHERE c.workspace_id = "
+       "$1 AND c.customer_id = s.customer_id)",
+       "search rows belong to no stored customer"},
+      {"SELECT count(*) FROM crm_customers c WHERE c.workspace_id = $1 AND "
+       "(jsonb_typeof(c.data) <> 'object' OR c.version < 1 OR "
+       "c.customer_id < 1)",
+       "customers have values that are not an object, a version below 1 or "
+       "an id below 1"},
+      {"SELECT count(*) FROM crm_fields f WHERE f.workspace_id = $1 AND "
+       "f.status NOT IN ('active', 'archived', 'deleted')",
+       "fields have a status libcrm does not write"},
+      {"SELECT count(*) FROM crm_events e WHERE e.workspace_id = $1 AND "
+       "e.seq < 1",
+       "events have a seq below 1"},
+  };
+  IntegrityReport report;
+  const std::string workspace = absl::StrCat(workspace_id_);
+  for (const RowRule& rule : kRules) {
+    CRM_ASSIGN_OR_RETURN(Result counted,
+                         connection_->Execute(rule.sql, {workspace}));
+    if (counted.rows() != 1) {
+      return MakeError(ErrorCode::kIo, "PostgreSQL sent no count", "",
+                       Rule::kDamaged);
+    }
+    CRM_ASSIGN_OR_RETURN(int64_t found, counted.Integer(0, 0, "a count"));
+    ++report.checked;
+    if (found > 0 && static_cast<int64_t>(report.problems.size()) < limit) {
+      report.problems.push_back(absl::StrCat(found, " ", rule.what));
+    }
+  }
+  return report;
+}
+
+absl::StatusOr<bool> PostgresBackend::BackupToFile(
+    const std::string&,
+    absl::FunctionRef<absl::Status(int64_t, int64_t, int64_t)>) {
+  return false;
 }
 
 // ---- scopes and transactions ----------------------------------------------

@@ -190,6 +190,15 @@ class PostgresBackend : public Backend {
   absl::StatusOr<int64_t> DeleteEventsBefore(int64_t type_id, int64_t before_us,
                                              bool of_stubs) override;
 
+  // ---- backup and verify --------------------------------------------------
+  // No file of its own: false (a backup of a server's workspace is a dump).
+  absl::StatusOr<bool> BackupToFile(
+      const std::string& path,
+      absl::FunctionRef<absl::Status(int64_t, int64_t, int64_t)> step) override;
+  absl::StatusOr<int64_t> CheckLayout(
+      const FieldColumnsReader& read_field_columns) override;
+  absl::StatusOr<IntegrityReport> CheckIntegrity(int64_t limit) override;
+
   absl::StatusOr<std::unique_ptr<WorkspaceCopySeam>> CopySeam() override;
 
  private:

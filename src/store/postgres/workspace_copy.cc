@@ -120,6 +120,37 @@ class PostgresCopySeam final : public WorkspaceCopySeam {
     return floors;
   }
 
+  absl::StatusOr<IdCounters> ReadIdCounters() override {
+    IdCounters read;
+    CRM_ASSIGN_OR_RETURN(
+        read.counter.customer_id,
+        LastIdTaken(connection_, workspace_id_, IdSequence::kCustomerIds));
+    CRM_ASSIGN_OR_RETURN(
+        read.counter.seq,
+        LastIdTaken(connection_, workspace_id_, IdSequence::kEventSeqs));
+    CRM_ASSIGN_OR_RETURN(
+        Result highest,
+        connection_.Execute(
+            "SELECT c.next_field_id - 1, greatest(coalesce((SELECT "
+            "max(customer_id) FROM crm_customers WHERE workspace_id = $1), 0), "
+            "coalesce((SELECT max(customer_id) FROM crm_events WHERE "
+            "workspace_id = $1), 0)), coalesce((SELECT max(seq) FROM "
+            "crm_events WHERE workspace_id = $1), 0), coalesce((SELECT "
+            "max(field_id) FROM crm_fields WHERE workspace_id = $1), 0) FROM "
+            "crm_counters c WHERE c.workspace_id = $1",
+            {workspace_}));
+    if (highest.rows() != 1) return WorkspaceGone(workspace_id_);
+    CRM_ASSIGN_OR_RETURN(read.counter.field_id,
+                         highest.Integer(0, 0, "field id counter"));
+    CRM_ASSIGN_OR_RETURN(read.highest.customer_id,
+                         highest.Integer(0, 1, "highest customer id"));
+    CRM_ASSIGN_OR_RETURN(read.highest.seq,
+                         highest.Integer(0, 2, "highest seq"));
+    CRM_ASSIGN_OR_RETURN(read.highest.field_id,
+                         highest.Integer(0, 3, "highest field id"));
+    return read;
+  }
+
   absl::Status InsertUserFieldAsIs(const FieldRow& row) override {
     // Values live in the customer's jsonb: a field needs no storage of its
     // own.

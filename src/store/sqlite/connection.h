@@ -50,6 +50,9 @@ class Connection {
   // snapshot at its first read) or outside a transaction.
   std::optional<uint32_t> SnapshotVersion() const;
   bool read_only() const { return options_.read_only; }
+  // The SQLite handle, for SQLite APIs that take it rather than SQL (the
+  // online backup). Borrowed: valid while the connection lives.
+  sqlite3* handle() const { return db_; }
   const ConnectionOptions& options() const { return options_; }
 
  private:

@@ -2,6 +2,7 @@
 
 #include "base/error.h"
 #include "store/sqlite/as_of_table.h"
+#include "store/sqlite/backup_store.h"
 #include "store/sqlite/customer_table.h"
 #include "store/sqlite/event_table.h"
 #include "store/sqlite/field_table.h"
@@ -380,6 +381,30 @@ absl::StatusOr<std::vector<SuppressionRow>> SqliteBackend::LoadSuppressions() {
 
 // ---- moving a workspace
 // -------------------------------------------------------
+
+// ---- backup and verify ----------------------------------------------------
+
+absl::StatusOr<bool> SqliteBackend::BackupToFile(
+    const std::string& path,
+    absl::FunctionRef<absl::Status(int64_t, int64_t, int64_t)> step) {
+  // Inside the host's transaction the copy would hold its uncommitted
+  // writes (and SQLite refuses to copy from a connection writing).
+  if (scope_nested_.value_or(false)) {
+    return MakeError(ErrorCode::kMisuse,
+                     "a backup is not taken inside a transaction (crm_begin): "
+                     "commit or roll back first");
+  }
+  return sqlite::BackupToFile(*connection_, path, step);
+}
+
+absl::StatusOr<int64_t> SqliteBackend::CheckLayout(
+    const FieldColumnsReader& read_field_columns) {
+  return sqlite::CheckLayout(*connection_, read_field_columns);
+}
+
+absl::StatusOr<IntegrityReport> SqliteBackend::CheckIntegrity(int64_t limit) {
+  return sqlite::CheckIntegrity(*connection_, limit);
+}
 
 absl::StatusOr<std::unique_ptr<WorkspaceCopySeam>> SqliteBackend::CopySeam() {
   return NewSqliteCopySeam(*connection_);

@@ -168,6 +168,14 @@ class SqliteBackend final : public Backend {
   absl::StatusOr<int64_t> CountSuppressions() override;
   absl::StatusOr<std::vector<SuppressionRow>> LoadSuppressions() override;
 
+  // ---- backup and verify: backup_store.h ---------------------------------
+  absl::StatusOr<bool> BackupToFile(
+      const std::string& path,
+      absl::FunctionRef<absl::Status(int64_t, int64_t, int64_t)> step) override;
+  absl::StatusOr<int64_t> CheckLayout(
+      const FieldColumnsReader& read_field_columns) override;
+  absl::StatusOr<IntegrityReport> CheckIntegrity(int64_t limit) override;
+
   absl::StatusOr<std::unique_ptr<WorkspaceCopySeam>> CopySeam() override;
 
  private:

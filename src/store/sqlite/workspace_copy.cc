@@ -77,6 +77,33 @@ class SqliteCopySeam final : public WorkspaceCopySeam {
     return floors;
   }
 
+  absl::StatusOr<IdCounters> ReadIdCounters() override {
+    IdCounters read;
+    CRM_ASSIGN_OR_RETURN(std::optional<int64_t> last_customer,
+                         ReadMetaValue(connection_, kLastCustomerIdKey));
+    read.counter.customer_id = last_customer.value_or(0);
+    CRM_ASSIGN_OR_RETURN(
+        read.counter.seq,
+        ReadInteger(connection_,
+                    "SELECT seq FROM sqlite_sequence WHERE name = "
+                    "'crm_events'"));
+    CRM_ASSIGN_OR_RETURN(
+        read.highest.customer_id,
+        ReadInteger(connection_,
+                    "SELECT max(coalesce((SELECT max(id) FROM crm_customers), "
+                    "0), coalesce((SELECT max(customer_id) FROM crm_events), "
+                    "0))"));
+    CRM_ASSIGN_OR_RETURN(
+        read.highest.seq,
+        ReadInteger(connection_, "SELECT max(seq) FROM crm_events"));
+    // A file numbers fields from max(id) + 1: its counter is the rows.
+    CRM_ASSIGN_OR_RETURN(
+        read.highest.field_id,
+        ReadInteger(connection_, "SELECT max(id) FROM crm_fields"));
+    read.counter.field_id = read.highest.field_id;
+    return read;
+  }
+
   absl::Status InsertUserFieldAsIs(const FieldRow& row) override {
     CRM_ASSIGN_OR_RETURN(
         Statement * insert,

@@ -557,6 +557,72 @@ TEST_F(ExportTest, ProgressReportsRowsAndBytesAndCancelLeavesNoFile) {
   EXPECT_EQ(Export(options, "keep.csv"), csv);
 }
 
+// What another handle writes while the export runs (from the progress
+// callback, which may use libcrm on other handles).
+struct Writer {
+  crm_db* db = nullptr;
+  int64_t deleted = 0;
+  bool wrote = false;
+};
+
+int WriteMeanwhile(void* context, int64_t, int64_t, int64_t) {
+  Writer* writer = static_cast<Writer*>(context);
+  if (writer->wrote) return 0;
+  writer->wrote = true;
+  EXPECT_EQ(crm_customer_delete(writer->db, writer->deleted, 0, "other"),
+            CRM_OK)
+      << crm_last_error_message();
+  CreateNamed(writer->db, "Late");
+  return 0;
+}
+
+TEST_F(ExportTest, ReadsOneSnapshotWhileOthersWrite) {
+  Define(db_.get(), R"({"name": "notes", "type": "text"})");
+  std::string notes(1000, 'n');
+  int64_t last = 0;
+  ASSERT_EQ(crm_begin(db_.get()), CRM_OK);
+  for (int i = 0; i < 1200; ++i) {
+    Record record = NewRecord();
+    crm_record_set_text(record.get(), "notes", notes.c_str());
+    crm_record_set_text(record.get(), "name", "Early");
+    last = Create(db_.get(), record.get());
+  }
+  ASSERT_EQ(crm_commit(db_.get()), CRM_OK);
+  Db other = OpenDb(dir_.File("export.crm"));
+  Writer writer{other.get(), last, false};
+  crm_export_options options = Options(CRM_DATA_CUSTOMERS, "id,name,notes");
+  options.progress = WriteMeanwhile;
+  options.progress_context = &writer;
+  int64_t rows = 0;
+  std::string csv = Export(options, "snapshot.csv", &rows);
+  ASSERT_TRUE(writer.wrote);
+  // The customer deleted after the export began is in it; the one created
+  // since is not.
+  EXPECT_EQ(rows, 1200);
+  EXPECT_NE(csv.find("\r\n" + std::to_string(last) + ",Early,"),
+            std::string::npos);
+  EXPECT_EQ(csv.find("Late"), std::string::npos);
+  EXPECT_EQ(Count(db_.get()), 1200);
+}
+
+TEST_F(ExportTest, EventColumnsMayNameCustomerFieldsAndProperties) {
+  Record record = NewRecord();
+  crm_record_set_text(record.get(), "name", "Ada");
+  crm_record_set_text(record.get(), "email", "ada@example.com");
+  int64_t ada = Create(db_.get(), record.get());
+  int64_t call = Append(ada, "call", "phone", kJan2024);
+  crm_export_options options =
+      Options(CRM_DATA_EVENTS, "seq,customer.email,properties.minutes,type",
+              "type = 'call'");
+  EXPECT_EQ(Export(options, "events.csv"),
+            "seq,customer.email,properties.minutes,type\r\n" +
+                std::to_string(call) + ",ada@example.com,7,call\r\n");
+  options.fields = "seq,customer.nickname";
+  EXPECT_CRM_ERROR(
+      crm_export(nullptr, db_.get(), dir_.File("bad.csv").c_str(), &options),
+      CRM_E_NOT_FOUND, "customer.nickname", "unknown_field");
+}
+
 TEST_F(ExportTest, BadArgumentsNameTheirParameterOrOption) {
   CreateNamed(db_.get(), "Ada");
   std::string path = dir_.File("bad.csv");

@@ -4,7 +4,6 @@
 // scope), progress and cancel (no file, an old file left as it was), and
 // the arguments' errors.
 #include <google/protobuf/struct.pb.h>
-#include <google/protobuf/util/json_util.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -13,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "json_support.h"
 #include "test_support.h"
 
 namespace crm_test {
@@ -62,48 +62,6 @@ std::vector<std::string> Lines(const std::string& text,
     at = next + end.size();
   }
   return lines;
-}
-
-Struct ParseJson(const std::string& json) {
-  Struct parsed;
-  auto status = google::protobuf::util::JsonStringToMessage(json, &parsed);
-  EXPECT_TRUE(status.ok()) << status.ToString() << "\n" << json;
-  return parsed;
-}
-
-const Value& At(const Struct& object, const std::string& key) {
-  static const Value kMissing;
-  auto it = object.fields().find(key);
-  EXPECT_NE(it, object.fields().end()) << "no key " << key;
-  return it == object.fields().end() ? kMissing : it->second;
-}
-
-// The keys of a JSON object's text, in the order the text has them (its
-// top level only).
-std::vector<std::string> KeysInOrder(const std::string& json) {
-  std::vector<std::string> keys;
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < json.size(); ++i) {
-    char c = json[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') {
-      size_t end = json.find('"', i + 1);
-      if (depth == 1 && json[end + 1] == ':') {
-        keys.push_back(json.substr(i + 1, end - i - 1));
-      }
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      ++depth;
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return keys;
 }
 
 crm_export_options Options(int target = CRM_DATA_CUSTOMERS,
@@ -282,19 +240,19 @@ TEST_F(ExportTest, JsonLinesHoldTheJsonValuesOfRecords) {
   EXPECT_EQ(rows, 2);
   std::vector<std::string> lines = Lines(text, "\n");
   ASSERT_EQ(lines.size(), 2u) << text;
-  std::vector<std::string> keys = KeysInOrder(lines[1]);
+  std::vector<std::string> keys = TopLevelKeys(lines[1]);
   std::vector<std::string> expected_keys;
   for (const std::string& key : Lines(kGoldenFields, ",")) {
     expected_keys.push_back(key);
   }
   EXPECT_EQ(keys, expected_keys);
   // Every key on every line, null where the customer holds nothing.
-  Struct plain = ParseJson(lines[0]);
+  Struct plain = Parse(lines[0]);
   EXPECT_EQ(At(plain, "name").string_value(), "Ünïcødé 名前");
   EXPECT_EQ(At(plain, "email").kind_case(), Value::kNullValue);
   EXPECT_EQ(At(plain, "visits").kind_case(), Value::kNullValue);
-  EXPECT_EQ(KeysInOrder(lines[0]), expected_keys);
-  Struct ada = ParseJson(lines[1]);
+  EXPECT_EQ(TopLevelKeys(lines[0]), expected_keys);
+  Struct ada = Parse(lines[1]);
   EXPECT_EQ(At(ada, "id").number_value(), ada_);
   EXPECT_EQ(At(ada, "name").string_value(), "Ada \"The Countess\" Lovelace");
   EXPECT_EQ(At(ada, "notes").string_value(), "line one\nline two");
@@ -397,11 +355,11 @@ TEST_F(ExportTest, EventsByDefaultHoldEveryMemberAndHistoryChanges) {
   std::vector<std::string> lines = Lines(text, "\n");
   ASSERT_EQ(lines.size(), 3u) << text;
   EXPECT_EQ(
-      KeysInOrder(lines[0]),
+      TopLevelKeys(lines[0]),
       (std::vector<std::string>{"seq", "customer_id", "occurred_at",
                                 "recorded_at", "type", "channel", "actor",
                                 "source", "idempotency_key", "properties"}));
-  Struct created = ParseJson(lines[0]);
+  Struct created = Parse(lines[0]);
   EXPECT_EQ(At(created, "type").string_value(), "crm.record.created");
   EXPECT_EQ(At(created, "customer_id").number_value(), ada);
   EXPECT_EQ(
@@ -409,14 +367,14 @@ TEST_F(ExportTest, EventsByDefaultHoldEveryMemberAndHistoryChanges) {
          "name")
           .string_value(),
       "Ada");
-  Struct updated = ParseJson(lines[1]);
+  Struct updated = Parse(lines[1]);
   EXPECT_EQ(At(updated, "type").string_value(), "crm.record.updated");
   EXPECT_EQ(At(updated, "actor").string_value(), "alice");
   const Struct& properties = At(updated, "properties").struct_value();
   EXPECT_EQ(At(At(properties, "after").struct_value(), "city").string_value(),
             "Oslo");
   EXPECT_EQ(At(properties, "before").struct_value().fields_size(), 0);
-  Struct event = ParseJson(lines[2]);
+  Struct event = Parse(lines[2]);
   EXPECT_EQ(At(event, "seq").number_value(), call);
   EXPECT_EQ(At(event, "occurred_at").number_value(), kJan2024);
   EXPECT_EQ(At(event, "channel").string_value(), "phone");

@@ -4,6 +4,7 @@
 // scope), progress and cancel (no file, an old file left as it was), and
 // the arguments' errors.
 #include <google/protobuf/struct.pb.h>
+#include <sqlite3.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -793,6 +794,36 @@ TEST_F(ExportTest, BadArgumentsNameTheirParameterOrOption) {
   EXPECT_EQ(crm_export(&rows, db_.get(), path.c_str(), nullptr), CRM_OK)
       << crm_last_error_message();
   EXPECT_EQ(rows, 1);
+}
+
+// A workspace file edited behind libcrm's back (SQLite only: a file's
+// bytes): text that is not UTF-8 fails the export as damaged, with no file.
+TEST(ExportFileTest, StoredTextThatIsNotUtf8FailsAsDamagedWithNoFile) {
+  TempDir dir;
+  std::string path = dir.File("damaged.crm");
+  {
+    Db db = OpenDb(path);
+    CreateNamed(db.get(), "Ada");
+  }
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(raw, "UPDATE crm_customers SET name = 'A' || X'FF'",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(raw);
+  Db db = OpenDb(path);
+  std::string out = dir.File("out.csv");
+  crm_export_options options = Options(CRM_DATA_CUSTOMERS, "id,name");
+  int rc = crm_export(nullptr, db.get(), out.c_str(), &options);
+  EXPECT_EQ(rc, CRM_E_IO) << crm_last_error_message();
+  EXPECT_STREQ(crm_last_error_rule(), "damaged");
+  EXPECT_NE(std::string(crm_last_error_message()).find("UTF-8"),
+            std::string::npos)
+      << crm_last_error_message();
+  EXPECT_FALSE(std::filesystem::exists(out));
+  for (const std::string& name : FilesIn(dir.path())) {
+    EXPECT_NE(name.rfind("out.csv", 0), 0u) << name;
+  }
 }
 
 TEST_F(ExportTest, OptionsInitFillsTheDefaults) {

@@ -599,9 +599,13 @@ TEST_F(ExportTest, RestrictedHandleExportsWhatItReads) {
                    CRM_E_DENIED, "notes", "hidden");
   EXPECT_FALSE(std::filesystem::exists(dir_.File("hidden.csv")));
   // Events: the calls of customers in scope; no history, no orders.
-  crm_export_options events = Options(CRM_DATA_EVENTS, "customer_id,type");
+  // (Their properties read one by one, as on every restricted handle.)
+  crm_export_options events =
+      Options(CRM_DATA_EVENTS, "customer_id,type,properties");
   EXPECT_EQ(Export(events, "events.csv", nullptr, desk.get()),
-            "customer_id,type\r\n" + std::to_string(ids[0]) + ",call\r\n");
+            "customer_id,type,properties\r\n" + std::to_string(ids[0]) +
+                ",call,\"{\"\"minutes\"\":7,\"\"note\"\":\"\"said "
+                "\\\"\"hi\\\"\", left\"\"}\"\r\n");
 }
 
 struct Calls {

@@ -95,6 +95,31 @@ void DefineEveryType(crm_db* db) {
   Define(db, R"({"name": "referrer", "type": "reference"})");
 }
 
+// Ada's values of the user-defined types that hold no text: a number of
+// each kind, a date, a datetime, a choice and a multi-choice.
+void SetTypedValues(crm_record* record) {
+  crm_record_set_integer(record, "visits", -42);
+  crm_record_set_decimal(record, "balance", "-12.50");
+  crm_record_set_boolean(record, "active", 1);
+  crm_record_set_date(record, "birthday", "1815-12-10");
+  crm_record_set_datetime(record, "last_seen", kJan2024 + 123456);
+  crm_record_set_text(record, "plan", "premium");
+  const char* features[] = {"api", "sso"};
+  crm_record_set_list(record, "features", features, 2);
+}
+
+// Creates `record` with created_at `created_at`; returns its id.
+int64_t CreateAt(crm_db* db, crm_record* record, int64_t created_at) {
+  crm_record_set_datetime(record, "created_at", created_at);
+  crm_write_result* result = nullptr;
+  EXPECT_EQ(crm_customer_create_v2(&result, db, record, nullptr, "test"),
+            CRM_OK)
+      << crm_last_error_message();
+  int64_t id = crm_write_result_id(result);
+  crm_write_result_free(result);
+  return id;
+}
+
 class ExportTest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_NE(db_, nullptr); }
@@ -113,17 +138,8 @@ class ExportTest : public ::testing::Test {
   }
 
   void DefineEveryType() { crm_test::DefineEveryType(db_.get()); }
-  int64_t CreateAt(const crm_record* record, int64_t created_at) {
-    crm_record_set_datetime(const_cast<crm_record*>(record), "created_at",
-                            created_at);
-    crm_write_result* result = nullptr;
-    EXPECT_EQ(
-        crm_customer_create_v2(&result, db_.get(), record, nullptr, "test"),
-        CRM_OK)
-        << crm_last_error_message();
-    int64_t id = crm_write_result_id(result);
-    crm_write_result_free(result);
-    return id;
+  int64_t CreateAt(crm_record* record, int64_t created_at) {
+    return crm_test::CreateAt(db_.get(), record, created_at);
   }
 
   // Two customers: one with no value but its name (unicode), one with a
@@ -140,14 +156,7 @@ class ExportTest : public ::testing::Test {
     crm_record_set_list(ada.get(), "tags", tags, 2);
     crm_record_set_text(ada.get(), "notes", "line one\nline two");
     crm_record_set_text(ada.get(), "bio", " starts with a space");
-    crm_record_set_integer(ada.get(), "visits", -42);
-    crm_record_set_decimal(ada.get(), "balance", "-12.50");
-    crm_record_set_boolean(ada.get(), "active", 1);
-    crm_record_set_date(ada.get(), "birthday", "1815-12-10");
-    crm_record_set_datetime(ada.get(), "last_seen", kJan2024 + 123456);
-    crm_record_set_text(ada.get(), "plan", "premium");
-    const char* features[] = {"api", "sso"};
-    crm_record_set_list(ada.get(), "features", features, 2);
+    SetTypedValues(ada.get());
     crm_record_set_text(ada.get(), "website", "https://example.com/a?b=c");
     crm_record_set_integer(ada.get(), "referrer", plain_);
     ada_ = CreateAt(ada.get(), kJan2024);
@@ -466,23 +475,10 @@ std::vector<int64_t> AddRoundTripCustomers(crm_db* db) {
   crm_record_set_list(ada.get(), "tags", tags, 3);
   crm_record_set_text(ada.get(), "notes", "line one\r\nline two\nthree");
   crm_record_set_text(ada.get(), "bio", " starts and ends with a space ");
-  crm_record_set_integer(ada.get(), "visits", -42);
-  crm_record_set_decimal(ada.get(), "balance", "-12.50");
-  crm_record_set_boolean(ada.get(), "active", 1);
-  crm_record_set_date(ada.get(), "birthday", "1815-12-10");
-  crm_record_set_datetime(ada.get(), "last_seen", kJan2024 + 123456);
-  crm_record_set_text(ada.get(), "plan", "premium");
-  const char* features[] = {"api", "sso"};
-  crm_record_set_list(ada.get(), "features", features, 2);
+  SetTypedValues(ada.get());
   crm_record_set_text(ada.get(), "website", "https://example.com/a?b=c,d");
   crm_record_set_integer(ada.get(), "referrer", ids[0]);
-  crm_record_set_datetime(ada.get(), "created_at", kJan2024 - 7 * kHour);
-  crm_write_result* result = nullptr;
-  EXPECT_EQ(crm_customer_create_v2(&result, db, ada.get(), nullptr, "test"),
-            CRM_OK)
-      << crm_last_error_message();
-  ids.push_back(crm_write_result_id(result));
-  crm_write_result_free(result);
+  ids.push_back(CreateAt(db, ada.get(), kJan2024 - 7 * kHour));
   Record edges = NewRecord();
   crm_record_set_text(edges.get(), "external_id", "e-3");
   crm_record_set_text(edges.get(), "name", "=1+2");

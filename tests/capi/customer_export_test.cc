@@ -2,7 +2,6 @@
 // part of the document, nothing of anyone else, the same text every time,
 // deleted and unknown customers, bad arguments, and large logs in pages.
 #include <google/protobuf/struct.pb.h>
-#include <google/protobuf/util/json_util.h>
 #include <sqlite3.h>
 
 #include <chrono>
@@ -16,6 +15,7 @@
 #include <vector>
 
 #include "crm/crm.pb.h"
+#include "json_support.h"
 #include "test_support.h"
 
 namespace crm_test {
@@ -34,20 +34,6 @@ std::string ExportText(crm_db* db, int64_t id) {
   EXPECT_EQ(rc, CRM_OK) << crm_last_error_message();
   String json(raw);
   return json ? std::string(json.get()) : std::string();
-}
-
-Struct Parse(const std::string& json) {
-  Struct parsed;
-  auto status = google::protobuf::util::JsonStringToMessage(json, &parsed);
-  EXPECT_TRUE(status.ok()) << status.ToString() << "\n" << json;
-  return parsed;
-}
-
-const Value& At(const Struct& object, const std::string& key) {
-  static const Value kMissing;
-  auto it = object.fields().find(key);
-  EXPECT_NE(it, object.fields().end()) << "no key " << key;
-  return it == object.fields().end() ? kMissing : it->second;
 }
 
 int64_t Int(const Value& value) {
@@ -86,34 +72,6 @@ int64_t RecordValue(const Struct& doc, const std::string& name) {
   }
   ADD_FAILURE() << "no field " << name;
   return 0;
-}
-
-// The top-level keys of a document in the order its text has them.
-std::vector<std::string> TopLevelKeys(const std::string& json) {
-  std::vector<std::string> keys;
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < json.size(); ++i) {
-    char c = json[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') {
-      if (depth == 1) {
-        size_t end = json.find('"', i + 1);
-        if (json[end + 1] == ':')
-          keys.push_back(json.substr(i + 1, end - i - 1));
-      }
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      ++depth;
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return keys;
 }
 
 // The text with the value of "exported_at" blanked out.

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <utility>
 #include <vector>
 
@@ -81,6 +82,7 @@ void RemoveWorkspace(const std::string& path) {
 
 int Workload::Run(const std::string& location, const std::string& where) {
   where_ = where;
+  location_ = location;
   step_ = "open";
   db_ = Unset<crm_db>();
   int rc =
@@ -122,6 +124,7 @@ void Workload::Steps() {
   Checkpoint();
   Query();
   DumpAndLoad();
+  Export();
 }
 
 crm_record* Workload::NewRecord(const std::string& name,
@@ -577,6 +580,54 @@ void Workload::Query() {
   const bool orders = model_->event_keys.count(EventKey(900, 0)) > 0;
   QueryTotals(CRM_QUERY_EVENTS, "type = 'order.placed'", "properties.amount",
               orders ? 4 : 0, orders ? "600" : "");
+}
+
+void Workload::Export() {
+  step_ = "export";
+  const bool on_server = location_.rfind("postgres", 0) == 0;
+  const std::filesystem::path path =
+      on_server ? std::filesystem::temp_directory_path() /
+                      ("crm-fault-export-" + std::to_string(getpid()) + ".csv")
+                : std::filesystem::path(location_ + ".export.csv");
+  std::filesystem::remove(path);
+  // The model's customers by id: external id and seats (empty for none).
+  std::map<int64_t, std::string> lines;
+  for (const auto& [external_id, id] : model_->ids) {
+    std::string line = external_id;
+    if (model_->field_defined) {
+      const int64_t seats = model_->seats[external_id];
+      line += "," + (seats >= 0 ? std::to_string(seats) : std::string());
+    }
+    lines[id] = line + "\r\n";
+  }
+  std::string expected =
+      model_->field_defined ? "external_id,seats\r\n" : "external_id\r\n";
+  for (const auto& [id, line] : lines) expected += line;
+  crm_export_options options = CRM_EXPORT_OPTIONS_INIT;
+  options.fields = model_->field_defined ? "external_id,seats" : "external_id";
+  int64_t rows = kUnsetId;
+  int rc = Call(
+      Library([&] { return crm_export(&rows, db_, path.c_str(), &options); }),
+      [&] {
+        EXPECT_EQ(rows, static_cast<int64_t>(lines.size())) << where_ << step_;
+        std::ifstream in(path, std::ios::binary);
+        std::string text((std::istreambuf_iterator<char>(in)),
+                         std::istreambuf_iterator<char>());
+        EXPECT_EQ(text, expected) << where_ << step_;
+      });
+  EXPECT_CLEARED_ON_FAILURE(rc, rows, where_);
+  if (rc != CRM_OK) {
+    EXPECT_FALSE(std::filesystem::exists(path))
+        << where_ << "a failed export left its file";
+  }
+  // Nothing half-written beside it, whatever the outcome.
+  const std::string name = path.filename().string() + ".tmp-";
+  for (const auto& entry :
+       std::filesystem::directory_iterator(path.parent_path())) {
+    EXPECT_NE(entry.path().filename().string().rfind(name, 0), 0u)
+        << where_ << "left " << entry.path();
+  }
+  std::filesystem::remove(path);
 }
 
 void Workload::QueryTotals(int target, const char* filter, const char* field,

@@ -59,8 +59,9 @@ struct Model {
 // one by one and in a batch, deletes one, writes in a host transaction,
 // erases a customer with history and events, the deleted one and, by a
 // filter, half of the batch's, checkpoints, counts and sums customers and
-// events with queries, dumps the workspace and loads the dump into a new
-// one, and closes the workspace. Every libcrm call runs
+// events with queries, exports the customers to a CSV file, dumps the
+// workspace and loads the dump into a new one, and closes the workspace.
+// Every libcrm call runs
 // between source->EnterLibrary() and LeaveLibrary().
 class Workload {
  public:
@@ -168,6 +169,11 @@ class Workload {
   // The model after `external_id` (id `id`) was erased.
   void Forget(const std::string& external_id, int64_t id);
   void Query();
+  // Exports every customer's external id and seats to a CSV file (beside
+  // the workspace file, or in the temporary folder for a server's): after
+  // CRM_OK the file holds exactly the model's customers by id; after an
+  // error there is no file, nor a half-written one beside it.
+  void Export();
   // Counts the rows of `target` that match `filter` and sums `field` over
   // them; expects `count` and `sum` ("" for no value).
   void QueryTotals(int target, const char* filter, const char* field,
@@ -176,7 +182,8 @@ class Workload {
   FaultSource* source_;
   Model* model_;
   std::string where_;
-  std::string step_;  // the step running, for messages
+  std::string location_;  // of the workspace, as Run() got it
+  std::string step_;      // the step running, for messages
   std::string fault_step_;
   crm_db* db_ = nullptr;
   int failed_ = 0;

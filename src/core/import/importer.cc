@@ -296,6 +296,9 @@ absl::Status Importer::ResolveColumn(Session& session, size_t index) {
   }
   const Field* found = session.schema().Find(field);
   if (found == nullptr) {
+    // The id column crm_export writes first: libcrm's own, not read (ids
+    // may differ), as the read-only fields below.
+    if (!named && field == "id") return absl::OkStatus();
     if (!named && mapping_.ignore_unmapped) return absl::OkStatus();
     return MakeError(
         ErrorCode::kNotFound,

@@ -15,6 +15,15 @@ from __future__ import annotations
 
 from . import _native
 from ._native import LibraryLoadError
+from ._db_data import (
+    DataFormat,
+    DataTarget,
+    ImportReject,
+    ImportReport,
+    ProgressCallback,
+    VerifyCheck,
+    VerifyReport,
+)
 from ._db_erasure import EraseReceipt
 from ._db_profiles import Profiles
 from .db import Database, copy_workspace, create_workspace, drop_workspace, open, open_url
@@ -71,6 +80,13 @@ __all__ = [
     "FieldTimeline",
     "WriteResult",
     "EraseReceipt",
+    "ImportReport",
+    "ImportReject",
+    "VerifyReport",
+    "VerifyCheck",
+    "DataTarget",
+    "DataFormat",
+    "ProgressCallback",
     "Target",
     "Bucket",
     "AggregateFunction",

@@ -5,18 +5,22 @@ field and rule. tests/capi/ has the full matrix of each call."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import io
 import json
 import os
+import pathlib
 import tempfile
 import unittest
 from decimal import Decimal
-from typing import Any, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import crm
 
 from .support import WorkspaceTestCase, file_only, library_or_skip_message, open_under_test
+from .test_readme import python_samples
 
 UTC = dt.timezone.utc
 
@@ -447,6 +451,36 @@ class BackupTest(DataTestCase):
                 self.assertEqual(denied.exception.rule, "operation")
             with self.assertRaises(crm.DeniedError):
                 desk.verify()
+
+
+DOC = pathlib.Path(__file__).resolve().parents[3] / "docs" / "data-in-out.md"
+
+
+@file_only("the page's samples open files, as an operator does")
+class DocSamplesTest(unittest.TestCase):
+    """The Python samples of docs/data-in-out.md run in order (each continues
+    the one before) in a new folder, and print what the page says."""
+
+    def test_every_sample_runs(self) -> None:
+        library_or_skip_message()
+        samples = python_samples(DOC.read_text(encoding="utf-8"))
+        self.assertGreaterEqual(len(samples), 6, "the page's samples were not found")
+        names: Dict[str, Any] = {"__name__": "__main__"}
+        printed = io.StringIO()
+        here = os.getcwd()
+        with tempfile.TemporaryDirectory(prefix="crm-doc-") as folder:
+            os.chdir(folder)
+            try:
+                for sample in samples:
+                    code = compile("\n" * (sample.line - 1) + sample.code, str(DOC), "exec")
+                    with contextlib.redirect_stdout(printed):
+                        exec(code, names)
+            finally:
+                os.chdir(here)
+        lines = printed.getvalue().splitlines()
+        for expected in ("1 1", "2 3 E-post format", "1234.50", "0 1", "Closed", "False",
+                         "True ['schema', 'integrity', 'counters', 'history']"):
+            self.assertIn(expected, lines)
 
 
 class ProgressTest(unittest.TestCase):

@@ -83,6 +83,44 @@ public sealed class DataTests : IDisposable
         }
     }
 
+    // -- the progress relay, called as libcrm calls it --------------------------
+
+    [Fact]
+    public unsafe void TheRelayReportsAndStopsOnAnException()
+    {
+        var recorder = new Recorder();
+        using (var relay = new ProgressRelay(new TransferOptions { Progress = recorder.Report }))
+        {
+            Assert.Equal(0, relay.Function(relay.Context, 5, 10, -1));
+            Assert.Equal(0, relay.Function(relay.Context, 6, 12, 40));
+            Assert.Equal([new DataProgress(5, 10, null), new DataProgress(6, 12, 40)], recorder.Calls);
+            relay.Check(0);
+        }
+        var stop = new InvalidOperationException("stop");
+        using (var relay = new ProgressRelay(new TransferOptions { Progress = new Recorder { StopWith = stop }.Report }))
+        {
+            Assert.Equal(1, relay.Function(relay.Context, 1, 2, 3));
+            Assert.Equal(1, relay.Function(relay.Context, 1, 2, 3));  // stays stopped
+            Assert.Same(stop, relay.Raised);
+            Assert.Same(stop, Assert.Throws<InvalidOperationException>(() => relay.Check(0)));
+        }
+        using (var relay = new ProgressRelay(null))
+        {
+            Assert.True(relay.Function == null);
+            Assert.Equal(0, relay.Context);
+        }
+    }
+
+    [Fact]
+    public unsafe void TheRelayRefusesLibcrmCallsFromTheCallback()
+    {
+        using var db = TestWorkspace.OpenEmpty();
+        using var relay = new ProgressRelay(new TransferOptions { Progress = _ => db.CountCustomers() });
+        Assert.Equal(1, relay.Function(relay.Context, 1, 2, 3));
+        Assert.IsType<MisuseException>(relay.Raised);
+        Assert.Equal(0, db.CountCustomers());  // outside the callback: allowed
+    }
+
     // -- import ---------------------------------------------------------------
 
     [Fact]

@@ -492,12 +492,38 @@ class ProgressTest(unittest.TestCase):
 
         seen: List[Any] = []
         reporter = _Progress(lambda *args: seen.append(args))
-        self.assertEqual(reporter._report(None, 5, 10, -1), 0)
-        self.assertEqual(seen, [(5, 10, None)])
+        # Through the C function pointer libcrm calls, as libcrm calls it.
+        self.assertEqual(reporter.c_function(None, 5, 10, -1), 0)
+        self.assertEqual(reporter.c_function(None, 6, 12, 40), 0)
+        self.assertEqual(seen, [(5, 10, None), (6, 12, 40)])
         failing = _Progress(lambda *args: 1 / 0)
-        self.assertEqual(failing._report(None, 1, 2, 3), 1)
+        self.assertEqual(failing.c_function(None, 1, 2, 3), 1)
         self.assertIsInstance(failing.raised, ZeroDivisionError)
-        self.assertEqual(failing._report(None, 1, 2, 3), 1)  # stays stopped
+        self.assertEqual(failing.c_function(None, 1, 2, 3), 1)  # stays stopped
+        interrupted = _Progress(lambda *args: (_ for _ in ()).throw(KeyboardInterrupt()))
+        self.assertEqual(interrupted.c_function(None, 1, 2, 3), 1)
+        self.assertIsInstance(interrupted.raised, KeyboardInterrupt)
+        self.assertIsNone(_Progress(None).c_function)
+
+    def test_the_error_is_chained_from_what_the_callable_raised(self) -> None:
+        library_or_skip_message()
+        from crm._db_data import _Progress
+
+        reporter = _Progress(lambda *args: None)
+        reporter.raise_for(0)  # CRM_OK, nothing raised: nothing to raise
+        reporter.raised = ValueError("stop")
+        with self.assertRaises(ValueError):  # libcrm said OK: the host's own exception
+            reporter.raise_for(0)
+
+    def test_a_callback_calling_libcrm_gets_misuse(self) -> None:
+        library_or_skip_message()
+        from crm._db_data import _Progress
+
+        with crm.open(":memory:") as db:
+            reporter = _Progress(lambda *args: db.count_customers())
+            self.assertEqual(reporter.c_function(None, 1, 2, 3), 1)
+            self.assertIsInstance(reporter.raised, crm.MisuseError)
+            self.assertEqual(db.count_customers(), 0)  # outside the callback: allowed
 
 
 if __name__ == "__main__":

@@ -16,8 +16,6 @@ from __future__ import annotations
 from . import _native
 from ._native import LibraryLoadError
 from ._db_data import (
-    DataFormat,
-    DataTarget,
     ImportReject,
     ImportReport,
     ProgressCallback,
@@ -53,7 +51,7 @@ from .errors import (
     VersionError,
 )
 from .events import AppendResult, Event, EventInput, FieldInterval
-from .literals import AggregateFunction, Bucket, FieldType, SyncMode, Target
+from .literals import AggregateFunction, Bucket, DataFormat, DataTarget, FieldType, SyncMode, Target
 from .queries import EventRow, Row, RowIterator
 from .records import Customer
 from .valid_time import FieldTimeline, WriteResult

@@ -43,11 +43,10 @@ from typing import (
 from . import _native
 from ._db_core import DatabaseCore, _progress_callbacks
 from .errors import CRM_OK, last_error
+from .literals import DATA_FORMATS, DATA_TARGETS, DataFormat, DataTarget
 from .valid_time import valid_instant
 
 __all__ = [
-    "DataTarget",
-    "DataFormat",
     "ProgressCallback",
     "ImportReport",
     "ImportReject",
@@ -56,22 +55,6 @@ __all__ = [
 ]
 
 PathLike = Union[str, "os.PathLike[str]"]
-
-#: What an import or export reads or writes.
-DataTarget = Literal["customers", "events"]
-_TARGETS: Dict[str, int] = {
-    "customers": _native.CRM_DATA_CUSTOMERS,
-    "events": _native.CRM_DATA_EVENTS,
-}
-
-#: A file format of import and export; None: by the file name (``.jsonl``
-#: or ``.ndjson`` JSON Lines, anything else CSV).
-DataFormat = Literal["csv", "jsonl"]
-_FORMATS: Dict[Optional[str], int] = {
-    None: _native.CRM_FORMAT_AUTO,
-    "csv": _native.CRM_FORMAT_CSV,
-    "jsonl": _native.CRM_FORMAT_JSONL,
-}
 
 #: ``progress(items, bytes, total)``: see the module's documentation.
 ProgressCallback = Callable[[int, int, Optional[int]], object]
@@ -309,8 +292,8 @@ class DataMixin(DatabaseCore):
         """
         c_path = _path(path)
         options = _native.import_options()  # CRM_IMPORT_OPTIONS_INIT
-        options.target = _choice(_TARGETS, target, "target")
-        options.format = _choice(_FORMATS, format, "format")
+        options.target = _choice(DATA_TARGETS, target, "target")
+        options.format = _choice(DATA_FORMATS, format, "format")
         options.mapping_json = _mapping_json(mapping)
         options.reject_path = None if reject_path is None else _path(reject_path, "reject_path")
         options.dry_run = _flag(dry_run, "dry_run")
@@ -362,8 +345,8 @@ class DataMixin(DatabaseCore):
         """
         c_path = _path(path)
         options = _native.export_options()  # CRM_EXPORT_OPTIONS_INIT
-        options.target = _choice(_TARGETS, target, "target")
-        options.format = _choice(_FORMATS, format, "format")
+        options.target = _choice(DATA_TARGETS, target, "target")
+        options.format = _choice(DATA_FORMATS, format, "format")
         options.filter = _native.optional_c_string(filter, "filter")
         options.fields = _fields_text(fields)
         if since is not None:

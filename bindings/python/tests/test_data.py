@@ -15,7 +15,7 @@ import pathlib
 import tempfile
 import unittest
 from decimal import Decimal
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple, get_args
 
 import crm
 
@@ -485,6 +485,12 @@ class DocSamplesTest(unittest.TestCase):
 
 class ProgressTest(unittest.TestCase):
     """The binding's own side of the progress callback, no libcrm call."""
+
+    def test_the_tables_hold_exactly_their_literals(self) -> None:
+        from crm import literals
+
+        self.assertEqual(set(get_args(crm.DataTarget)), set(literals.DATA_TARGETS))
+        self.assertEqual(set(get_args(crm.DataFormat)) | {None}, set(literals.DATA_FORMATS))
 
     def test_report_turns_an_exception_into_stop(self) -> None:
         library_or_skip_message()

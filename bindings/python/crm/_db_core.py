@@ -142,8 +142,16 @@ class DatabaseCore:
         """Closes the workspace; an open transaction is rolled back.
 
         Waits for calls in progress on other threads; later calls raise
-        MisuseError. Closing twice is allowed.
+        MisuseError, as does closing from a progress callback. Closing twice
+        is allowed.
         """
+        if in_progress_callback():
+            # Closing waits for calls in progress: the one reporting too.
+            raise MisuseError(
+                "a progress callback must not close a workspace",
+                code=CRM_E_MISUSE,
+                status_name="CRM_E_MISUSE",
+            )
         with self._state:
             if self._closing:
                 return

@@ -530,6 +530,10 @@ class ProgressTest(unittest.TestCase):
             self.assertEqual(reporter.c_function(None, 1, 2, 3), 1)
             self.assertIsInstance(reporter.raised, crm.MisuseError)
             self.assertEqual(db.count_customers(), 0)  # outside the callback: allowed
+            closing = _Progress(lambda *args: db.close())
+            self.assertEqual(closing.c_function(None, 1, 2, 3), 1)
+            self.assertIsInstance(closing.raised, crm.MisuseError)
+            self.assertFalse(db.closed)
 
 
 if __name__ == "__main__":

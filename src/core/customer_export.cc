@@ -65,21 +65,6 @@ class JsonObject {
   bool first_ = true;
 };
 
-// Named values (properties, one side of a history change) as one JSON
-// object, by name.
-using NamedValues = std::vector<std::pair<absl::string_view, Value>>;
-
-void AppendNamedValues(NamedValues values, std::string* out) {
-  std::stable_sort(
-      values.begin(), values.end(),
-      [](const auto& a, const auto& b) { return a.first < b.first; });
-  JsonObject object(out);
-  for (const auto& [name, value] : values) {
-    AppendValueJson(value, object.Key(name));
-  }
-  object.Close();
-}
-
 // Whether a restricted session reads the bookkeeping field `name` (created_at,
 // updated_at) as stored; always for an unrestricted one.
 bool ReadsTime(const Session& session, absl::string_view name) {
@@ -236,8 +221,8 @@ absl::StatusOr<std::string> HistoryJson(const Session& session,
   entry.Integer("occurred_at", row.occurred_at_us);
   entry.TextOrNull("actor", row.actor);
   entry.TextOrNull("source", row.source);
-  AppendNamedValues(std::move(before), entry.Key("before"));
-  AppendNamedValues(std::move(after), entry.Key("after"));
+  AppendNamedValuesJson(std::move(before), entry.Key("before"));
+  AppendNamedValuesJson(std::move(after), entry.Key("after"));
   entry.Close();
   return json;
 }
@@ -263,7 +248,7 @@ absl::StatusOr<std::string> EventJson(const store::EventRow& row) {
   entry.TextOrNull("actor", row.actor);
   entry.TextOrNull("source", row.source);
   entry.TextOrNull("idempotency_key", row.idempotency_key);
-  AppendNamedValues(PropertiesOf(body), entry.Key("properties"));
+  AppendNamedValuesJson(PropertiesOf(body), entry.Key("properties"));
   entry.Close();
   return json;
 }

@@ -1,5 +1,7 @@
 #include "core/value_json.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "base/json_text.h"
 
@@ -32,6 +34,29 @@ void AppendValueJson(const Value& value, std::string* out) {
       break;
   }
   out->append("null");
+}
+
+void AppendNamedValuesJson(NamedValues values, std::string* out) {
+  std::stable_sort(
+      values.begin(), values.end(),
+      [](const auto& a, const auto& b) { return a.first < b.first; });
+  out->push_back('{');
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out->push_back(',');
+    AppendJsonString(values[i].first, out);
+    out->push_back(':');
+    AppendValueJson(values[i].second, out);
+  }
+  out->push_back('}');
+}
+
+void AppendRecordValuesJson(const CustomerRecord& record, std::string* out) {
+  NamedValues values;
+  values.reserve(record.values.size());
+  for (const FieldValue& value : record.values) {
+    values.emplace_back(value.field, value.value);
+  }
+  AppendNamedValuesJson(std::move(values), out);
 }
 
 }  // namespace crm::core

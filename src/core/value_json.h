@@ -5,7 +5,11 @@
 #define CRM_CORE_VALUE_JSON_H_
 
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "absl/strings/string_view.h"
+#include "core/customer_record.h"
 #include "core/value.h"
 
 namespace crm::core {
@@ -15,6 +19,16 @@ namespace crm::core {
 // 64 bits; booleans as true or false; lists as arrays of strings; a null as
 // null. Thread-safe (a pure function).
 void AppendValueJson(const Value& value, std::string* out);
+
+// Named values (event properties, one side of a history change), each name
+// once, as one JSON object whose keys are the names in byte order and whose
+// values are AppendValueJson()'s. The names are borrowed for the call.
+using NamedValues = std::vector<std::pair<absl::string_view, Value>>;
+void AppendNamedValuesJson(NamedValues values, std::string* out);
+
+// The values of `record` (an event's properties, before or after) as
+// AppendNamedValuesJson() writes them.
+void AppendRecordValuesJson(const CustomerRecord& record, std::string* out);
 
 }  // namespace crm::core
 

@@ -337,7 +337,9 @@ class DataMixin(DatabaseCore):
         :meth:`import_file` to the same field values.
 
         NotFoundError rule "unknown_field" for a column naming no field; a
-        filter's errors as :meth:`query` raises them; DeniedError on a
+        filter's errors as libcrm checks them (InvalidArgumentError, rule
+        "syntax", with ``position`` in the filter, for one that does not
+        parse); DeniedError on a
         restricted handle whose profile does not grant "bulk_export" (or for
         a hidden field, rule "hidden"); CancelledError when ``progress``
         raised, leaving no file (a file that was at ``path`` stays as it

@@ -294,8 +294,9 @@ class ExportTest(DataTestCase):
         with self.assertRaises(crm.NotFoundError) as unknown:
             self.db.export(path, fields=["name", "shoe_size"])
         self.assertEqual(unknown.exception.rule, "unknown_field")
-        with self.assertRaises(crm.QueryError):
+        with self.assertRaises(crm.InvalidArgumentError) as syntax:
             self.db.export(path, filter="balance >")
+        self.assertEqual((syntax.exception.rule, syntax.exception.position), ("syntax", 9))
         with self.assertRaises(TypeError):
             self.db.export(path, fields="name")  # type: ignore[arg-type]
         with self.assertRaises(ValueError):

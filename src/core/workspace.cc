@@ -242,6 +242,11 @@ absl::Status Workspace::Rollback() {
   return status;
 }
 
+bool Workspace::InHostTransaction() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return transaction_owner_ == std::this_thread::get_id();
+}
+
 bool Workspace::HostTransactionLost() const {
   return transaction_owner_ && !backend_->InTransaction();
 }

@@ -102,6 +102,9 @@ class Workspace {
   absl::Status Begin();
   absl::Status Commit();
   absl::Status Rollback();
+  // Whether the calling thread has a host transaction open (Begin()): its
+  // calls then run inside it, and what they commit is the host's to keep.
+  bool InHostTransaction();
 
   absl::StatusOr<int> SchemaVersion();
 

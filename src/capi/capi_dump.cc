@@ -2,15 +2,27 @@
 #include <cstddef>
 
 #include "capi/capi_support.h"
+#include "core/access.h"
+#include "core/dump/dump.h"
 
-using crm::ErrorCode;
-using crm::MakeError;
+using crm::Rule;
 using crm::capi::Call;
+using crm::capi::CheckDb;
+using crm::capi::CheckText;
+using crm::capi::DenyOnView;
+using crm::capi::ProgressOf;
+using crm::capi::ReadOptions;
 
 namespace {
 
 // The size of crm_transfer_options in its first release (0.3.0): all of it.
 constexpr uint32_t kFirstTransferOptionsSize = sizeof(crm_transfer_options);
+
+absl::StatusOr<crm_transfer_options> TransferOptions(
+    const crm_transfer_options* options) {
+  return ReadOptions(options, crm_transfer_options(CRM_TRANSFER_OPTIONS_INIT),
+                     kFirstTransferOptionsSize, "CRM_TRANSFER_OPTIONS_INIT");
+}
 
 }  // namespace
 
@@ -23,16 +35,30 @@ int crm_transfer_options_init(crm_transfer_options* options,
   });
 }
 
-int crm_dump(crm_db*, const char*, const crm_transfer_options*) {
-  return Call([] {
-    return MakeError(ErrorCode::kUnsupported, "crm_dump is being built", "",
-                     crm::Rule::kBackend);
+int crm_dump(crm_db* db, const char* path,
+             const crm_transfer_options* options) {
+  return Call([&]() -> absl::Status {
+    CRM_RETURN_IF_ERROR(CheckDb(db));
+    CRM_RETURN_IF_ERROR(CheckText(path, Rule::kPath));
+    CRM_ASSIGN_OR_RETURN(crm_transfer_options given, TransferOptions(options));
+    const crm::core::Viewer* viewer = db->viewer ? &*db->viewer : nullptr;
+    CRM_RETURN_IF_ERROR(crm::core::RequireWholeWorkspace(
+        *db->workspace, viewer, crm::core::Operation::kDump));
+    crm::core::Progress progress(
+        ProgressOf(given.progress, given.progress_context));
+    return crm::core::DumpWorkspace(*db->workspace, path, progress);
   });
 }
 
-int crm_load(crm_db*, const char*, const crm_transfer_options*) {
-  return Call([] {
-    return MakeError(ErrorCode::kUnsupported, "crm_load is being built", "",
-                     crm::Rule::kBackend);
+int crm_load(crm_db* db, const char* path,
+             const crm_transfer_options* options) {
+  return Call([&]() -> absl::Status {
+    CRM_RETURN_IF_ERROR(CheckDb(db));
+    CRM_RETURN_IF_ERROR(DenyOnView(db, "crm_load"));
+    CRM_RETURN_IF_ERROR(CheckText(path, Rule::kPath));
+    CRM_ASSIGN_OR_RETURN(crm_transfer_options given, TransferOptions(options));
+    crm::core::Progress progress(
+        ProgressOf(given.progress, given.progress_context));
+    return crm::core::LoadWorkspace(*db->workspace, path, progress);
   });
 }

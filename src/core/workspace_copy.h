@@ -35,7 +35,7 @@ inline constexpr int64_t kCopyPageSize = 1000;
 absl::Status CopyWorkspace(Workspace& to, Workspace& from);
 
 // The SHA-256, in lower-case hex, of the canonical form of the workspace's
-// content (workspace_copy.cc, "The canonical form"): equal for two
+// content (core/dump/content_hash.h, "The canonical form"): equal for two
 // workspaces holding the same content whatever their backends, different
 // after any change to a field definition, a customer, an event, an event
 // type or a segment. Read in one read scope, streamed in pages.

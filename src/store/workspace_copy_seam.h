@@ -33,6 +33,10 @@ class WorkspaceCopySeam {
  public:
   virtual ~WorkspaceCopySeam() = default;
 
+  // The backend's name as a dump's header gives it: "sqlite" or
+  // "postgresql".
+  virtual const char* BackendName() const = 0;
+
   // ---- reading (the source, in a read scope) --------------------------------
   // Every field row, deleted ones included (history names them), by id.
   virtual absl::StatusOr<std::vector<FieldRow>> LoadAllFields() = 0;

@@ -205,6 +205,8 @@ class PostgresCopySeam final : public WorkspaceCopySeam {
         {workspace_, std::move(json)});
   }
 
+  const char* BackendName() const override { return "postgresql"; }
+
   absl::Status LockForIndexBuilds() override {
     return LockSharedLayout(connection_);
   }

@@ -113,6 +113,8 @@ class SqliteCopySeam final : public WorkspaceCopySeam {
   // A file's write transaction already excludes every other writer.
   absl::Status LockForIndexBuilds() override { return absl::OkStatus(); }
 
+  const char* BackendName() const override { return "sqlite"; }
+
   absl::Status RaiseIdFloors(const IdFloors& floors) override {
     CRM_ASSIGN_OR_RETURN(
         Statement * customer,

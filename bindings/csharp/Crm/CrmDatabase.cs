@@ -151,12 +151,19 @@ public sealed partial class CrmDatabase : IDisposable
         _handle.Dispose();
     }
 
-    /// <summary>The native handle, or <see cref="ObjectDisposedException"/> after Dispose.</summary>
+    /// <summary>
+    /// The native handle, or <see cref="ObjectDisposedException"/> after Dispose;
+    /// <see cref="MisuseException"/> inside a progress callback, whose call
+    /// holds the workspace (crm.h, <c>crm_progress_fn</c>).
+    /// </summary>
     internal DbHandle Handle
     {
         get
         {
             ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            if (ProgressRelay.InCallback)
+                throw new MisuseException(
+                    "CRM_E_MISUSE", "A progress callback must not call libcrm: the call it reports on holds the workspace.", "", "");
             return _handle;
         }
     }

@@ -1,3 +1,5 @@
+using System;
+
 namespace Crm;
 
 /// <summary>No record, field or item with that key (CRM_E_NOT_FOUND).</summary>
@@ -186,4 +188,16 @@ public class CrmCancelledException : CrmException
     /// <param name="rule">The rule that was broken, or "".</param>
     public CrmCancelledException(string statusName, string message, string field, string rule)
         : base(StatusCode.Cancelled, statusName, message, field, rule) { }
+
+    /// <summary>
+    /// Creates the exception from libcrm's last error, wrapping what the host's
+    /// progress callback threw (or the cancellation it saw) to stop the call.
+    /// </summary>
+    /// <param name="statusName">The status code's name.</param>
+    /// <param name="message">libcrm's message.</param>
+    /// <param name="field">The field the error is about, or "".</param>
+    /// <param name="rule">The rule that was broken, or "".</param>
+    /// <param name="innerException">What stopped the call.</param>
+    public CrmCancelledException(string statusName, string message, string field, string rule, Exception? innerException)
+        : base(StatusCode.Cancelled, statusName, message, field, rule, innerException) { }
 }

@@ -15,6 +15,13 @@ from __future__ import annotations
 
 from . import _native
 from ._native import LibraryLoadError
+from ._db_data import (
+    ImportReject,
+    ImportReport,
+    ProgressCallback,
+    VerifyCheck,
+    VerifyReport,
+)
 from ._db_erasure import EraseReceipt
 from ._db_profiles import Profiles
 from .db import Database, copy_workspace, create_workspace, drop_workspace, open, open_url
@@ -44,7 +51,7 @@ from .errors import (
     VersionError,
 )
 from .events import AppendResult, Event, EventInput, FieldInterval
-from .literals import AggregateFunction, Bucket, FieldType, SyncMode, Target
+from .literals import AggregateFunction, Bucket, DataFormat, DataTarget, FieldType, SyncMode, Target
 from .queries import EventRow, Row, RowIterator
 from .records import Customer
 from .valid_time import FieldTimeline, WriteResult
@@ -71,6 +78,13 @@ __all__ = [
     "FieldTimeline",
     "WriteResult",
     "EraseReceipt",
+    "ImportReport",
+    "ImportReject",
+    "VerifyReport",
+    "VerifyCheck",
+    "DataTarget",
+    "DataFormat",
+    "ProgressCallback",
     "Target",
     "Bucket",
     "AggregateFunction",

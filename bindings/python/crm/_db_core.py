@@ -60,6 +60,17 @@ def _field_name_loader(
     return load
 
 
+# The depth of libcrm progress callbacks running on a thread (crm.h,
+# crm_progress_fn): libcrm holds the workspace for the call that reports, so
+# a libcrm call from the callback would wait for itself.
+_progress_callbacks = threading.local()
+
+
+def in_progress_callback() -> bool:
+    """True while the calling thread runs a progress callback for libcrm."""
+    return bool(getattr(_progress_callbacks, "depth", 0))
+
+
 class DatabaseCore:
     """The handle of an open workspace and what every domain of
     :class:`crm.Database` shares: the handle's life (close, context
@@ -102,7 +113,15 @@ class DatabaseCore:
 
     @contextlib.contextmanager
     def _use(self, *, owner_rollback: bool = False) -> Iterator[Any]:
-        """The C handle for one call; refuses a closed workspace."""
+        """The C handle for one call; refuses a closed workspace, and a call
+        from a progress callback."""
+        if in_progress_callback():
+            raise MisuseError(
+                "a progress callback must not call libcrm: the call it reports on "
+                "holds the workspace",
+                code=CRM_E_MISUSE,
+                status_name="CRM_E_MISUSE",
+            )
         with self._state:
             allowed = not self._closing or (
                 owner_rollback and self._tx_owner == threading.get_ident()
@@ -123,8 +142,16 @@ class DatabaseCore:
         """Closes the workspace; an open transaction is rolled back.
 
         Waits for calls in progress on other threads; later calls raise
-        MisuseError. Closing twice is allowed.
+        MisuseError, as does closing from a progress callback. Closing twice
+        is allowed.
         """
+        if in_progress_callback():
+            # Closing waits for calls in progress: the one reporting too.
+            raise MisuseError(
+                "a progress callback must not close a workspace",
+                code=CRM_E_MISUSE,
+                status_name="CRM_E_MISUSE",
+            )
         with self._state:
             if self._closing:
                 return

@@ -67,4 +67,8 @@ class CheckedStructure(Structure):
         ctype = dict(self._fields_).get(name)  # type: ignore[call-overload]
         if ctype is not None and integer_range(ctype) is not None:
             check_integer(value, ctype, name, self._c_name_)
+        elif value is None and isinstance(ctype, type) and issubclass(ctype, ctypes._CFuncPtr):  # type: ignore[attr-defined]
+            # A function pointer member (crm_progress_fn) set to NULL: ctypes
+            # takes None for pointers, but only a function object here.
+            value = ctype()
         super().__setattr__(name, value)

@@ -20,6 +20,7 @@ from ._db_erasure import ErasureMixin
 from ._db_retention import RetentionMixin
 from ._db_suppression import SuppressionMixin
 from ._db_profiles import ProfilesMixin
+from ._db_data import DataMixin
 
 __all__ = [
     "Database",
@@ -44,6 +45,7 @@ class Database(
     RetentionMixin,
     SuppressionMixin,
     ProfilesMixin,
+    DataMixin,
 ):
     """An open libcrm workspace. Create it with :func:`crm.open`.
 

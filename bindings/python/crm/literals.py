@@ -23,6 +23,10 @@ __all__ = [
     "BUCKETS",
     "FUNCTIONS",
     "SYNC_MODES",
+    "DataTarget",
+    "DataFormat",
+    "DATA_TARGETS",
+    "DATA_FORMATS",
 ]
 
 #: What a query, count, aggregate or segment runs over.
@@ -59,6 +63,22 @@ SyncMode = Literal["normal", "full"]
 SYNC_MODES: Dict[str, int] = {
     "normal": _native.CRM_SYNC_NORMAL,
     "full": _native.CRM_SYNC_FULL,
+}
+
+#: What an import or export reads or writes.
+DataTarget = Literal["customers", "events"]
+DATA_TARGETS: Dict[str, int] = {
+    "customers": _native.CRM_DATA_CUSTOMERS,
+    "events": _native.CRM_DATA_EVENTS,
+}
+
+#: A file format of import and export; None: by the file name (``.jsonl`` or
+#: ``.ndjson`` JSON Lines, anything else CSV).
+DataFormat = Literal["csv", "jsonl"]
+DATA_FORMATS: Dict[Optional[str], int] = {
+    None: _native.CRM_FORMAT_AUTO,
+    "csv": _native.CRM_FORMAT_CSV,
+    "jsonl": _native.CRM_FORMAT_JSONL,
 }
 
 #: Types of user-defined fields and event properties (libcrm checks them;

@@ -61,6 +61,18 @@ def well_typed(db: crm.Database) -> None:
     print(held, [(i.start, i.end, i.duration, i.recorded_at) for i in timeline])
     db.count("plan = 'premium'", as_of=march, known_at=None)
     db.aggregate_series("plan = 'premium'", instants=[march], group_by=["plan"])
+    # Data in and out.
+    imported: crm.ImportReport = db.import_file(
+        "k.csv", target="events", format="csv", mapping={"key": "email"}, dry_run=True,
+        progress=lambda items, done, total: print(items, done, total or 0),
+    )
+    exported: int = db.export("c.jsonl", fields=["name"], since=march, progress=print)
+    db.dump("w.crmdump", progress=None)
+    db.load("w.crmdump")
+    db.backup("w.backup")
+    db.restore("w.backup")
+    verified: crm.VerifyReport = db.verify()
+    print(imported.rejects[0].rule, exported, verified.checks[0].checked)
 
 
 def misspelt(db: crm.Database) -> None:
@@ -79,3 +91,6 @@ def misspelt(db: crm.Database) -> None:
     customer["plan"] = "premium"  # pyright: ignore[reportIndexIssue]
     as_int: int = db.update_customer(1, plan="basic", return_result=True)  # pyright: ignore[reportAssignmentType]
     print(as_int)
+    db.import_file("k.csv", target="event")  # pyright: ignore[reportArgumentType]
+    db.export("k.csv", format="xlsx")  # pyright: ignore[reportArgumentType]
+    db.export("k.csv", since="2025-03-01")  # pyright: ignore[reportArgumentType]

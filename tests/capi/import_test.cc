@@ -463,8 +463,7 @@ TEST_F(ImportTest, ARowThatLeavesTheHandlesScopeIsRejectedAndTheBatchKept) {
   std::string report = Import(path, options, nullptr, own.get());
   EXPECT_EQ(Number(report, "created"), 2) << report;
   EXPECT_EQ(Number(report, "rejected"), 1) << report;
-  EXPECT_NE(report.find(R"({"row":2,"line":3,)"), std::string::npos)
-      << report;
+  EXPECT_NE(report.find(R"({"row":2,"line":3,)"), std::string::npos) << report;
   EXPECT_NE(report.find(R"("rule":"scope")"), std::string::npos) << report;
   EXPECT_EQ(Count(db_.get()), 2);
   EXPECT_EQ(Text(ByExternalId("s1").get(), "name"), "Sam");

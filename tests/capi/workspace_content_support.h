@@ -197,8 +197,7 @@ inline void ExpectSameContent(crm_db* original, crm_db* copy, int64_t max_id) {
       << crm_last_error_message();
   Rows owned_found(found);
   crm_rows* found_before = nullptr;
-  ASSERT_EQ(crm_customer_search(&found_before, original, "muller", 100),
-            CRM_OK)
+  ASSERT_EQ(crm_customer_search(&found_before, original, "muller", 100), CRM_OK)
       << crm_last_error_message();
   Rows owned_before(found_before);
   EXPECT_EQ(crm_rows_size(found), crm_rows_size(found_before));

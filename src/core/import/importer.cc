@@ -4,9 +4,12 @@
 #include <openssl/evp.h>
 
 #include <array>
+#include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <memory>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -247,6 +250,12 @@ absl::Status Importer::Open() {
   } else {
     CRM_ASSIGN_OR_RETURN(source_, OpenJsonLines(request_.path));
   }
+  // The file's size, for the host's progress (crm_progress_fn's
+  // bytes_total); -1 when it cannot be known (a pipe).
+  std::error_code unknown;
+  const std::uintmax_t size =
+      std::filesystem::file_size(request_.path, unknown);
+  progress_.set_bytes_total(unknown ? -1 : static_cast<int64_t>(size));
   CRM_ASSIGN_OR_RETURN(
       actor_, CheckActor(request_.actor.empty() ? "import" : request_.actor));
   if (request_.target == ImportTarget::kEvents) {

@@ -13,6 +13,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 binutils gnuplot-nox
   libpq-dev postgresql-15 libssl-dev libcsv-dev
+  libcli11-dev nlohmann-json3-dev
 )
 # Node.js runs pyright. A node or npm already on PATH will do (e.g. one
 # installed from elsewhere); else Debian's.

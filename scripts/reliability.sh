@@ -5,7 +5,8 @@
 #
 #   1. asan:  the whole project built with -fsanitize=address,undefined
 #             (gcc), every C/C++ CTest test run (tests that load libcrm into
-#             Python or .NET, the install check, the README's C samples and
+#             Python or .NET, the crm tool's tests (cli_*, which seed their
+#             workspaces through the Python binding), the install check, the README's C samples and
 #             the benchmarks are left to stage one: an uninstrumented host
 #             cannot load it).
 #             The PostgreSQL tests among them (postgres.*: the C ABI suite,
@@ -74,7 +75,7 @@ if [[ " $stages " == *" asan "* ]]; then
        CRM_RELIABILITY_STATS="$asan_stats" \
        ctest --test-dir "$out/asan" --output-on-failure --timeout 900 \
          --parallel "$jobs" \
-         -E 'python|csharp|benchmarks_smoke|install_and_build_examples|readme_c_samples'; then
+         -E 'python|csharp|cli_|benchmarks_smoke|install_and_build_examples|readme_c_samples'; then
       pass "asan+ubsan: C/C++ test suite"
     else
       fail "asan+ubsan: C/C++ test suite (see the sanitizer report above)"

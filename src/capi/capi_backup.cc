@@ -1,5 +1,6 @@
 // crm.h: backup, restore and verify (crm_backup, crm_restore, crm_verify).
 #include "capi/capi_support.h"
+#include "capi/transfer_options.h"
 #include "core/backup/backup.h"
 #include "core/backup/verify.h"
 #include "core/dump/dump.h"
@@ -11,20 +12,7 @@ using crm::capi::CheckNotNull;
 using crm::capi::CheckText;
 using crm::capi::DenyOnView;
 using crm::capi::Out;
-
-namespace {
-
-// The size of crm_transfer_options in its first release (0.3.0): all of it.
-constexpr uint32_t kFirstTransferOptionsSize = sizeof(crm_transfer_options);
-
-absl::StatusOr<crm_transfer_options> ReadTransferOptions(
-    const crm_transfer_options* options) {
-  return crm::capi::ReadOptions(
-      options, crm_transfer_options(CRM_TRANSFER_OPTIONS_INIT),
-      kFirstTransferOptionsSize, "CRM_TRANSFER_OPTIONS_INIT");
-}
-
-}  // namespace
+using crm::capi::ReadTransferOptions;
 
 extern "C" {
 

@@ -2,6 +2,7 @@
 #include <cstddef>
 
 #include "capi/capi_support.h"
+#include "capi/transfer_options.h"
 #include "core/access.h"
 #include "core/dump/dump.h"
 
@@ -10,21 +11,9 @@ using crm::capi::Call;
 using crm::capi::CheckDb;
 using crm::capi::CheckText;
 using crm::capi::DenyOnView;
+using crm::capi::kFirstTransferOptionsSize;
 using crm::capi::ProgressOf;
-using crm::capi::ReadOptions;
-
-namespace {
-
-// The size of crm_transfer_options in its first release (0.3.0): all of it.
-constexpr uint32_t kFirstTransferOptionsSize = sizeof(crm_transfer_options);
-
-absl::StatusOr<crm_transfer_options> TransferOptions(
-    const crm_transfer_options* options) {
-  return ReadOptions(options, crm_transfer_options(CRM_TRANSFER_OPTIONS_INIT),
-                     kFirstTransferOptionsSize, "CRM_TRANSFER_OPTIONS_INIT");
-}
-
-}  // namespace
+using crm::capi::ReadTransferOptions;
 
 int crm_transfer_options_init(crm_transfer_options* options,
                               size_t struct_size) {
@@ -40,7 +29,8 @@ int crm_dump(crm_db* db, const char* path,
   return Call([&]() -> absl::Status {
     CRM_RETURN_IF_ERROR(CheckDb(db));
     CRM_RETURN_IF_ERROR(CheckText(path, Rule::kPath));
-    CRM_ASSIGN_OR_RETURN(crm_transfer_options given, TransferOptions(options));
+    CRM_ASSIGN_OR_RETURN(crm_transfer_options given,
+                         ReadTransferOptions(options));
     const crm::core::Viewer* viewer = db->viewer ? &*db->viewer : nullptr;
     CRM_RETURN_IF_ERROR(crm::core::RequireWholeWorkspace(
         *db->workspace, viewer, crm::core::Operation::kDump));
@@ -56,7 +46,8 @@ int crm_load(crm_db* db, const char* path,
     CRM_RETURN_IF_ERROR(CheckDb(db));
     CRM_RETURN_IF_ERROR(DenyOnView(db, "crm_load"));
     CRM_RETURN_IF_ERROR(CheckText(path, Rule::kPath));
-    CRM_ASSIGN_OR_RETURN(crm_transfer_options given, TransferOptions(options));
+    CRM_ASSIGN_OR_RETURN(crm_transfer_options given,
+                         ReadTransferOptions(options));
     crm::core::Progress progress(
         ProgressOf(given.progress, given.progress_context));
     return crm::core::LoadWorkspace(*db->workspace, path, progress);

@@ -202,6 +202,20 @@ class HoldTest(ErasureTestCase):
         finally:
             db.close()
 
+    def test_erase_with_override_hold_erases_held_data_too(self) -> None:
+        ids = self.seed_held()
+        ada = ids["Ada Lovelace"]
+        self.assertEqual(self.crm("holds", "place", "tax_id", "--days", "30").code, 0)
+        result = self.golden("erasure/erase_override_hold", "erase", str(ada), "--reason",
+                             "r", "--override-hold", "--format", "jsonl")
+        self.assertEqual(result.code, 0, result.stderr)
+        db = self.open_db(create=False)
+        try:
+            self.assertEqual(db.count_customers(), 4)
+            self.assertEqual(list(db.query("tax_id is not null")), [])
+        finally:
+            db.close()
+
     def test_holds_of_a_customer_that_is_no_stub_and_of_an_unknown_one(self) -> None:
         ids = self.seed()
         self.golden("erasure/holds_not_stub", "holds", str(ids["Bob Builder"]))
@@ -241,6 +255,15 @@ class ExportPersonTest(ErasureTestCase):
         written.pop("exported_at")
         expected.pop("exported_at")
         self.assertEqual(written, expected)
+
+    def test_export_person_to_a_folder_that_does_not_exist_exits_17(self) -> None:
+        ids = self.seed()
+        path = os.path.join(self.tmp, "no-such-folder", "ada.json")
+        result = self.golden("erasure/export_person_bad_output", "export-person",
+                             str(ids["Ada Lovelace"]), "--output", path)
+        self.assertEqual(result.code, 17)
+        self.assertFalse(os.path.exists(os.path.dirname(path)))
+        self.assertFalse([name for name in os.listdir(self.tmp) if "ada" in name])
 
     def test_export_person_of_an_erased_customer_and_an_unknown_one(self) -> None:
         ids = self.seed()

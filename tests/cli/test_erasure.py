@@ -138,6 +138,10 @@ class HoldTest(ErasureTestCase):
 
     def test_place_list_and_lift_a_field_hold(self) -> None:
         self.seed_held()
+        before = self.checksum()
+        self.golden("erasure/holds_place_dry_run", "holds", "place", "tax_id", "--days", "10",
+                    "--dry-run")
+        self.assertEqual(self.checksum(), before)
         self.golden("erasure/holds_place", "holds", "place", "tax_id", "--days", "3650")
         self.golden("erasure/holds_list", "holds", "list")
         db = self.open_db(create=False)
@@ -340,6 +344,10 @@ class SuppressionTest(ErasureTestCase):
             self.assertEqual(db.count_suppressed(), 2)
         finally:
             db.close()
+        before = self.checksum()
+        self.golden("erasure/suppress_remove_dry_run", "suppress", "remove",
+                    "zoe@example.com", "--dry-run")
+        self.assertEqual(self.checksum(), before)
         self.golden("erasure/suppress_remove", "suppress", "remove", "zoe@example.com")
         self.golden("erasure/suppress_check_false", "suppress", "check", "zoe@example.com")
         self.assertEqual(

@@ -181,6 +181,22 @@ class UpsertTest(WritesTestCase):
         self.assertTrue(document["created"])
         self.assertEqual(self.customer(document["id"]).name, "New Person")
 
+    def test_upsert_dry_run_and_effective_at(self) -> None:
+        ids = self.seed()
+        before = self.checksum()
+        result = self.golden("writes/upsert_dry_run", "upsert", "external_id=ERP-4",
+                             "city=Bergen", "--effective-at", "2024-07-01", "--dry-run")
+        self.assertEqual(result.code, 0, result.stderr)
+        self.assertEqual(self.checksum(), before)
+        self.assertEqual(self.crm("upsert", "external_id=ERP-4", "city=Bergen",
+                                  "--effective-at", "2024-07-01").code, 0)
+        db = self.open_db(create=False)
+        try:
+            self.assertNotIn("city", db.get_customer_at(ids["Dan Ek"], utc(2024, 6, 30)))
+            self.assertEqual(db.get_customer_at(ids["Dan Ek"], utc(2024, 7, 2)).city, "Bergen")
+        finally:
+            db.close()
+
     def test_upsert_without_external_id_fails(self) -> None:
         self.seed()
         before = self.checksum()

@@ -103,6 +103,7 @@ class CreateTest(WritesTestCase):
         self.golden("writes/create_bad_json", "create", "vip:=maybe")
         self.assertEqual(self.crm("create", "=x").code, 2)
         self.assertEqual(self.crm("create", "tags:={}").code, 2)
+        self.assertEqual(self.crm("create", "name=A", "revenue:=18446744073709551615").code, 2)
         self.golden("writes/create_bad_time", "create", "name=A", "--effective-at", "soon")
         self.assertEqual(self.checksum(), before)
 

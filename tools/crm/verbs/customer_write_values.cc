@@ -163,6 +163,10 @@ class RecordBuilder {
     } else if (value.is_boolean()) {
       Set(crm_record_set_boolean(record, name, value.get<bool>() ? 1 : 0),
           field);
+    } else if (value.is_number_unsigned() &&
+               value.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+      UsageError("field '" + field + "': " + text +
+                 " is beyond a 64-bit integer");
     } else if (value.is_number_integer()) {
       if (type == "decimal") {
         Set(crm_record_set_decimal(record, name, value.dump().c_str()), field);

@@ -155,6 +155,11 @@ class QueryTest(ReadingTestCase):
         self.golden("query/bad_option", "query", "plan = 'gold'")
         result = self.crm("query", "--order-by", "name:up")
         self.assertEqual(result.code, 2, result.stderr)
+        for option in ("--select", "--order-by"):
+            result = self.crm("query", option, "nosuch")
+            self.assertEqual(result.code, 13, result.stderr)
+            self.assertIn("field nosuch, rule unknown_field", result.stderr)
+            self.assertEqual(result.stdout, "")
 
     def test_count(self) -> None:
         self.seed()

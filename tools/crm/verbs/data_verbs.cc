@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -261,12 +262,19 @@ void AddExport(CLI::App& app, const Globals& globals) {
 
 Workspace OpenToFill(const Globals& globals, bool dry_run) {
   if (!dry_run) return Workspace(globals, Access::kCreate);
-  try {
-    return Workspace(globals, Access::kWrite);
-  } catch (const Failure& failure) {
-    if (failure.exit_code() !=
-        static_cast<int>(kExitStatusBase) + CRM_E_NOT_FOUND) {
-      throw;
+  bool missing_file = !IsWorkspaceUrl(globals.workspace) &&
+                      !globals.workspace.empty() &&
+                      globals.workspace != ":memory:" &&
+                      !std::filesystem::exists(globals.workspace);
+  if (!missing_file) {
+    // A missing workspace on a server is found by trying it.
+    try {
+      return Workspace(globals, Access::kWrite);
+    } catch (const Failure& failure) {
+      if (failure.exit_code() !=
+          static_cast<int>(kExitStatusBase) + CRM_E_NOT_FOUND) {
+        throw;
+      }
     }
   }
   Globals in_memory = globals;

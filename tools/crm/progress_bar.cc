@@ -110,7 +110,7 @@ void ProgressBar::Draw(bool final) {
             unit_ + "/s";
   }
   if (final) {
-    line += ", " + Duration(elapsed);
+    line += (interrupted != 0 ? ", stopped after " : ", ") + Duration(elapsed);
   } else if (bytes_total_ > 0 && bytes_ > 0 && bytes_ < bytes_total_) {
     line += ", ETA " +
             Duration(elapsed * static_cast<double>(bytes_total_ - bytes_) /

@@ -131,6 +131,19 @@ class ImportTest(DataTestCase):
             self.assertGolden(f"data/import_report_{name}",
                               ["import", "people.csv", "--format", name], result)
 
+    def test_format_option_overrides_the_file_name(self) -> None:
+        lines = os.path.join(self.tmp, "people.txt")
+        with open(lines, "w", encoding="utf-8") as out:
+            out.write('{"name": "Line Person", "external_id": "L-1"}\n')
+        result = self.crm("import", lines, "--as", "jsonl", "--format", "jsonl")
+        self.assertEqual(result.code, 0, result.stderr)
+        self.assertEqual(json.loads(result.stdout)["created"], 1)
+        exported = os.path.join(self.tmp, "out.txt")
+        self.crm_ok("export", "customers", "-o", exported, "--as", "jsonl",
+                    "--fields", "external_id,name")
+        with open(exported, encoding="utf-8") as written:
+            self.assertEqual(written.read(), '{"external_id":"L-1","name":"Line Person"}\n')
+
     def test_dry_run_stores_nothing(self) -> None:
         self.seed()
         before = self.checksum(self.workspace)
@@ -263,6 +276,22 @@ class TransferTest(DataTestCase):
         result = self.golden("data/load_not_a_dump", "load", PEOPLE)
         self.assertEqual(result.code, 20)
         with self.open_db() as db:
+            self.assertEqual(db.count_customers(), 0)
+
+    def test_load_of_a_damaged_dump_leaves_the_workspace_empty(self) -> None:
+        self.seed()
+        dump = os.path.join(self.tmp, "shop.crmdump")
+        self.crm_ok("dump", dump)
+        with open(dump, "rb") as whole:
+            data = whole.read()
+        with open(dump, "wb") as cut:
+            cut.write(data[: len(data) // 2])
+        target = self.other_workspace("damaged")
+        result = self.crm("--workspace", target, "load", dump, workspace=False)
+        self.assertEqual(result.code, 17, result.stderr)
+        self.assertIn("rule damaged", result.stderr)
+        self.assertEqual(result.stdout, "")
+        with self.open_at(target) as db:
             self.assertEqual(db.count_customers(), 0)
 
     def test_load_dry_run_stores_nothing(self) -> None:

@@ -122,6 +122,12 @@ class ImportTest(DataTestCase):
         with self.open_db(create=False) as db:
             self.assertEqual(db.get_customer_by_external_id("N-1")["name"], "New Person")
 
+    def test_rows_are_recorded_as_made_by_the_actor(self) -> None:
+        self.crm_ok("import", PEOPLE, "--actor", "ops-jane")
+        with self.open_db(create=False) as db:
+            created = list(db.query("type = 'crm.record.created'", target="events"))
+            self.assertEqual([event.actor for event in created], ["ops-jane"])
+
     def test_report_formats(self) -> None:
         for name in ("csv", "jsonl", "json"):
             workspace = self.other_workspace(name)

@@ -99,6 +99,12 @@ class FieldsTest(CliTestCase):
         self.crm_ok("fields", "define", "badge", "text", "--unique")
         self.assertTrue(self.describe("badge")["unique"])
 
+    def test_define_options_before_name_and_repeated(self) -> None:
+        self.crm_ok("fields", "define", "--options", "a,b", "tier", "choice")
+        self.assertEqual(self.describe("tier")["options"], ["a", "b"])
+        self.crm_ok("fields", "define", "--options", "x", "--options", "y", "t2", "choice")
+        self.assertEqual(self.describe("t2")["options"], ["x", "y"])
+
     def test_define_defaults_by_type(self) -> None:
         self.crm_ok("fields", "define", "opted_in", "boolean", "--default", "true")
         self.assertIs(self.describe("opted_in")["default_value"], True)

@@ -2,6 +2,7 @@
 
 #include <iostream>
 #include <memory>
+#include <utility>
 
 #include "failure.h"
 #include "output.h"
@@ -39,14 +40,17 @@ void MergeName(nlohmann::ordered_json& object, const std::string& name,
       UsageError("--json names " + found->dump() + ", the command line '" +
                  name + "'");
     }
-    object["name"] = name;
+    if (found != object.end()) return;
+    nlohmann::ordered_json named = {{"name", name}};
+    for (const auto& [key, value] : object.items()) named[key] = value;
+    object = std::move(named);
   } else if (found == object.end()) {
     UsageError("no " + what + " name: give NAME or \"name\" in --json");
   }
 }
 
-void PrintDone(const Globals& globals, const std::string& action,
-               bool dry_run, const nlohmann::ordered_json& definition) {
+void PrintDone(const Globals& globals, const std::string& action, bool dry_run,
+               const nlohmann::ordered_json& definition) {
   nlohmann::ordered_json done = {{"action", action}, {"dry_run", dry_run}};
   for (const auto& [key, value] : definition.items()) done[key] = value;
   PrintDocument(done, globals.format, std::cout);

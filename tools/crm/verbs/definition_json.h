@@ -30,17 +30,17 @@ nlohmann::ordered_json TakeJson(char* text);
 nlohmann::ordered_json JsonObjectOption(const std::string& option,
                                         const std::string& text);
 
-// Sets obj["name"] = `name` when `name` is not empty; a usage Failure when
-// the object already names something else. Throws a usage Failure naming
-// `what` when the object ends up with no name.
+// Puts "name": `name` first in `object` when `name` is not empty; a usage
+// Failure when the object already names something else, or (naming `what`)
+// when neither gives a name.
 void MergeName(nlohmann::ordered_json& object, const std::string& name,
                const std::string& what);
 
 // Prints what a writing verb did as one document: "action" (e.g.
 // "defined"), "dry_run", then the members of `definition` (the object as
 // it stands after the change, or before it for a delete or drop).
-void PrintDone(const Globals& globals, const std::string& action,
-               bool dry_run, const nlohmann::ordered_json& definition);
+void PrintDone(const Globals& globals, const std::string& action, bool dry_run,
+               const nlohmann::ordered_json& definition);
 
 // A verb's help footer: "Example:", the `examples` lines, then the footer
 // of the tool (the exit codes), found from `parent` up.

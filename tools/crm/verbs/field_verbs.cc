@@ -95,14 +95,12 @@ void PrintFieldList(const Globals& globals, bool archived) {
 
 // Runs `write` on a writable workspace in one transaction (rolled back
 // under --dry-run) and prints the definition `describe` reads inside it.
-void WriteField(const Globals& globals, bool dry_run,
-                const std::string& action,
+void WriteField(const Globals& globals, bool dry_run, const std::string& action,
                 const std::function<Json(crm_db*)>& write_and_describe) {
   Workspace workspace(globals, Access::kWrite);
   Json definition;
-  workspace.WriteTransaction(dry_run, [&] {
-    definition = write_and_describe(workspace.db());
-  });
+  workspace.WriteTransaction(
+      dry_run, [&] { definition = write_and_describe(workspace.db()); });
   PrintDone(globals, action, dry_run, definition);
 }
 
@@ -163,8 +161,7 @@ Json DefinitionFromArgs(const CLI::App& define, const FieldArgs& args) {
   if (args.unique) definition["unique"] = true;
   if (args.indexed) definition["indexed"] = true;
   if (define.count("--default") > 0) {
-    definition["default_value"] =
-        DefaultValue(type, args.default_text);
+    definition["default_value"] = DefaultValue(type, args.default_text);
   }
   return definition;
 }
@@ -186,13 +183,15 @@ void AddListAndDescribe(CLI::App& fields, const Globals& globals,
   auto* list = fields.add_subcommand(
       "list", "List the fields: standard first, then user-defined by id");
   list->add_flag("--archived", args.archived, "Include archived fields");
-  list->footer(ExampleFooter(fields, "  crm -w shop.crm fields list --archived"));
+  list->footer(
+      ExampleFooter(fields, "  crm -w shop.crm fields list --archived"));
   list->callback([&globals, &args] { PrintFieldList(globals, args.archived); });
 
-  auto* describe = AddNameVerb(
-      fields, "describe", "Show one field's definition (archived ones too)",
-      args);
-  describe->footer(ExampleFooter(fields, "  crm -w shop.crm fields describe plan"));
+  auto* describe =
+      AddNameVerb(fields, "describe",
+                  "Show one field's definition (archived ones too)", args);
+  describe->footer(
+      ExampleFooter(fields, "  crm -w shop.crm fields describe plan"));
   describe->callback([&globals, &args] {
     Workspace workspace(globals, Access::kRead);
     PrintDocument(DescribeField(workspace.db(), args.name), globals.format,
@@ -212,9 +211,11 @@ void AddDefine(CLI::App& fields, const Globals& globals, FieldArgs& args) {
   define->add_option("--label", args.label, "Label shown to people");
   define->add_option("--description", args.description, "Description");
   define->add_option("--group", args.group, "Group (e.g. finance)");
-  define->add_option("--options", args.options,
-                     "Choices of a choice or multi_choice field: a,b,c")
-      ->delimiter(',');
+  define
+      ->add_option("--options", args.options,
+                   "Choices of a choice or multi_choice field: a,b,c")
+      ->delimiter(',')
+      ->allow_extra_args(false);
   define->add_option("--scale", args.scale,
                      "Digits after the point of a decimal (0..9)");
   define->add_option("--min", args.min, "Smallest value, in the field's form");
@@ -260,8 +261,8 @@ void AddUpdate(CLI::App& fields, const Globals& globals, FieldArgs& args) {
       ->required();
   AddDryRun(*update, args);
   update->footer(ExampleFooter(fields,
-                        "  crm -w shop.crm fields update plan --json "
-                        "'{\"add_options\": [\"gold\"]}'"));
+                               "  crm -w shop.crm fields update plan --json "
+                               "'{\"add_options\": [\"gold\"]}'"));
   update->callback([&globals, &args] {
     Json patch = JsonObjectOption("--json", args.json);
     std::string after = args.name;
@@ -283,8 +284,8 @@ void AddStatusVerb(CLI::App& fields, const Globals& globals, FieldArgs& args,
                    int (*call)(crm_db*, const char*)) {
   auto* sub = AddNameVerb(fields, verb, description, args);
   AddDryRun(*sub, args);
-  sub->footer(ExampleFooter(fields, "  crm -w shop.crm fields " + verb +
-                                 " plan --dry-run"));
+  sub->footer(ExampleFooter(
+      fields, "  crm -w shop.crm fields " + verb + " plan --dry-run"));
   sub->callback([&globals, &args, verb, action, call] {
     WriteField(globals, args.dry_run, action, [&](crm_db* db) {
       Json before = action == "deleted" ? DescribeField(db, args.name) : Json();
@@ -315,9 +316,8 @@ void AddEventTypes(CLI::App& app, const Globals& globals, FieldArgs& args) {
       "'{\"properties\": [{\"name\": \"amount\", \"type\": \"decimal\", "
       "\"scale\": 2, \"required\": true}]}'"));
   define->callback([&globals, &args] {
-    Json definition = args.json.empty()
-                          ? Json::object()
-                          : JsonObjectOption("--json", args.json);
+    Json definition = args.json.empty() ? Json::object()
+                                        : JsonObjectOption("--json", args.json);
     MergeName(definition, args.name, "event type");
     Workspace workspace(globals, Access::kWrite);
     workspace.WriteTransaction(args.dry_run, [&] {
@@ -338,8 +338,9 @@ void AddFieldVerbs(CLI::App& app, const Globals& globals) {
       "archive, restore, delete");
   fields->add_flag("--archived", args->archived,
                    "With no sub-verb: include archived fields");
-  fields->footer(ExampleFooter(app, "  crm -w shop.crm fields\n"
-                             "  crm -w shop.crm fields describe email"));
+  fields->footer(ExampleFooter(app,
+                               "  crm -w shop.crm fields\n"
+                               "  crm -w shop.crm fields describe email"));
   AddListAndDescribe(*fields, globals, *args);
   AddDefine(*fields, globals, *args);
   AddUpdate(*fields, globals, *args);

@@ -39,8 +39,7 @@ void AddList(CLI::App& profiles, const Globals& globals) {
   list->callback([&globals] {
     Workspace workspace(globals, Access::kRead);
     char* json = nullptr;
-    Check(crm_profile_list(&json, workspace.db()),
-          "cannot list the profiles");
+    Check(crm_profile_list(&json, workspace.db()), "cannot list the profiles");
     Table table{{"name"}, {}};
     for (const Json& name : TakeJson(json)) table.rows.push_back({name});
     PrintTable(table, globals.format, std::cout);
@@ -51,7 +50,8 @@ void AddShow(CLI::App& profiles, const Globals& globals, ProfileArgs& args) {
   auto* show = profiles.add_subcommand(
       "show", "Show a profile's stored definition (every key present)");
   show->add_option("name", args.name, "The profile's name")->required();
-  show->footer(ExampleFooter(profiles, "  crm -w shop.crm profiles show front_desk"));
+  show->footer(
+      ExampleFooter(profiles, "  crm -w shop.crm profiles show front_desk"));
   show->callback([&globals, &args] {
     Workspace workspace(globals, Access::kRead);
     PrintDocument(GetProfile(workspace.db(), args.name), globals.format,
@@ -59,8 +59,7 @@ void AddShow(CLI::App& profiles, const Globals& globals, ProfileArgs& args) {
   });
 }
 
-void AddDefine(CLI::App& profiles, const Globals& globals,
-               ProfileArgs& args) {
+void AddDefine(CLI::App& profiles, const Globals& globals, ProfileArgs& args) {
   auto* define = profiles.add_subcommand(
       "define",
       "Define or replace profile NAME from JSON: fields and groups\n"
@@ -97,7 +96,8 @@ void AddDrop(CLI::App& profiles, const Globals& globals, ProfileArgs& args) {
   drop->add_option("name", args.name, "The profile's name")->required();
   drop->add_flag("--dry-run", args.dry_run,
                  "Check the drop, but store nothing");
-  drop->footer(ExampleFooter(profiles, "  crm -w shop.crm profiles drop front_desk"));
+  drop->footer(
+      ExampleFooter(profiles, "  crm -w shop.crm profiles drop front_desk"));
   drop->callback([&globals, &args] {
     Workspace workspace(globals, Access::kWrite);
     Json before;

@@ -108,10 +108,11 @@ void AddSave(CLI::App& segments, const Globals& globals, SegmentArgs& args) {
 }
 
 void AddCount(CLI::App& segments, const Globals& globals, SegmentArgs& args) {
-  auto* count = segments.add_subcommand(
-      "count", "Count what segment NAME selects now");
+  auto* count =
+      segments.add_subcommand("count", "Count what segment NAME selects now");
   count->add_option("name", args.name, "The segment's name")->required();
-  count->footer(ExampleFooter(segments, "  crm -w shop.crm segments count premium"));
+  count->footer(
+      ExampleFooter(segments, "  crm -w shop.crm segments count premium"));
   count->callback([&globals, &args] {
     Workspace workspace(globals, Access::kRead);
     int64_t n = 0;
@@ -122,14 +123,13 @@ void AddCount(CLI::App& segments, const Globals& globals, SegmentArgs& args) {
   });
 }
 
-void AddDelete(CLI::App& segments, const Globals& globals,
-               SegmentArgs& args) {
-  auto* remove =
-      segments.add_subcommand("delete", "Delete segment NAME");
+void AddDelete(CLI::App& segments, const Globals& globals, SegmentArgs& args) {
+  auto* remove = segments.add_subcommand("delete", "Delete segment NAME");
   remove->add_option("name", args.name, "The segment's name")->required();
   remove->add_flag("--dry-run", args.dry_run,
                    "Check the delete, but store nothing");
-  remove->footer(ExampleFooter(segments, "  crm -w shop.crm segments delete premium"));
+  remove->footer(
+      ExampleFooter(segments, "  crm -w shop.crm segments delete premium"));
   remove->callback([&globals, &args] {
     Workspace workspace(globals, Access::kWrite);
     Json before;

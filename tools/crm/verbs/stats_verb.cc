@@ -59,8 +59,7 @@ Table FillRates(crm_db* db) {
   for (auto& row : table.rows) {
     int64_t n = row[filled].is_number() ? row[filled].get<int64_t>() : 0;
     int64_t of = row[total].is_number() ? row[total].get<int64_t>() : 0;
-    row.push_back(of == 0 ? Cell()
-                          : Cell(std::round(n * 1000.0 / of) / 10.0));
+    row.push_back(of == 0 ? Cell() : Cell(std::round(n * 1000.0 / of) / 10.0));
   }
   return table;
 }
@@ -92,8 +91,9 @@ void AddStatsVerb(CLI::App& app, const Globals& globals) {
       "format prints the figures, then the fill rates; csv, jsonl and json\n"
       "print one document with the fill rates under \"fill_rates\"");
   stats->add_flag("--no-size", *no_size, "Leave the file's size out");
-  stats->footer(ExampleFooter(app, "  crm -w shop.crm stats\n"
-                                   "  crm -w shop.crm stats --format json"));
+  stats->footer(ExampleFooter(app,
+                              "  crm -w shop.crm stats\n"
+                              "  crm -w shop.crm stats --format json"));
   stats->callback([&globals, no_size] {
     Workspace workspace(globals, Access::kRead);
     crm_db* db = workspace.db();

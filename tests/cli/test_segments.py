@@ -72,6 +72,23 @@ class SegmentsTest(CliTestCase):
             self.assertEqual(result.code, 2, f"{args}: {result.stderr}")
         self.assertEqual(self.stored(), [])
 
+    def test_a_field_a_segment_uses_cannot_be_deleted(self) -> None:
+        self.crm_ok("segments", "save", "premium", "plan = 'premium'")
+        self.golden("segments/field_in_use", "fields", "delete", "plan")
+        db = self.open_db(create=False)
+        try:
+            self.assertEqual(db.describe_field("plan")["status"], "active")
+        finally:
+            db.close()
+
+    def test_saving_through_a_profile_needs_the_operation(self) -> None:
+        self.crm_ok("profiles", "define", "desk", "--json", '{"groups": {"": "read_only"}}')
+        result = self.crm("--profile", "desk", "segments", "save", "premium",
+                          "plan = 'premium'")
+        self.assertEqual(result.code, 25, result.stderr)
+        self.assertIn("rule operation", result.stderr)
+        self.assertEqual(self.stored(), [])
+
     def test_a_segment_that_cannot_run(self) -> None:
         self.crm_ok("segments", "save", "vips", "vip = true")
         db = self.open_db(create=False)

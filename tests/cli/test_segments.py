@@ -70,6 +70,10 @@ class SegmentsTest(CliTestCase):
                      ("segments", "count")):
             result = self.crm(*args)
             self.assertEqual(result.code, 2, f"{args}: {result.stderr}")
+            self.assertTrue(result.stderr.startswith("crm: "), result.stderr)
+        self.assertIn("'orders' is not a target: customers or events",
+                      self.crm("segments", "save", "x", "plan = 'basic'",
+                               "--target", "orders").stderr)
         self.assertEqual(self.stored(), [])
 
     def test_a_field_a_segment_uses_cannot_be_deleted(self) -> None:

@@ -35,6 +35,21 @@ const std::map<std::string, int>& TargetNames() {
   return *names;
 }
 
+// Turns a --target name into its CRM_QUERY_* number, naming the choices
+// when the name is neither.
+CLI::Validator TargetValidator() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        auto found = TargetNames().find(value);
+        if (found == TargetNames().end()) {
+          return "'" + value + "' is not a target: customers or events";
+        }
+        value = std::to_string(found->second);
+        return "";
+      },
+      "customers|events");
+}
+
 // crm_segment_list's rows, with the target by name ("customers",
 // "events").
 Table SegmentTable(crm_db* db) {
@@ -88,7 +103,8 @@ void AddSave(CLI::App& segments, const Globals& globals, SegmentArgs& args) {
       ->required();
   save->add_option("--target", args.target,
                    "What it selects: customers (default) or events")
-      ->transform(CLI::CheckedTransformer(TargetNames()));
+      ->transform(TargetValidator())
+      ->option_text("customers|events");
   save->add_flag("--dry-run", args.dry_run,
                  "Check and count it, but store nothing");
   save->footer(ExampleFooter(

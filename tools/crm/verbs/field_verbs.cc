@@ -93,8 +93,9 @@ void PrintFieldList(const Globals& globals, bool archived) {
   PrintTable(table, globals.format, std::cout);
 }
 
-// Runs `write` on a writable workspace in one transaction (rolled back
-// under --dry-run) and prints the definition `describe` reads inside it.
+// Runs `write_and_describe` on a writable workspace in one transaction
+// (rolled back under --dry-run) and prints the definition it returns, read
+// inside that transaction.
 void WriteField(const Globals& globals, bool dry_run, const std::string& action,
                 const std::function<Json(crm_db*)>& write_and_describe) {
   Workspace workspace(globals, Access::kWrite);

@@ -74,6 +74,8 @@ void PrintAligned(const Table& table, std::ostream& out) {
   for (size_t i = 1; i < lines.size(); ++i) print_line(lines[i]);
 }
 
+}  // namespace
+
 nlohmann::ordered_json RowObject(const Table& table, size_t row) {
   nlohmann::ordered_json object = nlohmann::ordered_json::object();
   for (size_t c = 0; c < table.columns.size(); ++c) {
@@ -81,8 +83,6 @@ nlohmann::ordered_json RowObject(const Table& table, size_t row) {
   }
   return object;
 }
-
-}  // namespace
 
 const std::map<std::string, Format>& FormatNames() {
   static const auto* names =

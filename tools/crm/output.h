@@ -3,6 +3,7 @@
 #ifndef CRM_TOOLS_CRM_OUTPUT_H_
 #define CRM_TOOLS_CRM_OUTPUT_H_
 
+#include <cstddef>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -40,6 +41,10 @@ void PrintTable(const Table& table, Format format, std::ostream& out);
 // member (nested values as compact JSON text).
 void PrintDocument(const nlohmann::ordered_json& document, Format format,
                    std::ostream& out);
+
+// Row `row` of `table` as a JSON object, column names as keys (what json
+// and jsonl print per row).
+nlohmann::ordered_json RowObject(const Table& table, size_t row);
 
 // A cell as plain text for a table or CSV: null is "", a list's items are
 // joined with "; ", anything else as JSON writes it, strings unquoted.

@@ -139,6 +139,12 @@ class CliTestCase(unittest.TestCase):
             return libcrm.open_url(self.workspace, create=create)
         return libcrm.open(self.workspace, create=create)
 
+    def checksum(self) -> str:
+        """The workspace's content checksum (crm_workspace_checksum): equal
+        before and after a call that must change nothing."""
+        with self.open_db(create=False) as db:
+            return db.checksum()
+
     def seed(self) -> Dict[str, int]:
         """A small workspace with fixed content: fields of several types,
         five customers, events on two channels at fixed times, and one later

@@ -76,7 +76,7 @@ class DataTestCase(CliTestCase):
         except libcrm.NotFoundError:
             return False
 
-    def checksum(self, location: str) -> str:
+    def checksum_at(self, location: str) -> str:
         with self.open_at(location) as db:
             return db.checksum()
 
@@ -110,12 +110,12 @@ class ImportTest(DataTestCase):
     def test_import_again_changes_nothing(self) -> None:
         self.seed()
         self.crm("import", KUNDER, "--mapping", KUNDER_MAPPING)
-        before = self.checksum(self.workspace)
+        before = self.checksum_at(self.workspace)
         result = self.crm("import", KUNDER, "--mapping", KUNDER_MAPPING, "--format", "json")
         self.assertEqual(result.code, 1, result.stderr)
         report = json.loads(result.stdout)
         self.assertEqual((report["created"], report["updated"], report["unchanged"]), (0, 0, 2))
-        self.assertEqual(self.checksum(self.workspace), before)
+        self.assertEqual(self.checksum_at(self.workspace), before)
 
     def test_import_creates_a_missing_workspace(self) -> None:
         self.golden("data/import_new_workspace", "import", PEOPLE)
@@ -152,11 +152,11 @@ class ImportTest(DataTestCase):
 
     def test_dry_run_stores_nothing(self) -> None:
         self.seed()
-        before = self.checksum(self.workspace)
+        before = self.checksum_at(self.workspace)
         result = self.golden("data/import_dry_run", "import", KUNDER, "--mapping",
                              KUNDER_MAPPING, "--dry-run")
         self.assertEqual(result.code, 1)
-        self.assertEqual(self.checksum(self.workspace), before)
+        self.assertEqual(self.checksum_at(self.workspace), before)
 
     def test_dry_run_creates_no_workspace(self) -> None:
         result = self.crm("import", PEOPLE, "--dry-run", "--format", "json")
@@ -179,7 +179,7 @@ class ImportTest(DataTestCase):
 
     def test_bad_mapping_names_the_rule_and_changes_nothing(self) -> None:
         self.seed()
-        before = self.checksum(self.workspace)
+        before = self.checksum_at(self.workspace)
         result = self.golden("data/import_bad_mapping", "import", KUNDER,
                              "--mapping", '{"key": 5}')
         self.assertEqual(result.code, 12)
@@ -187,7 +187,7 @@ class ImportTest(DataTestCase):
         result = self.golden("data/import_unknown_column", "import", KUNDER)
         self.assertEqual(result.code, 11)
         self.assertIn("rule unknown_field", result.stderr)
-        self.assertEqual(self.checksum(self.workspace), before)
+        self.assertEqual(self.checksum_at(self.workspace), before)
 
     def test_usage_errors(self) -> None:
         self.seed()
@@ -266,17 +266,17 @@ class TransferTest(DataTestCase):
         args = ["load", dump, "--format", "json"]
         result = self.crm("--workspace", target, *args, workspace=False)
         self.assertGolden("data/load", args, result)
-        self.assertEqual(self.checksum(target), self.checksum(self.workspace))
-        self.assertIn(self.checksum(target), result.stdout)
+        self.assertEqual(self.checksum_at(target), self.checksum_at(self.workspace))
+        self.assertIn(self.checksum_at(target), result.stdout)
 
     def test_load_refuses_a_workspace_that_is_not_empty(self) -> None:
         self.seed()
         dump = os.path.join(self.tmp, "shop.crmdump")
         self.crm_ok("dump", dump)
-        before = self.checksum(self.workspace)
+        before = self.checksum_at(self.workspace)
         result = self.golden("data/load_not_empty", "load", dump)
         self.assertEqual(result.code, 15)
-        self.assertEqual(self.checksum(self.workspace), before)
+        self.assertEqual(self.checksum_at(self.workspace), before)
 
     def test_load_of_a_file_that_is_not_a_dump(self) -> None:
         result = self.golden("data/load_not_a_dump", "load", PEOPLE)
@@ -307,12 +307,12 @@ class TransferTest(DataTestCase):
         target = self.other_workspace("trial")
         with self.open_at(target, create=True):
             pass
-        empty = self.checksum(target)
+        empty = self.checksum_at(target)
         result = self.crm("--workspace", target, "load", dump, "--dry-run", "--format", "json",
                           workspace=False)
         self.assertEqual(result.code, 0, result.stderr)
-        self.assertEqual(json.loads(result.stdout)["checksum"], self.checksum(self.workspace))
-        self.assertEqual(self.checksum(target), empty)
+        self.assertEqual(json.loads(result.stdout)["checksum"], self.checksum_at(self.workspace))
+        self.assertEqual(self.checksum_at(target), empty)
         missing = self.other_workspace("missing")
         self.crm_ok("--workspace", missing, "load", dump, "--dry-run", workspace=False)
         self.assertFalse(self.exists(missing))
@@ -325,7 +325,7 @@ class TransferTest(DataTestCase):
         args = ["restore", backup, "--format", "json"]
         result = self.crm("--workspace", target, *args, workspace=False)
         self.assertGolden("data/restore", args, result)
-        self.assertEqual(self.checksum(target), self.checksum(self.workspace))
+        self.assertEqual(self.checksum_at(target), self.checksum_at(self.workspace))
         result = self.crm("--workspace", target, "verify", "--format", "json", workspace=False)
         self.assertEqual(result.code, 0, result.stderr)
         self.assertTrue(json.loads(result.stdout)["ok"])

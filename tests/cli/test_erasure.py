@@ -15,13 +15,6 @@ from cli_support import CliTestCase, Result
 
 
 class ErasureTestCase(CliTestCase):
-    def checksum(self) -> str:
-        db = self.open_db(create=False)
-        try:
-            return db.checksum()
-        finally:
-            db.close()
-
     def assertGoldenMasked(self, name: str, args, result: Result, pattern: str,
                            mask: str) -> None:
         """golden() for output holding a value that varies between runs

@@ -199,9 +199,8 @@ class QueryTest(ReadingTestCase):
 
     def test_reading_never_creates_a_workspace(self) -> None:
         result = self.crm("count")
-        # A file that is not there cannot be opened (17); a server says
-        # there is no such workspace (11).
-        self.assertEqual(result.code, 11 if on_postgres() else 17, result.stderr)
+        # No such workspace (11), a file's as a server's.
+        self.assertEqual(result.code, 11, result.stderr)
         if not on_postgres():
             self.assertFalse(os.path.exists(self.workspace))
 

@@ -35,6 +35,19 @@ class ToolTest(CliTestCase):
         self.assertEqual(result.code, 2)
         self.assertIn("xml", result.stderr)
 
+    def test_init_creates_an_empty_workspace_and_reads_need_one(self) -> None:
+        missing = self.crm("count")
+        self.assertEqual(missing.code, 11, missing.stderr)
+        self.assertIn("CRM_E_NOT_FOUND", missing.stderr)
+        result = self.crm("--format", "json", "init")
+        self.assertEqual(result.code, 0, result.stderr)
+        self.assertIn('"schema_version"', result.stdout)
+        with self.open_db(create=False) as db:
+            self.assertEqual(db.count_customers(), 0)
+        self.assertEqual(self.crm_ok("--format", "csv", "count"), "count\n0\n")
+        # Again: it opens the workspace it made and changes nothing.
+        self.assertEqual(self.crm("init").code, 0)
+
 
 if __name__ == "__main__":
     unittest.main()

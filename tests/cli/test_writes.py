@@ -14,13 +14,6 @@ from cli_support import CliTestCase, utc
 
 
 class WritesTestCase(CliTestCase):
-    def checksum(self) -> str:
-        db = self.open_db(create=False)
-        try:
-            return db.checksum()
-        finally:
-            db.close()
-
     def customer(self, id: int):
         db = self.open_db(create=False)
         try:

@@ -29,4 +29,10 @@ cc -std=c99 -Wall -Wextra -Werror -pedantic \
   -o "$work/quickstart-pc"
 LD_LIBRARY_PATH="$prefix/lib" "$work/quickstart-pc" "$work/pc.crm" |
   grep -q "Jane Doe"
-echo "installed libcrm builds and runs the examples (CMake and pkg-config)"
+
+# The crm tool, installed beside the library, runs without LD_LIBRARY_PATH
+# and reads the workspace the quickstart wrote.
+"$prefix/bin/crm" --version | grep -q "^crm "
+"$prefix/bin/crm" --workspace "$work/pc.crm" --format jsonl count |
+  grep -Eqx '\{"count":[1-9][0-9]*\}'
+echo "installed libcrm builds and runs the examples (CMake and pkg-config) and the crm tool"

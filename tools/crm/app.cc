@@ -10,6 +10,7 @@
 #include "failure.h"
 #include "globals.h"
 #include "verbs/verbs.h"
+#include "workspace.h"
 
 namespace crm::cli {
 namespace {
@@ -77,6 +78,28 @@ void AddHelpVerb(CLI::App& app, std::vector<std::string>& path) {
   });
 }
 
+// crm init: creates an empty workspace (a file, or a workspace on a
+// PostgreSQL server); other verbs but import, load and restore never create
+// one, so a mistyped path fails instead of making a stray file.
+void AddInitVerb(CLI::App& app, const Globals& globals) {
+  auto* init = app.add_subcommand(
+      "init", "Create an empty workspace, or check that one opens");
+  init->footer(
+      "Example:\n"
+      "  crm -w shop.crm init\n"
+      "  crm -w 'postgresql:///crm?host=/run/postgresql&workspace=shop' init");
+  init->callback([&globals] {
+    Workspace workspace(globals, Access::kCreate);
+    int version = 0;
+    Check(crm_db_schema_version(&version, workspace.db()),
+          "cannot read the schema version");
+    PrintDocument({{"workspace", globals.workspace},
+                   {"backend", workspace.on_server() ? "postgresql" : "file"},
+                   {"schema_version", version}},
+                  globals.format, std::cout);
+  });
+}
+
 }  // namespace
 
 int Run(int argc, char** argv) {
@@ -93,6 +116,7 @@ int Run(int argc, char** argv) {
   AddGlobalOptions(app, globals);
   std::vector<std::string> help_path;
   AddHelpVerb(app, help_path);
+  AddInitVerb(app, globals);
   AddDataVerbs(app, globals);
   AddFieldVerbs(app, globals);
   AddStatsVerb(app, globals);

@@ -10,18 +10,9 @@
 #include <vector>
 
 #include "crm/crm.h"
+#include "owned.h"
 
 namespace crm::cli {
-
-struct QueryFree {
-  void operator()(crm_query* query) const { crm_query_free(query); }
-};
-using QueryPtr = std::unique_ptr<crm_query, QueryFree>;
-
-struct RowsFree {
-  void operator()(crm_rows* rows) const { crm_rows_free(rows); }
-};
-using RowsPtr = std::unique_ptr<crm_rows, RowsFree>;
 
 struct QuerySpec {
   std::string filter;                 // "" for every row

@@ -1,5 +1,6 @@
 #include "workspace.h"
 
+#include <filesystem>
 #include <string>
 #include <utility>
 
@@ -24,10 +25,20 @@ Workspace::Workspace(const Globals& globals, Access access) {
   if (access == Access::kRead) options.flags |= CRM_OPEN_READ_ONLY;
   if (access == Access::kCreate) options.flags |= CRM_OPEN_CREATE;
   on_server_ = IsWorkspaceUrl(globals.workspace);
+  if (!on_server_ && access != Access::kCreate &&
+      globals.workspace != ":memory:" &&
+      !std::filesystem::exists(globals.workspace)) {
+    // As for a missing workspace on a server: not found, not an I/O error.
+    throw Failure(
+        static_cast<int>(kExitStatusBase) + CRM_E_NOT_FOUND,
+        "no workspace file '" + globals.workspace + "' (CRM_E_NOT_FOUND)");
+  }
   int status = on_server_
                    ? crm_open_url(&db_, globals.workspace.c_str(), &options)
                    : crm_open(&db_, globals.workspace.c_str(), &options);
-  Check(status, "cannot open workspace '" + globals.workspace + "'");
+  // libcrm's message names a file's path; a URL is named here.
+  Check(status, on_server_ ? "cannot open workspace '" + globals.workspace + "'"
+                           : std::string("cannot open the workspace"));
   if (!globals.profile.empty()) {
     status = crm_db_restrict(&restricted_, db_, globals.profile.c_str(),
                              globals.actor.c_str());

@@ -9,6 +9,7 @@
 #include "crm/crm.h"
 #include "failure.h"
 #include "output.h"
+#include "owned.h"
 #include "rows_table.h"
 #include "time_text.h"
 #include "verbs/verbs.h"
@@ -16,11 +17,6 @@
 
 namespace crm::cli {
 namespace {
-
-struct RecordFree {
-  void operator()(crm_record* record) const { crm_record_free(record); }
-};
-using RecordPtr = std::unique_ptr<crm_record, RecordFree>;
 
 struct GetOptions {
   std::optional<int64_t> id;

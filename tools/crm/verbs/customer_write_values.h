@@ -9,13 +9,9 @@
 #include <vector>
 
 #include "crm/crm.h"
+#include "owned.h"
 
 namespace crm::cli {
-
-struct RecordFree {
-  void operator()(crm_record* record) const { crm_record_free(record); }
-};
-using RecordPtr = std::unique_ptr<crm_record, RecordFree>;
 
 // A record holding each assignment's value. "field=value" is typed by the
 // field's type in `db` (crm_field_list, archived fields too):

@@ -9,6 +9,7 @@
 #include "crm/crm.h"
 #include "failure.h"
 #include "output.h"
+#include "owned.h"
 #include "time_text.h"
 #include "verbs/customer_write_values.h"
 #include "verbs/erasure_group.h"
@@ -34,12 +35,6 @@ struct WriteArgs {
   bool dry_run = false;
 };
 
-struct WriteResultFree {
-  void operator()(crm_write_result* result) const {
-    crm_write_result_free(result);
-  }
-};
-
 enum class Write { kCreate, kUpdate, kUpsert };
 
 crm_write_options WriteOptions(const WriteArgs& args) {
@@ -63,7 +58,7 @@ void RunWrite(const Globals& globals, const WriteArgs& args, Write write) {
   crm_write_options options = WriteOptions(args);
   Workspace workspace(globals, Access::kWrite);
   RecordPtr record = RecordFromAssignments(workspace.db(), args.assignments);
-  std::unique_ptr<crm_write_result, WriteResultFree> result;
+  WriteResultPtr result;
   workspace.WriteTransaction(args.dry_run, [&] {
     crm_write_result* raw = nullptr;
     const char* actor = globals.actor.c_str();

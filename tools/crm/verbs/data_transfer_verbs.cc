@@ -8,6 +8,7 @@
 #include "crm/crm.h"
 #include "failure.h"
 #include "output.h"
+#include "owned.h"
 #include "progress_bar.h"
 #include "verbs/data_verbs.h"
 
@@ -72,8 +73,7 @@ void AddReadFile(CLI::App& app, const Globals& globals, const char* name,
       char* text = nullptr;
       Check(crm_workspace_checksum(&text, workspace.db()),
             "cannot compute the checksum");
-      checksum = text;
-      crm_string_free(text);
+      checksum = StringPtr(text).get();
     });
     PrintDocument({{"file", args->file},
                    {"checksum", checksum},
@@ -96,8 +96,7 @@ void AddVerify(CLI::App& app, const Globals& globals) {
     Workspace workspace(globals, Access::kRead);
     char* json = nullptr;
     Check(crm_verify(&json, workspace.db()), "cannot verify");
-    auto report = nlohmann::ordered_json::parse(json);
-    crm_string_free(json);
+    auto report = TakeJson(json);
     PrintDocument(report, globals.format, std::cout);
     if (!report.value("ok", false)) {
       const auto& problems = report["problems"];

@@ -19,6 +19,7 @@
 #include "crm/crm.h"
 #include "failure.h"
 #include "output.h"
+#include "owned.h"
 #include "progress_bar.h"
 #include "time_text.h"
 #include "verbs/verbs.h"
@@ -84,8 +85,7 @@ void RunImport(const Globals& globals, const ImportArgs& args) {
   int status = crm_import(&json, workspace.db(), args.file.c_str(), &options);
   bar.Finish();
   Check(status, "cannot import '" + args.file + "'");
-  auto report = nlohmann::ordered_json::parse(json);
-  crm_string_free(json);
+  auto report = TakeJson(json);
   PrintDocument(report, globals.format, std::cout);
   int64_t rejected = report.value("rejected", int64_t{0});
   if (rejected > 0) {

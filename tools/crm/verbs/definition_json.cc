@@ -9,18 +9,6 @@
 
 namespace crm::cli {
 
-nlohmann::ordered_json TakeJson(char* text) {
-  std::unique_ptr<char, void (*)(char*)> owned(text, crm_string_free);
-  auto parsed = nlohmann::ordered_json::parse(text == nullptr ? "" : text,
-                                              nullptr, /*allow_exceptions=*/
-                                              false);
-  if (parsed.is_discarded()) {
-    throw Failure(static_cast<int>(kExitStatusBase) + CRM_E_INTERNAL,
-                  "libcrm returned JSON that does not parse");
-  }
-  return parsed;
-}
-
 nlohmann::ordered_json JsonObjectOption(const std::string& option,
                                         const std::string& text) {
   auto parsed = nlohmann::ordered_json::parse(text, nullptr,

@@ -11,19 +11,9 @@
 
 #include "crm/crm.h"
 #include "globals.h"
+#include "owned.h"
 
 namespace crm::cli {
-
-// Owns a page of rows from libcrm (crm_rows_free).
-struct RowsDeleter {
-  void operator()(crm_rows* rows) const { crm_rows_free(rows); }
-};
-using RowsPtr = std::unique_ptr<crm_rows, RowsDeleter>;
-
-// Parses the JSON text libcrm returned in `text` and frees it
-// (crm_string_free), also when it does not parse (then throws Failure with
-// the exit code of CRM_E_INTERNAL).
-nlohmann::ordered_json TakeJson(char* text);
 
 // The JSON object `text` given with `option` (e.g. "--json"); a usage
 // Failure naming the option when it is not a JSON object.

@@ -10,6 +10,7 @@
 
 #include "crm/crm.h"
 #include "globals.h"
+#include "owned.h"
 
 namespace crm::cli {
 
@@ -19,10 +20,6 @@ void AddRetentionVerbs(CLI::App& app, const Globals& globals);
 void AddSuppressionVerbs(CLI::App& app, const Globals& globals);
 // create, update, upsert, delete (customer_write_verbs.cc).
 void AddCustomerWriteVerbs(CLI::App& app, const Globals& globals);
-
-// The JSON text libcrm returned through a char** (after a successful call),
-// parsed; frees the string. Throws Failure when the text is not JSON.
-nlohmann::ordered_json TakeJson(char* text);
 
 // Adds the --dry-run flag every writing verb of the group has.
 void AddDryRunFlag(CLI::App& verb, bool& dry_run);

@@ -14,6 +14,7 @@
 #include "crm/crm.h"
 #include "failure.h"
 #include "output.h"
+#include "owned.h"
 #include "time_text.h"
 #include "verbs/erasure_group.h"
 #include "verbs/verbs.h"
@@ -21,10 +22,6 @@
 
 namespace crm::cli {
 namespace {
-
-struct QueryFree {
-  void operator()(crm_query* query) const { crm_query_free(query); }
-};
 
 struct EraseArgs {
   int64_t id = 0;
@@ -71,7 +68,7 @@ void RunErase(const Globals& globals, const EraseArgs& args, bool by_id) {
     }
     crm_query* raw = nullptr;
     Check(crm_query_new(&raw, CRM_QUERY_CUSTOMERS), "cannot make a query");
-    std::unique_ptr<crm_query, QueryFree> query(raw);
+    QueryPtr query(raw);
     Check(crm_query_set_filter(query.get(), args.where.c_str()), "bad filter");
     Check(crm_customer_erase_where(&receipt, workspace.db(), query.get(),
                                    &options),
@@ -179,8 +176,7 @@ void AddExportPersonVerb(CLI::App& app, const Globals& globals) {
     char* raw = nullptr;
     Check(crm_customer_export(&raw, workspace.db(), args->id),
           "cannot export customer " + std::to_string(args->id));
-    std::unique_ptr<char, decltype(&crm_string_free)> text(raw,
-                                                           crm_string_free);
+    StringPtr text(raw);
     if (args->output.empty()) {
       PrintDocument(TakeJson(text.release()), globals.format, std::cout);
       return;
@@ -219,19 +215,6 @@ void AddCheckpointVerb(CLI::App& app, const Globals& globals) {
 }
 
 }  // namespace
-
-nlohmann::ordered_json TakeJson(char* text) {
-  std::unique_ptr<char, decltype(&crm_string_free)> owned(text,
-                                                          crm_string_free);
-  try {
-    return nlohmann::ordered_json::parse(owned.get() != nullptr ? owned.get()
-                                                                : "null");
-  } catch (const nlohmann::json::exception& error) {
-    throw Failure(
-        static_cast<int>(kExitStatusBase) + CRM_E_INTERNAL,
-        std::string("libcrm returned text that is not JSON: ") + error.what());
-  }
-}
 
 void AddDryRunFlag(CLI::App& verb, bool& dry_run) {
   verb.add_flag("-n,--dry-run", dry_run,

@@ -220,8 +220,7 @@ void AddExplainVerb(CLI::App& app, const Globals& globals) {
     char* plan = nullptr;
     Check(crm_query_explain(&plan, workspace.db(), query.get()),
           "cannot explain the query");
-    std::unique_ptr<char, decltype(&crm_string_free)> owned(plan,
-                                                            &crm_string_free);
+    StringPtr owned(plan);
     Table table{{"plan"}, {}};
     std::istringstream lines(plan);
     for (std::string line; std::getline(lines, line);) {

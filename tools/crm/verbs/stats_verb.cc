@@ -15,6 +15,7 @@
 #include "failure.h"
 #include "globals.h"
 #include "output.h"
+#include "owned.h"
 #include "rows_table.h"
 #include "verbs/definition_json.h"
 #include "verbs/verbs.h"
@@ -25,16 +26,12 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-struct QueryDeleter {
-  void operator()(crm_query* query) const { crm_query_free(query); }
-};
-
 // Events the handle sees (history events included), by an event query
 // without a filter.
 int64_t CountEvents(crm_db* db) {
   crm_query* raw = nullptr;
   Check(crm_query_new(&raw, CRM_QUERY_EVENTS), "cannot count the events");
-  std::unique_ptr<crm_query, QueryDeleter> query(raw);
+  QueryPtr query(raw);
   int64_t count = 0;
   Check(crm_query_count(&count, db, query.get()), "cannot count the events");
   return count;

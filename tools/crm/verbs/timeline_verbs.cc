@@ -11,24 +11,13 @@
 #include "failure.h"
 #include "history_table.h"
 #include "output.h"
+#include "owned.h"
 #include "time_text.h"
 #include "verbs/verbs.h"
 #include "workspace.h"
 
 namespace crm::cli {
 namespace {
-
-struct EventPageFree {
-  void operator()(crm_event_page* page) const { crm_event_page_free(page); }
-};
-using EventPagePtr = std::unique_ptr<crm_event_page, EventPageFree>;
-
-struct FieldTimelineFree {
-  void operator()(crm_field_timeline* timeline) const {
-    crm_field_timeline_free(timeline);
-  }
-};
-using FieldTimelinePtr = std::unique_ptr<crm_field_timeline, FieldTimelineFree>;
 
 struct TimelineOptions {
   int64_t id = 0;

@@ -7,6 +7,13 @@
 #                                   exist), starts it, creates the database
 #                                   crm_test, and prints its libpq URL
 #   scripts/postgres.sh url DIR     prints the URL of the server in DIR
+#   scripts/postgres.sh database DIR NAME
+#                                   creates the database NAME on the server
+#                                   in DIR unless it exists, and prints its
+#                                   URL (a suite of its own: libcrm's tables
+#                                   are shared by a database's workspaces, so
+#                                   a field index built in one waits for
+#                                   every open write in the others)
 #   scripts/postgres.sh stop DIR    stops the server and removes DIR
 #   scripts/postgres.sh restart DIR [fast|immediate]
 #                                   restarts the server in DIR (default fast:
@@ -21,13 +28,15 @@ set -euo pipefail
 
 bin=/usr/lib/postgresql/15/bin
 usage() {
-  echo "usage: $0 start|url|stop DIR, or $0 restart DIR [fast|immediate]" >&2
+  echo "usage: $0 start|url|stop DIR, $0 restart DIR [fast|immediate], or $0 database DIR NAME" >&2
   exit 2
 }
-[ $# -eq 2 ] || { [ $# -eq 3 ] && [ "$1" = restart ]; } || usage
+[ $# -eq 2 ] || { [ $# -eq 3 ] && { [ "$1" = restart ] || [ "$1" = database ]; }; } || usage
 action="$1"
 dir="$2"
 mode="${3:-fast}"
+database="crm_test"
+[ "$action" = database ] && database="$3" && mode=fast
 case "$dir" in /*) ;; *) dir="$(pwd)/$dir" ;; esac
 
 as_owner() {
@@ -45,7 +54,7 @@ owner() {
 url() {
   # libpq's URI form; the socket directory goes in `host`. No user: libpq
   # takes the caller's, which has a role of its own (see start).
-  echo "postgresql:///crm_test?host=$dir"
+  echo "postgresql:///$database?host=$dir"
 }
 
 case "$action" in
@@ -83,6 +92,15 @@ case "$action" in
     url
     ;;
   url)
+    url
+    ;;
+  database)
+    if ! as_owner "$bin/psql" --host="$dir" --username="$(owner)" -d postgres \
+        -tAc "SELECT 1 FROM pg_database WHERE datname = '$database'" |
+        grep -q 1; then
+      as_owner "$bin/createdb" --host="$dir" --username="$(owner)" \
+        --owner="$(id -un)" "$database"
+    fi
     url
     ;;
   restart)

@@ -18,6 +18,7 @@ import re
 import shlex
 import subprocess
 import tempfile
+import urllib.parse
 import unittest
 from typing import Dict, List, NamedTuple, Optional
 
@@ -36,6 +37,28 @@ def file_only(why: str):
     """Marks a test only a workspace file can run; skipped on PostgreSQL,
     saying why."""
     return unittest.skipIf(on_postgres(), f"file-only: {why}")
+
+
+_databases: Dict[str, str] = {}
+
+
+def module_database(module: str) -> str:
+    """The URL of a database of the test server for one test module's
+    workspaces (made on first use by scripts/postgres.sh). libcrm's tables
+    are shared by a database's workspaces: an indexed field defined in one
+    waits for every open write transaction in the others, so suites that
+    run side by side (a long load in one, a seed in another) each get their
+    own database rather than time out."""
+    if module not in _databases:
+        server = os.environ["CRM_TEST_BACKEND_URL"]
+        host = urllib.parse.parse_qs(urllib.parse.urlsplit(server).query)["host"][0]
+        script = os.path.join(HERE, "..", "..", "scripts", "postgres.sh")
+        done = subprocess.run([script, "database", host, "crm_cli_" + module],
+                              capture_output=True, text=True, timeout=120)
+        if done.returncode != 0:
+            raise AssertionError(f"cannot make a database for {module}: {done.stderr}")
+        _databases[module] = done.stdout.strip()
+    return _databases[module]
 
 
 class Result(NamedTuple):
@@ -63,7 +86,7 @@ class CliTestCase(unittest.TestCase):
         self.addCleanup(self._temp.cleanup)
         self.tmp = self._temp.name
         if on_postgres():
-            server = os.environ["CRM_TEST_BACKEND_URL"]
+            server = module_database(type(self).__module__)
             name = "cli_" + hashlib.sha1(self.id().encode()).hexdigest()[:20]
             self.workspace = server + ("&" if "?" in server else "?") + "workspace=" + name
             try:

@@ -361,11 +361,12 @@ class TransferTest(DataTestCase):
         self.assertEqual(result.code, 1)
 
     def test_missing_workspace_and_file(self) -> None:
-        # A missing file and a missing server workspace fail differently
-        # when opened (libcrm's CRM_E_IO and CRM_E_NOT_FOUND): no golden.
+        # Not found on both backends; the message names the file or URL
+        # (no golden: the two differ).
         result = self.crm("verify")
-        self.assertIn(result.code, (11, 17))
-        self.assertTrue(result.stderr.startswith("crm: cannot open workspace"), result.stderr)
+        self.assertEqual(result.code, 11, result.stderr)
+        self.assertTrue(result.stderr.startswith("crm: "), result.stderr)
+        self.assertIn("CRM_E_NOT_FOUND", result.stderr)
         self.assertEqual(result.stdout, "")
         self.golden("data/dump_no_argument", "dump")
         self.seed()

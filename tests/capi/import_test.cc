@@ -143,10 +143,10 @@ TEST_F(ImportTest, CsvWithMappingCreatesThenUpdatesByExternalId) {
   EXPECT_EQ(Number(report, "updated"), 1) << report;
   EXPECT_EQ(Number(report, "created"), 1) << report;
   EXPECT_EQ(Text(ByExternalId("k1").get(), "name"), "Ada King");
-  // "keep": a column the file does not have is left as it was.
-  ASSERT_EQ(
-      crm_record_get_decimal(&balance, ByExternalId("k1").get(), "balance"),
-      CRM_OK);
+  // "keep": a column the file does not have is left as it was. The record
+  // owns the decimal's text: it is kept until the check is done.
+  Record k1 = ByExternalId("k1");
+  ASSERT_EQ(crm_record_get_decimal(&balance, k1.get(), "balance"), CRM_OK);
   EXPECT_STREQ(balance, "1234.50");
 }
 
@@ -251,9 +251,8 @@ TEST_F(ImportTest, JsonLinesTakesJsonKindsAndRejectsLinesThatAreNotObjects) {
             CRM_OK);
   EXPECT_EQ(visits, 7);
   const char* balance = nullptr;
-  ASSERT_EQ(
-      crm_record_get_decimal(&balance, ByExternalId("j1").get(), "balance"),
-      CRM_OK);
+  Record j1 = ByExternalId("j1");  // owns the decimal's text
+  ASSERT_EQ(crm_record_get_decimal(&balance, j1.get(), "balance"), CRM_OK);
   EXPECT_STREQ(balance, "12.50");
   EXPECT_EQ(crm_record_get_integer(&visits, ByExternalId("j2").get(), "visits"),
             CRM_OK);

@@ -94,7 +94,8 @@ enum {
   CRM_E_INTERNAL = 13,        /* a libcrm bug: please report it */
   CRM_E_UNSUPPORTED = 14,     /* the workspace's storage backend lacks it */
   CRM_E_DENIED = 15,          /* the handle's access profile forbids it */
-  CRM_E_CANCELLED = 16        /* the host's progress callback asked to stop */
+  CRM_E_CANCELLED = 16,       /* the host's progress callback asked to stop */
+  CRM_E_DUPLICATE = 17        /* a duplicate rule blocks the write */
 };
 
 /* Name of a status code, e.g. "CRM_E_VALIDATION". Static storage. */
@@ -134,6 +135,9 @@ typedef struct crm_error {
   const char* field;   /* "" when none applies */
   const char* rule;    /* one of the CRM_RULE_* texts, or "" */
   int64_t position;    /* byte offset in a filter text, or -1 */
+  /* For CRM_E_DUPLICATE: the candidates that blocked the write, as JSON
+   * (see "Duplicates"); "[]" for any other error. Since 0.3. */
+  const char* candidates_json;
 } crm_error;
 
 CRM_API const crm_error* crm_last_error(void);
@@ -195,6 +199,11 @@ CRM_API void crm_string_free(char* s);
 #define CRM_RULE_RETENTION "retention"
 /* An email or phone number that is suppressed (see "Suppression"). */
 #define CRM_RULE_SUPPRESSED "suppressed"
+/* CRM_E_DUPLICATE: a duplicate rule blocks the write (the field is the
+ * rule's name); CRM_E_VALIDATION: a bad duplicate rule definition or
+ * duplicate settings (the message names the key); CRM_E_NOT_FOUND: no rule
+ * of that name. */
+#define CRM_RULE_DUPLICATE "duplicate"
 
 /* Rules about filters and queries. */
 #define CRM_RULE_SYNTAX "syntax"     /* a filter that does not parse */
@@ -256,6 +265,7 @@ CRM_API void crm_string_free(char* s);
 #define CRM_RULE_CUSTOMER_ID "customer_id"
 #define CRM_RULE_DB "db"
 #define CRM_RULE_DEFINITION_JSON "definition_json"
+#define CRM_RULE_DUPLICATE_CHECK "duplicate_check"
 #define CRM_RULE_EMAIL "email"
 #define CRM_RULE_EVENT "event"
 #define CRM_RULE_EFFECTIVE_AT "effective_at"
@@ -297,6 +307,8 @@ CRM_API void crm_string_free(char* s);
 #define CRM_RULE_RECORD "record"
 #define CRM_RULE_REJECT_PATH "reject_path"
 #define CRM_RULE_ROWS "rows"
+#define CRM_RULE_RULES "rules"
+#define CRM_RULE_SETTINGS_JSON "settings_json"
 #define CRM_RULE_SOURCE "source"
 #define CRM_RULE_STRUCT_SIZE "struct_size"
 #define CRM_RULE_TEXT "text"
@@ -861,6 +873,12 @@ CRM_API const char* crm_batch_report_field(const crm_batch_report* report,
                                            size_t row);
 CRM_API const char* crm_batch_report_rule(const crm_batch_report* report,
                                           size_t row);
+/* Row `row`'s duplicate candidates as a JSON array (see "Duplicates"): those
+ * a "warn" rule found for a row written, those a "block" rule found for a
+ * row rejected with CRM_E_DUPLICATE; "[]" otherwise and for an event batch.
+ * Owned by the report. Since 0.3. */
+CRM_API const char* crm_batch_report_candidates_json(
+    const crm_batch_report* report, size_t row);
 
 /* ------------------------------------------------------------------------ */
 /* Write options and results: the _v2 writes                                */
@@ -891,10 +909,26 @@ typedef struct crm_write_options {
    * before it resumes. CRM_TIME_MAX: open, the change holds until the next
    * known change of the field. Updates only. */
   int64_t effective_until;
+  /* CRM_DUPLICATE_CHECK_*: whether the workspace's duplicate rules look at
+   * this write (see "Duplicates"). Since 0.3. */
+  int duplicate_check;
 } crm_write_options;
 
-#define CRM_WRITE_OPTIONS_INIT \
-  { sizeof(crm_write_options), CRM_EFFECTIVE_NOW, CRM_TIME_MAX }
+/* crm_write_options.duplicate_check and crm_import_options.duplicate_check */
+enum {
+  /* Default: each duplicate rule acts as its definition says for the
+   * operation (allow, warn or block). */
+  CRM_DUPLICATE_CHECK_RULES = 0,
+  /* No rule looks at the write: a data steward's "save anyway" after a
+   * warning or a block. Match keys are kept current all the same. */
+  CRM_DUPLICATE_CHECK_SKIP = 1
+};
+
+#define CRM_WRITE_OPTIONS_INIT                              \
+  {                                                         \
+    sizeof(crm_write_options), CRM_EFFECTIVE_NOW, CRM_TIME_MAX, \
+        CRM_DUPLICATE_CHECK_RULES                           \
+  }
 
 /* Fills `options` with the values of CRM_WRITE_OPTIONS_INIT; as
  * crm_open_options_init(). */
@@ -921,6 +955,11 @@ CRM_API int64_t crm_write_result_effective_at(const crm_write_result* result);
  * the past that a later change overrides (it changed history only) or a
  * write that changed nothing. */
 CRM_API int crm_write_result_changed_current(const crm_write_result* result);
+/* The duplicate candidates of a write that a rule with action "warn" found,
+ * as a JSON array (see "Duplicates"; "[]" when none). Owned by the result,
+ * valid until it is freed. Since 0.3. */
+CRM_API const char* crm_write_result_candidates_json(
+    const crm_write_result* result);
 
 /*
  * As crm_customer_create(), with options. The record may hold "created_at"
@@ -2161,12 +2200,15 @@ typedef struct crm_import_options {
   const char* actor;        /* recorded on every write; NULL: "import" */
   crm_progress_fn progress; /* NULL: none */
   void* progress_context;   /* passed to `progress` as it is */
+  /* CRM_DUPLICATE_CHECK_*: whether duplicate rules look at customer rows
+   * (their "import" action). Since 0.3. */
+  int duplicate_check;
 } crm_import_options;
 
 #define CRM_IMPORT_OPTIONS_INIT                                            \
   {                                                                        \
     sizeof(crm_import_options), CRM_DATA_CUSTOMERS, CRM_FORMAT_AUTO, NULL, \
-        NULL, 0, 10000, NULL, NULL, NULL                                   \
+        NULL, 0, 10000, NULL, NULL, NULL, CRM_DUPLICATE_CHECK_RULES        \
   }
 
 /* Fills `options` with the values of CRM_IMPORT_OPTIONS_INIT; as
@@ -2271,6 +2313,14 @@ CRM_API int crm_import_options_init(crm_import_options* options,
  * use. On a restricted handle the profile must grant "import" (else
  * CRM_E_DENIED, rule "operation") and rows are written as through the
  * handle (not_writable, scope).
+ */
+/*
+ * Duplicates on import (customers): each row is looked at by the duplicate
+ * rules' "import" action, against the workspace and the rows imported
+ * before it. A row a "block" rule stops is rejected with rule "duplicate"
+ * (its candidates in the reject file's message); a row a "warn" rule
+ * flags is written and counted in the report's "duplicates", and the first
+ * 100 are listed in "warnings": [{"row": 5, "candidates": [...]}]. Since 0.3.
  */
 CRM_API int crm_import(char** out_json, crm_db* db, const char* path,
                        const crm_import_options* options);
@@ -2426,6 +2476,163 @@ CRM_API int crm_restore(crm_db* to, const char* path,
  * the check itself could not run. Never on a restricted handle.
  */
 CRM_API int crm_verify(char** out_json, crm_db* db);
+
+/* ------------------------------------------------------------------------ */
+/* Duplicates: match keys, duplicate rules, and finding duplicates          */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Match keys. Every write of a customer (create, update, upsert, batch,
+ * import, load) keeps the customer's normalised match keys current, from
+ * the standard fields kind, name, email, phone and company; deleting or
+ * erasing a customer removes them. The kinds:
+ *   "email"        the email trimmed and lower-cased; for gmail.com and
+ *                  googlemail.com (one mailbox) the dots of the local part
+ *                  removed and the domain gmail.com; a "+tag" removed for
+ *                  providers that deliver sub-addresses to the same mailbox
+ *                  (docs/duplicates.md lists them);
+ *   "email_local"  that key's local part: the same person at another domain;
+ *   "phone"        E.164 ("+4790000000") through libphonenumber, a number
+ *                  without country code read in the workspace's default
+ *                  region; one it cannot read keeps its digits ("?90000");
+ *   "name"         the name folded (case, accents, punctuation; ø -> o,
+ *                  ß -> ss...): a person's with nicknames made canonical
+ *                  (bob -> robert) and words sorted ("Doe, Jane" = "Jane
+ *                  Doe"); a company's with legal forms left out ("ACME AS" =
+ *                  "Acme A/S" = "acme");
+ *   "name_token"   each word of the folded name: the index for approximate
+ *                  name matching (candidates share a word);
+ *   "company"      a person's company folded as a company name.
+ * Keys are derived data, rebuilt when the default region changes and when
+ * a workspace of an older layout is first opened for writing.
+ *
+ * Duplicate rules, stored in the workspace (at most 20), say when two
+ * customers are probably one. A rule's definition (JSON):
+ *   {"name": "same_phone_similar_name",
+ *    "applies_to": "person",
+ *    "compare": [{"key": "phone"},
+ *                {"key": "name", "min_similarity": 0.8},
+ *                {"field": "city"}],
+ *    "action": "warn",
+ *    "actions": {"import": "block", "update": "allow"}}
+ * "name": 1 to 64 letters, digits and _ - . (required). "applies_to":
+ * "person", "company" or "any" (the default): both customers must be of
+ * that kind. "compare": 1 to 8 comparisons, all of which must hold: {"key":
+ * K} two equal match keys of kind K ("email", "email_local", "phone",
+ * "name", "company"); {"key": "name", "min_similarity": S} names whose
+ * similarity (0 to 1: tolerant of typos, word order and nicknames) is at
+ * least S (0.5 to 1); {"field": F} equal values of field F (text folded as
+ * names are; other types as stored; empty never equal). At least one
+ * comparison must be on a key: keys find the candidates. "action": what a
+ * write does when the rule finds candidates: "allow" (nothing), "warn"
+ * (the write succeeds and returns the candidates) or "block" (the write
+ * fails with CRM_E_DUPLICATE and changes nothing); default "warn".
+ * "actions" overrides it per operation: "create", "update", "upsert",
+ * "batch" (crm_customer_write_batch*) and "import". A rule that compares
+ * only names fuzzily finds candidates through the name_token keys; a word
+ * held by more than 1,000 customers finds none (too common to tell).
+ *
+ * Candidates (a write's, an import row's, crm_duplicate_candidates'):
+ *   [{"id": 17, "score": 0.93, "rule": "same_phone_similar_name",
+ *     "reasons": [{"compare": "phone", "score": 1.0},
+ *                 {"compare": "name", "score": 0.86},
+ *                 {"compare": "city", "score": 1.0}]}]
+ * by score (best first) then id, at most 20; a customer matched by several
+ * rules is listed once, with the rule that scores it highest. A score is
+ * the mean of the rule's comparisons' scores (1 for an equal key or field,
+ * the similarity for a fuzzy name). On a restricted handle only customers
+ * in its scope are listed; a "block" rule still blocks for a customer
+ * outside it, naming none ("candidates": []), as a unique field does.
+ *
+ * Rule management and crm_duplicates_find are for unrestricted handles
+ * (CRM_E_DENIED, rule "operation", on a restricted one); a rule change is a
+ * schema change that other handles apply from their next call.
+ */
+
+/* Defines or replaces the rule `definition_json` names. CRM_E_VALIDATION,
+ * rule "duplicate", for a bad definition (the message names the key);
+ * CRM_E_NOT_FOUND, rule "unknown_field", for a field that does not exist;
+ * CRM_E_VALIDATION, rule "max_items", for a 21st rule. */
+CRM_API int crm_duplicate_rule_define(crm_db* db, const char* definition_json);
+/* The rule `name` in its canonical JSON (every key present, actions for
+ * every operation); free with crm_string_free. CRM_E_NOT_FOUND, rule
+ * "duplicate", when there is none. */
+CRM_API int crm_duplicate_rule_get(char** out_json, crm_db* db,
+                                   const char* name);
+/* Every rule's canonical definition, as a JSON array, by name. */
+CRM_API int crm_duplicate_rule_list(char** out_json, crm_db* db);
+/* Drops rule `name`; CRM_E_NOT_FOUND, rule "duplicate", when there is none. */
+CRM_API int crm_duplicate_rule_drop(crm_db* db, const char* name);
+
+/* The workspace's duplicate settings, as JSON:
+ *   {"default_region": "NO"}
+ * "default_region": an ISO 3166 region code libphonenumber knows, in which
+ * a phone number without country code is read; "" (the default) for none.
+ * Setting it rebuilds every customer's phone key in the same transaction.
+ * CRM_E_VALIDATION, rule "duplicate", naming the key, for a bad value;
+ * CRM_E_INVALID_ARGUMENT, rule "settings_json", for text that is not a
+ * JSON object. */
+CRM_API int crm_duplicate_settings_set(crm_db* db, const char* settings_json);
+CRM_API int crm_duplicate_settings_get(char** out_json, crm_db* db);
+
+/* The match keys of customer `id`, as JSON: [{"kind": "email", "key":
+ * "jane@example.com"}, ...] by kind then key. CRM_E_NOT_FOUND as
+ * crm_customer_get. On a restricted handle, keys of fields it hides or
+ * masks are left out. */
+CRM_API int crm_customer_match_keys(char** out_json, crm_db* db, int64_t id);
+
+/* The duplicate candidates of `record` (a customer as it would be written;
+ * its "id" member, if any, is left out of the candidates) under every rule,
+ * whatever their actions: a "did you mean" before a create. JSON as above,
+ * in *out_json (free with crm_string_free); "[]" when none. Nothing is
+ * written. */
+CRM_API int crm_duplicate_candidates(char** out_json, crm_db* db,
+                                     const crm_record* record);
+
+typedef struct crm_duplicate_find_options {
+  uint32_t struct_size; /* sizeof(crm_duplicate_find_options); _INIT sets it */
+  /* Comma-separated names of the rules to apply; NULL or "": every rule. */
+  const char* rules;
+  /* The cursor: only pairs whose higher id is above after_id (0: from the
+   * start); a page's "next_after_id" continues it. */
+  int64_t after_id;
+  /* Customers (by id, above after_id) a page covers; 0: all of them. */
+  int64_t page_customers;
+  crm_progress_fn progress; /* NULL: none; items are customers covered */
+  void* progress_context;   /* passed to `progress` as it is */
+} crm_duplicate_find_options;
+
+#define CRM_DUPLICATE_FIND_OPTIONS_INIT \
+  { sizeof(crm_duplicate_find_options), NULL, 0, 0, NULL, NULL }
+
+/* Fills `options` with the values of CRM_DUPLICATE_FIND_OPTIONS_INIT; as
+ * crm_open_options_init(). */
+CRM_API int crm_duplicate_find_options_init(crm_duplicate_find_options* options,
+                                            size_t struct_size);
+
+/*
+ * Finds probable duplicates across the workspace: every pair of customers
+ * (a < b) a rule matches, whose b lies in the page (the page_customers
+ * customers above after_id, by id), with clusters (the connected groups
+ * the page's pairs form). JSON in *out_json (free with crm_string_free):
+ *   {"pairs": [{"a": 3, "b": 17, "score": 0.93, "rule": "...",
+ *               "reasons": [...]}],
+ *    "clusters": [{"ids": [3, 17, 40], "score": 0.9}],
+ *    "customers": 50000, "next_after_id": 50123, "skipped_keys": 2}
+ * Pairs by b then a; clusters by their lowest id, each with the lowest
+ * score among its pairs. "customers": customers the page covered;
+ * "next_after_id": the cursor of the next page, 0 when the scan is done;
+ * "skipped_keys": keys held by more than 1,000 customers, too common to
+ * pair on. With page_customers 0 one call covers the workspace and its
+ * clusters are whole; with pages, a cluster whose pairs fall in several
+ * pages is listed in each with the members that page's pairs connect. A
+ * scan reads one snapshot per page and writes nothing: a page can be asked
+ * again, and a scan stopped at any page goes on from its cursor.
+ * CRM_E_NOT_FOUND, rule "duplicate", for an unknown rule name;
+ * CRM_E_CANCELLED when the progress callback stops it.
+ */
+CRM_API int crm_duplicates_find(char** out_json, crm_db* db,
+                                const crm_duplicate_find_options* options);
 
 #ifdef __cplusplus
 } /* extern "C" */

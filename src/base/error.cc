@@ -45,6 +45,8 @@ absl::StatusCode AbslCodeFor(ErrorCode code) {
       return absl::StatusCode::kUnimplemented;
     case ErrorCode::kCancelled:
       return absl::StatusCode::kCancelled;
+    case ErrorCode::kDuplicate:
+      return absl::StatusCode::kAlreadyExists;
   }
   return absl::StatusCode::kInternal;
 }

@@ -31,6 +31,7 @@ enum class ErrorCode {
   kUnsupported = 14,
   kDenied = 15,
   kCancelled = 16,
+  kDuplicate = 17,
 };
 
 // Builds an error. `field` may be empty, `rule` Rule::kNone. The rule is

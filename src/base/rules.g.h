@@ -49,6 +49,7 @@ enum class Rule {
   kHold,  // CRM_RULE_HOLD
   kRetention,  // CRM_RULE_RETENTION
   kSuppressed,  // CRM_RULE_SUPPRESSED
+  kDuplicate,  // CRM_RULE_DUPLICATE
   kSyntax,  // CRM_RULE_SYNTAX
   kDepth,  // CRM_RULE_DEPTH
   kTerms,  // CRM_RULE_TERMS
@@ -92,6 +93,7 @@ enum class Rule {
   kCustomerId,  // CRM_RULE_CUSTOMER_ID
   kDb,  // CRM_RULE_DB
   kDefinitionJson,  // CRM_RULE_DEFINITION_JSON
+  kDuplicateCheck,  // CRM_RULE_DUPLICATE_CHECK
   kEmail,  // CRM_RULE_EMAIL
   kEvent,  // CRM_RULE_EVENT
   kEffectiveAt,  // CRM_RULE_EFFECTIVE_AT
@@ -133,6 +135,8 @@ enum class Rule {
   kRecord,  // CRM_RULE_RECORD
   kRejectPath,  // CRM_RULE_REJECT_PATH
   kRows,  // CRM_RULE_ROWS
+  kRules,  // CRM_RULE_RULES
+  kSettingsJson,  // CRM_RULE_SETTINGS_JSON
   kSource,  // CRM_RULE_SOURCE
   kStructSize,  // CRM_RULE_STRUCT_SIZE
   kText,  // CRM_RULE_TEXT
@@ -145,7 +149,7 @@ enum class Rule {
   kValue,  // CRM_RULE_VALUE
 };
 
-inline constexpr size_t kRuleCount = 129;
+inline constexpr size_t kRuleCount = 133;
 
 // The text of `rule`, as crm_last_error_rule() returns it.
 inline constexpr const char* RuleText(Rule rule) {
@@ -185,6 +189,7 @@ inline constexpr const char* RuleText(Rule rule) {
       CRM_RULE_HOLD,
       CRM_RULE_RETENTION,
       CRM_RULE_SUPPRESSED,
+      CRM_RULE_DUPLICATE,
       CRM_RULE_SYNTAX,
       CRM_RULE_DEPTH,
       CRM_RULE_TERMS,
@@ -228,6 +233,7 @@ inline constexpr const char* RuleText(Rule rule) {
       CRM_RULE_CUSTOMER_ID,
       CRM_RULE_DB,
       CRM_RULE_DEFINITION_JSON,
+      CRM_RULE_DUPLICATE_CHECK,
       CRM_RULE_EMAIL,
       CRM_RULE_EVENT,
       CRM_RULE_EFFECTIVE_AT,
@@ -269,6 +275,8 @@ inline constexpr const char* RuleText(Rule rule) {
       CRM_RULE_RECORD,
       CRM_RULE_REJECT_PATH,
       CRM_RULE_ROWS,
+      CRM_RULE_RULES,
+      CRM_RULE_SETTINGS_JSON,
       CRM_RULE_SOURCE,
       CRM_RULE_STRUCT_SIZE,
       CRM_RULE_TEXT,

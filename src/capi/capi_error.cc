@@ -80,6 +80,8 @@ const char* crm_status_name(int status) {
       return "CRM_E_DENIED";
     case CRM_E_CANCELLED:
       return "CRM_E_CANCELLED";
+    case CRM_E_DUPLICATE:
+      return "CRM_E_DUPLICATE";
     default:
       return "CRM_E_UNKNOWN";
   }
@@ -92,6 +94,7 @@ const crm_error* crm_last_error(void) {
   last.view.field = last.field.c_str();
   last.view.rule = last.rule.c_str();
   last.view.position = last.position;
+  last.view.candidates_json = "[]";
   return &last.view;
 }
 

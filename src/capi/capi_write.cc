@@ -75,4 +75,8 @@ int crm_write_result_changed_current(const crm_write_result* result) {
   return result && result->outcome.changed_current ? 1 : 0;
 }
 
+const char* crm_write_result_candidates_json(const crm_write_result*) {
+  return "[]";  // issue #24 in progress
+}
+
 }  // extern "C"

@@ -7,6 +7,7 @@
 #include "base/utf8.h"
 #include "core/access.h"
 #include "core/customer_view.h"
+#include "core/duplicates/match_key_store.h"
 #include "core/history.h"
 #include "core/query_service.h"
 #include "core/record_scope.h"
@@ -395,9 +396,10 @@ absl::StatusOr<WriteOutcome> CreateResolved(Session& session,
                                     HistoryTime{.valid_from_us = created_at,
                                                 .recorded_at_us = now,
                                                 .valid_until_us = INT64_MAX}));
+  std::vector<store::SqlValue> row = StoredRow(session, write);
   CRM_RETURN_IF_ERROR(session.backend().SetSearchText(
-      *id, SearchText(session.schema(), StoredRow(session, write)),
-      /*is_new=*/true));
+      *id, SearchText(session.schema(), row), /*is_new=*/true));
+  CRM_RETURN_IF_ERROR(duplicates::StoreMatchKeys(session, *id, row));
   CRM_RETURN_IF_ERROR(CheckResultInScope(session, *id));
   return WriteOutcome{.id = *id,
                       .version = 1,
@@ -485,6 +487,7 @@ absl::StatusOr<WriteOutcome> UpdateResolved(Session& session, int64_t id,
     }
     CRM_RETURN_IF_ERROR(session.backend().SetSearchText(
         id, SearchText(session.schema(), row), /*is_new=*/false));
+    CRM_RETURN_IF_ERROR(duplicates::StoreMatchKeys(session, id, row));
   }
   CRM_RETURN_IF_ERROR(CheckResultInScope(session, id));
   // A restricted handle writes only fields it reads, so its change shows.
@@ -627,6 +630,7 @@ absl::Status DeleteCustomer(Session& session, int64_t id,
   }
   CRM_RETURN_IF_ERROR(session.backend().DeleteCustomer(id));
   CRM_RETURN_IF_ERROR(session.backend().SetSearchText(id, "", false));
+  CRM_RETURN_IF_ERROR(duplicates::RemoveMatchKeys(session, id));
   return RecordHistory(session, id, HistoryKind::kDeleted, history,
                        checked_actor, HistoryTime::Live(NowMicros()));
 }

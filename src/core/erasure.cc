@@ -202,6 +202,7 @@ absl::Status EraseOne(Session& session, int64_t id,
     if (!SearchText(schema, record->values).empty()) ++receipt->search_entries;
   }
   CRM_RETURN_IF_ERROR(backend.SetSearchText(id, "", /*is_new=*/false));
+  CRM_RETURN_IF_ERROR(backend.ReplaceMatchKeys(id, {}));
   CRM_RETURN_IF_ERROR(
       ClearReferences(session, id, erasing, request.actor, now, receipt));
   CRM_ASSIGN_OR_RETURN(store::RemovedEvents removed,

@@ -145,7 +145,11 @@ absl::StatusOr<std::shared_ptr<const Schema>> LoadSchema(
   CRM_ASSIGN_OR_RETURN(std::vector<store::FieldRow> rows, backend.LoadFields());
   CRM_ASSIGN_OR_RETURN(auto event_types, backend.LoadEventTypes());
   CRM_ASSIGN_OR_RETURN(auto profiles, backend.LoadProfiles());
-  return Schema::FromRows(rows, event_types, generation, profiles);
+  CRM_ASSIGN_OR_RETURN(auto duplicate_rules, backend.LoadDuplicateRules());
+  CRM_ASSIGN_OR_RETURN(std::optional<std::string> duplicate_settings,
+                       backend.LoadSetting("duplicates"));
+  return Schema::FromRows(rows, event_types, generation, profiles,
+                          duplicate_rules, duplicate_settings);
 }
 
 namespace {
@@ -204,7 +208,9 @@ absl::StatusOr<std::shared_ptr<const Schema>> Schema::FromRows(
     const std::vector<store::FieldRow>& rows,
     const std::vector<std::pair<std::string, std::string>>& event_types,
     int64_t generation,
-    const std::vector<std::pair<std::string, std::string>>& profiles) {
+    const std::vector<std::pair<std::string, std::string>>& profiles,
+    const std::vector<std::pair<std::string, std::string>>& duplicate_rules,
+    const std::optional<std::string>& duplicate_settings) {
   auto schema = std::make_shared<Schema>();
   schema->generation_ = generation;
   for (const auto& [name, json] : event_types) {
@@ -251,6 +257,32 @@ absl::StatusOr<std::shared_ptr<const Schema>> Schema::FromRows(
     }
     schema->profiles_[name] =
         std::make_unique<const Access>(*std::move(definition), *schema);
+  }
+  std::vector<duplicates::DuplicateRule> rules;
+  for (const auto& [name, json] : duplicate_rules) {
+    absl::StatusOr<duplicates::DuplicateRule> rule =
+        duplicates::ParseDuplicateRule(json, *schema);
+    if (!rule.ok() || rule->name != name) {
+      return MakeError(ErrorCode::kNotWorkspace,
+                       absl::StrCat("the stored duplicate rule '", name,
+                                    "' is damaged", rule.ok() ? "" : ": ",
+                                    rule.ok() ? "" : rule.status().message()),
+                       "", Rule::kDamaged);
+    }
+    rules.push_back(*std::move(rule));
+  }
+  schema->duplicate_rules_ = duplicates::RuleSet(std::move(rules));
+  if (duplicate_settings) {
+    absl::StatusOr<duplicates::DuplicateSettings> settings =
+        duplicates::ParseDuplicateSettings(*duplicate_settings);
+    if (!settings.ok()) {
+      return MakeError(ErrorCode::kNotWorkspace,
+                       absl::StrCat("the stored duplicate settings are "
+                                    "damaged: ",
+                                    settings.status().message()),
+                       "", Rule::kDamaged);
+    }
+    schema->duplicate_settings_ = *std::move(settings);
   }
   return std::shared_ptr<const Schema>(std::move(schema));
 }

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "core/access.h"
+#include "core/duplicates/duplicate_settings.h"
+#include "core/duplicates/pair_score.h"
 #include "core/field.h"
 #include "store/backend.h"
 #include "store/rows.h"
@@ -36,7 +39,10 @@ class Schema {
       const std::vector<store::FieldRow>& rows,
       const std::vector<std::pair<std::string, std::string>>& event_types,
       int64_t generation,
-      const std::vector<std::pair<std::string, std::string>>& profiles = {});
+      const std::vector<std::pair<std::string, std::string>>& profiles = {},
+      const std::vector<std::pair<std::string, std::string>>& duplicate_rules =
+          {},
+      const std::optional<std::string>& duplicate_settings = {});
 
   // The field called `name` (active or archived), or null.
   const Field* Find(absl::string_view name) const;
@@ -70,6 +76,13 @@ class Schema {
   profiles() const {
     return profiles_;
   }
+  // The duplicate rules (core/duplicates), checked against this snapshot.
+  const duplicates::RuleSet& duplicate_rules() const {
+    return duplicate_rules_;
+  }
+  const duplicates::DuplicateSettings& duplicate_settings() const {
+    return duplicate_settings_;
+  }
   int64_t generation() const { return generation_; }
   size_t user_field_count() const { return user_field_count_; }
 
@@ -81,6 +94,8 @@ class Schema {
   absl::flat_hash_map<std::string, EventType> event_types_;
   // Access profiles by name (access.h), resolved against this snapshot.
   absl::flat_hash_map<std::string, std::unique_ptr<const Access>> profiles_;
+  duplicates::RuleSet duplicate_rules_;
+  duplicates::DuplicateSettings duplicate_settings_;
   std::vector<const Field*> stored_fields_;
   std::vector<std::string> stored_columns_;
   int64_t generation_ = 0;

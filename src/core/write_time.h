@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "absl/status/statusor.h"
+#include "core/duplicates/pair_score.h"
 
 namespace crm::core {
 
@@ -51,6 +52,9 @@ struct WriteOutcome {
   bool created = false;
   int64_t effective_at_us = 0;
   bool changed_current = false;
+  // Duplicate candidates a "warn" rule found
+  // (crm_write_result_candidates_json).
+  std::vector<duplicates::Candidate> candidates;
 };
 
 }  // namespace crm::core

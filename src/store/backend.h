@@ -324,6 +324,47 @@ class Backend {
   // whose hash is not 32 bytes is damage (kIo "damaged").
   virtual absl::StatusOr<std::vector<SuppressionRow>> LoadSuppressions() = 0;
 
+  // ---- duplicates (core/duplicates) ---------------------------------------
+  // A customer's match keys go with its row: DeleteCustomer() and
+  // DeleteStub() remove them too.
+  // Replaces the match keys of customer `id` with `keys` (sorted by kind
+  // then key, no two equal); empty `keys` removes them.
+  virtual absl::Status ReplaceMatchKeys(
+      int64_t id, const std::vector<MatchKeyRow>& keys) = 0;
+  // The match keys of customer `id`, by kind then key.
+  virtual absl::StatusOr<std::vector<MatchKeyRow>> SelectMatchKeys(
+      int64_t id) = 0;
+  // The customers other than `exclude_id` holding any of `keys`, one row
+  // per (customer, kind) found, by customer id then kind. A key held by
+  // more than `limit_per_key` customers (other than `exclude_id`) gives
+  // none of them: too common to tell.
+  virtual absl::StatusOr<std::vector<MatchKeyHolder>> FindMatchKeyHolders(
+      const std::vector<MatchKeyRow>& keys, int64_t exclude_id,
+      int64_t limit_per_key) = 0;
+  // Calls `visit` once per distinct key of the kinds `kinds` held by a
+  // customer with id in (`after_id`, ...]: its kind, its text and every
+  // customer holding it (all ids, also those at or below `after_id`),
+  // ascending; in the order of (kind, key). Stops at `visit`'s first error.
+  virtual absl::Status ForEachMatchKeyGroup(
+      const std::vector<int>& kinds, int64_t after_id,
+      absl::FunctionRef<absl::Status(int kind, const std::string& key,
+                                     const std::vector<int64_t>& ids)>
+          visit) = 0;
+  // Duplicate rules (core/duplicates/duplicate_rule.h): name and canonical
+  // JSON definition, by name. A rule change is a schema change: the caller
+  // bumps the schema generation.
+  virtual absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+  LoadDuplicateRules() = 0;
+  virtual absl::Status UpsertDuplicateRule(const std::string& name,
+                                           const std::string& definition) = 0;
+  virtual absl::StatusOr<bool> DeleteDuplicateRule(const std::string& name) = 0;
+  // The workspace's settings: a JSON text per key ("duplicates"); nullopt
+  // for a key never stored.
+  virtual absl::StatusOr<std::optional<std::string>> LoadSetting(
+      const std::string& key) = 0;
+  virtual absl::Status StoreSetting(const std::string& key,
+                                    const std::string& value) = 0;
+
   // ---- backup and verify (core/backup) -------------------------------------
   // Copies the workspace, as the scope's snapshot holds it, into the new,
   // empty file at `path` as a workspace file of this backend's own format,

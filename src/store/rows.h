@@ -146,6 +146,24 @@ struct SuppressionRow {
   int64_t created_at_us = 0;
 };
 
+// ---- duplicates (core/duplicates) ---------------------------------------
+
+// One match key of a customer: its kind (core/duplicates/match_keys.h
+// KeyKind, stored as that integer) and its normalised text.
+struct MatchKeyRow {
+  int kind = 0;
+  std::string key;
+  friend bool operator==(const MatchKeyRow& a, const MatchKeyRow& b) {
+    return a.kind == b.kind && a.key == b.key;
+  }
+};
+
+// A customer holding a match key that was looked for.
+struct MatchKeyHolder {
+  int64_t customer_id = 0;
+  int kind = 0;
+};
+
 }  // namespace crm::store
 
 #endif  // CRM_STORE_ROWS_H_

@@ -5,7 +5,7 @@ namespace Crm;
 
 internal static partial class Native
 {
-    // enum { CRM_OK ... CRM_E_CANCELLED }
+    // enum { CRM_OK ... CRM_E_DUPLICATE }
     internal const int CRM_OK = 0;
     /// <summary>no record, field or item with that key</summary>
     internal const int CRM_E_NOT_FOUND = 1;
@@ -39,6 +39,8 @@ internal static partial class Native
     internal const int CRM_E_DENIED = 15;
     /// <summary>the host's progress callback asked to stop</summary>
     internal const int CRM_E_CANCELLED = 16;
+    /// <summary>a duplicate rule blocks the write</summary>
+    internal const int CRM_E_DUPLICATE = 17;
 
     // enum { CRM_OPEN_CREATE ... CRM_OPEN_READ_ONLY }
     /// <summary>create the file if it does not exist</summary>
@@ -77,6 +79,18 @@ internal static partial class Native
     /// updates the customer with that external id
     /// </summary>
     internal const int CRM_BATCH_UPSERT = 2;
+
+    // enum { CRM_DUPLICATE_CHECK_RULES ... CRM_DUPLICATE_CHECK_SKIP }
+    /// <summary>
+    /// Default: each duplicate rule acts as its definition says for the
+    /// operation (allow, warn or block).
+    /// </summary>
+    internal const int CRM_DUPLICATE_CHECK_RULES = 0;
+    /// <summary>
+    /// No rule looks at the write: a data steward's "save anyway" after a
+    /// warning or a block. Match keys are kept current all the same.
+    /// </summary>
+    internal const int CRM_DUPLICATE_CHECK_SKIP = 1;
 
     // enum { CRM_QUERY_CUSTOMERS ... CRM_QUERY_EVENTS }
     internal const int CRM_QUERY_CUSTOMERS = 1;
@@ -170,6 +184,7 @@ internal static partial class Native
     internal const string CRM_RULE_HOLD = "hold";
     internal const string CRM_RULE_RETENTION = "retention";
     internal const string CRM_RULE_SUPPRESSED = "suppressed";
+    internal const string CRM_RULE_DUPLICATE = "duplicate";
     internal const string CRM_RULE_SYNTAX = "syntax";
     internal const string CRM_RULE_DEPTH = "depth";
     internal const string CRM_RULE_TERMS = "terms";
@@ -213,6 +228,7 @@ internal static partial class Native
     internal const string CRM_RULE_CUSTOMER_ID = "customer_id";
     internal const string CRM_RULE_DB = "db";
     internal const string CRM_RULE_DEFINITION_JSON = "definition_json";
+    internal const string CRM_RULE_DUPLICATE_CHECK = "duplicate_check";
     internal const string CRM_RULE_EMAIL = "email";
     internal const string CRM_RULE_EVENT = "event";
     internal const string CRM_RULE_EFFECTIVE_AT = "effective_at";
@@ -254,6 +270,8 @@ internal static partial class Native
     internal const string CRM_RULE_RECORD = "record";
     internal const string CRM_RULE_REJECT_PATH = "reject_path";
     internal const string CRM_RULE_ROWS = "rows";
+    internal const string CRM_RULE_RULES = "rules";
+    internal const string CRM_RULE_SETTINGS_JSON = "settings_json";
     internal const string CRM_RULE_SOURCE = "source";
     internal const string CRM_RULE_STRUCT_SIZE = "struct_size";
     internal const string CRM_RULE_TEXT = "text";
@@ -308,6 +326,8 @@ public enum StatusCode
     Denied = 15,
     /// <summary>CRM_E_CANCELLED: the host's progress callback asked to stop.</summary>
     Cancelled = 16,
+    /// <summary>CRM_E_DUPLICATE: a duplicate rule blocks the write.</summary>
+    Duplicate = 17,
 }
 
 /// <summary>crm_value_kind in crm/crm.h.</summary>

@@ -28,6 +28,7 @@ internal static unsafe partial class Native
         public byte* Field; // const char* field
         public byte* Rule; // const char* rule
         public long Position; // int64_t position
+        public byte* CandidatesJson; // const char* candidates_json
     }
 
     /// <summary>crm_open_options, as crm.h declares it.</summary>
@@ -56,13 +57,15 @@ internal static unsafe partial class Native
         public uint StructSize; // uint32_t struct_size
         public long EffectiveAt; // int64_t effective_at
         public long EffectiveUntil; // int64_t effective_until
+        public int DuplicateCheck; // int duplicate_check
 
-        /// <summary>CRM_WRITE_OPTIONS_INIT: { sizeof(crm_write_options), CRM_EFFECTIVE_NOW, CRM_TIME_MAX }.</summary>
+        /// <summary>CRM_WRITE_OPTIONS_INIT: { sizeof(crm_write_options), CRM_EFFECTIVE_NOW, CRM_TIME_MAX, CRM_DUPLICATE_CHECK_RULES }.</summary>
         public static WriteOptions Init() => new()
         {
             StructSize = (uint)sizeof(WriteOptions),
             EffectiveAt = CRM_EFFECTIVE_NOW,
             EffectiveUntil = CRM_TIME_MAX,
+            DuplicateCheck = CRM_DUPLICATE_CHECK_RULES,
         };
     }
 
@@ -130,8 +133,9 @@ internal static unsafe partial class Native
         public byte* Actor; // const char* actor
         public delegate* unmanaged<nint, long, long, long, int> Progress; // crm_progress_fn progress
         public nint ProgressContext; // void* progress_context
+        public int DuplicateCheck; // int duplicate_check
 
-        /// <summary>CRM_IMPORT_OPTIONS_INIT: { sizeof(crm_import_options), CRM_DATA_CUSTOMERS, CRM_FORMAT_AUTO, NULL, NULL, 0, 10000, NULL, NULL, NULL }.</summary>
+        /// <summary>CRM_IMPORT_OPTIONS_INIT: { sizeof(crm_import_options), CRM_DATA_CUSTOMERS, CRM_FORMAT_AUTO, NULL, NULL, 0, 10000, NULL, NULL, NULL, CRM_DUPLICATE_CHECK_RULES }.</summary>
         public static ImportOptions Init() => new()
         {
             StructSize = (uint)sizeof(ImportOptions),
@@ -144,6 +148,7 @@ internal static unsafe partial class Native
             Actor = null,
             Progress = null,
             ProgressContext = 0,
+            DuplicateCheck = CRM_DUPLICATE_CHECK_RULES,
         };
     }
 
@@ -192,6 +197,29 @@ internal static unsafe partial class Native
         public static TransferOptions Init() => new()
         {
             StructSize = (uint)sizeof(TransferOptions),
+            Progress = null,
+            ProgressContext = 0,
+        };
+    }
+
+    /// <summary>crm_duplicate_find_options, as crm.h declares it.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct DuplicateFindOptions
+    {
+        public uint StructSize; // uint32_t struct_size
+        public byte* Rules; // const char* rules
+        public long AfterId; // int64_t after_id
+        public long PageCustomers; // int64_t page_customers
+        public delegate* unmanaged<nint, long, long, long, int> Progress; // crm_progress_fn progress
+        public nint ProgressContext; // void* progress_context
+
+        /// <summary>CRM_DUPLICATE_FIND_OPTIONS_INIT: { sizeof(crm_duplicate_find_options), NULL, 0, 0, NULL, NULL }.</summary>
+        public static DuplicateFindOptions Init() => new()
+        {
+            StructSize = (uint)sizeof(DuplicateFindOptions),
+            Rules = null,
+            AfterId = 0,
+            PageCustomers = 0,
             Progress = null,
             ProgressContext = 0,
         };
@@ -798,6 +826,16 @@ internal static unsafe partial class Native
     internal static partial nint crm_batch_report_rule(BatchReportHandle report, nuint row);
 
     /// <summary>
+    /// <c>const char* crm_batch_report_candidates_json(const crm_batch_report* report, size_t row)</c>
+    /// Row `row`'s duplicate candidates as a JSON array (see "Duplicates"): those
+    /// a "warn" rule found for a row written, those a "block" rule found for a
+    /// row rejected with CRM_E_DUPLICATE; "[]" otherwise and for an event batch.
+    /// Owned by the report. Since 0.3.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial nint crm_batch_report_candidates_json(BatchReportHandle report, nuint row);
+
+    /// <summary>
     /// <c>int crm_write_options_init(crm_write_options* options, size_t struct_size)</c>
     /// Fills `options` with the values of CRM_WRITE_OPTIONS_INIT; as
     /// crm_open_options_init().
@@ -847,6 +885,15 @@ internal static unsafe partial class Native
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_write_result_changed_current(WriteResultHandle result);
+
+    /// <summary>
+    /// <c>const char* crm_write_result_candidates_json(const crm_write_result* result)</c>
+    /// The duplicate candidates of a write that a rule with action "warn" found,
+    /// as a JSON array (see "Duplicates"; "[]" when none). Owned by the result,
+    /// valid until it is freed. Since 0.3.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial nint crm_write_result_candidates_json(WriteResultHandle result);
 
     /// <summary>
     /// <c>int crm_customer_create_v2(crm_write_result** out, crm_db* db, const crm_record* record, const crm_write_options* options, const char* actor)</c>
@@ -1833,102 +1880,12 @@ internal static unsafe partial class Native
 
     /// <summary>
     /// <c>int crm_import(char** out_json, crm_db* db, const char* path, const crm_import_options* options)</c>
-    /// Imports the customers or events of the file at `path` (options-&gt;target).
-    ///
-    /// The file. CSV as RFC 4180 has it: a header row, fields quoted with " (a
-    /// quote doubled inside), newlines inside quoted fields, CRLF or LF line
-    /// ends, an optional UTF-8 byte-order mark, and a delimiter `,`, `;` or tab
-    /// (the mapping's "delimiter", else the one of the three the header row
-    /// uses most outside quotes). JSON Lines: one object per line, keys as
-    /// column names, blank lines skipped. Text must be UTF-8.
-    ///
-    /// The mapping (JSON; every key optional):
-    /// {"columns": {"Customer no": "external_id",
-    /// "E-mail": "email",
-    /// "Joined": {"field": "created_at", "format": "%d.%m.%Y"},
-    /// "Balance": {"field": "balance", "decimal": ","},
-    /// "Tags": {"field": "tags", "separator": "|"},
-    /// "Active": {"field": "active",
-    /// "true": ["ja"], "false": ["nei"]},
-    /// "Internal note": null},
-    /// "unmapped": "error",
-    /// "key": "external_id",
-    /// "empty": "keep",
-    /// "delimiter": ";",
-    /// "customer": {"column": "Customer no", "by": "external_id"},
-    /// "type": "call", "channel": "phone"}
-    /// "columns" maps a column to a field by name (null: the column is not
-    /// read); a column it does not name maps to the field of its own name, and
-    /// one naming no field fails the whole call before any row is written
-    /// ("unmapped": "error", the default; CRM_E_NOT_FOUND, rule
-    /// "unknown_field", naming the column) or is not read ("ignore"). Per
-    /// column, how a cell is read, by the field's type: dates and datetimes in
-    /// libcrm's ISO-8601 text, or in "format" (strftime's conversions: %Y %m %d
-    /// %H %M %S %z %b ...; a datetime without %z is UTC); decimals with "."
-    /// (or "decimal": "," and then "." and spaces as thousands separators);
-    /// lists (tags, multi-choice) as a JSON array, or split on "separator" with
-    /// each item trimmed; booleans from true/false, yes/no, y/n, 1/0 in any
-    /// case, or the mapping's own "true" and "false" words; everything else as
-    /// the record setters take text. In JSON Lines a value of the field's JSON
-    /// kind (number, true/false, array) is taken as it is; a string is read as
-    /// a CSV cell would be.
-    ///
-    /// Customers: "key" says how a row finds the customer it updates:
-    /// "external_id" or "email" (an upsert: the customer with that value is
-    /// updated, else created), or null (every row creates a customer; such an
-    /// import is not resumable). A row whose key is empty is rejected (rule
-    /// "required", naming the key). Empty cells ("" in CSV, null or a missing
-    /// key in JSON Lines) follow "empty": "keep" (the default; the field is
-    /// left as it is, or takes its default when the row creates) or "clear"
-    /// (the field is cleared). A column mapped to "created_at" gives a created
-    /// customer its real start; one mapped to "effective_at" gives the row's
-    /// valid time, as crm_write_options.effective_at does for a write (see
-    /// "Valid time").
-    /// Events: "customer" names the column that finds each row's customer, by
-    /// "id", "external_id" or "email" (default: a column named customer_id, by
-    /// id); a row whose customer is not found is rejected (rule "reference",
-    /// naming the column). Columns map to the event's own members: "type",
-    /// "channel", "occurred_at", "actor", "source", "idempotency_key" and
-    /// "properties" (a JSON object), and any other name to a property of that
-    /// name; "type" and "channel" at the top of the mapping are the values for
-    /// rows without such a column. A row's idempotency key is its
-    /// "idempotency_key" cell, else "import:" followed by the first 32 hex
-    /// digits of the file's SHA-256 and ":" and the row number.
-    ///
-    /// Rows. Each row is checked and written as the single-row calls would
-    /// (field rules, access profile, valid time); a rejected row is counted,
-    /// listed in the reject file with its row number (1 for the first data
-    /// row), the line it starts on, the column, field, rule and message, and
-    /// changes nothing; the other rows import. Rows go in transactions of
-    /// options-&gt;batch_rows. A call that fails as a whole (the file or the
-    /// mapping unreadable, a storage error, CRM_E_CANCELLED from the progress
-    /// callback) keeps the batches committed before it; the error says the
-    /// row it stopped at (crm_last_error_position(): the byte offset in the
-    /// file). Importing the same file again then completes it: customers are
-    /// found by their key and a row that changes nothing writes nothing, events
-    /// by their idempotency key, so that an import killed at any point and run
-    /// again ends with exactly the rows of one complete import. With
-    /// batch_rows 0, or inside a host transaction (crm_begin), the import is
-    /// one transaction: a failed call changes nothing.
-    ///
-    /// *out_json (may be NULL; free with crm_string_free) is the report, also
-    /// for a dry run:
-    /// {"rows": 1000, "created": 990, "updated": 4, "unchanged": 2,
-    /// "rejected": 4, "bytes": 81234, "dry_run": false,
-    /// "rejects": [{"row": 17, "line": 18, "column": "E-mail",
-    /// "field": "email", "rule": "format", "message": "..."}]}
-    /// "created" counts customers created or events appended, "updated"
-    /// customers changed, "unchanged" rows that changed nothing (a customer as
-    /// stored, an event already in the log); "rejects" lists the first 100.
-    /// A row the file cannot be read past (an unterminated quote, a line that
-    /// is not a JSON object) is rejected with rule "file"; a file that is not
-    /// UTF-8, or whose header row is missing or names a column twice, fails the
-    /// call with CRM_E_INVALID_ARGUMENT, rule "file". CRM_E_NOT_FOUND (rule
-    /// "path") when the file does not exist; CRM_E_INVALID_ARGUMENT, rule
-    /// "mapping_json", naming the key at fault, for a mapping libcrm cannot
-    /// use. On a restricted handle the profile must grant "import" (else
-    /// CRM_E_DENIED, rule "operation") and rows are written as through the
-    /// handle (not_writable, scope).
+    /// Duplicates on import (customers): each row is looked at by the duplicate
+    /// rules' "import" action, against the workspace and the rows imported
+    /// before it. A row a "block" rule stops is rejected with rule "duplicate"
+    /// (its candidates in the reject file's message); a row a "warn" rule
+    /// flags is written and counted in the report's "duplicates", and the first
+    /// 100 are listed in "warnings": [{"row": 5, "candidates": [...]}]. Since 0.3.
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_import(out StringHandle outJson, DbHandle db, string? path, ImportOptions* options);
@@ -2063,4 +2020,109 @@ internal static unsafe partial class Native
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_verify(out StringHandle outJson, DbHandle db);
+
+    /// <summary>
+    /// <c>int crm_duplicate_rule_define(crm_db* db, const char* definition_json)</c>
+    /// Defines or replaces the rule `definition_json` names. CRM_E_VALIDATION,
+    /// rule "duplicate", for a bad definition (the message names the key);
+    /// CRM_E_NOT_FOUND, rule "unknown_field", for a field that does not exist;
+    /// CRM_E_VALIDATION, rule "max_items", for a 21st rule.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_duplicate_rule_define(DbHandle db, string? definitionJson);
+
+    /// <summary>
+    /// <c>int crm_duplicate_rule_get(char** out_json, crm_db* db, const char* name)</c>
+    /// The rule `name` in its canonical JSON (every key present, actions for
+    /// every operation); free with crm_string_free. CRM_E_NOT_FOUND, rule
+    /// "duplicate", when there is none.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_duplicate_rule_get(out StringHandle outJson, DbHandle db, string? name);
+
+    /// <summary>
+    /// <c>int crm_duplicate_rule_list(char** out_json, crm_db* db)</c>
+    /// Every rule's canonical definition, as a JSON array, by name.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_duplicate_rule_list(out StringHandle outJson, DbHandle db);
+
+    /// <summary>
+    /// <c>int crm_duplicate_rule_drop(crm_db* db, const char* name)</c>
+    /// Drops rule `name`; CRM_E_NOT_FOUND, rule "duplicate", when there is none.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_duplicate_rule_drop(DbHandle db, string? name);
+
+    /// <summary>
+    /// <c>int crm_duplicate_settings_set(crm_db* db, const char* settings_json)</c>
+    /// The workspace's duplicate settings, as JSON:
+    /// {"default_region": "NO"}
+    /// "default_region": an ISO 3166 region code libphonenumber knows, in which
+    /// a phone number without country code is read; "" (the default) for none.
+    /// Setting it rebuilds every customer's phone key in the same transaction.
+    /// CRM_E_VALIDATION, rule "duplicate", naming the key, for a bad value;
+    /// CRM_E_INVALID_ARGUMENT, rule "settings_json", for text that is not a
+    /// JSON object.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_duplicate_settings_set(DbHandle db, string? settingsJson);
+
+    /// <summary><c>int crm_duplicate_settings_get(char** out_json, crm_db* db)</c></summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_duplicate_settings_get(out StringHandle outJson, DbHandle db);
+
+    /// <summary>
+    /// <c>int crm_customer_match_keys(char** out_json, crm_db* db, int64_t id)</c>
+    /// The match keys of customer `id`, as JSON: [{"kind": "email", "key":
+    /// "jane@example.com"}, ...] by kind then key. CRM_E_NOT_FOUND as
+    /// crm_customer_get. On a restricted handle, keys of fields it hides or
+    /// masks are left out.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_customer_match_keys(out StringHandle outJson, DbHandle db, long id);
+
+    /// <summary>
+    /// <c>int crm_duplicate_candidates(char** out_json, crm_db* db, const crm_record* record)</c>
+    /// The duplicate candidates of `record` (a customer as it would be written;
+    /// its "id" member, if any, is left out of the candidates) under every rule,
+    /// whatever their actions: a "did you mean" before a create. JSON as above,
+    /// in *out_json (free with crm_string_free); "[]" when none. Nothing is
+    /// written.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_duplicate_candidates(out StringHandle outJson, DbHandle db, RecordHandle record);
+
+    /// <summary>
+    /// <c>int crm_duplicate_find_options_init(crm_duplicate_find_options* options, size_t struct_size)</c>
+    /// Fills `options` with the values of CRM_DUPLICATE_FIND_OPTIONS_INIT; as
+    /// crm_open_options_init().
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_duplicate_find_options_init(DuplicateFindOptions* options, nuint structSize);
+
+    /// <summary>
+    /// <c>int crm_duplicates_find(char** out_json, crm_db* db, const crm_duplicate_find_options* options)</c>
+    /// Finds probable duplicates across the workspace: every pair of customers
+    /// (a &lt; b) a rule matches, whose b lies in the page (the page_customers
+    /// customers above after_id, by id), with clusters (the connected groups
+    /// the page's pairs form). JSON in *out_json (free with crm_string_free):
+    /// {"pairs": [{"a": 3, "b": 17, "score": 0.93, "rule": "...",
+    /// "reasons": [...]}],
+    /// "clusters": [{"ids": [3, 17, 40], "score": 0.9}],
+    /// "customers": 50000, "next_after_id": 50123, "skipped_keys": 2}
+    /// Pairs by b then a; clusters by their lowest id, each with the lowest
+    /// score among its pairs. "customers": customers the page covered;
+    /// "next_after_id": the cursor of the next page, 0 when the scan is done;
+    /// "skipped_keys": keys held by more than 1,000 customers, too common to
+    /// pair on. With page_customers 0 one call covers the workspace and its
+    /// clusters are whole; with pages, a cluster whose pairs fall in several
+    /// pages is listed in each with the members that page's pairs connect. A
+    /// scan reads one snapshot per page and writes nothing: a page can be asked
+    /// again, and a scan stopped at any page goes on from its cursor.
+    /// CRM_E_NOT_FOUND, rule "duplicate", for an unknown rule name;
+    /// CRM_E_CANCELLED when the progress callback stops it.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_duplicates_find(out StringHandle outJson, DbHandle db, DuplicateFindOptions* options);
 }

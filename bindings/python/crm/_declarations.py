@@ -56,6 +56,7 @@ __all__ = [
     "CRM_RULE_HOLD",
     "CRM_RULE_RETENTION",
     "CRM_RULE_SUPPRESSED",
+    "CRM_RULE_DUPLICATE",
     "CRM_RULE_SYNTAX",
     "CRM_RULE_DEPTH",
     "CRM_RULE_TERMS",
@@ -99,6 +100,7 @@ __all__ = [
     "CRM_RULE_CUSTOMER_ID",
     "CRM_RULE_DB",
     "CRM_RULE_DEFINITION_JSON",
+    "CRM_RULE_DUPLICATE_CHECK",
     "CRM_RULE_EMAIL",
     "CRM_RULE_EVENT",
     "CRM_RULE_EFFECTIVE_AT",
@@ -140,6 +142,8 @@ __all__ = [
     "CRM_RULE_RECORD",
     "CRM_RULE_REJECT_PATH",
     "CRM_RULE_ROWS",
+    "CRM_RULE_RULES",
+    "CRM_RULE_SETTINGS_JSON",
     "CRM_RULE_SOURCE",
     "CRM_RULE_STRUCT_SIZE",
     "CRM_RULE_TEXT",
@@ -172,6 +176,7 @@ __all__ = [
     "CRM_E_UNSUPPORTED",
     "CRM_E_DENIED",
     "CRM_E_CANCELLED",
+    "CRM_E_DUPLICATE",
     "CRM_OPEN_CREATE",
     "CRM_OPEN_READ_ONLY",
     "CRM_SYNC_NORMAL",
@@ -187,6 +192,8 @@ __all__ = [
     "CRM_VALUE_LIST",
     "CRM_BATCH_CREATE",
     "CRM_BATCH_UPSERT",
+    "CRM_DUPLICATE_CHECK_RULES",
+    "CRM_DUPLICATE_CHECK_SKIP",
     "CRM_QUERY_CUSTOMERS",
     "CRM_QUERY_EVENTS",
     "CRM_BUCKET_NONE",
@@ -244,6 +251,8 @@ __all__ = [
     "export_options",
     "TransferOptions",
     "transfer_options",
+    "DuplicateFindOptions",
+    "duplicate_find_options",
     "PROTOTYPES",
 ]
 
@@ -293,6 +302,7 @@ CRM_RULE_KEY = "key"
 CRM_RULE_HOLD = "hold"
 CRM_RULE_RETENTION = "retention"
 CRM_RULE_SUPPRESSED = "suppressed"
+CRM_RULE_DUPLICATE = "duplicate"
 CRM_RULE_SYNTAX = "syntax"
 CRM_RULE_DEPTH = "depth"
 CRM_RULE_TERMS = "terms"
@@ -336,6 +346,7 @@ CRM_RULE_CURSOR = "cursor"
 CRM_RULE_CUSTOMER_ID = "customer_id"
 CRM_RULE_DB = "db"
 CRM_RULE_DEFINITION_JSON = "definition_json"
+CRM_RULE_DUPLICATE_CHECK = "duplicate_check"
 CRM_RULE_EMAIL = "email"
 CRM_RULE_EVENT = "event"
 CRM_RULE_EFFECTIVE_AT = "effective_at"
@@ -377,6 +388,8 @@ CRM_RULE_REASON = "reason"
 CRM_RULE_RECORD = "record"
 CRM_RULE_REJECT_PATH = "reject_path"
 CRM_RULE_ROWS = "rows"
+CRM_RULE_RULES = "rules"
+CRM_RULE_SETTINGS_JSON = "settings_json"
 CRM_RULE_SOURCE = "source"
 CRM_RULE_STRUCT_SIZE = "struct_size"
 CRM_RULE_TEXT = "text"
@@ -429,6 +442,8 @@ CRM_E_UNSUPPORTED = 14
 CRM_E_DENIED = 15
 #: the host's progress callback asked to stop
 CRM_E_CANCELLED = 16
+#: a duplicate rule blocks the write
+CRM_E_DUPLICATE = 17
 
 #: create the file if it does not exist
 CRM_OPEN_CREATE = 1
@@ -459,6 +474,13 @@ CRM_BATCH_CREATE = 1
 #: every row must carry external_id; creates or updates the customer with that
 #: external id
 CRM_BATCH_UPSERT = 2
+
+#: Default: each duplicate rule acts as its definition says for the operation
+#: (allow, warn or block).
+CRM_DUPLICATE_CHECK_RULES = 0
+#: No rule looks at the write: a data steward's "save anyway" after a warning
+#: or a block. Match keys are kept current all the same.
+CRM_DUPLICATE_CHECK_SKIP = 1
 
 CRM_QUERY_CUSTOMERS = 1
 CRM_QUERY_EVENTS = 2
@@ -588,6 +610,7 @@ class Error(CheckedStructure):
         ("field", c_char_p),
         ("rule", c_char_p),
         ("position", c_int64),
+        ("candidates_json", c_char_p),
     ]
 
 
@@ -621,6 +644,7 @@ class WriteOptions(CheckedStructure):
         ("struct_size", c_uint32),
         ("effective_at", c_int64),
         ("effective_until", c_int64),
+        ("duplicate_check", c_int),
     ]
 
 
@@ -630,6 +654,7 @@ def write_options() -> WriteOptions:
         struct_size=ctypes.sizeof(WriteOptions),
         effective_at=-9223372036854775808,  # CRM_EFFECTIVE_NOW
         effective_until=9223372036854775807,  # CRM_TIME_MAX
+        duplicate_check=0,  # CRM_DUPLICATE_CHECK_RULES
     )
 
 
@@ -704,6 +729,7 @@ class ImportOptions(CheckedStructure):
         ("actor", c_char_p),
         ("progress", ProgressFn),
         ("progress_context", c_void_p),
+        ("duplicate_check", c_int),
     ]
 
 
@@ -720,6 +746,7 @@ def import_options() -> ImportOptions:
         actor=None,
         progress=None,
         progress_context=None,
+        duplicate_check=0,  # CRM_DUPLICATE_CHECK_RULES
     )
 
 
@@ -770,6 +797,32 @@ def transfer_options() -> TransferOptions:
     """A ``crm_transfer_options`` set as ``CRM_TRANSFER_OPTIONS_INIT``."""
     return TransferOptions(
         struct_size=ctypes.sizeof(TransferOptions),
+        progress=None,
+        progress_context=None,
+    )
+
+
+class DuplicateFindOptions(CheckedStructure):
+    """``crm_duplicate_find_options`` (integer members range-checked when set)."""
+
+    _c_name_ = "crm_duplicate_find_options"
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("rules", c_char_p),
+        ("after_id", c_int64),
+        ("page_customers", c_int64),
+        ("progress", ProgressFn),
+        ("progress_context", c_void_p),
+    ]
+
+
+def duplicate_find_options() -> DuplicateFindOptions:
+    """A ``crm_duplicate_find_options`` set as ``CRM_DUPLICATE_FIND_OPTIONS_INIT``."""
+    return DuplicateFindOptions(
+        struct_size=ctypes.sizeof(DuplicateFindOptions),
+        rules=None,
+        after_id=0,
+        page_customers=0,
         progress=None,
         progress_context=None,
     )
@@ -928,6 +981,8 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Tuple[str, Any]]]] = {
     "crm_batch_report_field": (c_char_p, [("report", BatchReportPtr), ("row", c_size_t)]),
     # const char* crm_batch_report_rule(const crm_batch_report* report, size_t row)
     "crm_batch_report_rule": (c_char_p, [("report", BatchReportPtr), ("row", c_size_t)]),
+    # const char* crm_batch_report_candidates_json(const crm_batch_report* report, size_t row)
+    "crm_batch_report_candidates_json": (c_char_p, [("report", BatchReportPtr), ("row", c_size_t)]),
     # int crm_write_options_init(crm_write_options* options, size_t struct_size)
     "crm_write_options_init": (c_int, [("options", POINTER(WriteOptions)), ("struct_size", c_size_t)]),
     # void crm_write_result_free(crm_write_result* result)
@@ -942,6 +997,8 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Tuple[str, Any]]]] = {
     "crm_write_result_effective_at": (c_int64, [("result", WriteResultPtr)]),
     # int crm_write_result_changed_current(const crm_write_result* result)
     "crm_write_result_changed_current": (c_int, [("result", WriteResultPtr)]),
+    # const char* crm_write_result_candidates_json(const crm_write_result* result)
+    "crm_write_result_candidates_json": (c_char_p, [("result", WriteResultPtr)]),
     # int crm_customer_create_v2(crm_write_result** out, crm_db* db, const crm_record* record, const crm_write_options* options, const char* actor)
     "crm_customer_create_v2": (c_int, [("out", POINTER(WriteResultPtr)), ("db", DbPtr), ("record", RecordPtr), ("options", POINTER(WriteOptions)), ("actor", c_char_p)]),
     # int crm_customer_update_v2(crm_write_result** out, crm_db* db, int64_t id, int64_t expected_version, const crm_record* changes, const crm_write_options* options, const char* actor)
@@ -1158,4 +1215,24 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Tuple[str, Any]]]] = {
     "crm_restore": (c_int, [("to", DbPtr), ("path", c_char_p), ("options", POINTER(TransferOptions))]),
     # int crm_verify(char** out_json, crm_db* db)
     "crm_verify": (c_int, [("out_json", POINTER(OwnedString)), ("db", DbPtr)]),
+    # int crm_duplicate_rule_define(crm_db* db, const char* definition_json)
+    "crm_duplicate_rule_define": (c_int, [("db", DbPtr), ("definition_json", c_char_p)]),
+    # int crm_duplicate_rule_get(char** out_json, crm_db* db, const char* name)
+    "crm_duplicate_rule_get": (c_int, [("out_json", POINTER(OwnedString)), ("db", DbPtr), ("name", c_char_p)]),
+    # int crm_duplicate_rule_list(char** out_json, crm_db* db)
+    "crm_duplicate_rule_list": (c_int, [("out_json", POINTER(OwnedString)), ("db", DbPtr)]),
+    # int crm_duplicate_rule_drop(crm_db* db, const char* name)
+    "crm_duplicate_rule_drop": (c_int, [("db", DbPtr), ("name", c_char_p)]),
+    # int crm_duplicate_settings_set(crm_db* db, const char* settings_json)
+    "crm_duplicate_settings_set": (c_int, [("db", DbPtr), ("settings_json", c_char_p)]),
+    # int crm_duplicate_settings_get(char** out_json, crm_db* db)
+    "crm_duplicate_settings_get": (c_int, [("out_json", POINTER(OwnedString)), ("db", DbPtr)]),
+    # int crm_customer_match_keys(char** out_json, crm_db* db, int64_t id)
+    "crm_customer_match_keys": (c_int, [("out_json", POINTER(OwnedString)), ("db", DbPtr), ("id", c_int64)]),
+    # int crm_duplicate_candidates(char** out_json, crm_db* db, const crm_record* record)
+    "crm_duplicate_candidates": (c_int, [("out_json", POINTER(OwnedString)), ("db", DbPtr), ("record", RecordPtr)]),
+    # int crm_duplicate_find_options_init(crm_duplicate_find_options* options, size_t struct_size)
+    "crm_duplicate_find_options_init": (c_int, [("options", POINTER(DuplicateFindOptions)), ("struct_size", c_size_t)]),
+    # int crm_duplicates_find(char** out_json, crm_db* db, const crm_duplicate_find_options* options)
+    "crm_duplicates_find": (c_int, [("out_json", POINTER(OwnedString)), ("db", DbPtr), ("options", POINTER(DuplicateFindOptions))]),
 }

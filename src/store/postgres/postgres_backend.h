@@ -128,6 +128,27 @@ class PostgresBackend : public Backend {
   absl::Status UpsertProfile(const std::string& name,
                              const std::string& definition) override;
   absl::StatusOr<bool> DeleteProfile(const std::string& name) override;
+  // ---- duplicates ----
+  absl::Status ReplaceMatchKeys(int64_t id,
+                                const std::vector<MatchKeyRow>& keys) override;
+  absl::StatusOr<std::vector<MatchKeyRow>> SelectMatchKeys(int64_t id) override;
+  absl::StatusOr<std::vector<MatchKeyHolder>> FindMatchKeyHolders(
+      const std::vector<MatchKeyRow>& keys, int64_t exclude_id,
+      int64_t limit_per_key) override;
+  absl::Status ForEachMatchKeyGroup(
+      const std::vector<int>& kinds, int64_t after_id,
+      absl::FunctionRef<absl::Status(int kind, const std::string& key,
+                                     const std::vector<int64_t>& ids)>
+          visit) override;
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+  LoadDuplicateRules() override;
+  absl::Status UpsertDuplicateRule(const std::string& name,
+                                   const std::string& definition) override;
+  absl::StatusOr<bool> DeleteDuplicateRule(const std::string& name) override;
+  absl::StatusOr<std::optional<std::string>> LoadSetting(
+      const std::string& key) override;
+  absl::Status StoreSetting(const std::string& key,
+                            const std::string& value) override;
 
   absl::Status SetSearchText(int64_t id, const std::string& text,
                              bool is_new) override;

@@ -441,4 +441,49 @@ absl::StatusOr<int64_t> SqliteBackend::DeleteEventsBefore(int64_t type_id,
   return sqlite::DeleteEventsBefore(*connection_, type_id, before_us, of_stubs);
 }
 
+// ---- duplicates: not built yet (issue #24 in progress) --------------------
+namespace {
+absl::Status NotYet() {
+  return MakeError(ErrorCode::kUnsupported, "duplicates: not built yet", "",
+                   Rule::kBackend);
+}
+}  // namespace
+absl::Status SqliteBackend::ReplaceMatchKeys(int64_t,
+                                             const std::vector<MatchKeyRow>&) {
+  return absl::OkStatus();
+}
+absl::StatusOr<std::vector<MatchKeyRow>> SqliteBackend::SelectMatchKeys(
+    int64_t) {
+  return NotYet();
+}
+absl::StatusOr<std::vector<MatchKeyHolder>> SqliteBackend::FindMatchKeyHolders(
+    const std::vector<MatchKeyRow>&, int64_t, int64_t) {
+  return NotYet();
+}
+absl::Status SqliteBackend::ForEachMatchKeyGroup(
+    const std::vector<int>&, int64_t,
+    absl::FunctionRef<absl::Status(int, const std::string&,
+                                   const std::vector<int64_t>&)>) {
+  return NotYet();
+}
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+SqliteBackend::LoadDuplicateRules() {
+  return std::vector<std::pair<std::string, std::string>>{};
+}
+absl::Status SqliteBackend::UpsertDuplicateRule(const std::string&,
+                                                const std::string&) {
+  return NotYet();
+}
+absl::StatusOr<bool> SqliteBackend::DeleteDuplicateRule(const std::string&) {
+  return NotYet();
+}
+absl::StatusOr<std::optional<std::string>> SqliteBackend::LoadSetting(
+    const std::string&) {
+  return std::optional<std::string>();
+}
+absl::Status SqliteBackend::StoreSetting(const std::string&,
+                                         const std::string&) {
+  return NotYet();
+}
+
 }  // namespace crm::store::sqlite

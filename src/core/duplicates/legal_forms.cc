@@ -146,11 +146,10 @@ const std::vector<Form>& LeadingForms() {
   return *forms;
 }
 
-// The number of tokens of the longest form that ends `tokens` and leaves
-// at least one token before it; 0 for none.
-size_t TrailingFormLength(const std::vector<absl::string_view>& tokens) {
+// The number of tokens of the longest form that ends `tokens`; 0 for none.
+size_t TrailingFormLength(absl::Span<const absl::string_view> tokens) {
   for (const Form& form : TrailingForms()) {
-    if (form.size() >= tokens.size()) continue;
+    if (form.size() > tokens.size()) continue;
     if (std::equal(form.begin(), form.end(), tokens.end() - form.size())) {
       return form.size();
     }
@@ -158,9 +157,9 @@ size_t TrailingFormLength(const std::vector<absl::string_view>& tokens) {
   return 0;
 }
 
-size_t LeadingFormLength(const std::vector<absl::string_view>& tokens) {
+size_t LeadingFormLength(absl::Span<const absl::string_view> tokens) {
   for (const Form& form : LeadingForms()) {
-    if (form.size() >= tokens.size()) continue;
+    if (form.size() > tokens.size()) continue;
     if (std::equal(form.begin(), form.end(), tokens.begin())) {
       return form.size();
     }
@@ -176,13 +175,14 @@ bool IsConnective(absl::string_view token) {
 }  // namespace
 
 void RemoveLegalForms(std::vector<absl::string_view>& tokens) {
-  while (size_t length = TrailingFormLength(tokens)) {
-    tokens.resize(tokens.size() - length);
-    while (tokens.size() > 1 && IsConnective(tokens.back())) tokens.pop_back();
+  absl::Span<const absl::string_view> name(tokens);
+  while (size_t length = TrailingFormLength(name)) {
+    name.remove_suffix(length);
+    while (!name.empty() && IsConnective(name.back())) name.remove_suffix(1);
   }
-  while (size_t length = LeadingFormLength(tokens)) {
-    tokens.erase(tokens.begin(), tokens.begin() + length);
-  }
+  while (size_t length = LeadingFormLength(name)) name.remove_prefix(length);
+  if (name.empty()) return;  // only legal forms: kept
+  tokens.assign(name.begin(), name.end());
 }
 
 }  // namespace crm::core::duplicates

@@ -16,7 +16,8 @@ namespace crm::core::duplicates {
 //   by it, so "hansen and co kg" -> "hansen";
 // - then at the start, repeatedly, a form that is written first (ab, as,
 //   a s, asa, oy, oyj, pt, ooo, oao, zao, pao): "ab volvo" -> "volvo".
-// A removal that would leave no token is not made ("as" stays "as").
+// A name made only of legal forms (and connectives) keeps them all: "as"
+// stays "as", "co ltd" stays "co ltd".
 // The views keep referring to what they referred to.
 void RemoveLegalForms(std::vector<absl::string_view>& tokens);
 

@@ -148,7 +148,7 @@ std::string PersonNameKey(absl::string_view name);
 // as, a/s, asa, ab, oy, oyj, aps, gmbh, ag, kg, ltd, limited, llc, inc,
 // incorporated, corp, corporation, co, company, plc, sa, sas, sarl, srl, spa,
 // bv, nv, pty, lp, llp and more. A name made only of legal forms keeps them
-// ("AS" -> "as"). Tokens keep their order.
+// ("AS" -> "as", "Co. Ltd" -> "co ltd"). Tokens keep their order.
 std::string CompanyNameKey(absl::string_view name);
 
 // How alike two names are, given as their kName keys: 0 (nothing alike) to
@@ -156,12 +156,14 @@ std::string CompanyNameKey(absl::string_view name);
 // pairing that scores best (every pairing tried up to 4 tokens a side,
 // greedily best-first beyond). A pair scores its Damerau-Levenshtein
 // similarity (1 - edits / the longer token's length, in characters; an
-// adjacent transposition is one edit) weighted by the pair's total length;
-// a token left without a partner scores 0 with its length as weight. So
-// "doe jane" vs "doe jnae" = 0.86, "hansen anna" vs "hansen ola" = 0.72,
-// and tokens in another order are the same pairing. An empty key is like
-// nothing, not even another empty key (0). Costs about a microsecond and
-// allocates nothing for names of up to 8 tokens of up to 32 characters.
+// adjacent transposition is one edit; why not Jaro-Winkler:
+// name_similarity.cc) weighted by the pair's total length; a token left
+// without a partner scores 0 with its length as weight. So "doe jane" vs
+// "doe jnae" = 0.86, "anna hansen" vs "hansen ola" = 0.72, and tokens in
+// another order pair the same. An empty key (or one of spaces) is like
+// nothing, not even another empty key: 0. Costs well under a microsecond
+// for two or three tokens, and allocates nothing for keys of up to 255
+// characters in up to 8 tokens.
 double NameSimilarity(absl::string_view a_key, absl::string_view b_key);
 
 }  // namespace crm::core::duplicates

@@ -23,6 +23,10 @@ using ::i18n::phonenumbers::PhoneNumberUtil;
 // gives a "?" key: shorter runs of digits are too often not phone numbers.
 constexpr size_t kMinUnparsedDigits = 6;
 
+// libphonenumber refuses longer text (its kMaxInputStringLength), but only
+// after running its expressions over all of it.
+constexpr size_t kMaxParsedBytes = 250;
+
 // libphonenumber's code for "no region".
 constexpr char kUnknownRegion[] = "ZZ";
 
@@ -98,7 +102,7 @@ std::optional<std::string> PhoneKey(absl::string_view phone,
                                     absl::string_view default_region) {
   const absl::string_view trimmed = absl::StripAsciiWhitespace(phone);
   if (trimmed.empty()) return std::nullopt;
-  if (IsValidUtf8(trimmed)) {
+  if (trimmed.size() <= kMaxParsedBytes && IsValidUtf8(trimmed)) {
     std::string text;
     if (std::optional<std::string> compact = CompactPlainNumber(trimmed)) {
       text = *std::move(compact);

@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <optional>
 #include <ostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_split.h"
@@ -409,6 +411,28 @@ TEST(MatchKeysOf, EveryKeyIsShortValidUtf8ForHostileInput) {
       EXPECT_TRUE(IsValidUtf8(key.key)) << key.key;
     }
   }
+}
+
+TEST(MatchKeysOf, ThreadsMakingKeysAtOnceGetTheSameKeys) {
+  KeySource jane;
+  jane.name = "Ørjan Æbelø-Hansen";
+  jane.email = "Orjan.Aebelo+x@gmail.com";
+  jane.phone = "0047 900 00 000";
+  jane.company = "Nordic Fish Holding A/S";
+  const KeyVector expected = KeysOf(jane);
+  ASSERT_EQ(expected.size(),
+            8u);  // email, local, phone, name, 3 tokens, company
+  std::vector<std::thread> threads;
+  std::atomic<int> mismatches{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 200; ++i) {
+        if (KeysOf(jane) != expected) ++mismatches;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(mismatches.load(), 0);
 }
 
 }  // namespace

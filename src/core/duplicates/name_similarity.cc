@@ -35,8 +35,8 @@ namespace {
 constexpr size_t kMaxTokensForEveryPairing = 4;
 
 // Inline capacities: a key of kMaxKeyBytes has at most that many
-// characters; names rarely have more than 8 tokens or tokens longer than 32
-// characters. Larger inputs allocate.
+// characters, a name rarely more than 8 tokens. Larger inputs allocate, as
+// do tokens over 64 characters (EditDistancePattern's dynamic programme).
 using CodePoints = absl::InlinedVector<char32_t, kMaxKeyBytes>;
 struct Token {
   uint32_t begin;   // index into CodePoints

@@ -28,36 +28,32 @@ const icu::Normalizer2* Nfkd() {
 }
 
 // Lower-case letters that neither decompose nor are ASCII, spelled in ASCII
-// as a Nordic or European reader would; nullptr for any other character.
+// as a Nordic or European reader would.
+struct Spelling {
+  UChar32 letter;
+  const char* ascii;
+};
+constexpr Spelling kAsciiSpellings[] = {
+    {0x00DF, "ss"},  // ß
+    {0x00E6, "ae"},  // æ
+    {0x00F0, "d"},   // ð
+    {0x00F8, "o"},   // ø
+    {0x00FE, "th"},  // þ
+    {0x0111, "d"},   // đ
+    {0x0127, "h"},   // ħ
+    {0x0131, "i"},   // ı (dotless i)
+    {0x0140, "l"},   // ŀ (NFKD would split it at a middle dot)
+    {0x0142, "l"},   // ł
+    {0x0153, "oe"},  // œ
+    {0x0167, "t"},   // ŧ
+};
+
+// The ASCII spelling of `c`, or nullptr for a letter not in the table.
 const char* AsciiSpelling(UChar32 c) {
-  switch (c) {
-    case 0x00DF:
-      return "ss";  // ß
-    case 0x00E6:
-      return "ae";  // æ
-    case 0x00F0:
-      return "d";  // ð
-    case 0x00F8:
-      return "o";  // ø
-    case 0x00FE:
-      return "th";  // þ
-    case 0x0111:
-      return "d";  // đ
-    case 0x0127:
-      return "h";  // ħ
-    case 0x0131:
-      return "i";  // ı (dotless i)
-    case 0x0140:
-      return "l";  // ŀ (NFKD would split it at a middle dot)
-    case 0x0142:
-      return "l";  // ł
-    case 0x0153:
-      return "oe";  // œ
-    case 0x0167:
-      return "t";  // ŧ
-    default:
-      return nullptr;
+  for (const Spelling& spelling : kAsciiSpellings) {
+    if (spelling.letter == c) return spelling.ascii;
   }
+  return nullptr;
 }
 
 bool IsHangulSyllable(UChar32 c) { return c >= 0xAC00 && c <= 0xD7A3; }

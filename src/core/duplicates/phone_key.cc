@@ -48,7 +48,7 @@ bool IsSeparator(char c) {
 
 // A number written only with digits, separators and a leading '+', as its
 // digits (and the '+'): "+47 900 00 000" -> "+4790000000". libphonenumber
-// parses the same number from either, the compact text more than twice as
+// parses the same number from either, the compact text about twice as
 // fast. nullopt for any other text (letters, an extension, non-ASCII),
 // which libphonenumber must read whole.
 std::optional<std::string> CompactPlainNumber(absl::string_view text) {

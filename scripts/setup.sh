@@ -12,7 +12,7 @@ packages=(
   libsqlite3-dev libprotobuf-dev protobuf-compiler libabsl-dev libre2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 binutils gnuplot-nox
-  libpq-dev postgresql-15 libssl-dev libcsv-dev
+  libpq-dev postgresql-15 libssl-dev libcsv-dev libicu-dev libphonenumber-dev
   libcli11-dev nlohmann-json3-dev
 )
 # Node.js runs pyright. A node or npm already on PATH will do (e.g. one

@@ -1,12 +1,17 @@
-// A provisional, ASCII-only stand-in until the real normalisation lands
-// (issue #24 work in progress).
+// MatchKeysOf, PersonNameKey and CompanyNameKey of match_keys.h.
 #include "core/duplicates/match_keys.h"
 
 #include <algorithm>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "core/duplicates/legal_forms.h"
+#include "core/duplicates/nicknames.h"
 
 namespace crm::core::duplicates {
 
@@ -36,85 +41,90 @@ std::optional<KeyKind> KeyKindNamed(absl::string_view name) {
   }
   return std::nullopt;
 }
+namespace {
 
-std::optional<std::string> EmailKey(absl::string_view email) {
-  std::string key = absl::AsciiStrToLower(absl::StripAsciiWhitespace(email));
-  if (key.find('@') == std::string::npos) return std::nullopt;
-  return key;
+constexpr size_t kMinNameTokenBytes = 2;
+
+bool IsUtf8Continuation(char c) {
+  return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
 }
 
-std::optional<std::string> EmailLocalKey(absl::string_view email) {
-  std::optional<std::string> key = EmailKey(email);
-  if (!key) return std::nullopt;
-  return key->substr(0, key->find('@'));
+// `key` cut to kMaxKeyBytes at a character boundary, without a space at the
+// cut.
+void CutToMaxKeyBytes(std::string& key) {
+  if (key.size() <= kMaxKeyBytes) return;
+  size_t cut = kMaxKeyBytes;
+  while (cut > 0 && IsUtf8Continuation(key[cut])) --cut;
+  key.resize(cut);
+  while (!key.empty() && key.back() == ' ') key.pop_back();
 }
 
-std::optional<std::string> PhoneKey(absl::string_view phone,
-                                    absl::string_view) {
-  std::string digits;
-  for (char c : phone) {
-    if (absl::ascii_isdigit(c)) digits += c;
+class KeyList {
+ public:
+  void Add(KeyKind kind, std::string key) {
+    CutToMaxKeyBytes(key);
+    if (!key.empty()) keys_.push_back(MatchKey{kind, std::move(key)});
   }
-  if (digits.size() < 6) return std::nullopt;
-  return "?" + digits;
-}
 
-std::string FoldText(absl::string_view text) {
-  std::vector<std::string> words;
-  for (absl::string_view word : absl::StrSplit(text, ' ', absl::SkipEmpty())) {
-    words.push_back(absl::AsciiStrToLower(word));
+  void Add(KeyKind kind, std::optional<std::string> key) {
+    if (key.has_value()) Add(kind, *std::move(key));
   }
-  return absl::StrJoin(words, " ");
-}
+
+  std::vector<MatchKey> TakeSortedUnique() {
+    std::sort(keys_.begin(), keys_.end());
+    keys_.erase(std::unique(keys_.begin(), keys_.end()), keys_.end());
+    return std::move(keys_);
+  }
+
+ private:
+  std::vector<MatchKey> keys_;
+};
+
+}  // namespace
 
 std::string PersonNameKey(absl::string_view name) {
-  std::vector<std::string> words =
-      absl::StrSplit(FoldText(name), ' ', absl::SkipEmpty());
-  std::sort(words.begin(), words.end());
-  return absl::StrJoin(words, " ");
+  const std::string folded = FoldText(name);
+  std::vector<absl::string_view> tokens =
+      absl::StrSplit(folded, ' ', absl::SkipEmpty());
+  for (absl::string_view& token : tokens) token = CanonicalGivenName(token);
+  std::sort(tokens.begin(), tokens.end());
+  return absl::StrJoin(tokens, " ");
 }
 
-std::string CompanyNameKey(absl::string_view name) { return FoldText(name); }
-
-bool IsRegionCode(absl::string_view region) { return region.size() == 2; }
-
-double NameSimilarity(absl::string_view a_key, absl::string_view b_key) {
-  return a_key == b_key ? 1.0 : 0.0;
+std::string CompanyNameKey(absl::string_view name) {
+  const std::string folded = FoldText(name);
+  std::vector<absl::string_view> tokens =
+      absl::StrSplit(folded, ' ', absl::SkipEmpty());
+  RemoveLegalForms(tokens);
+  return absl::StrJoin(tokens, " ");
 }
 
 std::vector<MatchKey> MatchKeysOf(const KeySource& source,
                                   absl::string_view default_region) {
-  std::vector<MatchKey> keys;
-  if (auto key = EmailKey(source.email)) {
-    keys.push_back({KeyKind::kEmail, *key});
+  KeyList keys;
+  const bool is_company = source.kind == "company";
+  if (!source.email.empty()) {
+    keys.Add(KeyKind::kEmail, EmailKey(source.email));
+    keys.Add(KeyKind::kEmailLocal, EmailLocalKey(source.email));
   }
-  if (auto key = EmailLocalKey(source.email)) {
-    keys.push_back({KeyKind::kEmailLocal, *key});
+  if (!source.phone.empty()) {
+    keys.Add(KeyKind::kPhone, PhoneKey(source.phone, default_region));
   }
-  if (auto key = PhoneKey(source.phone, default_region)) {
-    keys.push_back({KeyKind::kPhone, *key});
-  }
-  std::string name = source.kind == "company" ? CompanyNameKey(source.name)
-                                              : PersonNameKey(source.name);
-  if (!name.empty()) {
-    for (absl::string_view word : absl::StrSplit(name, ' ')) {
-      keys.push_back({KeyKind::kNameToken, std::string(word)});
+  if (!source.name.empty()) {
+    const std::string name_key =
+        is_company ? CompanyNameKey(source.name) : PersonNameKey(source.name);
+    for (absl::string_view token :
+         absl::StrSplit(name_key, ' ', absl::SkipEmpty())) {
+      if (token.size() >= kMinNameTokenBytes) {
+        keys.Add(KeyKind::kNameToken, std::string(token));
+      }
     }
-    keys.push_back({KeyKind::kName, name});
+    keys.Add(KeyKind::kName, name_key);
   }
-  std::string company = CompanyNameKey(source.company);
-  if (source.kind != "company" && !company.empty()) {
-    keys.push_back({KeyKind::kCompany, company});
+  if (!is_company && !source.company.empty()) {
+    keys.Add(KeyKind::kCompany, CompanyNameKey(source.company));
   }
-  std::sort(keys.begin(), keys.end(), [](const MatchKey& a, const MatchKey& b) {
-    return std::tie(a.kind, a.key) < std::tie(b.kind, b.key);
-  });
-  keys.erase(std::unique(keys.begin(), keys.end(),
-                         [](const MatchKey& a, const MatchKey& b) {
-                           return a.kind == b.kind && a.key == b.key;
-                         }),
-             keys.end());
-  return keys;
+  return keys.TakeSortedUnique();
 }
 
 }  // namespace crm::core::duplicates

@@ -110,7 +110,11 @@ def family_names():
     for prefix in name_lists.FARM_PREFIXES:
         for suffix in name_lists.FARM_SUFFIXES:
             name = prefix + suffix
-            if name not in known and prefix[-1] != suffix[0]:
+            head = prefix.lower()
+            # Not "Engeng", "Lilien", "Sandd...": the parts must not echo.
+            if (name not in known and head[-1] != suffix[0] and
+                    not suffix.startswith(head) and not head.endswith(suffix) and
+                    not suffix.startswith(head[-2:])):
                 known.add(name)
                 farms.append(name)
     random.Random(24).shuffle(farms)

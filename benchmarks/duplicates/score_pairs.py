@@ -74,10 +74,14 @@ class Truth:
     def rows_by_entity(self):
         """Rows of each entity with more than one, entities in the order of
         their first row."""
+        counts = array.array("l", [0]) * self.entities
+        for entity in self.entity:
+            counts[entity] += 1
         rows = {}
         for row, entity in enumerate(self.entity):
-            rows.setdefault(entity, []).append(row)
-        return [members for members in rows.values() if len(members) > 1]
+            if counts[entity] > 1:
+                rows.setdefault(entity, []).append(row)
+        return list(rows.values())
 
     def hard_negative(self, x, y):
         """The kind of a pair of rows of two entities."""

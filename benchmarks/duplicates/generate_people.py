@@ -20,9 +20,9 @@ import bisect
 import csv
 import math
 import os
+import random
 import sys
 import time
-import random
 import unicodedata
 
 import name_lists
@@ -619,15 +619,14 @@ def main():
     args = parser.parse_args()
     if args.people < 1:
         parser.error("--people must be at least 1")
-    if args.people > 15_000_000:
-        parser.error("--people must be at most 15000000 (unique mobile numbers)")
+    if args.people > 10_000_000:
+        parser.error("--people must be at most 10000000 (unique phone numbers)")
     os.makedirs(args.out, exist_ok=True)
     started = time.monotonic()
     generator = Generator(args.people, args.seed, args.out)
     generator.run()
     generator.write()
     stats = generator.stats
-    eprint = lambda *a: print(*a, file=sys.stderr)
     eprint(f"rows {stats['rows']}, entities {stats['entities']}, "
            f"duplicate rows {stats['duplicate_rows']} "
            f"(of {stats['duplicated_entities']} entities), "
@@ -643,6 +642,10 @@ def main():
     eprint(f"variations of duplicates: {variations}")
     eprint(f"wrote {os.path.join(args.out, 'customers.csv')} and truth.csv in "
            f"{time.monotonic() - started:.1f} s")
+
+
+def eprint(*parts):
+    print(*parts, file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -125,6 +125,7 @@ void Workload::Steps() {
   Query();
   DumpAndLoad();
   Export();
+  Duplicates();
 }
 
 crm_record* Workload::NewRecord(const std::string& name,
@@ -628,6 +629,101 @@ void Workload::Export() {
         << where_ << "left " << entry.path();
   }
   std::filesystem::remove(path);
+}
+
+void Workload::Duplicates() {
+  step_ = "duplicate settings";
+  Call(Library([&] {
+    return crm_duplicate_settings_set(db_, R"({"default_region": "NO"})");
+  }));
+  step_ = "duplicate rule";
+  Call(Library([&] {
+         return crm_duplicate_rule_define(
+             db_, R"({"name": "same_name", "compare": [{"key": "name"}],
+                      "action": "block"})");
+       }),
+       [&] { model_->duplicate_rule = true; });
+  if (!model_->ids.count("c1")) return;
+  const int64_t original = model_->ids["c1"];
+  // A record named as c1 is: the rule blocks its create.
+  crm_record* record =
+      NewRecord("Customer c1", "dup-1", model_->field_defined ? 1 : -1);
+  if (record == nullptr) return;
+  step_ = "duplicate blocked";
+  int64_t id = kUnsetId;
+  int rc =
+      Library([&] { return crm_customer_create(&id, db_, record, "faults"); });
+  if (rc == CRM_E_DUPLICATE && model_->duplicate_rule) {
+    const std::string candidates = crm_last_error()->candidates_json;
+    EXPECT_NE(candidates.find("\"id\":" + std::to_string(original)),
+              std::string::npos)
+        << where_ << step_ << ": " << candidates;
+    EXPECT_EQ(id, 0) << where_ << step_;
+    Call(CRM_OK);  // the block is the call's expected outcome
+  } else {
+    // A fault (the block is then not seen) or, without the rule, a create.
+    Call(rc, [&] {
+      model_->ids["dup-1"] = id;
+      model_->seats["dup-1"] = model_->field_defined ? 1 : -1;
+      ++model_->created;
+    });
+    EXPECT_CLEARED_ON_FAILURE(rc, id, where_);
+  }
+  if (!model_->ids.count("dup-1")) {
+    step_ = "duplicate candidates";
+    char* json = Unset<char>();
+    rc = Call(
+        Library([&] { return crm_duplicate_candidates(&json, db_, record); }),
+        [&] {
+          EXPECT_EQ(std::string(json).find(std::to_string(original)) !=
+                        std::string::npos,
+                    model_->duplicate_rule)
+              << where_ << step_ << ": " << json;
+        });
+    EXPECT_CLEARED_ON_FAILURE(rc, json, where_);
+    Library([&] {
+      crm_string_free(json);
+      return 0;
+    });
+    step_ = "duplicate saved anyway";
+    crm_write_options options = CRM_WRITE_OPTIONS_INIT;
+    options.duplicate_check = CRM_DUPLICATE_CHECK_SKIP;
+    crm_write_result* result = Unset<crm_write_result>();
+    rc = Call(Library([&] {
+                return crm_customer_create_v2(&result, db_, record, &options,
+                                              "faults");
+              }),
+              [&] {
+                model_->ids["dup-1"] = crm_write_result_id(result);
+                model_->seats["dup-1"] = model_->field_defined ? 1 : -1;
+                ++model_->created;
+              });
+    EXPECT_CLEARED_ON_FAILURE(rc, result, where_);
+    Library([&] {
+      crm_write_result_free(result);
+      return 0;
+    });
+  }
+  Library([&] {
+    crm_record_free(record);
+    return 0;
+  });
+  if (!model_->duplicate_rule || !model_->ids.count("dup-1")) return;
+  step_ = "duplicates find";
+  char* page = Unset<char>();
+  rc = Call(Library([&] { return crm_duplicates_find(&page, db_, nullptr); }),
+            [&] {
+              const std::string pair =
+                  "\"a\":" + std::to_string(original) +
+                  ",\"b\":" + std::to_string(model_->ids["dup-1"]);
+              EXPECT_NE(std::string(page).find(pair), std::string::npos)
+                  << where_ << step_ << ": " << page;
+            });
+  EXPECT_CLEARED_ON_FAILURE(rc, page, where_);
+  Library([&] {
+    crm_string_free(page);
+    return 0;
+  });
 }
 
 void Workload::QueryTotals(int target, const char* filter, const char* field,

@@ -51,6 +51,7 @@ struct Model {
   // crm.record.updated events of changes effective in the past (of
   // customers not erased).
   int64_t late_changes = 0;
+  bool duplicate_rule = false;  // the "same_name" rule is defined
 };
 
 // Opens a workspace (creating it, or an existing one), defines a field,
@@ -60,7 +61,9 @@ struct Model {
 // erases a customer with history and events, the deleted one and, by a
 // filter, half of the batch's, checkpoints, counts and sums customers and
 // events with queries, exports the customers to a CSV file, dumps the
-// workspace and loads the dump into a new one, and closes the workspace.
+// workspace and loads the dump into a new one, defines a duplicate rule and
+// sets the default region, creates a duplicate that the rule blocks and one
+// saved anyway, finds duplicates, and closes the workspace.
 // Every libcrm call runs
 // between source->EnterLibrary() and LeaveLibrary().
 class Workload {
@@ -174,6 +177,10 @@ class Workload {
   // CRM_OK the file holds exactly the model's customers by id; after an
   // error there is no file, nor a half-written one beside it.
   void Export();
+  // Duplicates (crm.h "Duplicates"): the region set, a blocking rule on
+  // equal names, a create it blocks (nothing stored), the candidates of a
+  // record, the same create saved anyway, and a scan that pairs it.
+  void Duplicates();
   // Counts the rows of `target` that match `filter` and sums `field` over
   // them; expects `count` and `sum` ("" for no value).
   void QueryTotals(int target, const char* filter, const char* field,

@@ -68,6 +68,16 @@ constexpr Consistency kChecks[] = {
      "SELECT count(*) FROM crm_customer_search s WHERE NOT EXISTS (SELECT 1 "
      "FROM crm_customers c WHERE c.id = s.customer_id)",
      true},
+    // Match keys (crm.h "Duplicates") go with their customer's row.
+    {"match keys of customers not stored",
+     "SELECT count(*) FROM crm_match_keys k WHERE NOT EXISTS (SELECT 1 FROM "
+     "crm_customers c WHERE c.id = k.customer_id)",
+     false},
+    {"named customers without their name's match key",
+     "SELECT count(*) FROM crm_customers c WHERE c.name IS NOT NULL AND "
+     "c.name != '' AND NOT EXISTS (SELECT 1 FROM crm_match_keys k WHERE "
+     "k.customer_id = c.id AND k.kind = 4)",
+     false},
 };
 
 }  // namespace
@@ -123,7 +133,12 @@ void RawDb::ConnectPostgres(const std::string& url) {
   const std::string where = " WHERE workspace_id = " + id;
   Column(
       "CREATE TEMP VIEW crm_customers AS SELECT customer_id AS id, "
-      "data ->> 'external_id' AS external_id FROM public.crm_customers" +
+      "data ->> 'external_id' AS external_id, data ->> 'name' AS name FROM "
+      "public.crm_customers" +
+      where);
+  Column(
+      "CREATE TEMP VIEW crm_match_keys AS SELECT customer_id, kind, key FROM "
+      "public.crm_match_keys" +
       where);
   Column(
       "CREATE TEMP VIEW crm_events AS SELECT seq, customer_id, type_id, "

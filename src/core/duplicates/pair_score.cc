@@ -154,17 +154,11 @@ void RankCandidates(std::vector<Candidate>* candidates) {
   if (candidates->size() > kMaxCandidates) candidates->resize(kMaxCandidates);
 }
 
-namespace {
-
-// A score as JSON: at most 4 decimals, so that equal scores print alike on
-// every platform.
 void AppendScore(double score, std::string* out) {
   char text[32];
   std::snprintf(text, sizeof(text), "%.4g", score);
   out->append(text);
 }
-
-}  // namespace
 
 void AppendMatchMembers(const Match& match, std::string* out) {
   out->append("\"score\":");

@@ -7,7 +7,8 @@
 #   benchmarks/duplicates/run.sh [PEOPLE] [OUT_DIR]
 #
 # PEOPLE defaults to 833000 (about 1,000,000 rows); OUT_DIR to
-# /tmp/crm-duplicates. LIBCRM: libcrm.so to use (default build/libcrm.so).
+# /tmp/crm-duplicates. LIBCRM: libcrm.so to use (default: a Release build in
+# benchmarks' build directory, see ../common.sh).
 # CREATES: number of single creates for the overhead ratio (default 20000).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -15,6 +16,11 @@ people="${1:-833000}"
 out="${2:-/tmp/crm-duplicates}"
 creates="${CREATES:-20000}"
 mkdir -p "$out"
+if [ -z "${LIBCRM:-}" ]; then
+  source "$here/../common.sh"
+  bench_build crm
+  export LIBCRM="$build/libcrm.so"
+fi
 
 echo "== generating $people people"
 python3 "$here/generate_people.py" --people "$people" --seed 1 --out "$out"

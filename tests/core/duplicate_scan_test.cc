@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <utility>
@@ -90,8 +91,8 @@ Comparison Key(KeyKind kind, double min_similarity = 1.0) {
   return comparison;
 }
 
-DuplicateRule Rule(std::string name, std::vector<Comparison> compare,
-                   AppliesTo applies_to = AppliesTo::kAny) {
+DuplicateRule MakeRule(std::string name, std::vector<Comparison> compare,
+                       AppliesTo applies_to = AppliesTo::kAny) {
   DuplicateRule rule;
   rule.name = std::move(name);
   rule.applies_to = applies_to;
@@ -100,10 +101,10 @@ DuplicateRule Rule(std::string name, std::vector<Comparison> compare,
 }
 
 RuleSet Recommended() {
-  return RuleSet({Rule("same_email", {Key(KeyKind::kEmail)}),
-                  Rule("same_phone_similar_name",
-                       {Key(KeyKind::kPhone), Key(KeyKind::kName, 0.8)},
-                       AppliesTo::kPerson)});
+  return RuleSet({MakeRule("same_email", {Key(KeyKind::kEmail)}),
+                  MakeRule("same_phone_similar_name",
+                           {Key(KeyKind::kPhone), Key(KeyKind::kName, 0.8)},
+                           AppliesTo::kPerson)});
 }
 
 std::vector<std::pair<int64_t, int64_t>> PairIds(const ScanResult& result) {
@@ -253,10 +254,10 @@ TEST(DuplicateScan, PersonRulesLeaveCompaniesAndFieldsCompare) {
   Comparison company;
   company.field = "company";
   RuleSet with_field(
-      {Rule("phone_name_company",
-            {Key(KeyKind::kPhone), Key(KeyKind::kName), company}),
-       Rule("company_phone", {Key(KeyKind::kPhone), Key(KeyKind::kName)},
-            AppliesTo::kCompany)});
+      {MakeRule("phone_name_company",
+                {Key(KeyKind::kPhone), Key(KeyKind::kName), company}),
+       MakeRule("company_phone", {Key(KeyKind::kPhone), Key(KeyKind::kName)},
+                AppliesTo::kCompany)});
   ScanResult result = Scan(source, with_field);
   ASSERT_EQ(PairIds(result),
             (std::vector<std::pair<int64_t, int64_t>>{{1, 2}}));

@@ -4,6 +4,7 @@
 #include <array>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <variant>
 
 #include "absl/strings/str_cat.h"

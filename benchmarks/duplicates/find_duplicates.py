@@ -35,7 +35,7 @@ RULES = [
      "compare": [{"key": "email_local"},
                  {"key": "name", "min_similarity": 0.8}]},
     {"name": "same_company_name_phone", "applies_to": "company",
-     "compare": [{"key": "name"}, {"key": "phone"}]},
+     "compare": [{"key": "phone"}, {"key": "name"}]},
 ]
 
 PROGRESS = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int64,

@@ -250,7 +250,9 @@ TEST(DuplicateScan, PersonRulesLeaveCompaniesAndFieldsCompare) {
       Make(3, "Jane Doe", "", "911 11 111", "person", "Acme"),
       Make(4, "Jane Doe", "", "911 11 111", "person", "Beta"),
   });
-  EXPECT_TRUE(Scan(source, Recommended()).pairs.empty());
+  // The person rule pairs the persons only, not the companies.
+  EXPECT_EQ(PairIds(Scan(source, Recommended())),
+            (std::vector<std::pair<int64_t, int64_t>>{{3, 4}}));
   Comparison company;
   company.field = "company";
   RuleSet with_field(

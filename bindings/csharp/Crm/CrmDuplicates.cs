@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Crm;
 
@@ -192,7 +193,7 @@ public sealed class CrmDuplicateSettings
     public void SetDefaultRegion(string region)
     {
         string text = CrmDuplicateRules.Text(region, nameof(region));
-        string json = JsonSerializer.Serialize(new Dictionary<string, string> { ["default_region"] = text });
+        string json = new JsonObject { ["default_region"] = text }.ToJsonString();
         Errors.Check(Native.crm_duplicate_settings_set(_db.Handle, json));
     }
 }

@@ -49,14 +49,20 @@ public sealed class CrmDuplicates
         using (json) return DuplicateJson.Candidates(json.Text());
     }
 
-    /// <summary>The candidates of a stored customer: the other customers every rule finds for
-    /// it (the customer itself is left out).</summary>
+    /// <summary>The candidates of a stored customer as it stands now (read again by its id):
+    /// the other customers every rule finds for it.</summary>
+    /// <exception cref="NotFoundException">The customer is no longer there.</exception>
     public IReadOnlyList<DuplicateCandidate> Candidates(Customer customer)
     {
         ArgumentNullException.ThrowIfNull(customer);
-        var values = new Dictionary<string, object?> { ["id"] = customer.Id };
-        foreach (KeyValuePair<string, object?> pair in customer) values[pair.Key] = pair.Value;
-        return Candidates(values);
+        DbHandle handle = _db.Handle;
+        int status = Native.crm_customer_get(out RecordHandle record, handle, customer.Id);
+        using (record)
+        {
+            Errors.Check(status);
+            Errors.Check(Native.crm_duplicate_candidates(out StringHandle json, handle, record));
+            using (json) return DuplicateJson.Candidates(json.Text());
+        }
     }
 
     /// <summary>

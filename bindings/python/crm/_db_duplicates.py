@@ -279,18 +279,24 @@ class Duplicates:
         self, record: Union[Customer, Mapping[str, object]]
     ) -> List[DuplicateCandidate]:
         """The customers every rule (whatever its actions) finds for
-        ``record``, a Customer or a dict of field values as they would be
-        written: a "did you mean" before a create. A Customer's own id is
-        left out of them. Best first, at most 20; nothing is written."""
+        ``record``, a dict of field values as they would be written: a "did
+        you mean" before a create. For a Customer, the candidates of that
+        stored customer as it stands now (read again by id), itself left
+        out. Best first, at most 20; nothing is written."""
+        cdll = _native.lib()
+        c_record = _native.RecordPtr()
         if isinstance(record, Customer):
-            values: Dict[str, object] = {"id": record.id, **record.to_dict()}
+            c_id = _check_id(record.id, "record.id")
+            with self._db._use() as handle:
+                status = cdll.crm_customer_get(ctypes.byref(c_record), handle, c_id)
+            if status != CRM_OK:
+                cdll.crm_record_free(c_record)  # NULL on failure; accepted
+                check(status)
         elif isinstance(record, Mapping):
-            values = dict(record)
+            c_record = build_record(record)
         else:
             raise TypeError(
                 f"record must be a Customer or a mapping, not {type(record).__name__}")
-        c_record = build_record(values)
-        cdll = _native.lib()
         try:
             text = self._db._read_text(
                 lambda out, handle: cdll.crm_duplicate_candidates(out, handle, c_record))

@@ -375,6 +375,30 @@ os.makedirs(os.path.join(HERE, "profile_definition"), exist_ok=True)
 for name, definition in profiles.items():
     write("profile_definition", name, b"alice\\x" + definition.encode())
 
+# duplicate_rule: definitions as they are (the schema is fixed).
+duplicate_rules = {
+    "example": '{"name": "same_phone_similar_name", "applies_to": "person", '
+               '"compare": [{"key": "phone"}, {"key": "name", '
+               '"min_similarity": 0.8}, {"field": "city"}], "action": "warn", '
+               '"actions": {"import": "block", "update": "allow"}}',
+    "minimal": '{"name": "e", "compare": [{"key": "email"}]}',
+    "company": '{"name": "c", "applies_to": "company", "compare": '
+               '[{"key": "name"}, {"field": "seats"}], "action": "block"}',
+    "fuzzy_only": '{"name": "f", "compare": [{"key": "name", '
+                  '"min_similarity": 0.5}]}',
+    "unknown_field": '{"name": "x", "compare": [{"key": "email"}, '
+                     '{"field": "nothing"}]}',
+    "fields_only": '{"name": "x", "compare": [{"field": "city"}]}',
+    "bad_similarity": '{"name": "x", "compare": [{"key": "phone", '
+                      '"min_similarity": 0.9}]}',
+    "unknown_operation": '{"name": "x", "compare": [{"key": "email"}], '
+                         '"actions": {"delete": "block"}}',
+    "truncated": '{"name": "x", "compare": [{"key": "ema',
+}
+os.makedirs(os.path.join(HERE, "duplicate_rule"), exist_ok=True)
+for name, definition in duplicate_rules.items():
+    write("duplicate_rule", name, definition.encode())
+
 # dump_loader: dumps (crm_dump) of small workspaces, made through libcrm
 # itself when CRM_LIBRARY names the libcrm.so to use (e.g.
 # CRM_LIBRARY=build/libcrm.so python3 fuzz/make_seeds.py), and hand-made

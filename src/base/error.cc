@@ -12,6 +12,7 @@ constexpr char kCodeUrl[] = "crm/code";
 constexpr char kFieldUrl[] = "crm/field";
 constexpr char kRuleUrl[] = "crm/rule";
 constexpr char kPositionUrl[] = "crm/position";
+constexpr char kCandidatesUrl[] = "crm/candidates";
 
 absl::StatusCode AbslCodeFor(ErrorCode code) {
   switch (code) {
@@ -120,6 +121,16 @@ absl::Status WithPosition(absl::Status status, int64_t position) {
 absl::Status WithField(absl::Status status, absl::string_view field) {
   if (!status.ok()) status.SetPayload(kFieldUrl, absl::Cord(field));
   return status;
+}
+
+absl::Status WithCandidates(absl::Status status, absl::string_view json) {
+  if (!status.ok()) status.SetPayload(kCandidatesUrl, absl::Cord(json));
+  return status;
+}
+
+std::string CandidatesOf(const absl::Status& status) {
+  std::string json = PayloadOf(status, kCandidatesUrl);
+  return json.empty() ? std::string("[]") : json;
 }
 
 }  // namespace crm

@@ -63,6 +63,11 @@ absl::Status WithPosition(absl::Status status, int64_t position);
 // A copy of `status` whose field is `field` (replacing any field it had).
 absl::Status WithField(absl::Status status, absl::string_view field);
 
+// A copy of `status` carrying the duplicate candidates of a blocked write
+// (a JSON array, crm.h "Duplicates"); and the ones a status carries, or "[]".
+absl::Status WithCandidates(absl::Status status, absl::string_view json);
+std::string CandidatesOf(const absl::Status& status);
+
 }  // namespace crm
 
 // Evaluates `expr` (an absl::Status) and returns it from the caller if it is

@@ -100,8 +100,10 @@ const char* crm_batch_report_rule(const crm_batch_report* report, size_t row) {
   return outcome ? outcome->rule.c_str() : "";
 }
 
-const char* crm_batch_report_candidates_json(const crm_batch_report*, size_t) {
-  return "[]";  // issue #24 in progress
+const char* crm_batch_report_candidates_json(const crm_batch_report* report,
+                                             size_t row) {
+  const RowOutcome* outcome = RowAt(report, row);
+  return outcome ? outcome->candidates_json.c_str() : "[]";
 }
 
 }  // extern "C"

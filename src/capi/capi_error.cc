@@ -14,6 +14,7 @@ struct LastError {
   int code = CRM_OK;
   std::string message, field, rule;
   int64_t position = -1;
+  std::string candidates_json = "[]";
   crm_error view;  // what crm_last_error() hands out, pointing at the above
 };
 
@@ -25,8 +26,10 @@ LastError& ThreadLastError() {
 }  // namespace
 
 void SetLastError(int code, std::string message, std::string field,
-                  std::string rule, int64_t position) {
+                  std::string rule, int64_t position,
+                  std::string candidates_json) {
   LastError& last = ThreadLastError();
+  last.candidates_json = std::move(candidates_json);
   last.position = position;
   last.code = code;
   last.message = std::move(message);
@@ -94,7 +97,7 @@ const crm_error* crm_last_error(void) {
   last.view.field = last.field.c_str();
   last.view.rule = last.rule.c_str();
   last.view.position = last.position;
-  last.view.candidates_json = "[]";
+  last.view.candidates_json = last.candidates_json.c_str();
   return &last.view;
 }
 

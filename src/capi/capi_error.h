@@ -7,8 +7,11 @@
 
 namespace crm::capi {
 
+// `candidates_json`: the duplicate candidates of a CRM_E_DUPLICATE ("[]"
+// otherwise), as crm_error.candidates_json hands them out.
 void SetLastError(int code, std::string message, std::string field,
-                  std::string rule, int64_t position);
+                  std::string rule, int64_t position,
+                  std::string candidates_json = "[]");
 
 }  // namespace crm::capi
 

@@ -41,7 +41,8 @@ int Fail(const absl::Status& status) {
   ErrorCode code = CodeOf(status);
   if (code == ErrorCode::kOk) code = ErrorCode::kInternal;
   SetLastError(static_cast<int>(code), std::string(status.message()),
-               FieldOf(status), RuleOf(status), PositionOf(status));
+               FieldOf(status), RuleOf(status), PositionOf(status),
+               code == ErrorCode::kDuplicate ? CandidatesOf(status) : "[]");
   return static_cast<int>(code);
 }
 

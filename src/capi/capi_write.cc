@@ -2,6 +2,7 @@
 #include "capi/capi_write.h"
 
 #include <cstddef>
+#include <utility>
 
 #include "capi/capi_support.h"
 
@@ -32,12 +33,23 @@ absl::StatusOr<core::WriteTime> ReadWriteTime(
     time.effective_at = chosen.effective_at;
   }
   time.effective_until = chosen.effective_until;
+  if (chosen.duplicate_check != CRM_DUPLICATE_CHECK_RULES &&
+      chosen.duplicate_check != CRM_DUPLICATE_CHECK_SKIP) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "options->duplicate_check must be "
+                     "CRM_DUPLICATE_CHECK_RULES or CRM_DUPLICATE_CHECK_SKIP",
+                     "", Rule::kDuplicateCheck);
+  }
+  time.skip_duplicate_check =
+      chosen.duplicate_check == CRM_DUPLICATE_CHECK_SKIP;
   return time;
 }
 
 std::unique_ptr<crm_write_result> NewWriteResult(core::WriteOutcome outcome) {
   auto result = std::make_unique<crm_write_result>();
-  result->outcome = outcome;
+  result->candidates_json =
+      core::duplicates::CandidatesToJson(outcome.candidates);
+  result->outcome = std::move(outcome);
   return result;
 }
 
@@ -75,8 +87,8 @@ int crm_write_result_changed_current(const crm_write_result* result) {
   return result && result->outcome.changed_current ? 1 : 0;
 }
 
-const char* crm_write_result_candidates_json(const crm_write_result*) {
-  return "[]";  // issue #24 in progress
+const char* crm_write_result_candidates_json(const crm_write_result* result) {
+  return result ? result->candidates_json.c_str() : "[]";
 }
 
 }  // extern "C"

@@ -95,6 +95,10 @@ absl::Status WriteCustomerBatch(Session& session,
   absl::Status first_error;
   std::string first_message;
   ResolvedValues input;
+  WriteTime row_time = time;
+  if (!row_time.duplicate_operation) {
+    row_time.duplicate_operation = duplicates::Operation::kBatch;
+  }
   for (int r = 0; r < batch.rows_size(); ++r) {
     RowOutcome& result = outcome->rows[r];
     absl::Status status =
@@ -102,12 +106,14 @@ absl::Status WriteCustomerBatch(Session& session,
     if (status.ok()) {
       absl::StatusOr<WriteOutcome> written =
           mode == BatchMode::kCreate
-              ? CreateResolved(session, input, time, actor)
-              : UpsertResolved(session, input, time, actor);
+              ? CreateResolved(session, input, row_time, actor)
+              : UpsertResolved(session, input, row_time, actor);
       status = written.status();
       if (written.ok()) {
         result.id = written->id;
         result.created = written->created;
+        result.candidates_json =
+            duplicates::CandidatesToJson(written->candidates);
       }
     }
     if (status.ok()) continue;
@@ -115,6 +121,7 @@ absl::Status WriteCustomerBatch(Session& session,
     result.message = absl::StrCat("row ", r, ": ", status.message());
     result.field = FieldOf(status);
     result.rule = RuleOf(status);
+    result.candidates_json = CandidatesOf(status);
     if (outcome->rejected++ == 0) {
       first_error = status;
       first_message = result.message;
@@ -129,11 +136,13 @@ absl::Status WriteCustomerBatch(Session& session,
     row.id = 0;
     row.created = false;
   }
-  return MakeError(
-      CodeOf(first_error),
-      absl::StrCat(outcome->rejected, " of ", batch.rows_size(),
-                   " rows rejected, nothing stored; first: ", first_message),
-      FieldOf(first_error), RuleIdOf(first_error));
+  return WithCandidates(
+      MakeError(CodeOf(first_error),
+                absl::StrCat(
+                    outcome->rejected, " of ", batch.rows_size(),
+                    " rows rejected, nothing stored; first: ", first_message),
+                FieldOf(first_error), RuleIdOf(first_error)),
+      CandidatesOf(first_error));
 }
 
 }  // namespace crm::core

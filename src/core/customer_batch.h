@@ -22,6 +22,9 @@ struct RowOutcome {
   int64_t id = 0;
   bool created = false;
   std::string message, field, rule;
+  // The row's duplicate candidates as JSON (crm.h "Duplicates"): a warn
+  // rule's for a written row, a block rule's for a row it rejects.
+  std::string candidates_json = "[]";
 };
 
 struct BatchOutcome {

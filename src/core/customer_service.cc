@@ -7,6 +7,7 @@
 #include "base/utf8.h"
 #include "core/access.h"
 #include "core/customer_view.h"
+#include "core/duplicates/candidates.h"
 #include "core/duplicates/match_key_store.h"
 #include "core/history.h"
 #include "core/query_service.h"
@@ -380,6 +381,14 @@ absl::StatusOr<WriteOutcome> CreateResolved(Session& session,
   CRM_ASSIGN_OR_RETURN(PreparedWrite write, Prepare(session, input, true, 0));
   CRM_RETURN_IF_ERROR(
       CheckNotSuppressed(session, write.fields, write.columns.values));
+  std::vector<store::SqlValue> row = StoredRow(session, write);
+  std::vector<duplicates::Candidate> candidates;
+  if (!time.skip_duplicate_check) {
+    CRM_RETURN_IF_ERROR(duplicates::CheckDuplicates(
+        session,
+        time.duplicate_operation.value_or(duplicates::Operation::kCreate), row,
+        0, &candidates));
+  }
   absl::StatusOr<int64_t> id =
       session.backend().InsertCustomer(created_at, now, write.columns);
   if (!id.ok()) return NameConstraint(session.schema(), id.status());
@@ -396,7 +405,6 @@ absl::StatusOr<WriteOutcome> CreateResolved(Session& session,
                                     HistoryTime{.valid_from_us = created_at,
                                                 .recorded_at_us = now,
                                                 .valid_until_us = INT64_MAX}));
-  std::vector<store::SqlValue> row = StoredRow(session, write);
   CRM_RETURN_IF_ERROR(session.backend().SetSearchText(
       *id, SearchText(session.schema(), row), /*is_new=*/true));
   CRM_RETURN_IF_ERROR(duplicates::StoreMatchKeys(session, *id, row));
@@ -405,7 +413,8 @@ absl::StatusOr<WriteOutcome> CreateResolved(Session& session,
                       .version = 1,
                       .created = true,
                       .effective_at_us = created_at,
-                      .changed_current = true};
+                      .changed_current = true,
+                      .candidates = std::move(candidates)};
 }
 
 absl::StatusOr<WriteOutcome> UpdateResolved(Session& session, int64_t id,
@@ -466,6 +475,19 @@ absl::StatusOr<WriteOutcome> UpdateResolved(Session& session, int64_t id,
   if (history.empty()) return outcome;
   CRM_RETURN_IF_ERROR(
       CheckNotSuppressed(session, changed.fields, changed.columns.values));
+  const std::vector<const Field*>& stored_fields =
+      session.schema().stored_fields();
+  std::vector<store::SqlValue> row = current->values;
+  for (size_t i = 0; i < changed.fields.size(); ++i) {
+    row[IndexOf(stored_fields, changed.fields[i])] = changed.columns.values[i];
+  }
+  if (!time.skip_duplicate_check &&
+      duplicates::ChangesComparedField(session.schema(), changed.fields)) {
+    CRM_RETURN_IF_ERROR(duplicates::CheckDuplicates(
+        session,
+        time.duplicate_operation.value_or(duplicates::Operation::kUpdate), row,
+        id, &outcome.candidates));
+  }
   // Every recorded change bumps the version, also one of the past only.
   int64_t new_version = current->version + 1;
   int64_t now = applied.now_us;
@@ -478,13 +500,6 @@ absl::StatusOr<WriteOutcome> UpdateResolved(Session& session, int64_t id,
                                 .recorded_at_us = now,
                                 .valid_until_us = applied.effective_until_us}));
   if (!changed.fields.empty()) {
-    const std::vector<const Field*>& stored_fields =
-        session.schema().stored_fields();
-    std::vector<store::SqlValue> row = current->values;
-    for (size_t i = 0; i < changed.fields.size(); ++i) {
-      row[IndexOf(stored_fields, changed.fields[i])] =
-          changed.columns.values[i];
-    }
     CRM_RETURN_IF_ERROR(session.backend().SetSearchText(
         id, SearchText(session.schema(), row), /*is_new=*/false));
     CRM_RETURN_IF_ERROR(duplicates::StoreMatchKeys(session, id, row));
@@ -527,8 +542,12 @@ absl::StatusOr<WriteOutcome> UpsertResolved(Session& session,
       return ValueTaken(*session.schema().Find("external_id"));
     }
   }
-  if (!existing) return CreateResolved(session, input, time, actor);
-  return UpdateResolved(session, existing->id, 0, input, time, actor);
+  WriteTime upsert_time = time;
+  if (!upsert_time.duplicate_operation) {
+    upsert_time.duplicate_operation = duplicates::Operation::kUpsert;
+  }
+  if (!existing) return CreateResolved(session, input, upsert_time, actor);
+  return UpdateResolved(session, existing->id, 0, input, upsert_time, actor);
 }
 
 absl::StatusOr<WriteOutcome> CreateCustomer(Session& session,
@@ -642,6 +661,26 @@ absl::StatusOr<WriteOutcome> UpsertCustomer(Session& session,
   CRM_ASSIGN_OR_RETURN(std::string checked_actor, CheckActor(actor));
   CRM_ASSIGN_OR_RETURN(ResolvedValues input, Resolve(session.schema(), record));
   return UpsertResolved(session, input, time, checked_actor);
+}
+
+absl::StatusOr<std::vector<duplicates::Candidate>> DuplicateCandidatesOf(
+    Session& session, const CustomerRecord& record) {
+  CustomerRecord values;
+  int64_t self = record.id;
+  for (const FieldValue& value : record.values) {
+    if (value.field == "id") {
+      if (value.value.kind == ValueKind::kInteger) self = value.value.integer;
+      continue;
+    }
+    values.values.push_back(value);
+  }
+  CRM_ASSIGN_OR_RETURN(ResolvedValues input, Resolve(session.schema(), values));
+  CRM_ASSIGN_OR_RETURN(PreparedWrite write, Prepare(session, input, true, 0));
+  CRM_ASSIGN_OR_RETURN(
+      std::vector<duplicates::Candidate> candidates,
+      duplicates::FindCandidates(session, session.schema().duplicate_rules(),
+                                 StoredRow(session, write), self));
+  return duplicates::InScopeCandidates(session, std::move(candidates));
 }
 
 absl::StatusOr<int64_t> CountCustomers(Session& session) {

@@ -74,6 +74,13 @@ absl::StatusOr<WriteOutcome> UpsertCustomer(Session& session,
 // On a restricted session, the customers in the profile's scope.
 absl::StatusOr<int64_t> CountCustomers(Session& session);
 
+// The duplicate candidates of `record` as a create would store it, under
+// every rule whatever its actions (crm_duplicate_candidates): its "id", if
+// any, is left out of them; on a restricted session only customers in its
+// scope. Values are checked as for a create. Nothing is written.
+absl::StatusOr<std::vector<duplicates::Candidate>> DuplicateCandidatesOf(
+    Session& session, const CustomerRecord& record);
+
 }  // namespace crm::core
 
 namespace crm::core {

@@ -22,6 +22,12 @@ struct WriteTime {
   // Until when a correction holds (exclusive); INT64_MAX: open.
   int64_t effective_until = INT64_MAX;
 
+  // The duplicate check (crm.h "Duplicates"): the operation whose rule
+  // actions apply (unset: kCreate for a create, kUpdate for an update), and
+  // whether the caller skips it (CRM_DUPLICATE_CHECK_SKIP).
+  std::optional<duplicates::Operation> duplicate_operation;
+  bool skip_duplicate_check = false;
+
   bool bounded() const { return effective_until != INT64_MAX; }
 };
 

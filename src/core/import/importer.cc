@@ -393,6 +393,7 @@ absl::StatusOr<Done> Importer::WriteCustomer(Session& session,
                                              RowError* error) {
   ResolvedValues input;
   WriteTime time;
+  time.duplicate_operation = duplicates::Operation::kImport;
   const Value* key = nullptr;
   for (size_t c = 0; c < columns_.size(); ++c) {
     const Column& column = columns_[c];

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -299,10 +300,10 @@ void AddFind(CLI::App& duplicates, const Globals& globals,
                    "Comma-separated rule names (default: every rule)");
   find->add_option("--page-customers", args.page_customers,
                    "Customers a page covers (default 0: all of them)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(int64_t{0}, std::numeric_limits<int64_t>::max()));
   find->add_option("--after-id", args.after_id,
                    "The cursor: start above this customer id (default 0)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(int64_t{0}, std::numeric_limits<int64_t>::max()));
   find->add_flag("--clusters", args.clusters,
                  "Print the clusters (ids, score) rather than the pairs");
   find->footer(ExampleFooter(

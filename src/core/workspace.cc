@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
 #include "core/access.h"
+#include "core/duplicates/match_key_store.h"
 #include "core/file_backend.h"
 #include "core/history.h"
 #include "core/json.h"
@@ -103,7 +104,12 @@ absl::StatusOr<std::unique_ptr<Workspace>> Workspace::Start(
           // Likewise the search index for files from before it.
           CRM_ASSIGN_OR_RETURN(
               pending, session.backend().TakeMetaFlag("search_index_pending"));
-          return pending ? IndexAllCustomerText(session) : absl::OkStatus();
+          if (pending) CRM_RETURN_IF_ERROR(IndexAllCustomerText(session));
+          // Likewise the match keys for workspaces from before them.
+          CRM_ASSIGN_OR_RETURN(
+              pending, session.backend().TakeMetaFlag("match_keys_pending"));
+          return pending ? duplicates::RebuildMatchKeys(session)
+                         : absl::OkStatus();
         }));
   }
   CRM_RETURN_IF_ERROR(workspace->Run(

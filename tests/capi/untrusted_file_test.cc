@@ -233,7 +233,15 @@ INSTANTIATE_TEST_SUITE_P(
                   "ALTER TABLE crm_profiles ADD COLUMN extra"},
         Tampering{"trigger_on_profiles",
                   "CREATE TRIGGER widen AFTER INSERT ON crm_profiles BEGIN "
-                  "UPDATE crm_profiles SET definition = '{}'; END"}),
+                  "UPDATE crm_profiles SET definition = '{}'; END"},
+        Tampering{"trigger_on_match_keys",
+                  "CREATE TRIGGER leak AFTER INSERT ON crm_match_keys BEGIN "
+                  "DELETE FROM crm_match_keys; END"},
+        Tampering{"index_on_match_keys",
+                  "CREATE INDEX extra ON crm_match_keys(key)"},
+        Tampering{"altered_duplicate_rule_table",
+                  "ALTER TABLE crm_duplicate_rules ADD COLUMN extra"},
+        Tampering{"missing_settings_table", "DROP TABLE crm_settings"}),
     [](const ::testing::TestParamInfo<Tampering>& info) {
       return std::string(info.param.what);
     });

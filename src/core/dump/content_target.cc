@@ -5,6 +5,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
+#include "core/duplicates/match_key_store.h"
 #include "core/query_service.h"
 #include "core/schema.h"
 
@@ -229,7 +230,10 @@ absl::Status ContentTarget::Finish() {
     CRM_RETURN_IF_ERROR(
         target_.backend().SetColumnIndex(column.column, column.index));
   }
-  return target_.SchemaChanged();
+  CRM_RETURN_IF_ERROR(target_.SchemaChanged());
+  // Match keys are derived data: made from the rows as loaded, under the
+  // target's settings.
+  return duplicates::RebuildMatchKeys(target_);
 }
 
 }  // namespace crm::core

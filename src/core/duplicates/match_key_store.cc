@@ -1,12 +1,17 @@
 #include "core/duplicates/match_key_store.h"
 
+#include <optional>
 #include <string>
 #include <variant>
 
 #include "base/error.h"
+#include "core/query_service.h"
 
 namespace crm::core::duplicates {
 namespace {
+
+// Customers read per page by RebuildMatchKeys (the query path's largest).
+constexpr int64_t kRebuildPageSize = 10000;
 
 std::string TextAt(const Schema& schema,
                    const std::vector<store::SqlValue>& row, const char* name) {
@@ -55,9 +60,27 @@ absl::Status RemoveMatchKeys(Session& session, int64_t id) {
   return session.backend().ReplaceMatchKeys(id, {});
 }
 
-absl::Status RebuildMatchKeys(Session&) {
-  // Issue #24 in progress: the storage part builds this.
-  return absl::OkStatus();
+absl::Status RebuildMatchKeys(Session& session) {
+  // Pages of ids through the query path (an id cursor), then each row as
+  // stored: one page of ids and one row in memory at a time.
+  QueryRequest request;
+  request.select = {"kind"};
+  request.include_archived = true;
+  request.page_size = kRebuildPageSize;
+  const Schema& schema = session.schema();
+  while (true) {
+    CRM_ASSIGN_OR_RETURN(QueryPage page, RunQuery(session, request));
+    for (const CustomerRecord& record : page.rows) {
+      CRM_ASSIGN_OR_RETURN(
+          std::optional<store::CustomerRow> row,
+          session.backend().SelectCustomer(schema.stored_columns(), "id",
+                                           store::SqlValue(record.id), false));
+      if (!row) continue;
+      CRM_RETURN_IF_ERROR(StoreMatchKeys(session, record.id, row->values));
+    }
+    if (page.next_cursor.empty()) return absl::OkStatus();
+    request.cursor = page.next_cursor;
+  }
 }
 
 }  // namespace crm::core::duplicates

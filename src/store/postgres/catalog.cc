@@ -223,6 +223,43 @@ CREATE TABLE crm_profiles (
   PRIMARY KEY (workspace_id, name)
 );
 )sql",
+    // 9: duplicates (core/duplicates): every customer's match keys, in
+    // (kind, key) order for lookups and the workspace scan, and by customer
+    // for replacing them; duplicate rules; settings; and one-off flags per
+    // workspace: a workspace with customers gets their keys once, when first
+    // opened for writing.
+    R"sql(
+CREATE TABLE crm_match_keys (
+  workspace_id bigint NOT NULL REFERENCES crm_workspaces ON DELETE CASCADE,
+  kind smallint NOT NULL,
+  key text COLLATE "C" NOT NULL,
+  customer_id bigint NOT NULL,
+  PRIMARY KEY (workspace_id, kind, key, customer_id)
+);
+CREATE INDEX crm_match_keys_customer
+  ON crm_match_keys (workspace_id, customer_id);
+CREATE TABLE crm_duplicate_rules (
+  workspace_id bigint NOT NULL REFERENCES crm_workspaces ON DELETE CASCADE,
+  name text COLLATE "C" NOT NULL,
+  definition text NOT NULL,
+  PRIMARY KEY (workspace_id, name)
+);
+CREATE TABLE crm_settings (
+  workspace_id bigint NOT NULL REFERENCES crm_workspaces ON DELETE CASCADE,
+  key text COLLATE "C" NOT NULL,
+  value text NOT NULL,
+  PRIMARY KEY (workspace_id, key)
+);
+CREATE TABLE crm_workspace_flags (
+  workspace_id bigint NOT NULL REFERENCES crm_workspaces ON DELETE CASCADE,
+  key text COLLATE "C" NOT NULL,
+  PRIMARY KEY (workspace_id, key)
+);
+INSERT INTO crm_workspace_flags (workspace_id, key)
+  SELECT w.workspace_id, 'match_keys_pending' FROM crm_workspaces w
+  WHERE EXISTS (SELECT 1 FROM crm_customers c
+                WHERE c.workspace_id = w.workspace_id);
+)sql",
 };
 
 // The first layout whose crm_customer_search holds terms.

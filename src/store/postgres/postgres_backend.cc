@@ -12,6 +12,7 @@
 #include "store/postgres/high_water.h"
 #include "store/postgres/hold_store.h"
 #include "store/postgres/id_sequences.h"
+#include "store/postgres/match_key_store.h"
 #include "store/postgres/profile_store.h"
 #include "store/postgres/query_sql.h"
 #include "store/postgres/search.h"
@@ -253,9 +254,9 @@ absl::StatusOr<int> PostgresBackend::SchemaVersion() {
   return DatabaseSchemaVersion(*connection_);
 }
 
-// Migrations on PostgreSQL leave no one-off flags.
-absl::StatusOr<bool> PostgresBackend::TakeMetaFlag(const std::string&) {
-  return false;
+// Migrations on PostgreSQL leave one-off flags per workspace.
+absl::StatusOr<bool> PostgresBackend::TakeMetaFlag(const std::string& key) {
+  return postgres::TakeWorkspaceFlag(*connection_, workspace_id_, key);
 }
 
 // ---- fields -----------------------------------------------------------------
@@ -334,6 +335,8 @@ absl::StatusOr<std::optional<CustomerRow>> PostgresBackend::SelectCustomer(
 }
 
 absl::Status PostgresBackend::DeleteCustomer(int64_t id) {
+  CRM_RETURN_IF_ERROR(
+      postgres::ReplaceMatchKeys(*connection_, workspace_id_, id, {}));
   return postgres::DeleteCustomer(*connection_, workspace_id_, id);
 }
 
@@ -574,6 +577,8 @@ absl::StatusOr<std::vector<int64_t>> PostgresBackend::EndedStubs(
 }
 
 absl::StatusOr<int64_t> PostgresBackend::DeleteStub(int64_t id) {
+  CRM_RETURN_IF_ERROR(
+      postgres::ReplaceMatchKeys(*connection_, workspace_id_, id, {}));
   return postgres::DeleteStub(*connection_, workspace_id_, id);
 }
 
@@ -591,50 +596,59 @@ absl::StatusOr<int64_t> PostgresBackend::DeleteEventsBefore(int64_t type_id,
                                       before_us, of_stubs);
 }
 
-// ---- duplicates: not built yet (issue #24 in progress) --------------------
-namespace {
-absl::Status NotYet() {
-  return MakeError(ErrorCode::kUnsupported, "duplicates: not built yet", "",
-                   Rule::kBackend);
-}
-}  // namespace
+// ---- duplicates -------------------------------------------------------------
+
 absl::Status PostgresBackend::ReplaceMatchKeys(
-    int64_t, const std::vector<MatchKeyRow>&) {
-  return absl::OkStatus();
+    int64_t id, const std::vector<MatchKeyRow>& keys) {
+  return postgres::ReplaceMatchKeys(*connection_, workspace_id_, id, keys);
 }
+
 absl::StatusOr<std::vector<MatchKeyRow>> PostgresBackend::SelectMatchKeys(
-    int64_t) {
-  return NotYet();
+    int64_t id) {
+  return postgres::SelectMatchKeys(*connection_, workspace_id_, id);
 }
+
 absl::StatusOr<std::vector<MatchKeyHolder>>
-PostgresBackend::FindMatchKeyHolders(const std::vector<MatchKeyRow>&, int64_t,
-                                     int64_t) {
-  return NotYet();
+PostgresBackend::FindMatchKeyHolders(const std::vector<MatchKeyRow>& keys,
+                                     int64_t exclude_id,
+                                     int64_t limit_per_key) {
+  return postgres::FindMatchKeyHolders(*connection_, workspace_id_, keys,
+                                       exclude_id, limit_per_key);
 }
+
 absl::Status PostgresBackend::ForEachMatchKeyGroup(
-    const std::vector<int>&, int64_t,
+    const std::vector<int>& kinds, int64_t after_id,
     absl::FunctionRef<absl::Status(int, const std::string&,
-                                   const std::vector<int64_t>&)>) {
-  return NotYet();
+                                   const std::vector<int64_t>&)>
+        visit) {
+  return postgres::ForEachMatchKeyGroup(*connection_, workspace_id_, kinds,
+                                        after_id, visit);
 }
+
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
 PostgresBackend::LoadDuplicateRules() {
-  return std::vector<std::pair<std::string, std::string>>{};
+  return postgres::LoadDuplicateRules(*connection_, workspace_id_);
 }
-absl::Status PostgresBackend::UpsertDuplicateRule(const std::string&,
-                                                  const std::string&) {
-  return NotYet();
+
+absl::Status PostgresBackend::UpsertDuplicateRule(
+    const std::string& name, const std::string& definition) {
+  return postgres::UpsertDuplicateRule(*connection_, workspace_id_, name,
+                                       definition);
 }
-absl::StatusOr<bool> PostgresBackend::DeleteDuplicateRule(const std::string&) {
-  return NotYet();
+
+absl::StatusOr<bool> PostgresBackend::DeleteDuplicateRule(
+    const std::string& name) {
+  return postgres::DeleteDuplicateRule(*connection_, workspace_id_, name);
 }
+
 absl::StatusOr<std::optional<std::string>> PostgresBackend::LoadSetting(
-    const std::string&) {
-  return std::optional<std::string>();
+    const std::string& key) {
+  return postgres::LoadSetting(*connection_, workspace_id_, key);
 }
-absl::Status PostgresBackend::StoreSetting(const std::string&,
-                                           const std::string&) {
-  return NotYet();
+
+absl::Status PostgresBackend::StoreSetting(const std::string& key,
+                                           const std::string& value) {
+  return postgres::StoreSetting(*connection_, workspace_id_, key, value);
 }
 
 }  // namespace crm::store::postgres

@@ -145,6 +145,27 @@ const std::vector<const char*>& Migrations() {
         name TEXT PRIMARY KEY,
         definition TEXT NOT NULL) WITHOUT ROWID;
       )sql",
+      // 10: duplicates (core/duplicates): every customer's match keys, in
+      // (kind, key) order for lookups and the workspace scan, and by
+      // customer for replacing them; duplicate rules; settings. A file with
+      // customers gets their keys once, when first opened for writing.
+      R"sql(
+      CREATE TABLE crm_match_keys(
+        kind INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        customer_id INTEGER NOT NULL,
+        PRIMARY KEY (kind, key, customer_id)) WITHOUT ROWID;
+      CREATE INDEX crm_match_keys_customer ON crm_match_keys(customer_id);
+      CREATE TABLE crm_duplicate_rules(
+        name TEXT PRIMARY KEY,
+        definition TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE crm_settings(
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL) WITHOUT ROWID;
+      INSERT INTO crm_meta(key, value)
+        SELECT 'match_keys_pending', 1
+        WHERE EXISTS (SELECT 1 FROM crm_customers);
+      )sql",
   };
   return migrations;
 }

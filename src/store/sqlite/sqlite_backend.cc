@@ -4,9 +4,11 @@
 #include "store/sqlite/as_of_table.h"
 #include "store/sqlite/backup_store.h"
 #include "store/sqlite/customer_table.h"
+#include "store/sqlite/duplicate_rule_table.h"
 #include "store/sqlite/event_table.h"
 #include "store/sqlite/field_table.h"
 #include "store/sqlite/hold_table.h"
+#include "store/sqlite/match_key_table.h"
 #include "store/sqlite/meta_table.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/profile_table.h"
@@ -167,6 +169,7 @@ absl::StatusOr<std::optional<CustomerRow>> SqliteBackend::SelectCustomer(
 }
 
 absl::Status SqliteBackend::DeleteCustomer(int64_t id) {
+  CRM_RETURN_IF_ERROR(sqlite::ReplaceMatchKeys(*connection_, id, {}));
   return sqlite::DeleteCustomer(*connection_, id);
 }
 
@@ -426,6 +429,7 @@ absl::StatusOr<std::vector<int64_t>> SqliteBackend::EndedStubs(int64_t now_us) {
 }
 
 absl::StatusOr<int64_t> SqliteBackend::DeleteStub(int64_t id) {
+  CRM_RETURN_IF_ERROR(sqlite::ReplaceMatchKeys(*connection_, id, {}));
   return sqlite::DeleteStub(*connection_, id);
 }
 
@@ -441,49 +445,56 @@ absl::StatusOr<int64_t> SqliteBackend::DeleteEventsBefore(int64_t type_id,
   return sqlite::DeleteEventsBefore(*connection_, type_id, before_us, of_stubs);
 }
 
-// ---- duplicates: not built yet (issue #24 in progress) --------------------
-namespace {
-absl::Status NotYet() {
-  return MakeError(ErrorCode::kUnsupported, "duplicates: not built yet", "",
-                   Rule::kBackend);
+// ---- duplicates -------------------------------------------------------------
+
+absl::Status SqliteBackend::ReplaceMatchKeys(
+    int64_t id, const std::vector<MatchKeyRow>& keys) {
+  return sqlite::ReplaceMatchKeys(*connection_, id, keys);
 }
-}  // namespace
-absl::Status SqliteBackend::ReplaceMatchKeys(int64_t,
-                                             const std::vector<MatchKeyRow>&) {
-  return absl::OkStatus();
-}
+
 absl::StatusOr<std::vector<MatchKeyRow>> SqliteBackend::SelectMatchKeys(
-    int64_t) {
-  return NotYet();
+    int64_t id) {
+  return sqlite::SelectMatchKeys(*connection_, id);
 }
+
 absl::StatusOr<std::vector<MatchKeyHolder>> SqliteBackend::FindMatchKeyHolders(
-    const std::vector<MatchKeyRow>&, int64_t, int64_t) {
-  return NotYet();
+    const std::vector<MatchKeyRow>& keys, int64_t exclude_id,
+    int64_t limit_per_key) {
+  return sqlite::FindMatchKeyHolders(*connection_, keys, exclude_id,
+                                     limit_per_key);
 }
+
 absl::Status SqliteBackend::ForEachMatchKeyGroup(
-    const std::vector<int>&, int64_t,
+    const std::vector<int>& kinds, int64_t after_id,
     absl::FunctionRef<absl::Status(int, const std::string&,
-                                   const std::vector<int64_t>&)>) {
-  return NotYet();
+                                   const std::vector<int64_t>&)>
+        visit) {
+  return sqlite::ForEachMatchKeyGroup(*connection_, kinds, after_id, visit);
 }
+
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
 SqliteBackend::LoadDuplicateRules() {
-  return std::vector<std::pair<std::string, std::string>>{};
+  return sqlite::LoadDuplicateRules(*connection_);
 }
-absl::Status SqliteBackend::UpsertDuplicateRule(const std::string&,
-                                                const std::string&) {
-  return NotYet();
+
+absl::Status SqliteBackend::UpsertDuplicateRule(const std::string& name,
+                                                const std::string& definition) {
+  return sqlite::UpsertDuplicateRule(*connection_, name, definition);
 }
-absl::StatusOr<bool> SqliteBackend::DeleteDuplicateRule(const std::string&) {
-  return NotYet();
+
+absl::StatusOr<bool> SqliteBackend::DeleteDuplicateRule(
+    const std::string& name) {
+  return sqlite::DeleteDuplicateRule(*connection_, name);
 }
+
 absl::StatusOr<std::optional<std::string>> SqliteBackend::LoadSetting(
-    const std::string&) {
-  return std::optional<std::string>();
+    const std::string& key) {
+  return sqlite::LoadSetting(*connection_, key);
 }
-absl::Status SqliteBackend::StoreSetting(const std::string&,
-                                         const std::string&) {
-  return NotYet();
+
+absl::Status SqliteBackend::StoreSetting(const std::string& key,
+                                         const std::string& value) {
+  return sqlite::StoreSetting(*connection_, key, value);
 }
 
 }  // namespace crm::store::sqlite

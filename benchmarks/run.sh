@@ -25,6 +25,10 @@
 #                      customer to CSV against a hand-written SELECT of the
 #                      same columns written as CSV (--customers=N, default
 #                      100,000; the issue's target is >= 0.5x at 1,000,000)
+#   benchmarks/run.sh duplicates [people] [dir]   duplicates/run.sh: issue
+#                      #24's crm_duplicates_find at 1,000,000 customers
+#                      (time, peak RSS, precision, recall) and the cost of
+#                      rules on single creates
 # Build directory: $CRM_BENCH_BUILD_DIR, else build-bench/ (Release).
 # Rounds: $CRM_BENCH_ROUNDS (default 3, ci 1) runs of the whole suite, one
 # after the other; the report gives the median of each figure over them.
@@ -48,6 +52,7 @@ case "$size" in
   plot) exec "$here/plot.sh" "$@" ;;
   writers) exec "$here/writers.sh" "$@" ;;
   erase) exec "$here/erase.sh" "$@" ;;
+  duplicates) exec "$here/duplicates/run.sh" "$@" ;;
   access)
     source "$here/common.sh"
     bench_build crm_access_costs

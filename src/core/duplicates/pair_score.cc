@@ -100,9 +100,13 @@ std::optional<Match> RuleSet::Score(const DuplicateRule& rule,
   }
   const std::vector<int>& indexes =
       field_index_[static_cast<size_t>(&rule - rules_.data())];
-  Match match;
+  // Scores first, the Match only for a pair that matches: the scan scores
+  // millions of pairs, most of which fail, and allocates nothing for them.
+  constexpr size_t kMaxComparisons = 8;  // a definition's limit
+  std::array<double, kMaxComparisons> scores{};
+  const size_t count = std::min(rule.compare.size(), kMaxComparisons);
   double total = 0;
-  for (size_t i = 0; i < rule.compare.size(); ++i) {
+  for (size_t i = 0; i < count; ++i) {
     const Comparison& comparison = rule.compare[i];
     double score = 0;
     if (comparison.key) {
@@ -123,12 +127,17 @@ std::optional<Match> RuleSet::Score(const DuplicateRule& rule,
       if (left.empty() || left != right) return std::nullopt;
       score = 1.0;
     }
+    scores[i] = score;
     total += score;
-    match.reasons.push_back({comparison.Label(), score});
   }
-  if (match.reasons.empty()) return std::nullopt;
+  if (count == 0) return std::nullopt;
+  Match match;
+  match.reasons.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    match.reasons.push_back({rule.compare[i].Label(), scores[i]});
+  }
   match.rule = rule.name;
-  match.score = total / static_cast<double>(match.reasons.size());
+  match.score = total / static_cast<double>(count);
   return match;
 }
 
@@ -154,17 +163,11 @@ void RankCandidates(std::vector<Candidate>* candidates) {
   if (candidates->size() > kMaxCandidates) candidates->resize(kMaxCandidates);
 }
 
-namespace {
-
-// A score as JSON: at most 4 decimals, so that equal scores print alike on
-// every platform.
 void AppendScore(double score, std::string* out) {
   char text[32];
   std::snprintf(text, sizeof(text), "%.4g", score);
   out->append(text);
 }
-
-}  // namespace
 
 void AppendMatchMembers(const Match& match, std::string* out) {
   out->append("\"score\":");

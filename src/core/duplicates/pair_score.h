@@ -99,6 +99,9 @@ void RankCandidates(std::vector<Candidate>* candidates);
 
 // The candidates as crm.h's JSON array ("[]" when none).
 std::string CandidatesToJson(const std::vector<Candidate>& candidates);
+// A score as JSON: 4 significant digits, so that equal scores print alike
+// on every platform.
+void AppendScore(double score, std::string* out);
 // One match's members ("score", "rule", "reasons") into a JSON object text
 // being built: `out` ends with '{' or ','; the members are appended.
 void AppendMatchMembers(const Match& match, std::string* out);

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "capi/test_support.h"
+#include "test_support.h"
 
 namespace crm_test {
 namespace {

@@ -126,6 +126,7 @@ int Run(int argc, char** argv) {
   AddCustomerVerbs(app, globals);
   AddTimelineVerbs(app, globals);
   AddErasureVerbs(app, globals);
+  AddDuplicateVerbs(app, globals);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

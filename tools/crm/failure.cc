@@ -3,6 +3,7 @@
 #include <string>
 
 #include "crm/crm.h"
+#include "duplicate_candidates.h"
 
 namespace crm::cli {
 
@@ -29,6 +30,11 @@ void Check(int status, std::string_view what) {
     details += "at byte " + std::to_string(error->position);
   }
   if (!details.empty()) message += " [" + details + "]";
+  if (error->code == status && status == CRM_E_DUPLICATE) {
+    std::string candidates = CandidatesText(error->candidates_json);
+    message += "; candidates: " +
+               (candidates.empty() ? "none you may see" : candidates);
+  }
   message += std::string(" (") + crm_status_name(status) + ")";
   throw Failure(static_cast<int>(kExitStatusBase) + status, message);
 }

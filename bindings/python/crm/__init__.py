@@ -22,6 +22,16 @@ from ._db_data import (
     VerifyCheck,
     VerifyReport,
 )
+from ._db_duplicates import (
+    DuplicateCandidate,
+    DuplicateCluster,
+    DuplicatePage,
+    DuplicatePair,
+    DuplicateReason,
+    DuplicateRules,
+    Duplicates,
+    DuplicateSettings,
+)
 from ._db_erasure import EraseReceipt
 from ._db_profiles import Profiles
 from .db import Database, copy_workspace, create_workspace, drop_workspace, open, open_url
@@ -66,6 +76,14 @@ __all__ = [
     "copy_workspace",
     "Database",
     "Profiles",
+    "Duplicates",
+    "DuplicateRules",
+    "DuplicateSettings",
+    "DuplicateCandidate",
+    "DuplicateReason",
+    "DuplicatePair",
+    "DuplicateCluster",
+    "DuplicatePage",
     "RetentionReport",
     "Customer",
     "Row",

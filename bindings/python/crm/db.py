@@ -21,6 +21,7 @@ from ._db_retention import RetentionMixin
 from ._db_suppression import SuppressionMixin
 from ._db_profiles import ProfilesMixin
 from ._db_data import DataMixin
+from ._db_duplicates import DuplicatesMixin
 
 __all__ = [
     "Database",
@@ -46,6 +47,7 @@ class Database(
     SuppressionMixin,
     ProfilesMixin,
     DataMixin,
+    DuplicatesMixin,
 ):
     """An open libcrm workspace. Create it with :func:`crm.open`.
 

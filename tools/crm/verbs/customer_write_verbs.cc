@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "crm/crm.h"
+#include "duplicate_candidates.h"
 #include "failure.h"
 #include "output.h"
 #include "owned.h"
@@ -33,6 +34,7 @@ struct WriteArgs {
   std::string effective_at;
   std::string effective_until;
   bool dry_run = false;
+  bool skip_duplicate_check = false;
 };
 
 enum class Write { kCreate, kUpdate, kUpsert };
@@ -47,6 +49,9 @@ crm_write_options WriteOptions(const WriteArgs& args) {
   if (!args.effective_until.empty()) {
     options.effective_until =
         MicrosOption("--effective-until", args.effective_until);
+  }
+  if (args.skip_duplicate_check) {
+    options.duplicate_check = CRM_DUPLICATE_CHECK_SKIP;
   }
   return options;
 }
@@ -83,6 +88,8 @@ void RunWrite(const Globals& globals, const WriteArgs& args, Write write) {
     result.reset(raw);
   });
   const crm_write_result* done = result.get();
+  WarnCandidates("customer " + std::to_string(crm_write_result_id(done)),
+                 crm_write_result_candidates_json(done));
   nlohmann::ordered_json document;
   document["id"] = crm_write_result_id(done);
   document["version"] = crm_write_result_version(done);
@@ -118,6 +125,8 @@ CLI::App* AddWriteVerb(CLI::App& app, const Globals& globals,
     verb->add_option("--effective-until", args->effective_until,
                      "Until when a correction holds (exclusive; ISO 8601)");
   }
+  verb->add_flag("--skip-duplicate-check", args->skip_duplicate_check,
+                 "Save anyway: no duplicate rule looks at this write");
   AddDryRunFlag(*verb, args->dry_run);
   verb->footer(examples + "\n" + kValuesHelp);
   verb->callback([&globals, args, write] { RunWrite(globals, *args, write); });

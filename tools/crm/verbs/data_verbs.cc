@@ -64,6 +64,7 @@ struct ImportArgs {
   std::string reject;
   int64_t batch_rows = 10000;
   bool dry_run = false;
+  bool skip_duplicate_check = false;
 };
 
 void RunImport(const Globals& globals, const ImportArgs& args) {
@@ -78,6 +79,9 @@ void RunImport(const Globals& globals, const ImportArgs& args) {
   options.reject_path = args.reject.empty() ? nullptr : args.reject.c_str();
   options.dry_run = args.dry_run ? 1 : 0;
   options.batch_rows = args.batch_rows;
+  if (args.skip_duplicate_check) {
+    options.duplicate_check = CRM_DUPLICATE_CHECK_SKIP;
+  }
   options.actor = globals.actor.c_str();
   options.progress = ProgressBar::function();
   options.progress_context = &bar;
@@ -129,6 +133,8 @@ void AddImport(CLI::App& app, const Globals& globals) {
   verb->add_flag("--dry-run", args->dry_run,
                  "Check and write every row, then roll back: the report says "
                  "what the import would do");
+  verb->add_flag("--skip-duplicate-check", args->skip_duplicate_check,
+                 "No duplicate rule looks at the rows (customers)");
   verb->footer(
       "Exit 1 when rows were rejected (the other rows are imported).\n"
       "An import stopped half-way (Ctrl-C: exit 26) keeps its committed\n"

@@ -31,6 +31,8 @@ void AddTimelineVerbs(CLI::App& app, const Globals& globals);
 // erase, export-person, retention, suppress / holds, checkpoint
 // (erasure_verbs.cc).
 void AddErasureVerbs(CLI::App& app, const Globals& globals);
+// duplicates (find, check, keys, rules, settings) (duplicate_verbs.cc).
+void AddDuplicateVerbs(CLI::App& app, const Globals& globals);
 
 }  // namespace crm::cli
 

@@ -1,0 +1,124 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+
+namespace Crm.Tests;
+
+/// <summary>Duplicates (CrmDatabase.Duplicates: Rules, Settings, MatchKeys, Candidates, Find and
+/// Pages), on the backend under test.</summary>
+public class DuplicateTests
+{
+    private const string SamePhone =
+        """{"name": "same_phone", "applies_to": "person", "compare": [{"key": "phone"}, {"key": "name", "min_similarity": 0.8}], "action": "warn"}""";
+
+    private static (long A1, long A2, long A3, long Lone) Seed(CrmDatabase db)
+    {
+        db.Duplicates.Rules.Define(SamePhone);
+        long a1 = db.CreateCustomer(TestWorkspace.Row(("name", "Jane Doe"), ("phone", "+4790000001")));
+        long lone = db.CreateCustomer(TestWorkspace.Row(("name", "Kari Nordmann"), ("phone", "+4790000009")));
+        long a2 = db.CreateCustomer(TestWorkspace.Row(("name", "Doe, Jane"), ("phone", "+47 900 00 001")));
+        long a3 = db.CreateCustomer(TestWorkspace.Row(("name", "Jnae Doe"), ("phone", "+4790000001")));
+        return (a1, a2, a3, lone);
+    }
+
+    [Fact]
+    public void RulesDefineGetListDrop()
+    {
+        using var db = TestWorkspace.OpenEmpty();
+        Assert.Empty(db.Duplicates.Rules.List());
+        db.Duplicates.Rules.Define(SamePhone);
+        db.Duplicates.Rules.Define("""{"name": "same_email", "compare": [{"key": "email"}], "action": "block"}""");
+        var names = db.Duplicates.Rules.List()
+            .Select(json => JsonDocument.Parse(json).RootElement.GetProperty("name").GetString()).ToList();
+        Assert.Equal(["same_email", "same_phone"], names);
+        using (JsonDocument stored = JsonDocument.Parse(db.Duplicates.Rules.Get("same_email")))
+            Assert.Equal("block", stored.RootElement.GetProperty("actions").GetProperty("import").GetString());
+        db.Duplicates.Rules.Drop("same_email");
+        var missing = Assert.Throws<NotFoundException>(() => db.Duplicates.Rules.Get("same_email"));
+        Assert.Equal("duplicate", missing.Rule);
+        var bad = Assert.Throws<ValidationException>(() => db.Duplicates.Rules.Define("""{"name": "x", "compare": [{"key": "shoe_size"}]}"""));
+        Assert.Equal("duplicate", bad.Rule);
+        Assert.Single(db.Duplicates.Rules.List());
+    }
+
+    [Fact]
+    public void DefaultRegionRebuildsPhoneKeys()
+    {
+        using var db = TestWorkspace.OpenEmpty();
+        long ada = db.CreateCustomer(TestWorkspace.Row(("name", "Ada"), ("phone", "900 00 000")));
+        Assert.Equal("", db.Duplicates.Settings.DefaultRegion);
+        Assert.DoesNotContain(("phone", "+4790000000"), db.Duplicates.MatchKeys(ada));
+        db.Duplicates.Settings.SetDefaultRegion("NO");
+        Assert.Equal("NO", db.Duplicates.Settings.DefaultRegion);
+        Assert.Contains(("phone", "+4790000000"), db.Duplicates.MatchKeys(ada));
+        var bad = Assert.Throws<ValidationException>(() => db.Duplicates.Settings.SetDefaultRegion("XX"));
+        Assert.Equal("duplicate", bad.Rule);
+        Assert.Equal("NO", db.Duplicates.Settings.DefaultRegion);
+    }
+
+    [Fact]
+    public void MatchKeysOfAPerson()
+    {
+        using var db = TestWorkspace.OpenEmpty();
+        long jane = db.CreateCustomer(TestWorkspace.Row(("name", "Doe, Jane"), ("email", "Jane.Doe+news@Gmail.com"),
+            ("company", "Acme AS")));
+        var keys = db.Duplicates.MatchKeys(jane);
+        Assert.Contains(("email", "janedoe@gmail.com"), keys);
+        Assert.Contains(("name", "doe jane"), keys);
+        Assert.Contains(("company", "acme"), keys);
+        Assert.Throws<NotFoundException>(() => db.Duplicates.MatchKeys(jane + 100));
+    }
+
+    [Fact]
+    public void CandidatesBeforeACreate()
+    {
+        using var db = TestWorkspace.OpenEmpty();
+        var (a1, a2, a3, _) = Seed(db);
+        var found = db.Duplicates.Candidates(TestWorkspace.Row(("name", "Jane Doe"), ("phone", "+4790000001")));
+        Assert.Equal(new[] { a1, a2, a3 }.OrderBy(id => id), found.Select(c => c.Id).OrderBy(id => id));
+        Assert.Equal("same_phone", found[0].Rule);
+        Assert.Equal(1.0, found[0].Score, 3);  // an equal name first
+        Assert.Contains(found[0].Reasons, r => r.Compare == "phone" && r.Score == 1.0);
+        var own = db.Duplicates.Candidates(db.GetCustomer(a1));
+        Assert.DoesNotContain(a1, own.Select(c => c.Id));
+        Assert.Empty(db.Duplicates.Candidates(TestWorkspace.Row(("name", "Ola"), ("phone", "+4799999999"))));
+    }
+
+    [Fact]
+    public void FindPairsClustersAndPages()
+    {
+        using var db = TestWorkspace.OpenEmpty();
+        var (a1, a2, a3, lone) = Seed(db);
+        DuplicatePage whole = db.Duplicates.Find();
+        Assert.True(whole.Done);
+        Assert.Equal(4, whole.Customers);
+        Assert.Equal([(a1, a2), (a1, a3), (a2, a3)], whole.Pairs.Select(p => (p.A, p.B)).ToList());
+        Assert.Equal([a1, a2, a3], Assert.Single(whole.Clusters).Ids);
+        Assert.DoesNotContain(whole.Pairs, p => p.A == lone || p.B == lone);
+
+        var pages = db.Duplicates.Pages(new DuplicateFindOptions { PageCustomers = 2 }).ToList();
+        Assert.True(pages[^1].Done);
+        Assert.Equal(4, pages.Sum(p => p.Customers));
+        Assert.Equal(whole.Pairs, pages.SelectMany(p => p.Pairs));
+        DuplicatePage first = db.Duplicates.Find(new DuplicateFindOptions { PageCustomers = 2 });
+        Assert.Equal(lone, first.NextAfterId);
+        DuplicatePage rest = db.Duplicates.Find(new DuplicateFindOptions { AfterId = first.NextAfterId });
+        Assert.Equal(whole.Pairs.Skip(first.Pairs.Count), rest.Pairs);
+
+        var unknown = Assert.Throws<NotFoundException>(() => db.Duplicates.Find(new DuplicateFindOptions { Rules = ["nope"] }));
+        Assert.Equal("duplicate", unknown.Rule);
+        Assert.Throws<System.ArgumentOutOfRangeException>(() => db.Duplicates.Find(new DuplicateFindOptions { PageCustomers = -1 }));
+    }
+
+    [Fact]
+    public void ProgressCanStopTheScan()
+    {
+        using var db = TestWorkspace.OpenEmpty();
+        Seed(db);
+        var error = Assert.Throws<CrmCancelledException>(() => db.Duplicates.Find(new DuplicateFindOptions
+        {
+            Progress = _ => throw new System.InvalidOperationException("stop"),
+        }));
+        Assert.IsType<System.InvalidOperationException>(error.InnerException);
+    }
+}

@@ -253,6 +253,7 @@ CRM_API void crm_string_free(char* s);
 /* Argument rules: for CRM_E_INVALID_ARGUMENT the rule is the name of the
  * parameter (or option member) at fault, as spelled in this header. */
 #define CRM_RULE_ACTOR "actor"
+#define CRM_RULE_AFTER_ID "after_id"
 #define CRM_RULE_AFTER_SEQ "after_seq"
 #define CRM_RULE_ALIAS "alias"
 #define CRM_RULE_BATCH "batch"
@@ -298,6 +299,7 @@ CRM_API void crm_string_free(char* s);
 #define CRM_RULE_OUT_SIZE "out_size"
 #define CRM_RULE_OUT_SUPPRESSED "out_suppressed"
 #define CRM_RULE_OUT_VIEW "out_view"
+#define CRM_RULE_PAGE_CUSTOMERS "page_customers"
 #define CRM_RULE_PAGE_SIZE "page_size"
 #define CRM_RULE_PATCH_JSON "patch_json"
 #define CRM_RULE_PATH "path"

@@ -81,6 +81,7 @@ enum class Rule {
   kPlugin,  // CRM_RULE_PLUGIN
   kBackend,  // CRM_RULE_BACKEND
   kActor,  // CRM_RULE_ACTOR
+  kAfterId,  // CRM_RULE_AFTER_ID
   kAfterSeq,  // CRM_RULE_AFTER_SEQ
   kAlias,  // CRM_RULE_ALIAS
   kBatch,  // CRM_RULE_BATCH
@@ -126,6 +127,7 @@ enum class Rule {
   kOutSize,  // CRM_RULE_OUT_SIZE
   kOutSuppressed,  // CRM_RULE_OUT_SUPPRESSED
   kOutView,  // CRM_RULE_OUT_VIEW
+  kPageCustomers,  // CRM_RULE_PAGE_CUSTOMERS
   kPageSize,  // CRM_RULE_PAGE_SIZE
   kPatchJson,  // CRM_RULE_PATCH_JSON
   kPath,  // CRM_RULE_PATH
@@ -149,7 +151,7 @@ enum class Rule {
   kValue,  // CRM_RULE_VALUE
 };
 
-inline constexpr size_t kRuleCount = 133;
+inline constexpr size_t kRuleCount = 135;
 
 // The text of `rule`, as crm_last_error_rule() returns it.
 inline constexpr const char* RuleText(Rule rule) {
@@ -221,6 +223,7 @@ inline constexpr const char* RuleText(Rule rule) {
       CRM_RULE_PLUGIN,
       CRM_RULE_BACKEND,
       CRM_RULE_ACTOR,
+      CRM_RULE_AFTER_ID,
       CRM_RULE_AFTER_SEQ,
       CRM_RULE_ALIAS,
       CRM_RULE_BATCH,
@@ -266,6 +269,7 @@ inline constexpr const char* RuleText(Rule rule) {
       CRM_RULE_OUT_SIZE,
       CRM_RULE_OUT_SUPPRESSED,
       CRM_RULE_OUT_VIEW,
+      CRM_RULE_PAGE_CUSTOMERS,
       CRM_RULE_PAGE_SIZE,
       CRM_RULE_PATCH_JSON,
       CRM_RULE_PATH,

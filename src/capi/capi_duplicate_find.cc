@@ -56,45 +56,46 @@ int crm_duplicate_find_options_init(crm_duplicate_find_options* options,
 
 int crm_duplicates_find(char** out_json, crm_db* db,
                         const crm_duplicate_find_options* options) {
-  return Call(Out(out_json), [&]() -> absl::StatusOr<std::string> {
-    CRM_RETURN_IF_ERROR(CheckDb(db));
-    CRM_RETURN_IF_ERROR(crm::capi::DenyOnView(db, "crm_duplicates_find"));
-    CRM_ASSIGN_OR_RETURN(
-        crm_duplicate_find_options given,
-        crm::capi::ReadOptions(
-            options,
-            crm_duplicate_find_options(CRM_DUPLICATE_FIND_OPTIONS_INIT),
-            kFirstFindOptionsSize, "CRM_DUPLICATE_FIND_OPTIONS_INIT"));
-    CRM_RETURN_IF_ERROR(CheckOptionalText(given.rules, Rule::kRules));
-    if (given.after_id < 0) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       "options->after_id must be 0 or more", "",
-                       Rule::kCursor);
-    }
-    if (given.page_customers < 0) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       "options->page_customers must be 0 or more", "",
-                       Rule::kPageSize);
-    }
-    duplicates::ScanRequest request;
-    request.after_id = given.after_id;
-    request.page_customers = given.page_customers;
-    request.progress =
-        crm::capi::ProgressOf(given.progress, given.progress_context);
-    return crm::capi::OnDb(
-        db, crm::store::ScopeKind::kRead,
-        [&](crm::core::Session& session) -> absl::StatusOr<std::string> {
-          CRM_ASSIGN_OR_RETURN(
-              duplicates::RuleSet rules,
-              RulesNamed(session.schema().duplicate_rules(), given.rules));
-          std::unique_ptr<duplicates::ScanSource> source =
-              duplicates::SessionScanSource(session);
-          CRM_ASSIGN_OR_RETURN(
-              duplicates::ScanResult result,
-              duplicates::ScanDuplicates(*source, rules, request));
-          return duplicates::ScanResultToJson(result);
-        });
-  });
+  return Call(
+      Out(out_json, Rule::kOutJson), [&]() -> absl::StatusOr<std::string> {
+        CRM_RETURN_IF_ERROR(CheckDb(db));
+        CRM_RETURN_IF_ERROR(crm::capi::DenyOnView(db, "crm_duplicates_find"));
+        CRM_ASSIGN_OR_RETURN(
+            crm_duplicate_find_options given,
+            crm::capi::ReadOptions(
+                options,
+                crm_duplicate_find_options(CRM_DUPLICATE_FIND_OPTIONS_INIT),
+                kFirstFindOptionsSize, "CRM_DUPLICATE_FIND_OPTIONS_INIT"));
+        CRM_RETURN_IF_ERROR(CheckOptionalText(given.rules, Rule::kRules));
+        if (given.after_id < 0) {
+          return MakeError(ErrorCode::kInvalidArgument,
+                           "options->after_id must be 0 or more", "",
+                           Rule::kAfterId);
+        }
+        if (given.page_customers < 0) {
+          return MakeError(ErrorCode::kInvalidArgument,
+                           "options->page_customers must be 0 or more", "",
+                           Rule::kPageCustomers);
+        }
+        duplicates::ScanRequest request;
+        request.after_id = given.after_id;
+        request.page_customers = given.page_customers;
+        request.progress =
+            crm::capi::ProgressOf(given.progress, given.progress_context);
+        return crm::capi::OnDb(
+            db, crm::store::ScopeKind::kRead,
+            [&](crm::core::Session& session) -> absl::StatusOr<std::string> {
+              CRM_ASSIGN_OR_RETURN(
+                  duplicates::RuleSet rules,
+                  RulesNamed(session.schema().duplicate_rules(), given.rules));
+              std::unique_ptr<duplicates::ScanSource> source =
+                  duplicates::SessionScanSource(session);
+              CRM_ASSIGN_OR_RETURN(
+                  duplicates::ScanResult result,
+                  duplicates::ScanDuplicates(*source, rules, request));
+              return duplicates::ScanResultToJson(result);
+            });
+      });
 }
 
 }  // extern "C"

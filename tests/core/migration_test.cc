@@ -197,11 +197,14 @@ TEST(Migrations, LayoutEightGainsAccessProfiles) {
     ASSERT_EQ(crm_customer_create(&id, db, record, "test"), CRM_OK);
     crm_record_free(record);
     crm_close(db);
-    // Back to layout 8: no crm_profiles.
+    // Back to layout 8: no crm_profiles, nor the duplicates' tables of 10.
     auto connection = Connection::Open(path, {});
     ASSERT_TRUE(connection.ok());
     ASSERT_TRUE((*connection)
                     ->Execute("DROP TABLE crm_profiles; "
+                              "DROP TABLE crm_match_keys; "
+                              "DROP TABLE crm_duplicate_rules; "
+                              "DROP TABLE crm_settings; "
                               "PRAGMA user_version = 8")
                     .ok());
   }

@@ -216,6 +216,7 @@ internal static partial class Native
     internal const string CRM_RULE_PLUGIN = "plugin";
     internal const string CRM_RULE_BACKEND = "backend";
     internal const string CRM_RULE_ACTOR = "actor";
+    internal const string CRM_RULE_AFTER_ID = "after_id";
     internal const string CRM_RULE_AFTER_SEQ = "after_seq";
     internal const string CRM_RULE_ALIAS = "alias";
     internal const string CRM_RULE_BATCH = "batch";
@@ -261,6 +262,7 @@ internal static partial class Native
     internal const string CRM_RULE_OUT_SIZE = "out_size";
     internal const string CRM_RULE_OUT_SUPPRESSED = "out_suppressed";
     internal const string CRM_RULE_OUT_VIEW = "out_view";
+    internal const string CRM_RULE_PAGE_CUSTOMERS = "page_customers";
     internal const string CRM_RULE_PAGE_SIZE = "page_size";
     internal const string CRM_RULE_PATCH_JSON = "patch_json";
     internal const string CRM_RULE_PATH = "path";

@@ -88,6 +88,7 @@ __all__ = [
     "CRM_RULE_PLUGIN",
     "CRM_RULE_BACKEND",
     "CRM_RULE_ACTOR",
+    "CRM_RULE_AFTER_ID",
     "CRM_RULE_AFTER_SEQ",
     "CRM_RULE_ALIAS",
     "CRM_RULE_BATCH",
@@ -133,6 +134,7 @@ __all__ = [
     "CRM_RULE_OUT_SIZE",
     "CRM_RULE_OUT_SUPPRESSED",
     "CRM_RULE_OUT_VIEW",
+    "CRM_RULE_PAGE_CUSTOMERS",
     "CRM_RULE_PAGE_SIZE",
     "CRM_RULE_PATCH_JSON",
     "CRM_RULE_PATH",
@@ -334,6 +336,7 @@ CRM_RULE_SERVER = "server"
 CRM_RULE_PLUGIN = "plugin"
 CRM_RULE_BACKEND = "backend"
 CRM_RULE_ACTOR = "actor"
+CRM_RULE_AFTER_ID = "after_id"
 CRM_RULE_AFTER_SEQ = "after_seq"
 CRM_RULE_ALIAS = "alias"
 CRM_RULE_BATCH = "batch"
@@ -379,6 +382,7 @@ CRM_RULE_OUT_SEQ = "out_seq"
 CRM_RULE_OUT_SIZE = "out_size"
 CRM_RULE_OUT_SUPPRESSED = "out_suppressed"
 CRM_RULE_OUT_VIEW = "out_view"
+CRM_RULE_PAGE_CUSTOMERS = "page_customers"
 CRM_RULE_PAGE_SIZE = "page_size"
 CRM_RULE_PATCH_JSON = "patch_json"
 CRM_RULE_PATH = "path"

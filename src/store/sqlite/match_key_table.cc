@@ -14,7 +14,9 @@ absl::Status ReplaceMatchKeys(Connection& connection, int64_t id,
       Statement * remove,
       connection.Prepare("DELETE FROM crm_match_keys WHERE customer_id = ?"));
   CRM_RETURN_IF_ERROR(remove->Bind(1, id));
-  CRM_RETURN_IF_ERROR(remove->Run());
+  absl::Status removed = remove->Run();
+  remove->Reset();
+  CRM_RETURN_IF_ERROR(removed);
   if (keys.empty()) return absl::OkStatus();
   CRM_ASSIGN_OR_RETURN(
       Statement * insert,
@@ -23,7 +25,9 @@ absl::Status ReplaceMatchKeys(Connection& connection, int64_t id,
   for (const MatchKeyRow& key : keys) {
     CRM_RETURN_IF_ERROR(
         insert->BindAll({static_cast<int64_t>(key.kind), key.key, id}));
-    CRM_RETURN_IF_ERROR(insert->Run());
+    absl::Status inserted = insert->Run();
+    insert->Reset();
+    CRM_RETURN_IF_ERROR(inserted);
   }
   return absl::OkStatus();
 }

@@ -56,7 +56,8 @@ class DuplicateFindTest : public ::testing::Test {
     return options;
   }
 
-  Db db_ = OpenDb(":memory:");
+  TempDir dir_;
+  Db db_ = OpenDb(dir_.File("find.crm"));
 };
 
 TEST_F(DuplicateFindTest, OptionsInitGivesTheMacrosValues) {

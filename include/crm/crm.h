@@ -2585,9 +2585,10 @@ CRM_API int crm_customer_match_keys(char** out_json, crm_db* db, int64_t id);
 
 /* The duplicate candidates of `record` (a customer as it would be written;
  * its "id" member, if any, is left out of the candidates) under every rule,
- * whatever their actions: a "did you mean" before a create. JSON as above,
- * in *out_json (free with crm_string_free); "[]" when none. Nothing is
- * written. */
+ * whatever their actions: a "did you mean" before a create. A record read
+ * with crm_customer_get may be passed as it is: its read-only members
+ * (created_at, updated_at) are left out. JSON as above, in *out_json (free
+ * with crm_string_free); "[]" when none. Nothing is written. */
 CRM_API int crm_duplicate_candidates(char** out_json, crm_db* db,
                                      const crm_record* record);
 

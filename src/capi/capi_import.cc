@@ -20,7 +20,9 @@ using crm::core::import::ImportTarget;
 namespace {
 
 // The size of crm_import_options in its first release (0.3.0): all of it.
-constexpr uint32_t kFirstImportOptionsSize = sizeof(crm_import_options);
+// The size of the first release's struct: duplicate_check came in 0.3.
+constexpr uint32_t kFirstImportOptionsSize =
+    offsetof(crm_import_options, duplicate_check);
 constexpr int64_t kMaxBatchRows = 1000000;
 
 // The request the checked `options` describe for the file at `path`.
@@ -80,6 +82,15 @@ absl::StatusOr<ImportRequest> RequestOf(const char* path,
   if (options.actor != nullptr) request.actor = options.actor;
   request.progress =
       crm::capi::ProgressOf(options.progress, options.progress_context);
+  if (options.duplicate_check != CRM_DUPLICATE_CHECK_RULES &&
+      options.duplicate_check != CRM_DUPLICATE_CHECK_SKIP) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "options->duplicate_check must be "
+                     "CRM_DUPLICATE_CHECK_RULES or CRM_DUPLICATE_CHECK_SKIP",
+                     "", Rule::kDuplicateCheck);
+  }
+  request.skip_duplicate_check =
+      options.duplicate_check == CRM_DUPLICATE_CHECK_SKIP;
   return request;
 }
 

@@ -672,6 +672,10 @@ absl::StatusOr<std::vector<duplicates::Candidate>> DuplicateCandidatesOf(
       if (value.value.kind == ValueKind::kInteger) self = value.value.integer;
       continue;
     }
+    // A record read back carries the bookkeeping libcrm keeps itself: a
+    // check of it as it would be written leaves that out.
+    const Field* field = session.schema().Find(value.field);
+    if (field != nullptr && field->read_only()) continue;
     values.values.push_back(value);
   }
   CRM_ASSIGN_OR_RETURN(ResolvedValues input, Resolve(session.schema(), values));

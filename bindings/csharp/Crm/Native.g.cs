@@ -2086,9 +2086,10 @@ internal static unsafe partial class Native
     /// <c>int crm_duplicate_candidates(char** out_json, crm_db* db, const crm_record* record)</c>
     /// The duplicate candidates of `record` (a customer as it would be written;
     /// its "id" member, if any, is left out of the candidates) under every rule,
-    /// whatever their actions: a "did you mean" before a create. JSON as above,
-    /// in *out_json (free with crm_string_free); "[]" when none. Nothing is
-    /// written.
+    /// whatever their actions: a "did you mean" before a create. A record read
+    /// with crm_customer_get may be passed as it is: its read-only members
+    /// (created_at, updated_at) are left out. JSON as above, in *out_json (free
+    /// with crm_string_free); "[]" when none. Nothing is written.
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_duplicate_candidates(out StringHandle outJson, DbHandle db, RecordHandle record);

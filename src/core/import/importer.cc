@@ -394,6 +394,7 @@ absl::StatusOr<Done> Importer::WriteCustomer(Session& session,
   ResolvedValues input;
   WriteTime time;
   time.duplicate_operation = duplicates::Operation::kImport;
+  time.skip_duplicate_check = request_.skip_duplicate_check;
   const Value* key = nullptr;
   for (size_t c = 0; c < columns_.size(); ++c) {
     const Column& column = columns_[c];

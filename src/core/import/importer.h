@@ -28,6 +28,8 @@ struct ImportRequest {
   int64_t batch_rows = 10000;  // 0: one transaction
   std::string actor;           // "": "import"
   ProgressFn progress;         // may be empty
+  // No duplicate rule looks at the rows (CRM_DUPLICATE_CHECK_SKIP).
+  bool skip_duplicate_check = false;
 };
 
 // Runs the import on `workspace` as `viewer` (null: unrestricted) and

@@ -1884,8 +1884,9 @@ internal static unsafe partial class Native
     /// rules' "import" action, against the workspace and the rows imported
     /// before it. A row a "block" rule stops is rejected with rule "duplicate"
     /// (its candidates in the reject file's message); a row a "warn" rule
-    /// flags is written and counted in the report's "duplicates", and the first
-    /// 100 are listed in "warnings": [{"row": 5, "candidates": [...]}]. Since 0.3.
+    /// flags is written (the report does not list warnings yet: check the file
+    /// first with crm_duplicate_candidates, or find duplicates after it). Since
+    /// 0.3.
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_import(out StringHandle outJson, DbHandle db, string? path, ImportOptions* options);

@@ -17,6 +17,7 @@ from ._declarations import (  # the status codes of crm.h
     CRM_E_CONFLICT,
     CRM_E_CONSTRAINT,
     CRM_E_DENIED,
+    CRM_E_DUPLICATE,
     CRM_E_INTERNAL,
     CRM_E_INVALID_ARGUMENT,
     CRM_E_IO,
@@ -57,6 +58,7 @@ __all__ = [
     "UnsupportedError",
     "DeniedError",
     "CancelledError",
+    "DuplicateError",
     "BatchError",
     "BatchRowError",
     "QueryError",
@@ -228,6 +230,21 @@ class CancelledError(CrmError):
     default_code, default_status_name = CRM_E_CANCELLED, "CRM_E_CANCELLED"
 
 
+class DuplicateError(CrmError):
+    """A duplicate rule blocks the write (CRM_E_DUPLICATE): ``field`` names
+    the rule, and ``candidates`` lists the customers it matched, best first,
+    as crm.h's candidates JSON parsed (dicts with ``id``, ``score``,
+    ``rule`` and ``reasons``); empty when none may be named (a restricted
+    handle). A write with ``duplicate_check`` skip saves anyway."""
+
+    default_code, default_status_name = CRM_E_DUPLICATE, "CRM_E_DUPLICATE"
+
+    def __init__(self, message: str, *, candidates: Optional[List[Dict[str, object]]] = None,
+                 **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.candidates: List[Dict[str, object]] = list(candidates or [])
+
+
 _BY_CODE: Dict[int, Type[CrmError]] = {
     cls.default_code: cls
     for cls in (
@@ -247,6 +264,7 @@ _BY_CODE: Dict[int, Type[CrmError]] = {
         UnsupportedError,
         DeniedError,
         CancelledError,
+        DuplicateError,
     )
 }
 
@@ -383,6 +401,18 @@ def last_error(status: int, query: bool = False) -> CrmError:
     position = error.position
     status_name = _STATUS_NAMES.get(status, "CRM_E_UNKNOWN")
     cls = query_error_class(status) if query else error_class(status)
+    if cls is DuplicateError:
+        import json
+
+        candidates = json.loads(_native.text_or_empty(error.candidates_json) or "[]")
+        return DuplicateError(
+            message or status_name,
+            candidates=candidates,
+            code=status,
+            status_name=status_name,
+            field=field,
+            rule=rule,
+        )
     return cls(
         message or status_name,
         code=status,

@@ -133,6 +133,17 @@ class CandidatesTest(WorkspaceTestCase):
         self.assertNotIn(self.jane, [c.id for c in found])
         self.assertEqual(len(found), 1)
 
+    def test_a_blocked_create_raises_with_its_candidates(self) -> None:
+        self.db.duplicates.rules.define({**SAME_PHONE, "action": "block"})
+        with self.assertRaises(crm.DuplicateError) as raised:
+            self.db.create_customer(name="Jnae Doe", phone="+47 900 00 000")
+        error = raised.exception
+        self.assertEqual(error.status_name, "CRM_E_DUPLICATE")
+        self.assertEqual(error.rule, "duplicate")
+        self.assertEqual(error.field, "same_phone_similar_name")
+        self.assertEqual([c["id"] for c in error.candidates], [self.jane])
+        self.assertEqual(self.db.count_customers(), 2)  # nothing written
+
     def test_none_and_bad_input(self) -> None:
         self.assertEqual(self.db.duplicates.candidates({"name": "Kari", "phone": "+4791111111"}),
                          [])

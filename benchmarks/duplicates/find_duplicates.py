@@ -30,14 +30,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 RULES = [
     {"name": "same_email", "compare": [{"key": "email"}]},
     {"name": "same_phone_similar_name", "applies_to": "person",
-     "compare": [{"key": "phone"}, {"key": "name", "min_similarity": 0.78}]},
-    {"name": "same_email_local_similar_name", "applies_to": "person",
-     "compare": [{"key": "email_local"},
-                 {"key": "name", "min_similarity": 0.8}]},
+     "compare": [{"key": "phone"}, {"key": "name", "min_similarity": 0.7}]},
     {"name": "same_company_name_phone", "applies_to": "company",
      "compare": [{"key": "phone"}, {"key": "name"}]},
 ]
-
+# Not in the set: email_local with a similar name. Measured at 20,000
+# people it paired namesakes whose mailboxes are both given.family@ at
+# different providers (precision 0.73); phone and name alone gave 0.98.
 PROGRESS = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int64,
                             ctypes.c_int64, ctypes.c_int64)
 
@@ -57,7 +56,7 @@ def library():
     lib.crm_duplicates_find.argtypes = [
         ctypes.POINTER(ctypes.c_char_p), ctypes.c_void_p,
         ctypes.POINTER(FindOptions)]
-    lib.crm_string_free.argtypes = [ctypes.c_char_p]
+    lib.crm_string_free.argtypes = [ctypes.c_void_p]
     return lib
 
 
@@ -137,7 +136,7 @@ def find(workspace, pairs_csv, page):
                                            ctypes.byref(options)),
               "crm_duplicates_find")
         result = json.loads(out.value)
-        lib.crm_string_free(out)
+        lib.crm_string_free(ctypes.cast(out, ctypes.c_void_p))
         pages += 1
         pairs.extend((p["a"], p["b"], p["score"], p["rule"])
                      for p in result["pairs"])

@@ -42,6 +42,20 @@ public class DuplicateTests
     }
 
     [Fact]
+    public void ABlockedCreateThrowsWithItsCandidates()
+    {
+        using var db = TestWorkspace.OpenEmpty();
+        db.Duplicates.Rules.Define("""{"name": "same_phone", "compare": [{"key": "phone"}], "action": "block"}""");
+        long jane = db.CreateCustomer(TestWorkspace.Row(("name", "Jane Doe"), ("phone", "+4790000001")));
+        var blocked = Assert.Throws<CrmDuplicateException>(
+            () => db.CreateCustomer(TestWorkspace.Row(("name", "Jnae Doe"), ("phone", "+47 900 00 001"))));
+        Assert.Equal("same_phone", blocked.Field);
+        Assert.Equal("duplicate", blocked.Rule);
+        Assert.Equal(new[] { jane }, blocked.Candidates.Select(c => c.Id));
+        Assert.Equal(1, db.CountCustomers());
+    }
+
+    [Fact]
     public void DefaultRegionRebuildsPhoneKeys()
     {
         using var db = TestWorkspace.OpenEmpty();

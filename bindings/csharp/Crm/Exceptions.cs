@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace Crm;
 
@@ -201,3 +202,29 @@ public class CrmCancelledException : CrmException
     public CrmCancelledException(string statusName, string message, string field, string rule, Exception? innerException)
         : base(StatusCode.Cancelled, statusName, message, field, rule, innerException) { }
 }
+
+/// <summary>
+/// A duplicate rule blocks the write (CRM_E_DUPLICATE): <see cref="CrmException.Field"/>
+/// names the rule, and <see cref="Candidates"/> lists the customers it matched, best
+/// first (empty when a restricted handle may name none). A write whose options skip the
+/// duplicate check saves anyway.
+/// </summary>
+public class CrmDuplicateException : CrmException
+{
+    /// <summary>Creates the exception from libcrm's last error.</summary>
+    /// <param name="statusName">The status code's name.</param>
+    /// <param name="message">libcrm's message.</param>
+    /// <param name="field">The rule that blocked the write.</param>
+    /// <param name="rule">"duplicate".</param>
+    /// <param name="candidatesJson">crm_error.candidates_json.</param>
+    public CrmDuplicateException(string statusName, string message, string field, string rule,
+                                 string candidatesJson)
+        : base(StatusCode.Duplicate, statusName, message, field, rule)
+    {
+        Candidates = DuplicateJson.Candidates(string.IsNullOrEmpty(candidatesJson) ? "[]" : candidatesJson);
+    }
+
+    /// <summary>The customers the blocking rule matched, best first.</summary>
+    public IReadOnlyList<DuplicateCandidate> Candidates { get; }
+}
+

@@ -131,6 +131,8 @@ TEST(CustomerIds, MigrationStartsAboveIdsOnlyEventsRemember) {
          "DELETE FROM crm_meta WHERE key = 'last_customer_id'; "
          "DROP TABLE crm_stubs; DROP TABLE crm_suppression_key; "
          "DROP TABLE crm_suppressions; DROP TABLE crm_profiles; "
+         "DROP TABLE crm_match_keys; DROP TABLE crm_duplicate_rules; "
+         "DROP TABLE crm_settings; "
          "ALTER TABLE crm_events ADD COLUMN properties TEXT; "
          "PRAGMA writable_schema = ON; "
          "UPDATE sqlite_schema SET sql = replace(sql, ', properties TEXT)', "

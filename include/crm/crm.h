@@ -926,10 +926,10 @@ enum {
   CRM_DUPLICATE_CHECK_SKIP = 1
 };
 
-#define CRM_WRITE_OPTIONS_INIT                              \
-  {                                                         \
+#define CRM_WRITE_OPTIONS_INIT                                  \
+  {                                                             \
     sizeof(crm_write_options), CRM_EFFECTIVE_NOW, CRM_TIME_MAX, \
-        CRM_DUPLICATE_CHECK_RULES                           \
+        CRM_DUPLICATE_CHECK_RULES                               \
   }
 
 /* Fills `options` with the values of CRM_WRITE_OPTIONS_INIT; as

@@ -412,8 +412,9 @@ def delimited(item):
 
 
 write("dump_loader", "magic_only", MAGIC)
-header_v2 = field(1, field(1, b"libcrm.dump") + vint(2, 2))  # DumpItem.header
-write("dump_loader", "version_2", MAGIC + delimited(header_v2))
+for version in (2, 3):  # the current format's header alone; a newer one's
+    header = field(1, field(1, b"libcrm.dump") + vint(2, version))
+    write("dump_loader", f"version_{version}", MAGIC + delimited(header))
 
 
 def dump_seeds(library):
@@ -473,6 +474,10 @@ def dump_seeds(library):
         ok(crm.crm_segment_save(db, b"big", 1, b"seats > 2"))
         ok(crm.crm_profile_define(db, b'{"name": "desk"}'))
         ok(crm.crm_suppression_add(db, b"x@example.org", None))
+        ok(crm.crm_duplicate_settings_set(db, b'{"default_region": "NO"}'))
+        ok(crm.crm_duplicate_rule_define(
+            db, b'{"name": "same_name_seats", "compare": '
+                b'[{"key": "name", "min_similarity": 0.8}, {"field": "seats"}]}'))
 
     write("dump_loader", "empty_workspace", workspace(lambda db: None))
     write("dump_loader", "small_workspace", workspace(small))

@@ -672,13 +672,19 @@ absl::Status IndexCustomerText(Session& session, int64_t id) {
 }
 
 absl::Status IndexAllCustomerText(Session& session) {
+  return ForEachCustomerId(
+      session, [&](int64_t id) { return IndexCustomerText(session, id); });
+}
+
+absl::Status ForEachCustomerId(
+    Session& session, absl::FunctionRef<absl::Status(int64_t id)> visit) {
   QueryRequest request;
   request.select = {"kind"};
   request.page_size = kMaxPageSize;
   while (true) {
     CRM_ASSIGN_OR_RETURN(QueryPage page, RunQuery(session, request));
     for (const CustomerRecord& record : page.rows) {
-      CRM_RETURN_IF_ERROR(IndexCustomerText(session, record.id));
+      CRM_RETURN_IF_ERROR(visit(record.id));
     }
     if (page.next_cursor.empty()) return absl::OkStatus();
     request.cursor = page.next_cursor;

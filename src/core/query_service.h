@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "core/customer_record.h"
 #include "core/query_checker.h"
@@ -99,6 +100,12 @@ std::string SearchText(const Schema& schema,
 absl::Status IndexCustomerText(Session& session, int64_t id);
 // Indexes every customer (for files from before the search index).
 absl::Status IndexAllCustomerText(Session& session);
+
+// Calls `visit` with the id of every customer the session sees, ascending,
+// one page of ids (the query path's largest) in memory at a time; stops at
+// `visit`'s first error.
+absl::Status ForEachCustomerId(Session& session,
+                               absl::FunctionRef<absl::Status(int64_t id)> visit);
 
 // Saved segments: a named filter (no parameters) over a target.
 absl::Status SaveSegment(Session& session, absl::string_view name,

@@ -147,7 +147,7 @@ absl::StatusOr<std::shared_ptr<const Schema>> LoadSchema(
   CRM_ASSIGN_OR_RETURN(auto profiles, backend.LoadProfiles());
   CRM_ASSIGN_OR_RETURN(auto duplicate_rules, backend.LoadDuplicateRules());
   CRM_ASSIGN_OR_RETURN(std::optional<std::string> duplicate_settings,
-                       backend.LoadSetting("duplicates"));
+                       backend.LoadSetting(duplicates::kSettingsKey));
   return Schema::FromRows(rows, event_types, generation, profiles,
                           duplicate_rules, duplicate_settings);
 }

@@ -156,6 +156,10 @@ struct MatchKeyRow {
   friend bool operator==(const MatchKeyRow& a, const MatchKeyRow& b) {
     return a.kind == b.kind && a.key == b.key;
   }
+  // By kind, then key byte by byte (the order the backends return them in).
+  friend bool operator<(const MatchKeyRow& a, const MatchKeyRow& b) {
+    return a.kind != b.kind ? a.kind < b.kind : a.key < b.key;
+  }
 };
 
 // A customer holding a match key that was looked for.

@@ -1,7 +1,7 @@
 // crm_dump() and crm_load(): a workspace holding one of everything (fields
 // of every type, archived and deleted fields, deleted customers, history
 // with late changes, erasure tombstones, legal-hold stubs, suppressions,
-// event types, profiles, segments) goes through a dump and back with every
+// event types, profiles, duplicate rules and settings, segments) goes through a dump and back with every
 // id, version, seq and time, on the backend under test and, with a
 // PostgreSQL server, from a file to PostgreSQL and back. Dumps that are
 // truncated, reordered, corrupted or of a newer version are refused with
@@ -85,7 +85,8 @@ int Load(crm_db* db, const std::string& path) {
 
 // Adds to Fill()'s workspace what only later releases' workspaces hold: a
 // late change (valid time in the past), an erased customer with a
-// legal-hold stub and its suppression, and a profile.
+// legal-hold stub and its suppression, a profile, a duplicate rule on a
+// user-defined field and the duplicate settings.
 void FillMore(crm_db* db) {
   ASSERT_EQ(crm_field_update(db, "company", R"({"hold_days": 30})"), CRM_OK)
       << crm_last_error_message();
@@ -120,6 +121,14 @@ void FillMore(crm_db* db) {
   ASSERT_EQ(crm_profile_define(db, R"({"name":"desk",
       "fields":{"email":"masked"},"groups":{"standard":"read_only"},
       "events":[{"type":"call","access":"read"}]})"),
+            CRM_OK)
+      << crm_last_error_message();
+  ASSERT_EQ(crm_duplicate_settings_set(db, R"({"default_region": "NO"})"),
+            CRM_OK)
+      << crm_last_error_message();
+  ASSERT_EQ(crm_duplicate_rule_define(db, R"({"name": "same_phone_notes",
+      "compare": [{"key": "phone"}, {"field": "notes"}],
+      "action": "warn"})"),
             CRM_OK)
       << crm_last_error_message();
 }
@@ -164,7 +173,7 @@ TEST_F(DumpTest, DumpAndLoadKeepEverythingWithItsIds) {
   std::vector<crm::wire::DumpItem> items = ReadItems(dump_path());
   ASSERT_GE(items.size(), 3u);
   EXPECT_EQ(items.front().header().format(), "libcrm.dump");
-  EXPECT_EQ(items.front().header().version(), 1u);
+  EXPECT_EQ(items.front().header().version(), 2u);
   EXPECT_EQ(items.front().header().library_version(), crm_version());
   EXPECT_EQ(items.front().header().backend(),
             OnPostgres() ? "postgresql" : "sqlite");
@@ -174,6 +183,10 @@ TEST_F(DumpTest, DumpAndLoadKeepEverythingWithItsIds) {
   EXPECT_GE(FirstOf(items, crm::wire::DumpItem::kStub), 0);
   EXPECT_GE(FirstOf(items, crm::wire::DumpItem::kSuppressionKey), 0);
   EXPECT_GE(FirstOf(items, crm::wire::DumpItem::kProfile), 0);
+  EXPECT_GT(FirstOf(items, crm::wire::DumpItem::kDuplicateRule),
+            FirstOf(items, crm::wire::DumpItem::kProfile));
+  EXPECT_GT(FirstOf(items, crm::wire::DumpItem::kDuplicateSettings),
+            FirstOf(items, crm::wire::DumpItem::kDuplicateRule));
   EXPECT_GE(FirstOf(items, crm::wire::DumpItem::kFloors), 0);
 
   Db target = OpenDb(dir_.File("target.crm"));
@@ -191,6 +204,16 @@ TEST_F(DumpTest, DumpAndLoadKeepEverythingWithItsIds) {
   char* profile = nullptr;
   ASSERT_EQ(crm_profile_get(&profile, target.get(), "desk"), CRM_OK);
   crm_string_free(profile);
+  char* rule = nullptr;
+  ASSERT_EQ(crm_duplicate_rule_get(&rule, target.get(), "same_phone_notes"),
+            CRM_OK);
+  EXPECT_NE(std::string(rule).find("notes"), std::string::npos) << rule;
+  crm_string_free(rule);
+  char* settings = nullptr;
+  ASSERT_EQ(crm_duplicate_settings_get(&settings, target.get()), CRM_OK);
+  EXPECT_NE(std::string(settings).find("\"NO\""), std::string::npos)
+      << settings;
+  crm_string_free(settings);
   // The erased customer's id (the highest) is not handed out again.
   ExpectNextIdsAbove(target.get(), deleted_ + 1, LastSeq(source_.get()));
 }
@@ -251,10 +274,27 @@ TEST_F(DumpTest, LoadRefusesWhatIsNotADump) {
 TEST_F(DumpTest, ANewerFormatVersionIsRefused) {
   MakeDump();
   std::vector<crm::wire::DumpItem> items = ReadItems(dump_path());
-  items.front().mutable_header()->set_version(2);
-  ExpectRefused(DumpBytes(items), CRM_E_VERSION, CRM_RULE_FILE, "version 2");
+  items.front().mutable_header()->set_version(3);
+  ExpectRefused(DumpBytes(items), CRM_E_VERSION, CRM_RULE_FILE, "version 3");
   items.front().mutable_header()->set_version(0);
   ExpectRefused(DumpBytes(items), CRM_E_IO, CRM_RULE_DAMAGED, "version 0");
+}
+
+// A dump of format version 1 (an earlier libcrm's: no duplicate rules or
+// settings) still loads.
+TEST_F(DumpTest, AVersionOneDumpLoads) {
+  Db source = OpenDb(dir_.File("plain.crm"));
+  Fill(source.get());
+  Dump(source.get(), dump_path());
+  std::vector<crm::wire::DumpItem> items = ReadItems(dump_path());
+  EXPECT_EQ(FirstOf(items, crm::wire::DumpItem::kDuplicateRule), -1);
+  EXPECT_EQ(FirstOf(items, crm::wire::DumpItem::kDuplicateSettings), -1);
+  items.front().mutable_header()->set_version(1);
+  const std::string path = dir_.File("v1.crmdump");
+  WriteBytes(path, DumpBytes(items));
+  Db target = OpenDb(dir_.File("target.crm"));
+  ASSERT_EQ(Load(target.get(), path), CRM_OK) << crm_last_error_message();
+  EXPECT_EQ(Checksum(target.get()), Checksum(source.get()));
 }
 
 // Cut anywhere, a dump is refused, and the error points into the file.
@@ -399,6 +439,34 @@ TEST_F(DumpTest, InconsistentDumpsAreRefusedAtTheItemAtFault) {
     changed = items;
     changed[floors].mutable_floors()->set_customer_id(1);
     EXPECT_EQ(refused(changed, "floors below ids"), offset_of(changed, floors));
+  }
+  {  // A duplicate rule on a field the dump does not hold, settings that
+     // are not settings, and the settings twice.
+    const int rule = FirstOf(items, crm::wire::DumpItem::kDuplicateRule);
+    const int settings =
+        FirstOf(items, crm::wire::DumpItem::kDuplicateSettings);
+    ASSERT_GT(rule, 0);
+    ASSERT_EQ(settings, rule + 1);
+    auto changed = items;
+    changed[rule].mutable_duplicate_rule()->set_definition_json(
+        R"({"name": "same_phone_notes", "compare": [{"field": "gone"}]})");
+    EXPECT_EQ(refused(changed, "a rule on an unknown field"),
+              offset_of(changed, rule));
+    changed = items;
+    changed[rule].mutable_duplicate_rule()->set_name("other_name");
+    EXPECT_EQ(refused(changed, "a rule under another name"),
+              offset_of(changed, rule));
+    changed = items;
+    changed[settings].set_duplicate_settings(R"({"default_region": "XX"})");
+    EXPECT_EQ(refused(changed, "an unknown region"),
+              offset_of(changed, settings));
+    changed = items;
+    changed.insert(changed.begin() + settings, changed[settings]);
+    EXPECT_EQ(refused(changed, "settings twice"),
+              offset_of(changed, settings + 1));
+    changed = items;
+    changed.insert(changed.begin() + settings, changed[rule]);
+    EXPECT_EQ(refused(changed, "a rule twice"), offset_of(changed, rule + 1));
   }
   {  // Something after the end, and a second header.
     auto changed = items;

@@ -1,9 +1,8 @@
 // Duplicate rules through the C ABI (crm.h "Duplicates"): managing rules,
 // the errors of bad definitions, and what warn and block rules do to writes.
-// The tests that need rules stored skip while the storage of issue #24 is
-// not in this build (crm_duplicate_rule_define answers CRM_E_UNSUPPORTED).
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <string>
 
 #include "crm/crm.h"
@@ -23,15 +22,6 @@ class DuplicateRulesTest : public ::testing::Test {
  protected:
   void SetUp() override { db_ = OpenDb(dir_.File("crm.db")); }
 
-  // Whether this build stores rules (else crm_duplicate_rule_define of a
-  // good definition answers CRM_E_UNSUPPORTED).
-  bool RulesStored() {
-    int status = crm_duplicate_rule_define(
-        db_.get(), R"({"name": "probe", "compare": [{"key": "email"}]})");
-    if (status != CRM_OK) return false;
-    EXPECT_EQ(crm_duplicate_rule_drop(db_.get(), "probe"), CRM_OK);
-    return true;
-  }
   void DefineRule(const std::string& json) {
     ASSERT_EQ(crm_duplicate_rule_define(db_.get(), json.c_str()), CRM_OK)
         << crm_last_error_message();
@@ -130,7 +120,6 @@ TEST_F(DuplicateRulesTest, NoRulesNoCandidates) {
 }
 
 TEST_F(DuplicateRulesTest, DefineGetListDrop) {
-  if (!RulesStored()) GTEST_SKIP() << "rule storage not built";
   DefineRule(R"({"name": "same_email", "compare": [{"key": "email"}],
                  "actions": {"import": "block"}})");
   char* json = nullptr;
@@ -146,7 +135,6 @@ TEST_F(DuplicateRulesTest, DefineGetListDrop) {
 }
 
 TEST_F(DuplicateRulesTest, TwentyFirstRuleIsRefused) {
-  if (!RulesStored()) GTEST_SKIP() << "rule storage not built";
   for (int i = 0; i < 20; ++i) {
     DefineRule("{\"name\": \"r" + std::to_string(i) +
                "\", \"compare\": [{\"key\": \"email\"}]}");
@@ -160,7 +148,6 @@ TEST_F(DuplicateRulesTest, TwentyFirstRuleIsRefused) {
 }
 
 TEST_F(DuplicateRulesTest, WarnReturnsCandidatesAndStores) {
-  if (!RulesStored()) GTEST_SKIP() << "rule storage not built";
   DefineRule(R"({"name": "same_email", "compare": [{"key": "email"}]})");
   int64_t first =
       Create(db_.get(), Person("Jane Doe", "jane.doe@gmail.com").get());
@@ -179,7 +166,6 @@ TEST_F(DuplicateRulesTest, WarnReturnsCandidatesAndStores) {
 }
 
 TEST_F(DuplicateRulesTest, BlockFailsWithCandidatesAndStoresNothing) {
-  if (!RulesStored()) GTEST_SKIP() << "rule storage not built";
   DefineRule(R"({"name": "same_email", "compare": [{"key": "email"}],
                  "action": "block"})");
   int64_t first =
@@ -218,8 +204,48 @@ TEST_F(DuplicateRulesTest, BlockFailsWithCandidatesAndStoresNothing) {
   EXPECT_STREQ(crm_last_error()->candidates_json, "[]");
 }
 
+// An import: a "warn" row is written and listed with its candidates, a
+// "block" row rejected; rows are compared with the rows imported before
+// them too.
+TEST_F(DuplicateRulesTest, ImportListsWarnedRowsAndRejectsBlockedOnes) {
+  DefineRule(R"({"name": "same_email", "compare": [{"key": "email"}],
+                 "action": "block"})");
+  DefineRule(R"({"name": "same_name", "compare": [{"key": "name"}],
+                 "action": "warn"})");
+  const int64_t jane =
+      Create(db_.get(), Person("Jane Doe", "jane.doe@gmail.com").get());
+  const std::string path = dir_.File("people.csv");
+  {
+    std::ofstream out(path);
+    out << "name,email\n"
+           "Ann Roe,ann@example.com\n"        // row 1: new
+           "Doe Jane,doe@example.com\n"       // row 2: warned (Jane)
+           "Someone,janedoe@gmail.com\n"      // row 3: blocked (Jane)
+           "Roe Ann,roe@example.com\n";       // row 4: warned (row 1)
+  }
+  crm_import_options options = CRM_IMPORT_OPTIONS_INIT;
+  options.mapping_json = R"({"key": null})";
+  char* json = nullptr;
+  ASSERT_EQ(crm_import(&json, db_.get(), path.c_str(), &options), CRM_OK)
+      << crm_last_error_message();
+  const std::string report = String(json).get();
+  EXPECT_NE(report.find(R"("created":3,"updated":0,"unchanged":0,)"
+                        R"("rejected":1,"warned":2,)"),
+            std::string::npos)
+      << report;
+  EXPECT_NE(report.find(R"("rule":"duplicate")"), std::string::npos) << report;
+  EXPECT_NE(report.find(R"("warnings":[{"row":2,"line":3,"candidates":[{"id":)" +
+                        std::to_string(jane) + ","),
+            std::string::npos)
+      << report;
+  EXPECT_NE(report.find(R"({"row":4,"line":5,"candidates":[{"id":)" +
+                        std::to_string(jane + 1) + ","),
+            std::string::npos)
+      << report;
+  EXPECT_EQ(Count(db_.get()), 4);
+}
+
 TEST_F(DuplicateRulesTest, PerOperationActions) {
-  if (!RulesStored()) GTEST_SKIP() << "rule storage not built";
   DefineRule(R"({"name": "same_email", "compare": [{"key": "email"}],
                  "action": "block", "actions": {"update": "allow"}})");
   Create(db_.get(), Person("Jane Doe", "jane.doe@gmail.com").get());
@@ -236,7 +262,6 @@ TEST_F(DuplicateRulesTest, PerOperationActions) {
 }
 
 TEST_F(DuplicateRulesTest, CandidatesOfARecordUnderEveryRule) {
-  if (!RulesStored()) GTEST_SKIP() << "rule storage not built";
   DefineRule(R"({"name": "same_email", "compare": [{"key": "email"}],
                  "action": "allow"})");
   int64_t first =
@@ -257,7 +282,6 @@ TEST_F(DuplicateRulesTest, CandidatesOfARecordUnderEveryRule) {
 }
 
 TEST_F(DuplicateRulesTest, CandidatesOutsideARestrictedScopeAreNotNamed) {
-  if (!RulesStored()) GTEST_SKIP() << "rule storage not built";
   DefineRule(R"({"name": "same_email", "compare": [{"key": "email"}],
                  "action": "block"})");
   Record theirs = Person("Jane Doe", "jane.doe@gmail.com");

@@ -169,17 +169,30 @@ TEST_F(MatchKeysTest, RestrictedHandle) {
       CRM_E_DENIED, "", "operation");
 }
 
-TEST_F(MatchKeysTest, DumpLoadGivesKeys) {
+// A load and a copy carry the settings, and the keys are made again under
+// them: a national number reads as Norwegian only with the source's region.
+TEST_F(MatchKeysTest, DumpLoadAndCopyGiveKeysUnderTheSourceSettings) {
   Db db = OpenDb(dir_.File("source.crm"));
-  int64_t id = CreatePerson(db.get(), "Jane Doe", "jane@example.com", nullptr);
+  ASSERT_EQ(crm_duplicate_settings_set(db.get(), R"({"default_region": "NO"})"),
+            CRM_OK)
+      << crm_last_error_message();
+  int64_t id =
+      CreatePerson(db.get(), "Jane Doe", "jane@example.com", "900 00 000");
   const std::string dump = dir_.File("source.dump");
   ASSERT_EQ(crm_dump(db.get(), dump.c_str(), nullptr), CRM_OK)
       << crm_last_error_message();
-  Db target = OpenDb(dir_.File("target.crm"));
-  ASSERT_EQ(crm_load(target.get(), dump.c_str(), nullptr), CRM_OK)
+  Db loaded = OpenDb(dir_.File("loaded.crm"));
+  ASSERT_EQ(crm_load(loaded.get(), dump.c_str(), nullptr), CRM_OK)
       << crm_last_error_message();
-  EXPECT_TRUE(Has(Keys(target.get(), id), "email", "jane@example.com"))
-      << Keys(target.get(), id);
+  Db copied = OpenDb(dir_.File("copied.crm"));
+  ASSERT_EQ(crm_workspace_copy(copied.get(), db.get()), CRM_OK)
+      << crm_last_error_message();
+  for (crm_db* target : {loaded.get(), copied.get()}) {
+    const std::string keys = Keys(target, id);
+    EXPECT_TRUE(Has(keys, "email", "jane@example.com")) << keys;
+    EXPECT_TRUE(Has(keys, "phone", "+4790000000")) << keys;
+    EXPECT_EQ(Keys(target, id), Keys(db.get(), id));
+  }
 }
 
 // A file of the layout before match keys opens, migrates and gets keys.

@@ -62,6 +62,10 @@ TEST(VerifyTest, SoundWorkspaceIsOk) {
   EXPECT_TRUE(Has(report, "{\"name\":\"history\",\"ok\":true,\"checked\":" +
                               std::to_string(kFilledCreated - 1) + "}"))
       << report;
+  // Every customer stored has its keys.
+  EXPECT_TRUE(Has(report, "{\"name\":\"match_keys\",\"ok\":true,\"checked\":" +
+                              std::to_string(Count(db.get())) + "}"))
+      << report;
   EXPECT_TRUE(Has(report, "\"problems\":[]}")) << report;
 }
 
@@ -102,6 +106,21 @@ TEST_F(VerifyPlantedTest, ValueChangedWithoutHistoryIsNamed) {
                               ",\"field\":\"email\",\"message\":"))
       << report;
   EXPECT_TRUE(Has(report, "{\"name\":\"counters\",\"ok\":true")) << report;
+}
+
+TEST_F(VerifyPlantedTest, MatchKeysNotOfTheValuesAreNamed) {
+  Plant(path_, "DELETE FROM crm_match_keys WHERE customer_id = " +
+                   std::to_string(ids_[8]) +
+                   "; INSERT INTO crm_match_keys VALUES (4, 'someone else', " +
+                   std::to_string(ids_[5]) + ")");
+  const std::string report = Verify(db_.get());
+  EXPECT_TRUE(Has(report, "{\"name\":\"match_keys\",\"ok\":false")) << report;
+  for (int64_t id : {ids_[8], ids_[5]}) {
+    EXPECT_TRUE(Has(report, "{\"check\":\"match_keys\",\"customer_id\":" +
+                                std::to_string(id) + ",\"message\":"))
+        << report;
+  }
+  EXPECT_TRUE(Has(report, "{\"name\":\"history\",\"ok\":true")) << report;
 }
 
 TEST_F(VerifyPlantedTest, LateChangedValueOverwrittenIsNamed) {

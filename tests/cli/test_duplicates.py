@@ -168,6 +168,25 @@ class DuplicatesTest(CliTestCase):
         self.assertEqual(skipped.code, 0, skipped.stderr)
         self.assertEqual(self.count(), 8)
 
+    def test_import_lists_warned_rows(self) -> None:
+        # The same rule, warning on imports too: the row is written, listed in
+        # the report with its candidates and named on stderr.
+        warn_on_import = {**json.loads(SAME_PHONE), "actions": {"import": "warn"}}
+        self.crm_ok("duplicates", "rules", "define", "same_phone", "--json",
+                    json.dumps(warn_on_import))
+        path = os.path.join(self.tmp, "people.csv")
+        with open(path, "w", encoding="utf-8") as out:
+            out.write("name,phone\nNew Person,91234567\nJane Doe,90000001\n")
+        result = self.crm("import", path, "--mapping", '{"key": null}', "--format", "json")
+        self.assertEqual(result.code, 0, result.stderr)
+        report = json.loads(result.stdout)
+        self.assertEqual((report["created"], report["rejected"], report["warned"]), (2, 0, 1))
+        [warning] = report["warnings"]
+        self.assertEqual((warning["row"], warning["line"]), (2, 3))
+        self.assertIn(self.jane, [candidate["id"] for candidate in warning["candidates"]])
+        self.assertIn(f"possible duplicates (row 2): {self.jane} ", result.stderr)
+        self.assertEqual(self.count(), 7)
+
 
 if __name__ == "__main__":
     unittest.main()

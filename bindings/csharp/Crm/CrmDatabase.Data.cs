@@ -147,8 +147,9 @@ public sealed partial class CrmDatabase
     /// <summary>
     /// Checks the workspace in one snapshot and reports what it found (crm.h,
     /// <c>crm_verify</c>): its layout ("schema"), the storage's own check
-    /// ("integrity"), the id counters ("counters"), and that every customer's
-    /// history replays to its stored values ("history"). Throws only when the
+    /// ("integrity"), the id counters ("counters"), that every customer's
+    /// history replays to its stored values ("history") and that its match
+    /// keys are those of its values ("match_keys"). Throws only when the
     /// check itself could not run: read <see cref="VerifyReport.Ok"/>.
     /// </summary>
     /// <exception cref="CrmDeniedException">A restricted handle.</exception>

@@ -413,7 +413,8 @@ class DataMixin(DatabaseCore):
         """Checks the workspace in one snapshot: its layout ("schema"), the
         storage's own check ("integrity"), the id counters ("counters") and
         that every customer's history replays to its stored values
-        ("history"). Returns what it found; raises only when the check
+        ("history") and that its match keys are those of its values
+        ("match_keys"). Returns what it found; raises only when the check
         itself could not run (read ``ok``)."""
         return VerifyReport.from_json(self._read_text(_native.lib().crm_verify))
 

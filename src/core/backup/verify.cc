@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
 #include "base/json_text.h"
+#include "core/duplicates/match_key_store.h"
 #include "core/schema.h"
 #include "core/valid_time.h"
 #include "core/workspace_copy.h"
@@ -248,6 +249,13 @@ class HistoryCheck {
   int64_t checked_ = 0;
 };
 
+absl::StatusOr<int64_t> CheckMatchKeys(Session& session, Findings& findings) {
+  return duplicates::CheckMatchKeys(
+      session, [&](int64_t id, std::string message) {
+        findings.Add("match_keys", id, "", std::move(message));
+      });
+}
+
 absl::StatusOr<int64_t> CheckHistory(Session& session, Findings& findings) {
   CRM_ASSIGN_OR_RETURN(std::unique_ptr<store::WorkspaceCopySeam> seam,
                        session.backend().CopySeam());
@@ -295,6 +303,7 @@ constexpr NamedCheck kChecks[] = {
     {"integrity", CheckIntegrity},
     {"counters", CheckCounters},
     {"history", CheckHistory},
+    {"match_keys", CheckMatchKeys},
 };
 
 absl::StatusOr<std::string> VerifyInScope(Session& session) {

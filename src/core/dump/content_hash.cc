@@ -81,6 +81,13 @@ absl::Status ContentHash::Profiles(const NamedDefinitions& profiles) {
   return absl::OkStatus();
 }
 
+absl::Status ContentHash::Duplicates(
+    const NamedDefinitions& rules, const std::optional<std::string>& settings) {
+  duplicate_rules_ = rules;
+  duplicate_settings_ = settings;
+  return absl::OkStatus();
+}
+
 absl::Status ContentHash::Segments(const std::vector<store::SegmentRow>& rows) {
   Text("segments");
   for (const store::SegmentRow& segment : rows) {
@@ -129,6 +136,20 @@ absl::Status ContentHash::Finish() {
     Text(definition);
   }
   Text("end");
+  if (!duplicate_rules_.empty() || duplicate_settings_.has_value()) {
+    Text("duplicates");
+    for (const auto& [name, definition] : duplicate_rules_) {
+      Text(name);
+      Text(definition);
+    }
+    Text("settings");
+    if (duplicate_settings_.has_value()) {
+      Text(*duplicate_settings_);
+    } else {
+      Value(store::SqlValue());
+    }
+    Text("end");
+  }
   return absl::OkStatus();
 }
 

@@ -26,6 +26,11 @@
 //   "profiles"    access profiles by name: name, definition (the canonical
 //                 JSON ProfileToJson() stores), so that defining, changing
 //                 or dropping a profile changes the checksum.
+//   "duplicates"  only in a workspace with duplicate rules or stored
+//                 duplicate settings (so that the checksums of workspaces
+//                 without them stay as they were): the rules by name
+//                 (name, canonical definition), then "settings" and the
+//                 stored settings JSON, or NULL when never set.
 // Out of it: how a backend lays rows out (SQLite's row ids and column
 // order, PostgreSQL's workspace id and jsonb form), interned string ids,
 // the search index (derived from values), column indexes (derived from
@@ -50,9 +55,9 @@ typedef struct evp_md_ctx_st EVP_MD_CTX;
 
 namespace crm::core {
 
-// Hashes the content it is given in the canonical form. Profiles come
-// before stubs in the walk but last in the form: they are held until
-// Finish(). One use; not thread-safe.
+// Hashes the content it is given in the canonical form. Profiles and the
+// duplicates come before segments in the walk but last in the form: they
+// are held until Finish(). One use; not thread-safe.
 class ContentHash : public ContentSink {
  public:
   ContentHash();
@@ -65,6 +70,8 @@ class ContentHash : public ContentSink {
   absl::Status Events(const std::vector<store::EventRow>& page) override;
   absl::Status EventTypes(const NamedDefinitions& types) override;
   absl::Status Profiles(const NamedDefinitions& profiles) override;
+  absl::Status Duplicates(const NamedDefinitions& rules,
+                          const std::optional<std::string>& settings) override;
   absl::Status Segments(const std::vector<store::SegmentRow>& rows) override;
   absl::Status Stubs(const StubMarks& stubs) override;
   absl::Status Suppressions(
@@ -88,6 +95,8 @@ class ContentHash : public ContentSink {
   bool ok_ = false;
   bool events_open_ = false;  // the "events" section was opened
   NamedDefinitions profiles_;
+  NamedDefinitions duplicate_rules_;
+  std::optional<std::string> duplicate_settings_;
 };
 
 }  // namespace crm::core

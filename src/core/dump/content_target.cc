@@ -5,6 +5,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
+#include "core/duplicates/duplicate_settings.h"
 #include "core/duplicates/match_key_store.h"
 #include "core/query_service.h"
 #include "core/schema.h"
@@ -46,6 +47,11 @@ absl::Status CheckEmpty(Session& target, store::WorkspaceCopySeam& seam,
   if (!event_types.empty()) return NotEmpty("registered event types");
   CRM_ASSIGN_OR_RETURN(auto profiles, backend.LoadProfiles());
   if (!profiles.empty()) return NotEmpty("access profiles");
+  CRM_ASSIGN_OR_RETURN(auto rules, backend.LoadDuplicateRules());
+  if (!rules.empty()) return NotEmpty("duplicate rules");
+  CRM_ASSIGN_OR_RETURN(std::optional<std::string> settings,
+                       backend.LoadSetting(duplicates::kSettingsKey));
+  if (settings.has_value()) return NotEmpty("duplicate settings");
   CRM_ASSIGN_OR_RETURN(store::IdFloors floors, seam.ReadIdFloors());
   if (floors.customer_id > 0 || floors.seq > 0) {
     return NotEmpty("ids of deleted customers or events");
@@ -183,6 +189,15 @@ absl::Status ContentTarget::Profiles(const NamedDefinitions& profiles) {
   return absl::OkStatus();
 }
 
+absl::Status ContentTarget::Duplicates(
+    const NamedDefinitions& rules, const std::optional<std::string>& settings) {
+  for (const auto& [name, definition] : rules) {
+    CRM_RETURN_IF_ERROR(target_.backend().UpsertDuplicateRule(name, definition));
+  }
+  if (!settings.has_value()) return absl::OkStatus();
+  return target_.backend().StoreSetting(duplicates::kSettingsKey, *settings);
+}
+
 absl::Status ContentTarget::Segments(
     const std::vector<store::SegmentRow>& rows) {
   for (const store::SegmentRow& segment : rows) {
@@ -232,7 +247,7 @@ absl::Status ContentTarget::Finish() {
   }
   CRM_RETURN_IF_ERROR(target_.SchemaChanged());
   // Match keys are derived data: made from the rows as loaded, under the
-  // target's settings.
+  // settings loaded with them.
   return duplicates::RebuildMatchKeys(target_);
 }
 

@@ -37,6 +37,8 @@ class ContentTarget : public ContentSink {
   absl::Status Events(const std::vector<store::EventRow>& page) override;
   absl::Status EventTypes(const NamedDefinitions& types) override;
   absl::Status Profiles(const NamedDefinitions& profiles) override;
+  absl::Status Duplicates(const NamedDefinitions& rules,
+                          const std::optional<std::string>& settings) override;
   absl::Status Segments(const std::vector<store::SegmentRow>& rows) override;
   absl::Status Stubs(const StubMarks& stubs) override;
   // kConflict, rule "target", when the target made a key of its own.

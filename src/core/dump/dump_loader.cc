@@ -22,6 +22,8 @@
 #include "core/dump/content_target.h"
 #include "core/dump/dump.h"
 #include "core/dump/dump_writer.h"
+#include "core/duplicates/duplicate_rule.h"
+#include "core/duplicates/duplicate_settings.h"
 #include "core/event_service.h"
 #include "core/field.h"
 #include "core/schema.h"
@@ -58,6 +60,8 @@ enum class Phase {
   kEvents,
   kEventTypes,
   kProfiles,
+  kDuplicateRules,
+  kDuplicateSettings,
   kSegments,
   kStubs,
   kSuppressionKey,
@@ -68,6 +72,7 @@ enum class Phase {
 
 bool IsSingle(Phase phase) {
   return phase == Phase::kHeader || phase == Phase::kColumns ||
+         phase == Phase::kDuplicateSettings ||
          phase == Phase::kSuppressionKey || phase == Phase::kFloors ||
          phase == Phase::kEnd;
 }
@@ -88,6 +93,10 @@ absl::StatusOr<Phase> PhaseOf(const wire::DumpItem& item) {
       return Phase::kEventTypes;
     case wire::DumpItem::kProfile:
       return Phase::kProfiles;
+    case wire::DumpItem::kDuplicateRule:
+      return Phase::kDuplicateRules;
+    case wire::DumpItem::kDuplicateSettings:
+      return Phase::kDuplicateSettings;
     case wire::DumpItem::kSegment:
       return Phase::kSegments;
     case wire::DumpItem::kStub:
@@ -309,6 +318,10 @@ class Loader {
       }
       case Phase::kProfiles:
         return FromSink(sink_.Profiles(profiles_));
+      case Phase::kDuplicateRules:
+        return absl::OkStatus();
+      case Phase::kDuplicateSettings:
+        return FromSink(sink_.Duplicates(duplicate_rules_, duplicate_settings_));
       case Phase::kSegments:
         return FromSink(sink_.Segments(segments_));
       case Phase::kStubs:
@@ -345,6 +358,10 @@ class Loader {
         return TakeDefinition(item.event_type(), "event type", event_types_);
       case wire::DumpItem::kProfile:
         return TakeProfile(item.profile());
+      case wire::DumpItem::kDuplicateRule:
+        return TakeDuplicateRule(item.duplicate_rule());
+      case wire::DumpItem::kDuplicateSettings:
+        return TakeDuplicateSettings(item.duplicate_settings());
       case wire::DumpItem::kSegment:
         return TakeSegment(item.segment());
       case wire::DumpItem::kStub:
@@ -611,6 +628,39 @@ class Loader {
     return absl::OkStatus();
   }
 
+  // A rule compiles against the dump's fields (read before it), as
+  // crm_duplicate_rule_define would have checked it, and names itself.
+  absl::Status TakeDuplicateRule(const wire::StoredDefinition& rule) {
+    CRM_RETURN_IF_ERROR(
+        TakeDefinition(rule, "duplicate rule", duplicate_rules_));
+    if (duplicate_rules_.size() >
+        static_cast<size_t>(duplicates::kMaxDuplicateRules)) {
+      return Damaged(absl::StrCat("more than ", duplicates::kMaxDuplicateRules,
+                                  " duplicate rules"));
+    }
+    absl::StatusOr<duplicates::DuplicateRule> parsed =
+        duplicates::ParseDuplicateRule(rule.definition_json(),
+                                       *layout_.schema);
+    if (!parsed.ok() || parsed->name != rule.name()) {
+      return Damaged(
+          absl::StrCat("duplicate rule '", rule.name(),
+                       "' is not a valid definition", parsed.ok() ? "" : ": ",
+                       parsed.ok() ? "" : parsed.status().message()));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status TakeDuplicateSettings(const std::string& json) {
+    absl::StatusOr<duplicates::DuplicateSettings> parsed =
+        duplicates::ParseDuplicateSettings(json);
+    if (!parsed.ok()) {
+      return Damaged(absl::StrCat("the duplicate settings: ",
+                                  parsed.status().message()));
+    }
+    duplicate_settings_ = json;
+    return absl::OkStatus();
+  }
+
   absl::Status TakeSegment(const wire::StoredSegment& segment) {
     CRM_RETURN_IF_ERROR(CheckName(segment.name(), "segment"));
     if (segment.target() != "customers" && segment.target() != "events") {
@@ -705,7 +755,8 @@ class Loader {
   std::vector<const Field*> column_fields_;  // aligned with layout_.columns
   std::vector<CustomerRow> customers_;       // the page being read
   std::vector<EventRow> events_;
-  NamedDefinitions event_types_, profiles_;
+  NamedDefinitions event_types_, profiles_, duplicate_rules_;
+  std::optional<std::string> duplicate_settings_;
   std::vector<store::SegmentRow> segments_;
   StubMarks stubs_;
   std::optional<std::string> key_;

@@ -137,6 +137,19 @@ absl::Status DumpWriter::Profiles(const NamedDefinitions& profiles) {
   return absl::OkStatus();
 }
 
+absl::Status DumpWriter::Duplicates(
+    const NamedDefinitions& rules, const std::optional<std::string>& settings) {
+  wire::DumpItem item;
+  for (const auto& [name, definition] : rules) {
+    item.mutable_duplicate_rule()->set_name(name);
+    item.mutable_duplicate_rule()->set_definition_json(definition);
+    CRM_RETURN_IF_ERROR(Write(item));
+  }
+  if (!settings.has_value()) return absl::OkStatus();
+  item.set_duplicate_settings(*settings);
+  return Write(item);
+}
+
 absl::Status DumpWriter::Segments(const std::vector<store::SegmentRow>& rows) {
   wire::DumpItem item;
   for (const store::SegmentRow& row : rows) {

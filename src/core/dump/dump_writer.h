@@ -21,7 +21,7 @@ namespace crm::core {
 // writes and the newest it reads.
 inline constexpr char kDumpMagic[] = "CRMDUMP\n";
 inline constexpr size_t kDumpMagicSize = 8;
-inline constexpr uint32_t kDumpVersion = 1;
+inline constexpr uint32_t kDumpVersion = 2;
 inline constexpr char kDumpFormat[] = "libcrm.dump";
 
 // Writes the items to `file`, which it borrows (the caller commits it once
@@ -42,6 +42,8 @@ class DumpWriter : public ContentSink {
   absl::Status Events(const std::vector<store::EventRow>& page) override;
   absl::Status EventTypes(const NamedDefinitions& types) override;
   absl::Status Profiles(const NamedDefinitions& profiles) override;
+  absl::Status Duplicates(const NamedDefinitions& rules,
+                          const std::optional<std::string>& settings) override;
   absl::Status Segments(const std::vector<store::SegmentRow>& rows) override;
   absl::Status Stubs(const StubMarks& stubs) override;
   absl::Status Suppressions(

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
+#include "core/duplicates/duplicate_settings.h"
 #include "core/workspace_copy.h"
 
 namespace crm::core {
@@ -131,6 +132,11 @@ absl::Status ReadContent(Session& session, ContentSink& sink) {
   CRM_ASSIGN_OR_RETURN(NamedDefinitions profiles, backend.LoadProfiles());
   std::sort(profiles.begin(), profiles.end());
   CRM_RETURN_IF_ERROR(sink.Profiles(profiles));
+  CRM_ASSIGN_OR_RETURN(NamedDefinitions rules, backend.LoadDuplicateRules());
+  std::sort(rules.begin(), rules.end());
+  CRM_ASSIGN_OR_RETURN(std::optional<std::string> settings,
+                       backend.LoadSetting(duplicates::kSettingsKey));
+  CRM_RETURN_IF_ERROR(sink.Duplicates(rules, settings));
   CRM_ASSIGN_OR_RETURN(std::vector<store::SegmentRow> segments,
                        backend.LoadSegments());
   std::sort(segments.begin(), segments.end(),
@@ -169,6 +175,11 @@ absl::Status TeeSink::EventTypes(const NamedDefinitions& types) {
 absl::Status TeeSink::Profiles(const NamedDefinitions& profiles) {
   CRM_RETURN_IF_ERROR(first_.Profiles(profiles));
   return second_.Profiles(profiles);
+}
+absl::Status TeeSink::Duplicates(const NamedDefinitions& rules,
+                                 const std::optional<std::string>& settings) {
+  CRM_RETURN_IF_ERROR(first_.Duplicates(rules, settings));
+  return second_.Duplicates(rules, settings);
 }
 absl::Status TeeSink::Segments(const std::vector<store::SegmentRow>& rows) {
   CRM_RETURN_IF_ERROR(first_.Segments(rows));

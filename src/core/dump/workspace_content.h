@@ -5,8 +5,9 @@
 // the same sinks in the same order, so that the four stay one.
 //
 // The order (that of crm.proto "Dumps"): fields (every row by id, deleted
-// ones too), customers by id in pages, events by seq in pages, event types,
-// profiles and segments by name, legal-hold stubs by customer id, the
+// ones too), customers by id in pages, events by seq in pages, event types
+// and profiles by name, the duplicate rules by name with the duplicate
+// settings, segments by name, legal-hold stubs by customer id, the
 // suppression key with the suppressions by hash, the id floors, Finish().
 #ifndef CRM_CORE_DUMP_WORKSPACE_CONTENT_H_
 #define CRM_CORE_DUMP_WORKSPACE_CONTENT_H_
@@ -27,7 +28,8 @@
 
 namespace crm::core {
 
-// Event types and profiles as stored: (name, definition JSON), by name.
+// Event types, profiles and duplicate rules as stored: (name, definition
+// JSON), by name.
 using NamedDefinitions = std::vector<std::pair<std::string, std::string>>;
 // Legal-hold stubs: (customer id, when the hold ends in UTC us), by id.
 using StubMarks = std::vector<std::pair<int64_t, int64_t>>;
@@ -64,6 +66,10 @@ class ContentSink {
   virtual absl::Status Events(const std::vector<store::EventRow>& page) = 0;
   virtual absl::Status EventTypes(const NamedDefinitions& types) = 0;
   virtual absl::Status Profiles(const NamedDefinitions& profiles) = 0;
+  // The duplicate rules by name and the duplicate settings as stored (none
+  // when never set).
+  virtual absl::Status Duplicates(const NamedDefinitions& rules,
+                                  const std::optional<std::string>& settings) = 0;
   virtual absl::Status Segments(const std::vector<store::SegmentRow>& rows) = 0;
   virtual absl::Status Stubs(const StubMarks& stubs) = 0;
   // The suppression key (none when the workspace never made one) and every
@@ -93,6 +99,8 @@ class TeeSink : public ContentSink {
   absl::Status Events(const std::vector<store::EventRow>& page) override;
   absl::Status EventTypes(const NamedDefinitions& types) override;
   absl::Status Profiles(const NamedDefinitions& profiles) override;
+  absl::Status Duplicates(const NamedDefinitions& rules,
+                          const std::optional<std::string>& settings) override;
   absl::Status Segments(const std::vector<store::SegmentRow>& rows) override;
   absl::Status Stubs(const StubMarks& stubs) override;
   absl::Status Suppressions(

@@ -10,6 +10,9 @@
 
 namespace crm::core::duplicates {
 
+// The setting key they are stored under (store::Backend::StoreSetting).
+inline constexpr char kSettingsKey[] = "duplicates";
+
 struct DuplicateSettings {
   std::string default_region;  // "" or a region IsRegionCode() knows
 };

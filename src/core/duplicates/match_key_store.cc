@@ -1,17 +1,17 @@
 #include "core/duplicates/match_key_store.h"
 
+#include <algorithm>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <variant>
 
+#include "absl/strings/str_cat.h"
 #include "base/error.h"
 #include "core/query_service.h"
 
 namespace crm::core::duplicates {
 namespace {
-
-// Customers read per page by RebuildMatchKeys (the query path's largest).
-constexpr int64_t kRebuildPageSize = 10000;
 
 std::string TextAt(const Schema& schema,
                    const std::vector<store::SqlValue>& row, const char* name) {
@@ -60,27 +60,58 @@ absl::Status RemoveMatchKeys(Session& session, int64_t id) {
   return session.backend().ReplaceMatchKeys(id, {});
 }
 
-absl::Status RebuildMatchKeys(Session& session) {
-  // Pages of ids through the query path (an id cursor), then each row as
-  // stored: one page of ids and one row in memory at a time.
-  QueryRequest request;
-  request.select = {"kind"};
-  request.include_archived = true;
-  request.page_size = kRebuildPageSize;
+absl::Status ForEachStoredRow(
+    Session& session,
+    absl::FunctionRef<absl::Status(int64_t id,
+                                   const std::vector<store::SqlValue>& row)>
+        visit) {
   const Schema& schema = session.schema();
-  while (true) {
-    CRM_ASSIGN_OR_RETURN(QueryPage page, RunQuery(session, request));
-    for (const CustomerRecord& record : page.rows) {
-      CRM_ASSIGN_OR_RETURN(
-          std::optional<store::CustomerRow> row,
-          session.backend().SelectCustomer(schema.stored_columns(), "id",
-                                           store::SqlValue(record.id), false));
-      if (!row) continue;
-      CRM_RETURN_IF_ERROR(StoreMatchKeys(session, record.id, row->values));
-    }
-    if (page.next_cursor.empty()) return absl::OkStatus();
-    request.cursor = page.next_cursor;
-  }
+  return ForEachCustomerId(session, [&](int64_t id) -> absl::Status {
+    CRM_ASSIGN_OR_RETURN(
+        std::optional<store::CustomerRow> row,
+        session.backend().SelectCustomer(schema.stored_columns(), "id",
+                                         store::SqlValue(id), false));
+    if (!row) return absl::OkStatus();
+    return visit(id, row->values);
+  });
+}
+
+absl::Status RebuildMatchKeys(Session& session) {
+  return ForEachStoredRow(
+      session, [&](int64_t id, const std::vector<store::SqlValue>& row) {
+        return StoreMatchKeys(session, id, row);
+      });
+}
+
+absl::StatusOr<int64_t> CheckMatchKeys(
+    Session& session,
+    absl::FunctionRef<void(int64_t id, std::string message)> problem) {
+  const Schema& schema = session.schema();
+  int64_t checked = 0;
+  CRM_RETURN_IF_ERROR(ForEachStoredRow(
+      session,
+      [&](int64_t id, const std::vector<store::SqlValue>& row) -> absl::Status {
+        ++checked;
+        std::vector<store::MatchKeyRow> expected =
+            MatchKeyRows(schema, KeySourceOfRow(schema, row));
+        std::sort(expected.begin(), expected.end());
+        expected.erase(std::unique(expected.begin(), expected.end()),
+                       expected.end());
+        CRM_ASSIGN_OR_RETURN(std::vector<store::MatchKeyRow> stored,
+                             session.backend().SelectMatchKeys(id));
+        if (stored == expected) return absl::OkStatus();
+        std::vector<store::MatchKeyRow> missing, extra;
+        std::set_difference(expected.begin(), expected.end(), stored.begin(),
+                            stored.end(), std::back_inserter(missing));
+        std::set_difference(stored.begin(), stored.end(), expected.begin(),
+                            expected.end(), std::back_inserter(extra));
+        problem(id, absl::StrCat("the stored match keys differ from the "
+                                 "customer's values: ",
+                                 missing.size(), " missing, ", extra.size(),
+                                 " not of its values"));
+        return absl::OkStatus();
+      }));
+  return checked;
 }
 
 }  // namespace crm::core::duplicates

@@ -5,9 +5,12 @@
 #define CRM_CORE_DUPLICATES_MATCH_KEY_STORE_H_
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "core/duplicates/match_keys.h"
 #include "core/workspace.h"
 #include "store/sql_value.h"
@@ -34,6 +37,13 @@ absl::Status RemoveMatchKeys(Session& session, int64_t id);
 // default region changed, after a load, and once for a workspace written
 // before libcrm kept keys.
 absl::Status RebuildMatchKeys(Session& session);
+
+// Checks every customer's stored keys against the keys of its stored
+// values (crm_verify's "match_keys"): calls `problem` for each customer
+// whose keys differ; returns the number of customers checked.
+absl::StatusOr<int64_t> CheckMatchKeys(
+    Session& session,
+    absl::FunctionRef<void(int64_t id, std::string message)> problem);
 
 }  // namespace crm::core::duplicates
 

@@ -43,7 +43,7 @@ absl::Status SetDuplicateSettings(Session& session, absl::string_view json) {
       settings.default_region !=
       session.schema().duplicate_settings().default_region;
   CRM_RETURN_IF_ERROR(session.backend().StoreSetting(
-      "duplicates", DuplicateSettingsToJson(settings)));
+      kSettingsKey, DuplicateSettingsToJson(settings)));
   CRM_RETURN_IF_ERROR(session.SchemaChanged());
   return region_changed ? RebuildMatchKeys(session) : absl::OkStatus();
 }

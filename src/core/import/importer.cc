@@ -22,6 +22,7 @@
 #include "base/replacing_file.h"
 #include "core/access.h"
 #include "core/customer_service.h"
+#include "core/duplicates/pair_score.h"
 #include "core/event_service.h"
 #include "core/import/cell_parser.h"
 #include "core/import/csv_reader.h"
@@ -35,7 +36,10 @@
 namespace crm::core::import {
 namespace {
 
+// The rows the report lists: rejected, and written with a duplicate
+// warning.
 constexpr size_t kReportedRejects = 100;
+constexpr size_t kReportedWarnings = 100;
 constexpr size_t kNoColumn = static_cast<size_t>(-1);
 
 // What a column of the file fills.
@@ -67,9 +71,16 @@ struct Reject {
 };
 
 // What a batch did; merged into the totals once it commits.
+// A row written although a duplicate rule's "warn" action flagged it.
+struct Warning {
+  int64_t row = 0, line = 0;
+  std::string candidates_json;  // duplicates::CandidatesToJson()
+};
+
 struct Counts {
   int64_t rows = 0, created = 0, updated = 0, unchanged = 0;
   std::vector<Reject> rejects;
+  std::vector<Warning> warnings;
 };
 
 enum class Done { kCreated, kUpdated, kUnchanged };
@@ -203,8 +214,10 @@ class Importer {
                         std::map<int64_t, Reject>* unwritable, Counts* counts);
   absl::Status ResolveColumns(Session& session);
   absl::Status ResolveColumn(Session& session, size_t index);
+  // Sets *candidates_json to the candidates of a "warn" rule, if any.
   absl::StatusOr<Done> WriteCustomer(Session& session, const SourceRow& row,
-                                     RowError* error);
+                                     RowError* error,
+                                     std::string* candidates_json);
   absl::StatusOr<Done> AppendRowEvent(Session& session, const SourceRow& row,
                                       RowError* error);
   // The customer `key` finds (null `field` for ids), as the session sees
@@ -234,6 +247,7 @@ class Importer {
   std::optional<size_t> key_column_;
   Counts totals_;
   int64_t rejected_ = 0;
+  int64_t warned_ = 0;
 };
 
 absl::Status Importer::Open() {
@@ -390,7 +404,8 @@ absl::StatusOr<std::optional<Found>> Importer::FindCustomer(
 
 absl::StatusOr<Done> Importer::WriteCustomer(Session& session,
                                              const SourceRow& row,
-                                             RowError* error) {
+                                             RowError* error,
+                                             std::string* candidates_json) {
   ResolvedValues input;
   WriteTime time;
   time.duplicate_operation = duplicates::Operation::kImport;
@@ -452,7 +467,11 @@ absl::StatusOr<Done> Importer::WriteCustomer(Session& session,
   }
   error->column = kNoColumn;
   if (!existing) {
-    CRM_RETURN_IF_ERROR(CreateResolved(session, input, time, actor_).status());
+    CRM_ASSIGN_OR_RETURN(WriteOutcome created,
+                         CreateResolved(session, input, time, actor_));
+    if (!created.candidates.empty()) {
+      *candidates_json = duplicates::CandidatesToJson(created.candidates);
+    }
     return Done::kCreated;
   }
   // created_at gives a created customer its start; an update keeps it.
@@ -460,6 +479,9 @@ absl::StatusOr<Done> Importer::WriteCustomer(Session& session,
   CRM_ASSIGN_OR_RETURN(
       WriteOutcome outcome,
       UpdateResolved(session, existing->id, 0, input, time, actor_));
+  if (!outcome.candidates.empty()) {
+    *candidates_json = duplicates::CandidatesToJson(outcome.candidates);
+  }
   // A row that changes nothing writes nothing and keeps the version.
   return outcome.version == existing->version ? Done::kUnchanged
                                               : Done::kUpdated;
@@ -632,9 +654,17 @@ absl::Status Importer::RunBatch(Session& session, const RowPosition& start,
                                        .message = row.unreadable});
     } else {
       RowError error;
-      absl::StatusOr<Done> done = request_.target == ImportTarget::kCustomers
-                                      ? WriteCustomer(session, row, &error)
-                                      : AppendRowEvent(session, row, &error);
+      std::string candidates_json;
+      absl::StatusOr<Done> done =
+          request_.target == ImportTarget::kCustomers
+              ? WriteCustomer(session, row, &error, &candidates_json)
+              : AppendRowEvent(session, row, &error);
+      if (done.ok() && !candidates_json.empty()) {
+        counts->warnings.push_back(Warning{.row = row.at.row,
+                                           .line = row.at.line,
+                                           .candidates_json =
+                                               std::move(candidates_json)});
+      }
       if (done.ok()) {
         if (*done == Done::kCreated) ++counts->created;
         if (*done == Done::kUpdated) ++counts->updated;
@@ -680,7 +710,8 @@ std::string Importer::Report(int64_t bytes) const {
   std::string out = absl::StrCat(
       "{\"rows\":", totals_.rows, ",\"created\":", totals_.created,
       ",\"updated\":", totals_.updated, ",\"unchanged\":", totals_.unchanged,
-      ",\"rejected\":", rejected_, ",\"bytes\":", bytes,
+      ",\"rejected\":", rejected_, ",\"warned\":", warned_,
+      ",\"bytes\":", bytes,
       ",\"dry_run\":", request_.dry_run ? "true" : "false", ",\"rejects\":[");
   for (size_t i = 0; i < totals_.rejects.size(); ++i) {
     const Reject& reject = totals_.rejects[i];
@@ -690,6 +721,13 @@ std::string Importer::Report(int64_t bytes) const {
         reject, {",\"column\":", ",\"field\":", ",\"rule\":", ",\"message\":"},
         AppendJsonString, &out);
     out += "}";
+  }
+  out += "],\"warnings\":[";
+  for (size_t i = 0; i < totals_.warnings.size(); ++i) {
+    const Warning& warning = totals_.warnings[i];
+    absl::StrAppend(&out, i > 0 ? "," : "", "{\"row\":", warning.row,
+                    ",\"line\":", warning.line,
+                    ",\"candidates\":", warning.candidates_json, "}");
   }
   out += "]}";
   return out;
@@ -736,6 +774,11 @@ absl::StatusOr<std::string> Importer::Run() {
     totals_.updated += counts.updated;
     totals_.unchanged += counts.unchanged;
     CRM_RETURN_IF_ERROR(WriteRejects(counts.rejects));
+    warned_ += static_cast<int64_t>(counts.warnings.size());
+    for (Warning& warning : counts.warnings) {
+      if (totals_.warnings.size() >= kReportedWarnings) break;
+      totals_.warnings.push_back(std::move(warning));
+    }
     if (single_ || counts.rows < request_.batch_rows) break;
     start = source_->next();
   }

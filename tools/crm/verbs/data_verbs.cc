@@ -17,6 +17,7 @@
 #include <string>
 
 #include "crm/crm.h"
+#include "duplicate_candidates.h"
 #include "failure.h"
 #include "output.h"
 #include "owned.h"
@@ -91,6 +92,12 @@ void RunImport(const Globals& globals, const ImportArgs& args) {
   Check(status, "cannot import '" + args.file + "'");
   auto report = TakeJson(json);
   PrintDocument(report, globals.format, std::cout);
+  // Rows written although a "warn" rule flagged them: one line each, as
+  // `crm create` says it (the report lists the first 100).
+  for (const auto& warning : report.value("warnings", nlohmann::json::array())) {
+    WarnCandidates("row " + warning.value("row", nlohmann::json()).dump(),
+                   warning.value("candidates", nlohmann::json()).dump().c_str());
+  }
   int64_t rejected = report.value("rejected", int64_t{0});
   if (rejected > 0) {
     std::string message = std::to_string(rejected) +

@@ -198,8 +198,12 @@ class Generator:
         self.switchboard_of = Affine(rng, len(LANDLINE_PREFIXES) * 10_000)
         self.slot_group, self.slot_pair = slot_probabilities()
         # Every email written, lower-cased: libcrm's email field is unique
-        # (compared lower-cased), so no two rows may hold one address.
+        # (compared lower-cased), so no two rows may hold one address. And
+        # every mailbox taken (mailbox()): two people never share one, as
+        # "ola.nordmann@gmail.com" and "olanordmann@gmail.com" are one Gmail
+        # mailbox.
         self.emails = set()
+        self.mailboxes = set()
         self.company_names = set()
         self.company_domains = set()
         self.buckets = max(1, math.ceil(people * 1.2 / ROWS_PER_BUCKET))
@@ -436,12 +440,19 @@ class Generator:
         return pattern.format(g=g, f=f, gi=g[:1], fi=f[:1],
                               yy=f"{self.rng.randint(1945, 2006) % 100:02d}")
 
-    def take(self, email):
-        """Claims the address if no row has it yet (compared lower-cased)."""
+    def take(self, email, same_mailbox_as=None):
+        """Claims the address if no row has it yet (compared lower-cased) and
+        its mailbox is free or is that of `same_mailbox_as` (a duplicate's
+        other spelling of its original's address)."""
         key = email.lower()
         if key in self.emails:
             return False
+        box = mailbox(key)
+        if box in self.mailboxes and (same_mailbox_as is None or
+                                      box != mailbox(same_mailbox_as.lower())):
+            return False
         self.emails.add(key)
+        self.mailboxes.add(box)
         return True
 
     def private_email(self, given, family):
@@ -489,7 +500,7 @@ class Generator:
                     variant = local[:at] + "." + local[at:]
             else:
                 variant = f"{local}+{self.rng.choice(name_lists.SUBADDRESS_TAGS)}"
-            if self.take(f"{variant}@{domain}"):
+            if self.take(f"{variant}@{domain}", same_mailbox_as=email):
                 return f"{variant}@{domain}"
         return ""
 
@@ -535,6 +546,18 @@ class Generator:
                                         company))
                     truth.writerow((external_id, entity, role, variations, name_group,
                                     company_group))
+
+
+def mailbox(address):
+    """The mailbox a lower-cased address delivers to, as its provider reads
+    it: Gmail ignores dots in the local part, and the sub-address providers
+    deliver local+tag to local."""
+    local, _, domain = address.rpartition("@")
+    if domain in name_lists.SUBADDRESS_DOMAINS:
+        local = local.split("+", 1)[0]
+    if domain in name_lists.DOT_INSENSITIVE_DOMAINS:
+        local = local.replace(".", "")
+    return f"{local}@{domain}"
 
 
 def slot_probabilities():

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/json_text.h"
 #include "base/utf8.h"
+#include "core/definition_problems.h"
 #include "core/json.h"
 #include "core/schema.h"
 #include "google/protobuf/struct.pb.h"
@@ -55,31 +56,7 @@ constexpr std::pair<const char*, Operation> kOperations[] = {
     {"merge", Operation::kMerge},
 };
 
-// Text as a message quotes it: at most 64 bytes, and never bytes that are
-// not libcrm text.
-std::string Quoted(absl::string_view text) {
-  if (!TextProblem(text).empty()) return "(not valid text)";
-  return text.size() <= 64 ? std::string(text)
-                           : absl::StrCat(text.substr(0, 61), "...");
-}
-
-// Builds the validation errors of one definition: "profile 'x': key: ...".
-class Problems {
- public:
-  absl::Status At(absl::string_view key, absl::string_view message) const {
-    std::string prefix =
-        name_.empty() ? "profile" : absl::StrCat("profile '", name_, "'");
-    return MakeError(ErrorCode::kValidation,
-                     absl::StrCat(prefix, ": ", key, ": ", message), key,
-                     Rule::kProfile);
-  }
-  void set_name(absl::string_view name) { name_ = Quoted(name); }
-
- private:
-  std::string name_;
-};
-
-absl::Status CheckEventName(const Problems& problems, absl::string_view key,
+absl::Status CheckEventName(const DefinitionProblems& problems, absl::string_view key,
                             const std::string& name) {
   bool ok = !name.empty() && name.size() <= kMaxEventNameBytes;
   for (char c : name) {
@@ -94,19 +71,7 @@ absl::Status CheckEventName(const Problems& problems, absl::string_view key,
                                        "and . _ - : /"));
 }
 
-absl::StatusOr<std::string> TextOf(const Problems& problems,
-                                   absl::string_view key,
-                                   const JsonValue& value) {
-  if (value.kind_case() != JsonValue::kStringValue) {
-    return problems.At(key, "must be text");
-  }
-  if (!TextProblem(value.string_value()).empty()) {
-    return problems.At(key, "is not valid text");
-  }
-  return value.string_value();
-}
-
-absl::StatusOr<FieldAccess> FieldModeOf(const Problems& problems,
+absl::StatusOr<FieldAccess> FieldModeOf(const DefinitionProblems& problems,
                                         absl::string_view key,
                                         const JsonValue& value) {
   CRM_ASSIGN_OR_RETURN(std::string mode, TextOf(problems, key, value));
@@ -120,7 +85,7 @@ absl::StatusOr<FieldAccess> FieldModeOf(const Problems& problems,
 
 // "fields" or "groups": an object of modes, keyed by names `check` accepts.
 absl::Status ParseModes(
-    const Problems& problems, absl::string_view what, const JsonValue& value,
+    const DefinitionProblems& problems, absl::string_view what, const JsonValue& value,
     absl::FunctionRef<absl::Status(const std::string&)> check,
     std::map<std::string, FieldAccess>* out) {
   if (value.kind_case() != JsonValue::kStructValue) {
@@ -158,7 +123,7 @@ absl::Status CheckGroupName(const std::string& name) {
   return absl::OkStatus();
 }
 
-absl::Status ParseEvents(const Problems& problems, const JsonValue& value,
+absl::Status ParseEvents(const DefinitionProblems& problems, const JsonValue& value,
                          std::vector<EventRule>* out) {
   if (value.kind_case() != JsonValue::kListValue) {
     return problems.At("events", "must be an array of rules");
@@ -215,7 +180,7 @@ absl::Status ParseEvents(const Problems& problems, const JsonValue& value,
   return absl::OkStatus();
 }
 
-absl::Status ParseOperations(const Problems& problems, const JsonValue& value,
+absl::Status ParseOperations(const DefinitionProblems& problems, const JsonValue& value,
                              std::vector<Operation>* out) {
   if (value.kind_case() != JsonValue::kListValue) {
     return problems.At("operations", "must be an array of operation names");
@@ -284,7 +249,7 @@ absl::string_view OperationName(Operation operation) {
 }
 
 absl::StatusOr<ProfileDefinition> ParseProfile(absl::string_view json) {
-  Problems problems;
+  DefinitionProblems problems("profile", Rule::kProfile);
   Struct document;
   absl::Status parsed =
       MessageFromJson(json, "access profile definition", &document);

@@ -21,8 +21,9 @@ constexpr const char* kExitCodes =
     "libcrm failed with status S (11 not found, 12 invalid argument, 13\n"
     "validation, 14 constraint, 15 conflict, 16 busy, 17 I/O, 18 out of\n"
     "memory, 19 misuse, 20 not a workspace, 21 newer version, 22 read-only,\n"
-    "23 internal, 24 unsupported, 25 denied, 26 cancelled). Errors go to\n"
-    "stderr as one line, naming the field, rule and row where libcrm does.\n"
+    "23 internal, 24 unsupported, 25 denied, 26 cancelled, 27 a duplicate\n"
+    "rule blocks the write). Errors go to stderr as one line, naming the\n"
+    "field, rule and row where libcrm does.\n"
     "More: docs/crm-tool.md.";
 
 // Turns a --format name into the number of its Format, naming the choices

@@ -8,6 +8,7 @@
 #include "base/error.h"
 #include "base/json_text.h"
 #include "base/utf8.h"
+#include "core/definition_problems.h"
 #include "core/json.h"
 #include "core/schema.h"
 #include "google/protobuf/struct.pb.h"
@@ -28,44 +29,6 @@ constexpr std::pair<const char*, AppliesTo> kAppliesTo[] = {
     {"company", AppliesTo::kCompany},
 };
 
-// Text as a message quotes it: at most 64 bytes, and never bytes that are
-// not libcrm text.
-std::string Quoted(absl::string_view text) {
-  if (!TextProblem(text).empty()) return "(not valid text)";
-  return text.size() <= 64 ? std::string(text)
-                           : absl::StrCat(text.substr(0, 61), "...");
-}
-
-// Builds the validation errors of one definition: "duplicate rule 'x': key:
-// ...", rule kDuplicate, the key as the error's field.
-class Problems {
- public:
-  absl::Status At(absl::string_view key, absl::string_view message) const {
-    std::string prefix = name_.empty()
-                             ? "duplicate rule"
-                             : absl::StrCat("duplicate rule '", name_, "'");
-    return MakeError(ErrorCode::kValidation,
-                     absl::StrCat(prefix, ": ", key, ": ", message), key,
-                     Rule::kDuplicate);
-  }
-  void set_name(absl::string_view name) { name_ = Quoted(name); }
-
- private:
-  std::string name_;
-};
-
-absl::StatusOr<std::string> TextOf(const Problems& problems,
-                                   absl::string_view key,
-                                   const JsonValue& value) {
-  if (value.kind_case() != JsonValue::kStringValue) {
-    return problems.At(key, "must be text");
-  }
-  if (!TextProblem(value.string_value()).empty()) {
-    return problems.At(key, "is not valid text");
-  }
-  return value.string_value();
-}
-
 bool IsRuleName(absl::string_view name) {
   if (name.empty() || name.size() > kMaxNameBytes) return false;
   for (char c : name) {
@@ -76,7 +39,7 @@ bool IsRuleName(absl::string_view name) {
   return true;
 }
 
-absl::StatusOr<Action> ActionOf(const Problems& problems, absl::string_view key,
+absl::StatusOr<Action> ActionOf(const DefinitionProblems& problems, absl::string_view key,
                                 const JsonValue& value) {
   CRM_ASSIGN_OR_RETURN(std::string text, TextOf(problems, key, value));
   for (Action action : {Action::kAllow, Action::kWarn, Action::kBlock}) {
@@ -86,7 +49,7 @@ absl::StatusOr<Action> ActionOf(const Problems& problems, absl::string_view key,
                                        "' (allow, warn or block)"));
 }
 
-absl::StatusOr<Comparison> ComparisonOf(const Problems& problems,
+absl::StatusOr<Comparison> ComparisonOf(const DefinitionProblems& problems,
                                         const std::string& where,
                                         const JsonValue& value,
                                         const Schema& schema) {
@@ -143,7 +106,7 @@ absl::StatusOr<Comparison> ComparisonOf(const Problems& problems,
   return comparison;
 }
 
-absl::Status ParseCompare(const Problems& problems, const JsonValue& value,
+absl::Status ParseCompare(const DefinitionProblems& problems, const JsonValue& value,
                           const Schema& schema, std::vector<Comparison>* out) {
   if (value.kind_case() != JsonValue::kListValue) {
     return problems.At("compare", "must be an array of comparisons");
@@ -170,7 +133,7 @@ absl::Status ParseCompare(const Problems& problems, const JsonValue& value,
 }
 
 absl::Status ParseActions(
-    const Problems& problems, const JsonValue& value,
+    const DefinitionProblems& problems, const JsonValue& value,
     std::array<std::optional<Action>, kOperationCount>* out) {
   if (value.kind_case() != JsonValue::kStructValue) {
     return problems.At("actions", "must be an object of actions by operation");
@@ -220,7 +183,7 @@ const char* ActionName(Action action) {
 
 absl::StatusOr<DuplicateRule> ParseDuplicateRule(absl::string_view json,
                                                  const Schema& schema) {
-  Problems problems;
+  DefinitionProblems problems("duplicate rule", Rule::kDuplicate);
   Struct document;
   absl::Status parsed = MessageFromJson(json, "duplicate rule", &document);
   if (!parsed.ok()) {

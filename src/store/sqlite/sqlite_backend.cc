@@ -4,16 +4,16 @@
 #include "store/sqlite/as_of_table.h"
 #include "store/sqlite/backup_store.h"
 #include "store/sqlite/customer_table.h"
-#include "store/sqlite/duplicate_rule_table.h"
+#include "store/sqlite/definition_table.h"
 #include "store/sqlite/event_table.h"
 #include "store/sqlite/field_table.h"
 #include "store/sqlite/hold_table.h"
 #include "store/sqlite/match_key_table.h"
 #include "store/sqlite/meta_table.h"
 #include "store/sqlite/migrations.h"
-#include "store/sqlite/profile_table.h"
 #include "store/sqlite/query_sql.h"
 #include "store/sqlite/search_table.h"
+#include "store/sqlite/settings_table.h"
 #include "store/sqlite/suppression_table.h"
 #include "store/sqlite/transaction.h"
 #include "store/sqlite/workspace_copy.h"
@@ -248,16 +248,17 @@ absl::Status SqliteBackend::UpsertEventType(const std::string& name,
 
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
 SqliteBackend::LoadProfiles() {
-  return sqlite::LoadProfiles(*connection_);
+  return sqlite::LoadDefinitions(*connection_, DefinitionTable::kProfiles);
 }
 
 absl::Status SqliteBackend::UpsertProfile(const std::string& name,
                                           const std::string& definition) {
-  return sqlite::UpsertProfile(*connection_, name, definition);
+  return sqlite::UpsertDefinition(*connection_, DefinitionTable::kProfiles, name,
+                                  definition);
 }
 
 absl::StatusOr<bool> SqliteBackend::DeleteProfile(const std::string& name) {
-  return sqlite::DeleteProfile(*connection_, name);
+  return sqlite::DeleteDefinition(*connection_, DefinitionTable::kProfiles, name);
 }
 
 // ---- search and segments ----------------------------------------------------
@@ -474,17 +475,20 @@ absl::Status SqliteBackend::ForEachMatchKeyGroup(
 
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
 SqliteBackend::LoadDuplicateRules() {
-  return sqlite::LoadDuplicateRules(*connection_);
+  return sqlite::LoadDefinitions(*connection_,
+                                 DefinitionTable::kDuplicateRules);
 }
 
 absl::Status SqliteBackend::UpsertDuplicateRule(const std::string& name,
                                                 const std::string& definition) {
-  return sqlite::UpsertDuplicateRule(*connection_, name, definition);
+  return sqlite::UpsertDefinition(
+      *connection_, DefinitionTable::kDuplicateRules, name, definition);
 }
 
 absl::StatusOr<bool> SqliteBackend::DeleteDuplicateRule(
     const std::string& name) {
-  return sqlite::DeleteDuplicateRule(*connection_, name);
+  return sqlite::DeleteDefinition(*connection_,
+                                  DefinitionTable::kDuplicateRules, name);
 }
 
 absl::StatusOr<std::optional<std::string>> SqliteBackend::LoadSetting(

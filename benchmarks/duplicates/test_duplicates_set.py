@@ -154,6 +154,15 @@ class GeneratedSet(unittest.TestCase):
             self.assertEqual(email.count("@"), 1, email)
             self.assertTrue(email.isascii(), email)
 
+    def test_no_two_people_share_a_mailbox(self):
+        owner = {}
+        for c, t in zip(self.customers, self.truth):
+            if not c["email"]:
+                continue
+            box = mailbox(c["email"])
+            self.assertEqual(owner.setdefault(box, t["entity_id"]), t["entity_id"],
+                             f"{c['email']}: another person's mailbox")
+
     def test_duplicate_counts(self):
         duplicated = [rows for rows in self.entities.values() if len(rows) > 1]
         self.assertNear(len(duplicated), PEOPLE, 0.10, "entities with duplicates")

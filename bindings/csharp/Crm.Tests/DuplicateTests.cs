@@ -1,15 +1,21 @@
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Text.Json;
 
 namespace Crm.Tests;
 
 /// <summary>Duplicates (CrmDatabase.Duplicates: Rules, Settings, MatchKeys, Candidates, Find and
-/// Pages), on the backend under test.</summary>
+/// Pages) and the duplicate check of writes, batches and imports (WriteOptions.SkipDuplicateCheck,
+/// WriteResult.Candidates, ImportOptions.SkipDuplicateCheck), on the backend under test.</summary>
 public class DuplicateTests
 {
     private const string SamePhone =
         """{"name": "same_phone", "applies_to": "person", "compare": [{"key": "phone"}, {"key": "name", "min_similarity": 0.8}], "action": "warn"}""";
+
+    private const string SamePhoneBlocks = """{"name": "same_phone", "compare": [{"key": "phone"}], "action": "block"}""";
+
+    private static readonly WriteOptions SaveAnyway = new() { SkipDuplicateCheck = true };
 
     private static (long A1, long A2, long A3, long Lone) Seed(CrmDatabase db)
     {
@@ -45,14 +51,96 @@ public class DuplicateTests
     public void ABlockedCreateThrowsWithItsCandidates()
     {
         using var db = TestWorkspace.OpenEmpty();
-        db.Duplicates.Rules.Define("""{"name": "same_phone", "compare": [{"key": "phone"}], "action": "block"}""");
+        db.Duplicates.Rules.Define(SamePhoneBlocks);
         long jane = db.CreateCustomer(TestWorkspace.Row(("name", "Jane Doe"), ("phone", "+4790000001")));
-        var blocked = Assert.Throws<CrmDuplicateException>(
-            () => db.CreateCustomer(TestWorkspace.Row(("name", "Jnae Doe"), ("phone", "+47 900 00 001"))));
+        var twin = TestWorkspace.Row(("name", "Jnae Doe"), ("phone", "+47 900 00 001"));
+        var blocked = Assert.Throws<CrmDuplicateException>(() => db.CreateCustomer(twin));
         Assert.Equal("same_phone", blocked.Field);
         Assert.Equal("duplicate", blocked.Rule);
         Assert.Equal(new[] { jane }, blocked.Candidates.Select(c => c.Id));
         Assert.Equal(1, db.CountCustomers());
+
+        // Save anyway: no rule looks at the write; the match keys are kept current all the same.
+        var withOptions = Assert.Throws<CrmDuplicateException>(() => db.CreateCustomer(twin, new WriteOptions()));
+        Assert.Equal(new[] { jane }, withOptions.Candidates.Select(c => c.Id));
+        WriteResult saved = db.CreateCustomer(twin, SaveAnyway);
+        Assert.True(saved.Created);
+        Assert.Empty(saved.Candidates);
+        Assert.Contains(("phone", "+4790000001"), db.Duplicates.MatchKeys(saved.Id));
+    }
+
+    [Fact]
+    public void BlockedUpdatesAndUpsertsSaveAnyway()
+    {
+        using var db = TestWorkspace.OpenEmpty();
+        db.Duplicates.Rules.Define(SamePhoneBlocks);
+        long jane = db.CreateCustomer(TestWorkspace.Row(("name", "Jane Doe"), ("phone", "+4790000001")));
+        long ola = db.CreateCustomer(TestWorkspace.Row(("name", "Ola"), ("phone", "+4791111111")));
+        var janesPhone = TestWorkspace.Row(("phone", "+4790000001"));
+        var blocked = Assert.Throws<CrmDuplicateException>(() => db.UpdateCustomer(ola, janesPhone, new WriteOptions()));
+        Assert.Equal(new[] { jane }, blocked.Candidates.Select(c => c.Id));
+        Assert.Throws<CrmDuplicateException>(() => db.UpdateCustomer(ola, janesPhone));
+        WriteResult updated = db.UpdateCustomer(ola, janesPhone, SaveAnyway);
+        Assert.Equal((ola, 2L), (updated.Id, updated.Version));
+
+        var kari = TestWorkspace.Row(("external_id", "K-1"), ("name", "Kari"), ("phone", "+47 900 00 001"));
+        Assert.Throws<CrmDuplicateException>(() => db.UpsertCustomer(kari));
+        Assert.True(db.UpsertCustomer(kari, SaveAnyway).Created);
+        Assert.Equal(3, db.CountCustomers());
+    }
+
+    [Fact]
+    public void AWarnRuleReturnsItsCandidates()
+    {
+        using var db = TestWorkspace.OpenEmpty();
+        db.Duplicates.Rules.Define("""{"name": "same_phone", "compare": [{"key": "phone"}], "action": "warn"}""");
+        long jane = db.CreateCustomer(TestWorkspace.Row(("name", "Jane Doe"), ("phone", "+4790000001")));
+        WriteResult warned = db.CreateCustomer(TestWorkspace.Row(("name", "Jnae Doe"), ("phone", "+47 900 00 001")),
+            new WriteOptions());
+        Assert.True(warned.Created);
+        DuplicateCandidate candidate = Assert.Single(warned.Candidates);
+        Assert.Equal((jane, "same_phone", 1.0), (candidate.Id, candidate.Rule, candidate.Score));
+        Assert.Equal(new[] { new DuplicateReason("phone", 1.0) }, candidate.Reasons);
+
+        WriteResult upserted = db.UpsertCustomer(
+            TestWorkspace.Row(("external_id", "K-1"), ("name", "Kari"), ("phone", "+4790000001")), new WriteOptions());
+        Assert.Equal(new[] { jane, warned.Id }, upserted.Candidates.Select(c => c.Id).Order());
+        WriteResult skipped = db.CreateCustomer(TestWorkspace.Row(("name", "Per"), ("phone", "+4790000001")), SaveAnyway);
+        Assert.Empty(skipped.Candidates);
+        WriteResult alone = db.CreateCustomer(TestWorkspace.Row(("name", "Ola"), ("phone", "+4791111111")), new WriteOptions());
+        Assert.Empty(alone.Candidates);
+    }
+
+    [Fact]
+    public void BatchesAndImportsSaveAnyway()
+    {
+        using var db = TestWorkspace.OpenEmpty();
+        db.Duplicates.Rules.Define(SamePhoneBlocks);
+        db.CreateCustomer(TestWorkspace.Row(("name", "Jane Doe"), ("phone", "+4790000001")));
+        var rows = new[] { TestWorkspace.Row(("name", "Jnae Doe"), ("phone", "+4790000001")), TestWorkspace.Row(("name", "Ola")) };
+        var rejected = Assert.Throws<BatchException>(() => db.InsertMany(rows));
+        Assert.Equal(new[] { (0, StatusCode.Duplicate) }, rejected.RejectedRows.Select(r => (r.Row, r.Status)));
+        Assert.Equal(1, db.CountCustomers());
+        Assert.Equal(2, db.InsertMany(rows, SaveAnyway).Count);
+
+        string folder = Directory.CreateTempSubdirectory("crm-cs-duplicates-").FullName;
+        try
+        {
+            string path = Path.Combine(folder, "people.csv");
+            File.WriteAllText(path, "external_id,name,phone\nK-1,Kari,+47 900 00 001\nK-2,Per,+4792222222\n");
+            ImportReport report = db.ImportFile(path);
+            Assert.Equal((1L, 1L), (report.Created, report.Rejected));
+            ImportReject reject = Assert.Single(report.Rejects);
+            Assert.Equal((1L, "duplicate"), (reject.Row, reject.Rule));
+            Assert.Throws<NotFoundException>(() => db.GetCustomerByExternalId("K-1"));
+            report = db.ImportFile(path, new ImportOptions { SkipDuplicateCheck = true });
+            Assert.Equal((1L, 1L, 0L), (report.Created, report.Unchanged, report.Rejected));
+            Assert.Equal("Kari", db.GetCustomerByExternalId("K-1")["name"]);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]

@@ -47,6 +47,8 @@ public sealed partial class CrmDatabase
     /// <summary>
     /// As <see cref="InsertMany(IEnumerable{IReadOnlyDictionary{string, object?}}, string?)"/>, every customer
     /// starting at <see cref="WriteOptions.EffectiveAt"/> (a row's own "created_at" may give each its own).
+    /// With <see cref="WriteOptions.SkipDuplicateCheck"/> a row a duplicate rule's "batch" action would
+    /// reject (<see cref="StatusCode.Duplicate"/>) is saved anyway.
     /// </summary>
     public IReadOnlyList<long> InsertMany(IEnumerable<IReadOnlyDictionary<string, object?>> rows, WriteOptions options, string? actor = null)
     {
@@ -59,7 +61,8 @@ public sealed partial class CrmDatabase
 
     /// <summary>
     /// As <see cref="UpsertMany(IEnumerable{IReadOnlyDictionary{string, object?}}, string?)"/>, with the valid
-    /// time of <paramref name="options"/> for every row (a row that creates refuses an EffectiveUntil).
+    /// time of <paramref name="options"/> for every row (a row that creates refuses an EffectiveUntil), and
+    /// its <see cref="WriteOptions.SkipDuplicateCheck"/>.
     /// </summary>
     public IReadOnlyList<(long Id, bool Created)> UpsertMany(IEnumerable<IReadOnlyDictionary<string, object?>> rows, WriteOptions options, string? actor = null)
     {

@@ -23,7 +23,9 @@ public sealed partial class CrmDatabase
     /// reject file; the other rows import. A call that fails as a whole keeps
     /// the batches committed before it and says where it stopped
     /// (<see cref="CrmException.Position"/>: the byte offset in the file);
-    /// importing the same file again completes it.
+    /// importing the same file again completes it. A customer row a duplicate
+    /// rule's "import" action blocks is rejected with rule "duplicate", unless
+    /// <see cref="ImportOptions.SkipDuplicateCheck"/> imports it anyway.
     /// </summary>
     /// <param name="path">The file.</param>
     /// <param name="options">The options; null for libcrm's defaults.</param>
@@ -46,6 +48,7 @@ public sealed partial class CrmDatabase
         native.DryRun = options.DryRun ? 1 : 0;
         native.BatchRows = options.BatchRows;
         native.Actor = strings.String(options.Actor, nameof(ImportOptions.Actor));
+        native.DuplicateCheck = WriteOptions.DuplicateCheck(options.SkipDuplicateCheck);
         using var relay = new ProgressRelay(options);
         native.Progress = relay.Function;
         native.ProgressContext = relay.Context;

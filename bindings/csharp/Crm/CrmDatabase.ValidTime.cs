@@ -11,10 +11,12 @@ public sealed partial class CrmDatabase
     /// real start, e.g. when migrating it; both given must be equal).
     /// </summary>
     /// <param name="values">Field values by field name, as for <see cref="CreateCustomer(IReadOnlyDictionary{string, object?}, string?)"/>.</param>
-    /// <param name="options">The valid time; <see cref="WriteOptions.EffectiveUntil"/> must be null.</param>
+    /// <param name="options">The valid time (<see cref="WriteOptions.EffectiveUntil"/> must be null), and
+    /// <see cref="WriteOptions.SkipDuplicateCheck"/> to save although a duplicate rule would block it.</param>
     /// <param name="actor">Who makes the change; null means "api".</param>
-    /// <returns>What the write did.</returns>
+    /// <returns>What the write did, with the candidates of a duplicate rule that warns (<see cref="WriteResult.Candidates"/>).</returns>
     /// <exception cref="ValidationException">A value breaks a rule, or the time is refused (rules "future", "effective_at", "effective_until").</exception>
+    /// <exception cref="CrmDuplicateException">A duplicate rule blocks the write (its candidates in <see cref="CrmDuplicateException.Candidates"/>).</exception>
     public unsafe WriteResult CreateCustomer(IReadOnlyDictionary<string, object?> values, WriteOptions options, string? actor = null)
     {
         DbHandle handle = Handle;
@@ -32,12 +34,13 @@ public sealed partial class CrmDatabase
     /// </summary>
     /// <param name="id">The customer's id.</param>
     /// <param name="changes">Field values by field name; a null value clears the field.</param>
-    /// <param name="options">The valid time.</param>
+    /// <param name="options">The valid time, and the duplicate check (<see cref="WriteOptions.SkipDuplicateCheck"/>).</param>
     /// <param name="expectedVersion">When above 0, the update applies only if the customer is still at this version.</param>
     /// <param name="actor">Who makes the change; null means "api".</param>
-    /// <returns>What the write did.</returns>
+    /// <returns>What the write did, with the candidates of a duplicate rule that warns.</returns>
     /// <exception cref="ValidationException">A value breaks a rule, or the time is refused (rules "future", "before_created", "range").</exception>
     /// <exception cref="ConflictException">The customer is no longer at <paramref name="expectedVersion"/>.</exception>
+    /// <exception cref="CrmDuplicateException">A duplicate rule blocks the write.</exception>
     public unsafe WriteResult UpdateCustomer(long id, IReadOnlyDictionary<string, object?> changes, WriteOptions options, long expectedVersion = 0, string? actor = null)
     {
         DbHandle handle = Handle;
@@ -52,7 +55,8 @@ public sealed partial class CrmDatabase
     /// <see cref="CreateCustomer(IReadOnlyDictionary{string, object?}, WriteOptions, string?)"/>
     /// and, when the customer exists, must equal its stored created_at.
     /// </summary>
-    /// <returns>What the write did (<see cref="WriteResult.Created"/> tells a create).</returns>
+    /// <returns>What the write did (<see cref="WriteResult.Created"/> tells a create), with the candidates of a duplicate rule that warns.</returns>
+    /// <exception cref="CrmDuplicateException">A duplicate rule blocks the write (unless <see cref="WriteOptions.SkipDuplicateCheck"/>).</exception>
     public unsafe WriteResult UpsertCustomer(IReadOnlyDictionary<string, object?> values, WriteOptions options, string? actor = null)
     {
         DbHandle handle = Handle;
@@ -79,7 +83,10 @@ public sealed partial class CrmDatabase
                 Native.crm_write_result_version(result),
                 Native.crm_write_result_created(result) != 0,
                 CrmValue.FromMicros(Native.crm_write_result_effective_at(result)),
-                Native.crm_write_result_changed_current(result) != 0);
+                Native.crm_write_result_changed_current(result) != 0)
+            {
+                Candidates = DuplicateJson.Candidates(Native.Text(Native.crm_write_result_candidates_json(result))),
+            };
         }
     }
 

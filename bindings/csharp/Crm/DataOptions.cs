@@ -93,6 +93,13 @@ public sealed record ImportOptions : TransferOptions
 
     /// <summary>Recorded on every write; null: "import".</summary>
     public string? Actor { get; init; }
+
+    /// <summary>
+    /// Customers: import the rows a duplicate rule's "import" action would reject (rule
+    /// "duplicate") anyway: no rule looks at the rows (CRM_DUPLICATE_CHECK_SKIP), as
+    /// <see cref="WriteOptions.SkipDuplicateCheck"/> for a single write. Default false.
+    /// </summary>
+    public bool SkipDuplicateCheck { get; init; } = Defaults.DuplicateCheck == Native.CRM_DUPLICATE_CHECK_SKIP;
 }
 
 /// <summary>Options of <see cref="CrmDatabase.Export"/>; the defaults are libcrm's (CRM_EXPORT_OPTIONS_INIT).</summary>
@@ -138,7 +145,7 @@ public sealed record ImportReport(
 /// <param name="Line">The line of the file the row starts on.</param>
 /// <param name="Column">The column at fault, or "".</param>
 /// <param name="Field">The field it maps to, or "".</param>
-/// <param name="Rule">The rule broken ("format", "required", "reference", "file", ...).</param>
+/// <param name="Rule">The rule broken ("format", "required", "reference", "file", "duplicate", ...).</param>
 /// <param name="Message">libcrm's message.</param>
 public sealed record ImportReject(long Row, long Line, string Column, string Field, string Rule, string Message);
 

@@ -207,7 +207,7 @@ public class CrmCancelledException : CrmException
 /// A duplicate rule blocks the write (CRM_E_DUPLICATE): <see cref="CrmException.Field"/>
 /// names the rule, and <see cref="Candidates"/> lists the customers it matched, best
 /// first (empty when a restricted handle may name none). A write whose options skip the
-/// duplicate check saves anyway.
+/// duplicate check (<see cref="WriteOptions.SkipDuplicateCheck"/>) saves anyway.
 /// </summary>
 public class CrmDuplicateException : CrmException
 {

@@ -6,8 +6,9 @@ namespace Crm;
 
 /// <summary>
 /// Valid time of a write (crm.h "Valid time"): from when the written values
-/// hold, and for a correction of a closed stretch until when. A write without
-/// options holds from the time of the call.
+/// hold, and for a correction of a closed stretch until when; and whether the
+/// duplicate rules look at it (crm.h "Duplicates"). A write without options
+/// holds from the time of the call, and the rules look at it.
 /// </summary>
 public sealed record WriteOptions
 {
@@ -27,13 +28,27 @@ public sealed record WriteOptions
     /// </summary>
     public DateTimeOffset? EffectiveUntil { get; init; }
 
+    /// <summary>
+    /// Save anyway (CRM_DUPLICATE_CHECK_SKIP): no duplicate rule looks at the write, so
+    /// one that would block it (<see cref="CrmDuplicateException"/>) does not, and none
+    /// warns (<see cref="WriteResult.Candidates"/> stays empty); the match keys are kept
+    /// current all the same. For a data steward who has looked at the candidates and
+    /// decided the customer is new. False (the default): each rule acts as its definition says.
+    /// </summary>
+    public bool SkipDuplicateCheck { get; init; }
+
     internal Native.WriteOptions ToNative()
     {
         var options = Native.WriteOptions.Init();
         if (EffectiveAt is DateTimeOffset at) options.EffectiveAt = CrmValue.ToMicros(at);
         if (EffectiveUntil is DateTimeOffset until) options.EffectiveUntil = CrmValue.ToMicros(until);
+        options.DuplicateCheck = DuplicateCheck(SkipDuplicateCheck);
         return options;
     }
+
+    /// <summary>duplicate_check of crm_write_options and crm_import_options: skip, or the rules'.</summary>
+    internal static int DuplicateCheck(bool skip) =>
+        skip ? Native.CRM_DUPLICATE_CHECK_SKIP : Native.CRM_DUPLICATE_CHECK_RULES;
 }
 
 /// <summary>What a write with <see cref="WriteOptions"/> did.</summary>
@@ -42,7 +57,16 @@ public sealed record WriteOptions
 /// <param name="Created">Whether the write created the customer.</param>
 /// <param name="EffectiveAt">The valid time the values hold from, as applied (the time of the call when none was given; a create's created_at).</param>
 /// <param name="ChangedCurrent">Whether the values in force now changed; false for a correction of the past that a later change overrides, or a write that changed nothing.</param>
-public sealed record WriteResult(long Id, long Version, bool Created, DateTimeOffset EffectiveAt, bool ChangedCurrent);
+public sealed record WriteResult(long Id, long Version, bool Created, DateTimeOffset EffectiveAt, bool ChangedCurrent)
+{
+    /// <summary>
+    /// The customers a duplicate rule with action "warn" found for the write (it was saved
+    /// all the same), best first, as <see cref="CrmDuplicateException.Candidates"/> lists
+    /// those of a write a rule blocks; empty when none, and when
+    /// <see cref="WriteOptions.SkipDuplicateCheck"/> was set.
+    /// </summary>
+    public IReadOnlyList<DuplicateCandidate> Candidates { get; init; } = [];
+}
 
 /// <summary>
 /// A field's timeline in valid time: its intervals, oldest first, and

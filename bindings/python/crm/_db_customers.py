@@ -7,7 +7,7 @@ import datetime as _dt
 from typing import Any, Dict, Iterable, List, Literal, Mapping, Optional, Tuple, Union, overload
 
 from . import _native
-from .errors import check
+from .errors import check, parse_candidates
 from .records import Customer, build_record
 from .valid_time import WriteResult, write_options
 from .values import decode_datetime
@@ -47,6 +47,7 @@ class CustomersMixin(DatabaseCore):
         actor: Optional[str] = None,
         effective_at: When = None,
         effective_until: When = None,
+        skip_duplicate_check: bool = False,
         return_result: Literal[False] = False,
         **fields: object,
     ) -> int: ...
@@ -60,6 +61,7 @@ class CustomersMixin(DatabaseCore):
         actor: Optional[str] = None,
         effective_at: When = None,
         effective_until: When = None,
+        skip_duplicate_check: bool = False,
         return_result: Literal[True],
         **fields: object,
     ) -> WriteResult: ...
@@ -72,6 +74,7 @@ class CustomersMixin(DatabaseCore):
         actor: Optional[str] = None,
         effective_at: When = None,
         effective_until: When = None,
+        skip_duplicate_check: bool = False,
         return_result: bool = False,
         **fields: object,
     ) -> Union[int, WriteResult]:
@@ -87,10 +90,18 @@ class CustomersMixin(DatabaseCore):
         ``effective_until`` is refused (a customer cannot be created for a
         while only). With ``return_result=True`` it returns a
         :class:`crm.WriteResult` instead of the id.
+
+        Duplicates (see docs/duplicates.md): a duplicate rule with action
+        "block" raises DuplicateError, its ``candidates`` naming the
+        customers it matched, and writes nothing; one with action "warn"
+        lets the write through, its candidates in the WriteResult's
+        ``candidates``. ``skip_duplicate_check=True`` saves anyway: no rule
+        looks at the write (the match keys are kept current all the same).
         """
         c_actor = _native.optional_c_string(actor, "actor")
         merged = _merged(values, fields)
-        if effective_at is None and effective_until is None and not return_result:
+        options = write_options(effective_at, effective_until, skip_duplicate_check)
+        if options is None and not return_result:
             out = ctypes.c_int64()
             self._write_record(
                 merged,
@@ -99,24 +110,28 @@ class CustomersMixin(DatabaseCore):
                 ),
             )
             return out.value
-        options = write_options(effective_at, effective_until)
         result = self._write_v2(
             merged,
-            lambda out, record, handle, cdll: cdll.crm_customer_create_v2(
-                out, handle, record, ctypes.byref(options), c_actor
+            options,
+            lambda out, c_options, record, handle, cdll: cdll.crm_customer_create_v2(
+                out, handle, record, c_options, c_actor
             ),
         )
         return result if return_result else result.id
 
-    def _write_v2(self, values: Mapping[str, object], call: Any) -> WriteResult:
-        """Runs a _v2 write, ``call(byref(result), record, handle, cdll)``,
-        and returns what its crm_write_result says."""
+    def _write_v2(self, values: Mapping[str, object], options: Any, call: Any) -> WriteResult:
+        """Runs a _v2 write, ``call(byref(result), options, record, handle,
+        cdll)`` with ``options`` by reference (None: NULL, the defaults), and
+        returns what its crm_write_result says."""
         result = _native.WriteResultPtr()
+        c_options = None if options is None else ctypes.byref(options)
         cdll = _native.lib()
         try:
             self._write_record(
                 values,
-                lambda record, handle, lib: call(ctypes.byref(result), record, handle, lib),
+                lambda record, handle, lib: call(
+                    ctypes.byref(result), c_options, record, handle, lib
+                ),
             )
             return WriteResult(
                 id=cdll.crm_write_result_id(result),
@@ -124,6 +139,9 @@ class CustomersMixin(DatabaseCore):
                 created=bool(cdll.crm_write_result_created(result)),
                 effective_at=decode_datetime(cdll.crm_write_result_effective_at(result)),
                 changed_current=bool(cdll.crm_write_result_changed_current(result)),
+                candidates=parse_candidates(
+                    _native.text_or_empty(cdll.crm_write_result_candidates_json(result))
+                ),
             )
         finally:
             cdll.crm_write_result_free(result)  # NULL on failure; accepted
@@ -170,6 +188,7 @@ class CustomersMixin(DatabaseCore):
         actor: Optional[str] = None,
         effective_at: When = None,
         effective_until: When = None,
+        skip_duplicate_check: bool = False,
         return_result: Literal[False] = False,
         **fields: object,
     ) -> int: ...
@@ -185,6 +204,7 @@ class CustomersMixin(DatabaseCore):
         actor: Optional[str] = None,
         effective_at: When = None,
         effective_until: When = None,
+        skip_duplicate_check: bool = False,
         return_result: Literal[True],
         **fields: object,
     ) -> WriteResult: ...
@@ -199,6 +219,7 @@ class CustomersMixin(DatabaseCore):
         actor: Optional[str] = None,
         effective_at: When = None,
         effective_until: When = None,
+        skip_duplicate_check: bool = False,
         return_result: bool = False,
         **fields: object,
     ) -> Union[int, WriteResult]:
@@ -215,12 +236,15 @@ class CustomersMixin(DatabaseCore):
         rules of docs/valid-time.md. With ``return_result=True`` it returns
         a :class:`crm.WriteResult` (``changed_current`` tells whether the
         values in force now changed) instead of the version.
+
+        Duplicate rules and ``skip_duplicate_check`` as for create_customer.
         """
         c_id = _check_id(id, "id")
         c_expected = _check_version(expected_version)
         c_actor = _native.optional_c_string(actor, "actor")
         merged = _merged(values, fields)
-        if effective_at is None and effective_until is None and not return_result:
+        options = write_options(effective_at, effective_until, skip_duplicate_check)
+        if options is None and not return_result:
             out = ctypes.c_int64()
             self._write_record(
                 merged,
@@ -229,11 +253,11 @@ class CustomersMixin(DatabaseCore):
                 ),
             )
             return out.value
-        options = write_options(effective_at, effective_until)
         result = self._write_v2(
             merged,
-            lambda out, record, handle, cdll: cdll.crm_customer_update_v2(
-                out, handle, c_id, c_expected, record, ctypes.byref(options), c_actor
+            options,
+            lambda out, c_options, record, handle, cdll: cdll.crm_customer_update_v2(
+                out, handle, c_id, c_expected, record, c_options, c_actor
             ),
         )
         return result if return_result else result.version
@@ -257,6 +281,7 @@ class CustomersMixin(DatabaseCore):
         actor: Optional[str] = None,
         effective_at: When = None,
         effective_until: When = None,
+        skip_duplicate_check: bool = False,
         return_result: Literal[False] = False,
         **fields: object,
     ) -> Tuple[int, bool]: ...
@@ -270,6 +295,7 @@ class CustomersMixin(DatabaseCore):
         actor: Optional[str] = None,
         effective_at: When = None,
         effective_until: When = None,
+        skip_duplicate_check: bool = False,
         return_result: Literal[True],
         **fields: object,
     ) -> WriteResult: ...
@@ -282,6 +308,7 @@ class CustomersMixin(DatabaseCore):
         actor: Optional[str] = None,
         effective_at: When = None,
         effective_until: When = None,
+        skip_duplicate_check: bool = False,
         return_result: bool = False,
         **fields: object,
     ) -> Union[Tuple[int, bool], WriteResult]:
@@ -294,10 +321,12 @@ class CustomersMixin(DatabaseCore):
         ``created_at`` value creates as create_customer does and, when the
         customer exists, must equal its stored created_at (so re-sent
         records update). With ``return_result=True`` it returns a
-        :class:`crm.WriteResult`."""
+        :class:`crm.WriteResult`. Duplicate rules and
+        ``skip_duplicate_check`` as for create_customer."""
         c_actor = _native.optional_c_string(actor, "actor")
         merged = _merged(values, fields)
-        if effective_at is None and effective_until is None and not return_result:
+        options = write_options(effective_at, effective_until, skip_duplicate_check)
+        if options is None and not return_result:
             out_id = ctypes.c_int64()
             out_created = ctypes.c_int()
             self._write_record(
@@ -307,11 +336,11 @@ class CustomersMixin(DatabaseCore):
                 ),
             )
             return out_id.value, bool(out_created.value)
-        options = write_options(effective_at, effective_until)
         result = self._write_v2(
             merged,
-            lambda out, record, handle, cdll: cdll.crm_customer_upsert_v2(
-                out, handle, record, ctypes.byref(options), c_actor
+            options,
+            lambda out, c_options, record, handle, cdll: cdll.crm_customer_upsert_v2(
+                out, handle, record, c_options, c_actor
             ),
         )
         return result if return_result else (result.id, result.created)
@@ -332,12 +361,11 @@ class CustomersMixin(DatabaseCore):
         mode: int,
         effective_at: When = None,
         effective_until: When = None,
+        skip_duplicate_check: bool = False,
     ) -> List[Tuple[int, bool]]:
         if actor is not None and not isinstance(actor, str):
             raise TypeError(f"actor must be a str or None, not {type(actor).__name__}")
-        options = None
-        if effective_at is not None or effective_until is not None:
-            options = write_options(effective_at, effective_until)
+        options = write_options(effective_at, effective_until, skip_duplicate_check)
         payload, count = encode_customer_batch(rows, actor)
         if count == 0:
             with self._use():
@@ -370,16 +398,22 @@ class CustomersMixin(DatabaseCore):
         actor: Optional[str] = None,
         *,
         effective_at: When = None,
+        skip_duplicate_check: bool = False,
     ) -> List[int]:
         """Creates one customer per row, all or nothing, in one call into
         libcrm; returns their ids in row order. On failure nothing is stored
         and a BatchError (also of the status's class, e.g. ValidationError)
         lists the rejected rows. ``effective_at`` (aware datetime) is every
         created customer's start; a row's own ``created_at`` column may give
-        each its own (as for create_customer)."""
+        each its own (as for create_customer). A row a duplicate rule's
+        "batch" action blocks is rejected (status CRM_E_DUPLICATE);
+        ``skip_duplicate_check=True`` saves every row anyway."""
         return [
             id
-            for id, _ in self._write_batch(rows, actor, _native.CRM_BATCH_CREATE, effective_at)
+            for id, _ in self._write_batch(
+                rows, actor, _native.CRM_BATCH_CREATE, effective_at,
+                skip_duplicate_check=skip_duplicate_check,
+            )
         ]
 
     def upsert_many(
@@ -389,6 +423,7 @@ class CustomersMixin(DatabaseCore):
         *,
         effective_at: When = None,
         effective_until: When = None,
+        skip_duplicate_check: bool = False,
     ) -> List[Tuple[int, bool]]:
         """Creates or updates, by external_id (required in every row), one
         customer per row, all or nothing; returns (id, created) per row.
@@ -398,7 +433,9 @@ class CustomersMixin(DatabaseCore):
         None clears the field (a created customer gets the default).
 
         ``effective_at`` and ``effective_until`` apply to every row, as for
-        upsert_customer (a row that creates refuses ``effective_until``)."""
+        upsert_customer (a row that creates refuses ``effective_until``), and
+        so does ``skip_duplicate_check``, as for insert_many."""
         return self._write_batch(
-            rows, actor, _native.CRM_BATCH_UPSERT, effective_at, effective_until
+            rows, actor, _native.CRM_BATCH_UPSERT, effective_at, effective_until,
+            skip_duplicate_check,
         )

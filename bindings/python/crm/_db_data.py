@@ -44,7 +44,7 @@ from . import _native
 from ._db_core import DatabaseCore, _progress_callbacks
 from .errors import CRM_OK, last_error
 from .literals import DATA_FORMATS, DATA_TARGETS, DataFormat, DataTarget
-from .valid_time import valid_instant
+from .valid_time import duplicate_check, valid_instant
 
 __all__ = [
     "ProgressCallback",
@@ -266,6 +266,7 @@ class DataMixin(DatabaseCore):
         batch_rows: int = 10000,
         actor: Optional[str] = None,
         progress: Optional[ProgressCallback] = None,
+        skip_duplicate_check: bool = False,
     ) -> ImportReport:
         """Imports the customers or events (``target``) of the CSV or JSON
         Lines file at ``path`` (``format``; None: by the file name), each
@@ -280,6 +281,12 @@ class DataMixin(DatabaseCore):
         0: the whole file in one). ``dry_run`` checks and writes every row
         in a transaction that is rolled back. ``actor`` is recorded on
         every write (None: "import").
+
+        Customers: each row is looked at by the duplicate rules' "import"
+        action, against the workspace and the rows imported before it; a
+        row a "block" rule stops is rejected with rule "duplicate" (its
+        candidates in the message). ``skip_duplicate_check=True`` imports
+        such rows anyway: no rule looks at the rows (docs/duplicates.md).
 
         A call that fails as a whole keeps the batches committed before it
         and says where it stopped (``error.position``: the byte offset in
@@ -301,6 +308,7 @@ class DataMixin(DatabaseCore):
             raise TypeError(f"batch_rows must be an int, not {type(batch_rows).__name__}")
         options.batch_rows = batch_rows
         options.actor = _native.optional_c_string(actor, "actor")
+        options.duplicate_check = duplicate_check(skip_duplicate_check)
         reporter = _Progress(progress)
         if reporter.c_function is not None:
             options.progress = reporter.c_function

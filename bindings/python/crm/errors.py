@@ -8,6 +8,7 @@ it points at), read right after the call on the same thread.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Type
 
@@ -402,12 +403,9 @@ def last_error(status: int, query: bool = False) -> CrmError:
     status_name = _STATUS_NAMES.get(status, "CRM_E_UNKNOWN")
     cls = query_error_class(status) if query else error_class(status)
     if cls is DuplicateError:
-        import json
-
-        candidates = json.loads(_native.text_or_empty(error.candidates_json) or "[]")
         return DuplicateError(
             message or status_name,
-            candidates=candidates,
+            candidates=parse_candidates(_native.text_or_empty(error.candidates_json)),
             code=status,
             status_name=status_name,
             field=field,
@@ -421,6 +419,15 @@ def last_error(status: int, query: bool = False) -> CrmError:
         rule=rule,
         position=position if position >= 0 else None,
     )
+
+
+def parse_candidates(text: str) -> List[Dict[str, object]]:
+    """crm.h's candidates JSON (see "Duplicates"; "" is none) parsed: a
+    list of dicts with ``id``, ``score``, ``rule`` and ``reasons``, best
+    first. The one reading of a write's candidates, blocked
+    (:attr:`DuplicateError.candidates`) or warned (``WriteResult.candidates``)."""
+    candidates: List[Dict[str, object]] = json.loads(text or "[]")
+    return candidates
 
 
 def check(status: int) -> None:

@@ -1,4 +1,5 @@
-"""Valid time: what a write did, and a field's timeline with durations.
+"""Valid time: what a write did, its options, and a field's timeline with
+durations.
 
 Every history event has two times: from when its values hold (valid time,
 a write's ``effective_at``) and when libcrm recorded it (``recorded_at``).
@@ -8,14 +9,14 @@ See crm.h "Valid time" for the rules a late or corrective change follows.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
-from typing import Any, Iterable, List, Optional, Tuple
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from . import _native
 from .events import FieldInterval
 from .values import datetime_to_us
 
-__all__ = ["WriteResult", "FieldTimeline", "write_options", "valid_instant"]
+__all__ = ["WriteResult", "FieldTimeline", "write_options", "duplicate_check", "valid_instant"]
 
 _ONE_US = _dt.timedelta(microseconds=1)
 
@@ -34,6 +35,12 @@ class WriteResult:
     #: True if the values in force now changed; False for a correction of
     #: the past that a later change overrides, or a write that changed nothing.
     changed_current: bool
+    #: The customers a duplicate rule with action "warn" found for the write
+    #: (it was saved all the same), best first, as crm.h's candidates JSON
+    #: parsed: dicts with ``id``, ``score``, ``rule`` and ``reasons``, as
+    #: :attr:`crm.DuplicateError.candidates` of a write a rule blocks. Empty
+    #: when none, and for a write with ``skip_duplicate_check=True``.
+    candidates: List[Dict[str, object]] = field(default_factory=list, hash=False)
 
 
 def valid_instant(value: object, what: str) -> int:
@@ -50,14 +57,34 @@ def known_at_us(known_at: object) -> int:
     return _native.CRM_TIME_MAX if known_at is None else valid_instant(known_at, "known_at")
 
 
-def write_options(effective_at: object, effective_until: object) -> Any:
-    """A ``crm_write_options`` for the given times (None: the defaults,
-    now and open)."""
+def duplicate_check(skip_duplicate_check: object) -> int:
+    """``duplicate_check`` of crm_write_options and crm_import_options:
+    CRM_DUPLICATE_CHECK_SKIP for True ("save anyway"), else the rules'
+    (TypeError for a non-bool)."""
+    if not isinstance(skip_duplicate_check, bool):
+        raise TypeError(
+            f"skip_duplicate_check must be a bool, not {type(skip_duplicate_check).__name__}")
+    if skip_duplicate_check:
+        return _native.CRM_DUPLICATE_CHECK_SKIP
+    return _native.CRM_DUPLICATE_CHECK_RULES
+
+
+def write_options(
+    effective_at: object, effective_until: object, skip_duplicate_check: object = False
+) -> Optional[Any]:
+    """A ``crm_write_options`` for the given times and duplicate check;
+    None when each is its default (None: now and open; False: the
+    duplicate rules look at the write), for which a write calls today's
+    function (the one without _v2)."""
+    check = duplicate_check(skip_duplicate_check)
+    if effective_at is None and effective_until is None and not skip_duplicate_check:
+        return None
     options = _native.write_options()  # CRM_WRITE_OPTIONS_INIT
     if effective_at is not None:
         options.effective_at = valid_instant(effective_at, "effective_at")
     if effective_until is not None:
         options.effective_until = valid_instant(effective_until, "effective_until")
+    options.duplicate_check = check
     return options
 
 

@@ -1,9 +1,12 @@
 """Duplicates: Database.duplicates (rules, settings, match_keys, candidates,
-find and pages). Runs on both backends (support.WorkspaceTestCase)."""
+find and pages), and the duplicate check of writes, batches and imports
+(skip_duplicate_check, WriteResult.candidates). Runs on both backends
+(support.WorkspaceTestCase)."""
 
 from __future__ import annotations
 
 import json
+import os
 
 import crm
 
@@ -16,6 +19,7 @@ SAME_PHONE = {
     "action": "warn",
 }
 SAME_EMAIL = {"name": "same_email", "compare": [{"key": "email"}], "action": "block"}
+SAME_PHONE_BLOCKED = {"name": "same_phone", "compare": [{"key": "phone"}], "action": "block"}
 
 
 class DuplicateRulesTest(WorkspaceTestCase):
@@ -149,6 +153,106 @@ class CandidatesTest(WorkspaceTestCase):
                          [])
         with self.assertRaises(TypeError):
             self.db.duplicates.candidates(["Jane"])  # type: ignore[arg-type]
+
+
+class SaveAnywayTest(WorkspaceTestCase):
+    """The write options of crm.h "Duplicates": a blocked write saved with
+    skip_duplicate_check=True, a warn rule's candidates in the WriteResult,
+    and the same for batches and imports."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.db.duplicates.rules.define(SAME_PHONE_BLOCKED)
+        self.jane = self.db.create_customer(name="Jane Doe", phone="+4790000000")
+
+    def assert_blocked_by_jane(self, raised: "crm.DuplicateError") -> None:
+        self.assertEqual(raised.field, "same_phone")
+        self.assertEqual([c["id"] for c in raised.candidates], [self.jane])
+
+    def test_create_update_and_upsert_save_anyway(self) -> None:
+        db = self.db
+        with self.assertRaises(crm.DuplicateError) as create:
+            db.create_customer(name="Jnae Doe", phone="+47 900 00 000")
+        self.assert_blocked_by_jane(create.exception)
+        self.assertEqual(db.count_customers(), 1)  # nothing written
+        twin = db.create_customer(name="Jnae Doe", phone="+47 900 00 000",
+                                  skip_duplicate_check=True)
+        self.assertEqual(db.get_customer(twin)["phone"], "+47 900 00 000")
+        # The match keys are kept current all the same: the rule still sees it.
+        self.assertIn(("phone", "+4790000000"), db.duplicates.match_keys(twin))
+
+        ola = db.create_customer(name="Ola", phone="+4791111111")
+        with self.assertRaises(crm.DuplicateError) as update:
+            db.update_customer(ola, phone="+4790000000")
+        self.assertEqual(update.exception.field, "same_phone")
+        self.assertEqual(sorted(c["id"] for c in update.exception.candidates),
+                         [self.jane, twin])
+        result = db.update_customer(ola, phone="+4790000000", skip_duplicate_check=True,
+                                    return_result=True)
+        self.assertEqual((result.id, result.version, result.candidates), (ola, 2, []))
+
+        with self.assertRaises(crm.DuplicateError):
+            db.upsert_customer(external_id="K-1", name="Kari", phone="+4790000000")
+        self.assertEqual(
+            db.upsert_customer(external_id="K-1", name="Kari", phone="+4790000000",
+                               skip_duplicate_check=True),
+            (db.get_customer_by_external_id("K-1").id, True))
+        self.assertEqual(db.count_customers(), 4)
+
+    def test_a_warn_rule_returns_its_candidates(self) -> None:
+        db = self.db
+        db.duplicates.rules.define({**SAME_PHONE_BLOCKED, "action": "warn"})
+        result = db.create_customer(name="Jnae Doe", phone="+47 900 00 000", return_result=True)
+        self.assertTrue(result.created)
+        self.assertEqual([c["id"] for c in result.candidates], [self.jane])
+        best = result.candidates[0]
+        self.assertEqual(best["rule"], "same_phone")
+        self.assertEqual(best["score"], 1.0)
+        self.assertEqual(best["reasons"], [{"compare": "phone", "score": 1.0}])
+        # Upserts warn too; skipped, no rule looks at the write.
+        warned = db.upsert_customer(external_id="K-1", name="Kari", phone="+4790000000",
+                                    return_result=True)
+        self.assertEqual(sorted(c["id"] for c in warned.candidates), [self.jane, result.id])
+        skipped = db.upsert_customer(external_id="K-2", name="Per", phone="+4790000000",
+                                     skip_duplicate_check=True, return_result=True)
+        self.assertEqual(skipped.candidates, [])
+        # A write no rule matches has none.
+        alone = db.create_customer(name="Ola", phone="+4791111111", return_result=True)
+        self.assertEqual(alone.candidates, [])
+
+    def test_batches_save_anyway(self) -> None:
+        rows = [{"name": "Jnae Doe", "phone": "+4790000000"}, {"name": "Ola"}]
+        with self.assertRaises(crm.BatchError) as raised:
+            self.db.insert_many(rows)
+        self.assertEqual([(r.index, r.status_name) for r in raised.exception.rejected],
+                         [(0, "CRM_E_DUPLICATE")])
+        self.assertEqual(self.db.count_customers(), 1)
+        self.assertEqual(len(self.db.insert_many(rows, skip_duplicate_check=True)), 2)
+        upserted = self.db.upsert_many(
+            [{"external_id": "K-1", "name": "Kari", "phone": "+4790000000"}],
+            skip_duplicate_check=True)
+        self.assertEqual([created for _, created in upserted], [True])
+        self.assertEqual(self.db.count_customers(), 4)
+
+    def test_an_import_saves_anyway(self) -> None:
+        path = os.path.join(self._temp.name, "people.csv")
+        with open(path, "w", encoding="utf-8") as file:
+            file.write("external_id,name,phone\nK-1,Jnae Doe,+47 900 00 000\nK-2,Ola,+4791111111\n")
+        report = self.db.import_file(path)
+        self.assertEqual((report.created, report.rejected), (1, 1))
+        self.assertEqual([(r.row, r.rule) for r in report.rejects], [(1, "duplicate")])
+        with self.assertRaises(crm.NotFoundError):
+            self.db.get_customer_by_external_id("K-1")
+        report = self.db.import_file(path, skip_duplicate_check=True)
+        self.assertEqual((report.created, report.unchanged, report.rejected), (1, 1, 0))
+        self.assertEqual(self.db.get_customer_by_external_id("K-1")["name"], "Jnae Doe")
+
+    def test_the_option_is_a_bool(self) -> None:
+        with self.assertRaises(TypeError):
+            self.db.create_customer(name="Ola", skip_duplicate_check=1)  # type: ignore[arg-type]
+        with self.assertRaises(TypeError):
+            self.db.import_file("x.csv", skip_duplicate_check="yes")  # type: ignore[arg-type]
+        self.assertEqual(self.db.count_customers(), 1)
 
 
 class FindTest(WorkspaceTestCase):

@@ -56,6 +56,14 @@ def well_typed(db: crm.Database) -> None:
     id_and_created: tuple[int, bool] = db.upsert_customer(external_id="a", effective_at=march)
     upserted: crm.WriteResult = db.upsert_customer(external_id="a", return_result=True)
     print(version, result.changed_current, created.effective_at, id_and_created, upserted.id)
+    # Duplicates: save anyway; a warn rule's candidates on the result.
+    saved: crm.WriteResult = db.create_customer(name="Twin", skip_duplicate_check=True,
+                                                return_result=True)
+    warned: list[dict[str, object]] = saved.candidates
+    db.update_customer(1, phone="+4790000000", skip_duplicate_check=True)
+    db.upsert_many([{"external_id": "a"}], skip_duplicate_check=True)
+    db.import_file("k.csv", skip_duplicate_check=True)
+    print(warned, db.insert_many([{"name": "Twin"}], skip_duplicate_check=True))
     timeline: crm.FieldTimeline = db.field_timeline(1, "plan", known_at=march)
     held: timedelta = timeline.held("premium", march, march + timedelta(days=30))
     print(held, [(i.start, i.end, i.duration, i.recorded_at) for i in timeline])

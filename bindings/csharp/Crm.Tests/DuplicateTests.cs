@@ -144,6 +144,30 @@ public class DuplicateTests
     }
 
     [Fact]
+    public void AnImportListsWarnedRows()
+    {
+        using var db = TestWorkspace.OpenEmpty();
+        db.Duplicates.Rules.Define(SamePhoneBlocks.Replace("\"block\"", "\"warn\""));
+        long jane = db.CreateCustomer(TestWorkspace.Row(("name", "Jane Doe"), ("phone", "+4790000001")));
+        string folder = Directory.CreateTempSubdirectory("crm-cs-duplicates-").FullName;
+        try
+        {
+            string path = Path.Combine(folder, "people.csv");
+            File.WriteAllText(path, "external_id,name,phone\nK-2,Per,+4792222222\nK-1,Kari,+47 900 00 001\n");
+            ImportReport report = db.ImportFile(path);
+            Assert.Equal((2L, 0L, 1L), (report.Created, report.Rejected, report.Warned));
+            ImportWarning warning = Assert.Single(report.Warnings);
+            Assert.Equal((2L, 3L), (warning.Row, warning.Line));
+            DuplicateCandidate candidate = Assert.Single(warning.Candidates);
+            Assert.Equal((jane, "same_phone"), (candidate.Id, candidate.Rule));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void DefaultRegionRebuildsPhoneKeys()
     {
         using var db = TestWorkspace.OpenEmpty();

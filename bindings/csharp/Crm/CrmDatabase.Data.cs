@@ -209,9 +209,23 @@ public sealed partial class CrmDatabase
                     Text(item, "column"), Text(item, "field"), Text(item, "rule"), Text(item, "message")));
             }
         }
+        var warnings = new List<ImportWarning>();
+        if (root.TryGetProperty("warnings", out JsonElement warned))
+        {
+            foreach (JsonElement item in warned.EnumerateArray())
+            {
+                warnings.Add(new ImportWarning(
+                    item.GetProperty("row").GetInt64(), item.GetProperty("line").GetInt64(),
+                    DuplicateJson.Candidates(item.GetProperty("candidates").GetRawText())));
+            }
+        }
         return new ImportReport(
             Count("rows"), Count("created"), Count("updated"), Count("unchanged"), Count("rejected"),
-            Count("bytes"), root.GetProperty("dry_run").GetBoolean(), rejects);
+            Count("bytes"), root.GetProperty("dry_run").GetBoolean(), rejects)
+        {
+            Warned = root.TryGetProperty("warned", out JsonElement count) ? count.GetInt64() : 0,
+            Warnings = warnings,
+        };
     }
 
     private static VerifyReport ReadVerifyReport(string json)

@@ -138,7 +138,20 @@ public sealed record ExportOptions : TransferOptions
 /// <param name="Rejects">The first 100 rejected rows.</param>
 public sealed record ImportReport(
     long Rows, long Created, long Updated, long Unchanged, long Rejected, long Bytes, bool DryRun,
-    IReadOnlyList<ImportReject> Rejects);
+    IReadOnlyList<ImportReject> Rejects)
+{
+    /// <summary>Rows written although a duplicate rule's "warn" action flagged them.</summary>
+    public long Warned { get; init; }
+
+    /// <summary>The first 100 of those rows, each with its candidates.</summary>
+    public IReadOnlyList<ImportWarning> Warnings { get; init; } = Array.Empty<ImportWarning>();
+}
+
+/// <summary>One row an import wrote although a duplicate rule's "warn" action flagged it.</summary>
+/// <param name="Row">1 for the first data row.</param>
+/// <param name="Line">The line of the file the row starts on.</param>
+/// <param name="Candidates">The customers it may duplicate, best first.</param>
+public sealed record ImportWarning(long Row, long Line, IReadOnlyList<DuplicateCandidate> Candidates);
 
 /// <summary>One row an import rejected.</summary>
 /// <param name="Row">1 for the first data row.</param>

@@ -18,6 +18,7 @@ from ._native import LibraryLoadError
 from ._db_data import (
     ImportReject,
     ImportReport,
+    ImportWarning,
     ProgressCallback,
     VerifyCheck,
     VerifyReport,
@@ -99,6 +100,7 @@ __all__ = [
     "EraseReceipt",
     "ImportReport",
     "ImportReject",
+    "ImportWarning",
     "VerifyReport",
     "VerifyCheck",
     "DataTarget",

@@ -42,7 +42,7 @@ from typing import (
 
 from . import _native
 from ._db_core import DatabaseCore, _progress_callbacks
-from .errors import CRM_OK, last_error
+from .errors import CRM_OK, last_error, parse_candidates
 from .literals import DATA_FORMATS, DATA_TARGETS, DataFormat, DataTarget
 from .valid_time import duplicate_check, valid_instant
 
@@ -73,6 +73,18 @@ class ImportReject:
 
 
 @dataclass(frozen=True)
+class ImportWarning:
+    """One row an import wrote although a duplicate rule's "warn" action
+    flagged it (crm.h "Duplicates")."""
+
+    row: int  #: 1 for the first data row
+    line: int  #: the line of the file the row starts on
+    #: the customers it may duplicate, best first: dicts with ``id``,
+    #: ``score``, ``rule`` and ``reasons`` (as ``WriteResult.candidates``)
+    candidates: Tuple[Dict[str, object], ...]
+
+
+@dataclass(frozen=True)
 class ImportReport:
     """What an import did, or with ``dry_run`` would do (crm.h, crm_import)."""
 
@@ -84,6 +96,8 @@ class ImportReport:
     bytes: int  #: bytes of the file read
     dry_run: bool  #: True when nothing was kept
     rejects: Tuple[ImportReject, ...]  #: the first 100 rejected rows
+    warned: int = 0  #: rows written with a duplicate warning
+    warnings: Tuple[ImportWarning, ...] = ()  #: the first 100 of them
 
     @classmethod
     def from_json(cls, text: str) -> "ImportReport":
@@ -107,6 +121,15 @@ class ImportReport:
                     message=item.get("message") or "",
                 )
                 for item in data.get("rejects", ())
+            ),
+            warned=data.get("warned", 0),
+            warnings=tuple(
+                ImportWarning(
+                    row=item["row"],
+                    line=item["line"],
+                    candidates=tuple(parse_candidates(json.dumps(item["candidates"]))),
+                )
+                for item in data.get("warnings", ())
             ),
         )
 

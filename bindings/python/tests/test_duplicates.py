@@ -247,6 +247,19 @@ class SaveAnywayTest(WorkspaceTestCase):
         self.assertEqual((report.created, report.unchanged, report.rejected), (1, 1, 0))
         self.assertEqual(self.db.get_customer_by_external_id("K-1")["name"], "Jnae Doe")
 
+    def test_an_import_lists_warned_rows(self) -> None:
+        self.db.duplicates.rules.define({**SAME_PHONE_BLOCKED, "action": "warn"})
+        path = os.path.join(self._temp.name, "people.csv")
+        with open(path, "w", encoding="utf-8") as file:
+            file.write("external_id,name,phone\nK-2,Ola,+4791111111\nK-1,Jnae Doe,+47 900 00 000\n")
+        report = self.db.import_file(path)
+        self.assertEqual((report.created, report.rejected, report.warned), (2, 0, 1))
+        [warning] = report.warnings
+        self.assertIsInstance(warning, crm.ImportWarning)
+        self.assertEqual((warning.row, warning.line), (2, 3))
+        self.assertEqual([c["id"] for c in warning.candidates], [self.jane])
+        self.assertEqual(warning.candidates[0]["rule"], "same_phone")
+
     def test_the_option_is_a_bool(self) -> None:
         with self.assertRaises(TypeError):
             self.db.create_customer(name="Ola", skip_duplicate_check=1)  # type: ignore[arg-type]

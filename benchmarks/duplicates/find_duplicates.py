@@ -8,8 +8,9 @@
       crm_duplicates_find over the whole workspace (one call, or pages of N
       customers), the pairs written as external ids (columns a,b,score,rule);
       prints JSON: seconds, peak RSS of this process, pairs, skipped keys.
-  find_duplicates.py creates DIR N [--rules]
-      N single crm_customer_create calls into a fresh workspace under DIR,
+  find_duplicates.py creates DIR N [--rules] [--base WORKSPACE]
+      N single crm_customer_create calls into a fresh workspace under DIR
+      (with --base, a copy of WORKSPACE: creates at its scale),
       with the rule set acting (warn) or with none; prints JSON: seconds.
 
 LIBCRM: the path of libcrm.so (default: build/libcrm.so of this checkout).
@@ -19,6 +20,7 @@ import ctypes
 import json
 import os
 import resource
+import shutil
 import sys
 import time
 
@@ -158,7 +160,7 @@ def find(workspace, pairs_csv, page):
                       "skipped_keys": skipped}))
 
 
-def creates(directory, count, with_rules):
+def creates(directory, count, with_rules, base=None):
     lib = library()
     lib.crm_record_new.argtypes = [ctypes.POINTER(ctypes.c_void_p)]
     lib.crm_record_set_text.argtypes = [ctypes.c_void_p, ctypes.c_char_p,
@@ -172,12 +174,18 @@ def creates(directory, count, with_rules):
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(workspace + suffix):
             os.remove(workspace + suffix)
+    if base:
+        # At scale: a copy of a loaded workspace (closed, so its WAL is
+        # checkpointed into the file).
+        shutil.copyfile(base, workspace)
     db = open_db(lib, workspace)
     if with_rules:
         define_rules(lib, db, "warn")
     else:
         check(lib, lib.crm_duplicate_settings_set(
             db, b'{"default_region": "NO"}'), "crm_duplicate_settings_set")
+        for rule in RULES:  # the same keys are kept; no rule reads them
+            lib.crm_duplicate_rule_drop(db, rule["name"].encode())
     record = ctypes.c_void_p()
     check(lib, lib.crm_record_new(ctypes.byref(record)), "crm_record_new")
     created = ctypes.c_int64()
@@ -197,6 +205,7 @@ def creates(directory, count, with_rules):
     lib.crm_record_free(record)
     lib.crm_close(db)
     print(json.dumps({"creates": count, "rules": with_rules,
+                      "base": base or "",
                       "seconds": round(seconds, 2)}))
 
 
@@ -207,7 +216,8 @@ def main(argv):
         page = int(argv[5]) if len(argv) >= 6 and argv[4] == "--page" else 0
         find(argv[2], argv[3], page)
     elif len(argv) >= 4 and argv[1] == "creates":
-        creates(argv[2], int(argv[3]), "--rules" in argv[4:])
+        base = argv[argv.index("--base") + 1] if "--base" in argv[4:-1] else None
+        creates(argv[2], int(argv[3]), "--rules" in argv[4:], base)
     else:
         sys.exit(__doc__)
 

@@ -42,3 +42,6 @@ python3 "$here/score_pairs.py" --truth "$out/truth.csv" --pairs "$out/pairs.csv"
 echo "== $creates single creates: no rules, then the rule set acting (warn)"
 python3 "$here/find_duplicates.py" creates "$out" "$creates"
 python3 "$here/find_duplicates.py" creates "$out" "$creates" --rules
+echo "== $creates single creates into a copy of the loaded workspace: no rules, then the rule set"
+python3 "$here/find_duplicates.py" creates "$out" "$creates" --base "$out/people.crm"
+python3 "$here/find_duplicates.py" creates "$out" "$creates" --rules --base "$out/people.crm"

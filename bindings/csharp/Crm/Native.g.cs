@@ -375,12 +375,14 @@ internal static unsafe partial class Native
     /// history names), customers with their ids, versions, created_at,
     /// updated_at and values, every event with its seq, times, type, channel,
     /// actor, source, idempotency key and properties or history changes,
-    /// registered event types and saved segments, legal-hold stubs' marks with
-    /// when each hold ends, the suppression key and list; and the id counters,
+    /// registered event types and saved segments, access profiles, duplicate
+    /// rules and settings, legal-hold stubs' marks with when each hold ends, the
+    /// suppression key and list; and the id counters,
     /// so that
     /// the next customer id and event seq of `to` are above every one `from`
     /// ever handed out (deleted customers' ids included). `to`'s search index
-    /// and column indexes are rebuilt from the copied values and fields.
+    /// and column indexes and match keys are rebuilt from the copied values,
+    /// fields and duplicate settings.
     ///
     /// `from` is read in one snapshot (a concurrent writer of `from` is either
     /// wholly in the copy or not at all); `to` is written in one transaction: on
@@ -401,8 +403,9 @@ internal static unsafe partial class Native
     /// digits, into *out (free with crm_string_free). Equal for two
     /// workspaces holding the same content whatever their backends (as after
     /// crm_workspace_copy()), different after any change to a field definition,
-    /// a customer, an event, a registered event type, a segment, a legal-hold
-    /// stub or a suppression. Covers what
+    /// a customer, an event, a registered event type, a segment, an access
+    /// profile, a duplicate rule or the duplicate settings, a legal-hold stub or
+    /// a suppression. Covers what
     /// crm_workspace_copy() keeps, except the id counters; not what is derived
     /// (search and column indexes) nor how a backend lays rows out (see
     /// docs/postgresql.md, "Moving a workspace", for the canonical form). Read
@@ -1884,9 +1887,7 @@ internal static unsafe partial class Native
     /// rules' "import" action, against the workspace and the rows imported
     /// before it. A row a "block" rule stops is rejected with rule "duplicate"
     /// (its candidates in the reject file's message); a row a "warn" rule
-    /// flags is written (the report does not list warnings yet: check the file
-    /// first with crm_duplicate_candidates, or find duplicates after it). Since
-    /// 0.3.
+    /// flags is written and listed in the report's "warnings". Since 0.3.
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_import(out StringHandle outJson, DbHandle db, string? path, ImportOptions* options);
@@ -1939,12 +1940,12 @@ internal static unsafe partial class Native
     /// Writes the whole workspace to the file at `path` (replaced when
     /// complete) as a dump: the 8 bytes "CRMDUMP\n", then crm.wire.DumpItem
     /// messages (crm.proto), each preceded by its size as a varint, from a
-    /// DumpHeader (format version 1) to a DumpEnd that holds the counts and the
+    /// DumpHeader (format version 2; crm_load() also reads version 1) to a DumpEnd that holds the counts and the
     /// crm_workspace_checksum() of what was dumped. It holds everything
     /// crm_workspace_copy() keeps (field definitions with deleted ones,
     /// customers with ids, versions, times and values, the whole event log with
     /// history on both time axes and erasure tombstones, event types, profiles,
-    /// segments, legal-hold stubs, the suppression key and list, the id
+    /// duplicate rules and settings, segments, legal-hold stubs, the suppression key and list, the id
     /// counters), and what later releases add in items of their own. Read in
     /// one snapshot; writers go on. The dump holds the suppression key: keep it
     /// as you keep the workspace. On a restricted handle the profile must grant
@@ -2007,7 +2008,8 @@ internal static unsafe partial class Native
     /// "checks": [{"name": "schema", "ok": true, "checked": 31},
     /// {"name": "integrity", "ok": true, "checked": 1},
     /// {"name": "counters", "ok": true, "checked": 3},
-    /// {"name": "history", "ok": false, "checked": 5000}],
+    /// {"name": "history", "ok": false, "checked": 5000},
+    /// {"name": "match_keys", "ok": true, "checked": 5000}],
     /// "problems": [{"check": "history", "customer_id": 17,
     /// "field": "email", "message": "..."}]}
     /// "schema": the layout against what libcrm's migrations create (the check
@@ -2015,7 +2017,9 @@ internal static unsafe partial class Native
     /// integrity_check; on PostgreSQL the workspace's rows against the layout's
     /// constraints); "counters": the next customer id, seq and field id above
     /// every one stored; "history": every customer's history replays to its
-    /// stored values (deleted and erased customers to none). "problems" lists
+    /// stored values (deleted and erased customers to none); "match_keys": every
+    /// customer's stored match keys are those of its values under the
+    /// workspace's duplicate settings (crm.h "Duplicates"). "problems" lists
     /// the first 100. CRM_OK whatever it found (read "ok"); an error only when
     /// the check itself could not run. Never on a restricted handle.
     /// </summary>

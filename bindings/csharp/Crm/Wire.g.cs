@@ -420,5 +420,9 @@ internal static class Wire
         internal const int Floors = 12;
         /// <summary>DumpEnd end = 13 (oneof item).</summary>
         internal const int End = 13;
+        /// <summary>StoredDefinition duplicate_rule = 14 (oneof item).</summary>
+        internal const int DuplicateRule = 14;
+        /// <summary>string duplicate_settings = 15 (oneof item).</summary>
+        internal const int DuplicateSettings = 15;
     }
 }

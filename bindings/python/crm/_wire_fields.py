@@ -480,3 +480,9 @@ DUMP_ITEM_FLOORS_WIRE = LEN
 #: DumpEnd end (oneof item)
 DUMP_ITEM_END = 13
 DUMP_ITEM_END_WIRE = LEN
+#: StoredDefinition duplicate_rule (oneof item)
+DUMP_ITEM_DUPLICATE_RULE = 14
+DUMP_ITEM_DUPLICATE_RULE_WIRE = LEN
+#: string duplicate_settings (oneof item)
+DUMP_ITEM_DUPLICATE_SETTINGS = 15
+DUMP_ITEM_DUPLICATE_SETTINGS_WIRE = LEN

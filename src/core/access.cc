@@ -56,8 +56,8 @@ constexpr std::pair<const char*, Operation> kOperations[] = {
     {"merge", Operation::kMerge},
 };
 
-absl::Status CheckEventName(const DefinitionProblems& problems, absl::string_view key,
-                            const std::string& name) {
+absl::Status CheckEventName(const DefinitionProblems& problems,
+                            absl::string_view key, const std::string& name) {
   bool ok = !name.empty() && name.size() <= kMaxEventNameBytes;
   for (char c : name) {
     ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -85,7 +85,8 @@ absl::StatusOr<FieldAccess> FieldModeOf(const DefinitionProblems& problems,
 
 // "fields" or "groups": an object of modes, keyed by names `check` accepts.
 absl::Status ParseModes(
-    const DefinitionProblems& problems, absl::string_view what, const JsonValue& value,
+    const DefinitionProblems& problems, absl::string_view what,
+    const JsonValue& value,
     absl::FunctionRef<absl::Status(const std::string&)> check,
     std::map<std::string, FieldAccess>* out) {
   if (value.kind_case() != JsonValue::kStructValue) {
@@ -123,8 +124,8 @@ absl::Status CheckGroupName(const std::string& name) {
   return absl::OkStatus();
 }
 
-absl::Status ParseEvents(const DefinitionProblems& problems, const JsonValue& value,
-                         std::vector<EventRule>* out) {
+absl::Status ParseEvents(const DefinitionProblems& problems,
+                         const JsonValue& value, std::vector<EventRule>* out) {
   if (value.kind_case() != JsonValue::kListValue) {
     return problems.At("events", "must be an array of rules");
   }
@@ -180,7 +181,8 @@ absl::Status ParseEvents(const DefinitionProblems& problems, const JsonValue& va
   return absl::OkStatus();
 }
 
-absl::Status ParseOperations(const DefinitionProblems& problems, const JsonValue& value,
+absl::Status ParseOperations(const DefinitionProblems& problems,
+                             const JsonValue& value,
                              std::vector<Operation>* out) {
   if (value.kind_case() != JsonValue::kListValue) {
     return problems.At("operations", "must be an array of operation names");

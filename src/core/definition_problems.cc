@@ -13,8 +13,8 @@ std::string Quoted(absl::string_view text) {
 
 absl::Status DefinitionProblems::At(absl::string_view key,
                                     absl::string_view message) const {
-  std::string prefix =
-      name_.empty() ? std::string(what_) : absl::StrCat(what_, " '", name_, "'");
+  std::string prefix = name_.empty() ? std::string(what_)
+                                     : absl::StrCat(what_, " '", name_, "'");
   return MakeError(ErrorCode::kValidation,
                    absl::StrCat(prefix, ": ", key, ": ", message), key, rule_);
 }

@@ -104,8 +104,8 @@ absl::Status IndexAllCustomerText(Session& session);
 // Calls `visit` with the id of every customer the session sees, ascending,
 // one page of ids (the query path's largest) in memory at a time; stops at
 // `visit`'s first error.
-absl::Status ForEachCustomerId(Session& session,
-                               absl::FunctionRef<absl::Status(int64_t id)> visit);
+absl::Status ForEachCustomerId(
+    Session& session, absl::FunctionRef<absl::Status(int64_t id)> visit);
 
 // Saved segments: a named filter (no parameters) over a target.
 absl::Status SaveSegment(Session& session, absl::string_view name,

@@ -1,10 +1,10 @@
 // crm_dump() and crm_load(): a workspace holding one of everything (fields
 // of every type, archived and deleted fields, deleted customers, history
 // with late changes, erasure tombstones, legal-hold stubs, suppressions,
-// event types, profiles, duplicate rules and settings, segments) goes through a dump and back with every
-// id, version, seq and time, on the backend under test and, with a
-// PostgreSQL server, from a file to PostgreSQL and back. Dumps that are
-// truncated, reordered, corrupted or of a newer version are refused with
+// event types, profiles, duplicate rules and settings, segments) goes through a
+// dump and back with every id, version, seq and time, on the backend under test
+// and, with a PostgreSQL server, from a file to PostgreSQL and back. Dumps that
+// are truncated, reordered, corrupted or of a newer version are refused with
 // the target left empty.
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/util/delimited_message_util.h>

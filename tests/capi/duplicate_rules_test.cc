@@ -218,10 +218,10 @@ TEST_F(DuplicateRulesTest, ImportListsWarnedRowsAndRejectsBlockedOnes) {
   {
     std::ofstream out(path);
     out << "name,email\n"
-           "Ann Roe,ann@example.com\n"        // row 1: new
-           "Doe Jane,doe@example.com\n"       // row 2: warned (Jane)
-           "Someone,janedoe@gmail.com\n"      // row 3: blocked (Jane)
-           "Roe Ann,roe@example.com\n";       // row 4: warned (row 1)
+           "Ann Roe,ann@example.com\n"    // row 1: new
+           "Doe Jane,doe@example.com\n"   // row 2: warned (Jane)
+           "Someone,janedoe@gmail.com\n"  // row 3: blocked (Jane)
+           "Roe Ann,roe@example.com\n";   // row 4: warned (row 1)
   }
   crm_import_options options = CRM_IMPORT_OPTIONS_INIT;
   options.mapping_json = R"({"key": null})";
@@ -234,9 +234,10 @@ TEST_F(DuplicateRulesTest, ImportListsWarnedRowsAndRejectsBlockedOnes) {
             std::string::npos)
       << report;
   EXPECT_NE(report.find(R"("rule":"duplicate")"), std::string::npos) << report;
-  EXPECT_NE(report.find(R"("warnings":[{"row":2,"line":3,"candidates":[{"id":)" +
-                        std::to_string(jane) + ","),
-            std::string::npos)
+  EXPECT_NE(
+      report.find(R"("warnings":[{"row":2,"line":3,"candidates":[{"id":)" +
+                  std::to_string(jane) + ","),
+      std::string::npos)
       << report;
   EXPECT_NE(report.find(R"({"row":4,"line":5,"candidates":[{"id":)" +
                         std::to_string(jane + 1) + ","),

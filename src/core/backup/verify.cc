@@ -299,10 +299,8 @@ struct NamedCheck {
   CheckFn run;
 };
 constexpr NamedCheck kChecks[] = {
-    {"schema", CheckSchema},
-    {"integrity", CheckIntegrity},
-    {"counters", CheckCounters},
-    {"history", CheckHistory},
+    {"schema", CheckSchema},        {"integrity", CheckIntegrity},
+    {"counters", CheckCounters},    {"history", CheckHistory},
     {"match_keys", CheckMatchKeys},
 };
 

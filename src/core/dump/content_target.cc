@@ -192,7 +192,8 @@ absl::Status ContentTarget::Profiles(const NamedDefinitions& profiles) {
 absl::Status ContentTarget::Duplicates(
     const NamedDefinitions& rules, const std::optional<std::string>& settings) {
   for (const auto& [name, definition] : rules) {
-    CRM_RETURN_IF_ERROR(target_.backend().UpsertDuplicateRule(name, definition));
+    CRM_RETURN_IF_ERROR(
+        target_.backend().UpsertDuplicateRule(name, definition));
   }
   if (!settings.has_value()) return absl::OkStatus();
   return target_.backend().StoreSetting(duplicates::kSettingsKey, *settings);

@@ -321,7 +321,8 @@ class Loader {
       case Phase::kDuplicateRules:
         return absl::OkStatus();
       case Phase::kDuplicateSettings:
-        return FromSink(sink_.Duplicates(duplicate_rules_, duplicate_settings_));
+        return FromSink(
+            sink_.Duplicates(duplicate_rules_, duplicate_settings_));
       case Phase::kSegments:
         return FromSink(sink_.Segments(segments_));
       case Phase::kStubs:
@@ -639,8 +640,7 @@ class Loader {
                                   " duplicate rules"));
     }
     absl::StatusOr<duplicates::DuplicateRule> parsed =
-        duplicates::ParseDuplicateRule(rule.definition_json(),
-                                       *layout_.schema);
+        duplicates::ParseDuplicateRule(rule.definition_json(), *layout_.schema);
     if (!parsed.ok() || parsed->name != rule.name()) {
       return Damaged(
           absl::StrCat("duplicate rule '", rule.name(),
@@ -654,8 +654,8 @@ class Loader {
     absl::StatusOr<duplicates::DuplicateSettings> parsed =
         duplicates::ParseDuplicateSettings(json);
     if (!parsed.ok()) {
-      return Damaged(absl::StrCat("the duplicate settings: ",
-                                  parsed.status().message()));
+      return Damaged(
+          absl::StrCat("the duplicate settings: ", parsed.status().message()));
     }
     duplicate_settings_ = json;
     return absl::OkStatus();

@@ -68,8 +68,9 @@ class ContentSink {
   virtual absl::Status Profiles(const NamedDefinitions& profiles) = 0;
   // The duplicate rules by name and the duplicate settings as stored (none
   // when never set).
-  virtual absl::Status Duplicates(const NamedDefinitions& rules,
-                                  const std::optional<std::string>& settings) = 0;
+  virtual absl::Status Duplicates(
+      const NamedDefinitions& rules,
+      const std::optional<std::string>& settings) = 0;
   virtual absl::Status Segments(const std::vector<store::SegmentRow>& rows) = 0;
   virtual absl::Status Stubs(const StubMarks& stubs) = 0;
   // The suppression key (none when the workspace never made one) and every

@@ -39,8 +39,8 @@ bool IsRuleName(absl::string_view name) {
   return true;
 }
 
-absl::StatusOr<Action> ActionOf(const DefinitionProblems& problems, absl::string_view key,
-                                const JsonValue& value) {
+absl::StatusOr<Action> ActionOf(const DefinitionProblems& problems,
+                                absl::string_view key, const JsonValue& value) {
   CRM_ASSIGN_OR_RETURN(std::string text, TextOf(problems, key, value));
   for (Action action : {Action::kAllow, Action::kWarn, Action::kBlock}) {
     if (text == ActionName(action)) return action;
@@ -106,8 +106,9 @@ absl::StatusOr<Comparison> ComparisonOf(const DefinitionProblems& problems,
   return comparison;
 }
 
-absl::Status ParseCompare(const DefinitionProblems& problems, const JsonValue& value,
-                          const Schema& schema, std::vector<Comparison>* out) {
+absl::Status ParseCompare(const DefinitionProblems& problems,
+                          const JsonValue& value, const Schema& schema,
+                          std::vector<Comparison>* out) {
   if (value.kind_case() != JsonValue::kListValue) {
     return problems.At("compare", "must be an array of comparisons");
   }

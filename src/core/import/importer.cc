@@ -660,10 +660,10 @@ absl::Status Importer::RunBatch(Session& session, const RowPosition& start,
               ? WriteCustomer(session, row, &error, &candidates_json)
               : AppendRowEvent(session, row, &error);
       if (done.ok() && !candidates_json.empty()) {
-        counts->warnings.push_back(Warning{.row = row.at.row,
-                                           .line = row.at.line,
-                                           .candidates_json =
-                                               std::move(candidates_json)});
+        counts->warnings.push_back(
+            Warning{.row = row.at.row,
+                    .line = row.at.line,
+                    .candidates_json = std::move(candidates_json)});
       }
       if (done.ok()) {
         if (*done == Done::kCreated) ++counts->created;

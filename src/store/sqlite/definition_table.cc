@@ -21,10 +21,10 @@ const char* NameOf(DefinitionTable table) {
 
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
 LoadDefinitions(Connection& connection, DefinitionTable table) {
-  CRM_ASSIGN_OR_RETURN(Statement * select,
-                       connection.Prepare(absl::StrCat(
-                           "SELECT name, definition FROM ", NameOf(table),
-                           " ORDER BY name")));
+  CRM_ASSIGN_OR_RETURN(
+      Statement * select,
+      connection.Prepare(absl::StrCat("SELECT name, definition FROM ",
+                                      NameOf(table), " ORDER BY name")));
   std::vector<std::pair<std::string, std::string>> definitions;
   CRM_RETURN_IF_ERROR(select->ForEachRow([&](const Statement& row) {
     definitions.emplace_back(row.ColumnText(0), row.ColumnText(1));
@@ -48,10 +48,10 @@ absl::Status UpsertDefinition(Connection& connection, DefinitionTable table,
 absl::StatusOr<bool> DeleteDefinition(Connection& connection,
                                       DefinitionTable table,
                                       const std::string& name) {
-  CRM_ASSIGN_OR_RETURN(Statement * remove,
-                       connection.Prepare(absl::StrCat(
-                           "DELETE FROM ", NameOf(table),
-                           " WHERE name = ? RETURNING name")));
+  CRM_ASSIGN_OR_RETURN(
+      Statement * remove,
+      connection.Prepare(absl::StrCat("DELETE FROM ", NameOf(table),
+                                      " WHERE name = ? RETURNING name")));
   CRM_RETURN_IF_ERROR(remove->Bind(1, name));
   // RETURNING yields the row removed, if any.
   bool found = false;

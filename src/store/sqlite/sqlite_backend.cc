@@ -253,12 +253,13 @@ SqliteBackend::LoadProfiles() {
 
 absl::Status SqliteBackend::UpsertProfile(const std::string& name,
                                           const std::string& definition) {
-  return sqlite::UpsertDefinition(*connection_, DefinitionTable::kProfiles, name,
-                                  definition);
+  return sqlite::UpsertDefinition(*connection_, DefinitionTable::kProfiles,
+                                  name, definition);
 }
 
 absl::StatusOr<bool> SqliteBackend::DeleteProfile(const std::string& name) {
-  return sqlite::DeleteDefinition(*connection_, DefinitionTable::kProfiles, name);
+  return sqlite::DeleteDefinition(*connection_, DefinitionTable::kProfiles,
+                                  name);
 }
 
 // ---- search and segments ----------------------------------------------------

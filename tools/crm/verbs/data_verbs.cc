@@ -94,9 +94,11 @@ void RunImport(const Globals& globals, const ImportArgs& args) {
   PrintDocument(report, globals.format, std::cout);
   // Rows written although a "warn" rule flagged them: one line each, as
   // `crm create` says it (the report lists the first 100).
-  for (const auto& warning : report.value("warnings", nlohmann::json::array())) {
-    WarnCandidates("row " + warning.value("row", nlohmann::json()).dump(),
-                   warning.value("candidates", nlohmann::json()).dump().c_str());
+  for (const auto& warning :
+       report.value("warnings", nlohmann::json::array())) {
+    WarnCandidates(
+        "row " + warning.value("row", nlohmann::json()).dump(),
+        warning.value("candidates", nlohmann::json()).dump().c_str());
   }
   int64_t rejected = report.value("rejected", int64_t{0});
   if (rejected > 0) {

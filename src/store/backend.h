@@ -334,6 +334,13 @@ class Backend {
   // The match keys of customer `id`, by kind then key.
   virtual absl::StatusOr<std::vector<MatchKeyRow>> SelectMatchKeys(
       int64_t id) = 0;
+  // What the duplicate check compares a write with, for every customer of
+  // `ids` (ascending, no two equal; those that are not customers are left
+  // out), by id: its values of `columns` (CustomerRow) and its match keys
+  // by kind then key. One round trip on a server; takes no row lock.
+  virtual absl::StatusOr<std::vector<MatchSubject>> SelectMatchSubjects(
+      const std::vector<std::string>& columns,
+      const std::vector<int64_t>& ids) = 0;
   // The customers other than `exclude_id` holding any of `keys`, one row
   // per (customer, kind) found, by customer id then kind. A key held by
   // more than `limit_per_key` customers (other than `exclude_id`) gives

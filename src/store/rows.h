@@ -162,6 +162,13 @@ struct MatchKeyRow {
   }
 };
 
+// A customer as the duplicate check compares it: its row (the values of the
+// columns asked for) and its match keys by kind then key.
+struct MatchSubject {
+  CustomerRow row;
+  std::vector<MatchKeyRow> keys;
+};
+
 // A customer holding a match key that was looked for.
 struct MatchKeyHolder {
   int64_t customer_id = 0;

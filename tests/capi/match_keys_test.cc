@@ -197,7 +197,6 @@ TEST_F(MatchKeysTest, DumpLoadAndCopyGiveKeysUnderTheSourceSettings) {
 
 // A file of the layout before match keys opens, migrates and gets keys.
 TEST(MatchKeysMigration, OlderFileGetsKeysOnFirstWritableOpen) {
-  if (OnPostgres()) GTEST_SKIP() << "a file of an older layout";
   TempDir dir;
   const std::string path = dir.File("old.crm");
   {

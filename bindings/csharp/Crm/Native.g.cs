@@ -1940,16 +1940,16 @@ internal static unsafe partial class Native
     /// Writes the whole workspace to the file at `path` (replaced when
     /// complete) as a dump: the 8 bytes "CRMDUMP\n", then crm.wire.DumpItem
     /// messages (crm.proto), each preceded by its size as a varint, from a
-    /// DumpHeader (format version 2; crm_load() also reads version 1) to a DumpEnd that holds the counts and the
-    /// crm_workspace_checksum() of what was dumped. It holds everything
-    /// crm_workspace_copy() keeps (field definitions with deleted ones,
-    /// customers with ids, versions, times and values, the whole event log with
-    /// history on both time axes and erasure tombstones, event types, profiles,
-    /// duplicate rules and settings, segments, legal-hold stubs, the suppression key and list, the id
-    /// counters), and what later releases add in items of their own. Read in
-    /// one snapshot; writers go on. The dump holds the suppression key: keep it
-    /// as you keep the workspace. On a restricted handle the profile must grant
-    /// "dump" and hide, mask and scope nothing (a dump holds everything; else
+    /// DumpHeader (format version 2; crm_load() also reads version 1) to a DumpEnd
+    /// that holds the counts and the crm_workspace_checksum() of what was dumped. It
+    /// holds everything crm_workspace_copy() keeps (field definitions with deleted
+    /// ones, customers with ids, versions, times and values, the whole event log
+    /// with history on both time axes and erasure tombstones, event types, profiles,
+    /// duplicate rules and settings, segments, legal-hold stubs, the suppression key
+    /// and list, the id counters), and what later releases add in items of their
+    /// own. Read in one snapshot; writers go on. The dump holds the suppression key:
+    /// keep it as you keep the workspace. On a restricted handle the profile must
+    /// grant "dump" and hide, mask and scope nothing (a dump holds everything; else
     /// CRM_E_DENIED, rule "operation").
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]

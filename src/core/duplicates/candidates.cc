@@ -148,26 +148,27 @@ absl::StatusOr<std::vector<Candidate>> FindCandidates(
   for (const std::string& column : compared.columns) {
     if (!column.empty()) columns.push_back(column);
   }
-  int64_t previous = 0;
+  // Every holder's values and keys in one read (one round trip on a
+  // server, however many customers share a switchboard's number).
+  std::vector<int64_t> ids;
   for (const store::MatchKeyHolder& holder : holders) {
-    if (holder.customer_id == previous) continue;
-    previous = holder.customer_id;
-    CRM_ASSIGN_OR_RETURN(
-        std::optional<store::CustomerRow> stored,
-        session.backend().SelectCustomer(
-            columns, "id", store::SqlValue(holder.customer_id), false));
-    if (!stored) continue;
-    CRM_ASSIGN_OR_RETURN(std::vector<store::MatchKeyRow> holder_rows,
-                         session.backend().SelectMatchKeys(holder.customer_id));
-    std::vector<MatchKey> holder_keys = KeysOfRows(std::move(holder_rows));
+    if (ids.empty() || ids.back() != holder.customer_id) {
+      ids.push_back(holder.customer_id);
+    }
+  }
+  CRM_ASSIGN_OR_RETURN(std::vector<store::MatchSubject> subjects,
+                       session.backend().SelectMatchSubjects(columns, ids));
+  for (store::MatchSubject& subject : subjects) {
+    const store::CustomerRow& stored = subject.row;
+    std::vector<MatchKey> holder_keys = KeysOfRows(std::move(subject.keys));
     std::vector<std::string> holder_fields;
     std::string kind;
     size_t next = 0;
     for (size_t i = 0; i < compared.fields.size(); ++i) {
       std::string text;
-      if (!compared.columns[i].empty() && next < stored->values.size()) {
-        text = i == 0 ? ComparedText(nullptr, stored->values[next])
-                      : ComparedText(compared.fields[i], stored->values[next]);
+      if (!compared.columns[i].empty() && next < stored.values.size()) {
+        text = i == 0 ? ComparedText(nullptr, stored.values[next])
+                      : ComparedText(compared.fields[i], stored.values[next]);
         ++next;
       }
       if (i == 0) {
@@ -177,12 +178,12 @@ absl::StatusOr<std::vector<Candidate>> FindCandidates(
       }
     }
     PairSide other;
-    other.id = holder.customer_id;
+    other.id = stored.id;
     other.is_company = kind == "company";
     SetSideKeys(holder_keys, &other);
     other.fields = &holder_fields;
     std::optional<Match> match = rules.Best(own, other);
-    if (match) candidates.push_back({holder.customer_id, *std::move(match)});
+    if (match) candidates.push_back({stored.id, *std::move(match)});
   }
   RankCandidates(&candidates);
   return candidates;

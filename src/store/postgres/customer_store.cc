@@ -64,6 +64,27 @@ absl::StatusOr<SqlValue> ValueAt(const Result& result, int row, int first,
                      result.Text(row, first + 1), column);
 }
 
+// Row `at` of a result of "SELECT customer_id, version, created_at_us,
+// updated_at_us" and ValueColumns(columns).
+absl::StatusOr<CustomerRow> RowAt(const Result& found, int at,
+                                  const std::vector<std::string>& columns) {
+  CustomerRow row;
+  CRM_ASSIGN_OR_RETURN(row.id, found.Integer(at, 0, "customer id"));
+  CRM_ASSIGN_OR_RETURN(row.version, found.Integer(at, 1, "customer version"));
+  CRM_ASSIGN_OR_RETURN(row.created_at_us,
+                       found.Integer(at, 2, "customer creation time"));
+  CRM_ASSIGN_OR_RETURN(row.updated_at_us,
+                       found.Integer(at, 3, "customer update time"));
+  row.values.reserve(columns.size());
+  for (size_t i = 0; i < columns.size(); ++i) {
+    CRM_ASSIGN_OR_RETURN(
+        SqlValue value,
+        ValueAt(found, at, 4 + 2 * static_cast<int>(i), columns[i]));
+    row.values.push_back(std::move(value));
+  }
+  return row;
+}
+
 // The condition on `key_column` for a key, and the key's text as parameter
 // $2. A NOCASE lookup compares text only, as on SQLite.
 absl::StatusOr<std::pair<std::string, std::string>> KeyCondition(
@@ -165,21 +186,32 @@ absl::StatusOr<std::optional<CustomerRow>> SelectCustomer(
   // sequential scan that stops early looks cheaper than the index. Keys are
   // unique or nearly so; the first row found answers, as on SQLite.
   if (found.rows() == 0) return std::optional<CustomerRow>();
-  CustomerRow row;
-  CRM_ASSIGN_OR_RETURN(row.id, found.Integer(0, 0, "customer id"));
-  CRM_ASSIGN_OR_RETURN(row.version, found.Integer(0, 1, "customer version"));
-  CRM_ASSIGN_OR_RETURN(row.created_at_us,
-                       found.Integer(0, 2, "customer creation time"));
-  CRM_ASSIGN_OR_RETURN(row.updated_at_us,
-                       found.Integer(0, 3, "customer update time"));
-  row.values.reserve(columns.size());
-  for (size_t i = 0; i < columns.size(); ++i) {
-    CRM_ASSIGN_OR_RETURN(
-        SqlValue value,
-        ValueAt(found, 0, 4 + 2 * static_cast<int>(i), columns[i]));
-    row.values.push_back(std::move(value));
-  }
+  CRM_ASSIGN_OR_RETURN(CustomerRow row, RowAt(found, 0, columns));
   return std::optional<CustomerRow>(std::move(row));
+}
+
+absl::StatusOr<std::vector<CustomerRow>> SelectCustomersById(
+    Connection& connection, int64_t workspace_id,
+    const std::vector<std::string>& columns, const std::vector<int64_t>& ids) {
+  std::vector<CustomerRow> rows;
+  if (ids.empty()) return rows;
+  CRM_ASSIGN_OR_RETURN(std::string value_columns, ValueColumns(columns));
+  CRM_ASSIGN_OR_RETURN(
+      Result found,
+      connection.Execute(
+          absl::StrCat("SELECT customer_id, version, created_at_us, "
+                       "updated_at_us",
+                       value_columns,
+                       " FROM crm_customers WHERE workspace_id = $1 AND "
+                       "customer_id = ANY ($2::bigint[]) ORDER BY customer_id"),
+          {absl::StrCat(workspace_id),
+           absl::StrCat("{", absl::StrJoin(ids, ","), "}")}));
+  rows.reserve(found.rows());
+  for (int at = 0; at < found.rows(); ++at) {
+    CRM_ASSIGN_OR_RETURN(CustomerRow row, RowAt(found, at, columns));
+    rows.push_back(std::move(row));
+  }
+  return rows;
 }
 
 absl::Status DeleteCustomer(Connection& connection, int64_t workspace_id,

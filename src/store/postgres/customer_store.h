@@ -40,6 +40,11 @@ absl::StatusOr<std::optional<CustomerRow>> SelectCustomer(
     Connection& connection, int64_t workspace_id,
     const std::vector<std::string>& columns, const std::string& key_column,
     const SqlValue& key, bool nocase, RowLock lock = RowLock::kNone);
+// The customers of `ids` that exist, by id, with the values of `columns`;
+// one statement, no row lock.
+absl::StatusOr<std::vector<CustomerRow>> SelectCustomersById(
+    Connection& connection, int64_t workspace_id,
+    const std::vector<std::string>& columns, const std::vector<int64_t>& ids);
 absl::Status DeleteCustomer(Connection& connection, int64_t workspace_id,
                             int64_t id);
 absl::StatusOr<bool> IsReferenced(Connection& connection, int64_t workspace_id,

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "base/error.h"
 #include "base/utf8.h"
 
@@ -93,6 +94,32 @@ absl::StatusOr<std::vector<MatchKeyRow>> SelectMatchKeys(Connection& connection,
   for (int row = 0; row < found.rows(); ++row) {
     CRM_ASSIGN_OR_RETURN(int kind, KindAt(found, row, 0));
     keys.push_back({kind, std::string(found.Text(row, 1))});
+  }
+  return keys;
+}
+
+absl::StatusOr<std::vector<std::pair<int64_t, MatchKeyRow>>> SelectMatchKeysOf(
+    Connection& connection, int64_t workspace_id,
+    const std::vector<int64_t>& ids) {
+  std::vector<std::pair<int64_t, MatchKeyRow>> keys;
+  if (ids.empty()) return keys;
+  CRM_ASSIGN_OR_RETURN(
+      Result found,
+      connection.Execute(
+          "SELECT customer_id, kind, key FROM crm_match_keys WHERE "
+          "workspace_id = $1 AND customer_id = ANY ($2::bigint[]) ORDER BY "
+          "customer_id, kind, key COLLATE \"C\"",
+          {absl::StrCat(workspace_id),
+           absl::StrCat("{", absl::StrJoin(ids, ","), "}")}));
+  if (found.columns() != 3) {
+    return DamagedValue(absl::StrCat("PostgreSQL sent ", found.columns(),
+                                     " columns where 3 belong"));
+  }
+  keys.reserve(found.rows());
+  for (int row = 0; row < found.rows(); ++row) {
+    CRM_ASSIGN_OR_RETURN(int64_t id, found.Integer(row, 0, "customer id"));
+    CRM_ASSIGN_OR_RETURN(int kind, KindAt(found, row, 1));
+    keys.push_back({id, {kind, std::string(found.Text(row, 2))}});
   }
   return keys;
 }

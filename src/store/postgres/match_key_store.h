@@ -24,6 +24,11 @@ absl::Status ReplaceMatchKeys(Connection& connection, int64_t workspace_id,
 absl::StatusOr<std::vector<MatchKeyRow>> SelectMatchKeys(Connection& connection,
                                                          int64_t workspace_id,
                                                          int64_t id);
+// The match keys of the customers `ids`, as (customer id, key) by customer
+// id, kind and key; one statement.
+absl::StatusOr<std::vector<std::pair<int64_t, MatchKeyRow>>> SelectMatchKeysOf(
+    Connection& connection, int64_t workspace_id,
+    const std::vector<int64_t>& ids);
 // One statement whatever the number of keys.
 absl::StatusOr<std::vector<MatchKeyHolder>> FindMatchKeyHolders(
     Connection& connection, int64_t workspace_id,

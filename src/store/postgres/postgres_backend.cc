@@ -603,6 +603,28 @@ absl::Status PostgresBackend::ReplaceMatchKeys(
   return postgres::ReplaceMatchKeys(*connection_, workspace_id_, id, keys);
 }
 
+absl::StatusOr<std::vector<MatchSubject>> PostgresBackend::SelectMatchSubjects(
+    const std::vector<std::string>& columns, const std::vector<int64_t>& ids) {
+  CRM_ASSIGN_OR_RETURN(
+      std::vector<CustomerRow> rows,
+      postgres::SelectCustomersById(*connection_, workspace_id_, columns, ids));
+  CRM_ASSIGN_OR_RETURN(
+      auto keys, postgres::SelectMatchKeysOf(*connection_, workspace_id_, ids));
+  // Both by customer id: each row takes the keys of its id.
+  std::vector<MatchSubject> subjects;
+  subjects.reserve(rows.size());
+  size_t next = 0;
+  for (CustomerRow& row : rows) {
+    MatchSubject subject{std::move(row), {}};
+    while (next < keys.size() && keys[next].first < subject.row.id) ++next;
+    for (; next < keys.size() && keys[next].first == subject.row.id; ++next) {
+      subject.keys.push_back(std::move(keys[next].second));
+    }
+    subjects.push_back(std::move(subject));
+  }
+  return subjects;
+}
+
 absl::StatusOr<std::vector<MatchKeyRow>> PostgresBackend::SelectMatchKeys(
     int64_t id) {
   return postgres::SelectMatchKeys(*connection_, workspace_id_, id);

@@ -454,6 +454,22 @@ absl::Status SqliteBackend::ReplaceMatchKeys(
   return sqlite::ReplaceMatchKeys(*connection_, id, keys);
 }
 
+// In-process: a statement per customer costs what one for all would.
+absl::StatusOr<std::vector<MatchSubject>> SqliteBackend::SelectMatchSubjects(
+    const std::vector<std::string>& columns, const std::vector<int64_t>& ids) {
+  std::vector<MatchSubject> subjects;
+  for (int64_t id : ids) {
+    CRM_ASSIGN_OR_RETURN(std::optional<CustomerRow> row,
+                         sqlite::SelectCustomer(*connection_, columns, "id",
+                                                SqlValue(id), false));
+    if (!row) continue;
+    CRM_ASSIGN_OR_RETURN(std::vector<MatchKeyRow> keys,
+                         sqlite::SelectMatchKeys(*connection_, id));
+    subjects.push_back({*std::move(row), std::move(keys)});
+  }
+  return subjects;
+}
+
 absl::StatusOr<std::vector<MatchKeyRow>> SqliteBackend::SelectMatchKeys(
     int64_t id) {
   return sqlite::SelectMatchKeys(*connection_, id);

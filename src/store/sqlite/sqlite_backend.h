@@ -111,6 +111,9 @@ class SqliteBackend final : public Backend {
   absl::Status ReplaceMatchKeys(int64_t id,
                                 const std::vector<MatchKeyRow>& keys) override;
   absl::StatusOr<std::vector<MatchKeyRow>> SelectMatchKeys(int64_t id) override;
+  absl::StatusOr<std::vector<MatchSubject>> SelectMatchSubjects(
+      const std::vector<std::string>& columns,
+      const std::vector<int64_t>& ids) override;
   absl::StatusOr<std::vector<MatchKeyHolder>> FindMatchKeyHolders(
       const std::vector<MatchKeyRow>& keys, int64_t exclude_id,
       int64_t limit_per_key) override;

@@ -17,31 +17,30 @@
 
 namespace {
 
+// Built once and kept for the process (reachable: not a leak).
 const crm::core::Schema& SmallSchema() {
-  static const crm::core::Schema* schema =
-      [] {
-        std::vector<crm::store::FieldRow> rows;
-        int64_t id = 0;
-        for (const crm::wire::FieldDefinition& definition :
-             crm::core::StandardFieldDefinitions()) {
-          rows.push_back({++id, definition.name(), definition.name(), "active",
-                          crm::core::MessageToJson(definition)});
-        }
-        crm::wire::FieldDefinition seats;
-        CRM_FUZZ_REQUIRE(crm::core::MessageFromJson(
-                             R"({"name": "seats", "type": "integer"})",
-                             "field definition", &seats)
-                             .ok(),
-                         "seats");
-        ++id;
-        rows.push_back({id, "seats", "f_seats", "active",
-                        crm::core::MessageToJson(seats)});
-        auto compiled = crm::core::Schema::FromRows(rows, {}, 1);
-        CRM_FUZZ_REQUIRE(compiled.ok(), compiled.status().ToString());
-        return new std::shared_ptr<const crm::core::Schema>(*compiled);
-      }()
-          ->get();
-  return *schema;
+  static const std::shared_ptr<const crm::core::Schema>* schema = [] {
+    std::vector<crm::store::FieldRow> rows;
+    int64_t id = 0;
+    for (const crm::wire::FieldDefinition& definition :
+         crm::core::StandardFieldDefinitions()) {
+      rows.push_back({++id, definition.name(), definition.name(), "active",
+                      crm::core::MessageToJson(definition)});
+    }
+    crm::wire::FieldDefinition seats;
+    CRM_FUZZ_REQUIRE(
+        crm::core::MessageFromJson(R"({"name": "seats", "type": "integer"})",
+                                   "field definition", &seats)
+            .ok(),
+        "seats");
+    ++id;
+    rows.push_back(
+        {id, "seats", "f_seats", "active", crm::core::MessageToJson(seats)});
+    auto compiled = crm::core::Schema::FromRows(rows, {}, 1);
+    CRM_FUZZ_REQUIRE(compiled.ok(), compiled.status().ToString());
+    return new std::shared_ptr<const crm::core::Schema>(*compiled);
+  }();
+  return **schema;
 }
 
 }  // namespace

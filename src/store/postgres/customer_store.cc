@@ -64,8 +64,11 @@ absl::StatusOr<SqlValue> ValueAt(const Result& result, int row, int first,
                      result.Text(row, first + 1), column);
 }
 
-// Row `at` of a result of "SELECT customer_id, version, created_at_us,
-// updated_at_us" and ValueColumns(columns).
+// The select list of a customer row, before ValueColumns().
+constexpr char kRowColumns[] =
+    "SELECT customer_id, version, created_at_us, updated_at_us";
+
+// Row `at` of a result of kRowColumns and ValueColumns(columns).
 absl::StatusOr<CustomerRow> RowAt(const Result& found, int at,
                                   const std::vector<std::string>& columns) {
   CustomerRow row;
@@ -172,9 +175,7 @@ absl::StatusOr<std::optional<CustomerRow>> SelectCustomer(
   CRM_ASSIGN_OR_RETURN(
       Result found,
       connection.Execute(
-          absl::StrCat("SELECT customer_id, version, created_at_us, "
-                       "updated_at_us",
-                       value_columns,
+          absl::StrCat(kRowColumns, value_columns,
                        " FROM crm_customers WHERE workspace_id = $1 AND ",
                        condition.first,
                        lock == RowLock::kUpdate     ? " FOR NO KEY UPDATE"
@@ -199,9 +200,7 @@ absl::StatusOr<std::vector<CustomerRow>> SelectCustomersById(
   CRM_ASSIGN_OR_RETURN(
       Result found,
       connection.Execute(
-          absl::StrCat("SELECT customer_id, version, created_at_us, "
-                       "updated_at_us",
-                       value_columns,
+          absl::StrCat(kRowColumns, value_columns,
                        " FROM crm_customers WHERE workspace_id = $1 AND "
                        "customer_id = ANY ($2::bigint[]) ORDER BY customer_id"),
           {absl::StrCat(workspace_id),

@@ -82,15 +82,8 @@ absl::StatusOr<ImportRequest> RequestOf(const char* path,
   if (options.actor != nullptr) request.actor = options.actor;
   request.progress =
       crm::capi::ProgressOf(options.progress, options.progress_context);
-  if (options.duplicate_check != CRM_DUPLICATE_CHECK_RULES &&
-      options.duplicate_check != CRM_DUPLICATE_CHECK_SKIP) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "options->duplicate_check must be "
-                     "CRM_DUPLICATE_CHECK_RULES or CRM_DUPLICATE_CHECK_SKIP",
-                     "", Rule::kDuplicateCheck);
-  }
-  request.skip_duplicate_check =
-      options.duplicate_check == CRM_DUPLICATE_CHECK_SKIP;
+  CRM_ASSIGN_OR_RETURN(request.skip_duplicate_check,
+                       crm::capi::SkipsDuplicateCheck(options.duplicate_check));
   return request;
 }
 

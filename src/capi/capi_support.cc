@@ -113,6 +113,17 @@ absl::Status CheckDb(const crm_db* db) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<bool> SkipsDuplicateCheck(int duplicate_check) {
+  if (duplicate_check != CRM_DUPLICATE_CHECK_RULES &&
+      duplicate_check != CRM_DUPLICATE_CHECK_SKIP) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "options->duplicate_check must be "
+                     "CRM_DUPLICATE_CHECK_RULES or CRM_DUPLICATE_CHECK_SKIP",
+                     "", Rule::kDuplicateCheck);
+  }
+  return duplicate_check == CRM_DUPLICATE_CHECK_SKIP;
+}
+
 core::ProgressFn ProgressOf(crm_progress_fn progress, void* context) {
   if (progress == nullptr) return nullptr;
   return [progress, context](int64_t items, int64_t bytes, int64_t total) {

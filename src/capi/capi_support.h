@@ -247,6 +247,12 @@ absl::Status CheckDb(const crm_db* db);
 // `what`.
 absl::Status DenyOnView(const crm_db* db, absl::string_view what);
 
+// Whether options->duplicate_check (crm_write_options, crm_import_options)
+// says to skip the duplicate rules: CRM_DUPLICATE_CHECK_SKIP true,
+// CRM_DUPLICATE_CHECK_RULES false, else CRM_E_INVALID_ARGUMENT, rule
+// "duplicate_check".
+absl::StatusOr<bool> SkipsDuplicateCheck(int duplicate_check);
+
 // The host's progress callback (crm.h crm_progress_fn) as the core's:
 // empty for NULL; `context` is passed back as it is.
 core::ProgressFn ProgressOf(crm_progress_fn progress, void* context);

@@ -33,15 +33,8 @@ absl::StatusOr<core::WriteTime> ReadWriteTime(
     time.effective_at = chosen.effective_at;
   }
   time.effective_until = chosen.effective_until;
-  if (chosen.duplicate_check != CRM_DUPLICATE_CHECK_RULES &&
-      chosen.duplicate_check != CRM_DUPLICATE_CHECK_SKIP) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "options->duplicate_check must be "
-                     "CRM_DUPLICATE_CHECK_RULES or CRM_DUPLICATE_CHECK_SKIP",
-                     "", Rule::kDuplicateCheck);
-  }
-  time.skip_duplicate_check =
-      chosen.duplicate_check == CRM_DUPLICATE_CHECK_SKIP;
+  CRM_ASSIGN_OR_RETURN(time.skip_duplicate_check,
+                       SkipsDuplicateCheck(chosen.duplicate_check));
   return time;
 }
 

@@ -64,13 +64,18 @@ absl::StatusOr<SqlValue> ValueAt(const Result& result, int row, int first,
                      result.Text(row, first + 1), column);
 }
 
-// The select list of a customer row, before ValueColumns().
-constexpr char kRowColumns[] =
-    "SELECT customer_id, version, created_at_us, updated_at_us";
+}  // namespace
 
-// Row `at` of a result of kRowColumns and ValueColumns(columns).
-absl::StatusOr<CustomerRow> RowAt(const Result& found, int at,
-                                  const std::vector<std::string>& columns) {
+absl::StatusOr<std::string> CustomerRowSelect(
+    const std::vector<std::string>& columns) {
+  CRM_ASSIGN_OR_RETURN(std::string value_columns, ValueColumns(columns));
+  return absl::StrCat(
+      "SELECT customer_id, version, created_at_us, updated_at_us",
+      value_columns);
+}
+
+absl::StatusOr<CustomerRow> CustomerRowAt(
+    const Result& found, int at, const std::vector<std::string>& columns) {
   CustomerRow row;
   CRM_ASSIGN_OR_RETURN(row.id, found.Integer(at, 0, "customer id"));
   CRM_ASSIGN_OR_RETURN(row.version, found.Integer(at, 1, "customer version"));
@@ -87,6 +92,8 @@ absl::StatusOr<CustomerRow> RowAt(const Result& found, int at,
   }
   return row;
 }
+
+namespace {
 
 // The condition on `key_column` for a key, and the key's text as parameter
 // $2. A NOCASE lookup compares text only, as on SQLite.
@@ -171,11 +178,11 @@ absl::StatusOr<std::optional<CustomerRow>> SelectCustomer(
     return std::optional<CustomerRow>();
   }
   CRM_ASSIGN_OR_RETURN(auto condition, KeyCondition(key_column, key, nocase));
-  CRM_ASSIGN_OR_RETURN(std::string value_columns, ValueColumns(columns));
+  CRM_ASSIGN_OR_RETURN(std::string select, CustomerRowSelect(columns));
   CRM_ASSIGN_OR_RETURN(
       Result found,
       connection.Execute(
-          absl::StrCat(kRowColumns, value_columns,
+          absl::StrCat(select,
                        " FROM crm_customers WHERE workspace_id = $1 AND ",
                        condition.first,
                        lock == RowLock::kUpdate     ? " FOR NO KEY UPDATE"
@@ -187,7 +194,7 @@ absl::StatusOr<std::optional<CustomerRow>> SelectCustomer(
   // sequential scan that stops early looks cheaper than the index. Keys are
   // unique or nearly so; the first row found answers, as on SQLite.
   if (found.rows() == 0) return std::optional<CustomerRow>();
-  CRM_ASSIGN_OR_RETURN(CustomerRow row, RowAt(found, 0, columns));
+  CRM_ASSIGN_OR_RETURN(CustomerRow row, CustomerRowAt(found, 0, columns));
   return std::optional<CustomerRow>(std::move(row));
 }
 
@@ -196,18 +203,18 @@ absl::StatusOr<std::vector<CustomerRow>> SelectCustomersById(
     const std::vector<std::string>& columns, const std::vector<int64_t>& ids) {
   std::vector<CustomerRow> rows;
   if (ids.empty()) return rows;
-  CRM_ASSIGN_OR_RETURN(std::string value_columns, ValueColumns(columns));
+  CRM_ASSIGN_OR_RETURN(std::string select, CustomerRowSelect(columns));
   CRM_ASSIGN_OR_RETURN(
       Result found,
       connection.Execute(
-          absl::StrCat(kRowColumns, value_columns,
+          absl::StrCat(select,
                        " FROM crm_customers WHERE workspace_id = $1 AND "
                        "customer_id = ANY ($2::bigint[]) ORDER BY customer_id"),
           {absl::StrCat(workspace_id),
            absl::StrCat("{", absl::StrJoin(ids, ","), "}")}));
   rows.reserve(found.rows());
   for (int at = 0; at < found.rows(); ++at) {
-    CRM_ASSIGN_OR_RETURN(CustomerRow row, RowAt(found, at, columns));
+    CRM_ASSIGN_OR_RETURN(CustomerRow row, CustomerRowAt(found, at, columns));
     rows.push_back(std::move(row));
   }
   return rows;

@@ -40,6 +40,14 @@ absl::StatusOr<std::optional<CustomerRow>> SelectCustomer(
     Connection& connection, int64_t workspace_id,
     const std::vector<std::string>& columns, const std::string& key_column,
     const SqlValue& key, bool nocase, RowLock lock = RowLock::kNone);
+// A customer row as the store reads it: the SELECT list of its id, version
+// and times, then a type and a text column per column of `columns`
+// (CheckColumnName'd); and row `at` of a result that begins with it.
+absl::StatusOr<std::string> CustomerRowSelect(
+    const std::vector<std::string>& columns);
+absl::StatusOr<CustomerRow> CustomerRowAt(
+    const Result& found, int at, const std::vector<std::string>& columns);
+
 // The customers of `ids` that exist, by id, with the values of `columns`;
 // one statement, no row lock.
 absl::StatusOr<std::vector<CustomerRow>> SelectCustomersById(

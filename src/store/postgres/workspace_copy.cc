@@ -11,6 +11,7 @@
 #include "base/json_text.h"
 #include "store/event_body.h"
 #include "store/postgres/catalog.h"
+#include "store/postgres/customer_store.h"
 #include "store/postgres/id_sequences.h"
 #include "store/postgres/postgres_backend.h"
 #include "store/postgres/stored_value.h"
@@ -60,13 +61,7 @@ class PostgresCopySeam final : public WorkspaceCopySeam {
   absl::StatusOr<std::vector<CustomerRow>> SelectCustomersAfter(
       const std::vector<std::string>& columns, int64_t after_id,
       int64_t limit) override {
-    std::string sql =
-        "SELECT customer_id, version, created_at_us, updated_at_us";
-    for (const std::string& column : columns) {
-      CRM_RETURN_IF_ERROR(CheckColumnName(column));
-      absl::StrAppend(&sql, ", jsonb_typeof(data -> '", column,
-                      "'), data ->> '", column, "'");
-    }
+    CRM_ASSIGN_OR_RETURN(std::string sql, CustomerRowSelect(columns));
     absl::StrAppend(&sql,
                     " FROM crm_customers WHERE workspace_id = $1 AND "
                     "customer_id > $2 ORDER BY customer_id LIMIT $3");
@@ -74,25 +69,12 @@ class PostgresCopySeam final : public WorkspaceCopySeam {
         Result found,
         connection_.Execute(sql, {workspace_, absl::StrCat(after_id),
                                   absl::StrCat(std::max<int64_t>(limit, 0))}));
-    std::vector<CustomerRow> rows(found.rows());
+    std::vector<CustomerRow> rows;
+    rows.reserve(found.rows());
     for (int row = 0; row < found.rows(); ++row) {
-      CustomerRow& out = rows[row];
-      CRM_ASSIGN_OR_RETURN(out.id, found.Integer(row, 0, "customer id"));
-      CRM_ASSIGN_OR_RETURN(out.version,
-                           found.Integer(row, 1, "customer version"));
-      CRM_ASSIGN_OR_RETURN(out.created_at_us,
-                           found.Integer(row, 2, "customer creation time"));
-      CRM_ASSIGN_OR_RETURN(out.updated_at_us,
-                           found.Integer(row, 3, "customer update time"));
-      out.values.reserve(columns.size());
-      for (size_t i = 0; i < columns.size(); ++i) {
-        const int first = 4 + 2 * static_cast<int>(i);
-        CRM_ASSIGN_OR_RETURN(
-            SqlValue value,
-            StoredValue(found.IsNull(row, first), found.Text(row, first),
-                        found.Text(row, first + 1), columns[i]));
-        out.values.push_back(std::move(value));
-      }
+      CRM_ASSIGN_OR_RETURN(CustomerRow read,
+                           CustomerRowAt(found, row, columns));
+      rows.push_back(std::move(read));
     }
     return rows;
   }

@@ -130,6 +130,12 @@ class Backend {
   virtual absl::StatusOr<std::optional<CustomerRow>> SelectCustomer(
       const std::vector<std::string>& columns, const std::string& key_column,
       const SqlValue& key, bool nocase) = 0;
+  // The customers of `ids` (ascending, no two equal; at most 1,000; those
+  // that are not customers are left out), by id, with the values of
+  // `columns`.
+  virtual absl::StatusOr<std::vector<CustomerRow>> SelectCustomers(
+      const std::vector<std::string>& columns,
+      const std::vector<int64_t>& ids) = 0;
   virtual absl::Status DeleteCustomer(int64_t id) = 0;
   // Whether any customer other than `id` holds `id` in `column`.
   virtual absl::StatusOr<bool> IsReferenced(const std::string& column,
@@ -371,6 +377,34 @@ class Backend {
       const std::string& key) = 0;
   virtual absl::Status StoreSetting(const std::string& key,
                                     const std::string& value) = 0;
+
+  // ---- merges (core/merge.h) ------------------------------------------------
+  // At most one row per merged id: a merged customer is merged once, until
+  // its merge is undone (DeleteMerge).
+  virtual absl::Status InsertMerge(const MergeRow& row) = 0;
+  // The row of `merged_id`; nullopt when it is not merged.
+  virtual absl::StatusOr<std::optional<MergeRow>> SelectMerge(
+      int64_t merged_id) = 0;
+  // Of the rows whose external_id equals `external_id` (byte for byte), the
+  // one of the latest merge (highest merge_id, then merged_id).
+  virtual absl::StatusOr<std::optional<MergeRow>> SelectMergeByExternalId(
+      const std::string& external_id) = 0;
+  // The rows of merge `merge_id`, by merged_id.
+  virtual absl::StatusOr<std::vector<MergeRow>> SelectMergeRows(
+      int64_t merge_id) = 0;
+  // The rows whose survivor_id is `survivor_id`, by merged_id; their
+  // snapshots only `with_snapshots` (else "").
+  virtual absl::StatusOr<std::vector<MergeRow>> SelectMergesBySurvivor(
+      int64_t survivor_id, bool with_snapshots) = 0;
+  // Sets survivor_id of the rows of `merged_ids` (at most 1,000 a call).
+  virtual absl::Status SetMergeSurvivor(const std::vector<int64_t>& merged_ids,
+                                        int64_t survivor_id) = 0;
+  // Removes the rows of merge `merge_id`; returns how many.
+  virtual absl::StatusOr<int64_t> DeleteMerge(int64_t merge_id) = 0;
+  // Up to `limit` rows with merged_id > `after_id`, by merged_id, snapshots
+  // included (moving a workspace, its checksum, verify).
+  virtual absl::StatusOr<std::vector<MergeRow>> SelectMergesAfter(
+      int64_t after_id, int64_t limit) = 0;
 
   // ---- backup and verify (core/backup) -------------------------------------
   // Copies the workspace, as the scope's snapshot holds it, into the new,

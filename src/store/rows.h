@@ -108,6 +108,9 @@ struct RemovedEvents {
 // A page of one customer's events, by (occurred_at, seq).
 struct TimelineQuery {
   int64_t customer_id = 0;
+  // Customers merged into customer_id (core/merge.h): their events are on
+  // its timeline too. Ascending, no two equal, none equal to customer_id.
+  std::vector<int64_t> merged_ids;
   int64_t from_us = INT64_MIN;       // inclusive
   int64_t to_us = INT64_MAX;         // exclusive
   std::vector<int64_t> type_ids;     // empty: every type
@@ -173,6 +176,18 @@ struct MatchSubject {
 struct MatchKeyHolder {
   int64_t customer_id = 0;
   int kind = 0;
+};
+
+// ---- merges (core/merge.h) ------------------------------------------------
+// A customer merged into another: no longer a customer (its row is gone),
+// its id stays used, and its events stay under its id.
+struct MergeRow {
+  int64_t merged_id = 0;    // the customer merged away
+  int64_t merge_id = 0;     // the merge: seq of the survivor's merged event
+  int64_t into_id = 0;      // the customer it was merged into
+  int64_t survivor_id = 0;  // where its chain of merges ends now: a customer
+  std::string external_id;  // its external id when merged ("": none)
+  std::string snapshot;     // encoded crm.wire.MergedRecord (bytes)
 };
 
 }  // namespace crm::store

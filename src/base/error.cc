@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "absl/strings/cord.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace crm {
@@ -13,6 +14,7 @@ constexpr char kFieldUrl[] = "crm/field";
 constexpr char kRuleUrl[] = "crm/rule";
 constexpr char kPositionUrl[] = "crm/position";
 constexpr char kCandidatesUrl[] = "crm/candidates";
+constexpr char kSurvivorUrl[] = "crm/survivor";
 
 absl::StatusCode AbslCodeFor(ErrorCode code) {
   switch (code) {
@@ -48,6 +50,8 @@ absl::StatusCode AbslCodeFor(ErrorCode code) {
       return absl::StatusCode::kCancelled;
     case ErrorCode::kDuplicate:
       return absl::StatusCode::kAlreadyExists;
+    case ErrorCode::kMerged:
+      return absl::StatusCode::kFailedPrecondition;
   }
   return absl::StatusCode::kInternal;
 }
@@ -131,6 +135,19 @@ absl::Status WithCandidates(absl::Status status, absl::string_view json) {
 std::string CandidatesOf(const absl::Status& status) {
   std::string json = PayloadOf(status, kCandidatesUrl);
   return json.empty() ? std::string("[]") : json;
+}
+
+absl::Status WithSurvivor(absl::Status status, int64_t survivor_id) {
+  if (!status.ok()) {
+    status.SetPayload(kSurvivorUrl, absl::Cord(std::to_string(survivor_id)));
+  }
+  return status;
+}
+
+int64_t SurvivorOf(const absl::Status& status) {
+  std::string text = PayloadOf(status, kSurvivorUrl);
+  int64_t id = 0;
+  return absl::SimpleAtoi(text, &id) ? id : 0;
 }
 
 }  // namespace crm

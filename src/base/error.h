@@ -32,6 +32,7 @@ enum class ErrorCode {
   kDenied = 15,
   kCancelled = 16,
   kDuplicate = 17,
+  kMerged = 18,
 };
 
 // Builds an error. `field` may be empty, `rule` Rule::kNone. The rule is
@@ -67,6 +68,11 @@ absl::Status WithField(absl::Status status, absl::string_view field);
 // (a JSON array, crm.h "Duplicates"); and the ones a status carries, or "[]".
 absl::Status WithCandidates(absl::Status status, absl::string_view json);
 std::string CandidatesOf(const absl::Status& status);
+
+// A copy of `status` naming the customer a merged id was merged into
+// (kMerged, crm.h "Merging customers"); and the one a status names, or 0.
+absl::Status WithSurvivor(absl::Status status, int64_t survivor_id);
+int64_t SurvivorOf(const absl::Status& status);
 
 }  // namespace crm
 

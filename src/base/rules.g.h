@@ -50,6 +50,7 @@ enum class Rule {
   kRetention,  // CRM_RULE_RETENTION
   kSuppressed,  // CRM_RULE_SUPPRESSED
   kDuplicate,  // CRM_RULE_DUPLICATE
+  kMerge,  // CRM_RULE_MERGE
   kSyntax,  // CRM_RULE_SYNTAX
   kDepth,  // CRM_RULE_DEPTH
   kTerms,  // CRM_RULE_TERMS
@@ -115,9 +116,12 @@ enum class Rule {
   kItems,  // CRM_RULE_ITEMS
   kLimit,  // CRM_RULE_LIMIT
   kMappingJson,  // CRM_RULE_MAPPING_JSON
+  kMergeId,  // CRM_RULE_MERGE_ID
+  kMergedIds,  // CRM_RULE_MERGED_IDS
   kMode,  // CRM_RULE_MODE
   kName,  // CRM_RULE_NAME
   kNowUs,  // CRM_RULE_NOW_US
+  kOptionsJson,  // CRM_RULE_OPTIONS_JSON
   kOut,  // CRM_RULE_OUT
   kOutBytes,  // CRM_RULE_OUT_BYTES
   kOutFieldId,  // CRM_RULE_OUT_FIELD_ID
@@ -141,6 +145,7 @@ enum class Rule {
   kSettingsJson,  // CRM_RULE_SETTINGS_JSON
   kSource,  // CRM_RULE_SOURCE
   kStructSize,  // CRM_RULE_STRUCT_SIZE
+  kSurvivorId,  // CRM_RULE_SURVIVOR_ID
   kText,  // CRM_RULE_TEXT
   kThenType,  // CRM_RULE_THEN_TYPE
   kTimeline,  // CRM_RULE_TIMELINE
@@ -151,7 +156,7 @@ enum class Rule {
   kValue,  // CRM_RULE_VALUE
 };
 
-inline constexpr size_t kRuleCount = 135;
+inline constexpr size_t kRuleCount = 140;
 
 // The text of `rule`, as crm_last_error_rule() returns it.
 inline constexpr const char* RuleText(Rule rule) {
@@ -192,6 +197,7 @@ inline constexpr const char* RuleText(Rule rule) {
       CRM_RULE_RETENTION,
       CRM_RULE_SUPPRESSED,
       CRM_RULE_DUPLICATE,
+      CRM_RULE_MERGE,
       CRM_RULE_SYNTAX,
       CRM_RULE_DEPTH,
       CRM_RULE_TERMS,
@@ -257,9 +263,12 @@ inline constexpr const char* RuleText(Rule rule) {
       CRM_RULE_ITEMS,
       CRM_RULE_LIMIT,
       CRM_RULE_MAPPING_JSON,
+      CRM_RULE_MERGE_ID,
+      CRM_RULE_MERGED_IDS,
       CRM_RULE_MODE,
       CRM_RULE_NAME,
       CRM_RULE_NOW_US,
+      CRM_RULE_OPTIONS_JSON,
       CRM_RULE_OUT,
       CRM_RULE_OUT_BYTES,
       CRM_RULE_OUT_FIELD_ID,
@@ -283,6 +292,7 @@ inline constexpr const char* RuleText(Rule rule) {
       CRM_RULE_SETTINGS_JSON,
       CRM_RULE_SOURCE,
       CRM_RULE_STRUCT_SIZE,
+      CRM_RULE_SURVIVOR_ID,
       CRM_RULE_TEXT,
       CRM_RULE_THEN_TYPE,
       CRM_RULE_TIMELINE,

@@ -15,6 +15,7 @@ struct LastError {
   std::string message, field, rule;
   int64_t position = -1;
   std::string candidates_json = "[]";
+  int64_t survivor_id = 0;
   crm_error view;  // what crm_last_error() hands out, pointing at the above
 };
 
@@ -27,8 +28,9 @@ LastError& ThreadLastError() {
 
 void SetLastError(int code, std::string message, std::string field,
                   std::string rule, int64_t position,
-                  std::string candidates_json) {
+                  std::string candidates_json, int64_t survivor_id) {
   LastError& last = ThreadLastError();
+  last.survivor_id = survivor_id;
   last.candidates_json = std::move(candidates_json);
   last.position = position;
   last.code = code;
@@ -85,6 +87,8 @@ const char* crm_status_name(int status) {
       return "CRM_E_CANCELLED";
     case CRM_E_DUPLICATE:
       return "CRM_E_DUPLICATE";
+    case CRM_E_MERGED:
+      return "CRM_E_MERGED";
     default:
       return "CRM_E_UNKNOWN";
   }
@@ -98,6 +102,7 @@ const crm_error* crm_last_error(void) {
   last.view.rule = last.rule.c_str();
   last.view.position = last.position;
   last.view.candidates_json = last.candidates_json.c_str();
+  last.view.survivor_id = last.survivor_id;
   return &last.view;
 }
 

@@ -42,7 +42,8 @@ int Fail(const absl::Status& status) {
   if (code == ErrorCode::kOk) code = ErrorCode::kInternal;
   SetLastError(static_cast<int>(code), std::string(status.message()),
                FieldOf(status), RuleOf(status), PositionOf(status),
-               code == ErrorCode::kDuplicate ? CandidatesOf(status) : "[]");
+               code == ErrorCode::kDuplicate ? CandidatesOf(status) : "[]",
+               code == ErrorCode::kMerged ? SurvivorOf(status) : 0);
   return static_cast<int>(code);
 }
 

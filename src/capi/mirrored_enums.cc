@@ -33,6 +33,7 @@ static_assert(Same(ErrorCode::kUnsupported, CRM_E_UNSUPPORTED));
 static_assert(Same(ErrorCode::kDenied, CRM_E_DENIED));
 static_assert(Same(ErrorCode::kCancelled, CRM_E_CANCELLED));
 static_assert(Same(ErrorCode::kDuplicate, CRM_E_DUPLICATE));
+static_assert(Same(ErrorCode::kMerged, CRM_E_MERGED));
 
 static_assert(Same(ValueKind::kNull, CRM_VALUE_NULL));
 static_assert(Same(ValueKind::kText, CRM_VALUE_TEXT));

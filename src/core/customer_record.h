@@ -22,6 +22,9 @@ struct FieldValue {
 struct CustomerRecord {
   int64_t id = 0;       // 0 until stored
   int64_t version = 0;  // 0 until stored
+  // A record read by following a merge (crm_record_merged_id): the merged
+  // id, or the merged customer whose external id, the lookup named; else 0.
+  int64_t merged_id = 0;
 
   std::vector<FieldValue> values;
 

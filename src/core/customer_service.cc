@@ -10,6 +10,7 @@
 #include "core/duplicates/candidates.h"
 #include "core/duplicates/match_key_store.h"
 #include "core/history.h"
+#include "core/merge/merge_map.h"
 #include "core/query_service.h"
 #include "core/record_scope.h"
 #include "core/suppression.h"
@@ -22,6 +23,7 @@ namespace crm::core {
 namespace {
 
 constexpr size_t kMaxActorBytes = 255;
+constexpr size_t kMaxReasonBytes = 1000;
 
 absl::Status NotFound(int64_t id) {
   return MakeError(ErrorCode::kNotFound,
@@ -285,6 +287,23 @@ CustomerRecord RecordFromRow(const Schema& schema, store::CustomerRow row,
   return record;
 }
 
+// The survivor of a customer merged away that `key` and `value` (an id or
+// an external id no customer holds now) name, with *merged_id set to the
+// merged id; nullopt when they name no merged customer.
+absl::StatusOr<std::optional<store::CustomerRow>> FollowMerge(
+    Session& session, CustomerKey key, const Value& value, int64_t* merged_id) {
+  std::optional<store::MergeRow> merged;
+  if (key == CustomerKey::kId) {
+    CRM_ASSIGN_OR_RETURN(merged, merge::FindMerge(session, value.integer));
+  } else {
+    CRM_ASSIGN_OR_RETURN(merged,
+                         session.backend().SelectMergeByExternalId(value.text));
+  }
+  if (!merged) return std::nullopt;
+  *merged_id = merged->merged_id;
+  return SelectById(session, merged->survivor_id, true);
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> CheckActor(absl::string_view actor) {
@@ -297,6 +316,16 @@ absl::StatusOr<std::string> CheckActor(absl::string_view actor) {
                      Rule::kActor);
   }
   return std::string(actor);
+}
+
+absl::Status CheckReason(absl::string_view reason) {
+  if (!TextProblem(reason).empty() || reason.size() > kMaxReasonBytes) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "reason must be UTF-8 without NUL bytes, at most 1,000 "
+                     "bytes",
+                     "", Rule::kReason);
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<const Field*>> ResolveWritableFields(
@@ -424,7 +453,7 @@ absl::StatusOr<WriteOutcome> UpdateResolved(Session& session, int64_t id,
                                             const std::string& actor) {
   CRM_RETURN_IF_ERROR(CheckWritable(session, changes.fields));
   CRM_ASSIGN_OR_RETURN(auto current, SelectById(session, id, true));
-  if (!current) return NotFound(id);
+  if (!current) return merge::MissingCustomer(session, id, "id", NotFound(id));
   // The clock is read once the row is read (on PostgreSQL, locked against
   // other writers), so that no change of another writer lies after "now".
   CRM_ASSIGN_OR_RETURN(AppliedTime applied, ApplyWriteTime(time, NowMicros()));
@@ -546,8 +575,27 @@ absl::StatusOr<WriteOutcome> UpsertResolved(Session& session,
   if (!upsert_time.duplicate_operation) {
     upsert_time.duplicate_operation = duplicates::Operation::kUpsert;
   }
-  if (!existing) return CreateResolved(session, input, upsert_time, actor);
-  return UpdateResolved(session, existing->id, 0, input, upsert_time, actor);
+  if (existing) {
+    return UpdateResolved(session, existing->id, 0, input, upsert_time, actor);
+  }
+  // A customer merged away keeps its external id working (crm.h "Merging
+  // customers"): the upsert updates its survivor, whose own external id
+  // stays.
+  CRM_ASSIGN_OR_RETURN(auto merged, session.backend().SelectMergeByExternalId(
+                                        external_id->text));
+  if (!merged) return CreateResolved(session, input, upsert_time, actor);
+  CRM_ASSIGN_OR_RETURN(bool out_of_scope,
+                       OutsideViewScope(session, merged->survivor_id));
+  if (out_of_scope) return ValueTaken(*session.schema().Find("external_id"));
+  ResolvedValues changes = input;
+  for (size_t i = 0; i < changes.fields.size(); ++i) {
+    if (changes.fields[i]->name() != "external_id") continue;
+    changes.fields.erase(changes.fields.begin() + i);
+    changes.values.erase(changes.values.begin() + i);
+    break;
+  }
+  return UpdateResolved(session, merged->survivor_id, 0, changes, upsert_time,
+                        actor);
 }
 
 absl::StatusOr<WriteOutcome> CreateCustomer(Session& session,
@@ -576,6 +624,10 @@ absl::StatusOr<CustomerRecord> GetCustomer(Session& session, CustomerKey key,
   CRM_ASSIGN_OR_RETURN(auto row, session.backend().SelectCustomer(
                                      session.schema().stored_columns(), column,
                                      stored, key == CustomerKey::kEmail));
+  int64_t merged_id = 0;
+  if (!row && key != CustomerKey::kEmail) {
+    CRM_ASSIGN_OR_RETURN(row, FollowMerge(session, key, value, &merged_id));
+  }
   // A customer outside a restricted handle's scope is as absent.
   bool found = row.has_value();
   if (found) {
@@ -594,7 +646,10 @@ absl::StatusOr<CustomerRecord> GetCustomer(Session& session, CustomerKey key,
   CustomerRecord record =
       RecordFromRow(session.schema(), *std::move(row), &error);
   if (!error.ok()) return error;
-  return ViewOf(session, std::move(record), updated_at_us);
+  CRM_ASSIGN_OR_RETURN(record,
+                       ViewOf(session, std::move(record), updated_at_us));
+  record.merged_id = merged_id;
+  return record;
 }
 
 absl::StatusOr<WriteOutcome> UpdateCustomer(Session& session, int64_t id,
@@ -615,7 +670,7 @@ absl::Status DeleteCustomer(Session& session, int64_t id,
   // Delete removes values a profile may not see: an operation it grants.
   CRM_RETURN_IF_ERROR(Access::Require(session.access(), Operation::kDelete));
   CRM_ASSIGN_OR_RETURN(auto current, SelectById(session, id, true));
-  if (!current) return NotFound(id);
+  if (!current) return merge::MissingCustomer(session, id, "id", NotFound(id));
   CRM_ASSIGN_OR_RETURN(bool out_of_scope, OutsideViewScope(session, id));
   if (out_of_scope) return NotFound(id);
   CRM_ASSIGN_OR_RETURN(int64_t seen_version, SeenVersion(session, *current));

@@ -29,6 +29,10 @@ namespace crm::core {
 // Checks an actor name (UTF-8, at most 255 bytes); empty becomes "api".
 absl::StatusOr<std::string> CheckActor(absl::string_view actor);
 
+// Checks the reason given for an erase, a merge or its undoing: UTF-8
+// without NUL bytes, at most 1,000 bytes (kInvalidArgument, rule kReason).
+absl::Status CheckReason(absl::string_view reason);
+
 // Creates a customer. The record may hold "created_at" (a datetime): the
 // customer's start; without it, created_at is time.effective_at, else now.
 // Both given and different: kInvalidArgument, rule kEffectiveAt; a bounded

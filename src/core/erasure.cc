@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
@@ -13,7 +14,9 @@
 #include "core/customer_service.h"
 #include "core/history.h"
 #include "core/legal_hold.h"
+#include "core/merge/merge_map.h"
 #include "core/record_scope.h"
+#include "core/reference_update.h"
 #include "core/suppression.h"
 #include "core/time_text.h"
 #include "store/rows.h"
@@ -21,7 +24,6 @@
 namespace crm::core {
 namespace {
 
-constexpr size_t kMaxReasonBytes = 1000;
 constexpr int kKnownFlags =
     kEraseKeepHeld | kEraseOverrideHold | kEraseSuppress;
 // Customers an erase-where looks up per page of its query.
@@ -35,13 +37,7 @@ absl::Status BadFlags(absl::string_view message) {
 absl::StatusOr<EraseRequest> Checked(const EraseRequest& request) {
   EraseRequest checked = request;
   CRM_ASSIGN_OR_RETURN(checked.actor, CheckActor(request.actor));
-  if (!TextProblem(request.reason).empty() ||
-      request.reason.size() > kMaxReasonBytes) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "reason must be UTF-8 without NUL bytes, at most 1,000 "
-                     "bytes",
-                     "", Rule::kReason);
-  }
+  CRM_RETURN_IF_ERROR(CheckReason(request.reason));
   if ((request.flags & ~kKnownFlags) != 0) {
     return BadFlags("flags holds bits that are no CRM_ERASE_* flag");
   }
@@ -75,42 +71,13 @@ absl::Status ClearReferences(Session& session, int64_t id,
                              const absl::flat_hash_set<int64_t>& erasing,
                              const std::string& actor, int64_t now,
                              EraseReceipt* receipt) {
-  store::Backend& backend = session.backend();
-  std::map<int64_t, std::vector<const Field*>> holders;
-  for (const auto& field : session.schema().fields()) {
-    if (field->type() != FieldType::kReference) continue;
-    CRM_ASSIGN_OR_RETURN(std::vector<int64_t> ids,
-                         backend.CustomersReferencing(field->column(), id));
-    for (int64_t holder : ids) {
-      if (!erasing.contains(holder)) holders[holder].push_back(field.get());
-    }
-  }
-  const store::SqlValue erased(id);
+  CRM_ASSIGN_OR_RETURN(ReferenceHolders holders,
+                       HoldersOfReferencesTo(session, id, erasing));
   for (const auto& [holder, fields] : holders) {
-    std::vector<std::string> columns;
-    for (const Field* field : fields) columns.push_back(field->column());
-    // Read again under the write's lock (PostgreSQL), which the update
-    // below relies on.
-    CRM_ASSIGN_OR_RETURN(
-        auto current,
-        backend.SelectCustomer(columns, "id", store::SqlValue(holder), false));
-    if (!current) continue;
-    store::ColumnValues cleared;
-    std::vector<FieldChangeValue> changes;
-    for (size_t i = 0; i < fields.size(); ++i) {
-      if (current->values[i] != erased) continue;
-      CRM_ASSIGN_OR_RETURN(Value old_value,
-                           fields[i]->FromStored(current->values[i]));
-      changes.push_back({fields[i], std::move(old_value), Value::Null()});
-      cleared.columns.push_back(fields[i]->column());
-      cleared.values.emplace_back();
-    }
-    if (changes.empty()) continue;
-    CRM_RETURN_IF_ERROR(
-        backend.UpdateCustomer(holder, current->version + 1, now, cleared));
-    CRM_RETURN_IF_ERROR(RecordHistory(session, holder, HistoryKind::kUpdated,
-                                      changes, actor, HistoryTime::Live(now)));
-    ++receipt->references_cleared;
+    CRM_ASSIGN_OR_RETURN(std::vector<const Field*> cleared,
+                         RepointReferences(session, holder, fields, id,
+                                           std::nullopt, actor, now));
+    if (!cleared.empty()) ++receipt->references_cleared;
   }
   return absl::OkStatus();
 }
@@ -168,6 +135,47 @@ absl::Status KeepOrRefuseHeld(Session& session, int64_t id,
   return absl::OkStatus();
 }
 
+// Erases every customer merged into `survivor_id` (crm.h "Merging
+// customers"): the same person. Their records went with the merge; their
+// events and their merge snapshots (which hold their values) go now, and
+// each gets a tombstone. No reference points at them: the merge moved
+// those to the survivor.
+absl::Status EraseMergedInto(Session& session, int64_t survivor_id,
+                             const EraseRequest& request, int64_t now,
+                             EraseReceipt* receipt) {
+  store::Backend& backend = session.backend();
+  CRM_ASSIGN_OR_RETURN(std::vector<store::MergeRow> rows,
+                       backend.SelectMergesBySurvivor(survivor_id, true));
+  std::set<int64_t> merge_ids;
+  for (const store::MergeRow& row : rows) {
+    if (request.flags & kEraseSuppress) {
+      CRM_ASSIGN_OR_RETURN(auto email,
+                           merge::SnapshotText(session.schema(), row, "email"));
+      CRM_ASSIGN_OR_RETURN(auto phone,
+                           merge::SnapshotText(session.schema(), row, "phone"));
+      CRM_ASSIGN_OR_RETURN(int added,
+                           SuppressPerson(session, email, phone, now));
+      receipt->suppressed += added;
+    }
+    CRM_ASSIGN_OR_RETURN(store::RemovedEvents removed,
+                         backend.DeleteCustomerEvents(row.merged_id));
+    receipt->events += removed.events;
+    receipt->history_events += removed.history_events;
+    receipt->idempotency_keys += removed.idempotency_keys;
+    ++receipt->customers;
+    CRM_ASSIGN_OR_RETURN(int64_t tombstone,
+                         AppendTombstone(session, row.merged_id, request.actor,
+                                         request.reason, now));
+    receipt->erased_ids.push_back(row.merged_id);
+    receipt->tombstones.push_back(tombstone);
+    merge_ids.insert(row.merge_id);
+  }
+  for (int64_t merge_id : merge_ids) {
+    CRM_RETURN_IF_ERROR(backend.DeleteMerge(merge_id).status());
+  }
+  return absl::OkStatus();
+}
+
 // Erases one customer, adding to `receipt`; the search index is purged by
 // the caller. `request` is checked; `erasing` holds every id this call
 // erases.
@@ -181,6 +189,8 @@ absl::Status EraseOne(Session& session, int64_t id,
                        backend.SelectCustomer(schema.stored_columns(), "id",
                                               store::SqlValue(id), false));
   if (!record) {
+    CRM_ASSIGN_OR_RETURN(auto merged, merge::FindMerge(session, id));
+    if (merged) return merge::MergedError(*merged, "id");
     CRM_ASSIGN_OR_RETURN(bool deleted_earlier, HasHistory(session, id));
     if (!deleted_earlier) {
       return MakeError(ErrorCode::kNotFound,
@@ -223,6 +233,9 @@ absl::Status EraseOne(Session& session, int64_t id,
                        StandardText(schema, *record, "phone"), now));
     receipt->suppressed += added;
   }
+  if (record) {
+    CRM_RETURN_IF_ERROR(EraseMergedInto(session, id, request, now, receipt));
+  }
   return absl::OkStatus();
 }
 
@@ -237,6 +250,16 @@ absl::StatusOr<EraseReceipt> EraseIds(Session& session,
     CRM_RETURN_IF_ERROR(EraseOne(session, id, erasing, checked, now, &receipt));
   }
   if (!ids.empty()) CRM_RETURN_IF_ERROR(session.backend().PurgeSearchIndex());
+  // Customers merged into an erased one join the receipt after it.
+  std::vector<std::pair<int64_t, int64_t>> erased;
+  for (size_t i = 0; i < receipt.erased_ids.size(); ++i) {
+    erased.emplace_back(receipt.erased_ids[i], receipt.tombstones[i]);
+  }
+  std::sort(erased.begin(), erased.end());
+  for (size_t i = 0; i < erased.size(); ++i) {
+    receipt.erased_ids[i] = erased[i].first;
+    receipt.tombstones[i] = erased[i].second;
+  }
   return receipt;
 }
 
@@ -245,20 +268,9 @@ absl::StatusOr<EraseReceipt> EraseIds(Session& session,
 absl::StatusOr<int64_t> AppendTombstone(Session& session, int64_t id,
                                         absl::string_view actor,
                                         absl::string_view reason, int64_t now) {
-  wire::EventBody body;
-  wire::Property* property = body.add_properties();
-  property->set_name("reason");
-  ValueToWire(Value::Text(std::string(reason)), property->mutable_value());
-  store::EventRow row;
-  row.customer_id = id;
-  row.occurred_at_us = now;
-  row.recorded_at_us = now;
-  row.body = body.SerializeAsString();
-  store::EventIds ids;
-  CRM_ASSIGN_OR_RETURN(ids.type, session.Intern(kErasedEventType));
-  ids.channel = store::kSystemChannelId;
-  CRM_ASSIGN_OR_RETURN(ids.actor, session.Intern(std::string(actor)));
-  return session.backend().InsertEvent(row, ids);
+  return AppendSystemEvent(session, id, kErasedEventType,
+                           {{"reason", Value::Text(std::string(reason))}},
+                           std::string(actor), now);
 }
 
 absl::StatusOr<EraseReceipt> EraseCustomer(Session& session, int64_t id,

@@ -15,6 +15,7 @@
 #include "core/event_access.h"
 #include "core/history.h"
 #include "core/json.h"
+#include "core/merge/merge_map.h"
 #include "core/time_text.h"
 #include "store/rows.h"
 
@@ -402,7 +403,10 @@ absl::StatusOr<AppendResult> AppendOne(
         auto customer,
         session.backend().SelectCustomer(
             {}, "id", store::SqlValue(event.customer_id), false));
-    if (!customer) return NoCustomer(event.customer_id);
+    if (!customer) {
+      return merge::MissingCustomer(session, event.customer_id, "customer_id",
+                                    NoCustomer(event.customer_id));
+    }
     if (known_customers) known_customers->insert(event.customer_id);
   }
   if (view.restricted()) {
@@ -555,6 +559,9 @@ absl::StatusOr<EventPage> Timeline(Session& session,
   }
   store::TimelineQuery query;
   query.customer_id = request.customer_id;
+  // A survivor's timeline holds the events of the customers merged into it.
+  CRM_ASSIGN_OR_RETURN(query.merged_ids,
+                       merge::MergedInto(session, request.customer_id));
   query.from_us = request.from_us;
   query.to_us = request.to_us;
   query.newest_first = request.newest_first;

@@ -207,4 +207,26 @@ void DecodeHistoryBody(const Schema& schema, const wire::EventBody& body,
   }
 }
 
+absl::StatusOr<int64_t> AppendSystemEvent(
+    Session& session, int64_t customer_id, const std::string& type,
+    const std::vector<std::pair<std::string, Value>>& properties,
+    const std::string& actor, int64_t now_us) {
+  wire::EventBody body;
+  for (const auto& [name, value] : properties) {
+    wire::Property* property = body.add_properties();
+    property->set_name(name);
+    ValueToWire(value, property->mutable_value());
+  }
+  store::EventRow row;
+  row.customer_id = customer_id;
+  row.occurred_at_us = now_us;
+  row.recorded_at_us = now_us;
+  row.body = body.SerializeAsString();
+  store::EventIds ids;
+  CRM_ASSIGN_OR_RETURN(ids.type, session.Intern(type));
+  ids.channel = store::kSystemChannelId;
+  CRM_ASSIGN_OR_RETURN(ids.actor, session.Intern(actor));
+  return session.backend().InsertEvent(row, ids);
+}
+
 }  // namespace crm::core

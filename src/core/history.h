@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -48,6 +49,15 @@ absl::Status RecordHistory(Session& session, int64_t customer_id,
                            HistoryKind kind,
                            const std::vector<FieldChangeValue>& changes,
                            const std::string& actor, const HistoryTime& time);
+
+// Appends an event libcrm writes itself (a reserved "crm." `type`, channel
+// "crm") on customer `customer_id`, occurred and recorded at `now_us` (UTC
+// microseconds), by `actor` (checked by the caller), with `properties` in
+// that order; returns its seq.
+absl::StatusOr<int64_t> AppendSystemEvent(
+    Session& session, int64_t customer_id, const std::string& type,
+    const std::vector<std::pair<std::string, Value>>& properties,
+    const std::string& actor, int64_t now_us);
 
 // The customer as it was at valid time `valid_us` by the history recorded
 // up to `known_at_us` (INT64_MAX: today's knowledge), with the rules of

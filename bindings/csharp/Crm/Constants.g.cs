@@ -5,7 +5,7 @@ namespace Crm;
 
 internal static partial class Native
 {
-    // enum { CRM_OK ... CRM_E_DUPLICATE }
+    // enum { CRM_OK ... CRM_E_MERGED }
     internal const int CRM_OK = 0;
     /// <summary>no record, field or item with that key</summary>
     internal const int CRM_E_NOT_FOUND = 1;
@@ -41,6 +41,8 @@ internal static partial class Native
     internal const int CRM_E_CANCELLED = 16;
     /// <summary>a duplicate rule blocks the write</summary>
     internal const int CRM_E_DUPLICATE = 17;
+    /// <summary>the id was merged into another customer</summary>
+    internal const int CRM_E_MERGED = 18;
 
     // enum { CRM_OPEN_CREATE ... CRM_OPEN_READ_ONLY }
     /// <summary>create the file if it does not exist</summary>
@@ -185,6 +187,7 @@ internal static partial class Native
     internal const string CRM_RULE_RETENTION = "retention";
     internal const string CRM_RULE_SUPPRESSED = "suppressed";
     internal const string CRM_RULE_DUPLICATE = "duplicate";
+    internal const string CRM_RULE_MERGE = "merge";
     internal const string CRM_RULE_SYNTAX = "syntax";
     internal const string CRM_RULE_DEPTH = "depth";
     internal const string CRM_RULE_TERMS = "terms";
@@ -250,9 +253,12 @@ internal static partial class Native
     internal const string CRM_RULE_ITEMS = "items";
     internal const string CRM_RULE_LIMIT = "limit";
     internal const string CRM_RULE_MAPPING_JSON = "mapping_json";
+    internal const string CRM_RULE_MERGE_ID = "merge_id";
+    internal const string CRM_RULE_MERGED_IDS = "merged_ids";
     internal const string CRM_RULE_MODE = "mode";
     internal const string CRM_RULE_NAME = "name";
     internal const string CRM_RULE_NOW_US = "now_us";
+    internal const string CRM_RULE_OPTIONS_JSON = "options_json";
     internal const string CRM_RULE_OUT = "out";
     internal const string CRM_RULE_OUT_BYTES = "out_bytes";
     internal const string CRM_RULE_OUT_FIELD_ID = "out_field_id";
@@ -276,6 +282,7 @@ internal static partial class Native
     internal const string CRM_RULE_SETTINGS_JSON = "settings_json";
     internal const string CRM_RULE_SOURCE = "source";
     internal const string CRM_RULE_STRUCT_SIZE = "struct_size";
+    internal const string CRM_RULE_SURVIVOR_ID = "survivor_id";
     internal const string CRM_RULE_TEXT = "text";
     internal const string CRM_RULE_THEN_TYPE = "then_type";
     internal const string CRM_RULE_TIMELINE = "timeline";
@@ -330,6 +337,8 @@ public enum StatusCode
     Cancelled = 16,
     /// <summary>CRM_E_DUPLICATE: a duplicate rule blocks the write.</summary>
     Duplicate = 17,
+    /// <summary>CRM_E_MERGED: the id was merged into another customer.</summary>
+    Merged = 18,
 }
 
 /// <summary>crm_value_kind in crm/crm.h.</summary>

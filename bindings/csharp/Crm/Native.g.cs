@@ -29,6 +29,7 @@ internal static unsafe partial class Native
         public byte* Rule; // const char* rule
         public long Position; // int64_t position
         public byte* CandidatesJson; // const char* candidates_json
+        public long SurvivorId; // int64_t survivor_id
     }
 
     /// <summary>crm_open_options, as crm.h declares it.</summary>
@@ -2131,4 +2132,121 @@ internal static unsafe partial class Native
     /// </summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int crm_duplicates_find(out StringHandle outJson, DbHandle db, DuplicateFindOptions* options);
+
+    /// <summary>
+    /// <c>int crm_customer_merge(char** out_json, crm_db* db, int64_t survivor_id, const int64_t* merged_ids, size_t merged_count, const char* options_json, const char* actor, const char* reason)</c>
+    /// A merge makes one customer, the survivor, of it and any number of others
+    /// (the merged customers, at most 10,000 a call), in one transaction:
+    /// - Each merged customer stops being a customer: its record, search entry
+    /// and match keys go (its history records a deletion, so reads as of a
+    /// time after the merge do not count it), its id is never handed out
+    /// again, and a snapshot of its record is kept for crm_customer_unmerge.
+    /// Reference fields of other customers that held its id are set to the
+    /// survivor's (history records each change).
+    /// - The survivor takes its field values by the rules of `options_json`
+    /// (below), as an update by `actor` would (version, history, search,
+    /// match keys); no duplicate rule looks at the merge.
+    /// - Events are not rewritten: each merged customer's events stay under
+    /// its id, and the survivor's timeline (crm_event_timeline) holds the
+    /// events of every customer merged into it, also through earlier merges.
+    /// A merged id's own timeline, history and crm_customer_get_at before
+    /// the merge answer as they did.
+    /// - A "crm.record.merged" event (channel "crm", by `actor`) is appended
+    /// on the survivor with properties {"merged_ids": "3,17" (text), "reason"}
+    /// and on each merged customer with {"merge_id", "survivor_id", "reason"};
+    /// the survivor's event's seq is the merge's id.
+    /// Old ids keep working: crm_customer_get of a merged id, and
+    /// crm_customer_get_by_external_id of a merged customer's external id (when
+    /// no customer holds it now), return the survivor, with crm_record_merged_id
+    /// naming the id asked for; an upsert by such an external id updates the
+    /// survivor (its own external id unchanged). An update, delete, erase, field
+    /// write or event naming a merged id fails with CRM_E_MERGED, rule "merge",
+    /// crm_error.survivor_id the survivor: no write lands on a merged id by
+    /// accident.
+    ///
+    /// options_json (NULL or "{}" for the defaults):
+    /// {"default": "first_non_empty",
+    /// "fields": {"phone": "most_recent", "tags": "union",
+    /// "notes": {"value": "text to keep"}}}
+    /// Rules: "survivor" (the survivor's value, also when empty);
+    /// "first_non_empty" (the default: the survivor's, else the first merged
+    /// customer's in the order of merged_ids that holds one); "most_recent" (of
+    /// the customers holding a value, the one last written); "longest" (the
+    /// longest text; the first of equals); "sum" (integer and decimal fields);
+    /// "union" (tags and multiple choice: every item, the survivor's first, no
+    /// item twice); {"value": v} (v as crm_import reads a JSON Lines cell of
+    /// the field, null to empty it). Read-only fields keep the survivor's. A
+    /// bad rule or value: CRM_E_VALIDATION, rule "merge", naming the key.
+    ///
+    /// JSON in *out_json (free with crm_string_free):
+    /// {"merge_id": 81, "survivor_id": 3, "merged_ids": [17, 40],
+    /// "version": 4, "changed_fields": ["phone", "tags"],
+    /// "references_moved": 2}
+    /// Errors: CRM_E_INVALID_ARGUMENT, rule "merged_ids", for an empty list,
+    /// more than 10,000 ids, an id twice or the survivor among them; rule
+    /// "options_json", "actor", "reason" (at most 1,000 bytes); CRM_E_NOT_FOUND
+    /// (field "id") for an id that is no customer; CRM_E_MERGED for one merged
+    /// already; a survivor's new values that break a field's rule fail as an
+    /// update would; CRM_E_DENIED on a restricted handle (merging is for
+    /// unrestricted ones). On failure nothing is written.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_customer_merge(out StringHandle outJson, DbHandle db, long survivorId, long[] mergedIds, nuint mergedCount, string? optionsJson, string? actor, string? reason);
+
+    /// <summary>
+    /// <c>int crm_customer_unmerge(char** out_json, crm_db* db, int64_t merge_id, const char* actor, const char* reason)</c>
+    /// Undoes merge `merge_id`, at any later time: each customer it merged is a
+    /// customer again under its id, with its record, external id and field
+    /// values as they were (its version one more), its search entry and match
+    /// keys; reference fields that the merge moved to the survivor and that
+    /// still hold the survivor point at it again; events were never moved, so
+    /// the split of events is as before. The survivor's fields the merge
+    /// changed go back to their values before it where they still hold the
+    /// merge's value; a field changed since keeps its current value and is
+    /// reported as a conflict. A "crm.record.unmerged" event (properties
+    /// {"merge_id", "reason"}) is appended on the survivor and on each restored
+    /// customer. Customers merged into a restored customer by earlier merges
+    /// follow it again.
+    /// JSON in *out_json (free with crm_string_free):
+    /// {"merge_id": 81, "survivor_id": 3, "restored_ids": [17, 40],
+    /// "version": 6, "reverted_fields": ["tags"],
+    /// "conflicts": [{"field": "phone", "current": "+4790000001",
+    /// "merged": "+4790000002", "before": "+4790000003"}],
+    /// "references_restored": 2, "dropped_fields": []}
+    /// "dropped_fields": fields deleted since the merge, whose values the
+    /// restored customers cannot take back.
+    /// Errors: CRM_E_NOT_FOUND, rule "merge", for no such merge (or one undone
+    /// or erased); CRM_E_CONFLICT, rule "merge", when the survivor was itself
+    /// merged into another customer since (undo that merge first);
+    /// CRM_E_CONSTRAINT, rule "unique", naming the field, when a restored
+    /// customer's unique value is held by another customer now; CRM_E_DENIED on
+    /// a restricted handle. On failure nothing is written.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_customer_unmerge(out StringHandle outJson, DbHandle db, long mergeId, string? actor, string? reason);
+
+    /// <summary>
+    /// <c>int crm_customer_merges(char** out_json, crm_db* db, int64_t id)</c>
+    /// What merges say of id `id`, as JSON in *out_json:
+    /// {"id": 17, "merged_into": 3, "survivor_id": 3, "merge_id": 81,
+    /// "merged": [{"id": 40, "merge_id": 81, "into": 3}]}
+    /// "merged_into" (the customer it was merged into), "survivor_id" (where
+    /// its chain of merges ends) and "merge_id" are null for an id that is not
+    /// merged; "merged": the ids whose chains end at `id` (when it is a
+    /// customer), by id. CRM_E_NOT_FOUND, field "id", for an id that is neither
+    /// a customer nor merged. On a restricted handle, kNotFound for a survivor
+    /// outside the profile's scope.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int crm_customer_merges(out StringHandle outJson, DbHandle db, long id);
+
+    /// <summary>
+    /// <c>int64_t crm_record_merged_id(const crm_record* record)</c>
+    /// For a record crm_customer_get or crm_customer_get_by_external_id found
+    /// by following a merge: the merged id (or the id of the customer whose
+    /// external id matched) it was asked for; 0 otherwise (the record's own id
+    /// is crm_record_id).
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial long crm_record_merged_id(RecordHandle record);
 }

@@ -391,6 +391,32 @@ internal static class Wire
         internal const int Checksum = 3;
     }
 
+    /// <summary>crm.wire.MergedRecord.</summary>
+    internal static class MergedRecord
+    {
+        /// <summary>repeated int64 field_ids = 1.</summary>
+        internal const int FieldIds = 1;
+        /// <summary>StoredCustomer customer = 2.</summary>
+        internal const int Customer = 2;
+        /// <summary>repeated MergedReference references = 3.</summary>
+        internal const int References = 3;
+        /// <summary>repeated int64 survivor_field_ids = 4.</summary>
+        internal const int SurvivorFieldIds = 4;
+        /// <summary>repeated StoredValue survivor_before = 5.</summary>
+        internal const int SurvivorBefore = 5;
+        /// <summary>repeated StoredValue survivor_after = 6.</summary>
+        internal const int SurvivorAfter = 6;
+    }
+
+    /// <summary>crm.wire.MergedReference.</summary>
+    internal static class MergedReference
+    {
+        /// <summary>int64 customer_id = 1.</summary>
+        internal const int CustomerId = 1;
+        /// <summary>int64 field_id = 2.</summary>
+        internal const int FieldId = 2;
+    }
+
     /// <summary>crm.wire.DumpItem.</summary>
     internal static class DumpItem
     {

@@ -57,6 +57,7 @@ __all__ = [
     "CRM_RULE_RETENTION",
     "CRM_RULE_SUPPRESSED",
     "CRM_RULE_DUPLICATE",
+    "CRM_RULE_MERGE",
     "CRM_RULE_SYNTAX",
     "CRM_RULE_DEPTH",
     "CRM_RULE_TERMS",
@@ -122,9 +123,12 @@ __all__ = [
     "CRM_RULE_ITEMS",
     "CRM_RULE_LIMIT",
     "CRM_RULE_MAPPING_JSON",
+    "CRM_RULE_MERGE_ID",
+    "CRM_RULE_MERGED_IDS",
     "CRM_RULE_MODE",
     "CRM_RULE_NAME",
     "CRM_RULE_NOW_US",
+    "CRM_RULE_OPTIONS_JSON",
     "CRM_RULE_OUT",
     "CRM_RULE_OUT_BYTES",
     "CRM_RULE_OUT_FIELD_ID",
@@ -148,6 +152,7 @@ __all__ = [
     "CRM_RULE_SETTINGS_JSON",
     "CRM_RULE_SOURCE",
     "CRM_RULE_STRUCT_SIZE",
+    "CRM_RULE_SURVIVOR_ID",
     "CRM_RULE_TEXT",
     "CRM_RULE_THEN_TYPE",
     "CRM_RULE_TIMELINE",
@@ -179,6 +184,7 @@ __all__ = [
     "CRM_E_DENIED",
     "CRM_E_CANCELLED",
     "CRM_E_DUPLICATE",
+    "CRM_E_MERGED",
     "CRM_OPEN_CREATE",
     "CRM_OPEN_READ_ONLY",
     "CRM_SYNC_NORMAL",
@@ -305,6 +311,7 @@ CRM_RULE_HOLD = "hold"
 CRM_RULE_RETENTION = "retention"
 CRM_RULE_SUPPRESSED = "suppressed"
 CRM_RULE_DUPLICATE = "duplicate"
+CRM_RULE_MERGE = "merge"
 CRM_RULE_SYNTAX = "syntax"
 CRM_RULE_DEPTH = "depth"
 CRM_RULE_TERMS = "terms"
@@ -370,9 +377,12 @@ CRM_RULE_INSTANTS = "instants"
 CRM_RULE_ITEMS = "items"
 CRM_RULE_LIMIT = "limit"
 CRM_RULE_MAPPING_JSON = "mapping_json"
+CRM_RULE_MERGE_ID = "merge_id"
+CRM_RULE_MERGED_IDS = "merged_ids"
 CRM_RULE_MODE = "mode"
 CRM_RULE_NAME = "name"
 CRM_RULE_NOW_US = "now_us"
+CRM_RULE_OPTIONS_JSON = "options_json"
 CRM_RULE_OUT = "out"
 CRM_RULE_OUT_BYTES = "out_bytes"
 CRM_RULE_OUT_FIELD_ID = "out_field_id"
@@ -396,6 +406,7 @@ CRM_RULE_RULES = "rules"
 CRM_RULE_SETTINGS_JSON = "settings_json"
 CRM_RULE_SOURCE = "source"
 CRM_RULE_STRUCT_SIZE = "struct_size"
+CRM_RULE_SURVIVOR_ID = "survivor_id"
 CRM_RULE_TEXT = "text"
 CRM_RULE_THEN_TYPE = "then_type"
 CRM_RULE_TIMELINE = "timeline"
@@ -448,6 +459,8 @@ CRM_E_DENIED = 15
 CRM_E_CANCELLED = 16
 #: a duplicate rule blocks the write
 CRM_E_DUPLICATE = 17
+#: the id was merged into another customer
+CRM_E_MERGED = 18
 
 #: create the file if it does not exist
 CRM_OPEN_CREATE = 1
@@ -615,6 +628,7 @@ class Error(CheckedStructure):
         ("rule", c_char_p),
         ("position", c_int64),
         ("candidates_json", c_char_p),
+        ("survivor_id", c_int64),
     ]
 
 
@@ -1239,4 +1253,12 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Tuple[str, Any]]]] = {
     "crm_duplicate_find_options_init": (c_int, [("options", POINTER(DuplicateFindOptions)), ("struct_size", c_size_t)]),
     # int crm_duplicates_find(char** out_json, crm_db* db, const crm_duplicate_find_options* options)
     "crm_duplicates_find": (c_int, [("out_json", POINTER(OwnedString)), ("db", DbPtr), ("options", POINTER(DuplicateFindOptions))]),
+    # int crm_customer_merge(char** out_json, crm_db* db, int64_t survivor_id, const int64_t* merged_ids, size_t merged_count, const char* options_json, const char* actor, const char* reason)
+    "crm_customer_merge": (c_int, [("out_json", POINTER(OwnedString)), ("db", DbPtr), ("survivor_id", c_int64), ("merged_ids", POINTER(c_int64)), ("merged_count", c_size_t), ("options_json", c_char_p), ("actor", c_char_p), ("reason", c_char_p)]),
+    # int crm_customer_unmerge(char** out_json, crm_db* db, int64_t merge_id, const char* actor, const char* reason)
+    "crm_customer_unmerge": (c_int, [("out_json", POINTER(OwnedString)), ("db", DbPtr), ("merge_id", c_int64), ("actor", c_char_p), ("reason", c_char_p)]),
+    # int crm_customer_merges(char** out_json, crm_db* db, int64_t id)
+    "crm_customer_merges": (c_int, [("out_json", POINTER(OwnedString)), ("db", DbPtr), ("id", c_int64)]),
+    # int64_t crm_record_merged_id(const crm_record* record)
+    "crm_record_merged_id": (c_int64, [("record", RecordPtr)]),
 }

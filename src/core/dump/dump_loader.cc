@@ -22,6 +22,7 @@
 #include "core/dump/content_target.h"
 #include "core/dump/dump.h"
 #include "core/dump/dump_writer.h"
+#include "core/dump/stored_value.h"
 #include "core/duplicates/duplicate_rule.h"
 #include "core/duplicates/duplicate_settings.h"
 #include "core/event_service.h"
@@ -489,20 +490,7 @@ class Loader {
     row.values.reserve(column_fields_.size());
     for (int i = 0; i < customer.values_size(); ++i) {
       const wire::StoredValue& stored = customer.values(i);
-      store::SqlValue value;
-      switch (stored.kind_case()) {
-        case wire::StoredValue::kInteger:
-          value = stored.integer();
-          break;
-        case wire::StoredValue::kReal:
-          value = stored.real();
-          break;
-        case wire::StoredValue::kText:
-          value = stored.text();
-          break;
-        case wire::StoredValue::KIND_NOT_SET:
-          break;
-      }
+      store::SqlValue value = FromStoredValue(stored);
       // As the store's read path checks a stored value.
       absl::Status checked = column_fields_[i]->FromStored(value).status();
       if (!checked.ok()) {

@@ -8,32 +8,12 @@
 #include "absl/time/clock.h"
 #include "base/error.h"
 #include "core/dump/dump.h"
+#include "core/dump/stored_value.h"
 #include "crm/crm.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/delimited_message_util.h"
 
 namespace crm::core {
-namespace {
-
-// A stored value as a dump holds it; bytes (which the content walk refuses
-// before they get here) are damage.
-absl::Status ToStoredValue(const store::SqlValue& value,
-                           wire::StoredValue* out) {
-  if (const int64_t* integer = std::get_if<int64_t>(&value)) {
-    out->set_integer(*integer);
-  } else if (const double* real = std::get_if<double>(&value)) {
-    out->set_real(*real);
-  } else if (const std::string* text = std::get_if<std::string>(&value)) {
-    out->set_text(*text);
-  } else if (std::holds_alternative<store::Blob>(value)) {
-    return DamagedValue(
-        "a customer value holds bytes, which libcrm never "
-        "writes");
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
 
 absl::Status DumpWriter::Write(const wire::DumpItem& item) {
   buffer_.clear();

@@ -1,0 +1,47 @@
+// The merge map (crm.h "Merging customers"): which ids were merged into
+// which survivor. Reads follow it (an old id or external id finds the
+// survivor), writes are refused by it (kMerged), and a survivor's timeline
+// spans the ids merged into it. Each function runs inside a Session's
+// scope.
+#ifndef CRM_CORE_MERGE_MERGE_MAP_H_
+#define CRM_CORE_MERGE_MERGE_MAP_H_
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "core/schema.h"
+#include "core/workspace.h"
+#include "store/rows.h"
+
+namespace crm::core::merge {
+
+// The merge row of `id`; nullopt when it was not merged (or its merge was
+// undone).
+absl::StatusOr<std::optional<store::MergeRow>> FindMerge(Session& session,
+                                                         int64_t id);
+
+// kMerged, rule kMerge, naming `field` ("id", "customer_id") and the
+// survivor, for a write that names merged id `id`.
+absl::Status MergedError(const store::MergeRow& row, absl::string_view field);
+
+// For a write naming `id`, which is no customer: MergedError() when it was
+// merged, else `not_found`.
+absl::Status MissingCustomer(Session& session, int64_t id,
+                             absl::string_view field, absl::Status not_found);
+
+// The ids whose chains of merges end at customer `survivor_id`, ascending.
+absl::StatusOr<std::vector<int64_t>> MergedInto(Session& session,
+                                                int64_t survivor_id);
+
+// The text merged customer `row`'s snapshot holds in the standard field
+// `name` ("email", "phone"), if any. Damage (kIo) when the snapshot does not
+// parse.
+absl::StatusOr<std::optional<std::string>> SnapshotText(
+    const Schema& schema, const store::MergeRow& row, absl::string_view name);
+
+}  // namespace crm::core::merge
+
+#endif  // CRM_CORE_MERGE_MERGE_MAP_H_

@@ -204,18 +204,14 @@ TEST(MatchKeysMigration, OlderFileGetsKeysOnFirstWritableOpen) {
     CreatePerson(db.get(), "Jane Doe", "jane@example.com", "+4790000000");
   }
   {
-    // Back to the previous layout: the keys' tables and flag gone.
-    Db db = OpenDb(path);
-    int version = 0;
-    ASSERT_EQ(crm_db_schema_version(&version, db.get()), CRM_OK);
-    db.reset();
+    // Back to layout 9, the one before match keys (layout 10): the keys'
+    // tables and flag gone, and the merges' table of layout 11.
     sqlite3* raw = nullptr;
     ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
     std::string sql =
         "DROP TABLE crm_match_keys; DROP TABLE crm_duplicate_rules; "
-        "DROP TABLE crm_settings; DELETE FROM crm_meta WHERE key = "
-        "'match_keys_pending'; PRAGMA user_version = " +
-        std::to_string(version - 1);
+        "DROP TABLE crm_settings; DROP TABLE crm_merges; DELETE FROM "
+        "crm_meta WHERE key = 'match_keys_pending'; PRAGMA user_version = 9";
     EXPECT_EQ(sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, nullptr),
               SQLITE_OK)
         << sqlite3_errmsg(raw);

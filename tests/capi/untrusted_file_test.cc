@@ -126,13 +126,13 @@ TEST(CustomerIds, MigrationStartsAboveIdsOnlyEventsRemember) {
   }
   // Layout 4 also kept the properties of events as JSON (layout 6 dropped
   // the column): put it back, with the text the CREATE TABLE of layout 2
-  // gave it; and it had none of the tables of layouts 7 to 9.
+  // gave it; and it had none of the tables of layouts 7 to 11.
   Tamper(path,
          "DELETE FROM crm_meta WHERE key = 'last_customer_id'; "
          "DROP TABLE crm_stubs; DROP TABLE crm_suppression_key; "
          "DROP TABLE crm_suppressions; DROP TABLE crm_profiles; "
          "DROP TABLE crm_match_keys; DROP TABLE crm_duplicate_rules; "
-         "DROP TABLE crm_settings; "
+         "DROP TABLE crm_settings; DROP TABLE crm_merges; "
          "ALTER TABLE crm_events ADD COLUMN properties TEXT; "
          "PRAGMA writable_schema = ON; "
          "UPDATE sqlite_schema SET sql = replace(sql, ', properties TEXT)', "

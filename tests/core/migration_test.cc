@@ -197,7 +197,8 @@ TEST(Migrations, LayoutEightGainsAccessProfiles) {
     ASSERT_EQ(crm_customer_create(&id, db, record, "test"), CRM_OK);
     crm_record_free(record);
     crm_close(db);
-    // Back to layout 8: no crm_profiles, nor the duplicates' tables of 10.
+    // Back to layout 8: no crm_profiles, nor the duplicates' tables of 10,
+    // nor the merges of 11.
     auto connection = Connection::Open(path, {});
     ASSERT_TRUE(connection.ok());
     ASSERT_TRUE((*connection)
@@ -205,6 +206,7 @@ TEST(Migrations, LayoutEightGainsAccessProfiles) {
                               "DROP TABLE crm_match_keys; "
                               "DROP TABLE crm_duplicate_rules; "
                               "DROP TABLE crm_settings; "
+                              "DROP TABLE crm_merges; "
                               "PRAGMA user_version = 8")
                     .ok());
   }

@@ -726,11 +726,11 @@ TEST_F(PostgresBackendTest, MigrationStartsSequencesPastStoredIdsAndFloors) {
     Write(*backend, [&] { ASSERT_TRUE(backend->InternString("call").ok()); });
   }
   // Layout 4 as it was: no sequences, floors in crm_counters, none of the
-  // tables of layouts 6 to 9.
+  // tables of layouts 6 to 10.
   Exec(
       "DROP TABLE crm_stubs, crm_suppression_keys, crm_suppressions, "
       "crm_profiles, crm_match_keys, crm_duplicate_rules, crm_settings, "
-      "crm_workspace_flags; "
+      "crm_workspace_flags, crm_merges; "
       "DROP SEQUENCE crm_ws1_customer_ids, crm_ws1_event_seqs, "
       "crm_ws1_string_ids; UPDATE crm_schema SET version = 4; UPDATE "
       "crm_counters SET next_customer_id = 10, next_seq = 7, "

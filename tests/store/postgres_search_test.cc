@@ -417,7 +417,7 @@ TEST_F(PostgresSearchTest, MigrationIndexesTheTextOfAnOlderLayout) {
   Exec(
       "DROP TABLE crm_stubs, crm_suppression_keys, crm_suppressions, "
       "crm_profiles, crm_match_keys, crm_duplicate_rules, crm_settings, "
-      "crm_workspace_flags; "
+      "crm_workspace_flags, crm_merges; "
       "DROP INDEX crm_customer_search_terms; ALTER TABLE crm_customer_search "
       "DROP COLUMN terms; UPDATE crm_schema SET version = 3");
   auto inserted = connection_->Execute(

@@ -260,6 +260,25 @@ INSERT INTO crm_workspace_flags (workspace_id, key)
   WHERE EXISTS (SELECT 1 FROM crm_customers c
                 WHERE c.workspace_id = w.workspace_id);
 )sql",
+    // 10: merges (core/merge.h; merge_store.h): one row per customer merged
+    // into another, keyed by its id (its customer row is gone, its events
+    // stay under it), found by merge, by survivor and by the external id it
+    // had (NULL when none). Dropped with the workspace (ON DELETE CASCADE).
+    R"sql(
+CREATE TABLE crm_merges (
+  workspace_id bigint NOT NULL REFERENCES crm_workspaces ON DELETE CASCADE,
+  merged_id bigint NOT NULL,
+  merge_id bigint NOT NULL,
+  into_id bigint NOT NULL,
+  survivor_id bigint NOT NULL,
+  external_id text COLLATE "C",
+  snapshot bytea NOT NULL,
+  PRIMARY KEY (workspace_id, merged_id)
+);
+CREATE INDEX crm_merges_merge ON crm_merges (workspace_id, merge_id);
+CREATE INDEX crm_merges_survivor ON crm_merges (workspace_id, survivor_id);
+CREATE INDEX crm_merges_external_id ON crm_merges (workspace_id, external_id);
+)sql",
 };
 
 // The first layout whose crm_customer_search holds terms.

@@ -56,6 +56,19 @@ absl::StatusOr<std::string> ValueColumns(
   return list;
 }
 
+// The clause taking `lock` on the rows a select returns ("" for none).
+const char* LockClause(RowLock lock) {
+  switch (lock) {
+    case RowLock::kUpdate:
+      return " FOR NO KEY UPDATE";
+    case RowLock::kKeyShare:
+      return " FOR KEY SHARE";
+    case RowLock::kNone:
+      break;
+  }
+  return "";
+}
+
 // The value of a column read through ValueColumns() from result column
 // `first` on.
 absl::StatusOr<SqlValue> ValueAt(const Result& result, int row, int first,
@@ -184,10 +197,7 @@ absl::StatusOr<std::optional<CustomerRow>> SelectCustomer(
       connection.Execute(
           absl::StrCat(select,
                        " FROM crm_customers WHERE workspace_id = $1 AND ",
-                       condition.first,
-                       lock == RowLock::kUpdate     ? " FOR NO KEY UPDATE"
-                       : lock == RowLock::kKeyShare ? " FOR KEY SHARE"
-                                                    : ""),
+                       condition.first, LockClause(lock)),
           {absl::StrCat(workspace_id), std::move(condition.second)}));
   // No LIMIT: PostgreSQL keeps no statistics for the expressions of partial
   // indexes, so it guesses that many rows match, and with a LIMIT a
@@ -200,7 +210,8 @@ absl::StatusOr<std::optional<CustomerRow>> SelectCustomer(
 
 absl::StatusOr<std::vector<CustomerRow>> SelectCustomersById(
     Connection& connection, int64_t workspace_id,
-    const std::vector<std::string>& columns, const std::vector<int64_t>& ids) {
+    const std::vector<std::string>& columns, const std::vector<int64_t>& ids,
+    RowLock lock) {
   std::vector<CustomerRow> rows;
   if (ids.empty()) return rows;
   CRM_ASSIGN_OR_RETURN(std::string select, CustomerRowSelect(columns));
@@ -209,7 +220,8 @@ absl::StatusOr<std::vector<CustomerRow>> SelectCustomersById(
       connection.Execute(
           absl::StrCat(select,
                        " FROM crm_customers WHERE workspace_id = $1 AND "
-                       "customer_id = ANY ($2::bigint[]) ORDER BY customer_id"),
+                       "customer_id = ANY ($2::bigint[]) ORDER BY customer_id",
+                       LockClause(lock)),
           {absl::StrCat(workspace_id),
            absl::StrCat("{", absl::StrJoin(ids, ","), "}")}));
   rows.reserve(found.rows());

@@ -49,10 +49,12 @@ absl::StatusOr<CustomerRow> CustomerRowAt(
     const Result& found, int at, const std::vector<std::string>& columns);
 
 // The customers of `ids` that exist, by id, with the values of `columns`;
-// one statement, no row lock.
+// one statement, taking `lock` on each (in id order, so that two such
+// reads never wait for each other in a cycle).
 absl::StatusOr<std::vector<CustomerRow>> SelectCustomersById(
     Connection& connection, int64_t workspace_id,
-    const std::vector<std::string>& columns, const std::vector<int64_t>& ids);
+    const std::vector<std::string>& columns, const std::vector<int64_t>& ids,
+    RowLock lock = RowLock::kNone);
 absl::Status DeleteCustomer(Connection& connection, int64_t workspace_id,
                             int64_t id);
 absl::StatusOr<bool> IsReferenced(Connection& connection, int64_t workspace_id,

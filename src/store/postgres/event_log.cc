@@ -1,5 +1,6 @@
 #include "store/postgres/event_log.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -21,13 +22,15 @@
 
 namespace crm::store::postgres {
 
-absl::StatusOr<std::string> BytesFromHex(absl::string_view hex) {
+absl::StatusOr<std::string> BytesFromHex(absl::string_view hex,
+                                         absl::string_view what) {
   bool valid = hex.size() % 2 == 0;
   for (size_t i = 0; valid && i < hex.size(); ++i) {
     valid = absl::ascii_isxdigit(static_cast<unsigned char>(hex[i]));
   }
   if (!valid) {
-    return DamagedValue("PostgreSQL sent an event body that is not bytes");
+    return DamagedValue(
+        absl::StrCat("PostgreSQL sent ", what, " that is not bytes"));
   }
   return absl::HexStringToBytes(hex);
 }
@@ -435,9 +438,19 @@ absl::StatusOr<std::vector<EventRow>> SelectTimeline(
     Connection& connection, int64_t workspace_id, InternedTexts& texts,
     const TimelineQuery& query) {
   Parameters parameters = {absl::StrCat(workspace_id)};
+  // With merged customers, the page is read per customer (c.id, below).
+  std::vector<int64_t> customers = query.merged_ids;
+  std::string customer = "c.id";
+  if (customers.empty()) {
+    customer = Bind(parameters, absl::StrCat(query.customer_id));
+  } else {
+    customers.push_back(query.customer_id);
+    std::sort(customers.begin(), customers.end());
+    customers.erase(std::unique(customers.begin(), customers.end()),
+                    customers.end());
+  }
   std::string sql = absl::StrCat(
-      kSelectEvents,
-      " AND customer_id = ", Bind(parameters, absl::StrCat(query.customer_id)),
+      kSelectEvents, " AND customer_id = ", customer,
       " AND occurred_at_us >= ", Bind(parameters, absl::StrCat(query.from_us)),
       " AND occurred_at_us < ", Bind(parameters, absl::StrCat(query.to_us)));
   if (!query.type_ids.empty()) {
@@ -457,9 +470,18 @@ absl::StatusOr<std::vector<EventRow>> SelectTimeline(
         "::bigint)");
   }
   const char* direction = query.newest_first ? "DESC" : "ASC";
-  absl::StrAppend(&sql, " ORDER BY occurred_at_us ", direction, ", seq ",
-                  direction, " LIMIT ", Bind(parameters, LimitOf(query.limit)),
-                  "::bigint");
+  const std::string order = absl::StrCat(
+      " ORDER BY occurred_at_us ", direction, ", seq ", direction, " LIMIT ",
+      Bind(parameters, LimitOf(query.limit)), "::bigint");
+  absl::StrAppend(&sql, order);
+  if (!customers.empty()) {
+    // Each customer's page from the timeline index, then the first of
+    // them all: at most a page per customer is read, never all of their
+    // events sorted.
+    sql = absl::StrCat(
+        "SELECT e.* FROM unnest(", Bind(parameters, IdArray(customers)),
+        "::bigint[]) AS c(id) CROSS JOIN LATERAL (", sql, ") e", order);
+  }
   return CollectEvents(connection, workspace_id, texts, sql, parameters);
 }
 

@@ -20,9 +20,10 @@
 
 namespace crm::store::postgres {
 
-// The bytes of hex text (an event body read through encode(body, 'hex')); a
-// damaged value for anything else.
-absl::StatusOr<std::string> BytesFromHex(absl::string_view hex);
+// The bytes of hex text (an event body read through encode(body, 'hex'), or
+// other bytea read so); a damaged value naming `what` for anything else.
+absl::StatusOr<std::string> BytesFromHex(
+    absl::string_view hex, absl::string_view what = "an event body");
 
 // Gives a new workspace the interned strings every workspace fixes
 // (kRecordCreatedTypeId... kSystemChannelId in store/rows.h). Called once by

@@ -13,6 +13,7 @@
 #include "store/postgres/hold_store.h"
 #include "store/postgres/id_sequences.h"
 #include "store/postgres/match_key_store.h"
+#include "store/postgres/merge_store.h"
 #include "store/postgres/profile_store.h"
 #include "store/postgres/query_sql.h"
 #include "store/postgres/search.h"
@@ -25,6 +26,14 @@ namespace {
 
 absl::Status ReadOnly() {
   return MakeError(ErrorCode::kReadOnly, "the workspace was opened read-only");
+}
+
+// The lock a read of customers by id takes in a scope of `kind`: a write
+// locks the customers it reads (customer_store.h), so that its checks (the
+// expected version, existence) hold until it commits.
+RowLock IdReadLock(ScopeKind kind, const std::vector<std::string>& columns) {
+  if (kind != ScopeKind::kWrite) return RowLock::kNone;
+  return columns.empty() ? RowLock::kKeyShare : RowLock::kUpdate;
 }
 
 }  // namespace
@@ -324,14 +333,16 @@ absl::Status PostgresBackend::UpdateCustomer(int64_t id, int64_t new_version,
 absl::StatusOr<std::optional<CustomerRow>> PostgresBackend::SelectCustomer(
     const std::vector<std::string>& columns, const std::string& key_column,
     const SqlValue& key, bool nocase) {
-  // A write locks the customer it reads by id (customer_store.h), so that
-  // its checks (the expected version, existence) hold until it commits.
-  RowLock lock = RowLock::kNone;
-  if (scope_kind_ == ScopeKind::kWrite && key_column == "id") {
-    lock = columns.empty() ? RowLock::kKeyShare : RowLock::kUpdate;
-  }
+  RowLock lock =
+      key_column == "id" ? IdReadLock(scope_kind_, columns) : RowLock::kNone;
   return postgres::SelectCustomer(*connection_, workspace_id_, columns,
                                   key_column, key, nocase, lock);
+}
+
+absl::StatusOr<std::vector<CustomerRow>> PostgresBackend::SelectCustomers(
+    const std::vector<std::string>& columns, const std::vector<int64_t>& ids) {
+  return postgres::SelectCustomersById(*connection_, workspace_id_, columns,
+                                       ids, IdReadLock(scope_kind_, columns));
 }
 
 absl::Status PostgresBackend::DeleteCustomer(int64_t id) {
@@ -671,6 +682,50 @@ absl::StatusOr<std::optional<std::string>> PostgresBackend::LoadSetting(
 absl::Status PostgresBackend::StoreSetting(const std::string& key,
                                            const std::string& value) {
   return postgres::StoreSetting(*connection_, workspace_id_, key, value);
+}
+
+// ---- merges -----------------------------------------------------------------
+
+absl::Status PostgresBackend::InsertMerge(const MergeRow& row) {
+  return postgres::InsertMerge(*connection_, workspace_id_, row);
+}
+
+absl::StatusOr<std::optional<MergeRow>> PostgresBackend::SelectMerge(
+    int64_t merged_id) {
+  return postgres::SelectMerge(*connection_, workspace_id_, merged_id);
+}
+
+absl::StatusOr<std::optional<MergeRow>>
+PostgresBackend::SelectMergeByExternalId(const std::string& external_id) {
+  return postgres::SelectMergeByExternalId(*connection_, workspace_id_,
+                                           external_id);
+}
+
+absl::StatusOr<std::vector<MergeRow>> PostgresBackend::SelectMergeRows(
+    int64_t merge_id) {
+  return postgres::SelectMergeRows(*connection_, workspace_id_, merge_id);
+}
+
+absl::StatusOr<std::vector<MergeRow>> PostgresBackend::SelectMergesBySurvivor(
+    int64_t survivor_id, bool with_snapshots) {
+  return postgres::SelectMergesBySurvivor(*connection_, workspace_id_,
+                                          survivor_id, with_snapshots);
+}
+
+absl::Status PostgresBackend::SetMergeSurvivor(
+    const std::vector<int64_t>& merged_ids, int64_t survivor_id) {
+  return postgres::SetMergeSurvivor(*connection_, workspace_id_, merged_ids,
+                                    survivor_id);
+}
+
+absl::StatusOr<int64_t> PostgresBackend::DeleteMerge(int64_t merge_id) {
+  return postgres::DeleteMerge(*connection_, workspace_id_, merge_id);
+}
+
+absl::StatusOr<std::vector<MergeRow>> PostgresBackend::SelectMergesAfter(
+    int64_t after_id, int64_t limit) {
+  return postgres::SelectMergesAfter(*connection_, workspace_id_, after_id,
+                                     limit);
 }
 
 }  // namespace crm::store::postgres

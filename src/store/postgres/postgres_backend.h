@@ -16,9 +16,10 @@
 // up to lock_timeout (the busy timeout; then kBusy). Two field changes at
 // once can deadlock on the row (both hold it shared, both update it): the
 // server fails one, kBusy. What a write checks and then relies on is locked
-// or guarded by an index: the customer it reads by id (SelectCustomer,
-// FOR NO KEY UPDATE with values, FOR KEY SHARE for existence), unique
-// values by their unique indexes, idempotency keys by theirs (event_log.h).
+// or guarded by an index: the customers it reads by id (SelectCustomer,
+// SelectCustomers: FOR NO KEY UPDATE with values, FOR KEY SHARE for
+// existence), unique values by their unique indexes, idempotency keys by
+// theirs (event_log.h).
 // Event seqs are taken in insert order, not commit order: high_water.h says
 // how a reader knows which seqs are final. Read scopes run at REPEATABLE
 // READ: one snapshot for all of a call's reads, no locks.
@@ -95,6 +96,9 @@ class PostgresBackend : public Backend {
   absl::StatusOr<std::optional<CustomerRow>> SelectCustomer(
       const std::vector<std::string>& columns, const std::string& key_column,
       const SqlValue& key, bool nocase) override;
+  absl::StatusOr<std::vector<CustomerRow>> SelectCustomers(
+      const std::vector<std::string>& columns,
+      const std::vector<int64_t>& ids) override;
   absl::Status DeleteCustomer(int64_t id) override;
   absl::StatusOr<bool> IsReferenced(const std::string& column,
                                     int64_t id) override;
@@ -152,6 +156,21 @@ class PostgresBackend : public Backend {
       const std::string& key) override;
   absl::Status StoreSetting(const std::string& key,
                             const std::string& value) override;
+  // ---- merges: merge_store.h ----------------------------------------------
+  absl::Status InsertMerge(const MergeRow& row) override;
+  absl::StatusOr<std::optional<MergeRow>> SelectMerge(
+      int64_t merged_id) override;
+  absl::StatusOr<std::optional<MergeRow>> SelectMergeByExternalId(
+      const std::string& external_id) override;
+  absl::StatusOr<std::vector<MergeRow>> SelectMergeRows(
+      int64_t merge_id) override;
+  absl::StatusOr<std::vector<MergeRow>> SelectMergesBySurvivor(
+      int64_t survivor_id, bool with_snapshots) override;
+  absl::Status SetMergeSurvivor(const std::vector<int64_t>& merged_ids,
+                                int64_t survivor_id) override;
+  absl::StatusOr<int64_t> DeleteMerge(int64_t merge_id) override;
+  absl::StatusOr<std::vector<MergeRow>> SelectMergesAfter(
+      int64_t after_id, int64_t limit) override;
 
   absl::Status SetSearchText(int64_t id, const std::string& text,
                              bool is_new) override;

@@ -129,6 +129,19 @@ absl::StatusOr<std::optional<CustomerRow>> SelectCustomer(
   return std::optional<CustomerRow>(std::move(row));
 }
 
+absl::StatusOr<std::vector<CustomerRow>> SelectCustomers(
+    Connection& connection, const std::vector<std::string>& columns,
+    const std::vector<int64_t>& ids) {
+  std::vector<CustomerRow> rows;
+  for (int64_t id : ids) {
+    CRM_ASSIGN_OR_RETURN(
+        std::optional<CustomerRow> row,
+        SelectCustomer(connection, columns, "id", SqlValue(id), false));
+    if (row) rows.push_back(*std::move(row));
+  }
+  return rows;
+}
+
 CustomerRow ReadCustomerRow(const Statement& statement, size_t value_count) {
   CustomerRow row;
   row.id = statement.ColumnInt(0);

@@ -1,9 +1,11 @@
 #include "store/sqlite/event_table.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "base/error.h"
 
 namespace crm::store::sqlite {
@@ -97,6 +99,10 @@ absl::StatusOr<std::vector<EventRow>> CollectEvents(Connection& connection,
   rows.resize(kept);
   return rows;
 }
+
+// A timeline spanning more merged customers than this sorts their events
+// (below SQLite's limit of 500 terms of a compound SELECT).
+constexpr size_t kMergedTimelineArms = 100;
 
 SqlValue OptionalId(int64_t id) { return id == 0 ? SqlValue() : SqlValue(id); }
 
@@ -198,26 +204,57 @@ absl::StatusOr<std::optional<EventRow>> SelectEvent(Connection& connection,
 absl::StatusOr<std::vector<EventRow>> SelectTimeline(Connection& connection,
                                                      InternedTexts& texts,
                                                      const TimelineQuery& q) {
-  std::string sql = absl::StrCat(kSelectEvents,
-                                 "WHERE e.customer_id = ?1 AND e.occurred_at "
-                                 ">= ?2 AND e.occurred_at < ?3");
+  // ?1 the customer, ?2 and ?3 the window, ?4 and ?5 the keyset position, ?6
+  // the limit; then the types, the channels and the merged customers.
+  std::string conditions = "e.occurred_at >= ?2 AND e.occurred_at < ?3";
   int next = 7;
   if (!q.type_ids.empty()) {
-    absl::StrAppend(&sql, " AND e.type_id IN (",
+    absl::StrAppend(&conditions, " AND e.type_id IN (",
                     Placeholders(next, q.type_ids.size()), ")");
     next += static_cast<int>(q.type_ids.size());
   }
   if (!q.channel_ids.empty()) {
-    absl::StrAppend(&sql, " AND e.channel_id IN (",
+    absl::StrAppend(&conditions, " AND e.channel_id IN (",
                     Placeholders(next, q.channel_ids.size()), ")");
+    next += static_cast<int>(q.channel_ids.size());
   }
-  const char* direction = q.newest_first ? "DESC" : "ASC";
   if (q.after_seq > 0) {
-    absl::StrAppend(&sql, " AND (e.occurred_at, e.seq) ",
+    absl::StrAppend(&conditions, " AND (e.occurred_at, e.seq) ",
                     q.newest_first ? "<" : ">", " (?4, ?5)");
   }
-  absl::StrAppend(&sql, " ORDER BY e.occurred_at ", direction, ", e.seq ",
-                  direction, " LIMIT ?6");
+  std::vector<int64_t> merged = q.merged_ids;
+  std::sort(merged.begin(), merged.end());
+  merged.erase(std::unique(merged.begin(), merged.end()), merged.end());
+  merged.erase(std::remove(merged.begin(), merged.end(), q.customer_id),
+               merged.end());
+  const char* direction = q.newest_first ? "DESC" : "ASC";
+  std::string sql;
+  if (merged.empty()) {
+    sql = absl::StrCat(kSelectEvents, "WHERE e.customer_id = ?1 AND ",
+                       conditions, " ORDER BY e.occurred_at ", direction,
+                       ", e.seq ", direction, " LIMIT ?6");
+  } else if (merged.size() < kMergedTimelineArms) {
+    // An arm per customer, each read in order from the timeline index:
+    // SQLite merges the arms (MERGE (UNION ALL)) and stops at the limit,
+    // rather than sorting every event of them all. ORDER BY names the
+    // result columns occurred_at and seq.
+    sql = absl::StrCat(kSelectEvents, "WHERE e.customer_id = ?1 AND ",
+                       conditions);
+    for (size_t i = 0; i < merged.size(); ++i) {
+      absl::StrAppend(&sql, " UNION ALL ", kSelectEvents,
+                      "WHERE e.customer_id = ?", next + static_cast<int>(i),
+                      " AND ", conditions);
+    }
+    absl::StrAppend(&sql, " ORDER BY 3 ", direction, ", 1 ", direction,
+                    " LIMIT ?6");
+  } else {
+    // More customers than arms: their events are sorted. The JSON array
+    // names them all, ?1 too.
+    sql = absl::StrCat(kSelectEvents,
+                       "WHERE e.customer_id IN (SELECT value FROM json_each(?",
+                       next, ")) AND ", conditions, " ORDER BY e.occurred_at ",
+                       direction, ", e.seq ", direction, " LIMIT ?6");
+  }
   CRM_ASSIGN_OR_RETURN(Statement * select, connection.Prepare(sql));
   CRM_RETURN_IF_ERROR(
       select->BindAll({q.customer_id, q.from_us, q.to_us, q.after_occurred_us,
@@ -226,6 +263,13 @@ absl::StatusOr<std::vector<EventRow>> SelectTimeline(Connection& connection,
   for (int64_t id : q.type_ids) CRM_RETURN_IF_ERROR(select->Bind(index++, id));
   for (int64_t id : q.channel_ids) {
     CRM_RETURN_IF_ERROR(select->Bind(index++, id));
+  }
+  if (merged.size() >= kMergedTimelineArms) {
+    CRM_RETURN_IF_ERROR(
+        select->Bind(index, absl::StrCat("[", q.customer_id, ",",
+                                         absl::StrJoin(merged, ","), "]")));
+  } else {
+    for (int64_t id : merged) CRM_RETURN_IF_ERROR(select->Bind(index++, id));
   }
   return CollectEvents(connection, texts, select);
 }

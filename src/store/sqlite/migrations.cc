@@ -166,6 +166,22 @@ const std::vector<const char*>& Migrations() {
         SELECT 'match_keys_pending', 1
         WHERE EXISTS (SELECT 1 FROM crm_customers);
       )sql",
+      // 11: merges (core/merge.h; merge_table.h): one row per customer
+      // merged into another, keyed by its id (its customer row is gone, its
+      // events stay under it), found by merge, by survivor and by the
+      // external id it had (NULL when none).
+      R"sql(
+      CREATE TABLE crm_merges(
+        merged_id INTEGER PRIMARY KEY,
+        merge_id INTEGER NOT NULL,
+        into_id INTEGER NOT NULL,
+        survivor_id INTEGER NOT NULL,
+        external_id TEXT,
+        snapshot BLOB NOT NULL);
+      CREATE INDEX crm_merges_merge ON crm_merges(merge_id);
+      CREATE INDEX crm_merges_survivor ON crm_merges(survivor_id);
+      CREATE INDEX crm_merges_external_id ON crm_merges(external_id);
+      )sql",
   };
   return migrations;
 }

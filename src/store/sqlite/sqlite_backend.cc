@@ -9,6 +9,7 @@
 #include "store/sqlite/field_table.h"
 #include "store/sqlite/hold_table.h"
 #include "store/sqlite/match_key_table.h"
+#include "store/sqlite/merge_table.h"
 #include "store/sqlite/meta_table.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/query_sql.h"
@@ -166,6 +167,11 @@ absl::StatusOr<std::optional<CustomerRow>> SqliteBackend::SelectCustomer(
     const std::vector<std::string>& columns, const std::string& key_column,
     const SqlValue& key, bool nocase) {
   return sqlite::SelectCustomer(*connection_, columns, key_column, key, nocase);
+}
+
+absl::StatusOr<std::vector<CustomerRow>> SqliteBackend::SelectCustomers(
+    const std::vector<std::string>& columns, const std::vector<int64_t>& ids) {
+  return sqlite::SelectCustomers(*connection_, columns, ids);
 }
 
 absl::Status SqliteBackend::DeleteCustomer(int64_t id) {
@@ -457,15 +463,14 @@ absl::Status SqliteBackend::ReplaceMatchKeys(
 // In-process: a statement per customer costs what one for all would.
 absl::StatusOr<std::vector<MatchSubject>> SqliteBackend::SelectMatchSubjects(
     const std::vector<std::string>& columns, const std::vector<int64_t>& ids) {
+  CRM_ASSIGN_OR_RETURN(std::vector<CustomerRow> rows,
+                       sqlite::SelectCustomers(*connection_, columns, ids));
   std::vector<MatchSubject> subjects;
-  for (int64_t id : ids) {
-    CRM_ASSIGN_OR_RETURN(std::optional<CustomerRow> row,
-                         sqlite::SelectCustomer(*connection_, columns, "id",
-                                                SqlValue(id), false));
-    if (!row) continue;
+  subjects.reserve(rows.size());
+  for (CustomerRow& row : rows) {
     CRM_ASSIGN_OR_RETURN(std::vector<MatchKeyRow> keys,
-                         sqlite::SelectMatchKeys(*connection_, id));
-    subjects.push_back({*std::move(row), std::move(keys)});
+                         sqlite::SelectMatchKeys(*connection_, row.id));
+    subjects.push_back({std::move(row), std::move(keys)});
   }
   return subjects;
 }
@@ -516,6 +521,47 @@ absl::StatusOr<std::optional<std::string>> SqliteBackend::LoadSetting(
 absl::Status SqliteBackend::StoreSetting(const std::string& key,
                                          const std::string& value) {
   return sqlite::StoreSetting(*connection_, key, value);
+}
+
+// ---- merges -----------------------------------------------------------------
+
+absl::Status SqliteBackend::InsertMerge(const MergeRow& row) {
+  return sqlite::InsertMerge(*connection_, row);
+}
+
+absl::StatusOr<std::optional<MergeRow>> SqliteBackend::SelectMerge(
+    int64_t merged_id) {
+  return sqlite::SelectMerge(*connection_, merged_id);
+}
+
+absl::StatusOr<std::optional<MergeRow>> SqliteBackend::SelectMergeByExternalId(
+    const std::string& external_id) {
+  return sqlite::SelectMergeByExternalId(*connection_, external_id);
+}
+
+absl::StatusOr<std::vector<MergeRow>> SqliteBackend::SelectMergeRows(
+    int64_t merge_id) {
+  return sqlite::SelectMergeRows(*connection_, merge_id);
+}
+
+absl::StatusOr<std::vector<MergeRow>> SqliteBackend::SelectMergesBySurvivor(
+    int64_t survivor_id, bool with_snapshots) {
+  return sqlite::SelectMergesBySurvivor(*connection_, survivor_id,
+                                        with_snapshots);
+}
+
+absl::Status SqliteBackend::SetMergeSurvivor(
+    const std::vector<int64_t>& merged_ids, int64_t survivor_id) {
+  return sqlite::SetMergeSurvivor(*connection_, merged_ids, survivor_id);
+}
+
+absl::StatusOr<int64_t> SqliteBackend::DeleteMerge(int64_t merge_id) {
+  return sqlite::DeleteMerge(*connection_, merge_id);
+}
+
+absl::StatusOr<std::vector<MergeRow>> SqliteBackend::SelectMergesAfter(
+    int64_t after_id, int64_t limit) {
+  return sqlite::SelectMergesAfter(*connection_, after_id, limit);
 }
 
 }  // namespace crm::store::sqlite

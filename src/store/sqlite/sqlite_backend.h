@@ -74,6 +74,9 @@ class SqliteBackend final : public Backend {
   absl::StatusOr<std::optional<CustomerRow>> SelectCustomer(
       const std::vector<std::string>& columns, const std::string& key_column,
       const SqlValue& key, bool nocase) override;
+  absl::StatusOr<std::vector<CustomerRow>> SelectCustomers(
+      const std::vector<std::string>& columns,
+      const std::vector<int64_t>& ids) override;
   absl::Status DeleteCustomer(int64_t id) override;
   absl::StatusOr<bool> IsReferenced(const std::string& column,
                                     int64_t id) override;
@@ -131,6 +134,21 @@ class SqliteBackend final : public Backend {
       const std::string& key) override;
   absl::Status StoreSetting(const std::string& key,
                             const std::string& value) override;
+  // ---- merges: merge_table.h ----------------------------------------------
+  absl::Status InsertMerge(const MergeRow& row) override;
+  absl::StatusOr<std::optional<MergeRow>> SelectMerge(
+      int64_t merged_id) override;
+  absl::StatusOr<std::optional<MergeRow>> SelectMergeByExternalId(
+      const std::string& external_id) override;
+  absl::StatusOr<std::vector<MergeRow>> SelectMergeRows(
+      int64_t merge_id) override;
+  absl::StatusOr<std::vector<MergeRow>> SelectMergesBySurvivor(
+      int64_t survivor_id, bool with_snapshots) override;
+  absl::Status SetMergeSurvivor(const std::vector<int64_t>& merged_ids,
+                                int64_t survivor_id) override;
+  absl::StatusOr<int64_t> DeleteMerge(int64_t merge_id) override;
+  absl::StatusOr<std::vector<MergeRow>> SelectMergesAfter(
+      int64_t after_id, int64_t limit) override;
 
   absl::Status SetSearchText(int64_t id, const std::string& text,
                              bool is_new) override;

@@ -64,7 +64,15 @@ absl::StatusOr<FieldRule> RuleOf(const DefinitionProblems& problems,
     }
     rule.kind = RuleKind::kExplicit;
     if (value->second.kind_case() == JsonValue::kNullValue) return rule;
-    import::Cell cell{.kind = import::Cell::Kind::kJson, .json = value->second};
+    // As a JSON Lines import reads a cell: a string as text.
+    import::Cell cell;
+    if (value->second.kind_case() == JsonValue::kStringValue) {
+      cell.kind = import::Cell::Kind::kText;
+      cell.text = value->second.string_value();
+    } else {
+      cell.kind = import::Cell::Kind::kJson;
+      cell.json = value->second;
+    }
     absl::StatusOr<Value> parsed = import::ParseCell(
         field->type(), field->name(), import::ColumnSpec{}, cell);
     if (!parsed.ok()) return problems.At(key, parsed.status().message());

@@ -38,5 +38,7 @@ public class ReadmeTests
         // What the samples' comments say they print.
         Assert.Contains("field 'plan', rule 'options': 'gold' is not one of the options", output.ToString());
         Assert.Contains("syntax at byte 18", output.ToString());
+        Assert.Contains("True True vip,north", output.ToString());
+        Assert.Contains("phone: +4790000009 kept (merged +4790000002, before none)", output.ToString());
     }
 }

@@ -26,10 +26,11 @@ public sealed class Customer : IReadOnlyDictionary<string, object?>
     private readonly CrmDatabase _workspace;
 
     internal Customer(long id, long version, IReadOnlyList<string> names, Dictionary<string, object?> values,
-        CrmDatabase workspace)
+        CrmDatabase workspace, long? mergedId = null)
     {
         Id = id;
         Version = version;
+        MergedId = mergedId;
         _values = new FieldValues(names, values);
         _workspace = workspace;
     }
@@ -39,6 +40,14 @@ public sealed class Customer : IReadOnlyDictionary<string, object?>
 
     /// <summary>The customer's version: 1 when created, one more with every update.</summary>
     public long Version { get; }
+
+    /// <summary>
+    /// For a customer read by an id (or external id) that was merged into it (see
+    /// <see cref="CrmDatabase.Merge"/>): the id asked for (for an external id, that of the merged
+    /// customer that held it), while <see cref="Id"/> is the survivor's. Null for a customer read
+    /// by its own id or external id.
+    /// </summary>
+    public long? MergedId { get; }
 
     /// <summary>
     /// The value of the field named <paramref name="key"/>, or null when the
@@ -141,5 +150,6 @@ public sealed class Customer : IReadOnlyDictionary<string, object?>
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"Customer {Id} (version {Version}, {Count} fields)";
+    public override string ToString() =>
+        $"Customer {Id} (version {Version}, {Count} fields{(MergedId is { } merged ? $", read by merged id {merged}" : "")})";
 }

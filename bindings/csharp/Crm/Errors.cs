@@ -24,10 +24,13 @@ internal static class Errors
         string field = Native.Text((nint)last->Field);
         string rule = Native.Text((nint)last->Rule);
         long position = last->Position;
-        CrmException error = (StatusCode)status == StatusCode.Duplicate
-            ? new CrmDuplicateException(StatusName(status), message, field, rule,
-                                        Native.Text((nint)last->CandidatesJson))
-            : Create(status, message, field, rule);
+        CrmException error = (StatusCode)status switch
+        {
+            StatusCode.Duplicate => new CrmDuplicateException(StatusName(status), message, field, rule,
+                                                              Native.Text((nint)last->CandidatesJson)),
+            StatusCode.Merged => new CrmMergedException(StatusName(status), message, field, rule, last->SurvivorId),
+            _ => Create(status, message, field, rule),
+        };
         if (position >= 0) error.Position = position;
         return error;
     }

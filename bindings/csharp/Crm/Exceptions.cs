@@ -228,3 +228,26 @@ public class CrmDuplicateException : CrmException
     public IReadOnlyList<DuplicateCandidate> Candidates { get; }
 }
 
+/// <summary>
+/// A write, delete, erase, field write or event names a customer that was merged into another
+/// (CRM_E_MERGED, rule "merge"; <see cref="CrmException.Field"/> is "id" or "customer_id"): no
+/// write lands on a merged id by accident. Write to <see cref="SurvivorId"/> instead (reads by
+/// the merged id return it already).
+/// </summary>
+public class CrmMergedException : CrmException
+{
+    /// <summary>Creates the exception from libcrm's last error.</summary>
+    /// <param name="statusName">The status code's name.</param>
+    /// <param name="message">libcrm's message.</param>
+    /// <param name="field">The parameter that named the merged id, or "".</param>
+    /// <param name="rule">"merge".</param>
+    /// <param name="survivorId">crm_error.survivor_id.</param>
+    public CrmMergedException(string statusName, string message, string field, string rule, long survivorId)
+        : base(StatusCode.Merged, statusName, message, field, rule)
+    {
+        SurvivorId = survivorId;
+    }
+
+    /// <summary>The customer the id was merged into, where its chain of merges ends now.</summary>
+    public long SurvivorId { get; }
+}

@@ -12,12 +12,14 @@ internal static class RecordReader
     /// <summary>
     /// Reads every field the record holds, in libcrm's order, into a
     /// <see cref="Customer"/> of <paramref name="workspace"/> (which it asks
-    /// about the fields it holds no value for).
+    /// about the fields it holds no value for), with the merged id it was
+    /// found by (crm_record_merged_id, a scalar).
     /// </summary>
     public static Customer ReadCustomer(RecordHandle record, CrmDatabase workspace)
     {
         var (id, version, names, values) = Decode(record);
-        return new Customer(id, version, names, ToDictionary(names, values), workspace);
+        long mergedId = Native.crm_record_merged_id(record);
+        return new Customer(id, version, names, ToDictionary(names, values), workspace, mergedId == 0 ? null : mergedId);
     }
 
     /// <summary>Reads every field the record holds, in libcrm's order (event properties, history values).</summary>

@@ -34,6 +34,7 @@ from ._db_duplicates import (
     DuplicateSettings,
 )
 from ._db_erasure import EraseReceipt
+from ._db_merge import MergeConflict, MergeInfo, MergeLink, MergeResult, UnmergeResult
 from ._db_profiles import Profiles
 from .db import Database, copy_workspace, create_workspace, drop_workspace, open, open_url
 from ._db_retention import RetentionReport
@@ -44,6 +45,7 @@ from .errors import (
     BusyError,
     CancelledError,
     DuplicateError,
+    MergedError,
     ConflictError,
     ConstraintError,
     CrmError,
@@ -63,7 +65,16 @@ from .errors import (
     VersionError,
 )
 from .events import AppendResult, Event, EventInput, FieldInterval
-from .literals import AggregateFunction, Bucket, DataFormat, DataTarget, FieldType, SyncMode, Target
+from .literals import (
+    AggregateFunction,
+    Bucket,
+    DataFormat,
+    DataTarget,
+    FieldType,
+    MergeRule,
+    SyncMode,
+    Target,
+)
 from .queries import EventRow, Row, RowIterator
 from .records import Customer
 from .valid_time import FieldTimeline, WriteResult
@@ -98,6 +109,12 @@ __all__ = [
     "FieldTimeline",
     "WriteResult",
     "EraseReceipt",
+    "MergeResult",
+    "MergeConflict",
+    "UnmergeResult",
+    "MergeInfo",
+    "MergeLink",
+    "MergeRule",
     "ImportReport",
     "ImportReject",
     "ImportWarning",
@@ -136,6 +153,7 @@ __all__ = [
     "DeniedError",
     "CancelledError",
     "DuplicateError",
+    "MergedError",
     "BatchError",
     "BatchRowError",
     "QueryError",

@@ -16,6 +16,7 @@ from .errors import (
     CRM_OK,
     BatchRowError,
     CrmError,
+    MergedError,
     MisuseError,
     batch_error_class,
     check,
@@ -313,6 +314,8 @@ def _batch_error(cdll: ctypes.CDLL, report: Any, error: Any) -> Exception:
                 rule=_native.text_or_empty(cdll.crm_batch_report_rule(report, row)),
             )
         )
+    # A refused write by a merged id names the survivor (crm_error.survivor_id).
+    merged = {"survivor_id": error.survivor_id} if isinstance(error, MergedError) else {}
     return batch_error_class(error.code)(
         error.message,
         code=error.code,
@@ -321,4 +324,5 @@ def _batch_error(cdll: ctypes.CDLL, report: Any, error: Any) -> Exception:
         rule=error.rule,
         rejected=rejected,
         size=size,
+        **merged,
     )

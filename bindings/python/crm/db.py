@@ -22,6 +22,7 @@ from ._db_suppression import SuppressionMixin
 from ._db_profiles import ProfilesMixin
 from ._db_data import DataMixin
 from ._db_duplicates import DuplicatesMixin
+from ._db_merge import MergeMixin
 
 __all__ = [
     "Database",
@@ -48,6 +49,7 @@ class Database(
     ProfilesMixin,
     DataMixin,
     DuplicatesMixin,
+    MergeMixin,
 ):
     """An open libcrm workspace. Create it with :func:`crm.open`.
 

@@ -22,6 +22,7 @@ from ._declarations import (  # the status codes of crm.h
     CRM_E_INTERNAL,
     CRM_E_INVALID_ARGUMENT,
     CRM_E_IO,
+    CRM_E_MERGED,
     CRM_E_MISUSE,
     CRM_E_NOMEM,
     CRM_E_NOT_FOUND,
@@ -60,6 +61,7 @@ __all__ = [
     "DeniedError",
     "CancelledError",
     "DuplicateError",
+    "MergedError",
     "BatchError",
     "BatchRowError",
     "QueryError",
@@ -246,6 +248,21 @@ class DuplicateError(CrmError):
         self.candidates: List[Dict[str, object]] = list(candidates or [])
 
 
+class MergedError(CrmError):
+    """A write, delete, erase, field write or event names a customer that
+    was merged into another (CRM_E_MERGED, rule "merge"; ``field`` is
+    "id" or "customer_id"): no write lands on a merged id by accident.
+    ``survivor_id`` is the customer it was merged into, where its chain of
+    merges ends now: write to that one instead (reads by the merged id
+    return it already)."""
+
+    default_code, default_status_name = CRM_E_MERGED, "CRM_E_MERGED"
+
+    def __init__(self, message: str, *, survivor_id: int = 0, **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.survivor_id: int = survivor_id
+
+
 _BY_CODE: Dict[int, Type[CrmError]] = {
     cls.default_code: cls
     for cls in (
@@ -266,6 +283,7 @@ _BY_CODE: Dict[int, Type[CrmError]] = {
         DeniedError,
         CancelledError,
         DuplicateError,
+        MergedError,
     )
 }
 
@@ -406,6 +424,15 @@ def last_error(status: int, query: bool = False) -> CrmError:
         return DuplicateError(
             message or status_name,
             candidates=parse_candidates(_native.text_or_empty(error.candidates_json)),
+            code=status,
+            status_name=status_name,
+            field=field,
+            rule=rule,
+        )
+    if issubclass(cls, MergedError):
+        return cls(
+            message or status_name,
+            survivor_id=error.survivor_id,
             code=status,
             status_name=status_name,
             field=field,

@@ -27,6 +27,7 @@ __all__ = [
     "DataFormat",
     "DATA_TARGETS",
     "DATA_FORMATS",
+    "MergeRule",
 ]
 
 #: What a query, count, aggregate or segment runs over.
@@ -80,6 +81,11 @@ DATA_FORMATS: Dict[Optional[str], int] = {
     "csv": _native.CRM_FORMAT_CSV,
     "jsonl": _native.CRM_FORMAT_JSONL,
 }
+
+#: Named rules of ``Database.merge`` (crm.h, "Merging customers"; libcrm
+#: checks them, no table needed here). A field's rule may also be
+#: ``{"value": v}``.
+MergeRule = Literal["survivor", "first_non_empty", "most_recent", "longest", "sum", "union"]
 
 #: Types of user-defined fields and event properties (libcrm checks them;
 #: no table needed here).

@@ -118,14 +118,15 @@ class Customer(Mapping[str, Any]):
     As attributes, a defined field that holds no value is None, and a name
     that is no field raises AttributeError naming the nearest field. Field
     names that clash with a mapping method (``keys``, ``values``,
-    ``items``, ``get``) or with ``id``/``version`` are read with
+    ``items``, ``get``) or with ``id``/``version``/``merged_id`` are read with
     ``c["name"]``.
 
     ``fields`` are the names of the fields the customer could hold (by
-    default the keys of ``values``).
+    default the keys of ``values``). ``merged_id`` is the merged id it was
+    read by (see :attr:`merged_id`), None otherwise.
     """
 
-    __slots__ = ("_id", "_version", "_values", "_fields")
+    __slots__ = ("_id", "_version", "_values", "_fields", "_merged_id")
 
     def __init__(
         self,
@@ -133,11 +134,13 @@ class Customer(Mapping[str, Any]):
         version: int,
         values: Mapping[str, Any],
         fields: Optional[Collection[str]] = None,
+        merged_id: Optional[int] = None,
     ) -> None:
         object.__setattr__(self, "_id", id)
         object.__setattr__(self, "_version", version)
         object.__setattr__(self, "_values", dict(values))
         object.__setattr__(self, "_fields", frozenset(values) if fields is None else fields)
+        object.__setattr__(self, "_merged_id", merged_id or None)
 
     @property
     def id(self) -> int:
@@ -148,6 +151,15 @@ class Customer(Mapping[str, Any]):
     def version(self) -> int:
         """Starts at 1 and grows by one with every update."""
         return self._version
+
+    @property
+    def merged_id(self) -> Optional[int]:
+        """For a customer read by an id (or external id) that was merged
+        into it (see :meth:`Database.merge`): the id asked for (for an
+        external id, the merged customer's that held it), while
+        :attr:`id` is the survivor's. None for a customer read by its own
+        id or external id."""
+        return self._merged_id
 
     def __getitem__(self, field: str) -> Any:
         return self._values[field]
@@ -191,10 +203,12 @@ class Customer(Mapping[str, Any]):
         return {k: list(v) if isinstance(v, list) else v for k, v in self._values.items()}
 
     def __repr__(self) -> str:
-        return f"Customer(id={self._id}, version={self._version}, {self._values!r})"
+        merged = "" if self._merged_id is None else f", merged_id={self._merged_id}"
+        return f"Customer(id={self._id}, version={self._version}{merged}, {self._values!r})"
 
     def __reduce__(self) -> Any:
-        return (Customer, (self._id, self._version, self._values, frozenset(self._fields)))
+        return (Customer, (self._id, self._version, self._values, frozenset(self._fields),
+                           self._merged_id))
 
 
 def _set(cdll: ctypes.CDLL, record: Any, field: str, value: object) -> None:
@@ -270,8 +284,11 @@ def read_values(record: Any) -> Dict[str, Any]:
 
 def read_record(record: Any, fields: Optional[Collection[str]] = None) -> Customer:
     """A Customer copied out of a ``crm_record`` (which the caller frees),
-    in one crossing; ``fields`` as for Customer."""
-    page = read_page(_native.lib().crm_record_encode_json, record)
+    in one crossing (and crm_record_merged_id, a scalar); ``fields`` as for
+    Customer."""
+    cdll = _native.lib()
+    page = read_page(cdll.crm_record_encode_json, record)
     values = {column: value for column, value in zip(page.columns, page.rows[0])
               if value is not None}
-    return Customer(page.ids[0], page.versions[0], values, fields)
+    merged_id = cdll.crm_record_merged_id(record)
+    return Customer(page.ids[0], page.versions[0], values, fields, merged_id or None)

@@ -53,6 +53,7 @@ class LiteralTablesTest(unittest.TestCase):
                 self.assertEqual(hints(method)["target"], crm.Target)
         self.assertEqual(hints(db.define_field)["type"], crm.FieldType)
         self.assertEqual(hints(db.cohort)["bucket"], Optional[crm.Bucket])
+        self.assertEqual(hints(db.merge)["default"], Optional[crm.MergeRule])
         self.assertEqual(crm.open.__annotations__["sync"], "SyncMode")
         group_by = str(hints(db.aggregate)["group_by"])
         aggregates = str(hints(db.aggregate)["aggregates"])

@@ -81,6 +81,20 @@ def well_typed(db: crm.Database) -> None:
     db.restore("w.backup")
     verified: crm.VerifyReport = db.verify()
     print(imported.rejects[0].rule, exported, verified.checks[0].checked)
+    # Merging customers: rules by field, typed receipts, the merged id read.
+    merged: crm.MergeResult = db.merge(
+        1, [2, 3], {"phone": "most_recent", "tags": "union", "notes": {"value": "kept"}},
+        default="survivor", actor="steward", reason="same person")
+    undone: crm.UnmergeResult = db.unmerge(merged.merge_id, reason="two people")
+    conflicts: tuple[crm.MergeConflict, ...] = undone.conflicts
+    info: crm.MergeInfo = db.merges(2)
+    merged_id: int | None = db.get_customer(2).merged_id
+    try:
+        db.update_customer(2, plan="basic")
+    except crm.MergedError as refused:
+        survivor_id: int = refused.survivor_id
+        print(survivor_id)
+    print(conflicts[0].current, info.merged_into, merged_id)
 
 
 def misspelt(db: crm.Database) -> None:
@@ -102,3 +116,5 @@ def misspelt(db: crm.Database) -> None:
     db.import_file("k.csv", target="event")  # pyright: ignore[reportArgumentType]
     db.export("k.csv", format="xlsx")  # pyright: ignore[reportArgumentType]
     db.export("k.csv", since="2025-03-01")  # pyright: ignore[reportArgumentType]
+    db.merge(1, [2], {"phone": "newest"})  # pyright: ignore[reportArgumentType]
+    db.merge(1, [2], default="sum_all")  # pyright: ignore[reportArgumentType]

@@ -35,6 +35,11 @@ std::string KindName(const testing::TestParamInfo<Kind>& info) {
   return info.param == Kind::kSqlite ? "Sqlite" : "Postgres";
 }
 
+// For gtest's messages and the names CTest lists ("GetParam() = Sqlite").
+void PrintTo(Kind kind, std::ostream* out) {
+  *out << (kind == Kind::kSqlite ? "Sqlite" : "Postgres");
+}
+
 #define ASSERT_OK(expression)             \
   do {                                    \
     absl::Status status_ = (expression);  \

@@ -9,9 +9,10 @@
 namespace crm::store::postgres {
 namespace {
 
-// The tables an erase deletes rows from.
+// The tables an erase deletes rows from (crm_merges: the snapshots of the
+// customers merged into an erased one hold their values).
 constexpr char kErasedTables[] =
-    "crm_customers, crm_events, crm_customer_search";
+    "crm_customers, crm_events, crm_customer_search, crm_merges";
 
 }  // namespace
 

@@ -21,6 +21,10 @@
 #   benchmarks/run.sh valid_time [flags]   crm_valid_time_costs: get_at
 #                      against get, as-of count and a 12-instant series on
 #                      100,000 customers with 10 changes each
+#   benchmarks/run.sh merge [flags]   crm_merge_costs: a merge of 1,000
+#                      customers with 100 events each and its undo; a
+#                      survivor's timeline spanning 10 merged customers
+#                      against an unmerged one with the same events
 #   benchmarks/run.sh export [flags]   crm_export_costs: crm_export of every
 #                      customer to CSV against a hand-written SELECT of the
 #                      same columns written as CSV (--customers=N, default
@@ -58,6 +62,11 @@ case "$size" in
     bench_build crm_access_costs
     echo "load: $(uptime)"
     exec "$build/benchmarks/crm_access_costs" "$@" ;;
+  merge)
+    source "$here/common.sh"
+    bench_build crm_merge_costs
+    echo "load: $(uptime)"
+    exec "$build/benchmarks/crm_merge_costs" "$@" ;;
   valid_time)
     source "$here/common.sh"
     bench_build crm_valid_time_costs
@@ -75,7 +84,7 @@ case "$size" in
     bench_build crm_export_costs
     echo "load: $(uptime)"
     exec "$build/benchmarks/crm_export_costs" "$@" ;;
-  *) echo "usage: $0 [ci|default|postgres|memory|scale|bindings|plot|writers|erase|access|valid_time|import|export] [arguments]
+  *) echo "usage: $0 [ci|default|postgres|memory|scale|bindings|plot|writers|erase|access|valid_time|merge|import|export] [arguments]
 esac
 rounds="${CRM_BENCH_ROUNDS:-$rounds}"
 source "$here/common.sh"

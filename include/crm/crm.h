@@ -520,7 +520,9 @@ CRM_API int crm_workspace_drop(const char* url);
  * actor, source, idempotency key and properties or history changes,
  * registered event types and saved segments, access profiles, duplicate
  * rules and settings, legal-hold stubs' marks with when each hold ends, the
- * suppression key and list; and the id counters,
+ * suppression key and list, the merge table (which ids went into which
+ * survivor, with the snapshots undoing a merge restores); and the id
+ * counters,
  * so that
  * the next customer id and event seq of `to` are above every one `from`
  * ever handed out (deleted customers' ids included). `to`'s search index
@@ -543,8 +545,8 @@ CRM_API int crm_workspace_copy(crm_db* to, crm_db* from);
  * workspaces holding the same content whatever their backends (as after
  * crm_workspace_copy()), different after any change to a field definition,
  * a customer, an event, a registered event type, a segment, an access
- * profile, a duplicate rule or the duplicate settings, a legal-hold stub or
- * a suppression. Covers what
+ * profile, a duplicate rule or the duplicate settings, a legal-hold stub,
+ * a suppression, a merge or its undoing. Covers what
  * crm_workspace_copy() keeps, except the id counters; not what is derived
  * (search and column indexes) nor how a backend lays rows out (see
  * docs/postgresql.md, "Moving a workspace", for the canonical form). Read
@@ -2422,17 +2424,18 @@ CRM_API int crm_transfer_options_init(crm_transfer_options* options,
  * Writes the whole workspace to the file at `path` (replaced when
  * complete) as a dump: the 8 bytes "CRMDUMP\n", then crm.wire.DumpItem
  * messages (crm.proto), each preceded by its size as a varint, from a
- * DumpHeader (format version 2; crm_load() also reads version 1) to a DumpEnd
- * that holds the counts and the crm_workspace_checksum() of what was dumped. It
- * holds everything crm_workspace_copy() keeps (field definitions with deleted
- * ones, customers with ids, versions, times and values, the whole event log
- * with history on both time axes and erasure tombstones, event types, profiles,
- * duplicate rules and settings, segments, legal-hold stubs, the suppression key
- * and list, the id counters), and what later releases add in items of their
- * own. Read in one snapshot; writers go on. The dump holds the suppression key:
- * keep it as you keep the workspace. On a restricted handle the profile must
- * grant "dump" and hide, mask and scope nothing (a dump holds everything; else
- * CRM_E_DENIED, rule "operation").
+ * DumpHeader (format version 3; crm_load() also reads versions 1 and 2) to a
+ * DumpEnd that holds the counts and the crm_workspace_checksum() of what was
+ * dumped. It holds everything crm_workspace_copy() keeps (field definitions
+ * with deleted ones, customers with ids, versions, times and values, the whole
+ * event log with history on both time axes and erasure tombstones, event types,
+ * profiles, duplicate rules and settings, segments, legal-hold stubs, the
+ * suppression key and list, the merge table with its snapshots, the id
+ * counters), and what later releases add in items of their own. Read in one
+ * snapshot; writers go on. The dump holds the suppression key: keep it as you
+ * keep the workspace. On a restricted handle the profile must grant "dump" and
+ * hide, mask and scope nothing (a dump holds everything; else CRM_E_DENIED,
+ * rule "operation").
  */
 CRM_API int crm_dump(crm_db* db, const char* path,
                      const crm_transfer_options* options);
@@ -2487,7 +2490,8 @@ CRM_API int crm_restore(crm_db* to, const char* path,
  *               {"name": "integrity", "ok": true, "checked": 1},
  *               {"name": "counters", "ok": true, "checked": 3},
  *               {"name": "history", "ok": false, "checked": 5000},
- *               {"name": "match_keys", "ok": true, "checked": 5000}],
+ *               {"name": "match_keys", "ok": true, "checked": 5000},
+ *               {"name": "merges", "ok": true, "checked": 12}],
  *    "problems": [{"check": "history", "customer_id": 17,
  *                  "field": "email", "message": "..."}]}
  * "schema": the layout against what libcrm's migrations create (the check
@@ -2497,7 +2501,10 @@ CRM_API int crm_restore(crm_db* to, const char* path,
  * every one stored; "history": every customer's history replays to its
  * stored values (deleted and erased customers to none); "match_keys": every
  * customer's stored match keys are those of its values under the
- * workspace's duplicate settings (crm.h "Duplicates"). "problems" lists
+ * workspace's duplicate settings (crm.h "Duplicates"); "merges": every
+ * merged id is no customer, its snapshot parses, and its chain of merges
+ * ends at its survivor, a customer (crm.h "Merging customers"). "problems"
+ * lists
  * the first 100. CRM_OK whatever it found (read "ok"); an error only when
  * the check itself could not run. Never on a restricted handle.
  */
@@ -2721,10 +2728,10 @@ CRM_API int crm_duplicates_find(char** out_json, crm_db* db,
  * update would; CRM_E_DENIED on a restricted handle (merging is for
  * unrestricted ones). On failure nothing is written.
  */
-CRM_API int crm_customer_merge(char** out_json, crm_db* db,
-                               int64_t survivor_id, const int64_t* merged_ids,
-                               size_t merged_count, const char* options_json,
-                               const char* actor, const char* reason);
+CRM_API int crm_customer_merge(char** out_json, crm_db* db, int64_t survivor_id,
+                               const int64_t* merged_ids, size_t merged_count,
+                               const char* options_json, const char* actor,
+                               const char* reason);
 
 /*
  * Undoes merge `merge_id`, at any later time: each customer it merged is a

@@ -86,8 +86,16 @@ int Load(crm_db* db, const std::string& path) {
 // Adds to Fill()'s workspace what only later releases' workspaces hold: a
 // late change (valid time in the past), an erased customer with a
 // legal-hold stub and its suppression, a profile, a duplicate rule on a
-// user-defined field and the duplicate settings.
+// user-defined field and the duplicate settings, and customer 3 merged into
+// customer 2.
 void FillMore(crm_db* db) {
+  const int64_t merged = 3;
+  char* merge_receipt = nullptr;
+  ASSERT_EQ(crm_customer_merge(&merge_receipt, db, 2, &merged, 1, nullptr,
+                               "steward", "the same person"),
+            CRM_OK)
+      << crm_last_error_message();
+  crm_string_free(merge_receipt);
   ASSERT_EQ(crm_field_update(db, "company", R"({"hold_days": 30})"), CRM_OK)
       << crm_last_error_message();
   Record ada = NewRecord();
@@ -173,7 +181,7 @@ TEST_F(DumpTest, DumpAndLoadKeepEverythingWithItsIds) {
   std::vector<crm::wire::DumpItem> items = ReadItems(dump_path());
   ASSERT_GE(items.size(), 3u);
   EXPECT_EQ(items.front().header().format(), "libcrm.dump");
-  EXPECT_EQ(items.front().header().version(), 2u);
+  EXPECT_EQ(items.front().header().version(), 3u);
   EXPECT_EQ(items.front().header().library_version(), crm_version());
   EXPECT_EQ(items.front().header().backend(),
             OnPostgres() ? "postgresql" : "sqlite");
@@ -187,13 +195,17 @@ TEST_F(DumpTest, DumpAndLoadKeepEverythingWithItsIds) {
             FirstOf(items, crm::wire::DumpItem::kProfile));
   EXPECT_GT(FirstOf(items, crm::wire::DumpItem::kDuplicateSettings),
             FirstOf(items, crm::wire::DumpItem::kDuplicateRule));
-  EXPECT_GE(FirstOf(items, crm::wire::DumpItem::kFloors), 0);
+  EXPECT_GT(FirstOf(items, crm::wire::DumpItem::kMerge),
+            FirstOf(items, crm::wire::DumpItem::kSuppression));
+  EXPECT_GT(FirstOf(items, crm::wire::DumpItem::kFloors),
+            FirstOf(items, crm::wire::DumpItem::kMerge));
 
   Db target = OpenDb(dir_.File("target.crm"));
   ASSERT_EQ(Load(target.get(), dump_path()), CRM_OK)
       << crm_last_error_message();
   EXPECT_EQ(Checksum(source_.get()), sum_) << "the source is unchanged";
-  ExpectSameContent(source_.get(), target.get(), deleted_ + 1);
+  // FillMore() merged one of the named customers into another.
+  ExpectSameContent(source_.get(), target.get(), deleted_ + 1, 3);
   crm_record* gone = nullptr;
   EXPECT_EQ(crm_customer_get(&gone, target.get(), deleted_), CRM_E_NOT_FOUND);
   int suppressed = 0;
@@ -214,6 +226,11 @@ TEST_F(DumpTest, DumpAndLoadKeepEverythingWithItsIds) {
   EXPECT_NE(std::string(settings).find("\"NO\""), std::string::npos)
       << settings;
   crm_string_free(settings);
+  crm_record* found = nullptr;
+  ASSERT_EQ(crm_customer_get(&found, target.get(), 3), CRM_OK);
+  Record survivor(found);
+  EXPECT_EQ(crm_record_id(survivor.get()), 2);
+  EXPECT_EQ(crm_record_merged_id(survivor.get()), 3);
   // The erased customer's id (the highest) is not handed out again.
   ExpectNextIdsAbove(target.get(), deleted_ + 1, LastSeq(source_.get()));
 }
@@ -274,8 +291,8 @@ TEST_F(DumpTest, LoadRefusesWhatIsNotADump) {
 TEST_F(DumpTest, ANewerFormatVersionIsRefused) {
   MakeDump();
   std::vector<crm::wire::DumpItem> items = ReadItems(dump_path());
-  items.front().mutable_header()->set_version(3);
-  ExpectRefused(DumpBytes(items), CRM_E_VERSION, CRM_RULE_FILE, "version 3");
+  items.front().mutable_header()->set_version(4);
+  ExpectRefused(DumpBytes(items), CRM_E_VERSION, CRM_RULE_FILE, "version 4");
   items.front().mutable_header()->set_version(0);
   ExpectRefused(DumpBytes(items), CRM_E_IO, CRM_RULE_DAMAGED, "version 0");
 }
@@ -669,8 +686,8 @@ TEST_F(DumpTest, FileToPostgresToFile) {
       << crm_last_error_message();
   EXPECT_EQ(Checksum(server.get()), sum);
   EXPECT_EQ(Checksum(last.get()), sum);
-  ExpectSameContent(first.get(), server.get(), deleted + 1);
-  ExpectSameContent(first.get(), last.get(), deleted + 1);
+  ExpectSameContent(first.get(), server.get(), deleted + 1, 3);
+  ExpectSameContent(first.get(), last.get(), deleted + 1, 3);
   const int64_t last_seq = LastSeq(first.get());
   ExpectNextIdsAbove(server.get(), deleted + 1, last_seq);
   ExpectNextIdsAbove(last.get(), deleted + 1, last_seq);

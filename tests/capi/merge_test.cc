@@ -9,6 +9,7 @@
 
 #include "json_support.h"
 #include "test_support.h"
+#include "workspace_content_support.h"
 
 namespace crm_test {
 namespace {
@@ -572,6 +573,55 @@ TEST_F(MergeTest, AThousandCustomersMergeAndComeBack) {
   Unmerge(IntAt(receipt, "merge_id"));
   EXPECT_EQ(Count(db_.get()), 1001);
   EXPECT_EQ(Text(Get(db_.get(), merged[499]).get(), "external_id"), "M-500");
+}
+
+TEST_F(MergeTest, DumpsCopiesAndVerifyCarryMergesAndUndoStillWorks) {
+  int64_t survivor = Person("Ned", "N-1");
+  int64_t a = Person("Ned A", "N-2", "+47 977 77 777");
+  int64_t b = Person("Ned B", "N-3");
+  Call(a, "a's call");
+  int64_t first = IntAt(Merge(b, {a}), "merge_id");
+  int64_t second = IntAt(Merge(survivor, {b}), "merge_id");
+  (void)first;
+  char* report = nullptr;
+  ASSERT_EQ(crm_verify(&report, db_.get()), CRM_OK);
+  std::string verified = report;
+  crm_string_free(report);
+  EXPECT_NE(verified.find("{\"name\":\"merges\",\"ok\":true,\"checked\":2}"),
+            std::string::npos)
+      << verified;
+  EXPECT_NE(verified.find("\"ok\":true,\"checks\""), std::string::npos)
+      << verified;
+
+  const std::string checksum = Checksum(db_.get());
+  const std::string dump = dir_.path() + "/merged.dump";
+  ASSERT_EQ(crm_dump(db_.get(), dump.c_str(), nullptr), CRM_OK)
+      << crm_last_error_message();
+  Db loaded = OpenDb(dir_.path() + "/loaded.crm");
+  ASSERT_EQ(crm_load(loaded.get(), dump.c_str(), nullptr), CRM_OK)
+      << crm_last_error_message();
+  Db copied = OpenDb(dir_.path() + "/copied.crm");
+  ASSERT_EQ(crm_workspace_copy(copied.get(), db_.get()), CRM_OK)
+      << crm_last_error_message();
+  for (crm_db* target : {loaded.get(), copied.get()}) {
+    EXPECT_EQ(Checksum(target), checksum);
+    crm_record* raw = nullptr;
+    ASSERT_EQ(crm_customer_get_by_external_id(&raw, target, "N-2"), CRM_OK);
+    Record found(raw);
+    EXPECT_EQ(crm_record_id(found.get()), survivor);
+    EXPECT_EQ(crm_record_merged_id(found.get()), a);
+    char* json = nullptr;
+    ASSERT_EQ(crm_customer_unmerge(&json, target, second, nullptr, nullptr),
+              CRM_OK)
+        << crm_last_error_message();
+    crm_string_free(json);
+    EXPECT_EQ(Text(Get(target, b).get(), "name"), "Ned B");
+    ASSERT_EQ(crm_customer_get(&raw, target, a), CRM_OK);
+    Record back(raw);
+    EXPECT_EQ(crm_record_id(back.get()), b);
+  }
+  // Merging changes the checksum; undoing changes it again.
+  EXPECT_NE(Checksum(loaded.get()), checksum);
 }
 
 }  // namespace

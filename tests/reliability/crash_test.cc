@@ -345,6 +345,93 @@ TEST_P(CrashSafety, KilledEraseWhereErasesAllOrNone) {
   if (postgres) crm_workspace_drop(workspace.c_str());
 }
 
+// A writer killed while crm_customer_merge() merges every customer into
+// the first leaves all of them merged (one customer left, a merge row for
+// each other one) or none: the workspace sound, libcrm opening it and
+// counting what the raw view counts. Kills are timed as for the erase.
+TEST_P(CrashSafety, KilledMergeMergesAllOrNone) {
+  const bool postgres = GetParam() == Backend::kPostgres;
+  const int iterations =
+      EnvInt("CRM_CRASH_MERGE_ITERATIONS", postgres ? 6 : 10);
+  const int64_t units = 10;  // 200 customers an iteration
+  std::mt19937 random(Seed("crash during merge"));
+  TempDir dir;
+  const WriterTarget target(GetParam(), dir, "merge");
+  const std::string& workspace = target.workspace;
+  if (workspace.empty()) GTEST_SKIP() << "CRM_TEST_BACKEND_URL is not set";
+  const std::string& writer_name = target.writer_name;
+  int64_t next_unit = 0, alive = 0, merge_rows = 0;
+  int none = 0, all = 0, reported_done = 0;
+  int window_us = 50000;  // adapted to the merge's duration
+  for (int i = 0; i < iterations; ++i) {
+    ASSERT_TRUE(WriteUnits(workspace, next_unit, units));
+    next_unit += units;
+    alive += units * kRowsPerBatch;
+    const std::string report = dir.File("merge-" + std::to_string(i));
+    pid_t pid = Spawn({target.writer_location, report, "merge",
+                       i % 2 == 1 ? "full" : "normal"});
+    ASSERT_GT(pid, 0) << "cannot start " << CRM_CRASH_WRITER;
+    WaitForFirstCommit(report);  // "ready"
+    std::this_thread::sleep_for(std::chrono::microseconds(
+        std::uniform_int_distribution<int>(0, window_us)(random)));
+    ASSERT_TRUE(KillWriter(pid));
+    ASSERT_TRUE(WaitForSessionsToEnd(workspace, writer_name))
+        << "iteration " << i << ": the killed writer's session lives on";
+    std::ifstream lines(report);
+    std::string line;
+    bool done = false;
+    while (std::getline(lines, line)) {
+      if (line.rfind("merged ", 0) == 0) {
+        done = true;
+        window_us = std::max(2000, std::atoi(line.c_str() + 7) * 3 / 2);
+      }
+    }
+    if (!done) window_us = std::min(window_us * 2, 5000000);
+
+    RawDb raw(workspace);
+    ASSERT_EQ(raw.IntegrityCheck(), "ok") << "iteration " << i;
+    const int64_t customers = raw.Count("SELECT count(*) FROM crm_customers");
+    const int64_t rows = raw.Count("SELECT count(*) FROM crm_merges");
+    if (customers == 1) {
+      EXPECT_EQ(rows, merge_rows + alive - 1)
+          << "iteration " << i << ": all merged, but not every merge row";
+      ++all;
+      merge_rows = rows;
+      alive = 1;
+    } else {
+      EXPECT_FALSE(done) << "iteration " << i
+                         << ": the merge returned, but customers are left";
+      EXPECT_EQ(customers, alive)
+          << "iteration " << i << ": some customers merged, not all";
+      EXPECT_EQ(rows, merge_rows)
+          << "iteration " << i << ": merge rows of a rolled-back merge";
+      ++none;
+    }
+    reported_done += done;
+    crm_db* db = nullptr;
+    ASSERT_EQ(OpenWorkspace(&db, workspace, nullptr), CRM_OK)
+        << crm_last_error_message();
+    int64_t count = -1;
+    EXPECT_EQ(crm_customer_count(&count, db), CRM_OK);
+    EXPECT_EQ(count, customers);
+    char* verified = nullptr;
+    ASSERT_EQ(crm_verify(&verified, db), CRM_OK);
+    EXPECT_NE(std::string(verified).find("\"ok\":true"), std::string::npos)
+        << "iteration " << i << ": " << verified;
+    crm_string_free(verified);
+    crm_close(db);
+    if (HasFailure()) break;
+  }
+  std::printf(
+      "crash during merge (%s): %d SIGKILLs during or after "
+      "crm_customer_merge: %d left every customer merged (%d after the call "
+      "returned), %d left none merged\n",
+      postgres ? "PostgreSQL" : "SQLite", iterations, all, reported_done, none);
+  const std::string prefix = postgres ? "pg_" : "";
+  RecordStat(prefix + "crash_merge_kills", iterations);
+  if (postgres) crm_workspace_drop(workspace.c_str());
+}
+
 // The number of customers of the import files, each with one event.
 constexpr int kImportRows = 1500;
 

@@ -20,6 +20,11 @@
 // (filter "id > 0"), reporting "ready" before the call and "erased
 // <microseconds>" after it returns, then waits to be killed.
 //
+// Or, to be killed during a merge: crm_crash_writer PATH|URL REPORT merge
+// normal|full merges every customer into the one with the lowest id with one
+// crm_customer_merge(), reporting "ready" before the call and "merged
+// <microseconds>" after it returns, then waits to be killed.
+//
 // Or, to be killed during an import: crm_crash_writer PATH|URL REPORT import
 // CUSTOMERS_CSV EVENTS_CSV normal|full imports the customers (key
 // external_id) and then their events (customer by external_id, type
@@ -142,6 +147,45 @@ int RunErase(const char* path, const char* report_path, bool full_sync) {
   for (;;) pause();  // until the test kills it
 }
 
+int RunMerge(const char* path, const char* report_path, bool full_sync) {
+  int report = -1;
+  crm_db* db = nullptr;
+  if (int status = OpenBoth(path, report_path, full_sync, &report, &db)) {
+    return status;
+  }
+  // Every customer's id, ascending (the default order of a customer query).
+  std::vector<int64_t> ids;
+  crm_query* query = nullptr;
+  int rc = CRM_OK;
+  if ((rc = crm_query_new(&query, CRM_QUERY_CUSTOMERS)) != CRM_OK ||
+      (rc = crm_query_select(query, "id")) != CRM_OK ||
+      (rc = crm_query_set_page_size(query, 10000)) != CRM_OK) {
+    return Fail("query", rc);
+  }
+  crm_rows* rows = nullptr;
+  if ((rc = crm_query_run(&rows, db, query)) != CRM_OK) {
+    return Fail("query run", rc);
+  }
+  for (size_t i = 0; i < crm_rows_size(rows); ++i) {
+    ids.push_back(crm_record_id(crm_rows_at(rows, i)));
+  }
+  crm_rows_free(rows);
+  crm_query_free(query);
+  if (ids.size() < 2) return Fail("too few customers", CRM_E_NOT_FOUND);
+  Report(report, "ready\n");
+  const auto start = std::chrono::steady_clock::now();
+  char* receipt = nullptr;
+  rc = crm_customer_merge(&receipt, db, ids[0], ids.data() + 1, ids.size() - 1,
+                          nullptr, "crash", "crash test");
+  if (rc != CRM_OK) return Fail("merge", rc);
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::steady_clock::now() - start)
+                      .count();
+  Report(report, "merged " + std::to_string(us) + "\n");
+  crm_string_free(receipt);
+  for (;;) pause();  // until the test kills it
+}
+
 // The batch size of the import mode: rows per transaction, small so that a
 // kill finds some batches committed and some not.
 constexpr int64_t kImportBatchRows = 97;
@@ -180,6 +224,10 @@ int main(int argc, char** argv) {
     return crm_reliability::RunImport(argv[1], argv[2], argv[4], argv[5],
                                       std::string(argv[6]) == "full");
   }
+  if (argc == 5 && std::string(argv[3]) == "merge") {
+    return crm_reliability::RunMerge(argv[1], argv[2],
+                                     std::string(argv[4]) == "full");
+  }
   if (argc == 5 && std::string(argv[3]) == "erase") {
     return crm_reliability::RunErase(argv[1], argv[2],
                                      std::string(argv[4]) == "full");
@@ -187,7 +235,7 @@ int main(int argc, char** argv) {
   if (argc != 6) {
     std::fprintf(stderr,
                  "usage: %s WORKSPACE REPORT FIRST_UNIT UNITS normal|full\n"
-                 "       %s WORKSPACE REPORT erase normal|full\n"
+                 "       %s WORKSPACE REPORT erase|merge normal|full\n"
                  "       %s WORKSPACE REPORT import CUSTOMERS EVENTS "
                  "normal|full\n",
                  argv[0], argv[0], argv[0]);

@@ -126,6 +126,7 @@ void Workload::Steps() {
   DumpAndLoad();
   Export();
   Duplicates();
+  MergeAndUndo();
 }
 
 crm_record* Workload::NewRecord(const std::string& name,
@@ -722,6 +723,51 @@ void Workload::Duplicates() {
   EXPECT_CLEARED_ON_FAILURE(rc, page, where_);
   Library([&] {
     crm_string_free(page);
+    return 0;
+  });
+}
+
+void Workload::MergeAndUndo() {
+  if (!model_->seats.count("dup-1") || !model_->seats.count("c1")) return;
+  const int64_t merged = model_->ids.at("dup-1");
+  const int64_t survivor = model_->ids.at("c1");
+  const int64_t merged_seats = model_->seats.at("dup-1");
+  step_ = "merge";
+  char* receipt = Unset<char>();
+  int64_t merge_id = 0;
+  // "survivor": the survivor keeps every value, as the model has it.
+  int rc = Call(Library([&] {
+                  return crm_customer_merge(&receipt, db_, survivor, &merged, 1,
+                                            R"({"default": "survivor"})",
+                                            "steward", "same person");
+                }),
+                [&] {
+                  const std::string text = receipt;
+                  const std::string key = "\"merge_id\":";
+                  size_t at = text.find(key);
+                  ASSERT_NE(at, std::string::npos) << where_ << text;
+                  merge_id = std::stoll(text.substr(at + key.size()));
+                  model_->seats.erase("dup-1");
+                });
+  EXPECT_CLEARED_ON_FAILURE(rc, receipt, where_);
+  Library([&] {
+    crm_string_free(receipt);
+    return 0;
+  });
+  if (rc != CRM_OK) return;
+  step_ = "unmerge";
+  char* undone = Unset<char>();
+  rc = Call(Library([&] {
+              return crm_customer_unmerge(&undone, db_, merge_id, "steward",
+                                          "not the same person");
+            }),
+            [&] {
+              model_->seats["dup-1"] = merged_seats;
+              ++model_->created;  // the restored customer's history
+            });
+  EXPECT_CLEARED_ON_FAILURE(rc, undone, where_);
+  Library([&] {
+    crm_string_free(undone);
     return 0;
   });
 }

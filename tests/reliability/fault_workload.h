@@ -63,7 +63,8 @@ struct Model {
 // events with queries, exports the customers to a CSV file, dumps the
 // workspace and loads the dump into a new one, defines a duplicate rule and
 // sets the default region, creates a duplicate that the rule blocks and one
-// saved anyway, finds duplicates, and closes the workspace.
+// saved anyway, finds duplicates, merges the saved duplicate into another
+// customer and undoes the merge, and closes the workspace.
 // Every libcrm call runs
 // between source->EnterLibrary() and LeaveLibrary().
 class Workload {
@@ -181,6 +182,9 @@ class Workload {
   // equal names, a create it blocks (nothing stored), the candidates of a
   // record, the same create saved anyway, and a scan that pairs it.
   void Duplicates();
+  // Merges the duplicate "dup-1" into "c1" and undoes the merge (crm.h
+  // "Merging customers").
+  void MergeAndUndo();
   // Counts the rows of `target` that match `filter` and sums `field` over
   // them; expects `count` and `sum` ("" for no value).
   void QueryTotals(int target, const char* filter, const char* field,

@@ -73,6 +73,16 @@ constexpr Consistency kChecks[] = {
      "SELECT count(*) FROM crm_match_keys k WHERE NOT EXISTS (SELECT 1 FROM "
      "crm_customers c WHERE c.id = k.customer_id)",
      false},
+    // Merges (crm.h "Merging customers"): a merged id is no customer, and
+    // its chain ends at one.
+    {"merged ids that are customers",
+     "SELECT count(*) FROM crm_merges m JOIN crm_customers c ON c.id = "
+     "m.merged_id",
+     false},
+    {"merges whose survivor is no customer",
+     "SELECT count(*) FROM crm_merges m WHERE NOT EXISTS (SELECT 1 FROM "
+     "crm_customers c WHERE c.id = m.survivor_id)",
+     false},
     {"named customers without their name's match key",
      "SELECT count(*) FROM crm_customers c WHERE c.name IS NOT NULL AND "
      "c.name != '' AND NOT EXISTS (SELECT 1 FROM crm_match_keys k WHERE "
@@ -153,6 +163,10 @@ void RawDb::ConnectPostgres(const std::string& url) {
   Column(
       "CREATE TEMP VIEW crm_customer_search AS SELECT customer_id FROM "
       "public.crm_customer_search" +
+      where);
+  Column(
+      "CREATE TEMP VIEW crm_merges AS SELECT merged_id, merge_id, into_id, "
+      "survivor_id FROM public.crm_merges" +
       where);
 }
 

@@ -408,6 +408,23 @@ internal static class Wire
         internal const int SurvivorAfter = 6;
     }
 
+    /// <summary>crm.wire.StoredMerge.</summary>
+    internal static class StoredMerge
+    {
+        /// <summary>int64 merged_id = 1.</summary>
+        internal const int MergedId = 1;
+        /// <summary>int64 merge_id = 2.</summary>
+        internal const int MergeId = 2;
+        /// <summary>int64 into_id = 3.</summary>
+        internal const int IntoId = 3;
+        /// <summary>int64 survivor_id = 4.</summary>
+        internal const int SurvivorId = 4;
+        /// <summary>string external_id = 5.</summary>
+        internal const int ExternalId = 5;
+        /// <summary>bytes snapshot = 6.</summary>
+        internal const int Snapshot = 6;
+    }
+
     /// <summary>crm.wire.MergedReference.</summary>
     internal static class MergedReference
     {
@@ -450,5 +467,7 @@ internal static class Wire
         internal const int DuplicateRule = 14;
         /// <summary>string duplicate_settings = 15 (oneof item).</summary>
         internal const int DuplicateSettings = 15;
+        /// <summary>StoredMerge merge = 16 (oneof item).</summary>
+        internal const int Merge = 16;
     }
 }

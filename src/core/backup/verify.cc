@@ -10,6 +10,7 @@
 #include "base/error.h"
 #include "base/json_text.h"
 #include "core/duplicates/match_key_store.h"
+#include "core/merge/merge_map.h"
 #include "core/schema.h"
 #include "core/valid_time.h"
 #include "core/workspace_copy.h"
@@ -256,6 +257,12 @@ absl::StatusOr<int64_t> CheckMatchKeys(Session& session, Findings& findings) {
       });
 }
 
+absl::StatusOr<int64_t> CheckMerges(Session& session, Findings& findings) {
+  return merge::CheckMerges(session, [&](int64_t id, std::string message) {
+    findings.Add("merges", id, "", std::move(message));
+  });
+}
+
 absl::StatusOr<int64_t> CheckHistory(Session& session, Findings& findings) {
   CRM_ASSIGN_OR_RETURN(std::unique_ptr<store::WorkspaceCopySeam> seam,
                        session.backend().CopySeam());
@@ -301,7 +308,7 @@ struct NamedCheck {
 constexpr NamedCheck kChecks[] = {
     {"schema", CheckSchema},        {"integrity", CheckIntegrity},
     {"counters", CheckCounters},    {"history", CheckHistory},
-    {"match_keys", CheckMatchKeys},
+    {"match_keys", CheckMatchKeys}, {"merges", CheckMerges},
 };
 
 absl::StatusOr<std::string> VerifyInScope(Session& session) {

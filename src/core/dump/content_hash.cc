@@ -125,7 +125,24 @@ absl::Status ContentHash::Suppressions(
   return absl::OkStatus();
 }
 
+// Merges are hashed only where a workspace has them, so that every
+// checksum of a workspace without merges stays as it was before them.
+absl::Status ContentHash::Merges(const std::vector<store::MergeRow>& page) {
+  if (!merges_open_) Text("merges");
+  merges_open_ = true;
+  for (const store::MergeRow& row : page) {
+    Integer(row.merged_id);
+    Integer(row.merge_id);
+    Integer(row.into_id);
+    Integer(row.survivor_id);
+    Text(row.external_id);
+    Text(row.snapshot);
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ContentHash::Floors(const store::IdFloors&) {
+  if (merges_open_) Text("end");
   return absl::OkStatus();
 }
 

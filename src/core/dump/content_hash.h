@@ -77,6 +77,7 @@ class ContentHash : public ContentSink {
   absl::Status Suppressions(
       const std::optional<std::string>& key,
       const std::vector<store::SuppressionRow>& rows) override;
+  absl::Status Merges(const std::vector<store::MergeRow>& page) override;
   absl::Status Floors(const store::IdFloors& floors) override;
   absl::Status Finish() override;
 
@@ -94,6 +95,7 @@ class ContentHash : public ContentSink {
   EVP_MD_CTX* context_;  // owned
   bool ok_ = false;
   bool events_open_ = false;  // the "events" section was opened
+  bool merges_open_ = false;  // the "merges" section was opened
   NamedDefinitions profiles_;
   NamedDefinitions duplicate_rules_;
   std::optional<std::string> duplicate_settings_;

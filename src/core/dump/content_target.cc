@@ -234,6 +234,13 @@ absl::Status ContentTarget::Suppressions(
   return absl::OkStatus();
 }
 
+absl::Status ContentTarget::Merges(const std::vector<store::MergeRow>& page) {
+  for (const store::MergeRow& row : page) {
+    CRM_RETURN_IF_ERROR(target_.backend().InsertMerge(row));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ContentTarget::Floors(const store::IdFloors& floors) {
   return seam_->RaiseIdFloors(floors);
 }

@@ -45,6 +45,7 @@ class ContentTarget : public ContentSink {
   absl::Status Suppressions(
       const std::optional<std::string>& key,
       const std::vector<store::SuppressionRow>& rows) override;
+  absl::Status Merges(const std::vector<store::MergeRow>& page) override;
   absl::Status Floors(const store::IdFloors& floors) override;
   // Builds the column indexes the fields ask for, then makes the schema
   // current (Session::SchemaChanged()).

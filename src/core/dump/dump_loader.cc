@@ -17,6 +17,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
+#include "base/utf8.h"
 #include "core/access.h"
 #include "core/dump/content_hash.h"
 #include "core/dump/content_target.h"
@@ -67,6 +68,7 @@ enum class Phase {
   kStubs,
   kSuppressionKey,
   kSuppressions,
+  kMerges,
   kFloors,
   kEnd,
 };
@@ -106,6 +108,8 @@ absl::StatusOr<Phase> PhaseOf(const wire::DumpItem& item) {
       return Phase::kSuppressionKey;
     case wire::DumpItem::kSuppression:
       return Phase::kSuppressions;
+    case wire::DumpItem::kMerge:
+      return Phase::kMerges;
     case wire::DumpItem::kFloors:
       return Phase::kFloors;
     case wire::DumpItem::kEnd:
@@ -335,6 +339,8 @@ class Loader {
           return Damaged("suppressions without the key that made them");
         }
         return FromSink(sink_.Suppressions(key_, suppressions_));
+      case Phase::kMerges:
+        return FlushMerges();
       case Phase::kFloors:
         if (!seen_floors_) return Damaged("the id floors are missing");
         return FromSink(sink_.Floors(floors_));
@@ -372,6 +378,8 @@ class Loader {
         return TakeSuppressionKey(item.suppression_key());
       case wire::DumpItem::kSuppression:
         return TakeSuppression(item.suppression());
+      case wire::DumpItem::kMerge:
+        return TakeMerge(item.merge());
       case wire::DumpItem::kFloors:
         return TakeFloors(item.floors());
       case wire::DumpItem::kEnd:
@@ -667,6 +675,40 @@ class Loader {
     return absl::OkStatus();
   }
 
+  // A merge row: ids in order and positive, and a snapshot of the merged
+  // customer that parses and names it (crm_verify checks the rest: that
+  // the merged ids are no customers and the chains end at customers).
+  absl::Status TakeMerge(const wire::StoredMerge& merge) {
+    if (merge.merged_id() <= last_merge_) return Damaged("merges out of order");
+    last_merge_ = merge.merged_id();
+    wire::MergedRecord record;
+    if (merge.merge_id() <= 0 || merge.into_id() <= 0 ||
+        merge.survivor_id() <= 0 || merge.into_id() == merge.merged_id() ||
+        !record.ParseFromString(merge.snapshot()) ||
+        record.customer().id() != merge.merged_id() ||
+        !TextProblem(merge.external_id()).empty()) {
+      return Damaged(absl::StrCat("the merge of customer ", merge.merged_id(),
+                                  " is not valid"));
+    }
+    merges_.push_back(store::MergeRow{.merged_id = merge.merged_id(),
+                                      .merge_id = merge.merge_id(),
+                                      .into_id = merge.into_id(),
+                                      .survivor_id = merge.survivor_id(),
+                                      .external_id = merge.external_id(),
+                                      .snapshot = merge.snapshot()});
+    if (merges_.size() >= static_cast<size_t>(kCopyPageSize)) {
+      return FlushMerges();
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status FlushMerges() {
+    if (merges_.empty()) return absl::OkStatus();
+    CRM_RETURN_IF_ERROR(FromSink(sink_.Merges(merges_)));
+    merges_.clear();
+    return absl::OkStatus();
+  }
+
   absl::Status TakeSuppressionKey(const std::string& key) {
     if (key.empty() || key.size() > kMaxSuppressionKeyBytes) {
       return Damaged("the suppression key has no valid size");
@@ -749,11 +791,13 @@ class Loader {
   StubMarks stubs_;
   std::optional<std::string> key_;
   std::vector<store::SuppressionRow> suppressions_;
+  std::vector<store::MergeRow> merges_;  // the page being read
   store::IdFloors floors_;
   Phase last_name_phase_ = Phase::kHeader;
   std::string last_name_;
 
-  int64_t last_field_ = 0, last_customer_ = 0, last_seq_ = 0, last_stub_ = 0;
+  int64_t last_field_ = 0, last_customer_ = 0, last_seq_ = 0, last_stub_ = 0,
+          last_merge_ = 0;
   int64_t max_event_customer_ = 0;
   int64_t customer_count_ = 0, event_count_ = 0;
   DumpTotals totals_;

@@ -174,6 +174,21 @@ absl::Status DumpWriter::Suppressions(
   return absl::OkStatus();
 }
 
+absl::Status DumpWriter::Merges(const std::vector<store::MergeRow>& page) {
+  wire::DumpItem item;
+  for (const store::MergeRow& row : page) {
+    wire::StoredMerge* merge = item.mutable_merge();
+    merge->set_merged_id(row.merged_id);
+    merge->set_merge_id(row.merge_id);
+    merge->set_into_id(row.into_id);
+    merge->set_survivor_id(row.survivor_id);
+    merge->set_external_id(row.external_id);
+    merge->set_snapshot(row.snapshot);
+    CRM_RETURN_IF_ERROR(Write(item));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status DumpWriter::Floors(const store::IdFloors& floors) {
   wire::DumpItem item;
   item.mutable_floors()->set_customer_id(floors.customer_id);

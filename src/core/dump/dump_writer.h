@@ -21,7 +21,7 @@ namespace crm::core {
 // writes and the newest it reads.
 inline constexpr char kDumpMagic[] = "CRMDUMP\n";
 inline constexpr size_t kDumpMagicSize = 8;
-inline constexpr uint32_t kDumpVersion = 2;
+inline constexpr uint32_t kDumpVersion = 3;
 inline constexpr char kDumpFormat[] = "libcrm.dump";
 
 // Writes the items to `file`, which it borrows (the caller commits it once
@@ -49,6 +49,7 @@ class DumpWriter : public ContentSink {
   absl::Status Suppressions(
       const std::optional<std::string>& key,
       const std::vector<store::SuppressionRow>& rows) override;
+  absl::Status Merges(const std::vector<store::MergeRow>& page) override;
   absl::Status Floors(const store::IdFloors& floors) override;
   // The DumpEnd, with the counts and the hash's digest; the final progress.
   absl::Status Finish() override;

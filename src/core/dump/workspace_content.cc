@@ -77,6 +77,21 @@ absl::Status ReadEvents(Session& session, ContentSink& sink) {
   }
 }
 
+absl::Status ReadMerges(Session& session, ContentSink& sink) {
+  int64_t after = 0;
+  while (true) {
+    CRM_ASSIGN_OR_RETURN(
+        std::vector<store::MergeRow> page,
+        session.backend().SelectMergesAfter(after, kCopyPageSize));
+    if (page.empty()) return absl::OkStatus();
+    for (const store::MergeRow& row : page) {
+      if (row.merged_id <= after) return OutOfOrder("merges");
+      after = row.merged_id;
+    }
+    CRM_RETURN_IF_ERROR(sink.Merges(page));
+  }
+}
+
 // Every legal-hold stub's mark (core/legal_hold.h), with when its hold ends.
 absl::StatusOr<StubMarks> ReadStubs(Session& session) {
   CRM_ASSIGN_OR_RETURN(
@@ -151,6 +166,7 @@ absl::Status ReadContent(Session& session, ContentSink& sink) {
   std::sort(suppressions.begin(), suppressions.end(),
             [](const auto& a, const auto& b) { return a.hash < b.hash; });
   CRM_RETURN_IF_ERROR(sink.Suppressions(key, suppressions));
+  CRM_RETURN_IF_ERROR(ReadMerges(session, sink));
   CRM_ASSIGN_OR_RETURN(store::IdFloors floors, seam->ReadIdFloors());
   CRM_RETURN_IF_ERROR(sink.Floors(floors));
   return sink.Finish();
@@ -194,6 +210,10 @@ absl::Status TeeSink::Suppressions(
     const std::vector<store::SuppressionRow>& rows) {
   CRM_RETURN_IF_ERROR(first_.Suppressions(key, rows));
   return second_.Suppressions(key, rows);
+}
+absl::Status TeeSink::Merges(const std::vector<store::MergeRow>& page) {
+  CRM_RETURN_IF_ERROR(first_.Merges(page));
+  return second_.Merges(page);
 }
 absl::Status TeeSink::Floors(const store::IdFloors& floors) {
   CRM_RETURN_IF_ERROR(first_.Floors(floors));

@@ -8,7 +8,8 @@
 // ones too), customers by id in pages, events by seq in pages, event types
 // and profiles by name, the duplicate rules by name with the duplicate
 // settings, segments by name, legal-hold stubs by customer id, the
-// suppression key with the suppressions by hash, the id floors, Finish().
+// suppression key with the suppressions by hash, the merge rows by merged
+// id in pages, the id floors, Finish().
 #ifndef CRM_CORE_DUMP_WORKSPACE_CONTENT_H_
 #define CRM_CORE_DUMP_WORKSPACE_CONTENT_H_
 
@@ -78,6 +79,9 @@ class ContentSink {
   virtual absl::Status Suppressions(
       const std::optional<std::string>& key,
       const std::vector<store::SuppressionRow>& rows) = 0;
+  // A page of merge rows (crm.h "Merging customers"), merged ids ascending
+  // across pages; not called for a workspace without merges.
+  virtual absl::Status Merges(const std::vector<store::MergeRow>& page) = 0;
   virtual absl::Status Floors(const store::IdFloors& floors) = 0;
   // After the floors: the content is complete.
   virtual absl::Status Finish() = 0;
@@ -107,6 +111,7 @@ class TeeSink : public ContentSink {
   absl::Status Suppressions(
       const std::optional<std::string>& key,
       const std::vector<store::SuppressionRow>& rows) override;
+  absl::Status Merges(const std::vector<store::MergeRow>& page) override;
   absl::Status Floors(const store::IdFloors& floors) override;
   absl::Status Finish() override;
 

@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "base/error.h"
 #include "core/wire.h"
@@ -61,6 +62,63 @@ absl::StatusOr<std::optional<std::string>> SnapshotText(
     if (value.kind_case() == wire::StoredValue::kText) return value.text();
   }
   return std::nullopt;
+}
+
+absl::StatusOr<int64_t> CheckMerges(
+    Session& session,
+    absl::FunctionRef<void(int64_t merged_id, std::string message)> problem) {
+  constexpr int64_t kPage = 1000;
+  store::Backend& backend = session.backend();
+  struct Link {
+    int64_t into_id, survivor_id;
+  };
+  absl::flat_hash_map<int64_t, Link> links;
+  int64_t after = 0;
+  while (true) {
+    CRM_ASSIGN_OR_RETURN(std::vector<store::MergeRow> page,
+                         backend.SelectMergesAfter(after, kPage));
+    if (page.empty()) break;
+    std::vector<int64_t> ids;
+    for (const store::MergeRow& row : page) {
+      after = row.merged_id;
+      ids.push_back(row.merged_id);
+      links[row.merged_id] = {row.into_id, row.survivor_id};
+      wire::MergedRecord record;
+      if (!record.ParseFromString(row.snapshot) ||
+          record.customer().id() != row.merged_id ||
+          record.customer().values_size() != record.field_ids_size()) {
+        problem(row.merged_id, "its merge snapshot does not parse");
+      }
+    }
+    CRM_ASSIGN_OR_RETURN(std::vector<int64_t> customers,
+                         backend.ExistingCustomers(ids));
+    for (int64_t id : customers) {
+      problem(id, "it is merged and a customer at once");
+    }
+  }
+  absl::flat_hash_map<int64_t, bool> survivor_exists;
+  for (const auto& [id, link] : links) {
+    int64_t end = link.into_id;
+    for (size_t steps = 0; links.contains(end) && steps <= links.size();
+         ++steps) {
+      end = links.at(end).into_id;
+    }
+    if (end != link.survivor_id) {
+      problem(id, absl::StrCat("its chain of merges ends at customer ", end,
+                               ", not at its survivor ", link.survivor_id));
+      continue;
+    }
+    auto known = survivor_exists.find(end);
+    if (known == survivor_exists.end()) {
+      CRM_ASSIGN_OR_RETURN(std::vector<int64_t> found,
+                           backend.ExistingCustomers({end}));
+      known = survivor_exists.emplace(end, !found.empty()).first;
+    }
+    if (!known->second) {
+      problem(id, absl::StrCat("its survivor ", end, " is no customer"));
+    }
+  }
+  return static_cast<int64_t>(links.size());
 }
 
 }  // namespace crm::core::merge

@@ -8,8 +8,10 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "core/schema.h"
@@ -41,6 +43,15 @@ absl::StatusOr<std::vector<int64_t>> MergedInto(Session& session,
 // parse.
 absl::StatusOr<std::optional<std::string>> SnapshotText(
     const Schema& schema, const store::MergeRow& row, absl::string_view name);
+
+// crm_verify's "merges" check: every merged id is no customer, its
+// snapshot parses and names it, and its chain of into_ids ends at its
+// survivor_id, a customer. Calls `problem` with the merged id and a
+// sentence for each row at fault; returns the rows checked. Runs in a read
+// scope.
+absl::StatusOr<int64_t> CheckMerges(
+    Session& session,
+    absl::FunctionRef<void(int64_t merged_id, std::string message)> problem);
 
 }  // namespace crm::core::merge
 

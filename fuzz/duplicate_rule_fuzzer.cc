@@ -14,40 +14,11 @@
 #include "core/json.h"
 #include "core/schema.h"
 #include "invariant.h"
-
-namespace {
-
-// Built once and kept for the process (reachable: not a leak).
-const crm::core::Schema& SmallSchema() {
-  static const std::shared_ptr<const crm::core::Schema>* schema = [] {
-    std::vector<crm::store::FieldRow> rows;
-    int64_t id = 0;
-    for (const crm::wire::FieldDefinition& definition :
-         crm::core::StandardFieldDefinitions()) {
-      rows.push_back({++id, definition.name(), definition.name(), "active",
-                      crm::core::MessageToJson(definition)});
-    }
-    crm::wire::FieldDefinition seats;
-    CRM_FUZZ_REQUIRE(
-        crm::core::MessageFromJson(R"({"name": "seats", "type": "integer"})",
-                                   "field definition", &seats)
-            .ok(),
-        "seats");
-    ++id;
-    rows.push_back(
-        {id, "seats", "f_seats", "active", crm::core::MessageToJson(seats)});
-    auto compiled = crm::core::Schema::FromRows(rows, {}, 1);
-    CRM_FUZZ_REQUIRE(compiled.ok(), compiled.status().ToString());
-    return new std::shared_ptr<const crm::core::Schema>(*compiled);
-  }();
-  return **schema;
-}
-
-}  // namespace
+#include "small_schema.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string json(reinterpret_cast<const char*>(data), size);
-  const crm::core::Schema& schema = SmallSchema();
+  const crm::core::Schema& schema = crm_fuzz::SmallSchema();
   auto rule = crm::core::duplicates::ParseDuplicateRule(json, schema);
   if (!rule.ok()) {
     crm::ErrorCode code = crm::CodeOf(rule.status());

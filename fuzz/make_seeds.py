@@ -399,6 +399,25 @@ os.makedirs(os.path.join(HERE, "duplicate_rule"), exist_ok=True)
 for name, definition in duplicate_rules.items():
     write("duplicate_rule", name, definition.encode())
 
+# merge_options: options_json of crm_customer_merge as they are (the schema
+# is fixed).
+merge_options = {
+    "example": '{"default": "first_non_empty", "fields": {"phone": '
+               '"most_recent", "tags": "union", "seats": "sum", "name": '
+               '"longest", "city": {"value": "Oslo"}, "company": "survivor"}}',
+    "empty": '{}',
+    "explicit_null": '{"fields": {"email": {"value": null}}}',
+    "explicit_list": '{"fields": {"tags": {"value": ["a", "b"]}}}',
+    "sum_default": '{"default": "sum"}',
+    "wrong_type": '{"fields": {"name": "sum"}}',
+    "read_only": '{"fields": {"created_at": "survivor"}}',
+    "unknown_key": '{"rules": {}}',
+    "truncated": '{"fields": {"phone": "most_rec',
+}
+os.makedirs(os.path.join(HERE, "merge_options"), exist_ok=True)
+for name, definition in merge_options.items():
+    write("merge_options", name, definition.encode())
+
 # dump_loader: dumps (crm_dump) of small workspaces, made through libcrm
 # itself when CRM_LIBRARY names the libcrm.so to use (e.g.
 # CRM_LIBRARY=build/libcrm.so python3 fuzz/make_seeds.py), and hand-made
@@ -478,6 +497,14 @@ def dump_seeds(library):
         ok(crm.crm_duplicate_rule_define(
             db, b'{"name": "same_name_seats", "compare": '
                 b'[{"key": "name", "min_similarity": 0.8}, {"field": "seats"}]}'))
+        # A merge: a merge item with its snapshot (dump format 3).
+        twin = create(db, "Zoe".encode(), (b"seats", 4))
+        merged = (c_int64 * 1)(twin)
+        receipt = ctypes.c_char_p()
+        ok(crm.crm_customer_merge(ctypes.byref(receipt), db, c_int64(first),
+                                  merged, ctypes.c_size_t(1),
+                                  b'{"fields": {"seats": "sum"}}', b"seed",
+                                  b"same person"))
 
     write("dump_loader", "empty_workspace", workspace(lambda db: None))
     write("dump_loader", "small_workspace", workspace(small))

@@ -183,7 +183,7 @@ run_fuzzer() {
 declare -A fuzz_execs fuzz_result
 fuzz_targets=(field_definition record_values batch_decoder api_sequence filter
   workspace_file workspace_url stored_value event_body profile_definition
-  import dump_loader duplicate_rule)
+  import dump_loader duplicate_rule merge_options)
 # Inputs are capped at 4,096 bytes, except where a target needs longer ones:
 # a filter may be 64 KiB (plus the byte that picks its target), and deep or
 # long filters are where SQLite's limits lie; a workspace URL seed is 7 KB

@@ -14,6 +14,7 @@
 #include "core/erasure.h"
 #include "core/event.h"
 #include "core/event_access.h"
+#include "core/merge/merge_map.h"
 #include "core/query_checker.h"
 #include "core/record_scope.h"
 #include "core/value_json.h"
@@ -296,6 +297,8 @@ absl::StatusOr<CustomerLog> ReadLog(Session& session, int64_t id) {
   int64_t erased_seq = 0;
   store::TimelineQuery query;
   query.customer_id = id;
+  // A person's export holds the log of every customer merged into them.
+  CRM_ASSIGN_OR_RETURN(query.merged_ids, merge::MergedInto(session, id));
   query.newest_first = false;
   query.limit = kPageSize;
   while (true) {

@@ -624,5 +624,32 @@ TEST_F(MergeTest, DumpsCopiesAndVerifyCarryMergesAndUndoStillWorks) {
   EXPECT_NE(Checksum(loaded.get()), checksum);
 }
 
+TEST_F(MergeTest, CohortsCountAMergedCustomersEventsAsTheSurvivors) {
+  int64_t survivor = Person("Oda", "O-1");
+  int64_t a = Person("Oda A", "O-2");
+  int64_t other = Person("Per", "P-1");
+  Call(survivor, "first");
+  Call(a, "second");
+  Call(other, "third");
+  auto cohort = [&](const char* key) {
+    crm_rows* raw = nullptr;
+    EXPECT_EQ(crm_cohort(&raw, db_.get(), "call", "call", 30, CRM_BUCKET_NONE),
+              CRM_OK)
+        << crm_last_error_message();
+    Rows rows(raw);
+    int64_t n = -1;
+    if (crm_rows_size(raw) == 1) {
+      crm_record_get_integer(&n, crm_rows_at(raw, 0), key);
+    }
+    return n;
+  };
+  EXPECT_EQ(cohort("customers"), 3);
+  int64_t merge_id = IntAt(Merge(survivor, {a}), "merge_id");
+  EXPECT_EQ(cohort("customers"), 2);
+  EXPECT_EQ(cohort("events"), 3);
+  Unmerge(merge_id);
+  EXPECT_EQ(cohort("customers"), 3);
+}
+
 }  // namespace
 }  // namespace crm_test

@@ -311,12 +311,30 @@ absl::StatusOr<std::vector<std::vector<SqlValue>>> RunCohort(
   std::string group = bucket == Bucket::kNone
                           ? std::string("'all'::text")
                           : BucketExpr(first, bucket, TimeUnit::kMicroseconds);
+  // With merges (crm.h "Merging customers"), the events of a merged
+  // customer count as its survivor's: "ev" names each event's survivor.
+  SqlBuilder probe(workspace_id);
+  probe.Text(
+      "SELECT EXISTS (SELECT 1 FROM crm_merges WHERE workspace_id = $1)::int");
+  CRM_ASSIGN_OR_RETURN(Result any_merge, Execute(connection, probe));
+  CRM_ASSIGN_OR_RETURN(int64_t merges,
+                       any_merge.Integer(0, 0, "merges present"));
+  const std::string events = merges != 0 ? "ev" : "crm_events";
   SqlBuilder sql(workspace_id);
+  if (merges != 0) {
+    sql.Text(
+        "WITH ev AS MATERIALIZED (SELECT x.workspace_id, x.seq, "
+        "coalesce(m.survivor_id, x.customer_id) AS customer_id, x.type_id, "
+        "x.occurred_at_us FROM crm_events x LEFT JOIN crm_merges m ON "
+        "m.workspace_id = x.workspace_id AND m.merged_id = x.customer_id "
+        "WHERE x.workspace_id = $1) ");
+  }
   sql.Text(absl::StrCat(
       "SELECT ", group,
       ", count(DISTINCT e.customer_id), count(DISTINCT f.customer_id), "
-      "count(f.seq) FROM (SELECT customer_id, min(occurred_at_us) AS t0 FROM "
-      "crm_events WHERE workspace_id = $1 AND type_id = (SELECT string_id "
+      "count(f.seq) FROM (SELECT customer_id, min(occurred_at_us) AS t0 FROM ",
+      events,
+      " WHERE workspace_id = $1 AND type_id = (SELECT string_id "
       "FROM crm_strings WHERE workspace_id = $1 AND text = "));
   sql.Param(first_type, "text");
   sql.Text(")");
@@ -325,10 +343,11 @@ absl::StatusOr<std::vector<std::vector<SqlValue>>> RunCohort(
     RenderFrom(Table::kCustomers, customers, false, &sql);
     sql.Text(")");
   }
-  sql.Text(
-      " GROUP BY customer_id) e LEFT JOIN crm_events f ON f.workspace_id = "
+  sql.Text(absl::StrCat(
+      " GROUP BY customer_id) e LEFT JOIN ", events,
+      " f ON f.workspace_id = "
       "$1 AND f.customer_id = e.customer_id AND f.type_id = (SELECT "
-      "string_id FROM crm_strings WHERE workspace_id = $1 AND text = ");
+      "string_id FROM crm_strings WHERE workspace_id = $1 AND text = "));
   sql.Param(then_type, "text");
   // numeric: a window reaching past the largest time matches, not fails.
   sql.Text(

@@ -440,12 +440,27 @@ absl::StatusOr<std::vector<std::vector<SqlValue>>> RunCohort(
   std::string group =
       bucket == Bucket::kNone ? std::string("'all'") : BucketExpr(key);
   // BucketExpr reads e."t0": the first event's time in the subquery "e".
+  // With merges (crm.h "Merging customers"), the events of a merged
+  // customer count as its survivor's: "ev" names each event's survivor.
+  CRM_ASSIGN_OR_RETURN(Statement * any_merge,
+                       connection.Prepare("SELECT EXISTS (SELECT 1 FROM "
+                                          "crm_merges)"));
+  CRM_ASSIGN_OR_RETURN(bool stepped, any_merge->Step());
+  const bool merged = stepped && any_merge->ColumnInt(0) != 0;
+  any_merge->Reset();
+  const std::string events = merged ? "ev" : "crm_events";
   SqlBuilder sql;
+  if (merged) {
+    sql.Text(
+        "WITH ev AS MATERIALIZED (SELECT x.seq, coalesce(m.survivor_id, "
+        "x.customer_id) AS customer_id, x.type_id, x.occurred_at FROM "
+        "crm_events x LEFT JOIN crm_merges m ON m.merged_id = x.customer_id) ");
+  }
   sql.Text(
       "SELECT " + group +
       ", count(DISTINCT e.customer_id), count(DISTINCT f.customer_id), "
-      "count(f.seq) FROM (SELECT customer_id, min(occurred_at) AS t0 FROM "
-      "crm_events WHERE type_id = (SELECT id FROM crm_strings WHERE text = ");
+      "count(f.seq) FROM (SELECT customer_id, min(occurred_at) AS t0 FROM " +
+      events + " WHERE type_id = (SELECT id FROM crm_strings WHERE text = ");
   sql.Param(first_type);
   sql.Text(")");
   if (customers) {
@@ -453,10 +468,9 @@ absl::StatusOr<std::vector<std::vector<SqlValue>>> RunCohort(
     RenderFrom(Table::kCustomers, customers, false, &sql);
     sql.Text(")");
   }
-  sql.Text(
-      " GROUP BY customer_id) e LEFT JOIN crm_events f ON f.customer_id = "
-      "e.customer_id AND f.type_id = (SELECT id FROM crm_strings WHERE text "
-      "= ");
+  sql.Text(" GROUP BY customer_id) e LEFT JOIN " + events +
+           " f ON f.customer_id = e.customer_id AND f.type_id = (SELECT id "
+           "FROM crm_strings WHERE text = ");
   sql.Param(then_type);
   sql.Text(") AND f.occurred_at >= e.t0 AND f.occurred_at < e.t0 + ");
   sql.Param(within_us);

@@ -168,6 +168,11 @@ class CliTestCase(unittest.TestCase):
         with self.open_db(create=False) as db:
             return db.checksum()
 
+    def count_customers(self) -> int:
+        """How many customers the workspace holds now."""
+        with self.open_db(create=False) as db:
+            return db.count_customers()
+
     def seed(self) -> Dict[str, int]:
         """A small workspace with fixed content: fields of several types,
         five customers, events on two channels at fixed times, and one later

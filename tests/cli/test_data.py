@@ -346,7 +346,8 @@ class TransferTest(DataTestCase):
         result = self.crm("verify", "--format", "json")
         report = json.loads(result.stdout)
         self.assertEqual([c["name"] for c in report["checks"]],
-                         ["schema", "integrity", "counters", "history", "match_keys"])
+                         ["schema", "integrity", "counters", "history", "match_keys",
+                          "merges"])
 
     @file_only("damages the workspace file through SQLite")
     def test_verify_reports_problems_with_exit_1(self) -> None:

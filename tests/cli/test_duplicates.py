@@ -33,13 +33,6 @@ class DuplicatesTest(CliTestCase):
         finally:
             db.close()
 
-    def count(self) -> int:
-        db = self.open_db(create=False)
-        try:
-            return db.count_customers()
-        finally:
-            db.close()
-
     def rule_names(self) -> list:
         db = self.open_db(create=False)
         try:
@@ -135,17 +128,17 @@ class DuplicatesTest(CliTestCase):
         result = self.golden("duplicates/create_warn", "create", "name=Jane Doe",
                              "phone=90000001", "--format", "json")
         self.assertEqual(result.code, 0)
-        self.assertEqual(self.count(), 6)
+        self.assertEqual(self.count_customers(), 6)
 
     def test_block_exits_27_and_skip_saves_anyway(self) -> None:
         self.crm_ok("duplicates", "rules", "define", "same_mailbox", "--json", SAME_MAILBOX)
         self.golden("duplicates/create_block", "create", "name=Janet",
                     "email=jane_doe@gmail.com")
-        self.assertEqual(self.count(), 5)
+        self.assertEqual(self.count_customers(), 5)
         out = self.crm_ok("create", "name=Janet", "email=jane_doe@gmail.com",
                           "--skip-duplicate-check", "--format", "json")
         self.assertTrue(json.loads(out)["created"])
-        self.assertEqual(self.count(), 6)
+        self.assertEqual(self.count_customers(), 6)
         blocked = self.crm("update", str(self.per), "email=jane-doe@outlook.com")
         self.assertEqual(blocked.code, 27, blocked.stderr)
         self.assertIn(f"candidates: {self.jane} ", blocked.stderr)
@@ -162,11 +155,11 @@ class DuplicatesTest(CliTestCase):
         self.assertEqual(result.code, 1, result.stderr)
         report = json.loads(result.stdout)
         self.assertEqual(report["rejected"], 1)
-        self.assertEqual(self.count(), 6)
+        self.assertEqual(self.count_customers(), 6)
         skipped = self.crm("import", path, "--mapping", mapping,
                            "--skip-duplicate-check", "--format", "json")
         self.assertEqual(skipped.code, 0, skipped.stderr)
-        self.assertEqual(self.count(), 8)
+        self.assertEqual(self.count_customers(), 8)
 
     def test_import_lists_warned_rows(self) -> None:
         # The same rule, warning on imports too: the row is written, listed in
@@ -185,7 +178,7 @@ class DuplicatesTest(CliTestCase):
         self.assertEqual((warning["row"], warning["line"]), (2, 3))
         self.assertIn(self.jane, [candidate["id"] for candidate in warning["candidates"]])
         self.assertIn(f"possible duplicates (row 2): {self.jane} ", result.stderr)
-        self.assertEqual(self.count(), 7)
+        self.assertEqual(self.count_customers(), 7)
 
 
 if __name__ == "__main__":

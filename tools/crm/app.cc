@@ -22,8 +22,9 @@ constexpr const char* kExitCodes =
     "validation, 14 constraint, 15 conflict, 16 busy, 17 I/O, 18 out of\n"
     "memory, 19 misuse, 20 not a workspace, 21 newer version, 22 read-only,\n"
     "23 internal, 24 unsupported, 25 denied, 26 cancelled, 27 a duplicate\n"
-    "rule blocks the write). Errors go to stderr as one line, naming the\n"
-    "field, rule and row where libcrm does.\n"
+    "rule blocks the write, 28 the id was merged into another customer).\n"
+    "Errors go to stderr as one line, naming the field, rule and row where\n"
+    "libcrm does, and the survivor of a merged id.\n"
     "More: docs/crm-tool.md.";
 
 // Turns a --format name into the number of its Format, naming the choices
@@ -128,6 +129,7 @@ int Run(int argc, char** argv) {
   AddTimelineVerbs(app, globals);
   AddErasureVerbs(app, globals);
   AddDuplicateVerbs(app, globals);
+  AddMergeVerbs(app, globals);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

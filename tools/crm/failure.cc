@@ -35,6 +35,10 @@ void Check(int status, std::string_view what) {
     message += "; candidates: " +
                (candidates.empty() ? "none you may see" : candidates);
   }
+  if (error->code == status && status == CRM_E_MERGED &&
+      error->survivor_id > 0) {
+    message += "; survivor: " + std::to_string(error->survivor_id);
+  }
   message += std::string(" (") + crm_status_name(status) + ")";
   throw Failure(static_cast<int>(kExitStatusBase) + status, message);
 }

@@ -19,7 +19,7 @@ enum ExitCode : int {
   // The command line is wrong (CLI11's own errors too).
   kExitUsage = 2,
   // A libcrm call failed with status S: the exit code is kExitStatusBase + S
-  // (11 not found, 13 validation, ... 26 cancelled).
+  // (11 not found, 13 validation, ... 27 duplicate, 28 merged).
   kExitStatusBase = 10,
 };
 
@@ -37,7 +37,8 @@ class Failure : public std::runtime_error {
 
 // Throws a Failure when `status` is not CRM_OK: exit code kExitStatusBase +
 // status, message "<what>: <libcrm's message> [field F, rule R]" from the
-// calling thread's last libcrm error.
+// calling thread's last libcrm error; for CRM_E_DUPLICATE "; candidates:
+// ..." and for CRM_E_MERGED "; survivor: ID" follow.
 void Check(int status, std::string_view what);
 
 // Throws a usage Failure (kExitUsage) with `message`.

@@ -26,7 +26,24 @@ struct GetOptions {
   std::string known_at;  // ISO 8601 known time
 };
 
-// The customer the options name, as they ask for it. Throws Failure.
+// Says on stderr that the customer the options name was found by following
+// a merge (crm_record_merged_id of `current` is not 0): the record printed
+// is its survivor's.
+void NoteMerged(const GetOptions& options, crm_record* current) {
+  int64_t merged_id = crm_record_merged_id(current);
+  if (merged_id == 0) return;
+  std::string survivor = std::to_string(crm_record_id(current));
+  std::cerr << "crm: note: "
+            << (options.id
+                    ? ""
+                    : "external id '" + options.external_id + "' is that of ")
+            << "customer " << merged_id << (options.id ? " was" : ",")
+            << " merged into customer " << survivor << "; showing customer "
+            << survivor << "\n";
+}
+
+// The customer the options name, as they ask for it; a note on stderr when
+// a merged id or external id led to its survivor. Throws Failure.
 RecordPtr ReadCustomer(crm_db* db, const GetOptions& options) {
   int keys = (options.id ? 1 : 0) + (options.external_id.empty() ? 0 : 1) +
              (options.email.empty() ? 0 : 1);
@@ -40,6 +57,7 @@ RecordPtr ReadCustomer(crm_db* db, const GetOptions& options) {
     if (options.at.empty() && options.known_at.empty()) {
       Check(crm_customer_get(&raw, db, *options.id),
             "cannot read customer " + std::to_string(*options.id));
+      NoteMerged(options, raw);
       return RecordPtr(raw);
     }
   } else if (!options.external_id.empty()) {
@@ -51,6 +69,7 @@ RecordPtr ReadCustomer(crm_db* db, const GetOptions& options) {
           "cannot find email '" + options.email + "'");
   }
   RecordPtr current(raw);
+  NoteMerged(options, current.get());
   if (options.at.empty() && options.known_at.empty()) return current;
   int64_t id = options.id ? *options.id : crm_record_id(current.get());
   int64_t valid =
@@ -98,7 +117,9 @@ void AddCustomerVerbs(CLI::App& app, const Globals& globals) {
   verb->footer(
       "A table (or CSV) of field and value; with --format json or jsonl one\n"
       "object. --external-id and --email find the customer as it is now;\n"
-      "--at then reads that customer's past.\n"
+      "--at then reads that customer's past. An id or external id of a\n"
+      "customer merged into another finds that survivor (stderr says so);\n"
+      "--at with a merged id reads the merged customer's own past.\n"
       "Exit 11 when there is no such customer (at that time).\n"
       "Examples:\n"
       "  crm get 17\n"

@@ -33,6 +33,8 @@ void AddTimelineVerbs(CLI::App& app, const Globals& globals);
 void AddErasureVerbs(CLI::App& app, const Globals& globals);
 // duplicates (find, check, keys, rules, settings) (duplicate_verbs.cc).
 void AddDuplicateVerbs(CLI::App& app, const Globals& globals);
+// merge, unmerge, merges (merge_verbs.cc).
+void AddMergeVerbs(CLI::App& app, const Globals& globals);
 
 }  // namespace crm::cli
 

@@ -4,6 +4,7 @@
 // merged ids, undo at any later time, erasure of a merged person. Runs on
 // both backends.
 #include <algorithm>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -649,6 +650,54 @@ TEST_F(MergeTest, CohortsCountAMergedCustomersEventsAsTheSurvivors) {
   EXPECT_EQ(cohort("events"), 3);
   Unmerge(merge_id);
   EXPECT_EQ(cohort("customers"), 3);
+}
+
+TEST_F(MergeTest, ImportsByAnOldExternalIdUpdateTheSurvivor) {
+  int64_t survivor = Person("Quinn", "Q-1");
+  int64_t a = Person("Quinn A", "SHOP-9");
+  int64_t merge_id = IntAt(Merge(survivor, {a}), "merge_id");
+  (void)merge_id;
+  const std::string csv = dir_.path() + "/rows.csv";
+  {
+    FILE* file = std::fopen(csv.c_str(), "w");
+    ASSERT_NE(file, nullptr);
+    std::fputs("external_id,city\nSHOP-9,Oslo\n", file);
+    std::fclose(file);
+  }
+  crm_import_options options = CRM_IMPORT_OPTIONS_INIT;
+  options.mapping_json = R"({"key": "external_id"})";
+  char* report = nullptr;
+  ASSERT_EQ(crm_import(&report, db_.get(), csv.c_str(), &options), CRM_OK)
+      << crm_last_error_message();
+  google::protobuf::Struct parsed = Parse(report);
+  crm_string_free(report);
+  EXPECT_EQ(IntAt(parsed, "updated"), 1);
+  EXPECT_EQ(IntAt(parsed, "created"), 0);
+  EXPECT_EQ(Count(db_.get()), 1);
+  Record record = Get(db_.get(), survivor);
+  EXPECT_EQ(Text(record.get(), "city"), "Oslo");
+  EXPECT_EQ(Text(record.get(), "external_id"), "Q-1");
+
+  // Events naming the merged id itself are rejected, naming the merge.
+  const std::string events = dir_.path() + "/events.csv";
+  {
+    FILE* file = std::fopen(events.c_str(), "w");
+    ASSERT_NE(file, nullptr);
+    std::fprintf(file, "customer,note\n%lld,hello\n",
+                 static_cast<long long>(a));
+    std::fclose(file);
+  }
+  crm_import_options event_options = CRM_IMPORT_OPTIONS_INIT;
+  event_options.target = CRM_DATA_EVENTS;
+  event_options.mapping_json =
+      R"({"customer": {"column": "customer", "by": "id"}, "type": "visit"})";
+  ASSERT_EQ(crm_import(&report, db_.get(), events.c_str(), &event_options),
+            CRM_OK)
+      << crm_last_error_message();
+  std::string text = report;
+  crm_string_free(report);
+  EXPECT_NE(text.find("\"rejected\":1"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"rule\":\"merge\""), std::string::npos) << text;
 }
 
 }  // namespace

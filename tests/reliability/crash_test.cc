@@ -248,6 +248,41 @@ bool WriteUnits(const std::string& workspace, int64_t first, int64_t units) {
   return ok;
 }
 
+// Starts the writer in `mode` ("erase", "merge") on `target`, kills it 0
+// to *window_us microseconds after it reported "ready", and waits for its
+// session to end. Returns whether its call had returned (it reported
+// "<done_word> <microseconds>"); adapts *window_us to the call's duration
+// (1.5 times it), or doubles it when no call finished, so that kills fall
+// both inside the call and after it. Fails the test when the writer cannot
+// start or its session lives on.
+bool KillDuringCall(const WriterTarget& target, const std::string& report,
+                    const char* mode, bool full, const char* done_word,
+                    std::mt19937& random, int* window_us) {
+  pid_t pid =
+      Spawn({target.writer_location, report, mode, full ? "full" : "normal"});
+  EXPECT_GT(pid, 0) << "cannot start " << CRM_CRASH_WRITER;
+  if (pid <= 0) return false;
+  WaitForFirstCommit(report);  // "ready"
+  std::this_thread::sleep_for(std::chrono::microseconds(
+      std::uniform_int_distribution<int>(0, *window_us)(random)));
+  EXPECT_TRUE(KillWriter(pid));
+  EXPECT_TRUE(WaitForSessionsToEnd(target.workspace, target.writer_name))
+      << "the killed writer's session lives on";
+  std::ifstream lines(report);
+  std::string line;
+  const std::string prefix = std::string(done_word) + " ";
+  bool done = false;
+  while (std::getline(lines, line)) {
+    if (line.rfind(prefix, 0) == 0) {
+      done = true;
+      *window_us =
+          std::max(2000, std::atoi(line.c_str() + prefix.size()) * 3 / 2);
+    }
+  }
+  if (!done) *window_us = std::min(*window_us * 2, 5000000);
+  return done;
+}
+
 // A writer killed while crm_customer_erase_where() erases every customer
 // (each with its history and a keyed event) leaves all of them erased, each
 // with its tombstone, or none: the workspace sound, libcrm opening it and
@@ -265,7 +300,6 @@ TEST_P(CrashSafety, KilledEraseWhereErasesAllOrNone) {
   const WriterTarget target(GetParam(), dir, "erase");
   const std::string& workspace = target.workspace;
   if (workspace.empty()) GTEST_SKIP() << "CRM_TEST_BACKEND_URL is not set";
-  const std::string& writer_name = target.writer_name;
   std::string server_start;  // once the workspace exists
   int64_t next_unit = 0, alive = 0, tombstones = 0;
   int none = 0, all = 0, reported_done = 0;
@@ -276,26 +310,9 @@ TEST_P(CrashSafety, KilledEraseWhereErasesAllOrNone) {
     next_unit += units;
     alive += units * kRowsPerBatch;
     const std::string report = dir.File("erase-" + std::to_string(i));
-    pid_t pid = Spawn({target.writer_location, report, "erase",
-                       i % 2 == 1 ? "full" : "normal"});
-    ASSERT_GT(pid, 0) << "cannot start " << CRM_CRASH_WRITER;
-    WaitForFirstCommit(report);  // "ready"
-    std::this_thread::sleep_for(std::chrono::microseconds(
-        std::uniform_int_distribution<int>(0, window_us)(random)));
-    ASSERT_TRUE(KillWriter(pid));
-    ASSERT_TRUE(WaitForSessionsToEnd(workspace, writer_name))
-        << "iteration " << i << ": the killed writer's session lives on";
-    std::ifstream lines(report);
-    std::string line;
-    bool done = false;
-    while (std::getline(lines, line)) {
-      if (line.rfind("erased ", 0) == 0) {
-        done = true;
-        window_us = std::max(2000, std::atoi(line.c_str() + 7) * 3 / 2);
-      }
-    }
-    // No erase finished yet: wait longer next time, so that some do.
-    if (!done) window_us = std::min(window_us * 2, 5000000);
+    const bool done = KillDuringCall(target, report, "erase", i % 2 == 1,
+                                     "erased", random, &window_us);
+    if (HasFailure()) break;
 
     WorkspaceContents contents = ReadContents(workspace);
     ASSERT_EQ(contents.error, "") << "iteration " << i;
@@ -359,7 +376,6 @@ TEST_P(CrashSafety, KilledMergeMergesAllOrNone) {
   const WriterTarget target(GetParam(), dir, "merge");
   const std::string& workspace = target.workspace;
   if (workspace.empty()) GTEST_SKIP() << "CRM_TEST_BACKEND_URL is not set";
-  const std::string& writer_name = target.writer_name;
   int64_t next_unit = 0, alive = 0, merge_rows = 0;
   int none = 0, all = 0, reported_done = 0;
   int window_us = 50000;  // adapted to the merge's duration
@@ -368,25 +384,9 @@ TEST_P(CrashSafety, KilledMergeMergesAllOrNone) {
     next_unit += units;
     alive += units * kRowsPerBatch;
     const std::string report = dir.File("merge-" + std::to_string(i));
-    pid_t pid = Spawn({target.writer_location, report, "merge",
-                       i % 2 == 1 ? "full" : "normal"});
-    ASSERT_GT(pid, 0) << "cannot start " << CRM_CRASH_WRITER;
-    WaitForFirstCommit(report);  // "ready"
-    std::this_thread::sleep_for(std::chrono::microseconds(
-        std::uniform_int_distribution<int>(0, window_us)(random)));
-    ASSERT_TRUE(KillWriter(pid));
-    ASSERT_TRUE(WaitForSessionsToEnd(workspace, writer_name))
-        << "iteration " << i << ": the killed writer's session lives on";
-    std::ifstream lines(report);
-    std::string line;
-    bool done = false;
-    while (std::getline(lines, line)) {
-      if (line.rfind("merged ", 0) == 0) {
-        done = true;
-        window_us = std::max(2000, std::atoi(line.c_str() + 7) * 3 / 2);
-      }
-    }
-    if (!done) window_us = std::min(window_us * 2, 5000000);
+    const bool done = KillDuringCall(target, report, "merge", i % 2 == 1,
+                                     "merged", random, &window_us);
+    if (HasFailure()) break;
 
     RawDb raw(workspace);
     ASSERT_EQ(raw.IntegrityCheck(), "ok") << "iteration " << i;

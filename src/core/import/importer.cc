@@ -29,6 +29,7 @@
 #include "core/import/import_mapping.h"
 #include "core/import/jsonl_reader.h"
 #include "core/import/row_source.h"
+#include "core/merge/merge_map.h"
 #include "core/time_text.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
@@ -89,6 +90,9 @@ enum class Done { kCreated, kUpdated, kUnchanged };
 struct Found {
   int64_t id = 0;
   int64_t version = 0;
+  // Found by an external id of a customer merged into this one (crm.h
+  // "Merging customers"): an update leaves its own external id alone.
+  bool through_merge = false;
 };
 
 // A row's failure: reported with its column.
@@ -379,8 +383,15 @@ absl::Status Importer::ResolveColumns(Session& session) {
   return absl::OkStatus();
 }
 
+// A merged id names no customer to write to (kMerged, as for any write);
+// a merged customer's external id finds its survivor (through_merge), as an
+// upsert does.
 absl::StatusOr<std::optional<Found>> Importer::FindCustomer(
     Session& session, CustomerBy by, const Value& key, const Field* field) {
+  if (by == CustomerBy::kId) {
+    CRM_ASSIGN_OR_RETURN(auto merged, merge::FindMerge(session, key.integer));
+    if (merged) return merge::MergedError(*merged, "customer_id");
+  }
   if (session.access() != nullptr) {
     absl::StatusOr<CustomerRecord> record =
         GetCustomer(session,
@@ -390,7 +401,9 @@ absl::StatusOr<std::optional<Found>> Importer::FindCustomer(
                     key);
     if (CodeOf(record.status()) == ErrorCode::kNotFound) return std::nullopt;
     if (!record.ok()) return record.status();
-    return Found{.id = record->id, .version = record->version};
+    return Found{.id = record->id,
+                 .version = record->version,
+                 .through_merge = record->merged_id != 0};
   }
   store::SqlValue stored = by == CustomerBy::kId ? store::SqlValue(key.integer)
                                                  : store::SqlValue(key.text);
@@ -398,8 +411,16 @@ absl::StatusOr<std::optional<Found>> Importer::FindCustomer(
       auto row, session.backend().SelectCustomer(
                     {}, by == CustomerBy::kId ? "id" : field->column(), stored,
                     by == CustomerBy::kEmail));
+  if (row) return Found{.id = row->id, .version = row->version};
+  if (by != CustomerBy::kExternalId) return std::nullopt;
+  CRM_ASSIGN_OR_RETURN(auto merged,
+                       session.backend().SelectMergeByExternalId(key.text));
+  if (!merged) return std::nullopt;
+  CRM_ASSIGN_OR_RETURN(
+      row, session.backend().SelectCustomer(
+               {}, "id", store::SqlValue(merged->survivor_id), false));
   if (!row) return std::nullopt;
-  return Found{.id = row->id, .version = row->version};
+  return Found{.id = row->id, .version = row->version, .through_merge = true};
 }
 
 absl::StatusOr<Done> Importer::WriteCustomer(Session& session,
@@ -476,6 +497,15 @@ absl::StatusOr<Done> Importer::WriteCustomer(Session& session,
   }
   // created_at gives a created customer its start; an update keeps it.
   input.created_at_us.reset();
+  if (existing->through_merge) {
+    // The survivor keeps its own external id (crm.h "Merging customers").
+    for (size_t i = 0; i < input.fields.size(); ++i) {
+      if (input.fields[i] != key_field_) continue;
+      input.fields.erase(input.fields.begin() + i);
+      input.values.erase(input.values.begin() + i);
+      break;
+    }
+  }
   CRM_ASSIGN_OR_RETURN(
       WriteOutcome outcome,
       UpdateResolved(session, existing->id, 0, input, time, actor_));

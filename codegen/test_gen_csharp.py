@@ -98,16 +98,16 @@ class GeneratedFromTheContract(unittest.TestCase):
                       "nuint index);", native)
 
     def test_a_new_status_code_is_a_member_of_status_code(self):
-        old = ("CRM_E_DUPLICATE = 17        "
-               "/* a duplicate rule blocks the write */")
+        old = ("CRM_E_MERGED = 18           "
+               "/* the id was merged into another customer */")
         self.assertIn(old, HEADER)
         constants = generated(HEADER.replace(
-            old, old.replace("17", "17,") +
-            "\n  CRM_E_QUOTA = 18 /* the workspace is full */"
+            old, old.replace("18", "18,") +
+            "\n  CRM_E_QUOTA = 19 /* the workspace is full */"
         ))[CONSTANTS]
-        self.assertIn("internal const int CRM_E_QUOTA = 18;", constants)
+        self.assertIn("internal const int CRM_E_QUOTA = 19;", constants)
         self.assertIn("/// <summary>CRM_E_QUOTA: the workspace is full."
-                      "</summary>\n    Quota = 18,", constants)
+                      "</summary>\n    Quota = 19,", constants)
 
     def test_option_struct_defaults_come_from_the_initializer(self):
         native = generated(with_declarations(

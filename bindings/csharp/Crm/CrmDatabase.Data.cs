@@ -151,8 +151,9 @@ public sealed partial class CrmDatabase
     /// Checks the workspace in one snapshot and reports what it found (crm.h,
     /// <c>crm_verify</c>): its layout ("schema"), the storage's own check
     /// ("integrity"), the id counters ("counters"), that every customer's
-    /// history replays to its stored values ("history") and that its match
-    /// keys are those of its values ("match_keys"). Throws only when the
+    /// history replays to its stored values ("history"), that its match
+    /// keys are those of its values ("match_keys") and that the merge table
+    /// is sound ("merges"). Throws only when the
     /// check itself could not run: read <see cref="VerifyReport.Ok"/>.
     /// </summary>
     /// <exception cref="CrmDeniedException">A restricted handle.</exception>

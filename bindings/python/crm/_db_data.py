@@ -444,8 +444,9 @@ class DataMixin(DatabaseCore):
         """Checks the workspace in one snapshot: its layout ("schema"), the
         storage's own check ("integrity"), the id counters ("counters") and
         that every customer's history replays to its stored values
-        ("history") and that its match keys are those of its values
-        ("match_keys"). Returns what it found; raises only when the check
+        ("history"), that its match keys are those of its values
+        ("match_keys") and that the merge table is sound ("merges"). Returns
+        what it found; raises only when the check
         itself could not run (read ``ok``)."""
         return VerifyReport.from_json(self._read_text(_native.lib().crm_verify))
 

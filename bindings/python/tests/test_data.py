@@ -481,7 +481,8 @@ class DocSamplesTest(unittest.TestCase):
                 os.chdir(here)
         lines = printed.getvalue().splitlines()
         for expected in ("1 1", "2 3 E-post format", "1234.50", "0 1", "Closed", "False",
-                         "True ['schema', 'integrity', 'counters', 'history', 'match_keys']"):
+                         "True ['schema', 'integrity', 'counters', 'history', 'match_keys', "
+                         "'merges']"):
             self.assertIn(expected, lines)
 
 

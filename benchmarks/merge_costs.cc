@@ -18,8 +18,9 @@
 //   crm_merge_costs [--merged=1000] [--events=100] [--spread=10]
 //                   [--rounds=3] [--ops=200] [--path=FILE|postgresql://...]
 //
-// With a PostgreSQL URL as --path each round uses workspaces named after it
-// ("<url>-merge-<round>", ...), dropped at the end.
+// With a PostgreSQL database URL as --path each round uses workspaces of
+// that database ("workspace=merge_costs_merge_<round>", ...), dropped at the
+// end.
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -56,13 +57,19 @@ bool IsUrl(const std::string& path) {
          path.rfind("postgres://", 0) == 0;
 }
 
+// The URL of workspace `name` in the database --path names.
+std::string WorkspaceUrl(const Flags& flags, const std::string& name) {
+  const char* separator = flags.path.find('?') == std::string::npos ? "?" : "&";
+  return flags.path + separator + "workspace=merge_costs_" + name;
+}
+
 // A new, empty workspace for one part of one round: a file in `dir`, or a
-// PostgreSQL workspace named after the --path URL (dropped first).
+// PostgreSQL workspace in the --path database (dropped first).
 Db OpenNew(const Flags& flags, const std::string& dir,
            const std::string& name) {
   crm_db* db = nullptr;
   if (IsUrl(flags.path)) {
-    const std::string url = flags.path + "-" + name;
+    const std::string url = WorkspaceUrl(flags, name);
     crm_workspace_drop(url.c_str());
     Check(crm_open_url(&db, url.c_str(), nullptr), "open " + url);
   } else {
@@ -75,7 +82,7 @@ Db OpenNew(const Flags& flags, const std::string& dir,
 
 void Drop(const Flags& flags, const std::string& name) {
   if (IsUrl(flags.path)) {
-    crm_workspace_drop((flags.path + "-" + name).c_str());
+    crm_workspace_drop(WorkspaceUrl(flags, name).c_str());
   }
 }
 
@@ -143,7 +150,7 @@ double Seconds(Clock::time_point start) {
 // One round of the merge part: seconds to merge and to undo.
 std::pair<double, double> MergeRound(const Flags& flags, const std::string& dir,
                                      int round) {
-  const std::string name = "merge-" + std::to_string(round);
+  const std::string name = "merge_" + std::to_string(round);
   Db db = OpenNew(flags, dir, name);
   Check(crm_begin(db.get()), "begin");
   const int64_t survivor = CreateCustomer(db.get(), "survivor");
@@ -189,7 +196,7 @@ struct TimelineTimes {
 
 TimelineTimes TimelineRound(const Flags& flags, const std::string& dir,
                             int round) {
-  const std::string name = "timeline-" + std::to_string(round);
+  const std::string name = "timeline_" + std::to_string(round);
   Db db = OpenNew(flags, dir, name);
   const int customers = flags.spread + 1;
   const int64_t base_us = 1700000000000000;

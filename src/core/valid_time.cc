@@ -116,7 +116,12 @@ void ApplyHistoryRow(const store::EventRow& row, RecordTimeline* timeline) {
     return;
   }
   const bool created = row.type_id == store::kRecordCreatedTypeId;
-  if (created) {
+  if (created && timeline->exists && timeline->deleted_at_us != kOpenEnd) {
+    // Created again after a deletion (a merge undone): it exists again from
+    // now on, and keeps its first creation's time.
+    timeline->gaps.emplace_back(timeline->deleted_at_us, row.occurred_at_us);
+    timeline->deleted_at_us = kOpenEnd;
+  } else if (created) {
     timeline->exists = true;
     timeline->created_at_us = row.occurred_at_us;
   }

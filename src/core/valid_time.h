@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <utility>
 #include <vector>
 
 #include "core/value.h"
@@ -73,6 +74,10 @@ struct RecordTimeline {
   bool exists = false;  // a created event was recorded by then
   int64_t created_at_us = 0;
   int64_t deleted_at_us = kOpenEnd;  // valid time of a deletion, if any
+  // Valid time between a deletion and a later crm.record.created event of
+  // the same id, [deleted, created again): a customer merged away and
+  // restored by undoing the merge (crm.h "Merging customers").
+  std::vector<std::pair<int64_t, int64_t>> gaps;
   // By field id; a field never changed has no entry.
   std::map<int64_t, FieldValidTimeline> fields;
   // Per history event recorded by then (in seq order): its valid time, for
@@ -83,8 +88,12 @@ struct RecordTimeline {
   bool ExistsAt(int64_t at_us) const {
     // kOpenEnd as `deleted_at_us` is no deletion: even kOpenEnd (now, as
     // crm_customer_get_at(INT64_MAX) asks) is before it.
-    return exists && created_at_us <= at_us &&
-           (deleted_at_us == kOpenEnd || at_us < deleted_at_us);
+    if (!exists || at_us < created_at_us) return false;
+    if (deleted_at_us != kOpenEnd && at_us >= deleted_at_us) return false;
+    for (const auto& [from_us, to_us] : gaps) {
+      if (at_us >= from_us && at_us < to_us) return false;
+    }
+    return true;
   }
   // The number of changes whose valid time is at or before `at_us`.
   int64_t VersionAt(int64_t at_us) const;

@@ -406,7 +406,21 @@ TEST_F(MergeTest, TheSurvivorsTimelineHoldsEveryMergedCustomersEvents) {
   Record then(raw);
   EXPECT_EQ(Text(then.get(), "name"), "Flo A");
 
+  int64_t between = 0;
+  {
+    Record now = Get(db_.get(), survivor);
+    crm_record_get_datetime(&between, now.get(), "updated_at");
+  }
   Unmerge(IntAt(receipt, "merge_id"));
+  // As of a time between the merge and its undo, the merged id was no
+  // customer; before and after, it was.
+  EXPECT_EQ(crm_customer_get_at(&raw, db_.get(), a, between), CRM_E_NOT_FOUND);
+  ASSERT_EQ(crm_customer_get_at(&raw, db_.get(), a, CRM_TIME_MAX), CRM_OK)
+      << crm_last_error_message();
+  Record restored(raw);
+  EXPECT_EQ(Text(restored.get(), "name"), "Flo A");
+  EXPECT_EQ(crm_record_version(restored.get()),
+            crm_record_version(Get(db_.get(), a).get()));
   EXPECT_EQ(Calls(survivor).size(), 3u);
   EXPECT_EQ(Calls(a).size(), 3u);
   EXPECT_EQ(Calls(b).size(), 3u);
@@ -449,8 +463,14 @@ TEST_F(MergeTest, UndoRestoresRecordsValuesKeysAndReferences) {
   Record by_key(raw);
   EXPECT_EQ(crm_record_id(by_key.get()), a);
   EXPECT_EQ(crm_record_merged_id(by_key.get()), 0);
-  // Restored customers are customers again: writes land, search finds them.
+  // Restored customers are customers again: writes land, and their history
+  // replays to their values (crm_verify).
   SetText(a, "city", "Oslo");
+  char* report = nullptr;
+  ASSERT_EQ(crm_verify(&report, db_.get()), CRM_OK);
+  std::string verified = report;
+  crm_string_free(report);
+  EXPECT_NE(verified.find("{\"ok\":true"), std::string::npos) << verified;
   // The merge is gone: undoing it again is not found.
   char* json = nullptr;
   EXPECT_CRM_ERROR(

@@ -2204,7 +2204,9 @@ internal static unsafe partial class Native
     /// <c>int crm_customer_unmerge(char** out_json, crm_db* db, int64_t merge_id, const char* actor, const char* reason)</c>
     /// Undoes merge `merge_id`, at any later time: each customer it merged is a
     /// customer again under its id, with its record, external id and field
-    /// values as they were (its version one more), its search entry and match
+    /// values as they were (its version two more: the merge's deletion and the
+    /// undo's creation are changes in its history, which reads as of a time
+    /// between them do not find it in), its search entry and match
     /// keys; reference fields that the merge moved to the survivor and that
     /// still hold the survivor point at it again; events were never moved, so
     /// the split of events is as before. The survivor's fields the merge

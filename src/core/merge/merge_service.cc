@@ -428,7 +428,8 @@ absl::StatusOr<store::CustomerRow> RestoredRow(
   const std::vector<const Field*>& fields = schema.stored_fields();
   store::CustomerRow row;
   row.id = record.customer().id();
-  row.version = record.customer().version() + 1;
+  // Two changes of its history: the merge's deletion, the undo's creation.
+  row.version = record.customer().version() + 2;
   row.created_at_us = record.customer().created_at_us();
   row.updated_at_us = std::max(now, record.customer().updated_at_us());
   row.values.resize(fields.size());

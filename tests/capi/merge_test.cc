@@ -466,10 +466,10 @@ TEST_F(MergeTest, UndoRestoresRecordsValuesKeysAndReferences) {
   // Restored customers are customers again: writes land, and their history
   // replays to their values (crm_verify).
   SetText(a, "city", "Oslo");
-  char* report = nullptr;
-  ASSERT_EQ(crm_verify(&report, db_.get()), CRM_OK);
-  std::string verified = report;
-  crm_string_free(report);
+  char* verify_json = nullptr;
+  ASSERT_EQ(crm_verify(&verify_json, db_.get()), CRM_OK);
+  std::string verified = verify_json;
+  crm_string_free(verify_json);
   EXPECT_NE(verified.find("{\"ok\":true"), std::string::npos) << verified;
   // The merge is gone: undoing it again is not found.
   char* json = nullptr;

@@ -46,14 +46,32 @@ absl::StatusOr<std::vector<int64_t>> MergedInto(Session& session,
   return ids;
 }
 
-absl::StatusOr<std::optional<std::string>> SnapshotText(
-    const Schema& schema, const store::MergeRow& row, absl::string_view name) {
+absl::StatusOr<wire::MergedRecord> ParseSnapshot(const store::MergeRow& row) {
   wire::MergedRecord record;
   if (!record.ParseFromString(row.snapshot) ||
-      record.customer().values_size() != record.field_ids_size()) {
+      record.customer().id() != row.merged_id ||
+      record.customer().values_size() != record.field_ids_size() ||
+      record.survivor_before_size() != record.survivor_field_ids_size() ||
+      record.survivor_after_size() != record.survivor_field_ids_size()) {
     return DamagedValue(absl::StrCat("the merge snapshot of customer ",
                                      row.merged_id, " is damaged"));
   }
+  return record;
+}
+
+int64_t ChainEnd(const absl::flat_hash_map<int64_t, int64_t>& into,
+                 int64_t id) {
+  for (size_t steps = 0; steps <= into.size(); ++steps) {
+    auto next = into.find(id);
+    if (next == into.end()) break;
+    id = next->second;
+  }
+  return id;
+}
+
+absl::StatusOr<std::optional<std::string>> SnapshotText(
+    const Schema& schema, const store::MergeRow& row, absl::string_view name) {
+  CRM_ASSIGN_OR_RETURN(wire::MergedRecord record, ParseSnapshot(row));
   const Field* field = schema.Find(name);
   if (field == nullptr) return std::nullopt;
   for (int i = 0; i < record.field_ids_size(); ++i) {
@@ -69,10 +87,7 @@ absl::StatusOr<int64_t> CheckMerges(
     absl::FunctionRef<void(int64_t merged_id, std::string message)> problem) {
   constexpr int64_t kPage = 1000;
   store::Backend& backend = session.backend();
-  struct Link {
-    int64_t into_id, survivor_id;
-  };
-  absl::flat_hash_map<int64_t, Link> links;
+  absl::flat_hash_map<int64_t, int64_t> into, survivor_of;
   int64_t after = 0;
   while (true) {
     CRM_ASSIGN_OR_RETURN(std::vector<store::MergeRow> page,
@@ -82,11 +97,9 @@ absl::StatusOr<int64_t> CheckMerges(
     for (const store::MergeRow& row : page) {
       after = row.merged_id;
       ids.push_back(row.merged_id);
-      links[row.merged_id] = {row.into_id, row.survivor_id};
-      wire::MergedRecord record;
-      if (!record.ParseFromString(row.snapshot) ||
-          record.customer().id() != row.merged_id ||
-          record.customer().values_size() != record.field_ids_size()) {
+      into[row.merged_id] = row.into_id;
+      survivor_of[row.merged_id] = row.survivor_id;
+      if (!ParseSnapshot(row).ok()) {
         problem(row.merged_id, "its merge snapshot does not parse");
       }
     }
@@ -97,15 +110,11 @@ absl::StatusOr<int64_t> CheckMerges(
     }
   }
   absl::flat_hash_map<int64_t, bool> survivor_exists;
-  for (const auto& [id, link] : links) {
-    int64_t end = link.into_id;
-    for (size_t steps = 0; links.contains(end) && steps <= links.size();
-         ++steps) {
-      end = links.at(end).into_id;
-    }
-    if (end != link.survivor_id) {
+  for (const auto& [id, survivor_id] : survivor_of) {
+    const int64_t end = ChainEnd(into, id);
+    if (end != survivor_id) {
       problem(id, absl::StrCat("its chain of merges ends at customer ", end,
-                               ", not at its survivor ", link.survivor_id));
+                               ", not at its survivor ", survivor_id));
       continue;
     }
     auto known = survivor_exists.find(end);
@@ -118,7 +127,7 @@ absl::StatusOr<int64_t> CheckMerges(
       problem(id, absl::StrCat("its survivor ", end, " is no customer"));
     }
   }
-  return static_cast<int64_t>(links.size());
+  return static_cast<int64_t>(into.size());
 }
 
 }  // namespace crm::core::merge

@@ -11,10 +11,12 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "core/schema.h"
+#include "core/wire.h"
 #include "core/workspace.h"
 #include "store/rows.h"
 
@@ -37,6 +39,15 @@ absl::Status MissingCustomer(Session& session, int64_t id,
 // The ids whose chains of merges end at customer `survivor_id`, ascending.
 absl::StatusOr<std::vector<int64_t>> MergedInto(Session& session,
                                                 int64_t survivor_id);
+
+// The snapshot of merged customer `row`: damage (kIo, rule "damaged") when
+// it does not parse, names another customer or holds misaligned values.
+absl::StatusOr<wire::MergedRecord> ParseSnapshot(const store::MergeRow& row);
+
+// Where a chain of merges starting at `id` ends: the first id on it that
+// `into` (merged id -> the id it went into) does not map. Chains are
+// acyclic; a damaged map stops after as many steps as it has entries.
+int64_t ChainEnd(const absl::flat_hash_map<int64_t, int64_t>& into, int64_t id);
 
 // The text merged customer `row`'s snapshot holds in the standard field
 // `name` ("email", "phone"), if any. Damage (kIo) when the snapshot does not

@@ -7,6 +7,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/error.h"
@@ -66,23 +67,36 @@ absl::Status CheckIds(const MergeRequest& request) {
   return absl::OkStatus();
 }
 
+// Calls `each` with `ids` in slices of at most kReadBatch (the backends'
+// limit per call), stopping at its first error.
+absl::Status ForEachBatch(
+    const std::vector<int64_t>& ids,
+    absl::FunctionRef<absl::Status(const std::vector<int64_t>&)> each) {
+  for (size_t start = 0; start < ids.size(); start += kReadBatch) {
+    const std::vector<int64_t> batch(
+        ids.begin() + start,
+        ids.begin() + std::min(ids.size(), start + kReadBatch));
+    CRM_RETURN_IF_ERROR(each(batch));
+  }
+  return absl::OkStatus();
+}
+
 // The stored rows of customers `ids` (any order), by id.
 absl::StatusOr<absl::flat_hash_map<int64_t, store::CustomerRow>> ReadRows(
     Session& session, std::vector<int64_t> ids) {
   std::sort(ids.begin(), ids.end());
   absl::flat_hash_map<int64_t, store::CustomerRow> rows;
-  for (size_t start = 0; start < ids.size(); start += kReadBatch) {
-    std::vector<int64_t> batch(
-        ids.begin() + start,
-        ids.begin() + std::min(ids.size(), start + kReadBatch));
-    CRM_ASSIGN_OR_RETURN(std::vector<store::CustomerRow> found,
-                         session.backend().SelectCustomers(
-                             session.schema().stored_columns(), batch));
-    for (store::CustomerRow& row : found) {
-      int64_t id = row.id;
-      rows.emplace(id, std::move(row));
-    }
-  }
+  CRM_RETURN_IF_ERROR(
+      ForEachBatch(ids, [&](const std::vector<int64_t>& batch) -> absl::Status {
+        CRM_ASSIGN_OR_RETURN(std::vector<store::CustomerRow> found,
+                             session.backend().SelectCustomers(
+                                 session.schema().stored_columns(), batch));
+        for (store::CustomerRow& row : found) {
+          int64_t id = row.id;
+          rows.emplace(id, std::move(row));
+        }
+        return absl::OkStatus();
+      }));
   return rows;
 }
 
@@ -217,13 +231,9 @@ absl::Status Rechain(Session& session, const std::vector<int64_t>& merged_ids,
     CRM_ASSIGN_OR_RETURN(std::vector<int64_t> earlier, MergedInto(session, id));
     moved.insert(moved.end(), earlier.begin(), earlier.end());
   }
-  for (size_t start = 0; start < moved.size(); start += kReadBatch) {
-    std::vector<int64_t> batch(
-        moved.begin() + start,
-        moved.begin() + std::min(moved.size(), start + kReadBatch));
-    CRM_RETURN_IF_ERROR(session.backend().SetMergeSurvivor(batch, survivor_id));
-  }
-  return absl::OkStatus();
+  return ForEachBatch(moved, [&](const std::vector<int64_t>& batch) {
+    return session.backend().SetMergeSurvivor(batch, survivor_id);
+  });
 }
 
 }  // namespace
@@ -283,7 +293,6 @@ absl::StatusOr<MergeReceipt> MergeCustomers(Session& session,
   receipt.merge_id = merge_id;
   receipt.survivor_id = request.survivor_id;
   receipt.merged_ids = request.merged_ids;
-  ReferenceHolders moved;  // holder -> fields, for every merged id
   std::vector<std::pair<int64_t, ReferenceHolders>> holders_of;
   for (int64_t id : request.merged_ids) {
     const store::CustomerRow& row = rows.at(id);
@@ -355,16 +364,11 @@ absl::StatusOr<MergeParts> ReadMerge(Session& session, int64_t merge_id) {
                      "merge_id", Rule::kMerge);
   }
   for (const store::MergeRow& row : parts.rows) {
-    wire::MergedRecord record;
-    if (!record.ParseFromString(row.snapshot) ||
-        record.customer().id() != row.merged_id ||
-        record.customer().values_size() != record.field_ids_size() ||
-        record.survivor_before_size() != record.survivor_field_ids_size() ||
-        record.survivor_after_size() != record.survivor_field_ids_size() ||
-        row.into_id != parts.rows.front().into_id) {
-      return DamagedValue(absl::StrCat("the merge snapshot of customer ",
-                                       row.merged_id, " is damaged"));
+    if (row.into_id != parts.rows.front().into_id) {
+      return DamagedValue(absl::StrCat("merge ", merge_id,
+                                       " went into more than one customer"));
     }
+    CRM_ASSIGN_OR_RETURN(wire::MergedRecord record, ParseSnapshot(row));
     parts.records.push_back(std::move(record));
   }
   return parts;
@@ -490,22 +494,14 @@ absl::Status RechainAfterUndo(Session& session, int64_t survivor_id) {
   for (const store::MergeRow& row : rows) into[row.merged_id] = row.into_id;
   std::map<int64_t, std::vector<int64_t>> by_end;
   for (const store::MergeRow& row : rows) {
-    int64_t end = row.into_id;
-    // Chains are acyclic (a merged id is no customer to merge into), and
-    // at most as long as the rows.
-    for (size_t steps = 0; into.contains(end) && steps <= rows.size();
-         ++steps) {
-      end = into.at(end);
-    }
+    const int64_t end = ChainEnd(into, row.merged_id);
     if (end != survivor_id) by_end[end].push_back(row.merged_id);
   }
   for (const auto& [end, ids] : by_end) {
-    for (size_t start = 0; start < ids.size(); start += kReadBatch) {
-      std::vector<int64_t> batch(
-          ids.begin() + start,
-          ids.begin() + std::min(ids.size(), start + kReadBatch));
-      CRM_RETURN_IF_ERROR(session.backend().SetMergeSurvivor(batch, end));
-    }
+    CRM_RETURN_IF_ERROR(
+        ForEachBatch(ids, [&](const std::vector<int64_t>& batch) {
+          return session.backend().SetMergeSurvivor(batch, end);
+        }));
   }
   return absl::OkStatus();
 }
@@ -569,9 +565,7 @@ absl::StatusOr<UnmergeReceipt> UnmergeCustomers(Session& session,
   CRM_ASSIGN_OR_RETURN(
       receipt.version,
       Revert(session, survivor_id, reverts.plain, actor, receipt.version));
-  CRM_ASSIGN_OR_RETURN(int64_t removed,
-                       session.backend().DeleteMerge(merge_id));
-  (void)removed;
+  CRM_RETURN_IF_ERROR(session.backend().DeleteMerge(merge_id).status());
   absl::flat_hash_set<int64_t> dropped;
   for (const wire::MergedRecord& record : parts.records) {
     CRM_ASSIGN_OR_RETURN(store::CustomerRow row,
@@ -618,17 +612,29 @@ absl::StatusOr<UnmergeReceipt> UnmergeCustomers(Session& session,
   return receipt;
 }
 
+namespace {
+
+// `texts` as a JSON array.
+void AppendJsonStrings(const std::vector<std::string>& texts,
+                       std::string* out) {
+  out->push_back('[');
+  for (size_t i = 0; i < texts.size(); ++i) {
+    if (i > 0) out->push_back(',');
+    AppendJsonString(texts[i], out);
+  }
+  out->push_back(']');
+}
+
+}  // namespace
+
 std::string MergeReceiptJson(const MergeReceipt& receipt) {
   std::string out =
       absl::StrCat("{\"merge_id\":", receipt.merge_id,
                    ",\"survivor_id\":", receipt.survivor_id,
                    ",\"merged_ids\":[", absl::StrJoin(receipt.merged_ids, ","),
-                   "],\"version\":", receipt.version, ",\"changed_fields\":[");
-  for (size_t i = 0; i < receipt.changed_fields.size(); ++i) {
-    if (i > 0) out += ",";
-    AppendJsonString(receipt.changed_fields[i], &out);
-  }
-  absl::StrAppend(&out, "],\"references_moved\":", receipt.references_moved,
+                   "],\"version\":", receipt.version, ",\"changed_fields\":");
+  AppendJsonStrings(receipt.changed_fields, &out);
+  absl::StrAppend(&out, ",\"references_moved\":", receipt.references_moved,
                   "}");
   return out;
 }
@@ -638,12 +644,9 @@ std::string UnmergeReceiptJson(const UnmergeReceipt& receipt) {
       "{\"merge_id\":", receipt.merge_id,
       ",\"survivor_id\":", receipt.survivor_id, ",\"restored_ids\":[",
       absl::StrJoin(receipt.restored_ids, ","),
-      "],\"version\":", receipt.version, ",\"reverted_fields\":[");
-  for (size_t i = 0; i < receipt.reverted_fields.size(); ++i) {
-    if (i > 0) out += ",";
-    AppendJsonString(receipt.reverted_fields[i], &out);
-  }
-  out += "],\"conflicts\":[";
+      "],\"version\":", receipt.version, ",\"reverted_fields\":");
+  AppendJsonStrings(receipt.reverted_fields, &out);
+  out += ",\"conflicts\":[";
   for (size_t i = 0; i < receipt.conflicts.size(); ++i) {
     const MergeConflict& conflict = receipt.conflicts[i];
     if (i > 0) out += ",";

@@ -14,6 +14,10 @@ packages=(
   python3 binutils gnuplot-nox
   libpq-dev postgresql-15 libssl-dev libcsv-dev libicu-dev libphonenumber-dev
   libcli11-dev nlohmann-json3-dev
+  # scripts/package.sh and tests/packaging: Debian's packaging tools, RE2's
+  # Unicode tables, pip and venv for the wheel, a clean root for the
+  # clean-machine test.
+  dpkg-dev zlib1g-dev unicode-data python3-pip python3-venv debootstrap
 )
 # Node.js runs pyright. A node or npm already on PATH will do (e.g. one
 # installed from elsewhere); else Debian's.

@@ -8,26 +8,29 @@ source="$2"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 prefix="$work/prefix"
+# lib, or lib/<multiarch> in a build configured for Debian's layout
+# (scripts/package.sh).
+libdir="$(sed -n 's/^CMAKE_INSTALL_LIBDIR:PATH=//p' "$build/CMakeCache.txt")"
 
 cmake --install "$build" --prefix "$prefix" > "$work/install.log"
 test -f "$prefix/include/crm/crm.h"
 test -f "$prefix/include/crm/crm.proto"
-test -f "$prefix/lib/cmake/crm/crmConfig.cmake"
-test -f "$prefix/lib/pkgconfig/crm.pc"
+test -f "$prefix/$libdir/cmake/crm/crmConfig.cmake"
+test -f "$prefix/$libdir/pkgconfig/crm.pc"
 
 # CMake package.
 cmake -S "$source/examples" -B "$work/cmake-build" \
   -DCMAKE_PREFIX_PATH="$prefix" > "$work/configure.log"
 cmake --build "$work/cmake-build" > "$work/build.log"
-LD_LIBRARY_PATH="$prefix/lib" "$work/cmake-build/quickstart" \
+LD_LIBRARY_PATH="$prefix/$libdir" "$work/cmake-build/quickstart" \
   "$work/cmake.crm" | grep -q "Acme Corporation"
 
 # pkg-config.
-export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+export PKG_CONFIG_PATH="$prefix/$libdir/pkgconfig"
 cc -std=c99 -Wall -Wextra -Werror -pedantic \
   "$source/examples/c/quickstart.c" $(pkg-config --cflags --libs crm) \
   -o "$work/quickstart-pc"
-LD_LIBRARY_PATH="$prefix/lib" "$work/quickstart-pc" "$work/pc.crm" |
+LD_LIBRARY_PATH="$prefix/$libdir" "$work/quickstart-pc" "$work/pc.crm" |
   grep -q "Jane Doe"
 
 # The crm tool, installed beside the library, runs without LD_LIBRARY_PATH

@@ -54,7 +54,13 @@ foreach(name sqlite3 crypto csv icudata z)
   list(APPEND CRM_BUNDLED_ARCHIVES ${archive})
 endforeach()
 
-add_library(crm_bundled SHARED ${CRM_OBJECTS})
+# self_contained_build.cc marks it as such: it loads no backend plugin (they
+# are built against the system's shared Abseil and SQLite).
+add_library(crm_bundled SHARED ${CRM_OBJECTS}
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/store/self_contained_build.cc)
+# Abseil's headers are the system's, like every object's here.
+target_include_directories(crm_bundled PRIVATE
+  ${CMAKE_CURRENT_SOURCE_DIR}/src ${CMAKE_CURRENT_SOURCE_DIR}/include)
 set_target_properties(crm_bundled PROPERTIES
   OUTPUT_NAME crm
   LIBRARY_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/bundled

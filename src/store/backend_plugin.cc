@@ -39,6 +39,17 @@ std::string OwnDirectory() {
 
 absl::StatusOr<const BackendPlugin*> Load(absl::string_view name) {
   const std::string file = BackendPluginFile(name);
+  if (kSelfContainedBuild != nullptr) {
+    // A plugin shares Abseil and SQLite objects with libcrm; it is built
+    // against the system's shared copies, not the copies hidden in here.
+    return PluginError(absl::StrCat(
+        "this libcrm is the self-contained one (the Python wheel's or the "
+        "NuGet package's), which cannot load the ",
+        name, " backend's plugin ", file,
+        ": workspaces on a database server need the libcrm of the Debian "
+        "packages (libcrm, libcrm-",
+        name, ") or a build from source"));
+  }
   void* handle = nullptr;
   std::string tried;
   if (const char* dir = std::getenv("CRM_PLUGIN_DIR"); dir != nullptr) {

@@ -48,12 +48,19 @@ using BackendPluginEntry = const BackendPlugin* (*)();
 // The file name of backend `name`'s plugin: "libcrm_postgres.so.0".
 std::string BackendPluginFile(absl::string_view name);
 
+// Defined (store/self_contained_build.cc) only in the self-contained
+// libcrm.so of the wheel and the NuGet package; null elsewhere (a weak,
+// hidden reference the linker resolves to null when nothing defines it).
+extern const char kSelfContainedBuild[]
+    __attribute__((weak, visibility("hidden")));
+
 // Loads backend `name` (a-z only) once per process. Looked for in the
 // directory named by the environment variable CRM_PLUGIN_DIR when it is set
 // (and only there), else beside the library holding this code (libcrm.so),
 // else on the system's library path. Errors: kIo, rule "plugin", naming the
 // file and why it could not be used (not found, a library it needs, such as
-// libpq, missing, or built for another libcrm).
+// libpq, missing, or built for another libcrm), or saying that the
+// self-contained libcrm loads no plugin.
 absl::StatusOr<const BackendPlugin*> LoadBackendPlugin(absl::string_view name);
 
 // Workspaces named by URL: the scheme selects the backend ("postgresql://"

@@ -5,8 +5,9 @@
 
 - The self-contained libcrm.so needs nothing but glibc, libstdc++ and libgcc
   (its dynamic section), exports only crm_ symbols, is stripped with its debug
-  information beside it (.gnu_debuglink), loads, and needs no glibc symbol
-  newer than the wheel's manylinux tag says.
+  information beside it (.gnu_debuglink), loads, refuses to load a backend
+  plugin (built against the system's shared libraries), and needs no glibc
+  symbol newer than the wheel's manylinux tag says.
 - Versions agree: the CMake project version, crm.h, the library's
   crm_version() and file name and SONAME, the wheel, the NuGet package
   and the Debian packages.
@@ -23,9 +24,11 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
+import os
 import re
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 from typing import Callable, List
@@ -108,6 +111,25 @@ def main() -> int:
         said = library.crm_version().decode()
         assert said == version, f"crm_version() is {said}"
 
+    def loads_no_plugin() -> None:
+        # The Debian package's plugin, where CRM_PLUGIN_DIR points: found, and
+        # still refused, since it shares Abseil and SQLite objects with the
+        # libcrm that loads it.
+        with tempfile.TemporaryDirectory() as unpacked:
+            run("dpkg-deb", "-x", str(one(dist, "libcrm-postgres_*.deb")), unpacked)
+            plugin_dir = next(Path(unpacked).rglob(f"libcrm_postgres.so.{major}")).parent
+            os.environ["CRM_PLUGIN_DIR"] = str(plugin_dir)
+            library = ctypes.CDLL(str(native))
+            library.crm_open_url.argtypes = [ctypes.POINTER(ctypes.c_void_p), ctypes.c_char_p, ctypes.c_void_p]
+            library.crm_last_error_rule.restype = ctypes.c_char_p
+            library.crm_last_error_message.restype = ctypes.c_char_p
+            handle = ctypes.c_void_p()
+            status = library.crm_open_url(ctypes.byref(handle), b"postgresql:///crm?workspace=w", None)
+            rule = library.crm_last_error_rule().decode()
+            message = library.crm_last_error_message().decode()
+        assert status != 0 and not handle.value, "the self-contained libcrm opened a PostgreSQL workspace"
+        assert rule == "plugin" and "self-contained" in message, f"rule {rule}: {message}"
+
     def header_version() -> None:
         header = (ROOT / "include" / "crm" / "crm.h").read_text(encoding="utf-8")
         found = re.search(r'#define CRM_VERSION_STRING "([^"]+)"', header)
@@ -176,6 +198,7 @@ def main() -> int:
     check("self-contained library: exports only crm_ symbols", only_crm_symbols)
     check("self-contained library: stripped, debug information beside it", stripped_with_debug_beside)
     check("self-contained library: loads, crm_version() is the project's", loads_and_says_its_version)
+    check("self-contained library: refuses the Debian package's plugin, saying why", loads_no_plugin)
     check("crm.h's version is the project's", header_version)
     check("wheel: version, platform tag no older than the glibc it needs, the library", wheel)
     check("NuGet package: version, license, readme, repository, symbols, the library", nuget)

@@ -35,8 +35,7 @@
 # failed checks, and exits 1. Exits 2 on a usage error.
 #
 # Needs root (debootstrap, chroot, mount), the network to the Debian
-# archive, and `dotnet` on PATH. Installs debootstrap with apt-get when it
-# is missing. All mounts are made in a private mount namespace and are
+# archive, debootstrap (scripts/setup.sh installs it) and `dotnet` on PATH. All mounts are made in a private mount namespace and are
 # undone on exit, failure or interrupt; the root (under $TMPDIR or /tmp) is
 # removed at the end unless CRM_KEEP_CLEAN_ROOT=1.
 
@@ -716,10 +715,8 @@ main() {
   # Not a check: without the six files of one version nothing can run.
   find_dist_files >"${WORK}/logs/dist-files.log" \
     || { cat "${WORK}/logs/dist-files.log"; err "FAILED: dist-files"; exit 1; }
-  if ! command -v debootstrap >/dev/null; then
-    apt-get install -y --no-install-recommends debootstrap >"${WORK}/logs/apt.log" 2>&1 \
-      || { cat "${WORK}/logs/apt.log"; die "could not install debootstrap"; }
-  fi
+  command -v debootstrap >/dev/null ||
+    die "no debootstrap: scripts/setup.sh installs it"
   echo "== clean-root: libcrm ${VERSION}, root ${ROOT}"
 
   timed bootstrap check bootstrap bootstrap_root

@@ -63,17 +63,12 @@ target_include_directories(crm_bundled PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/src ${CMAKE_CURRENT_SOURCE_DIR}/include)
 set_target_properties(crm_bundled PROPERTIES
   OUTPUT_NAME crm
-  LIBRARY_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/bundled
-  VERSION ${PROJECT_VERSION}
-  SOVERSION ${PROJECT_VERSION_MAJOR}
-  LINK_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/src/capi/exports.map)
-# Only the include directories of the imported targets (the objects were
-# compiled with them); the link takes the archives instead of their .so.
+  LIBRARY_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/bundled)
+crm_public_library(crm_bundled)
+# The archives, and no imported target: those would bring their .so. Their
+# own symbols stay local (--exclude-libs), whatever visibility they were
+# compiled with.
 target_link_libraries(crm_bundled PRIVATE
   -Wl,--start-group ${CRM_BUNDLED_ARCHIVES} -Wl,--end-group
   ${CMAKE_DL_LIBS} m)
-target_link_options(crm_bundled PRIVATE
-  -Wl,--version-script=${CMAKE_CURRENT_SOURCE_DIR}/src/capi/exports.map
-  -Wl,--exclude-libs,ALL
-  -Wl,--as-needed
-  -Wl,--no-undefined)
+target_link_options(crm_bundled PRIVATE -Wl,--exclude-libs,ALL -Wl,--as-needed)

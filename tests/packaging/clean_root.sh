@@ -162,40 +162,36 @@ apt_source_uri() {
   } | head -n 1
 }
 
+# Prints the one file of DIST that glob $1 matches; fails, saying how many
+# it found, otherwise.
+only_file() {
+  local -a found
+  shopt -s nullglob
+  found=("${DIST}"/$1)
+  shopt -u nullglob
+  if ((${#found[@]} != 1)); then
+    echo "want one $1 in ${DIST}, found ${#found[@]}" >&2
+    return 1
+  fi
+  echo "${found[0]}"
+}
+
 # Finds the six files in DIST and their version.
 # Globals: DIST (read); VERSION, DEB_VERSION and DEB_FILES, WHEEL, NUPKG
 # (set).
 find_dist_files() {
   local name file version
-  local -a found
   local -A versions=()
   DEB_FILES=()
-  shopt -s nullglob
   for name in libcrm libcrm-dev libcrm-postgres crm-tools; do
-    found=("${DIST}/${name}"_*_amd64.deb)
-    if ((${#found[@]} != 1)); then
-      echo "want one ${name}_<version>_amd64.deb in ${DIST}, found ${#found[@]}"
-      return 1
-    fi
-    file="$(basename "${found[0]}")"
-    version="${file#"${name}_"}"
+    file="$(only_file "${name}_*_amd64.deb")" || return 1
+    DEB_FILES+=("${file}")
+    version="$(basename "${file}")"
+    version="${version#"${name}_"}"
     versions[${version%_amd64.deb}]=1
-    DEB_FILES+=("${found[0]}")
   done
-  found=("${DIST}"/crm-*-py3-none-manylinux_2_36_x86_64.whl)
-  if ((${#found[@]} != 1)); then
-    echo "want one crm-<version>-py3-none-manylinux_2_36_x86_64.whl in" \
-      "${DIST}, found ${#found[@]}"
-    return 1
-  fi
-  WHEEL="${found[0]}"
-  found=("${DIST}"/Crm.*.nupkg)
-  if ((${#found[@]} != 1)); then
-    echo "want one Crm.<version>.nupkg in ${DIST}, found ${#found[@]}"
-    return 1
-  fi
-  NUPKG="${found[0]}"
-  shopt -u nullglob
+  WHEEL="$(only_file 'crm-*-py3-none-manylinux_2_36_x86_64.whl')" || return 1
+  NUPKG="$(only_file 'Crm.*.nupkg')" || return 1
 
   if ((${#versions[@]} != 1)); then
     echo "the .debs name different versions: ${!versions[*]}"
@@ -713,7 +709,7 @@ main() {
 
   local start="${SECONDS}"
   # Not a check: without the six files of one version nothing can run.
-  find_dist_files >"${WORK}/logs/dist-files.log" \
+  find_dist_files >"${WORK}/logs/dist-files.log" 2>&1 \
     || { cat "${WORK}/logs/dist-files.log"; err "FAILED: dist-files"; exit 1; }
   command -v debootstrap >/dev/null ||
     die "no debootstrap: scripts/setup.sh installs it"
